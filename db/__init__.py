@@ -1,0 +1,1 @@
+"""The county file: one SQLite document per county, with no Qt and no network."""

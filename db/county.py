@@ -1,0 +1,546 @@
+"""Open, create and write a county file: one SQLite file that holds one county's whole picture.
+
+Every write goes through `insert` / `update` / `delete` here, which validate the whole record,
+stamp it with a new revision, the time and this computer's id, and note it in the audit log. A
+user action groups its writes in `with county.atomic():` so they land whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import os
+from pathlib import Path
+import shutil
+import sqlite3
+from typing import Any
+import uuid
+
+import sqlite_utils
+
+from . import paths, schema
+from .errors import KnownError, NewerVersion, NotCountyFile, ValidationError
+from .fields import FIELDS, TABLE_LABELS, validate
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+NAMESPACE = uuid.UUID("5d1f4a5e-7c1b-4e0b-9a59-2b7f0c9e6d11")
+FILE_SUFFIX = ".tcmcounty"
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def stable_id(*parts: object) -> str:
+    """An id that two copies of a file compute alike (e.g. one institution's facts for a year)."""
+    return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)).hex
+
+
+def _header(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(100)
+
+
+def check_header(path: Path) -> int:
+    """Refuse what is not a county file by its first 100 bytes; return its schema version."""
+    name = path.name
+    if not path.exists():
+        raise KnownError(f"找不到文件“{path}”。")
+    if path.is_dir():
+        raise NotCountyFile(f"“{name}”是一个文件夹，不是县级数据文件。")
+    try:
+        head = _header(path)
+    except OSError as exc:
+        raise KnownError(f"无法读取文件“{name}”：{exc.strerror or exc}。") from None
+    if not head:
+        raise NotCountyFile(f"文件“{name}”是空的（0 字节），不是县级数据文件。")
+    if not head.startswith(SQLITE_MAGIC):
+        raise NotCountyFile(f"文件“{name}”不是本程序的县级数据文件（不是 SQLite 数据库）。")
+    if len(head) < 100:
+        raise NotCountyFile(f"文件“{name}”已损坏（文件头不完整）。")
+    app_id = int.from_bytes(head[68:72], "big")
+    if app_id != schema.APPLICATION_ID:
+        raise NotCountyFile(f"文件“{name}”是其他程序的 SQLite 数据库，不是县级数据文件。")
+    version = int.from_bytes(head[60:64], "big")
+    if version > schema.current_version():
+        raise NewerVersion(
+            f"文件“{name}”由更新版本的程序保存（数据版本 {version}，本程序支持到 "
+            f"{schema.current_version()}），请升级程序后再打开。"
+        )
+    if version < 1:
+        raise NotCountyFile(f"文件“{name}”已损坏（缺少数据版本）。")
+    return version
+
+
+def _connect(path: Path, *, mode: str) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    # isolation_level=None: no implicit transactions; writes are grouped by `atomic()` only.
+    conn = sqlite3.connect(uri, uri=True, timeout=2.0, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _configure(conn: sqlite3.Connection, *, writable: bool) -> None:
+    conn.execute("PRAGMA foreign_keys = ON")
+    if writable:
+        # A county file travels on USB sticks: one file, no -wal/-shm side files.
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA synchronous = FULL")
+
+
+def _damaged(path: Path, detail: str = "") -> NotCountyFile:
+    extra = f"（{detail}）" if detail else ""
+    return NotCountyFile(f"文件“{path.name}”已损坏，无法打开{extra}。请从备份恢复。")
+
+
+def _verify(path: Path) -> None:
+    """Check the whole structure read-only, so a damaged file is refused and left as it was."""
+    try:
+        conn = _connect(path, mode="ro")
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, str(exc)) from None
+    if result != ["ok"]:
+        raise _damaged(path, result[0] if result else "")
+    missing = set(schema.SYNCED_TABLES) - names
+    if missing:
+        raise _damaged(path, "缺少数据表 " + "、".join(sorted(missing)))
+
+
+def backup_copy(conn: sqlite3.Connection, dest: Path) -> Path:
+    """Write a consistent copy of an open database to `dest` through SQLite's backup API."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    target = sqlite3.connect(tmp)
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+    os.replace(tmp, dest)
+    return dest
+
+
+def _backup_name(path: Path, reason: str) -> str:
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return f"{path.stem}-{stamp}-{reason}{FILE_SUFFIX}"
+
+
+class CountyFile:
+    """One open county file. Use `CountyFile.open()` or `CountyFile.create()`."""
+
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        *,
+        machine: str,
+        read_only: bool = False,
+        clock: Callable[[], str] = utc_now,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.machine = machine
+        self.host = paths.host_name()
+        self.read_only = read_only
+        self.clock = clock
+        self.new_id = new_id
+        self.migrated_from: int | None = None
+
+    # ---- opening and creating -------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        county_name: str,
+        *,
+        machine: str | None = None,
+        clock: Callable[[], str] = utc_now,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        fill: Callable[[CountyFile], None] | None = None,
+    ) -> CountyFile:
+        """Make a new county file; it appears at `path` only once complete (and `fill`ed)."""
+        path = Path(path)
+        if not county_name or not county_name.strip():
+            raise ValidationError("县（区）名称：不能为空", table="setting", field="county_name")
+        if path.exists():
+            raise KnownError(f"文件“{path.name}”已存在，不会覆盖。请换一个文件名。")
+        tmp = path.with_name(path.name + ".creating")
+        tmp.unlink(missing_ok=True)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            _configure(conn, writable=True)
+            conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+            _migrate(conn, 0)
+            county = cls(path, conn, machine=machine or paths.machine_id(), clock=clock,
+                         new_id=new_id)
+            with county.atomic():
+                county.set_setting("county_id", county.new_id())
+                county.set_setting("county_name", county_name.strip())
+                county.set_setting("active_profile", "baseline")
+                county.log("创建县级数据文件", label=county_name.strip())
+                if fill is not None:
+                    fill(county)
+            conn.close()
+        except BaseException:
+            conn.close()
+            tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp, path)
+        return cls.open(path, machine=machine, clock=clock, new_id=new_id)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        machine: str | None = None,
+        clock: Callable[[], str] = utc_now,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> CountyFile:
+        """Open a county file, migrating it (after a backup copy) if an older version wrote it."""
+        path = Path(path)
+        version = check_header(path)
+        _verify(path)
+        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        try:
+            conn = _connect(path, mode="rw" if writable else "ro")
+            _configure(conn, writable=writable)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(path, str(exc)) from None
+        county = cls(path, conn, machine=machine or paths.machine_id(), read_only=not writable,
+                     clock=clock, new_id=new_id)
+        if version < schema.current_version():
+            if not writable:
+                conn.close()
+                raise KnownError(
+                    f"文件“{path.name}”是旧版本的数据文件，需要升级，但该位置只读。"
+                    "请先复制到电脑上再打开。"
+                )
+            county._upgrade(version)
+        return county
+
+    def _upgrade(self, version: int) -> None:
+        backup_copy(self.conn, paths.backups_dir() / _backup_name(self.path, f"v{version}-升级前"))
+        _migrate(self.conn, version)
+        self.migrated_from = version
+        with self.atomic():
+            self.log("升级数据版本", old=str(version), new=str(schema.current_version()))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> CountyFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- transactions and reading ---------------------------------------------------------
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[CountyFile]:
+        """All writes inside land together or not at all; nests with savepoints."""
+        if self.read_only:
+            raise KnownError(f"文件“{self.path.name}”以只读方式打开，不能修改。")
+        with self.db.atomic():
+            yield self
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    def get(self, table: str, record_id: str, *, include_deleted: bool = False) -> dict | None:
+        _check_table(table)
+        sql = f"SELECT * FROM {table} WHERE id = ?"
+        if not include_deleted:
+            sql += " AND deleted = 0"
+        row = self.conn.execute(sql, (record_id,)).fetchone()
+        return dict(row) if row else None
+
+    def rows(
+        self,
+        table: str,
+        where: str = "",
+        params: Any = (),
+        *,
+        order: str = "",
+        include_deleted: bool = False,
+    ) -> list[dict[str, Any]]:
+        _check_table(table)
+        clauses = [] if include_deleted else ["deleted = 0"]
+        if where:
+            clauses.append(f"({where})")
+        sql = f"SELECT * FROM {table}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        if order:
+            sql += f" ORDER BY {order}"
+        return self.query(sql, params)
+
+    def count(self, table: str, where: str = "", params: Any = ()) -> int:
+        _check_table(table)
+        sql = f"SELECT count(*) FROM {table} WHERE deleted = 0"
+        if where:
+            sql += f" AND ({where})"
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.get("setting", key)
+        return row["value"] if row else default
+
+    @property
+    def county_name(self) -> str:
+        return self.setting("county_name") or ""
+
+    @property
+    def county_id(self) -> str:
+        return self.setting("county_id") or ""
+
+    def years(self) -> list[int]:
+        """Years for which the file holds any facts, ascending."""
+        sql = """SELECT year FROM county_year WHERE deleted = 0
+                 UNION SELECT year FROM institution_year WHERE deleted = 0
+                 UNION SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) FROM activity
+                       WHERE deleted = 0
+                 ORDER BY 1"""
+        return [r[0] for r in self.conn.execute(sql)]
+
+    # ---- writing --------------------------------------------------------------------------
+
+    def _stamp(self, rec: dict[str, Any]) -> None:
+        """Give a record a new revision, noted in the revlog that a later merge consults."""
+        rev = self.new_id()
+        rec["rev"] = rev
+        rec["updated_at"] = self.clock()
+        rec["updated_by"] = self.machine
+        self.conn.execute("INSERT OR IGNORE INTO revlog (record_id, rev) VALUES (?, ?)",
+                          (rec["id"], rev))
+
+    def insert(self, table: str, values: dict[str, Any], *, record_id: str | None = None,
+               audit: bool = True) -> str:
+        """Add a record; returns its id. Refuses impossible values with a Chinese message."""
+        rec = _prepare(table, values)
+        rec["id"] = record_id or self.new_id()
+        rec["deleted"] = 0
+        with self.atomic():
+            existing = self.get(table, rec["id"], include_deleted=True)
+            if existing is not None:
+                raise KnownError(f"{TABLE_LABELS[table]}记录 {rec['id']} 已存在。")
+            self._stamp(rec)
+            self.db[table].insert(rec)
+            if audit:
+                self.log("新增", table=table, record_id=rec["id"], label=_describe(table, rec))
+        return rec["id"]
+
+    def insert_many(self, table: str, records: list[dict[str, Any]]) -> list[str]:
+        """Add many new records in one go (demo, import); each is validated like `insert`.
+
+        Records may carry their own `id`; the caller writes one audit line for the batch.
+        """
+        _check_table(table)
+        names = [f.name for f in FIELDS[table]]
+        prepared = []
+        with self.atomic():
+            for values in records:
+                rec = _prepare(table, {k: v for k, v in values.items() if k != "id"})
+                rec["id"] = values.get("id") or self.new_id()
+                self._stamp(rec)
+                prepared.append(rec)
+            cols = ["id", *names, "rev", "updated_at", "updated_by"]
+            sql = (f"INSERT INTO {table} ({', '.join(cols)}) "
+                   f"VALUES ({', '.join('?' for _ in cols)})")
+            self.conn.executemany(sql, [[r[c] for c in cols] for r in prepared])
+        return [r["id"] for r in prepared]
+
+    def update(self, table: str, record_id: str, changes: dict[str, Any], *,
+               audit: bool = True) -> dict[str, Any]:
+        """Change some fields of a record; the whole record must still make sense."""
+        _check_table(table)
+        _reject_unknown(table, changes)
+        with self.atomic():
+            old = self.get(table, record_id)
+            if old is None:
+                raise KnownError(f"要修改的{TABLE_LABELS[table]}记录已不存在（可能已被删除）。")
+            new = {**old, **changes}
+            validate(table, new)
+            changed = [k for k in changes if old.get(k) != new.get(k)]
+            if not changed:
+                return old
+            self._stamp(new)
+            self.db[table].update(record_id, {k: new[k] for k in (*changed, "rev", "updated_at",
+                                                                  "updated_by")})
+            if audit:
+                label = _describe(table, new)
+                for key in changed:
+                    self.log("修改", table=table, record_id=record_id, label=label, field=key,
+                             old=_text(old.get(key)), new=_text(new.get(key)))
+        return new
+
+    def upsert(self, table: str, record_id: str, values: dict[str, Any], *,
+               audit: bool = True) -> dict[str, Any]:
+        """Insert at a stable id, or update (and revive) the record already there."""
+        with self.atomic():
+            current = self.get(table, record_id, include_deleted=True)
+            if current is None:
+                self.insert(table, values, record_id=record_id, audit=audit)
+                return self.get(table, record_id) or {}
+            if current["deleted"]:
+                self._set_deleted(table, current, 0, audit=audit)
+            return self.update(table, record_id, values, audit=audit)
+
+    def delete(self, table: str, record_id: str) -> None:
+        """Delete by tombstone: the record stays, marked, so a merge can carry the deletion."""
+        with self.atomic():
+            rec = self.get(table, record_id)
+            if rec is None:
+                return
+            self._set_deleted(table, rec, 1)
+
+    def restore(self, table: str, record_id: str) -> None:
+        with self.atomic():
+            rec = self.get(table, record_id, include_deleted=True)
+            if rec is None or not rec["deleted"]:
+                return
+            validate(table, rec)
+            self._set_deleted(table, rec, 0)
+
+    def _set_deleted(self, table: str, rec: dict[str, Any], flag: int, *,
+                     audit: bool = True) -> None:
+        self._stamp(rec)
+        self.db[table].update(rec["id"], {"deleted": flag, "rev": rec["rev"],
+                                          "updated_at": rec["updated_at"],
+                                          "updated_by": rec["updated_by"]})
+        if audit:
+            self.log("删除" if flag else "恢复", table=table, record_id=rec["id"],
+                     label=_describe(table, rec))
+
+    def log(self, action: str, *, table: str | None = None, record_id: str | None = None,
+            label: str | None = None, field: str | None = None, old: str | None = None,
+            new: str | None = None) -> None:
+        """Append one line to the audit log: what, old, new, when, on which computer."""
+        self.db["audit"].insert({
+            "id": self.new_id(), "at": self.clock(), "machine": self.machine, "host": self.host,
+            "action": action, "table_name": table, "record_id": record_id, "label": label,
+            "field": field, "old": old, "new": new,
+        })
+
+    # ---- typed helpers --------------------------------------------------------------------
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        self.upsert("setting", key, {"value": value})
+
+    def institution_year_id(self, institution_id: str, year: int) -> str:
+        return stable_id("institution_year", institution_id, year)
+
+    def county_year_id(self, year: int) -> str:
+        return stable_id("county_year", self.county_id, year)
+
+    def set_institution_year(self, institution_id: str, year: int,
+                             values: dict[str, Any]) -> dict[str, Any]:
+        rid = self.institution_year_id(institution_id, year)
+        return self.upsert("institution_year", rid,
+                           {**values, "institution_id": institution_id, "year": year})
+
+    def set_county_year(self, year: int, values: dict[str, Any]) -> dict[str, Any]:
+        return self.upsert("county_year", self.county_year_id(year), {**values, "year": year})
+
+    def add_evidence(self, filename: str, data: bytes, *, owner_table: str,
+                     owner_id: str | None = None, indicator_id: str | None = None,
+                     year: int | None = None, mime: str | None = None,
+                     note: str | None = None) -> str:
+        """Store a file inside the county file (once per content) and link it to its owner."""
+        digest = hashlib.sha256(data).hexdigest()
+        with self.atomic():
+            self.conn.execute("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)",
+                              (digest, data))
+            return self.insert("evidence", {
+                "owner_table": owner_table, "owner_id": owner_id, "indicator_id": indicator_id,
+                "year": year, "filename": filename, "mime": mime, "size": len(data),
+                "sha256": digest, "note": note,
+            })
+
+    def evidence_data(self, evidence_id: str) -> bytes:
+        row = self.conn.execute(
+            "SELECT b.data FROM evidence e JOIN blob b ON b.sha256 = e.sha256 WHERE e.id = ?",
+            (evidence_id,),
+        ).fetchone()
+        if row is None:
+            raise KnownError("找不到该佐证材料。")
+        return bytes(row[0])
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Apply the steps after `version`, each in its own transaction with its version bump."""
+    for number, step in enumerate(schema.MIGRATIONS[version:], start=version + 1):
+        try:
+            if isinstance(step, str):
+                conn.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {number};\nCOMMIT;")
+            else:
+                conn.execute("BEGIN")
+                step(conn)
+                conn.execute(f"PRAGMA user_version = {number}")
+                conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _prepare(table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A whole record from `values`, defaults filled in, checked for impossible values."""
+    _check_table(table)
+    _reject_unknown(table, values)
+    rec = {f.name: values.get(f.name) for f in FIELDS[table]}
+    for f in FIELDS[table]:
+        if rec[f.name] is None:
+            rec[f.name] = f.default
+    validate(table, rec)
+    return rec
+
+
+def _check_table(table: str) -> None:
+    if table not in FIELDS:
+        raise ValueError(f"unknown table {table!r}")
+
+
+def _reject_unknown(table: str, values: dict[str, Any]) -> None:
+    known = {f.name for f in FIELDS[table]}
+    unknown = set(values) - known
+    if unknown:
+        raise ValueError(f"unknown fields for {table}: {sorted(unknown)}")
+
+
+def _describe(table: str, rec: dict[str, Any]) -> str:
+    for key in ("name", "title", "text", "filename"):
+        if rec.get(key):
+            return str(rec[key])
+    if "year" in rec and rec.get("year"):
+        return str(rec["year"])
+    return str(rec.get("id", ""))
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def copy_file(src: Path, dest: Path) -> None:
+    """Plain file copy for a file not open anywhere (the demo's first-run copy)."""
+    tmp = dest.with_name(dest.name + ".part")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dest)

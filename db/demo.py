@@ -1,0 +1,397 @@
+"""The fictional demo county 青河县: the same data every run, realistic enough to show every
+indicator passing for most institutions, with a handful of believable failures in each section
+that shrink year over year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import datetime as _dt
+from pathlib import Path
+import random
+from typing import Any
+
+from .county import CountyFile, stable_id
+
+COUNTY_NAME = "青河县"
+DEMO_CLOCK = "2025-01-20T09:00:00.000000Z"
+DEMO_MACHINE = "demo0000000000000000000000000000"
+
+
+@dataclass(frozen=True)
+class Size:
+    centres: int
+    stations: int
+    years: tuple[int, ...]
+    population: int
+
+
+SIZES = {
+    "small": Size(centres=12, stations=60, years=(2022, 2023, 2024), population=318_000),
+    "large": Size(centres=40, stations=600, years=(2020, 2021, 2022, 2023, 2024),
+                  population=862_000),
+}
+
+_STREETS = ["城关街道", "东城街道", "西城街道", "南城街道", "北城街道"]
+_TOWN_FIRST = "青柳白桃龙石清永双红金马凤黄新太安长丰高平云花兴福宝盘松竹梅杨"
+_TOWN_SECOND = "石河沙源泉桥溪丰岩坪山田林湾塘坝口场江岭"
+_VILLAGE_FIRST = "柳杨李王张刘陈赵周吴郑孙胡朱高林何郭罗梁宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁沈任姚卢傅钟姜崔谭陆范汪廖石金贾夏韦付方邹熊孟秦邱江尹薛"
+_VILLAGE_SECOND = "河庄湾坪沟岭桥坝营寨家屯园塘林山口店铺坡垭"
+
+_TEXT_TITLES = [
+    "中医四季养生要诀", "冬病夏治三伏贴须知", "高血压中医调养", "糖尿病中医药防治",
+    "老年人中医药健康管理", "儿童中医保健六法", "中医体质辨识手册", "艾灸常识", "八段锦图解",
+    "常用穴位按摩", "药食同源小知识", "失眠的中医调理", "颈肩腰腿痛中医康复", "中医药法解读",
+]
+_AV_TITLES = [
+    "八段锦教学视频", "中医养生大讲堂", "穴位保健操", "小儿推拿入门", "中医药文化宣传片",
+    "三伏贴答疑", "太极拳示范",
+]
+_LECTURES = [
+    "中医养生与慢病防治", "冬季进补与膏方", "中医体质与养生", "小儿推拿与家庭保健",
+    "老年人中医药保健", "中医情志调养", "春季养肝", "夏季防暑中医知识", "秋季润燥",
+]
+_NON_TCM = [("健康讲座", "高血压用药安全"), ("健康讲座", "预防接种知识"),
+            ("健康咨询", "慢病随访咨询"), ("文字资料", "合理膳食宣传单"),
+            ("宣传栏更换", "传染病防控宣传栏")]
+
+
+def write_demo(path: str | Path, size: str = "small") -> Path:
+    """Write the demo county to `path` (which must not exist yet); the same bytes every run."""
+    if size not in SIZES:
+        raise ValueError(f"unknown demo size {size!r}")
+    rng = random.Random(f"tcmcounty-demo-{size}")
+    spec = SIZES[size]
+
+    def new_id() -> str:
+        return f"{rng.getrandbits(128):032x}"
+
+    CountyFile.create(
+        path, COUNTY_NAME, machine=DEMO_MACHINE, clock=lambda: DEMO_CLOCK, new_id=new_id,
+        fill=lambda county: _fill(county, spec, rng),
+    ).close()
+    return Path(path)
+
+
+def _fill(county: CountyFile, spec: Size, rng: random.Random) -> None:
+    institutions = _institutions(spec, rng)
+    county.insert_many("institution", [i.record for i in institutions])
+    years = []
+    for t, year in enumerate(spec.years):
+        progress = t / max(1, len(spec.years) - 1)  # 0 in the first year, 1 in the last
+        years.extend(_year_facts(inst, year, progress, rng) for inst in institutions)
+    county.insert_many("institution_year", years)
+    county.insert_many("county_year", [
+        _county_facts(county, spec, year, t / max(1, len(spec.years) - 1), rng)
+        for t, year in enumerate(spec.years)
+    ])
+    activities: list[dict[str, Any]] = []
+    for t, year in enumerate(spec.years):
+        progress = t / max(1, len(spec.years) - 1)
+        for inst in institutions:
+            activities.extend(_activities(inst, year, progress, rng))
+    county.insert_many("activity", activities)
+    county.insert_many("task", _tasks(spec))
+    county.log("生成示例县", label=f"{COUNTY_NAME}：{len(institutions)} 家机构，"
+               f"{len(activities)} 条宣传活动")
+
+
+@dataclass
+class _Inst:
+    record: dict[str, Any]
+    quality: float  # 0..1: how well this institution does; a few are weak
+
+    @property
+    def type(self) -> str:
+        return self.record["type"]
+
+
+def _unique_names(rng: random.Random, first: str, second: str, n: int, taken: set[str]) -> list[str]:
+    names: list[str] = []
+    while len(names) < n:
+        name = rng.choice(first) + rng.choice(second)
+        if name not in taken and name[0] != name[1]:
+            taken.add(name)
+            names.append(name)
+    return names
+
+
+def _institutions(spec: Size, rng: random.Random) -> list[_Inst]:
+    result: list[_Inst] = []
+    code = iter(range(1, 10_000))
+
+    def add(name: str, type_: str, township: str | None, quality: float,
+            parent: str | None = None, ownership: str = "public") -> str:
+        rid = stable_id("demo-institution", name)
+        result.append(_Inst({
+            "id": rid, "name": name, "type": type_, "township": township,
+            "code": f"QH{next(code):05d}", "parent_id": parent, "ownership": ownership,
+        }, quality))
+        return rid
+
+    add(f"{COUNTY_NAME}中医医院", "county_tcm_hospital", "城关街道", 0.9)
+    add(f"{COUNTY_NAME}人民医院", "county_general_hospital", "城关街道", 0.6)
+    add(f"{COUNTY_NAME}妇幼保健院", "maternal_child", "城关街道", 0.6)
+
+    n_streets = 2 if spec.centres <= 12 else 5
+    towns = _unique_names(rng, _TOWN_FIRST, _TOWN_SECOND, spec.centres - n_streets, set())
+    places = [(s, "chc") for s in _STREETS[:n_streets]]
+    places += [(t + rng.choice("镇镇镇乡"), "township_hc") for t in towns]
+    # Weak centres: about one in six, so each section has a few names to act on.
+    qualities = [rng.uniform(0.55, 1.0) for _ in places]
+    for i in range(0, len(places), 6):
+        qualities[(i + 3) % len(places)] = rng.uniform(0.1, 0.35)
+
+    per_centre = [spec.stations // len(places)] * len(places)
+    for i in range(spec.stations - sum(per_centre)):
+        per_centre[i] += 1
+    taken: set[str] = set()
+    for (place, type_), quality, n_units in zip(places, qualities, per_centre):
+        if type_ == "chc":
+            centre_name = f"{place}社区卫生服务中心"
+        else:
+            centre_name = place + ("中心卫生院" if rng.random() < 0.2 else "卫生院")
+        centre = add(centre_name, type_, place, quality)
+        if type_ == "chc":
+            for k, base in enumerate(_unique_names(rng, _TOWN_FIRST, "苑园路街桥门湖", n_units,
+                                                   taken)):
+                add(f"{place}{base}社区卫生服务站", "chs", place,
+                    min(1.0, quality + rng.uniform(-0.2, 0.25)), centre)
+        else:
+            for village in _unique_names(rng, _VILLAGE_FIRST, _VILLAGE_SECOND, n_units, taken):
+                add(f"{place}{village}村卫生室", "village_clinic", place,
+                    min(1.0, quality + rng.uniform(-0.25, 0.3)), centre)
+    return result
+
+
+def _chance(rng: random.Random, quality: float, progress: float, base: float = 0.0) -> bool:
+    """Whether an institution meets a bar this year: better institutions and later years do."""
+    return rng.random() < min(0.98, base + 0.45 * quality + 0.45 * progress)
+
+
+def _year_facts(inst: _Inst, year: int, progress: float, rng: random.Random) -> dict[str, Any]:
+    q = inst.quality
+    rec: dict[str, Any] = {"institution_id": inst.record["id"], "year": year}
+    if inst.type in ("chc", "township_hc"):
+        rec.update(_centre_facts(q, progress, rng))
+    elif inst.type in ("chs", "village_clinic"):
+        rec.update(_station_facts(inst.type, q, progress, rng))
+    else:
+        rec.update(_hospital_facts(inst.type, q, progress, rng))
+    return rec
+
+
+def _share_count(total: int, share: float) -> int:
+    return max(0, min(total, round(total * share)))
+
+
+def _centre_facts(q: float, progress: float, rng: random.Random) -> dict[str, Any]:
+    good = _chance(rng, q, progress, 0.15)
+    if good:
+        state = "upgraded" if rng.random() < 0.3 + 0.3 * progress else "standard"
+    else:
+        state = "built" if rng.random() < 0.5 + 0.5 * progress else "none"
+    grade = None
+    if state != "none":
+        roll = rng.random() * (1.2 - 0.5 * progress) / max(q, 0.2)
+        grade = "model" if roll < 0.1 else "boutique" if roll < 0.3 else "normal"
+    physicians = rng.randint(10, 45)
+    tcm_share = rng.uniform(0.26, 0.42) if _chance(rng, q, progress, 0.25) else rng.uniform(0.12, 0.24)
+    tcm = _share_count(physicians, tcm_share)
+    non_tcm = physicians - tcm
+    west = non_tcm if _chance(rng, q, progress) else _share_count(non_tcm, rng.uniform(0.6, 0.95))
+    visits = rng.randint(18_000, 90_000)
+    visit_share = rng.uniform(0.36, 0.52) if _chance(rng, q, progress, 0.2) else rng.uniform(0.22, 0.34)
+    if _chance(rng, q, progress, 0.2):
+        cats, items = rng.randint(6, 8), rng.randint(10, 16)
+    else:
+        cats, items = rng.randint(4, 6), rng.randint(7, 9)
+    return {
+        "hall_state": state,
+        "hall_grade": grade,
+        "platform_connected": int(state != "none" and _chance(rng, q, progress, -0.05)),
+        "tech_categories": cats,
+        "tech_items": items,
+        "physicians": physicians,
+        "tcm_physicians": tcm,
+        "other_tcm_staff": rng.randint(1, 6),
+        "tcm_gps": rng.randint(1, 4),
+        "west_learn_tcm": west,
+        "visits": visits,
+        "tcm_visits": _share_count(visits, visit_share),
+        "service_place": 1,
+    }
+
+
+def _station_facts(type_: str, q: float, progress: float, rng: random.Random) -> dict[str, Any]:
+    physicians = rng.randint(1, 4) if type_ == "chs" else rng.randint(0, 2)
+    tcm = 1 if physicians and rng.random() < 0.35 else 0
+    other = rng.randint(1, 2) if _chance(rng, q, progress, 0.4) else 0
+    if _chance(rng, q, progress, 0.3):
+        cats, items = rng.randint(4, 6), rng.randint(6, 10)
+    else:
+        cats, items = rng.randint(1, 4), rng.randint(3, 5)
+        items = max(items, cats)
+    visits = rng.randint(1_200, 9_000)
+    non_tcm = physicians - tcm
+    return {
+        "service_place": int(_chance(rng, q, progress, 0.45)),
+        "tcm_corner": int(rng.random() < 0.04 + 0.12 * progress + 0.05 * q),
+        "tech_categories": cats,
+        "tech_items": items,
+        "physicians": physicians,
+        "tcm_physicians": tcm,
+        "other_tcm_staff": other,
+        "tcm_gps": 0,
+        "west_learn_tcm": non_tcm if rng.random() < 0.8 else 0,
+        "visits": visits,
+        "tcm_visits": _share_count(visits, rng.uniform(0.2, 0.5)),
+    }
+
+
+def _hospital_facts(type_: str, q: float, progress: float, rng: random.Random) -> dict[str, Any]:
+    if type_ == "county_tcm_hospital":
+        physicians = rng.randint(150, 180)
+        return {
+            "physicians": physicians,
+            "tcm_physicians": _share_count(physicians, 0.55 + 0.1 * progress),
+            "other_tcm_staff": rng.randint(10, 20),
+            "tcm_gps": rng.randint(8, 12),
+            "west_learn_tcm": 0,
+            "visits": rng.randint(260_000, 320_000),
+            "tcm_visits": rng.randint(150_000, 200_000),
+            "tech_categories": 9, "tech_items": rng.randint(40, 60),
+            "dept_preventive": 1,
+            "dept_rehab": 1,
+            # The 感染性疾病科 is the one the county still had to set up (seed 002-3).
+            "dept_infectious": int(progress >= 0.99),
+        }
+    physicians = rng.randint(90, 260)
+    return {
+        "physicians": physicians,
+        "tcm_physicians": _share_count(physicians, rng.uniform(0.05, 0.1)),
+        "other_tcm_staff": rng.randint(3, 10),
+        "tcm_gps": rng.randint(1, 3),
+        "west_learn_tcm": rng.randint(5, 20),
+        "visits": rng.randint(120_000, 400_000),
+        "tcm_visits": rng.randint(8_000, 25_000),
+    }
+
+
+def _county_facts(county: CountyFile, spec: Size, year: int, progress: float,
+                  rng: random.Random) -> dict[str, Any]:
+    population = spec.population + (year - spec.years[0]) * rng.randint(-1500, 800)
+    elderly = round(population * (0.158 + 0.004 * (year - spec.years[0])))
+    infants = round(population * 0.026)
+    return {
+        "id": county.county_year_id(year),
+        "year": year,
+        "resident_population": population,
+        "elderly_population": elderly,
+        "elderly_managed": round(elderly * (0.69 + 0.08 * progress + rng.uniform(-0.01, 0.01))),
+        "infant_population": infants,
+        "infant_managed": round(infants * (0.80 + 0.07 * progress + rng.uniform(-0.01, 0.01))),
+        "alliance_population": round(population * (0.24 + 0.14 * progress)),
+        "satisfaction": round(0.87 + 0.05 * progress, 3),
+    }
+
+
+def _dates(rng: random.Random, year: int, n: int) -> list[str]:
+    """`n` dates spread over the year (as real logs are: a few each month)."""
+    start = _dt.date(year, 1, 1).toordinal()
+    days = 365 + (year % 4 == 0)
+    return sorted(_dt.date.fromordinal(start + rng.randrange(days)).isoformat() for _ in range(n))
+
+
+def _activities(inst: _Inst, year: int, progress: float,
+                rng: random.Random) -> list[dict[str, Any]]:
+    """One institution's activity log for a year."""
+    iid, q = inst.record["id"], inst.quality
+    if inst.type in ("chc", "township_hc"):
+        plan = _centre_plan(q, progress, rng)
+    elif inst.type == "county_tcm_hospital":
+        plan = [("义诊", "名中医下基层义诊", 1)] * 4 + [("进校园", "中医药文化进校园", 1)] * 3
+        plan += [("传统健身", "八段锦比赛", 1), ("健康讲座", "名中医讲中医", 1)] * 2
+    elif inst.type in ("chs", "village_clinic"):
+        # A few stations and clinics keep a log too (义诊, 咨询, 八段锦 in the square).
+        if rng.random() > 0.12:
+            return []
+        plan = [(rng.choice(["健康咨询", "义诊", "传统健身"]), "村民中医药健康咨询", 1)]
+    else:
+        return []
+    dates = _dates(rng, year, len(plan))
+    rng.shuffle(dates)
+    return [
+        {"institution_id": iid, "date": d, "kind": kind, "title": title,
+         "people": _people(kind, rng), "tcm_content": tcm}
+        for d, (kind, title, tcm) in zip(dates, plan)
+    ]
+
+
+def _centre_plan(q: float, progress: float, rng: random.Random) -> list[tuple[str, str, int]]:
+    """The kinds and titles a centre logs in a year; weaker centres and earlier years fall short."""
+    def count(minimum: int) -> int:
+        if _chance(rng, q, progress, 0.2):
+            return minimum + rng.randint(0, 1)
+        return max(0, minimum - rng.randint(1, 3))
+
+    plan = [("宣传栏更换", f"第{i + 1}期中医药宣传栏", 1) for i in range(count(4))]
+    plan += [("健康咨询", "中医药健康咨询", 1)] * count(5)
+    texts = rng.sample(_TEXT_TITLES, count(6))
+    if texts and rng.random() < 0.2:
+        texts.append(texts[0])  # the same leaflet handed out twice counts once for D3
+    plan += [("文字资料", t, 1) for t in texts]
+    plan += [("音像资料", t, 1) for t in rng.sample(_AV_TITLES, count(3))]
+    plan += [("健康讲座", rng.choice(_LECTURES), 1) for _ in range(count(6))]
+    if rng.random() < 0.4:
+        plan.append(("传统健身", rng.choice(["八段锦", "太极拳"]) + "推广", 1))
+    if rng.random() < 0.25:
+        plan.append(("进校园", "中医药文化进校园", 1))
+    plan += [(kind, title, 0) for kind, title in rng.sample(_NON_TCM, rng.randint(1, 3))]
+    return plan
+
+
+def _people(kind: str, rng: random.Random) -> int | None:
+    if kind == "宣传栏更换":
+        return None
+    low, high = {"健康讲座": (30, 120), "义诊": (80, 300), "进校园": (100, 500),
+                 "传统健身": (20, 200), "文字资料": (100, 400), "音像资料": (50, 300)}.get(
+        kind, (20, 150))
+    return rng.randint(low, high)
+
+
+_TASKS = [
+    ("组织领导", "1", "将中医药工作纳入县国民经济和社会发展规划", "县政府办公室",
+     "县发展和改革局、县卫生健康局", "2023-06-30", "已完成"),
+    ("组织领导", "2", "建立中医药工作联席会议制度，定期研究解决中医药发展问题", "县卫生健康局",
+     "县政府办公室、县财政局", "2023-06-30", "已完成"),
+    ("组织领导", "3", "制定创建全国基层中医药工作示范县工作计划", "县卫生健康局", "", "2023-05-31",
+     "已完成"),
+    ("政策保障", "4", "建立持续稳定的中医药发展多元投入机制，保障创建经费", "县财政局",
+     "县卫生健康局", "2024-12-31", "推进中"),
+    ("政策保障", "5", "制定引进和培养中医药人才政策", "县委组织部",
+     "县人力资源和社会保障局、县卫生健康局", "2024-06-30", "已延期"),
+    ("服务网络", "6", "全部社区卫生服务中心和乡镇卫生院建成标准化中医馆", "县卫生健康局",
+     "县财政局", "2024-12-31", "推进中"),
+    ("服务网络", "7", "县中医医院规范设置感染性疾病科", "县卫生健康局", "县中医医院",
+     "2024-10-31", "已完成"),
+    ("服务网络", "8", "10%以上村卫生室建设中医阁", "县卫生健康局", "各乡镇卫生院", "2025-06-30",
+     "推进中"),
+    ("人才队伍", "9", "开展西学中培训，非中医类别医师全部接受中医药知识培训", "县卫生健康局",
+     "县人力资源和社会保障局", "2024-12-31", "推进中"),
+    ("文化宣传", "10", "开展中医药文化进校园活动", "县教育和体育局", "县卫生健康局",
+     "2024-12-31", "已完成"),
+    ("文化宣传", "11", "组织八段锦、太极拳等传统健身活动", "县教育和体育局", "县卫生健康局",
+     "2024-11-30", "已完成"),
+    ("评估验收", "12", "开展创建工作自评，形成自评报告和佐证材料", "县卫生健康局", "各相关部门",
+     "2025-03-31", "未开始"),
+]
+
+
+def _tasks(spec: Size) -> list[dict[str, Any]]:
+    keys = ("category", "number", "text", "lead_unit", "assist_units", "deadline", "status")
+    return [
+        {"id": stable_id("demo-task", row[1]), **dict(zip(keys, row)),
+         "phase": "实施阶段" if row[-1] != "未开始" else "评估验收阶段"}
+        for row in _TASKS
+    ]

@@ -1,0 +1,226 @@
+"""What each stored field means: its Chinese label, its kind, and the rules a value must obey.
+
+The data layer refuses impossible values itself, so the window, the importer and a merge all get
+the same Chinese sentence that names the field and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import datetime as _dt
+from typing import Any
+
+from . import vocab
+from .errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str  # text | int | bool | choice | year | date | share | ref
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+def _f(name: str, label: str, kind: str = "int", **kw: Any) -> Field:
+    return Field(name, label, kind, **kw)
+
+
+FIELDS: dict[str, tuple[Field, ...]] = {
+    "setting": (_f("value", "值", "text"),),
+    "profile": (
+        _f("name", "方案名称", "text", required=True),
+        _f("based_on", "来源方案", "text"),
+        _f("body", "方案内容", "text", required=True),
+    ),
+    "county_year": (
+        _f("year", "年度", "year", required=True),
+        _f("resident_population", "常住人口"),
+        _f("elderly_population", "65岁及以上常住居民数"),
+        _f("elderly_managed", "接受中医药健康管理的65岁及以上居民数"),
+        _f("infant_population", "0-36个月儿童数"),
+        _f("infant_managed", "接受中医药健康管理的0-36个月儿童数"),
+        _f("alliance_population", "医联体覆盖人口"),
+        _f("satisfaction", "群众中医药服务满意率", "share"),
+    ),
+    "institution": (
+        _f("name", "机构名称", "text", required=True),
+        _f("type", "机构类型", "choice", required=True, choices=tuple(vocab.INSTITUTION_TYPES)),
+        _f("township", "所属乡镇（街道）", "text"),
+        _f("code", "机构代码", "text"),
+        _f("parent_id", "上级机构", "ref"),
+        _f("ownership", "公立/民营", "choice", choices=tuple(vocab.OWNERSHIP), default="public"),
+        _f("active_from", "启用年度", "year"),
+        _f("active_to", "停用年度", "year"),
+        _f("note", "备注", "text"),
+    ),
+    "institution_year": (
+        _f("institution_id", "机构", "ref", required=True),
+        _f("year", "年度", "year", required=True),
+        _f("inst_type", "当年机构类型", "choice", choices=tuple(vocab.INSTITUTION_TYPES)),
+        _f("hall_state", "中医馆达标情况", "choice", choices=tuple(vocab.HALL_STATES)),
+        _f("hall_grade", "中医馆等级", "choice", choices=tuple(vocab.HALL_GRADES)),
+        _f("platform_connected", "是否接入中医馆健康信息平台", "bool"),
+        _f("tcm_corner", "是否设置中医阁", "bool"),
+        _f("service_place", "是否具备中医药服务场所和设备", "bool"),
+        _f("tech_categories", "适宜技术类数"),
+        _f("tech_items", "适宜技术项数"),
+        _f("physicians", "执业（助理）医师数"),
+        _f("tcm_physicians", "中医类别执业（助理）医师数"),
+        _f("other_tcm_staff", "能提供中医药服务的其他人员数"),
+        _f("tcm_gps", "中医类别全科医生数"),
+        _f("west_learn_tcm", "西学中人数"),
+        _f("visits", "总诊疗人次"),
+        _f("tcm_visits", "中医诊疗人次"),
+        _f("dept_preventive", "是否设置治未病科", "bool"),
+        _f("dept_rehab", "是否设置康复科", "bool"),
+        _f("dept_infectious", "是否设置感染性疾病科", "bool"),
+    ),
+    "activity": (
+        _f("institution_id", "机构", "ref", required=True),
+        _f("date", "活动日期", "date", required=True),
+        _f("kind", "活动类型", "choice", required=True, choices=vocab.ACTIVITY_KINDS),
+        _f("title", "活动名称", "text", required=True),
+        _f("people", "参与人数"),
+        _f("tcm_content", "是否中医药内容", "bool", default=1),
+        _f("note", "备注", "text"),
+    ),
+    "task": (
+        _f("category", "任务类别", "text"),
+        _f("number", "序号", "text"),
+        _f("text", "任务内容", "text", required=True),
+        _f("lead_unit", "牵头单位", "text"),
+        _f("assist_units", "配合单位", "text"),
+        _f("deadline", "完成时限", "date"),
+        _f("phase", "阶段", "text"),
+        _f("status", "状态", "choice", choices=vocab.TASK_STATUSES, default="未开始"),
+        _f("note", "备注", "text"),
+    ),
+    "evidence": (
+        _f("owner_table", "所属类别", "text", required=True),
+        _f("owner_id", "所属记录", "text"),
+        _f("indicator_id", "指标", "text"),
+        _f("year", "年度", "year"),
+        _f("filename", "文件名", "text", required=True),
+        _f("mime", "文件类型", "text"),
+        _f("size", "文件大小"),
+        _f("sha256", "校验值", "text", required=True),
+        _f("note", "备注", "text"),
+    ),
+}
+
+TABLE_LABELS = {
+    "setting": "设置",
+    "profile": "目标方案",
+    "county_year": "全县情况",
+    "institution": "机构",
+    "institution_year": "机构年度数据",
+    "activity": "宣传活动",
+    "task": "创建任务",
+    "evidence": "佐证材料",
+}
+
+
+def field(table: str, name: str) -> Field:
+    for f in FIELDS[table]:
+        if f.name == name:
+            return f
+    raise KeyError(f"{table}.{name}")
+
+
+def label(table: str, name: str) -> str:
+    return field(table, name).label
+
+
+def _refuse(table: str, f: Field, reason: str) -> ValidationError:
+    return ValidationError(f"{f.label}：{reason}", table=table, field=f.name, label=f.label)
+
+
+def _check_value(table: str, f: Field, value: Any) -> None:
+    if value is None or value == "":
+        if f.required:
+            raise _refuse(table, f, "不能为空")
+        return
+    kind = f.kind
+    if kind in ("int", "year"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _refuse(table, f, f"应为整数，收到“{value}”")
+        if kind == "int" and value < 0:
+            raise _refuse(table, f, f"不能为负数（{value}）")
+        if kind == "year" and not vocab.YEAR_MIN <= value <= vocab.YEAR_MAX:
+            raise _refuse(table, f, f"年度 {value} 不在 {vocab.YEAR_MIN}–{vocab.YEAR_MAX} 之间")
+    elif kind == "bool":
+        if value not in (0, 1) or isinstance(value, float):
+            raise _refuse(table, f, f"应为“是”或“否”，收到“{value}”")
+    elif kind == "share":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _refuse(table, f, f"应为 0–100% 之间的比例，收到“{value}”")
+        if not 0 <= value <= 1:
+            raise _refuse(table, f, f"应在 0–100% 之间，收到 {value * 100:g}%")
+    elif kind == "choice":
+        if value not in f.choices:
+            raise _refuse(table, f, f"“{value}”不是可选的值")
+    elif kind == "date":
+        try:
+            d = _dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise _refuse(table, f, f"“{value}”不是有效日期（应为 年-月-日）") from None
+        if str(value) != d.isoformat():
+            raise _refuse(table, f, f"“{value}”不是有效日期（应为 年-月-日）")
+        if not vocab.YEAR_MIN <= d.year <= vocab.YEAR_MAX:
+            raise _refuse(table, f, f"日期 {value} 不在 {vocab.YEAR_MIN}–{vocab.YEAR_MAX} 年之间")
+    elif kind in ("text", "ref"):
+        if not isinstance(value, str):
+            raise _refuse(table, f, f"应为文字，收到“{value}”")
+        if f.required and not value.strip():
+            raise _refuse(table, f, "不能为空")
+
+
+def _more_than(table: str, small: str, big: str, rec: dict[str, Any], why: str = "") -> None:
+    a, b = rec.get(small), rec.get(big)
+    if a is not None and b is not None and a > b:
+        f, g = field(table, small), field(table, big)
+        raise ValidationError(
+            f"{f.label}（{a}）不能多于{g.label}（{b}）{why}",
+            table=table, field=small, label=f.label,
+        )
+
+
+def validate(table: str, rec: dict[str, Any]) -> None:
+    """Raise ValidationError for the first impossible value in `rec` (a whole record)."""
+    for f in FIELDS[table]:
+        _check_value(table, f, rec.get(f.name))
+    if table == "institution_year":
+        _more_than(table, "tcm_physicians", "physicians", rec)
+        _more_than(table, "tcm_visits", "visits", rec)
+        _more_than(table, "tech_categories", "tech_items", rec)
+        phys, tcm, west = rec.get("physicians"), rec.get("tcm_physicians"), rec.get("west_learn_tcm")
+        if west is not None and phys is not None:
+            non_tcm = phys - (tcm or 0)
+            if west > non_tcm:
+                f = field(table, "west_learn_tcm")
+                raise ValidationError(
+                    f"{f.label}（{west}）不能多于非中医类别医师数（{non_tcm}）",
+                    table=table, field=f.name, label=f.label,
+                )
+        if rec.get("hall_state") in (None, "none") and rec.get("hall_grade") in ("boutique", "model"):
+            f = field(table, "hall_grade")
+            raise ValidationError(
+                f"{f.label}：未建中医馆的机构不能评为{vocab.HALL_GRADES[rec['hall_grade']]}中医馆",
+                table=table, field=f.name, label=f.label,
+            )
+    elif table == "county_year":
+        _more_than(table, "elderly_managed", "elderly_population", rec)
+        _more_than(table, "infant_managed", "infant_population", rec)
+        _more_than(table, "alliance_population", "resident_population", rec)
+        _more_than(table, "elderly_population", "resident_population", rec)
+        _more_than(table, "infant_population", "resident_population", rec)
+    elif table == "institution":
+        a, b = rec.get("active_from"), rec.get("active_to")
+        if a is not None and b is not None and a > b:
+            f = field(table, "active_to")
+            raise ValidationError(
+                f"{f.label}（{b}）不能早于启用年度（{a}）", table=table, field=f.name, label=f.label
+            )

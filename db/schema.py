@@ -1,0 +1,203 @@
+"""The county file's schema: numbered steps that are only ever appended, and the fixed file id.
+
+Every merged table carries the same bookkeeping columns (see SYNC_COLUMNS): a stable UUID, the
+revision id of its last change, when and on which computer that change was made, and a tombstone
+flag so a deletion can travel to another copy of the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import sqlite3
+
+# "TCMC" in ASCII: marks a SQLite file as a tcmcounty county file.
+APPLICATION_ID = 0x54434D43
+
+SYNC_COLUMNS = """
+    id TEXT PRIMARY KEY NOT NULL,
+    rev TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+"""
+
+# Tables whose records are merged between copies, in an order that respects foreign keys.
+SYNCED_TABLES = (
+    "setting",
+    "profile",
+    "county_year",
+    "institution",
+    "institution_year",
+    "activity",
+    "task",
+    "evidence",
+)
+
+def _nonneg(*cols: str) -> str:
+    return ",\n    ".join(f"CHECK ({c} IS NULL OR {c} >= 0)" for c in cols)
+
+
+_V1 = f"""
+CREATE TABLE setting (
+    {SYNC_COLUMNS},
+    value TEXT
+);
+
+CREATE TABLE profile (
+    {SYNC_COLUMNS},
+    name TEXT NOT NULL,
+    based_on TEXT,
+    body TEXT NOT NULL
+);
+
+CREATE TABLE county_year (
+    {SYNC_COLUMNS},
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    resident_population INTEGER,
+    elderly_population INTEGER,
+    elderly_managed INTEGER,
+    infant_population INTEGER,
+    infant_managed INTEGER,
+    alliance_population INTEGER,
+    satisfaction REAL CHECK (satisfaction IS NULL OR satisfaction BETWEEN 0 AND 1),
+    {_nonneg("resident_population", "elderly_population", "elderly_managed",
+             "infant_population", "infant_managed", "alliance_population")},
+    CHECK (elderly_managed IS NULL OR elderly_population IS NULL
+           OR elderly_managed <= elderly_population),
+    CHECK (infant_managed IS NULL OR infant_population IS NULL
+           OR infant_managed <= infant_population)
+);
+CREATE UNIQUE INDEX county_year_year ON county_year(year);
+
+CREATE TABLE institution (
+    {SYNC_COLUMNS},
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    type TEXT NOT NULL CHECK (type IN ('county_tcm_hospital', 'county_general_hospital',
+        'maternal_child', 'chc', 'township_hc', 'chs', 'village_clinic', 'tcm_clinic', 'other')),
+    township TEXT,
+    code TEXT,
+    parent_id TEXT REFERENCES institution(id),
+    ownership TEXT NOT NULL DEFAULT 'public' CHECK (ownership IN ('public', 'private')),
+    active_from INTEGER CHECK (active_from IS NULL OR active_from BETWEEN 2000 AND 2100),
+    active_to INTEGER CHECK (active_to IS NULL OR active_to BETWEEN 2000 AND 2100),
+    note TEXT,
+    CHECK (active_from IS NULL OR active_to IS NULL OR active_from <= active_to)
+);
+CREATE INDEX institution_name ON institution(name);
+CREATE INDEX institution_parent ON institution(parent_id);
+
+CREATE TABLE institution_year (
+    {SYNC_COLUMNS},
+    institution_id TEXT NOT NULL REFERENCES institution(id),
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    inst_type TEXT,
+    hall_state TEXT CHECK (hall_state IS NULL
+        OR hall_state IN ('none', 'built', 'standard', 'upgraded')),
+    hall_grade TEXT CHECK (hall_grade IS NULL OR hall_grade IN ('normal', 'boutique', 'model')),
+    platform_connected INTEGER CHECK (platform_connected IS NULL OR platform_connected IN (0, 1)),
+    tcm_corner INTEGER CHECK (tcm_corner IS NULL OR tcm_corner IN (0, 1)),
+    service_place INTEGER CHECK (service_place IS NULL OR service_place IN (0, 1)),
+    tech_categories INTEGER,
+    tech_items INTEGER,
+    physicians INTEGER,
+    tcm_physicians INTEGER,
+    other_tcm_staff INTEGER,
+    tcm_gps INTEGER,
+    west_learn_tcm INTEGER,
+    visits INTEGER,
+    tcm_visits INTEGER,
+    dept_preventive INTEGER CHECK (dept_preventive IS NULL OR dept_preventive IN (0, 1)),
+    dept_rehab INTEGER CHECK (dept_rehab IS NULL OR dept_rehab IN (0, 1)),
+    dept_infectious INTEGER CHECK (dept_infectious IS NULL OR dept_infectious IN (0, 1)),
+    {_nonneg("tech_categories", "tech_items", "physicians", "tcm_physicians", "other_tcm_staff",
+             "tcm_gps", "west_learn_tcm", "visits", "tcm_visits")},
+    CHECK (tcm_physicians IS NULL OR physicians IS NULL OR tcm_physicians <= physicians),
+    CHECK (tcm_visits IS NULL OR visits IS NULL OR tcm_visits <= visits),
+    CHECK (tech_categories IS NULL OR tech_items IS NULL OR tech_categories <= tech_items)
+);
+CREATE UNIQUE INDEX institution_year_key ON institution_year(institution_id, year);
+CREATE INDEX institution_year_year ON institution_year(year);
+
+CREATE TABLE activity (
+    {SYNC_COLUMNS},
+    institution_id TEXT NOT NULL REFERENCES institution(id),
+    date TEXT NOT NULL CHECK (date BETWEEN '2000-01-01' AND '2100-12-31'),
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    people INTEGER CHECK (people IS NULL OR people >= 0),
+    tcm_content INTEGER NOT NULL DEFAULT 1 CHECK (tcm_content IN (0, 1)),
+    note TEXT
+);
+CREATE INDEX activity_date ON activity(date);
+CREATE INDEX activity_institution ON activity(institution_id);
+
+CREATE TABLE task (
+    {SYNC_COLUMNS},
+    category TEXT,
+    number TEXT,
+    text TEXT NOT NULL,
+    lead_unit TEXT,
+    assist_units TEXT,
+    deadline TEXT CHECK (deadline IS NULL OR deadline BETWEEN '2000-01-01' AND '2100-12-31'),
+    phase TEXT,
+    status TEXT NOT NULL DEFAULT '未开始'
+        CHECK (status IN ('未开始', '推进中', '已完成', '已延期')),
+    note TEXT
+);
+
+-- Evidence files live inside the county file, so one file carries everything; the bytes are
+-- stored once per content hash in `blob`.
+CREATE TABLE evidence (
+    {SYNC_COLUMNS},
+    owner_table TEXT NOT NULL,
+    owner_id TEXT,
+    indicator_id TEXT,
+    year INTEGER,
+    filename TEXT NOT NULL,
+    mime TEXT,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blob(sha256),
+    note TEXT
+);
+CREATE INDEX evidence_owner ON evidence(owner_table, owner_id);
+
+CREATE TABLE blob (
+    sha256 TEXT PRIMARY KEY NOT NULL,
+    data BLOB NOT NULL
+);
+
+-- Every revision a record has had in this file (or in a file merged into it): a merge uses it
+-- to tell "changed on one side only" from "changed on both sides".
+CREATE TABLE revlog (
+    record_id TEXT NOT NULL,
+    rev TEXT NOT NULL,
+    PRIMARY KEY (record_id, rev)
+) WITHOUT ROWID;
+
+CREATE TABLE audit (
+    id TEXT PRIMARY KEY NOT NULL,
+    at TEXT NOT NULL,
+    machine TEXT NOT NULL,
+    host TEXT,
+    action TEXT NOT NULL,
+    table_name TEXT,
+    record_id TEXT,
+    label TEXT,
+    field TEXT,
+    old TEXT,
+    new TEXT
+);
+CREATE INDEX audit_at ON audit(at);
+CREATE INDEX audit_record ON audit(record_id);
+"""
+
+
+# Append only: step N takes a file from user_version N-1 to N, as a SQL script or a function of
+# the connection run inside the step's transaction. Released steps never change; a fixture file
+# per released version lives in tests/fixtures/.
+Step = str | Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Step] = [_V1]
+
+
+def current_version() -> int:
+    return len(MIGRATIONS)

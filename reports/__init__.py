@@ -1,0 +1,1 @@
+"""Judging and reporting: indicators, target profiles, the PDF report and Excel; no Qt."""
