@@ -12,6 +12,7 @@ import contextlib
 import datetime as _dt
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 import shutil
@@ -22,8 +23,10 @@ import uuid
 import sqlite_utils
 
 from . import paths, schema
-from .errors import KnownError, NewerVersion, NotCountyFile, ValidationError
+from .errors import FileExists, KnownError, NewerVersion, NotCountyFile, ValidationError
 from .fields import FIELDS, TABLE_LABELS, validate
+
+log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 NAMESPACE = uuid.UUID("5d1f4a5e-7c1b-4e0b-9a59-2b7f0c9e6d11")
@@ -91,9 +94,10 @@ def _configure(conn: sqlite3.Connection, *, writable: bool) -> None:
         conn.execute("PRAGMA synchronous = FULL")
 
 
-def _damaged(path: Path, detail: str = "") -> NotCountyFile:
-    extra = f"（{detail}）" if detail else ""
-    return NotCountyFile(f"文件“{path.name}”已损坏，无法打开{extra}。请从备份恢复。")
+def _damaged(path: Path, detail: str, reason: str = "内部结构校验未通过") -> NotCountyFile:
+    """The user gets one plain sentence; SQLite's own words go to the log for whoever helps."""
+    log.warning("damaged county file %s: %s", path, detail)
+    return NotCountyFile(f"文件“{path.name}”已损坏（{reason}），无法打开。请从备份恢复。")
 
 
 def _verify(path: Path) -> None:
@@ -108,10 +112,10 @@ def _verify(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise _damaged(path, str(exc)) from None
     if result != ["ok"]:
-        raise _damaged(path, result[0] if result else "")
+        raise _damaged(path, "; ".join(result))
     missing = set(schema.SYNCED_TABLES) - names
     if missing:
-        raise _damaged(path, "缺少数据表 " + "、".join(sorted(missing)))
+        raise _damaged(path, f"missing tables {sorted(missing)}", "缺少数据表")
 
 
 def backup_copy(conn: sqlite3.Connection, dest: Path) -> Path:
@@ -173,7 +177,7 @@ class CountyFile:
         if not county_name or not county_name.strip():
             raise ValidationError("县（区）名称：不能为空", table="setting", field="county_name")
         if path.exists():
-            raise KnownError(f"文件“{path.name}”已存在，不会覆盖。请换一个文件名。")
+            raise FileExists(f"文件“{path.name}”已存在，不会覆盖。请换一个文件名。")
         tmp = path.with_name(path.name + ".creating")
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp, isolation_level=None)
@@ -343,7 +347,7 @@ class CountyFile:
             self._stamp(rec)
             self.db[table].insert(rec)
             if audit:
-                self.log("新增", table=table, record_id=rec["id"], label=_describe(table, rec))
+                self.log("新增", table=table, record_id=rec["id"], label=self._describe(table, rec))
         return rec["id"]
 
     def insert_many(self, table: str, records: list[dict[str, Any]]) -> list[str]:
@@ -384,7 +388,7 @@ class CountyFile:
             self.db[table].update(record_id, {k: new[k] for k in (*changed, "rev", "updated_at",
                                                                   "updated_by")})
             if audit:
-                label = _describe(table, new)
+                label = self._describe(table, new)
                 for key in changed:
                     self.log("修改", table=table, record_id=record_id, label=label, field=key,
                              old=_text(old.get(key)), new=_text(new.get(key)))
@@ -426,7 +430,16 @@ class CountyFile:
                                           "updated_by": rec["updated_by"]})
         if audit:
             self.log("删除" if flag else "恢复", table=table, record_id=rec["id"],
-                     label=_describe(table, rec))
+                     label=self._describe(table, rec))
+
+    def _describe(self, table: str, rec: dict[str, Any]) -> str:
+        """How the audit log names a record: an institution's facts by its name and year."""
+        if table == "institution_year":
+            inst = self.get("institution", rec["institution_id"], include_deleted=True)
+            return f"{inst['name'] if inst else ''} {rec['year']}年".strip()
+        if table == "county_year":
+            return f"全县 {rec['year']}年"
+        return _describe_plain(table, rec)
 
     def log(self, action: str, *, table: str | None = None, record_id: str | None = None,
             label: str | None = None, field: str | None = None, old: str | None = None,
@@ -524,7 +537,7 @@ def _reject_unknown(table: str, values: dict[str, Any]) -> None:
         raise ValueError(f"unknown fields for {table}: {sorted(unknown)}")
 
 
-def _describe(table: str, rec: dict[str, Any]) -> str:
+def _describe_plain(table: str, rec: dict[str, Any]) -> str:
     for key in ("name", "title", "text", "filename"):
         if rec.get(key):
             return str(rec[key])

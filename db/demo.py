@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 from .county import CountyFile, stable_id
+from .vocab import HALL_STATES
 
 COUNTY_NAME = "青河县"
 DEMO_CLOCK = "2025-01-20T09:00:00.000000Z"
@@ -96,10 +97,16 @@ def _fill(county: CountyFile, spec: Size, rng: random.Random) -> None:
                f"{len(activities)} 条宣传活动")
 
 
+_CENTRE_BARS = ("hall", "standard", "platform", "tech", "tcm_share", "west", "visits",
+                "board", "consult", "text", "av", "lecture")
+_STATION_BARS = ("place", "tech", "staff")
+
+
 @dataclass
 class _Inst:
     record: dict[str, Any]
-    quality: float  # 0..1: how well this institution does; a few are weak
+    weak: frozenset[str]  # the bars this institution keeps missing, year after year
+    hall_rank: int = 0  # a 中医馆 once built is not unbuilt: its state only goes up
 
     @property
     def type(self) -> str:
@@ -120,64 +127,70 @@ def _institutions(spec: Size, rng: random.Random) -> list[_Inst]:
     result: list[_Inst] = []
     code = iter(range(1, 10_000))
 
-    def add(name: str, type_: str, township: str | None, quality: float,
-            parent: str | None = None, ownership: str = "public") -> str:
+    def add(name: str, type_: str, township: str | None, weak: frozenset[str],
+            parent: str | None = None) -> str:
         rid = stable_id("demo-institution", name)
         result.append(_Inst({
             "id": rid, "name": name, "type": type_, "township": township,
-            "code": f"QH{next(code):05d}", "parent_id": parent, "ownership": ownership,
-        }, quality))
+            "code": f"QH{next(code):05d}", "parent_id": parent, "ownership": "public",
+        }, weak))
         return rid
 
-    add(f"{COUNTY_NAME}中医医院", "county_tcm_hospital", "城关街道", 0.9)
-    add(f"{COUNTY_NAME}人民医院", "county_general_hospital", "城关街道", 0.6)
-    add(f"{COUNTY_NAME}妇幼保健院", "maternal_child", "城关街道", 0.6)
+    add(f"{COUNTY_NAME}中医医院", "county_tcm_hospital", "城关街道", frozenset())
+    add(f"{COUNTY_NAME}人民医院", "county_general_hospital", "城关街道", frozenset())
+    add(f"{COUNTY_NAME}妇幼保健院", "maternal_child", "城关街道", frozenset())
 
     n_streets = 2 if spec.centres <= 12 else 5
     towns = _unique_names(rng, _TOWN_FIRST, _TOWN_SECOND, spec.centres - n_streets, set())
     places = [(s, "chc") for s in _STREETS[:n_streets]]
     places += [(t + rng.choice("镇镇镇乡"), "township_hc") for t in towns]
-    # Weak centres: about one in six, so each section has a few names to act on.
-    qualities = [rng.uniform(0.55, 1.0) for _ in places]
-    for i in range(0, len(places), 6):
-        qualities[(i + 3) % len(places)] = rng.uniform(0.1, 0.35)
+    # About one centre in four has two or three weak points, so each section has names to list.
+    weak = [frozenset(rng.sample(_CENTRE_BARS, rng.randint(2, 3))) if i % 4 == 2 else frozenset()
+            for i in range(len(places))]
 
     per_centre = [spec.stations // len(places)] * len(places)
     for i in range(spec.stations - sum(per_centre)):
         per_centre[i] += 1
     taken: set[str] = set()
-    for (place, type_), quality, n_units in zip(places, qualities, per_centre):
+    for (place, type_), centre_weak, n_units in zip(places, weak, per_centre):
         if type_ == "chc":
             centre_name = f"{place}社区卫生服务中心"
         else:
             centre_name = place + ("中心卫生院" if rng.random() < 0.2 else "卫生院")
-        centre = add(centre_name, type_, place, quality)
+        centre = add(centre_name, type_, place, centre_weak)
         if type_ == "chc":
-            for k, base in enumerate(_unique_names(rng, _TOWN_FIRST, "苑园路街桥门湖", n_units,
-                                                   taken)):
-                add(f"{place}{base}社区卫生服务站", "chs", place,
-                    min(1.0, quality + rng.uniform(-0.2, 0.25)), centre)
+            units = [f"{place}{base}社区卫生服务站" for base in
+                     _unique_names(rng, _TOWN_FIRST, "苑园路街桥门湖", n_units, taken)]
+            unit_type = "chs"
         else:
-            for village in _unique_names(rng, _VILLAGE_FIRST, _VILLAGE_SECOND, n_units, taken):
-                add(f"{place}{village}村卫生室", "village_clinic", place,
-                    min(1.0, quality + rng.uniform(-0.25, 0.3)), centre)
+            units = [f"{place}{v}村卫生室" for v in
+                     _unique_names(rng, _VILLAGE_FIRST, _VILLAGE_SECOND, n_units, taken)]
+            unit_type = "village_clinic"
+        for name in units:
+            unit_weak = frozenset(b for b in _STATION_BARS if rng.random() < 0.07)
+            add(name, unit_type, place, unit_weak, centre)
     return result
 
 
-def _chance(rng: random.Random, quality: float, progress: float, base: float = 0.0) -> bool:
-    """Whether an institution meets a bar this year: better institutions and later years do."""
-    return rng.random() < min(0.98, base + 0.45 * quality + 0.45 * progress)
+def _passes(inst: _Inst, bar: str, progress: float, rng: random.Random) -> bool:
+    """Whether an institution meets a bar this year.
+
+    Its own weak points it mostly misses every year (these are the names the report lists);
+    anything else it misses now and then in early years and almost never in the last one.
+    """
+    if bar in inst.weak:
+        return rng.random() < 0.1 + 0.15 * progress
+    return rng.random() >= 0.3 * (1 - progress) + 0.01
 
 
 def _year_facts(inst: _Inst, year: int, progress: float, rng: random.Random) -> dict[str, Any]:
-    q = inst.quality
     rec: dict[str, Any] = {"institution_id": inst.record["id"], "year": year}
     if inst.type in ("chc", "township_hc"):
-        rec.update(_centre_facts(q, progress, rng))
+        rec.update(_centre_facts(inst, progress, rng))
     elif inst.type in ("chs", "village_clinic"):
-        rec.update(_station_facts(inst.type, q, progress, rng))
+        rec.update(_station_facts(inst, progress, rng))
     else:
-        rec.update(_hospital_facts(inst.type, q, progress, rng))
+        rec.update(_hospital_facts(inst.type, progress, rng))
     return rec
 
 
@@ -185,31 +198,40 @@ def _share_count(total: int, share: float) -> int:
     return max(0, min(total, round(total * share)))
 
 
-def _centre_facts(q: float, progress: float, rng: random.Random) -> dict[str, Any]:
-    good = _chance(rng, q, progress, 0.15)
-    if good:
-        state = "upgraded" if rng.random() < 0.3 + 0.3 * progress else "standard"
+def _centre_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str, Any]:
+    def ok(bar: str) -> bool:
+        return _passes(inst, bar, progress, rng)
+
+    if not ok("hall"):
+        state = "none" if progress < 0.5 else "built"
+    elif not ok("standard"):
+        state = "built"
     else:
-        state = "built" if rng.random() < 0.5 + 0.5 * progress else "none"
+        state = "upgraded" if rng.random() < 0.25 + 0.35 * progress else "standard"
+    order = list(HALL_STATES)
+    inst.hall_rank = max(inst.hall_rank, order.index(state))
+    state = order[inst.hall_rank]
     grade = None
-    if state != "none":
-        roll = rng.random() * (1.2 - 0.5 * progress) / max(q, 0.2)
-        grade = "model" if roll < 0.1 else "boutique" if roll < 0.3 else "normal"
+    if state in ("standard", "upgraded"):
+        roll = rng.random() * (1.3 - 0.5 * progress)
+        grade = "model" if roll < 0.08 else "boutique" if roll < 0.25 else "normal"
+    elif state == "built":
+        grade = "normal"
     physicians = rng.randint(10, 45)
-    tcm_share = rng.uniform(0.26, 0.42) if _chance(rng, q, progress, 0.25) else rng.uniform(0.12, 0.24)
-    tcm = _share_count(physicians, tcm_share)
+    share = rng.uniform(0.26, 0.42) if ok("tcm_share") else rng.uniform(0.12, 0.24)
+    tcm = _share_count(physicians, share)
     non_tcm = physicians - tcm
-    west = non_tcm if _chance(rng, q, progress) else _share_count(non_tcm, rng.uniform(0.6, 0.95))
+    west = non_tcm if ok("west") else _share_count(non_tcm, rng.uniform(0.6, 0.95))
     visits = rng.randint(18_000, 90_000)
-    visit_share = rng.uniform(0.36, 0.52) if _chance(rng, q, progress, 0.2) else rng.uniform(0.22, 0.34)
-    if _chance(rng, q, progress, 0.2):
+    visit_share = rng.uniform(0.36, 0.52) if ok("visits") else rng.uniform(0.22, 0.34)
+    if ok("tech"):
         cats, items = rng.randint(6, 8), rng.randint(10, 16)
     else:
         cats, items = rng.randint(4, 6), rng.randint(7, 9)
     return {
         "hall_state": state,
         "hall_grade": grade,
-        "platform_connected": int(state != "none" and _chance(rng, q, progress, -0.05)),
+        "platform_connected": int(state != "none" and ok("platform")),
         "tech_categories": cats,
         "tech_items": items,
         "physicians": physicians,
@@ -223,33 +245,36 @@ def _centre_facts(q: float, progress: float, rng: random.Random) -> dict[str, An
     }
 
 
-def _station_facts(type_: str, q: float, progress: float, rng: random.Random) -> dict[str, Any]:
-    physicians = rng.randint(1, 4) if type_ == "chs" else rng.randint(0, 2)
+def _station_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str, Any]:
+    def ok(bar: str) -> bool:
+        return _passes(inst, bar, progress, rng)
+
+    physicians = rng.randint(1, 4) if inst.type == "chs" else rng.randint(0, 2)
     tcm = 1 if physicians and rng.random() < 0.35 else 0
-    other = rng.randint(1, 2) if _chance(rng, q, progress, 0.4) else 0
-    if _chance(rng, q, progress, 0.3):
+    other = rng.randint(1, 2) if ok("staff") or tcm else 0
+    if inst.type == "village_clinic" and not (tcm or other) and ok("staff"):
+        other = 1
+    if ok("tech"):
         cats, items = rng.randint(4, 6), rng.randint(6, 10)
     else:
-        cats, items = rng.randint(1, 4), rng.randint(3, 5)
-        items = max(items, cats)
+        cats, items = rng.randint(1, 3), rng.randint(3, 5)
     visits = rng.randint(1_200, 9_000)
-    non_tcm = physicians - tcm
     return {
-        "service_place": int(_chance(rng, q, progress, 0.45)),
-        "tcm_corner": int(rng.random() < 0.04 + 0.12 * progress + 0.05 * q),
+        "service_place": int(ok("place")),
+        "tcm_corner": int(rng.random() < 0.04 + 0.1 * progress),
         "tech_categories": cats,
         "tech_items": items,
         "physicians": physicians,
         "tcm_physicians": tcm,
         "other_tcm_staff": other,
         "tcm_gps": 0,
-        "west_learn_tcm": non_tcm if rng.random() < 0.8 else 0,
+        "west_learn_tcm": physicians - tcm if rng.random() < 0.8 else 0,
         "visits": visits,
         "tcm_visits": _share_count(visits, rng.uniform(0.2, 0.5)),
     }
 
 
-def _hospital_facts(type_: str, q: float, progress: float, rng: random.Random) -> dict[str, Any]:
+def _hospital_facts(type_: str, progress: float, rng: random.Random) -> dict[str, Any]:
     if type_ == "county_tcm_hospital":
         physicians = rng.randint(150, 180)
         return {
@@ -306,9 +331,9 @@ def _dates(rng: random.Random, year: int, n: int) -> list[str]:
 def _activities(inst: _Inst, year: int, progress: float,
                 rng: random.Random) -> list[dict[str, Any]]:
     """One institution's activity log for a year."""
-    iid, q = inst.record["id"], inst.quality
+    iid = inst.record["id"]
     if inst.type in ("chc", "township_hc"):
-        plan = _centre_plan(q, progress, rng)
+        plan = _centre_plan(inst, progress, rng)
     elif inst.type == "county_tcm_hospital":
         plan = [("义诊", "名中医下基层义诊", 1)] * 4 + [("进校园", "中医药文化进校园", 1)] * 3
         plan += [("传统健身", "八段锦比赛", 1), ("健康讲座", "名中医讲中医", 1)] * 2
@@ -328,21 +353,22 @@ def _activities(inst: _Inst, year: int, progress: float,
     ]
 
 
-def _centre_plan(q: float, progress: float, rng: random.Random) -> list[tuple[str, str, int]]:
-    """The kinds and titles a centre logs in a year; weaker centres and earlier years fall short."""
-    def count(minimum: int) -> int:
-        if _chance(rng, q, progress, 0.2):
+def _centre_plan(inst: _Inst, progress: float,
+                 rng: random.Random) -> list[tuple[str, str, int]]:
+    """The kinds and titles a centre logs in a year; weak centres and earlier years fall short."""
+    def count(bar: str, minimum: int) -> int:
+        if _passes(inst, bar, progress, rng):
             return minimum + rng.randint(0, 1)
         return max(0, minimum - rng.randint(1, 3))
 
-    plan = [("宣传栏更换", f"第{i + 1}期中医药宣传栏", 1) for i in range(count(4))]
-    plan += [("健康咨询", "中医药健康咨询", 1)] * count(5)
-    texts = rng.sample(_TEXT_TITLES, count(6))
+    plan = [("宣传栏更换", f"第{i + 1}期中医药宣传栏", 1) for i in range(count("board", 4))]
+    plan += [("健康咨询", "中医药健康咨询", 1)] * count("consult", 5)
+    texts = rng.sample(_TEXT_TITLES, count("text", 6))
     if texts and rng.random() < 0.2:
         texts.append(texts[0])  # the same leaflet handed out twice counts once for D3
     plan += [("文字资料", t, 1) for t in texts]
-    plan += [("音像资料", t, 1) for t in rng.sample(_AV_TITLES, count(3))]
-    plan += [("健康讲座", rng.choice(_LECTURES), 1) for _ in range(count(6))]
+    plan += [("音像资料", t, 1) for t in rng.sample(_AV_TITLES, count("av", 3))]
+    plan += [("健康讲座", rng.choice(_LECTURES), 1) for _ in range(count("lecture", 6))]
     if rng.random() < 0.4:
         plan.append(("传统健身", rng.choice(["八段锦", "太极拳"]) + "推广", 1))
     if rng.random() < 0.25:

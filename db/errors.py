@@ -26,6 +26,10 @@ class FileBusy(KnownError):
     """Another program holds the file, or the medium cannot be written."""
 
 
+class FileExists(KnownError):
+    """The program would overwrite a file that is already there; it never does."""
+
+
 class ValidationError(KnownError):
     """A value that cannot be true; `field` names the column, `label` is its Chinese name."""
 

@@ -1,0 +1,42 @@
+"""Start the window: pick the file (argument, last used, or a fresh copy of the demo county)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from db import paths
+from db.demo import write_demo
+
+
+def demo_copy() -> Path:
+    """The user's own copy of the demo county, made on first run."""
+    target = paths.data_dir() / "示例县-青河县.tcmcounty"
+    if not target.exists():
+        write_demo(target, "small")
+    return target
+
+
+def choose_file(argument: Path | None) -> Path:
+    from desktop import settings
+
+    if argument is not None:
+        return argument
+    last = settings.last_file()
+    if last is not None and last.exists():
+        return last
+    return demo_copy()
+
+
+def run(argument: Path | None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("tcmcounty")
+    app.setApplicationDisplayName("中医药示范县创建自评")
+    window = MainWindow()
+    window.open_path(choose_file(argument))
+    window.show()
+    return app.exec()

@@ -1,0 +1,133 @@
+"""The `tcmcounty` command line: the window, plus commands that need no window.
+
+Qt is imported only when a window opens, so `evaluate --json` and friends start fast.
+Exit codes (contract.md): 0 done, 2 usage error, 3 not a county file (the file is left as it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from db.errors import FileExists, KnownError, ValidationError
+
+EXIT_USAGE = 2
+EXIT_BAD_FILE = 3
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def _command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable]:
+    def register(func: Callable[[argparse.Namespace], int]) -> Callable:
+        COMMANDS[name] = func
+        return func
+    return register
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度应为整数，收到“{text}”") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度 {year} 不在 2000–2100 之间")
+    return year
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tcmcounty",
+        description="全国基层中医药工作示范县创建自评工具。不带参数运行时打开窗口。",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    p = sub.add_parser("new", help="新建一个空的县级数据文件")
+    p.add_argument("file", type=Path)
+    p.add_argument("--county", required=True, help="县（区）名称")
+
+    p = sub.add_parser("demo", help="写出示例县（虚构数据，每次相同）")
+    p.add_argument("file", type=Path)
+    p.add_argument("--size", choices=["small", "large"], default="small")
+
+    p = sub.add_parser("evaluate", help="计算全部指标并与目标比较")
+    p.add_argument("file", type=Path)
+    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    return parser
+
+
+@_command("new")
+def _new(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+
+    CountyFile.create(args.file, args.county).close()
+    print(f"已新建县级数据文件：{args.file}")
+    return 0
+
+
+@_command("demo")
+def _demo(args: argparse.Namespace) -> int:
+    from db.demo import write_demo
+
+    write_demo(args.file, args.size)
+    print(f"已写出示例县（{args.size}）：{args.file}")
+    return 0
+
+
+@_command("evaluate")
+def _evaluate(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+
+    with CountyFile.open(args.file) as county:
+        from reports.indicators import evaluate
+        from reports.text import format_table
+
+        result = evaluate(county, args.year, args.profile)
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_table(result) + "\n")
+    return 0
+
+
+def _open_window(file: Path | None) -> int:
+    from desktop.app import run
+
+    return run(file)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _utf8_stdio()
+    try:
+        if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+            if len(argv) > 1:
+                build_parser().error(f"无法识别的命令“{argv[0]}”")
+            return _open_window(Path(argv[0]) if argv else None)
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (FileExists, ValidationError) as exc:
+        print(f"tcmcounty: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KnownError as exc:
+        print(f"tcmcounty: {exc}", file=sys.stderr)
+        return EXIT_BAD_FILE
+
+
+def _utf8_stdio() -> None:
+    """Chinese output must not crash a console that defaults to another encoding."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

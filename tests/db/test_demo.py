@@ -1,0 +1,75 @@
+"""The demo county: deterministic, the promised size, and realistic enough to show every section."""
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from db.county import CountyFile
+from db.demo import write_demo
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("demo") / "small.tcmcounty", "small")
+
+
+def test_same_bytes_every_run(small: Path, tmp_path: Path) -> None:
+    again = write_demo(tmp_path / "again.tcmcounty", "small")
+    assert hashlib.sha256(small.read_bytes()).digest() == hashlib.sha256(again.read_bytes()).digest()
+
+
+def test_small_county_has_the_promised_institutions(small: Path) -> None:
+    with CountyFile.open(small) as county:
+        types = {r["type"]: r["n"] for r in county.query(
+            "SELECT type, count(*) AS n FROM institution GROUP BY type")}
+        assert types["county_tcm_hospital"] == 1
+        assert types["county_general_hospital"] + types["maternal_child"] == 2
+        assert types["chc"] + types["township_hc"] == 12
+        assert types["chs"] + types["village_clinic"] == 60
+        assert county.years() == [2022, 2023, 2024]
+        assert 500 <= county.count("activity") <= 1100
+        assert county.county_name == "青河县"
+
+
+def test_names_look_like_real_ones(small: Path) -> None:
+    with CountyFile.open(small) as county:
+        names = [r["name"] for r in county.rows("institution")]
+    assert "青河县中医医院" in names
+    assert any(n.endswith("镇卫生院") or n.endswith("乡卫生院") for n in names)
+    assert any(n.endswith("村卫生室") for n in names)
+    assert len(set(names)) == len(names)
+
+
+def test_village_clinics_hang_under_their_township_centre(small: Path) -> None:
+    with CountyFile.open(small) as county:
+        rows = county.query("""SELECT c.township AS t1, p.township AS t2, p.type AS ptype
+                               FROM institution c JOIN institution p ON p.id = c.parent_id
+                               WHERE c.type = 'village_clinic'""")
+    assert len(rows) > 40
+    assert all(r["t1"] == r["t2"] and r["ptype"] == "township_hc" for r in rows)
+
+
+def test_mostly_passing_with_a_few_failures_improving(small: Path) -> None:
+    """The TCM-physician share of centres: most at 25% or more, a few below, fewer each year."""
+    with CountyFile.open(small) as county:
+        below = {}
+        for year in (2022, 2024):
+            rows = county.query(
+                """SELECT y.physicians AS p, y.tcm_physicians AS t FROM institution_year y
+                   JOIN institution i ON i.id = y.institution_id
+                   WHERE y.year = ? AND i.type IN ('chc', 'township_hc')""", (year,))
+            below[year] = sum(1 for r in rows if r["t"] / r["p"] < 0.25)
+        assert 1 <= below[2024] <= 4
+        assert below[2024] <= below[2022]
+
+
+@pytest.mark.slow
+def test_large_county(tmp_path: Path) -> None:
+    path = write_demo(tmp_path / "large.tcmcounty", "large")
+    with CountyFile.open(path) as county:
+        n_centres = county.count("institution", "type IN ('chc', 'township_hc')")
+        n_units = county.count("institution", "type IN ('chs', 'village_clinic')")
+        assert (n_centres, n_units) == (40, 600)
+        assert county.years() == [2020, 2021, 2022, 2023, 2024]
+        assert 5000 <= county.count("activity") <= 7000

@@ -1,0 +1,74 @@
+"""Older files open in newer versions: numbered steps, applied after a backup copy."""
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from db import paths, schema
+from db.county import CountyFile
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _copy_fixture(tmp_path: Path, version: int) -> Path:
+    target = tmp_path / f"v{version}.tcmcounty"
+    shutil.copyfile(FIXTURES / f"schema-v{version}.tcmcounty", target)
+    return target
+
+
+@pytest.mark.parametrize("version", range(1, schema.current_version() + 1))
+def test_every_released_version_opens_with_its_data(tmp_path: Path, version: int) -> None:
+    with CountyFile.open(_copy_fixture(tmp_path, version)) as county:
+        assert county.schema_version == schema.current_version()
+        assert county.county_name == "固定县"
+        names = {r["name"] for r in county.rows("institution")}
+        assert names == {"固定县中医医院", "石门镇卫生院"}  # the village clinic was deleted
+        hall = county.query("SELECT hall_state FROM institution_year WHERE tcm_visits = 12000")
+        assert hall == [{"hall_state": "standard"}]
+        ev = county.rows("evidence")[0]
+        assert county.evidence_data(ev["id"]) == b"\x89PNG fixture bytes"
+
+
+def _add_step(monkeypatch: pytest.MonkeyPatch, step: schema.Step) -> int:
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, step])
+    return len(schema.MIGRATIONS)
+
+
+def test_a_later_step_upgrades_an_old_file_after_a_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copy_fixture(tmp_path, 1)
+    new_version = _add_step(monkeypatch, "ALTER TABLE institution ADD COLUMN beds INTEGER;")
+    with CountyFile.open(path) as county:
+        assert county.schema_version == new_version
+        assert county.migrated_from == 1
+        assert county.query("SELECT beds FROM institution LIMIT 1") == [{"beds": None}]
+        actions = [r["action"] for r in county.query("SELECT action FROM audit")]
+        assert "升级数据版本" in actions
+    backups = list(paths.backups_dir().glob("v1-*"))
+    assert len(backups) == 1 and "升级前" in backups[0].name
+    # The backup is the file as it was, readable as version 1.
+    conn = sqlite3.connect(backups[0])
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.close()
+
+
+def test_a_failing_step_leaves_the_file_at_its_old_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _copy_fixture(tmp_path, 1)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE institution ADD COLUMN beds INTEGER")
+        raise RuntimeError("step failed half-way")
+
+    _add_step(monkeypatch, broken)
+    with pytest.raises(RuntimeError):
+        CountyFile.open(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(institution)")]
+    conn.close()
+    assert "beds" not in columns

@@ -1,0 +1,95 @@
+"""Values that cannot be true are refused by the data layer itself, naming the field."""
+
+from typing import Any
+
+import pytest
+
+from db.county import CountyFile
+from db.errors import ValidationError
+
+
+@pytest.mark.parametrize(
+    ("values", "label", "reason"),
+    [
+        ({"physicians": 3, "tcm_physicians": 4}, "中医类别执业（助理）医师数", "不能多于"),
+        ({"visits": 100, "tcm_visits": 101}, "中医诊疗人次", "不能多于总诊疗人次"),
+        ({"tech_categories": 7, "tech_items": 6}, "适宜技术类数", "不能多于适宜技术项数"),
+        ({"physicians": 10, "tcm_physicians": 4, "west_learn_tcm": 7}, "西学中人数",
+         "不能多于非中医类别医师数（6）"),
+        ({"physicians": -1}, "执业（助理）医师数", "不能为负数"),
+        ({"tcm_gps": -2}, "中医类别全科医生数", "不能为负数"),
+        ({"visits": 1.5}, "总诊疗人次", "应为整数"),
+        ({"tcm_corner": 2}, "是否设置中医阁", "应为“是”或“否”"),
+        ({"hall_state": "精品"}, "中医馆达标情况", "不是可选的值"),
+        ({"hall_state": "none", "hall_grade": "model"}, "中医馆等级", "未建中医馆"),
+    ],
+)
+def test_impossible_institution_facts(county: CountyFile, centre: str, values: dict[str, Any],
+                                      label: str, reason: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        county.set_institution_year(centre, 2024, values)
+    assert str(caught.value).startswith(label) and reason in str(caught.value)
+    assert county.rows("institution_year") == []
+
+
+@pytest.mark.parametrize(
+    ("values", "label"),
+    [
+        ({"elderly_population": 100, "elderly_managed": 101},
+         "接受中医药健康管理的65岁及以上居民数"),
+        ({"infant_population": 10, "infant_managed": 11}, "接受中医药健康管理的0-36个月儿童数"),
+        ({"resident_population": 1000, "alliance_population": 1001}, "医联体覆盖人口"),
+        ({"resident_population": -5}, "常住人口"),
+        ({"satisfaction": 1.2}, "群众中医药服务满意率"),
+    ],
+)
+def test_served_more_than_population(county: CountyFile, values: dict[str, Any],
+                                     label: str) -> None:
+    with pytest.raises(ValidationError, match=f"^{label}"):
+        county.set_county_year(2024, values)
+
+
+@pytest.mark.parametrize("date", ["1999-12-31", "2101-01-01", "2024-02-30", "2024/3/5", "昨天"])
+def test_activity_dates_must_be_real_and_in_range(county: CountyFile, centre: str,
+                                                  date: str) -> None:
+    with pytest.raises(ValidationError, match="^活动日期"):
+        county.insert("activity", {"institution_id": centre, "date": date, "kind": "义诊",
+                                   "title": "义诊"})
+
+
+@pytest.mark.parametrize("date", ["2000-01-01", "2100-12-31", "2024-02-29"])
+def test_activity_dates_at_the_edges_are_kept(county: CountyFile, centre: str, date: str) -> None:
+    county.insert("activity", {"institution_id": centre, "date": date, "kind": "义诊",
+                               "title": "义诊"})
+    assert county.rows("activity")[0]["date"] == date
+
+
+def test_task_deadline_and_year_range(county: CountyFile, centre: str) -> None:
+    with pytest.raises(ValidationError, match="^完成时限"):
+        county.insert("task", {"text": "建立联席会议制度", "deadline": "1990-01-01"})
+    with pytest.raises(ValidationError, match="^年度.*不在 2000–2100"):
+        county.set_institution_year(centre, 1999, {"physicians": 1})
+
+
+def test_refused_update_keeps_the_old_value(county: CountyFile, centre: str) -> None:
+    county.set_institution_year(centre, 2024, {"physicians": 10, "tcm_physicians": 3})
+    with pytest.raises(ValidationError):
+        county.set_institution_year(centre, 2024, {"physicians": 2})
+    rec = county.rows("institution_year")[0]
+    assert (rec["physicians"], rec["tcm_physicians"]) == (10, 3)
+
+
+def test_unknown_kinds_and_types_are_refused(county: CountyFile) -> None:
+    with pytest.raises(ValidationError, match="^机构类型"):
+        county.insert("institution", {"name": "某医院", "type": "hospital"})
+    with pytest.raises(ValidationError, match="^机构名称：不能为空"):
+        county.insert("institution", {"name": " ", "type": "chc"})
+
+
+def test_raw_sql_is_held_by_constraints_too(county: CountyFile, centre: str) -> None:
+    import sqlite3
+
+    with pytest.raises(sqlite3.IntegrityError):
+        county.conn.execute(
+            "INSERT INTO institution_year (id, rev, updated_at, updated_by, institution_id, year,"
+            " physicians, tcm_physicians) VALUES ('x', 'r', 't', 'm', ?, 2024, 1, 2)", (centre,))
