@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db import paths
 from db.demo import write_demo
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 
 def demo_copy() -> Path:
@@ -28,14 +32,27 @@ def choose_file(argument: Path | None) -> Path:
     return demo_copy()
 
 
-def run(argument: Path | None) -> int:
+def make_app() -> QApplication:
+    """The one QApplication, with the bundled Chinese font so text shows on any PC."""
+    from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
-    from desktop.main_window import MainWindow
+    from resources import resource_path
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
     app.setApplicationName("tcmcounty")
     app.setApplicationDisplayName("中医药示范县创建自评")
+    QFontDatabase.addApplicationFont(str(resource_path("fonts", "wqy-microhei.ttc")))
+    return app
+
+
+def run(argument: Path | None) -> int:
+    from desktop.main_window import MainWindow
+
+    app = make_app()
     window = MainWindow()
     window.open_path(choose_file(argument))
     window.show()
