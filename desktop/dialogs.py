@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
@@ -16,3 +16,38 @@ def info(parent: QWidget | None, title: str, text: str) -> None:
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def exec_dialog(dialog: QDialog) -> bool:
+    """Run a modal dialog; tests replace this to fill the dialog in and accept it."""
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def ask_int(parent: QWidget | None, title: str, label: str, value: int, low: int,
+            high: int) -> int | None:
+    number, ok = QInputDialog.getInt(parent, title, label, value, low, high)
+    return number if ok else None
+
+
+def open_file_name(parent: QWidget | None, title: str, filters: str) -> str:
+    return QFileDialog.getOpenFileName(parent, title, "", filters)[0]
+
+
+def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[str]:
+    return QFileDialog.getOpenFileNames(parent, title, "", filters)[0]
+
+
+def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
+    return QFileDialog.getSaveFileName(parent, title, suggested, filters)[0]
+
+
+def open_with_system(path: str) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, title, label)
+    return text.strip() if ok and text.strip() else None

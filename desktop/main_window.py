@@ -1,36 +1,132 @@
-"""The main window: which county is open, and (for now) an at-a-glance summary of its file."""
+"""The main window: the county and year being judged, the tabs, and the menus."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget,
+                               QToolBar, QWidget)
 
 from db.county import CountyFile
 from db.errors import KnownError
-from desktop import dialogs, settings
+from desktop import __version__, dialogs, settings
+from desktop.context import Context
+from desktop.failing_dialog import FailingDialog
+from desktop.profile_dialog import ProfileDialog
+from desktop.tabs.activities import ActivitiesTab
+from desktop.tabs.county import CountyTab
+from desktop.tabs.halls import HallsTab
+from desktop.tabs.institutions import InstitutionsTab
+from desktop.tabs.overview import OverviewTab
+from desktop.tabs.personnel import PersonnelTab
+from reports.profiles import active_profile
 
 TITLE = "中医药示范县创建自评"
+FILE_FILTER = "县级数据文件 (*.tcmcounty);;所有文件 (*)"
+
+# Which tab holds the institutions behind an indicator.
+_TAB_OF = {**{i: "halls" for i in ("A1", "A2", "A3", "A4", "A5", "A6", "A7",
+                                   "B1", "B2", "B3", "B4")},
+           **{i: "personnel" for i in ("B7", "C1", "C2", "C3", "C4", "C5", "C6")},
+           **{i: "activities" for i in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9")},
+           **{i: "county" for i in ("B5", "B6", "B8", "D10")}}
 
 
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.county: CountyFile | None = None
+        self.ctx: Context | None = None
         self.setWindowTitle(TITLE)
-        self.resize(1100, 720)
-        self.summary = QLabel("未打开文件")
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.addWidget(self.summary)
-        self.setCentralWidget(body)
+        self.resize(1280, 800)
+        self._build_toolbar()
+        self.tabs = QTabWidget(self)
+        self.overview = OverviewTab()
+        self.institutions = InstitutionsTab()
+        self.halls = HallsTab()
+        self.personnel = PersonnelTab()
+        self.activities = ActivitiesTab()
+        self.county_tab = CountyTab()
+        self.pages: dict[str, QWidget] = {
+            "overview": self.overview, "institutions": self.institutions, "halls": self.halls,
+            "personnel": self.personnel, "activities": self.activities, "county": self.county_tab,
+        }
+        for key, title in (("overview", "总览"), ("institutions", "机构"),
+                           ("halls", "中医馆/中医阁"), ("personnel", "人员配备"),
+                           ("activities", "文化宣传活动"), ("county", "全县情况")):
+            self.tabs.addTab(self.pages[key], title)
+            changed = getattr(self.pages[key], "changed", None)
+            if changed is not None:
+                changed.connect(lambda k=key: self._file_changed(k))
+        self.stale: set[str] = set()
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.overview.failing_requested.connect(self.show_failing)
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        self.statusBar()
         saved = settings.geometry()
         if saved is not None:
             self.restoreGeometry(saved)
+
+    # ---- chrome ----------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("年度与方案", self)
+        bar.setMovable(False)
+        bar.setObjectName("main_toolbar")
+        bar.addWidget(QLabel(" 年度："))
+        self.year_box = QComboBox(self)
+        self.year_box.setObjectName("year")
+        self.year_box.currentIndexChanged.connect(lambda _i: self._year_changed())
+        bar.addWidget(self.year_box)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" 目标方案："))
+        self.profile_label = QLabel(self)
+        self.profile_label.setObjectName("profile")
+        bar.addWidget(self.profile_label)
+        self.profile_button = QPushButton("目标设置…", self)
+        self.profile_button.clicked.connect(self.edit_profiles)
+        bar.addWidget(self.profile_button)
+        bar.addSeparator()
+        self.readonly_label = QLabel(self)
+        self.readonly_label.setStyleSheet("color: #a40000; font-weight: bold;")
+        bar.addWidget(self.readonly_label)
+        self.addToolBar(bar)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("文件(&F)")
+        self._action(menu, "新建…", self.new_file, QKeySequence.StandardKey.New)
+        self._action(menu, "打开…", self.open_file, QKeySequence.StandardKey.Open)
+        self.recent_menu = menu.addMenu("最近打开")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        menu.addSeparator()
+        self._action(menu, "目标设置…", self.edit_profiles)
+        menu.addSeparator()
+        self._action(menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "关于", self.about)
+
+    def _action(self, menu: QMenu, text: str, slot: object,
+                shortcut: QKeySequence.StandardKey | None = None) -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = [p for p in settings.recent_files() if p.exists()]
+        if not files:
+            self.recent_menu.addAction("（无）").setEnabled(False)
+        for path in files:
+            self.recent_menu.addAction(str(path)).triggered.connect(
+                lambda _c=False, p=path: self.open_path(p))
+
+    # ---- files -----------------------------------------------------------------------------
 
     def open_path(self, path: Path) -> bool:
         """Open a county file; on a known problem, say so and keep what was open."""
@@ -43,20 +139,120 @@ class MainWindow(QMainWindow):
             self.county.close()
         self.county = county
         settings.remember_file(path.resolve())
-        self._show_county()
+        self.setWindowTitle(f"{county.county_name} — {county.path} — {TITLE}")
+        self.readonly_label.setText("只读方式打开：本文件所在位置不能写入，修改不会保存"
+                                    if county.read_only else "")
+        self._fill_years()
         return True
 
-    def _show_county(self) -> None:
-        county = self.county
-        assert county is not None
-        self.setWindowTitle(f"{county.county_name} — {county.path} — {TITLE}")
-        n = county.count("institution")
-        years = county.years()
-        span = f"{years[0]}–{years[-1]} 年" if years else "尚无年度数据"
-        notice = "<p style='color:#a00'>（只读方式打开）</p>" if county.read_only else ""
-        self.summary.setText(
-            f"<h1>{county.county_name}</h1><p>机构 {n} 家 · {span}</p>{notice}"
-        )
+    def new_file(self) -> None:
+        name = dialogs.save_file_name(self, "新建县级数据文件", "", FILE_FILTER)
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix != ".tcmcounty":
+            path = path.with_suffix(".tcmcounty")
+        county = dialogs.ask_text(self, "新建县级数据文件", "县（区）名称：")
+        if not county:
+            return
+        try:
+            CountyFile.create(path, county).close()
+        except KnownError as exc:
+            dialogs.error(self, "无法新建文件", str(exc))
+            return
+        self.open_path(path)
+
+    def open_file(self) -> None:
+        name = dialogs.open_file_name(self, "打开县级数据文件", FILE_FILTER)
+        if name:
+            self.open_path(Path(name))
+
+    # ---- year, profile, judgement ------------------------------------------------------------
+
+    def _fill_years(self) -> None:
+        assert self.county is not None
+        years = self.county.years()
+        this_year = _dt.date.today().year
+        last = max([*years, this_year])
+        first = min([*years, this_year - 1])
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for y in range(last, first - 1, -1):
+            self.year_box.addItem(f"{y} 年" + ("" if y in years else "（无数据）"), y)
+        current = max(years) if years else this_year
+        self.year_box.setCurrentIndex(self.year_box.findData(current))
+        self.year_box.blockSignals(False)
+        self._year_changed()
+
+    @property
+    def year(self) -> int:
+        return int(self.year_box.currentData())
+
+    def _year_changed(self) -> None:
+        if self.county is None:
+            return
+        self.ctx = Context.load(self.county, self.year)
+        self.profile_label.setText(f" {active_profile(self.county).name} ")
+        self.stale = set(self.pages)
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _tab_shown(self, index: int) -> None:
+        if self.ctx is None:
+            return
+        key = next(k for k, w in self.pages.items() if w is self.tabs.widget(index))
+        if key in self.stale:
+            self.pages[key].refresh(self.ctx)  # type: ignore[attr-defined]
+            self.stale.discard(key)
+
+    def _file_changed(self, source: str) -> None:
+        """An edit landed: judge the year again, repaint the tab in front, reload the rest later."""
+        assert self.county is not None
+        self.ctx = Context.load(self.county, self.year)
+        page = self.pages[source]
+        if getattr(page, "reload_on_change", False):
+            page.refresh(self.ctx)  # type: ignore[attr-defined]
+        else:
+            page.rejudged(self.ctx)  # type: ignore[attr-defined]
+        self.stale = set(self.pages) - {source}
+        self.statusBar().showMessage("已保存", 3000)
+
+    def edit_profiles(self) -> None:
+        if self.county is None:
+            return
+        dialog = ProfileDialog(self.county, self)
+        dialog.profile_changed.connect(self._year_changed)
+        dialogs.exec_dialog(dialog)
+        self._year_changed()
+
+    # ---- failing institutions ----------------------------------------------------------------
+
+    def show_failing(self, indicator_id: str) -> None:
+        if self.ctx is None:
+            return
+        result = self.ctx.evaluation.result(indicator_id)
+        if result is None:
+            return
+        dialog = FailingDialog(result, self)
+        dialog.jump.connect(lambda inst: self.go_to_institution(_TAB_OF.get(indicator_id,
+                                                                            "institutions"), inst))
+        dialogs.exec_dialog(dialog)
+
+    def go_to_institution(self, tab: str, institution_id: str) -> bool:
+        page = self.pages.get(tab if tab != "county" else "institutions")
+        self.tabs.setCurrentWidget(page)
+        if tab == "activities":
+            return self.activities.select_record(institution_id, key="institution_id") or True
+        return page.select_record(institution_id)  # type: ignore[union-attr]
+
+    def screenshot_views(self) -> list[tuple[str, object]]:
+        """(name, how to show it) for each tab: used by docs/screenshots.py."""
+        return [(key, lambda w=widget: self.tabs.setCurrentWidget(w))
+                for key, widget in self.pages.items()]
+
+    # ---- help ----------------------------------------------------------------------------
+
+    def about(self) -> None:
+        dialogs.info(self, "关于", about_text())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         settings.remember_geometry(self.saveGeometry())
@@ -64,3 +260,18 @@ class MainWindow(QMainWindow):
             self.county.close()
             self.county = None
         super().closeEvent(event)
+
+
+def about_text() -> str:
+    import PySide6
+    import reportlab
+
+    return (
+        f"<h3>{TITLE}</h3><p>版本 {__version__}</p>"
+        "<p>全国基层中医药工作示范县创建自评工具。离线使用，不联网。</p>"
+        "<p><b>字体</b>：文泉驿微米黑 WenQuanYi Micro Hei 0.2.0-beta，"
+        "Apache License 2.0（随程序附带：resources/fonts/LICENSE-wqy-microhei.txt）。</p>"
+        f"<p><b>第三方库</b>：Qt 6 / PySide6 {PySide6.__version__}（LGPLv3）、"
+        f"ReportLab {reportlab.Version}（BSD）、openpyxl（MIT）、sqlite-utils（Apache-2.0）、"
+        "platformdirs（MIT）。</p>"
+    )

@@ -1,0 +1,37 @@
+"""What every tab needs to show the selected year: the file, the year, and its judgement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from db.county import CountyFile
+from reports.indicators import Evaluation, evaluate
+
+
+@dataclass
+class Context:
+    county: CountyFile
+    year: int
+    evaluation: Evaluation
+    # indicator id -> institution id -> what it would take to pass
+    failing: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, county: CountyFile, year: int) -> Context:
+        result = evaluate(county, year)
+        failing = {
+            r.id: {f.institution_id: (f.gap or "未达标") for f in r.failing}
+            for r in result.results
+        }
+        return cls(county, year, result, failing)
+
+    def gap(self, indicator_ids: tuple[str, ...], institution_id: str) -> str | None:
+        """Why this institution fails any of these indicators, in the bureau's words."""
+        reasons = []
+        for ind in indicator_ids:
+            gap = self.failing.get(ind, {}).get(institution_id)
+            if gap:
+                result = self.evaluation.result(ind)
+                name = result.name if result else ind
+                reasons.append(f"{ind} {name}：{gap}")
+        return "\n".join(reasons) or None

@@ -1,0 +1,70 @@
+"""The institutions behind one unmet indicator, each with its own figure and what it lacks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
+                               QTableView, QVBoxLayout, QWidget)
+
+from desktop.models import Column, RecordModel
+from reports.indicators import Result
+from reports.text import format_target, format_value, status_text
+
+
+class FailingDialog(QDialog):
+    jump = Signal(str)  # institution id
+
+    def __init__(self, result: Result, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"{result.id} {result.name}")
+        self.resize(720, 460)
+        head = QLabel(
+            f"<b>{result.id} {result.name}</b>：{format_value(result.kind, result.value)}，"
+            f"目标 {format_target(result.kind, result.target)}，{status_text(result)}。"
+            + (f"<br>{result.gap}" if result.gap else ""))
+        head.setWordWrap(True)
+        self.model = RecordModel([
+            Column("institution", "机构", width=240),
+            Column("value_text", "本机构数值", width=110),
+            Column("gap", "还差什么", width=300),
+        ], parent=self)
+        kind = "share" if result.kind == "share" and result.id not in ("D1", "D2", "D3", "D4",
+                                                                        "D5", "B1", "B2",
+                                                                        "B3") else "count"
+        self.model.set_rows([
+            {"id": f.institution_id, "institution": f.institution, "gap": f.gap or "",
+             "value_text": _own_value(f.value, kind)}
+            for f in result.failing
+        ])
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        for i, col in enumerate(self.model.columns):
+            self.view.setColumnWidth(i, col.width)
+        self.view.doubleClicked.connect(self._jump)
+        note = QLabel("全部达标，没有需要整改的机构。" if not result.failing
+                      else f"共 {len(result.failing)} 家。双击一行（或选中后点“转到该机构”）"
+                           "可在对应页面中找到它。")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.go = buttons.addButton("转到该机构", QDialogButtonBox.ButtonRole.ActionRole)
+        self.go.clicked.connect(self._jump)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def _jump(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.jump.emit(self.model.rows[index.row()]["id"])
+            self.accept()
+
+
+def _own_value(value: float | int | None, kind: str) -> str:
+    if value is None:
+        return "未填报"
+    return format_value(kind, value)

@@ -1,0 +1,252 @@
+"""文化宣传活动: the activity log of the year with evidence, and the D1–D5 counts beside it."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+import tempfile
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
+                               QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from db.county import CountyFile
+from db.errors import KnownError
+from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES
+from desktop import dialogs
+from desktop.context import Context
+from desktop.models import Column, RecordModel
+from desktop.tabs.base import TableTab
+from reports.matrix import activity_counts, minimum_counts
+
+MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+
+
+class ActivityDialog(QDialog):
+    def __init__(self, county: CountyFile, year: int, record: dict[str, Any] | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("编辑活动" if record else "新增活动")
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
+        self.institution = QComboBox()
+        for r in county.rows("institution", order="COALESCE(township, ''), name"):
+            self.institution.addItem(r["name"], r["id"])
+        self.kind = QComboBox()
+        self.kind.addItems(list(ACTIVITY_KINDS))
+        self.title = QLineEdit()
+        self.people = QSpinBox()
+        self.people.setRange(0, 10_000_000)
+        self.people.setGroupSeparatorShown(True)
+        self.tcm = QCheckBox("有中医药内容")
+        self.tcm.setChecked(True)
+        if record:
+            self.date.setDate(QDate.fromString(record["date"], "yyyy-MM-dd"))
+            self.institution.setCurrentIndex(self.institution.findData(record["institution_id"]))
+            self.kind.setCurrentText(record["kind"])
+            self.title.setText(record["title"])
+            self.people.setValue(record.get("people") or 0)
+            self.tcm.setChecked(bool(record["tcm_content"]))
+        else:
+            today = QDate.currentDate()
+            self.date.setDate(today if today.year() == year else QDate(year, 1, 1))
+        form = QFormLayout()
+        form.addRow("活动日期", self.date)
+        form.addRow("开展机构", self.institution)
+        form.addRow("活动类型", self.kind)
+        form.addRow("活动名称", self.title)
+        form.addRow("参与人数", self.people)
+        form.addRow("", self.tcm)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "date": self.date.date().toString("yyyy-MM-dd"),
+            "institution_id": self.institution.currentData(),
+            "kind": self.kind.currentText(),
+            "title": self.title.text().strip(),
+            "people": self.people.value(),
+            "tcm_content": int(self.tcm.isChecked()),
+        }
+
+
+class ActivitiesTab(TableTab):
+    reload_on_change = True
+
+    def __init__(self) -> None:
+        super().__init__([
+            Column("date", "日期", width=90),
+            Column("institution", "开展机构", width=190),
+            Column("kind", "类型", width=80),
+            Column("title", "活动名称", width=200),
+            Column("people", "参与人数", "int", width=70),
+            Column("tcm_content", "中医药内容", "bool", width=75),
+            Column("evidence", "佐证", "int", width=45),
+        ], editable=False)
+        self.search.setPlaceholderText("按活动名称搜索…")
+        self.kind_filter = self.add_filter("kind", "类型")
+        self.fill_filter(self.kind_filter, [(k, k) for k in ACTIVITY_KINDS])
+        self.inst_filter = self.add_filter("institution_id", "机构")
+        for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("删除", self.delete),
+                            ("添加佐证…", self.attach), ("打开佐证", self.open_evidence)):
+            b = QPushButton(label, self)
+            b.setObjectName(f"button_{label.rstrip('…')}")
+            b.clicked.connect(slot)
+            self.filters.addWidget(b)
+        self.view.doubleClicked.connect(lambda _i: self.edit())
+
+        self.matrix = RecordModel([], parent=self)
+        self.matrix_view = QTableView(self)
+        self.matrix_view.setModel(self.matrix)
+        self.matrix_view.setObjectName("matrix")
+        self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.matrix_title = QLabel(self)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.matrix_title)
+        right_layout.addWidget(self.matrix_view)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.layout_.replaceWidget(self.view, split)
+        left_layout.addWidget(self.view)
+
+    # ---- the log -------------------------------------------------------------------------
+
+    def load(self, ctx: Context) -> list[dict[str, Any]]:
+        rows = ctx.county.query("""
+            SELECT a.*, i.name AS institution,
+                   (SELECT count(*) FROM evidence e WHERE e.owner_table = 'activity'
+                      AND e.owner_id = a.id AND e.deleted = 0) AS evidence
+            FROM activity a JOIN institution i ON i.id = a.institution_id
+            WHERE a.deleted = 0 AND a.date BETWEEN ? AND ?
+            ORDER BY a.date DESC, i.name""", (f"{ctx.year}-01-01", f"{ctx.year}-12-31"))
+        names = sorted({(r["institution"], r["institution_id"]) for r in rows})
+        self.fill_filter(self.inst_filter, names)
+        self._load_matrix(ctx)
+        return rows
+
+    def _save(self, action: Any) -> bool:
+        try:
+            action()
+        except KnownError as exc:
+            self.refuse(str(exc))
+            return False
+        self.message.hide()
+        self.changed.emit()
+        return True
+
+    def add(self) -> None:
+        if self.ctx is None:
+            return
+        county = self.ctx.county
+        dialog = ActivityDialog(county, self.ctx.year, None, self)
+        if dialogs.exec_dialog(dialog):
+            self._save(lambda: county.insert("activity", dialog.values()))
+
+    def edit(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            return
+        county = self.ctx.county
+        dialog = ActivityDialog(county, self.ctx.year, row, self)
+        if dialogs.exec_dialog(dialog):
+            self._save(lambda: county.update("activity", row["id"], dialog.values()))
+
+    def delete(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            return
+        if dialogs.confirm(self, "删除活动", f"确定删除 {row['date']}“{row['title']}”吗？"):
+            county = self.ctx.county
+            self._save(lambda: county.delete("activity", row["id"]))
+
+    def attach(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            self.refuse("请先在左侧选中一条活动，再添加佐证。")
+            return
+        files = dialogs.open_file_names(self, "选择照片或扫描件",
+                                        "图片和文档 (*.jpg *.jpeg *.png *.pdf *.doc *.docx);;"
+                                        "所有文件 (*)")
+        if files:
+            county = self.ctx.county
+            self._save(lambda: _attach_files(county, row, [Path(f) for f in files]))
+
+    def open_evidence(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            return
+        county = self.ctx.county
+        items = county.rows("evidence", "owner_table = 'activity' AND owner_id = ?", (row["id"],))
+        if not items:
+            self.refuse("这条活动还没有佐证材料。")
+            return
+        folder = Path(tempfile.mkdtemp(prefix="tcmcounty-"))
+        for item in items:
+            target = folder / Path(item["filename"]).name
+            target.write_bytes(county.evidence_data(item["id"]))
+            dialogs.open_with_system(str(target))
+
+    # ---- the D1–D5 matrix --------------------------------------------------------------------
+
+    def _load_matrix(self, ctx: Context) -> None:
+        minimums = minimum_counts(ctx.county)
+        counts = activity_counts(ctx.county, ctx.year)
+        columns = [Column("name", "机构", width=150)]
+        for ind, (label, minimum) in minimums.items():
+            columns.append(Column(ind, f"{ind} {label}\n（≥{minimum}）", "int", width=76,
+                                  tone=_short_of(ind, minimum)))
+        rows = ctx.county.query("""
+            SELECT id, name FROM institution
+            WHERE deleted = 0 AND type IN (?, ?)
+              AND (active_from IS NULL OR active_from <= ?)
+              AND (active_to IS NULL OR active_to >= ?)
+            ORDER BY COALESCE(township, ''), name""", (*CENTRE_TYPES, ctx.year, ctx.year))
+        for r in rows:
+            r.update({ind: counts.get(r["id"], {}).get(ind, 0) for ind in minimums})
+        self.matrix.columns = columns
+        self.matrix.set_rows(rows)
+        for i, col in enumerate(columns):
+            self.matrix_view.setColumnWidth(i, col.width)
+        short = sum(1 for r in rows if any(r[i] < m for i, (_, m) in minimums.items()))
+        self.matrix_title.setText(f"<b>{ctx.year} 年各机构宣传教育次数</b>（只计有中医药内容的活动；"
+                                  f"{short} 家机构有未达最低次数的项目，已标红）")
+
+
+def _short_of(ind: str, minimum: int) -> Any:
+    def tone(row: dict[str, Any]) -> str | None:
+        return "fail" if row.get(ind, 0) < minimum else None
+    return tone
+
+
+def _attach_files(county: CountyFile, activity: dict[str, Any], files: list[Path]) -> None:
+    """All chosen files are stored, or none (one transaction)."""
+    with county.atomic():
+        for path in files:
+            try:
+                size = path.stat().st_size
+                if size > MAX_EVIDENCE_BYTES:
+                    raise KnownError(f"文件“{path.name}”超过 50 MB，请压缩后再添加。")
+                data = path.read_bytes()
+            except OSError as exc:
+                raise KnownError(f"无法读取文件“{path.name}”：{exc.strerror or exc}。") from None
+            county.add_evidence(path.name, data, owner_table="activity", owner_id=activity["id"],
+                                year=int(activity["date"][:4]),
+                                mime=mimetypes.guess_type(path.name)[0])

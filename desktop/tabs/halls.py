@@ -1,0 +1,39 @@
+"""中医馆/中医阁: each grassroots institution's TCM area, techniques and visits for the year."""
+
+from __future__ import annotations
+
+from db.vocab import CENTRE_TYPES, HALL_GRADES, HALL_STATES, STATION_TYPES
+from desktop.models import Column
+from desktop.tabs.yearfacts import YearFactsTab, _share, name_columns
+
+
+class HallsTab(YearFactsTab):
+    types = (*CENTRE_TYPES, *STATION_TYPES)
+    fields = ("hall_state", "hall_grade", "platform_connected", "tcm_corner", "service_place",
+              "tech_categories", "tech_items", "visits", "tcm_visits")
+    marks = {
+        "hall_state": ("A1", "A2"),
+        "platform_connected": ("A3",),
+        "service_place": ("A4",),
+        "tech_categories": ("B1", "B2", "B3"),
+        "tech_items": ("B1", "B2", "B3"),
+        "tcm_share": ("B4",),
+    }
+
+    def __init__(self) -> None:
+        super().__init__([
+            *name_columns(),
+            Column("hall_state", "中医馆", "choice", True, HALL_STATES, width=100,
+                   tip="中医馆达标情况：未建 / 已建未达标 / 达标 / 提档升级"),
+            Column("hall_grade", "中医馆等级", "choice", True, HALL_GRADES, width=80),
+            Column("platform_connected", "接入信息平台", "bool", True, width=90),
+            Column("tcm_corner", "中医阁", "bool", True, width=60),
+            Column("service_place", "服务场所设备", "bool", True, width=90,
+                   tip="是否具备中医药服务场所和设备"),
+            Column("tech_categories", "适宜技术（类）", "int", True, width=90),
+            Column("tech_items", "适宜技术（项）", "int", True, width=90),
+            Column("visits", "总诊疗人次", "int", True, width=95),
+            Column("tcm_visits", "中医诊疗人次", "int", True, width=95),
+            Column("tcm_share", "中医诊疗占比", "share", value=_share("tcm_visits", "visits"),
+                   width=90, tip="中医诊疗人次 / 总诊疗人次（B4）"),
+        ])

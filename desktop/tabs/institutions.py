@@ -1,0 +1,223 @@
+"""机构: the register — add, edit, deactivate from a year, delete and restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from db.county import CountyFile
+from db.errors import KnownError
+from db.vocab import INSTITUTION_TYPES, OWNERSHIP
+from desktop import dialogs
+from desktop.context import Context
+from desktop.models import Column, RecordModel
+from desktop.tabs.base import TableTab
+
+PARENT_TYPES = ("chc", "township_hc")
+
+
+def _status(year: int) -> Any:
+    def value(row: dict[str, Any]) -> str:
+        if row.get("active_from") and row["active_from"] > year:
+            return f"{row['active_from']} 年启用"
+        if row.get("active_to") is not None and row["active_to"] < year:
+            return f"自 {row['active_to'] + 1} 年停用"
+        return "在用"
+    return value
+
+
+class InstitutionDialog(QDialog):
+    """Add or edit one institution; the parent is chosen from the township centres."""
+
+    def __init__(self, county: CountyFile, record: dict[str, Any] | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("编辑机构" if record else "新增机构")
+        self.name = QLineEdit(record["name"] if record else "")
+        self.type = QComboBox()
+        for key, words in INSTITUTION_TYPES.items():
+            self.type.addItem(words, key)
+        self.township = QComboBox()
+        self.township.setEditable(True)
+        towns = sorted({r["township"] for r in county.rows("institution") if r["township"]})
+        self.township.addItems(["", *towns])
+        self.code = QLineEdit(record.get("code") or "" if record else "")
+        self.parent_box = QComboBox()
+        self.parent_box.addItem("（无）", None)
+        for r in county.rows("institution", "type IN ('chc', 'township_hc')", order="name"):
+            if not record or r["id"] != record["id"]:
+                self.parent_box.addItem(r["name"], r["id"])
+        self.ownership = QComboBox()
+        for key, words in OWNERSHIP.items():
+            self.ownership.addItem(words, key)
+        self.active_from = QSpinBox()
+        self.active_from.setRange(1999, 2100)
+        self.active_from.setSpecialValueText("（不限）")
+        if record:
+            self.type.setCurrentIndex(self.type.findData(record["type"]))
+            self.township.setCurrentText(record.get("township") or "")
+            self.parent_box.setCurrentIndex(max(0, self.parent_box.findData(record["parent_id"])))
+            self.ownership.setCurrentIndex(self.ownership.findData(record["ownership"]))
+            self.active_from.setValue(record.get("active_from") or 1999)
+        else:
+            self.active_from.setValue(1999)
+        form = QFormLayout()
+        form.addRow("机构名称", self.name)
+        form.addRow("机构类型", self.type)
+        form.addRow("所属乡镇（街道）", self.township)
+        form.addRow("机构代码", self.code)
+        form.addRow("上级机构（乡村一体化）", self.parent_box)
+        form.addRow("公立/民营", self.ownership)
+        form.addRow("启用年度", self.active_from)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        start = self.active_from.value()
+        return {
+            "name": self.name.text().strip(),
+            "type": self.type.currentData(),
+            "township": self.township.currentText().strip() or None,
+            "code": self.code.text().strip() or None,
+            "parent_id": self.parent_box.currentData(),
+            "ownership": self.ownership.currentData(),
+            "active_from": None if start == 1999 else start,
+        }
+
+
+class DeletedDialog(QDialog):
+    """最近删除: institutions deleted from the register, to bring one back."""
+
+    def __init__(self, county: CountyFile, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("最近删除的机构")
+        self.resize(560, 360)
+        from PySide6.QtWidgets import QTableView
+
+        self.model = RecordModel([
+            Column("name", "机构名称", width=220),
+            Column("type", "类型", "choice", choices=INSTITUTION_TYPES, width=110),
+            Column("updated_at", "删除时间", width=170),
+        ], parent=self)
+        rows = county.rows("institution", "deleted = 1", include_deleted=True,
+                           order="updated_at DESC")
+        for r in rows:
+            r["updated_at"] = r["updated_at"].replace("T", " ")[:19]
+        self.model.set_rows(rows)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setColumnWidth(0, 220)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.restore_button = buttons.addButton("恢复所选机构",
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> dict[str, Any] | None:
+        index = self.view.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+
+class InstitutionsTab(TableTab):
+    def __init__(self) -> None:
+        super().__init__([
+            Column("name", "机构名称", width=230),
+            Column("type", "机构类型", "choice", choices=INSTITUTION_TYPES, width=120),
+            Column("township", "乡镇（街道）", width=110),
+            Column("code", "机构代码", width=90),
+            Column("parent_name", "上级机构", width=180),
+            Column("ownership", "公立/民营", "choice", choices=OWNERSHIP, width=70),
+            Column("status", "状态", width=110),
+        ], editable=False)
+        self.type_filter = self.add_filter("type", "类型")
+        self.town_filter = self.add_filter("township", "乡镇")
+        for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("停用…", self.deactivate),
+                            ("删除", self.delete), ("最近删除…", self.show_deleted)):
+            button = QPushButton(label, self)
+            button.setObjectName(f"button_{label.rstrip('…')}")
+            button.clicked.connect(slot)
+            self.filters.addWidget(button)
+        self.view.doubleClicked.connect(lambda _i: self.edit())
+
+    def load(self, ctx: Context) -> list[dict[str, Any]]:
+        rows = ctx.county.query("""
+            SELECT i.*, p.name AS parent_name FROM institution i
+            LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
+            WHERE i.deleted = 0 ORDER BY COALESCE(i.township, ''), i.name""")
+        status = _status(ctx.year)
+        for r in rows:
+            r["status"] = status(r)
+        self.fill_filter(self.type_filter, [
+            (w, k) for k, w in INSTITUTION_TYPES.items() if any(r["type"] == k for r in rows)])
+        towns = sorted({r["township"] for r in rows if r["township"]})
+        self.fill_filter(self.town_filter, [(t, t) for t in towns])
+        return rows
+
+    def _save(self, action: Any) -> bool:
+        try:
+            action()
+        except KnownError as exc:
+            self.refuse(str(exc))
+            return False
+        self.message.hide()
+        self.changed.emit()
+        return True
+
+    def add(self) -> None:
+        assert self.ctx is not None
+        dialog = InstitutionDialog(self.ctx.county, None, self)
+        if dialogs.exec_dialog(dialog):
+            county = self.ctx.county
+            self._save(lambda: county.insert("institution", dialog.values()))
+
+    def edit(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            return
+        county = self.ctx.county
+        record = county.get("institution", row["id"])
+        if record is None:
+            return
+        dialog = InstitutionDialog(county, record, self)
+        if dialogs.exec_dialog(dialog):
+            self._save(lambda: county.update("institution", row["id"], dialog.values()))
+
+    def deactivate(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            return
+        year = dialogs.ask_int(self, "停用机构", f"“{row['name']}”从哪一年起不再统计？",
+                               self.ctx.year, 2001, 2100)
+        if year is not None:
+            county = self.ctx.county
+            self._save(lambda: county.update("institution", row["id"], {"active_to": year - 1}))
+
+    def delete(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            return
+        if dialogs.confirm(self, "删除机构", f"确定删除“{row['name']}”吗？\n"
+                           "删除后可在“最近删除”中恢复。"):
+            county = self.ctx.county
+            self._save(lambda: county.delete("institution", row["id"]))
+
+    def show_deleted(self) -> None:
+        if self.ctx is None:
+            return
+        dialog = DeletedDialog(self.ctx.county, self)
+        if dialogs.exec_dialog(dialog):
+            chosen = dialog.chosen()
+            if chosen is not None:
+                county = self.ctx.county
+                self._save(lambda: county.restore("institution", chosen["id"]))

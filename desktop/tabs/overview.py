@@ -1,0 +1,74 @@
+"""总览: every indicator of the year at a glance; double-click shows who falls short."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QLabel
+
+from desktop.context import Context
+from desktop.models import ROW_ROLE, Column
+from desktop.tabs.base import TableTab
+from reports.indicators import BY_ID, SECTIONS
+from reports.text import format_target, format_value, status_text
+
+_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none"}
+
+
+def _status_tone(row: dict[str, Any]) -> str | None:
+    return _TONE.get(row["status"])
+
+
+class OverviewTab(TableTab):
+    failing_requested = Signal(str)  # indicator id
+
+    def __init__(self) -> None:
+        super().__init__([
+            Column("section_name", "板块", width=150),
+            Column("id", "编号", width=50),
+            Column("name", "指标", width=230),
+            Column("value_text", "实际值", width=90),
+            Column("target_text", "目标", width=90),
+            Column("previous_text", "上年", width=90),
+            Column("status", "达标情况", width=80, tone=_status_tone),
+            Column("failing_count", "未达标机构", "int", width=85),
+            Column("gap", "差距", width=320),
+        ], editable=False)
+        self.view.setSortingEnabled(False)
+        self.proxy.sort(-1)  # catalogue order, A1 … D10
+        self.view.doubleClicked.connect(self._open)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("summary")
+        self.layout_.insertWidget(0, self.summary)
+        self.search.setPlaceholderText("按指标名称搜索…")
+
+    def load(self, ctx: Context) -> list[dict[str, Any]]:
+        rows = []
+        for r in ctx.evaluation.results:
+            section = BY_ID[r.id].section
+            rows.append({
+                "id": r.id, "name": r.name, "section_name": f"{section} {SECTIONS[section]}",
+                "value_text": format_value(r.kind, r.value),
+                "target_text": format_target(r.kind, r.target),
+                "previous_text": ("" if r.previous_value is None
+                                  else format_value(r.kind, r.previous_value)),
+                "status": status_text(r), "failing_count": len(r.failing) or None,
+                "gap": r.gap or "",
+            })
+        counts = {k: sum(1 for x in rows if x["status"] == k) for k in ("达标", "未达标", "无数据")}
+        tasks = ctx.evaluation.tasks
+        self.summary.setText(
+            f"<b>{ctx.year} 年</b>　共 {len(rows)} 项指标：达标 {counts['达标']} 项，"
+            f"未达标 {counts['未达标']} 项，无数据 {counts['无数据']} 项。"
+            f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
+            "　双击一行查看未达标机构。")
+        return rows
+
+    def rejudged(self, ctx: Context) -> None:
+        self.refresh(ctx)
+
+    def _open(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.failing_requested.emit(row["id"])
