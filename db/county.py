@@ -464,12 +464,22 @@ class CountyFile:
 
     def set_institution_year(self, institution_id: str, year: int,
                              values: dict[str, Any]) -> dict[str, Any]:
-        rid = self.institution_year_id(institution_id, year)
+        """Change one institution's facts for a year, creating the year's record if needed."""
+        rid = self._year_record("institution_year", "institution_id = ? AND year = ?",
+                                (institution_id, year),
+                                self.institution_year_id(institution_id, year))
         return self.upsert("institution_year", rid,
                            {**values, "institution_id": institution_id, "year": year})
 
     def set_county_year(self, year: int, values: dict[str, Any]) -> dict[str, Any]:
-        return self.upsert("county_year", self.county_year_id(year), {**values, "year": year})
+        rid = self._year_record("county_year", "year = ?", (year,), self.county_year_id(year))
+        return self.upsert("county_year", rid, {**values, "year": year})
+
+    def _year_record(self, table: str, where: str, params: tuple[Any, ...], stable: str) -> str:
+        """The id of the record a year's facts live in: the one already there, else `stable`."""
+        row = self.conn.execute(f"SELECT id FROM {table} WHERE {where} ORDER BY deleted LIMIT 1",
+                                params).fetchone()
+        return row[0] if row else stable
 
     def add_evidence(self, filename: str, data: bytes, *, owner_table: str,
                      owner_id: str | None = None, indicator_id: str | None = None,

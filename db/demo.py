@@ -184,7 +184,8 @@ def _passes(inst: _Inst, bar: str, progress: float, rng: random.Random) -> bool:
 
 
 def _year_facts(inst: _Inst, year: int, progress: float, rng: random.Random) -> dict[str, Any]:
-    rec: dict[str, Any] = {"institution_id": inst.record["id"], "year": year}
+    rec: dict[str, Any] = {"id": stable_id("institution_year", inst.record["id"], year),
+                           "institution_id": inst.record["id"], "year": year}
     if inst.type in ("chc", "township_hc"):
         rec.update(_centre_facts(inst, progress, rng))
     elif inst.type in ("chs", "village_clinic"):

@@ -26,15 +26,17 @@ class RecordFilter(QSortFilterProxyModel):
         self.equal: dict[str, Any] = {}
 
     def set_search(self, text: str) -> None:
+        self.beginFilterChange()
         self.search = text.strip()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_equal(self, key: str, value: Any) -> None:
+        self.beginFilterChange()
         if value is None:
             self.equal.pop(key, None)
         else:
             self.equal[key] = value
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int,  # noqa: N802
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
@@ -50,6 +52,7 @@ class TableTab(QWidget):
     """Subclasses give columns, load rows for the context, and save edits."""
 
     changed = Signal()  # the file changed: the window re-judges the year
+    reload_on_change = False  # True where an edit adds or removes rows
 
     def __init__(self, columns: list[Column], *, editable: bool = True,
                  parent: QWidget | None = None) -> None:

@@ -130,6 +130,8 @@ class DeletedDialog(QDialog):
 
 
 class InstitutionsTab(TableTab):
+    reload_on_change = True
+
     def __init__(self) -> None:
         super().__init__([
             Column("name", "机构名称", width=230),

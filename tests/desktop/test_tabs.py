@@ -1,0 +1,302 @@
+"""Each tab driven as a clerk would: type, pick, click; then check what the file holds."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QPushButton, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from desktop import dialogs
+from desktop.failing_dialog import FailingDialog
+from desktop.main_window import MainWindow, about_text
+from desktop.models import FAIL_BACKGROUND, ROW_ROLE
+from desktop.tabs.activities import ActivityDialog
+from desktop.tabs.base import TableTab
+from desktop.tabs.institutions import DeletedDialog, InstitutionDialog
+
+
+def _models(w: MainWindow) -> list[Any]:
+    return [w.overview.model, w.overview.proxy, w.institutions.model, w.halls.model,
+            w.halls.proxy, w.personnel.model, w.activities.model, w.activities.matrix]
+
+
+def test_every_model_passes_the_model_tester(window: MainWindow, qtmodeltester: Any) -> None:
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+    for model in _models(window):
+        qtmodeltester.check(model, force_py=True)
+
+
+def _row(tab: TableTab, name: str) -> int:
+    """The view row (after sorting and filtering) of the institution called `name`."""
+    for r in range(tab.proxy.rowCount()):
+        if tab.proxy.index(r, 0).data(ROW_ROLE)["name"] == name:
+            return r
+    raise AssertionError(f"{name} not shown")
+
+
+def _edit_spin(qtbot: QtBot, tab: TableTab, row: int, key: str, value: int) -> None:
+    """Open the cell's editor (a spin box for counts), put the number in, and commit it."""
+    index = tab.proxy.index(row, tab.model.column_index(key))
+    tab.view.setCurrentIndex(index)
+    tab.view.edit(index)
+    editor = tab.view.viewport().findChild(QSpinBox)
+    assert editor is not None
+    editor.setValue(value)
+    tab.view.commitData(editor)
+    tab.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+
+def _facts(w: MainWindow, name: str) -> dict[str, Any]:
+    assert w.county is not None
+    return w.county.query(
+        """SELECT y.* FROM institution_year y JOIN institution i ON i.id = y.institution_id
+           WHERE i.name = ? AND y.year = ?""", (name, w.year))[0]
+
+
+def test_title_year_and_profile_are_always_shown(window: MainWindow, demo_file: Path) -> None:
+    assert window.windowTitle().startswith("青河县 — ")
+    assert str(demo_file) in window.windowTitle()
+    assert window.year == 2024
+    assert "基线" in window.profile_label.text()
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["文件(&F)", "帮助(&H)"]
+
+
+def test_overview_shows_every_indicator_in_words(window: MainWindow) -> None:
+    model = window.overview.model
+    assert model.rowCount() == len(window.ctx.evaluation.results)
+    ids = [model.rows[r]["id"] for r in range(model.rowCount())]
+    assert ids[:3] == ["A1", "A2", "A3"] and ids[-1] == "D10"
+    statuses = {model.rows[r]["status"] for r in range(model.rowCount())}
+    assert statuses <= {"达标", "未达标", "无数据", "不考核"} and "未达标" in statuses
+    assert "达标" in window.overview.summary.text()
+
+
+def test_double_click_lists_failing_institutions_and_jumps_to_one(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    c2 = window.ctx.evaluation.result("C2")
+    assert c2 is not None and c2.failing
+    target = c2.failing[0]
+
+    def pick_first(dialog: Any) -> bool:
+        assert isinstance(dialog, FailingDialog)
+        assert dialog.model.rowCount() == len(c2.failing)
+        assert target.institution in dialog.model.rows[0]["institution"]
+        dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+        dialog.go.click()
+        return True
+    answer(pick_first)
+    row = next(r for r in range(window.overview.proxy.rowCount())
+               if window.overview.proxy.index(r, 0).data(ROW_ROLE)["id"] == "C2")
+    index = window.overview.proxy.index(row, 2)
+    window.overview.view.doubleClicked.emit(index)
+    assert window.tabs.currentWidget() is window.personnel
+    selected = window.personnel.selected_row()
+    assert selected is not None and selected["name"] == target.institution
+
+
+def test_editing_a_count_saves_it_and_rejudges(window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    name = next(r["name"] for r in tab.model.rows if r["type"] == "township_hc")
+    row = _row(tab, name)
+    _edit_spin(qtbot, tab, row, "tech_categories", 2)
+    assert _facts(window, name)["tech_categories"] == 2
+    # Two categories is below the 6 that B1 asks: the cell is marked with the reason.
+    index = tab.proxy.index(_row(tab, name), tab.model.column_index("tech_categories"))
+    assert index.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
+    assert "B1" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert window.ctx.evaluation.result("B1").met is False
+
+
+def test_a_refused_value_is_explained_and_the_old_value_stays(window: MainWindow,
+                                                              qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    name = next(r["name"] for r in tab.model.rows if r["type"] == "township_hc")
+    before = _facts(window, name)
+    _edit_spin(qtbot, tab, _row(tab, name), "tcm_visits", before["visits"] + 1)
+    assert "中医诊疗人次" in tab.message.text() and "不能多于总诊疗人次" in tab.message.text()
+    assert name in tab.message.text()
+    assert _facts(window, name)["tcm_visits"] == before["tcm_visits"]
+    index = tab.proxy.index(_row(tab, name), tab.model.column_index("tcm_visits"))
+    assert index.data() == f"{before['tcm_visits']:,}"
+
+
+def test_hall_state_is_picked_from_a_list(window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    name = next(r["name"] for r in tab.model.rows if r["type"] == "chc")
+    index = tab.proxy.index(_row(tab, name), tab.model.column_index("hall_state"))
+    tab.view.setCurrentIndex(index)
+    tab.view.edit(index)
+    combo = tab.view.viewport().findChild(QComboBox)
+    assert combo is not None
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "（未填）", "未建", "已建未达标", "达标", "提档升级"]
+    combo.setCurrentIndex(combo.findText("已建未达标"))
+    tab.view.commitData(combo)
+    assert _facts(window, name)["hall_state"] == "built"
+    inst_id = next(r["id"] for r in tab.model.rows if r["name"] == name)
+    assert "中医馆" in window.ctx.failing["A2"][inst_id]
+
+
+def test_personnel_share_below_threshold_is_marked(window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    name = next(r["name"] for r in tab.model.rows
+                if r["type"] == "township_hc" and r["physicians"] >= 12)
+    _edit_spin(qtbot, tab, _row(tab, name), "tcm_physicians", 1)
+    index = tab.proxy.index(_row(tab, name), tab.model.column_index("tcm_share"))
+    assert index.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
+    assert "还需" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "C1" in tab.county_line.text() and "C5" in tab.county_line.text()
+    assert "C6" in tab.county_line.text()
+
+
+def test_departments_belong_to_the_tcm_hospital(window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    other = next(r for r in tab.model.rows if r["type"] == "township_hc")
+    index = tab.proxy.index(_row(tab, other["name"]), tab.model.column_index("dept_rehab"))
+    assert not tab.model.setData(tab.proxy.mapToSource(index), 1)
+    assert "县级中医医院" in tab.message.text()
+
+
+def test_institutions_add_filter_deactivate_delete_restore(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    window.tabs.setCurrentWidget(window.institutions)
+    tab = window.institutions
+
+    def fill(dialog: Any) -> bool:
+        assert isinstance(dialog, InstitutionDialog)
+        dialog.name.setText("青河县第二中医诊所")
+        dialog.type.setCurrentIndex(dialog.type.findData("tcm_clinic"))
+        dialog.township.setCurrentText("城关街道")
+        dialog.ownership.setCurrentIndex(dialog.ownership.findData("private"))
+        return True
+    answer(fill)
+    qtbot.mouseClick(tab.findChild(QPushButton, "button_新增"), Qt.MouseButton.LeftButton)
+    county = window.county
+    added = county.rows("institution", "name = ?", ("青河县第二中医诊所",))
+    assert len(added) == 1 and added[0]["ownership"] == "private"
+    assert any(r["name"] == "青河县第二中医诊所" for r in tab.model.rows)
+
+    tab.type_filter.setCurrentIndex(tab.type_filter.findData("tcm_clinic"))
+    assert tab.proxy.rowCount() == 1
+    tab.type_filter.setCurrentIndex(0)
+    tab.search.setText("第二中医")
+    assert tab.proxy.rowCount() == 1
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
+
+    monkeypatch.setattr(dialogs, "ask_int", lambda *a: 2024)
+    tab.deactivate()
+    assert county.get("institution", added[0]["id"])["active_to"] == 2023
+    assert tab.proxy.index(0, tab.model.column_index("status")).data() == "自 2024 年停用"
+
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
+    tab.delete()
+    assert county.get("institution", added[0]["id"]) is None
+    assert tab.proxy.rowCount() == 0
+
+    def restore(dialog: Any) -> bool:
+        assert isinstance(dialog, DeletedDialog)
+        assert dialog.model.rows[0]["name"] == "青河县第二中医诊所"
+        dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+        return True
+    answer(restore)
+    tab.show_deleted()
+    assert county.get("institution", added[0]["id"])["name"] == "青河县第二中医诊所"
+
+
+def test_parent_is_chosen_from_township_centres(window: MainWindow) -> None:
+    dialog = InstitutionDialog(window.county, None, window)
+    parents = [dialog.parent_box.itemText(i) for i in range(dialog.parent_box.count())]
+    assert parents[0] == "（无）"
+    assert all(p.endswith("卫生院") or p.endswith("服务中心") for p in parents[1:])
+    assert len(parents) == 13
+
+
+def test_activity_add_counts_in_the_matrix_and_keeps_evidence(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    window.tabs.setCurrentWidget(window.activities)
+    tab = window.activities
+    centre = tab.matrix.rows[0]
+    lectures_before = centre["D5"]
+
+    def fill(dialog: Any) -> bool:
+        assert isinstance(dialog, ActivityDialog)
+        dialog.institution.setCurrentIndex(dialog.institution.findData(centre["id"]))
+        dialog.kind.setCurrentText("健康讲座")
+        dialog.title.setText("冬令进补与膏方")
+        dialog.people.setValue(85)
+        dialog.date.setDate(dialog.date.date().fromString("2024-12-31", "yyyy-MM-dd"))
+        return True
+    answer(fill)
+    tab.add()
+    rows = window.county.rows("activity", "title = ?", ("冬令进补与膏方",))
+    assert rows and rows[0]["date"] == "2024-12-31" and rows[0]["people"] == 85
+    new_centre = next(r for r in tab.matrix.rows if r["id"] == centre["id"])
+    assert new_centre["D5"] == lectures_before + 1
+
+    photo = tmp_path / "讲座照片.jpg"
+    photo.write_bytes(b"\xff\xd8fake jpeg")
+    tab.search.setText("冬令进补")
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
+    monkeypatch.setattr(dialogs, "open_file_names", lambda *a: [str(photo)])
+    tab.attach()
+    assert tab.proxy.index(0, tab.model.column_index("evidence")).data() == "1"
+    opened: list[str] = []
+    monkeypatch.setattr(dialogs, "open_with_system", opened.append)
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
+    tab.open_evidence()
+    assert Path(opened[0]).read_bytes() == b"\xff\xd8fake jpeg"
+
+
+def test_short_counts_are_marked_in_the_matrix(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.activities)
+    matrix = window.activities.matrix
+    d1 = matrix.column_index("D1")
+    short = [r for r in range(matrix.rowCount()) if matrix.rows[r]["D1"] < 4]
+    ok = [r for r in range(matrix.rowCount()) if matrix.rows[r]["D1"] >= 4]
+    for r in short:
+        assert matrix.index(r, d1).data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
+    for r in ok:
+        assert matrix.index(r, d1).data(Qt.ItemDataRole.BackgroundRole) is None
+    assert "（≥4）" in matrix.headerData(d1, Qt.Orientation.Horizontal)
+
+
+def test_county_figures_save_on_entry_and_refuse_nonsense(window: MainWindow,
+                                                          qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.county_tab)
+    tab = window.county_tab
+    box = tab.editors["elderly_managed"]
+    population = tab.editors["elderly_population"].value()
+    box.setValue(population - 10)
+    box.editingFinished.emit()
+    row = window.county.rows("county_year", "year = 2024")[0]
+    assert row["elderly_managed"] == population - 10
+    assert "B5" in tab.results["elderly_managed"].text()
+    box.setValue(population + 1)
+    box.editingFinished.emit()
+    assert "不能多于65岁及以上常住居民数" in tab.message.text()
+    assert window.county.rows("county_year", "year = 2024")[0]["elderly_managed"] == population - 10
+    assert box.value() == population - 10
+
+
+def test_switching_year_rejudges_every_tab(window: MainWindow) -> None:
+    window.year_box.setCurrentIndex(window.year_box.findData(2022))
+    assert window.ctx.year == 2022
+    assert "2022 年" in window.overview.summary.text()
+    window.tabs.setCurrentWidget(window.halls)
+    assert window.halls.ctx.year == 2022
+
+
+def test_about_names_version_and_font_licence() -> None:
+    text = about_text()
+    assert "0.1.0" in text and "WenQuanYi" in text and "Apache" in text
