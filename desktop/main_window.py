@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget,
+from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget,
                                QToolBar, QWidget)
 
 from db.county import CountyFile
@@ -255,6 +255,10 @@ class MainWindow(QMainWindow):
         dialogs.info(self, "关于", about_text())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        # An editor still open (a cell, a spin box) saves what it holds when it loses focus.
+        focused = QApplication.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
         settings.remember_geometry(self.saveGeometry())
         if self.county is not None:
             self.county.close()

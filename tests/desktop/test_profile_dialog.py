@@ -1,0 +1,97 @@
+"""目标设置: pick the profile, copy it, change a target, a threshold, a switch and a label."""
+
+from typing import Any
+
+import pytest
+
+from desktop import dialogs
+from desktop.main_window import MainWindow
+from desktop.profile_dialog import ProfileDialog, parse_number, parse_threshold
+from reports import profiles
+from reports.indicators import evaluate
+
+
+@pytest.fixture
+def dialog(window: MainWindow, qtbot: Any) -> ProfileDialog:
+    d = ProfileDialog(window.county, window)
+    qtbot.addWidget(d)
+    return d
+
+
+def _set(d: ProfileDialog, ind: str, key: str, value: Any) -> bool:
+    row = next(i for i, r in enumerate(d.model.rows) if r["id"] == ind)
+    return d.model.setData(d.model.index(row, d.model.column_index(key)), value)
+
+
+def _copy(d: ProfileDialog, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    def fill(inner: Any) -> bool:
+        inner.name_edit.setText(name)
+        return True
+    monkeypatch.setattr(dialogs, "exec_dialog", fill)
+    d._copy()
+
+
+def test_builtins_are_read_only(dialog: ProfileDialog) -> None:
+    assert dialog.current().id == "baseline"
+    assert not _set(dialog, "C2", "threshold", "30%")
+    assert "复制" in dialog.state.text()
+    names = [dialog.chooser.itemText(i) for i in range(dialog.chooser.count())]
+    assert len(names) == 4 and "（本县采用）" in names[0]
+
+
+def test_copy_change_and_use_a_profile(dialog: ProfileDialog, window: MainWindow,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    county = window.county
+    _copy(dialog, monkeypatch, "青河县 2025 目标")
+    mine = dialog.current()
+    assert mine.name == "青河县 2025 目标" and not mine.builtin
+    assert _set(dialog, "C2", "threshold", "30%")
+    assert _set(dialog, "B5", "value", "80%")
+    assert _set(dialog, "D8", "on", 0)
+    assert _set(dialog, "B1", "threshold", "5类8项")
+    dialog.labels["中医馆"].setText("中医馆（蒙医馆）")
+    dialog.labels["中医馆"].editingFinished.emit()
+    dialog._use()
+    stored = profiles.get_profile(county, mine.id)
+    assert stored.setting("C2").threshold == {"share": 0.3}
+    assert stored.setting("B5").target.value == 0.8
+    assert stored.setting("B1").threshold == {"categories": 5, "items": 8}
+    assert not stored.is_on("D8")
+    result = evaluate(county, 2024)
+    assert result.profile_id == mine.id
+    assert result.result("D8") is None
+    assert result.result("A1").name == "中医馆（蒙医馆）设置率"
+
+
+def test_nonsense_targets_are_refused_with_a_message(dialog: ProfileDialog,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    _copy(dialog, monkeypatch, "试验方案")
+    assert not _set(dialog, "B1", "threshold", "十类")
+    assert "6类10项" in dialog.message.text()
+    assert not _set(dialog, "B5", "value", "150%")
+    assert "B5" in dialog.message.text()
+    assert not _set(dialog, "B1", "threshold", "8类6项")
+    assert "不能多于项数" in dialog.message.text()
+
+
+def test_numbers_in_the_ways_clerks_write_them() -> None:
+    assert parse_number("75%", "share") == 0.75
+    assert parse_number("75", "share") == 0.75
+    assert parse_number("0.75", "share") == 0.75
+    assert parse_number("75％", "share") == 0.75
+    assert parse_number("0.6", "rate") == 0.6
+    assert parse_threshold("6 类 10 项", {"categories": 6, "items": 10}) == {
+        "categories": 6, "items": 10}
+    assert parse_threshold("提档升级", {"hall_states": ["standard"]}) == {
+        "hall_states": ["upgraded"]}
+
+
+def test_window_shows_the_chosen_profile(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    def choose(d: Any) -> bool:
+        d.chooser.setCurrentIndex(d.chooser.findData("qijiang-2027"))
+        d._use()
+        return False
+    monkeypatch.setattr(dialogs, "exec_dialog", choose)
+    window.edit_profiles()
+    assert "綦江" in window.profile_label.text()
+    assert window.ctx.evaluation.result("A6") is not None
