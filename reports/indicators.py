@@ -633,7 +633,9 @@ def _c6(facts: Facts, s: Setting) -> Outcome:
 # D. 宣传与健康教育
 
 # indicator → (activity kind, count distinct titles?, unit, noun in gaps)
-_MINIMUMS = {
+# D1–D5: the activity kind counted, whether distinct titles count (资料 种类) rather than events,
+# and the words for a gap. The activity matrix (reports/matrix.py) counts by these same rules.
+ACTIVITY_MINIMUMS = {
     "D1": ("宣传栏更换", False, "次", "宣传栏更换"),
     "D2": ("健康咨询", False, "次", "健康咨询"),
     "D3": ("文字资料", True, "种", "文字资料"),
@@ -643,7 +645,7 @@ _MINIMUMS = {
 
 
 def _minimum(ind_id: str) -> Callable[[Facts, Setting], Outcome]:
-    kind, distinct, unit, noun = _MINIMUMS[ind_id]
+    kind, distinct, unit, noun = ACTIVITY_MINIMUMS[ind_id]
 
     def compute(facts: Facts, s: Setting) -> Outcome:
         minimum = s.threshold.get("count", 0)

@@ -23,7 +23,7 @@ def minimum_counts(county: CountyFile, profile: Profile | None = None) -> dict[s
     result = {}
     for ind in MATRIX_IDS:
         if profile.is_on(ind):
-            kind = indicators._MINIMUMS[ind][0]
+            kind = indicators.ACTIVITY_MINIMUMS[ind][0]
             result[ind] = (kind, int(profile.setting(ind).threshold.get("count", 0)))
     return result
 
@@ -35,7 +35,7 @@ def activity_counts(county: CountyFile, year: int) -> dict[str, dict[str, int]]:
     for inst_id in facts.activity:
         row = {}
         for ind in MATRIX_IDS:
-            kind, distinct = indicators._MINIMUMS[ind][:2]
+            kind, distinct = indicators.ACTIVITY_MINIMUMS[ind][:2]
             tally = facts.tally(inst_id, kind, tcm=1)
             row[ind] = tally.titles if distinct else tally.n
         counts[inst_id] = row
