@@ -15,7 +15,6 @@ import json
 import logging
 import os
 from pathlib import Path
-import shutil
 import sqlite3
 from typing import Any
 import uuid
@@ -25,6 +24,7 @@ import sqlite_utils
 from . import paths, schema
 from .errors import FileExists, KnownError, NewerVersion, NotCountyFile, ValidationError
 from .fields import FIELDS, TABLE_LABELS, validate
+from .lock import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,22 @@ def _damaged(path: Path, detail: str, reason: str = "内部结构校验未通过
     return NotCountyFile(f"文件“{path.name}”已损坏（{reason}），无法打开。请从备份恢复。")
 
 
+def _roll_back_interrupted_write(path: Path) -> None:
+    """A write cut off (power, a pulled stick) leaves a journal beside the file: SQLite undoes
+    the half-written change the first time a writable connection reads the file."""
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists():
+        return
+    try:
+        conn = _connect(path, mode="rw")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, f"rollback of hot journal failed: {exc}") from None
+
+
 def _verify(path: Path) -> None:
     """Check the whole structure read-only, so a damaged file is refused and left as it was."""
     try:
@@ -116,24 +132,6 @@ def _verify(path: Path) -> None:
     missing = set(schema.SYNCED_TABLES) - names
     if missing:
         raise _damaged(path, f"missing tables {sorted(missing)}", "缺少数据表")
-
-
-def backup_copy(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Write a consistent copy of an open database to `dest` through SQLite's backup API."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(dest.name + ".part")
-    target = sqlite3.connect(tmp)
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
-    os.replace(tmp, dest)
-    return dest
-
-
-def _backup_name(path: Path, reason: str) -> str:
-    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return f"{path.stem}-{stamp}-{reason}{FILE_SUFFIX}"
 
 
 class CountyFile:
@@ -158,6 +156,7 @@ class CountyFile:
         self.clock = clock
         self.new_id = new_id
         self.migrated_from: int | None = None
+        self.lock: FileLock | None = None
 
     # ---- opening and creating -------------------------------------------------------------
 
@@ -201,7 +200,7 @@ class CountyFile:
             tmp.unlink(missing_ok=True)
             raise
         os.replace(tmp, path)
-        return cls.open(path, machine=machine, clock=clock, new_id=new_id)
+        return cls.open(path, machine=machine, clock=clock, new_id=new_id, daily_backup=False)
 
     @classmethod
     def open(
@@ -211,12 +210,40 @@ class CountyFile:
         machine: str | None = None,
         clock: Callable[[], str] = utc_now,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        exclusive: bool = False,
+        daily_backup: bool = True,
     ) -> CountyFile:
-        """Open a county file, migrating it (after a backup copy) if an older version wrote it."""
+        """Open a county file, migrating it (after a backup copy) if an older version wrote it.
+
+        `exclusive`: hold the file against other running copies (the window does; a command
+        that only reads does not). Once a day a copy goes to the backups folder.
+        """
         path = Path(path)
         version = check_header(path)
-        _verify(path)
         writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        if writable:
+            _roll_back_interrupted_write(path)
+        _verify(path)
+        lock = FileLock(path) if exclusive and writable else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            county = cls._open_checked(path, version, writable, machine, clock, new_id)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        county.lock = lock
+        if writable and daily_backup:
+            from .backups import backed_up_today, make_backup
+
+            if not backed_up_today(path.stem):
+                make_backup(county.conn, path, "每日")
+        return county
+
+    @classmethod
+    def _open_checked(cls, path: Path, version: int, writable: bool, machine: str | None,
+                      clock: Callable[[], str], new_id: Callable[[], str]) -> CountyFile:
         try:
             conn = _connect(path, mode="rw" if writable else "ro")
             _configure(conn, writable=writable)
@@ -235,7 +262,9 @@ class CountyFile:
         return county
 
     def _upgrade(self, version: int) -> None:
-        backup_copy(self.conn, paths.backups_dir() / _backup_name(self.path, f"v{version}-升级前"))
+        from .backups import make_backup
+
+        make_backup(self.conn, self.path, f"v{version}升级前")
         _migrate(self.conn, version)
         self.migrated_from = version
         with self.atomic():
@@ -243,6 +272,9 @@ class CountyFile:
 
     def close(self) -> None:
         self.conn.close()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def __enter__(self) -> CountyFile:
         return self
@@ -560,10 +592,3 @@ def _text(value: Any) -> str | None:
     if value is None:
         return None
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def copy_file(src: Path, dest: Path) -> None:
-    """Plain file copy for a file not open anywhere (the demo's first-run copy)."""
-    tmp = dest.with_name(dest.name + ".part")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dest)

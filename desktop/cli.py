@@ -16,6 +16,7 @@ from db.errors import FileExists, KnownError, ValidationError
 
 EXIT_USAGE = 2
 EXIT_BAD_FILE = 3
+EXIT_CONFLICT = 4
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -57,6 +58,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=_year, required=True)
     p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+
+    p = sub.add_parser("report", help="生成自评报告（PDF）")
+    p.add_argument("file", type=Path)
+    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf",
+                   help="报告保存为此 PDF 文件")
+    p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+
+    p = sub.add_parser("snapshot", help="写出经过校验的副本（用于U盘）")
+    p.add_argument("file", type=Path)
+    p.add_argument("dest", type=Path)
+
+    p = sub.add_parser("merge", help="把另一个文件（如乡镇填报文件）合并进来")
+    p.add_argument("file", type=Path)
+    p.add_argument("other", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
+    p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
+                   help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
+
+    p = sub.add_parser("township", help="为一个乡镇（街道）写出填报文件")
+    p.add_argument("file", type=Path)
+    p.add_argument("--town", required=True, help="乡镇（街道）名称")
+    p.add_argument("-o", "--output", type=Path, required=True)
     return parser
 
 
@@ -91,6 +115,63 @@ def _evaluate(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(format_table(result) + "\n")
+    return 0
+
+
+@_command("report")
+def _report(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+
+    with CountyFile.open(args.file) as county:
+        from reports.pdf import write_report
+
+        out = write_report(county, args.year, args.output, args.profile)
+    print(f"已生成自评报告：{out}")
+    return 0
+
+
+@_command("snapshot")
+def _snapshot(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+    from db.exchange import snapshot
+
+    with CountyFile.open(args.file, daily_backup=False) as county:
+        snapshot(county, args.dest)
+    print(f"已写出并校验副本：{args.dest}")
+    return 0
+
+
+@_command("merge")
+def _merge(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+    from db.exchange import apply_merge, plan_merge
+
+    with CountyFile.open(args.file, exclusive=True) as county:
+        plan = plan_merge(county, args.other)
+        if args.prefer:
+            plan.decide_all(args.prefer)
+        for line in plan.lines():
+            print(line)
+        if args.dry_run:
+            print("（试运行：未写入任何内容）")
+            return EXIT_CONFLICT if plan.unresolved else 0
+        if plan.unresolved:
+            print(f"tcmcounty: 有 {len(plan.unresolved)} 条记录两边都改过，未合并任何内容。"
+                  "请用 --prefer mine|theirs|newer 决定，或在窗口中逐条决定。", file=sys.stderr)
+            return EXIT_CONFLICT
+        apply_merge(county, plan)
+    print("合并完成。")
+    return 0
+
+
+@_command("township")
+def _township(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+    from db.exchange import write_township_file
+
+    with CountyFile.open(args.file) as county:
+        write_township_file(county, args.town, args.output)
+    print(f"已写出“{args.town}”的填报文件：{args.output}")
     return 0
 
 

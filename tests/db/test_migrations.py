@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from db import paths, schema
+from db import schema
+from db.backups import list_backups
 from db.county import CountyFile
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -47,10 +48,10 @@ def test_a_later_step_upgrades_an_old_file_after_a_backup(
         assert county.query("SELECT beds FROM institution LIMIT 1") == [{"beds": None}]
         actions = [r["action"] for r in county.query("SELECT action FROM audit")]
         assert "升级数据版本" in actions
-    backups = list(paths.backups_dir().glob("v1-*"))
-    assert len(backups) == 1 and "升级前" in backups[0].name
+    backups = [b for b in list_backups("v1") if b.reason == "v1升级前"]
+    assert len(backups) == 1
     # The backup is the file as it was, readable as version 1.
-    conn = sqlite3.connect(backups[0])
+    conn = sqlite3.connect(backups[0].path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
 

@@ -1,0 +1,74 @@
+"""Automatic backups in the user's data folder: before a migration, import or merge, and once a
+day on open. The last 20 are kept, and the newest of every month before them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import datetime as _dt
+from pathlib import Path
+import re
+import sqlite3
+
+from . import paths
+
+KEEP_LAST = 20
+SUFFIX = ".tcmcounty"
+# <file stem>--<YYYYmmdd-HHMMSS-ffffff>--<what happened>.tcmcounty
+_NAME = re.compile(r"^(?P<stem>.+)--(?P<stamp>\d{8}-\d{6}-\d{6})--(?P<reason>.+)\.tcmcounty$")
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    stem: str  # the county file's name without its suffix
+    taken: _dt.datetime
+    reason: str  # what happened next: 升级前, 导入前, 合并前, 每日, 恢复前
+
+
+def _write(conn: sqlite3.Connection, dest: Path) -> Path:
+    # Imported here: exchange.py imports this module for its own backups.
+    from .exchange import snapshot_connection
+
+    return snapshot_connection(conn, dest)
+
+
+def make_backup(conn: sqlite3.Connection, source: Path, reason: str,
+                *, now: _dt.datetime | None = None) -> Path:
+    """Copy the open database `conn` (the file at `source`) into the backups folder."""
+    now = now or _dt.datetime.now()
+    name = f"{source.stem}--{now.strftime('%Y%m%d-%H%M%S-%f')}--{reason}{SUFFIX}"
+    path = _write(conn, paths.backups_dir() / name)
+    prune(source.stem)
+    return path
+
+
+def list_backups(stem: str | None = None) -> list[Backup]:
+    """Backups, newest first; only those of one county file when `stem` is given."""
+    found = []
+    for path in paths.backups_dir().glob(f"*{SUFFIX}"):
+        m = _NAME.match(path.name)
+        if not m or (stem is not None and m["stem"] != stem):
+            continue
+        taken = _dt.datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S-%f")
+        found.append(Backup(path, m["stem"], taken, m["reason"]))
+    return sorted(found, key=lambda b: b.taken, reverse=True)
+
+
+def prune(stem: str) -> None:
+    """Keep the newest KEEP_LAST, and before them the newest backup of each month."""
+    backups = list_backups(stem)
+    months_seen: set[tuple[int, int]] = set()
+    for i, backup in enumerate(backups):
+        month = (backup.taken.year, backup.taken.month)
+        if i < KEEP_LAST:
+            months_seen.add(month)
+            continue
+        if month in months_seen:
+            backup.path.unlink(missing_ok=True)
+        else:
+            months_seen.add(month)
+
+
+def backed_up_today(stem: str, today: _dt.date | None = None) -> bool:
+    today = today or _dt.date.today()
+    return any(b.taken.date() == today for b in list_backups(stem))

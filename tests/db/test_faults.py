@@ -1,0 +1,103 @@
+"""Power cuts and pulled sticks: kill the process at random moments during a snapshot or a
+merge, 50 times, and find every file whole, holding all of the change or none of it."""
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db.county import CountyFile, check_header
+from db.demo import write_demo
+
+KILLS_PER_KIND = 25
+NEW_ACTIVITIES = 40
+
+_CHILD = """
+import sys
+from pathlib import Path
+from db.county import CountyFile
+from db import exchange
+kind, a, b = sys.argv[1:4]
+with CountyFile.open(Path(a), daily_backup=False) as county:
+    print("go", flush=True)
+    if kind == "snapshot":
+        exchange.snapshot(county, Path(b))
+    else:
+        exchange.merge(county, Path(b))
+"""
+
+
+def _intact(path: Path) -> None:
+    check_header(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+
+def _kill_at_random(args: list[str], rng: random.Random, env: dict[str, str]) -> None:
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, env=env, text=True)
+    assert child.stdout is not None
+    child.stdout.readline()  # the file is open: the work starts now
+    try:
+        # The power cut comes at a random moment, unless the work is already done by then.
+        child.wait(timeout=rng.uniform(0, 0.08))
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    child.stdout.close()
+
+
+@pytest.fixture
+def env(_private_home: Path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "TCMCOUNTY_HOME": str(_private_home)}
+
+
+def test_killed_snapshots_leave_the_old_copy_or_the_new(tmp_path: Path, env: dict) -> None:
+    source = write_demo(tmp_path / "source.tcmcounty", "small")
+    dest = tmp_path / "stick" / "copy.tcmcounty"
+    dest.parent.mkdir()
+    old = write_demo(tmp_path / "old.tcmcounty", "small")
+    with CountyFile.open(old, daily_backup=False) as c:
+        c.set_setting("county_name", "旧副本")
+    rng = random.Random(7)
+    for _ in range(KILLS_PER_KIND):
+        dest.write_bytes(old.read_bytes())
+        _kill_at_random(["snapshot", str(source), str(dest)], rng, env)
+        _intact(dest)
+        with CountyFile.open(dest, daily_backup=False) as c:
+            assert c.county_name in ("旧副本", "青河县")
+        _intact(source)
+
+
+def test_killed_merges_land_whole_or_not_at_all(tmp_path: Path, env: dict) -> None:
+    master = write_demo(tmp_path / "master.tcmcounty", "small")
+    other = tmp_path / "other.tcmcounty"
+    other.write_bytes(master.read_bytes())
+    with CountyFile.open(other, daily_backup=False) as c:
+        centre = c.rows("institution", "type = 'township_hc'", order="name")[0]["id"]
+        with c.atomic():
+            for i in range(NEW_ACTIVITIES):
+                c.insert("activity", {"institution_id": centre, "date": "2024-11-01",
+                                      "kind": "义诊", "title": f"新增义诊{i}"})
+            c.set_institution_year(centre, 2024, {"tech_items": 19})
+    target = tmp_path / "target.tcmcounty"
+    rng = random.Random(11)
+    for _ in range(KILLS_PER_KIND):
+        target.write_bytes(master.read_bytes())
+        _kill_at_random(["merge", str(target), str(other)], rng, env)
+        with CountyFile.open(target, daily_backup=False) as c:
+            added = c.count("activity", "title LIKE '新增义诊%'")
+            items = c.rows("institution_year", "institution_id = ? AND year = 2024",
+                           (centre,))[0]["tech_items"]
+        assert (added, items == 19) in ((0, False), (NEW_ACTIVITIES, True))
+        _intact(target)
+        _intact(other)
