@@ -72,3 +72,23 @@ def prune(stem: str) -> None:
 def backed_up_today(stem: str, today: _dt.date | None = None) -> bool:
     today = today or _dt.date.today()
     return any(b.taken.date() == today for b in list_backups(stem))
+
+
+def restore_backup(county_path: Path, backup: Path) -> Path:
+    """Put a backup in place of the county file, after backing up the file as it is now.
+
+    The county file must not be open. Returns the backup made of the current state.
+    """
+    from .county import CountyFile, check_header
+    from .exchange import snapshot_connection
+
+    check_header(backup)
+    with CountyFile.open(county_path, exclusive=True, daily_backup=False) as current:
+        before = make_backup(current.conn, county_path, "恢复前")
+        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            current.close()
+            snapshot_connection(source, county_path)
+        finally:
+            source.close()
+    return before

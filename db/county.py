@@ -100,6 +100,11 @@ def _damaged(path: Path, detail: str, reason: str = "内部结构校验未通过
     return NotCountyFile(f"文件“{path.name}”已损坏（{reason}），无法打开。请从备份恢复。")
 
 
+def _writable(path: Path) -> bool:
+    """Whether the file and its folder (where the journal goes) can be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def _roll_back_interrupted_write(path: Path) -> None:
     """A write cut off (power, a pulled stick) leaves a journal beside the file: SQLite undoes
     the half-written change the first time a writable connection reads the file."""
@@ -220,7 +225,7 @@ class CountyFile:
         """
         path = Path(path)
         version = check_header(path)
-        writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        writable = _writable(path)
         if writable:
             _roll_back_interrupted_write(path)
         _verify(path)

@@ -51,3 +51,8 @@ def open_with_system(path: str) -> None:
 def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
     text, ok = QInputDialog.getText(parent, title, label)
     return text.strip() if ok and text.strip() else None
+
+
+def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
+    item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+    return item if ok and item else None

@@ -14,6 +14,8 @@ from db.county import CountyFile
 from db.errors import KnownError
 from desktop import __version__, dialogs, settings
 from desktop.context import Context
+from db import backups, exchange
+from desktop.exchange_dialogs import BackupsDialog, MergeDialog
 from desktop.failing_dialog import FailingDialog
 from desktop.profile_dialog import ProfileDialog
 from desktop.tabs.activities import ActivitiesTab
@@ -102,6 +104,11 @@ class MainWindow(QMainWindow):
         self._action(menu, "打开…", self.open_file, QKeySequence.StandardKey.Open)
         self.recent_menu = menu.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(menu, "另存副本…", self.save_copy)
+        menu.addSeparator()
+        self._action(menu, "合并其他文件…", self.merge_file)
+        self._action(menu, "写出乡镇填报文件…", self.township_file)
+        self._action(menu, "恢复备份…", self.restore_backup)
         menu.addSeparator()
         self._action(menu, "目标设置…", self.edit_profiles)
         menu.addSeparator()
@@ -130,8 +137,11 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open a county file; on a known problem, say so and keep what was open."""
+        if self.county is not None and self.county.path.resolve() == Path(path).resolve():
+            self._fill_years()  # already open here (and locked by this window)
+            return True
         try:
-            county = CountyFile.open(path)
+            county = CountyFile.open(path, exclusive=True)
         except KnownError as exc:
             dialogs.error(self, "无法打开文件", str(exc))
             return False
@@ -166,6 +176,80 @@ class MainWindow(QMainWindow):
         name = dialogs.open_file_name(self, "打开县级数据文件", FILE_FILTER)
         if name:
             self.open_path(Path(name))
+
+    def save_copy(self) -> None:
+        if self.county is None:
+            return
+        name = dialogs.save_file_name(self, "另存副本", f"{self.county.county_name}-副本.tcmcounty",
+                                      FILE_FILTER)
+        if not name:
+            return
+        try:
+            dest = exchange.snapshot(self.county, Path(name))
+        except KnownError as exc:
+            dialogs.error(self, "未能保存副本", str(exc))
+            return
+        dialogs.info(self, "另存副本", f"副本已写入并校验：\n{dest}")
+
+    def merge_file(self) -> None:
+        if self.county is None:
+            return
+        name = dialogs.open_file_name(self, "选择要合并进来的文件", FILE_FILTER)
+        if not name:
+            return
+        try:
+            plan = exchange.plan_merge(self.county, Path(name))
+        except KnownError as exc:
+            dialogs.error(self, "不能合并", str(exc))
+            return
+        if not dialogs.exec_dialog(MergeDialog(plan, self)):
+            return
+        try:
+            exchange.apply_merge(self.county, plan)
+        except KnownError as exc:
+            dialogs.error(self, "合并未完成", f"{exc}\n本文件未作任何改动。")
+            return
+        self._fill_years()
+        self.statusBar().showMessage(f"已合并“{Path(name).name}”：{plan.summary()}", 8000)
+
+    def township_file(self) -> None:
+        if self.county is None:
+            return
+        towns = sorted({r["township"] for r in self.county.rows("institution") if r["township"]})
+        town = dialogs.ask_item(self, "写出乡镇填报文件", "乡镇（街道）：", towns)
+        if not town:
+            return
+        name = dialogs.save_file_name(self, "保存乡镇填报文件",
+                                      f"{self.county.county_name}-{town}.tcmcounty", FILE_FILTER)
+        if not name:
+            return
+        try:
+            exchange.write_township_file(self.county, town, Path(name))
+        except KnownError as exc:
+            dialogs.error(self, "未能写出", str(exc))
+            return
+        dialogs.info(self, "乡镇填报文件", f"已写出“{town}”的填报文件：\n{name}\n"
+                     "乡镇填好后，用“合并其他文件”把它合并回来。")
+
+    def restore_backup(self) -> None:
+        if self.county is None:
+            return
+        path = self.county.path
+        dialog = BackupsDialog(backups.list_backups(path.stem), self)
+        if not dialogs.exec_dialog(dialog) or dialog.chosen() is None:
+            return
+        chosen = dialog.chosen()
+        assert chosen is not None
+        if not dialogs.confirm(self, "恢复备份", f"用 {chosen.taken:%Y-%m-%d %H:%M} 的备份"
+                               f"（{chosen.reason}）替换当前文件吗？\n当前内容会先另行备份。"):
+            return
+        self.county.close()
+        self.county = None
+        try:
+            backups.restore_backup(path, chosen.path)
+        except KnownError as exc:
+            dialogs.error(self, "未能恢复", str(exc))
+        self.open_path(path)
 
     # ---- year, profile, judgement ------------------------------------------------------------
 

@@ -61,3 +61,53 @@ def test_installed_command_runs(tmp_path: Path) -> None:
                           capture_output=True, text=True, encoding="utf-8", check=False)
     assert done.returncode == 0, done.stderr
     assert "示例县" in done.stdout and path.exists()
+
+
+def _two_sided_conflict(tmp_path: Path) -> tuple[Path, Path]:
+    from db.demo import write_demo
+
+    mine = write_demo(tmp_path / "mine.tcmcounty")
+    other = tmp_path / "other.tcmcounty"
+    other.write_bytes(mine.read_bytes())
+    for path, code in ((mine, "A"), (other, "B")):
+        with CountyFile.open(path) as c:
+            first = c.rows("institution", order="name")[0]
+            c.update("institution", first["id"], {"code": code})
+            if code == "B":
+                c.insert("activity", {"institution_id": first["id"], "date": "2024-05-05",
+                                      "kind": "义诊", "title": "端午义诊"})
+    return mine, other
+
+
+def test_merge_with_conflicts_exits_4_and_writes_nothing(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    mine, other = _two_sided_conflict(tmp_path)
+    before = hashlib.sha256(mine.read_bytes()).hexdigest()
+    assert main(["merge", str(mine), str(other)]) == 4
+    captured = capsys.readouterr()
+    assert "冲突" in captured.out and "--prefer" in captured.err
+    assert hashlib.sha256(mine.read_bytes()).hexdigest() == before
+
+
+def test_merge_dry_run_and_prefer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mine, other = _two_sided_conflict(tmp_path)
+    before = hashlib.sha256(mine.read_bytes()).hexdigest()
+    assert main(["merge", str(mine), str(other), "--dry-run", "--prefer", "theirs"]) == 0
+    assert "端午义诊" in capsys.readouterr().out
+    assert hashlib.sha256(mine.read_bytes()).hexdigest() == before
+    assert main(["merge", str(mine), str(other), "--prefer", "theirs"]) == 0
+    with CountyFile.open(mine) as c:
+        assert c.rows("activity", "title = '端午义诊'")
+        assert c.rows("institution", order="name")[0]["code"] == "B"
+
+
+def test_snapshot_and_township_commands(tmp_path: Path) -> None:
+    from db.demo import write_demo
+
+    src = write_demo(tmp_path / "s.tcmcounty")
+    assert main(["snapshot", str(src), str(tmp_path / "u" / "copy.tcmcounty")]) == 0
+    assert main(["township", str(src), "--town", "城关街道", "-o",
+                 str(tmp_path / "城关.tcmcounty")]) == 0
+    with CountyFile.open(tmp_path / "城关.tcmcounty") as c:
+        assert {r["township"] for r in c.rows("institution")} == {"城关街道"}
+    assert main(["township", str(src), "--town", "无此镇", "-o", str(tmp_path / "x")]) == 3

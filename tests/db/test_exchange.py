@@ -250,3 +250,32 @@ def test_old_backups_are_pruned_to_20_and_one_a_month(bureau: Path) -> None:
     # January one stays, as February is already kept.
     assert kept[:20] == [start + dt.timedelta(days=5 * i) for i in range(29, 9, -1)]
     assert kept[20:] == [dt.datetime(2024, 1, 31, 9)]
+
+
+def test_a_backup_is_restored_after_saving_the_present(bureau: Path) -> None:
+    with CountyFile.open(bureau) as county:
+        name_before = county.county_name
+        county.set_setting("county_name", "改错的名字")
+    daily = backups.list_backups("bureau")[0]
+    saved = backups.restore_backup(bureau, daily.path)
+    with CountyFile.open(bureau) as county:
+        assert county.county_name == name_before
+    with CountyFile.open(saved) as county:
+        assert county.county_name == "改错的名字"
+    assert backups.list_backups("bureau")[0].reason == "恢复前"
+
+
+def test_read_only_media_opens_read_only(bureau: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import db.county
+
+    before = _digest(bureau)
+    # A write-protected stick: the file and its folder cannot be written (root ignores chmod,
+    # so the test says so to the program directly).
+    monkeypatch.setattr(db.county, "_writable", lambda path: False)
+    with CountyFile.open(bureau, exclusive=True) as county:
+        assert county.read_only
+        assert county.county_name == "青河县"
+        with pytest.raises(KnownError, match="只读"):
+            county.set_setting("county_name", "x")
+    assert _digest(bureau) == before
+    assert sorted(p.name for p in bureau.parent.iterdir()) == ["bureau.tcmcounty"]

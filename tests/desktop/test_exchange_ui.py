@@ -1,0 +1,93 @@
+"""另存副本, 合并其他文件 and 恢复备份 from the window."""
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from db import backups
+from db.county import CountyFile
+from desktop import dialogs
+from desktop.exchange_dialogs import BackupsDialog, MergeDialog
+from desktop.main_window import MainWindow
+
+
+def test_save_copy_writes_a_verified_copy(window: MainWindow, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = tmp_path / "stick" / "副本.tcmcounty"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(dest))
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
+    window.save_copy()
+    assert str(dest) in told[0]
+    with CountyFile.open(dest) as copy:
+        assert copy.county_name == "青河县"
+
+
+def test_the_same_file_cannot_be_open_in_two_windows(window: MainWindow, demo_file: Path,
+                                                     qtbot: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda p, t, text: shown.append(text))
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert not second.open_path(demo_file)
+    assert "另一个程序窗口" in shown[0]
+
+
+def _conflicting_copy(window: MainWindow, demo_file: Path) -> tuple[Path, str]:
+    other = demo_file.with_name("乡镇.tcmcounty")
+    shutil.copyfile(demo_file, other)
+    centre = window.county.rows("institution", "type = 'chc'", order="name")[0]["id"]
+    with CountyFile.open(other, machine="b" * 32) as o:
+        o.update("institution", centre, {"code": "THEIRS"})
+        o.insert("activity", {"institution_id": centre, "date": "2024-10-10", "kind": "义诊",
+                              "title": "重阳节义诊"})
+    window.county.update("institution", centre, {"code": "MINE"})
+    return other, centre
+
+
+def test_merge_previews_and_each_conflict_is_decided(window: MainWindow, demo_file: Path,
+                                                     answer: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    other, centre = _conflicting_copy(window, demo_file)
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+
+    def decide(dialog: Any) -> bool:
+        assert isinstance(dialog, MergeDialog)
+        assert "新增 1 条" in dialog.plan.summary() and "冲突 1 条" in dialog.plan.summary()
+        assert not dialog.ok.isEnabled()  # not before every conflict is decided
+        dialog.choices[0].setCurrentIndex(dialog.choices[0].findData("theirs"))
+        assert dialog.ok.isEnabled()
+        return True
+    answer(decide)
+    window.merge_file()
+    assert window.county.get("institution", centre)["code"] == "THEIRS"
+    assert window.county.rows("activity", "title = '重阳节义诊'")
+
+
+def test_cancelled_merge_writes_nothing(window: MainWindow, demo_file: Path, answer: Any,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    other, centre = _conflicting_copy(window, demo_file)
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    answer(lambda dialog: False)
+    window.merge_file()
+    assert window.county.get("institution", centre)["code"] == "MINE"
+    assert not window.county.rows("activity", "title = '重阳节义诊'")
+
+
+def test_restore_a_backup(window: MainWindow, demo_file: Path, answer: Any,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    window.county.set_setting("county_name", "改错了")
+
+    def pick(dialog: Any) -> bool:
+        assert isinstance(dialog, BackupsDialog)
+        assert dialog.model.rows[0]["reason"] == "每日"
+        dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+        return True
+    answer(pick)
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    window.restore_backup()
+    assert window.county is not None and window.county.county_name == "青河县"
+    assert any(b.reason == "恢复前" for b in backups.list_backups(demo_file.stem))
