@@ -7,12 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget,
-                               QToolBar, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu,
+                               QProgressDialog, QPushButton, QTabWidget, QToolBar, QWidget)
 
 from db.county import CountyFile
 from db.errors import KnownError
-from desktop import __version__, dialogs, settings
+from desktop import __version__, dialogs, settings, worker
 from desktop.context import Context
 from db import backups, exchange
 from desktop.exchange_dialogs import BackupsDialog, MergeDialog
@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(menu, "另存副本…", self.save_copy)
         menu.addSeparator()
+        self._action(menu, "生成自评报告…", self.make_report, QKeySequence.StandardKey.Print)
+        menu.addSeparator()
         self._action(menu, "合并其他文件…", self.merge_file)
         self._action(menu, "写出乡镇填报文件…", self.township_file)
         self._action(menu, "恢复备份…", self.restore_backup)
@@ -176,6 +178,49 @@ class MainWindow(QMainWindow):
         name = dialogs.open_file_name(self, "打开县级数据文件", FILE_FILTER)
         if name:
             self.open_path(Path(name))
+
+    def make_report(self) -> None:
+        """生成自评报告: written off the UI thread with progress, then offered to open."""
+        if self.county is None:
+            return
+        year, path = self.year, self.county.path
+        suggested = str(path.with_name(f"{self.county.county_name}自评报告（{year}年度）.pdf"))
+        name = dialogs.save_file_name(self, "生成自评报告", suggested, "PDF 文件 (*.pdf)")
+        if not name:
+            return
+        out = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
+
+        def work(progress: worker.Progress) -> Path:
+            from reports.pdf import write_report
+
+            with CountyFile.open(path, daily_backup=False) as county:
+                return write_report(county, year, out, progress=progress)
+
+        self.report_progress = QProgressDialog("正在生成自评报告…", "", 0, 100, self)
+        self.report_progress.setWindowTitle("生成自评报告")
+        self.report_progress.setCancelButton(None)
+        self.report_progress.setMinimumDuration(0)
+        thread, job = worker.start(self, work)
+        job.progress.connect(self._report_progress)
+        job.done.connect(self._report_done)
+        job.failed.connect(self._report_failed)
+        self.report_thread, self.report_job = thread, job  # both must outlive this method
+        thread.start()
+
+    def _report_progress(self, done: int, total: int, message: str) -> None:
+        self.report_progress.setMaximum(total)
+        self.report_progress.setValue(done)
+        self.report_progress.setLabelText(message)
+
+    def _report_done(self, out: Path) -> None:
+        self.report_progress.close()
+        self.statusBar().showMessage(f"已生成自评报告：{out}", 8000)
+        if dialogs.confirm(self, "生成自评报告", f"自评报告已生成：\n{out}\n\n现在打开吗？"):
+            dialogs.open_with_system(str(out))
+
+    def _report_failed(self, message: str) -> None:
+        self.report_progress.close()
+        dialogs.error(self, "未能生成自评报告", message)
 
     def save_copy(self) -> None:
         if self.county is None:

@@ -1,0 +1,42 @@
+"""生成自评报告 from the window: written off the UI thread, then offered to open."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop import dialogs
+from desktop.main_window import MainWindow
+
+
+def test_report_is_written_in_the_background_and_offered(window: MainWindow, qtbot: Any,
+                                                         tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "报告" / "自评报告"
+    out.parent.mkdir()
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(out))
+    offered: list[str] = []
+    opened: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda p, t, text: offered.append(text) or True)
+    monkeypatch.setattr(dialogs, "open_with_system", opened.append)
+    window.make_report()
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    pdf = out.with_suffix(".pdf")
+    assert opened == [str(pdf)]
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert str(pdf) in offered[0]
+    qtbot.waitUntil(lambda: window.report_thread.isFinished())
+
+
+def test_a_report_that_cannot_be_written_says_why(window: MainWindow, qtbot: Any,
+                                                  tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(blocker / "r.pdf"))
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda p, t, text: errors.append(text))
+    window.make_report()
+    qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
+    assert "r.pdf" in errors[0] or "not-a-folder" in errors[0]
+    qtbot.waitUntil(lambda: window.report_thread.isFinished())
