@@ -8,8 +8,7 @@ import tempfile
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
@@ -17,6 +16,7 @@ from db.errors import KnownError
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES
 from desktop import dialogs
 from desktop.context import Context
+from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
 from reports.matrix import activity_counts, minimum_counts
@@ -61,13 +61,7 @@ class ActivityDialog(QDialog):
         form.addRow("活动名称", self.title)
         form.addRow("参与人数", self.people)
         form.addRow("", self.tcm)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        finish_form(self, form)
 
     def values(self) -> dict[str, Any]:
         return {
@@ -142,23 +136,13 @@ class ActivitiesTab(TableTab):
         self._load_matrix(ctx)
         return rows
 
-    def _save(self, action: Any) -> bool:
-        try:
-            action()
-        except KnownError as exc:
-            self.refuse(str(exc))
-            return False
-        self.message.hide()
-        self.changed.emit()
-        return True
-
     def add(self) -> None:
         if self.ctx is None:
             return
         county = self.ctx.county
         dialog = ActivityDialog(county, self.ctx.year, None, self)
         if dialogs.exec_dialog(dialog):
-            self._save(lambda: county.insert("activity", dialog.values()))
+            self.save(lambda: county.insert("activity", dialog.values()))
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -167,7 +151,7 @@ class ActivitiesTab(TableTab):
         county = self.ctx.county
         dialog = ActivityDialog(county, self.ctx.year, row, self)
         if dialogs.exec_dialog(dialog):
-            self._save(lambda: county.update("activity", row["id"], dialog.values()))
+            self.save(lambda: county.update("activity", row["id"], dialog.values()))
 
     def delete(self) -> None:
         row = self.selected_row()
@@ -175,7 +159,7 @@ class ActivitiesTab(TableTab):
             return
         if dialogs.confirm(self, "删除活动", f"确定删除 {row['date']}“{row['title']}”吗？"):
             county = self.ctx.county
-            self._save(lambda: county.delete("activity", row["id"]))
+            self.save(lambda: county.delete("activity", row["id"]))
 
     def attach(self) -> None:
         row = self.selected_row()
@@ -187,7 +171,7 @@ class ActivitiesTab(TableTab):
                                         "所有文件 (*)")
         if files:
             county = self.ctx.county
-            self._save(lambda: _attach_files(county, row, [Path(f) for f in files]))
+            self.save(lambda: _attach_files(county, row, [Path(f) for f in files]))
 
     def open_evidence(self) -> None:
         row = self.selected_row()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QTableView, QToolTip, QVBoxLayout, QWidget)
 
+from db.errors import KnownError
 from desktop.context import Context
 from desktop.delegates import FieldDelegate
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
@@ -130,6 +132,17 @@ class TableTab(QWidget):
         return None
 
     # ---- shared behaviour ------------------------------------------------------------------
+
+    def save(self, action: Callable[[], object]) -> bool:
+        """Run one user action's writes; a refusal is shown beside the table, nothing lands."""
+        try:
+            action()
+        except KnownError as exc:
+            self.refuse(str(exc))
+            return False
+        self.message.hide()
+        self.changed.emit()
+        return True
 
     def refresh(self, ctx: Context) -> None:
         self.ctx = ctx

@@ -8,10 +8,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
-from db.errors import KnownError
 from db.vocab import INSTITUTION_TYPES, OWNERSHIP
 from desktop import dialogs
 from desktop.context import Context
+from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
 
@@ -71,13 +71,7 @@ class InstitutionDialog(QDialog):
         form.addRow("上级机构（乡村一体化）", self.parent_box)
         form.addRow("公立/民营", self.ownership)
         form.addRow("启用年度", self.active_from)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        finish_form(self, form)
 
     def values(self) -> dict[str, Any]:
         start = self.active_from.value()
@@ -166,22 +160,12 @@ class InstitutionsTab(TableTab):
         self.fill_filter(self.town_filter, [(t, t) for t in towns])
         return rows
 
-    def _save(self, action: Any) -> bool:
-        try:
-            action()
-        except KnownError as exc:
-            self.refuse(str(exc))
-            return False
-        self.message.hide()
-        self.changed.emit()
-        return True
-
     def add(self) -> None:
         assert self.ctx is not None
         dialog = InstitutionDialog(self.ctx.county, None, self)
         if dialogs.exec_dialog(dialog):
             county = self.ctx.county
-            self._save(lambda: county.insert("institution", dialog.values()))
+            self.save(lambda: county.insert("institution", dialog.values()))
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -193,7 +177,7 @@ class InstitutionsTab(TableTab):
             return
         dialog = InstitutionDialog(county, record, self)
         if dialogs.exec_dialog(dialog):
-            self._save(lambda: county.update("institution", row["id"], dialog.values()))
+            self.save(lambda: county.update("institution", row["id"], dialog.values()))
 
     def deactivate(self) -> None:
         row = self.selected_row()
@@ -203,7 +187,7 @@ class InstitutionsTab(TableTab):
                                self.ctx.year, 2001, 2100)
         if year is not None:
             county = self.ctx.county
-            self._save(lambda: county.update("institution", row["id"], {"active_to": year - 1}))
+            self.save(lambda: county.update("institution", row["id"], {"active_to": year - 1}))
 
     def delete(self) -> None:
         row = self.selected_row()
@@ -212,7 +196,7 @@ class InstitutionsTab(TableTab):
         if dialogs.confirm(self, "删除机构", f"确定删除“{row['name']}”吗？\n"
                            "删除后可在“最近删除”中恢复。"):
             county = self.ctx.county
-            self._save(lambda: county.delete("institution", row["id"]))
+            self.save(lambda: county.delete("institution", row["id"]))
 
     def show_deleted(self) -> None:
         if self.ctx is None:
@@ -222,4 +206,4 @@ class InstitutionsTab(TableTab):
             chosen = dialog.chosen()
             if chosen is not None:
                 county = self.ctx.county
-                self._save(lambda: county.restore("institution", chosen["id"]))
+                self.save(lambda: county.restore("institution", chosen["id"]))
