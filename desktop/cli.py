@@ -59,6 +59,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
+    p = sub.add_parser("import-excel", help="导入 Excel 工作簿（全部导入或全部不导入）")
+    p.add_argument("file", type=Path)
+    p.add_argument("book", type=Path, metavar="BOOK.xlsx")
+    p.add_argument("--year", type=_year, help="表中没有“年度”列时使用的年度")
+    p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
+
+    p = sub.add_parser("export-excel", help="导出一年的数据和指标结果（Excel）")
+    p.add_argument("file", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
+    p.add_argument("--year", type=_year, required=True)
+
+    p = sub.add_parser("template", help="写出机构填报用的 Excel 模板")
+    p.add_argument("file", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
+    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("--town", help="只列出这个乡镇（街道）的机构")
+
     p = sub.add_parser("report", help="生成自评报告（PDF）")
     p.add_argument("file", type=Path)
     p.add_argument("--year", type=_year, required=True)
@@ -115,6 +132,69 @@ def _evaluate(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(format_table(result) + "\n")
+    return 0
+
+
+# import-excel, export-excel, template: a workbook refused (not a workbook, encrypted, too big,
+# no sheet recognised, a row refused) or an Excel file that cannot be written exits 1.
+EXIT_REFUSED = 1
+
+
+@_command("import-excel")
+def _import_excel(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+
+    with CountyFile.open(args.file, exclusive=not args.dry_run) as county:
+        from reports.excel_import import ImportRefused, apply, plan_import
+        from reports.excel_vocab import WorkbookError
+
+        try:
+            plan = plan_import(county, args.book, year=args.year)
+            print(plan.summary_text())
+            if not plan.ok:
+                raise ImportRefused(plan)
+            if args.dry_run:
+                print("（试运行：未写入任何内容）")
+                return 0
+            apply(plan)
+        except (WorkbookError, ImportRefused) as exc:
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+    print("导入完成。" if plan.has_changes else "没有需要导入的变化。")
+    return 0
+
+
+@_command("export-excel")
+def _export_excel(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+
+    with CountyFile.open(args.file) as county:
+        from reports.excel_export import export_workbook
+        from reports.excel_vocab import WorkbookError
+
+        try:
+            out = export_workbook(county, args.year, args.output)
+        except WorkbookError as exc:
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+    print(f"已导出 {args.year} 年度数据和指标结果：{out}")
+    return 0
+
+
+@_command("template")
+def _template(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+
+    with CountyFile.open(args.file) as county:
+        from reports.excel_template import write_template
+        from reports.excel_vocab import WorkbookError
+
+        try:
+            out = write_template(county, args.year, args.output, args.town)
+        except WorkbookError as exc:
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+    print(f"已写出填报模板：{out}")
     return 0
 
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 # Imported before any timing starts: a step measures the work, not Python loading modules.
 from db.county import CountyFile  # noqa: E402
 from db.demo import write_demo  # noqa: E402
+from reports.pdf import write_report  # noqa: E402
 WORK = Path(os.environ.get("TCMCOUNTY_BENCH_DIR", tempfile.gettempdir())) / "tcmcounty-bench"
 LARGE = WORK / "large.tcmcounty"
 SMALL = WORK / "small.tcmcounty"
@@ -109,6 +110,263 @@ def window_switch() -> str:
     return ", ".join(f"{k} {v:.3f}s" for k, v in times.items())
 
 
+REPORT_YEAR = 2024
+LO_BOOK = WORK / "large-2024.xlsx"
+LO_PROFILE = WORK / "libreoffice-profile"
+
+
+def _ensure_demo(path: Path, size: str) -> str:
+    """The demo county the step reads; written here only when the step runs on its own."""
+    if path.exists():
+        return ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_demo(path, size)
+    return " (demo written first, included)"
+
+
+def _report(path: Path, size: str) -> str:
+    note = _ensure_demo(path, size)
+    out = WORK / f"report-{size}.pdf"
+    with CountyFile.open(path) as county:
+        write_report(county, REPORT_YEAR, out)
+    return f"{out.stat().st_size / 1e3:.0f} kB{note}"
+
+
+@step("report-small", "≤ 1 s")
+def report_small() -> str:
+    return _report(SMALL, "small")
+
+
+@step("report-large", "≤ 3 s")
+def report_large() -> str:
+    return _report(LARGE, "large")
+
+
+@step("xlsx-large", "")
+def xlsx_large() -> str:
+    """A stand-in for `export-excel` (not written yet): the large county's 2024 indicators,
+    institutions, failing institutions and activity log, as a clerk would convert to PDF."""
+    import openpyxl
+
+    from reports.indicators import evaluate, load_facts
+    from reports.text import format_target, format_value, status_text
+
+    note = _ensure_demo(LARGE, "large")
+    with CountyFile.open(LARGE) as county:
+        institutions = load_facts(county, REPORT_YEAR).institutions
+        evaluation = evaluate(county, REPORT_YEAR)
+        activities = county.query(
+            "SELECT i.name, a.date, a.kind, a.title, a.people, a.tcm_content FROM activity a "
+            "JOIN institution i ON i.id = a.institution_id WHERE a.deleted = 0 "
+            "AND a.date LIKE ? ORDER BY a.date, i.name", (f"{REPORT_YEAR}-%",))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "指标"
+    sheet.append(["序号", "编号", "指标", "标准要求", "实际值", "上年", "达标情况"])
+    for n, r in enumerate(evaluation.results, start=1):
+        sheet.append([n, r.id, r.name, format_target(r.kind, r.target),
+                      format_value(r.kind, r.value), format_value(r.kind, r.previous_value),
+                      status_text(r)])
+    fields = ["name", "type", "hall_state", "hall_grade", "platform_connected",
+              "tcm_corner", "service_place", "tech_categories", "tech_items", "physicians",
+              "tcm_physicians", "other_tcm_staff", "tcm_gps", "west_learn_tcm", "visits",
+              "tcm_visits"]
+    sheet = book.create_sheet("机构")
+    sheet.append(fields)
+    for inst in institutions:
+        sheet.append([inst[f] for f in fields])
+    sheet = book.create_sheet("未达标机构")
+    sheet.append(["编号", "指标", "机构", "本机构数值", "差距"])
+    for r in evaluation.results:
+        for f in r.failing:
+            sheet.append([r.id, r.name, f.institution, f.value, f.gap])
+    sheet = book.create_sheet("活动")
+    sheet.append(["机构名称", "活动日期", "活动类型", "活动名称", "参与人数", "是否中医药内容"])
+    for a in activities:
+        sheet.append(list(a.values()))
+    book.save(LO_BOOK)
+    return f"{len(institutions)} institutions, {len(activities)} activities{note}"
+
+
+@step("libreoffice-xlsx-to-pdf", "(compare)")
+def libreoffice_pdf() -> str:
+    """What a clerk does today: LibreOffice turns the year's workbook into a PDF."""
+    import shutil
+
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        return "not installed"
+    if not LO_BOOK.exists():
+        return "run the xlsx-large step first"
+    warm = LO_PROFILE.exists()
+    out_dir = WORK / "libreoffice-out"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [office, f"-env:UserInstallation={LO_PROFILE.as_uri()}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(out_dir), str(LO_BOOK)],
+        capture_output=True, text=True, check=False, timeout=600)
+    pdf = out_dir / (LO_BOOK.stem + ".pdf")
+    if done.returncode != 0 or not pdf.exists():
+        return f"failed: {done.stderr.strip()[:80]}"
+    return f"{pdf.stat().st_size / 1e3:.0f} kB, {'warm' if warm else 'first run (cold profile)'}"
+
+
+TOWNS = WORK / "towns"
+
+
+@step("snapshot-large", "≤ 1 s")
+def snapshot_large() -> str:
+    from db.exchange import snapshot
+
+    with CountyFile.open(LARGE, daily_backup=False) as county:
+        snapshot(county, WORK / "snapshot.tcmcounty")
+    return "verified copy (backup API + fsync + integrity_check + rename)"
+
+
+@step("sqlite3-backup", "floor")
+def sqlite3_backup() -> str:
+    target = WORK / "floor.tcmcounty"
+    target.unlink(missing_ok=True)
+    subprocess.run(["sqlite3", str(LARGE), f".backup {target}"], check=True)
+    return "sqlite3 command-line .backup of the same file"
+
+
+@step("prepare-townships", "(setup)")
+def prepare_townships() -> str:
+    import shutil
+
+    from db.exchange import write_township_file
+
+    shutil.rmtree(TOWNS, ignore_errors=True)
+    TOWNS.mkdir(parents=True)
+    with CountyFile.open(LARGE, daily_backup=False) as county:
+        towns = sorted({r["township"] for r in county.rows("institution") if r["township"]})[:30]
+        for i, town in enumerate(towns):
+            write_township_file(county, town, TOWNS / f"{i:02d}.tcmcounty")
+    for i, path in enumerate(sorted(TOWNS.iterdir())):
+        with CountyFile.open(path, machine=f"{i:032x}", daily_backup=False) as t:
+            centre = t.rows("institution", "type IN ('chc', 'township_hc')")[0]
+            with t.atomic():
+                t.set_institution_year(centre["id"], 2024, {"tech_items": 12})
+                for k in range(20):
+                    t.insert("activity", {"institution_id": centre["id"], "date": "2024-12-01",
+                                          "kind": "健康讲座", "title": f"第{k}次讲座"})
+    return f"{len(towns)} township files, each with 1 changed fact and 20 new activities"
+
+
+@step("merge-30-townships", "≤ 10 s")
+def merge_townships() -> str:
+    import shutil
+
+    from db.exchange import merge
+
+    target = WORK / "merged.tcmcounty"
+    shutil.copyfile(LARGE, target)
+    n = 0
+    with CountyFile.open(target, daily_backup=False) as county:
+        for path in sorted(TOWNS.iterdir()):
+            merge(county, path)
+            n += 1
+        added = county.count("activity", "title LIKE '第%次讲座'")
+    return f"{n} files merged, {added} activities added"
+
+
+# ---- Excel in and out (issue 6) ---------------------------------------------------------------
+
+EXCEL_BOOK = WORK / "excel-import-1000-5000.xlsx"
+EXCEL_TARGET = WORK / "excel-import-target.tcmcounty"
+EXCEL_YEAR = 2025
+
+
+def _excel_book() -> str:
+    """1,000 institution rows (the large demo's 643, matched by code, and 357 new village clinics)
+    and 5,000 activities for 2025, under a title row and with units in the headers."""
+    import datetime as dt
+
+    import openpyxl
+
+    from db.vocab import ACTIVITY_KINDS, INSTITUTION_TYPES
+
+    with CountyFile.open(LARGE, daily_backup=False) as county:
+        known = county.query("SELECT name, code, type, township FROM institution "
+                             "WHERE deleted = 0 ORDER BY code")
+    rows = [(r["name"], r["code"], INSTITUTION_TYPES[r["type"]], r["township"]) for r in known]
+    rows += [(f"新建第{i}村卫生室", f"NEW{i:05d}", "村卫生室", "新区镇")
+             for i in range(1000 - len(rows))]
+    book = openpyxl.Workbook(write_only=True)
+    ws = book.create_sheet("机构年度数据")
+    ws.append([f"青河县{EXCEL_YEAR}年度基层中医药工作机构数据"])
+    ws.append(["序号", "机构名称", "机构代码", "机构类型", "所属乡镇", "年度", "是否设置中医馆",
+               "中医馆达标情况", "适宜技术类数", "适宜技术项数", "总诊疗人次（人次）", "中医诊疗人次（人次）",
+               "执业（助理）医师数（人）", "中医类别执业（助理）医师数（人）", "西学中人数（人）"])
+    for n, (name, code, type_, town) in enumerate(rows, start=1):
+        ws.append([n, name, code, type_, town, EXCEL_YEAR, "是" if n % 7 else "否",
+                   None if n % 7 == 0 else "达标", 4 + n % 3, 8 + n % 5, f"{3000 + n:,}",
+                   1000 + n, 5 + n % 20, 2 + n % 3, 1])
+    ws = book.create_sheet("活动记录")
+    ws.append(["机构名称", "活动日期", "活动类型", "活动名称", "参与人数", "是否中医药内容"])
+    start = dt.date(EXCEL_YEAR, 1, 1)
+    for i in range(5000):
+        ws.append([rows[i % len(rows)][0], start + dt.timedelta(days=i % 365),
+                   ACTIVITY_KINDS[i % len(ACTIVITY_KINDS)], f"第{i}期中医药宣传", 20 + i % 80,
+                   "是" if i % 5 else "否"])
+    book.save(EXCEL_BOOK)
+    return f"{EXCEL_BOOK.stat().st_size / 1e6:.1f} MB"
+
+
+@step("excel-book", "(setup)")
+def excel_book() -> str:
+    note = _ensure_demo(LARGE, "large")
+    return _excel_book() + note
+
+
+@step("import-excel", "≤ 3 s")
+def import_excel() -> str:
+    """Plan and apply the 1,000 + 5,000-row workbook into a fresh copy of the large county."""
+    import shutil
+
+    from reports.excel_import import apply, plan_import
+
+    note = "" if EXCEL_BOOK.exists() else " (demo and book written first, included)"
+    if note:
+        _ensure_demo(LARGE, "large")
+        _excel_book()
+    shutil.copyfile(LARGE, EXCEL_TARGET)
+    with CountyFile.open(EXCEL_TARGET, daily_backup=False) as county:
+        start = time.perf_counter()
+        plan = plan_import(county, EXCEL_BOOK)
+        planned = time.perf_counter() - start
+        apply(plan)
+        applied = time.perf_counter() - start - planned
+    assert plan.ok, plan.summary_text()
+    return (f"plan {planned:.2f}s + apply {applied:.2f}s: {len(plan.new_institutions)} new, "
+            f"{len(plan.updated)} records, {plan.activities_added} activities{note}")
+
+
+@step("openpyxl-read-floor", "floor")
+def openpyxl_read_floor() -> str:
+    """A bare openpyxl read-only pass over the same workbook: what any importer must spend."""
+    import openpyxl
+
+    if not EXCEL_BOOK.exists():
+        return "run the excel-book step first"
+    book = openpyxl.load_workbook(EXCEL_BOOK, read_only=True, data_only=True)
+    rows = sum(1 for ws in book.worksheets for _ in ws.iter_rows(values_only=True))
+    book.close()
+    return f"{rows} rows read"
+
+
+@step("export-large", "≤ 3 s")
+def export_large() -> str:
+    from reports.excel_export import export_workbook
+
+    note = _ensure_demo(LARGE, "large")
+    out = WORK / "export-large-2024.xlsx"
+    with CountyFile.open(LARGE, daily_backup=False) as county:
+        export_workbook(county, REPORT_YEAR, out)
+    return f"{out.stat().st_size / 1e3:.0f} kB{note}"
+
+
 def _measure(name: str) -> dict[str, object]:
     os.environ.setdefault("TCMCOUNTY_HOME", str(WORK / "home"))
     _, func = STEPS[name]
@@ -124,13 +382,13 @@ def main(argv: list[str]) -> int:
         print(json.dumps(_measure(argv[1]), ensure_ascii=False))
         return 0
     names = argv or list(STEPS)
-    print(f"{'step':<16}{'seconds':>9}{'peak MB':>9}  {'budget':<14}note")
+    print(f"{'step':<24}{'seconds':>9}{'peak MB':>9}  {'budget':<14}note")
     for name in names:
         out = subprocess.run([sys.executable, __file__, "--child", name], capture_output=True,
                              text=True, check=True, cwd=ROOT)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         budget = STEPS[name][0]
-        print(f"{name:<16}{r['seconds']:>9.3f}{r['peak_mb']:>9.0f}  {budget:<14}{r['note']}")
+        print(f"{name:<24}{r['seconds']:>9.3f}{r['peak_mb']:>9.0f}  {budget:<14}{r['note']}")
     return 0
 
 
