@@ -56,3 +56,24 @@ def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
 def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
     item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return item if ok and item else None
+
+
+def show_text(parent: QWidget | None, title: str, text: str, *, accept: str = "") -> bool:
+    """A long text (an import summary) to read; with `accept`, a button to go ahead."""
+    from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit, QVBoxLayout
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.resize(760, 520)
+    view = QPlainTextEdit(text)
+    view.setReadOnly(True)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel if accept
+                               else QDialogButtonBox.StandardButton.Close)
+    if accept:
+        buttons.addButton(accept, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(view)
+    layout.addWidget(buttons)
+    return exec_dialog(dialog)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import datetime as _dt
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu,
@@ -105,6 +107,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._action(menu, "另存副本…", self.save_copy)
         menu.addSeparator()
+        self._action(menu, "导入 Excel…", self.import_excel)
+        self._action(menu, "导出 Excel…", self.export_excel)
         self._action(menu, "生成自评报告…", self.make_report, QKeySequence.StandardKey.Print)
         menu.addSeparator()
         self._action(menu, "合并其他文件…", self.merge_file)
@@ -178,6 +182,36 @@ class MainWindow(QMainWindow):
         if name:
             self.open_path(Path(name))
 
+    def _run_job(self, title: str, work: Callable[[worker.Progress], Any],
+                 done: Callable[[Any], None]) -> None:
+        """Run `work` off the UI thread with a progress window; `done(result)` back on it."""
+        self.progress = QProgressDialog(f"{title}…", "", 0, 100, self)
+        self.progress.setWindowTitle(title)
+        self.progress.setCancelButton(None)
+        self.progress.setMinimumDuration(0)
+        thread, job = worker.start(self, work)
+        # Bound methods of the window: Qt runs them on the UI thread, whatever thread emits.
+        self._job_title, self._job_done = title, done
+        job.progress.connect(self._job_progress)
+        job.done.connect(self._job_finished)
+        job.failed.connect(self._job_failed)
+        self.job_thread, self.job = thread, job  # both must outlive this method
+        thread.start()
+
+    def _job_finished(self, result: Any) -> None:
+        self.progress.close()
+        self._job_done(result)
+
+    def _job_failed(self, message: str) -> None:
+        self.progress.close()
+        dialogs.error(self, f"{self._job_title}未完成", message)
+
+    def _job_progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+        if message:
+            self.progress.setLabelText(message)
+
     def make_report(self) -> None:
         """生成自评报告: written off the UI thread with progress, then offered to open."""
         if self.county is None:
@@ -195,31 +229,70 @@ class MainWindow(QMainWindow):
             with CountyFile.open(path, daily_backup=False) as county:
                 return write_report(county, year, out, progress=progress)
 
-        self.report_progress = QProgressDialog("正在生成自评报告…", "", 0, 100, self)
-        self.report_progress.setWindowTitle("生成自评报告")
-        self.report_progress.setCancelButton(None)
-        self.report_progress.setMinimumDuration(0)
-        thread, job = worker.start(self, work)
-        job.progress.connect(self._report_progress)
-        job.done.connect(self._report_done)
-        job.failed.connect(self._report_failed)
-        self.report_thread, self.report_job = thread, job  # both must outlive this method
-        thread.start()
+        def done(result: Path) -> None:
+            self.statusBar().showMessage(f"已生成自评报告：{result}", 8000)
+            if dialogs.confirm(self, "生成自评报告",
+                               f"自评报告已生成：\n{result}\n\n现在打开吗？"):
+                dialogs.open_with_system(str(result))
+        self._run_job("生成自评报告", work, done)
 
-    def _report_progress(self, done: int, total: int, message: str) -> None:
-        self.report_progress.setMaximum(total)
-        self.report_progress.setValue(done)
-        self.report_progress.setLabelText(message)
+    def import_excel(self) -> None:
+        """导入 Excel: read and check the whole workbook, show what would change, then write."""
+        if self.county is None:
+            return
+        name = dialogs.open_file_name(self, "选择要导入的 Excel 工作簿", "Excel 工作簿 (*.xlsx)")
+        if not name:
+            return
+        path, year = self.county.path, self.year
 
-    def _report_done(self, out: Path) -> None:
-        self.report_progress.close()
-        self.statusBar().showMessage(f"已生成自评报告：{out}", 8000)
-        if dialogs.confirm(self, "生成自评报告", f"自评报告已生成：\n{out}\n\n现在打开吗？"):
-            dialogs.open_with_system(str(out))
+        def work(progress: worker.Progress) -> Any:
+            from reports.excel_import import plan_import
 
-    def _report_failed(self, message: str) -> None:
-        self.report_progress.close()
-        dialogs.error(self, "未能生成自评报告", message)
+            with CountyFile.open(path, daily_backup=False) as county:
+                return plan_import(county, Path(name), year=year,
+                                   progress=lambda d, t: progress(d, t, "正在读取工作簿…"))
+
+        self._run_job("导入 Excel", work, self._import_planned)
+
+    def _import_planned(self, plan: Any) -> None:
+        from reports.excel_import import ImportRefused, apply
+
+        if not plan.ok:
+            dialogs.show_text(self, "导入 Excel：有数据行被拒绝，未导入任何内容", plan.summary_text())
+            return
+        if not plan.has_changes:
+            dialogs.info(self, "导入 Excel", "工作簿中的数据与本文件一致，没有需要导入的变化。")
+            return
+        if not dialogs.show_text(self, "导入 Excel：确认要导入的变化", plan.summary_text(),
+                                 accept="导入"):
+            return
+        try:
+            apply(plan, self.county)
+        except (ImportRefused, KnownError) as exc:
+            dialogs.error(self, "导入未完成", f"{exc}\n本文件未作任何改动。")
+            return
+        self._fill_years()
+        self.statusBar().showMessage("导入完成", 8000)
+
+    def export_excel(self) -> None:
+        if self.county is None:
+            return
+        year, path = self.year, self.county.path
+        name = dialogs.save_file_name(self, "导出 Excel",
+                                      str(path.with_name(f"{self.county.county_name}{year}年数据.xlsx")),
+                                      "Excel 工作簿 (*.xlsx)")
+        if not name:
+            return
+        out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+
+        def work(progress: worker.Progress) -> Path:
+            from reports.excel_export import export_workbook
+
+            with CountyFile.open(path, daily_backup=False) as county:
+                return export_workbook(county, year, out)
+
+        self._run_job("导出 Excel", work, lambda result: dialogs.info(
+            self, "导出 Excel", f"已导出 {year} 年的数据和指标结果：\n{result}"))
 
     def save_copy(self) -> None:
         if self.county is None:

@@ -25,7 +25,7 @@ def test_report_is_written_in_the_background_and_offered(window: MainWindow, qtb
     assert opened == [str(pdf)]
     assert pdf.read_bytes().startswith(b"%PDF")
     assert str(pdf) in offered[0]
-    qtbot.waitUntil(lambda: window.report_thread.isFinished())
+    qtbot.waitUntil(lambda: window.job_thread.isFinished())
 
 
 def test_a_report_that_cannot_be_written_says_why(window: MainWindow, qtbot: Any,
@@ -39,4 +39,4 @@ def test_a_report_that_cannot_be_written_says_why(window: MainWindow, qtbot: Any
     window.make_report()
     qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
     assert "r.pdf" in errors[0] or "not-a-folder" in errors[0]
-    qtbot.waitUntil(lambda: window.report_thread.isFinished())
+    qtbot.waitUntil(lambda: window.job_thread.isFinished())

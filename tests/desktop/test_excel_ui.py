@@ -1,0 +1,82 @@
+"""导入 Excel and 导出 Excel from the window: preview first, then all or nothing."""
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from desktop import dialogs
+from desktop.main_window import MainWindow
+
+
+def _export(window: MainWindow, qtbot: Any, tmp_path: Path,
+            monkeypatch: pytest.MonkeyPatch) -> Path:
+    out = tmp_path / "导出.xlsx"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(out))
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
+    window.export_excel()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert str(out) in told[0]
+    return out
+
+
+def test_export_then_import_back_changes_nothing(window: MainWindow, qtbot: Any, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _export(window, qtbot, tmp_path, monkeypatch)
+    assert "指标结果" in openpyxl.load_workbook(out, read_only=True).sheetnames
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(out))
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
+    window.import_excel()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert "没有需要导入的变化" in told[0]
+
+
+def test_import_shows_changes_and_writes_them_when_accepted(
+        window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _export(window, qtbot, tmp_path, monkeypatch)
+    book = openpyxl.load_workbook(out)
+    sheet = next(ws for ws in book.worksheets if any(
+        c.value == "总诊疗人次" for row in ws.iter_rows(max_row=10) for c in row))
+    header = next(r for r in sheet.iter_rows(max_row=10) if any(c.value == "总诊疗人次" for c in r))
+    col = {c.value: c.column for c in header}
+    row = header[0].row + 1
+    name = sheet.cell(row, col["机构名称"]).value
+    sheet.cell(row, col["总诊疗人次"]).value = 123_456
+    sheet.cell(row, col["中医诊疗人次"]).value = 60_000
+    book.save(out)
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(out))
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "show_text",
+                        lambda p, title, text, accept="": shown.append(text) or True)
+    window.import_excel()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    assert name in shown[0] and "→ 123" in shown[0].replace(",", "")
+    facts = window.county.query(
+        "SELECT y.visits FROM institution_year y JOIN institution i ON i.id = y.institution_id "
+        "WHERE i.name = ? AND y.year = 2024", (name,))
+    assert facts == [{"visits": 123_456}]
+
+
+def test_a_refused_row_is_named_and_nothing_is_written(
+        window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "乡镇填报"
+    ws.append(["机构名称", "机构类型", "年度", "执业（助理）医师数", "中医类别执业（助理）医师数"])
+    ws.append(["新开镇卫生院", "乡镇卫生院", 2024, 5, 9])
+    path = tmp_path / "错.xlsx"
+    book.save(path)
+    before = window.county.count("institution")
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(path))
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "show_text",
+                        lambda p, title, text, accept="": shown.append((title, text)) or False)
+    window.import_excel()
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    title, text = shown[0]
+    assert "未导入任何内容" in title
+    assert "工作表“乡镇填报”第 2 行“中医类别执业（助理）医师数”列" in text
+    assert window.county.count("institution") == before
