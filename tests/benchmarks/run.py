@@ -144,48 +144,13 @@ def report_large() -> str:
 
 @step("xlsx-large", "")
 def xlsx_large() -> str:
-    """A stand-in for `export-excel` (not written yet): the large county's 2024 indicators,
-    institutions, failing institutions and activity log, as a clerk would convert to PDF."""
-    import openpyxl
-
-    from reports.indicators import evaluate, load_facts
-    from reports.text import format_target, format_value, status_text
+    """The year's `export-excel` workbook of the large county: what a clerk converts to PDF today."""
+    from reports.excel_export import export_workbook
 
     note = _ensure_demo(LARGE, "large")
-    with CountyFile.open(LARGE) as county:
-        institutions = load_facts(county, REPORT_YEAR).institutions
-        evaluation = evaluate(county, REPORT_YEAR)
-        activities = county.query(
-            "SELECT i.name, a.date, a.kind, a.title, a.people, a.tcm_content FROM activity a "
-            "JOIN institution i ON i.id = a.institution_id WHERE a.deleted = 0 "
-            "AND a.date LIKE ? ORDER BY a.date, i.name", (f"{REPORT_YEAR}-%",))
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "指标"
-    sheet.append(["序号", "编号", "指标", "标准要求", "实际值", "上年", "达标情况"])
-    for n, r in enumerate(evaluation.results, start=1):
-        sheet.append([n, r.id, r.name, format_target(r.kind, r.target),
-                      format_value(r.kind, r.value), format_value(r.kind, r.previous_value),
-                      status_text(r)])
-    fields = ["name", "type", "hall_state", "hall_grade", "platform_connected",
-              "tcm_corner", "service_place", "tech_categories", "tech_items", "physicians",
-              "tcm_physicians", "other_tcm_staff", "tcm_gps", "west_learn_tcm", "visits",
-              "tcm_visits"]
-    sheet = book.create_sheet("机构")
-    sheet.append(fields)
-    for inst in institutions:
-        sheet.append([inst[f] for f in fields])
-    sheet = book.create_sheet("未达标机构")
-    sheet.append(["编号", "指标", "机构", "本机构数值", "差距"])
-    for r in evaluation.results:
-        for f in r.failing:
-            sheet.append([r.id, r.name, f.institution, f.value, f.gap])
-    sheet = book.create_sheet("活动")
-    sheet.append(["机构名称", "活动日期", "活动类型", "活动名称", "参与人数", "是否中医药内容"])
-    for a in activities:
-        sheet.append(list(a.values()))
-    book.save(LO_BOOK)
-    return f"{len(institutions)} institutions, {len(activities)} activities{note}"
+    with CountyFile.open(LARGE, daily_backup=False) as county:
+        export_workbook(county, REPORT_YEAR, LO_BOOK)
+    return f"{LO_BOOK.stat().st_size / 1e3:.0f} kB{note}"
 
 
 @step("libreoffice-xlsx-to-pdf", "(compare)")

@@ -1,5 +1,5 @@
-"""Power cuts and pulled sticks: kill the process at random moments during a snapshot or a
-merge, 50 times, and find every file whole, holding all of the change or none of it."""
+"""Power cuts and pulled sticks: kill the process at random moments during a snapshot, an Excel
+import or a merge, 60 times, and find every file whole, holding all of the change or none of it."""
 
 import random
 import signal
@@ -13,7 +13,7 @@ import pytest
 from db.county import CountyFile, check_header
 from db.demo import write_demo
 
-KILLS_PER_KIND = 25
+KILLS_PER_KIND = 20
 NEW_ACTIVITIES = 40
 
 _CHILD = """
@@ -26,6 +26,9 @@ with CountyFile.open(Path(a), daily_backup=False) as county:
     print("go", flush=True)
     if kind == "snapshot":
         exchange.snapshot(county, Path(b))
+    elif kind == "import":
+        from reports.excel_import import import_workbook
+        import_workbook(county, Path(b))
     else:
         exchange.merge(county, Path(b))
 """
@@ -47,7 +50,7 @@ def _kill_at_random(args: list[str], rng: random.Random, env: dict[str, str]) ->
     child.stdout.readline()  # the file is open: the work starts now
     try:
         # The power cut comes at a random moment, unless the work is already done by then.
-        child.wait(timeout=rng.uniform(0, 0.08))
+        child.wait(timeout=rng.uniform(0, 0.15))
     except subprocess.TimeoutExpired:
         child.send_signal(signal.SIGKILL)
         child.wait()
@@ -101,3 +104,28 @@ def test_killed_merges_land_whole_or_not_at_all(tmp_path: Path, env: dict) -> No
         assert (added, items == 19) in ((0, False), (NEW_ACTIVITIES, True))
         _intact(target)
         _intact(other)
+
+
+def test_killed_imports_land_whole_or_not_at_all(tmp_path: Path, env: dict) -> None:
+    import openpyxl
+
+    master = write_demo(tmp_path / "master.tcmcounty", "small")
+    with CountyFile.open(master, daily_backup=False) as c:
+        centre = c.rows("institution", "type = 'township_hc'", order="name")[0]["name"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "活动记录"
+    sheet.append(["机构名称", "活动日期", "活动类型", "活动名称", "参与人数", "是否中医药内容"])
+    for i in range(NEW_ACTIVITIES):
+        sheet.append([centre, "2024-11-02", "健康讲座", f"导入讲座{i}", 30, "是"])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    target = tmp_path / "target.tcmcounty"
+    rng = random.Random(13)
+    for _ in range(KILLS_PER_KIND):
+        target.write_bytes(master.read_bytes())
+        _kill_at_random(["import", str(target), str(path)], rng, env)
+        with CountyFile.open(target, daily_backup=False) as c:
+            added = c.count("activity", "title LIKE '导入讲座%'")
+        assert added in (0, NEW_ACTIVITIES)
+        _intact(target)

@@ -31,6 +31,10 @@ def _copy(d: ProfileDialog, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     d._copy()
 
 
+def test_profile_model_passes_the_model_tester(dialog: ProfileDialog, qtmodeltester: Any) -> None:
+    qtmodeltester.check(dialog.model, force_py=True)
+
+
 def test_builtins_are_read_only(dialog: ProfileDialog) -> None:
     assert dialog.current().id == "baseline"
     assert not _set(dialog, "C2", "threshold", "30%")
