@@ -351,6 +351,14 @@ class CountyFile:
     def county_id(self) -> str:
         return self.setting("county_id") or ""
 
+    def institutions_in_year(self, year: int) -> list[dict[str, Any]]:
+        """Institutions active in `year` with that year's facts (None where not reported).
+
+        `type` is the type for that year; `year_row` is the facts record's id, or None. Ordered as
+        the window and the workbooks list them: hospitals, then centres, by township and name.
+        """
+        return self.query(_IN_YEAR_SQL, {"year": year})
+
     def years(self) -> list[int]:
         """Years for which the file holds any facts, ascending."""
         sql = """SELECT year FROM county_year WHERE deleted = 0
@@ -541,6 +549,24 @@ class CountyFile:
         if row is None:
             raise KnownError("找不到该佐证材料。")
         return bytes(row[0])
+
+
+_YEAR_FACTS = [f.name for f in FIELDS["institution_year"]
+               if f.name not in ("institution_id", "year", "inst_type")]
+_IN_YEAR_SQL = f"""
+SELECT i.id, i.name, i.code, COALESCE(y.inst_type, i.type) AS type, i.township, i.ownership,
+       i.parent_id, p.name AS parent, y.id AS year_row, {", ".join("y." + f for f in _YEAR_FACTS)}
+FROM institution i
+LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
+LEFT JOIN institution_year y ON y.institution_id = i.id AND y.year = :year AND y.deleted = 0
+WHERE i.deleted = 0
+  AND (i.active_from IS NULL OR i.active_from <= :year)
+  AND (i.active_to IS NULL OR i.active_to >= :year)
+ORDER BY CASE COALESCE(y.inst_type, i.type)
+           WHEN 'county_tcm_hospital' THEN 0 WHEN 'county_general_hospital' THEN 1
+           WHEN 'maternal_child' THEN 2 WHEN 'chc' THEN 3 WHEN 'township_hc' THEN 3 ELSE 5 END,
+         COALESCE(i.township, ''), i.name
+"""
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:

@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db.fields import FIELDS
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
 
 from .excel_vocab import (CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
@@ -71,22 +70,6 @@ ACTIVITIES = [SEQ, out_column(NAME, 30), out_column(CODE, 12), Out("活动日期
               Out("参与人数", 10, INT_FORMAT, "people"), Out("是否中医药内容", 10, None, "tcm_content")]
 COUNTY = [out_column(c, 16) for c in COUNTY_COLUMNS]
 
-_YEAR_FIELDS = [f.name for f in FIELDS["institution_year"]
-                if f.name not in ("institution_id", "year", "inst_type")]
-_ROWS_SQL = f"""
-SELECT i.id, i.name, i.code, COALESCE(y.inst_type, i.type) AS type, i.township, i.ownership,
-       p.name AS parent, {", ".join("y." + f for f in _YEAR_FIELDS)}
-FROM institution i
-LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
-LEFT JOIN institution_year y ON y.institution_id = i.id AND y.year = :year AND y.deleted = 0
-WHERE i.deleted = 0
-  AND (i.active_from IS NULL OR i.active_from <= :year)
-  AND (i.active_to IS NULL OR i.active_to >= :year)
-ORDER BY CASE COALESCE(y.inst_type, i.type)
-           WHEN 'county_tcm_hospital' THEN 0 WHEN 'county_general_hospital' THEN 1
-           WHEN 'maternal_child' THEN 2 WHEN 'chc' THEN 3 WHEN 'township_hc' THEN 3 ELSE 5 END,
-         COALESCE(i.township, ''), i.name
-"""
 
 _ACTIVITY_SQL = """
 SELECT i.name, i.code, a.date, a.kind, a.title, a.people, a.tcm_content
@@ -98,7 +81,7 @@ ORDER BY a.date, i.name, a.kind, a.title, a.rowid
 
 def institution_rows(county: CountyFile, year: int) -> list[dict[str, Any]]:
     """Institutions active in the year, ordered as the window lists them, with the year's facts."""
-    return [{**r, "year": year} for r in county.query(_ROWS_SQL, {"year": year})]
+    return [{**r, "year": year} for r in county.institutions_in_year(year)]
 
 
 def cell_value(key: str, row: dict[str, Any]) -> Any:

@@ -9,8 +9,6 @@ from desktop.tabs.yearfacts import YearFactsTab, _share, name_columns
 
 class HallsTab(YearFactsTab):
     types = (*CENTRE_TYPES, *STATION_TYPES)
-    fields = ("hall_state", "hall_grade", "platform_connected", "tcm_corner", "service_place",
-              "tech_categories", "tech_items", "visits", "tcm_visits")
     marks = {
         "hall_state": ("A1", "A2"),
         "platform_connected": ("A3",),

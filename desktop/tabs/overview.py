@@ -25,7 +25,7 @@ class OverviewTab(TableTab):
 
     def __init__(self) -> None:
         super().__init__([
-            Column("section_name", "板块", width=150),
+            Column("section_name", "板块", width=200),
             Column("id", "编号", width=50),
             Column("name", "指标", width=230),
             Column("value_text", "实际值", width=90),

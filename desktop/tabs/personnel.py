@@ -19,8 +19,6 @@ def _hospital_only(row: dict[str, Any]) -> bool:
 
 
 class PersonnelTab(YearFactsTab):
-    fields = ("physicians", "tcm_physicians", "other_tcm_staff", "tcm_gps", "west_learn_tcm",
-              *_DEPARTMENTS)
     marks = {
         "tcm_share": ("C1", "C2"),
         "tcm_physicians": ("C3", "C4"),

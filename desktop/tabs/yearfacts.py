@@ -10,19 +10,6 @@ from desktop.context import Context
 from desktop.models import Column
 from desktop.tabs.base import TableTab
 
-_ROWS_SQL = """
-SELECT i.id, i.name, i.township, COALESCE(y.inst_type, i.type) AS type, y.id AS year_row,
-       {fields}
-FROM institution i
-LEFT JOIN institution_year y ON y.institution_id = i.id AND y.year = :year AND y.deleted = 0
-WHERE i.deleted = 0
-  AND (i.active_from IS NULL OR i.active_from <= :year)
-  AND (i.active_to IS NULL OR i.active_to >= :year)
-ORDER BY CASE COALESCE(y.inst_type, i.type)
-           WHEN 'county_tcm_hospital' THEN 0 WHEN 'county_general_hospital' THEN 1
-           WHEN 'maternal_child' THEN 2 WHEN 'chc' THEN 3 WHEN 'township_hc' THEN 3 ELSE 5 END,
-         COALESCE(i.township, ''), i.name
-"""
 
 
 def name_columns() -> list[Column]:
@@ -34,10 +21,9 @@ def name_columns() -> list[Column]:
 
 
 class YearFactsTab(TableTab):
-    """Subclasses set `types` (None = every type), `fields`, and `marks` (column -> indicators)."""
+    """Subclasses set `types` (None = every type) and `marks` (column -> indicators)."""
 
     types: tuple[str, ...] | None = None
-    fields: tuple[str, ...] = ()
     marks: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, columns: list[Column]) -> None:
@@ -46,8 +32,7 @@ class YearFactsTab(TableTab):
         self.town_filter = self.add_filter("township", "乡镇")
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
-        sql = _ROWS_SQL.format(fields=", ".join(f"y.{f}" for f in self.fields))
-        rows = ctx.county.query(sql, {"year": ctx.year})
+        rows = ctx.county.institutions_in_year(ctx.year)
         if self.types is not None:
             rows = [r for r in rows if r["type"] in self.types]
         types = sorted({r["type"] for r in rows}, key=list(INSTITUTION_TYPES).index)
