@@ -134,7 +134,7 @@ def _verify(path: Path) -> None:
         raise _damaged(path, str(exc)) from None
     if result != ["ok"]:
         raise _damaged(path, "; ".join(result))
-    missing = set(schema.SYNCED_TABLES) - names
+    missing = set(schema.V1_TABLES) - names
     if missing:
         raise _damaged(path, f"missing tables {sorted(missing)}", "缺少数据表")
 
@@ -570,20 +570,35 @@ ORDER BY CASE COALESCE(y.inst_type, i.type)
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
-    """Apply the steps after `version`, each in its own transaction with its version bump."""
-    for number, step in enumerate(schema.MIGRATIONS[version:], start=version + 1):
-        try:
+    """Apply the steps after `version` in one transaction: the upgrade lands whole or not at all."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for number, step in enumerate(schema.MIGRATIONS[version:], start=version + 1):
             if isinstance(step, str):
-                conn.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {number};\nCOMMIT;")
+                for statement in _statements(step):
+                    conn.execute(statement)
             else:
-                conn.execute("BEGIN")
                 step(conn)
-                conn.execute(f"PRAGMA user_version = {number}")
-                conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """A SQL script as single statements (executescript would commit the open transaction)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return [s for s in statements if s and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in s.splitlines())]
 
 
 def _prepare(table: str, values: dict[str, Any]) -> dict[str, Any]:

@@ -98,6 +98,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("status", "状态", "choice", choices=vocab.TASK_STATUSES, default="未开始"),
         _f("note", "备注", "text"),
     ),
+    "phase": (
+        _f("name", "阶段名称", "text", required=True),
+        _f("start_date", "开始日期", "date"),
+        _f("end_date", "结束日期", "date"),
+        _f("ord", "顺序"),
+        _f("note", "备注", "text"),
+    ),
     "evidence": (
         _f("owner_table", "所属类别", "text", required=True),
         _f("owner_id", "所属记录", "text"),
@@ -119,6 +126,7 @@ TABLE_LABELS = {
     "institution_year": "机构年度数据",
     "activity": "宣传活动",
     "task": "创建任务",
+    "phase": "创建阶段",
     "evidence": "佐证材料",
 }
 
@@ -217,6 +225,12 @@ def validate(table: str, rec: dict[str, Any]) -> None:
         _more_than(table, "alliance_population", "resident_population", rec)
         _more_than(table, "elderly_population", "resident_population", rec)
         _more_than(table, "infant_population", "resident_population", rec)
+    elif table == "phase":
+        a, b = rec.get("start_date"), rec.get("end_date")
+        if a and b and a > b:
+            f = field(table, "end_date")
+            raise ValidationError(f"{f.label}（{b}）不能早于开始日期（{a}）", table=table,
+                                  field=f.name, label=f.label)
     elif table == "institution":
         a, b = rec.get("active_from"), rec.get("active_to")
         if a is not None and b is not None and a > b:

@@ -30,8 +30,11 @@ SYNCED_TABLES = (
     "institution_year",
     "activity",
     "task",
+    "phase",
     "evidence",
 )
+# Tables every county file has had since version 1: what opening checks before any upgrade.
+V1_TABLES = tuple(t for t in SYNCED_TABLES if t != "phase")
 
 def _nonneg(*cols: str) -> str:
     return ",\n    ".join(f"CHECK ({c} IS NULL OR {c} >= 0)" for c in cols)
@@ -192,11 +195,24 @@ CREATE INDEX audit_record ON audit(record_id);
 """
 
 
+# Version 2: the phases of the creation plan (筹备 → 实施 → 评估验收 → 整改提升), with dates.
+_V2 = f"""
+CREATE TABLE phase (
+    {SYNC_COLUMNS},
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    start_date TEXT CHECK (start_date IS NULL OR start_date BETWEEN '2000-01-01' AND '2100-12-31'),
+    end_date TEXT CHECK (end_date IS NULL OR end_date BETWEEN '2000-01-01' AND '2100-12-31'),
+    ord INTEGER,
+    note TEXT,
+    CHECK (start_date IS NULL OR end_date IS NULL OR start_date <= end_date)
+);
+"""
+
 # Append only: step N takes a file from user_version N-1 to N, as a SQL script or a function of
 # the connection run inside the step's transaction. Released steps never change; a fixture file
 # per released version lives in tests/fixtures/.
 Step = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Step] = [_V1]
+MIGRATIONS: list[Step] = [_V1, _V2]
 
 
 def current_version() -> int:

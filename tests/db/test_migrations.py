@@ -30,6 +30,8 @@ def test_every_released_version_opens_with_its_data(tmp_path: Path, version: int
         assert hall == [{"hall_state": "standard"}]
         ev = county.rows("evidence")[0]
         assert county.evidence_data(ev["id"]) == b"\x89PNG fixture bytes"
+        phases = county.rows("phase")
+        assert phases == [] if version < 2 else phases[0]["name"] == "实施阶段"
 
 
 def _add_step(monkeypatch: pytest.MonkeyPatch, step: schema.Step) -> int:
@@ -40,19 +42,21 @@ def _add_step(monkeypatch: pytest.MonkeyPatch, step: schema.Step) -> int:
 def test_a_later_step_upgrades_an_old_file_after_a_backup(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = _copy_fixture(tmp_path, 1)
+    path = _copy_fixture(tmp_path, schema.current_version())
+    old_version = schema.current_version()
     new_version = _add_step(monkeypatch, "ALTER TABLE institution ADD COLUMN beds INTEGER;")
     with CountyFile.open(path) as county:
         assert county.schema_version == new_version
-        assert county.migrated_from == 1
+        assert county.migrated_from == old_version
         assert county.query("SELECT beds FROM institution LIMIT 1") == [{"beds": None}]
         actions = [r["action"] for r in county.query("SELECT action FROM audit")]
         assert "升级数据版本" in actions
-    backups = [b for b in list_backups("v1") if b.reason == "v1升级前"]
+    stem = f"v{old_version}"
+    backups = [b for b in list_backups(stem) if b.reason == f"v{old_version}升级前"]
     assert len(backups) == 1
     # The backup is the file as it was, readable as version 1.
     conn = sqlite3.connect(backups[0].path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == old_version
     conn.close()
 
 
