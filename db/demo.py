@@ -93,6 +93,11 @@ def _fill(county: CountyFile, spec: Size, rng: random.Random) -> None:
             activities.extend(_activities(inst, year, progress, rng))
     county.insert_many("activity", activities)
     county.insert_many("task", _tasks(spec))
+    county.insert_many("phase", [
+        {"id": stable_id("demo-phase", name), "name": name, "start_date": a, "end_date": b,
+         "ord": i}
+        for i, (name, a, b) in enumerate(_PHASES, start=1)])
+    _evidence(county)
     county.log("生成示例县", label=f"{COUNTY_NAME}：{len(institutions)} 家机构，"
                f"{len(activities)} 条宣传活动")
 
@@ -413,6 +418,27 @@ _TASKS = [
     ("评估验收", "12", "开展创建工作自评，形成自评报告和佐证材料", "县卫生健康局", "各相关部门",
      "2025-03-31", "未开始"),
 ]
+
+
+_PHASES = [
+    ("准备阶段", "2023-05-01", "2023-06-30"),
+    ("实施阶段", "2023-07-01", "2024-09-30"),
+    ("巩固阶段", "2024-10-01", "2024-12-31"),
+    ("评估验收阶段", "2025-01-01", "2025-06-30"),
+]
+
+
+def _evidence(county: CountyFile) -> None:
+    """A few documents of the kind a bureau attaches (plain text stands in for the scans)."""
+    meeting = stable_id("demo-task", "2")
+    county.add_evidence("中医药工作联席会议纪要（2023年第1次）.txt",
+                        "青河县中医药工作联席会议纪要\n会议研究了创建工作的分工。\n".encode(),
+                        owner_table="task", owner_id=meeting, mime="text/plain")
+    county.add_evidence("2024年群众中医药服务满意度调查报告.txt",
+                        "调查样本 1,200 人，满意率 92%。\n".encode(), owner_table="indicator",
+                        indicator_id="D10", year=2024, mime="text/plain")
+    county.add_evidence("医联体协议（县中医医院牵头）.txt", "医联体成员单位名单及协议。\n".encode(),
+                        owner_table="indicator", indicator_id="B8", year=2024, mime="text/plain")
 
 
 def _tasks(spec: Size) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
@@ -77,3 +77,17 @@ def show_text(parent: QWidget | None, title: str, text: str, *, accept: str = ""
     layout.addWidget(view)
     layout.addWidget(buttons)
     return exec_dialog(dialog)
+
+
+def ask_long_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    text, ok = QInputDialog.getMultiLineText(parent, title, label)
+    return text if ok and text.strip() else None
+
+
+def error_label(parent: QWidget | None) -> QLabel:
+    """The red line under a table or form where a refusal is explained."""
+    label = QLabel(parent)
+    label.setObjectName("message")
+    label.setStyleSheet("color: #a40000;")
+    label.setWordWrap(True)
+    return label

@@ -25,6 +25,7 @@ from desktop.tabs.halls import HallsTab
 from desktop.tabs.institutions import InstitutionsTab
 from desktop.tabs.overview import OverviewTab
 from desktop.tabs.personnel import PersonnelTab
+from desktop.tabs.tasks import TasksTab
 from reports.profiles import active_profile
 
 TITLE = "中医药示范县创建自评"
@@ -53,13 +54,16 @@ class MainWindow(QMainWindow):
         self.personnel = PersonnelTab()
         self.activities = ActivitiesTab()
         self.county_tab = CountyTab()
+        self.tasks = TasksTab()
         self.pages: dict[str, QWidget] = {
             "overview": self.overview, "institutions": self.institutions, "halls": self.halls,
             "personnel": self.personnel, "activities": self.activities, "county": self.county_tab,
+            "tasks": self.tasks,
         }
         for key, title in (("overview", "总览"), ("institutions", "机构"),
                            ("halls", "中医馆/中医阁"), ("personnel", "人员配备"),
-                           ("activities", "文化宣传活动"), ("county", "全县情况")):
+                           ("activities", "文化宣传活动"), ("county", "全县情况"),
+                           ("tasks", "任务与佐证")):
             self.tabs.addTab(self.pages[key], title)
             changed = getattr(self.pages[key], "changed", None)
             if changed is not None:

@@ -6,13 +6,14 @@ the activity counts behind D1–D5 and the task list. No layout here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
 from db.vocab import CENTRE_TYPES, STATION_TYPES
 
 from . import indicators, matrix, profiles
+from .evidence_export import evidence_entries
 from .indicators import Evaluation, Result
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class ReportData:
     activity: dict[str, dict[str, int]]  # institution id → D1..D5 → count
     minimums: dict[str, tuple[str, int]]  # D1..D5 switched on → (activity kind, minimum)
     tasks: list[Task]
+    evidence: list[Any] = field(default_factory=list)  # evidence_export.Entry, binder order
+    phases: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_id = {i["id"]: i for i in self.institutions}
@@ -93,6 +96,8 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         activity=matrix.activity_counts(county, year),
         minimums=matrix.minimum_counts(county, profile),
         tasks=_tasks(county, today),
+        evidence=evidence_entries(county),
+        phases=county.rows("phase", order="ord, start_date, name"),
     )
 
 

@@ -546,6 +546,30 @@ def _compact_failing(data: ReportData, r: Result, st: Styles) -> Flowable:
 # ---- 七、创建任务进展 -----------------------------------------------------------------------------
 
 def _task_part(data: ReportData, st: Styles) -> Story:
+    return [*_tasks_progress(data, st), *_phases(data, st), *_evidence_index(data, st)]
+
+
+def _phases(data: ReportData, st: Styles) -> Story:
+    dated = [p for p in data.phases if p["start_date"] and p["end_date"]]
+    if not dated:
+        return []
+    text = "；".join(f"{esc(p['name'])}（{p['start_date']} 至 {p['end_date']}）" for p in dated)
+    return [_p(f"创建工作分为：{text}。", st)]
+
+
+def _evidence_index(data: ReportData, st: Styles) -> Story:
+    """The list of documents in the reviewers' binder (导出佐证材料 writes the same order)."""
+    if not data.evidence:
+        return []
+    rows = [[str(n), esc(e.group), esc(e.about), str(e.year or ""), esc(e.filename)]
+            for n, e in enumerate(data.evidence, start=1)]
+    widths = [28, 50, 170, 36]
+    return [*_h3(f"佐证材料目录（共 {len(rows)} 份，随报告另行装订）：", st),
+            table(["序号", "类别", "所属指标、任务或活动", "年度", "文件"], rows,
+                  [*widths, FRAME_W - sum(widths)], st, align="cclcl")]
+
+
+def _tasks_progress(data: ReportData, st: Styles) -> Story:
     heading = _h1(7, "创建任务进展", st)
     tasks = data.tasks
     if not tasks:

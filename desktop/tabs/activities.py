@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
-import tempfile
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -12,16 +10,15 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFormLa
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
-from db.errors import KnownError
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES
 from desktop import dialogs
 from desktop.context import Context
+from desktop.evidence import attach_files, open_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
 from reports.matrix import activity_counts, minimum_counts
 
-MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 
 class ActivityDialog(QDialog):
@@ -171,22 +168,17 @@ class ActivitiesTab(TableTab):
                                         "所有文件 (*)")
         if files:
             county = self.ctx.county
-            self.save(lambda: _attach_files(county, row, [Path(f) for f in files]))
+            self.save(lambda: attach_files(county, [Path(f) for f in files],
+                                           owner_table="activity", owner_id=row["id"],
+                                           year=int(row["date"][:4])))
 
     def open_evidence(self) -> None:
         row = self.selected_row()
         if row is None or self.ctx is None:
             return
-        county = self.ctx.county
-        items = county.rows("evidence", "owner_table = 'activity' AND owner_id = ?", (row["id"],))
-        if not items:
+        if not open_evidence(self.ctx.county, "owner_table = 'activity' AND owner_id = ?",
+                             (row["id"],)):
             self.refuse("这条活动还没有佐证材料。")
-            return
-        folder = Path(tempfile.mkdtemp(prefix="tcmcounty-"))
-        for item in items:
-            target = folder / Path(item["filename"]).name
-            target.write_bytes(county.evidence_data(item["id"]))
-            dialogs.open_with_system(str(target))
 
     # ---- the D1–D5 matrix --------------------------------------------------------------------
 
@@ -218,19 +210,3 @@ def _short_of(ind: str, minimum: int) -> Any:
     def tone(row: dict[str, Any]) -> str | None:
         return "fail" if row.get(ind, 0) < minimum else None
     return tone
-
-
-def _attach_files(county: CountyFile, activity: dict[str, Any], files: list[Path]) -> None:
-    """All chosen files are stored, or none (one transaction)."""
-    with county.atomic():
-        for path in files:
-            try:
-                size = path.stat().st_size
-                if size > MAX_EVIDENCE_BYTES:
-                    raise KnownError(f"文件“{path.name}”超过 50 MB，请压缩后再添加。")
-                data = path.read_bytes()
-            except OSError as exc:
-                raise KnownError(f"无法读取文件“{path.name}”：{exc.strerror or exc}。") from None
-            county.add_evidence(path.name, data, owner_table="activity", owner_id=activity["id"],
-                                year=int(activity["date"][:4]),
-                                mime=mimetypes.guess_type(path.name)[0])

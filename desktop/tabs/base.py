@@ -26,6 +26,7 @@ class RecordFilter(QSortFilterProxyModel):
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = ""
         self.equal: dict[str, Any] = {}
+        self.tests: dict[str, Callable[[dict[str, Any]], bool]] = {}
 
     def set_search(self, text: str) -> None:
         self.beginFilterChange()
@@ -40,14 +41,25 @@ class RecordFilter(QSortFilterProxyModel):
             self.equal[key] = value
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_test(self, key: str, test: Callable[[dict[str, Any]], bool] | None) -> None:
+        """A filter that is not a plain equality (a unit named among several, say)."""
+        self.beginFilterChange()
+        if test is None:
+            self.tests.pop(key, None)
+        else:
+            self.tests[key] = test
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def filterAcceptsRow(self, source_row: int,  # noqa: N802
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, RecordModel)
         row = model.rows[source_row]
-        if self.search and self.search not in str(row.get("name") or row.get("title") or ""):
+        if self.search and self.search not in str(row.get("name") or row.get("title")
+                                                  or row.get("text") or ""):
             return False
-        return all(row.get(k) == v for k, v in self.equal.items())
+        return (all(row.get(k) == v for k, v in self.equal.items())
+                and all(test(row) for test in self.tests.values()))
 
 
 class TableTab(QWidget):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 
+from desktop import dialogs
 from desktop.context import Context
+from desktop.evidence import attach_files, open_evidence
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
 from reports.indicators import BY_ID, SECTIONS
@@ -33,6 +36,7 @@ class OverviewTab(TableTab):
             Column("previous_text", "上年", width=90),
             Column("status", "达标情况", width=80, tone=_status_tone),
             Column("failing_count", "未达标机构", "int", width=85),
+            Column("evidence", "佐证", "int", width=45, tip="本年度为该指标添加的佐证材料份数"),
             Column("gap", "差距", width=320),
         ], editable=False)
         self.view.setSortingEnabled(False)
@@ -42,8 +46,16 @@ class OverviewTab(TableTab):
         self.summary.setObjectName("summary")
         self.layout_.insertWidget(0, self.summary)
         self.search.setPlaceholderText("按指标名称搜索…")
+        for label, slot in (("添加佐证…", self.attach), ("打开佐证", self.open_evidence)):
+            button = QPushButton(label, self)
+            button.setObjectName(f"button_{label.rstrip('…')}")
+            button.clicked.connect(slot)
+            self.filters.addWidget(button)
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
+        evidence = {r["indicator_id"]: r["n"] for r in ctx.county.query(
+            "SELECT indicator_id, count(*) AS n FROM evidence WHERE deleted = 0 "
+            "AND owner_table = 'indicator' AND year = ? GROUP BY indicator_id", (ctx.year,))}
         rows = []
         for r in ctx.evaluation.results:
             section = BY_ID[r.id].section
@@ -54,7 +66,7 @@ class OverviewTab(TableTab):
                 "previous_text": ("" if r.previous_value is None
                                   else format_value(r.kind, r.previous_value)),
                 "status": status_text(r), "failing_count": len(r.failing) or None,
-                "gap": r.gap or "",
+                "gap": r.gap or "", "evidence": evidence.get(r.id) or None,
             })
         counts = {k: sum(1 for x in rows if x["status"] == k) for k in ("达标", "未达标", "无数据")}
         tasks = ctx.evaluation.tasks
@@ -67,6 +79,29 @@ class OverviewTab(TableTab):
 
     def rejudged(self, ctx: Context) -> None:
         self.refresh(ctx)
+
+    def attach(self) -> None:
+        """Evidence for an indicator and year (the documents behind B8 or D10, say)."""
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            self.refuse("请先选中一项指标，再添加佐证。")
+            return
+        files = dialogs.open_file_names(self, f"为 {row['id']} {row['name']} 选择佐证材料",
+                                        "所有文件 (*)")
+        if files:
+            county, year = self.ctx.county, self.ctx.year
+            if self.save(lambda: attach_files(county, [Path(f) for f in files],
+                                              owner_table="indicator", indicator_id=row["id"],
+                                              year=year)):
+                self.refresh(self.ctx)
+
+    def open_evidence(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            return
+        if not open_evidence(self.ctx.county, "owner_table = 'indicator' AND indicator_id = ? "
+                             "AND year = ?", (row["id"], self.ctx.year)):
+            self.refuse(f"{row['id']} 在 {self.ctx.year} 年还没有佐证材料。")
 
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)

@@ -224,6 +224,15 @@ def test_tasks_and_rectification_list(text: str, raw: str, evaluation: Evaluatio
         assert word in fix
 
 
+def test_phases_and_the_evidence_index(text: str) -> None:
+    tasks = flat(after(text, "七、创建任务进展"))
+    assert flat("准备阶段（2023-05-01至2023-06-30）") in tasks
+    assert flat("佐证材料目录（共3份") in tasks
+    for document in ("2024年群众中医药服务满意度调查报告.txt", "中医药工作联席会议纪要"):
+        assert flat(document) in tasks
+    assert flat("D10群众中医药服务满意率") in tasks
+
+
 def test_trend_chart_and_table_cover_each_year(small: Path, text: str) -> None:
     trend = after(text, "主要指标历年变化")
     assert "图1 主要指标2022—2024年变化" in trend

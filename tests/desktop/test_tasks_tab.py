@@ -1,0 +1,148 @@
+"""任务与佐证 driven as a clerk would: add, edit status, filter, import a template, evidence."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop import dialogs
+from desktop.main_window import MainWindow
+from desktop.models import FAIL_BACKGROUND, ROW_ROLE
+from desktop.tabs import tasks as tasks_tab
+from desktop.tabs.tasks import PhasesDialog, TaskDialog
+
+
+@pytest.fixture
+def tab(window: MainWindow) -> tasks_tab.TasksTab:
+    window.tabs.setCurrentWidget(window.tasks)
+    return window.tasks
+
+
+def _row(tab: tasks_tab.TasksTab, number: str) -> int:
+    for r in range(tab.proxy.rowCount()):
+        if tab.proxy.index(r, 0).data(ROW_ROLE)["number"] == number:
+            return r
+    raise AssertionError(number)
+
+
+def test_tasks_phases_and_the_timeline(tab: tasks_tab.TasksTab, qtmodeltester: Any) -> None:
+    assert tab.model.rowCount() == 12
+    assert not tab.timeline.isHidden() and [p["name"] for p in tab.timeline.phases][0] == "准备阶段"
+    qtmodeltester.check(tab.model, force_py=True)
+    assert tab.grab().width() > 0  # the timeline paints without error
+
+
+def test_overdue_tasks_stand_out_and_done_ones_do_not(tab: tasks_tab.TasksTab,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    monkeypatch.setattr(tasks_tab, "today", lambda: dt.date(2025, 1, 15))
+    tab.refresh(tab.ctx)
+    late = tab.proxy.index(_row(tab, "4"), tab.model.column_index("deadline"))  # 推进中, 2024-12-31
+    done = tab.proxy.index(_row(tab, "1"), tab.model.column_index("deadline"))  # 已完成
+    assert late.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
+    assert "已逾期" in late.data(Qt.ItemDataRole.ToolTipRole)
+    assert done.data(Qt.ItemDataRole.BackgroundRole).color() != FAIL_BACKGROUND
+
+
+def test_status_is_changed_in_place_and_saved(tab: tasks_tab.TasksTab, window: MainWindow) -> None:
+    index = tab.proxy.index(_row(tab, "6"), tab.model.column_index("status"))
+    assert tab.proxy.setData(index, "已完成")
+    task = window.county.rows("task", "number = '6'")[0]
+    assert task["status"] == "已完成"
+    assert window.ctx.evaluation.tasks.done == 7
+
+
+def test_filters_by_unit_phase_and_status(tab: tasks_tab.TasksTab) -> None:
+    tab.unit_filter.setCurrentIndex(tab.unit_filter.findData("县教育和体育局"))
+    assert {tab.proxy.index(r, 0).data(ROW_ROLE)["number"] for r in range(tab.proxy.rowCount())
+            } == {"10", "11"}
+    tab.unit_filter.setCurrentIndex(0)
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData("已延期"))
+    assert tab.proxy.rowCount() == 1
+    tab.status_filter.setCurrentIndex(0)
+    tab.phase_filter.setCurrentIndex(tab.phase_filter.findData("评估验收阶段"))
+    assert tab.proxy.rowCount() == 1
+
+
+def test_add_a_task_and_attach_open_evidence(tab: tasks_tab.TasksTab, window: MainWindow,
+                                            answer: Any, monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    def fill(dialog: Any) -> bool:
+        assert isinstance(dialog, TaskDialog)
+        dialog.number.setText("13")
+        dialog.text.setPlainText("编制中医药发展“十四五”规划")
+        dialog.lead.setText("县卫生健康局")
+        dialog.assist.setText("县发展和改革局")
+        return True
+    answer(fill)
+    tab.add()
+    assert window.county.rows("task", "number = '13'")[0]["lead_unit"] == "县卫生健康局"
+    scan = tmp_path / "规划印发文件.pdf"
+    scan.write_bytes(b"%PDF plan")
+    tab.view.setCurrentIndex(tab.proxy.index(_row(tab, "13"), 0))
+    monkeypatch.setattr(dialogs, "open_file_names", lambda *a: [str(scan)])
+    tab.attach()
+    assert tab.proxy.index(_row(tab, "13"), tab.model.column_index("evidence")).data() == "1"
+    opened: list[str] = []
+    monkeypatch.setattr(dialogs, "open_with_system", opened.append)
+    tab.view.setCurrentIndex(tab.proxy.index(_row(tab, "13"), 0))
+    tab.open_evidence()
+    assert Path(opened[0]).read_bytes() == b"%PDF plan"
+
+
+def test_import_a_template_twice(tab: tasks_tab.TasksTab, window: MainWindow,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
+    monkeypatch.setattr(dialogs, "ask_item", lambda p, t, label, items: next(
+        i for i in items if "qijiang" in i))
+    tab.from_template()
+    tab.from_template()
+    assert "新增任务 23 项" in told[0] and "已有的 23 项未改动" in told[1]
+    assert window.county.count("task") == 12 + 23
+
+
+def test_pasted_text_that_is_not_a_task_list(tab: tasks_tab.TasksTab,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dialogs, "ask_long_text", lambda *a: "只是一句话")
+    tab.from_text()
+    assert "未能读取任务清单" in tab.message.text()
+
+
+def test_phases_are_edited_with_dates_checked(window: MainWindow) -> None:
+    dialog = PhasesDialog(window.county, window)
+    row = 0
+    end = dialog.model.column_index("end_date")
+    assert not dialog.model.setData(dialog.model.index(row, end), "2020-01-01")
+    assert "不能早于开始日期" in dialog.message.text()
+    dialog.add()
+    assert window.county.count("phase") == 5
+
+
+def test_export_evidence_from_the_tab(tab: tasks_tab.TasksTab, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = tmp_path / "佐证材料.zip"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(dest))
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
+    tab.export()
+    assert dest.exists() and str(dest) in told[0]
+
+
+def test_indicator_evidence_is_counted_in_the_overview(window: MainWindow, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    ov = window.overview
+    d10 = next(r for r in range(ov.proxy.rowCount())
+               if ov.proxy.index(r, 0).data(ROW_ROLE)["id"] == "D10")
+    col = ov.model.column_index("evidence")
+    assert ov.proxy.index(d10, col).data() == "1"  # the demo's survey report
+    survey = tmp_path / "问卷.xlsx"
+    survey.write_bytes(b"xlsx")
+    ov.view.setCurrentIndex(ov.proxy.index(d10, 0))
+    monkeypatch.setattr(dialogs, "open_file_names", lambda *a: [str(survey)])
+    ov.attach()
+    d10 = next(r for r in range(ov.proxy.rowCount())
+               if ov.proxy.index(r, 0).data(ROW_ROLE)["id"] == "D10")
+    assert ov.proxy.index(d10, col).data() == "2"
