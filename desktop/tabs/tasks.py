@@ -77,7 +77,11 @@ class Timeline(QWidget):
         now = x(today())
         painter.setPen(QPen(QColor("#c00000"), 2))
         painter.drawLine(int(now), 2, int(now), 56)
-        painter.drawText(QRectF(now + 3, 40, 80, 18), Qt.AlignmentFlag.AlignLeft, "今天")
+        label = f"今天 {today():%Y-%m-%d}"
+        if now + 110 > self.width():  # near the right edge: write it on the left of the line
+            painter.drawText(QRectF(now - 113, 40, 110, 18), Qt.AlignmentFlag.AlignRight, label)
+        else:
+            painter.drawText(QRectF(now + 3, 40, 110, 18), Qt.AlignmentFlag.AlignLeft, label)
         painter.end()
 
 
