@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,4 +57,10 @@ def run(argument: Path | None) -> int:
     window = MainWindow()
     window.open_path(choose_file(argument))
     window.show()
+    # For the installed app's smoke test (tests/test_bundle.py): close the window after N ms.
+    quit_ms = os.environ.get("TCMCOUNTY_SMOKE_QUIT_MS")
+    if quit_ms:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(quit_ms), window.close)
     return app.exec()

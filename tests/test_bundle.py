@@ -1,0 +1,141 @@
+"""The installed app: build the PyInstaller bundle, then use it as a bureau PC would, from a folder
+outside the repository, with no Python, source or virtual environment in sight.
+
+Slow (a build takes a minute or more), so it runs only with TCMCOUNTY_BUILD_BUNDLE=1;
+TCMCOUNTY_BUNDLE_DIR=dist/tcmcounty checks an existing build instead of making one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WINDOWS = sys.platform == "win32"
+
+pytestmark = [
+    pytest.mark.bundle,
+    pytest.mark.skipif(os.environ.get("TCMCOUNTY_BUILD_BUNDLE") != "1",
+                       reason="builds the installed app; set TCMCOUNTY_BUILD_BUNDLE=1"),
+]
+
+# What the offscreen platform says about any shown window (as in pyproject's qt_log_ignore).
+OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints", "This plugin does not support raise")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one-folder app: built now into a temporary folder, or the one TCMCOUNTY_BUNDLE_DIR names."""
+    existing = os.environ.get("TCMCOUNTY_BUNDLE_DIR")
+    if existing:
+        return Path(existing).resolve()
+    out = tmp_path_factory.mktemp("pyinstaller")
+    build = subprocess.run(
+        [sys.executable, "-m", "PyInstaller", str(ROOT / "packaging" / "tcmcounty.spec"),
+         "--noconfirm", "--distpath", str(out / "dist"), "--workpath", str(out / "build")],
+        cwd=out, capture_output=True, text=True, timeout=1800, check=False,
+    )
+    assert build.returncode == 0, build.stderr[-4000:]
+    return out / "dist" / "tcmcounty"
+
+
+@pytest.fixture(scope="module")
+def place(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working folder outside the repository, with the app's own data folder inside it."""
+    folder = tmp_path_factory.mktemp("bureau-pc")
+    assert ROOT not in folder.resolve().parents
+    return folder
+
+
+def clean_env(place: Path, **extra: str) -> dict[str, str]:
+    """No PYTHONPATH, no virtual environment, no Python on PATH; a private data folder."""
+    env = {"PATH": os.defpath, "HOME": str(place), "TCMCOUNTY_HOME": str(place / "data")}
+    if WINDOWS:
+        env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", r"C:\Windows")
+    env.update(extra)
+    return env
+
+
+def run(bundle: Path, place: Path, *args: str, timeout: float = 120,
+        **env: str) -> subprocess.CompletedProcess[str]:
+    program = bundle / ("tcmcounty-cli.exe" if WINDOWS else "tcmcounty")
+    return subprocess.run([str(program), *args], cwd=place, env=clean_env(place, **env),
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+                          check=False)
+
+
+@pytest.fixture(scope="module")
+def county(bundle: Path, place: Path) -> Path:
+    done = run(bundle, place, "demo", "青河县.tcmcounty")
+    assert done.returncode == 0, done.stderr
+    assert (place / "青河县.tcmcounty").stat().st_size > 0
+    return place / "青河县.tcmcounty"
+
+
+def test_bundle_carries_every_resource_and_licence(bundle: Path) -> None:
+    shipped = bundle / "_internal" / "resources"
+    source = ROOT / "resources"
+    for folder in source.iterdir():
+        if folder.is_dir() and folder.name not in ("licenses", "__pycache__"):
+            assert sorted(p.name for p in (shipped / folder.name).iterdir()) == \
+                sorted(p.name for p in folder.iterdir()), folder.name
+    index = json.loads((shipped / "licenses" / "index.json").read_text(encoding="utf-8"))
+    assert {"Python", "Qt", "ReportLab", "openpyxl", "sqlite-utils"} <= {e["name"] for e in index}
+    assert all((shipped / "licenses" / name).is_file() for e in index for name in e["files"])
+
+
+def test_evaluate_json_has_every_indicator_of_the_profile(bundle: Path, place: Path,
+                                                          county: Path) -> None:
+    done = run(bundle, place, "evaluate", county.name, "--year", "2024", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    profile = json.loads((ROOT / "resources" / "profiles" / "baseline.json").read_text("utf-8"))
+    switched_on = {i for i, setting in profile["indicators"].items() if setting["on"]}
+    assert result["county"] == "青河县" and result["year"] == 2024
+    assert {i["id"] for i in result["indicators"]} == switched_on
+    assert all("met" in i and "failing" in i for i in result["indicators"])
+
+
+def test_report_embeds_the_bundled_font(bundle: Path, place: Path, county: Path) -> None:
+    done = run(bundle, place, "report", county.name, "--year", "2024", "-o", "R.pdf")
+    assert done.returncode == 0, done.stderr
+    assert (place / "R.pdf").read_bytes().startswith(b"%PDF")
+    pdffonts = shutil.which("pdffonts")
+    assert pdffonts, "pdffonts (poppler-utils) is needed to check the PDF's fonts"
+    fonts = subprocess.run([pdffonts, str(place / "R.pdf")], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    wenquanyi = [line.split() for line in fonts if "WenQuanYiMicroHei" in line]
+    assert wenquanyi, fonts
+    # name type encoding emb sub uni ...: embedded, as a subset (the name has a "ABCDEF+" tag).
+    assert all(cols[-5:-2] == ["yes", "yes", "yes"] and "+" in cols[0] for cols in wenquanyi)
+
+
+def test_export_excel_writes_a_workbook(bundle: Path, place: Path, county: Path) -> None:
+    done = run(bundle, place, "export-excel", county.name, "-o", "B.xlsx", "--year", "2024")
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(place / "B.xlsx") as book:
+        assert "xl/workbook.xml" in book.namelist()
+
+
+def test_window_opens_on_the_demo_county_and_closes_cleanly(bundle: Path, place: Path) -> None:
+    program = bundle / "tcmcounty"  # on Windows: the windowed tcmcounty.exe
+    done = subprocess.run(
+        [str(program)], cwd=place, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        check=False,
+        # A desktop session always sets a locale; without one Qt warns (and uses UTF-8 anyway).
+        env=clean_env(place, QT_QPA_PLATFORM="offscreen", TCMCOUNTY_SMOKE_QUIT_MS="3000",
+                      LANG="C.UTF-8"),
+    )
+    assert done.returncode == 0, done.stderr
+    problems = [line for line in done.stderr.splitlines()
+                if line.strip() and not line.startswith(OFFSCREEN_NOISE)]
+    assert problems == []
+    # First run: the window made the user's own copy of the demo county and opened it.
+    assert (place / "data" / "示例县-青河县.tcmcounty").stat().st_size > 0
