@@ -78,6 +78,53 @@ def check_header(path: Path) -> int:
     return version
 
 
+def check_output_folder(path: Path) -> None:
+    """The folder a new file goes into must already be there: a mistyped USB drive path is
+    refused, not created somewhere unexpected."""
+    folder = path.parent
+    if not folder.exists():
+        raise KnownError(f"文件夹“{folder}”不存在。请先插好U盘或选择已有的文件夹。")
+    if not folder.is_dir():
+        raise KnownError(f"“{folder}”不是文件夹，不能在其中保存文件。")
+    if path.is_dir():
+        raise KnownError(f"“{path}”是一个文件夹，请给出文件名。")
+
+
+def refuse_to_replace(dest: Path, *, source: Path | None = None, same_county: str | None = None
+                      ) -> None:
+    """Outputs (report, workbook, copy) never replace the input or a county's data file.
+
+    `same_county`: a snapshot may replace an older copy of the same county (its id), nothing else.
+    """
+    dest = Path(dest)
+    check_output_folder(dest)
+    if not dest.exists():
+        return
+    if source is not None and dest.resolve() == Path(source).resolve():
+        raise FileExists(f"输出文件“{dest.name}”就是正在读取的县级数据文件，不会覆盖。请换一个文件名。")
+    other_id = _county_id_of(dest)
+    if same_county is not None:
+        if other_id != same_county:
+            raise FileExists(f"“{dest.name}”已存在，且不是本县数据文件的旧副本，不会覆盖。"
+                             "请换一个文件名。")
+    elif other_id is not None:
+        raise FileExists(f"“{dest.name}”是一个县级数据文件，不会被覆盖。请换一个文件名。")
+
+
+def _county_id_of(path: Path) -> str | None:
+    """The county id of a county file, or None for anything else."""
+    try:
+        check_header(path)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM setting WHERE id = 'county_id'").fetchone()
+        finally:
+            conn.close()
+    except (KnownError, sqlite3.DatabaseError, OSError):
+        return None
+    return row[0] if row else ""
+
+
 def _connect(path: Path, *, mode: str) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     # isolation_level=None: no implicit transactions; writes are grouped by `atomic()` only.
@@ -96,7 +143,7 @@ def _configure(conn: sqlite3.Connection, *, writable: bool) -> None:
 
 def _damaged(path: Path, detail: str, reason: str = "内部结构校验未通过") -> NotCountyFile:
     """The user gets one plain sentence; SQLite's own words go to the log for whoever helps."""
-    log.warning("damaged county file %s: %s", path, detail)
+    log.info("damaged county file %s: %s", path, detail)
     return NotCountyFile(f"文件“{path.name}”已损坏（{reason}），无法打开。请从备份恢复。")
 
 
@@ -180,8 +227,9 @@ class CountyFile:
         path = Path(path)
         if not county_name or not county_name.strip():
             raise ValidationError("县（区）名称：不能为空", table="setting", field="county_name")
+        check_output_folder(path)
         if path.exists():
-            raise FileExists(f"文件“{path.name}”已存在，不会覆盖。请换一个文件名。")
+            raise FileExists(f"“{path.name or path}”已存在，不会覆盖。请换一个文件名。")
         tmp = path.with_name(path.name + ".creating")
         tmp.unlink(missing_ok=True)
         conn = sqlite3.connect(tmp, isolation_level=None)

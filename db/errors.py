@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class KnownError(Exception):
     """A problem with the user's file or input; `str()` is a complete Chinese sentence."""
@@ -38,3 +40,21 @@ class ValidationError(KnownError):
         self.table = table
         self.field = field
         self.label = label
+
+
+_OS_WORDS = {
+    errno.ENOENT: "文件夹或文件不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.ENOSPC: "磁盘或U盘空间不足",
+    errno.EROFS: "该位置只读（U盘可能有写保护）",
+    errno.EEXIST: "已存在",
+    errno.EBUSY: "文件正被其他程序占用",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error in the words a clerk reads (Windows and Linux alike)."""
+    return _OS_WORDS.get(exc.errno or 0, exc.strerror or str(exc))

@@ -16,8 +16,8 @@ import sqlite3
 from typing import Any
 
 from . import schema
-from .county import CountyFile, check_header
-from .errors import KnownError
+from .county import CountyFile, check_header, check_output_folder, refuse_to_replace
+from .errors import FileExists, KnownError, os_error_text
 from .fields import FIELDS, TABLE_LABELS, validate
 
 PREFER = ("mine", "theirs", "newer")
@@ -44,7 +44,6 @@ def snapshot_connection(conn: sqlite3.Connection, dest: Path) -> Path:
     dest = Path(dest)
     tmp = dest.with_name(f".{dest.name}.part")
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)
         target = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -59,7 +58,7 @@ def snapshot_connection(conn: sqlite3.Connection, dest: Path) -> Path:
         _fsync_dir(dest.parent)
     except OSError as exc:
         _discard(tmp)
-        raise KnownError(f"无法写入“{dest}”：{exc.strerror or exc}。") from None
+        raise KnownError(f"无法写入“{dest}”：{os_error_text(exc)}。") from None
     except BaseException:
         _discard(tmp)
         raise
@@ -87,6 +86,7 @@ def snapshot(county: CountyFile, dest: Path) -> Path:
     dest = Path(dest)
     if dest.resolve() == county.path.resolve():
         raise KnownError("副本不能保存到原文件自身的位置。")
+    refuse_to_replace(dest, same_county=county.county_id)
     return snapshot_connection(county.conn, dest)
 
 
@@ -102,8 +102,9 @@ def write_township_file(county: CountyFile, town: str, dest: Path) -> Path:
     if town not in towns:
         raise KnownError(f"没有名为“{town}”的乡镇（街道）。已有：{'、'.join(sorted(towns))}。")
     dest = Path(dest)
+    check_output_folder(dest)
     if dest.exists():
-        raise KnownError(f"文件“{dest.name}”已存在，不会覆盖。")
+        raise FileExists(f"文件“{dest.name}”已存在，不会覆盖。请换一个文件名。")
     snapshot_connection(county.conn, dest)
     try:
         with CountyFile.open(dest, machine=county.machine) as copy:

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 from pathlib import Path
 
 from db.errors import FileExists, KnownError, ValidationError
@@ -38,8 +39,22 @@ def _year(text: str) -> int:
     return year
 
 
+def _import_year(text: str) -> int:
+    """Workbook years are 2020–2035 (contract.md), whether in a 年度 cell or given as --year."""
+    year = _year(text)
+    if not 2020 <= year <= 2035:
+        raise argparse.ArgumentTypeError(f"导入的年度应在 2020–2035 之间，收到 {year}")
+    return year
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """A usage error is one line, exit 2; `-h` shows the full usage."""
+        self.exit(EXIT_USAGE, f"{self.prog}: 用法错误：{message}（用 -h 查看用法）\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tcmcounty",
         description="全国基层中医药工作示范县创建自评工具。不带参数运行时打开窗口。",
     )
@@ -62,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-excel", help="导入 Excel 工作簿（全部导入或全部不导入）")
     p.add_argument("file", type=Path)
     p.add_argument("book", type=Path, metavar="BOOK.xlsx")
-    p.add_argument("--year", type=_year, help="表中没有“年度”列时使用的年度")
+    p.add_argument("--year", type=_import_year, help="表中没有“年度”列时使用的年度")
     p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
 
     p = sub.add_parser("export-excel", help="导出一年的数据和指标结果（Excel）")

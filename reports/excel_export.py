@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+import contextlib
 import datetime as _dt
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from db.county import refuse_to_replace
+from db.errors import FileExists, KnownError, os_error_text
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
 
 from .excel_vocab import (CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
@@ -247,14 +250,21 @@ def save_atomically(book: Workbook, out_path: str | os.PathLike[str]) -> Path:
     """Save beside `out_path`, then rename: a reader never sees half a workbook, and a failed
     save leaves any earlier file as it was."""
     out = Path(out_path)
+    try:
+        refuse_to_replace(out)
+    except FileExists:
+        raise
+    except KnownError as exc:  # no such folder, or not a folder: the workbook was not written
+        raise WorkbookError(f"无法写入“{out}”：{exc}") from None
     tmp = out.with_name(f".{out.stem}.{os.getpid()}.part.xlsx")
     try:
         book.save(tmp)
         os.replace(tmp, out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise WorkbookError(f"无法写入“{out.name}”：{exc.strerror or exc}"
-                            "（如果该文件正在 Excel 中打开，请先关闭）。") from None
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        hint = "（如果该文件正在 Excel 中打开，请先关闭）" if out.exists() else ""
+        raise WorkbookError(f"无法写入“{out}”：{os_error_text(exc)}{hint}。") from None
     return out
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import tempfile
 from typing import TYPE_CHECKING
 
+from db.county import refuse_to_replace
 from db.errors import FileBusy, KnownError
 
 from .fonts import fonts
@@ -44,6 +45,7 @@ def write_report(county: CountyFile, year: int, out_path: str | os.PathLike[str]
     the file cannot be written; nothing is left behind then.
     """
     out = Path(out_path)
+    refuse_to_replace(out, source=county.path)
     output = _Output(out)  # first, so a folder that cannot be written is refused at once
     try:
         steps = _Steps(progress)

@@ -105,9 +105,99 @@ def test_snapshot_and_township_commands(tmp_path: Path) -> None:
     from db.demo import write_demo
 
     src = write_demo(tmp_path / "s.tcmcounty")
+    (tmp_path / "u").mkdir()
     assert main(["snapshot", str(src), str(tmp_path / "u" / "copy.tcmcounty")]) == 0
     assert main(["township", str(src), "--town", "城关街道", "-o",
                  str(tmp_path / "城关.tcmcounty")]) == 0
     with CountyFile.open(tmp_path / "城关.tcmcounty") as c:
         assert {r["township"] for r in c.rows("institution")} == {"城关街道"}
     assert main(["township", str(src), "--town", "无此镇", "-o", str(tmp_path / "x")]) == 3
+
+
+# ---- found by trying the program as a new user --------------------------------------------------
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    from db.demo import write_demo
+
+    return write_demo(tmp_path / "demo.tcmcounty")
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "{demo}", "--year", "2024", "-o", "{victim}"],
+    ["export-excel", "{demo}", "-o", "{victim}", "--year", "2024"],
+    ["template", "{demo}", "-o", "{victim}", "--year", "2024"],
+    ["report", "{demo}", "--year", "2024", "-o", "{demo}"],
+    ["export-excel", "{demo}", "-o", "{demo}", "--year", "2024"],
+    ["snapshot", "{demo}", "{victim}"],
+])
+def test_outputs_never_replace_a_county_file(demo: Path, tmp_path: Path, command: list[str],
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    victim = tmp_path / "别县.tcmcounty"
+    CountyFile.create(victim, "别县").close()
+    files = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (demo, victim)}
+    argv = [a.format(demo=demo, victim=victim) for a in command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "不会" in err
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files} == files
+
+
+def test_snapshot_replaces_only_an_older_copy_of_the_same_county(demo: Path, tmp_path: Path) -> None:
+    old = tmp_path / "stick.tcmcounty"
+    assert main(["snapshot", str(demo), str(old)]) == 0
+    with CountyFile.open(demo) as c:
+        c.set_setting("county_name", "青河县（新）")
+    assert main(["snapshot", str(demo), str(old)]) == 0
+    with CountyFile.open(old) as c:
+        assert c.county_name == "青河县（新）"
+    precious = tmp_path / "precious.pdf"
+    precious.write_bytes(b"%PDF keep")
+    assert main(["snapshot", str(demo), str(precious)]) == 2
+    assert precious.read_bytes() == b"%PDF keep"
+
+
+@pytest.mark.parametrize("command", [
+    ["demo", "{missing}/x.tcmcounty"],
+    ["new", "{missing}/c.tcmcounty", "--county", "甲县"],
+    ["new", "{demo}/x.tcmcounty", "--county", "甲县"],
+    ["export-excel", "{demo}", "-o", "{demo}/e.xlsx", "--year", "2024"],
+    ["template", "{demo}", "-o", "{demo}/t.xlsx", "--year", "2024"],
+    ["snapshot", "{demo}", "{missing}/u.tcmcounty"],
+    ["township", "{demo}", "--town", "城关街道", "-o", "{missing}/t.tcmcounty"],
+    ["report", "{demo}", "--year", "2024", "-o", "{missing}/r.pdf"],
+])
+def test_impossible_places_get_one_chinese_line(demo: Path, tmp_path: Path, command: list[str],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "U盘没插"
+    argv = [a.format(demo=demo, missing=missing) for a in command]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code in (1, 3) and err.count("\n") == 1, err
+    assert "Traceback" not in err and ("不存在" in err or "不是文件夹" in err), err
+    assert not missing.exists()
+
+
+def test_existing_township_file_is_a_usage_error(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "t.tcmcounty"
+    assert main(["township", str(demo), "--town", "城关街道", "-o", str(out)]) == 0
+    assert main(["township", str(demo), "--town", "城关街道", "-o", str(out)]) == 2
+
+
+def test_import_year_outside_the_workbook_range_is_a_usage_error(demo: Path, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]
+                                                                 ) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["import-excel", str(demo), str(tmp_path / "b.xlsx"), "--year", "2040"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "2020–2035" in err
+
+
+def test_a_damaged_file_prints_only_the_chinese_line(demo: Path, tmp_path: Path) -> None:
+    cut = tmp_path / "cut.tcmcounty"
+    cut.write_bytes(demo.read_bytes()[: demo.stat().st_size // 2])
+    done = subprocess.run([sys.executable, "-m", "desktop", "evaluate", str(cut), "--year", "2024"],
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    assert done.returncode == 3
+    assert done.stderr.count("\n") == 1 and "已损坏" in done.stderr

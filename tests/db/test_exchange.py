@@ -48,6 +48,7 @@ def _centre(county: CountyFile) -> dict:
 
 def test_snapshot_is_a_verified_whole_copy(bureau: Path, tmp_path: Path) -> None:
     stick = tmp_path / "U盘"
+    stick.mkdir()
     with CountyFile.open(bureau) as county:
         dest = snapshot(county, stick / "青河县.tcmcounty")
         original = _data(county)
@@ -58,7 +59,7 @@ def test_snapshot_is_a_verified_whole_copy(bureau: Path, tmp_path: Path) -> None
 
 def test_snapshot_replaces_an_old_copy_and_refuses_itself(bureau: Path, tmp_path: Path) -> None:
     dest = tmp_path / "old.tcmcounty"
-    dest.write_bytes(b"old copy")
+    dest.write_bytes(bureau.read_bytes())  # an older copy of the same county
     with CountyFile.open(bureau) as county:
         snapshot(county, dest)
         with pytest.raises(KnownError, match="原文件自身"):
@@ -70,7 +71,7 @@ def test_snapshot_replaces_an_old_copy_and_refuses_itself(bureau: Path, tmp_path
 def test_snapshot_to_a_place_that_cannot_be_written(bureau: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    with CountyFile.open(bureau) as county, pytest.raises(KnownError, match="无法写入"):
+    with CountyFile.open(bureau) as county, pytest.raises(KnownError, match="不是文件夹"):
         snapshot(county, blocker / "copy.tcmcounty")
 
 

@@ -16,6 +16,7 @@ from desktop.main_window import MainWindow
 def test_save_copy_writes_a_verified_copy(window: MainWindow, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     dest = tmp_path / "stick" / "副本.tcmcounty"
+    dest.parent.mkdir()
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(dest))
     told: list[str] = []
     monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))

@@ -324,13 +324,16 @@ def test_read_only_folder_is_refused_in_chinese(small: Path, tmp_path: Path,
         folder.chmod(0o755)
 
 
-@pytest.mark.parametrize("where", ["missing/r.pdf", "a-file/r.pdf", "folder"])
-def test_impossible_destination_exits_3(small: Path, tmp_path: Path, where: str,
+@pytest.mark.parametrize(("where", "why"), [("missing/r.pdf", "不存在"),
+                                            ("a-file/r.pdf", "不是文件夹"),
+                                            ("folder", "是一个文件夹")])
+def test_impossible_destination_exits_3(small: Path, tmp_path: Path, where: str, why: str,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "a-file").write_text("x")
     (tmp_path / "folder").mkdir()
     assert main(["report", str(small), "--year", str(YEAR), "-o", str(tmp_path / where)]) == 3
-    assert "无法保存报告" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert why in err and err.count("\n") == 1
     _untouched(tmp_path, {"a-file", "folder"})
     assert not any((tmp_path / "folder").iterdir())
 
