@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 from pathlib import Path
 
 from db.errors import FileExists, KnownError, ValidationError
@@ -181,35 +181,33 @@ def _import_excel(args: argparse.Namespace) -> int:
 
 @_command("export-excel")
 def _export_excel(args: argparse.Namespace) -> int:
-    from db.county import CountyFile
+    from reports.excel_export import export_workbook
 
-    with CountyFile.open(args.file) as county:
-        from reports.excel_export import export_workbook
-        from reports.excel_vocab import WorkbookError
-
-        try:
-            out = export_workbook(county, args.year, args.output)
-        except WorkbookError as exc:
-            print(f"tcmcounty: {exc}", file=sys.stderr)
-            return EXIT_REFUSED
-    print(f"已导出 {args.year} 年度数据和指标结果：{out}")
-    return 0
+    return _write_workbook(args, lambda county: export_workbook(county, args.year, args.output),
+                           f"已导出 {args.year} 年度数据和指标结果")
 
 
 @_command("template")
 def _template(args: argparse.Namespace) -> int:
+    from reports.excel_template import write_template
+
+    return _write_workbook(
+        args, lambda county: write_template(county, args.year, args.output, args.town),
+        "已写出填报模板")
+
+
+def _write_workbook(args: argparse.Namespace, write: Callable[[Any], Path], done: str) -> int:
+    """Export and template alike: a workbook that cannot be written exits 1, nothing left."""
     from db.county import CountyFile
+    from reports.excel_vocab import WorkbookError
 
     with CountyFile.open(args.file) as county:
-        from reports.excel_template import write_template
-        from reports.excel_vocab import WorkbookError
-
         try:
-            out = write_template(county, args.year, args.output, args.town)
+            out = write(county)
         except WorkbookError as exc:
             print(f"tcmcounty: {exc}", file=sys.stderr)
             return EXIT_REFUSED
-    print(f"已写出填报模板：{out}")
+    print(f"{done}：{out}")
     return 0
 
 
