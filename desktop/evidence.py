@@ -10,7 +10,7 @@ from typing import Any
 from db.county import CountyFile
 from db.errors import KnownError
 from desktop import dialogs
-from reports.evidence_export import safe_name
+from reports.plan.evidence import safe_name
 
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 

@@ -27,7 +27,7 @@ with CountyFile.open(Path(a), daily_backup=False) as county:
     if kind == "snapshot":
         exchange.snapshot(county, Path(b))
     elif kind == "import":
-        from reports.excel_import import import_workbook
+        from reports.excel.importer import import_workbook
         import_workbook(county, Path(b))
     else:
         exchange.merge(county, Path(b))

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from db.county import CountyFile
-from reports.excel_import import ImportPlan, plan_import
+from reports.excel.importer import ImportPlan, plan_import
 
 Rows = Sequence[Sequence[Any]]
 

@@ -11,7 +11,7 @@ import pytest
 
 from db.county import CountyFile
 from db.demo import write_demo
-from reports.indicators import evaluate
+from reports.judge.evaluation import evaluate
 
 CENTRES = {"chc", "township_hc"}
 

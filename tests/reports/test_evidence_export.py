@@ -8,7 +8,7 @@ import pytest
 
 from db.county import CountyFile
 from db.errors import KnownError
-from reports.evidence_export import INDEX_NAME, export_evidence, safe_name
+from reports.plan.evidence import INDEX_NAME, export_evidence, safe_name
 
 NASTY = ['../../逃出去.txt', '..\\..\\windows.txt', 'a/b\\c:d*e?f"g<h>i|j.jpg', "..", "CON.txt",
          "照片.jpg", "照片.jpg"]

@@ -135,7 +135,7 @@ def test_usage_errors_exit_2(argv):
 
 def test_an_import_that_changes_something_is_backed_up_first(tmp_path: Path) -> None:
     from db.backups import list_backups
-    from reports.excel_export import export_workbook
+    from reports.excel.export import export_workbook
 
     county_path = write_demo(tmp_path / "b.tcmcounty")
     book = tmp_path / "book.xlsx"

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 
 from db.county import CountyFile
-from reports.excel_export import export_workbook
-from reports.excel_import import apply, import_workbook, plan_import
-from reports.excel_vocab import WorkbookError
-from reports.indicators import evaluate
+from reports.excel.export import export_workbook
+from reports.excel.importer import apply, import_workbook, plan_import
+from reports.excel.vocab import WorkbookError
+from reports.judge.evaluation import evaluate
 
 from .conftest import TODAY
 from .excel_books import blank_county_file, county, demo, demo_file, digest

@@ -12,9 +12,9 @@ import pytest
 
 from db.county import CountyFile
 from db.errors import KnownError
-from reports import excel_import
-from reports.excel_import import ImportRefused, apply, import_workbook, plan_import
-from reports.excel_vocab import WorkbookError
+from reports.excel import importer as excel_import
+from reports.excel.importer import ImportRefused, apply, import_workbook, plan_import
+from reports.excel.vocab import WorkbookError
 
 from .conftest import act, inst
 from .excel_books import blank_county_file, county, digest, plan_rows, refusal_texts, write_book

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 import pytest
 
 from db.county import CountyFile
-from reports.excel_import import ImportRefused, apply, plan_import
-from reports.excel_vocab import SHEET_COLUMNS, BadValue, read_cell
+from reports.excel.importer import ImportRefused, apply, plan_import
+from reports.excel.vocab import SHEET_COLUMNS, BadValue, read_cell
 
 from .conftest import inst
 from .excel_books import blank_county_file, county, digest, write_book

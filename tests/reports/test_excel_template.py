@@ -11,9 +11,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 import pytest
 
 from db.county import CountyFile
-from reports.excel_import import import_workbook, plan_import
-from reports.excel_template import write_template
-from reports.excel_vocab import WorkbookError
+from reports.excel.importer import import_workbook, plan_import
+from reports.excel.template import write_template
+from reports.excel.vocab import WorkbookError
 
 from .excel_books import demo, demo_file
 

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 from hypothesis import given, strategies as st
 
-from reports.gaps import (add_to_both, add_to_numerator, percent_points, techniques_needed,
-                          techniques_text)
-from reports.profiles import Target
+from reports.judge.gaps import (add_to_both, add_to_numerator, percent_points, techniques_needed,
+                                techniques_text)
+from reports.judge.profiles import Target
 
 # Targets as a user would type them: whole percents (and the odd 0.1 %).
 bounds = st.integers(min_value=1, max_value=1000).map(lambda n: Fraction(n, 1000))

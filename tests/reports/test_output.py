@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from reports.indicators import CATALOGUE, evaluate
-from reports.text import display_width, format_table
+from reports.judge.catalogue import CATALOGUE
+from reports.judge.evaluation import evaluate
+from reports.judge.wording import display_width, format_table
 
 from .conftest import act, inst, run
 

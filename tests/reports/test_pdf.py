@@ -16,11 +16,13 @@ from db.county import CountyFile
 from db.demo import write_demo
 from db.errors import FileBusy, KnownError
 from desktop.cli import main
-from reports import pdf, sections
-from reports.indicators import Evaluation, evaluate
-from reports.pdf import write_report
-from reports.sections import shown
-from reports.text import status_text
+from reports.pdf import report as pdf
+from reports.pdf import sections
+from reports.judge.evaluation import evaluate
+from reports.judge.results import Evaluation
+from reports.pdf.report import write_report
+from reports.pdf.sections import shown
+from reports.judge.wording import status_text
 
 TOOLS = ("pdffonts", "pdftotext", "pdfinfo")
 pytestmark = pytest.mark.skipif(

@@ -8,10 +8,10 @@ import pytest
 
 from db.county import CountyFile
 from db.errors import KnownError, ValidationError
-from reports import profiles
-from reports.indicators import CATALOGUE
-from reports.profiles import (copy_profile, delete_profile, get_profile, list_profiles,
-                              set_active, update_profile)
+from reports.judge import profiles
+from reports.judge.catalogue import CATALOGUE
+from reports.judge.profiles import (copy_profile, delete_profile, get_profile, list_profiles,
+                                    set_active, update_profile)
 from resources import resource_path
 
 from .conftest import inst, result, run

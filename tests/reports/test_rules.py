@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports.profiles import copy_profile, update_profile
+from reports.judge.profiles import copy_profile, update_profile
 
 from .conftest import act, failing, inst, result, run
 

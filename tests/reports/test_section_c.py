@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.profiles import copy_profile, update_profile
+from reports.judge.profiles import copy_profile, update_profile
 
 from .conftest import failing, inst, result
 

@@ -8,7 +8,7 @@ import pytest
 
 from db.county import CountyFile
 from db.errors import KnownError
-from reports import tasks as plan
+from reports.plan import tasks as plan
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 

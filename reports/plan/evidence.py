@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import zipfile
 
 from db.errors import KnownError
-from reports.indicators import BY_ID, SECTIONS
+from reports.judge.catalogue import BY_ID, SECTIONS
 
 if TYPE_CHECKING:
     from db.county import CountyFile

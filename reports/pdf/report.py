@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from db.county import refuse_to_replace
 from db.errors import FileBusy, KnownError
 
-from .fonts import fonts
-from .layout import document, numbered_canvas, styles
-from .report_data import ReportData, gather
-from .sections import story, title_of
+from reports.pdf.fonts import fonts
+from reports.pdf.layout import document, numbered_canvas, styles
+from reports.pdf.data import ReportData, gather
+from reports.pdf.sections import story, title_of
 
 if TYPE_CHECKING:
     from db.county import CountyFile

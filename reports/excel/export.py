@@ -18,9 +18,9 @@ from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
 
-from .excel_vocab import (CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
-                          YEAR_COLUMNS, Column, WorkbookError, has_hall_word, yes_no)
-from .text import format_target, format_value, status_text
+from reports.excel.vocab import (CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
+                                 YEAR_COLUMNS, Column, WorkbookError, has_hall_word, yes_no)
+from reports.judge.wording import format_target, format_value, status_text
 
 if TYPE_CHECKING:
     from openpyxl.workbook import Workbook
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from db.county import CountyFile
 
-    from .indicators import Evaluation
+    from reports.judge.results import Evaluation
 
 INT_FORMAT = "#,##0"
 SHARE_FORMAT = "0.0%"
@@ -273,7 +273,7 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
     """Write the year's data and indicator results to `out_path` (.xlsx); returns the path."""
     import openpyxl
 
-    from .indicators import evaluate
+    from reports.judge.evaluation import evaluate
 
     evaluation = evaluate(county, year, profile_id)
     name = county.county_name

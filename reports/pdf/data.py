@@ -12,14 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from db.vocab import CENTRE_TYPES, STATION_TYPES
 
-from . import indicators, matrix, profiles
-from .evidence_export import evidence_entries
-from .indicators import Evaluation, Result
+from reports.judge.evaluation import evaluate
+from reports.judge.facts import load_facts
+from reports.judge import matrix
+from reports.judge import profiles
+from reports.plan.evidence import evidence_entries
+from reports.judge.results import Evaluation, Result
 
 if TYPE_CHECKING:
     from db.county import CountyFile
 
-    from .profiles import Profile
+    from reports.judge.profiles import Profile
 
 TREND_YEARS = 5
 DONE = "已完成"
@@ -83,7 +86,7 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
            tick: Tick) -> ReportData:
     """Read what the report needs; `tick` is told each step, for the progress bar."""
     tick("计算指标")
-    evaluation = indicators.evaluate(county, year, profile_id, today=today)
+    evaluation = evaluate(county, year, profile_id, today=today)
     profile = profiles.get_profile(county, evaluation.profile_id)
     tick("计算历年变化")
     trend = _trend(county, evaluation, today)
@@ -115,12 +118,12 @@ def _trend(county: CountyFile, evaluation: Evaluation, today: _dt.date) -> list[
     holds facts, so a county that began last year does not show empty years before it."""
     year = evaluation.year
     earlier = [y for y in county.years() if y < year][-(TREND_YEARS - 1):]
-    return [indicators.evaluate(county, y, evaluation.profile_id, today=today)
+    return [evaluate(county, y, evaluation.profile_id, today=today)
             for y in earlier] + [evaluation]
 
 
 def _institutions(county: CountyFile, year: int) -> list[dict[str, Any]]:
-    facts = indicators.load_facts(county, year)
+    facts = load_facts(county, year)
     townships = {r["id"]: r["township"] or "" for r in county.query(
         "SELECT id, township FROM institution WHERE deleted = 0")}
     return [{**row, "township": townships.get(row["id"], "")} for row in facts.institutions]

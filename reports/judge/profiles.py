@@ -21,6 +21,8 @@ from db.errors import KnownError, ValidationError
 from db.vocab import HALL_STATES
 from resources import resource_path
 
+from reports.judge.catalogue import CATALOGUE
+
 if TYPE_CHECKING:
     from db.county import CountyFile
 
@@ -201,10 +203,6 @@ def _check_threshold(ind: Any, threshold: Any, allowed: dict[str, Any]) -> None:
 
 
 def _catalogue() -> dict[str, Any]:
-    # indicators.py imports this module for `evaluate`; importing it here, at call time, keeps
-    # the catalogue in one place without an import cycle at load time.
-    from .indicators import CATALOGUE
-
     return {ind.id: ind for ind in CATALOGUE}
 
 

@@ -42,10 +42,11 @@ from db.errors import KnownError, ValidationError
 from db.fields import FIELDS, label as field_label, validate
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
 
-from .excel_vocab import (ACTIVITY_COLUMNS, MAX_BYTES, MAX_ROWS, NAME, SHEET_COLUMNS, YEAR_COLUMNS,
-                          YEAR_KEYS, BadValue, Column, WorkbookError, clean_text, header_key,
-                          is_blank, is_ignored, match_key, read_cell, recognise)
-from .text import number, percent
+from reports.excel.vocab import (ACTIVITY_COLUMNS, MAX_BYTES, MAX_ROWS, NAME, SHEET_COLUMNS,
+                                 YEAR_COLUMNS, YEAR_KEYS, BadValue, Column, WorkbookError,
+                                 clean_text, header_key, is_blank, is_ignored, match_key, read_cell,
+                                 recognise)
+from reports.judge.wording import number, percent
 
 if TYPE_CHECKING:
     from db.county import CountyFile

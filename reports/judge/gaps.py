@@ -8,8 +8,8 @@ from __future__ import annotations
 from fractions import Fraction
 import math
 
-from .profiles import Target, exact
-from .text import number, percent
+from reports.judge.profiles import Target, exact
+from reports.judge.wording import number, percent
 
 
 def add_to_numerator(num: int, den: int, bound: Fraction, *, scale: int = 1,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reports import indicators
-from reports.profiles import Profile, active_profile
+from reports.judge.catalogue import ACTIVITY_MINIMUMS
+from reports.judge.facts import load_facts
+from reports.judge.profiles import Profile, active_profile
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -23,19 +24,19 @@ def minimum_counts(county: CountyFile, profile: Profile | None = None) -> dict[s
     result = {}
     for ind in MATRIX_IDS:
         if profile.is_on(ind):
-            kind = indicators.ACTIVITY_MINIMUMS[ind][0]
+            kind = ACTIVITY_MINIMUMS[ind][0]
             result[ind] = (kind, int(profile.setting(ind).threshold.get("count", 0)))
     return result
 
 
 def activity_counts(county: CountyFile, year: int) -> dict[str, dict[str, int]]:
     """Institution id -> indicator id -> count, for every active institution with activities."""
-    facts = indicators.load_facts(county, year)
+    facts = load_facts(county, year)
     counts: dict[str, dict[str, int]] = {}
     for inst_id in facts.activity:
         row = {}
         for ind in MATRIX_IDS:
-            kind, distinct = indicators.ACTIVITY_MINIMUMS[ind][:2]
+            kind, distinct = ACTIVITY_MINIMUMS[ind][:2]
             tally = facts.tally(inst_id, kind, tcm=1)
             row[ind] = tally.titles if distinct else tally.n
         counts[inst_id] = row

@@ -18,11 +18,12 @@ from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, Paragraph
 
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES
 
-from . import charts
-from .indicators import ACTIVITY_MINIMUMS, BY_ID, SECTIONS, Failing, Result
-from .layout import FRAME_W, Styles, esc, muted, red, table
-from .report_data import ReportData, Task
-from .text import format_target, format_value, number, percent, status_text
+from reports.pdf import charts
+from reports.judge.catalogue import ACTIVITY_MINIMUMS, BY_ID, SECTIONS
+from reports.judge.results import Failing, Result
+from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
+from reports.pdf.data import ReportData, Task
+from reports.judge.wording import format_target, format_value, number, percent, status_text
 
 Story = list[Flowable]
 

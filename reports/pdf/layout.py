@@ -21,7 +21,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, Pag
                                 Paragraph, TableStyle)
 from reportlab.platypus import paragraph as _paragraph
 
-from .fonts import FontSet
+from reports.pdf.fonts import FontSet
 
 # reportlab keeps Japanese punctuation off the start of a line but not the full-width Chinese
 # ，；：！？, so a line could begin with "，标准 ≥ 100%". Official documents never do that.

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, INSTITUTION_TYPES
 
-from .excel_export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, institution_rows,
-                           out_column, print_setup, save_atomically, styles)
-from .excel_vocab import (CODE, NAME, TOWNSHIP, TYPE, YEAR, YEAR_COLUMNS, YEAR_MAX, YEAR_MIN,
-                          YES_NO, Column, WorkbookError, match_key)
+from reports.excel.export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, institution_rows,
+                                  out_column, print_setup, save_atomically, styles)
+from reports.excel.vocab import (CODE, NAME, TOWNSHIP, TYPE, YEAR, YEAR_COLUMNS, YEAR_MAX, YEAR_MIN,
+                                 YES_NO, Column, WorkbookError, match_key)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

@@ -7,8 +7,8 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .indicators import Evaluation, Result
-    from .profiles import Target
+    from reports.judge.results import Evaluation, Result
+    from reports.judge.profiles import Target
 
 NO_VALUE = "—"
 

@@ -15,7 +15,7 @@ from reportlab.graphics.widgets.markers import Marker, makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .text import percent
+from reports.judge.wording import percent
 
 PASS_FILL = colors.HexColor("#4F6D8F")
 FAIL_FILL = colors.HexColor("#C0504D")
