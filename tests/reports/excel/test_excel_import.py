@@ -16,7 +16,7 @@ from reports.excel import importer as excel_import
 from reports.excel.importer import ImportRefused, apply, import_workbook, plan_import
 from reports.excel.vocab import WorkbookError
 
-from .conftest import act, inst
+from tests.reports.conftest import act, inst
 from .excel_books import blank_county_file, county, digest, plan_rows, refusal_texts, write_book
 
 __all__ = ["blank_county_file", "county"]  # fixtures, used by name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from .conftest import act, failing, inst, result, run
+from tests.reports.conftest import act, failing, inst, result, run
 
 
 def test_only_institutions_active_in_the_year_count(county):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from .conftest import act, failing, inst, result
+from tests.reports.conftest import act, failing, inst, result
 
 
 def test_d1_counts_the_calendar_year_and_only_tcm_content(county):

@@ -14,7 +14,7 @@ from reports.excel.importer import apply, import_workbook, plan_import
 from reports.excel.vocab import WorkbookError
 from reports.judge.evaluation import evaluate
 
-from .conftest import TODAY
+from tests.reports.conftest import TODAY
 from .excel_books import blank_county_file, county, demo, demo_file, digest
 
 __all__ = ["blank_county_file", "county", "demo", "demo_file"]  # fixtures, used by name

@@ -6,7 +6,7 @@ import pytest
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from .conftest import failing, inst, result
+from tests.reports.conftest import failing, inst, result
 
 
 def test_c1_tcm_hospital_share_and_physicians_needed(county):

@@ -14,7 +14,7 @@ from reports.judge.profiles import (copy_profile, delete_profile, get_profile, l
                                     set_active, update_profile)
 from resources import resource_path
 
-from .conftest import inst, result, run
+from tests.reports.conftest import inst, result, run
 
 BUILTIN_NAMES = {
     "baseline": "基线（依据种子文件）",

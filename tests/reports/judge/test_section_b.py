@@ -6,7 +6,7 @@ import pytest
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from .conftest import failing, inst, result
+from tests.reports.conftest import failing, inst, result
 
 
 def test_b1_needs_six_categories_and_ten_items(county):

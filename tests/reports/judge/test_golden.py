@@ -2,7 +2,7 @@
 PDF report are compared with copies kept in tests/fixtures/golden/.
 
 A change that is meant to alter them (a new indicator, a new page) regenerates them with
-`TCMCOUNTY_REGOLD=1 python -m pytest tests/reports/test_golden.py` and says so in its commit;
+`TCMCOUNTY_REGOLD=1 python -m pytest tests/reports/judge/test_golden.py` and says so in its commit;
 a refactor never does.
 """
 
@@ -21,7 +21,7 @@ from db.county import CountyFile
 from reports.judge.evaluation import evaluate
 from reports.pdf.report import write_report
 
-GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
+GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
 TODAY = _dt.date(2025, 3, 31)
 REGOLD = os.environ.get("TCMCOUNTY_REGOLD") == "1"
 

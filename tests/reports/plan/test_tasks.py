@@ -10,7 +10,7 @@ from db.county import CountyFile
 from db.errors import KnownError
 from reports.plan import tasks as plan
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
 
 NUMBERED = """四、重点任务及分工
 （一）深入贯彻落实中医药法，将中医药工作纳入我县国民经济

@@ -6,7 +6,7 @@ import pytest
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from .conftest import failing, inst, result, run
+from tests.reports.conftest import failing, inst, result, run
 
 
 def test_a1_counts_centres_with_a_hall_and_names_the_rest(county):

@@ -14,7 +14,7 @@ from db.county import CountyFile
 from reports.excel.importer import ImportRefused, apply, plan_import
 from reports.excel.vocab import SHEET_COLUMNS, BadValue, read_cell
 
-from .conftest import inst
+from tests.reports.conftest import inst
 from .excel_books import blank_county_file, county, digest, write_book
 
 __all__ = ["blank_county_file", "county"]  # fixtures, used by name

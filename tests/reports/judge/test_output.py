@@ -9,7 +9,7 @@ from reports.judge.catalogue import CATALOGUE
 from reports.judge.evaluation import evaluate
 from reports.judge.wording import display_width, format_table
 
-from .conftest import act, inst, run
+from tests.reports.conftest import act, inst, run
 
 INDICATOR_KEYS = ["id", "name", "value", "numerator", "denominator", "target", "met", "gap",
                   "failing", "previous_value"]
