@@ -34,7 +34,8 @@ from db.vocab import CENTRE_TYPES, HALL_STATES
 from reports.judge import profiles
 from reports.judge.catalogue import (ACTIVITY_MINIMUMS, BY_ID, CATALOGUE, DEPARTMENTS, STATIONS,
                                      TCM_HOSPITAL, WITH_HALL, Indicator)
-from reports.judge.facts import Facts, Tally, load_facts, task_progress
+from reports.judge import scoring, standard
+from reports.judge.facts import Facts, Tally, load_documents, load_facts, task_progress
 from reports.judge.gaps import (add_to_both, add_to_numerator, over_text, percent_points,
                                 techniques_needed, techniques_text)
 from reports.judge.profiles import Profile, Setting, Target, exact
@@ -196,6 +197,23 @@ def _a6(facts: Facts, s: Setting) -> Outcome:
 def _a7(facts: Facts, s: Setting) -> Outcome:
     return _share(facts.in_scope(CENTRE_TYPES), lambda i: Check(i["hall_grade"] == "model"),
                   lambda k: f"还需 {k} 家中医馆评为示范中医馆", list_failing=False)
+
+
+def _serves(ind_id: str, what: str) -> Callable[[Facts, Setting], Outcome]:
+    """A8/A9: stations and village clinics able to give TCM service, judged apart because the
+    standard sets them two targets (服务站 all, 村卫生室 most)."""
+    def compute(facts: Facts, s: Setting) -> Outcome:
+        def judge(inst: dict[str, Any]) -> Check:
+            return _flag_check(inst["service_place"], "未填报是否具备中医药服务场所和设备",
+                               "需配备中医药服务场所和设备")
+        return _inst_share(facts, ind_id, judge, f"{what}具备中医药服务场所和设备")
+    return compute
+
+
+def _a10(facts: Facts, s: Setting) -> Outcome:
+    # A share the county reaches with some centres, so none is listed as failing on its own.
+    return _share(facts.in_scope(CENTRE_TYPES), lambda i: Check(i["hall_state"] == "upgraded"),
+                  lambda k: f"还需 {k} 家中医馆提档升级", list_failing=False)
 
 
 # B. 服务能力
@@ -416,6 +434,7 @@ def _d10(facts: Facts, s: Setting) -> Outcome:
 
 _COMPUTE: dict[str, Callable[[Facts, Setting], Outcome]] = {
     "A1": _a1, "A2": _a2, "A3": _a3, "A4": _a4, "A5": _a5, "A6": _a6, "A7": _a7,
+    "A8": _serves("A8", "服务站"), "A9": _serves("A9", "村卫生室"), "A10": _a10,
     "B1": _techniques("B1"), "B2": _techniques("B2"), "B3": _techniques("B3"),
     "B4": _b4, "B5": _b5, "B6": _b6, "B7": _b7, "B8": _b8,
     "C1": _c1, "C2": _c2, "C3": _c3, "C4": _c4, "C5": _c5, "C6": _c6,
@@ -497,5 +516,7 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
             continue
         outcome = _compute(ind, facts, setting)
         results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id)))
+    score = scoring.score(standard.for_county(county), profile, {r.id: r for r in results},
+                          facts, load_documents(county))
     return Evaluation(county.county_name, year, profile.id, profile.name, tuple(results),
-                      task_progress(county, today or _dt.date.today()))
+                      task_progress(county, today or _dt.date.today()), score)

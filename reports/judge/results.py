@@ -4,9 +4,12 @@ progress, and the whole evaluation in the `evaluate --json` shape of contract.md
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports.judge.profiles import Target
+
+if TYPE_CHECKING:
+    from reports.judge.scoring import Score
 
 @dataclass(frozen=True)
 class Failing:
@@ -67,12 +70,16 @@ class Evaluation:
     profile_name: str
     results: tuple[Result, ...]
     tasks: TaskProgress
+    score: Score | None = None
 
     def result(self, indicator_id: str) -> Result | None:
         return next((r for r in self.results if r.id == indicator_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the `evaluate --json` shape of contract.md."""
-        return {"county": self.county, "year": self.year, "profile": self.profile_id,
-                "indicators": [r.to_dict() for r in self.results],
-                "tasks": self.tasks.to_dict()}
+        """Exactly the `evaluate --json` shape of contract.md, with the `score` block added."""
+        out = {"county": self.county, "year": self.year, "profile": self.profile_id,
+               "indicators": [r.to_dict() for r in self.results],
+               "tasks": self.tasks.to_dict()}
+        if self.score is not None:
+            out["score"] = self.score.to_dict()
+        return out

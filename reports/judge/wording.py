@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from reports.judge.results import Evaluation, Result
     from reports.judge.profiles import Target
+    from reports.judge.scoring import Score
 
 NO_VALUE = "—"
 
@@ -103,7 +104,18 @@ def format_table(evaluation: Evaluation) -> str:
                 f"不考核 {counts['不考核']} 项。"]
     t = evaluation.tasks
     out.append(f"创建任务：共 {t.total} 项，已完成 {t.done} 项，逾期 {t.overdue} 项。")
+    if evaluation.score is not None:
+        out.append(score_line(evaluation.score))
     return "\n".join(out) + "\n"
+
+
+def score_line(score: Score) -> str:
+    """'评分：67.3 / 100 分（合格线 80 分），未通过；必备项未达到：G01 …' in one line."""
+    verdict = "达到合格线" if score.passed else "未达到示范县标准"
+    line = f"评分：{score.total:g} / {score.max:g} 分（合格线 {score.pass_mark:g} 分），{verdict}"
+    if score.veto_failures:
+        line += "；必备项未达到：" + "、".join(f"{i.id}（{i.code}）" for i in score.veto_failures)
+    return line + "。"
 
 
 def _summary(evaluation: Evaluation) -> dict[str, Any]:

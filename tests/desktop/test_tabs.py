@@ -60,7 +60,7 @@ def test_title_year_and_profile_are_always_shown(window: MainWindow, demo_file: 
     assert window.windowTitle().startswith("青河县 — ")
     assert str(demo_file) in window.windowTitle()
     assert window.year == 2024
-    assert "基线" in window.profile_label.text()
+    assert "国家建设标准" in window.profile_label.text()
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "帮助(&H)"]
 

@@ -17,7 +17,7 @@ from resources import resource_path
 from tests.reports.conftest import inst, result, run
 
 BUILTIN_NAMES = {
-    "baseline": "基线（依据种子文件）",
+    "baseline": "国家建设标准（2022版）",
     "qijiang-2027": "綦江 2027",
     "alukeerqin-2023": "阿鲁科尔沁 2023",
     "yanjiang-2023": "雁江 2023",
@@ -145,7 +145,7 @@ def test_builtin_profiles_are_read_only(county, action):
 
 
 def test_unknown_profile_names_the_choices(county):
-    with pytest.raises(KnownError, match="找不到目标方案“无此方案”.*baseline（基线（依据种子文件））"):
+    with pytest.raises(KnownError, match="找不到目标方案“无此方案”.*baseline（国家建设标准（2022版））"):
         run(county, profile="无此方案")
 
 
