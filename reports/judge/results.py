@@ -4,12 +4,9 @@ progress, and the whole evaluation in the `evaluate --json` shape of contract.md
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reports.judge.profiles import Target
-
-if TYPE_CHECKING:
-    from reports.judge.scoring import Score
 
 @dataclass(frozen=True)
 class Failing:
@@ -50,6 +47,63 @@ class Result:
             "failing": [f.to_dict() for f in self.failing],
             "previous_value": self.previous_value,
         }
+
+
+# The states of a scored item (scoring.py).
+SCORED, PARTLY, ZERO, NO_DATA, OFF, UNSCORED = "得分", "部分得分", "不得分", "无数据", "不适用", "不计分"
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    id: str
+    code: str
+    section: str
+    text: str
+    points: float | None  # None where the item does not apply
+    max: float
+    veto: bool
+    state: str  # 得分 / 部分得分 / 不得分 / 无数据 / 不适用 / 不计分
+    reason: str  # why, in words a reviewer reads
+    indicator: str | None = None
+
+    @property
+    def veto_failed(self) -> bool:
+        return self.veto and self.state not in (SCORED, OFF)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "code": self.code, "text": self.text, "points": self.points,
+                "max": self.max, "veto": self.veto, "state": self.state, "reason": self.reason,
+                "indicator": self.indicator}
+
+
+@dataclass(frozen=True)
+class Score:
+    standard_id: str
+    standard_name: str
+    total: float
+    max: float
+    pass_mark: float
+    items: tuple[ItemScore, ...]
+
+    @property
+    def veto_failures(self) -> list[ItemScore]:
+        return [i for i in self.items if i.veto_failed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.veto_failures and self.total >= self.pass_mark
+
+    def item(self, item_id: str) -> ItemScore | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def for_indicator(self, indicator_id: str) -> ItemScore | None:
+        return next((i for i in self.items if i.indicator == indicator_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"standard": self.standard_id, "name": self.standard_name, "total": self.total,
+                "max": self.max, "pass_mark": self.pass_mark, "passed": self.passed,
+                "veto_failures": [i.id for i in self.veto_failures],
+                "items": [i.to_dict() for i in self.items]}
 
 
 @dataclass(frozen=True)

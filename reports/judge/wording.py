@@ -7,9 +7,8 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reports.judge.results import Evaluation, Result
+    from reports.judge.results import Evaluation, Result, Score
     from reports.judge.profiles import Target
-    from reports.judge.scoring import Score
 
 NO_VALUE = "—"
 

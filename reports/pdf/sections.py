@@ -21,8 +21,7 @@ from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES
 from reports.pdf import charts
 from reports.judge import profiles
 from reports.judge.catalogue import ACTIVITY_MINIMUMS, BY_ID, SECTIONS
-from reports.judge.results import Failing, Result
-from reports.judge.scoring import OFF, SCORED, Score, ItemScore
+from reports.judge.results import OFF, SCORED, Failing, ItemScore, Result
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
 from reports.pdf.data import ReportData, Task
 from reports.judge.wording import format_target, format_value, number, percent, status_text

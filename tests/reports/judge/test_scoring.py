@@ -125,7 +125,7 @@ def test_an_item_with_no_data_scores_nothing_and_a_veto_item_without_data_fails(
 def test_one_failed_veto_item_fails_the_county_whatever_the_total(county: CountyFile) -> None:
     std = standard.shipped()
     # Everything scored but A1: the total clears the pass mark, A1 (必备) does not hold.
-    from reports.judge.scoring import Score, ItemScore
+    from reports.judge.results import ItemScore, Score
     items = tuple(ItemScore(i.id, i.code, i.section, i.text, i.points if i.id != "A1" else 0,
                             i.points, i.veto, "得分" if i.id != "A1" else "不得分", "")
                   for i in std.items)
