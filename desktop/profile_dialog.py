@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from db.county import CountyFile
 from db.errors import KnownError
+from db.vocab import HOSPITAL_GRADES
 from desktop import dialogs
 from desktop.delegates import FieldDelegate
 from desktop.models import Column, RecordModel
@@ -45,6 +46,8 @@ def threshold_text(threshold: dict[str, Any]) -> str:
     if "hall_states" in threshold:
         words = {"built": "已建", "standard": "达标", "upgraded": "提档升级"}
         return "、".join(words[s] for s in threshold["hall_states"])
+    if "min_grade" in threshold:
+        return f"{HOSPITAL_GRADES[threshold['min_grade']]}及以上"
     return ""
 
 
@@ -67,6 +70,12 @@ def parse_threshold(text: str, current: dict[str, Any]) -> dict[str, Any]:
         if not states or None in states:
             raise KnownError("中医馆达标状态应从“已建、达标、提档升级”中选择，用顿号分隔。")
         return {"hall_states": states}
+    if "min_grade" in current:
+        word = text.removesuffix("及以上").strip()
+        grade = next((k for k, v in HOSPITAL_GRADES.items() if v == word), None)
+        if grade is None:
+            raise KnownError("医院等级应从“" + "、".join(HOSPITAL_GRADES.values()) + "”中选择。")
+        return {"min_grade": grade}
     raise KnownError("该指标没有机构达标条件。")
 
 

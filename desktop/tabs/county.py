@@ -22,7 +22,9 @@ _FIELDS = (
     ("infant_managed", "B6"),
     ("alliance_population", "B8"),
     ("satisfaction", "D10"),
+    ("tcm_literacy", "D11"),
 )
+_PERCENT = {"satisfaction", "tcm_literacy"}  # survey shares, entered as percentages
 EMPTY = -1  # a spin box at its minimum shows "未填"
 
 
@@ -37,7 +39,7 @@ class CountyTab(QWidget):
         form = QFormLayout()
         for key, ind in _FIELDS:
             editor: QSpinBox | QDoubleSpinBox
-            if key == "satisfaction":
+            if key in _PERCENT:
                 editor = QDoubleSpinBox()
                 editor.setRange(EMPTY, 100)
                 editor.setDecimals(1)
@@ -65,7 +67,7 @@ class CountyTab(QWidget):
         self.message.setObjectName("message")
         self.message.setStyleSheet("color: #a40000;")
         self.message.setWordWrap(True)
-        note = QLabel("每项填写后即保存。人口数以统计部门公布的常住人口为准；满意率填调查结果的百分数。")
+        note = QLabel("每项填写后即保存。人口数以统计部门公布的常住人口为准；满意率、中医药健康文化素养水平填调查结果的百分数。")
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(box)
@@ -82,7 +84,7 @@ class CountyTab(QWidget):
             value = record.get(key)
             if value is None:
                 editor.setValue(EMPTY)
-            elif key == "satisfaction":
+            elif key in _PERCENT:
                 editor.setValue(round(value * 100, 1))
             else:
                 editor.setValue(value)
@@ -107,7 +109,7 @@ class CountyTab(QWidget):
         editor = self.editors[key]
         if editor.value() == EMPTY:
             return None
-        if key == "satisfaction":
+        if key in _PERCENT:
             return round(editor.value() / 100, 4)
         return int(editor.value())
 
@@ -125,7 +127,7 @@ class CountyTab(QWidget):
             editor = self.editors[key]
             old = rows[0].get(key) if rows else None
             editor.blockSignals(True)
-            editor.setValue(EMPTY if old is None else (old * 100 if key == "satisfaction" else old))
+            editor.setValue(EMPTY if old is None else (old * 100 if key in _PERCENT else old))
             editor.blockSignals(False)
             return
         self.message.clear()

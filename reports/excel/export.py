@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
-from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
+from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
 
 from reports.excel.vocab import (CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
                                  YEAR_COLUMNS, Column, WorkbookError, has_hall_word, yes_no)
@@ -64,10 +64,12 @@ _YEAR_BY_KEY = {c.key: c for c in YEAR_COLUMNS}
 REGISTER = [*_IDENTITY, out_column(PARENT, 28), out_column(OWNER, 10), out_column(YEAR, 8)]
 HALLS = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
     "has_hall", "hall_state", "hall_grade", "platform_connected", "tcm_corner", "service_place",
-    "tech_categories", "tech_items", "visits", "tcm_visits"))]
+    "tech_categories", "tech_items", "visits", "tcm_visits", "hall_area", "hall_consult_rooms",
+    "hall_treat_rooms", "hall_treat_area"))]
 PERSONNEL = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
     "physicians", "tcm_physicians", "other_tcm_staff", "tcm_gps", "west_learn_tcm",
-    "dept_preventive", "dept_rehab", "dept_infectious"))]
+    "dept_preventive", "dept_rehab", "dept_infectious", "hospital_grade", "dept_guidance",
+    "tech_center", "tcm_dept", "tcm_pharmacy", "fd_teams", "fd_teams_tcm"))]
 ACTIVITIES = [SEQ, out_column(NAME, 30), out_column(CODE, 12), Out("活动日期", 12, DATE_FORMAT, "date"),
               Out("活动类型", 12, None, "kind"), Out("活动名称", 30, None, "title"),
               Out("参与人数", 10, INT_FORMAT, "people"), Out("是否中医药内容", 10, None, "tcm_content")]
@@ -98,12 +100,15 @@ def cell_value(key: str, row: dict[str, Any]) -> Any:
         return HALL_STATES.get(value, value) if value else None
     if key == "hall_grade":
         return HALL_GRADES.get(value, value) if value else None
+    if key == "hospital_grade":
+        return HOSPITAL_GRADES.get(value, value) if value else None
     if key == "ownership":
         return OWNERSHIP.get(value, value) if value else None
     if key == "date" and value:
         return _dt.date.fromisoformat(value)
     if key in ("platform_connected", "tcm_corner", "service_place", "dept_preventive",
-               "dept_rehab", "dept_infectious", "tcm_content"):
+               "dept_rehab", "dept_infectious", "tcm_content", "dept_guidance", "tech_center",
+               "tcm_dept", "tcm_pharmacy"):
         return yes_no(value)
     return value
 

@@ -40,7 +40,7 @@ from db.backups import make_backup
 from db.errors import KnownError, ValidationError
 # Planning checks rows with `validate`; applying relies on the store, which uses db_fields.
 from db.fields import FIELDS, label as field_label, validate
-from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
+from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
 
 from reports.excel.vocab import (ACTIVITY_COLUMNS, MAX_BYTES, MAX_ROWS, NAME, SHEET_COLUMNS,
                                  YEAR_COLUMNS, YEAR_KEYS, BadValue, Column, WorkbookError,
@@ -266,6 +266,8 @@ class ImportPlan:
             return HALL_STATES.get(value, str(value))
         if key == "hall_grade":
             return HALL_GRADES.get(value, str(value))
+        if key == "hospital_grade":
+            return HOSPITAL_GRADES.get(value, str(value))
         if key == "ownership":
             return OWNERSHIP.get(value, str(value))
         if key == "parent_id":

@@ -19,7 +19,10 @@ SELECT i.id, i.name, COALESCE(iy.inst_type, i.type) AS type, iy.id AS year_row,
        iy.hall_state, iy.hall_grade, iy.platform_connected, iy.tcm_corner, iy.service_place,
        iy.tech_categories, iy.tech_items, iy.physicians, iy.tcm_physicians, iy.other_tcm_staff,
        iy.tcm_gps, iy.west_learn_tcm, iy.visits, iy.tcm_visits,
-       iy.dept_preventive, iy.dept_rehab, iy.dept_infectious
+       iy.dept_preventive, iy.dept_rehab, iy.dept_infectious,
+       iy.hall_area, iy.hall_consult_rooms, iy.hall_treat_rooms, iy.hall_treat_area,
+       iy.hospital_grade, iy.dept_guidance, iy.tech_center, iy.tcm_dept, iy.tcm_pharmacy,
+       iy.fd_teams, iy.fd_teams_tcm
 FROM institution i
 LEFT JOIN institution_year iy
        ON iy.institution_id = i.id AND iy.year = :year AND iy.deleted = 0

@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from db.errors import KnownError, ValidationError
-from db.vocab import HALL_STATES
+from db.vocab import HALL_STATES, HOSPITAL_GRADES
 from resources import resource_path
 
 from reports.judge import standard
@@ -209,7 +209,16 @@ def _check_threshold(ind: Any, threshold: Any, allowed: dict[str, Any]) -> None:
         share = threshold["share"]
         if not _is_number(share) or not 0 < share <= 1:
             raise _refuse(f"指标 {ind.id}（{ind.name}）的机构占比要求应在 0–100% 之间，收到“{share}”。")
-    for key, what in (("categories", "适宜技术类数"), ("items", "适宜技术项数"), ("count", "最少次数")):
+    if "tcm_share" in threshold:
+        share = threshold["tcm_share"]
+        if not _is_number(share) or not 0 <= share <= 1:
+            raise _refuse(f"指标 {ind.id}（{ind.name}）的中医类别医师占比要求应在 0–100% 之间，收到“{share}”。")
+    if "min_grade" in threshold and threshold["min_grade"] not in HOSPITAL_GRADES:
+        raise _refuse(f"指标 {ind.id}（{ind.name}）的医院等级应从"
+                      f"{'、'.join(HOSPITAL_GRADES.values())}中选择。")
+    for key, what in (("categories", "适宜技术类数"), ("items", "适宜技术项数"), ("count", "最少次数"),
+                      ("area", "中医馆面积"), ("consult_rooms", "诊室数"), ("treat_rooms", "治疗室数"),
+                      ("treat_area", "治疗室面积"), ("service_kinds", "中医药服务类别数")):
         if key in threshold:
             _check_count(ind, threshold[key], what)
     # Compared only when both are given: a partial change is checked again once merged.

@@ -37,9 +37,10 @@ class Result:
     gap: str | None
     failing: tuple[Failing, ...]
     previous_value: float | int | None
+    note: str | None = None  # e.g. how many 中医馆 count as 达标 on their typed status alone
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id, "name": self.name, "value": self.value,
             "numerator": self.numerator, "denominator": self.denominator,
             "target": self.target.to_dict() if self.target else None,
@@ -47,6 +48,9 @@ class Result:
             "failing": [f.to_dict() for f in self.failing],
             "previous_value": self.previous_value,
         }
+        if self.note:
+            out["note"] = self.note  # added (issue 16), only where there is something to say
+        return out
 
 
 # The states of a scored item (scoring.py).

@@ -16,7 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table,
                                 TableStyle)
 
-from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES
+from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES
 
 from reports.pdf import charts
 from reports.judge import profiles
@@ -549,8 +549,14 @@ def _figure(data: ReportData, ind_id: str, f: Failing) -> str:
         return _label(data, f"中医馆{HALL_STATES.get(inst.get('hall_state') or 'none', '未建')}")
     if ind_id == "A3":
         return "未接入"
-    if ind_id == "A4":
+    if ind_id in ("A4", "A8", "A9"):
         return "不具备"
+    if ind_id == "B9":
+        return HOSPITAL_GRADES.get(inst.get("hospital_grade") or "none", "未定级")
+    if ind_id in ("B10", "B11", "B12", "B13"):
+        return "未设置"
+    if ind_id == "B14":
+        return f"{inst.get('fd_teams_tcm')}/{inst.get('fd_teams')} 个团队有中医药人员"
     if ind_id in ("B1", "B2", "B3"):
         cats, items = inst.get("tech_categories"), inst.get("tech_items")
         return f"{cats}类{items}项" if cats is not None else f"{items}项"

@@ -90,7 +90,7 @@ def test_table_is_aligned_and_in_chinese(county):
     header = lines[2]
     assert header.split() == ["编号", "指标", "数值", "目标", "结果", "未达标机构"]
     rows = [line for line in lines if line[:3].strip() in {ind.id for ind in CATALOGUE}]
-    assert len(rows) == 32  # A8–A10 added with the standard (issue 16)
+    assert len(rows) == 39  # A8–A10, B9–B14, D11 added with the standard (issue 16)
     c2 = next(line for line in rows if line.startswith("C2"))
     assert c2.split() == ["C2", "基层机构中医类别医师占比达标率", "50.0%", "≥", "100%", "未达标", "1"]
     c5 = next(line for line in rows if line.startswith("C5"))

@@ -49,7 +49,9 @@ def test_local_profiles_differ_from_the_baseline_where_the_seeds_say():
     qj, alk, yj = by_id["qijiang-2027"], by_id["alukeerqin-2023"], by_id["yanjiang-2023"]
     assert qj.is_on("A6") and qj.setting("A7").target.value == 0.1
     assert alk.labels == {"中医馆": "中医馆（蒙医馆）"}
-    assert alk.setting("A2").threshold == {"hall_states": ["upgraded"]}
+    assert alk.setting("A2").threshold["hall_states"] == ["upgraded"]
+    # The construction standard stays the national one.
+    assert alk.setting("A2").threshold["area"] == 300
     assert alk.setting("B3").threshold == {"categories": 0, "items": 6}
     assert yj.setting("B3").target.value == 1.0
     # Whatever a local profile does not mention stays as in the baseline.

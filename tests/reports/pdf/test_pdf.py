@@ -285,7 +285,7 @@ def test_year_without_data_says_no_data(small: Path, tmp_path: Path, year: int) 
         write_report(county, year, out, today=TODAY)
     text = text_of(out)
     assert f"自评报告（{year}年度）" in text
-    assert "无数据 32 项" in text
+    assert "无数据 39 项" in text
     assert "均无数据" in text
     assert page_count(out) >= 3
 
