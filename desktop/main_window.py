@@ -120,6 +120,9 @@ class MainWindow(QMainWindow):
         self._action(menu, "恢复备份…", self.restore_backup)
         menu.addSeparator()
         self._action(menu, "目标设置…", self.edit_profiles)
+        self._action(menu, "导入评分表…", self.import_standard)
+        self._action(menu, "导出评分表…", self.export_standard)
+        self._action(menu, "恢复国家建设标准", self.reset_standard)
         menu.addSeparator()
         self._action(menu, "退出", self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
@@ -297,6 +300,59 @@ class MainWindow(QMainWindow):
 
         self._run_job("导出 Excel", work, lambda result: dialogs.info(
             self, "导出 Excel", f"已导出 {year} 年的数据和指标结果：\n{result}"))
+
+    def import_standard(self) -> None:
+        """导入评分表: a province's 评分表 from Excel; checked whole, shown, then kept in the file."""
+        if self.county is None:
+            return
+        name = dialogs.open_file_name(self, "选择本省评分表（Excel）", "Excel 工作簿 (*.xlsx)")
+        if not name:
+            return
+        from reports.excel.standard_book import import_standard, read_standard, summary
+
+        try:
+            std = read_standard(name)
+        except KnownError as exc:
+            dialogs.show_text(self, "导入评分表：未导入", str(exc))
+            return
+        if not dialogs.confirm(self, "导入评分表", f"{summary(std)}\n\n导入后本文件按此评分表评分，"
+                               "合并文件时一并合并。现在导入吗？"):
+            return
+        try:
+            import_standard(self.county, name)
+        except KnownError as exc:
+            dialogs.error(self, "导入未完成", f"{exc}\n本文件未作任何改动。")
+            return
+        self._year_changed()
+        self.statusBar().showMessage("评分表已导入", 8000)
+
+    def export_standard(self) -> None:
+        if self.county is None:
+            return
+        name = dialogs.save_file_name(self, "导出评分表", str(self.county.path.with_name("评分表.xlsx")),
+                                      "Excel 工作簿 (*.xlsx)")
+        if not name:
+            return
+        from reports.excel.standard_book import export_standard
+
+        out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+        try:
+            result = export_standard(self.county, out)
+        except KnownError as exc:
+            dialogs.error(self, "导出评分表", str(exc))
+            return
+        dialogs.info(self, "导出评分表", f"已导出评分标准（可修改后再导入）：\n{result}")
+
+    def reset_standard(self) -> None:
+        if self.county is None:
+            return
+        from reports.judge import standard
+
+        if not dialogs.confirm(self, "恢复国家建设标准",
+                               f"不再使用导入的评分表，改按{standard.shipped().name}评分吗？"):
+            return
+        standard.forget(self.county)
+        self._year_changed()
 
     def save_copy(self) -> None:
         if self.county is None:

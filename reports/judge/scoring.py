@@ -119,10 +119,8 @@ def score(std: Standard, profile: Profile, results: dict[str, Result], facts: Fa
             items.append(score_indicator(item, results.get(item.indicator or "")))
         elif item.by == "document":
             items.append(score_document(item, docs, facts.year))
-        elif item.by == "count":
-            items.append(score_count(item, facts))
         else:
-            items.append(_points(item, 0, NO_DATA, "尚未记录"))
+            items.append(score_count(item, facts))
     full = sum(i.max for i in items if i.state != OFF)
     total = _round(sum(i.points or 0 for i in items))
     pass_mark = std.pass_mark if full == std.total or not std.total else \

@@ -29,7 +29,7 @@ SHIPPED = "national-2022"
 STORED_SETTING = "standard"  # a county file's own standard (an imported 评分表), as JSON
 FORMAT = 1
 
-JUDGED_BY = {"indicator": "指标计算", "document": "任务与佐证", "count": "机构数", "fact": "是否"}
+JUDGED_BY = {"indicator": "指标计算", "document": "任务与佐证", "count": "机构数"}
 RULES = {"all": "达到即得分", "proportion": "按比例得分", "per_failing": "每家不达标扣分"}
 ITEM_KEYS = {"id", "code", "text", "scope", "judge", "evidence", "points", "rule", "veto",
              "source", "unverified"}
@@ -62,7 +62,7 @@ class Item:
     section: str
     text: str
     scope: str
-    judge: dict[str, Any]  # {"by": indicator|document|count|fact, ...}
+    judge: dict[str, Any]  # {"by": indicator|document|count, ...}
     evidence: str
     points: float
     rule: Rule
