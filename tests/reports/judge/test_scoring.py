@@ -239,3 +239,14 @@ def test_activity_helper_still_counts(county: CountyFile) -> None:
     for _ in range(4):
         act(county, centre, "宣传栏更换")
     assert _score(county).item("D1").points == 2
+
+
+def test_evidence_for_a_governance_item_is_filed_under_the_item(county: CountyFile) -> None:
+    from reports.plan.evidence import evidence_entries
+
+    county.add_evidence("规划文本.pdf", b"plan", owner_table="indicator", indicator_id="G01",
+                        year=2024)
+    (entry,) = evidence_entries(county)
+    assert entry.group == "指标"
+    assert entry.folder[0] == "一 组织管理与政策保障" and entry.folder[1].startswith("G01 将中医药工作")
+    assert entry.about.startswith("G01 一（一）1 ")
