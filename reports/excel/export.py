@@ -249,6 +249,30 @@ def _results_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
                 ([n, *row] for n, row in enumerate(failing, start=1)), wrap=(3, 6))
 
 
+SCORE_COLUMNS = [Out("序号", 6, None, "seq"), Out("条目", 11, None, "code"),
+                 Out("编号", 7, None, "id"), Out("评分项", 50, None, "text"),
+                 Out("满分", 7, None, "max"), Out("得分", 7, None, "points"),
+                 Out("必备", 6, None, "veto"), Out("得分情况", 10, None, "state"),
+                 Out("说明", 36, None, "reason")]
+
+
+def _score_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
+    """Every item of the standard with its points, the total and the pass mark under them."""
+    score = evaluation.score
+    if score is None:
+        return
+    ws = book.create_sheet("评分情况")
+    rows = [[n, i.code, i.id, i.text, i.max, i.points, "是" if i.veto else "", i.state, i.reason]
+            for n, i in enumerate(score.items, start=1)]
+    last = write_table(ws, f"{title}（{score.standard_name}）", SCORE_COLUMNS, rows,
+                       wrap=(4, 9))
+    verdict = "达到合格线" if score.passed else "未达到示范县标准"
+    vetoes = "、".join(f"{i.id}（{i.code}）" for i in score.veto_failures)
+    ws.cell(last + 2, 4, f"合计得分 {score.total:g} 分，满分 {score.max:g} 分，合格线 "
+            f"{score.pass_mark:g} 分，{verdict}" + (f"；必备项未达到：{vetoes}" if vetoes else "")
+            + "。")
+
+
 # ---- the workbook --------------------------------------------------------------------------------
 
 def save_atomically(book: Workbook, out_path: str | os.PathLike[str]) -> Path:
@@ -293,5 +317,6 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
     _institution_sheet(book, "人员配备", f"{name}{year}年度 人员配备", PERSONNEL, rows)
     _activity_sheet(book, county, year, f"{name}{year}年度 中医药文化宣传与健康教育活动记录")
     _county_sheet(book, county, year, f"{name}{year}年度 全县情况")
+    _score_sheet(book, evaluation, f"{name}{year}年度 评分情况")
     book.active = 0
     return save_atomically(book, out_path)

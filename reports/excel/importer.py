@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 HEADER_SEARCH_ROWS = 10
 # Sheets the program's own workbooks carry beside the data; not worth a mention when ignored.
-OWN_SHEETS = ("指标结果", "未达标机构", "填表说明")
+OWN_SHEETS = ("指标结果", "未达标机构", "评分情况", "填表说明")
 WITH_HALL = tuple(state for state in HALL_STATES if state != "none")
 _ZIP_MAGIC = b"PK\x03\x04"
 # Encrypted (password-protected) .xlsx files and old .xls files are both OLE compound files.

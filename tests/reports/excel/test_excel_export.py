@@ -20,7 +20,8 @@ from .excel_books import blank_county_file, county, demo, demo_file, digest
 __all__ = ["blank_county_file", "county", "demo", "demo_file"]  # fixtures, used by name
 
 YEAR = 2024
-SHEETS = ["指标结果", "未达标机构", "机构", "中医馆、中医阁", "人员配备", "活动记录", "全县情况"]
+SHEETS = ["指标结果", "未达标机构", "机构", "中医馆、中医阁", "人员配备", "活动记录", "全县情况",
+          "评分情况"]
 IDENTITY = ["序号", "机构名称", "机构代码", "机构类型", "所属乡镇"]
 HEADERS = {
     "机构": [*IDENTITY, "上级机构", "公立/民营", "年度"],
@@ -158,3 +159,15 @@ def test_export_of_the_demo_twice_is_stable(demo, tmp_path):
     b = export_workbook(demo, YEAR, tmp_path / "b.xlsx")
     assert cells(a) == cells(b)
 
+
+
+def test_the_score_sheet_lists_every_item_and_the_total(exported):
+    ws = openpyxl.load_workbook(exported)["评分情况"]
+    header = [c.value for c in ws[2]]
+    assert header == ["序号", "条目", "编号", "评分项", "满分", "得分", "必备", "得分情况", "说明"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3) if row[0].value]
+    g01 = next(r for r in rows if r[2] == "G01")
+    assert (g01[1], g01[4], g01[5], g01[6]) == ("一（一）1", 3, 0, "是")
+    total = next(c.value for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("合计得分"))
+    assert "满分 100 分，合格线 80 分" in total and "必备项未达到：G01" in total
