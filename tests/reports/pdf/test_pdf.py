@@ -391,3 +391,30 @@ def test_large_county_lists_every_failing_institution(tmp_path: Path) -> None:
     # The compact list of A4 runs over pages, its header repeated on each.
     header = f"未达到要求的机构（共{len(a4.failing)}家"
     assert flat.count(header) >= 2
+
+
+def test_the_report_opens_with_the_score_and_cites_the_standard_never_our_numbering(
+        text: str, evaluation: Evaluation) -> None:
+    score = evaluation.score
+    assert score is not None
+    first_page = text.split("\f")[0]
+    assert f"自评得分{score.total:g}分（满分{score.max:g}分，合格线{score.pass_mark:g}分）" in \
+        flat(first_page)
+    assert "必备项未达到" in flat(first_page)
+    table = after(text, "（一）指标一览")
+    assert line_with(table, "A1 中医馆设置率", "建设标准 二（二）1") is not None
+    for word in ("种子", "seed", "基线", "000 四", "004 四"):
+        assert word not in text, word
+    # 整改清单 lists the 必备 failures before the indicators.
+    rect = flat(after(text, "八、存在问题及整改清单"))
+    assert rect.index("必备项未达到") < rect.index("项指标未达标")
+
+
+def test_shipped_data_users_read_never_cite_our_seed_numbering() -> None:
+    from resources import resource_path
+
+    for folder in ("profiles", "tasks", "standards"):
+        for path in resource_path(folder).glob("*.json"):
+            body = path.read_text(encoding="utf-8")
+            assert "种子文件" not in body and "基线" not in body, path.name
+            assert not re.search(r"\b00[0-4][ -]", body), path.name
