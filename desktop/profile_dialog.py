@@ -16,7 +16,7 @@ from db.vocab import HOSPITAL_GRADES
 from desktop import dialogs
 from desktop.delegates import FieldDelegate
 from desktop.models import Column, RecordModel
-from reports.judge import profiles
+from reports.judge import profiles, standard
 from reports.judge.catalogue import CATALOGUE
 from reports.judge.profiles import LABEL_TERMS, Profile
 from reports.judge.wording import format_target
@@ -183,6 +183,14 @@ class ProfileDialog(QDialog):
                 "raw_threshold": s.threshold,
                 "shown": format_target(ind.kind, t),
             })
+        # The standard's items judged from tasks and the register (规划, 联席会议 …): a county
+        # switches off one that does not apply to it.
+        for item in standard.for_county(self.county).items:
+            if item.indicator is None:
+                rows.append({"id": item.id, "name": item.text, "kind": "item", "item": True,
+                             "on": int(profile.item_on(item.id)), "op": None, "value": "",
+                             "high": "", "threshold": "", "raw_threshold": {},
+                             "shown": "按任务与佐证" if item.by == "document" else "按机构名册"})
         self.model.writer = None if profile.builtin else self._write
         self.model.set_rows(rows)
         for term, edit in self.labels.items():
@@ -232,6 +240,16 @@ class ProfileDialog(QDialog):
 
     def _write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
         profile = self.current()
+        if row.get("item"):
+            if col.key != "on":
+                message = f"{row['id']}：该评分项没有目标值，只能设置是否考核。"
+                self.message.setText(message)
+                return message
+            if not self._apply(lambda: profiles.update_profile(
+                    self.county, profile.id, {"items": {row["id"]: {"on": bool(value)}}})):
+                return self.message.text()
+            self._show_profile()
+            return None
         try:
             entry = _entry_change(row, col.key, value)
         except KnownError as exc:
