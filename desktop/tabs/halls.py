@@ -16,7 +16,7 @@ class HallsTab(YearFactsTab):
         "hall_treat_rooms": ("A2",),
         "hall_treat_area": ("A2",),
         "platform_connected": ("A3",),
-        "service_place": ("A4",),
+        "service_place": ("A4", "A8", "A9"),
         "tech_categories": ("B1", "B2", "B3"),
         "tech_items": ("B1", "B2", "B3"),
         "tcm_share": ("B4",),

@@ -305,3 +305,24 @@ def test_switching_year_rejudges_every_tab(window: MainWindow) -> None:
 def test_about_names_version_and_font_licence() -> None:
     text = about_text()
     assert "0.1.0" in text and "WenQuanYi" in text and "Apache" in text
+
+
+def test_a_hospital_without_a_pharmacy_is_found_from_the_overview_and_marked(
+        window: MainWindow, answer: Any) -> None:
+    b13 = window.ctx.evaluation.result("B13")
+    assert b13 is not None and [f.institution for f in b13.failing] == ["青河县妇幼保健院"]
+
+    def pick_first(dialog: Any) -> bool:
+        dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+        dialog.go.click()
+        return True
+    answer(pick_first)
+    row = next(r for r in range(window.overview.proxy.rowCount())
+               if window.overview.proxy.index(r, 0).data(ROW_ROLE)["id"] == "B13")
+    window.overview.view.doubleClicked.emit(window.overview.proxy.index(row, 2))
+    tab = window.personnel
+    assert window.tabs.currentWidget() is tab
+    assert tab.selected_row()["name"] == "青河县妇幼保健院"
+    index = tab.proxy.index(_row(tab, "青河县妇幼保健院"), tab.model.column_index("tcm_pharmacy"))
+    assert index.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
+    assert "B13" in index.data(Qt.ItemDataRole.ToolTipRole)
