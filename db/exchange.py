@@ -112,12 +112,16 @@ def write_township_file(county: CountyFile, town: str, dest: Path) -> Path:
             with copy.atomic():
                 c = copy.conn
                 c.execute("PRAGMA defer_foreign_keys = ON")
-                for table in ("activity", "institution_year"):
+                # A township fills in its own institutions, and the 模拟评审 findings for them.
+                for table in ("activity", "institution_year", "review_inst", "review_finding"):
                     c.execute(f"DELETE FROM {table} WHERE institution_id NOT IN ({keep})",
                               {"town": town})
-                c.execute("""DELETE FROM evidence WHERE owner_table IN ('activity')
+                c.execute("""DELETE FROM evidence WHERE owner_table = 'activity'
                              AND owner_id NOT IN (SELECT id FROM activity)""")
-                c.execute("DELETE FROM evidence WHERE owner_table NOT IN ('activity')")
+                c.execute("""DELETE FROM evidence WHERE owner_table = 'review_finding'
+                             AND owner_id NOT IN (SELECT id FROM review_finding)""")
+                c.execute("DELETE FROM evidence WHERE owner_table NOT IN "
+                          "('activity', 'review_finding')")
                 c.execute(f"UPDATE institution SET parent_id = NULL "
                           f"WHERE parent_id NOT IN ({keep})", {"town": town})
                 c.execute("DELETE FROM institution WHERE township IS NOT :town "
@@ -219,10 +223,11 @@ def _data_keys(table: str) -> list[str]:
 
 
 def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
-    if table in ("institution_year", "activity"):
+    if table in ("institution_year", "activity", "review_inst", "review_finding"):
         who = names.get(rec.get("institution_id") or "", "")
         what = rec.get("year") if table == "institution_year" else (
-            f"{rec.get('date')} {rec.get('title')}")
+            f"{rec.get('date')} {rec.get('title')}" if table == "activity" else
+            f"模拟评审 {rec.get('item_id') or '抽查'}")
         return f"{who} {what}".strip()
     for key in ("name", "title", "text", "filename"):
         if rec.get(key):

@@ -117,6 +117,28 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("ord", "顺序"),
         _f("note", "备注", "text"),
     ),
+    "review": (
+        _f("year", "年度", "year", required=True),
+        _f("name", "评审名称", "text", required=True),
+        _f("review_date", "评审日期", "date"),
+        _f("seed", "抽样种子", required=True),
+        _f("rule", "抽样规则", "text", required=True),
+        _f("note", "备注", "text"),
+    ),
+    "review_inst": (
+        _f("review_id", "模拟评审", "ref", required=True),
+        _f("institution_id", "机构", "ref", required=True),
+        _f("ord", "顺序"),
+        _f("drawn_id", "原抽中机构", "ref"),
+        _f("swap_note", "调换说明", "text"),
+    ),
+    "review_finding": (
+        _f("review_id", "模拟评审", "ref", required=True),
+        _f("institution_id", "机构", "ref", required=True),
+        _f("item_id", "评分项", "text", required=True),
+        _f("verdict", "现场结论", "choice", choices=("符合", "不符合")),
+        _f("note", "备注", "text"),
+    ),
     "evidence": (
         _f("owner_table", "所属类别", "text", required=True),
         _f("owner_id", "所属记录", "text"),
@@ -139,6 +161,9 @@ TABLE_LABELS = {
     "activity": "宣传活动",
     "task": "创建任务",
     "phase": "创建阶段",
+    "review": "模拟评审",
+    "review_inst": "模拟评审抽查机构",
+    "review_finding": "模拟评审现场结论",
     "evidence": "佐证材料",
 }
 

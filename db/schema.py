@@ -31,10 +31,14 @@ SYNCED_TABLES = (
     "activity",
     "task",
     "phase",
+    "review",
+    "review_inst",
+    "review_finding",
     "evidence",
 )
 # Tables every county file has had since version 1: what opening checks before any upgrade.
-V1_TABLES = tuple(t for t in SYNCED_TABLES if t != "phase")
+V1_TABLES = tuple(t for t in SYNCED_TABLES
+                  if t not in ("phase", "review", "review_inst", "review_finding"))
 
 def _nonneg(*cols: str) -> str:
     return ",\n    ".join(f"CHECK ({c} IS NULL OR {c} >= 0)" for c in cols)
@@ -237,11 +241,48 @@ ALTER TABLE county_year ADD COLUMN tcm_literacy REAL
     CHECK (tcm_literacy IS NULL OR tcm_literacy BETWEEN 0 AND 1);
 """
 
+# 模拟现场评审 (issue 17): a review of a year with the rule and seed its sample was drawn by, the
+# institutions drawn (in route order; a hand swap keeps the one drawn and the clerk's note), and
+# the findings per institution and item of the standard. A finding's id is stable (review,
+# institution, item), so a township's file and the bureau's merge into one record.
+_V_REVIEW = f"""
+CREATE TABLE review (
+    {SYNC_COLUMNS},
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    review_date TEXT CHECK (review_date IS NULL OR review_date BETWEEN '2000-01-01' AND '2100-12-31'),
+    seed INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    note TEXT
+);
+CREATE INDEX review_year ON review(year);
+
+CREATE TABLE review_inst (
+    {SYNC_COLUMNS},
+    review_id TEXT NOT NULL REFERENCES review(id),
+    institution_id TEXT NOT NULL REFERENCES institution(id),
+    ord INTEGER,
+    drawn_id TEXT,
+    swap_note TEXT
+);
+CREATE INDEX review_inst_review ON review_inst(review_id);
+
+CREATE TABLE review_finding (
+    {SYNC_COLUMNS},
+    review_id TEXT NOT NULL REFERENCES review(id),
+    institution_id TEXT NOT NULL REFERENCES institution(id),
+    item_id TEXT NOT NULL,
+    verdict TEXT CHECK (verdict IS NULL OR verdict IN ('符合', '不符合')),
+    note TEXT
+);
+CREATE INDEX review_finding_review ON review_finding(review_id);
+"""
+
 # Append only: step N takes a file from user_version N-1 to N, as a SQL script or a function of
 # the connection run inside the step's transaction. Released steps never change; a fixture file
 # per released version lives in tests/fixtures/.
 Step = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Step] = [_V1, _V2, _V_STANDARD]
+MIGRATIONS: list[Step] = [_V1, _V2, _V_STANDARD, _V_REVIEW]
 
 
 def current_version() -> int:

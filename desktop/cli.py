@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from pathlib import Path
 
 from db.errors import FileExists, KnownError, ValidationError
+from desktop import review_cli
 
 EXIT_USAGE = 2
 EXIT_BAD_FILE = 3
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--town", required=True, help="乡镇（街道）名称")
     p.add_argument("-o", "--output", type=Path, required=True)
+    review_cli.add_parsers(sub, _year)
     return parser
 
 
@@ -314,6 +316,9 @@ def _township(args: argparse.Namespace) -> int:
         write_township_file(county, args.town, args.output)
     print(f"已写出“{args.town}”的填报文件：{args.output}")
     return 0
+
+
+COMMANDS.update(review_cli.COMMANDS)
 
 
 def _open_window(file: Path | None) -> int:

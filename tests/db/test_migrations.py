@@ -32,6 +32,8 @@ def test_every_released_version_opens_with_its_data(tmp_path: Path, version: int
         assert county.evidence_data(ev["id"]) == b"\x89PNG fixture bytes"
         phases = county.rows("phase")
         assert phases == [] if version < 2 else phases[0]["name"] == "实施阶段"
+        findings = county.rows("review_finding")  # 模拟现场评审 (issue 17)
+        assert findings == [] if version < 4 else findings[0]["verdict"] == "符合"
 
 
 def _add_step(monkeypatch: pytest.MonkeyPatch, step: schema.Step) -> int:

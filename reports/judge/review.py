@@ -1,0 +1,603 @@
+"""模拟现场评审: draw a sample of institutions as reviewers do, say what the books hold for each
+item of the standard there, take the findings back, score them by the standard's rules, and list
+where the books and the site differ, with a 整改 list per institution.
+
+Rules a bureau would otherwise have to guess:
+
+- The draw: the county TCM hospital, then township centres one township at a time (townships in
+  the seed's order), then stations and village clinics round-robin over townships, first those
+  whose centre was drawn (the reviewers' route), then the rest. Candidates are the institutions
+  active in the year, taken in a fixed order (township, name, id), so a seed gives the same draw
+  on every copy of the file. The drawn institutions are stored with the review: a later change
+  to the register does not change a review's sample.
+- The checklist of an institution: the standard's items judged by an indicator whose scope holds
+  the institution's type (items worth 0 points only when the indicator names failing
+  institutions, e.g. 场所和设备), and count items for its type (县级中医医院 exists).
+- The score: an item checked on site (an institution item with at least one finding) is scored
+  from the findings of the sampled institutions in its scope: 达到即得分 when all are 符合; 按比例得分
+  from the share found 符合 (over the target, for a share of institutions); 每家不达标扣分 per
+  institution found 不符合. Every other item (county figures, documents, items with no finding)
+  keeps the points the books give, marked 按台账. A 必备 item checked on site fails when any
+  institution in its scope is found 不符合.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+import json
+import math
+import random
+from typing import TYPE_CHECKING, Any
+
+from db.errors import KnownError, ValidationError
+from db.vocab import CENTRE_TYPES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, STATION_TYPES
+
+from reports.judge import profiles, standard
+from reports.judge.catalogue import BY_ID, DEPARTMENTS
+from reports.judge.facts import Facts, load_facts
+from reports.judge.profiles import Profile, exact
+from reports.judge.results import OFF, PARTLY, SCORED, UNSCORED, ZERO, Evaluation, ItemScore, Score
+from reports.judge.scoring import _round
+from reports.judge.standard import Item, Standard
+
+if TYPE_CHECKING:
+    from db.county import CountyFile
+
+AGREE, DISAGREE = "符合", "不符合"
+VERDICTS = (AGREE, DISAGREE)
+HOSPITAL = "county_tcm_hospital"
+# Default sizes: every county TCM hospital, about 30% of centres and 10% of stations/clinics.
+CENTRE_SHARE, STATION_SHARE, MAX_CENTRES = 0.3, 0.1, 8
+BUREAU = "县卫生健康局"
+
+
+# ---- the rule and the draw ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """How many of each kind reviewers visit; stored with the review as JSON."""
+
+    hospitals: int
+    centres: int
+    stations: int
+
+    def to_json(self) -> str:
+        return json.dumps({"hospitals": self.hospitals, "centres": self.centres,
+                           "stations": self.stations}, ensure_ascii=False)
+
+    def text(self) -> str:
+        return (f"县级中医医院 {self.hospitals} 家，乡镇卫生院/社区卫生服务中心 {self.centres} 家，"
+                f"卫生服务站/村卫生室 {self.stations} 家")
+
+    @classmethod
+    def from_json(cls, text: str) -> Rule:
+        raw = json.loads(text)
+        return cls(int(raw.get("hospitals", 1)), int(raw.get("centres", 0)),
+                   int(raw.get("stations", 0)))
+
+
+def _in_scope(insts: list[dict[str, Any]], types: tuple[str, ...]) -> list[dict[str, Any]]:
+    return sorted((i for i in insts if i["type"] in types),
+                  key=lambda i: (i["township"] or "", i["name"], i["id"]))
+
+
+def default_rule(insts: list[dict[str, Any]]) -> Rule:
+    """About 30% of centres (at most 8) and 10% of stations/clinics (at most two per centre
+    visited): what reviewers cover in a day or two."""
+    n_centres = len(_in_scope(insts, CENTRE_TYPES))
+    n_stations = len(_in_scope(insts, STATION_TYPES))
+    centres = min(n_centres, max(1, min(MAX_CENTRES, math.ceil(n_centres * CENTRE_SHARE))))
+    stations = min(n_stations, max(1, min(2 * max(centres, 1),
+                                          math.ceil(n_stations * STATION_SHARE))))
+    return Rule(min(1, len(_in_scope(insts, (HOSPITAL,)))), centres, stations)
+
+
+def check_rule(rule: Rule) -> None:
+    for value, what in ((rule.hospitals, "县级中医医院"), (rule.centres, "乡镇卫生院/社区卫生服务中心"),
+                        (rule.stations, "卫生服务站/村卫生室")):
+        if value < 0:
+            raise ValidationError(f"抽查{what}的家数不能为负数（{value}）", table="review",
+                                  field="rule", label="抽样规则")
+    if rule.hospitals + rule.centres + rule.stations == 0:
+        raise ValidationError("抽样规则至少要抽 1 家机构", table="review", field="rule",
+                              label="抽样规则")
+
+
+def _by_township(insts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for inst in insts:
+        out.setdefault(inst["township"] or "", []).append(inst)
+    return out
+
+
+def _round_robin(groups: dict[str, list[dict[str, Any]]], order: list[str], k: int,
+                 rng: random.Random) -> list[dict[str, Any]]:
+    """Up to k institutions, one per township in turn, each a random one of what is left there."""
+    left = {t: list(groups[t]) for t in order if groups.get(t)}
+    picked: list[dict[str, Any]] = []
+    while len(picked) < k and left:
+        for town in list(left):
+            if len(picked) >= k:
+                break
+            pool = left[town]
+            picked.append(pool.pop(rng.randrange(len(pool))))
+            if not pool:
+                del left[town]
+    return picked
+
+
+def draw(insts: list[dict[str, Any]], rule: Rule, seed: int) -> list[dict[str, Any]]:
+    """The sample from the institutions of a year (`CountyFile.institutions_in_year`), in route
+    order (hospital first, then township by township)."""
+    rng = random.Random(seed)
+    hospitals = _in_scope(insts, (HOSPITAL,))
+    picked = rng.sample(hospitals, min(rule.hospitals, len(hospitals)))
+    centres = _by_township(_in_scope(insts, CENTRE_TYPES))
+    towns = sorted(centres)
+    rng.shuffle(towns)
+    picked_centres = _round_robin(centres, towns, rule.centres, rng)
+    stations = _by_township(_in_scope(insts, STATION_TYPES))
+    first = [c["township"] or "" for c in picked_centres]
+    rest = sorted(t for t in stations if t not in first)
+    rng.shuffle(rest)
+    picked_stations = _round_robin(stations, [*dict.fromkeys(first), *rest], rule.stations, rng)
+    return route_order([*picked, *picked_centres, *picked_stations])
+
+
+_KIND_ORDER = {HOSPITAL: 0, "chc": 1, "township_hc": 1, "chs": 2, "village_clinic": 2}
+
+
+def route_order(insts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Hospitals first, then by township; in a township the centre before its stations."""
+    return sorted(insts, key=lambda i: (i["type"] != HOSPITAL, i["township"] or "",
+                                        _KIND_ORDER.get(i["type"], 3), i["name"], i["id"]))
+
+
+def new_seed() -> int:
+    """A seed short enough to read out and type again."""
+    return random.SystemRandom().randrange(100000, 1000000)
+
+
+# ---- reviews in the file --------------------------------------------------------------------
+
+@dataclass
+class Review:
+    id: str
+    year: int
+    name: str
+    review_date: str | None
+    seed: int
+    rule: Rule
+    note: str | None
+    sample: list[dict[str, Any]]  # institution rows (facts of the year) + ord, drawn, swap_note
+    findings: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+def create_review(county: CountyFile, year: int, *, seed: int, rule: Rule | None = None,
+                  name: str | None = None, review_date: str | None = None) -> str:
+    """Draw and store a review (one transaction); returns its id."""
+    insts = county.institutions_in_year(year)
+    rule = rule or default_rule(insts)
+    check_rule(rule)
+    sample = draw(insts, rule, seed)
+    if not sample:
+        raise KnownError(f"{year}年没有可抽查的机构：请先在“机构”中登记机构。")
+    n = county.count("review", "year = ?", (year,))
+    with county.atomic():
+        rid = county.insert("review", {"year": year, "name": name or f"{year}年第{n + 1}次模拟评审",
+                                       "review_date": review_date, "seed": seed,
+                                       "rule": rule.to_json()})
+        county.insert_many("review_inst", [
+            {"review_id": rid, "institution_id": inst["id"], "ord": k}
+            for k, inst in enumerate(sample, start=1)])
+        county.log("新建模拟评审", table="review", record_id=rid,
+                   label=f"{year}年 抽样种子 {seed}，抽查 {len(sample)} 家")
+    return rid
+
+
+def reviews(county: CountyFile, year: int | None = None) -> list[dict[str, Any]]:
+    """The reviews (of a year), oldest first."""
+    where, params = ("year = ?", (year,)) if year is not None else ("", ())
+    return county.rows("review", where, params, order="year, COALESCE(review_date, ''), "
+                       "updated_at")
+
+
+def latest(county: CountyFile, year: int) -> str | None:
+    rows = reviews(county, year)
+    return rows[-1]["id"] if rows else None
+
+
+def load(county: CountyFile, review_id: str) -> Review:
+    row = county.get("review", review_id)
+    if row is None:
+        raise KnownError("找不到该模拟评审（可能已被删除）。")
+    facts = {i["id"]: i for i in county.institutions_in_year(row["year"])}
+    names = {r["id"]: r["name"] for r in county.rows("institution", include_deleted=True)}
+    sample = []
+    for ri in county.rows("review_inst", "review_id = ?", (review_id,), order="ord"):
+        inst = facts.get(ri["institution_id"])
+        if inst is None:  # deleted or inactive since the draw: still shown, without facts
+            base = county.get("institution", ri["institution_id"], include_deleted=True) or {}
+            inst = {"id": ri["institution_id"], "name": base.get("name", "（已删除的机构）"),
+                    "type": base.get("type", "other"), "township": base.get("township"),
+                    "parent": None, "year_row": None}
+        sample.append({**inst, "link_id": ri["id"], "ord": ri["ord"],
+                       "drawn": names.get(ri["drawn_id"]) if ri["drawn_id"] else None,
+                       "swap_note": ri["swap_note"]})
+    findings = {(f["institution_id"], f["item_id"]): f for f in
+                county.rows("review_finding", "review_id = ?", (review_id,))}
+    return Review(row["id"], row["year"], row["name"], row["review_date"], row["seed"],
+                  Rule.from_json(row["rule"]), row["note"], route_order(sample), findings)
+
+
+def swap(county: CountyFile, review_id: str, out_id: str, in_id: str, note: str) -> None:
+    """Replace a drawn institution by hand; the one drawn and the clerk's reason are kept."""
+    if not note or not note.strip():
+        raise ValidationError("调换说明：请写明调换的原因", table="review_inst", field="swap_note",
+                              label="调换说明")
+    links = county.rows("review_inst", "review_id = ?", (review_id,))
+    link = next((r for r in links if r["institution_id"] == out_id), None)
+    if link is None:
+        raise KnownError("要调换的机构不在本次抽查名单中。")
+    if any(r["institution_id"] == in_id for r in links):
+        raise KnownError("换入的机构已在本次抽查名单中。")
+    with county.atomic():
+        county.update("review_inst", link["id"], {
+            "institution_id": in_id, "drawn_id": link["drawn_id"] or out_id,
+            "swap_note": note.strip()})
+
+
+def finding_id(county: CountyFile, review_id: str, institution_id: str, item_id: str) -> str:
+    from db.county import stable_id
+
+    return stable_id("review_finding", review_id, institution_id, item_id)
+
+
+def set_finding(county: CountyFile, review_id: str, institution_id: str, item_id: str,
+                verdict: str | None, note: str | None = None) -> str:
+    """Record 符合 / 不符合 (None clears it) and a note for one item at one institution."""
+    if verdict not in (None, *VERDICTS):
+        raise ValidationError(f"现场结论：“{verdict}”应为 符合 或 不符合", table="review_finding",
+                              field="verdict", label="现场结论")
+    fid = finding_id(county, review_id, institution_id, item_id)
+    county.upsert("review_finding", fid, {"review_id": review_id, "institution_id": institution_id,
+                                          "item_id": item_id, "verdict": verdict,
+                                          "note": (note or "").strip() or None})
+    return fid
+
+
+def add_photo(county: CountyFile, review_id: str, institution_id: str, item_id: str,
+              filename: str, data: bytes, year: int) -> str:
+    """A photo taken on site, stored in the file like other evidence, owned by the finding."""
+    with county.atomic():
+        fid = finding_id(county, review_id, institution_id, item_id)
+        if county.get("review_finding", fid) is None:
+            set_finding(county, review_id, institution_id, item_id, None)
+        return county.add_evidence(filename, data, owner_table="review_finding", owner_id=fid,
+                                   indicator_id=item_id, year=year)
+
+
+def photos(county: CountyFile, review_id: str) -> dict[str, int]:
+    """Photos per finding id."""
+    rows = county.query("""SELECT e.owner_id, count(*) AS n FROM evidence e
+                           JOIN review_finding f ON f.id = e.owner_id
+                           WHERE e.deleted = 0 AND e.owner_table = 'review_finding'
+                             AND f.review_id = ? GROUP BY e.owner_id""", (review_id,))
+    return {r["owner_id"]: r["n"] for r in rows}
+
+
+# ---- what applies where, and what the books say ----------------------------------------------
+
+def checked_on_site(item: Item) -> bool:
+    """Whether reviewers check an item at institutions (rather than in the county's papers)."""
+    if item.by == "count":
+        return True
+    ind = BY_ID.get(item.indicator or "")
+    return bool(ind and ind.scope and (item.points > 0 or ind.is_inst))
+
+
+def item_types(item: Item) -> tuple[str, ...]:
+    if item.by == "count":
+        return tuple(item.judge["types"])
+    ind = BY_ID.get(item.indicator or "")
+    return ind.scope if ind else ()
+
+
+def items_for(std: Standard, profile: Profile, inst_type: str) -> list[Item]:
+    """The standard's items reviewers check at an institution of this type."""
+    return [item for item in std.items
+            if checked_on_site(item) and inst_type in item_types(item) and _on(profile, item)]
+
+
+def _on(profile: Profile, item: Item) -> bool:
+    if not profile.item_on(item.id):
+        return False
+    return item.indicator is None or profile.is_on(item.indicator)
+
+
+def _yn(value: Any) -> str:
+    return "未填报" if value is None else ("是" if value == 1 else "否")
+
+
+def _n(value: Any, unit: str = "") -> str:
+    return "未填报" if value is None else f"{value:,}{unit}"
+
+
+def _share_text(num: Any, den: Any) -> str:
+    if num is None or den is None:
+        return "未填报"
+    return f"{num:,} / {den:,}" + (f"（{num / den:.0%}）" if den else "")
+
+
+def _techniques(i: dict[str, Any]) -> str:
+    return f"适宜技术 {_n(i['tech_categories'])} 类 {_n(i['tech_items'])} 项"
+
+
+def _hall(i: dict[str, Any]) -> str:
+    state = HALL_STATES.get(i["hall_state"], "未填报")
+    return f"中医馆：{state}"
+
+
+def _activities(kind: str, distinct: bool) -> Callable[[dict[str, Any], Facts], str]:
+    def text(i: dict[str, Any], facts: Facts) -> str:
+        t = facts.tally(i["id"], kind, 1)
+        return f"全年{kind} {t.titles} 种" if distinct else f"全年{kind} {t.n} 次"
+    return text
+
+
+_BOOKS: dict[str, Callable[[dict[str, Any], Facts], str]] = {
+    "A1": lambda i, f: _hall(i),
+    "A2": lambda i, f: (f"{_hall(i)}；面积 {_n(i['hall_area'], ' m²')}，诊室 "
+                        f"{_n(i['hall_consult_rooms'])} 间，治疗室 {_n(i['hall_treat_rooms'])} 间 "
+                        f"{_n(i['hall_treat_area'], ' m²')}；中医类别医师 "
+                        f"{_share_text(i['tcm_physicians'], i['physicians'])}；"
+                        f"{_n(i['tech_categories'])} 类中医药服务"),
+    "A3": lambda i, f: f"接入中医馆健康信息平台：{_yn(i['platform_connected'])}",
+    "A4": lambda i, f: f"中医药服务场所和设备：{_yn(i['service_place'])}",
+    "A5": lambda i, f: f"中医阁：{_yn(i['tcm_corner'])}",
+    "A6": lambda i, f: f"中医馆等级：{({'normal': '普通', 'boutique': '精品', 'model': '示范'}).get(i['hall_grade'], '未填报')}",
+    "A8": lambda i, f: f"中医药服务场所和设备：{_yn(i['service_place'])}；{_techniques(i)}",
+    "A9": lambda i, f: f"中医药服务场所和设备：{_yn(i['service_place'])}；{_techniques(i)}",
+    "A10": lambda i, f: _hall(i),
+    "B1": lambda i, f: _techniques(i),
+    "B2": lambda i, f: _techniques(i),
+    "B3": lambda i, f: _techniques(i),
+    "B4": lambda i, f: f"中医诊疗 / 总诊疗人次 {_share_text(i['tcm_visits'], i['visits'])}",
+    "B7": lambda i, f: "已设：" + ("、".join(w for k, w in DEPARTMENTS.items() if i[k] == 1)
+                                  or "无"),
+    "B9": lambda i, f: f"医院等级：{HOSPITAL_GRADES.get(i['hospital_grade'], '未填报')}",
+    "B10": lambda i, f: f"基层指导科：{_yn(i['dept_guidance'])}",
+    "B11": lambda i, f: f"适宜技术推广中心：{_yn(i['tech_center'])}",
+    "B12": lambda i, f: f"中医科：{_yn(i['tcm_dept'])}",
+    "B13": lambda i, f: f"中药房：{_yn(i['tcm_pharmacy'])}",
+    "C1": lambda i, f: f"中医类别医师 / 医师 {_share_text(i['tcm_physicians'], i['physicians'])}",
+    "C2": lambda i, f: f"中医类别医师 / 医师 {_share_text(i['tcm_physicians'], i['physicians'])}",
+    "C3": lambda i, f: (f"中医类别医师 {_n(i['tcm_physicians'])} 人，其他中医药人员 "
+                        f"{_n(i['other_tcm_staff'])} 人"),
+    "C4": lambda i, f: (f"中医类别医师 {_n(i['tcm_physicians'])} 人，其他中医药人员 "
+                        f"{_n(i['other_tcm_staff'])} 人"),
+    "C6": lambda i, f: (f"西学中 {_n(i['west_learn_tcm'])} 人 / 非中医类别医师 "
+                        + ("未填报" if i["physicians"] is None else
+                           f"{i['physicians'] - (i['tcm_physicians'] or 0)} 人")),
+    "D1": _activities("宣传栏更换", False),
+    "D2": _activities("健康咨询", False),
+    "D3": _activities("文字资料", True),
+    "D4": _activities("音像资料", True),
+    "D5": _activities("健康讲座", False),
+    "D6": lambda i, f: (f"健康教育活动 {f.tally(i['id']).n} 次，其中中医药内容 "
+                        f"{f.tally(i['id'], tcm=1).n} 次"),
+    "D7": lambda i, f: (f"活动受众 {f.tally(i['id']).people} 人次，其中中医药内容 "
+                        f"{f.tally(i['id'], tcm=1).people} 人次"),
+}
+
+
+@dataclass(frozen=True)
+class Book:
+    """What the books say for one item at one institution: in words, and 符合/不符合 where the
+    books decide it for that institution alone (None where they do not)."""
+
+    text: str
+    verdict: str | None
+    gap: str | None = None
+
+
+def _own_share(num: Any, den: Any, profile: Profile, ind_id: str) -> bool | None:
+    target = profile.setting(ind_id).target
+    if num is None or not den or target is None:
+        return None
+    return target.holds(exact(num) / exact(den))
+
+
+def _books_verdict(item: Item, inst: dict[str, Any], ev: Evaluation, profile: Profile
+                   ) -> tuple[str | None, str | None]:
+    if item.by == "count":
+        return AGREE, None
+    ind = BY_ID[item.indicator or ""]
+    r = ev.result(ind.id)
+    if r is None:
+        return None, None
+    failing = next((f for f in r.failing if f.institution_id == inst["id"]), None)
+    if ind.is_inst or ind.id == "B4":
+        if inst["year_row"] is None and failing is None and ind.is_inst:
+            return None, "未填报"
+        return (DISAGREE, failing.gap) if failing else (AGREE, None)
+    own: bool | None = {
+        "A5": lambda: None if inst["tcm_corner"] is None else inst["tcm_corner"] == 1,
+        "A10": lambda: None if inst["hall_state"] is None else inst["hall_state"] == "upgraded",
+        "C1": lambda: _own_share(inst["tcm_physicians"], inst["physicians"], profile, "C1"),
+    }.get(ind.id, lambda: None)()
+    return (None if own is None else AGREE if own else DISAGREE), None
+
+
+def books(county_facts: Facts, ev: Evaluation, profile: Profile, item: Item,
+          inst: dict[str, Any]) -> Book:
+    if item.by == "count":
+        return Book(f"机构名册：{INSTITUTION_TYPES.get(inst['type'], '')}", AGREE)
+    if inst.get("year_row") is None and item.indicator not in ("D1", "D2", "D3", "D4", "D5",
+                                                               "D6", "D7"):
+        return Book("本年度未填报", DISAGREE if BY_ID[item.indicator or ""].is_inst else None,
+                    "未填报")
+    words = _BOOKS.get(item.indicator or "", lambda i, f: "")(inst, county_facts)
+    verdict, gap = _books_verdict(item, inst, ev, profile)
+    return Book(profile.relabel(words), verdict, profile.relabel(gap) if gap else None)
+
+
+# ---- scoring the findings -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Difference:
+    """台账与现场不一致: one item at one institution."""
+
+    institution: str
+    institution_id: str
+    township: str
+    item_id: str
+    item_code: str
+    item_text: str
+    books: str  # the books' figures and their verdict, in words
+    books_verdict: str
+    found: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One line of an institution's 整改 list."""
+
+    institution: str
+    institution_id: str
+    township: str
+    item_id: str
+    item_code: str
+    what: str
+    note: str
+    responsible: str  # who does it
+    supervisor: str  # who sees it done
+
+
+@dataclass
+class Outcome:
+    """A review scored: the simulated score beside the books' score, the differences, 整改."""
+
+    review: Review
+    score: Score  # 模拟评审得分 (items not checked on site: the books' points, 按台账)
+    books_score: Score
+    on_site: set[str]  # ids of items scored from the findings
+    differences: list[Difference]
+    fixes: list[Fix]
+    entered: int
+    expected: int  # findings the checklists ask for
+
+    @property
+    def passed(self) -> bool:
+        return self.score.passed
+
+    def item(self, item_id: str) -> ItemScore | None:
+        return next((i for i in self.score.items if i.id == item_id), None)
+
+
+def _bound(item: Item, profile: Profile) -> float:
+    """What share of sampled institutions found 符合 earns full points (按比例得分)."""
+    ind = BY_ID.get(item.indicator or "")
+    if ind is None or not (ind.is_inst or ind.id in ("A5", "A6", "A7", "A10")):
+        return 1.0  # each institution was checked against the figure itself
+    target = profile.setting(ind.id).target
+    if target is None or target.op not in (">=", "between"):
+        return 1.0
+    bound = target.value if target.op == ">=" else target.low
+    return float(bound) if bound else 1.0
+
+
+def score_item(item: Item, verdicts: list[str], profile: Profile) -> ItemScore:
+    """One item from the findings at the sampled institutions in its scope."""
+    n, bad = len(verdicts), verdicts.count(DISAGREE)
+    good = n - bad
+    rule = item.rule
+    where = f"现场抽查 {n} 家，{bad} 家不符合"
+    if item.points == 0:
+        earned = 0.0
+    elif bad == 0:
+        earned = item.points
+    elif rule.kind == "proportion":
+        earned = item.points * min(good / n / _bound(item, profile), 1)
+    elif rule.kind == "per_failing":
+        earned = max(item.points - rule.deduct * bad, rule.floor)
+    else:
+        earned = 0.0
+    earned = _round(earned)
+    state = (UNSCORED if item.points == 0 else SCORED if earned >= item.points
+             else PARTLY if earned > 0 else ZERO)
+    return ItemScore(item.id, item.code, item.section, item.text, earned, item.points, item.veto,
+                     state, where, item.indicator)
+
+
+def _with_total(base: Score, items: list[ItemScore]) -> Score:
+    total = _round(sum(i.points or 0 for i in items))
+    return replace(base, total=total, items=tuple(items))
+
+
+def _fix_for(inst: dict[str, Any], item: Item, what: str, note: str) -> Fix:
+    parent = inst.get("parent")
+    supervisor = parent if parent and inst["type"] in STATION_TYPES else BUREAU
+    return Fix(inst["name"], inst["id"], inst.get("township") or "", item.id, item.code, what,
+               note, inst["name"], supervisor)
+
+
+def score_review(county: CountyFile, review_id: str, ev: Evaluation | None = None) -> Outcome:
+    """The review's findings scored by the standard's rules, beside the books of its year."""
+    from reports.judge.evaluation import evaluate
+
+    review = load(county, review_id)
+    ev = ev or evaluate(county, review.year)
+    profile = profiles.get_profile(county, ev.profile_id)
+    std = standard.for_county(county)
+    facts = load_facts(county, review.year)
+    books_score = ev.score
+    assert books_score is not None
+    verdicts: dict[str, list[str]] = {}
+    differences, fixes = [], []
+    entered = expected = 0
+    for inst in review.sample:
+        for item in items_for(std, profile, inst["type"]):
+            expected += 1
+            f = review.findings.get((inst["id"], item.id))
+            verdict = f["verdict"] if f else None
+            if verdict is None:
+                continue
+            entered += 1
+            note = (f or {}).get("note") or ""
+            verdicts.setdefault(item.id, []).append(verdict)
+            book = books(facts, ev, profile, item, inst)
+            if book.verdict is not None and book.verdict != verdict:
+                shown = f"{book.verdict}（{book.text}）" if book.text else book.verdict
+                differences.append(Difference(inst["name"], inst["id"], inst.get("township") or "",
+                                              item.id, item.code, profile.relabel(item.text),
+                                              shown, book.verdict, verdict, note))
+            if verdict == DISAGREE:
+                fixes.append(_fix_for(inst, item, profile.relabel(item.text),
+                                      note or book.gap or ""))
+            elif book.verdict == DISAGREE:
+                fixes.append(_fix_for(inst, item, "更正台账：" + profile.relabel(item.text),
+                                      f"现场符合，台账为“{book.text}”"))
+    items = []
+    for scored in books_score.items:
+        item = std.item(scored.id)
+        if scored.state == OFF or item is None or scored.id not in verdicts:
+            items.append(scored if scored.state == OFF else
+                         replace(scored, reason=f"按台账：{scored.reason}"))
+        else:
+            items.append(score_item(item, verdicts[scored.id], profile))
+    return Outcome(review, _with_total(books_score, items), books_score, set(verdicts),
+                   differences, fixes, entered, expected)
+
+
+def compare(county: CountyFile, year: int | None = None) -> list[tuple[dict[str, Any], Outcome]]:
+    """Every review (of a year) with its score, oldest first: 得分 over time."""
+    from reports.judge.evaluation import evaluate
+
+    out, evs = [], {}
+    for row in reviews(county, year):
+        ev = evs.get(row["year"]) or evs.setdefault(row["year"], evaluate(county, row["year"]))
+        out.append((row, score_review(county, row["id"], ev)))
+    return out

@@ -1,0 +1,207 @@
+"""模拟现场评审: the draw repeats from its seed and spreads over townships; findings are scored by
+the standard's rules (checked against a hand count); books and site differences and 整改."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from db.county import CountyFile
+from db.errors import KnownError, ValidationError
+from db.exchange import merge, write_township_file
+from reports.judge import review, standard
+from reports.judge.review import AGREE, DISAGREE, Rule
+
+from tests.reports.conftest import YEAR, inst, run
+
+TOWNS = ["东山镇", "西河乡", "南岭镇", "北坝乡", "中和镇", "青石镇"]
+
+
+def _spread_county(county: CountyFile) -> None:
+    inst(county, "本县中医医院", "county_tcm_hospital", {"physicians": 10}, township="城关镇")
+    for town in TOWNS:
+        centre = inst(county, f"{town}卫生院", "township_hc", {"hall_state": "standard"},
+                      township=town)
+        for k in range(5):
+            inst(county, f"{town}{k + 1}村卫生室", "village_clinic", {"service_place": 1},
+                 township=town, parent_id=centre)
+
+
+def _names(sample: list[dict]) -> list[str]:
+    return [i["name"] for i in sample]
+
+
+def test_the_same_seed_draws_the_same_sample_and_another_seed_another(county: CountyFile) -> None:
+    _spread_county(county)
+    insts = county.institutions_in_year(YEAR)
+    rule = Rule(1, 3, 6)
+    first = review.draw(insts, rule, 4711)
+    # The register read again, in another order: the seed still gives the same institutions.
+    assert _names(review.draw(list(reversed(county.institutions_in_year(YEAR))), rule, 4711)) \
+        == _names(first)
+    assert len(first) == 10 and first[0]["name"] == "本县中医医院"
+    assert _names(review.draw(insts, rule, 4712)) != _names(first)
+    rid = review.create_review(county, YEAR, seed=4711, rule=rule)
+    assert _names(review.load(county, rid).sample) == _names(first)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 99, 123456])
+def test_the_draw_spreads_across_townships(county: CountyFile, seed: int) -> None:
+    _spread_county(county)
+    sample = review.draw(county.institutions_in_year(YEAR), Rule(1, 3, 6), seed)
+    centres = [i["township"] for i in sample if i["type"] == "township_hc"]
+    clinics = Counter(i["township"] for i in sample if i["type"] == "village_clinic")
+    assert len(set(centres)) == 3  # three centres, three townships
+    assert len(clinics) == 6 and set(clinics.values()) == {1}  # six clinics, one per township
+    # The route: hospital first, then township by township, the centre before its clinics.
+    towns = [i["township"] for i in sample[1:]]
+    assert towns == sorted(towns)
+    for town in centres:
+        at = [i["type"] for i in sample if i["township"] == town]
+        assert at[0] == "township_hc"
+
+
+def test_default_sizes_and_a_hand_swap_is_noted(county: CountyFile) -> None:
+    _spread_county(county)
+    assert review.default_rule(county.institutions_in_year(YEAR)) == Rule(1, 2, 3)
+    rid = review.create_review(county, YEAR, seed=5)
+    r = review.load(county, rid)
+    out = next(i for i in r.sample if i["type"] == "village_clinic")
+    spare = next(i for i in county.institutions_in_year(YEAR)
+                 if i["type"] == "village_clinic" and i["id"] not in {s["id"] for s in r.sample})
+    with pytest.raises(ValidationError, match="调换的原因"):
+        review.swap(county, rid, out["id"], spare["id"], " ")
+    review.swap(county, rid, out["id"], spare["id"], "原抽中村卫生室停诊")
+    swapped = next(i for i in review.load(county, rid).sample if i["id"] == spare["id"])
+    assert swapped["drawn"] == out["name"] and swapped["swap_note"] == "原抽中村卫生室停诊"
+    with pytest.raises(KnownError, match="已在本次抽查名单中"):
+        review.swap(county, rid, spare["id"], r.sample[0]["id"], "重复")
+
+
+# ---- scoring: a hand-made review against a hand count ------------------------------------------
+
+def _small_standard() -> standard.Standard:
+    """Five items of the shipped standard with the rules of interest; pass mark 10 of 16."""
+    raw = copy.deepcopy(standard.shipped().to_dict())
+    items = {i["id"]: i for s in raw["sections"] for i in s["items"]}
+    pick = []
+    for item_id, points, rule, veto in [
+        ("H1", 2, {"kind": "all"}, True),
+        ("A1", 4, {"kind": "all"}, True),
+        ("B1", 4, {"kind": "per_failing", "deduct": 1, "floor": 0}, False),
+        ("A9", 2, {"kind": "proportion"}, False),
+        ("D10", 4, {"kind": "all"}, False),
+    ]:
+        pick.append({**items[item_id], "points": points, "rule": rule, "veto": veto})
+    raw["sections"] = [{"id": "一", "title": "抽查", "items": pick}]
+    raw["pass_mark"], raw["total"] = 10, 16
+    return standard.parse(raw)
+
+
+def test_a_hand_made_review_scores_as_counted_by_hand(county: CountyFile) -> None:
+    standard.store(county, _small_standard())
+    ok_tech = {"hall_state": "standard", "tech_categories": 6, "tech_items": 10}
+    h = inst(county, "本县中医医院", "county_tcm_hospital", {"physicians": 10}, township="城关镇")
+    c1 = inst(county, "甲镇卫生院", "township_hc", ok_tech, township="甲镇")
+    c2 = inst(county, "乙镇卫生院", "township_hc", ok_tech, township="乙镇")
+    c3 = inst(county, "丙镇卫生院", "township_hc",
+              {"hall_state": "standard", "tech_categories": 3, "tech_items": 5}, township="丙镇")
+    v1 = inst(county, "甲镇一村卫生室", "village_clinic", {"service_place": 1}, township="甲镇")
+    v2 = inst(county, "乙镇二村卫生室", "village_clinic", {"service_place": 1}, township="乙镇")
+    v3 = inst(county, "乙镇三村卫生室", "village_clinic", {"service_place": 1}, township="乙镇")
+    county.set_county_year(YEAR, {"satisfaction": 0.95})
+    rid = review.create_review(county, YEAR, seed=1, rule=Rule(1, 3, 3))  # everyone
+    found = {
+        (h, "H1"): AGREE,
+        (c1, "A1"): AGREE, (c2, "A1"): AGREE, (c3, "A1"): DISAGREE,
+        (c1, "B1"): DISAGREE, (c2, "B1"): DISAGREE, (c3, "B1"): AGREE,
+        (v1, "A9"): AGREE, (v2, "A9"): DISAGREE, (v3, "A9"): AGREE,
+    }
+    for (who, item), verdict in found.items():
+        review.set_finding(county, rid, who, item, verdict, "中医馆已改作仓库" if
+                           (who, item) == (c3, "A1") else None)
+
+    out = review.score_review(county, rid, run(county))
+    by_hand = {
+        "H1": 2,  # 1 of 1 符合
+        "A1": 0,  # 达到即得分, one centre 不符合 (and A1 is 必备)
+        "B1": 2,  # 4 less 1 per centre 不符合 (2)
+        "A9": 1.6,  # 2 of 3 clinics 符合 = 66.7% of the 80% target: 2 × 0.833 = 1.67 → 1.6
+        "D10": 4,  # not checked on site: the books' 95% ≥ 90%
+    }
+    assert {i.id: i.points for i in out.score.items} == by_hand
+    assert out.score.total == 9.6 and out.score.pass_mark == 10
+    assert [i.id for i in out.score.veto_failures] == ["A1"] and not out.passed
+    # The books alone pass: only 丙镇's techniques fall short there (B1: 4 − 1).
+    assert out.books_score.total == 15 and out.books_score.passed
+    assert out.entered == out.expected == 10
+    assert out.item("D10").reason.startswith("按台账")
+
+    diffs = {(d.institution, d.item_id): (d.books_verdict, d.found) for d in out.differences}
+    assert diffs == {
+        ("丙镇卫生院", "A1"): (AGREE, DISAGREE),
+        ("甲镇卫生院", "B1"): (AGREE, DISAGREE),
+        ("乙镇卫生院", "B1"): (AGREE, DISAGREE),
+        ("丙镇卫生院", "B1"): (DISAGREE, AGREE),
+        ("乙镇二村卫生室", "A9"): (AGREE, DISAGREE),
+    }
+    a1 = next(d for d in out.differences if d.item_id == "A1")
+    assert "达标" in a1.books and a1.note == "中医馆已改作仓库"
+    fixes = {(f.institution, f.item_id): f for f in out.fixes}
+    assert fixes[("丙镇卫生院", "A1")].responsible == "丙镇卫生院"
+    assert fixes[("丙镇卫生院", "B1")].what.startswith("更正台账")
+    assert fixes[("乙镇二村卫生室", "A9")].supervisor == "县卫生健康局"  # no parent recorded
+
+
+def test_findings_travel_in_a_township_file_and_merge_back(county: CountyFile,
+                                                          tmp_path: Path) -> None:
+    _spread_county(county)
+    rid = review.create_review(county, YEAR, seed=8, rule=Rule(0, 6, 0))
+    centre = next(i for i in review.load(county, rid).sample if i["township"] == "东山镇")
+    town_file = write_township_file(county, "东山镇", tmp_path / "东山镇.tcmcounty")
+    with CountyFile.open(town_file, machine="town" + "0" * 28) as town:
+        r = review.load(town, rid)
+        assert [i["name"] for i in r.sample] == ["东山镇卫生院"]
+        review.set_finding(town, rid, centre["id"], "A1", DISAGREE, "无中医馆标识")
+        review.add_photo(town, rid, centre["id"], "A1", "现场.jpg", b"jpeg bytes", YEAR)
+    merge(county, town_file)
+    f = review.load(county, rid).findings[(centre["id"], "A1")]
+    assert (f["verdict"], f["note"]) == (DISAGREE, "无中医馆标识")
+    assert sum(review.photos(county, rid).values()) == 1
+
+
+def test_several_reviews_a_year_are_kept_and_compared(county: CountyFile) -> None:
+    _spread_county(county)
+    first = review.create_review(county, YEAR, seed=1)
+    second = review.create_review(county, YEAR, seed=2)
+    centre = next(i for i in review.load(county, first).sample if i["type"] == "township_hc")
+    review.set_finding(county, first, centre["id"], "A1", DISAGREE)
+    rows = review.compare(county, YEAR)
+    assert [r["name"] for r, _ in rows] == [f"{YEAR}年第1次模拟评审", f"{YEAR}年第2次模拟评审"]
+    assert rows[0][1].score.total < rows[1][1].score.total
+    assert review.latest(county, YEAR) == second
+
+
+def test_review_sample_prints_the_stored_draw_and_repeats_it_from_the_seed(
+        county: CountyFile, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli import main
+
+    _spread_county(county)
+    rid = review.create_review(county, YEAR, seed=31337, rule=Rule(1, 2, 4))
+    names = _names(review.load(county, rid).sample)
+    county.close()
+    path = str(county.path)
+    assert main(["review-sample", path, "--year", str(YEAR)]) == 0
+    stored = capsys.readouterr().out
+    assert "抽样种子：31337" in stored
+    assert [n for n in names if n in stored] == names
+    assert main(["review-sample", path, "--year", str(YEAR), "--seed", "31337",
+                 "--hospitals", "1", "--centres", "2", "--stations", "4", "--json"]) == 0
+    import json
+    again = json.loads(capsys.readouterr().out)
+    assert [i["institution"] for i in again["sample"]] == names
+    assert main(["review-sample", path, "--year", "2023"]) == 3
+    assert "还没有模拟评审" in capsys.readouterr().err
