@@ -601,3 +601,45 @@ def compare(county: CountyFile, year: int | None = None) -> list[tuple[dict[str,
         ev = evs.get(row["year"]) or evs.setdefault(row["year"], evaluate(county, row["year"]))
         out.append((row, score_review(county, row["id"], ev)))
     return out
+
+
+# ---- the checklists (PDF) and the findings workbook read this -------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    """One item of one institution's checklist, with what the books say and what was found."""
+
+    item: Item
+    text: str  # the item in the county's words
+    book: Book
+    verdict: str | None
+    note: str
+    photos: int
+
+
+@dataclass(frozen=True)
+class Sheet:
+    inst: dict[str, Any]
+    lines: list[Line]
+
+
+def sheets(county: CountyFile, review_id: str, ev: Evaluation | None = None
+           ) -> tuple[Review, list[Sheet]]:
+    """Every sampled institution in route order with its checklist lines."""
+    from reports.judge.evaluation import evaluate
+
+    r = load(county, review_id)
+    ev = ev or evaluate(county, r.year)
+    profile = profiles.get_profile(county, ev.profile_id)
+    std = standard.for_county(county)
+    facts = load_facts(county, r.year)
+    pics = photos(county, review_id)
+    out = []
+    for inst in r.sample:
+        lines = []
+        for item in items_for(std, profile, inst["type"]):
+            f = r.findings.get((inst["id"], item.id)) or {}
+            lines.append(Line(item, profile.relabel(item.text), books(facts, ev, profile, item, inst),
+                              f.get("verdict"), f.get("note") or "", pics.get(f.get("id", ""), 0)))
+        out.append(Sheet(inst, lines))
+    return r, out

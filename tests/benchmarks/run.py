@@ -353,6 +353,45 @@ def export_large() -> str:
     return f"{out.stat().st_size / 1e3:.0f} kB{note}"
 
 
+REVIEW = WORK / "review-large.tcmcounty"
+
+
+def _ensure_review() -> str:
+    """A copy of the large demo county with a 30-institution 模拟评审 of the report year."""
+    from reports.judge import review
+
+    if REVIEW.exists():
+        return ""
+    note = _ensure_demo(LARGE, "large")
+    import shutil
+    shutil.copyfile(LARGE, REVIEW)
+    with CountyFile.open(REVIEW, daily_backup=False) as county:
+        review.create_review(county, REPORT_YEAR, seed=20240601, rule=review.Rule(1, 9, 20))
+    return f" (review prepared{note})"
+
+
+@step("review-prepare", "")
+def review_prepare() -> str:
+    REVIEW.unlink(missing_ok=True)
+    return _ensure_review().strip() or "ready"
+
+
+@step("review-checklists", "≤ 3 s")
+def review_checklists() -> str:
+    """The 现场核查表 of a 30-institution sample of the large demo county, written as one PDF."""
+    from reports.judge import review
+    from reports.pdf.checklist import write_checklists
+
+    note = _ensure_review()
+    out = WORK / "review-checklists.pdf"
+    out.unlink(missing_ok=True)
+    with CountyFile.open(REVIEW, daily_backup=False) as county:
+        rid = review.latest(county, REPORT_YEAR)
+        write_checklists(county, rid, out)
+        n = len(review.load(county, rid).sample)
+    return f"{n} institutions, {out.stat().st_size / 1e3:.0f} kB{note}"
+
+
 def _measure(name: str) -> dict[str, object]:
     os.environ.setdefault("TCMCOUNTY_HOME", str(WORK / "home"))
     _, func = STEPS[name]

@@ -1,0 +1,56 @@
+"""The 现场核查表 of a 模拟现场评审, read back as a reviewer's PC would (pdftotext): one sheet per
+sampled institution in route order, the items for its type, the books' figures, boxes and
+signature lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from db.county import CountyFile
+from desktop.cli import main
+from reports.judge import review
+from reports.judge.review import DISAGREE, Rule
+
+from tests.reports.conftest import YEAR, inst
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="poppler-utils not installed; CI installs them")
+
+
+def _pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                          encoding="utf-8", check=True).stdout
+    return [re.sub(r"\s+", "", p) for p in text.split("\f") if p.strip()]
+
+
+def test_one_sheet_per_institution_in_route_order_with_books_and_boxes(
+        county: CountyFile, tmp_path: Path) -> None:
+    inst(county, "本县中医医院", "county_tcm_hospital",
+         {"physicians": 50, "tcm_physicians": 20, "hospital_grade": "2a"}, township="城关镇")
+    centre = inst(county, "乙镇卫生院", "township_hc",
+                  {"hall_state": "standard", "tech_categories": 6, "tech_items": 11},
+                  township="乙镇")
+    inst(county, "甲镇一村卫生室", "village_clinic", {"service_place": 0}, township="甲镇")
+    rid = review.create_review(county, YEAR, seed=3, rule=Rule(1, 1, 1))
+    review.set_finding(county, rid, centre, "A1", DISAGREE, "中医馆挂牌但无诊室")
+    county.close()
+    out = tmp_path / "核查表.pdf"
+    assert main(["review-checklist", str(county.path), "--year", str(YEAR), "-o", str(out)]) == 0
+    pages = _pages(out)
+    sheets = [p for p in pages if "被检查机构：" in p]
+    assert [re.search(r"被检查机构：(.+?)（", p).group(1) for p in sheets] == \
+        ["本县中医医院", "乙镇卫生院", "甲镇一村卫生室"]  # hospital, then township by township
+    hospital, centre_page, clinic = sheets
+    assert "医院等级：二级甲等" in hospital and "中医类别医师/医师20/50（40%）" in hospital
+    assert "村卫生室80%以上能够提供中医药服务" in clinic and "中医馆" not in clinic
+    assert "中医药服务场所和设备：否" in clinic and "台账：不达标" in clinic
+    assert "适宜技术6类11项" in centre_page and "中医馆挂牌但无诊室" in centre_page
+    whole = "".join(pages)
+    assert whole.count("评审人员（签字）") == 3 and whole.count("被检查机构负责人（签字）") == 3
+    assert "□" in clinic and "√" in centre_page  # blank boxes; the finding entered is ticked
+    assert len(pages) <= 2 * len(sheets)
