@@ -1,0 +1,37 @@
+"""The 模拟现场评审 workbook: score, findings with the books beside them, differences, 整改."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from db.county import CountyFile
+from desktop.cli import main
+from reports.judge import review
+from reports.judge.review import DISAGREE, Rule
+
+from tests.reports.conftest import YEAR, inst
+
+
+def test_review_export_writes_score_findings_differences_and_fixes(
+        county: CountyFile, tmp_path: Path) -> None:
+    centre = inst(county, "乙镇卫生院", "township_hc", {"hall_state": "standard"}, township="乙镇")
+    clinic = inst(county, "乙镇一村卫生室", "village_clinic", {"service_place": 1},
+                  township="乙镇", parent_id=centre)
+    rid = review.create_review(county, YEAR, seed=9, rule=Rule(0, 1, 1))
+    review.set_finding(county, rid, clinic, "A9", DISAGREE, "无针灸床")
+    county.close()
+    out = tmp_path / "模拟评审.xlsx"
+    assert main(["review-export", str(county.path), "--year", str(YEAR), "-o", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["模拟评审得分", "现场结论", "台账与现场不一致", "整改清单", "历次模拟评审"]
+    rows = lambda name: [[c for c in r] for r in book[name].iter_rows(min_row=3, values_only=True)]
+    a9 = next(r for r in rows("模拟评审得分") if r[0] == "A9")
+    assert a9[6] == 0 and "1 家不符合" in a9[7]
+    found = [r for r in rows("现场结论") if r[2] == "乙镇一村卫生室" and r[4] == "二（三）2"]
+    assert found[0][7:10] == ["符合", "不符合", "无针灸床"]
+    assert rows("台账与现场不一致")[0][:2] == ["乙镇", "乙镇一村卫生室"]
+    fix = rows("整改清单")[0]
+    assert fix[1] == "乙镇一村卫生室" and fix[5:7] == ["乙镇一村卫生室", "乙镇卫生院"]
+    assert rows("历次模拟评审")[0][7] == "未通过"
