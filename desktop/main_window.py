@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 
 from db.county import CountyFile
 from db.errors import KnownError
-from desktop import __version__, dialogs, settings, worker
+from desktop import __version__, dialogs, review_actions, settings, worker
 from desktop.context import Context
 from db import backups, exchange
 from desktop.exchange_dialogs import BackupsDialog, MergeDialog
@@ -25,6 +25,7 @@ from desktop.tabs.halls import HallsTab
 from desktop.tabs.institutions import InstitutionsTab
 from desktop.tabs.overview import OverviewTab
 from desktop.tabs.personnel import PersonnelTab
+from desktop.tabs.review import ReviewTab
 from desktop.tabs.tasks import TasksTab
 from reports.judge.profiles import active_profile
 
@@ -56,15 +57,17 @@ class MainWindow(QMainWindow):
         self.activities = ActivitiesTab()
         self.county_tab = CountyTab()
         self.tasks = TasksTab()
+        self.review_tab = ReviewTab()
         self.pages: dict[str, QWidget] = {
             "overview": self.overview, "institutions": self.institutions, "halls": self.halls,
             "personnel": self.personnel, "activities": self.activities, "county": self.county_tab,
-            "tasks": self.tasks,
+            "tasks": self.tasks, "review": self.review_tab,
         }
+        self.review_tab.action_requested.connect(lambda key: review_actions.RUN[key](self))
         for key, title in (("overview", "总览"), ("institutions", "机构"),
                            ("halls", "中医馆/中医阁"), ("personnel", "人员配备"),
                            ("activities", "文化宣传活动"), ("county", "全县情况"),
-                           ("tasks", "任务与佐证")):
+                           ("tasks", "任务与佐证"), ("review", "模拟评审")):
             self.tabs.addTab(self.pages[key], title)
             changed = getattr(self.pages[key], "changed", None)
             if changed is not None:
@@ -115,6 +118,8 @@ class MainWindow(QMainWindow):
         self._action(menu, "导入 Excel…", self.import_excel)
         self._action(menu, "导出 Excel…", self.export_excel)
         self._action(menu, "生成自评报告…", self.make_report, QKeySequence.StandardKey.Print)
+        self._action(menu, "模拟评审现场核查表…", lambda: review_actions.write_checklist(self))
+        self._action(menu, "导出模拟评审 Excel…", lambda: review_actions.export_findings(self))
         menu.addSeparator()
         self._action(menu, "合并其他文件…", self.merge_file)
         self._action(menu, "写出乡镇填报文件…", self.township_file)

@@ -1,0 +1,186 @@
+"""模拟评审: the year's rehearsals of the on-site review. Pick a review, see its seed, rule and
+score; enter what was found, item by item at each sampled institution, from the keyboard
+(1 or Y = 符合, 2 or N = 不符合, 0 or Delete clears; the cursor moves on), with a note and photos.
+Rows where the books and the finding differ are marked. The actions (new review, swap, photos,
+checklist PDF, workbook) are in desktop/review_actions.py; this tab asks for them by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+
+from db.errors import KnownError
+from db.vocab import INSTITUTION_TYPES
+from desktop.context import Context
+from desktop.models import Column
+from desktop.tabs.base import TableTab
+from reports.judge import review as rv
+
+_VERDICTS = {rv.AGREE: rv.AGREE, rv.DISAGREE: rv.DISAGREE}
+_KEYS = {Qt.Key.Key_1: rv.AGREE, Qt.Key.Key_Y: rv.AGREE, Qt.Key.Key_2: rv.DISAGREE,
+         Qt.Key.Key_N: rv.DISAGREE, Qt.Key.Key_0: None, Qt.Key.Key_Delete: None}
+ACTIONS = (("new", "新建模拟评审…"), ("swap", "调换机构…"), ("photo", "添加照片…"),
+           ("open_photos", "查看照片"), ("checklist", "现场核查表 PDF…"),
+           ("export", "导出 Excel…"), ("compare", "历次比较"))
+
+
+def _verdict_tone(row: dict[str, Any]) -> str | None:
+    if row["verdict"] is None:
+        return None
+    return "pass" if row["verdict"] == rv.AGREE else "fail"
+
+
+def _differs(row: dict[str, Any]) -> bool:
+    return (row["verdict"] is not None and row["book_verdict"] is not None
+            and row["verdict"] != row["book_verdict"])
+
+
+class ReviewTab(TableTab):
+    action_requested = Signal(str)  # a name of ACTIONS; the window runs it
+
+    def __init__(self) -> None:
+        super().__init__([
+            Column("ord", "序号", "int", width=45),
+            Column("township", "乡镇（街道）", width=90),
+            Column("name", "机构", width=170),
+            Column("code", "条目", width=70),
+            Column("item_text", "评分项", width=260),
+            Column("book", "台账记载", width=240),
+            Column("book_verdict", "台账", width=55),
+            Column("verdict", "现场结论", "choice", editable=True, choices=_VERDICTS, width=70,
+                   tone=_verdict_tone, tip="1 或 Y：符合；2 或 N：不符合；0 或 Delete：清除"),
+            Column("note", "备注", editable=True, width=200),
+            Column("photos", "照片", "int", width=45),
+            Column("differs", "台账与现场", width=90,
+                   value=lambda r: "不一致" if _differs(r) else "",
+                   tone=lambda r: "fail" if _differs(r) else None),
+        ])
+        self.view.setSortingEnabled(False)
+        self.review_id: str | None = None
+        self.picker = QComboBox(self)
+        self.picker.setObjectName("review_picker")
+        self.picker.currentIndexChanged.connect(lambda _i: self._picked())
+        self.filters.insertWidget(0, self.picker, 2)
+        self.inst_filter = self.add_filter("inst_id", "机构")
+        self.buttons: dict[str, QPushButton] = {}
+        for key, label in ACTIONS:
+            button = QPushButton(label, self)
+            button.setObjectName(f"review_{key}")
+            button.clicked.connect(lambda _c=False, k=key: self.action_requested.emit(k))
+            self.filters.addWidget(button)
+            self.buttons[key] = button
+        self.summary = QLabel(self)
+        self.summary.setObjectName("review_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.insertWidget(0, self.summary)
+        self.view.installEventFilter(self)
+        # The score is recomputed a moment after the last keystroke, not on every one.
+        self.rescore = QTimer(self)
+        self.rescore.setSingleShot(True)
+        self.rescore.setInterval(300)
+        self.rescore.timeout.connect(self.show_score)
+
+    # ---- loading -----------------------------------------------------------------------------
+
+    def refresh(self, ctx: Context) -> None:
+        self.ctx = ctx
+        rows = rv.reviews(ctx.county, ctx.year)
+        keep = self.review_id
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for row in rows:
+            self.picker.addItem(f"{row['name']}（种子 {row['seed']}）", row["id"])
+        at = self.picker.findData(keep) if keep else -1
+        self.picker.setCurrentIndex(at if at >= 0 else self.picker.count() - 1)
+        self.picker.blockSignals(False)
+        self._picked()
+
+    def _picked(self) -> None:
+        self.review_id = self.picker.currentData()
+        for key, button in self.buttons.items():
+            button.setEnabled(key == "new" or self.review_id is not None)
+        if self.ctx is None:
+            return
+        self.model.set_rows(self.load(self.ctx))
+        sample = sorted({(r["ord"], r["inst_id"], r["name"]) for r in self.model.rows})
+        self.fill_filter(self.inst_filter, [(f"{k}. {name}", iid) for k, iid, name in sample])
+        self.show_score()
+
+    def load(self, ctx: Context) -> list[dict[str, Any]]:
+        if self.review_id is None or ctx.county.get("review", self.review_id) is None:
+            self.review_id = None
+            return []
+        _, sheets = rv.sheets(ctx.county, self.review_id, ctx.evaluation)
+        rows = []
+        for k, sheet in enumerate(sheets, start=1):
+            inst = sheet.inst
+            for line in sheet.lines:
+                rows.append({
+                    "id": f"{inst['id']}/{line.item.id}", "inst_id": inst["id"],
+                    "item_id": line.item.id, "ord": k, "township": inst["township"],
+                    "name": inst["name"] + (f"（调换，原抽中{inst['drawn']}）"
+                                            if inst.get("drawn") else ""),
+                    "type": INSTITUTION_TYPES.get(inst["type"], ""), "code": line.item.code,
+                    "item_text": line.text, "book": line.book.text,
+                    "book_verdict": line.book.verdict, "verdict": line.verdict,
+                    "note": line.note or None, "photos": line.photos or None,
+                })
+        return rows
+
+    def show_score(self) -> None:
+        if self.ctx is None or self.review_id is None:
+            self.summary.setText("本年度还没有模拟评审。点“新建模拟评审…”按评审专家的方式抽取机构。")
+            return
+        out = rv.score_review(self.ctx.county, self.review_id, self.ctx.evaluation)
+        r, s = out.review, out.score
+        veto = "、".join(i.code for i in s.veto_failures)
+        self.summary.setText(
+            f"<b>{r.name}</b>　抽样种子 <b>{r.seed}</b>（{r.rule.text()}）<br/>"
+            f"模拟评审得分 <b>{s.total:g}</b> / {s.max:g} 分，合格线 {s.pass_mark:g} 分，"
+            f"<b>{'通过' if s.passed else '未通过'}</b>"
+            + (f"；必备项未达到：{veto}" if veto else "")
+            + f"；按台账 {out.books_score.total:g} 分；台账与现场不一致 {len(out.differences)} 处；"
+              f"整改 {len(out.fixes)} 项；已录入 {out.entered} / {out.expected}")
+
+    # ---- entering findings -------------------------------------------------------------------
+
+    def write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
+        assert self.ctx is not None and self.review_id is not None
+        verdict = value if col.key == "verdict" else row["verdict"]
+        note = (value or None) if col.key == "note" else row["note"]
+        try:
+            rv.set_finding(self.ctx.county, self.review_id, row["inst_id"], row["item_id"],
+                           verdict, note)
+        except KnownError as exc:
+            return str(exc)
+        self.rescore.start()
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if (watched is self.view and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and self._quick_key(event)):
+            return True
+        return super().eventFilter(watched, event)
+
+    def _quick_key(self, event: QKeyEvent) -> bool:
+        """1/Y, 2/N, 0/Delete set the finding of the current row and move to the next one."""
+        key = Qt.Key(event.key())
+        index = self.view.currentIndex()
+        if key not in _KEYS or not index.isValid() or self.review_id is None:
+            return False
+        if self.model.columns[index.column()].key == "note":
+            return False  # typing a note
+        verdict_col = self.model.column_index("verdict")
+        target = self.proxy.index(index.row(), verdict_col)
+        self.proxy.setData(target, _KEYS[key])
+        below = self.proxy.index(index.row() + 1, index.column())
+        if below.isValid():
+            self.view.setCurrentIndex(below)
+        return True
+
+    def selected_finding(self) -> dict[str, Any] | None:
+        return self.selected_row()
