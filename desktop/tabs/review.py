@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
 from db.errors import KnownError
 from db.vocab import INSTITUTION_TYPES
@@ -65,18 +65,21 @@ class ReviewTab(TableTab):
         self.picker.currentIndexChanged.connect(lambda _i: self._picked())
         self.filters.insertWidget(0, self.picker, 2)
         self.inst_filter = self.add_filter("inst_id", "机构")
-        self.buttons: dict[str, QPushButton] = {}
+        # A tool bar, not a row of buttons: on a narrow window the rest fold into its ›› menu.
+        bar = QToolBar(self)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.buttons: dict[str, QAction] = {}
         for key, label in ACTIONS:
-            button = QPushButton(label, self)
-            button.setObjectName(f"review_{key}")
-            button.clicked.connect(lambda _c=False, k=key: self.action_requested.emit(k))
-            self.filters.addWidget(button)
-            self.buttons[key] = button
+            action = bar.addAction(label)
+            action.setObjectName(f"review_{key}")
+            action.triggered.connect(lambda _c=False, k=key: self.action_requested.emit(k))
+            self.buttons[key] = action
+        self.layout_.insertWidget(0, bar)
         self.summary = QLabel(self)
         self.summary.setObjectName("review_summary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.layout_.insertWidget(0, self.summary)
+        self.layout_.insertWidget(1, self.summary)
         self.view.installEventFilter(self)
         # The score is recomputed a moment after the last keystroke, not on every one.
         self.rescore = QTimer(self)

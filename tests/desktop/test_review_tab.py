@@ -22,7 +22,7 @@ def _new_review(window: MainWindow, answer: Callable, seed: int) -> NewReviewDia
         return True
     seen = answer(fill)
     window.tabs.setCurrentWidget(window.review_tab)
-    window.review_tab.buttons["new"].click()
+    window.review_tab.buttons["new"].trigger()
     return seen[-1]
 
 
@@ -65,7 +65,7 @@ def test_a_hand_swap_and_the_checklist_from_the_window(window: MainWindow, qtbot
     out_name = tab.model.rows[clinic_row]["name"]
     monkeypatch.setattr(dialogs, "ask_item", lambda parent, title, label, items: items[0])
     monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label: "该村卫生室当天停诊")
-    tab.buttons["swap"].click()
+    tab.buttons["swap"].trigger()
     names = {row["name"] for row in tab.model.rows}
     assert out_name not in names
     assert any(f"原抽中{out_name}" in n for n in names)
@@ -73,6 +73,6 @@ def test_a_hand_swap_and_the_checklist_from_the_window(window: MainWindow, qtbot
     out = tmp_path / "核查表.pdf"
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(out))
     monkeypatch.setattr(dialogs, "confirm", lambda *a: False)
-    tab.buttons["checklist"].click()
+    tab.buttons["checklist"].trigger()
     qtbot.waitUntil(out.exists, timeout=20000)
     assert out.read_bytes().startswith(b"%PDF")
