@@ -14,7 +14,7 @@ from db.vocab import CENTRE_TYPES, STATION_TYPES
 
 from reports.judge.evaluation import evaluate
 from reports.judge.facts import load_facts
-from reports.judge import matrix
+from reports.judge import matrix, review
 from reports.judge import profiles
 from reports.judge.standard import Standard, for_county, shipped
 from reports.plan.evidence import evidence_entries
@@ -58,6 +58,9 @@ class ReportData:
     standard: Standard = field(default_factory=shipped)
     evidence: list[Any] = field(default_factory=list)  # evidence_export.Entry, binder order
     phases: list[dict[str, Any]] = field(default_factory=list)
+    # 模拟现场评审 (issue 17): the year's reviews scored, oldest first; the appendix reports the
+    # latest and lists the earlier scores.
+    reviews: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._by_id = {i["id"]: i for i in self.institutions}
@@ -104,6 +107,8 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         standard=for_county(county),
         evidence=evidence_entries(county),
         phases=county.rows("phase", order="ord, start_date, name"),
+        reviews=[review.score_review(county, r["id"], evaluation)
+                 for r in review.reviews(county, year)],
     )
 
 

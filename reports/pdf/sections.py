@@ -13,8 +13,8 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph,
+                                Spacer, Table, TableStyle)
 
 from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES
 
@@ -61,7 +61,8 @@ def story(data: ReportData, st: Styles) -> Story:
     out: Story = [*_title(data, st), *_summary(data, st), *_indicator_part(data, st)]
     for area in "ABCD":
         out += _area(data, st, area)
-    return [*out, *_task_part(data, st), *_rectification(data, st), *_closing(st)]
+    return [*out, *_task_part(data, st), *_rectification(data, st), *_closing(st),
+            *_review_appendix(data, st)]
 
 
 def _h1(n: int, text: str, st: Styles) -> Story:
@@ -766,3 +767,56 @@ def _closing(st: Styles) -> Story:
                   colWidths=[200], hAlign="RIGHT")
     stamp.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body)]))
     return [Spacer(1, 8 * mm), KeepTogether([signers, Spacer(1, 4 * mm), stamp])]
+
+
+# ---- 附件：模拟现场评审 -----------------------------------------------------------------------------
+
+def _review_appendix(data: ReportData, st: Styles) -> Story:
+    """The latest 模拟现场评审 of the year: its score, where books and site differ, the 整改 list."""
+    if not data.reviews:
+        return []
+    out = data.reviews[-1]
+    r, s = out.review, out.score
+    kinds = Counter(INSTITUTION_TYPES.get(i["type"], "其他") for i in r.sample)
+    drawn = "、".join(f"{k} {n} 家" for k, n in kinds.items())
+    when = f"，评审日期 {esc(r.review_date)}" if r.review_date else ""
+    verdict = "达到合格线" if s.passed else red("未通过")
+    veto = s.veto_failures
+    story: Story = [
+        PageBreak(),
+        Paragraph("附件：模拟现场评审情况", st.h1),
+        _p(f"{esc(r.name)}（抽样种子 {r.seed}{when}）按评审专家的方式抽查 {len(r.sample)} 家机构："
+           f"{esc(drawn)}。按评分标准对现场结论计分（未现场核查的项目按台账计分），模拟评审得分 "
+           f"<b>{s.total:g}</b> 分（满分 {s.max:g} 分，合格线 {s.pass_mark:g} 分），{verdict}；"
+           f"同期按台账计分 {out.books_score.total:g} 分。已录入现场结论 {out.entered} / "
+           f"{out.expected} 项。", st),
+    ]
+    if veto:
+        story.append(_p(red("必备项未达到：") + "；".join(
+            f"{esc(data.standard.short)} {esc(i.code)} {esc(i.text)}（{esc(i.reason)}）"
+            for i in veto) + "。", st))
+    if len(data.reviews) > 1:
+        story.append(_p("本年度历次模拟评审得分：" + "；".join(
+            f"{esc(o.review.name)} {o.score.total:g} 分" for o in data.reviews) + "。", st))
+    story += _h3(f"台账与现场不一致（{len(out.differences)} 处）", st)
+    if out.differences:
+        rows = [[str(n), f"{esc(d.institution)}<br/>{muted(esc(d.township), 7.5)}",
+                 f"{esc(d.item_code)} {esc(d.item_text)}", esc(d.books),
+                 esc(d.found) + (f"：{esc(d.note)}" if d.note else "")]
+                for n, d in enumerate(out.differences, start=1)]
+        widths = [24, 90, 150, 110]
+        story.append(table(["序号", "机构", "评分项", "台账", "现场"], rows,
+                           [*widths, FRAME_W - sum(widths)], st, align="cllll"))
+    else:
+        story.append(_p("已录入的现场结论与台账一致。", st))
+    story += _h3(f"整改清单（{len(out.fixes)} 项）", st)
+    if out.fixes:
+        rows = [[str(n), esc(f.institution), f"{esc(f.item_code)} {esc(f.what)}", esc(f.note),
+                 esc(f.responsible), esc(f.supervisor)]
+                for n, f in enumerate(out.fixes, start=1)]
+        widths = [24, 84, 150, 90, 70]
+        story.append(table(["序号", "机构", "整改内容", "现场情况", "责任单位", "督导单位"], rows,
+                           [*widths, FRAME_W - sum(widths)], st, align="clllll"))
+    else:
+        story.append(_p("本次模拟评审没有需要整改的项目。", st))
+    return story

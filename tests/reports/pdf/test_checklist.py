@@ -54,3 +54,32 @@ def test_one_sheet_per_institution_in_route_order_with_books_and_boxes(
     assert whole.count("评审人员（签字）") == 3 and whole.count("被检查机构负责人（签字）") == 3
     assert "□" in clinic and "√" in centre_page  # blank boxes; the finding entered is ticked
     assert len(pages) <= 2 * len(sheets)
+
+
+def test_the_report_appendix_gives_the_latest_review_score_differences_and_fixes(
+        county: CountyFile, tmp_path: Path) -> None:
+    from reports.pdf.report import write_report
+
+    centre = inst(county, "乙镇卫生院", "township_hc", {"hall_state": "standard"},
+                  township="乙镇")
+    review.create_review(county, YEAR, seed=1, rule=Rule(0, 1, 0), name="三月模拟评审")
+    rid = review.create_review(county, YEAR, seed=2, rule=Rule(0, 1, 0), name="五月模拟评审")
+    review.set_finding(county, rid, centre, "A1", DISAGREE, "中医馆挂牌但无诊室")
+    outcome = review.score_review(county, rid)
+    out = write_report(county, YEAR, tmp_path / "报告.pdf")
+    text = "".join(_pages(out))
+    appendix = text[text.index("附件：模拟现场评审情况"):]
+    assert f"五月模拟评审（抽样种子2）" in appendix
+    assert f"模拟评审得分{outcome.score.total:g}分" in appendix
+    assert "必备项未达到" in appendix and "二（二）1" in appendix
+    assert "台账与现场不一致（1处）" in appendix and "中医馆挂牌但无诊室" in appendix
+    assert "整改清单（1项）" in appendix and "县卫生健康局" in appendix
+    assert "历次模拟评审得分：三月模拟评审" in appendix
+
+
+def test_a_report_without_a_review_has_no_appendix(county: CountyFile, tmp_path: Path) -> None:
+    from reports.pdf.report import write_report
+
+    inst(county, "乙镇卫生院", "township_hc", {"hall_state": "standard"}, township="乙镇")
+    text = "".join(_pages(write_report(county, YEAR, tmp_path / "报告.pdf")))
+    assert "模拟现场评审" not in text
