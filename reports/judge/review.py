@@ -50,6 +50,9 @@ HOSPITAL = "county_tcm_hospital"
 # Default sizes: every county TCM hospital, about 30% of centres and 10% of stations/clinics.
 CENTRE_SHARE, STATION_SHARE, MAX_CENTRES = 0.3, 0.1, 8
 BUREAU = "县卫生健康局"
+# Items a county reaches with some institutions (中医阁 at 10% of clinics, 提档升级 at 15% of
+# 中医馆): one institution without it is no defect of its own, so it gets no 整改 line.
+NOT_REQUIRED_OF_EACH = {"A5", "A6", "A7", "A10"}
 
 
 # ---- the rule and the draw ------------------------------------------------------------------
@@ -574,7 +577,7 @@ def score_review(county: CountyFile, review_id: str, ev: Evaluation | None = Non
                 differences.append(Difference(inst["name"], inst["id"], inst.get("township") or "",
                                               item.id, item.code, profile.relabel(item.text),
                                               shown, book.verdict, verdict, note))
-            if verdict == DISAGREE:
+            if verdict == DISAGREE and item.indicator not in NOT_REQUIRED_OF_EACH:
                 fixes.append(_fix_for(inst, item, profile.relabel(item.text),
                                       note or book.gap or ""))
             elif book.verdict == DISAGREE:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
@@ -20,7 +20,7 @@ from db.vocab import INSTITUTION_TYPES
 
 from reports.judge import review as rv
 from reports.pdf.fonts import fonts
-from reports.pdf.layout import FRAME_W, Styles, document, esc, muted, numbered_canvas, styles, table
+from reports.pdf.layout import FRAME_W, MARGIN_B, MARGIN_R, PAGE_W, Styles, document, esc, muted, numbered_canvas, styles, table
 from reports.pdf.report import _Output
 
 if TYPE_CHECKING:
@@ -59,8 +59,33 @@ def render(county: CountyFile, review_id: str) -> bytes:
                    author=county.county_name, fonts=font_set,
                    header=(f"{county.county_name}创建全国基层中医药工作示范县 模拟现场评审现场核查表",
                            f"{r.year}年度 · {r.name}"))
+    # A loose second page must still say whose it is: each page ends by naming the institution.
+    doc.pageTemplates[0].onPageEnd = _page_owner(font_set.body)
     doc.build(flow, canvasmaker=numbered_canvas(font_set.body))
     return buf.getvalue()
+
+
+class _Owner(Flowable):
+    """Takes no room; tells the page whose checklist it is on."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        self.canv._checklist_owner = self.text  # type: ignore[attr-defined]
+
+
+def _page_owner(font: str) -> Any:
+    def paint(canv: Any, doc: Any) -> None:
+        text = getattr(canv, "_checklist_owner", "")
+        if text:
+            canv.saveState()
+            canv.setFont(font, 9)
+            canv.drawRightString(PAGE_W - MARGIN_R, MARGIN_B - 12 * mm, text)
+            canv.restoreState()
+    return paint
 
 
 def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Styles
@@ -68,6 +93,7 @@ def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Style
     inst = sheet.inst
     kind = INSTITUTION_TYPES.get(inst["type"], "")
     out: list[Flowable] = [
+        _Owner(f"第 {k} 家：{inst['name']}"),
         Paragraph(f"现场核查表（{k} / {n}）", st.h1),
         Paragraph(f"被检查机构：<b>{esc(inst['name'])}</b>（{kind}）　"
                   f"所属乡镇（街道）：{esc(inst['township'] or '—')}", st.h3),
@@ -84,7 +110,7 @@ def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Style
         rows.append([
             esc(item.code),
             f"{esc(line.text)}<br/>{muted(f'{mark}{item.points:g} 分；{esc(item.evidence)}', 7.5)}",
-            _book(line.book),
+            _book(line.book, item.indicator not in rv.NOT_REQUIRED_OF_EACH),
             _box(line.verdict == rv.AGREE),
             _box(line.verdict == rv.DISAGREE),
             esc(line.note),
@@ -101,9 +127,9 @@ def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Style
     return out
 
 
-def _book(book: rv.Book) -> str:
+def _book(book: rv.Book, required_of_each: bool) -> str:
     text = esc(book.text)
-    if book.verdict == rv.DISAGREE:
+    if book.verdict == rv.DISAGREE and required_of_each:
         text += "<br/>" + muted(f"台账：不达标{('，' + esc(book.gap)) if book.gap else ''}", 7.5)
     return text
 

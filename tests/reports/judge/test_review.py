@@ -205,3 +205,16 @@ def test_review_sample_prints_the_stored_draw_and_repeats_it_from_the_seed(
     assert [i["institution"] for i in again["sample"]] == names
     assert main(["review-sample", path, "--year", "2023"]) == 3
     assert "还没有模拟评审" in capsys.readouterr().err
+
+
+def test_an_item_not_asked_of_every_institution_gets_no_rectification_line(
+        county: CountyFile) -> None:
+    clinic = inst(county, "甲镇一村卫生室", "village_clinic", {"service_place": 1, "tcm_corner": 1},
+                  township="甲镇")
+    rid = review.create_review(county, YEAR, seed=1, rule=Rule(0, 0, 1))
+    review.set_finding(county, rid, clinic, "A5", DISAGREE, "未见中医阁")
+    out = review.score_review(county, rid, run(county))
+    # The books said 中医阁 是: a difference to correct, but 10% of clinics is the county's aim.
+    assert [(d.item_id, d.books_verdict, d.found) for d in out.differences] == \
+        [("A5", AGREE, DISAGREE)]
+    assert out.fixes == []

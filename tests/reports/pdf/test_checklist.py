@@ -54,6 +54,8 @@ def test_one_sheet_per_institution_in_route_order_with_books_and_boxes(
     assert whole.count("评审人员（签字）") == 3 and whole.count("被检查机构负责人（签字）") == 3
     assert "□" in clinic and "√" in centre_page  # blank boxes; the finding entered is ticked
     assert len(pages) <= 2 * len(sheets)
+    # Every page, a loose second one too, names its institution at the foot.
+    assert all(re.search(r"第\d家：", p) for p in pages)
 
 
 def test_the_report_appendix_gives_the_latest_review_score_differences_and_fixes(
