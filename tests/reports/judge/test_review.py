@@ -218,3 +218,21 @@ def test_an_item_not_asked_of_every_institution_gets_no_rectification_line(
     assert [(d.item_id, d.books_verdict, d.found) for d in out.differences] == \
         [("A5", AGREE, DISAGREE)]
     assert out.fixes == []
+
+
+def test_review_sample_save_stores_the_draw_and_sizes_need_a_seed(
+        county: CountyFile, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop.cli import main
+
+    _spread_county(county)
+    county.close()
+    path = str(county.path)
+    assert main(["review-sample", path, "--year", str(YEAR), "--centres", "2"]) == 2
+    assert "--seed" in capsys.readouterr().err
+    assert main(["review-sample", path, "--year", str(YEAR), "--seed", "77", "--stations", "2",
+                 "--save", "县级预演"]) == 0
+    assert "已保存：县级预演" in capsys.readouterr().out
+    with CountyFile.open(county.path) as again:
+        r = review.load(again, review.latest(again, YEAR))
+        assert (r.name, r.seed, r.rule) == ("县级预演", 77, Rule(1, 2, 2))
+        assert _names(r.sample) == _names(review.draw(again.institutions_in_year(YEAR), r.rule, 77))
