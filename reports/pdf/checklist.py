@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 BOX = "□"
 TICK = "√"  # the bundled font has no ☑
 # 编号 | 评分项 | 台账记载 | 符合 | 不符合 | 备注
-WIDTHS = (18 * mm, 60 * mm, 44 * mm, 10 * mm, 12 * mm, FRAME_W - 144 * mm)
+WIDTHS = (17 * mm, 58 * mm, 43 * mm, 10 * mm, 12 * mm, FRAME_W - 140 * mm)
 
 
 def write_checklists(county: CountyFile, review_id: str,
@@ -104,13 +105,15 @@ def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Style
         out.append(Paragraph(muted(f"人工调换：原抽中“{esc(inst['drawn'])}”，"
                                    f"{esc(inst['swap_note'] or '')}"), st.note))
     rows = []
+    small = _compact(st)
     for line in sheet.lines:
         item = line.item
         mark = "★必备 " if item.veto else ""
         rows.append([
             esc(item.code),
-            f"{esc(line.text)}<br/>{muted(f'{mark}{item.points:g} 分；{esc(item.evidence)}', 7.5)}",
-            _book(line.book, item.indicator not in rv.NOT_REQUIRED_OF_EACH),
+            Paragraph(f"{esc(line.text)}<br/>"
+                      f"{muted(f'{mark}{item.points:g} 分；{esc(item.evidence)}', 7)}", small),
+            Paragraph(_book(line.book, item.indicator not in rv.NOT_REQUIRED_OF_EACH), small),
             _box(line.verdict == rv.AGREE),
             _box(line.verdict == rv.DISAGREE),
             esc(line.note),
@@ -125,6 +128,11 @@ def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Style
     out.append(Spacer(1, 4 * mm))
     out.append(KeepTogether(_signatures(st)))
     return out
+
+
+def _compact(st: Styles) -> ParagraphStyle:
+    """A centre's sixteen items and the signatures fit on one A4 page at this size."""
+    return ParagraphStyle("checklist_cell", parent=st.cell, fontSize=8.5, leading=10.5)
 
 
 def _book(book: rv.Book, required_of_each: bool) -> str:
