@@ -31,6 +31,14 @@ log = logging.getLogger(__name__)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 NAMESPACE = uuid.UUID("5d1f4a5e-7c1b-4e0b-9a59-2b7f0c9e6d11")
 FILE_SUFFIX = ".tcmcounty"
+# One evidence file at most this big, wherever it enters a county file (attached or merged in):
+# the whole county file travels on USB sticks and is read into memory by a merge.
+MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+
+
+def evidence_too_big(filename: str, size: int) -> KnownError:
+    return KnownError(f"佐证材料“{filename}”有 {size / 1024 / 1024:.0f} MB，超过每个文件 "
+                      f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB 的上限，请压缩或拆分后再添加。")
 
 
 def utc_now() -> str:
@@ -579,6 +587,8 @@ class CountyFile:
                      year: int | None = None, mime: str | None = None,
                      note: str | None = None) -> str:
         """Store a file inside the county file (once per content) and link it to its owner."""
+        if len(data) > MAX_EVIDENCE_BYTES:
+            raise evidence_too_big(filename, len(data))
         digest = hashlib.sha256(data).hexdigest()
         with self.atomic():
             self.conn.execute("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)",

@@ -108,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
     p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
+    p.add_argument("--yes", action="store_true",
+                   help="确认删除：合并将删除较多记录（超过 5 条或某类记录的十分之一）时必须加上")
 
     p = sub.add_parser("township", help="为一个乡镇（街道）写出填报文件")
     p.add_argument("file", type=Path)
@@ -252,7 +254,13 @@ def _merge(args: argparse.Namespace) -> int:
             print(f"tcmcounty: 有 {len(plan.unresolved)} 条记录两边都改过，未合并任何内容。"
                   "请用 --prefer mine|theirs|newer 决定，或在窗口中逐条决定。", file=sys.stderr)
             return EXIT_CONFLICT
-        apply_merge(county, plan)
+        if plan.mass_deletion and not args.yes:
+            # A file from another PC could delete everything it carries: the clerk reads the
+            # preview above and confirms with --yes.
+            print(f"tcmcounty: {plan.mass_deletion}未合并任何内容。核对上面的预览无误后，"
+                  "加上 --yes 再运行一次。", file=sys.stderr)
+            return EXIT_USAGE
+        apply_merge(county, plan, confirmed=args.yes)
     print("合并完成。")
     return 0
 

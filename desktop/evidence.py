@@ -7,12 +7,10 @@ from pathlib import Path
 import tempfile
 from typing import Any
 
-from db.county import CountyFile
+from db.county import MAX_EVIDENCE_BYTES, CountyFile, evidence_too_big
 from db.errors import KnownError
 from desktop import dialogs
 from reports.evidence_export import safe_name
-
-MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 
 def attach_files(county: CountyFile, files: list[Path], **owner: Any) -> None:
@@ -20,8 +18,9 @@ def attach_files(county: CountyFile, files: list[Path], **owner: Any) -> None:
     with county.atomic():
         for path in files:
             try:
-                if path.stat().st_size > MAX_EVIDENCE_BYTES:
-                    raise KnownError(f"文件“{path.name}”超过 50 MB，请压缩后再添加。")
+                size = path.stat().st_size
+                if size > MAX_EVIDENCE_BYTES:
+                    raise evidence_too_big(path.name, size)
                 data = path.read_bytes()
             except OSError as exc:
                 raise KnownError(f"无法读取文件“{path.name}”：{exc.strerror or exc}。") from None

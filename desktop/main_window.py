@@ -325,8 +325,12 @@ class MainWindow(QMainWindow):
             return
         if not dialogs.exec_dialog(MergeDialog(plan, self)):
             return
+        if plan.mass_deletion and not dialogs.confirm(
+                self, "确认删除", f"{plan.mass_deletion}确定要删除这些记录吗？\n"
+                "（删除前会先备份本文件；可在预览中核对是哪些记录。）"):
+            return
         try:
-            exchange.apply_merge(self.county, plan)
+            exchange.apply_merge(self.county, plan, confirmed=True)
         except KnownError as exc:
             dialogs.error(self, "合并未完成", f"{exc}\n本文件未作任何改动。")
             return

@@ -1,5 +1,5 @@
 """Power cuts and pulled sticks: kill the process at random moments during a snapshot, an Excel
-import or a merge, 60 times, and find every file whole, holding all of the change or none of it."""
+import, a merge or a township file, 80 times, and find every file whole, holding all of the change or none of it."""
 
 import random
 import signal
@@ -12,6 +12,7 @@ import pytest
 
 from db.county import CountyFile, check_header
 from db.demo import write_demo
+from db.exchange import write_township_file
 
 KILLS_PER_KIND = 20
 NEW_ACTIVITIES = 40
@@ -26,6 +27,8 @@ with CountyFile.open(Path(a), daily_backup=False) as county:
     print("go", flush=True)
     if kind == "snapshot":
         exchange.snapshot(county, Path(b))
+    elif kind == "township":
+        exchange.write_township_file(county, "平场镇", Path(b))
     elif kind == "import":
         from reports.excel_import import import_workbook
         import_workbook(county, Path(b))
@@ -79,6 +82,24 @@ def test_killed_snapshots_leave_the_old_copy_or_the_new(tmp_path: Path, env: dic
         with CountyFile.open(dest, daily_backup=False) as c:
             assert c.county_name in ("旧副本", "青河县")
         _intact(source)
+
+
+def test_killed_township_files_leave_no_file_or_the_township_only(tmp_path: Path,
+                                                                  env: dict) -> None:
+    source = write_demo(tmp_path / "source.tcmcounty", "small")
+    out = tmp_path / "stick" / "平场镇.tcmcounty"
+    out.parent.mkdir()
+    rng = random.Random(5)
+    for _ in range(KILLS_PER_KIND):
+        out.unlink(missing_ok=True)
+        _kill_at_random(["township", str(source), str(out)], rng, env)
+        if not out.exists():  # a rerun after the power cut writes the file
+            with CountyFile.open(source, daily_backup=False) as c:
+                write_township_file(c, "平场镇", out)
+        _intact(out)
+        with CountyFile.open(out, daily_backup=False) as c:
+            assert {r["township"] for r in c.rows("institution")} == {"平场镇"}
+        assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
 
 
 def test_killed_merges_land_whole_or_not_at_all(tmp_path: Path, env: dict) -> None:

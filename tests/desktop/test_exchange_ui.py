@@ -92,3 +92,31 @@ def test_restore_a_backup(window: MainWindow, demo_file: Path, answer: Any,
     window.restore_backup()
     assert window.county is not None and window.county.county_name == "青河县"
     assert any(b.reason == "恢复前" for b in backups.list_backups(demo_file.stem))
+
+
+def _tombstones(window: MainWindow) -> int:
+    sql = "SELECT count(*) FROM activity WHERE deleted = 1"
+    return window.county.conn.execute(sql).fetchone()[0]
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_a_merge_deleting_many_records_asks_first(window: MainWindow, demo_file: Path,
+                                                  answer: Any, confirmed: bool,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    other = demo_file.with_name("乡镇.tcmcounty")
+    shutil.copyfile(demo_file, other)
+    with CountyFile.open(other, machine="b" * 32, daily_backup=False) as o, o.atomic():
+        for row in o.rows("activity", order="id")[:8]:
+            o.delete("activity", row["id"])
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    answer(lambda dialog: True)
+    asked: list[str] = []
+
+    def confirm(parent: Any, title: str, text: str) -> bool:
+        asked.append(text)
+        return confirmed
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    before = _tombstones(window)
+    window.merge_file()
+    assert "将删除 8 条记录" in asked[0]
+    assert _tombstones(window) == before + (8 if confirmed else 0)
