@@ -36,9 +36,10 @@ FILE_SUFFIX = ".tcmcounty"
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 
-def evidence_too_big(filename: str, size: int) -> KnownError:
-    return KnownError(f"佐证材料“{filename}”有 {size / 1024 / 1024:.0f} MB，超过每个文件 "
-                      f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB 的上限，请压缩或拆分后再添加。")
+def evidence_too_big(filename: str, size: int) -> str:
+    """Why an evidence file is refused: its size and the limit, in words."""
+    return (f"佐证材料“{filename}”有 {size / 1024 / 1024:.0f} MB，超过每个文件 "
+            f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB 的上限")
 
 
 def utc_now() -> str:
@@ -588,7 +589,7 @@ class CountyFile:
                      note: str | None = None) -> str:
         """Store a file inside the county file (once per content) and link it to its owner."""
         if len(data) > MAX_EVIDENCE_BYTES:
-            raise evidence_too_big(filename, len(data))
+            raise KnownError(f"{evidence_too_big(filename, len(data))}，请压缩或拆分后再添加。")
         digest = hashlib.sha256(data).hexdigest()
         with self.atomic():
             self.conn.execute("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)",

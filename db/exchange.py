@@ -241,18 +241,21 @@ class MergePlan:
         yield f"合并“{self.other.name}”：{self.summary()}。"
         for title, items in (("新增", self.new), ("更新", self.updated), ("删除", self.deleted)):
             for ch in items:
-                yield f"  {title} {TABLE_LABELS[ch.table]}：{ch.label}"
+                yield f"  {title} {TABLE_LABELS[ch.table]}：{_shown(ch.label)}"
                 for lab, old, new in ch.fields:
                     yield f"      {lab}：{_shown(old)} → {_shown(new)}"
         for c in self.conflicts:
             decided = {"mine": "（保留本文件）", "theirs": "（采用对方）"}.get(c.choice or "", "")
-            yield f"  冲突 {TABLE_LABELS[c.table]}：{c.label}{decided}"
+            yield f"  冲突 {TABLE_LABELS[c.table]}：{_shown(c.label)}{decided}"
             for _key, lab, mine, theirs in c.fields:
                 yield f"      {lab}：本文件 {_shown(mine)}，对方 {_shown(theirs)}"
 
 
 def _shown(value: Any) -> str:
-    return "（空）" if value is None or value == "" else str(value)
+    if value is None or value == "":
+        return "（空）"
+    # One value, one line: text from the other file cannot fake further lines of the preview.
+    return " ".join(str(value).splitlines())
 
 
 def _newer(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -281,10 +284,11 @@ def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
 # ---- reading the other file: it comes from a stranger's PC, so it is read as hostile ----------
 
 # Bounds on the work a merge does for the other file, so a crafted file cannot hang the program.
-MAX_ROWS = 500_000  # per table
+MAX_ROWS = 1_000_000  # per table
 MAX_READ_SECONDS = 120.0
 
 _SYNC_TEXT = ("id", "rev", "updated_at", "updated_by")
+_TABLE_WORDS = {**TABLE_LABELS, "blob": "佐证材料文件", "revlog": "修订记录", "audit": "修改记录"}
 
 
 def _refusal(other: Path, reason: str) -> KnownError:
@@ -328,8 +332,8 @@ class _Other:
         self.path = path
         check_header(path)
         if path.with_name(path.name + "-journal").exists():
-            raise _refusal(path, "上次写入没有完成（旁边有未处理的日志文件）。请先用本程序打开它一次，"
-                                 "再来合并")
+            raise KnownError(f"文件“{path.name}”上次写入没有完成（旁边有未处理的日志文件），不能合并。"
+                             "请先用本程序打开它一次，再来合并。")
         # immutable: nothing (no lock, no journal) is ever written beside a file on a stick.
         self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         self.conn.row_factory = sqlite3.Row
@@ -374,14 +378,17 @@ class _Other:
         kinds = {r[0]: r[1] for r in self.read("SELECT name, type FROM sqlite_master")}
         for table, ours in _our_columns().items():
             if kinds.get(table) != "table":
-                raise _refusal(self.path, f"缺少数据表“{table}”" if table not in kinds
-                               else f"中的“{table}”不是数据表")
+                words = _TABLE_WORDS.get(table, table)
+                raise _refusal(self.path, f"缺少数据表“{words}”" if table not in kinds
+                               else f"中的“{words}”不是数据表")
             theirs = {r[1]: (str(r[2]).upper(), r[3], r[5]) for r in
                       self.read("SELECT * FROM pragma_table_info(?)", (table,))}
             if theirs != ours:
-                raise _refusal(self.path, f"中数据表“{table}”的列与本程序的不一致")
+                raise _refusal(self.path, f"中数据表“{_TABLE_WORDS.get(table, table)}”的列与本程序的"
+                               "不一致")
             if self.read(f'SELECT count(*) FROM "{table}"')[0][0] > MAX_ROWS:
-                raise _refusal(self.path, f"中数据表“{table}”的记录超过 {MAX_ROWS} 条")
+                raise _refusal(self.path, f"中数据表“{_TABLE_WORDS.get(table, table)}”的记录超过 "
+                               f"{MAX_ROWS} 条")
 
     def rows(self, table: str) -> dict[str, dict[str, Any]]:
         out = {}
@@ -409,8 +416,7 @@ def _check_record(other: Path, table: str, rec: dict[str, Any]) -> None:
     except KnownError as exc:
         raise _refusal(other, f"中的{TABLE_LABELS[table]}记录有误（{exc}）") from None
     if table == "evidence" and (rec["size"] or 0) > MAX_EVIDENCE_BYTES:
-        raise _refusal(other, "中的" + str(evidence_too_big(rec["filename"], rec["size"]))
-                       .rstrip("。"))
+        raise _refusal(other, "中的" + evidence_too_big(rec["filename"], rec["size"]))
 
 
 def _open_other(path: Path) -> _Other:
@@ -494,7 +500,7 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
         if not isinstance(sha, str) or len(sha) != 64:
             raise _refusal(other, "中的佐证材料校验值无效")
         if size > MAX_EVIDENCE_BYTES:
-            raise _refusal(other, "中的" + str(evidence_too_big(f"{sha[:8]}…", size)).rstrip("。"))
+            raise _refusal(other, "中的" + evidence_too_big(f"{sha[:8]}…", size))
         if sha not in my_blobs:
             plan._blobs.append(sha)
     return plan

@@ -248,6 +248,8 @@ def _merge(args: argparse.Namespace) -> int:
         for line in plan.lines():
             print(line)
         if args.dry_run:
+            if plan.mass_deletion:
+                print(f"（{plan.mass_deletion}正式合并时需加 --yes）")
             print("（试运行：未写入任何内容）")
             return EXIT_CONFLICT if plan.unresolved else 0
         if plan.unresolved:

@@ -20,7 +20,7 @@ def attach_files(county: CountyFile, files: list[Path], **owner: Any) -> None:
             try:
                 size = path.stat().st_size
                 if size > MAX_EVIDENCE_BYTES:
-                    raise evidence_too_big(path.name, size)
+                    raise KnownError(f"{evidence_too_big(path.name, size)}，请压缩或拆分后再添加。")
                 data = path.read_bytes()
             except OSError as exc:
                 raise KnownError(f"无法读取文件“{path.name}”：{exc.strerror or exc}。") from None

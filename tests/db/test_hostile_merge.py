@@ -109,12 +109,12 @@ def _recursive_view(bureau: Path) -> Path:
 
 
 HOSTILE = {
-    "crafted column name": (_crafted_column, "institution"),
-    "extra column": (_extra_column, "institution"),
+    "crafted column name": (_crafted_column, "数据表“机构”的列与本程序的不一致"),
+    "extra column": (_extra_column, "数据表“机构”的列与本程序的不一致"),
     "invalid tombstone": (_invalid_tombstone, "机构类型"),
     "deleted = 2": (_deleted_two, "删除标记"),
     "no tables": (_no_tables, "缺少数据表"),
-    "recursive view": (_recursive_view, "不是数据表"),
+    "recursive view": (_recursive_view, "“机构”不是数据表"),
 }
 
 
@@ -247,3 +247,20 @@ def test_an_interrupted_township_file_leaves_nothing_and_a_rerun_works(
     assert [p.name for p in stick.iterdir()] == [out.name]
     with CountyFile.open(out, daily_backup=False) as town:
         assert {r["township"] for r in town.rows("institution")} == {"平场镇"}
+
+
+def test_text_from_the_other_file_cannot_fake_preview_lines(bureau: Path) -> None:
+    other = _changed_copy(bureau, lambda c, inst: c.update(
+        "institution", inst, {"name": "某卫生院\n合并完成。"}))
+    with CountyFile.open(bureau, daily_backup=False) as county:
+        lines = list(plan_merge(county, other).lines())
+    assert not any(line.startswith("合并完成") for line in lines)
+    assert any("某卫生院 合并完成。" in line for line in lines)
+
+
+def test_a_file_left_half_written_is_refused(bureau: Path) -> None:
+    other = _changed_copy(bureau)
+    other.with_name(other.name + "-journal").write_bytes(b"a journal SQLite would roll back")
+    with CountyFile.open(bureau, daily_backup=False) as county:
+        with pytest.raises(KnownError, match="上次写入没有完成"):
+            plan_merge(county, other)
