@@ -340,15 +340,10 @@ class _Other:
         self._deadline = time.monotonic() + MAX_READ_SECONDS
         self.conn.set_progress_handler(self._too_long, 10_000)
         try:
-            self.conn.execute("PRAGMA trusted_schema = OFF")
-            self.conn.execute("PRAGMA query_only = ON")
-            ok = self.conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
-        except sqlite3.DatabaseError:
-            ok = False
-        if not ok:
-            self.close()
-            raise _refusal(path, "已损坏")
-        try:
+            self.read("PRAGMA trusted_schema = OFF")
+            self.read("PRAGMA query_only = ON")
+            if self.read("PRAGMA quick_check(1)")[0][0] != "ok":
+                raise _refusal(path, "已损坏")
             self._check_schema()
         except BaseException:
             self.close()

@@ -264,3 +264,24 @@ def test_a_file_left_half_written_is_refused(bureau: Path) -> None:
     with CountyFile.open(bureau, daily_backup=False) as county:
         with pytest.raises(KnownError, match="上次写入没有完成"):
             plan_merge(county, other)
+
+
+# ---- bounded work: a huge file is refused, not read for ever --------------------------------------
+
+def test_a_table_with_too_many_records_is_refused(bureau: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    other = _changed_copy(bureau)
+    monkeypatch.setattr(exchange, "MAX_ROWS", 1000)  # the demo has 1030 activities
+    with CountyFile.open(bureau, daily_backup=False) as county:
+        with pytest.raises(KnownError, match="数据表“宣传活动”的记录超过 1000 条"):
+            plan_merge(county, other)
+
+
+def test_reading_that_takes_too_long_is_refused(bureau: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    other = _changed_copy(bureau)
+    monkeypatch.setattr(exchange, "MAX_READ_SECONDS", 0.0)  # the time is up at once
+    with CountyFile.open(bureau, daily_backup=False) as county:
+        with pytest.raises(KnownError, match="读取超过 0 秒仍未完成"):
+            plan_merge(county, other)
+        assert county.count("institution", "code = 'TOWN-1'") == 0

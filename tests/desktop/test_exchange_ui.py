@@ -120,3 +120,22 @@ def test_a_merge_deleting_many_records_asks_first(window: MainWindow, demo_file:
     window.merge_file()
     assert "将删除 8 条记录" in asked[0]
     assert _tombstones(window) == before + (8 if confirmed else 0)
+
+
+def test_a_crafted_file_is_refused_in_the_window(window: MainWindow, demo_file: Path,
+                                                 answer: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    other = demo_file.with_name("乡镇.tcmcounty")
+    shutil.copyfile(demo_file, other)
+    conn = sqlite3.connect(other)
+    conn.execute("ALTER TABLE institution ADD COLUMN extra TEXT")
+    conn.close()
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda p, t, text: shown.append(text))
+    seen = answer(lambda dialog: True)
+    window.merge_file()
+    assert "乡镇.tcmcounty" in shown[0] and "不能合并" in shown[0]
+    assert seen == []  # no preview of a file that is refused
