@@ -13,6 +13,7 @@ import datetime as _dt
 import hashlib
 import json
 import logging
+import math
 import os
 from pathlib import Path
 import sqlite3
@@ -38,7 +39,8 @@ MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 def evidence_too_big(filename: str, size: int) -> str:
     """Why an evidence file is refused: its size and the limit, in words."""
-    return (f"佐证材料“{filename}”有 {size / 1024 / 1024:.0f} MB，超过每个文件 "
+    shown = math.ceil(size / 1024 / 1024 * 10) / 10  # rounded up: 50 MB and a byte is 50.1
+    return (f"佐证材料“{filename}”有 {shown:g} MB，超过每个文件 "
             f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB 的上限")
 
 

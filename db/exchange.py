@@ -495,7 +495,9 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
         if not isinstance(sha, str) or len(sha) != 64:
             raise _refusal(other, "中的佐证材料校验值无效")
         if size > MAX_EVIDENCE_BYTES:
-            raise _refusal(other, "中的" + evidence_too_big(f"{sha[:8]}…", size))
+            named = theirs_db.read("SELECT filename FROM evidence WHERE sha256 = ?", (sha,))
+            shown = _shown(named[0][0]) if named else f"{sha[:8]}…"
+            raise _refusal(other, "中的" + evidence_too_big(shown, size))
         if sha not in my_blobs:
             plan._blobs.append(sha)
     return plan

@@ -146,10 +146,12 @@ def test_the_crafted_column_does_not_rewrite_the_institutions(bureau: Path) -> N
 def test_an_evidence_file_over_the_limit_is_refused(bureau: Path, tmp_path: Path) -> None:
     other = _changed_copy(bureau)
     too_big = MAX_EVIDENCE_BYTES + 1
-    _raw(other, f"INSERT INTO blob VALUES ('{'a' * 64}', zeroblob({too_big}))")
+    _raw(other, f"INSERT INTO blob VALUES ('{'a' * 64}', zeroblob({too_big}))",
+         "INSERT INTO evidence (id, rev, updated_at, updated_by, owner_table, filename, size, "
+         f"sha256) VALUES ('e1', 'r1', '2024-01-01', 'x', 'indicator', '录像.mp4', 1, '{'a' * 64}')")
     before = _digest(bureau)
     with CountyFile.open(bureau, daily_backup=False) as county:
-        with pytest.raises(KnownError, match="超过每个文件 50 MB 的上限"):
+        with pytest.raises(KnownError, match="“录像.mp4”有 50.1 MB，超过每个文件 50 MB 的上限"):
             plan_merge(county, other)
         with pytest.raises(KnownError, match="超过每个文件 50 MB 的上限"):
             county.add_evidence("录像.mp4", bytes(too_big), owner_table="indicator")
