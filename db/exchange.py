@@ -531,9 +531,8 @@ def apply_merge(county: CountyFile, plan: MergePlan, *, confirmed: bool = False)
         raise KnownError(f"{plan.mass_deletion}未经确认，未合并任何内容。")
     theirs_db = _open_other(plan.other)
     try:
-        blobs = [_blob(theirs_db, sha) for sha in plan._blobs]
         make_backup(county.conn, county.path, "合并前")
-        _write_merge(county, plan, blobs)
+        _write_merge(county, plan, theirs_db)
     finally:
         theirs_db.close()
 
@@ -547,12 +546,14 @@ def _blob(theirs_db: _Other, sha: str) -> tuple[str, bytes]:
     return sha, data
 
 
-def _write_merge(county: CountyFile, plan: MergePlan, blobs: list[tuple[str, bytes]]) -> None:
+def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None:
     try:
         with county.atomic():
             conn = county.conn
             conn.execute("PRAGMA defer_foreign_keys = ON")
-            conn.executemany("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)", blobs)
+            for sha in plan._blobs:  # one at a time: at most one evidence file in memory
+                conn.execute("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)",
+                             _blob(theirs_db, sha))
             writes = list(plan._writes)
             for c in plan.conflicts:
                 if c.choice == "theirs":

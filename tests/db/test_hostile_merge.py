@@ -161,10 +161,12 @@ def test_an_evidence_file_over_the_limit_is_refused(bureau: Path, tmp_path: Path
 def test_evidence_whose_bytes_do_not_match_its_hash_is_refused(bureau: Path) -> None:
     other = _changed_copy(bureau)
     _raw(other, f"INSERT INTO blob VALUES ('{'b' * 64}', x'00ff')")
+    before = _digest(bureau), _digest(other)
     with CountyFile.open(bureau, daily_backup=False) as county:
         with pytest.raises(KnownError, match="校验值不符"):
             merge(county, other)
         assert county.count("institution", "code = 'TOWN-1'") == 0
+    assert (_digest(bureau), _digest(other)) == before
 
 
 def test_a_record_taking_another_ones_place_is_refused(bureau: Path) -> None:
