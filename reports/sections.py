@@ -1,6 +1,7 @@
 """The sections of the self-evaluation report as reportlab flowables: summary, indicator table,
 the four areas with the institutions behind each indicator, tasks, 整改清单, the closing block
-and, when some name is too long for a table, an appendix with it whole. Numbers are worded here; pages, fonts and files are pdf.py's and layout.py's business.
+and, when some name is too long for a table, an appendix with it whole. Numbers are worded
+here; pages, fonts and files are pdf.py's and layout.py's business.
 """
 
 from __future__ import annotations
