@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 from typing import TYPE_CHECKING, Any
+import unicodedata
 import zipfile
 
 from db.errors import KnownError
@@ -26,13 +27,19 @@ MAX_NAME = 80
 
 
 def safe_name(name: str, fallback: str = "未命名") -> str:
-    """A file or folder name that is valid on Windows and Linux and stays where it is put."""
-    name = _UNSAFE.sub("_", name or "").strip().strip(".")
+    """A file or folder name that is valid on Windows and Linux, stays where it is put and reads
+    as what it is: direction marks (U+202E shows 照片\u202egpj.exe as 照片exe.jpg) and
+    other invisible characters are removed."""
+    name = _UNSAFE.sub("_", name or "")
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf"))
+    name = name.strip().strip(".").strip()
     name = re.sub(r"\s+", " ", name)
     if not name or set(name) <= {"_", " "}:
         name = fallback
-    if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                                      *(f"LPT{i}" for i in range(1, 10))}:
+    # Windows reserves these device names whatever the extension, and ignores trailing spaces.
+    if name.upper().split(".")[0].rstrip() in {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                                               *(f"COM{i}" for i in range(1, 10)),
+                                               *(f"LPT{i}" for i in range(1, 10))}:
         name = f"_{name}"
     if len(name) > MAX_NAME:
         stem, dot, ext = name.rpartition(".")

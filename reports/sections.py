@@ -1,6 +1,7 @@
 """The sections of the self-evaluation report as reportlab flowables: summary, indicator table,
-the four areas with the institutions behind each indicator, tasks, 整改清单 and the closing block.
-Numbers are worded here; pages, fonts and files are pdf.py's and layout.py's business.
+the four areas with the institutions behind each indicator, tasks, 整改清单, the closing block
+and, when some name is too long for a table, an appendix with it whole. Numbers are worded
+here; pages, fonts and files are pdf.py's and layout.py's business.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph,
+                                Spacer, Table, TableStyle)
 
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES
 
 from . import charts
 from .indicators import ACTIVITY_MINIMUMS, BY_ID, SECTIONS, Failing, Result
-from .layout import FRAME_W, Styles, esc, muted, red, table
+from .layout import FRAME_W, NAME_CHARS, Styles, esc, muted, red, shorten, table
 from .report_data import ReportData, Task
 from .text import format_target, format_value, number, percent, status_text
 
@@ -35,6 +36,8 @@ IN_TABLE = {"C2": "五（二）", "D1": "六（二）", "D2": "六（二）", "D
 TREND_IDS = ("A2", "B1", "B4", "B5", "C2", "D10")
 LONG_LIST = 30  # more failing institutions than this are listed compactly, grouped by gap
 NAMES_IN_RECTIFICATION = 20  # beyond this the 整改清单 gives counts by township and a reference
+TOWNS_IN_RECTIFICATION = 40  # up to this (a large county), every township; beyond it
+TOWNS_NAMED = 10  # only the townships with the most to do, so the cell stays short
 
 SEED_DOCUMENTS = {
     "000": "《资阳市雁江区2023年中医药工作要点》",
@@ -66,7 +69,8 @@ def story(data: ReportData, st: Styles) -> Story:
     out: Story = [*_title(data, st), *_summary(data, st), *_indicator_part(data, st)]
     for area in "ABCD":
         out += _area(data, st, area)
-    return [*out, *_task_part(data, st), *_rectification(data, st), *_closing(st)]
+    return [*out, *_task_part(data, st), *_rectification(data, st), *_closing(st),
+            *_long_names(data, st)]
 
 
 def _h1(n: int, text: str, st: Styles) -> Story:
@@ -82,6 +86,12 @@ def _h2(n: int, text: str, st: Styles, room: float = 30 * mm) -> Story:
 def _h3(markup: str, st: Styles) -> Story:
     """A run-in heading over a table: room for it and a few rows, else a new page."""
     return [CondPageBreak(28 * mm), Paragraph(markup, st.h3)]
+
+
+def _name(text: str) -> str:
+    """An institution or township name as a table, chart or list prints it: whole, or shortened
+    with an ellipsis if absurdly long (the appendix then gives it whole)."""
+    return esc(shorten(text))
 
 
 def _p(markup: str, st: Styles) -> Paragraph:
@@ -403,8 +413,8 @@ def _staffing(data: ReportData, st: Styles) -> Story:
     for n, inst in enumerate(centres, start=1):
         phys, tcm = inst["physicians"], inst["tcm_physicians"]
         own = tcm / phys if phys and tcm is not None else None
-        bars.append(charts.Bar(inst["name"], own))
-        rows.append([str(n), esc(inst["name"]), esc(inst["township"]), _int(phys), _int(tcm),
+        bars.append(charts.Bar(shorten(inst["name"]), own))
+        rows.append([str(n), _name(inst["name"]), _name(inst["township"]), _int(phys), _int(tcm),
                      percent(own, trim=False) if own is not None else muted("无数据"),
                      _staff_judgement(phys, tcm, own, share, gaps.get(inst["id"]))])
     widths = [24, 120, 68, 50, 50, 50]
@@ -469,7 +479,7 @@ def _activity_matrix(data: ReportData, st: Styles) -> Story:
             else:
                 cells.append(red(f"{count}（差{minimum - count}）"))
         score = f"{met}/{len(ids)}"
-        rows.append([str(n), esc(inst["name"]), *cells, score if met == len(ids) else red(score)])
+        rows.append([str(n), _name(inst["name"]), *cells, score if met == len(ids) else red(score)])
     col = min(54.0, (FRAME_W - 24 - 118 - 56) / len(ids))
     widths = [24, FRAME_W - 24 - 56 - col * len(ids), *[col] * len(ids), 56]
     return [table(header, rows, widths, st, align="cl" + "c" * (len(ids) + 1)),
@@ -506,7 +516,7 @@ def _failing_block(data: ReportData, r: Result, st: Styles) -> Story:
     heading = _h3(f"{_ref(r)}：全县 {_against(r)}，{status_text(r)}；"
                   f"以下 {len(r.failing)} 家未达到要求：", st)
     if len(r.failing) <= LONG_LIST:
-        rows = [[str(n), esc(f.institution), esc(_township(data, f)),
+        rows = [[str(n), _name(f.institution), _name(_township(data, f)),
                  esc(_figure(data, r.id, f)), esc(f.gap or "")]
                 for n, f in enumerate(r.failing, start=1)]
         widths = [24, 130, 80, 80]
@@ -535,7 +545,7 @@ def _compact_failing(data: ReportData, r: Result, st: Styles) -> Flowable:
         for f in members:
             seq += 1
             fig = "" if same else " " + muted(esc(_figure(data, r.id, f)), 7.5)
-            cells.append(f'<font size="8">{seq}. {esc(f.institution)}</font>{fig}')
+            cells.append(f'<font size="8">{seq}. {_name(f.institution)}</font>{fig}')
         for i in range(0, len(cells), per_row):
             rows.append(cells[i:i + per_row] + [""] * (per_row - len(cells[i:i + per_row])))
     header = [f"未达到要求的机构（共 {len(r.failing)} 家，按差距分组，按乡镇排列）", "", "", ""]
@@ -615,11 +625,16 @@ def _concerned(data: ReportData, r: Result) -> str:
         return "全县" if not BY_ID[r.id].scope else esc(BY_ID[r.id].scope_text)
     n = len(r.failing)
     if n <= NAMES_IN_RECTIFICATION:
-        names = "、".join(esc(f.institution) for f in r.failing)
+        names = "、".join(_name(f.institution) for f in r.failing)
         return f"共 {n} 家：{names}" + muted(f"（各家差距见{_where(r)}）", 7.5)
     towns = Counter(_township(data, f) or "未填乡镇" for f in r.failing)
-    by_town = "、".join(f"{esc(t)} {k} 家" for t, k in towns.items())
-    return f"共 {n} 家，其中{by_town}。名单及各家差距见{_where(r)}。"
+    if len(towns) <= TOWNS_IN_RECTIFICATION:
+        by_town = "、".join(f"{_name(t)} {k} 家" for t, k in towns.items())
+        return f"共 {n} 家，其中{by_town}。名单及各家差距见{_where(r)}。"
+    # Hundreds of townships would make one cell pages long: the ones with the most to do.
+    most = "、".join(f"{_name(t)} {k} 家" for t, k in towns.most_common(TOWNS_NAMED))
+    return (f"共 {n} 家，涉及乡镇（街道）{len(towns)} 个，较多的是{most}等。"
+            f"名单及各家差距见{_where(r)}。")
 
 
 def _rectification(data: ReportData, st: Styles) -> Story:
@@ -681,3 +696,20 @@ def _closing(st: Styles) -> Story:
                   colWidths=[200], hAlign="RIGHT")
     stamp.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body)]))
     return [Spacer(1, 8 * mm), KeepTogether([signers, Spacer(1, 4 * mm), stamp])]
+
+
+# ---- 附录 ----------------------------------------------------------------------------------------
+
+def _long_names(data: ReportData, st: Styles) -> Story:
+    """Institutions whose name or township the tables shortened, given whole, after the
+    closing block; nothing when every name fits."""
+    long = [i for i in data.institutions
+            if len(i["name"]) > NAME_CHARS or len(i["township"]) > NAME_CHARS]
+    if not long:
+        return []
+    rows = [[str(n), esc(i["name"]), esc(i["township"])] for n, i in enumerate(long, start=1)]
+    note = (f"报告各表和图中超过 {NAME_CHARS} 个字的机构名称、乡镇（街道）名称只印前 "
+            f"{NAME_CHARS - 1} 个字，以“…”结尾；全称如下。")
+    widths = [28, FRAME_W - 28 - 120, 120]
+    return [PageBreak(), Paragraph("附录　名称过长的机构", st.h1), _p(note, st),
+            table(["序号", "机构名称（全称）", "所属乡镇（街道）"], rows, widths, st, align="cll")]

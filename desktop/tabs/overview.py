@@ -100,7 +100,7 @@ class OverviewTab(TableTab):
         if row is None or self.ctx is None:
             return
         if not open_evidence(self.ctx.county, "owner_table = 'indicator' AND indicator_id = ? "
-                             "AND year = ?", (row["id"], self.ctx.year)):
+                             "AND year = ?", (row["id"], self.ctx.year), self):
             self.refuse(f"{row['id']} 在 {self.ctx.year} 年还没有佐证材料。")
 
     def _open(self, index: QModelIndex) -> None:
