@@ -17,7 +17,7 @@ from typing import Any
 
 from . import schema
 from .county import CountyFile, check_header, check_output_folder, refuse_to_replace
-from .errors import FileExists, KnownError, os_error_text
+from .errors import FileExists, KnownError, NotCountyFile, known_write_error, os_error_text
 from .fields import FIELDS, TABLE_LABELS, validate
 
 PREFER = ("mine", "theirs", "newer")
@@ -53,12 +53,18 @@ def snapshot_connection(conn: sqlite3.Connection, dest: Path) -> Path:
             target.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        _verify_copy(tmp, dest.name, conn.execute("PRAGMA user_version").fetchone()[0])
+        _verify_copy(tmp, dest.name, conn)
         os.replace(tmp, dest)
         _fsync_dir(dest.parent)
     except OSError as exc:
         _discard(tmp)
         raise KnownError(f"无法写入“{dest}”：{os_error_text(exc)}。") from None
+    except sqlite3.OperationalError as exc:  # the stick or disk filled up during the copy
+        _discard(tmp)
+        known = known_write_error(exc, dest)
+        if known is None:
+            raise
+        raise known from None
     except BaseException:
         _discard(tmp)
         raise
@@ -66,19 +72,26 @@ def snapshot_connection(conn: sqlite3.Connection, dest: Path) -> Path:
 
 
 def _discard(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
+    """A copy that failed leaves nothing: neither the half copy nor its journal."""
+    for leftover in (path, path.with_name(path.name + "-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
 
 
-def _verify_copy(path: Path, shown: str, version_expected: int) -> None:
+def _verify_copy(path: Path, shown: str, source: sqlite3.Connection) -> None:
     version = check_header(path)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         ok = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
     finally:
         conn.close()
-    if ok != "ok" or version != version_expected:
-        raise KnownError(f"副本“{shown}”写入后校验未通过，原文件未受影响。请换一个位置或U盘再试。")
+    if ok == "ok" and version == source.execute("PRAGMA user_version").fetchone()[0]:
+        return
+    # A damaged original gives a damaged copy: say so, never blame the stick for it.
+    if source.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
+        name = Path(source.execute("PRAGMA database_list").fetchone()[2]).name
+        raise NotCountyFile(f"文件“{name}”已损坏（内部结构校验未通过），未能写出副本。请从备份恢复。")
+    raise KnownError(f"副本“{shown}”写入后校验未通过，原文件未受影响。请换一个位置或U盘再试。")
 
 
 def snapshot(county: CountyFile, dest: Path) -> Path:
