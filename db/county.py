@@ -265,11 +265,16 @@ class CountyFile:
                 if fill is not None:
                     fill(county)
             conn.close()
-        except BaseException:
+            os.replace(tmp, path)
+        except BaseException as exc:
             conn.close()
-            tmp.unlink(missing_ok=True)
-            raise
-        os.replace(tmp, path)
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            known = known_write_error(exc, path)
+            if known is None or known is exc:
+                raise
+            raise known from None
         return cls.open(path, machine=machine, clock=clock, new_id=new_id, daily_backup=False)
 
     @classmethod
@@ -307,8 +312,12 @@ class CountyFile:
         if writable and daily_backup:
             from .backups import backed_up_today, make_backup
 
-            if not backed_up_today(path.stem):
-                make_backup(county.conn, path, "每日")
+            try:
+                if not backed_up_today(path.stem):
+                    make_backup(county.conn, path, "每日")
+            except BaseException:  # e.g. the backups folder's disk is full: let go of the file
+                county.close()
+                raise
         return county
 
     @classmethod

@@ -61,3 +61,28 @@ def test_window_geometry_is_remembered(qtbot: QtBot) -> None:
     second = MainWindow()
     qtbot.addWidget(second)
     assert second.size() == size
+
+
+def test_a_file_held_by_another_program_is_shown_as_busy_without_restore(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from db import county
+
+    monkeypatch.setattr(county, "BUSY_TIMEOUT", 0.05)
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: shown.append(text))
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text))
+    busy = write_demo(tmp_path / "忙.tcmcounty")
+    other = sqlite3.connect(busy, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        assert not window.open_path(busy)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(shown) == 1 and "忙.tcmcounty" in shown[0] and "正被其他程序使用" in shown[0]
+    assert "备份" not in shown[0] and "损坏" not in shown[0] and asked == []
+    assert window.open_path(busy)  # once the other program lets go
