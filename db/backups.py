@@ -6,12 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 import datetime as _dt
 from pathlib import Path
+import contextlib
 import re
 import sqlite3
+import time
 
 from . import paths
 
 KEEP_LAST = 20
+# A half-written copy older than this was cut off (a backup takes seconds); a younger one may be
+# another running copy of the program writing its backup right now.
+LEFTOVER_AGE_S = 3600
 SUFFIX = ".tcmcounty"
 # <file stem>--<YYYYmmdd-HHMMSS-ffffff>--<what happened>.tcmcounty
 _NAME = re.compile(r"^(?P<stem>.+)--(?P<stamp>\d{8}-\d{6}-\d{6})--(?P<reason>.+)\.tcmcounty$")
@@ -36,10 +41,21 @@ def make_backup(conn: sqlite3.Connection, source: Path, reason: str,
                 *, now: _dt.datetime | None = None) -> Path:
     """Copy the open database `conn` (the file at `source`) into the backups folder."""
     now = now or _dt.datetime.now()
+    clear_leftovers()
     name = f"{source.stem}--{now.strftime('%Y%m%d-%H%M%S-%f')}--{reason}{SUFFIX}"
     path = _write(conn, paths.backups_dir() / name)
     prune(source.stem)
     return path
+
+
+def clear_leftovers() -> None:
+    """Remove what interrupted backups left (a half copy `.NAME.part` and its journal): they are
+    never listed as backups, and without this they would fill the folder for good."""
+    cutoff = time.time() - LEFTOVER_AGE_S
+    for path in paths.backups_dir().glob(".*.part*"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def list_backups(stem: str | None = None) -> list[Backup]:
