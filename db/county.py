@@ -23,7 +23,7 @@ import sqlite_utils
 
 from . import paths, schema
 from .errors import (FileExists, KnownError, NewerVersion, NotCountyFile, ValidationError, in_use,
-                     is_busy, known_write_error)
+                     is_busy, known_write_error, os_error_text)
 from .fields import FIELDS, TABLE_LABELS, validate
 from .lock import FileLock
 
@@ -60,7 +60,7 @@ def check_header(path: Path) -> int:
     try:
         head = _header(path)
     except OSError as exc:
-        raise KnownError(f"无法读取文件“{name}”：{exc.strerror or exc}。") from None
+        raise KnownError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
     if not head:
         raise NotCountyFile(f"文件“{name}”是空的（0 字节），不是县级数据文件。")
     if not head.startswith(SQLITE_MAGIC):

@@ -158,7 +158,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 # import-excel, export-excel, template: a workbook refused (not a workbook, encrypted, too big,
-# no sheet recognised, a row refused) exits 1; an Excel file that cannot be written exits 3.
+# no sheet recognised, a row refused) or an Excel file refused (no such folder) exits 1; one the
+# disk would not take exits 3.
 EXIT_REFUSED = 1
 
 
@@ -204,12 +205,21 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _write_workbook(args: argparse.Namespace, write: Callable[[Any], Path], done: str) -> int:
-    """Export and template alike: a workbook that cannot be written (no such folder, disk full)
-    exits 3 like every other file that cannot be written, and leaves nothing behind."""
+    """Export and template alike: a workbook refused (no such folder, no such township) exits 1;
+    one the disk would not take (full, no permission, read-only) exits 3 like every other file
+    that cannot be written. Nothing is left behind either way."""
     from db.county import CountyFile
+    from reports.excel_vocab import WorkbookError
 
     with CountyFile.open(args.file) as county:
-        out = write(county)
+        try:
+            out = write(county)
+        except WorkbookError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, OSError) and cause.errno in USER_OS_ERRORS:
+                raise
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
     print(f"{done}：{out}")
     return 0
 

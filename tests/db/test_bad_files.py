@@ -179,3 +179,19 @@ def test_a_copy_of_a_file_damaged_while_open_blames_the_file_not_the_stick(good:
     assert "good.tcmcounty" in message and "已损坏" in message and "备份" in message
     assert "U盘" not in message
     assert list(stick.iterdir()) == []
+
+
+def test_a_file_that_may_not_be_read_says_so_in_chinese(good: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from db import county
+
+    def refuse(path: Path) -> bytes:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(county, "_header", refuse)
+    with pytest.raises(KnownError) as caught:
+        CountyFile.open(good)
+    assert "good.tcmcounty" in str(caught.value) and "没有权限" in str(caught.value)
+    assert "Permission" not in str(caught.value)
