@@ -22,7 +22,7 @@ import uuid
 import sqlite_utils
 
 from . import paths, schema
-from .errors import (FileExists, KnownError, NewerVersion, NotCountyFile, ValidationError, in_use,
+from .errors import (Damaged, FileExists, KnownError, NewerVersion, NotCountyFile, ValidationError, in_use,
                      is_busy, known_write_error, os_error_text)
 from .fields import FIELDS, TABLE_LABELS, validate
 from .lock import FileLock
@@ -144,10 +144,10 @@ def _configure(conn: sqlite3.Connection, *, writable: bool) -> None:
         conn.execute("PRAGMA synchronous = FULL")
 
 
-def _damaged(path: Path, detail: str, reason: str = "内部结构校验未通过") -> NotCountyFile:
+def _damaged(path: Path, detail: str, reason: str = "内部结构校验未通过") -> Damaged:
     """The user gets one plain sentence; SQLite's own words go to the log for whoever helps."""
     log.info("damaged county file %s: %s", path, detail)
-    return NotCountyFile(f"文件“{path.name}”已损坏（{reason}），无法打开。请从备份恢复。")
+    return Damaged(f"文件“{path.name}”已损坏（{reason}），无法打开。请从备份恢复。")
 
 
 def _refused(path: Path, exc: sqlite3.Error, detail: str = "") -> KnownError:
@@ -156,6 +156,10 @@ def _refused(path: Path, exc: sqlite3.Error, detail: str = "") -> KnownError:
     backup restored over a busy, healthy file loses the day's work."""
     if is_busy(exc):
         return in_use(path)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR):
+        # Not the file's fault (a folder we may not enter, a stick pulled out): no restore.
+        return KnownError(f"无法打开文件“{path.name}”：无法读取（没有权限，或U盘已拔出）。")
     return _damaged(path, f"{detail}{exc}")
 
 

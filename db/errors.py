@@ -22,6 +22,11 @@ class NotCountyFile(KnownError):
     """The file is not a county file: not SQLite, empty, another program's, damaged."""
 
 
+class Damaged(NotCountyFile):
+    """A county file whose contents are damaged: a backup can take its place (never offered for
+    a file that is only in use, see FileInUse)."""
+
+
 class NewerVersion(KnownError):
     """The file was written by a newer version of the program."""
 

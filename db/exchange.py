@@ -17,7 +17,7 @@ from typing import Any
 
 from . import schema
 from .county import CountyFile, check_header, check_output_folder, refuse_to_replace
-from .errors import FileExists, KnownError, NotCountyFile, known_write_error, os_error_text
+from .errors import Damaged, FileExists, KnownError, known_write_error, os_error_text
 from .fields import FIELDS, TABLE_LABELS, validate
 
 PREFER = ("mine", "theirs", "newer")
@@ -90,7 +90,7 @@ def _verify_copy(path: Path, shown: str, source: sqlite3.Connection) -> None:
     # A damaged original gives a damaged copy: say so, never blame the stick for it.
     if source.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
         name = Path(source.execute("PRAGMA database_list").fetchone()[2]).name
-        raise NotCountyFile(f"文件“{name}”已损坏（内部结构校验未通过），未能写出副本。请从备份恢复。")
+        raise Damaged(f"文件“{name}”已损坏（内部结构校验未通过），未能写出副本。请从备份恢复。")
     raise KnownError(f"副本“{shown}”写入后校验未通过，原文件未受影响。请换一个位置或U盘再试。")
 
 

@@ -195,3 +195,39 @@ def test_a_file_that_may_not_be_read_says_so_in_chinese(good: Path,
         CountyFile.open(good)
     assert "good.tcmcounty" in str(caught.value) and "没有权限" in str(caught.value)
     assert "Permission" not in str(caught.value)
+
+
+def test_a_backup_restored_over_a_damaged_file_keeps_the_damaged_bytes_aside(good: Path
+                                                                             ) -> None:
+    from db import backups, paths
+
+    with CountyFile.open(good):  # the daily backup
+        pass
+    (backup,) = backups.list_backups(good.stem)
+    _flip_in_table_page(good, "第123村卫生室")
+    damaged = good.read_bytes()
+    journal = good.with_name(good.name + "-journal")
+    journal.write_bytes(b"\0" * 512)  # a stale journal beside it must not be played back
+    backups.restore_backup(good, backup.path)
+    with CountyFile.open(good) as county:
+        assert county.count("institution", "name = '第123村卫生室'") == 1
+    assert not journal.exists()
+    (kept,) = paths.backups_dir().glob("*.damaged")
+    assert kept.read_bytes() == damaged
+    assert [b.reason for b in backups.list_backups(good.stem)] == ["每日"]
+
+
+def test_a_file_sqlite_cannot_open_is_not_called_damaged(good: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from db import county
+
+    def cannot_open(path: Path, *, mode: str) -> sqlite3.Connection:
+        error = sqlite3.OperationalError("unable to open database file")
+        error.sqlite_errorcode = sqlite3.SQLITE_CANTOPEN
+        raise error
+
+    monkeypatch.setattr(county, "_connect", cannot_open)
+    with pytest.raises(KnownError) as caught:
+        CountyFile.open(good)
+    assert not isinstance(caught.value, NotCountyFile)
+    assert "good.tcmcounty" in str(caught.value) and "备份" not in str(caught.value)
