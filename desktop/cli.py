@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 from pathlib import Path
 
-from db.errors import (USER_OS_ERRORS, FileExists, KnownError, ValidationError,
+from db.errors import (USER_OS_ERRORS, Damaged, FileExists, KnownError, ValidationError,
                        known_write_error)
 
 EXIT_USAGE = 2
@@ -320,7 +320,8 @@ def _run_command(argv: list[str]) -> int:
             # lock: the user's situation, said in one sentence naming the file.
             if isinstance(exc, BrokenPipeError):
                 raise
-            known = known_write_error(exc, _written_file(args, exc))
+            known = (known_write_error(exc, _written_file(args, exc))
+                     or _damaged_on_reading(exc, args))
             if known is None:
                 raise
             raise known from None
@@ -330,6 +331,16 @@ def _run_command(argv: list[str]) -> int:
         return _refuse(exc, EXIT_USAGE)
     except KnownError as exc:
         return _refuse(exc, EXIT_BAD_FILE)
+
+
+def _damaged_on_reading(exc: BaseException, args: argparse.Namespace | None) -> KnownError | None:
+    """Damage the open's check could not see (SQLite keeps no page checksums) met later while
+    reading: the same sentence as at open, not a traceback."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or args is None:
+        return None
+    name = Path(args.file).name
+    return Damaged(f"文件“{name}”已损坏（读取时发现数据页有误），无法继续。请从备份恢复。")
 
 
 def _refuse(exc: KnownError, code: int) -> int:

@@ -222,3 +222,22 @@ def test_a_file_held_by_another_program_exits_3_with_the_busy_sentence(
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_damage_met_while_reading_is_the_damaged_sentence(demo: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    import sqlite3
+
+    import reports.indicators
+
+    def malformed(*args: object, **kwargs: object) -> None:
+        error = sqlite3.DatabaseError("database disk image is malformed")
+        error.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+        raise error
+
+    monkeypatch.setattr(reports.indicators, "evaluate", malformed)
+    assert main(["evaluate", str(demo), "--year", "2024"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "demo.tcmcounty" in err and "已损坏" in err and "备份" in err
