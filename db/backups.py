@@ -6,12 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 import datetime as _dt
 from pathlib import Path
+import contextlib
 import re
+import shutil
 import sqlite3
+import time
 
 from . import paths
+from .errors import Damaged, KnownError, os_error_text
 
 KEEP_LAST = 20
+# A half-written copy older than this was cut off (a backup takes seconds); a younger one may be
+# another running copy of the program writing its backup right now.
+LEFTOVER_AGE_S = 3600
 SUFFIX = ".tcmcounty"
 # <file stem>--<YYYYmmdd-HHMMSS-ffffff>--<what happened>.tcmcounty
 _NAME = re.compile(r"^(?P<stem>.+)--(?P<stamp>\d{8}-\d{6}-\d{6})--(?P<reason>.+)\.tcmcounty$")
@@ -36,10 +43,21 @@ def make_backup(conn: sqlite3.Connection, source: Path, reason: str,
                 *, now: _dt.datetime | None = None) -> Path:
     """Copy the open database `conn` (the file at `source`) into the backups folder."""
     now = now or _dt.datetime.now()
+    clear_leftovers()
     name = f"{source.stem}--{now.strftime('%Y%m%d-%H%M%S-%f')}--{reason}{SUFFIX}"
     path = _write(conn, paths.backups_dir() / name)
     prune(source.stem)
     return path
+
+
+def clear_leftovers() -> None:
+    """Remove what interrupted backups left (a half copy `.NAME.part` and its journal): they are
+    never listed as backups, and without this they would fill the folder for good."""
+    cutoff = time.time() - LEFTOVER_AGE_S
+    for path in paths.backups_dir().glob(".*.part*"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def list_backups(stem: str | None = None) -> list[Backup]:
@@ -83,7 +101,11 @@ def restore_backup(county_path: Path, backup: Path) -> Path:
     from .exchange import snapshot_connection
 
     check_header(backup)
-    with CountyFile.open(county_path, exclusive=True, daily_backup=False) as current:
+    try:
+        current = CountyFile.open(county_path, exclusive=True, daily_backup=False)
+    except Damaged:
+        return _restore_over_damaged(county_path, backup)
+    with current:
         before = make_backup(current.conn, county_path, "恢复前")
         source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -92,3 +114,35 @@ def restore_backup(county_path: Path, backup: Path) -> Path:
         finally:
             source.close()
     return before
+
+
+def _restore_over_damaged(county_path: Path, backup: Path) -> Path:
+    """A damaged file cannot be opened to be backed up: its bytes (and any journal beside it)
+    are kept as they are in the backups folder, as `….tcmcounty.damaged`, never listed as a
+    backup, for whoever helps; then the backup takes its place."""
+    from .exchange import snapshot_connection
+    from .lock import FileLock
+
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    kept = paths.backups_dir() / f"{county_path.stem}--{stamp}--损坏{SUFFIX}.damaged"
+    journal = county_path.with_name(county_path.name + "-journal")
+    lock = FileLock(county_path)
+    lock.acquire()
+    try:
+        try:
+            shutil.copyfile(county_path, kept)
+            if journal.exists():
+                shutil.copyfile(journal, kept.with_name(kept.name + "-journal"))
+                # Left beside the restored file, SQLite would play it back into it.
+                journal.unlink()
+        except OSError as exc:
+            raise KnownError(f"无法保存损坏文件的副本“{kept}”：{os_error_text(exc)}。未作任何改动。"
+                             ) from None
+        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            snapshot_connection(source, county_path)
+        finally:
+            source.close()
+    finally:
+        lock.release()
+    return kept

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
                                QProgressDialog, QPushButton, QTabWidget, QToolBar, QWidget)
 
 from db.county import CountyFile
-from db.errors import KnownError
+from db.errors import Damaged, KnownError
 from desktop import __version__, dialogs, settings, worker
 from desktop.context import Context
 from db import backups, exchange
@@ -151,7 +151,9 @@ class MainWindow(QMainWindow):
             return True
         try:
             county = CountyFile.open(path, exclusive=True)
-        except KnownError as exc:
+        except Damaged as exc:
+            return self._offer_restore(Path(path), str(exc))
+        except KnownError as exc:  # in use by another program, not a county file, …: no restore
             dialogs.error(self, "无法打开文件", str(exc))
             return False
         if self.county is not None:
@@ -163,6 +165,28 @@ class MainWindow(QMainWindow):
                                     if county.read_only else "")
         self._fill_years()
         return True
+
+    def _offer_restore(self, path: Path, message: str) -> bool:
+        """A damaged file: offer this computer's backups of it (only then; a file that is merely
+        in use never gets here). The damaged bytes are kept aside, not thrown away."""
+        found = backups.list_backups(path.stem)
+        if not found:
+            dialogs.error(self, "无法打开文件", f"{message}本机没有这个文件的备份，请找U盘或其他电脑上的副本。")
+            return False
+        if not dialogs.confirm(self, "文件已损坏", f"{message}\n\n本机有这个文件的 {len(found)} 个备份。"
+                               "要选一个恢复吗？损坏的文件会另存到备份文件夹，不会丢弃。"):
+            return False
+        dialog = BackupsDialog(found, self)
+        if not dialogs.exec_dialog(dialog) or dialog.chosen() is None:
+            return False
+        chosen = dialog.chosen()
+        assert chosen is not None
+        try:
+            backups.restore_backup(path, chosen.path)
+        except KnownError as exc:
+            dialogs.error(self, "未能恢复", str(exc))
+            return False
+        return self.open_path(path)
 
     def new_file(self) -> None:
         name = dialogs.save_file_name(self, "新建县级数据文件", "", FILE_FILTER)

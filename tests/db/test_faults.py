@@ -150,3 +150,29 @@ def test_killed_imports_land_whole_or_not_at_all(tmp_path: Path, env: dict) -> N
             added = c.count("activity", "title LIKE '导入讲座%'")
         assert added in (0, NEW_ACTIVITIES)
         _intact(target)
+
+
+def test_what_an_interrupted_backup_left_is_cleared_and_never_listed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from db import backups, paths
+
+    county = write_demo(tmp_path / "县.tcmcounty", "small")
+    folder = paths.backups_dir()
+    # A backup cut off by a power cut yesterday: the half copy and its journal.
+    stale = [folder / ".县--20240101-080000-000000--每日.tcmcounty.part",
+             folder / ".县--20240101-080000-000000--每日.tcmcounty.part-journal"]
+    # Another running copy of the program, writing its backup right now.
+    fresh = folder / ".县--20240102-080000-000000--导入前.tcmcounty.part"
+    for path in (*stale, fresh):
+        path.write_bytes(b"\0" * 4096)
+    day_ago = time.time() - 86400
+    for path in stale:
+        os.utime(path, (day_ago, day_ago))
+    assert backups.list_backups() == []
+    with CountyFile.open(county):  # the day's first open takes the daily backup
+        pass
+    assert [b.reason for b in backups.list_backups()] == ["每日"]
+    assert not any(path.exists() for path in stale)
+    assert fresh.exists()
