@@ -148,8 +148,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     from db.county import CountyFile
 
     with CountyFile.open(args.file) as county:
-        from reports.indicators import evaluate
-        from reports.text import format_table
+        from reports.judge.evaluation import evaluate
+        from reports.judge.wording import format_table
 
         result = evaluate(county, args.year, args.profile)
     if args.json:
@@ -170,8 +170,8 @@ def _import_excel(args: argparse.Namespace) -> int:
     from db.county import CountyFile
 
     with CountyFile.open(args.file, exclusive=not args.dry_run) as county:
-        from reports.excel_import import ImportRefused, apply, plan_import
-        from reports.excel_vocab import WorkbookError
+        from reports.excel.importer import ImportRefused, apply, plan_import
+        from reports.excel.vocab import WorkbookError
 
         try:
             plan = plan_import(county, args.book, year=args.year)
@@ -191,7 +191,7 @@ def _import_excel(args: argparse.Namespace) -> int:
 
 @_command("export-excel")
 def _export_excel(args: argparse.Namespace) -> int:
-    from reports.excel_export import export_workbook
+    from reports.excel.export import export_workbook
 
     return _write_workbook(args, lambda county: export_workbook(county, args.year, args.output),
                            f"已导出 {args.year} 年度数据和指标结果")
@@ -199,7 +199,7 @@ def _export_excel(args: argparse.Namespace) -> int:
 
 @_command("template")
 def _template(args: argparse.Namespace) -> int:
-    from reports.excel_template import write_template
+    from reports.excel.template import write_template
 
     return _write_workbook(
         args, lambda county: write_template(county, args.year, args.output, args.town),
@@ -211,7 +211,7 @@ def _write_workbook(args: argparse.Namespace, write: Callable[[Any], Path], done
     one the disk would not take (full, no permission, read-only) exits 3 like every other file
     that cannot be written. Nothing is left behind either way."""
     from db.county import CountyFile
-    from reports.excel_vocab import WorkbookError
+    from reports.excel.vocab import WorkbookError
 
     with CountyFile.open(args.file) as county:
         try:
@@ -231,7 +231,7 @@ def _report(args: argparse.Namespace) -> int:
     from db.county import CountyFile
 
     with CountyFile.open(args.file) as county:
-        from reports.pdf import write_report
+        from reports.pdf.report import write_report
 
         out = write_report(county, args.year, args.output, args.profile)
     print(f"已生成自评报告：{out}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from db.county import CountyFile
-from reports.indicators import Evaluation, evaluate
+from reports.judge.evaluation import evaluate
+from reports.judge.results import Evaluation
 
 
 @dataclass

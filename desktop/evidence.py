@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from db.county import MAX_EVIDENCE_BYTES, CountyFile, evidence_too_big, refuse_to_replace
 from db.errors import KnownError
 from desktop import dialogs
-from reports.evidence_export import safe_name
+from reports.plan.evidence import safe_name
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget

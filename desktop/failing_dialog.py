@@ -7,8 +7,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
                                QTableView, QVBoxLayout, QWidget)
 
 from desktop.models import Column, RecordModel
-from reports.indicators import Result
-from reports.text import format_target, format_value, status_text
+from reports.judge.results import Result
+from reports.judge.wording import format_target, format_value, status_text
 
 
 class FailingDialog(QDialog):

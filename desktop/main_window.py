@@ -26,7 +26,7 @@ from desktop.tabs.institutions import InstitutionsTab
 from desktop.tabs.overview import OverviewTab
 from desktop.tabs.personnel import PersonnelTab
 from desktop.tabs.tasks import TasksTab
-from reports.profiles import active_profile
+from reports.judge.profiles import active_profile
 
 TITLE = "中医药示范县创建自评"
 FILE_FILTER = "县级数据文件 (*.tcmcounty);;所有文件 (*)"
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         out = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
 
         def work(progress: worker.Progress) -> Path:
-            from reports.pdf import write_report
+            from reports.pdf.report import write_report
 
             with CountyFile.open(path, daily_backup=False) as county:
                 return write_report(county, year, out, progress=progress)
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         path, year = self.county.path, self.year
 
         def work(progress: worker.Progress) -> Any:
-            from reports.excel_import import plan_import
+            from reports.excel.importer import plan_import
 
             with CountyFile.open(path, daily_backup=False) as county:
                 return plan_import(county, Path(name), year=year,
@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         self._run_job("导入 Excel", work, self._import_planned)
 
     def _import_planned(self, plan: Any) -> None:
-        from reports.excel_import import ImportRefused, apply
+        from reports.excel.importer import ImportRefused, apply
 
         if not plan.ok:
             dialogs.show_text(self, "导入 Excel：有数据行被拒绝，未导入任何内容", plan.summary_text())
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
         out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
 
         def work(progress: worker.Progress) -> Path:
-            from reports.excel_export import export_workbook
+            from reports.excel.export import export_workbook
 
             with CountyFile.open(path, daily_backup=False) as county:
                 return export_workbook(county, year, out)

@@ -15,10 +15,10 @@ from db.errors import KnownError
 from desktop import dialogs
 from desktop.delegates import FieldDelegate
 from desktop.models import Column, RecordModel
-from reports import profiles
-from reports.indicators import CATALOGUE
-from reports.profiles import LABEL_TERMS, Profile
-from reports.text import format_target
+from reports.judge import profiles
+from reports.judge.catalogue import CATALOGUE
+from reports.judge.profiles import LABEL_TERMS, Profile
+from reports.judge.wording import format_target
 
 _OPS = {">=": "≥", "<=": "≤", "==": "=", "between": "区间"}
 _NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$")

@@ -230,14 +230,14 @@ def test_damage_met_while_reading_is_the_damaged_sentence(demo: Path,
                                                           ) -> None:
     import sqlite3
 
-    import reports.indicators
+    import reports.judge.evaluation
 
     def malformed(*args: object, **kwargs: object) -> None:
         error = sqlite3.DatabaseError("database disk image is malformed")
         error.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
         raise error
 
-    monkeypatch.setattr(reports.indicators, "evaluate", malformed)
+    monkeypatch.setattr(reports.judge.evaluation, "evaluate", malformed)
     assert main(["evaluate", str(demo), "--year", "2024"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "demo.tcmcounty" in err and "已损坏" in err and "备份" in err

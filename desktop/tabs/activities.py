@@ -17,7 +17,7 @@ from desktop.evidence import attach_files, open_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
-from reports.matrix import activity_counts, minimum_counts
+from reports.judge.matrix import activity_counts, minimum_counts
 
 
 

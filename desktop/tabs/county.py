@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from db.errors import KnownError
 from db.fields import label
 from desktop.context import Context
-from reports.text import format_target, format_value, status_text
+from reports.judge.wording import format_target, format_value, status_text
 
 # field, the indicator it feeds (shown beside it)
 _FIELDS = (

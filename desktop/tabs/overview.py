@@ -13,8 +13,8 @@ from desktop.context import Context
 from desktop.evidence import attach_files, open_evidence
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
-from reports.indicators import BY_ID, SECTIONS
-from reports.text import format_target, format_value, status_text
+from reports.judge.catalogue import BY_ID, SECTIONS
+from reports.judge.wording import format_target, format_value, status_text
 
 _TONE = {"达标": "pass", "未达标": "fail", "无数据": "none"}
 

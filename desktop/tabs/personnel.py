@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 from desktop.context import Context
 from desktop.models import Column
 from desktop.tabs.yearfacts import YearFactsTab, _share, name_columns
-from reports.text import format_value, status_text
+from reports.judge.wording import format_value, status_text
 
 _DEPARTMENTS = ("dept_preventive", "dept_rehab", "dept_infectious")
 

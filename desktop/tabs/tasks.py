@@ -23,8 +23,8 @@ from desktop.evidence import attach_files, open_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
-from reports import tasks as plan
-from reports.evidence_export import export_evidence
+from reports.plan import tasks as plan
+from reports.plan.evidence import export_evidence
 
 _STATUS = {s: s for s in TASK_STATUSES}
 

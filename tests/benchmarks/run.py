@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 # Imported before any timing starts: a step measures the work, not Python loading modules.
 from db.county import CountyFile  # noqa: E402
 from db.demo import write_demo  # noqa: E402
-from reports.pdf import write_report  # noqa: E402
+from reports.pdf.report import write_report  # noqa: E402
 WORK = Path(os.environ.get("TCMCOUNTY_BENCH_DIR", tempfile.gettempdir())) / "tcmcounty-bench"
 LARGE = WORK / "large.tcmcounty"
 SMALL = WORK / "small.tcmcounty"
@@ -75,7 +75,7 @@ def count_rows() -> str:
 
 @step("evaluate-large", "≤ 0.3 s")
 def evaluate_large() -> str:
-    from reports.indicators import evaluate
+    from reports.judge.evaluation import evaluate
 
     with CountyFile.open(LARGE, daily_backup=False) as county:
         evaluate(county, 2023)  # warm the imports and caches: the step times one evaluation
@@ -163,7 +163,7 @@ def report_large() -> str:
 @step("xlsx-large", "")
 def xlsx_large() -> str:
     """The year's `export-excel` workbook of the large county: what a clerk converts to PDF today."""
-    from reports.excel_export import export_workbook
+    from reports.excel.export import export_workbook
 
     note = _ensure_demo(LARGE, "large")
     with CountyFile.open(LARGE, daily_backup=False) as county:
@@ -308,7 +308,7 @@ def import_excel() -> str:
     """Plan and apply the 1,000 + 5,000-row workbook into a fresh copy of the large county."""
     import shutil
 
-    from reports.excel_import import apply, plan_import
+    from reports.excel.importer import apply, plan_import
 
     note = "" if EXCEL_BOOK.exists() else " (demo and book written first, included)"
     if note:
@@ -341,7 +341,7 @@ def openpyxl_read_floor() -> str:
 
 @step("export-large", "≤ 3 s")
 def export_large() -> str:
-    from reports.excel_export import export_workbook
+    from reports.excel.export import export_workbook
 
     note = _ensure_demo(LARGE, "large")
     out = WORK / "export-large-2024.xlsx"

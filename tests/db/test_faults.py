@@ -30,7 +30,7 @@ with CountyFile.open(Path(a), daily_backup=False) as county:
     elif kind == "township":
         exchange.write_township_file(county, "平场镇", Path(b))
     elif kind == "import":
-        from reports.excel_import import import_workbook
+        from reports.excel.importer import import_workbook
         import_workbook(county, Path(b))
     else:
         exchange.merge(county, Path(b))

@@ -7,8 +7,8 @@ import pytest
 from desktop import dialogs
 from desktop.main_window import MainWindow
 from desktop.profile_dialog import ProfileDialog, parse_number, parse_threshold
-from reports import profiles
-from reports.indicators import evaluate
+from reports.judge import profiles
+from reports.judge.evaluation import evaluate
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from db.county import CountyFile
-from reports.indicators import Evaluation, Result, evaluate
+from reports.judge.evaluation import evaluate
+from reports.judge.results import Evaluation, Result
 
 # Hypothesis would otherwise write .hypothesis/ into the working tree, which pytest (with this
 # repo's norecursedirs) then warns about, and warnings are errors.

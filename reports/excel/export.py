@@ -1,0 +1,292 @@
+"""Export one year of a county to a workbook: every tab's data under the contract's header words (so
+it imports back unchanged) and the indicator results laid out for printing.
+
+openpyxl is imported inside the functions that write, so the window pays for it only on export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+import contextlib
+import datetime as _dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from db.county import refuse_to_replace
+from db.errors import FileExists, KnownError, os_error_text
+from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
+
+from reports.excel.vocab import (CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
+                                 YEAR_COLUMNS, Column, WorkbookError, has_hall_word, yes_no)
+from reports.judge.wording import format_target, format_value, status_text
+
+if TYPE_CHECKING:
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from db.county import CountyFile
+
+    from reports.judge.results import Evaluation
+
+INT_FORMAT = "#,##0"
+SHARE_FORMAT = "0.0%"
+DATE_FORMAT = "yyyy-mm-dd"
+YEAR_FORMAT = "0"
+HEADER_FILL = "DDEBF7"
+# Indicators whose failing institutions carry a count (activities, techniques), not a share.
+_COUNT_FAILING = {"B1", "B2", "B3", "D1", "D2", "D3", "D4", "D5"}
+_MAX_CELL_TEXT = 30_000  # Excel holds 32,767 characters in a cell
+
+
+@dataclass(frozen=True)
+class Out:
+    """One column as written: header, width in characters, number format, value from a row."""
+
+    header: str
+    width: float
+    fmt: str | None = None
+    key: str = ""
+
+
+def out_column(column: Column, width: float | None = None) -> Out:
+    fmt = {"int": INT_FORMAT, "share": SHARE_FORMAT, "date": DATE_FORMAT,
+           "year": YEAR_FORMAT}.get(column.kind)
+    return Out(column.header, width or max(8.0, len(column.header) * 1.6 + 2), fmt, column.key)
+
+
+SEQ = Out("序号", 6, None, "seq")
+_IDENTITY = [SEQ, out_column(NAME, 30), out_column(CODE, 12), out_column(TYPE, 16),
+             out_column(TOWNSHIP, 12)]
+_YEAR_BY_KEY = {c.key: c for c in YEAR_COLUMNS}
+
+REGISTER = [*_IDENTITY, out_column(PARENT, 28), out_column(OWNER, 10), out_column(YEAR, 8)]
+HALLS = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
+    "has_hall", "hall_state", "hall_grade", "platform_connected", "tcm_corner", "service_place",
+    "tech_categories", "tech_items", "visits", "tcm_visits"))]
+PERSONNEL = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
+    "physicians", "tcm_physicians", "other_tcm_staff", "tcm_gps", "west_learn_tcm",
+    "dept_preventive", "dept_rehab", "dept_infectious"))]
+ACTIVITIES = [SEQ, out_column(NAME, 30), out_column(CODE, 12), Out("活动日期", 12, DATE_FORMAT, "date"),
+              Out("活动类型", 12, None, "kind"), Out("活动名称", 30, None, "title"),
+              Out("参与人数", 10, INT_FORMAT, "people"), Out("是否中医药内容", 10, None, "tcm_content")]
+COUNTY = [out_column(c, 16) for c in COUNTY_COLUMNS]
+
+
+_ACTIVITY_SQL = """
+SELECT i.name, i.code, a.date, a.kind, a.title, a.people, a.tcm_content
+FROM activity a JOIN institution i ON i.id = a.institution_id
+WHERE a.deleted = 0 AND i.deleted = 0 AND a.date BETWEEN :first AND :last
+ORDER BY a.date, i.name, a.kind, a.title, a.rowid
+"""
+
+
+def institution_rows(county: CountyFile, year: int) -> list[dict[str, Any]]:
+    """Institutions active in the year, ordered as the window lists them, with the year's facts."""
+    return [{**r, "year": year} for r in county.institutions_in_year(year)]
+
+
+def cell_value(key: str, row: dict[str, Any]) -> Any:
+    """A stored value as the contract spells it in a cell."""
+    value = row.get(key)
+    if key == "type":
+        return INSTITUTION_TYPES.get(value, value)
+    if key == "has_hall":
+        return has_hall_word(row.get("hall_state"))
+    if key == "hall_state":
+        return HALL_STATES.get(value, value) if value else None
+    if key == "hall_grade":
+        return HALL_GRADES.get(value, value) if value else None
+    if key == "ownership":
+        return OWNERSHIP.get(value, value) if value else None
+    if key == "date" and value:
+        return _dt.date.fromisoformat(value)
+    if key in ("platform_connected", "tcm_corner", "service_place", "dept_preventive",
+               "dept_rehab", "dept_infectious", "tcm_content"):
+        return yes_no(value)
+    return value
+
+
+# ---- writing sheets ------------------------------------------------------------------------------
+
+def styles() -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    return {
+        "title": Font(bold=True, size=14),
+        "header_font": Font(bold=True),
+        "header_fill": PatternFill("solid", fgColor=HEADER_FILL),
+        "header_align": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "wrap": Alignment(vertical="top", wrap_text=True),
+    }
+
+
+def write_table(ws: Worksheet, title: str, columns: Sequence[Out],
+                rows: Iterable[Sequence[Any]], *, wrap: Sequence[int] = ()) -> int:
+    """A title row, a header row and the data under it, set up for printing on A4 landscape:
+    frozen header, widths, filters, header repeated on every page, fit to the page width.
+    Returns the number of the last row written."""
+    from openpyxl.utils import get_column_letter
+
+    style = styles()
+    ws.append([title])
+    ws.cell(1, 1).font = style["title"]
+    if len(columns) > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    ws.append([c.header for c in columns])
+    for i, col in enumerate(columns, start=1):
+        cell = ws.cell(2, i)
+        cell.font, cell.fill = style["header_font"], style["header_fill"]
+        cell.alignment, cell.border = style["header_align"], style["border"]
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.row_dimensions[2].height = 36
+    last = 2
+    formats = [(i, c.fmt) for i, c in enumerate(columns, start=1) if c.fmt]
+    for values in rows:
+        ws.append(list(values))
+        last += 1
+        for i, fmt in formats:
+            ws.cell(last, i).number_format = fmt
+        for i in wrap:
+            ws.cell(last, i).alignment = style["wrap"]
+    ws.freeze_panes = "A3"
+    end = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A2:{end}{max(last, 2)}"
+    print_setup(ws)
+    return last
+
+
+def print_setup(ws: Worksheet) -> None:
+    ws.print_title_rows = "1:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _institution_sheet(book: Workbook, name: str, title: str, columns: Sequence[Out],
+                       rows: list[dict[str, Any]]) -> None:
+    ws = book.create_sheet(name)
+    write_table(ws, title, columns, (
+        [n if c.key == "seq" else cell_value(c.key, row) for c in columns]
+        for n, row in enumerate(rows, start=1)))
+
+
+def _activity_sheet(book: Workbook, county: CountyFile, year: int, title: str) -> None:
+    rows = county.query(_ACTIVITY_SQL, {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"})
+    ws = book.create_sheet("活动记录")
+    write_table(ws, title, ACTIVITIES, (
+        [n if c.key == "seq" else cell_value(c.key, row) for c in ACTIVITIES]
+        for n, row in enumerate(rows, start=1)))
+
+
+def _county_sheet(book: Workbook, county: CountyFile, year: int, title: str) -> None:
+    found = county.rows("county_year", "year = ?", (year,))
+    row = found[0] if found else {"year": year}
+    ws = book.create_sheet("全县情况")
+    write_table(ws, title, COUNTY, [[row.get(c.key) for c in COUNTY]])
+
+
+# ---- indicator results ---------------------------------------------------------------------------
+
+RESULT_COLUMNS = [Out("序号", 6), Out("编号", 7), Out("指标名称", 30), Out("实际值", 11),
+                  Out("目标", 12), Out("上年", 11), Out("达标情况", 10), Out("差距", 34),
+                  Out("未达标机构", 60)]
+FAILING_COLUMNS = [Out("序号", 6), Out("编号", 7), Out("指标名称", 30), Out("未达标机构", 32),
+                   Out("本机构数值", 12), Out("还差什么", 48)]
+
+
+def _value_format(kind: str) -> str:
+    return {"share": SHARE_FORMAT, "rate": "0.00", "count": "0"}.get(kind, "General")
+
+
+def _failing_value(indicator_id: str, kind: str, value: float | None) -> str:
+    if value is None:
+        return "未填报"
+    return format_value("count" if indicator_id in _COUNT_FAILING or kind != "share" else "share",
+                        value)
+
+
+def _failing_text(result: Any) -> str:
+    parts = [f"{f.institution}（{_failing_value(result.id, result.kind, f.value)}"
+             + (f"，{f.gap}" if f.gap else "") + "）" for f in result.failing]
+    text = "；".join(parts)
+    if len(text) > _MAX_CELL_TEXT:
+        text = text[:_MAX_CELL_TEXT].rsplit("；", 1)[0] + f"……共 {len(parts)} 家，详见“未达标机构”表"
+    return text
+
+
+def _results_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
+    ws = book.create_sheet("指标结果", 0)
+    rows = []
+    for n, r in enumerate(evaluation.results, start=1):
+        rows.append([n, r.id, r.name, r.value, format_target(r.kind, r.target), r.previous_value,
+                     status_text(r), r.gap, _failing_text(r)])
+    write_table(ws, title, RESULT_COLUMNS, rows, wrap=(3, 8, 9))
+    for i, r in enumerate(evaluation.results, start=3):
+        for column in (4, 6):
+            cell = ws.cell(i, column)
+            cell.number_format = _value_format(r.kind)
+            if cell.value is None:
+                cell.value = "无数据"
+    failing = [[r.id, r.name, f.institution, _failing_value(r.id, r.kind, f.value), f.gap]
+               for r in evaluation.results for f in r.failing]
+    ws = book.create_sheet("未达标机构", 1)
+    write_table(ws, f"{evaluation.county}{evaluation.year}年度未达标机构明细", FAILING_COLUMNS,
+                ([n, *row] for n, row in enumerate(failing, start=1)), wrap=(3, 6))
+
+
+# ---- the workbook --------------------------------------------------------------------------------
+
+def save_atomically(book: Workbook, out_path: str | os.PathLike[str]) -> Path:
+    """Save beside `out_path`, then rename: a reader never sees half a workbook, and a failed
+    save leaves any earlier file as it was."""
+    out = Path(out_path)
+    try:
+        refuse_to_replace(out)
+    except FileExists:
+        raise
+    except KnownError as exc:  # no such folder, or not a folder: the workbook was not written
+        raise WorkbookError(f"无法写入“{out}”：{exc}") from None
+    tmp = out.with_name(f".{out.stem}.{os.getpid()}.part.xlsx")
+    try:
+        book.save(tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        hint = "（如果该文件正在 Excel 中打开，请先关闭）" if out.exists() else ""
+        raise WorkbookError(f"无法写入“{out}”：{os_error_text(exc)}{hint}。") from None
+    return out
+
+
+def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[str],
+                    profile_id: str | None = None) -> Path:
+    """Write the year's data and indicator results to `out_path` (.xlsx); returns the path."""
+    import openpyxl
+
+    from reports.judge.evaluation import evaluate
+
+    evaluation = evaluate(county, year, profile_id)
+    name = county.county_name
+    rows = institution_rows(county, year)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _results_sheet(book, evaluation, f"{name}{year}年度 全国基层中医药工作示范县 指标结果"
+                   f"（目标方案：{evaluation.profile_name}）")
+    _institution_sheet(book, "机构", f"{name}{year}年度 机构名单", REGISTER, rows)
+    _institution_sheet(book, "中医馆、中医阁", f"{name}{year}年度 中医馆、中医阁与诊疗情况", HALLS,
+                       rows)
+    _institution_sheet(book, "人员配备", f"{name}{year}年度 人员配备", PERSONNEL, rows)
+    _activity_sheet(book, county, year, f"{name}{year}年度 中医药文化宣传与健康教育活动记录")
+    _county_sheet(book, county, year, f"{name}{year}年度 全县情况")
+    book.active = 0
+    return save_atomically(book, out_path)

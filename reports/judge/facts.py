@@ -1,0 +1,104 @@
+"""One year's facts, read once with set-based queries: the institutions counted in the year with
+their figures, activity tallies per institution, the county's own figures, task progress."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
+from reports.judge.results import TaskProgress
+
+if TYPE_CHECKING:
+    from db.county import CountyFile
+
+_INSTITUTIONS_SQL = """
+SELECT i.id, i.name, COALESCE(iy.inst_type, i.type) AS type, iy.id AS year_row,
+       iy.hall_state, iy.hall_grade, iy.platform_connected, iy.tcm_corner, iy.service_place,
+       iy.tech_categories, iy.tech_items, iy.physicians, iy.tcm_physicians, iy.other_tcm_staff,
+       iy.tcm_gps, iy.west_learn_tcm, iy.visits, iy.tcm_visits,
+       iy.dept_preventive, iy.dept_rehab, iy.dept_infectious
+FROM institution i
+LEFT JOIN institution_year iy
+       ON iy.institution_id = i.id AND iy.year = :year AND iy.deleted = 0
+WHERE i.deleted = 0
+  AND (i.active_from IS NULL OR i.active_from <= :year)
+  AND (i.active_to IS NULL OR i.active_to >= :year)
+ORDER BY COALESCE(i.township, ''), i.name, i.id
+"""
+
+# Dates are stored as validated 'YYYY-MM-DD' text, so a string range is the calendar year.
+_ACTIVITY_SQL = """
+SELECT institution_id, kind, tcm_content, count(*) AS n,
+       count(DISTINCT trim(title)) AS titles, COALESCE(sum(people), 0) AS people
+FROM activity
+WHERE deleted = 0 AND date BETWEEN :first AND :last
+GROUP BY institution_id, kind, tcm_content
+"""
+
+_TASKS_SQL = """
+SELECT count(*) AS total,
+       COALESCE(sum(status = '已完成'), 0) AS done,
+       COALESCE(sum(status <> '已完成'
+                    AND (status = '已延期' OR (deadline IS NOT NULL AND deadline < :today))), 0)
+           AS overdue
+FROM task WHERE deleted = 0
+"""
+
+
+@dataclass(frozen=True)
+class Tally:
+    n: int = 0  # activities
+    titles: int = 0  # distinct titles
+    people: int = 0  # people reached (unknown counts as 0)
+
+
+@dataclass
+class Facts:
+    """Everything one year's indicators read, loaded once."""
+
+    year: int
+    institutions: list[dict[str, Any]]
+    activity: dict[str, dict[tuple[str, int], Tally]]  # institution id → (kind, tcm) → tally
+    county: dict[str, Any]  # the county_year row; {} when the year has none
+
+    def has_data(self, reads: str) -> bool:
+        """Whether the year holds any of the facts an indicator reads."""
+        if reads == "institution":
+            return any(inst["year_row"] is not None for inst in self.institutions)
+        if reads == "activity":
+            return bool(self.activity)
+        return True  # county figures: each indicator checks its own fields
+
+    def in_scope(self, types: Iterable[str]) -> list[dict[str, Any]]:
+        wanted = set(types)
+        return [inst for inst in self.institutions if inst["type"] in wanted]
+
+    def tally(self, inst_id: str, kind: str | None = None, tcm: int | None = None) -> Tally:
+        """Activities of one institution, optionally of one kind and TCM flag, summed."""
+        n = titles = people = 0
+        for (k, t), tally in self.activity.get(inst_id, {}).items():
+            if (kind is None or k == kind) and (tcm is None or t == tcm):
+                n, titles, people = n + tally.n, titles + tally.titles, people + tally.people
+        return Tally(n, titles, people)
+
+
+def load_facts(county: CountyFile, year: int) -> Facts:
+    institutions = county.query(_INSTITUTIONS_SQL, {"year": year})
+    active = {inst["id"] for inst in institutions}
+    activity: dict[str, dict[tuple[str, int], Tally]] = defaultdict(dict)
+    params = {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+    for row in county.conn.execute(_ACTIVITY_SQL, params):
+        # Activities of deleted or inactive institutions do not count for anyone.
+        if row["institution_id"] in active:
+            key = (row["kind"], row["tcm_content"])
+            activity[row["institution_id"]][key] = Tally(row["n"], row["titles"], row["people"])
+    rows = county.rows("county_year", "year = ?", (year,))
+    return Facts(year, institutions, dict(activity), rows[0] if rows else {})
+
+
+def task_progress(county: CountyFile, today: _dt.date) -> TaskProgress:
+    row = county.query(_TASKS_SQL, {"today": today.isoformat()})[0]
+    return TaskProgress(row["total"], row["done"], row["overdue"])

@@ -1,0 +1,113 @@
+"""Numbers and results as Chinese text: percentages, rates, targets, and the terminal table."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reports.judge.results import Evaluation, Result
+    from reports.judge.profiles import Target
+
+NO_VALUE = "—"
+
+
+def number(x: float | int | Fraction | None, digits: int = 2) -> str:
+    """12345 → '12,345'; 0.625 → '0.63'; trailing zeros dropped ('0.6', not '0.60')."""
+    if x is None:
+        return NO_VALUE
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{float(x):,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def percent(x: float | Fraction | None, digits: int = 1, *, trim: bool = True) -> str:
+    """0.25 → '25%', 0.3333 → '33.3%'; with trim=False, 0.25 → '25.0%' (columns of values)."""
+    if x is None:
+        return NO_VALUE
+    text = f"{float(x) * 100:.{digits}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def format_value(kind: str, value: float | int | None) -> str:
+    """An indicator's value as users read it: shares in %, the C5 rate per 10,000, counts whole."""
+    if value is None:
+        return "无数据"
+    if kind == "share":
+        return percent(value, trim=False)
+    if kind == "rate":
+        return f"{number(value)}/万人"
+    return number(value)
+
+
+def format_target(kind: str, target: Target | None) -> str:
+    if target is None:
+        return "不考核"
+    shown = (lambda x: percent(x) if kind == "share" else number(x))
+    if target.op == "between":
+        return f"{shown(target.low)}–{shown(target.high)}"
+    sign = {">=": "≥", "<=": "≤", "==": "="}[target.op]
+    return f"{sign} {shown(target.value)}"
+
+
+def status_text(result: Result) -> str:
+    """达标 / 未达标 / 无数据, or 不考核 for an informational indicator that has a value."""
+    if result.value is None:
+        return "无数据"
+    if result.target is None:
+        return "不考核"
+    return "达标" if result.met else "未达标"
+
+
+# ---- the terminal table -------------------------------------------------------------------------
+
+def display_width(text: str) -> int:
+    """Columns a terminal uses for `text`: CJK (wide and full-width) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    fill = " " * max(width - display_width(text), 0)
+    return fill + text if right else text + fill
+
+
+def _rows(evaluation: Evaluation) -> list[list[str]]:
+    rows = []
+    for r in evaluation.results:
+        # The count is only meaningful where institutions were judged.
+        judged = r.is_inst and r.value is not None
+        failing = str(len(r.failing)) if r.failing or judged else ""
+        rows.append([r.id, r.name, format_value(r.kind, r.value), format_target(r.kind, r.target),
+                     status_text(r), failing])
+    return rows
+
+
+def format_table(evaluation: Evaluation) -> str:
+    """The evaluation as an aligned table in Chinese, with a summary and the task line."""
+    header = ["编号", "指标", "数值", "目标", "结果", "未达标机构"]
+    rows = _rows(evaluation)
+    widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    right = {2, 3, 5}
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(_pad(c, widths[i], right=i in right) for i, c in enumerate(cells)).rstrip()
+
+    out = [f"{evaluation.county} {evaluation.year}年度 指标评价（目标方案：{evaluation.profile_name}）",
+           "", line(header), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    counts = _summary(evaluation)
+    out += ["", f"达标 {counts['达标']} 项，未达标 {counts['未达标']} 项，无数据 {counts['无数据']} 项，"
+                f"不考核 {counts['不考核']} 项。"]
+    t = evaluation.tasks
+    out.append(f"创建任务：共 {t.total} 项，已完成 {t.done} 项，逾期 {t.overdue} 项。")
+    return "\n".join(out) + "\n"
+
+
+def _summary(evaluation: Evaluation) -> dict[str, Any]:
+    counts = {"达标": 0, "未达标": 0, "无数据": 0, "不考核": 0}
+    for r in evaluation.results:
+        counts[status_text(r)] += 1
+    return counts

@@ -1,0 +1,149 @@
+"""Everything the self-evaluation report prints for one year, read from the county file once:
+the evaluation, last year's standing, the trend of earlier years, each institution's figures,
+the activity counts behind D1–D5 and the task list. No layout here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
+from db.vocab import CENTRE_TYPES, STATION_TYPES
+
+from reports.judge.evaluation import evaluate
+from reports.judge.facts import load_facts
+from reports.judge import matrix
+from reports.judge import profiles
+from reports.plan.evidence import evidence_entries
+from reports.judge.results import Evaluation, Result
+
+if TYPE_CHECKING:
+    from db.county import CountyFile
+
+    from reports.judge.profiles import Profile
+
+TREND_YEARS = 5
+DONE = "已完成"
+LATE = "已延期"
+
+
+@dataclass(frozen=True)
+class Task:
+    number: str
+    category: str
+    text: str
+    lead_unit: str
+    assist_units: str
+    deadline: str
+    status: str
+    overdue: bool
+
+
+@dataclass
+class ReportData:
+    county: str
+    year: int
+    today: _dt.date
+    evaluation: Evaluation
+    profile: Profile
+    previous_status: dict[str, str]  # indicator id → 达标 / 未达标 / 无数据 / 不考核, last year
+    trend: list[Evaluation]  # earlier years with data, then this year, ascending
+    institutions: list[dict[str, Any]]  # active this year, with this year's figures and township
+    activity: dict[str, dict[str, int]]  # institution id → D1..D5 → count
+    minimums: dict[str, tuple[str, int]]  # D1..D5 switched on → (activity kind, minimum)
+    tasks: list[Task]
+    evidence: list[Any] = field(default_factory=list)  # evidence_export.Entry, binder order
+    phases: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_id = {i["id"]: i for i in self.institutions}
+
+    @property
+    def results(self) -> tuple[Result, ...]:
+        return self.evaluation.results
+
+    def in_scope(self, types: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [i for i in self.institutions if i["type"] in types]
+
+    @property
+    def centres(self) -> list[dict[str, Any]]:
+        return self.in_scope(CENTRE_TYPES)
+
+    @property
+    def stations(self) -> list[dict[str, Any]]:
+        return self.in_scope(STATION_TYPES)
+
+    def institution(self, institution_id: str) -> dict[str, Any]:
+        return self._by_id.get(institution_id, {})
+
+
+Tick = Callable[[str], None]
+
+
+def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.date,
+           tick: Tick) -> ReportData:
+    """Read what the report needs; `tick` is told each step, for the progress bar."""
+    tick("计算指标")
+    evaluation = evaluate(county, year, profile_id, today=today)
+    profile = profiles.get_profile(county, evaluation.profile_id)
+    tick("计算历年变化")
+    trend = _trend(county, evaluation, today)
+    tick("读取机构数据")
+    return ReportData(
+        county=evaluation.county, year=year, today=today, evaluation=evaluation, profile=profile,
+        previous_status={r.id: previous_status(r) for r in evaluation.results},
+        trend=trend,
+        institutions=_institutions(county, year),
+        activity=matrix.activity_counts(county, year),
+        minimums=matrix.minimum_counts(county, profile),
+        tasks=_tasks(county, today),
+        evidence=evidence_entries(county),
+        phases=county.rows("phase", order="ord, start_date, name"),
+    )
+
+
+def previous_status(r: Result) -> str:
+    """Last year's standing, judged against this year's target (the profile being reported)."""
+    if r.previous_value is None:
+        return "无数据"
+    if r.target is None:
+        return "不考核"
+    return "达标" if r.target.holds(r.previous_value) else "未达标"
+
+
+def _trend(county: CountyFile, evaluation: Evaluation, today: _dt.date) -> list[Evaluation]:
+    """Up to TREND_YEARS years ending with the reported one; earlier years only where the file
+    holds facts, so a county that began last year does not show empty years before it."""
+    year = evaluation.year
+    earlier = [y for y in county.years() if y < year][-(TREND_YEARS - 1):]
+    return [evaluate(county, y, evaluation.profile_id, today=today)
+            for y in earlier] + [evaluation]
+
+
+def _institutions(county: CountyFile, year: int) -> list[dict[str, Any]]:
+    facts = load_facts(county, year)
+    townships = {r["id"]: r["township"] or "" for r in county.query(
+        "SELECT id, township FROM institution WHERE deleted = 0")}
+    return [{**row, "township": townships.get(row["id"], "")} for row in facts.institutions]
+
+
+_TASKS_SQL = """
+SELECT * FROM task WHERE deleted = 0
+ORDER BY number IS NULL, CAST(number AS INTEGER), number, text, id
+"""
+
+
+def _tasks(county: CountyFile, today: _dt.date) -> list[Task]:
+    """The task list in its own numbering; overdue as the indicator engine counts it."""
+    out = []
+    for row in county.query(_TASKS_SQL):
+        status = row["status"]
+        deadline = row["deadline"] or ""
+        overdue = status != DONE and (status == LATE or (bool(deadline)
+                                                         and deadline < today.isoformat()))
+        out.append(Task(row["number"] or "", row["category"] or "", row["text"],
+                        row["lead_unit"] or "", row["assist_units"] or "", deadline, status,
+                        overdue))
+    return out

@@ -1,0 +1,271 @@
+"""Page and table layout of the PDF report: A4 pages with the county and year in the header and
+第 X 页 共 Y 页 in the footer, paragraph styles, and tables whose cells wrap instead of overflowing
+and, when one is taller than a page, continue on the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+import functools
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib import textsplit as _textsplit
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate,
+                                Paragraph, TableStyle)
+from reportlab.platypus import paragraph as _paragraph
+
+from reports.pdf.fonts import FontSet
+
+# reportlab keeps Japanese punctuation off the start of a line but not the full-width Chinese
+# ，；：！？, so a line could begin with "，标准 ≥ 100%". Official documents never do that.
+_CHINESE_CANNOT_START = "，；：！？）》」』”’"
+for _module in (_paragraph, _textsplit):
+    _module.ALL_CANNOT_START += "".join(
+        c for c in _CHINESE_CANNOT_START if c not in _module.ALL_CANNOT_START)
+
+PAGE_W, PAGE_H = A4
+# The left margin is the wider one: printed reports are bound on the left.
+MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 25 * mm, 20 * mm, 26 * mm, 22 * mm
+FRAME_W = PAGE_W - MARGIN_L - MARGIN_R
+FRAME_H = PAGE_H - MARGIN_T - MARGIN_B
+
+# Real institution names are 6 to 30 characters; a longer one (a paste gone wrong) is shortened
+# wherever it sits in a table or chart and printed whole in the appendix.
+NAME_CHARS = 40
+# A row split across pages leaves at least this much on each side (about three lines).
+ROW_PIECE = 36
+
+HEADER_FILL = colors.HexColor("#E7E6E6")
+GROUP_FILL = colors.HexColor("#F3F3F3")
+RULE = colors.HexColor("#404040")
+FAIL_TEXT = "#B00000"
+MUTED_TEXT = "#555555"
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    body: ParagraphStyle
+    note: ParagraphStyle
+    caption: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    cell_right: ParagraphStyle
+    cell_head: ParagraphStyle
+    cell_indent: ParagraphStyle
+    sign: ParagraphStyle
+    fonts: FontSet
+
+
+@functools.cache
+def styles(fonts: FontSet) -> Styles:
+    """Paragraph styles; wordWrap CJK breaks lines between Chinese characters, which have no
+    spaces to break at."""
+    def style(name: str, font: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
+        kw.setdefault("textColor", colors.black)
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading,
+                              wordWrap="CJK", **kw)
+
+    cell = style("cell", fonts.table, 9, 12)
+    return Styles(
+        title=style("title", fonts.heading, 20, 31, alignment=TA_CENTER, spaceAfter=4),
+        subtitle=style("subtitle", fonts.body, 11, 18, alignment=TA_CENTER, spaceAfter=14,
+                       textColor=colors.HexColor(MUTED_TEXT)),
+        h1=style("h1", fonts.heading, 15, 24, spaceBefore=14, spaceAfter=6, keepWithNext=1),
+        h2=style("h2", fonts.heading, 12.5, 20, spaceBefore=8, spaceAfter=4),
+        h3=style("h3", fonts.body, 11, 17, spaceBefore=6, spaceAfter=3),
+        body=style("body", fonts.body, 11.5, 20, firstLineIndent=23, spaceAfter=4),
+        note=style("note", fonts.body, 8.5, 12, spaceBefore=2, spaceAfter=6,
+                   textColor=colors.HexColor(MUTED_TEXT)),
+        caption=style("caption", fonts.body, 9.5, 14, alignment=TA_CENTER, spaceBefore=3,
+                      spaceAfter=8),
+        cell=cell,
+        cell_center=ParagraphStyle("cell_center", parent=cell, alignment=TA_CENTER),
+        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
+        cell_head=ParagraphStyle("cell_head", parent=cell, fontName=fonts.heading,
+                                 alignment=TA_CENTER),
+        cell_indent=ParagraphStyle("cell_indent", parent=cell, leftIndent=18),
+        sign=style("sign", fonts.body, 12, 18, alignment=TA_LEFT),
+        fonts=fonts,
+    )
+
+
+def esc(text: object) -> str:
+    """Text from the county file as paragraph markup: a name with & or < must print as typed."""
+    return escape(str(text))
+
+
+def shorten(text: str, limit: int = NAME_CHARS) -> str:
+    """`text` cut to `limit` characters with an ellipsis, for a table cell or a chart label."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def fit(text: str, width: float, font: str, size: float) -> str:
+    """`text` cut with an ellipsis to fit `width` points, for a line drawn without wrapping."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)  # the longest start that fits with its ellipsis
+    while low < high:
+        mid = (low + high + 1) // 2
+        if stringWidth(text[:mid] + "…", font, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low] + "…"
+
+
+def red(markup: str) -> str:
+    return f'<font color="{FAIL_TEXT}">{markup}</font>'
+
+
+def muted(markup: str, size: float | None = None) -> str:
+    size_attr = f' size="{size}"' if size else ""
+    return f'<font color="{MUTED_TEXT}"{size_attr}>{markup}</font>'
+
+
+Cell = str | Paragraph | Flowable
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float],
+          st: Styles, *, align: Sequence[str] = (), groups: Sequence[int] = (),
+          extra: Sequence[tuple[Any, ...]] = ()) -> LongTable:
+    """A ruled table with the header repeated on every page it runs onto.
+
+    Plain strings are markup and become wrapping paragraphs; `align` gives each column's
+    alignment (l, c, r); rows listed in `groups` are one cell spanning the whole width.
+    """
+    cell_style = {"l": st.cell, "c": st.cell_center, "r": st.cell_right}
+    aligns = [*align, *["l"] * (len(widths) - len(align))]
+    data: list[list[Cell]] = [[Paragraph(h, st.cell_head) for h in header]]
+    for r, row in enumerate(rows, start=1):
+        if r - 1 in groups:
+            data.append([_para(row[0], st.cell)] + [""] * (len(widths) - 1))
+            continue
+        data.append([_para(c, cell_style[aligns[i]]) for i, c in enumerate(row)])
+    commands: list[tuple[Any, ...]] = [
+        # Empty cells still set a font; without this it would be an unembedded Helvetica.
+        ("FONTNAME", (0, 0), (-1, -1), st.fonts.table),
+        ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for g in groups:
+        row = g + 1
+        commands += [("SPAN", (0, row), (-1, row)), ("BACKGROUND", (0, row), (-1, row), GROUP_FILL)]
+        if row + 1 < len(data):
+            # A group's title never stays behind alone at the foot of a page.
+            commands.append(("NOSPLIT", (0, row), (-1, row + 1)))
+    # reportlab cannot place a row taller than a page and gives up on the whole report; such a
+    # row is split across pages instead. Only then: splitting rows in ordinary tables would
+    # change where their pages break.
+    split_in_row = ROW_PIECE if any(_may_outgrow_page(row, widths) for row in data) else 0
+    if split_in_row:
+        # Centred cells beside a split one would be padded down by reportlab to "stay centred"
+        # until the row never fits; at the top, each part of the row starts with its text.
+        commands.append(("VALIGN", (0, 0), (-1, -1), "TOP"))
+    # splitByRow off: the row that meets the foot of the page is split there, rather than the
+    # table being cut before it and continued, header and all, further down the same page.
+    t = LongTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT",
+                  splitInRow=split_in_row, splitByRow=not split_in_row)
+    t.setStyle(TableStyle([*commands, *extra]))
+    return t
+
+
+def _para(cell: Cell, style: ParagraphStyle) -> Cell:
+    return Paragraph(cell, style) if isinstance(cell, str) else cell
+
+
+def _may_outgrow_page(row: Sequence[Cell], widths: Sequence[float]) -> bool:
+    """Whether a row could be taller than half a page, judged from the length of its text.
+
+    An upper bound (every character as wide as the font size, markup counted as text), so a row
+    that could be too tall is never missed, while ordinary rows are never measured.
+    """
+    for cell, width in zip(row, widths):
+        if not isinstance(cell, Paragraph):
+            continue
+        style = cell.style
+        text = cell.text if isinstance(getattr(cell, "text", None), str) else ""
+        per_line = max((width - 6) / style.fontSize, 1)
+        lines = len(text) / per_line + text.count("<br/>") + 1
+        if lines * style.leading > FRAME_H / 2:
+            return True
+    return False
+
+
+# ---- pages ------------------------------------------------------------------------------------
+
+def numbered_canvas(font: str) -> type[Canvas]:
+    """A canvas that holds every page until the end, so each footer can say 共 Y 页 in one pass."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for number, state in enumerate(self._held, start=1):
+                self.__dict__.update(state)
+                self.setFont(font, 9)
+                self.setFillColor(colors.black)
+                self.drawCentredString(PAGE_W / 2, MARGIN_B - 12 * mm,
+                                       f"第 {number} 页 共 {total} 页")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def header_painter(left: str, right: str, font: str) -> Callable[[Canvas, BaseDocTemplate], None]:
+    def paint(canv: Canvas, doc: BaseDocTemplate) -> None:
+        canv.saveState()
+        y = PAGE_H - MARGIN_T + 8 * mm
+        canv.setFont(font, 9)
+        canv.setFillColor(colors.HexColor("#333333"))
+        # A county name of any length stays on its line, clear of the year at the right.
+        room = FRAME_W - stringWidth(right, font, 9) - 12
+        canv.drawString(MARGIN_L, y, fit(left, room, font, 9))
+        canv.drawRightString(PAGE_W - MARGIN_R, y, right)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.line(MARGIN_L, y - 2.5 * mm, PAGE_W - MARGIN_R, y - 2.5 * mm)
+        canv.restoreState()
+    return paint
+
+
+def document(out: Any, *, title: str, author: str, header: tuple[str, str],
+             fonts: FontSet) -> BaseDocTemplate:
+    """An A4 document whose bytes depend only on what is drawn (invariant: no date, no random
+    id)."""
+    doc = BaseDocTemplate(
+        out, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=MARGIN_T,
+        bottomMargin=MARGIN_B, title=title, author=author, subject="全国基层中医药工作示范县自评报告",
+        creator="tcmcounty", invariant=1, lang="zh-CN", initialFontName=fonts.body,
+    )
+    frame = Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - MARGIN_T - MARGIN_B, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate("page", [frame],
+                                       onPage=header_painter(*header, fonts.heading))])
+    return doc

@@ -1,0 +1,167 @@
+"""导出佐证材料: every evidence file of the county file, in folders by section and indicator,
+task, or activity, with an index the reviewers' binder opens with."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+import re
+import shutil
+import tempfile
+from typing import TYPE_CHECKING, Any
+import unicodedata
+import zipfile
+
+from db.errors import KnownError
+from reports.judge.catalogue import BY_ID, SECTIONS
+
+if TYPE_CHECKING:
+    from db.county import CountyFile
+
+INDEX_NAME = "佐证材料目录.csv"
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+MAX_NAME = 80
+
+
+def safe_name(name: str, fallback: str = "未命名") -> str:
+    """A file or folder name that is valid on Windows and Linux, stays where it is put and reads
+    as what it is: direction marks (U+202E shows 照片\u202egpj.exe as 照片exe.jpg) and
+    other invisible characters are removed."""
+    name = _UNSAFE.sub("_", name or "")
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf"))
+    name = name.strip().strip(".").strip()
+    name = re.sub(r"\s+", " ", name)
+    if not name or set(name) <= {"_", " "}:
+        name = fallback
+    # Windows reserves these device names whatever the extension, and ignores trailing spaces.
+    if name.upper().split(".")[0].rstrip() in {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                                               *(f"COM{i}" for i in range(1, 10)),
+                                               *(f"LPT{i}" for i in range(1, 10))}:
+        name = f"_{name}"
+    if len(name) > MAX_NAME:
+        stem, dot, ext = name.rpartition(".")
+        if dot and len(ext) <= 8:
+            name = stem[:MAX_NAME - len(ext) - 1] + "." + ext
+        else:
+            name = name[:MAX_NAME]
+    return name
+
+
+@dataclass
+class Entry:
+    group: str  # 指标 / 创建任务 / 宣传活动 / 其他
+    folder: list[str]
+    filename: str
+    evidence_id: str
+    year: int | None
+    about: str
+    size: int
+    note: str
+
+
+def evidence_entries(county: CountyFile) -> list[Entry]:
+    """Every evidence file, with the folder it belongs in; ordered as the binder is."""
+    tasks = {r["id"]: r for r in county.rows("task")}
+    activities = {r["id"]: r for r in county.query(
+        "SELECT a.*, i.name AS institution FROM activity a "
+        "JOIN institution i ON i.id = a.institution_id WHERE a.deleted = 0")}
+    entries = []
+    for ev in county.rows("evidence", order="owner_table, indicator_id, year, filename"):
+        entries.append(_entry(ev, tasks, activities))
+    order = {"指标": 0, "创建任务": 1, "宣传活动": 2, "其他": 3}
+    return sorted(entries, key=lambda e: (order[e.group], e.folder, e.filename))
+
+
+def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]) -> Entry:
+    year = ev.get("year")
+    common = dict(filename=ev["filename"], evidence_id=ev["id"], year=year, size=ev["size"],
+                  note=ev.get("note") or "")
+    ind = BY_ID.get(ev.get("indicator_id") or "")
+    if ev["owner_table"] == "indicator" and ind is not None:
+        section = f"{ind.section} {SECTIONS[ind.section]}"
+        folder = [section, f"{ind.id} {ind.name}"] + ([f"{year}年"] if year else [])
+        return Entry("指标", folder, about=f"{ind.id} {ind.name}", **common)
+    if ev["owner_table"] == "task" and ev.get("owner_id") in tasks:
+        t = tasks[ev["owner_id"]]
+        label = f"{(t['number'] or '').zfill(2)} {t['text'][:30]}".strip()
+        return Entry("创建任务", ["创建任务", label], about=f"任务 {t['number'] or ''} {t['text']}",
+                     **common)
+    if ev["owner_table"] == "activity" and ev.get("owner_id") in activities:
+        a = activities[ev["owner_id"]]
+        label = f"{a['date']} {a['institution']} {a['title']}"
+        return Entry("宣传活动", ["文化宣传活动", a["date"][:4] + "年", label], about=label, **common)
+    return Entry("其他", ["其他"], about=ev.get("owner_table") or "", **common)
+
+
+def export_evidence(county: CountyFile, dest: Path, *, as_zip: bool = False) -> Path:
+    """Write the folder `dest` (or the zip file `dest`); never inside anything else's place.
+
+    The folder must not exist yet (nothing is overwritten); it appears complete or not at all.
+    """
+    dest = Path(dest)
+    if dest.exists():
+        raise KnownError(f"“{dest.name}”已存在，不会覆盖。请换一个名称。")
+    entries = evidence_entries(county)
+    if not entries:
+        raise KnownError("文件中还没有佐证材料。请先在各页面为指标、任务或活动添加。")
+    work = Path(tempfile.mkdtemp(prefix=".evidence-", dir=dest.parent))
+    try:
+        root = work / "佐证材料"
+        root.mkdir()
+        rows = _write_files(county, root, entries)
+        _write_index(root, rows)
+        if as_zip:
+            _zip(root, work / "out.zip")
+            os.replace(work / "out.zip", dest)
+        else:
+            os.replace(root, dest)
+    except OSError as exc:
+        raise KnownError(f"无法写出佐证材料到“{dest}”：{exc.strerror or exc}。") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return dest
+
+
+def _write_files(county: CountyFile, root: Path, entries: list[Entry]) -> list[list[Any]]:
+    rows = []
+    used: set[Path] = set()
+    for n, e in enumerate(entries, start=1):
+        folder = root.joinpath(*(safe_name(part) for part in e.folder))
+        target = _unique(folder / safe_name(e.filename, f"文件{n}"), used)
+        # Whatever the names said, the file must land inside the export folder.
+        if root.resolve() not in target.resolve().parents:
+            raise KnownError(f"佐证材料“{e.filename}”的名称不安全，已停止导出。")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(county.evidence_data(e.evidence_id))
+        rows.append([n, e.group, e.about, e.year or "", e.filename,
+                     target.relative_to(root).as_posix(), e.size, e.note])
+    return rows
+
+
+def _unique(path: Path, used: set[Path]) -> Path:
+    candidate, k = path, 2
+    while candidate in used:
+        candidate = path.with_name(f"{path.stem}（{k}）{path.suffix}")
+        k += 1
+    used.add(candidate)
+    return candidate
+
+
+def _write_index(root: Path, rows: list[list[Any]]) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["序号", "类别", "所属指标/任务/活动", "年度", "原文件名", "位置", "大小（字节）",
+                     "备注"])
+    writer.writerows(rows)
+    # UTF-8 with a byte-order mark: Excel on a Chinese Windows opens it without garbling.
+    (root / INDEX_NAME).write_text(buf.getvalue(), encoding="utf-8-sig")
+
+
+def _zip(root: Path, out: Path) -> None:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                z.write(path, Path(root.name, path.relative_to(root)).as_posix())

@@ -1,0 +1,112 @@
+"""What leaves the engine: the contract's JSON, the terminal table, and task progress."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+
+from reports.judge.catalogue import CATALOGUE
+from reports.judge.evaluation import evaluate
+from reports.judge.wording import display_width, format_table
+
+from tests.reports.conftest import act, inst, run
+
+INDICATOR_KEYS = ["id", "name", "value", "numerator", "denominator", "target", "met", "gap",
+                  "failing", "previous_value"]
+
+
+def _c2_county(county):
+    a = inst(county, "甲镇卫生院", "township_hc", {"physicians": 10, "tcm_physicians": 2})
+    b = inst(county, "乙镇卫生院", "township_hc", {"physicians": 8, "tcm_physicians": 4})
+    county.set_institution_year(a, 2023, {"physicians": 10, "tcm_physicians": 3})
+    county.set_institution_year(b, 2023, {"physicians": 8, "tcm_physicians": 1})
+
+
+def test_json_has_exactly_the_contract_shape(county):
+    _c2_county(county)
+    data = json.loads(json.dumps(run(county).to_dict(), ensure_ascii=False))
+    assert list(data) == ["county", "year", "profile", "indicators", "tasks"]
+    assert (data["county"], data["year"], data["profile"]) == ("测试县", 2024, "baseline")
+    assert [i["id"] for i in data["indicators"]] == \
+        [ind.id for ind in CATALOGUE if ind.id not in ("A6", "A7")]
+    for item in data["indicators"]:
+        assert list(item) == INDICATOR_KEYS
+        for key in ("value", "numerator", "denominator", "previous_value"):
+            assert item[key] is None or isinstance(item[key], (int, float))
+        assert item["met"] in (True, False, None)
+        assert item["gap"] is None or isinstance(item["gap"], str)
+        assert isinstance(item["failing"], list)
+    c2 = next(i for i in data["indicators"] if i["id"] == "C2")
+    assert {k: c2[k] for k in INDICATOR_KEYS if k != "failing"} == {
+        "id": "C2", "name": "基层机构中医类别医师占比达标率", "value": 0.5, "numerator": 1,
+        "denominator": 2, "target": {"op": ">=", "value": 1.0}, "met": False,
+        "gap": "还需 1 家机构达到 25%", "previous_value": 0.5,
+    }
+    (entry,) = c2["failing"]
+    # The contract's three keys, plus the institution's id (added, not changed).
+    assert {k: entry[k] for k in ("institution", "value", "gap")} == \
+        {"institution": "甲镇卫生院", "value": 0.2, "gap": "还需 1 名中医类别医师"}
+    assert set(entry) == {"institution", "value", "gap", "institution_id"}
+    assert data["tasks"] == {"total": 0, "done": 0, "overdue": 0}
+
+
+def test_json_is_written_as_readable_utf8(county):
+    _c2_county(county)
+    text = json.dumps(run(county).to_dict(), ensure_ascii=False)
+    assert "基层机构中医类别医师占比达标率" in text and "\\u" not in text
+
+
+def test_null_values_stay_null_in_json(county):
+    data = run(county).to_dict()
+    a1 = data["indicators"][0]
+    assert (a1["value"], a1["met"], a1["gap"], a1["failing"]) == (None, None, None, [])
+    assert json.dumps(a1).count("null") >= 4
+
+
+def test_tasks_done_and_overdue_depend_on_today(county):
+    for status, deadline in [("已完成", "2024-01-31"),  # done, never overdue
+                             ("推进中", "2024-06-29"),  # past deadline: overdue
+                             ("推进中", "2024-06-30"),  # due today: not yet overdue
+                             ("已延期", "2024-12-31"),  # marked late: overdue
+                             ("未开始", None)]:
+        county.insert("task", {"text": f"任务{status}{deadline}", "status": status,
+                               "deadline": deadline})
+    gone = county.insert("task", {"text": "误录任务", "deadline": "2020-01-01"})
+    county.delete("task", gone)
+    tasks = run(county).tasks
+    assert (tasks.total, tasks.done, tasks.overdue) == (5, 1, 2)
+    later = evaluate(county, 2024, today=_dt.date(2024, 7, 1)).tasks
+    assert later.overdue == 3
+
+
+def test_table_is_aligned_and_in_chinese(county):
+    _c2_county(county)
+    act(county, county.rows("institution", "name = ?", ("甲镇卫生院",))[0]["id"], "健康讲座")
+    county.insert("task", {"text": "制定工作计划", "status": "已完成"})
+    text = format_table(run(county))
+    lines = text.splitlines()
+    assert lines[0] == "测试县 2024年度 指标评价（目标方案：基线（依据种子文件））"
+    header = lines[2]
+    assert header.split() == ["编号", "指标", "数值", "目标", "结果", "未达标机构"]
+    rows = [line for line in lines if line[:3].strip() in {ind.id for ind in CATALOGUE}]
+    assert len(rows) == 29
+    c2 = next(line for line in rows if line.startswith("C2"))
+    assert c2.split() == ["C2", "基层机构中医类别医师占比达标率", "50.0%", "≥", "100%", "未达标", "1"]
+    c5 = next(line for line in rows if line.startswith("C5"))
+    assert "无数据" in c5
+    d8 = next(line for line in rows if line.startswith("D8"))
+    assert d8.split()[-1] == "不考核"
+    # The result column starts at the same screen column on every row, CJK counted as two.
+    starts = set()
+    for line in rows:
+        status = next(w for w in ("未达标", "达标", "无数据", "不考核") if f"  {w}" in line)
+        starts.add(display_width(line[:line.rindex(f"  {status}") + 2]))
+    assert len(starts) == 1
+    assert lines[-1] == "创建任务：共 1 项，已完成 1 项，逾期 0 项。"
+
+
+def test_rate_is_shown_per_ten_thousand(county):
+    county.set_county_year(2024, {"resident_population": 200_000})
+    inst(county, "县中医医院", "county_tcm_hospital", {"tcm_gps": 13})
+    c5 = next(line for line in format_table(run(county)).splitlines() if line.startswith("C5"))
+    assert c5.split()[2:5] == ["0.65/万人", "≥", "0.6"]

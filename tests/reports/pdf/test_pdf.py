@@ -1,0 +1,507 @@
+"""The printed self-evaluation report, checked through real PDF tools (poppler's pdffonts,
+pdftotext, pdfinfo) the way a reviewer's PC would read it: fonts, words, numbers, pages, files."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from pathlib import Path
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from db.county import CountyFile
+from db.demo import write_demo
+from db.errors import FileBusy, KnownError
+from desktop.cli import main
+from reports.judge.evaluation import evaluate
+from reports.judge.results import Evaluation
+from reports.judge.wording import status_text
+from reports.pdf import layout, sections
+from reports.pdf import report as pdf
+from reports.pdf.report import write_report
+from reports.pdf.sections import shown
+
+TOOLS = ("pdffonts", "pdftotext", "pdfinfo")
+pytestmark = pytest.mark.skipif(
+    any(shutil.which(t) is None for t in TOOLS),
+    reason="poppler-utils (pdffonts, pdftotext, pdfinfo) not installed; CI installs them")
+
+YEAR = 2024
+TODAY = _dt.date(2025, 1, 20)
+MACHINE = "0" * 32  # module-scoped fixtures run outside the per-test data folder
+
+
+def run(*args: str | Path) -> str:
+    done = subprocess.run([str(a) for a in args], capture_output=True, text=True,
+                          encoding="utf-8", check=True)
+    return done.stdout
+
+
+def text_of(path: Path, *pages: int) -> str:
+    """pdftotext -layout: table rows come out as lines, so a row's cells can be checked together."""
+    span = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
+    return run("pdftotext", "-layout", *span, path, "-")
+
+
+def flat_text(path: Path) -> str:
+    """The text in drawing order with all spaces and line breaks removed: a name or sentence
+    that wraps inside a cell or paragraph is whole again."""
+    return re.sub(r"\s+", "", run("pdftotext", "-raw", path, "-"))
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def page_count(path: Path) -> int:
+    return int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", path), re.M).group(1))
+
+
+def line_with(text: str, *parts: str, around: int = 0) -> str | None:
+    """The first line holding every part in order; with `around`, that many lines either side
+    count too (a cell that wraps is centred against the one-line cells of its row)."""
+    lines = text.splitlines()
+    for i in range(len(lines)):
+        line = " ".join(lines[max(i - around, 0):i + around + 1]) if around else lines[i]
+        at = 0
+        for part in parts:
+            at = line.find(part, at)
+            if at < 0:
+                break
+            at += len(part)
+        else:
+            return line
+    return None
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("demo") / "small.tcmcounty", "small")
+
+
+@pytest.fixture(scope="module")
+def evaluation(small: Path) -> Evaluation:
+    with CountyFile.open(small, machine=MACHINE) as county:
+        return evaluate(county, YEAR, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def report(small: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out") / "自评报告.pdf"
+    with CountyFile.open(small, machine=MACHINE) as county:
+        assert write_report(county, YEAR, out, today=TODAY) == out
+    return out
+
+
+@pytest.fixture(scope="module")
+def text(report: Path) -> str:
+    return text_of(report)
+
+
+@pytest.fixture(scope="module")
+def raw(report: Path) -> str:
+    return flat_text(report)
+
+
+def after(text: str, heading: str) -> str:
+    assert heading in text, heading
+    return text[text.index(heading):]
+
+
+# ---- fonts and pages ----------------------------------------------------------------------------
+
+def test_chinese_font_is_embedded_as_a_subset(report: Path) -> None:
+    lines = run("pdffonts", report).splitlines()[2:]
+    assert lines, "no fonts listed"
+    for line in lines:
+        name, *_, emb, sub, uni, _obj, _gen = line.split()
+        assert re.fullmatch(r"[A-Z]{6}\+WenQuanYi\S*", name), line
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), line
+
+
+def test_every_page_has_the_header_and_page_x_of_y(report: Path) -> None:
+    total = page_count(report)
+    assert 5 <= total <= 15
+    for page in range(1, total + 1):
+        lines = [ln for ln in text_of(report, page).splitlines() if ln.strip()]
+        assert "青河县创建全国基层中医药工作示范县自评报告" in lines[0] and "2024年度" in lines[0]
+        assert re.fullmatch(rf"\s*第\s*{page}\s*页\s*共\s*{total}\s*页\s*", lines[-1]), lines[-1]
+
+
+def test_title_in_official_form(report: Path, text: str) -> None:
+    assert "青河县创建全国基层中医药工作示范县" in text
+    assert "自评报告（2024年度）" in text
+    info = run("pdfinfo", report)
+    assert "青河县创建全国基层中医药工作示范县自评报告（2024年度）" in info
+    for heading in ("一、总体情况", "二、指标达成情况", "三、服务网络", "四、服务能力", "五、人员配备",
+                    "六、中医药文化宣传与健康教育", "七、创建任务进展", "八、存在问题及整改清单"):
+        assert heading in text
+
+
+# ---- what the pages say ---------------------------------------------------------------------
+
+def test_indicator_table_shows_each_value_last_year_and_status(text: str,
+                                                               evaluation: Evaluation) -> None:
+    table = after(text, "（一）指标一览")
+    for r in evaluation.results:
+        row = line_with(table, f"{r.id} {r.name}", shown(r.kind, r.value),
+                        shown(r.kind, r.previous_value), status_text(r))
+        assert row is not None, f"row of {r.id} not found with its figures"
+
+
+def test_summary_counts_met_unmet_and_no_data(text: str, evaluation: Evaluation) -> None:
+    statuses = [status_text(r) for r in evaluation.results]
+    summary = flat(text[:text.index("二、指标达成情况")]).replace("项", " 项")
+    summary = re.sub(r"(达标|无数据)(\d)", r"\1 \2", summary)
+    assert f"达标 {statuses.count('达标')} 项" in summary
+    assert f"未达标 {statuses.count('未达标')} 项" in summary
+    assert f"无数据 {statuses.count('无数据')} 项" in summary
+    assert "2023年度" in summary
+
+
+def test_every_failing_institution_is_named_with_its_gap(text: str,
+                                                         evaluation: Evaluation) -> None:
+    named = 0
+    for r in evaluation.results:
+        for f in r.failing:
+            if r.id in sections.IN_TABLE:
+                continue  # shown in the staffing table or the activity matrix, tested below
+            assert line_with(text, f.institution, f.gap), (r.id, f.institution, f.gap)
+            named += 1
+    assert named >= 5, "the demo county should have failing institutions to show"
+
+
+def test_staffing_table_gives_each_centres_tcm_share(small: Path, text: str,
+                                                     evaluation: Evaluation) -> None:
+    staffing = after(text, "基层医疗卫生机构中医类别医师配备")
+    with CountyFile.open(small, machine=MACHINE) as county:
+        rows = county.query("""
+            SELECT i.name, y.physicians, y.tcm_physicians FROM institution i
+            JOIN institution_year y ON y.institution_id = i.id AND y.year = ?
+            WHERE i.type IN ('chc', 'township_hc')""", (YEAR,))
+    assert len(rows) == 12
+    for row in rows:
+        share = f"{row['tcm_physicians'] / row['physicians'] * 100:.1f}%"
+        assert line_with(staffing, row["name"], str(row["physicians"]), share), row["name"]
+    c2 = evaluation.result("C2")
+    assert c2 is not None and c2.failing
+    for f in c2.failing:
+        assert line_with(staffing, f.institution, f"{f.value * 100:.1f}%"), f.institution
+        assert line_with(staffing, "未达标", f.institution, around=1), f.institution
+    assert "25% 标准线" in staffing  # the chart's line, at the profile's threshold
+
+
+def test_activity_matrix_shows_counts_and_shortfalls(text: str, evaluation: Evaluation) -> None:
+    matrix = after(text, "宣传与健康教育活动开展情况")
+    shortfalls = 0
+    for ind_id in ("D1", "D2", "D3", "D4", "D5"):
+        r = evaluation.result(ind_id)
+        assert r is not None
+        minimum = {"D1": 4, "D2": 5, "D3": 6, "D4": 3, "D5": 6}[ind_id]  # the baseline profile
+        for f in r.failing:
+            assert line_with(matrix, f.institution, f"{f.value}（差{minimum - f.value}）"), f
+            shortfalls += 1
+    assert shortfalls >= 1
+    assert matrix.count("（差") == shortfalls, "the matrix and D1–D5 disagree"
+
+
+def test_tasks_and_rectification_list(text: str, raw: str, evaluation: Evaluation) -> None:
+    tasks = after(text, "七、创建任务进展")
+    assert f"逾期未完成{evaluation.tasks.overdue}项" in flat(tasks)
+    assert "制定引进和培养中医药人才政策" in tasks  # 已延期 in the demo
+    assert "（逾期）" in tasks
+    fix = after(raw, "八、存在问题及整改清单")
+    unmet = [r for r in evaluation.results if r.met is False]
+    assert unmet
+    for r in unmet:
+        assert flat(f"{r.id} {r.name}") in fix, r.id
+        if r.gap:
+            assert flat(r.gap) in fix, r.id
+        for f in r.failing:
+            assert f.institution in fix, (r.id, f.institution)
+    for word in ("填报人", "审核人", "单位（盖章）", "日期"):
+        assert word in fix
+
+
+def test_phases_and_the_evidence_index(text: str) -> None:
+    tasks = flat(after(text, "七、创建任务进展"))
+    assert flat("准备阶段（2023-05-01至2023-06-30）") in tasks
+    assert flat("佐证材料目录（共3份") in tasks
+    for document in ("2024年群众中医药服务满意度调查报告.txt", "中医药工作联席会议纪要"):
+        assert flat(document) in tasks
+    assert flat("D10群众中医药服务满意率") in tasks
+
+
+def test_trend_chart_and_table_cover_each_year(small: Path, text: str) -> None:
+    trend = after(text, "主要指标历年变化")
+    assert "图1 主要指标2022—2024年变化" in trend
+    with CountyFile.open(small) as county:
+        values = [evaluate(county, y, today=TODAY).result("A2") for y in (2022, 2023, 2024)]
+    assert line_with(trend, "A2 中医馆达标率", *[shown("share", r.value) for r in values if r])
+
+
+# ---- same data, same bytes ----------------------------------------------------------------------
+
+def test_same_data_gives_the_same_bytes(small: Path, report: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.pdf"
+    with CountyFile.open(small) as county:
+        write_report(county, YEAR, again, today=TODAY)
+    assert again.read_bytes() == report.read_bytes()
+    assert b"CreationDate" not in report.read_bytes() or b"D:20000101000000" in report.read_bytes()
+
+
+def test_command_line_writes_the_same_report_as_the_window(
+        small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cli.pdf"
+    assert main(["report", str(small), "--year", str(YEAR), "-o", str(out)]) == 0
+    assert "已生成自评报告" in capsys.readouterr().out
+    direct = tmp_path / "direct.pdf"
+    with CountyFile.open(small) as county:
+        write_report(county, YEAR, direct)  # today, as the command line uses
+    assert out.read_bytes() == direct.read_bytes()
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_progress_runs_from_0_to_total(small: Path, tmp_path: Path) -> None:
+    seen: list[tuple[int, int, str]] = []
+    with CountyFile.open(small) as county:
+        write_report(county, YEAR, tmp_path / "p.pdf", today=TODAY,
+                     progress=lambda done, total, msg: seen.append((done, total, msg)))
+    done = [d for d, _, _ in seen]
+    assert done[0] == 0 and done[-1] == seen[-1][1] == 100
+    assert done == sorted(set(done)), "progress must only move forward"
+    assert any(msg == "排版页面" for *_, msg in seen)
+
+
+# ---- no data -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("year", [2019, 2030])
+def test_year_without_data_says_no_data(small: Path, tmp_path: Path, year: int) -> None:
+    out = tmp_path / "empty.pdf"
+    with CountyFile.open(small) as county:
+        write_report(county, year, out, today=TODAY)
+    text = text_of(out)
+    assert f"自评报告（{year}年度）" in text
+    assert "无数据 29 项" in text
+    assert "均无数据" in text
+    assert page_count(out) >= 3
+
+
+def test_empty_county_file_gives_a_report(tmp_path: Path) -> None:
+    path = tmp_path / "新县.tcmcounty"
+    CountyFile.create(path, "新县").close()
+    out = tmp_path / "new.pdf"
+    with CountyFile.open(path) as county:
+        write_report(county, YEAR, out, today=TODAY)
+    text = text_of(out)
+    assert "新县创建全国基层中医药工作示范县" in text
+    assert "文件中尚未录入创建任务" in text and "无数据" in text
+
+
+# ---- files that cannot be written -------------------------------------------------------------
+
+def _untouched(folder: Path, expected: set[str]) -> None:
+    assert {p.name for p in folder.iterdir()} == expected, "a partial file was left behind"
+
+
+def test_read_only_folder_is_refused_in_chinese(small: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK):  # root ignores permissions; make the OS refusal happen anyway
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise PermissionError(13, "Permission denied")
+        monkeypatch.setattr(pdf.tempfile, "mkstemp", refuse)
+    try:
+        assert main(["report", str(small), "--year", str(YEAR), "-o", str(folder / "r.pdf")]) == 3
+        err = capsys.readouterr().err
+        assert "没有权限写入文件夹" in err and err.count("\n") == 1
+        _untouched(folder, set())
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize(("where", "why"), [("missing/r.pdf", "不存在"),
+                                            ("a-file/r.pdf", "不是文件夹"),
+                                            ("folder", "是一个文件夹")])
+def test_impossible_destination_exits_3(small: Path, tmp_path: Path, where: str, why: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "folder").mkdir()
+    assert main(["report", str(small), "--year", str(YEAR), "-o", str(tmp_path / where)]) == 3
+    err = capsys.readouterr().err
+    assert why in err and err.count("\n") == 1
+    _untouched(tmp_path, {"a-file", "folder"})
+    assert not any((tmp_path / "folder").iterdir())
+
+
+def test_bad_county_file_exits_3_and_writes_nothing(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "坏.tcmcounty"
+    bad.write_bytes(b"not a county file")
+    out = tmp_path / "r.pdf"
+    assert main(["report", str(bad), "--year", str(YEAR), "-o", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "坏.tcmcounty" in err and err.count("\n") == 1
+    _untouched(tmp_path, {"坏.tcmcounty"})
+
+
+def test_failed_replace_keeps_the_previous_report(small: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on Windows when the old PDF is open in a reader: the old file stays, no part file."""
+    out = tmp_path / "r.pdf"
+    out.write_bytes(b"previous report")
+
+    def busy(src: object, dst: object) -> None:
+        raise PermissionError(13, "Permission denied")
+    with CountyFile.open(small) as county:
+        monkeypatch.setattr(pdf.os, "replace", busy)  # after opening: that may replace files too
+        with pytest.raises(FileBusy) as caught:
+            write_report(county, YEAR, out, today=TODAY)
+        monkeypatch.undo()
+    assert "正被其他程序使用" in str(caught.value)
+    assert isinstance(caught.value, KnownError)
+    assert out.read_bytes() == b"previous report"
+    _untouched(tmp_path, {"r.pdf"})
+
+
+# ---- a large county -----------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_large_county_lists_every_failing_institution(tmp_path: Path) -> None:
+    """640 institutions, the earliest year (the longest failing lists): complete and paginated."""
+    path = write_demo(tmp_path / "large.tcmcounty", "large")
+    out = tmp_path / "large.pdf"
+    with CountyFile.open(path) as county:
+        write_report(county, 2020, out, today=TODAY)
+        result = evaluate(county, 2020, today=TODAY)
+    flat = flat_text(out)
+    a4 = result.result("A4")
+    assert a4 is not None and len(a4.failing) > sections.LONG_LIST
+    for r in result.results:
+        for f in r.failing:
+            assert re.sub(r"\s+", "", f.institution) in flat, (r.id, f.institution)
+    total = page_count(out)
+    assert 10 <= total <= 40
+    # The compact list of A4 runs over pages, its header repeated on each.
+    header = f"未达到要求的机构（共{len(a4.failing)}家"
+    assert flat.count(header) >= 2
+
+
+# ---- content bigger than a page -----------------------------------------------------------------
+
+LONG_NAME = "青河县" + "".join(f"超长名称{i:03d}" for i in range(285))  # 1,998 characters
+
+
+def _failing_centre(county: CountyFile, year: int) -> str:
+    """A centre that some indicator lists as failing, so its name is printed in many places."""
+    result = evaluate(county, year, today=TODAY)
+    failing = {f.institution_id for r in result.results for f in r.failing}
+    centre = county.query("SELECT id FROM institution WHERE type = 'township_hc' AND deleted = 0 "
+                          "ORDER BY name")
+    return next(c["id"] for c in centre if c["id"] in failing)
+
+
+def test_a_2000_character_name_is_shortened_in_tables_and_whole_in_the_appendix(
+        small: Path, tmp_path: Path) -> None:
+    path = tmp_path / "长名称.tcmcounty"
+    shutil.copy(small, path)
+    out = tmp_path / "长名称.pdf"
+    with CountyFile.open(path) as county:
+        county.update("institution", _failing_centre(county, YEAR), {"name": LONG_NAME})
+        write_report(county, YEAR, out, today=TODAY)
+    text = flat_text(out)
+    shortened = LONG_NAME[:layout.NAME_CHARS - 1] + "…"
+    # In the staffing table, the activity matrix, the chart, the failing lists, the 整改清单.
+    assert text.count(shortened) >= 3
+    appendix = text[text.rindex("附录"):]
+    assert "名称过长的机构" in appendix and LONG_NAME in appendix
+    assert text.count(LONG_NAME) == 1
+    with CountyFile.open(small) as county:
+        write_report(county, YEAR, tmp_path / "plain.pdf", today=TODAY)
+    assert page_count(out) <= page_count(tmp_path / "plain.pdf") + 2
+
+
+def test_a_county_name_too_long_for_the_header_is_shortened_there(small: Path,
+                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "长县名.tcmcounty"
+    shutil.copy(small, path)
+    out = tmp_path / "长县名.pdf"
+    with CountyFile.open(path) as county:
+        county.set_setting("county_name", "青河县" * 60)
+        write_report(county, YEAR, out, today=TODAY)
+    # The header line ends "…  2024年度" instead of running into the year and off the page.
+    header = text_of(out, 2).splitlines()[0]
+    assert re.fullmatch(r"(青河县)+青?河?…\s+2024年度", header.strip()), header
+    assert "青河县" * 60 in flat_text(out)  # the title gives it whole
+
+
+def test_a_task_text_longer_than_a_page_runs_onto_the_next(small: Path, tmp_path: Path) -> None:
+    """Free text has no sensible place to cut: the row continues on the next page, whole."""
+    path = tmp_path / "长任务.tcmcounty"
+    shutil.copy(small, path)
+    task_text = "".join(f"第{i}条：推进中医药服务能力提升工程。" for i in range(1, 301))
+    out = tmp_path / "长任务.pdf"
+    with CountyFile.open(path) as county:
+        county.insert("task", {"number": "99", "text": task_text, "status": "推进中",
+                               "lead_unit": "县卫生健康局"})
+        write_report(county, YEAR, out, today=TODAY)
+    # Every clause is printed, in order, on page after page under the repeated table header.
+    text = flat_text(out)
+    at = [text.find(f"第{i}条：") for i in range(1, 301)]
+    assert -1 not in at and at == sorted(at)
+    pages = [flat(text_of(out, p)) for p in range(1, page_count(out) + 1)]
+    holding = [p for p in pages if "推进中医药服务能力提升工程" in p]
+    assert len(holding) >= 4
+    assert all("牵头单位（配合单位）" in p for p in holding)
+
+
+def ten_fold(path: Path, year: int, copies: int = 9) -> Path:
+    """The large demo county with every centre and station copied `copies` times into new
+    townships: 6,400 institutions in 400 townships, as a city district's file would hold."""
+    write_demo(path, "large")
+    skip = {"id", "rev", "updated_at", "updated_by", "deleted"}
+    with CountyFile.open(path) as county:
+        insts = county.query("SELECT * FROM institution WHERE deleted = 0 AND type IN "
+                             "('chc', 'township_hc', 'chs', 'village_clinic')")
+        facts = {r["institution_id"]: r for r in county.rows("institution_year", "year = ?",
+                                                              (year,))}
+        for k in range(1, copies + 1):
+            ids = {i["id"]: f"{k:02d}{i['id'][2:]}x" for i in insts}
+            county.insert_many("institution", [
+                {**{c: v for c, v in i.items() if c not in skip}, "id": ids[i["id"]],
+                 "name": f"{i['name']}{k}分院", "code": None, "township": f"{i['township']}{k}片",
+                 "parent_id": ids.get(i["parent_id"])} for i in insts])
+            county.insert_many("institution_year", [
+                {**{c: v for c, v in facts[i["id"]].items() if c not in skip},
+                 "institution_id": ids[i["id"]]} for i in insts if i["id"] in facts])
+    return path
+
+
+@pytest.mark.slow
+def test_a_ten_fold_county_prints_with_a_readable_rectification_list(tmp_path: Path) -> None:
+    path = ten_fold(tmp_path / "十倍.tcmcounty", 2020)
+    out = tmp_path / "十倍.pdf"
+    with CountyFile.open(path) as county:
+        assert county.count("institution") == 6403
+        write_report(county, 2020, out, today=TODAY)
+        a4 = evaluate(county, 2020, today=TODAY).result("A4")
+        township = {i["id"]: i["township"] for i in county.rows("institution")}
+    assert a4 is not None and len(a4.failing) > 1000
+    towns = {township[f.institution_id] for f in a4.failing}
+    text = flat_text(out)
+    rectification = text[text.rindex("存在问题及整改清单"):]
+    # The 整改清单 cell names the ten townships with the most to do, not all 400, and says
+    # where the whole list is.
+    cell = re.search(f"共{len(a4.failing)}家，涉及乡镇（街道）{len(towns)}个，较多的是(.*?)等。"
+                     "名单及各家差距见第三部分“未达到要求的机构”", rectification)
+    assert cell is not None
+    assert len(re.findall(r"\d+家", cell.group(1))) == sections.TOWNS_NAMED
+    # The body still names every failing institution (a sample, to keep the test quick).
+    for f in a4.failing[::97]:
+        assert f.institution in text, f.institution

@@ -1,0 +1,95 @@
+"""导出佐证材料: folders by section and indicator, task or activity; an index; nothing escapes."""
+
+import csv
+from pathlib import Path
+import zipfile
+
+import pytest
+
+from db.county import CountyFile
+from db.errors import KnownError
+from reports.plan.evidence import INDEX_NAME, export_evidence, safe_name
+
+NASTY = ['../../逃出去.txt', '..\\..\\windows.txt', 'a/b\\c:d*e?f"g<h>i|j.jpg', "..", "CON.txt",
+         "照片.jpg", "照片.jpg"]
+
+
+@pytest.fixture
+def county(tmp_path: Path):
+    c = CountyFile.create(tmp_path / "县.tcmcounty", "青河县")
+    centre = c.insert("institution", {"name": "青石镇卫生院", "type": "township_hc"})
+    act = c.insert("activity", {"institution_id": centre, "date": "2024-03-05",
+                                "kind": "健康讲座", "title": "春季养肝/讲座"})
+    task = c.insert("task", {"number": "2", "text": "建立中医药工作联席会议制度"})
+    c.add_evidence("满意度调查.pdf", b"%PDF d10", owner_table="indicator", indicator_id="D10",
+                   year=2024)
+    c.add_evidence("纪要.docx", b"docx", owner_table="task", owner_id=task)
+    for i, name in enumerate(NASTY):
+        c.add_evidence(name, f"bytes {i}".encode(), owner_table="activity", owner_id=act,
+                       year=2024)
+    yield c
+    c.close()
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_folders_by_indicator_task_and_activity_with_an_index(county: CountyFile,
+                                                              tmp_path: Path) -> None:
+    out = export_evidence(county, tmp_path / "binder")
+    files = _files(out)
+    assert files["D 中医药文化宣传与健康教育/D10 群众中医药服务满意率/2024年/满意度调查.pdf"] == b"%PDF d10"
+    assert files["创建任务/02 建立中医药工作联席会议制度/纪要.docx"] == b"docx"
+    with open(out / INDEX_NAME, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:3] == ["序号", "类别", "所属指标/任务/活动"]
+    assert len(rows) == 1 + 2 + len(NASTY)
+    assert all((out / r[5]).is_file() for r in rows[1:])  # every listed document is there
+
+
+def test_unsafe_names_stay_inside_the_export(county: CountyFile, tmp_path: Path) -> None:
+    out = export_evidence(county, tmp_path / "binder")
+    inside = out.resolve()
+    for path in out.rglob("*"):
+        assert inside in path.resolve().parents
+        assert not set(path.name) & set('\\/:*?"<>|') and path.name not in ("..", ".")
+    assert not (tmp_path / "逃出去.txt").exists() and not (tmp_path.parent / "逃出去.txt").exists()
+    activity_dir = out / "文化宣传活动" / "2024年" / "2024-03-05 青石镇卫生院 春季养肝_讲座"
+    names = sorted(p.name for p in activity_dir.iterdir())
+    assert "照片.jpg" in names and "照片（2）.jpg" in names  # same name twice: both kept
+    assert "_CON.txt" in names
+    assert len(names) == len(NASTY)
+
+
+def test_zip_holds_the_same_files(county: CountyFile, tmp_path: Path) -> None:
+    folder = export_evidence(county, tmp_path / "binder")
+    archive = export_evidence(county, tmp_path / "binder.zip", as_zip=True)
+    with zipfile.ZipFile(archive) as z:
+        names = {n.removeprefix("佐证材料/") for n in z.namelist()}
+        assert all(not n.startswith("/") and ".." not in n.split("/") for n in z.namelist())
+    assert names == set(_files(folder))
+
+
+def test_nothing_is_overwritten_and_an_empty_file_says_so(county: CountyFile,
+                                                          tmp_path: Path) -> None:
+    (tmp_path / "binder").mkdir()
+    with pytest.raises(KnownError, match="已存在"):
+        export_evidence(county, tmp_path / "binder")
+    empty = CountyFile.create(tmp_path / "空.tcmcounty", "空县")
+    with pytest.raises(KnownError, match="还没有佐证材料"):
+        export_evidence(empty, tmp_path / "nothing")
+    empty.close()
+    assert not (tmp_path / "nothing").exists()
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("a/b.jpg", "a_b.jpg"), ("..", "未命名"), ("", "未命名"), ("nul", "_nul"),
+    ("x" * 200 + ".pdf", "x" * 76 + ".pdf"),
+    # Direction marks and controls make 照片\u202egpj.exe look like 照片exe.jpg; they go.
+    ("照片\u202egpj.exe", "照片gpj.exe"), ("a\u2066b\u2069\u200e\u200f.pdf", "ab.pdf"),
+    ("a\u202a\u202b\u202c\u202db\u2067\u2068.jpg", "ab.jpg"), ("a\x85\x9fb\x7f.txt", "ab.txt"),
+    ("报告.pdf\u202e", "报告.pdf"), ("com1.exe", "_com1.exe"), ("LPT9", "_LPT9"),
+    ("CON .txt", "_CON .txt"), ("conout$.log", "_conout$.log")])
+def test_safe_name(name: str, expected: str) -> None:
+    assert safe_name(name) == expected
