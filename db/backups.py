@@ -8,12 +8,11 @@ import datetime as _dt
 from pathlib import Path
 import contextlib
 import re
-import shutil
 import sqlite3
 import time
 
 from . import paths
-from .errors import Damaged, KnownError, os_error_text
+from .copies import snapshot_connection
 
 KEEP_LAST = 20
 # A half-written copy older than this was cut off (a backup takes seconds); a younger one may be
@@ -33,9 +32,6 @@ class Backup:
 
 
 def _write(conn: sqlite3.Connection, dest: Path) -> Path:
-    # Imported here: exchange.py imports this module for its own backups.
-    from .exchange import snapshot_connection
-
     return snapshot_connection(conn, dest)
 
 
@@ -90,59 +86,3 @@ def prune(stem: str) -> None:
 def backed_up_today(stem: str, today: _dt.date | None = None) -> bool:
     today = today or _dt.date.today()
     return any(b.taken.date() == today for b in list_backups(stem))
-
-
-def restore_backup(county_path: Path, backup: Path) -> Path:
-    """Put a backup in place of the county file, after backing up the file as it is now.
-
-    The county file must not be open. Returns the backup made of the current state.
-    """
-    from .county import CountyFile, check_header
-    from .exchange import snapshot_connection
-
-    check_header(backup)
-    try:
-        current = CountyFile.open(county_path, exclusive=True, daily_backup=False)
-    except Damaged:
-        return _restore_over_damaged(county_path, backup)
-    with current:
-        before = make_backup(current.conn, county_path, "恢复前")
-        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            current.close()
-            snapshot_connection(source, county_path)
-        finally:
-            source.close()
-    return before
-
-
-def _restore_over_damaged(county_path: Path, backup: Path) -> Path:
-    """A damaged file cannot be opened to be backed up: its bytes (and any journal beside it)
-    are kept as they are in the backups folder, as `….tcmcounty.damaged`, never listed as a
-    backup, for whoever helps; then the backup takes its place."""
-    from .exchange import snapshot_connection
-    from .lock import FileLock
-
-    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    kept = paths.backups_dir() / f"{county_path.stem}--{stamp}--损坏{SUFFIX}.damaged"
-    journal = county_path.with_name(county_path.name + "-journal")
-    lock = FileLock(county_path)
-    lock.acquire()
-    try:
-        try:
-            shutil.copyfile(county_path, kept)
-            if journal.exists():
-                shutil.copyfile(journal, kept.with_name(kept.name + "-journal"))
-                # Left beside the restored file, SQLite would play it back into it.
-                journal.unlink()
-        except OSError as exc:
-            raise KnownError(f"无法保存损坏文件的副本“{kept}”：{os_error_text(exc)}。未作任何改动。"
-                             ) from None
-        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            snapshot_connection(source, county_path)
-        finally:
-            source.close()
-    finally:
-        lock.release()
-    return kept

@@ -23,14 +23,15 @@ import uuid
 import sqlite_utils
 
 from . import paths, schema
-from .errors import (Damaged, FileExists, KnownError, NewerVersion, NotCountyFile, ValidationError, in_use,
-                     is_busy, known_write_error, os_error_text)
+from .backups import backed_up_today, make_backup
+from .errors import (Damaged, FileExists, KnownError, ValidationError, in_use, is_busy,
+                     known_write_error)
 from .fields import FIELDS, TABLE_LABELS, validate
+from .header import check_header
 from .lock import FileLock
 
 log = logging.getLogger(__name__)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 NAMESPACE = uuid.UUID("5d1f4a5e-7c1b-4e0b-9a59-2b7f0c9e6d11")
 FILE_SUFFIX = ".tcmcounty"
 # How long to wait for another program's lock on the file before saying it is in use.
@@ -55,42 +56,6 @@ def utc_now() -> str:
 def stable_id(*parts: object) -> str:
     """An id that two copies of a file compute alike (e.g. one institution's facts for a year)."""
     return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)).hex
-
-
-def _header(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(100)
-
-
-def check_header(path: Path) -> int:
-    """Refuse what is not a county file by its first 100 bytes; return its schema version."""
-    name = path.name
-    if not path.exists():
-        raise KnownError(f"找不到文件“{path}”。")
-    if path.is_dir():
-        raise NotCountyFile(f"“{name}”是一个文件夹，不是县级数据文件。")
-    try:
-        head = _header(path)
-    except OSError as exc:
-        raise KnownError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
-    if not head:
-        raise NotCountyFile(f"文件“{name}”是空的（0 字节），不是县级数据文件。")
-    if not head.startswith(SQLITE_MAGIC):
-        raise NotCountyFile(f"文件“{name}”不是本程序的县级数据文件（不是 SQLite 数据库）。")
-    if len(head) < 100:
-        raise NotCountyFile(f"文件“{name}”已损坏（文件头不完整）。")
-    app_id = int.from_bytes(head[68:72], "big")
-    if app_id != schema.APPLICATION_ID:
-        raise NotCountyFile(f"文件“{name}”是其他程序的 SQLite 数据库，不是县级数据文件。")
-    version = int.from_bytes(head[60:64], "big")
-    if version > schema.current_version():
-        raise NewerVersion(
-            f"文件“{name}”由更新版本的程序保存（数据版本 {version}，本程序支持到 "
-            f"{schema.current_version()}），请升级程序后再打开。"
-        )
-    if version < 1:
-        raise NotCountyFile(f"文件“{name}”已损坏（缺少数据版本）。")
-    return version
 
 
 def check_output_folder(path: Path) -> None:
@@ -326,8 +291,6 @@ class CountyFile:
             raise
         county.lock = lock
         if writable and daily_backup:
-            from .backups import backed_up_today, make_backup
-
             try:
                 if not backed_up_today(path.stem):
                     make_backup(county.conn, path, "每日")
@@ -357,8 +320,6 @@ class CountyFile:
         return county
 
     def _upgrade(self, version: int) -> None:
-        from .backups import make_backup
-
         make_backup(self.conn, self.path, f"v{version}升级前")
         _migrate(self.conn, version)
         self.migrated_from = version

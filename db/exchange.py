@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-import contextlib
 import functools
 import hashlib
-import os
 from pathlib import Path
 import sqlite3
 import time
 from typing import Any
 
 from . import schema
-from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_header, check_output_folder,
-                     evidence_too_big, refuse_to_replace)
-from .errors import Damaged, FileExists, KnownError, known_write_error, os_error_text
+from .copies import copy_into, snapshot_connection, write_beside
+from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, evidence_too_big,
+                     refuse_to_replace)
+from .errors import FileExists, KnownError
+from .header import check_header
 from .fields import FIELDS, TABLE_LABELS, validate
 
 PREFER = ("mine", "theirs", "newer")
@@ -33,92 +33,6 @@ MASS_DELETE = 5
 
 
 # ---- snapshots ------------------------------------------------------------------------------
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a directory (Windows)
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def snapshot_connection(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy an open database to `dest`: temp file beside it, flushed, checked, then renamed.
-
-    A stick pulled out at any moment leaves either the old `dest` or the new one.
-    """
-    dest = Path(dest)
-    return _write_beside(dest, lambda tmp: _copy_into(conn, tmp), conn)
-
-
-def _part(dest: Path) -> Path:
-    """The temporary name a file is built under, beside its destination."""
-    return dest.with_name(f".{dest.name}.part")
-
-
-def _write_beside(dest: Path, build: Any, source: sqlite3.Connection) -> Path:
-    """Build `dest` under a temporary name beside it, flush and check it against `source` (the
-    open file it is made from), then rename it.
-
-    Leftovers of an earlier interrupted write (the temp file and its journal) are removed first.
-    """
-    tmp = _part(dest)
-    try:
-        _discard(tmp)
-        _discard(tmp.with_name(tmp.name + "-journal"))
-        build(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        _verify_copy(tmp, dest.name, source)
-        os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
-    except OSError as exc:
-        _discard(tmp)
-        raise KnownError(f"无法写入“{dest}”：{os_error_text(exc)}。") from None
-    except sqlite3.OperationalError as exc:  # the stick or disk filled up during the copy
-        _discard(tmp)
-        known = known_write_error(exc, dest)
-        if known is None:
-            raise
-        raise known from None
-    except BaseException:
-        _discard(tmp)
-        raise
-    return dest
-
-
-def _copy_into(conn: sqlite3.Connection, tmp: Path) -> None:
-    target = sqlite3.connect(tmp, isolation_level=None)
-    try:
-        conn.backup(target)
-        target.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        target.close()
-
-
-def _discard(path: Path) -> None:
-    """A copy that failed leaves nothing: neither the half copy nor its journal."""
-    for leftover in (path, path.with_name(path.name + "-journal")):
-        with contextlib.suppress(OSError):
-            leftover.unlink(missing_ok=True)
-
-
-def _verify_copy(path: Path, shown: str, source: sqlite3.Connection) -> None:
-    version = check_header(path)
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        ok = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
-    finally:
-        conn.close()
-    if ok == "ok" and version == source.execute("PRAGMA user_version").fetchone()[0]:
-        return
-    # A damaged original gives a damaged copy: say so, never blame the stick for it.
-    if source.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
-        name = Path(source.execute("PRAGMA database_list").fetchone()[2]).name
-        raise Damaged(f"文件“{name}”已损坏（内部结构校验未通过），未能写出副本。请从备份恢复。")
-    raise KnownError(f"副本“{shown}”写入后校验未通过，原文件未受影响。请换一个位置或U盘再试。")
-
 
 def snapshot(county: CountyFile, dest: Path) -> Path:
     """另存副本: a verified copy of the county file for a USB stick."""
@@ -146,12 +60,12 @@ def write_township_file(county: CountyFile, town: str, dest: Path) -> Path:
         raise FileExists(f"文件“{dest.name}”已存在，不会覆盖。请换一个文件名。")
     # Built and reduced under a temporary name: an interrupted write never leaves `dest` holding
     # the whole county (it would open fine under the township's name).
-    _write_beside(dest, lambda tmp: _build_township(county, town, tmp), county.conn)
+    write_beside(dest, lambda tmp: _build_township(county, town, tmp), county.conn)
     return dest
 
 
 def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
-    _copy_into(county.conn, tmp)
+    copy_into(county.conn, tmp)
     with CountyFile.open(tmp, machine=county.machine, daily_backup=False) as copy:
         keep = "SELECT id FROM institution WHERE township = :town"
         with copy.atomic():

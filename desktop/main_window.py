@@ -15,7 +15,7 @@ from db.county import CountyFile
 from db.errors import Damaged, KnownError
 from desktop import __version__, dialogs, settings, worker
 from desktop.context import Context
-from db import backups, exchange
+from db import backups, exchange, restore
 from desktop.exchange_dialogs import BackupsDialog, MergeDialog
 from desktop.failing_dialog import FailingDialog
 from desktop.profile_dialog import ProfileDialog
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         chosen = dialog.chosen()
         assert chosen is not None
         try:
-            backups.restore_backup(path, chosen.path)
+            restore.restore_backup(path, chosen.path)
         except KnownError as exc:
             dialogs.error(self, "未能恢复", str(exc))
             return False
@@ -395,7 +395,7 @@ class MainWindow(QMainWindow):
         self.county.close()
         self.county = None
         try:
-            backups.restore_backup(path, chosen.path)
+            restore.restore_backup(path, chosen.path)
         except KnownError as exc:
             dialogs.error(self, "未能恢复", str(exc))
         self.open_path(path)

@@ -185,12 +185,12 @@ def test_a_file_that_may_not_be_read_says_so_in_chinese(good: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from db import county
+    from db import header
 
     def refuse(path: Path) -> bytes:
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(county, "_header", refuse)
+    monkeypatch.setattr(header, "_header", refuse)
     with pytest.raises(KnownError) as caught:
         CountyFile.open(good)
     assert "good.tcmcounty" in str(caught.value) and "没有权限" in str(caught.value)
@@ -199,7 +199,7 @@ def test_a_file_that_may_not_be_read_says_so_in_chinese(good: Path,
 
 def test_a_backup_restored_over_a_damaged_file_keeps_the_damaged_bytes_aside(good: Path
                                                                              ) -> None:
-    from db import backups, paths
+    from db import backups, paths, restore
 
     with CountyFile.open(good):  # the daily backup
         pass
@@ -208,7 +208,7 @@ def test_a_backup_restored_over_a_damaged_file_keeps_the_damaged_bytes_aside(goo
     damaged = good.read_bytes()
     journal = good.with_name(good.name + "-journal")
     journal.write_bytes(b"\0" * 512)  # a stale journal beside it must not be played back
-    backups.restore_backup(good, backup.path)
+    restore.restore_backup(good, backup.path)
     with CountyFile.open(good) as county:
         assert county.count("institution", "name = '第123村卫生室'") == 1
     assert not journal.exists()

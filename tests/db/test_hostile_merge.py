@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from db import exchange, schema
+from db import copies, exchange, schema
 from db.county import MAX_EVIDENCE_BYTES, CountyFile
 from db.demo import write_demo
 from db.errors import KnownError
@@ -239,7 +239,7 @@ def test_an_interrupted_township_file_leaves_nothing_and_a_rerun_works(
         raise KeyboardInterrupt  # the last step before the rename
 
     with CountyFile.open(bureau, daily_backup=False) as county:
-        monkeypatch.setattr(exchange, "_verify_copy", power_cut)
+        monkeypatch.setattr(copies, "_verify_copy", power_cut)
         with pytest.raises(KeyboardInterrupt):
             write_township_file(county, "平场镇", out)
         assert list(stick.iterdir()) == []
