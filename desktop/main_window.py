@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import datetime as _dt
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu,
-                               QProgressDialog, QPushButton, QTabWidget, QToolBar, QWidget)
+                               QPushButton, QTabWidget, QToolBar, QWidget)
 
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
-from desktop import __version__, dialogs, settings, worker
+from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
+                     settings)
+from desktop.about import TITLE, show_about
 from desktop.context import Context
-from db import backups, exchange, restore
-from desktop.exchange_dialogs import BackupsDialog, MergeDialog
+from desktop.worker import Runner
 from desktop.failing_dialog import FailingDialog
 from desktop.profile_dialog import ProfileDialog
 from desktop.tabs.activities import ActivitiesTab
@@ -28,8 +27,6 @@ from desktop.tabs.personnel import PersonnelTab
 from desktop.tabs.tasks import TasksTab
 from reports.judge.profiles import active_profile
 
-TITLE = "中医药示范县创建自评"
-FILE_FILTER = "县级数据文件 (*.tcmcounty);;所有文件 (*)"
 
 # Which tab holds the institutions behind an indicator.
 _TAB_OF = {**{i: "halls" for i in ("A1", "A2", "A3", "A4", "A5", "A6", "A7",
@@ -46,6 +43,7 @@ class MainWindow(QMainWindow):
         self.ctx: Context | None = None
         self.setWindowTitle(TITLE)
         self.resize(1280, 800)
+        self.jobs = Runner(self)
         self._build_toolbar()
         self.tabs = QTabWidget(self)
         self.overview = OverviewTab()
@@ -105,25 +103,28 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("文件(&F)")
-        self._action(menu, "新建…", self.new_file, QKeySequence.StandardKey.New)
-        self._action(menu, "打开…", self.open_file, QKeySequence.StandardKey.Open)
+        self._action(menu, "新建…", lambda: file_actions.new_file(self),
+                     QKeySequence.StandardKey.New)
+        self._action(menu, "打开…", lambda: file_actions.open_file(self),
+                     QKeySequence.StandardKey.Open)
         self.recent_menu = menu.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._action(menu, "另存副本…", self.save_copy)
+        self._action(menu, "另存副本…", lambda: exchange_dialogs.save_copy(self))
         menu.addSeparator()
-        self._action(menu, "导入 Excel…", self.import_excel)
-        self._action(menu, "导出 Excel…", self.export_excel)
-        self._action(menu, "生成自评报告…", self.make_report, QKeySequence.StandardKey.Print)
+        self._action(menu, "导入 Excel…", lambda: excel_actions.import_excel(self))
+        self._action(menu, "导出 Excel…", lambda: excel_actions.export_excel(self))
+        self._action(menu, "生成自评报告…", lambda: report_actions.make_report(self),
+                     QKeySequence.StandardKey.Print)
         menu.addSeparator()
-        self._action(menu, "合并其他文件…", self.merge_file)
-        self._action(menu, "写出乡镇填报文件…", self.township_file)
-        self._action(menu, "恢复备份…", self.restore_backup)
+        self._action(menu, "合并其他文件…", lambda: exchange_dialogs.merge_file(self))
+        self._action(menu, "写出乡镇填报文件…", lambda: exchange_dialogs.township_file(self))
+        self._action(menu, "恢复备份…", lambda: exchange_dialogs.restore_backup(self))
         menu.addSeparator()
         self._action(menu, "目标设置…", self.edit_profiles)
         menu.addSeparator()
         self._action(menu, "退出", self.close, QKeySequence.StandardKey.Quit)
         help_menu = self.menuBar().addMenu("帮助(&H)")
-        self._action(help_menu, "关于", self.about)
+        self._action(help_menu, "关于", lambda: show_about(self))
 
     def _action(self, menu: QMenu, text: str, slot: object,
                 shortcut: QKeySequence.StandardKey | None = None) -> QAction:
@@ -147,12 +148,12 @@ class MainWindow(QMainWindow):
     def open_path(self, path: Path) -> bool:
         """Open a county file; on a known problem, say so and keep what was open."""
         if self.county is not None and self.county.path.resolve() == Path(path).resolve():
-            self._fill_years()  # already open here (and locked by this window)
+            self.reload_years()  # already open here (and locked by this window)
             return True
         try:
             county = CountyFile.open(path, exclusive=True)
         except Damaged as exc:
-            return self._offer_restore(Path(path), str(exc))
+            return exchange_dialogs.offer_restore(self, Path(path), str(exc))
         except KnownError as exc:  # in use by another program, not a county file, …: no restore
             dialogs.error(self, "无法打开文件", str(exc))
             return False
@@ -163,246 +164,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{county.county_name} — {county.path} — {TITLE}")
         self.readonly_label.setText("只读方式打开：本文件所在位置不能写入，修改不会保存"
                                     if county.read_only else "")
-        self._fill_years()
+        self.reload_years()
         return True
 
-    def _offer_restore(self, path: Path, message: str) -> bool:
-        """A damaged file: offer this computer's backups of it (only then; a file that is merely
-        in use never gets here). The damaged bytes are kept aside, not thrown away."""
-        found = backups.list_backups(path.stem)
-        if not found:
-            dialogs.error(self, "无法打开文件", f"{message}本机没有这个文件的备份，请找U盘或其他电脑上的副本。")
-            return False
-        if not dialogs.confirm(self, "文件已损坏", f"{message}\n\n本机有这个文件的 {len(found)} 个备份。"
-                               "要选一个恢复吗？损坏的文件会另存到备份文件夹，不会丢弃。"):
-            return False
-        dialog = BackupsDialog(found, self)
-        if not dialogs.exec_dialog(dialog) or dialog.chosen() is None:
-            return False
-        chosen = dialog.chosen()
-        assert chosen is not None
-        try:
-            restore.restore_backup(path, chosen.path)
-        except KnownError as exc:
-            dialogs.error(self, "未能恢复", str(exc))
-            return False
-        return self.open_path(path)
-
-    def new_file(self) -> None:
-        name = dialogs.save_file_name(self, "新建县级数据文件", "", FILE_FILTER)
-        if not name:
-            return
-        path = Path(name)
-        if path.suffix != ".tcmcounty":
-            path = path.with_suffix(".tcmcounty")
-        county = dialogs.ask_text(self, "新建县级数据文件", "县（区）名称：")
-        if not county:
-            return
-        try:
-            CountyFile.create(path, county).close()
-        except KnownError as exc:
-            dialogs.error(self, "无法新建文件", str(exc))
-            return
-        self.open_path(path)
-
-    def open_file(self) -> None:
-        name = dialogs.open_file_name(self, "打开县级数据文件", FILE_FILTER)
-        if name:
-            self.open_path(Path(name))
-
-    def _run_job(self, title: str, work: Callable[[worker.Progress], Any],
-                 done: Callable[[Any], None]) -> None:
-        """Run `work` off the UI thread with a progress window; `done(result)` back on it."""
-        self.progress = QProgressDialog(f"{title}…", "", 0, 100, self)
-        self.progress.setWindowTitle(title)
-        self.progress.setCancelButton(None)
-        self.progress.setMinimumDuration(0)
-        thread, job = worker.start(self, work)
-        # Bound methods of the window: Qt runs them on the UI thread, whatever thread emits.
-        self._job_title, self._job_done = title, done
-        job.progress.connect(self._job_progress)
-        job.done.connect(self._job_finished)
-        job.failed.connect(self._job_failed)
-        self.job_thread, self.job = thread, job  # both must outlive this method
-        thread.start()
-
-    def _job_finished(self, result: Any) -> None:
-        self.progress.close()
-        self._job_done(result)
-
-    def _job_failed(self, message: str) -> None:
-        self.progress.close()
-        dialogs.error(self, f"{self._job_title}未完成", message)
-
-    def _job_progress(self, done: int, total: int, message: str) -> None:
-        self.progress.setMaximum(total)
-        self.progress.setValue(done)
-        if message:
-            self.progress.setLabelText(message)
-
-    def make_report(self) -> None:
-        """生成自评报告: written off the UI thread with progress, then offered to open."""
-        if self.county is None:
-            return
-        year, path = self.year, self.county.path
-        suggested = str(path.with_name(f"{self.county.county_name}自评报告（{year}年度）.pdf"))
-        name = dialogs.save_file_name(self, "生成自评报告", suggested, "PDF 文件 (*.pdf)")
-        if not name:
-            return
-        out = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
-
-        def work(progress: worker.Progress) -> Path:
-            from reports.pdf.report import write_report
-
-            with CountyFile.open(path, daily_backup=False) as county:
-                return write_report(county, year, out, progress=progress)
-
-        def done(result: Path) -> None:
-            self.statusBar().showMessage(f"已生成自评报告：{result}", 8000)
-            if dialogs.confirm(self, "生成自评报告",
-                               f"自评报告已生成：\n{result}\n\n现在打开吗？"):
-                dialogs.open_with_system(str(result))
-        self._run_job("生成自评报告", work, done)
-
-    def import_excel(self) -> None:
-        """导入 Excel: read and check the whole workbook, show what would change, then write."""
-        if self.county is None:
-            return
-        name = dialogs.open_file_name(self, "选择要导入的 Excel 工作簿", "Excel 工作簿 (*.xlsx)")
-        if not name:
-            return
-        path, year = self.county.path, self.year
-
-        def work(progress: worker.Progress) -> Any:
-            from reports.excel.importer import plan_import
-
-            with CountyFile.open(path, daily_backup=False) as county:
-                return plan_import(county, Path(name), year=year,
-                                   progress=lambda d, t: progress(d, t, "正在读取工作簿…"))
-
-        self._run_job("导入 Excel", work, self._import_planned)
-
-    def _import_planned(self, plan: Any) -> None:
-        from reports.excel.importer import ImportRefused, apply
-
-        if not plan.ok:
-            dialogs.show_text(self, "导入 Excel：有数据行被拒绝，未导入任何内容", plan.summary_text())
-            return
-        if not plan.has_changes:
-            dialogs.info(self, "导入 Excel", "工作簿中的数据与本文件一致，没有需要导入的变化。")
-            return
-        if not dialogs.show_text(self, "导入 Excel：确认要导入的变化", plan.summary_text(),
-                                 accept="导入"):
-            return
-        try:
-            apply(plan, self.county)
-        except (ImportRefused, KnownError) as exc:
-            dialogs.error(self, "导入未完成", f"{exc}\n本文件未作任何改动。")
-            return
-        self._fill_years()
-        self.statusBar().showMessage("导入完成", 8000)
-
-    def export_excel(self) -> None:
-        if self.county is None:
-            return
-        year, path = self.year, self.county.path
-        name = dialogs.save_file_name(self, "导出 Excel",
-                                      str(path.with_name(f"{self.county.county_name}{year}年数据.xlsx")),
-                                      "Excel 工作簿 (*.xlsx)")
-        if not name:
-            return
-        out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
-
-        def work(progress: worker.Progress) -> Path:
-            from reports.excel.export import export_workbook
-
-            with CountyFile.open(path, daily_backup=False) as county:
-                return export_workbook(county, year, out)
-
-        self._run_job("导出 Excel", work, lambda result: dialogs.info(
-            self, "导出 Excel", f"已导出 {year} 年的数据和指标结果：\n{result}"))
-
-    def save_copy(self) -> None:
-        if self.county is None:
-            return
-        name = dialogs.save_file_name(self, "另存副本", f"{self.county.county_name}-副本.tcmcounty",
-                                      FILE_FILTER)
-        if not name:
-            return
-        try:
-            dest = exchange.snapshot(self.county, Path(name))
-        except KnownError as exc:
-            dialogs.error(self, "未能保存副本", str(exc))
-            return
-        dialogs.info(self, "另存副本", f"副本已写入并校验：\n{dest}")
-
-    def merge_file(self) -> None:
-        if self.county is None:
-            return
-        name = dialogs.open_file_name(self, "选择要合并进来的文件", FILE_FILTER)
-        if not name:
-            return
-        try:
-            plan = exchange.plan_merge(self.county, Path(name))
-        except KnownError as exc:
-            dialogs.error(self, "不能合并", str(exc))
-            return
-        if not dialogs.exec_dialog(MergeDialog(plan, self)):
-            return
-        if plan.mass_deletion and not dialogs.confirm(
-                self, "确认删除", f"{plan.mass_deletion}确定要删除这些记录吗？\n"
-                "（删除前会先备份本文件；可在预览中核对是哪些记录。）"):
-            return
-        try:
-            exchange.apply_merge(self.county, plan, confirmed=True)
-        except KnownError as exc:
-            dialogs.error(self, "合并未完成", f"{exc}\n本文件未作任何改动。")
-            return
-        self._fill_years()
-        self.statusBar().showMessage(f"已合并“{Path(name).name}”：{plan.summary()}", 8000)
-
-    def township_file(self) -> None:
-        if self.county is None:
-            return
-        towns = sorted({r["township"] for r in self.county.rows("institution") if r["township"]})
-        town = dialogs.ask_item(self, "写出乡镇填报文件", "乡镇（街道）：", towns)
-        if not town:
-            return
-        name = dialogs.save_file_name(self, "保存乡镇填报文件",
-                                      f"{self.county.county_name}-{town}.tcmcounty", FILE_FILTER)
-        if not name:
-            return
-        try:
-            exchange.write_township_file(self.county, town, Path(name))
-        except KnownError as exc:
-            dialogs.error(self, "未能写出", str(exc))
-            return
-        dialogs.info(self, "乡镇填报文件", f"已写出“{town}”的填报文件：\n{name}\n"
-                     "乡镇填好后，用“合并其他文件”把它合并回来。")
-
-    def restore_backup(self) -> None:
-        if self.county is None:
-            return
-        path = self.county.path
-        dialog = BackupsDialog(backups.list_backups(path.stem), self)
-        if not dialogs.exec_dialog(dialog) or dialog.chosen() is None:
-            return
-        chosen = dialog.chosen()
-        assert chosen is not None
-        if not dialogs.confirm(self, "恢复备份", f"用 {chosen.taken:%Y-%m-%d %H:%M} 的备份"
-                               f"（{chosen.reason}）替换当前文件吗？\n当前内容会先另行备份。"):
-            return
-        self.county.close()
-        self.county = None
-        try:
-            restore.restore_backup(path, chosen.path)
-        except KnownError as exc:
-            dialogs.error(self, "未能恢复", str(exc))
-        self.open_path(path)
+    def close_county(self) -> None:
+        if self.county is not None:
+            self.county.close()
+            self.county = None
 
     # ---- year, profile, judgement ------------------------------------------------------------
 
-    def _fill_years(self) -> None:
+    def reload_years(self) -> None:
         assert self.county is not None
         years = self.county.years()
         this_year = _dt.date.today().year
@@ -482,11 +254,6 @@ class MainWindow(QMainWindow):
         return [(key, lambda w=widget: self.tabs.setCurrentWidget(w))
                 for key, widget in self.pages.items()]
 
-    # ---- help ----------------------------------------------------------------------------
-
-    def about(self) -> None:
-        dialogs.info(self, "关于", about_text())
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         # An editor still open (a cell, a spin box) saves what it holds when it loses focus.
         focused = QApplication.focusWidget()
@@ -497,26 +264,3 @@ class MainWindow(QMainWindow):
             self.county.close()
             self.county = None
         super().closeEvent(event)
-
-
-def about_text() -> str:
-    """Version, and the licence of everything the program carries, from resources/licenses/."""
-    from html import escape
-    import json
-
-    from resources import resource_path
-
-    licenses = resource_path("licenses")
-    index = json.loads((licenses / "index.json").read_text(encoding="utf-8"))
-    carried = "、".join(escape(f"{e['name']} {e['version']}（{e['license']}）") for e in index)
-    system = ""
-    if (licenses / "system").is_dir():  # Linux bundles: the system libraries they carry
-        system = "；随程序附带的系统库的版权说明在其中的 system 文件夹"
-    return (
-        f"<h3>{TITLE}</h3><p>版本 {__version__}</p>"
-        "<p>全国基层中医药工作示范县创建自评工具。离线使用，不联网。</p>"
-        "<p><b>字体</b>：文泉驿微米黑 WenQuanYi Micro Hei 0.2.0-beta，Apache License 2.0"
-        f"（许可证全文：{escape(str(resource_path('fonts', 'LICENSE-wqy-microhei.txt')))}）。</p>"
-        f"<p><b>第三方软件</b>：{carried}。</p>"
-        f"<p>各许可证全文在 {escape(str(licenses))}{system}。</p>"
-    )

@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop import dialogs
 from desktop.failing_dialog import FailingDialog
-from desktop.main_window import MainWindow, about_text
+from desktop.about import about_text
+from desktop.main_window import MainWindow
 from desktop.models import FAIL_BACKGROUND, ROW_ROLE
 from desktop.tabs.activities import ActivityDialog
 from desktop.tabs.base import TableTab

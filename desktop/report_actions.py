@@ -1,0 +1,34 @@
+"""生成自评报告: the PDF written off the UI thread with progress, then offered to open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from db.county import CountyFile
+from desktop import dialogs, worker
+from desktop.host import Host
+
+
+def make_report(window: Host) -> None:
+    if window.county is None:
+        return
+    county = window.county
+    year, path = window.year, county.path
+    suggested = str(path.with_name(f"{county.county_name}自评报告（{year}年度）.pdf"))
+    name = dialogs.save_file_name(window, "生成自评报告", suggested, "PDF 文件 (*.pdf)")
+    if not name:
+        return
+    out = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
+
+    def work(progress: worker.Progress) -> Path:
+        from reports.pdf.report import write_report
+
+        with CountyFile.open(path, daily_backup=False) as own:
+            return write_report(own, year, out, progress=progress)
+
+    def done(result: Path) -> None:
+        window.statusBar().showMessage(f"已生成自评报告：{result}", 8000)
+        if dialogs.confirm(window, "生成自评报告", f"自评报告已生成：\n{result}\n\n现在打开吗？"):
+            dialogs.open_with_system(str(result))
+
+    window.jobs.run("生成自评报告", work, done)
