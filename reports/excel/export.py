@@ -18,7 +18,7 @@ from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
 
-from reports.excel.vocab import (CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
+from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
                                  YEAR_COLUMNS, Column, WorkbookError, has_hall_word, yes_no)
 from reports.judge.wording import format_target, format_value, status_text
 
@@ -52,7 +52,7 @@ class Out:
 
 def out_column(column: Column, width: float | None = None) -> Out:
     fmt = {"int": INT_FORMAT, "share": SHARE_FORMAT, "date": DATE_FORMAT,
-           "year": YEAR_FORMAT}.get(column.kind)
+           "year": YEAR_FORMAT, "span": YEAR_FORMAT}.get(column.kind)
     return Out(column.header, width or max(8.0, len(column.header) * 1.6 + 2), fmt, column.key)
 
 
@@ -61,7 +61,8 @@ _IDENTITY = [SEQ, out_column(NAME, 30), out_column(CODE, 12), out_column(TYPE, 1
              out_column(TOWNSHIP, 12)]
 _YEAR_BY_KEY = {c.key: c for c in YEAR_COLUMNS}
 
-REGISTER = [*_IDENTITY, out_column(PARENT, 28), out_column(OWNER, 10), out_column(YEAR, 8)]
+REGISTER = [*_IDENTITY, out_column(PARENT, 28), out_column(OWNER, 10), out_column(YEAR, 8),
+            out_column(ACTIVE_FROM, 10), out_column(ACTIVE_TO, 10)]
 HALLS = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
     "has_hall", "hall_state", "hall_grade", "platform_connected", "tcm_corner", "service_place",
     "tech_categories", "tech_items", "visits", "tcm_visits"))]

@@ -1,0 +1,93 @@
+"""An institution's years through workbooks (contract.md): 启用年度 / 停用年度 and their synonyms,
+a start taken from the earliest row, moved back by an earlier year, never ended by a missing row;
+the import summary names institutions still 未填报; export and template carry both columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from reports.excel.export import export_workbook
+from reports.excel.importer import import_workbook, plan_import
+from reports.excel.template import write_template
+
+from .excel_books import blank_county_file, county, write_book
+
+__all__ = ["blank_county_file", "county"]
+
+HEAD = ["机构名称", "机构类型", "所属乡镇", "年度", "中医类别执业（助理）医师数", "执业（助理）医师数"]
+
+
+def _book(tmp_path: Path, rows: list[list], head: list[str] = HEAD, name: str = "b.xlsx") -> Path:
+    return write_book(tmp_path / name, {"机构": [head, *rows]})
+
+
+def _start_end(county, name: str) -> tuple[int | None, int | None]:
+    row = county.rows("institution", "name = ?", (name,))[0]
+    return row["active_from"], row["active_to"]
+
+
+def test_a_new_institution_starts_in_its_earliest_rows_year(county, tmp_path: Path) -> None:
+    book = _book(tmp_path, [["新城社区卫生服务中心", "社区卫生服务中心", "新城街道", 2024, 2, 5],
+                            ["新城社区卫生服务中心", "社区卫生服务中心", "新城街道", 2023, 1, 4]])
+    import_workbook(county, book)
+    assert _start_end(county, "新城社区卫生服务中心") == (2023, None)
+    assert "新城社区卫生服务中心" not in [r["name"] for r in county.institutions_in_year(2022)]
+
+
+def test_an_earlier_years_import_moves_the_start_back(county, tmp_path: Path) -> None:
+    import_workbook(county, _book(tmp_path, [["东镇卫生院", "乡镇卫生院", "东镇", 2024, 3, 9]]))
+    assert _start_end(county, "东镇卫生院") == (2024, None)
+    import_workbook(county, _book(tmp_path, [["东镇卫生院", "乡镇卫生院", "东镇", 2022, 2, 8]],
+                                  name="early.xlsx"))
+    assert _start_end(county, "东镇卫生院") == (2022, None)
+
+
+def test_a_missing_row_never_ends_an_institution_but_is_named(county, tmp_path: Path) -> None:
+    import_workbook(county, _book(tmp_path, [["东镇卫生院", "乡镇卫生院", "东镇", 2023, 3, 9],
+                                             ["西镇卫生院", "乡镇卫生院", "西镇", 2023, 2, 8]]))
+    plan = plan_import(county, _book(tmp_path, [["东镇卫生院", "乡镇卫生院", "东镇", 2024, 3, 9]],
+                                     name="2024.xlsx"))
+    assert "2024年仍未填报的机构：1 家（西镇卫生院）" in plan.summary_text()
+    import_workbook(county, plan.source)
+    assert _start_end(county, "西镇卫生院") == (2023, None)
+    assert "西镇卫生院" in [r["name"] for r in county.institutions_in_year(2024)]
+
+
+def test_start_and_end_columns_and_their_synonyms(county, tmp_path: Path) -> None:
+    head = [*HEAD, "设立年度", "撤并年度"]
+    import_workbook(county, _book(tmp_path, [["柳河村卫生室", "村卫生室", "东镇", 2022, 0, 1, 2010,
+                                              2022],
+                                             ["新区社区卫生服务中心", "社区卫生服务中心", "新区", 2024,
+                                              1, 3, 2023, None]], head))
+    assert _start_end(county, "柳河村卫生室") == (2010, 2022)
+    assert _start_end(county, "新区社区卫生服务中心") == (2023, None)
+    names_2023 = [r["name"] for r in county.institutions_in_year(2023)]
+    assert "柳河村卫生室" not in names_2023 and "新区社区卫生服务中心" in names_2023
+
+
+def test_an_end_before_the_start_is_refused_with_its_cell(county, tmp_path: Path) -> None:
+    head = [*HEAD, "启用年度", "停用年度"]
+    plan = plan_import(county, _book(tmp_path, [["甲卫生院", "乡镇卫生院", "甲镇", 2024, 1, 3,
+                                                 2024, 2022]], head))
+    assert not plan.ok
+    assert "停用年度（2022）不能早于启用年度（2024）" in plan.summary_text()
+
+
+def test_export_and_template_carry_both_years_and_read_back(county, tmp_path: Path) -> None:
+    head = [*HEAD, "启用年度", "停用年度"]
+    import_workbook(county, _book(tmp_path, [["柳河村卫生室", "村卫生室", "东镇", 2024, 0, 1, 2015,
+                                              2024]], head))
+    out = export_workbook(county, 2024, tmp_path / "导出.xlsx")
+    ws = openpyxl.load_workbook(out)["机构"]
+    headers = [c.value for c in ws[2]]
+    row = [c.value for c in ws[3]]
+    assert row[headers.index("启用年度")] == 2015 and row[headers.index("停用年度")] == 2024
+    template = write_template(county, 2024, tmp_path / "填报.xlsx")
+    tws = openpyxl.load_workbook(template)["机构年度数据"]
+    theaders = [c.value for c in tws[3]]
+    trow = [c.value for c in tws[4]]
+    assert trow[theaders.index("启用年度")] == 2015 and trow[theaders.index("停用年度")] == 2024
+    plan = plan_import(county, template)
+    assert plan.ok and not plan.has_changes
