@@ -106,7 +106,7 @@ def _title(data: ReportData, st: Styles) -> Story:
 
 # ---- 一、总体情况 ---------------------------------------------------------------------------------
 
-STATUSES = ("达标", "未达标", "无数据", "不考核")
+STATUSES = ("达标", "未达标", "待填报", "无数据", "不考核")
 
 
 def _summary(data: ReportData, st: Styles) -> Story:
@@ -115,6 +115,7 @@ def _summary(data: ReportData, st: Styles) -> Story:
     year, last = data.year, data.year - 1
     text = (f"按照“{esc(data.evaluation.profile_name)}”目标方案，{year}年度纳入评价的指标共 "
             f"{len(data.results)} 项，其中达标 {now['达标']} 项，未达标 {now['未达标']} 项，"
+            + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "") +
             f"无数据 {now['无数据']} 项，只统计不考核 {now['不考核']} 项。"
             f"按同一标准衡量，{last}年度达标 {before['达标']} 项，未达标 {before['未达标']} 项，"
             f"无数据 {before['无数据']} 项。")
@@ -127,7 +128,9 @@ def _summary(data: ReportData, st: Styles) -> Story:
     if t.total:
         out.append(_p(f"创建任务共 {t.total} 项，已完成 {t.done} 项，"
                       f"截至{_date(data.today)}逾期未完成 {t.overdue} 项（详见第七部分）。", st))
-    rows = [[s, str(now[s]), str(before[s]), _delta(now[s] - before[s])] for s in STATUSES]
+    # 待填报 gets a row only in a year that has it, so a finished year's table stays as it was.
+    shown = [s for s in STATUSES if s != "待填报" or now[s] or before[s]]
+    rows = [[s, str(now[s]), str(before[s]), _delta(now[s] - before[s])] for s in shown]
     out += [Spacer(1, 4),
             table(["情况", f"{year}年度（项）", f"{last}年度（项）", "增减"], rows,
                   [110, 110, 110, FRAME_W - 330], st, align="lccc")]
