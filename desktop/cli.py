@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
 
+    p = sub.add_parser("new-year", help="开始新年度：把上年的中医馆、技术、科室、人员等情况沿用到该年（待确认）")
+    p.add_argument("file", type=Path)
+    p.add_argument("--year", type=_year, required=True, help="要开始的年度（从上一年沿用）")
+
     p = sub.add_parser("township", help="为一个乡镇（街道）写出填报文件")
     p.add_argument("file", type=Path)
     p.add_argument("--town", required=True, help="乡镇（街道）名称")
@@ -265,6 +269,19 @@ def _township(args: argparse.Namespace) -> int:
     with CountyFile.open(args.file) as county:
         write_township_file(county, args.town, args.output)
     print(f"已写出“{args.town}”的填报文件：{args.output}")
+    return 0
+
+
+@_command("new-year")
+def _new_year(args: argparse.Namespace) -> int:
+    from db.backups import make_backup
+    from db.county import CountyFile
+    from db.newyear import start_new_year
+
+    with CountyFile.open(args.file, exclusive=True) as county:
+        make_backup(county.conn, county.path, "开始新年度前")
+        done = start_new_year(county, args.year)
+    print(done.summary())
     return 0
 
 
