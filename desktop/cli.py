@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf",
                    help="报告保存为此 PDF 文件")
     p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("--final", action="store_true",
+                   help="正式报告：尚有机构未填报或沿用上年数据未确认时拒绝生成（列出缺什么）")
 
     p = sub.add_parser("snapshot", help="写出经过校验的副本（用于U盘）")
     p.add_argument("file", type=Path)
@@ -220,9 +222,13 @@ def _report(args: argparse.Namespace) -> int:
     from db.county import CountyFile
 
     with CountyFile.open(args.file) as county:
-        from reports.pdf.report import write_report
+        from reports.pdf.report import DraftRefused, write_report
 
-        out = write_report(county, args.year, args.output, args.profile)
+        try:
+            out = write_report(county, args.year, args.output, args.profile, final=args.final)
+        except DraftRefused as exc:
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     print(f"已生成自评报告：{out}")
     return 0
 
