@@ -116,6 +116,9 @@ class TableTab(QWidget):
         combo = QComboBox(self)
         combo.setObjectName(f"filter_{key}")
         combo.addItem(f"{label}：{ALL}", None)
+        # A narrow window shortens the filters rather than growing past the screen.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(3)
         combo.currentIndexChanged.connect(
             lambda _i: self.proxy.set_equal(key, combo.currentData()))
         self.filters.addWidget(combo, 1)
