@@ -20,11 +20,13 @@ from desktop.exchange_dialogs import BackupsDialog, MergeDialog
 from desktop.failing_dialog import FailingDialog
 from desktop.profile_dialog import ProfileDialog
 from desktop.tabs.activities import ActivitiesTab
+from desktop.tabs.checks import ChecksTab
 from desktop.tabs.county import CountyTab
 from desktop.tabs.halls import HallsTab
 from desktop.tabs.institutions import InstitutionsTab
 from desktop.tabs.overview import OverviewTab
 from desktop.tabs.personnel import PersonnelTab
+from desktop.tabs.progress import ProgressTab
 from desktop.tabs.tasks import TasksTab
 from reports.judge.profiles import active_profile
 
@@ -55,15 +57,17 @@ class MainWindow(QMainWindow):
         self.activities = ActivitiesTab()
         self.county_tab = CountyTab()
         self.tasks = TasksTab()
+        self.progress_tab = ProgressTab()
+        self.checks = ChecksTab()
         self.pages: dict[str, QWidget] = {
             "overview": self.overview, "institutions": self.institutions, "halls": self.halls,
             "personnel": self.personnel, "activities": self.activities, "county": self.county_tab,
-            "tasks": self.tasks,
+            "tasks": self.tasks, "progress": self.progress_tab, "checks": self.checks,
         }
-        for key, title in (("overview", "总览"), ("institutions", "机构"),
+        for key, title in (("overview", "总览"), ("progress", "填报进度"), ("institutions", "机构"),
                            ("halls", "中医馆/中医阁"), ("personnel", "人员配备"),
                            ("activities", "文化宣传活动"), ("county", "全县情况"),
-                           ("tasks", "任务与佐证")):
+                           ("tasks", "任务与佐证"), ("checks", "数据核查")):
             self.tabs.addTab(self.pages[key], title)
             changed = getattr(self.pages[key], "changed", None)
             if changed is not None:
@@ -71,6 +75,8 @@ class MainWindow(QMainWindow):
         self.stale: set[str] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
         self.overview.failing_requested.connect(self.show_failing)
+        self.progress_tab.jump.connect(self.go_to_institution)
+        self.checks.jump.connect(self.go_to_institution)
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self.statusBar()
@@ -114,6 +120,8 @@ class MainWindow(QMainWindow):
         self._action(menu, "导入 Excel…", self.import_excel)
         self._action(menu, "导出 Excel…", self.export_excel)
         self._action(menu, "生成自评报告…", self.make_report, QKeySequence.StandardKey.Print)
+        menu.addSeparator()
+        self._action(menu, "开始新年度…", self.start_new_year)
         menu.addSeparator()
         self._action(menu, "合并其他文件…", self.merge_file)
         self._action(menu, "写出乡镇填报文件…", self.township_file)
@@ -221,6 +229,16 @@ class MainWindow(QMainWindow):
         if self.county is None:
             return
         year, path = self.year, self.county.path
+        from reports.judge.progress import progress
+
+        state = progress(self.county, year)
+        if state.is_draft and not dialogs.show_text(
+                self, "生成自评报告",
+                "\n".join([f"{year}年度的数据尚未齐全，生成的报告每页都将标注“草稿”：", "",
+                           *state.missing_text(), "",
+                           "可在“填报进度”页查看各乡镇的填报情况、确认沿用上年的数据。"]),
+                accept="仍然生成草稿"):
+            return
         suggested = str(path.with_name(f"{self.county.county_name}自评报告（{year}年度）.pdf"))
         name = dialogs.save_file_name(self, "生成自评报告", suggested, "PDF 文件 (*.pdf)")
         if not name:
@@ -239,6 +257,30 @@ class MainWindow(QMainWindow):
                                f"自评报告已生成：\n{result}\n\n现在打开吗？"):
                 dialogs.open_with_system(str(result))
         self._run_job("生成自评报告", work, done)
+
+    def start_new_year(self) -> None:
+        """开始新年度: carry last year's standing facts into a new year, after a backup."""
+        if self.county is None:
+            return
+        from db.newyear import start_new_year
+
+        years = self.county.years()
+        suggested = (max(years) + 1) if years else _dt.date.today().year
+        year = dialogs.ask_int(self, "开始新年度", "开始哪一年？（从上一年沿用中医馆、适宜技术、科室、"
+                               "人员等情况，标为“沿用上年”待确认；诊疗人次、服务人口和活动不沿用）",
+                               suggested, 2001, 2100)
+        if year is None:
+            return
+        try:
+            backups.make_backup(self.county.conn, self.county.path, "开始新年度前")
+            done = start_new_year(self.county, year)
+        except KnownError as exc:
+            dialogs.error(self, "开始新年度", str(exc))
+            return
+        self._fill_years()
+        self.year_box.setCurrentIndex(max(0, self.year_box.findData(year)))
+        self.tabs.setCurrentWidget(self.progress_tab)
+        dialogs.info(self, "开始新年度", done.summary())
 
     def import_excel(self) -> None:
         """导入 Excel: read and check the whole workbook, show what would change, then write."""
@@ -447,7 +489,15 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
         if tab == "activities":
             return self.activities.select_record(institution_id, key="institution_id") or True
-        return page.select_record(institution_id)  # type: ignore[union-attr]
+        if page.select_record(institution_id):  # type: ignore[union-attr]
+            return True
+        # Not on that tab (a hospital has no 中医馆 row): its staff, else the register.
+        for other in ("personnel", "institutions"):
+            if other != tab:
+                self.tabs.setCurrentWidget(self.pages[other])
+                if self.pages[other].select_record(institution_id):  # type: ignore[attr-defined]
+                    return True
+        return False
 
     def screenshot_views(self) -> list[tuple[str, object]]:
         """(name, how to show it) for each tab: used by docs/screenshots.py."""

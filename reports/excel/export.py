@@ -291,3 +291,46 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
     _county_sheet(book, county, year, f"{name}{year}年度 全县情况")
     book.active = 0
     return save_atomically(book, out_path)
+
+
+# ---- 填报进度: the list a clerk chases townships with ------------------------------------------
+
+_MARK = {True: "✓", False: "缺", None: "—"}
+PROGRESS_TOWNS = [Out("序号", 6), Out("乡镇（街道）", 16), Out("应报机构", 10, INT_FORMAT),
+                  Out("已填齐", 10, INT_FORMAT), Out("部分填报", 10, INT_FORMAT),
+                  Out("未填报", 10, INT_FORMAT), Out("沿用待确认", 11, INT_FORMAT),
+                  Out("填齐比例", 10, SHARE_FORMAT)]
+
+
+def export_progress(county: CountyFile, year: int, out_path: str | os.PathLike[str]) -> Path:
+    """填报进度 of `year` as a workbook: townships first, then every institution not yet
+    complete (most missing first within its township), then everyone, for the phone calls."""
+    import openpyxl
+
+    from reports.judge.progress import PARTS, progress
+
+    state = progress(county, year)
+    name = county.county_name
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    towns = state.townships
+    write_table(book.create_sheet("按乡镇"), f"{name}{year}年度 填报进度（按乡镇）",
+                PROGRESS_TOWNS, ([n, t.township, t.institutions, t.complete, t.partial, t.none,
+                                  t.carried, t.share] for n, t in enumerate(towns, start=1)))
+    columns = [Out("序号", 6), Out("乡镇（街道）", 14), Out("机构名称", 30), Out("机构类型", 14),
+               *(Out(label, 10) for label in PARTS.values()), Out("已交部分", 9),
+               Out("填报情况", 10), Out("缺少", 30), Out("沿用待确认（项）", 10, INT_FORMAT)]
+
+    def rows(insts: list[Any]) -> Iterable[list[Any]]:
+        for n, i in enumerate(insts, start=1):
+            yield [n, i.township, i.name, i.type_name, *(_MARK[v] for v in i.parts.values()),
+                   f"{i.done}/{i.asked}", i.status, "、".join(i.missing), i.carried or None]
+
+    behind = sorted((i for i in state.institutions if i.status != "已填齐"),
+                    key=lambda i: (i.township, i.share, i.name))
+    write_table(book.create_sheet("待催报"), f"{name}{year}年度 尚未填齐的机构", columns,
+                rows(behind), wrap=(len(columns) - 1,))
+    write_table(book.create_sheet("全部机构"), f"{name}{year}年度 填报进度（全部机构）", columns,
+                rows(state.institutions))
+    book.active = 1 if behind else 0
+    return save_atomically(book, out_path)
