@@ -118,12 +118,15 @@ class ProgressTab(TableTab):
         self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "部分填报", "待确认", "已填齐")
                                               if any(r["status"] == s for r in rows)])
         total = len(rows)
-        done = sum(1 for r in rows if r["status"] in ("已填齐", "待确认"))
+        done = sum(1 for r in rows if r["status"] == "已填齐")
+        waiting = sum(1 for r in rows if r["status"] == "待确认")
         none, carried = len(state.unreported), len(state.unconfirmed)
         text = (f"<b>{ctx.year} 年填报进度</b>：应报 {total} 家，已填齐 {done} 家，"
-                f"未填报 <b>{none}</b> 家，部分填报 {total - done - none} 家")
+                + (f"各项已有、待确认沿用数据 {waiting} 家，" if waiting else "")
+                + f"部分填报 {total - done - waiting - none} 家，未填报 <b>{none}</b> 家")
         if carried:
-            text += f"；{carried} 家有从上年沿用、尚未确认的数据（表中斜体显示）"
+            text += (f"；{carried} 家有从上年沿用、尚未确认的数据（在中医馆/中医阁、人员配备页"
+                     "以蓝色斜体显示）")
         self.summary.setText(text + "。双击机构转到需要填写的页面。")
         return rows
 
