@@ -91,3 +91,63 @@ def test_export_and_template_carry_both_years_and_read_back(county, tmp_path: Pa
     assert trow[theaders.index("启用年度")] == 2015 and trow[theaders.index("停用年度")] == 2024
     plan = plan_import(county, template)
     assert plan.ok and not plan.has_changes
+
+
+FULL = ["机构名称", "机构类型", "所属乡镇", "年度", "停用年度", "执业（助理）医师数",
+        "中医类别执业（助理）医师数", "总诊疗人次", "中医诊疗人次", "中医馆达标情况", "是否设置中医阁",
+        "是否具备中医药服务场所和设备"]
+
+
+def test_a_county_built_only_from_workbooks_over_three_years(county, tmp_path: Path) -> None:
+    """An opening (新城 in 2023), a closure (柳河村卫生室 after 2023), a late township (丙镇's
+    2023 figures arrive after the rest) and a carried-over year (2024)."""
+    from db.newyear import confirm_carried, start_new_year
+    from reports.judge.evaluation import evaluate
+    from reports.judge.progress import progress
+    from reports.judge.wording import status_text
+
+    def book(name: str, rows: list[list]) -> Path:
+        return write_book(tmp_path / name, {"机构": [FULL, *rows]})
+
+    def centre(name: str, town: str, year: int, visits: int | None = 1000,
+               type_: str = "乡镇卫生院") -> list:
+        return [name, type_, town, year, None, 10, 3, visits, visits and visits // 2, "达标",
+                None, None]
+
+    import_workbook(county, book("2022.xlsx", [
+        centre("甲镇卫生院", "甲镇", 2022), centre("乙镇卫生院", "乙镇", 2022),
+        centre("丙镇卫生院", "丙镇", 2022),
+        ["柳河村卫生室", "村卫生室", "乙镇", 2022, None, 1, 0, None, None, None, "是", "是"]]))
+    plan = plan_import(county, book("2023.xlsx", [
+        centre("甲镇卫生院", "甲镇", 2023), centre("乙镇卫生院", "乙镇", 2023),
+        centre("新城社区卫生服务中心", "新城街道", 2023, type_="社区卫生服务中心"),
+        ["柳河村卫生室", "村卫生室", "乙镇", 2023, 2023, 1, 0, None, None, None, "是", "是"]]))
+    assert "2023年仍未填报的机构：1 家（丙镇卫生院）" in plan.summary_text()
+    import_workbook(county, plan.source)
+
+    a1_2022 = evaluate(county, 2022).result("A1")
+    assert (a1_2022.denominator, a1_2022.met) == (3, True)  # 新城 did not exist yet
+    waiting = evaluate(county, 2023)
+    assert [f.institution for f in waiting.result("A1").not_reported] == ["丙镇卫生院"]
+    assert status_text(waiting.result("A1")) == "待填报"  # not 达标, not 未达标
+
+    import_workbook(county, book("丙镇2023.xlsx", [centre("丙镇卫生院", "丙镇", 2023)]))
+    done = evaluate(county, 2023)
+    assert done.unreported == () and status_text(done.result("A1")) == "达标"
+
+    start_new_year(county, 2024)
+    state = progress(county, 2024)
+    assert "柳河村卫生室" not in [i.name for i in state.institutions]  # closed after 2023
+    assert {i.name for i in state.unconfirmed} == {"甲镇卫生院", "乙镇卫生院", "丙镇卫生院",
+                                                   "新城社区卫生服务中心"}
+    assert status_text(evaluate(county, 2024).result("B4")) == "待填报"  # visits never carry
+    import_workbook(county, book("2024.xlsx", [
+        centre(n, t, 2024, type_=k) for n, t, k in (
+            ("甲镇卫生院", "甲镇", "乡镇卫生院"),
+            ("乙镇卫生院", "乙镇", "乡镇卫生院"), ("丙镇卫生院", "丙镇", "乡镇卫生院"),
+            ("新城社区卫生服务中心", "新城街道", "社区卫生服务中心"))]))
+    # The workbook restated staff, visits and hall state: those carried values are confirmed.
+    assert progress(county, 2024).unconfirmed == []
+    assert status_text(evaluate(county, 2024).result("B4")) == "达标"
+    assert confirm_carried(county, 2024) == 0
+    assert not progress(county, 2024).is_draft
