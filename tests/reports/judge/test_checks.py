@@ -91,3 +91,17 @@ def test_a_check_never_blocks_saving(county):
     county.set_institution_year(iid, 2024, {"visits": 90_000})  # saved, then found
     assert county.get("institution_year", county.institution_year_id(iid, 2024))["visits"] == 90_000
     assert [f.kind for f in find_checks(county, 2024)] == ["visits"]
+
+
+def test_a_township_file_carries_only_its_own_checks(county, tmp_path):
+    from db.exchange import write_township_file
+
+    for name, town in (("甲镇卫生院", "甲镇"), ("乙镇卫生院", "乙镇")):
+        iid = inst(county, name, "township_hc", {"visits": 30_000}, township=town)
+        county.set_institution_year(iid, 2023, {"visits": 10_000})
+    for finding in find_checks(county, 2024):
+        mark_verified(county, finding, "属实")
+    out = write_township_file(county, "甲镇", tmp_path / "甲镇.tcmcounty")
+    with CountyFile.open(out, daily_backup=False) as town:
+        assert [f.institution for f in find_checks(town, 2024) if f.verified] == ["甲镇卫生院"]
+        assert town.count("check_review") == 1
