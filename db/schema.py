@@ -8,6 +8,7 @@ flag so a deletion can travel to another copy of the file.
 from __future__ import annotations
 
 from collections.abc import Callable
+import hashlib
 import sqlite3
 
 # "TCMC" in ASCII: marks a SQLite file as a tcmcounty county file.
@@ -241,8 +242,6 @@ HAVING i.active_to IS NULL OR min(y.year) <= i.active_to
 
 
 def _v3(conn: sqlite3.Connection) -> None:
-    import hashlib
-
     for statement in _V3_SQL.split(";"):
         if statement.strip():
             conn.execute(statement)

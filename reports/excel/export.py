@@ -200,7 +200,7 @@ def _county_sheet(book: Workbook, county: CountyFile, year: int, title: str) -> 
 
 RESULT_COLUMNS = [Out("序号", 6), Out("编号", 7), Out("指标名称", 30), Out("实际值", 11),
                   Out("目标", 12), Out("上年", 11), Out("达标情况", 10), Out("差距", 34),
-                  Out("未达标机构", 60)]
+                  Out("未达标机构", 60), Out("未填报机构", 40)]
 FAILING_COLUMNS = [Out("序号", 6), Out("编号", 7), Out("指标名称", 30), Out("未达标机构", 32),
                    Out("本机构数值", 12), Out("还差什么", 48)]
 
@@ -230,8 +230,9 @@ def _results_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
     rows = []
     for n, r in enumerate(evaluation.results, start=1):
         rows.append([n, r.id, r.name, r.value, format_target(r.kind, r.target), r.previous_value,
-                     status_text(r), r.gap, _failing_text(r)])
-    write_table(ws, title, RESULT_COLUMNS, rows, wrap=(3, 8, 9))
+                     status_text(r), r.gap, _failing_text(r),
+                     "、".join(f.institution for f in r.not_reported)[:_MAX_CELL_TEXT] or None])
+    write_table(ws, title, RESULT_COLUMNS, rows, wrap=(3, 8, 9, 10))
     for i, r in enumerate(evaluation.results, start=3):
         for column in (4, 6):
             cell = ws.cell(i, column)

@@ -340,7 +340,9 @@ def _area_intro(results: Sequence[Result]) -> str:
         return "本目标方案未考核本部分指标。"
     now = Counter(status_text(r) for r in results)
     text = (f"本部分纳入评价的指标 {len(results)} 项，达标 {now['达标']} 项，"
-            f"未达标 {now['未达标']} 项，无数据 {now['无数据']} 项")
+            f"未达标 {now['未达标']} 项，"
+            + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "")
+            + f"无数据 {now['无数据']} 项")
     text += f"，只统计不考核 {now['不考核']} 项。" if now["不考核"] else "。"
     unmet = [r for r in results if r.met is False]
     if unmet:

@@ -151,3 +151,14 @@ def test_a_county_built_only_from_workbooks_over_three_years(county, tmp_path: P
     assert status_text(evaluate(county, 2024).result("B4")) == "达标"
     assert confirm_carried(county, 2024) == 0
     assert not progress(county, 2024).is_draft
+
+
+def test_the_results_sheet_names_who_has_not_reported(county, tmp_path: Path) -> None:
+    import_workbook(county, _book(tmp_path, [["东镇卫生院", "乡镇卫生院", "东镇", 2024, 3, 9]]))
+    county.insert("institution", {"name": "西镇卫生院", "type": "township_hc",
+                                  "active_from": 2024})
+    ws = openpyxl.load_workbook(export_workbook(county, 2024, tmp_path / "x.xlsx"))["指标结果"]
+    headers = [c.value for c in ws[2]]
+    c2 = next(row for row in ws.iter_rows(min_row=3, values_only=True) if row[1] == "C2")
+    assert c2[headers.index("未填报机构")] == "西镇卫生院"
+    assert c2[headers.index("达标情况")] == "待填报"
