@@ -113,3 +113,18 @@ def test_the_window_warns_before_a_draft_report(window: MainWindow,
     window.make_report()
     assert "草稿" in warned[0] and "青河县新开村卫生室" in warned[0]
     assert asked == []  # declined: nothing written, no file asked for
+
+
+def test_overview_counts_not_reported_apart_and_the_dialog_lists_them(
+        window: MainWindow, answer: Any) -> None:
+    _late_clinic(window)
+    tab = window.overview
+    window.tabs.setCurrentWidget(tab)
+    assert "1 家机构尚未填报本年度数据" in tab.summary.text()
+    a4 = next(r for r in tab.model.rows if r["id"] == "A4")
+    assert a4["waiting_count"] == 1
+    seen = answer(lambda dialog: False)
+    window.show_failing("A4")
+    rows = seen[0].model.rows
+    assert rows[-1]["institution"] == "青河县新开村卫生室" and rows[-1]["value_text"] == "未填报"
+    assert all(r["value_text"] != "未填报" for r in rows[:-1])
