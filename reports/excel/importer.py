@@ -217,6 +217,7 @@ class ImportPlan:
     fingerprint: int = 0
     institution_names: dict[str, str] = field(default_factory=dict)  # id → name, for the summary
     unreported: dict[int, list[str]] = field(default_factory=dict)  # year → names still 未填报
+    after_end: dict[str, int] = field(default_factory=dict)  # name → a year after its 停用年度
 
     @property
     def ok(self) -> bool:
@@ -294,6 +295,10 @@ class ImportPlan:
         lines.append(f"数据有变化的记录：{len(updated)} 条" + ("" if updated else "。"))
         lines += _capped([f"  {c}" for c in updated], limit)
         lines.append(f"新增宣传活动：{self.activities_added} 条。")
+        if self.after_end:
+            lines.append("以下机构已停用，表中却有停用之后年度的数据（导入但不计入统计；若机构仍在运行，"
+                         "请在“机构”页恢复或修改停用年度）：" + "、".join(
+                             f"{n}（{y}年）" for n, y in self.after_end.items()))
         for year, names in self.unreported.items():
             if names:
                 shown = "、".join(names[:limit]) + (f" 等 {len(names)} 家" if len(names) > limit
@@ -663,12 +668,14 @@ class _Planner:
         """A row for `year` means the institution counts that year (contract.md): a new one
         starts in its earliest row's year, and an earlier row moves a start back, unless the
         workbook gave 启用年度 itself. Nothing here ever ends an institution."""
+        end = inst.values.get("active_to")
+        if end is not None and end < year:
+            self.plan.after_end.setdefault(inst.values["name"], year)
         if "active_from" in inst.origins:
             return
         start = inst.values.get("active_from")
         if inst.is_new and start is None or start is not None and year < start:
             inst.values["active_from"] = year
-            end = inst.values.get("active_to")
             if end is not None and end < year:
                 # A row after the recorded end: that is for the user to settle, not a guess.
                 inst.values["active_from"] = start

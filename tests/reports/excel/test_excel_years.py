@@ -162,3 +162,13 @@ def test_the_results_sheet_names_who_has_not_reported(county, tmp_path: Path) ->
     c2 = next(row for row in ws.iter_rows(min_row=3, values_only=True) if row[1] == "C2")
     assert c2[headers.index("未填报机构")] == "西镇卫生院"
     assert c2[headers.index("达标情况")] == "待填报"
+
+
+def test_figures_after_an_institutions_end_are_pointed_out(county, tmp_path: Path) -> None:
+    head = [*HEAD, "停用年度"]
+    import_workbook(county, _book(tmp_path, [["柳河村卫生室", "村卫生室", "东镇", 2022, 0, 1, 2022]],
+                                  head))
+    plan = plan_import(county, _book(tmp_path, [["柳河村卫生室", "村卫生室", "东镇", 2023, 0, 1]],
+                                     name="2023.xlsx"))
+    assert "柳河村卫生室（2023年）" in plan.summary_text()
+    assert county.rows("institution")[0]["active_to"] == 2022  # a row never reopens it
