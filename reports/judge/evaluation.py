@@ -12,7 +12,8 @@ and says what it would take to pass. Rules a bureau would otherwise have to gues
   reported the figure fails: the bureau cannot claim it, and it is listed with value None and a
   gap that says what is missing (未填报…). Sums over institutions (B4, C1, C6) use only the
   institutions that reported both figures.
-- Activity counts come from the log: calendar year of the date, tombstones ignored, D1–D5 count
+- Activity counts come from the log (an institution with neither figures nor any activity in
+  the year has not reported its log: 未填报, not 0): calendar year of the date, tombstones ignored, D1–D5 count
   only activities with TCM content, D3/D4 count distinct titles. Activities of a deleted or
   inactive institution count for no indicator, D8/D9 included.
 - 未填报 is not 未达标: an institution counted in the year that has not reported what an
@@ -375,6 +376,9 @@ def _minimum(ind_id: str) -> Callable[[Facts, Setting], Outcome]:
             count = tally.titles if distinct else tally.n
             if count >= minimum:
                 return Check(True)
+            if inst["year_row"] is None and not facts.tally(inst["id"]).n:
+                # Neither figures nor a single activity: its log has not arrived either.
+                return Check(False, None, f"{MISSING}本年度数据和活动记录")
             return Check(False, count, f"还需 {minimum - count} {unit}{noun}")
         return _inst_share(facts, ind_id, judge, f"{noun}达到 {minimum} {unit}")
     return compute

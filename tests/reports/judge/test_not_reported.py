@@ -7,7 +7,7 @@ import json
 
 from reports.judge.wording import format_table, status_text
 
-from tests.reports.conftest import failing, inst, result, run, waiting
+from tests.reports.conftest import act, failing, inst, result, run, waiting
 
 
 def test_json_lists_not_reported_apart_from_failing_with_names_and_ids(county):
@@ -72,3 +72,14 @@ def test_an_institution_opened_later_is_not_counted_before(county):
          active_from=2023)
     r = result(county, "A1", year=2022)
     assert (r.met, r.denominator, r.not_reported) == (True, 1, ())
+
+
+def test_a_centre_with_neither_figures_nor_activities_waits_for_its_log(county):
+    a = inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})
+    for n in range(6):
+        act(county, a, "健康讲座", f"2024-0{n + 1}-10")
+    inst(county, "乙镇卫生院", "township_hc")  # late township: nothing at all yet
+    inst(county, "丙镇卫生院", "township_hc", {"hall_state": "built"})  # reported, no talks
+    r = result(county, "D5")
+    assert list(waiting(r)) == ["乙镇卫生院"]
+    assert list(failing(r)) == ["丙镇卫生院"]
