@@ -572,6 +572,13 @@ class CountyFile:
         rid = self._year_record("institution_year", "institution_id = ? AND year = ?",
                                 (institution_id, year),
                                 self.institution_year_id(institution_id, year))
+        values = dict(values)
+        if "carried" not in values:
+            # A value given for the year (typed, imported) confirms the carried-over one.
+            current = self.get("institution_year", rid)
+            if current and current.get("carried"):
+                values["carried"] = uncarry(current["carried"],
+                                            [k for k, v in values.items() if v is not None])
         return self.upsert("institution_year", rid,
                            {**values, "institution_id": institution_id, "year": year})
 
@@ -614,9 +621,29 @@ class CountyFile:
 
 _YEAR_FACTS = [f.name for f in FIELDS["institution_year"]
                if f.name not in ("institution_id", "year", "inst_type")]
+
+
+def parse_carried(marker: str | None) -> tuple[int | None, list[str]]:
+    """`institution_year.carried` ("2023:hall_state,tech_items") as (source year, fields)."""
+    if not marker:
+        return None, []
+    year, _, names = marker.partition(":")
+    return (int(year) if year.isdigit() else None), [n for n in names.split(",") if n]
+
+
+def carried_marker(year: int, names: list[str]) -> str | None:
+    return f"{year}:{','.join(names)}" if names else None
+
+
+def uncarry(marker: str | None, confirmed: list[str]) -> str | None:
+    """The marker with `confirmed` fields no longer awaiting confirmation."""
+    year, names = parse_carried(marker)
+    if year is None:
+        return None
+    return carried_marker(year, [n for n in names if n not in confirmed])
 _IN_YEAR_SQL = f"""
 SELECT i.id, i.name, i.code, COALESCE(y.inst_type, i.type) AS type, i.township, i.ownership,
-       i.parent_id, p.name AS parent, y.id AS year_row, {", ".join("y." + f for f in _YEAR_FACTS)}
+       i.parent_id, p.name AS parent, i.active_from, i.active_to, y.id AS year_row, {", ".join("y." + f for f in _YEAR_FACTS)}
 FROM institution i
 LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
 LEFT JOIN institution_year y ON y.institution_id = i.id AND y.year = :year AND y.deleted = 0

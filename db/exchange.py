@@ -71,7 +71,7 @@ def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
         with copy.atomic():
             c = copy.conn
             c.execute("PRAGMA defer_foreign_keys = ON")
-            for table in ("activity", "institution_year"):
+            for table in ("activity", "institution_year", "check_review"):
                 c.execute(f"DELETE FROM {table} WHERE institution_id NOT IN ({keep})",
                           {"town": town})
             c.execute("""DELETE FROM evidence WHERE owner_table IN ('activity')
@@ -194,10 +194,11 @@ def _data_keys(table: str) -> list[str]:
 
 
 def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
-    if table in ("institution_year", "activity"):
+    if table in ("institution_year", "activity", "check_review"):
         who = names.get(rec.get("institution_id") or "", "")
-        what = rec.get("year") if table == "institution_year" else (
-            f"{rec.get('date')} {rec.get('title')}")
+        what = {"institution_year": rec.get("year"),
+                "check_review": f"{rec.get('year')}年数据核查"}.get(
+            table, f"{rec.get('date')} {rec.get('title')}")
         return f"{who} {what}".strip()
     for key in ("name", "title", "text", "filename"):
         if rec.get(key):

@@ -77,6 +77,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("dept_preventive", "是否设置治未病科", "bool"),
         _f("dept_rehab", "是否设置康复科", "bool"),
         _f("dept_infectious", "是否设置感染性疾病科", "bool"),
+        _f("carried", "沿用上年（未确认）", "text"),
     ),
     "activity": (
         _f("institution_id", "机构", "ref", required=True),
@@ -105,6 +106,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("ord", "顺序"),
         _f("note", "备注", "text"),
     ),
+    "check_review": (
+        _f("check_key", "核查项", "text", required=True),
+        _f("year", "年度", "year"),
+        _f("institution_id", "机构", "ref"),
+        _f("verified", "已核实", "bool", default=1),
+        _f("note", "核实说明", "text"),
+    ),
     "evidence": (
         _f("owner_table", "所属类别", "text", required=True),
         _f("owner_id", "所属记录", "text"),
@@ -128,6 +136,7 @@ TABLE_LABELS = {
     "task": "创建任务",
     "phase": "创建阶段",
     "evidence": "佐证材料",
+    "check_review": "数据核查",
 }
 
 

@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf",
                    help="报告保存为此 PDF 文件")
     p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("--final", action="store_true",
+                   help="正式报告：尚有机构未填报或沿用上年数据未确认时拒绝生成（列出缺什么）")
 
     p = sub.add_parser("snapshot", help="写出经过校验的副本（用于U盘）")
     p.add_argument("file", type=Path)
@@ -117,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
     p.add_argument("--yes", action="store_true",
                    help="确认删除：合并将删除较多记录（超过 5 条或某类记录的十分之一）时必须加上")
+
+    p = sub.add_parser("new-year", help="开始新年度：把上年的中医馆、技术、科室、人员等情况沿用到该年（待确认）")
+    p.add_argument("file", type=Path)
+    p.add_argument("--year", type=_year, required=True, help="要开始的年度（从上一年沿用）")
 
     p = sub.add_parser("township", help="为一个乡镇（街道）写出填报文件")
     p.add_argument("file", type=Path)
@@ -231,9 +237,13 @@ def _report(args: argparse.Namespace) -> int:
     from db.county import CountyFile
 
     with CountyFile.open(args.file) as county:
-        from reports.pdf.report import write_report
+        from reports.pdf.report import DraftRefused, write_report
 
-        out = write_report(county, args.year, args.output, args.profile)
+        try:
+            out = write_report(county, args.year, args.output, args.profile, final=args.final)
+        except DraftRefused as exc:
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     print(f"已生成自评报告：{out}")
     return 0
 
@@ -288,6 +298,19 @@ def _township(args: argparse.Namespace) -> int:
     with CountyFile.open(args.file) as county:
         write_township_file(county, args.town, args.output)
     print(f"已写出“{args.town}”的填报文件：{args.output}")
+    return 0
+
+
+@_command("new-year")
+def _new_year(args: argparse.Namespace) -> int:
+    from db.backups import make_backup
+    from db.county import CountyFile
+    from db.newyear import start_new_year
+
+    with CountyFile.open(args.file, exclusive=True) as county:
+        make_backup(county.conn, county.path, "开始新年度前")
+        done = start_new_year(county, args.year)
+    print(done.summary())
     return 0
 
 

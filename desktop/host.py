@@ -31,5 +31,8 @@ class Host(Protocol):
     def close_county(self) -> None:
         """Let go of the open file (before it is replaced on disk)."""
 
+    def show_year(self, year: int, tab: str | None = None) -> None:
+        """Select a year in the window, and a tab by its key (e.g. "progress") if given."""
+
     def reload_years(self) -> None:
         """The file changed under the window (import, merge): read its years and judge again."""

@@ -12,18 +12,20 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
 from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
-                     settings)
+                     settings, year_actions)
 from desktop.about import TITLE, show_about
 from desktop.context import Context
 from desktop.worker import Runner
 from desktop.failing_dialog import FailingDialog
 from desktop.profile_dialog import ProfileDialog
 from desktop.tabs.activities import ActivitiesTab
+from desktop.tabs.checks import ChecksTab
 from desktop.tabs.county import CountyTab
 from desktop.tabs.halls import HallsTab
 from desktop.tabs.institutions import InstitutionsTab
 from desktop.tabs.overview import OverviewTab
 from desktop.tabs.personnel import PersonnelTab
+from desktop.tabs.progress import ProgressTab
 from desktop.tabs.tasks import TasksTab
 from reports.judge.profiles import active_profile
 
@@ -53,15 +55,17 @@ class MainWindow(QMainWindow):
         self.activities = ActivitiesTab()
         self.county_tab = CountyTab()
         self.tasks = TasksTab()
+        self.progress_tab = ProgressTab()
+        self.checks = ChecksTab()
         self.pages: dict[str, QWidget] = {
             "overview": self.overview, "institutions": self.institutions, "halls": self.halls,
             "personnel": self.personnel, "activities": self.activities, "county": self.county_tab,
-            "tasks": self.tasks,
+            "tasks": self.tasks, "progress": self.progress_tab, "checks": self.checks,
         }
-        for key, title in (("overview", "总览"), ("institutions", "机构"),
+        for key, title in (("overview", "总览"), ("progress", "填报进度"), ("institutions", "机构"),
                            ("halls", "中医馆/中医阁"), ("personnel", "人员配备"),
                            ("activities", "文化宣传活动"), ("county", "全县情况"),
-                           ("tasks", "任务与佐证")):
+                           ("tasks", "任务与佐证"), ("checks", "数据核查")):
             self.tabs.addTab(self.pages[key], title)
             changed = getattr(self.pages[key], "changed", None)
             if changed is not None:
@@ -69,6 +73,8 @@ class MainWindow(QMainWindow):
         self.stale: set[str] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
         self.overview.failing_requested.connect(self.show_failing)
+        self.progress_tab.jump.connect(self.go_to_institution)
+        self.checks.jump.connect(self.go_to_institution)
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self.statusBar()
@@ -115,6 +121,8 @@ class MainWindow(QMainWindow):
         self._action(menu, "导出 Excel…", lambda: excel_actions.export_excel(self))
         self._action(menu, "生成自评报告…", lambda: report_actions.make_report(self),
                      QKeySequence.StandardKey.Print)
+        menu.addSeparator()
+        self._action(menu, "开始新年度…", lambda: year_actions.start_new_year(self))
         menu.addSeparator()
         self._action(menu, "合并其他文件…", lambda: exchange_dialogs.merge_file(self))
         self._action(menu, "写出乡镇填报文件…", lambda: exchange_dialogs.township_file(self))
@@ -166,6 +174,11 @@ class MainWindow(QMainWindow):
                                     if county.read_only else "")
         self.reload_years()
         return True
+
+    def show_year(self, year: int, tab: str | None = None) -> None:
+        self.year_box.setCurrentIndex(max(0, self.year_box.findData(year)))
+        if tab is not None:
+            self.tabs.setCurrentWidget(self.pages[tab])
 
     def close_county(self) -> None:
         if self.county is not None:
@@ -247,7 +260,15 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
         if tab == "activities":
             return self.activities.select_record(institution_id, key="institution_id") or True
-        return page.select_record(institution_id)  # type: ignore[union-attr]
+        if page.select_record(institution_id):  # type: ignore[union-attr]
+            return True
+        # Not on that tab (a hospital has no 中医馆 row): its staff, else the register.
+        for other in ("personnel", "institutions"):
+            if other != tab:
+                self.tabs.setCurrentWidget(self.pages[other])
+                if self.pages[other].select_record(institution_id):  # type: ignore[attr-defined]
+                    return True
+        return False
 
     def screenshot_views(self) -> list[tuple[str, object]]:
         """(name, how to show it) for each tab: used by docs/screenshots.py."""

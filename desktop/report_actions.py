@@ -14,6 +14,16 @@ def make_report(window: Host) -> None:
         return
     county = window.county
     year, path = window.year, county.path
+    from reports.judge.progress import progress
+
+    state = progress(county, year)
+    if state.is_draft and not dialogs.show_text(
+            window, "生成自评报告",
+            "\n".join([f"{year}年度的数据尚未齐全，生成的报告每页都将标注“草稿”：", "",
+                       *state.missing_text(), "",
+                       "可在“填报进度”页查看各乡镇的填报情况、确认沿用上年的数据。"]),
+            accept="仍然生成草稿"):
+        return
     suggested = str(path.with_name(f"{county.county_name}自评报告（{year}年度）.pdf"))
     name = dialogs.save_file_name(window, "生成自评报告", suggested, "PDF 文件 (*.pdf)")
     if not name:

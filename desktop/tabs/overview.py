@@ -16,7 +16,7 @@ from desktop.tabs.base import TableTab
 from reports.judge.catalogue import BY_ID, SECTIONS
 from reports.judge.wording import format_target, format_value, status_text
 
-_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none"}
+_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none"}
 
 
 def _status_tone(row: dict[str, Any]) -> str | None:
@@ -36,6 +36,8 @@ class OverviewTab(TableTab):
             Column("previous_text", "上年", width=90),
             Column("status", "达标情况", width=80, tone=_status_tone),
             Column("failing_count", "未达标机构", "int", width=85),
+            Column("waiting_count", "未填报机构", "int", width=85,
+                   tip="本年度应统计、但尚未填报该指标所需数据的机构数"),
             Column("evidence", "佐证", "int", width=45, tip="本年度为该指标添加的佐证材料份数"),
             Column("gap", "差距", width=320),
         ], editable=False)
@@ -66,13 +68,20 @@ class OverviewTab(TableTab):
                 "previous_text": ("" if r.previous_value is None
                                   else format_value(r.kind, r.previous_value)),
                 "status": status_text(r), "failing_count": len(r.failing) or None,
+                "waiting_count": len(r.not_reported) or None,
                 "gap": r.gap or "", "evidence": evidence.get(r.id) or None,
             })
-        counts = {k: sum(1 for x in rows if x["status"] == k) for k in ("达标", "未达标", "无数据")}
+        counts = {k: sum(1 for x in rows if x["status"] == k)
+                  for k in ("达标", "未达标", "待填报", "无数据")}
         tasks = ctx.evaluation.tasks
+        unreported = len(ctx.evaluation.unreported)
+        waiting = (f"<span style='color:#a15c00'><b>{unreported} 家机构尚未填报本年度数据</b>"
+                   "（见“填报进度”）。</span>　" if unreported else "")
         self.summary.setText(
-            f"<b>{ctx.year} 年</b>　共 {len(rows)} 项指标：达标 {counts['达标']} 项，"
-            f"未达标 {counts['未达标']} 项，无数据 {counts['无数据']} 项。"
+            f"<b>{ctx.year} 年</b>　{waiting}共 {len(rows)} 项指标：达标 {counts['达标']} 项，"
+            f"未达标 {counts['未达标']} 项，"
+            + (f"待填报 {counts['待填报']} 项，" if counts["待填报"] else "")
+            + f"无数据 {counts['无数据']} 项。"
             f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
             "　双击一行查看未达标机构。")
         return rows

@@ -37,6 +37,7 @@ import warnings
 
 from db import fields as db_fields
 from db.backups import make_backup
+from db.county import uncarry
 from db.errors import KnownError, ValidationError
 # Planning checks rows with `validate`; applying relies on the store, which uses db_fields.
 from db.fields import FIELDS, label as field_label, validate
@@ -215,6 +216,8 @@ class ImportPlan:
     refused_rows: set[tuple[str, int]] = field(default_factory=set)
     fingerprint: int = 0
     institution_names: dict[str, str] = field(default_factory=dict)  # id → name, for the summary
+    unreported: dict[int, list[str]] = field(default_factory=dict)  # year → names still 未填报
+    after_end: dict[str, int] = field(default_factory=dict)  # name → a year after its 停用年度
 
     @property
     def ok(self) -> bool:
@@ -292,6 +295,16 @@ class ImportPlan:
         lines.append(f"数据有变化的记录：{len(updated)} 条" + ("" if updated else "。"))
         lines += _capped([f"  {c}" for c in updated], limit)
         lines.append(f"新增宣传活动：{self.activities_added} 条。")
+        if self.after_end:
+            lines.append("以下机构已停用，表中却有停用之后年度的数据（导入但不计入统计；若机构仍在运行，"
+                         "请在“机构”页恢复或修改停用年度）：" + "、".join(
+                             f"{n}（{y}年）" for n, y in self.after_end.items()))
+        for year, names in self.unreported.items():
+            if names:
+                shown = "、".join(names[:limit]) + (f" 等 {len(names)} 家" if len(names) > limit
+                                                     else "")
+                lines.append(f"{year}年仍未填报的机构：{len(names)} 家（{shown}）。请补报，"
+                             "或在“机构”页记录其停用年度。")
         if self.unknown_columns:
             lines.append("未识别的列（已忽略）：" + "；".join(
                 f"{sheet}“{header}”" for sheet, header in self.unknown_columns))
@@ -645,8 +658,33 @@ class _Planner:
             self.plan.institutions.append(inst)
         if year_step is not None:
             self._commit(row, *year_step)
+            self._confirm_carried(year_step[0], year_step[2])
+        if year is not None and (facts or created):
+            self._start_by(inst, year)
         if v.get("parent"):
             self.parents.append((inst, v["parent"], row.origin("parent")))
+
+    def _start_by(self, inst: _Record, year: int) -> None:
+        """A row for `year` means the institution counts that year (contract.md): a new one
+        starts in its earliest row's year, and an earlier row moves a start back, unless the
+        workbook gave 启用年度 itself. Nothing here ever ends an institution."""
+        end = inst.values.get("active_to")
+        if end is not None and end < year:
+            self.plan.after_end.setdefault(inst.values["name"], year)
+        if "active_from" in inst.origins:
+            return
+        start = inst.values.get("active_from")
+        if inst.is_new and start is None or start is not None and year < start:
+            inst.values["active_from"] = year
+            if end is not None and end < year:
+                # A row after the recorded end: that is for the user to settle, not a guess.
+                inst.values["active_from"] = start
+
+    def _confirm_carried(self, rec: _Record, changes: dict[str, Any]) -> None:
+        """Figures the workbook gives for the year confirm the values carried over into it."""
+        if rec.values.get("carried"):
+            rec.values["carried"] = uncarry(rec.values["carried"],
+                                            [k for k, v in changes.items() if v is not None])
 
     def _plan_year(self, row: _Row, inst_id: str, year: int, facts: dict[str, Any],
                    year_type: str | None) -> tuple[_Record, dict, dict, dict]:
@@ -670,7 +708,7 @@ class _Planner:
         if created or match_key(inst.values["name"]) != match_key(v["name"]):
             # A new institution, or one matched by its code whose name has changed.
             changes["name"] = v["name"]
-        for key in ("township", "ownership"):
+        for key in ("township", "ownership", "active_from", "active_to"):
             if v.get(key) is not None:
                 changes[key] = v[key]
         code = v.get("code")
@@ -739,6 +777,17 @@ class _Planner:
                     changes["hall_state"] = "built"
                 keys["hall_state"] = "has_hall"
         return changes, keys
+
+    def unreported(self) -> dict[int, list[str]]:
+        """Per year the workbook holds figures for: institutions that count that year and still
+        have no row for it after the import (contract.md: listed, never left out)."""
+        out = {}
+        for year in sorted({y for _, y in self.year_records}):
+            have = {i for i, r in self._year_rows(year).items() if not r["deleted"]}
+            have |= {i for i, y in self.year_records if y == year}
+            out[year] = [r.values["name"] for r in self.institutions.values()
+                         if r.id not in have and _counts_in(r.values, year)]
+        return out
 
     def resolve_parents(self) -> None:
         for inst, parent_name, origin in self.parents:
@@ -839,6 +888,11 @@ class _Planner:
                     .append(r)
             self.activities[year] = found
         return self.activities[year]
+
+
+def _counts_in(inst: dict[str, Any], year: int) -> bool:
+    start, end = inst.get("active_from"), inst.get("active_to")
+    return (start is None or start <= year) and (end is None or end >= year)
 
 
 def _names(records: Iterable[_Record]) -> str:
@@ -974,6 +1028,7 @@ def plan_import(county: CountyFile, path: str | os.PathLike[str], *, year: int |
             if progress is not None and done % 500 == 0:
                 progress(done, total)
     planner.resolve_parents()
+    plan.unreported = planner.unreported()
     if progress is not None:
         progress(total, total)
     return plan

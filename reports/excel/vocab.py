@@ -57,6 +57,9 @@ YEAR = _c("year", "年度", "year")
 # Not in contract.md's table but shown on the 机构 tab; the export writes them, so they read back.
 PARENT = _c("parent", "上级机构", "text")
 OWNER = _c("ownership", "公立/民营", "owner")
+# An institution's years (contract.md): the first and the last year it counts.
+ACTIVE_FROM = _c("active_from", "启用年度", "span", "设立年度", "开业年度")
+ACTIVE_TO = _c("active_to", "停用年度", "span", "撤并年度", "停业年度")
 
 # The key `has_hall` is the yes/no column 是否设置中医馆; it is folded into `hall_state`.
 YEAR_COLUMNS: tuple[Column, ...] = (
@@ -82,7 +85,7 @@ YEAR_COLUMNS: tuple[Column, ...] = (
 YEAR_KEYS = {c.key for c in YEAR_COLUMNS}
 
 INSTITUTION_COLUMNS: tuple[Column, ...] = (NAME, TYPE, TOWNSHIP, CODE, YEAR, PARENT, OWNER,
-                                           *YEAR_COLUMNS)
+                                           ACTIVE_FROM, ACTIVE_TO, *YEAR_COLUMNS)
 
 COUNTY_COLUMNS: tuple[Column, ...] = (
     YEAR,
@@ -281,6 +284,22 @@ def read_year(value: Any) -> int:
     return year
 
 
+# 启用年度 / 停用年度 reach further back than the years a county reports figures for.
+SPAN_MIN = 2000
+
+
+def read_span_year(value: Any) -> int:
+    if isinstance(value, str):
+        value = re.sub(r"年度?$", "", _norm(value))
+    try:
+        year = read_int(value)
+    except BadValue:
+        raise BadValue(f"应为年份（如 2024），收到“{clean_text(value)}”") from None
+    if not SPAN_MIN <= year <= YEAR_MAX:
+        raise BadValue(f"年度 {year} 不在 {SPAN_MIN}–{YEAR_MAX} 之间")
+    return year
+
+
 def read_bool(value: Any) -> int:
     if isinstance(value, bool):
         return int(value)
@@ -386,6 +405,7 @@ def read_kind(value: Any) -> str:
 
 READERS = {
     "text": read_text, "code": read_code, "type": read_type, "year": read_year,
+    "span": read_span_year,
     "int": read_int, "bool": read_bool, "state": read_state, "grade": read_grade,
     "share": read_share, "date": read_date, "kind": read_kind, "owner": read_owner,
 }

@@ -37,6 +37,12 @@ class Result:
     gap: str | None
     failing: tuple[Failing, ...]
     previous_value: float | int | None
+    # Institutions counted in the year that have not reported what this indicator reads: kept
+    # apart from `failing` (they may well pass), and never a reason to pass.
+    not_reported: tuple[Failing, ...] = ()
+    # Whether the result waits for those reports: the target would hold if they all passed
+    # (or holds without them where the sum leaves them out). Then `met` is None: 待填报.
+    pending: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +52,9 @@ class Result:
             "met": self.met, "gap": self.gap,
             "failing": [f.to_dict() for f in self.failing],
             "previous_value": self.previous_value,
+            "not_reported": [{"institution": f.institution, "institution_id": f.institution_id,
+                              "missing": f.gap} for f in self.not_reported],
+            "pending": self.pending,
         }
 
 
@@ -67,12 +76,16 @@ class Evaluation:
     profile_name: str
     results: tuple[Result, ...]
     tasks: TaskProgress
+    # Institutions counted in the year with no figures at all for it: (name, id, township).
+    unreported: tuple[tuple[str, str, str | None], ...] = ()
 
     def result(self, indicator_id: str) -> Result | None:
         return next((r for r in self.results if r.id == indicator_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the `evaluate --json` shape of contract.md."""
+        """The `evaluate --json` shape of contract.md, with its additions (not_reported)."""
         return {"county": self.county, "year": self.year, "profile": self.profile_id,
                 "indicators": [r.to_dict() for r in self.results],
-                "tasks": self.tasks.to_dict()}
+                "tasks": self.tasks.to_dict(),
+                "not_reported": [{"institution": n, "institution_id": i, "township": t}
+                                 for n, i, t in self.unreported]}

@@ -238,8 +238,25 @@ def numbered_canvas(font: str) -> type[Canvas]:
     return NumberedCanvas
 
 
-def header_painter(left: str, right: str, font: str) -> Callable[[Canvas, BaseDocTemplate], None]:
+DRAFT = "草稿"
+
+
+def header_painter(left: str, right: str, font: str, *, draft: bool = False
+                   ) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """The running header; a draft also says 草稿 in it and across the page, so no page of a
+    draft can pass for the final report."""
+    if draft:
+        right = f"{right}（{DRAFT}）"
+
     def paint(canv: Canvas, doc: BaseDocTemplate) -> None:
+        if draft:
+            canv.saveState()
+            canv.setFont(font, 110)
+            canv.setFillColor(colors.Color(0.85, 0.2, 0.15, alpha=0.16))
+            canv.translate(PAGE_W / 2, PAGE_H / 2)
+            canv.rotate(40)
+            canv.drawCentredString(0, -35, DRAFT)
+            canv.restoreState()
         canv.saveState()
         y = PAGE_H - MARGIN_T + 8 * mm
         canv.setFont(font, 9)
@@ -256,7 +273,7 @@ def header_painter(left: str, right: str, font: str) -> Callable[[Canvas, BaseDo
 
 
 def document(out: Any, *, title: str, author: str, header: tuple[str, str],
-             fonts: FontSet) -> BaseDocTemplate:
+             fonts: FontSet, draft: bool = False) -> BaseDocTemplate:
     """An A4 document whose bytes depend only on what is drawn (invariant: no date, no random
     id)."""
     doc = BaseDocTemplate(
@@ -267,5 +284,6 @@ def document(out: Any, *, title: str, author: str, header: tuple[str, str],
     frame = Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - MARGIN_T - MARGIN_B, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", [frame],
-                                       onPage=header_painter(*header, fonts.heading))])
+                                       onPage=header_painter(*header, fonts.heading,
+                                                             draft=draft))])
     return doc

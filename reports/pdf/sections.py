@@ -71,7 +71,7 @@ def story(data: ReportData, st: Styles) -> Story:
     for area in "ABCD":
         out += _area(data, st, area)
     return [*out, *_task_part(data, st), *_rectification(data, st), *_closing(st),
-            *_long_names(data, st)]
+            *_long_names(data, st), *_unchecked_appendix(data, st)]
 
 
 def _h1(n: int, text: str, st: Styles) -> Story:
@@ -116,7 +116,7 @@ def _title(data: ReportData, st: Styles) -> Story:
 
 # ---- 一、总体情况 ---------------------------------------------------------------------------------
 
-STATUSES = ("达标", "未达标", "无数据", "不考核")
+STATUSES = ("达标", "未达标", "待填报", "无数据", "不考核")
 
 
 def _summary(data: ReportData, st: Styles) -> Story:
@@ -125,10 +125,11 @@ def _summary(data: ReportData, st: Styles) -> Story:
     year, last = data.year, data.year - 1
     text = (f"按照“{esc(data.evaluation.profile_name)}”目标方案，{year}年度纳入评价的指标共 "
             f"{len(data.results)} 项，其中达标 {now['达标']} 项，未达标 {now['未达标']} 项，"
+            + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "") +
             f"无数据 {now['无数据']} 项，只统计不考核 {now['不考核']} 项。"
             f"按同一标准衡量，{last}年度达标 {before['达标']} 项，未达标 {before['未达标']} 项，"
             f"无数据 {before['无数据']} 项。")
-    out: Story = [*_h1(1, "总体情况", st), _p(text, st)]
+    out: Story = [*_h1(1, "总体情况", st), *_draft_note(data, st), _p(text, st)]
     changes = _changes(data)
     if changes:
         out.append(_p(changes, st))
@@ -137,11 +138,37 @@ def _summary(data: ReportData, st: Styles) -> Story:
     if t.total:
         out.append(_p(f"创建任务共 {t.total} 项，已完成 {t.done} 项，"
                       f"截至{_date(data.today)}逾期未完成 {t.overdue} 项（详见第七部分）。", st))
-    rows = [[s, str(now[s]), str(before[s]), _delta(now[s] - before[s])] for s in STATUSES]
+    # 待填报 gets a row only in a year that has it, so a finished year's table stays as it was.
+    shown = [s for s in STATUSES if s != "待填报" or now[s] or before[s]]
+    rows = [[s, str(now[s]), str(before[s]), _delta(now[s] - before[s])] for s in shown]
     out += [Spacer(1, 4),
             table(["情况", f"{year}年度（项）", f"{last}年度（项）", "增减"], rows,
                   [110, 110, 110, FRAME_W - 330], st, align="lccc")]
     return out
+
+
+def _draft_note(data: ReportData, st: Styles) -> Story:
+    """A draft says first what is missing, by name, so it is never taken for the final report."""
+    if not data.is_draft or data.progress is None:
+        return []
+    lines = data.progress.missing_text()
+    return [_p(red("<b>本报告为草稿</b>") + f"：{data.year}年度的数据尚未齐全，补齐并确认后再生成正式报告。"
+               + "".join(esc(line) for line in lines), st)]
+
+
+def _unchecked_appendix(data: ReportData, st: Styles) -> Story:
+    """附：数据核查 findings nobody has marked 已核实, with both years' figures."""
+    if not data.unchecked:
+        return []
+    rows = [[str(n), esc(f.institution), esc(f.label), esc(f.previous), esc(f.current),
+             esc(f.detail)] for n, f in enumerate(data.unchecked, start=1)]
+    widths = [24, 120, 100, 50, 50]
+    return [CondPageBreak(60 * mm), Spacer(1, 8 * mm),
+            Paragraph("附：数据核查未核实事项", st.h1),
+            _p(f"与上年相比变化异常或录入可疑、尚未标记为“已核实”的数据共 {len(data.unchecked)} 项，"
+               "请逐项核实（在“数据核查”页标记已核实并说明原因）。", st),
+            table(["序号", "机构", "核查项", "上年", "本年", "说明"], rows,
+                  [*widths, FRAME_W - sum(widths)], st, align="lllrrl")]
 
 
 def _delta(n: int) -> str:
@@ -322,7 +349,9 @@ def _area_intro(results: Sequence[Result]) -> str:
         return "本目标方案未考核本部分指标。"
     now = Counter(status_text(r) for r in results)
     text = (f"本部分纳入评价的指标 {len(results)} 项，达标 {now['达标']} 项，"
-            f"未达标 {now['未达标']} 项，无数据 {now['无数据']} 项")
+            f"未达标 {now['未达标']} 项，"
+            + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "")
+            + f"无数据 {now['无数据']} 项")
     text += f"，只统计不考核 {now['不考核']} 项。" if now["不考核"] else "。"
     unmet = [r for r in results if r.met is False]
     if unmet:

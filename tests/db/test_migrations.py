@@ -32,6 +32,24 @@ def test_every_released_version_opens_with_its_data(tmp_path: Path, version: int
         assert county.evidence_data(ev["id"]) == b"\x89PNG fixture bytes"
         phases = county.rows("phase")
         assert phases == [] if version < 2 else phases[0]["name"] == "实施阶段"
+        if version >= 3:
+            assert county.rows("check_review")[0]["note"] == "新增分院，属实"
+            carried = county.query("SELECT carried FROM institution_year WHERE year = 2024")
+            assert carried == [{"carried": "2023:hall_state"}]
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_file_learns_when_its_institutions_started(tmp_path: Path, version: int) -> None:
+    """Step 3: an institution with figures from 2023 on no longer counts (as 未填报) in 2022;
+    two copies upgraded apart give it the same revision, so merging them changes nothing."""
+    first, second = _copy_fixture(tmp_path, version), tmp_path / "second.tcmcounty"
+    shutil.copyfile(first, second)
+    with CountyFile.open(first) as a, CountyFile.open(second) as b:
+        starts = {r["name"]: r["active_from"] for r in a.rows("institution")}
+        assert starts == {"固定县中医医院": 2023, "石门镇卫生院": 2023}
+        assert [r["name"] for r in a.institutions_in_year(2022)] == []
+        assert [r["rev"] for r in a.rows("institution", order="id")] == \
+            [r["rev"] for r in b.rows("institution", order="id")]
 
 
 def _add_step(monkeypatch: pytest.MonkeyPatch, step: schema.Step) -> int:

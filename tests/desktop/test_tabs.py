@@ -193,10 +193,12 @@ def test_institutions_add_filter_deactivate_delete_restore(
     assert tab.proxy.rowCount() == 1
     tab.view.setCurrentIndex(tab.proxy.index(0, 0))
 
+    # Added while looking at 2024, it starts in 2024; 停用 asks for the last year it counts.
+    assert county.get("institution", added[0]["id"])["active_from"] == window.year == 2024
     monkeypatch.setattr(dialogs, "ask_int", lambda *a: 2024)
     tab.deactivate()
-    assert county.get("institution", added[0]["id"])["active_to"] == 2023
-    assert tab.proxy.index(0, tab.model.column_index("status")).data() == "自 2024 年停用"
+    assert county.get("institution", added[0]["id"])["active_to"] == 2024
+    assert tab.proxy.index(0, tab.model.column_index("years")).data() == "2024–2024"
 
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
     tab.view.setCurrentIndex(tab.proxy.index(0, 0))
@@ -301,3 +303,47 @@ def test_switching_year_rejudges_every_tab(window: MainWindow) -> None:
 def test_about_names_version_and_font_licence() -> None:
     text = about_text()
     assert "0.1.0" in text and "WenQuanYi" in text and "Apache" in text
+
+
+def test_a_clinic_added_this_year_leaves_last_years_results_alone(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    """Seen by a new user: adding a clinic in the window changed 2023's A4, B3 and C4."""
+    county = window.county
+    from reports.judge.evaluation import evaluate
+
+    before = [(r.id, r.value) for r in evaluate(county, 2023).results]
+    window.tabs.setCurrentWidget(window.institutions)
+
+    def fill(dialog: Any) -> bool:
+        dialog.name.setText("青河县新开村卫生室")
+        dialog.type.setCurrentIndex(dialog.type.findData("village_clinic"))
+        return True
+    answer(fill)
+    qtbot.mouseClick(window.institutions.findChild(QPushButton, "button_新增"),
+                     Qt.MouseButton.LeftButton)
+    assert [(r.id, r.value) for r in evaluate(county, 2023).results] == before
+    assert [f.institution for f in evaluate(county, 2024).result("A4").not_reported] == \
+        ["青河县新开村卫生室"]
+
+
+def test_stopping_an_institution_shows_what_changes_first_and_can_be_undone(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    county = window.county
+    tab = window.institutions
+    window.tabs.setCurrentWidget(tab)
+    clinic = next(r for r in tab.model.rows if r["type"] == "village_clinic")
+    tab.select_record(clinic["id"])
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_int", lambda *a: 2022)
+    monkeypatch.setattr(dialogs, "show_text", lambda _p, _t, text, **kw: shown.append(text)
+                        or False)
+    tab.deactivate()
+    assert "2023年 A4 站室中医药服务覆盖率" in shown[0] and "2024年" in shown[0]
+    assert county.get("institution", clinic["id"])["active_to"] is None  # declined: unchanged
+    monkeypatch.setattr(dialogs, "show_text", lambda *a, **kw: True)
+    tab.select_record(clinic["id"])
+    tab.deactivate()
+    assert county.get("institution", clinic["id"])["active_to"] == 2022
+    tab.select_record(clinic["id"])
+    tab.reactivate()
+    assert county.get("institution", clinic["id"])["active_to"] is None
