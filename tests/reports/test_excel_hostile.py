@@ -8,6 +8,7 @@ import datetime as _dt
 import io
 from pathlib import Path
 import re
+import tracemalloc
 import zipfile
 
 import openpyxl
@@ -172,3 +173,160 @@ def test_a_workbook_with_only_hidden_sheets_is_refused(clinic, tmp_path):
     _hide(path, {"活动": "hidden"})
     with pytest.raises(WorkbookError, match="没有可识别的工作表.*隐藏的工作表“活动”未读取"):
         plan_import(clinic, path)
+
+
+# ---- finding 7: workbooks built to exhaust time or memory ----------------------------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _replace_part(path: Path, part: str, data: bytes) -> Path:
+    """The workbook with one part's bytes replaced (the rest copied as they are)."""
+    with zipfile.ZipFile(path) as old:
+        parts = [(info, old.read(info)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, content in parts:
+            new.writestr(info.filename, data if info.filename == part else content)
+    return path
+
+
+def _claim_size(path: Path, part: str, size: int) -> Path:
+    """Make the zip's directory state `size` as the unpacked size of `part`, as a compressed
+    bomb does; its real content stays small, so nothing large is built by the test."""
+    raw = bytearray(path.read_bytes())
+    name = part.encode()
+    at = raw.find(b"PK\x01\x02" + bytes(0))
+    while at != -1:
+        name_len = int.from_bytes(raw[at + 28:at + 30], "little")
+        if raw[at + 46:at + 46 + name_len] == name:
+            raw[at + 24:at + 28] = size.to_bytes(4, "little")
+            path.write_bytes(bytes(raw))
+            return path
+        at = raw.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(part)
+
+
+def _cells(row: int, values: list[str]) -> str:
+    return "".join(f'<c r="{chr(65 + i)}{row}" t="inlineStr"><is><t>{v}</t></is></c>'
+                   for i, v in enumerate(values))
+
+
+def _sheet_xml(rows: str, dimension: str = "A1:XFD80000") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
+            f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>').encode()
+
+
+def _activity_book(tmp_path: Path, extra_rows: str, *, dimension: str = "A1:XFD80000") -> Path:
+    """An activity sheet with one real row, then whatever `extra_rows` hold."""
+    path = write_book(tmp_path / "活动.xlsx", {"活动": [["x"]]})
+    rows = (f'<row r="1">{_cells(1, ACTIVITY_HEADER)}</row>'
+            f'<row r="2">{_cells(2, ["甲镇卫生院", "2024-03-05", "义诊", "义诊"])}'
+            f'<c r="E2"><v>5</v></c></row>' + extra_rows)
+    return _replace_part(path, SHEET, _sheet_xml(rows, dimension))
+
+
+def test_a_sheet_claiming_82_million_cells_is_read_by_what_it_holds(clinic, tmp_path):
+    # 5,000 rows whose only cell sits in the last column (XFD): 82 million cells once padded.
+    # Formatted-but-empty cells, an empty <v/>, and rows with no cells at all.
+    empties = "".join(f'<row r="{r}"><c r="XFD{r}" s="0"/></row>' for r in range(3, 5003))
+    empties += "".join(f'<row r="{r}" ht="20" customHeight="1"><c r="B{r}"><v></v></c></row>'
+                       for r in range(5003, 8003))
+    empties += '<row r="80000"/>'
+    path = _activity_book(tmp_path, empties)
+    tracemalloc.start()
+    try:
+        plan = plan_import(clinic, path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert plan.ok, plan.summary_text()
+    assert plan.rows_read == 1 and plan.activities_added == 1
+    assert peak < 20 * 1024 * 1024  # the padded sheet alone would hold 650 MB of pointers
+
+
+def test_a_value_beyond_the_column_limit_is_refused_naming_the_limit(clinic, tmp_path):
+    path = _activity_book(tmp_path, '<row r="3"><c r="XFD3" t="inlineStr"><is><t>藏</t></is></c>'
+                                    "</row>")
+    with pytest.raises(WorkbookError, match=r"工作表“活动”第 3 行第 16,384 列有内容，超出读取范围"
+                                            r"（每张表最多 200 列）"):
+        plan_import(clinic, path)
+
+
+def test_a_value_far_down_counts_the_rows_above_it(clinic, tmp_path):
+    path = _activity_book(tmp_path, '<row r="1000000"><c r="A1000000"><v>1</v></c></row>')
+    with pytest.raises(WorkbookError, match=r"超过 100,000 行（工作表“活动”第 1,000,000 行仍有内容）"):
+        plan_import(clinic, path)
+
+
+def test_too_many_xml_elements_are_refused_naming_the_limit(clinic, tmp_path, monkeypatch):
+    from reports import excel_import
+
+    monkeypatch.setattr(excel_import, "MAX_XML_ELEMENTS", 1000)
+    empties = "".join(f'<row r="{r}"><c r="A{r}" s="0"/></row>' for r in range(3, 1003))
+    with pytest.raises(WorkbookError, match="单元格过多.*超过 1,000 个 XML 元素的上限"):
+        plan_import(clinic, _activity_book(tmp_path, empties))
+
+
+def test_a_merge_over_the_whole_sheet_costs_nothing(clinic, tmp_path):
+    path = write_book(tmp_path / "合并.xlsx",
+                      {"活动": [ACTIVITY_HEADER, ["甲镇卫生院", "2024-03-05", "义诊", "义诊", 5]]})
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(SHEET)
+    merge = b'</sheetData><mergeCells count="1"><mergeCell ref="A3:XFD1048576"/></mergeCells>'
+    _replace_part(path, SHEET, xml.replace(b"</sheetData>", merge))
+    plan = import_workbook(clinic, path)
+    assert plan.ok and clinic.count("activity") == 1
+
+
+def _with_shared_strings(tmp_path: Path, text: bytes) -> Path:
+    """An activity workbook whose one title is the shared string `text`, as Excel writes them."""
+    path = _activity_book(tmp_path, "", dimension="A1:E2")
+    with zipfile.ZipFile(path) as z:
+        types, sheet = z.read("[Content_Types].xml"), z.read(SHEET)
+    override = (b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+    _replace_part(path, "[Content_Types].xml", types.replace(b"</Types>", override))
+    _replace_part(path, SHEET, re.sub(rb'<c r="D2" t="inlineStr"><is><t>[^<]*</t></is></c>',
+                                      b'<c r="D2" t="s"><v>0</v></c>', sheet))
+    strings = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}" count="1" '
+               f'uniqueCount="1"><si><t>').encode() + text + b"</t></si></sst>"
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", strings)
+    return path
+
+
+def test_a_workbook_with_shared_strings_reads(clinic, tmp_path):
+    plan = plan_import(clinic, _with_shared_strings(tmp_path, "春季义诊".encode()))
+    assert plan.ok and plan.new_activities[0][0]["title"] == "春季义诊"
+
+
+def test_a_gigabyte_of_shared_strings_is_refused_from_the_zip_directory(clinic, tmp_path):
+    path = _with_shared_strings(tmp_path, b"a" * 1000)
+    _claim_size(path, "xl/sharedStrings.xml", 1 << 30)
+    with pytest.raises(WorkbookError, match=r"共享字符串表（所有单元格的文字）解压后有 1,024 MB，"
+                                            r"超过上限 32 MB"):
+        plan_import(clinic, path)
+
+
+def test_a_really_big_shared_string_is_refused(clinic, tmp_path):
+    path = _with_shared_strings(tmp_path, b"a" * (40 << 20))
+    assert path.stat().st_size < 1 << 20
+    with pytest.raises(WorkbookError, match="解压后有 40 MB，超过上限 32 MB"):
+        plan_import(clinic, path)
+
+
+@pytest.mark.parametrize("part,limit", [(SHEET, "256 MB"), ("xl/styles.xml", "16 MB")])
+def test_oversized_parts_are_refused_naming_the_part(clinic, tmp_path, part, limit):
+    path = write_book(tmp_path / "大.xlsx", {"活动": [ACTIVITY_HEADER]})
+    _claim_size(path, part, 1 << 31)
+    with pytest.raises(WorkbookError, match=f"“{part}”解压后有 2,048 MB，超过上限 {limit}"):
+        plan_import(clinic, path)
+
+
+def test_long_text_is_refused_naming_the_limit_and_not_quoted_whole(clinic, tmp_path):
+    title = "长" * 5000
+    plan = plan_rows(clinic, tmp_path / "长.xlsx",
+                     {"活动": [ACTIVITY_HEADER, ["甲镇卫生院", "2024-03-05", "义诊", title, 5]]})
+    assert refusal_texts(plan) == ["工作表“活动”第 2 行“活动名称”列：内容过长（5,000 个字符，上限 "
+                                   "2,000 个）"]
