@@ -44,9 +44,9 @@ from db.errors import KnownError, ValidationError
 from db.fields import FIELDS, label as field_label, validate
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
 
-from .excel_vocab import (ACTIVITY_COLUMNS, MAX_BYTES, MAX_COLUMNS, MAX_MERGED_CELLS, MAX_OTHER_PART,
-                          MAX_PARTS, MAX_ROWS, MAX_SHEET_PART, MAX_STRINGS_PART, MAX_UNPACKED,
-                          MAX_XML_ELEMENTS, NAME, SHEET_COLUMNS, YEAR_COLUMNS, YEAR_KEYS, BadValue,
+from .excel_vocab import (ACTIVITY_COLUMNS, MAX_BYTES, MAX_COLUMNS, MAX_MERGED_CELLS,
+                          MAX_OTHER_PART, MAX_PARTS, MAX_ROWS, MAX_SHEET_PART, MAX_STRINGS_PART,
+                          MAX_UNPACKED, MAX_XML_ELEMENTS, NAME, SHEET_COLUMNS, YEAR_COLUMNS, YEAR_KEYS, BadValue,
                           Column, WorkbookError, clean_text, header_key, is_blank, is_ignored,
                           match_key, read_cell, recognise, shorten)
 from .text import number, percent
@@ -365,21 +365,28 @@ def _sheet_xml(book: Any, ws: Any) -> Any:
     return book._archive.open(ws._worksheet_path)
 
 
-def _merged_ranges(book: Any, ws: Any) -> list[_Box]:
-    """The sheet's merged ranges, read from its XML in chunks."""
+def _scan_sheet(book: Any, ws: Any) -> tuple[list[_Box], int]:
+    """The sheet's merged ranges and how many XML elements it holds, read from its XML in chunks
+    at the speed of a byte search: parsing costs a hundred times more per element, so a sheet
+    too big to parse is refused before its parsing starts."""
     from openpyxl.utils.cell import range_boundaries
 
     refs: set[bytes] = set()
     tail = b""
+    elements = 0
     with _sheet_xml(book, ws) as xml:
         while chunk := xml.read(_CHUNK):
+            # Every element has one start tag ("<c" or "<c/>"); end tags start "</".
+            elements += chunk.count(b"<") - chunk.count(b"</")
+            if tail.endswith(b"<") and chunk.startswith(b"/"):
+                elements -= 1
             data = tail + chunk
             refs.update(_MERGE.findall(data))
             tail = data[-80:]  # a tag cut in two by the chunk boundary is found next time
             if len(refs) > _MAX_MERGES:
                 raise WorkbookError(f"工作表“{ws.title}”的合并单元格超过 {_MAX_MERGES:,} 处，未导入。"
                                     "请取消合并后再导入。")
-    return [range_boundaries(ref.decode()) for ref in sorted(refs)]
+    return [range_boundaries(ref.decode()) for ref in sorted(refs)], elements
 
 
 def _check_parts(path: Path) -> None:
@@ -443,6 +450,7 @@ def _sheet_rows(book: Any, ws: Any, budget: _Budget, workbook: str) -> list[tupl
     from openpyxl.xml.functions import iterparse
 
     data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
+    left = MAX_XML_ELEMENTS  # a second guard: the scan has already counted them
     parser = WorkSheetParser(None, ws._shared_strings, data_only=True, epoch=book.epoch,
                              date_formats=book._date_formats,
                              timedelta_formats=book._timedelta_formats)
@@ -454,10 +462,9 @@ def _sheet_rows(book: Any, ws: Any, budget: _Budget, workbook: str) -> list[tupl
                 if element.tag == data_tag:
                     data = element
                 continue
-            budget.elements -= 1
-            if budget.elements < 0:
-                raise WorkbookError(f"工作簿“{workbook}”的单元格过多（读到工作表“{ws.title}”时超过 "
-                                    f"{MAX_XML_ELEMENTS:,} 个 XML 元素的上限），未导入。请拆分后再导入。")
+            left -= 1
+            if left < 0:
+                raise _too_many_elements(workbook, ws.title)
             if element.tag == data_tag:
                 break  # what follows (merged ranges, print setup) is read elsewhere or not needed
             if element.tag != ROW_TAG:
@@ -474,6 +481,11 @@ def _sheet_rows(book: Any, ws: Any, budget: _Budget, workbook: str) -> list[tupl
                 rows.extend([()] * (number - 1 - len(rows)))
                 rows.append(values)
     return rows
+
+
+def _too_many_elements(workbook: str, sheet: str) -> WorkbookError:
+    return WorkbookError(f"工作簿“{workbook}”的单元格过多（读到工作表“{sheet}”时超过 "
+                         f"{MAX_XML_ELEMENTS:,} 个 XML 元素的上限），未导入。请拆分后再导入。")
 
 
 def _row_values(parser: Any, element: Any, sheet: str) -> tuple[int, tuple[Any, ...]]:
@@ -537,8 +549,12 @@ def _read_sheets(path: Path) -> tuple[list[_RawSheet], list[str]]:
                 if ws.sheet_state != "visible":
                     hidden.append(ws.title)
                     continue
+                merges, elements = _scan_sheet(book, ws)
+                budget.elements -= elements
+                if budget.elements < 0:
+                    raise _too_many_elements(path.name, ws.title)
                 rows = _sheet_rows(book, ws, budget, path.name)
-                sheets.append(_RawSheet(ws.title, rows, _merged_ranges(book, ws)))
+                sheets.append(_RawSheet(ws.title, rows, merges))
         except (WorkbookError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged part in the zip: any parser error
@@ -968,7 +984,8 @@ class _Planner:
         if date > today:
             return f"活动日期 {date} 晚于今天（{today}），不可能已经举办"
         if self.default_year is not None and date > f"{self.default_year + 1:04d}-12-31":
-            return f"活动日期 {date} 晚于导入年度（{self.default_year} 年）的次年年底，请核对日期或导入年度"
+            return (f"活动日期 {date} 晚于导入年度（{self.default_year} 年）的次年年底，"
+                    "请核对日期或导入年度")
         return None
 
     def _existing_activities(self, year: int) -> dict[tuple[str, str, str, str], list[dict]]:

@@ -22,7 +22,7 @@ MAX_BYTES = 50 * 1024 * 1024
 # A workbook is a zip of XML parts; these bound what reading it may cost, whatever the workbook
 # claims about itself (its <dimension> is not trusted). README.md lists them under 限制.
 MAX_COLUMNS = 200  # columns read per sheet; the vocabulary has fewer than 30
-MAX_XML_ELEMENTS = 6_000_000  # XML elements read in all sheets (a filled cell is two)
+MAX_XML_ELEMENTS = 3_000_000  # XML elements in all sheets (a filled cell is two or three)
 MAX_MERGED_CELLS = 2_000_000  # cells covered by merged ranges below the headers
 MAX_SHEET_PART = 256 * 1024 * 1024  # a sheet's XML, unpacked
 MAX_STRINGS_PART = 32 * 1024 * 1024  # the shared strings, held in memory whole
