@@ -396,7 +396,7 @@ def _check_parts(path: Path) -> None:
     import zipfile
 
     from openpyxl.packaging.manifest import Manifest
-    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, WORKSHEET_TYPE
     from openpyxl.xml.functions import fromstring
 
     name = path.name
@@ -407,12 +407,14 @@ def _check_parts(path: Path) -> None:
                 raise WorkbookError(f"工作簿“{name}”由 {len(parts):,} 个部件组成，超过上限 "
                                     f"{MAX_PARTS:,} 个，未导入。")
             sizes = {p.filename: p.file_size for p in parts}
-            strings = None
+            strings, sheets = None, set()
             if sizes.get(ARC_CONTENT_TYPES, 0) <= MAX_OTHER_PART:
                 with contextlib.suppress(Exception):  # no manifest: openpyxl refuses it next
-                    found = Manifest.from_tree(fromstring(z.read(ARC_CONTENT_TYPES))) \
-                        .find(SHARED_STRINGS)
+                    manifest = Manifest.from_tree(fromstring(z.read(ARC_CONTENT_TYPES)))
+                    found = manifest.find(SHARED_STRINGS)
                     strings = found.PartName.lstrip("/") if found is not None else None
+                    sheets = {o.PartName.lstrip("/") for o in manifest.Override
+                              if o.ContentType == WORKSHEET_TYPE}
     except zipfile.BadZipFile:
         raise WorkbookError(f"“{name}”不是有效的 Excel 工作簿（.xlsx），未导入。") from None
     except OSError as exc:
@@ -420,7 +422,7 @@ def _check_parts(path: Path) -> None:
     for part, size in sizes.items():
         if part == strings:
             limit, what = MAX_STRINGS_PART, "共享字符串表（所有单元格的文字）"
-        elif part.startswith("xl/worksheets/"):
+        elif part in sheets or part.startswith("xl/worksheets/"):
             limit, what = MAX_SHEET_PART, f"工作表部件“{part}”"
         else:
             limit, what = MAX_OTHER_PART, f"部件“{part}”"

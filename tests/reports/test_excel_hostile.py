@@ -34,9 +34,8 @@ ACTIVITY_HEADER = ["机构名称", "活动日期", "活动类型", "活动名称
 def _formula_cells(path: Path) -> list[str]:
     """Cells the file itself marks as formulas (<f> elements), in any sheet."""
     with zipfile.ZipFile(path) as z:
-        return [name for name in z.namelist()
-                if name.startswith("xl/worksheets/") and b"<f>" in z.read(name)
-                or b"<f " in z.read(name)]
+        return [name for name in z.namelist() if name.startswith("xl/worksheets/")
+                and (b"<f>" in z.read(name) or b"<f " in z.read(name))]
 
 
 @pytest.fixture
