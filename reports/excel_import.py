@@ -567,6 +567,14 @@ def _read_sheets(path: Path) -> tuple[list[_RawSheet], list[str]]:
     return sheets, hidden
 
 
+def read_rows(path: str | os.PathLike[str]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Every visible sheet's name and rows, read within the same limits as an import (for other
+    workbooks a user brings, such as a task list); WorkbookError names what was refused."""
+    path = Path(path)
+    _check_file(path)
+    return [(raw.name, raw.rows) for raw in _read_sheets(path)[0]]
+
+
 @dataclass
 class _Sheet:
     name: str

@@ -329,3 +329,12 @@ def test_long_text_is_refused_naming_the_limit_and_not_quoted_whole(clinic, tmp_
                      {"活动": [ACTIVITY_HEADER, ["甲镇卫生院", "2024-03-05", "义诊", title, 5]]})
     assert refusal_texts(plan) == ["工作表“活动”第 2 行“活动名称”列：内容过长（5,000 个字符，上限 "
                                    "2,000 个）"]
+
+
+def test_a_task_list_workbook_is_read_within_the_same_limits(tmp_path):
+    from reports import tasks
+
+    path = _with_shared_strings(tmp_path, b"a" * 1000)
+    _claim_size(path, "xl/sharedStrings.xml", 1 << 30)
+    with pytest.raises(WorkbookError, match="共享字符串表.*超过上限 32 MB"):
+        tasks.parse_sheet(path)
