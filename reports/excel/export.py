@@ -38,6 +38,9 @@ HEADER_FILL = "DDEBF7"
 # Indicators whose failing institutions carry a count (activities, techniques), not a share.
 _COUNT_FAILING = {"B1", "B2", "B3", "D1", "D2", "D3", "D4", "D5"}
 _MAX_CELL_TEXT = 30_000  # Excel holds 32,767 characters in a cell
+# Leading characters with which a spreadsheet starts a formula (or, for DDE, a command) when the
+# text is typed or read from CSV; the full-width forms are taken as the same by some versions.
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 
 
 @dataclass(frozen=True)
@@ -248,9 +251,26 @@ def _results_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
 
 # ---- the workbook --------------------------------------------------------------------------------
 
+def text_not_formula(book: Workbook) -> None:
+    """Every cell is written as the value it holds: openpyxl turns text starting with "=" into a
+    formula, so a name such as =HYPERLINK(…) typed in the window or brought by an import would
+    run in Excel. The program writes no formula of its own, so any formula here is such text.
+    Other text (+ - @ ＝ …) is a string cell already, which Excel shows and never evaluates;
+    quotePrefix keeps it text if the user edits the cell in Excel."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                elif isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
+                    cell.quotePrefix = True
+
+
 def save_atomically(book: Workbook, out_path: str | os.PathLike[str]) -> Path:
     """Save beside `out_path`, then rename: a reader never sees half a workbook, and a failed
-    save leaves any earlier file as it was."""
+    save leaves any earlier file as it was. No cell is saved as a formula."""
+    text_not_formula(book)
     out = Path(out_path)
     try:
         refuse_to_replace(out)

@@ -150,12 +150,26 @@ def _unique(path: Path, used: set[Path]) -> Path:
     return candidate
 
 
+# Text a spreadsheet opening the CSV would take as a formula or a DDE command (OWASP's list, and
+# the full-width forms some versions accept too).
+_FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as the index writes it: text that would start a formula gets a leading apostrophe,
+    so Excel shows it as text (apostrophe included); numbers stay numbers. The index is only read
+    by people, never imported: to get the original text back, drop that one apostrophe."""
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def _write_index(root: Path, rows: list[list[Any]]) -> None:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["序号", "类别", "所属指标/任务/活动", "年度", "原文件名", "位置", "大小（字节）",
                      "备注"])
-    writer.writerows(rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     # UTF-8 with a byte-order mark: Excel on a Chinese Windows opens it without garbling.
     (root / INDEX_NAME).write_text(buf.getvalue(), encoding="utf-8-sig")
 
