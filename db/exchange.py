@@ -16,7 +16,7 @@ import sqlite3
 import time
 from typing import Any
 
-from . import schema
+from . import schema, vocab
 from .copies import copy_into, snapshot_connection, write_beside
 from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, evidence_too_big,
                      refuse_to_replace)
@@ -107,15 +107,58 @@ class Change:
     fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (label, old, new)
 
 
+SIDES = {"mine": "本文件", "theirs": "对方"}
+
+
 @dataclass
 class Conflict:
+    """A record both files changed; decided field by field (`choices`: key → "mine"|"theirs")."""
+
     table: str
     record_id: str
     label: str
     mine: dict[str, Any]
     theirs: dict[str, Any]
     fields: list[tuple[str, str, Any, Any]]  # (key, label, mine, theirs)
-    choice: str | None = None  # "mine" | "theirs" once decided
+    choices: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def decided(self) -> bool:
+        return all(self.choices.get(key) in SIDES for key, *_ in self.fields)
+
+    @property
+    def choice(self) -> str | None:
+        """"mine" or "theirs" when every field takes that side, "mixed", or None (undecided)."""
+        if not self.decided:
+            return None
+        sides = {self.choices[key] for key, *_ in self.fields}
+        return sides.pop() if len(sides) == 1 else "mixed"
+
+    @choice.setter
+    def choice(self, side: str | None) -> None:
+        """Decide every field at once (the whole record from one side)."""
+        self.choices = {} if side is None else {key: side for key, *_ in self.fields}
+
+    def newer_side(self) -> str:
+        return "theirs" if _newer(self.theirs, self.mine) else "mine"
+
+    def merged(self) -> dict[str, Any]:
+        """Mine, with each field the user gave to theirs taken from theirs (sync columns aside)."""
+        out = dict(self.mine)
+        for key, *_ in self.fields:
+            if self.choices.get(key) == "theirs":
+                out[key] = self.theirs[key]
+        return out
+
+    def check(self) -> None:
+        """A record put together from both sides must still make sense as a whole."""
+        if self.choice != "mixed":
+            return
+        try:
+            validate(self.table, self.merged())
+        except KnownError as exc:
+            raise KnownError(f"{TABLE_LABELS[self.table]}“{_shown(self.label)}”按所选合并后不成立："
+                             f"{exc}。请把相关的几项改选为同一边。") from None
 
 
 @dataclass
@@ -135,7 +178,7 @@ class MergePlan:
 
     @property
     def unresolved(self) -> list[Conflict]:
-        return [c for c in self.conflicts if c.choice is None]
+        return [c for c in self.conflicts if not c.decided]
 
     @property
     def mass_deletion(self) -> str:
@@ -150,11 +193,10 @@ class MergePlan:
         return f"此次合并将删除 {len(self.deleted)} 条记录（{detail}），"
 
     def decide_all(self, prefer: str) -> None:
+        """The command line's --prefer (and the dialog's buttons): every field of every
+        conflict from one side, or each record from the side that changed it last."""
         for c in self.conflicts:
-            if prefer == "newer":
-                c.choice = "theirs" if _newer(c.theirs, c.mine) else "mine"
-            else:
-                c.choice = prefer
+            c.choice = c.newer_side() if prefer == "newer" else prefer
 
     def summary(self) -> str:
         parts = [f"新增 {len(self.new)} 条", f"更新 {len(self.updated)} 条",
@@ -162,19 +204,42 @@ class MergePlan:
                  f"冲突 {len(self.conflicts)} 条"]
         return "，".join(parts)
 
-    def lines(self) -> Iterator[str]:
-        """The preview in words: names, and old → new values."""
+    def lines(self, *, conflicts: bool = True) -> Iterator[str]:
+        """The preview in words: each record's heading, then its fields (old → new) beneath it.
+
+        `conflicts=False` leaves the conflicts out whole, heading and fields (the window shows
+        them in a table of their own).
+        """
         yield f"合并“{self.other.name}”：{self.summary()}。"
         for title, items in (("新增", self.new), ("更新", self.updated), ("删除", self.deleted)):
             for ch in items:
                 yield f"  {title} {TABLE_LABELS[ch.table]}：{_shown(ch.label)}"
                 for lab, old, new in ch.fields:
                     yield f"      {lab}：{_shown(old)} → {_shown(new)}"
-        for c in self.conflicts:
-            decided = {"mine": "（保留本文件）", "theirs": "（采用对方）"}.get(c.choice or "", "")
+        for c in self.conflicts if conflicts else ():
+            decided = {"mine": "（保留本文件）", "theirs": "（采用对方）",
+                       "mixed": "（逐项决定）"}.get(c.choice or "", "")
             yield f"  冲突 {TABLE_LABELS[c.table]}：{_shown(c.label)}{decided}"
-            for _key, lab, mine, theirs in c.fields:
-                yield f"      {lab}：本文件 {_shown(mine)}，对方 {_shown(theirs)}"
+            for key, lab, mine, theirs in c.fields:
+                side = c.choices.get(key)
+                chosen = f"（采用{SIDES[side]}）" if side in SIDES and c.choice == "mixed" else ""
+                yield (f"      {lab}：本文件 {shown_value(c.table, key, mine)}，"
+                       f"对方 {shown_value(c.table, key, theirs)}{chosen}")
+
+
+def shown_value(table: str, key: str, value: Any) -> str:
+    """A field's value as the window shows it: 是/否, the words of a choice, （空）."""
+    if key == "deleted":
+        return "是" if value else "否"
+    kind = next((f for f in FIELDS[table] if f.name == key), None)
+    if kind is not None and value is not None and kind.kind == "bool":
+        return "是" if value else "否"
+    if kind is not None and kind.kind == "choice":
+        for words in (vocab.INSTITUTION_TYPES, vocab.HALL_STATES, vocab.HALL_GRADES,
+                      vocab.OWNERSHIP):
+            if kind.choices == tuple(words) and value in words:
+                return words[value]
+    return _shown(value)
 
 
 def _shown(value: Any) -> str:
@@ -453,6 +518,8 @@ def apply_merge(county: CountyFile, plan: MergePlan, *, confirmed: bool = False)
 
     if plan.unresolved:
         raise KnownError(f"还有 {len(plan.unresolved)} 条冲突未决定，未合并任何内容。")
+    for c in plan.conflicts:
+        c.check()
     if plan.mass_deletion and not confirmed:
         raise KnownError(f"{plan.mass_deletion}未经确认，未合并任何内容。")
     theirs_db = _open_other(plan.other)
@@ -484,6 +551,8 @@ def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
             for c in plan.conflicts:
                 if c.choice == "theirs":
                     writes.append((c.table, c.theirs))
+                elif c.choice == "mixed":
+                    writes.append((c.table, _restamped(county, c.merged())))
             for table, rec in writes:
                 _write_record(conn, table, rec)
             conn.executemany("INSERT OR IGNORE INTO revlog (record_id, rev) VALUES (?, ?)",
@@ -497,6 +566,14 @@ def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
             county.log("合并", label=plan.other.name, new=plan.summary())
     except sqlite3.IntegrityError:
         raise _refusal(plan.other, "中有记录与本文件的记录相抵触（如同一机构同一年度有两条）") from None
+
+
+def _restamped(county: CountyFile, rec: dict[str, Any]) -> dict[str, Any]:
+    """A record put together from both sides is a new revision made here; both parents' revisions
+    are in the revlog (mine already, theirs learnt in this merge), so neither file sees the
+    conflict again."""
+    return {**rec, "rev": county.new_id(), "updated_at": county.clock(),
+            "updated_by": county.machine}
 
 
 def _write_record(conn: sqlite3.Connection, table: str, rec: dict[str, Any]) -> None:

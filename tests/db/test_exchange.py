@@ -280,3 +280,77 @@ def test_read_only_media_opens_read_only(bureau: Path, monkeypatch: pytest.Monke
             county.set_setting("county_name", "x")
     assert _digest(bureau) == before
     assert sorted(p.name for p in bureau.parent.iterdir()) == ["bureau.tcmcounty"]
+
+
+# ---- conflicts decided field by field -----------------------------------------------------------
+
+def _edit_both_fields(bureau: Path) -> tuple[Path, str]:
+    """Both copies change the same centre's 2024 facts, in two fields each."""
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau, machine="a" * 32, clock=lambda: "2025-03-01T00:00:00.000000Z"
+                         ) as mine:
+        rid = _centre(mine)["id"]
+        mine.set_institution_year(rid, 2024, {"visits": 37000, "tech_items": 11})
+    with CountyFile.open(other, machine="b" * 32, clock=lambda: "2025-03-02T00:00:00.000000Z"
+                         ) as theirs:
+        theirs.set_institution_year(rid, 2024, {"visits": 38000, "tech_items": 12})
+    return other, rid
+
+
+def _facts(county: CountyFile, rid: str) -> dict:
+    return county.rows("institution_year", "institution_id = ? AND year = 2024", (rid,))[0]
+
+
+def test_each_field_of_a_conflict_takes_the_side_chosen_for_it(bureau: Path) -> None:
+    other, rid = _edit_both_fields(bureau)
+    with CountyFile.open(bureau) as county:
+        plan = plan_merge(county, other)
+        [c] = plan.conflicts
+        assert [(k, a, b) for k, _lab, a, b in c.fields] == [("tech_items", 11, 12),
+                                                            ("visits", 37000, 38000)]
+        c.choices["visits"] = "theirs"
+        with pytest.raises(KnownError, match="1 条冲突未决定"):
+            apply_merge(county, plan)
+        c.choices["tech_items"] = "mine"
+        assert c.choice == "mixed"
+        apply_merge(county, plan)
+        facts = _facts(county, rid)
+        assert (facts["visits"], facts["tech_items"]) == (38000, 11)
+        # A new revision that knows both parents: merging again changes nothing, asks nothing.
+        once = _data(county)
+        again = plan_merge(county, other)
+        assert not again.conflicts and not again.updated and not again.new
+        merge(county, other)
+        assert _data(county) == once
+    # And the other copy takes the decision as it is, without a conflict of its own.
+    with CountyFile.open(other) as theirs:
+        plan = merge(theirs, bureau)
+        assert not plan.conflicts
+        facts = _facts(theirs, rid)
+        assert (facts["visits"], facts["tech_items"]) == (38000, 11)
+
+
+def test_a_mix_that_makes_no_sense_is_refused_naming_the_record(bureau: Path) -> None:
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau, machine="a" * 32) as mine:
+        centre = _centre(mine)
+        rid = centre["id"]
+        mine.set_institution_year(rid, 2024, {"visits": 1000, "tcm_visits": 900})
+    with CountyFile.open(other, machine="b" * 32) as theirs:
+        theirs.set_institution_year(rid, 2024, {"visits": 10000, "tcm_visits": 5000})
+    with CountyFile.open(bureau) as county:
+        before = _data(county)
+        plan = plan_merge(county, other)
+        [c] = plan.conflicts
+        c.choices = {"visits": "mine", "tcm_visits": "theirs"}  # 5000 of 1000 visits
+        with pytest.raises(KnownError, match=f"{centre['name']} 2024.*中医诊疗人次"):
+            apply_merge(county, plan)
+        assert _data(county) == before
+
+
+def test_prefer_still_decides_every_field(bureau: Path) -> None:
+    other, rid = _edit_both_fields(bureau)
+    with CountyFile.open(bureau) as county:
+        merge(county, other, prefer="newer")
+        facts = _facts(county, rid)
+        assert (facts["visits"], facts["tech_items"]) == (38000, 12)
