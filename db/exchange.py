@@ -477,6 +477,8 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
             plan.conflicts.append(Conflict(
                 table, rid, label, m, t,
                 [(k, _field_label(table, k), a, b) for k, a, b in diff]))
+    # By name within each kind of record, as a clerk looks them up.
+    plan.conflicts.sort(key=lambda c: (schema.SYNCED_TABLES.index(c.table), c.label))
     plan._revs = sorted(their_revs - my_revs)
     my_audit = {r[0] for r in mine_db.execute("SELECT id FROM audit")}
     plan._audit = [_checked_audit(other, dict(r)) for r in theirs_db.read(_select("audit"))

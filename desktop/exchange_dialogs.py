@@ -78,7 +78,8 @@ class MergeDialog(QDialog):
             Column("field", "项目", width=150),
             Column("mine", "本文件", width=150, tone=self._tone("mine")),
             Column("theirs", "对方文件", width=150, tone=self._tone("theirs")),
-            Column("side", "采用", "choice", True, dict(SIDES), width=80,
+            Column("side", "采用", "choice", True, {**SIDES, "undecided": "（请选择）"}, width=80,
+                   value=lambda r: r["side"] or "undecided",
                    tone=lambda r: None if r["side"] else "fail"),
         ], writer=self._write, parent=self)
         self.model.set_rows([
