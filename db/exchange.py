@@ -121,6 +121,9 @@ class Conflict:
     theirs: dict[str, Any]
     fields: list[tuple[str, str, Any, Any]]  # (key, label, mine, theirs)
     choices: dict[str, str] = field(default_factory=dict)
+    # A new institution of theirs that is one of mine under another id (same 机构代码, or same
+    # name in the same township): `mine` is that one, and only one of the two is kept.
+    duplicate_of: str | None = None
 
     @property
     def decided(self) -> bool:
@@ -154,6 +157,10 @@ class Conflict:
         """A record put together from both sides must still make sense as a whole."""
         if self.choice != "mixed":
             return
+        if self.duplicate_of:
+            raise KnownError(f"机构“{_shown(self.theirs['name'])}”与本文件的"
+                             f"“{_shown(self.mine['name'])}”是同一家，只能保留一家："
+                             "请对它的各项选择同一边。")
         try:
             validate(self.table, self.merged())
         except KnownError as exc:
@@ -477,6 +484,8 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
             plan.conflicts.append(Conflict(
                 table, rid, label, m, t,
                 [(k, _field_label(table, k), a, b) for k, a, b in diff]))
+        if table == "institution":
+            _hold_duplicates(plan, mine)
     # By name within each kind of record, as a clerk looks them up.
     plan.conflicts.sort(key=lambda c: (schema.SYNCED_TABLES.index(c.table), c.label))
     plan._revs = sorted(their_revs - my_revs)
@@ -501,6 +510,47 @@ def _checked_audit(other: Path, rec: dict[str, Any]) -> dict[str, Any]:
             rec[k] for k in ("id", "at", "machine", "action")):
         raise _refusal(other, "中的修改记录（审计日志）无效")
     return rec
+
+
+_DUPLICATE_KEYS = ("name", "township", "code", "type")
+
+
+def _same_institution(a: dict[str, Any], b: dict[str, Any]) -> str:
+    """Why two institution records are one institution (the same 机构代码, or the same name in
+    the same township), or "". The one rule a merge holds institutions to; the window and the
+    importer hold theirs (a unification for later)."""
+    def code(r: dict[str, Any]) -> str:
+        return "".join(str(r.get("code") or "").split()).upper()
+
+    def words(value: Any) -> str:
+        return " ".join(str(value or "").split())
+    if code(a) and code(a) == code(b):
+        return f"机构代码同为 {code(a)}"
+    if words(a["name"]) == words(b["name"]) and words(a["township"]) == words(b["township"]):
+        return "同一乡镇（街道）中名称相同"
+    return ""
+
+
+def _hold_duplicates(plan: MergePlan, mine: dict[str, dict[str, Any]]) -> None:
+    """A new institution of theirs that is already one of mine under another id becomes a
+    conflict to decide (keep one), not a second copy counted twice in every rate. Mine that this
+    merge deletes do not count."""
+    leaving = {ch.record_id for ch in plan.deleted if ch.table == "institution"}
+    live = [m for m in mine.values() if not m["deleted"] and m["id"] not in leaving]
+    new_ids = {ch.record_id for ch in plan.new if ch.table == "institution"}
+    for table, t in list(plan._writes):
+        if table != "institution" or t["id"] not in new_ids:
+            continue
+        found = next(((m, why) for m in live if (why := _same_institution(m, t))), None)
+        if found is None:
+            continue
+        m, why = found
+        plan._writes.remove((table, t))
+        plan.new = [ch for ch in plan.new if ch.record_id != t["id"]]
+        plan.conflicts.append(Conflict(
+            "institution", t["id"], f"{t['name']}（与本文件的“{m['name']}”重复：{why}，只能保留一家）",
+            m, t, [(k, _field_label("institution", k), m[k], t[k]) for k in _DUPLICATE_KEYS],
+            duplicate_of=m["id"]))
 
 
 def _field_label(table: str, key: str) -> str:
@@ -551,12 +601,19 @@ def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
                              _blob(theirs_db, sha))
             writes = list(plan._writes)
             for c in plan.conflicts:
-                if c.choice == "theirs":
+                if c.duplicate_of:
+                    writes += _keep_one(county, c)
+                elif c.choice == "theirs":
                     writes.append((c.table, c.theirs))
                 elif c.choice == "mixed":
                     writes.append((c.table, _restamped(county, c.merged())))
             for table, rec in writes:
                 _write_record(conn, table, rec)
+            for c in plan.conflicts:
+                if c.duplicate_of:
+                    kept, gone = ((c.mine["id"], c.theirs["id"]) if c.choice == "mine"
+                                  else (c.theirs["id"], c.mine["id"]))
+                    _repoint(county, gone, kept)
             conn.executemany("INSERT OR IGNORE INTO revlog (record_id, rev) VALUES (?, ?)",
                              plan._revs)
             cols = _columns("audit")
@@ -576,6 +633,32 @@ def _restamped(county: CountyFile, rec: dict[str, Any]) -> dict[str, Any]:
     conflict again."""
     return {**rec, "rev": county.new_id(), "updated_at": county.clock(),
             "updated_by": county.machine}
+
+
+def _keep_one(county: CountyFile, c: Conflict) -> list[tuple[str, dict[str, Any]]]:
+    """A duplicate decided: the kept institution as it is, the other as a tombstone (a new
+    revision, so the decision travels and is not asked again)."""
+    kept, gone = (c.mine, c.theirs) if c.choice == "mine" else (c.theirs, c.mine)
+    return [("institution", kept), ("institution", _restamped(county, {**gone, "deleted": 1}))]
+
+
+def _repoint(county: CountyFile, gone: str, kept: str) -> None:
+    """What belonged to the retired duplicate goes to the one kept: its activities, the units
+    under it, and each year's facts that the kept one does not have already (those stay with
+    the retired record, out of the count but not destroyed)."""
+    conn = county.conn
+    has = {r[0] for r in conn.execute("SELECT year FROM institution_year WHERE institution_id = ?"
+                                      " AND deleted = 0", (kept,))}
+    for table, column in (("activity", "institution_id"), ("institution_year", "institution_id"),
+                          ("institution", "parent_id")):
+        for row in conn.execute(_select(table, f'"{column}" = ? AND deleted = 0'),
+                                (gone,)).fetchall():
+            rec = dict(row)
+            if table == "institution_year":
+                if rec["year"] in has:
+                    continue
+                has.add(rec["year"])
+            _write_record(conn, table, _restamped(county, {**rec, column: kept}))
 
 
 def _write_record(conn: sqlite3.Connection, table: str, rec: dict[str, Any]) -> None:

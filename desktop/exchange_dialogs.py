@@ -154,8 +154,18 @@ class MergeDialog(QDialog):
     def _write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
         if value not in SIDES:
             return "请选择本文件或对方"
-        row["conflict"].choices[row["key"]] = value
-        row["side"] = value
+        conflict = row["conflict"]
+        if conflict.duplicate_of:
+            # One institution twice: the whole record is kept from one side, never a mix.
+            conflict.choice = value
+            for other in self.model.rows:
+                if other["conflict"] is conflict:
+                    other["side"] = value
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
+                self.model.rowCount() - 1, self.model.columnCount() - 1))
+        else:
+            conflict.choices[row["key"]] = value
+            row["side"] = value
         self._decided()
         return None
 

@@ -275,3 +275,37 @@ def test_the_newer_button_takes_each_record_from_its_last_change(window: MainWin
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.findChild(QPushButton, "all_newer"), Qt.MouseButton.LeftButton)
     assert all(c.choice == "mine" for c in plan.conflicts)  # this window's edits came last
+
+
+def test_a_duplicate_institution_is_kept_once_from_the_dialog(window: MainWindow,
+                                                              demo_file: Path, qtbot: Any,
+                                                              answer: Any,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    from PySide6.QtCore import Qt
+
+    county = window.county
+    clinic = county.rows("institution", "type = 'village_clinic'", order="name")[0]
+    other = demo_file.with_name("乡镇.tcmcounty")
+    shutil.copyfile(demo_file, other)
+    with CountyFile.open(other, machine="b" * 32) as o:
+        o.insert("institution", {"name": clinic["name"], "type": "village_clinic",
+                                 "township": clinic["township"], "code": "QH00099"})
+    before = county.count("institution")
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+
+    def keep_mine(dialog: Any) -> bool:
+        assert "新增 0 条" in dialog.plan.summary()
+        assert {r["record"] for r in dialog.model.rows} == {
+            f"机构：{clinic['name']}（与本文件的“{clinic['name']}”重复：同一乡镇（街道）中名称相同，"
+            "只能保留一家）"}
+        dialog.table.setFocus()
+        dialog.table.setCurrentIndex(dialog.model.index(2, 0))
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Space)
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Space)
+        assert [r["side"] for r in dialog.model.rows] == ["mine"] * 4  # the whole record
+        return dialog.ok.isEnabled()
+    answer(keep_mine)
+    exchange_dialogs.merge_file(window)
+    assert county.count("institution") == before
+    assert not county.rows("institution", "code = 'QH00099'")
