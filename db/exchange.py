@@ -515,36 +515,35 @@ def _checked_audit(other: Path, rec: dict[str, Any]) -> dict[str, Any]:
 _DUPLICATE_KEYS = ("name", "township", "code", "type")
 
 
-def _same_institution(a: dict[str, Any], b: dict[str, Any]) -> str:
-    """Why two institution records are one institution (the same 机构代码, or the same name in
-    the same township), or "". The one rule a merge holds institutions to; the window and the
-    importer hold theirs (a unification for later)."""
-    def code(r: dict[str, Any]) -> str:
-        return "".join(str(r.get("code") or "").split()).upper()
+def _code(r: dict[str, Any]) -> str:
+    return "".join(str(r.get("code") or "").split()).upper()
 
-    def words(value: Any) -> str:
-        return " ".join(str(value or "").split())
-    if code(a) and code(a) == code(b):
-        return f"机构代码同为 {code(a)}"
-    if words(a["name"]) == words(b["name"]) and words(a["township"]) == words(b["township"]):
-        return "同一乡镇（街道）中名称相同"
-    return ""
+
+def _place(r: dict[str, Any]) -> tuple[str, str]:
+    return " ".join(str(r["name"] or "").split()), " ".join(str(r["township"] or "").split())
 
 
 def _hold_duplicates(plan: MergePlan, mine: dict[str, dict[str, Any]]) -> None:
-    """A new institution of theirs that is already one of mine under another id becomes a
-    conflict to decide (keep one), not a second copy counted twice in every rate. Mine that this
-    merge deletes do not count."""
+    """A new institution of theirs that is already one of mine under another id (the same
+    机构代码, or the same name in the same township) becomes a conflict to decide (keep one), not
+    a second copy counted twice in every rate. Mine that this merge deletes do not count.
+
+    The one rule a merge holds institutions to; the window and the importer hold theirs (one
+    place for both is for later)."""
     leaving = {ch.record_id for ch in plan.deleted if ch.table == "institution"}
     live = [m for m in mine.values() if not m["deleted"] and m["id"] not in leaving]
+    by_code = {_code(m): m for m in live if _code(m)}
+    by_place = {_place(m): m for m in live}
     new_ids = {ch.record_id for ch in plan.new if ch.table == "institution"}
     for table, t in list(plan._writes):
         if table != "institution" or t["id"] not in new_ids:
             continue
-        found = next(((m, why) for m in live if (why := _same_institution(m, t))), None)
-        if found is None:
+        if _code(t) in by_code:
+            m, why = by_code[_code(t)], f"机构代码同为 {_code(t)}"
+        elif _place(t) in by_place:
+            m, why = by_place[_place(t)], "同一乡镇（街道）中名称相同"
+        else:
             continue
-        m, why = found
         plan._writes.remove((table, t))
         plan.new = [ch for ch in plan.new if ch.record_id != t["id"]]
         plan.conflicts.append(Conflict(
