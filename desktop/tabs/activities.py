@@ -13,7 +13,7 @@ from db.county import CountyFile
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES
 from desktop import dialogs
 from desktop.context import Context
-from desktop.evidence import attach_files, open_evidence
+from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
@@ -89,7 +89,7 @@ class ActivitiesTab(TableTab):
         self.fill_filter(self.kind_filter, [(k, k) for k in ACTIVITY_KINDS])
         self.inst_filter = self.add_filter("institution_id", "机构")
         for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("删除", self.delete),
-                            ("添加佐证…", self.attach), ("打开佐证", self.open_evidence)):
+                            ("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
             b = QPushButton(label, self)
             b.setObjectName(f"button_{label.rstrip('…')}")
             b.clicked.connect(slot)
@@ -171,14 +171,19 @@ class ActivitiesTab(TableTab):
             self.save(lambda: attach_files(county, [Path(f) for f in files],
                                            owner_table="activity", owner_id=row["id"],
                                            year=int(row["date"][:4])))
+            self.select_record(row["id"])  # the reload after saving must not lose the row
 
-    def open_evidence(self) -> None:
+    def evidence(self) -> None:
+        """佐证材料: list, open, rename, remove and add the selected activity's files."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先在左侧选中一条活动，再查看佐证材料。")
             return
-        if not open_evidence(self.ctx.county, "owner_table = 'activity' AND owner_id = ?",
-                             (row["id"],), self):
-            self.refuse("这条活动还没有佐证材料。")
+        if show_evidence(self.ctx.county, f"{row['date']} {row['title']}",
+                         {"owner_table": "activity", "owner_id": row["id"],
+                          "year": int(row["date"][:4])}, self):
+            self.changed.emit()
+            self.select_record(row["id"])
 
     # ---- the D1–D5 matrix --------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from desktop import dialogs
 from desktop.context import Context
-from desktop.evidence import attach_files, open_evidence
+from desktop.evidence import attach_files, show_evidence
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
 from reports.judge.catalogue import BY_ID, SECTIONS
@@ -48,7 +48,7 @@ class OverviewTab(TableTab):
         self.summary.setObjectName("summary")
         self.layout_.insertWidget(0, self.summary)
         self.search.setPlaceholderText("按指标名称搜索…")
-        for label, slot in (("添加佐证…", self.attach), ("打开佐证", self.open_evidence)):
+        for label, slot in (("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
             button = QPushButton(label, self)
             button.setObjectName(f"button_{label.rstrip('…')}")
             button.clicked.connect(slot)
@@ -103,14 +103,20 @@ class OverviewTab(TableTab):
                                               owner_table="indicator", indicator_id=row["id"],
                                               year=year)):
                 self.refresh(self.ctx)
+                self.select_record(row["id"])
 
-    def open_evidence(self) -> None:
+    def evidence(self) -> None:
+        """佐证材料 of the selected indicator for the year: list, open, rename, remove, add."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中一项指标，再查看佐证材料。")
             return
-        if not open_evidence(self.ctx.county, "owner_table = 'indicator' AND indicator_id = ? "
-                             "AND year = ?", (row["id"], self.ctx.year), self):
-            self.refuse(f"{row['id']} 在 {self.ctx.year} 年还没有佐证材料。")
+        if show_evidence(self.ctx.county, f"{row['id']} {row['name']}（{self.ctx.year} 年）",
+                         {"owner_table": "indicator", "indicator_id": row["id"],
+                          "year": self.ctx.year}, self):
+            self.changed.emit()
+            self.refresh(self.ctx)
+            self.select_record(row["id"])
 
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
