@@ -47,7 +47,21 @@ def make_app() -> QApplication:
     app.setApplicationName("tcmcounty")
     app.setApplicationDisplayName("中医药示范县创建自评")
     QFontDatabase.addApplicationFont(str(resource_path("fonts", "wqy-microhei.ttc")))
+    load_chinese_translations(app)
     return app
+
+
+def load_chinese_translations(app: QApplication) -> bool:
+    """Qt's own words (确定/取消, the file dialogs' 文件名/查看) in Chinese: the translations PySide6
+    ships (kept in the bundle by packaging/tcmcounty.spec). False if they are missing."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load("qtbase_zh_CN", folder):
+        return False
+    return app.installTranslator(translator)
 
 
 def run(argument: Path | None) -> int:

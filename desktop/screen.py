@@ -1,0 +1,80 @@
+"""Every window and dialog fits the screen it opens on (a 1366×768 bureau screen, a 1280×720
+work area): a saved or coded size larger than the screen is shrunk, a window that would hang
+off the edge is moved in, and a small dialog is wide enough to show its whole title."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+# What a window manager adds around a window before it has been shown once (title bar, borders):
+# the real margins are known only afterwards, so a first fit reserves this much.
+ASSUMED_FRAME = QMargins(8, 34, 8, 8)
+# Beside the title, a title bar holds an icon and the close/maximise buttons.
+TITLE_BAR_EXTRA = 170
+
+
+def available(widget: QWidget) -> QRect:
+    """The usable part of the screen the widget is on (without task bars)."""
+    parent = widget.parentWidget()
+    screen = (parent.window().screen() if parent is not None else None) or widget.screen() \
+        or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def frame_margins(widget: QWidget) -> QMargins:
+    frame, inner = widget.frameGeometry(), widget.geometry()
+    if frame == inner:
+        return ASSUMED_FRAME
+    return QMargins(inner.left() - frame.left(), inner.top() - frame.top(),
+                    frame.right() - inner.right(), frame.bottom() - inner.bottom())
+
+
+def fit(widget: QWidget, area: QRect | None = None) -> None:
+    """Shrink the window to the area (frame included), widen it to show its title, and move it
+    so its frame lies inside the area."""
+    area = area or available(widget)
+    margins = frame_margins(widget)
+    room = QSize(area.width() - margins.left() - margins.right(),
+                 area.height() - margins.top() - margins.bottom())
+    title = widget.fontMetrics().horizontalAdvance(widget.windowTitle()) + TITLE_BAR_EXTRA
+    width = min(max(widget.width(), title), room.width())
+    height = min(widget.height(), room.height())
+    if (width, height) != (widget.width(), widget.height()):
+        widget.resize(width, height)
+    frame = widget.frameGeometry()
+    if frame == widget.geometry():
+        frame = frame.marginsAdded(margins)
+    x = min(max(frame.left(), area.left()), area.right() + 1 - frame.width())
+    y = min(max(frame.top(), area.top()), area.bottom() + 1 - frame.height())
+    if (x, y) != (frame.left(), frame.top()):
+        widget.move(max(x, area.left()), max(y, area.top()))
+
+
+def fill(widget: QWidget) -> None:
+    """A first run: the main window takes the whole usable screen, frame included."""
+    area = available(widget)
+    margins = ASSUMED_FRAME
+    widget.resize(area.width() - margins.left() - margins.right(),
+                  area.height() - margins.top() - margins.bottom())
+    widget.move(area.topLeft())
+
+
+class ScreenFit(QObject):
+    """Installed on the application: fits every top-level window as it is shown."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Show and isinstance(obj, QWidget) \
+                and obj.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog):
+            fit(obj)  # not menus, tooltips, or a combo box's list: those place themselves
+        return False
+
+
+def install(app: QApplication) -> None:
+    """Once per application."""
+    if app.property("tcmcounty_screen_fit"):
+        return
+    fitter = ScreenFit(app)
+    app.installEventFilter(fitter)
+    app.setProperty("tcmcounty_screen_fit", True)
