@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
-                               QHeaderView, QLabel, QPlainTextEdit, QTableView, QVBoxLayout,
+                               QHeaderView, QLabel, QPlainTextEdit, QScrollArea, QTableView,
+                               QVBoxLayout,
                                QWidget)
 
 from db import backups, exchange, restore
@@ -42,6 +43,14 @@ class MergeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addWidget(preview, 1)
+        outer = layout
+        if plan.conflicts:  # however many, they scroll: the buttons stay on a 1366×768 screen
+            area = QScrollArea(self)
+            area.setWidgetResizable(True)
+            inner = QWidget(area)
+            layout = QVBoxLayout(inner)
+            area.setWidget(inner)
+            outer.addWidget(area, 2)
         for conflict in plan.conflicts:
             box = QLabel(f"<b>{TABLE_LABELS[conflict.table]}：{conflict.label}</b>")
             model = RecordModel([Column("field", "项目", width=200),
@@ -67,7 +76,7 @@ class MergeDialog(QDialog):
         self.ok = buttons.addButton("合并", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        outer.addWidget(buttons)
         self._decided()
 
     def _decided(self) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import (QApplication, QGridLayout, QMessageBox, QSizePolicy,
+                               QSpacerItem, QWidget)
 
 # What a window manager adds around a window before it has been shown once (title bar, borders):
 # the real margins are known only afterwards, so a first fit reserves this much.
@@ -34,8 +35,12 @@ def frame_margins(widget: QWidget) -> QMargins:
 def fit(widget: QWidget, area: QRect | None = None) -> None:
     """Shrink the window to the area (frame included), widen it to show its title, and move it
     so its frame lies inside the area."""
+    if widget.isMaximized() or widget.isFullScreen():
+        return
     area = area or available(widget)
     margins = frame_margins(widget)
+    if isinstance(widget, QMessageBox):
+        _widen_for_title(widget)
     room = QSize(area.width() - margins.left() - margins.right(),
                  area.height() - margins.top() - margins.bottom())
     title = widget.fontMetrics().horizontalAdvance(widget.windowTitle()) + TITLE_BAR_EXTRA
@@ -50,6 +55,20 @@ def fit(widget: QWidget, area: QRect | None = None) -> None:
     y = min(max(frame.top(), area.top()), area.bottom() + 1 - frame.height())
     if (x, y) != (frame.left(), frame.top()):
         widget.move(max(x, area.left()), max(y, area.top()))
+
+
+def _widen_for_title(box: QMessageBox) -> None:
+    """A message box sizes itself when shown, to its title plus 50 px: too little beside a real
+    title bar's icon and buttons. A spacer as wide as the title bar needs makes it wider."""
+    if box.property("tcmcounty_widened"):
+        return
+    layout = box.layout()
+    if isinstance(layout, QGridLayout):
+        width = box.fontMetrics().horizontalAdvance(box.windowTitle()) + TITLE_BAR_EXTRA
+        layout.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Minimum,
+                                   QSizePolicy.Policy.Minimum),
+                       layout.rowCount(), 0, 1, layout.columnCount())
+    box.setProperty("tcmcounty_widened", True)
 
 
 def fill(widget: QWidget) -> None:
