@@ -11,6 +11,7 @@ from db import paths
 from db.demo import write_demo
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication
 
 
@@ -61,7 +62,26 @@ def load_chinese_translations(app: QApplication) -> bool:
     translator = QTranslator(app)
     if not translator.load("qtbase_zh_CN", folder):
         return False
-    return app.installTranslator(translator)
+    app.installTranslator(translator)
+    return app.installTranslator(_gaps_translator(app))
+
+
+def _gaps_translator(app: QApplication) -> QObject:
+    """The few words Qt's own Chinese translation lacks (the file dialog's two labels)."""
+    from PySide6.QtCore import QTranslator
+
+    words = {("QFileDialog", "&Look in:"): "查找范围(&L)：",
+             ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+
+    class Gaps(QTranslator):
+        def translate(self, context: str, source: str, disambiguation: str | None = None,
+                      n: int = -1) -> str | None:
+            return words.get((context, source))  # None: not ours, Qt's translation answers
+
+        def isEmpty(self) -> bool:  # noqa: N802 (Qt name)
+            return False
+
+    return Gaps(app)
 
 
 def run(argument: Path | None) -> int:
