@@ -91,4 +91,4 @@ def documents_folder() -> Path:
     from PySide6.QtCore import QStandardPaths
 
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
+    return Path(found) if found and Path(found).is_dir() else Path.home()
