@@ -7,24 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db import paths
-from db.demo import write_demo
-
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication
 
 
-def demo_copy() -> Path:
-    """The user's own copy of the demo county, made on first run."""
-    target = paths.data_dir() / "示例县-青河县.tcmcounty"
-    if not target.exists():
-        write_demo(target, "small")
-    return target
-
-
 def choose_file(argument: Path | None) -> Path:
     from desktop import settings
+    from desktop.file_actions import demo_copy
 
     if argument is not None:
         return argument
@@ -62,8 +52,9 @@ def load_chinese_translations(app: QApplication) -> bool:
     translator = QTranslator(app)
     if not translator.load("qtbase_zh_CN", folder):
         return False
-    app.installTranslator(translator)
-    return app.installTranslator(_gaps_translator(app))
+    # Qt asks the translator installed last first: Qt's own, then the gaps.
+    app.installTranslator(_gaps_translator(app))
+    return app.installTranslator(translator)
 
 
 def _gaps_translator(app: QApplication) -> QObject:
@@ -75,8 +66,10 @@ def _gaps_translator(app: QApplication) -> QObject:
 
     class Gaps(QTranslator):
         def translate(self, context: str, source: str, disambiguation: str | None = None,
-                      n: int = -1) -> str | None:
-            return words.get((context, source))  # None: not ours, Qt's translation answers
+                      n: int = -1) -> str:
+            # Asked only after Qt's own translation had no answer; the source text is what Qt
+            # would show then. (Never None: PySide mishandles a None returned to C++.)
+            return words.get((context, source), source)
 
         def isEmpty(self) -> bool:  # noqa: N802 (Qt name)
             return False
@@ -89,8 +82,8 @@ def run(argument: Path | None) -> int:
 
     app = make_app()
     window = MainWindow()
+    window.show()  # first, so a file that cannot be opened is explained over the welcome page
     window.open_path(choose_file(argument))
-    window.show()
     # For the installed app's smoke test (tests/test_bundle.py): close the window after N ms.
     quit_ms = os.environ.get("TCMCOUNTY_SMOKE_QUIT_MS")
     if quit_ms:

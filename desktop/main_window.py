@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
-from desktop import (app as _app, dialogs, excel_actions, exchange_dialogs, file_actions,
-                     report_actions, screen, settings)
+from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
+                     screen, settings)
 from desktop.about import TITLE, show_about
 from desktop.context import Context
 from desktop.worker import Runner
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(self)
         self.welcome.new_requested.connect(lambda: file_actions.new_file(self))
         self.welcome.open_requested.connect(lambda: file_actions.open_file(self))
-        self.welcome.demo_requested.connect(lambda: self.open_path(_app.demo_copy()))
+        self.welcome.demo_requested.connect(lambda: file_actions.open_demo(self))
         self.welcome.recent_requested.connect(self.open_path)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.welcome)

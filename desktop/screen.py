@@ -4,7 +4,7 @@ off the edge is moved in, and a small dialog is wide enough to show its whole ti
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QApplication, QGridLayout, QMessageBox, QSizePolicy,
                                QSpacerItem, QWidget)
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QApplication, QGridLayout, QMessageBox, QSizePoli
 ASSUMED_FRAME = QMargins(8, 34, 8, 8)
 # Beside the title, a title bar holds an icon and the close/maximise buttons.
 TITLE_BAR_EXTRA = 170
+REFIT_MS = 300
 
 
 def available(widget: QWidget) -> QRect:
@@ -48,13 +49,13 @@ def fit(widget: QWidget, area: QRect | None = None) -> None:
     height = min(widget.height(), room.height())
     if (width, height) != (widget.width(), widget.height()):
         widget.resize(width, height)
+    # Before the window manager has framed it (X11), the frame is unknown and Qt places the
+    # inside of the window at the point given: keep the inside on screen, and fit again later.
     frame = widget.frameGeometry()
-    if frame == widget.geometry():
-        frame = frame.marginsAdded(margins)
-    x = min(max(frame.left(), area.left()), area.right() + 1 - frame.width())
-    y = min(max(frame.top(), area.top()), area.bottom() + 1 - frame.height())
+    x = max(min(frame.left(), area.right() + 1 - frame.width()), area.left())
+    y = max(min(frame.top(), area.bottom() + 1 - frame.height()), area.top())
     if (x, y) != (frame.left(), frame.top()):
-        widget.move(max(x, area.left()), max(y, area.top()))
+        widget.move(x, y)
 
 
 def _widen_for_title(box: QMessageBox) -> None:
@@ -84,9 +85,17 @@ class ScreenFit(QObject):
     """Installed on the application: fits every top-level window as it is shown."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Show and isinstance(obj, QWidget) \
-                and obj.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog):
-            fit(obj)  # not menus, tooltips, or a combo box's list: those place themselves
+        kind = event.type()
+        if kind != QEvent.Type.Show \
+                or not isinstance(obj, QWidget) \
+                or obj.windowType() not in (Qt.WindowType.Window, Qt.WindowType.Dialog):
+            return False  # not menus, tooltips, or a combo box's list: those place themselves
+        if kind == QEvent.Type.Show:
+            fit(obj)
+            if obj.frameGeometry() == obj.geometry():
+                # The window manager adds the frame after the show (X11), with no event to
+                # the window: fit again once it is likely there.
+                QTimer.singleShot(REFIT_MS, obj, lambda w=obj: w.isVisible() and fit(w))
         return False
 
 

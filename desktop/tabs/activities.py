@@ -116,8 +116,9 @@ class ActivitiesTab(TableTab):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # Half each: at 1366 px the matrix shows D1–D5 without scrolling; the log scrolls.
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         self.layout_.replaceWidget(self.view, split)
         left_layout.addWidget(self.view)
 
