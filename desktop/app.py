@@ -48,9 +48,13 @@ def load_chinese_translations(app: QApplication) -> bool:
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    import PySide6
+
     translator = QTranslator(app)
-    if not translator.load("qtbase_zh_CN", folder):
+    # Where Qt says, else beside the bindings (a frozen bundle's Qt may not know its own folder).
+    folders = (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+               str(Path(PySide6.__file__).parent / "Qt" / "translations"))
+    if not any(translator.load("qtbase_zh_CN", folder) for folder in folders):
         return False
     # Qt asks the translator installed last first: Qt's own, then the gaps.
     app.installTranslator(_gaps_translator(app))
