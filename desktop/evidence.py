@@ -339,7 +339,7 @@ def _offer_to_save(county: CountyFile, name: str, data: bytes, parent: QWidget |
             "要把它另存为其他位置的文件，由您查明后再处理吗？")
     if not dialogs.confirm(parent, "不直接打开此文件", text):
         return
-    dest = dialogs.save_file_name(parent, "另存为", str(Path.home() / name), "所有文件 (*)")
+    dest = dialogs.save_file_name(parent, "另存为", name, "所有文件 (*)")
     if not dest:
         return
     out = Path(dest)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
@@ -100,8 +100,11 @@ class ActivitiesTab(TableTab):
         self.matrix_view = QTableView(self)
         self.matrix_view.setModel(self.matrix)
         self.matrix_view.setObjectName("matrix")
+        # By pixel, so the last column (D5) can be scrolled wholly into view on a narrow screen.
+        self.matrix_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.matrix_title = QLabel(self)
+        self.matrix_title.setWordWrap(True)  # else its one long line widens the whole window
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -113,8 +116,9 @@ class ActivitiesTab(TableTab):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # Half each: at 1366 px the matrix shows D1–D5 without scrolling; the log scrolls.
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         self.layout_.replaceWidget(self.view, split)
         left_layout.addWidget(self.view)
 
@@ -204,8 +208,10 @@ class ActivitiesTab(TableTab):
             r.update({ind: counts.get(r["id"], {}).get(ind, 0) for ind in minimums})
         self.matrix.columns = columns
         self.matrix.set_rows(rows)
+        header = self.matrix_view.horizontalHeader()
         for i, col in enumerate(columns):
-            self.matrix_view.setColumnWidth(i, col.width)
+            # Never narrower than its header ("D1 宣传栏更换" whole, not ")1 宣传栏更换").
+            self.matrix_view.setColumnWidth(i, max(col.width, header.sectionSizeHint(i)))
         short = sum(1 for r in rows if any(r[i] < m for i, (_, m) in minimums.items()))
         self.matrix_title.setText(f"<b>{ctx.year} 年各机构宣传教育次数</b>（只计有中医药内容的活动；"
                                   f"{short} 家机构有未达最低次数的项目，已标红）")

@@ -16,6 +16,8 @@ from desktop.tabs.base import TableTab
 from reports.judge.catalogue import BY_ID, SECTIONS
 from reports.judge.wording import format_target, format_value, status_text
 
+COUNTY_LEVEL = "由县里汇总"
+
 _TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none"}
 
 
@@ -61,6 +63,14 @@ class OverviewTab(TableTab):
         rows = []
         for r in ctx.evaluation.results:
             section = BY_ID[r.id].section
+            if r.id in ctx.county_level:  # a township's file: the county sums these up
+                rows.append({"id": r.id, "name": r.name, "section_name":
+                             f"{section} {SECTIONS[section]}", "value_text": "",
+                             "target_text": format_target(r.kind, r.target),
+                             "previous_text": "", "status": COUNTY_LEVEL, "failing_count": None,
+                             "gap": "乡镇填报文件只含本乡镇的机构，此项由县里汇总后判断",
+                             "evidence": evidence.get(r.id) or None})
+                continue
             rows.append({
                 "id": r.id, "name": r.name, "section_name": f"{section} {SECTIONS[section]}",
                 "value_text": format_value(r.kind, r.value),
