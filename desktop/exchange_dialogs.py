@@ -312,11 +312,9 @@ def restore_backup(window: Host) -> None:
     if window.county is None:
         return
     path = window.county.path
-    dialog = BackupsDialog(backups.list_backups(path.stem), window)
-    if not dialogs.exec_dialog(dialog) or dialog.chosen() is None:
+    chosen = _choose_backup(window, backups.list_backups(path.stem))
+    if chosen is None:
         return
-    chosen = dialog.chosen()
-    assert chosen is not None
     if not dialogs.confirm(window, "恢复备份", f"用 {chosen.taken:%Y-%m-%d %H:%M} 的备份"
                            f"（{chosen.reason}）替换当前文件吗？\n当前内容会先另行备份。"):
         return
@@ -326,6 +324,11 @@ def restore_backup(window: Host) -> None:
     except KnownError as exc:
         dialogs.error(window, "未能恢复", str(exc))
     window.open_path(path)
+
+
+def _choose_backup(window: Host, found: list[Backup]) -> Backup | None:
+    dialog = BackupsDialog(found, window)
+    return dialog.chosen() if dialogs.exec_dialog(dialog) else None
 
 
 def offer_restore(window: Host, path: Path, message: str) -> bool:
@@ -338,11 +341,9 @@ def offer_restore(window: Host, path: Path, message: str) -> bool:
     if not dialogs.confirm(window, "文件已损坏", f"{message}\n\n本机有这个文件的 {len(found)} 个备份。"
                            "要选一个恢复吗？损坏的文件会另存到备份文件夹，不会丢弃。"):
         return False
-    dialog = BackupsDialog(found, window)
-    if not dialogs.exec_dialog(dialog) or dialog.chosen() is None:
+    chosen = _choose_backup(window, found)
+    if chosen is None:
         return False
-    chosen = dialog.chosen()
-    assert chosen is not None
     try:
         restore.restore_backup(path, chosen.path)
     except KnownError as exc:
