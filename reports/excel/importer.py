@@ -39,7 +39,7 @@ from db import fields as db_fields
 from db.backups import make_backup
 from db.errors import KnownError, ValidationError
 # Planning checks rows with `validate`; applying relies on the store, which uses db_fields.
-from db.fields import FIELDS, label as field_label, validate
+from db.fields import FIELDS, duplicate_among, label as field_label, validate
 from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
 
 from reports.excel.vocab import (ACTIVITY_COLUMNS, MAX_BYTES, MAX_ROWS, NAME, SHEET_COLUMNS,
@@ -575,6 +575,16 @@ class _Planner:
                                "请填写机构代码后再导入")
         return None
 
+    def _refuse_duplicate(self, row: _Row, inst_id: str, values: dict[str, Any]) -> None:
+        """A second copy of an institution in the file or earlier in the workbook is refused."""
+        near = [*self.by_code.get(match_key(values.get("code") or ""), []),
+                *self.by_name.get(match_key(values["name"]), [])]
+        reason = duplicate_among({**values, "id": inst_id},
+                                 [{**r.values, "id": r.id} for r in near])
+        if reason:
+            key = "code" if "代码" in reason and "code" in row.values else "name"
+            raise self._refuse(row, key, reason)
+
     def _refuse(self, row: _Row, key: str, reason: str) -> _RowRefused:
         origin = row.origin(key)
         return _RowRefused([Refusal(origin.sheet, origin.row, origin.column, reason)])
@@ -631,6 +641,8 @@ class _Planner:
             validate("institution", merged_inst)
         except ValidationError as exc:
             raise self._validation(row, exc) from None
+        if created or {"name", "township", "code"} & set(inst_changes):
+            self._refuse_duplicate(row, inst.id, merged_inst)
         year_step = None
         if year is not None and (facts or year_type is not None):
             year_step = self._plan_year(row, inst.id, year, facts, year_type)
