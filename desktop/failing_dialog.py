@@ -50,6 +50,7 @@ class FailingDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.go = buttons.addButton("转到该机构", QDialogButtonBox.ButtonRole.ActionRole)
         self.go.clicked.connect(self._jump)
+        self.go.setDefault(True)  # Enter on a row goes to it, as a double-click does
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(head)

@@ -95,6 +95,7 @@ class ActivitiesTab(TableTab):
             b.clicked.connect(slot)
             self.filters.addWidget(b)
         self.view.doubleClicked.connect(lambda _i: self.edit())
+        self.view.entered.connect(lambda _i: self.edit())
 
         self.matrix = RecordModel([], parent=self)
         self.matrix_view = QTableView(self)

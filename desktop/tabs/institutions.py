@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
-from db.vocab import INSTITUTION_TYPES, OWNERSHIP
+from db.vocab import INSTITUTION_TYPES, OWNERSHIP, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
 from desktop.forms import finish_form
@@ -41,7 +41,8 @@ class InstitutionDialog(QDialog):
             self.type.addItem(words, key)
         self.township = QComboBox()
         self.township.setEditable(True)
-        towns = sorted({r["township"] for r in county.rows("institution") if r["township"]})
+        towns = sorted({r["township"] for r in county.rows("institution") if r["township"]},
+                       key=pinyin_key)
         self.township.addItems(["", *towns])
         self.code = QLineEdit(record.get("code") or "" if record else "")
         self.parent_box = QComboBox()
@@ -145,18 +146,20 @@ class InstitutionsTab(TableTab):
             button.clicked.connect(slot)
             self.filters.addWidget(button)
         self.view.doubleClicked.connect(lambda _i: self.edit())
+        self.view.entered.connect(lambda _i: self.edit())
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         rows = ctx.county.query("""
             SELECT i.*, p.name AS parent_name FROM institution i
             LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
-            WHERE i.deleted = 0 ORDER BY COALESCE(i.township, ''), i.name""")
+            WHERE i.deleted = 0""")
+        rows.sort(key=institution_key)
         status = _status(ctx.year)
         for r in rows:
             r["status"] = status(r)
         self.fill_filter(self.type_filter, [
             (w, k) for k, w in INSTITUTION_TYPES.items() if any(r["type"] == k for r in rows)])
-        towns = sorted({r["township"] for r in rows if r["township"]})
+        towns = sorted({r["township"] for r in rows if r["township"]}, key=pinyin_key)
         self.fill_filter(self.town_filter, [(t, t) for t in towns])
         return rows
 

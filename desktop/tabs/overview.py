@@ -42,6 +42,7 @@ class OverviewTab(TableTab):
         self.view.setSortingEnabled(False)
         self.proxy.sort(-1)  # catalogue order, A1 … D10
         self.view.doubleClicked.connect(self._open)
+        self.view.entered.connect(self._open)  # Enter does what a double-click does
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.layout_.insertWidget(0, self.summary)
@@ -74,7 +75,7 @@ class OverviewTab(TableTab):
             f"<b>{ctx.year} 年</b>　共 {len(rows)} 项指标：达标 {counts['达标']} 项，"
             f"未达标 {counts['未达标']} 项，无数据 {counts['无数据']} 项。"
             f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
-            "　双击一行查看未达标机构。")
+            "　双击一行或按回车查看未达标机构。")
         return rows
 
     def rejudged(self, ctx: Context) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.errors import KnownError
-from db.vocab import INSTITUTION_TYPES
+from db.vocab import INSTITUTION_TYPES, institution_key, pinyin_key
 from desktop.context import Context
 from desktop.models import Column
 from desktop.tabs.base import TableTab
@@ -35,24 +34,15 @@ class YearFactsTab(TableTab):
         rows = ctx.county.institutions_in_year(ctx.year)
         if self.types is not None:
             rows = [r for r in rows if r["type"] in self.types]
+        rows.sort(key=institution_key)
         types = sorted({r["type"] for r in rows}, key=list(INSTITUTION_TYPES).index)
         self.fill_filter(self.type_filter, [(INSTITUTION_TYPES[t], t) for t in types])
-        towns = sorted({r["township"] for r in rows if r["township"]})
+        towns = sorted({r["township"] for r in rows if r["township"]}, key=pinyin_key)
         self.fill_filter(self.town_filter, [(t, t) for t in towns])
         return rows
 
-    def write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
-        assert self.ctx is not None
-        if value == "":
-            value = None
-        try:
-            self.ctx.county.set_institution_year(row["id"], self.ctx.year, {col.key: value})
-        except KnownError as exc:
-            self.refuse(f"{row['name']}：{exc}")
-            return str(exc)
-        self.message.hide()
-        self.changed.emit()
-        return None
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        self.ctx.county.set_institution_year(row["id"], year, values)  # type: ignore[union-attr]
 
     def mark(self, row: dict[str, Any], col: Column) -> str | None:
         if self.ctx is None or col.key not in self.marks:

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QPushButton, QSpinBox
+from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop import dialogs
@@ -38,14 +38,14 @@ def _row(tab: TableTab, name: str) -> int:
     raise AssertionError(f"{name} not shown")
 
 
-def _edit_spin(qtbot: QtBot, tab: TableTab, row: int, key: str, value: int) -> None:
-    """Open the cell's editor (a spin box for counts), put the number in, and commit it."""
+def _edit_spin(qtbot: QtBot, tab: TableTab, row: int, key: str, value: int | str) -> None:
+    """Open the cell's editor (plain text for counts), type the value in, and commit it."""
     index = tab.proxy.index(row, tab.model.column_index(key))
     tab.view.setCurrentIndex(index)
     tab.view.edit(index)
-    editor = tab.view.viewport().findChild(QSpinBox)
+    editor = tab.view.viewport().findChild(QLineEdit)
     assert editor is not None
-    editor.setValue(value)
+    editor.setText(str(value))
     tab.view.commitData(editor)
     tab.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
@@ -63,7 +63,7 @@ def test_title_year_and_profile_are_always_shown(window: MainWindow, demo_file: 
     assert window.year == 2024
     assert "基线" in window.profile_label.text()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "编辑(&E)", "帮助(&H)"]
 
 
 def test_overview_shows_every_indicator_in_words(window: MainWindow) -> None:
