@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QLineEdit, QStyle,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QLineEdit, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
 from desktop.models import Column, RecordModel
@@ -27,7 +27,12 @@ def _column(index: Index) -> Column | None:
 class FieldDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         super().paint(painter, option, index)
-        if option.state & QStyle.StateFlag.State_HasFocus:
+        # The current cell is framed as Excel frames it, also while the table has no focus.
+        view = self.parent()
+        current = view.currentIndex() if isinstance(view, QAbstractItemView) else None
+        if (option.state & QStyle.StateFlag.State_HasFocus) or (
+                current is not None and current.isValid() and current.row() == index.row()
+                and current.column() == index.column()):
             painter.save()
             painter.setPen(QPen(FOCUS_FRAME, 2))
             painter.drawRect(option.rect.adjusted(1, 1, -1, -1))

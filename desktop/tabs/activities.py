@@ -139,8 +139,7 @@ class ActivitiesTab(TableTab):
             return
         county = self.ctx.county
         dialog = ActivityDialog(county, self.ctx.year, None, self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.insert("activity", dialog.values()))
+        self.save_from(dialog, lambda: county.insert("activity", dialog.values()))
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -148,8 +147,7 @@ class ActivitiesTab(TableTab):
             return
         county = self.ctx.county
         dialog = ActivityDialog(county, self.ctx.year, row, self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.update("activity", row["id"], dialog.values()))
+        self.save_from(dialog, lambda: county.update("activity", row["id"], dialog.values()))
 
     def delete(self) -> None:
         row = self.selected_row()

@@ -13,11 +13,12 @@ from typing import Any
 from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, QPoint, QSortFilterProxyModel, Qt,
                             Signal)
 from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QTableView, QToolTip, QVBoxLayout, QWidget)
 
 from db.errors import KnownError, ValidationError
-from desktop import clipboard
+from desktop import clipboard, dialogs
+from desktop.forms import show_refusal
 from desktop.context import Context
 from desktop.delegates import FieldDelegate
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
@@ -258,6 +259,20 @@ class TableTab(QWidget):
         self.message.hide()
         self.changed.emit()
         return True
+
+    def save_from(self, dialog: QDialog, action: Callable[[], object]) -> bool:
+        """Show an edit dialog until what was typed is saved or the clerk cancels: a refusal is
+        said in the dialog, which opens again holding what was typed."""
+        while dialogs.exec_dialog(dialog):
+            try:
+                action()
+            except KnownError as exc:
+                show_refusal(dialog, str(exc))
+                continue
+            self.message.hide()
+            self.changed.emit()
+            return True
+        return False
 
     def refresh(self, ctx: Context) -> None:
         self.ctx = ctx

@@ -166,9 +166,8 @@ class InstitutionsTab(TableTab):
     def add(self) -> None:
         assert self.ctx is not None
         dialog = InstitutionDialog(self.ctx.county, None, self)
-        if dialogs.exec_dialog(dialog):
-            county = self.ctx.county
-            self.save(lambda: county.insert("institution", dialog.values()))
+        county = self.ctx.county
+        self.save_from(dialog, lambda: county.insert("institution", dialog.values()))
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -179,8 +178,7 @@ class InstitutionsTab(TableTab):
         if record is None:
             return
         dialog = InstitutionDialog(county, record, self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.update("institution", row["id"], dialog.values()))
+        self.save_from(dialog, lambda: county.update("institution", row["id"], dialog.values()))
 
     def deactivate(self) -> None:
         row = self.selected_row()

@@ -253,8 +253,7 @@ class TasksTab(TableTab):
             return
         county = self.ctx.county
         dialog = TaskDialog([p["name"] for p in county.rows("phase", order="ord")], self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.insert("task", dialog.values()))
+        self.save_from(dialog, lambda: county.insert("task", dialog.values()))
 
     def delete(self) -> None:
         row = self.selected_row()
