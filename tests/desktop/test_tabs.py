@@ -20,7 +20,8 @@ from desktop.tabs.institutions import DeletedDialog, InstitutionDialog
 
 def _models(w: MainWindow) -> list[Any]:
     return [w.overview.model, w.overview.proxy, w.institutions.model, w.halls.model,
-            w.halls.proxy, w.personnel.model, w.activities.model, w.activities.matrix]
+            w.halls.proxy, w.personnel.model, w.activities.model, w.activities.matrix,
+            w.tasks.model, w.tasks.proxy, w.institutions.proxy]
 
 
 def test_every_model_passes_the_model_tester(window: MainWindow, qtmodeltester: Any) -> None:
