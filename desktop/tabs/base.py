@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, QPoint, QSortFilterProxyModel, Qt,
-                            Signal)
+from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QModelIndex,
+                            QPersistentModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QTableView, QToolTip, QVBoxLayout, QWidget)
@@ -410,8 +410,6 @@ class TableTab(QWidget):
         return changes, refusals
 
     def _select(self, top: int, left: int, bottom: int, right: int) -> None:
-        from PySide6.QtCore import QItemSelection, QItemSelectionModel
-
         selection = QItemSelection(self.proxy.index(top, left), self.proxy.index(bottom, right))
         self.view.selectionModel().select(selection,
                                           QItemSelectionModel.SelectionFlag.ClearAndSelect)
@@ -435,7 +433,8 @@ class TableTab(QWidget):
         if self.select_record(record_id):
             at = self.view.currentIndex()
             index = at.siblingAtColumn(self.model.column_index(key))
-            self.view.setCurrentIndex(index)
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def selected_row(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()

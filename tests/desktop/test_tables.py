@@ -430,3 +430,21 @@ def test_tasks_run_by_number(window: MainWindow) -> None:
     tab.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     numbers = [tab.proxy.index(r, 1).data() for r in range(tab.proxy.rowCount())]
     assert numbers.index("十一") < numbers.index("10") < numbers.index("9")
+
+
+def test_enter_in_the_failing_list_goes_to_the_institution(window: MainWindow,
+                                                           qtbot: QtBot) -> None:
+    result = next(r for r in window.ctx.evaluation.results if r.failing)
+    dialog = FailingDialog(result, window)
+    qtbot.addWidget(dialog)
+    jumped: list[str] = []
+    dialog.jump.connect(jumped.append)
+    dialog.view.setFocus()
+    dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    dialog.view.setFocus()
+    qtbot.keyClick(dialog.view, Qt.Key.Key_Return)
+    assert jumped == [result.failing[0].institution_id]
+    assert dialog.result() == dialog.DialogCode.Accepted
