@@ -72,7 +72,7 @@ class Column:
         if text == "":
             return None
         if self.kind == "int":
-            return _parse_count(text)
+            return parse_count(text)
         if self.kind == "bool":
             if text.upper() in _YES:
                 return 1
@@ -115,7 +115,8 @@ _NO = {"否", "无", "没有", "N", "NO", "FALSE", "0", "×", "✗"}
 _MINUS = "-−－–—"
 
 
-def _parse_count(text: str) -> int:
+def parse_count(text: str) -> int:
+    """A count as typed or pasted ("1,234", full-width digits); ValueError says why not."""
     plain = text.replace(",", "").replace("，", "").replace(" ", "")
     if plain and plain[0] in _MINUS and re.fullmatch(r"\d+(\.\d*)?", plain[1:]):
         raise ValueError(f"不能为负数（收到“{text}”）")

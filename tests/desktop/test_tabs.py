@@ -278,17 +278,26 @@ def test_county_figures_save_on_entry_and_refuse_nonsense(window: MainWindow,
     window.tabs.setCurrentWidget(window.county_tab)
     tab = window.county_tab
     box = tab.editors["elderly_managed"]
-    population = tab.editors["elderly_population"].value()
-    box.setValue(population - 10)
+    population = int(tab.editors["elderly_population"].text().replace(",", ""))
+    box.setText(str(population - 10))
     box.editingFinished.emit()
     row = window.county.rows("county_year", "year = 2024")[0]
     assert row["elderly_managed"] == population - 10
     assert "B5" in tab.results["elderly_managed"].text()
-    box.setValue(population + 1)
+    box.setText(str(population + 1))
     box.editingFinished.emit()
     assert "不能多于65岁及以上常住居民数" in tab.message.text()
     assert window.county.rows("county_year", "year = 2024")[0]["elderly_managed"] == population - 10
-    assert box.value() == population - 10
+    assert box.text() == f"{population - 10:,}"
+    # A minus sign or a word is refused with the reason; blank is "not reported".
+    for typed, reason in (("−7", "不能为负数"), ("七千", "应填数字")):
+        box.setText(typed)
+        box.editingFinished.emit()
+        assert reason in tab.message.text() and "未保存" in tab.message.text()
+        assert box.text() == f"{population - 10:,}"
+    box.setText("")
+    box.editingFinished.emit()
+    assert window.county.rows("county_year", "year = 2024")[0]["elderly_managed"] is None
 
 
 def test_switching_year_rejudges_every_tab(window: MainWindow) -> None:
