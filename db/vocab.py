@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 INSTITUTION_TYPES: dict[str, str] = {
     "county_tcm_hospital": "县级中医医院",
     "county_general_hospital": "县级综合医院",
@@ -52,6 +54,7 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "七": 7, "八": 8, "九": 9}
 
 
+@functools.lru_cache(maxsize=65536)  # a table sorts by the same few thousand names again and again
 def pinyin_key(text: str | None) -> str:
     """Chinese text as its pinyin with tones (刘 → liu2), so names sort as a dictionary does."""
     from pypinyin import Style, lazy_pinyin  # loaded on first use: its dictionary is large
