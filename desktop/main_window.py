@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
                 changed.connect(lambda k=key: self._file_changed(k))
         self.history = EditHistory(self)  # 撤销 / 重做 of the open file, across its tabs
         self.history.replayed.connect(self._show_step)
+        self.history.failed.connect(lambda step: self.tabs.setCurrentWidget(step.tab))
         for page in self.pages.values():
             if hasattr(page, "history"):
                 page.history = self.history  # type: ignore[attr-defined]

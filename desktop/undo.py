@@ -43,6 +43,7 @@ class Step:
 class EditHistory(QObject):
     changed = Signal()
     replayed = Signal(object)  # the Step just undone or redone: the window shows where
+    failed = Signal(object)  # the Step the file refused to write back: its tab says why
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +74,7 @@ class EditHistory(QObject):
         step = source[-1]
         changes = step.reversed() if undo else step.changes
         if not step.tab.apply(changes, step.what, year=step.year, record=False):
+            self.failed.emit(step)
             return False
         target.append(source.pop())
         self.changed.emit()

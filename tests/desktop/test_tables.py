@@ -448,3 +448,18 @@ def test_enter_in_the_failing_list_goes_to_the_institution(window: MainWindow,
     qtbot.keyClick(dialog.view, Qt.Key.Key_Return)
     assert jumped == [result.failing[0].institution_id]
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_an_undo_the_file_refuses_says_why_and_stays(window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.tasks)
+    tab = window.tasks
+    task = tab.proxy.index(0, 0).data(ROW_ROLE)
+    _type_into_text = tab.model.setData  # the note column is plain text
+    _type_into_text(tab.proxy.mapToSource(tab.proxy.index(0, tab.model.column_index("note"))),
+                    "已上报")
+    window.county.delete("task", task["id"])  # gone since (another window, a merge …)
+    window.tabs.setCurrentWidget(window.overview)
+    assert not window.history.undo()
+    assert window.tabs.currentWidget() is tab
+    assert "已不存在" in tab.message.text()
+    assert _action(window, "action_undo").isEnabled()
