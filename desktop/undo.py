@@ -8,15 +8,11 @@ merge and the log see it like any other change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMainWindow
-
-    from desktop.tabs.base import TableTab
+from PySide6.QtWidgets import QMainWindow
 
 
 @dataclass
@@ -29,9 +25,16 @@ class Change:
     new: Any
 
 
+class Table(Protocol):
+    """The tab a step was made in (desktop.tabs.base.TableTab), which writes it back."""
+
+    def apply(self, changes: list[Change], what: str, *, year: int, record: bool = True) -> bool:
+        ...
+
+
 @dataclass
 class Step:
-    tab: TableTab
+    tab: Table
     year: int
     what: str  # 修改 中医类别医师数 / 粘贴 12 个单元格
     changes: list[Change]
