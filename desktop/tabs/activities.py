@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFormLa
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
-from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES
+from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
 from desktop.evidence import attach_files, open_evidence
@@ -31,7 +31,7 @@ class ActivityDialog(QDialog):
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
         self.institution = QComboBox()
-        for r in county.rows("institution", order="COALESCE(township, ''), name"):
+        for r in sorted(county.rows("institution"), key=institution_key):
             self.institution.addItem(r["name"], r["id"])
         self.kind = QComboBox()
         self.kind.addItems(list(ACTIVITY_KINDS))
@@ -129,7 +129,8 @@ class ActivitiesTab(TableTab):
             FROM activity a JOIN institution i ON i.id = a.institution_id
             WHERE a.deleted = 0 AND a.date BETWEEN ? AND ?
             ORDER BY a.date DESC, i.name""", (f"{ctx.year}-01-01", f"{ctx.year}-12-31"))
-        names = sorted({(r["institution"], r["institution_id"]) for r in rows})
+        names = sorted({(r["institution"], r["institution_id"]) for r in rows},
+                       key=lambda n: pinyin_key(n[0]))
         self.fill_filter(self.inst_filter, names)
         self._load_matrix(ctx)
         return rows

@@ -47,7 +47,8 @@ class InstitutionDialog(QDialog):
         self.code = QLineEdit(record.get("code") or "" if record else "")
         self.parent_box = QComboBox()
         self.parent_box.addItem("（无）", None)
-        for r in county.rows("institution", "type IN ('chc', 'township_hc')", order="name"):
+        centres = county.rows("institution", "type IN ('chc', 'township_hc')")
+        for r in sorted(centres, key=lambda r: pinyin_key(r["name"])):
             if not record or r["id"] != record["id"]:
                 self.parent_box.addItem(r["name"], r["id"])
         self.ownership = QComboBox()

@@ -222,7 +222,7 @@ class TasksTab(TableTab):
             FROM task t WHERE t.deleted = 0
             """)
         rows.sort(key=_task_order)
-        units = sorted({u for r in rows for u in _units(r)})
+        units = sorted({u for r in rows for u in _units(r)}, key=pinyin_key)
         self.fill_filter(self.unit_filter, [(u, u) for u in units])
         phases = ctx.county.rows("phase", order="ord, start_date, name")
         names = [p["name"] for p in phases] + sorted(
