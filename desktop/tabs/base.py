@@ -28,6 +28,10 @@ ALL = "（全部）"
 MAX_NAMED = 12  # refused cells named one by one; beyond that, how many more
 
 
+def _same_text(pasted: str, shown: str) -> bool:
+    return " ".join(pasted.split()) == " ".join(shown.split())
+
+
 class _Refused(Exception):
     """Rolls back a paste in which some row was refused."""
 
@@ -390,16 +394,17 @@ class TableTab(QWidget):
                     left: int) -> tuple[list[Change], list[str]]:
         changes: list[Change] = []
         refusals: list[str] = []
-        for c, _ in enumerate(block[0]):
-            col = self.model.columns[left + c]
-            if not (col.editable and self.model.writer is not None):
-                refusals.append(f"“{col.label}”列不能在表中修改，不能粘贴到这一列。")
-        if refusals:
-            return [], refusals
         for r, cells in enumerate(block):
             row = self.proxy.index(top + r, left).data(ROW_ROLE)
             for c, text in enumerate(cells):
                 col = self.model.columns[left + c]
+                if not (col.editable and self.model.writer is not None):
+                    # Rows copied back from Excel with their names are welcome when the names
+                    # match; a name that differs means the rows are not lined up.
+                    if not _same_text(text, self._copy_text(top + r, left + c)):
+                        refusals.append(f"{row_label(row)}（{col.label}）：这一列不能在表中修改"
+                                        f"，表中是“{col.text(row)}”，粘贴的是“{text.strip()}”")
+                    continue
                 try:
                     value = col.parse(text)
                 except ValueError as exc:

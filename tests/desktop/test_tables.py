@@ -204,7 +204,9 @@ def test_pasting_into_read_only_columns_or_past_the_end_is_refused(window: MainW
     QGuiApplication.clipboard().setText("5\t40%\r\n")
     _select(tab, 0, "tcm_physicians", 0, "tcm_physicians")
     tab.paste()
-    assert "“中医类别占比”列不能在表中修改" in tab.message.text()
+    first = tab.proxy.index(0, 0).data(ROW_ROLE)
+    assert f"{first['name']}（中医类别占比）：这一列不能在表中修改" in tab.message.text()
+    assert "粘贴的是“40%”" in tab.message.text()
     last = tab.proxy.rowCount() - 1
     QGuiApplication.clipboard().setText(EXCEL_BLOCK)
     _select(tab, last, "physicians", last, "physicians")
@@ -463,3 +465,26 @@ def test_an_undo_the_file_refuses_says_why_and_stays(window: MainWindow, qtbot: 
     assert window.tabs.currentWidget() is tab
     assert "已不存在" in tab.message.text()
     assert _action(window, "action_undo").isEnabled()
+
+
+def test_rows_copied_back_with_their_names_paste_when_the_names_match(window: MainWindow,
+                                                                      qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    a, b = _centres(tab, 2)
+    top = _row(tab, a)
+    town_a = tab.proxy.index(top, 2).data()
+    town_b = tab.proxy.index(top + 1, 2).data()
+    # Whole rows from Excel: name, type, township, then the counts.
+    QGuiApplication.clipboard().setText(f"{a}\t乡镇卫生院\t{town_a}\t40\r\n"
+                                        f"{b}\t乡镇卫生院\t{town_b}\t41\r\n")
+    _select(tab, top, "name", top, "name")
+    tab.paste()
+    assert tab.message.isHidden(), tab.message.text()
+    assert [_facts(window, n)["physicians"] for n in (a, b)] == [40, 41]
+    # One row off: the names do not match, nothing is written.
+    QGuiApplication.clipboard().setText(f"{b}\t乡镇卫生院\t{town_b}\t50\r\n")
+    _select(tab, top, "name", top, "name")
+    tab.paste()
+    assert f"{a}（机构名称）：这一列不能在表中修改，表中是“{a}”，粘贴的是“{b}”" in tab.message.text()
+    assert _facts(window, a)["physicians"] == 40
