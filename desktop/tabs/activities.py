@@ -147,8 +147,15 @@ class ActivitiesTab(TableTab):
         if row is None or self.ctx is None:
             return
         county = self.ctx.county
-        dialog = ActivityDialog(county, self.ctx.year, row, self)
-        self.save_from(dialog, lambda: county.update("activity", row["id"], dialog.values()))
+        record = county.get("activity", row["id"])
+        if record is None:
+            return
+        dialog = ActivityDialog(county, self.ctx.year, record, self)
+        self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”")
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        assert self.ctx is not None
+        self.ctx.county.update("activity", row["id"], values)
 
     def delete(self) -> None:
         row = self.selected_row()

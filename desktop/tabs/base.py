@@ -278,6 +278,24 @@ class TableTab(QWidget):
             return True
         return False
 
+    def save_edit(self, dialog: QDialog, table: str, record: dict[str, Any], what: str) -> bool:
+        """An edit dialog's changes to one stored record, saved as one step of 撤销 (the tab's
+        `store` writes `table`, so undo and redo go through the same checks)."""
+        assert self.ctx is not None
+        county, year = self.ctx.county, self.ctx.year
+        done: list[list[Change]] = []
+
+        def save() -> None:
+            values = dialog.values()  # type: ignore[attr-defined]
+            county.update(table, record["id"], values)
+            done.append([Change(dict(record), k, record.get(k), v) for k, v in values.items()
+                         if record.get(k) != v])
+        if not self.save_from(dialog, save):
+            return False
+        if done and done[-1] and self.history is not None:
+            self.history.push(Step(self, year, what, done[-1]))
+        return True
+
     def refresh(self, ctx: Context) -> None:
         self.ctx = ctx
         self.model.set_rows(self.load(ctx))
@@ -435,7 +453,7 @@ class TableTab(QWidget):
 
     def select_cell(self, record_id: str, key: str) -> None:
         """Show a cell an undo or redo just changed."""
-        if self.select_record(record_id):
+        if self.select_record(record_id) and any(c.key == key for c in self.model.columns):
             at = self.view.currentIndex()
             index = at.siblingAtColumn(self.model.column_index(key))
             self.view.selectionModel().setCurrentIndex(

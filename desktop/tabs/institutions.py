@@ -179,7 +179,11 @@ class InstitutionsTab(TableTab):
         if record is None:
             return
         dialog = InstitutionDialog(county, record, self)
-        self.save_from(dialog, lambda: county.update("institution", row["id"], dialog.values()))
+        self.save_edit(dialog, "institution", record, f"编辑机构“{record['name']}”")
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        assert self.ctx is not None
+        self.ctx.county.update("institution", row["id"], values)
 
     def deactivate(self) -> None:
         row = self.selected_row()

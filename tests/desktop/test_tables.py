@@ -488,3 +488,28 @@ def test_rows_copied_back_with_their_names_paste_when_the_names_match(window: Ma
     tab.paste()
     assert f"{a}（机构名称）：这一列不能在表中修改，表中是“{a}”，粘贴的是“{b}”" in tab.message.text()
     assert _facts(window, a)["physicians"] == 40
+
+
+def test_an_edit_in_the_institution_dialog_is_one_step_to_undo(window: MainWindow, qtbot: QtBot,
+                                                               answer: Any) -> None:
+    window.tabs.setCurrentWidget(window.institutions)
+    tab = window.institutions
+    row = next(r for r in tab.model.rows if r["type"] == "township_hc")
+    tab.select_record(row["id"])
+
+    def fill(dialog: Any) -> bool:
+        dialog.name.setText(row["name"] + "（新址）")
+        dialog.code.setText("QH07777")
+        return True
+    answer(fill)
+    tab.edit()
+    assert window.county.get("institution", row["id"])["code"] == "QH07777"
+    undo = _action(window, "action_undo")
+    assert undo.text() == f"撤销 编辑机构“{row['name']}”"
+    window.tabs.setCurrentWidget(window.overview)
+    undo.trigger()
+    back = window.county.get("institution", row["id"])
+    assert (back["name"], back["code"]) == (row["name"], row["code"])
+    assert window.tabs.currentWidget() is tab and tab.selected_row()["id"] == row["id"]
+    _action(window, "action_redo").trigger()
+    assert window.county.get("institution", row["id"])["code"] == "QH07777"
