@@ -26,7 +26,7 @@ from . import paths, schema
 from .backups import backed_up_today, make_backup
 from .errors import (Damaged, FileExists, KnownError, ValidationError, in_use, is_busy,
                      known_write_error)
-from .fields import FIELDS, TABLE_LABELS, validate
+from .fields import FIELDS, TABLE_LABELS, duplicate_among, validate
 from .header import check_header
 from .lock import FileLock
 
@@ -448,6 +448,7 @@ class CountyFile:
             existing = self.get(table, rec["id"], include_deleted=True)
             if existing is not None:
                 raise KnownError(f"{TABLE_LABELS[table]}记录 {rec['id']} 已存在。")
+            self._refuse_duplicate(table, rec)
             self._stamp(rec)
             self.db[table].insert(rec)
             if audit:
@@ -463,9 +464,13 @@ class CountyFile:
         names = [f.name for f in FIELDS[table]]
         prepared = []
         with self.atomic():
+            known = self.rows(table) if table == "institution" else []
             for values in records:
                 rec = _prepare(table, {k: v for k, v in values.items() if k != "id"})
                 rec["id"] = values.get("id") or self.new_id()
+                if table == "institution":
+                    _raise_duplicate(rec, duplicate_among(rec, known))
+                    known.append(rec)
                 self._stamp(rec)
                 prepared.append(rec)
             cols = ["id", *names, "rev", "updated_at", "updated_by"]
@@ -485,6 +490,8 @@ class CountyFile:
                 raise KnownError(f"要修改的{TABLE_LABELS[table]}记录已不存在（可能已被删除）。")
             new = {**old, **changes}
             validate(table, new)
+            if {"name", "township", "code"} & set(changes):
+                self._refuse_duplicate(table, new)
             changed = [k for k in changes if old.get(k) != new.get(k)]
             if not changed:
                 return old
@@ -524,7 +531,12 @@ class CountyFile:
             if rec is None or not rec["deleted"]:
                 return
             validate(table, rec)
+            self._refuse_duplicate(table, rec)
             self._set_deleted(table, rec, 0)
+
+    def _refuse_duplicate(self, table: str, rec: dict[str, Any]) -> None:
+        if table == "institution":
+            _raise_duplicate(rec, duplicate_institution(self, rec))
 
     def _set_deleted(self, table: str, rec: dict[str, Any], flag: int, *,
                      audit: bool = True) -> None:
@@ -617,6 +629,31 @@ class CountyFile:
         if row is None:
             raise KnownError("找不到该佐证材料。")
         return bytes(row[0])
+
+
+def duplicate_institution(county: CountyFile | sqlite3.Connection,
+                          record: dict[str, Any]) -> str | None:
+    """Why `record` would register an institution the file already holds, in Chinese, or None.
+
+    The same 机构代码, or the same name in the same township, among the institutions not
+    deleted (a record is never its own duplicate: pass its `id` when it is already stored).
+    The window, the Excel import and a merge all ask this, so they refuse for the same reason.
+    """
+    conn = county.conn if isinstance(county, CountyFile) else county
+    code, name = record.get("code"), record.get("name")
+    rows = conn.execute(
+        "SELECT id, name, township, code FROM institution WHERE deleted = 0 AND (code IS NOT NULL"
+        " OR name IS NOT NULL)").fetchall() if (code or name) else []
+    others = [dict(zip(("id", "name", "township", "code"), r, strict=True)) for r in rows]
+    return duplicate_among(record, others)
+
+
+def _raise_duplicate(rec: dict[str, Any], reason: str | None) -> None:
+    """The refusal names the field the clash is on, so the importer points at its column."""
+    if reason:
+        raise ValidationError(f"机构“{rec['name']}”：{reason}。", table="institution",
+                              field="code" if "代码" in reason else "name",
+                              label="机构代码" if "代码" in reason else "机构名称")
 
 
 _YEAR_FACTS = [f.name for f in FIELDS["institution_year"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -65,6 +66,14 @@ class FailingDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        # Enter on a row goes to it, as a double-click does (not the dialog's default button).
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.view.hasFocus()
+                and self.view.currentIndex().isValid()):
+            self._jump()
+            return
+        super().keyPressEvent(event)
 
     def _jump(self) -> None:
         index = self.view.currentIndex()

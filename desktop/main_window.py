@@ -30,6 +30,7 @@ from desktop.tabs.personnel import PersonnelTab
 from desktop.tabs.progress import ProgressTab
 from desktop.tabs.tasks import TasksTab
 from desktop.welcome import WelcomePage
+from desktop.undo import EditHistory, Step, add_edit_menu
 from reports.judge.profiles import active_profile
 
 
@@ -86,6 +87,12 @@ class MainWindow(QMainWindow):
             changed = getattr(self.pages[key], "changed", None)
             if changed is not None:
                 changed.connect(lambda k=key: self._file_changed(k))
+        self.history = EditHistory(self)  # 撤销 / 重做 of the open file, across its tabs
+        self.history.replayed.connect(self._show_step)
+        self.history.failed.connect(lambda step: self.tabs.setCurrentWidget(step.tab))
+        for page in self.pages.values():
+            if hasattr(page, "history"):
+                page.history = self.history  # type: ignore[attr-defined]
         self.stale: set[str] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
         self.overview.failing_requested.connect(self.show_failing)
@@ -172,6 +179,7 @@ class MainWindow(QMainWindow):
         self._action(menu, "目标设置(&G)…", self.edit_profiles)
         menu.addSeparator()
         self._action(menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit, needs_file=False)
+        add_edit_menu(self, self.history)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "关于(&A)", lambda: show_about(self), needs_file=False)
 
@@ -245,6 +253,7 @@ class MainWindow(QMainWindow):
         if self.county is not None:
             self.county.close()
         self.county = county
+        self.history.clear()  # steps of another file cannot be undone in this one
         settings.remember_file(path.resolve())
         dialogs.set_county_file(county.path)
         town = county.setting("township_scope")
@@ -330,6 +339,18 @@ class MainWindow(QMainWindow):
             page.rejudged(self.ctx)  # type: ignore[attr-defined]
         self.stale = set(self.pages) - {source}
         self.statusBar().showMessage("已保存", 3000)
+
+    def _show_step(self, step: Step) -> None:
+        """After 撤销 / 重做: show the tab, year and cell that changed back."""
+        if step.year != self.year and self.year_box.findData(step.year) >= 0:
+            self.year_box.setCurrentIndex(self.year_box.findData(step.year))
+        self.tabs.setCurrentWidget(step.tab)
+        if self.ctx is not None:
+            step.tab.refresh(self.ctx)  # it may have been behind other tabs' edits
+        first = step.changes[0]
+        step.tab.select_cell(first.row["id"], first.key)
+        self.statusBar().showMessage(f"已{'撤销' if step in self.history.undone else '重做'}："
+                                     f"{step.what}", 4000)
 
     def edit_profiles(self) -> None:
         if self.county is None:

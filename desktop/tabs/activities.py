@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
-from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES
+from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
 from desktop.evidence import attach_files, show_evidence
@@ -31,7 +31,7 @@ class ActivityDialog(QDialog):
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
         self.institution = QComboBox()
-        for r in county.rows("institution", order="COALESCE(township, ''), name"):
+        for r in sorted(county.rows("institution"), key=institution_key):
             self.institution.addItem(r["name"], r["id"])
         self.kind = QComboBox()
         self.kind.addItems(list(ACTIVITY_KINDS))
@@ -95,6 +95,7 @@ class ActivitiesTab(TableTab):
             b.clicked.connect(slot)
             self.filters.addWidget(b)
         self.view.doubleClicked.connect(lambda _i: self.edit())
+        self.view.entered.connect(lambda _i: self.edit())
 
         self.matrix = RecordModel([], parent=self)
         self.matrix_view = QTableView(self)
@@ -132,7 +133,8 @@ class ActivitiesTab(TableTab):
             FROM activity a JOIN institution i ON i.id = a.institution_id
             WHERE a.deleted = 0 AND a.date BETWEEN ? AND ?
             ORDER BY a.date DESC, i.name""", (f"{ctx.year}-01-01", f"{ctx.year}-12-31"))
-        names = sorted({(r["institution"], r["institution_id"]) for r in rows})
+        names = sorted({(r["institution"], r["institution_id"]) for r in rows},
+                       key=lambda n: pinyin_key(n[0]))
         self.fill_filter(self.inst_filter, names)
         self._load_matrix(ctx)
         return rows
@@ -142,17 +144,22 @@ class ActivitiesTab(TableTab):
             return
         county = self.ctx.county
         dialog = ActivityDialog(county, self.ctx.year, None, self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.insert("activity", dialog.values()))
+        self.save_from(dialog, lambda: county.insert("activity", dialog.values()))
 
     def edit(self) -> None:
         row = self.selected_row()
         if row is None or self.ctx is None:
             return
         county = self.ctx.county
-        dialog = ActivityDialog(county, self.ctx.year, row, self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.update("activity", row["id"], dialog.values()))
+        record = county.get("activity", row["id"])
+        if record is None:
+            return
+        dialog = ActivityDialog(county, self.ctx.year, record, self)
+        self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”")
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        assert self.ctx is not None
+        self.ctx.county.update("activity", row["id"], values)
 
     def delete(self) -> None:
         row = self.selected_row()

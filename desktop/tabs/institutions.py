@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from db.county import CountyFile
 from db.errors import KnownError
-from db.vocab import INSTITUTION_TYPES, OWNERSHIP
+from db.vocab import INSTITUTION_TYPES, OWNERSHIP, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
 from desktop.forms import finish_form
@@ -53,12 +53,14 @@ class InstitutionDialog(QDialog):
             self.type.addItem(words, key)
         self.township = QComboBox()
         self.township.setEditable(True)
-        towns = sorted({r["township"] for r in county.rows("institution") if r["township"]})
+        towns = sorted({r["township"] for r in county.rows("institution") if r["township"]},
+                       key=pinyin_key)
         self.township.addItems(["", *towns])
         self.code = QLineEdit(record.get("code") or "" if record else "")
         self.parent_box = QComboBox()
         self.parent_box.addItem("（无）", None)
-        for r in county.rows("institution", "type IN ('chc', 'township_hc')", order="name"):
+        centres = county.rows("institution", "type IN ('chc', 'township_hc')")
+        for r in sorted(centres, key=lambda r: pinyin_key(r["name"])):
             if not record or r["id"] != record["id"]:
                 self.parent_box.addItem(r["name"], r["id"])
         self.ownership = QComboBox()
@@ -169,27 +171,28 @@ class InstitutionsTab(TableTab):
             button.clicked.connect(slot)
             self.filters.addWidget(button)
         self.view.doubleClicked.connect(lambda _i: self.edit())
+        self.view.entered.connect(lambda _i: self.edit())
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         rows = ctx.county.query("""
             SELECT i.*, p.name AS parent_name FROM institution i
             LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
-            WHERE i.deleted = 0 ORDER BY COALESCE(i.township, ''), i.name""")
+            WHERE i.deleted = 0""")
+        rows.sort(key=institution_key)
         status = _status(ctx.year)
         for r in rows:
             r["status"] = status(r)
         self.fill_filter(self.type_filter, [
             (w, k) for k, w in INSTITUTION_TYPES.items() if any(r["type"] == k for r in rows)])
-        towns = sorted({r["township"] for r in rows if r["township"]})
+        towns = sorted({r["township"] for r in rows if r["township"]}, key=pinyin_key)
         self.fill_filter(self.town_filter, [(t, t) for t in towns])
         return rows
 
     def add(self) -> None:
         assert self.ctx is not None
         dialog = InstitutionDialog(self.ctx.county, None, self, year=self.ctx.year)
-        if dialogs.exec_dialog(dialog):
-            county = self.ctx.county
-            self.save(lambda: county.insert("institution", dialog.values()))
+        county = self.ctx.county
+        self.save_from(dialog, lambda: county.insert("institution", dialog.values()))
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -200,13 +203,14 @@ class InstitutionsTab(TableTab):
         if record is None:
             return
         dialog = InstitutionDialog(county, record, self)
-        if dialogs.exec_dialog(dialog):
-            values = dialog.values()
-            years = {k: values[k] for k in ("active_from", "active_to")
-                     if values[k] != record.get(k)}
-            if years and not self._years_confirmed(record, years):
-                return
-            self.save(lambda: county.update("institution", row["id"], values))
+        self.save_edit(dialog, "institution", record, f"编辑机构“{record['name']}”",
+                       confirm=lambda values: self._years_confirmed(record, {
+                           k: values[k] for k in ("active_from", "active_to")
+                           if values[k] != record.get(k)}))
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        assert self.ctx is not None
+        self.ctx.county.update("institution", row["id"], values)
 
     def deactivate(self) -> None:
         row = self.selected_row()

@@ -46,6 +46,7 @@ class OverviewTab(TableTab):
         self.view.setSortingEnabled(False)
         self.proxy.sort(-1)  # catalogue order, A1 … D10
         self.view.doubleClicked.connect(self._open)
+        self.view.entered.connect(self._open)  # Enter does what a double-click does
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.layout_.insertWidget(0, self.summary)
@@ -93,7 +94,7 @@ class OverviewTab(TableTab):
             + (f"待填报 {counts['待填报']} 项，" if counts["待填报"] else "")
             + f"无数据 {counts['无数据']} 项。"
             f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
-            "　双击一行查看未达标机构。")
+            "　双击一行或按回车查看未达标机构。")
         return rows
 
     def rejudged(self, ctx: Context) -> None:

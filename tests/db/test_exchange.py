@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from db import backups, restore
+from db import county as db_county
 from db.county import CountyFile
 from db.demo import write_demo
 from db.errors import FileBusy, KnownError
@@ -369,7 +370,9 @@ def _same_clinic_twice(bureau: Path, **theirs_values: object) -> tuple[Path, dic
         if had and had[0]["visits"] is None:
             mine.set_institution_year(clinic["id"], 2023, {"visits": 99})
             clinic["visits_2023"] = 99
-    with CountyFile.open(other, machine="b" * 32) as theirs:
+    # A file written before duplicates were refused (or on a stranger's PC) can hold one.
+    with CountyFile.open(other, machine="b" * 32) as theirs, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db_county, "duplicate_institution", lambda *_a: None)
         twin = theirs.insert("institution", {"type": "village_clinic", **theirs_values})
         theirs.set_institution_year(twin, 2023, {"visits": 1234})
         theirs.insert("activity", {"institution_id": twin, "date": "2024-05-05",

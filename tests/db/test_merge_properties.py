@@ -41,7 +41,8 @@ def _apply(path: Path, machine: str, ops: list[tuple[str, int, int]], ids: list[
             if c.get("institution", inst) is None:
                 continue
             if what == "code":
-                c.update("institution", inst, {"code": f"{machine}{n}"})
+                # Each institution its own code: one code on two institutions is refused.
+                c.update("institution", inst, {"code": f"{machine}{i}-{n}"})
             elif what == "facts":
                 c.set_institution_year(inst, 2024, {"physicians": n + 10, "tcm_physicians": n})
             elif what == "activity":

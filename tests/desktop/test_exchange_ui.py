@@ -285,12 +285,14 @@ def test_a_duplicate_institution_is_kept_once_from_the_dialog(window: MainWindow
     from PySide6.QtCore import Qt
 
     county = window.county
-    clinic = county.rows("institution", "type = 'village_clinic'", order="name")[0]
+    town = county.rows("institution", "type = 'village_clinic'", order="name")[0]["township"]
+    # The bureau and the township each register the same new clinic, neither knowing of the other.
+    clinic = {"name": f"{town}新建村卫生室", "type": "village_clinic", "township": town}
     other = demo_file.with_name("乡镇.tcmcounty")
     shutil.copyfile(demo_file, other)
     with CountyFile.open(other, machine="b" * 32) as o:
-        o.insert("institution", {"name": clinic["name"], "type": "village_clinic",
-                                 "township": clinic["township"], "code": "QH00099"})
+        o.insert("institution", {**clinic, "code": "QH00099"})
+    county.insert("institution", {**clinic, "code": "QH00098"})
     before = county.count("institution")
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
 

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QPushButton, QSpinBox
+from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop import dialogs
@@ -20,7 +20,8 @@ from desktop.tabs.institutions import DeletedDialog, InstitutionDialog
 
 def _models(w: MainWindow) -> list[Any]:
     return [w.overview.model, w.overview.proxy, w.institutions.model, w.halls.model,
-            w.halls.proxy, w.personnel.model, w.activities.model, w.activities.matrix]
+            w.halls.proxy, w.personnel.model, w.activities.model, w.activities.matrix,
+            w.tasks.model, w.tasks.proxy, w.institutions.proxy]
 
 
 def test_every_model_passes_the_model_tester(window: MainWindow, qtmodeltester: Any) -> None:
@@ -38,14 +39,14 @@ def _row(tab: TableTab, name: str) -> int:
     raise AssertionError(f"{name} not shown")
 
 
-def _edit_spin(qtbot: QtBot, tab: TableTab, row: int, key: str, value: int) -> None:
-    """Open the cell's editor (a spin box for counts), put the number in, and commit it."""
+def _edit_spin(qtbot: QtBot, tab: TableTab, row: int, key: str, value: int | str) -> None:
+    """Open the cell's editor (plain text for counts), type the value in, and commit it."""
     index = tab.proxy.index(row, tab.model.column_index(key))
     tab.view.setCurrentIndex(index)
     tab.view.edit(index)
-    editor = tab.view.viewport().findChild(QSpinBox)
+    editor = tab.view.viewport().findChild(QLineEdit)
     assert editor is not None
-    editor.setValue(value)
+    editor.setText(str(value))
     tab.view.commitData(editor)
     tab.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
@@ -63,7 +64,7 @@ def test_title_year_and_profile_are_always_shown(window: MainWindow, demo_file: 
     assert window.year == 2024
     assert "基线" in window.profile_label.text()
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "编辑(&E)", "帮助(&H)"]
 
 
 def test_overview_shows_every_indicator_in_words(window: MainWindow) -> None:
@@ -280,17 +281,26 @@ def test_county_figures_save_on_entry_and_refuse_nonsense(window: MainWindow,
     window.tabs.setCurrentWidget(window.county_tab)
     tab = window.county_tab
     box = tab.editors["elderly_managed"]
-    population = tab.editors["elderly_population"].value()
-    box.setValue(population - 10)
+    population = int(tab.editors["elderly_population"].text().replace(",", ""))
+    box.setText(str(population - 10))
     box.editingFinished.emit()
     row = window.county.rows("county_year", "year = 2024")[0]
     assert row["elderly_managed"] == population - 10
     assert "B5" in tab.results["elderly_managed"].text()
-    box.setValue(population + 1)
+    box.setText(str(population + 1))
     box.editingFinished.emit()
     assert "不能多于65岁及以上常住居民数" in tab.message.text()
     assert window.county.rows("county_year", "year = 2024")[0]["elderly_managed"] == population - 10
-    assert box.value() == population - 10
+    assert box.text() == f"{population - 10:,}"
+    # A minus sign or a word is refused with the reason; blank is "not reported".
+    for typed, reason in (("−7", "不能为负数"), ("七千", "应填数字")):
+        box.setText(typed)
+        box.editingFinished.emit()
+        assert reason in tab.message.text() and "未保存" in tab.message.text()
+        assert box.text() == f"{population - 10:,}"
+    box.setText("")
+    box.editingFinished.emit()
+    assert window.county.rows("county_year", "year = 2024")[0]["elderly_managed"] is None
 
 
 def test_switching_year_rejudges_every_tab(window: MainWindow) -> None:

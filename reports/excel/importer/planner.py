@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.county import uncarry
 from db.errors import ValidationError
-from db.fields import validate
+from db.fields import duplicate_among, validate
 from db.vocab import HALL_STATES, INSTITUTION_TYPES
 
 from reports.excel.vocab import YEAR_COLUMNS, match_key
@@ -112,6 +112,16 @@ class Planner:
                                "请填写机构代码后再导入")
         return None
 
+    def _refuse_duplicate(self, row: Row, inst_id: str, values: dict[str, Any]) -> None:
+        """A second copy of an institution in the file or earlier in the workbook is refused."""
+        near = [*self.by_code.get(match_key(values.get("code") or ""), []),
+                *self.by_name.get(match_key(values["name"]), [])]
+        reason = duplicate_among({**values, "id": inst_id},
+                                 [{**r.values, "id": r.id} for r in near])
+        if reason:
+            key = "code" if "代码" in reason and "code" in row.values else "name"
+            raise self._refuse(row, key, reason)
+
     def _refuse(self, row: Row, key: str, reason: str) -> RowRefused:
         origin = row.origin(key)
         return RowRefused([Refusal(origin.sheet, origin.row, origin.column, reason)])
@@ -168,6 +178,8 @@ class Planner:
             validate("institution", merged_inst)
         except ValidationError as exc:
             raise self._validation(row, exc) from None
+        if created or {"name", "township", "code"} & set(inst_changes):
+            self._refuse_duplicate(row, inst.id, merged_inst)
         year_step = None
         if year is not None and (facts or year_type is not None):
             year_step = self._plan_year(row, inst.id, year, facts, year_type)

@@ -301,8 +301,9 @@ def test_a_name_matching_two_institutions_is_refused(county, tmp_path):
 
 
 def test_two_same_named_institutions_told_apart_by_code(county, tmp_path):
-    a = inst(county, "张家村卫生室", "village_clinic", code="A1")
-    b = inst(county, "张家村卫生室", "village_clinic", code="B1")
+    # Two villages called 张家村 in two townships (one township may not hold the same name twice).
+    a = inst(county, "张家村卫生室", "village_clinic", code="A1", township="甲镇")
+    b = inst(county, "张家村卫生室", "village_clinic", code="B1", township="乙镇")
     imported(county, tmp_path, {"村": [["机构名称", "机构代码", "年度", "总诊疗人次"],
                                        ["张家村卫生室", "A1", YEAR, 100],
                                        ["张家村卫生室", "B1", YEAR, 200]]})
@@ -728,3 +729,16 @@ def test_a_plan_can_be_applied_through_another_connection_to_the_same_file(count
     with CountyFile.open(county.path, daily_backup=False) as other:
         apply(plan, other)
     assert county.count("institution") == 1
+
+
+def test_a_second_institution_in_the_workbook_is_refused_by_row(county, tmp_path):
+    inst(county, "太溪镇卫生院", "township_hc", code="QH00099", township="太溪镇")
+    texts = refused(county, tmp_path, {"机构": [
+        ["机构名称", "机构类型", "乡镇（街道）", "机构代码"],
+        ["刘桥村卫生室", "村卫生室", "太溪镇", "QH00100"],
+        ["刘桥村卫生室", "村卫生室", "太溪镇", "QH00101"],
+        ["太溪镇卫生院", "乡镇卫生院", "太溪镇", "QH00102"]]})
+    assert texts[0] == ("工作表“机构”第 3 行“机构名称”列：“太溪镇”已有名为“刘桥村卫生室”的机构，"
+                        "同一机构不能登记两次")
+    assert texts[1].startswith("工作表“机构”第 4 行“机构代码”列：机构代码“QH00102”与本县已有机构")
+    assert len(county.rows("institution")) == 1
