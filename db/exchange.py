@@ -16,7 +16,7 @@ import sqlite3
 import time
 from typing import Any
 
-from . import schema
+from . import schema, vocab
 from .copies import copy_into, snapshot_connection, write_beside
 from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, evidence_too_big,
                      refuse_to_replace)
@@ -107,15 +107,65 @@ class Change:
     fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (label, old, new)
 
 
+SIDES = {"mine": "本文件", "theirs": "对方"}
+
+
 @dataclass
 class Conflict:
+    """A record both files changed; decided field by field (`choices`: key → "mine"|"theirs")."""
+
     table: str
     record_id: str
     label: str
     mine: dict[str, Any]
     theirs: dict[str, Any]
     fields: list[tuple[str, str, Any, Any]]  # (key, label, mine, theirs)
-    choice: str | None = None  # "mine" | "theirs" once decided
+    choices: dict[str, str] = field(default_factory=dict)
+    # A new institution of theirs that is one of mine under another id (same 机构代码, or same
+    # name in the same township): `mine` is that one, and only one of the two is kept.
+    duplicate_of: str | None = None
+
+    @property
+    def decided(self) -> bool:
+        return all(self.choices.get(key) in SIDES for key, *_ in self.fields)
+
+    @property
+    def choice(self) -> str | None:
+        """"mine" or "theirs" when every field takes that side, "mixed", or None (undecided)."""
+        if not self.decided:
+            return None
+        sides = {self.choices[key] for key, *_ in self.fields}
+        return sides.pop() if len(sides) == 1 else "mixed"
+
+    @choice.setter
+    def choice(self, side: str | None) -> None:
+        """Decide every field at once (the whole record from one side)."""
+        self.choices = {} if side is None else {key: side for key, *_ in self.fields}
+
+    def newer_side(self) -> str:
+        return "theirs" if _newer(self.theirs, self.mine) else "mine"
+
+    def merged(self) -> dict[str, Any]:
+        """Mine, with each field the user gave to theirs taken from theirs (sync columns aside)."""
+        out = dict(self.mine)
+        for key, *_ in self.fields:
+            if self.choices.get(key) == "theirs":
+                out[key] = self.theirs[key]
+        return out
+
+    def check(self) -> None:
+        """A record put together from both sides must still make sense as a whole."""
+        if self.choice != "mixed":
+            return
+        if self.duplicate_of:
+            raise KnownError(f"机构“{_shown(self.theirs['name'])}”与本文件的"
+                             f"“{_shown(self.mine['name'])}”是同一家，只能保留一家："
+                             "请对它的各项选择同一边。")
+        try:
+            validate(self.table, self.merged())
+        except KnownError as exc:
+            raise KnownError(f"{TABLE_LABELS[self.table]}“{_shown(self.label)}”按所选合并后不成立："
+                             f"{exc}。请把相关的几项改选为同一边。") from None
 
 
 @dataclass
@@ -135,7 +185,7 @@ class MergePlan:
 
     @property
     def unresolved(self) -> list[Conflict]:
-        return [c for c in self.conflicts if c.choice is None]
+        return [c for c in self.conflicts if not c.decided]
 
     @property
     def mass_deletion(self) -> str:
@@ -150,11 +200,10 @@ class MergePlan:
         return f"此次合并将删除 {len(self.deleted)} 条记录（{detail}），"
 
     def decide_all(self, prefer: str) -> None:
+        """The command line's --prefer (and the dialog's buttons): every field of every
+        conflict from one side, or each record from the side that changed it last."""
         for c in self.conflicts:
-            if prefer == "newer":
-                c.choice = "theirs" if _newer(c.theirs, c.mine) else "mine"
-            else:
-                c.choice = prefer
+            c.choice = c.newer_side() if prefer == "newer" else prefer
 
     def summary(self) -> str:
         parts = [f"新增 {len(self.new)} 条", f"更新 {len(self.updated)} 条",
@@ -162,19 +211,42 @@ class MergePlan:
                  f"冲突 {len(self.conflicts)} 条"]
         return "，".join(parts)
 
-    def lines(self) -> Iterator[str]:
-        """The preview in words: names, and old → new values."""
+    def lines(self, *, conflicts: bool = True) -> Iterator[str]:
+        """The preview in words: each record's heading, then its fields (old → new) beneath it.
+
+        `conflicts=False` leaves the conflicts out whole, heading and fields (the window shows
+        them in a table of their own).
+        """
         yield f"合并“{self.other.name}”：{self.summary()}。"
         for title, items in (("新增", self.new), ("更新", self.updated), ("删除", self.deleted)):
             for ch in items:
                 yield f"  {title} {TABLE_LABELS[ch.table]}：{_shown(ch.label)}"
                 for lab, old, new in ch.fields:
                     yield f"      {lab}：{_shown(old)} → {_shown(new)}"
-        for c in self.conflicts:
-            decided = {"mine": "（保留本文件）", "theirs": "（采用对方）"}.get(c.choice or "", "")
+        for c in self.conflicts if conflicts else ():
+            decided = {"mine": "（保留本文件）", "theirs": "（采用对方）",
+                       "mixed": "（逐项决定）"}.get(c.choice or "", "")
             yield f"  冲突 {TABLE_LABELS[c.table]}：{_shown(c.label)}{decided}"
-            for _key, lab, mine, theirs in c.fields:
-                yield f"      {lab}：本文件 {_shown(mine)}，对方 {_shown(theirs)}"
+            for key, lab, mine, theirs in c.fields:
+                side = c.choices.get(key)
+                chosen = f"（采用{SIDES[side]}）" if side in SIDES and c.choice == "mixed" else ""
+                yield (f"      {lab}：本文件 {shown_value(c.table, key, mine)}，"
+                       f"对方 {shown_value(c.table, key, theirs)}{chosen}")
+
+
+def shown_value(table: str, key: str, value: Any) -> str:
+    """A field's value as the window shows it: 是/否, the words of a choice, （空）."""
+    if key == "deleted":
+        return "是" if value else "否"
+    kind = next((f for f in FIELDS[table] if f.name == key), None)
+    if kind is not None and value is not None and kind.kind == "bool":
+        return "是" if value else "否"
+    if kind is not None and kind.kind == "choice":
+        for words in (vocab.INSTITUTION_TYPES, vocab.HALL_STATES, vocab.HALL_GRADES,
+                      vocab.OWNERSHIP):
+            if kind.choices == tuple(words) and value in words:
+                return words[value]
+    return _shown(value)
 
 
 def _shown(value: Any) -> str:
@@ -413,6 +485,10 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
             plan.conflicts.append(Conflict(
                 table, rid, label, m, t,
                 [(k, _field_label(table, k), a, b) for k, a, b in diff]))
+        if table == "institution":
+            _hold_duplicates(plan, mine)
+    # By name within each kind of record, as a clerk looks them up.
+    plan.conflicts.sort(key=lambda c: (schema.SYNCED_TABLES.index(c.table), c.label))
     plan._revs = sorted(their_revs - my_revs)
     my_audit = {r[0] for r in mine_db.execute("SELECT id FROM audit")}
     plan._audit = [_checked_audit(other, dict(r)) for r in theirs_db.read(_select("audit"))
@@ -437,6 +513,46 @@ def _checked_audit(other: Path, rec: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
+_DUPLICATE_KEYS = ("name", "township", "code", "type")
+
+
+def _code(r: dict[str, Any]) -> str:
+    return "".join(str(r.get("code") or "").split()).upper()
+
+
+def _place(r: dict[str, Any]) -> tuple[str, str]:
+    return " ".join(str(r["name"] or "").split()), " ".join(str(r["township"] or "").split())
+
+
+def _hold_duplicates(plan: MergePlan, mine: dict[str, dict[str, Any]]) -> None:
+    """A new institution of theirs that is already one of mine under another id (the same
+    机构代码, or the same name in the same township) becomes a conflict to decide (keep one), not
+    a second copy counted twice in every rate. Mine that this merge deletes do not count.
+
+    The one rule a merge holds institutions to; the window and the importer hold theirs (one
+    place for both is for later)."""
+    leaving = {ch.record_id for ch in plan.deleted if ch.table == "institution"}
+    live = [m for m in mine.values() if not m["deleted"] and m["id"] not in leaving]
+    by_code = {_code(m): m for m in live if _code(m)}
+    by_place = {_place(m): m for m in live}
+    new_ids = {ch.record_id for ch in plan.new if ch.table == "institution"}
+    for table, t in list(plan._writes):
+        if table != "institution" or t["id"] not in new_ids:
+            continue
+        if _code(t) in by_code:
+            m, why = by_code[_code(t)], f"机构代码同为 {_code(t)}"
+        elif _place(t) in by_place:
+            m, why = by_place[_place(t)], "同一乡镇（街道）中名称相同"
+        else:
+            continue
+        plan._writes.remove((table, t))
+        plan.new = [ch for ch in plan.new if ch.record_id != t["id"]]
+        plan.conflicts.append(Conflict(
+            "institution", t["id"], f"{t['name']}（与本文件的“{m['name']}”重复：{why}，只能保留一家）",
+            m, t, [(k, _field_label("institution", k), m[k], t[k]) for k in _DUPLICATE_KEYS],
+            duplicate_of=m["id"]))
+
+
 def _field_label(table: str, key: str) -> str:
     if key == "deleted":
         return "是否已删除"
@@ -454,6 +570,8 @@ def apply_merge(county: CountyFile, plan: MergePlan, *, confirmed: bool = False)
 
     if plan.unresolved:
         raise KnownError(f"还有 {len(plan.unresolved)} 条冲突未决定，未合并任何内容。")
+    for c in plan.conflicts:
+        c.check()
     if plan.mass_deletion and not confirmed:
         raise KnownError(f"{plan.mass_deletion}未经确认，未合并任何内容。")
     theirs_db = _open_other(plan.other)
@@ -483,10 +601,19 @@ def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
                              _blob(theirs_db, sha))
             writes = list(plan._writes)
             for c in plan.conflicts:
-                if c.choice == "theirs":
+                if c.duplicate_of:
+                    writes += _keep_one(county, c)
+                elif c.choice == "theirs":
                     writes.append((c.table, c.theirs))
+                elif c.choice == "mixed":
+                    writes.append((c.table, _restamped(county, c.merged())))
             for table, rec in writes:
                 _write_record(conn, table, rec)
+            for c in plan.conflicts:
+                if c.duplicate_of:
+                    kept, gone = ((c.mine["id"], c.theirs["id"]) if c.choice == "mine"
+                                  else (c.theirs["id"], c.mine["id"]))
+                    _repoint(county, gone, kept)
             conn.executemany("INSERT OR IGNORE INTO revlog (record_id, rev) VALUES (?, ?)",
                              plan._revs)
             cols = _columns("audit")
@@ -498,6 +625,40 @@ def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
             county.log("合并", label=plan.other.name, new=plan.summary())
     except sqlite3.IntegrityError:
         raise _refusal(plan.other, "中有记录与本文件的记录相抵触（如同一机构同一年度有两条）") from None
+
+
+def _restamped(county: CountyFile, rec: dict[str, Any]) -> dict[str, Any]:
+    """A record put together from both sides is a new revision made here; both parents' revisions
+    are in the revlog (mine already, theirs learnt in this merge), so neither file sees the
+    conflict again."""
+    return {**rec, "rev": county.new_id(), "updated_at": county.clock(),
+            "updated_by": county.machine}
+
+
+def _keep_one(county: CountyFile, c: Conflict) -> list[tuple[str, dict[str, Any]]]:
+    """A duplicate decided: the kept institution as it is, the other as a tombstone (a new
+    revision, so the decision travels and is not asked again)."""
+    kept, gone = (c.mine, c.theirs) if c.choice == "mine" else (c.theirs, c.mine)
+    return [("institution", kept), ("institution", _restamped(county, {**gone, "deleted": 1}))]
+
+
+def _repoint(county: CountyFile, gone: str, kept: str) -> None:
+    """What belonged to the retired duplicate goes to the one kept: its activities, the units
+    under it, and each year's facts that the kept one does not have already (those stay with
+    the retired record, out of the count but not destroyed)."""
+    conn = county.conn
+    has = {r[0] for r in conn.execute("SELECT year FROM institution_year WHERE institution_id = ?"
+                                      " AND deleted = 0", (kept,))}
+    for table, column in (("activity", "institution_id"), ("institution_year", "institution_id"),
+                          ("institution", "parent_id")):
+        for row in conn.execute(_select(table, f'"{column}" = ? AND deleted = 0'),
+                                (gone,)).fetchall():
+            rec = dict(row)
+            if table == "institution_year":
+                if rec["year"] in has:
+                    continue
+                has.add(rec["year"])
+            _write_record(conn, table, _restamped(county, {**rec, column: kept}))
 
 
 def _write_record(conn: sqlite3.Connection, table: str, rec: dict[str, Any]) -> None:

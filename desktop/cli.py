@@ -54,6 +54,51 @@ def _import_year(text: str) -> int:
     return year
 
 
+# argparse's own words in Chinese. argparse looks them up through gettext at the moment it uses
+# them (building a parser, formatting usage, reporting an error), so they are swapped in only
+# around our own parsing (_chinese_argparse), not for other users of argparse in the process.
+ARGPARSE_WORDS = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "expected one argument": "后面应跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "expected at least one argument": "后面至少跟一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "one of the arguments %s is required": "以下参数必须给出其一：%s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "多余的值 %r",
+    "unexpected option string: %s": "意外的选项：%s",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "无法识别的命令 %(parser_name)r（可用命令：%(choices)s）",
+}
+
+
+@contextlib.contextmanager
+def _chinese_argparse() -> Any:
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def plural(singular: str, plural_: str, n: int) -> str:
+        if singular == "expected %s argument":
+            return "后面应跟 %s 个值"
+        return saved[1](singular, plural_, n)
+
+    argparse._ = lambda text: ARGPARSE_WORDS.get(text, saved[0](text))  # type: ignore[attr-defined]
+    argparse.ngettext = plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """A usage error is one line, exit 2; `-h` shows the full usage."""
@@ -61,71 +106,92 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    with _chinese_argparse():
+        return _build_parser()
+
+
+COUNTY_FILE = "县级数据文件（.tcmcounty）"
+YEAR = "年度，如 2024"
+
+
+def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tcmcounty",
-        description="全国基层中医药工作示范县创建自评工具。不带参数运行时打开窗口。",
+        description="全国基层中医药工作示范县创建自评工具。\n"
+                    "不带参数运行时打开窗口（上次用过的文件；首次运行时打开示例县）；"
+                    "tcmcounty FILE 在窗口中打开 FILE。",
+        epilog="退出码：0 完成；1 工作簿被拒绝；2 用法错误；3 不是县级数据文件、文件正被使用、"
+               "无法写入等；4 合并时有冲突未决定。各命令的用法：tcmcounty 命令 -h",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     p = sub.add_parser("new", help="新建一个空的县级数据文件")
-    p.add_argument("file", type=Path)
-    p.add_argument("--county", required=True, help="县（区）名称")
+    p.add_argument("file", type=Path, metavar="FILE", help="要新建的文件（不会覆盖已有文件）")
+    p.add_argument("--county", required=True, metavar="NAME", help="县（区）名称")
 
     p = sub.add_parser("demo", help="写出示例县（虚构数据，每次相同）")
-    p.add_argument("file", type=Path)
-    p.add_argument("--size", choices=["small", "large"], default="small")
+    p.add_argument("file", type=Path, metavar="FILE", help="要写出的文件")
+    p.add_argument("--size", choices=["small", "large"], default="small",
+                   help="small 小县（默认，75 家机构），large 大县")
 
     p = sub.add_parser("evaluate", help="计算全部指标并与目标比较")
-    p.add_argument("file", type=Path)
-    p.add_argument("--year", type=_year, required=True)
-    p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help=YEAR)
+    p.add_argument("--profile", metavar="ID", help="目标方案编号（默认为文件中选用的方案）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser("import-excel", help="导入 Excel 工作簿（全部导入或全部不导入）")
-    p.add_argument("file", type=Path)
-    p.add_argument("book", type=Path, metavar="BOOK.xlsx")
-    p.add_argument("--year", type=_import_year, help="表中没有“年度”列时使用的年度")
+    p.add_argument("file", type=Path, metavar="FILE", help="导入到这个县级数据文件")
+    p.add_argument("book", type=Path, metavar="BOOK.xlsx", help="要导入的 Excel 工作簿")
+    p.add_argument("--year", type=_import_year, metavar="Y",
+                   help="表中没有“年度”列时使用的年度（2020–2035）")
     p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
 
     p = sub.add_parser("export-excel", help="导出一年的数据和指标结果（Excel）")
-    p.add_argument("file", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
-    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
+                   help="保存为此 Excel 工作簿（不会覆盖已有文件）")
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help=YEAR)
 
     p = sub.add_parser("template", help="写出机构填报用的 Excel 模板")
-    p.add_argument("file", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
-    p.add_argument("--year", type=_year, required=True)
-    p.add_argument("--town", help="只列出这个乡镇（街道）的机构")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
+                   help="保存为此 Excel 工作簿")
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help="填报的" + YEAR)
+    p.add_argument("--town", metavar="T", help="只列出这个乡镇（街道）的机构")
 
     p = sub.add_parser("standard-import", help="导入本省评分表（Excel），此后按它评分")
-    p.add_argument("file", type=Path)
-    p.add_argument("book", type=Path, metavar="BOOK.xlsx", nargs="?")
+    p.add_argument("file", type=Path, metavar="FILE", help="按此评分表评分的县级数据文件")
+    p.add_argument("book", type=Path, metavar="BOOK.xlsx", nargs="?",
+                   help="本省评分表（Excel 工作簿；用 --reset 时不需要）")
     p.add_argument("--dry-run", action="store_true", help="只检查并显示评分表内容，不写入")
     p.add_argument("--reset", action="store_true",
                    help="不导入，恢复使用程序自带的国家建设标准（不需要 BOOK.xlsx）")
 
     p = sub.add_parser("standard-export", help="导出当前评分标准（Excel，可修改后导入）")
-    p.add_argument("file", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
+                   help="保存为此 Excel 工作簿")
     p.add_argument("--blank", action="store_true", help="写出空白的评分表填报模板")
 
     p = sub.add_parser("report", help="生成自评报告（PDF）")
-    p.add_argument("file", type=Path)
-    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help=YEAR)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf",
                    help="报告保存为此 PDF 文件")
-    p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("--profile", metavar="ID", help="目标方案编号（默认为文件中选用的方案）")
     p.add_argument("--final", action="store_true",
                    help="正式报告：尚有机构未填报或沿用上年数据未确认时拒绝生成（列出缺什么）")
 
     p = sub.add_parser("snapshot", help="写出经过校验的副本（用于U盘）")
-    p.add_argument("file", type=Path)
-    p.add_argument("dest", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("dest", type=Path, metavar="DEST", help="副本的文件名（不会覆盖已有文件）")
 
     p = sub.add_parser("merge", help="把另一个文件（如乡镇填报文件）合并进来")
-    p.add_argument("file", type=Path)
-    p.add_argument("other", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE", help="合并到这个县级数据文件")
+    p.add_argument("other", type=Path, metavar="OTHER",
+                   help="要合并进来的文件（乡镇填报文件或另一台电脑上的副本）")
     p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
     p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
@@ -133,13 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="确认删除：合并将删除较多记录（超过 5 条或某类记录的十分之一）时必须加上")
 
     p = sub.add_parser("new-year", help="开始新年度：把上年的中医馆、技术、科室、人员等情况沿用到该年（待确认）")
-    p.add_argument("file", type=Path)
-    p.add_argument("--year", type=_year, required=True, help="要开始的年度（从上一年沿用）")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help="要开始的年度（从上一年沿用）")
 
     p = sub.add_parser("township", help="为一个乡镇（街道）写出填报文件")
-    p.add_argument("file", type=Path)
-    p.add_argument("--town", required=True, help="乡镇（街道）名称")
-    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--town", required=True, metavar="T", help="乡镇（街道）名称")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                   help="保存为此乡镇填报文件（不会覆盖已有文件）")
     return parser
 
 
@@ -373,7 +440,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _utf8_stdio()
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         if len(argv) > 1:
-            build_parser().error(f"无法识别的命令“{argv[0]}”")
+            with _chinese_argparse():
+                build_parser().error(f"无法识别的命令“{argv[0]}”")
         return _open_window(Path(argv[0]) if argv else None)
     hook = sys.unraisablehook
     sys.unraisablehook = _quiet_failed_close(hook)
@@ -392,7 +460,7 @@ def _run_command(argv: list[str]) -> int:
     args: argparse.Namespace | None = None
     try:
         try:
-            args = build_parser().parse_args(argv)
+            args = _parse(argv)
             code = COMMANDS[args.command](args)
             sys.stdout.flush()  # a closed pipe shows here, not as "Exception ignored" at exit
             return code
@@ -412,6 +480,13 @@ def _run_command(argv: list[str]) -> int:
         return _refuse(exc, EXIT_USAGE)
     except KnownError as exc:
         return _refuse(exc, EXIT_BAD_FILE)
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments, with argparse's words in Chinese. (Help into a closed pipe is already
+    quiet: argparse drops a failed write of its messages.)"""
+    with _chinese_argparse():
+        return build_parser().parse_args(argv)
 
 
 def _damaged_on_reading(exc: BaseException, args: argparse.Namespace | None) -> KnownError | None:

@@ -1,4 +1,5 @@
-"""Evidence files from the window: attach (all or none), and open with the system viewer.
+"""Evidence files from the window: attach (all or none), list, open with the system viewer,
+rename and remove (a tombstone, merged like every record) in the 佐证材料 dialog.
 
 An opened file is written to a folder of its own (two files of the same name never overwrite
 each other) inside the program's temporary folder, which goes when the program quits, under a
@@ -15,15 +16,16 @@ import os
 from pathlib import Path
 import shutil
 import tempfile
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout,
+                               QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from db.county import MAX_EVIDENCE_BYTES, CountyFile, evidence_too_big, refuse_to_replace
 from db.errors import KnownError
 from desktop import dialogs
+from desktop.models import Column, RecordModel
 from reports.plan.evidence import safe_name
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
 
 # What a bureau's evidence is: documents, spreadsheets, scans and photos. The system opens these
 # in a viewer or an office program; it would run a program (.exe, .bat, .lnk, .js, .html …).
@@ -65,6 +67,209 @@ def open_evidence(county: CountyFile, where: str, params: tuple[Any, ...],
         except KnownError as exc:
             dialogs.error(parent, "打开佐证材料", str(exc))
     return True
+
+
+def owner_where(owner: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    """The evidence of one owner: an activity or task by its id, an indicator for a year."""
+    if owner["owner_table"] == "indicator":
+        return ("owner_table = 'indicator' AND indicator_id = ? AND year = ?",
+                (owner["indicator_id"], owner["year"]))
+    return "owner_table = ? AND owner_id = ?", (owner["owner_table"], owner["owner_id"])
+
+
+def rename_evidence(county: CountyFile, evidence_id: str, new_name: str) -> str:
+    """A new name for an evidence file; its extension stays unless a new one is typed, so a
+    photo renamed 重阳节义诊合影 is still a photo. Returns the name given."""
+    item = county.get("evidence", evidence_id)
+    if item is None:
+        raise KnownError("该佐证材料已不存在（可能已被删除）。")
+    name = " ".join(new_name.split())
+    if not name:
+        raise KnownError("文件名不能为空。")
+    if any(c in name for c in '\\/:*?"<>|'):
+        raise KnownError(f"文件名“{name}”含有不能用于文件名的字符（\\ / : * ? \" < > |）。")
+    old_suffix = Path(item["filename"]).suffix
+    if old_suffix and not Path(name).suffix:
+        name += old_suffix
+    county.update("evidence", evidence_id, {"filename": name})
+    return name
+
+
+def size_text(size: int | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _local_date(stamp: str) -> str:
+    import datetime as _dt
+
+    try:
+        return _dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime(
+            "%Y-%m-%d")
+    except (ValueError, AttributeError):
+        return ""
+
+
+class EvidenceDialog(QDialog):
+    """佐证材料: the files of one activity, task or indicator-year, each to open, rename, note
+    or remove, and more to add. Every change is saved at once; `changed` says whether any was."""
+
+    def __init__(self, county: CountyFile, title: str, owner: dict[str, Any],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.county = county
+        self.owner = owner
+        self.changed = False
+        self.setWindowTitle(f"佐证材料 — {title}")
+        self.resize(720, 360)
+        self.model = RecordModel([
+            Column("filename", "文件名", width=260),
+            Column("size_text", "大小", width=80),
+            Column("date", "日期", width=90),
+            Column("note", "备注", editable=True, width=200),
+        ], writer=self._write_note, parent=self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.view.activated.connect(lambda _i: self.open_selected())  # Enter, double-click
+        header = self.view.horizontalHeader()
+        for i, col in enumerate(self.model.columns):
+            header.resizeSection(i, col.width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.note = QLabel()
+        self.message = dialogs.error_label(self)
+        self.message.hide()
+        row = QHBoxLayout()
+        for words, name, slot in (("打开", "open", self.open_selected),
+                                  ("重命名…", "rename", self.rename_selected),
+                                  ("删除", "delete", self.delete_selected),
+                                  ("添加…", "add", self.add)):
+            button = QPushButton(words)
+            button.setObjectName(f"evidence_{name}")
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        where, params = owner_where(self.owner)
+        items = self.county.rows("evidence", where, params, order="filename, id")
+        for item in items:
+            item["size_text"] = size_text(item["size"])
+            item["date"] = _local_date(item["updated_at"])
+        self.model.set_rows(items)
+        self.note.setText(f"共 {len(items)} 份佐证材料。双击或回车打开；备注可直接在表中修改。"
+                          if items else "还没有佐证材料。点“添加…”选择文件。")
+        if items:
+            self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def selected(self) -> list[dict[str, Any]]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()}
+                      or ({self.view.currentIndex().row()} - {-1}))
+        return [self.model.rows[n] for n in rows]
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _saved(self, action: Any) -> bool:
+        try:
+            action()
+        except KnownError as exc:
+            self._say(str(exc))
+            return False
+        self._say("")
+        self.changed = True
+        return True
+
+    def _write_note(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
+        text = (value or "").strip() or None
+        if self._saved(lambda: self.county.update("evidence", row["id"], {"note": text})):
+            return None
+        return self.message.text()
+
+    def open_selected(self) -> None:
+        items = self.selected()
+        if not items:
+            self._say("请先选中要打开的佐证材料。")
+            return
+        marks = ", ".join("?" for _ in items)
+        open_evidence(self.county, f"id IN ({marks})", tuple(i["id"] for i in items), self)
+
+    def rename_selected(self) -> None:
+        items = self.selected()
+        if len(items) != 1:
+            self._say("请选中一份佐证材料再重命名。")
+            return
+        item = items[0]
+        name = ask_name(self, "重命名佐证材料", "新的文件名：", item["filename"])
+        if name is not None and self._saved(lambda: rename_evidence(self.county, item["id"], name)):
+            self._reload_keeping(item["id"])
+
+    def delete_selected(self) -> None:
+        items = self.selected()
+        if not items:
+            self._say("请先选中要删除的佐证材料。")
+            return
+        names = "、".join(f"“{i['filename']}”" for i in items[:5]) + (
+            f" 等 {len(items)} 份" if len(items) > 5 else "")
+        if not dialogs.confirm(self, "删除佐证材料", f"确定删除{names}吗？\n"
+                               "（删除会随合并带到其他副本；需要时可从备份恢复。）"):
+            return
+
+        def remove() -> None:
+            with self.county.atomic():
+                for item in items:
+                    self.county.delete("evidence", item["id"])
+        if self._saved(remove):
+            self.reload()
+
+    def add(self) -> None:
+        files = dialogs.open_file_names(self, "选择佐证材料", "所有文件 (*)")
+        if files and self._saved(lambda: attach_files(
+                self.county, [Path(f) for f in files], **self.owner)):
+            self.reload()
+
+    def _reload_keeping(self, evidence_id: str) -> None:
+        self.reload()
+        at = self.model.row_of(evidence_id)
+        if at is not None:
+            self.view.setCurrentIndex(self.model.index(at, 0))
+
+
+def show_evidence(county: CountyFile, title: str, owner: dict[str, Any],
+                  parent: QWidget | None = None) -> bool:
+    """The 佐证材料 dialog for one owner; True if anything in the file changed."""
+    dialog = EvidenceDialog(county, title, owner, parent)
+    dialogs.exec_dialog(dialog)
+    return dialog.changed
+
+
+def ask_name(parent: QWidget | None, title: str, label: str, current: str) -> str | None:
+    """The new name, or None if cancelled; tests replace this."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, current)
+    return text if ok else None
 
 
 def opens_safely(name: str) -> bool:
@@ -134,7 +339,7 @@ def _offer_to_save(county: CountyFile, name: str, data: bytes, parent: QWidget |
             "要把它另存为其他位置的文件，由您查明后再处理吗？")
     if not dialogs.confirm(parent, "不直接打开此文件", text):
         return
-    dest = dialogs.save_file_name(parent, "另存为", str(Path.home() / name), "所有文件 (*)")
+    dest = dialogs.save_file_name(parent, "另存为", name, "所有文件 (*)")
     if not dest:
         return
     out = Path(dest)

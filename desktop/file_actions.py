@@ -1,10 +1,13 @@
-"""文件 → 新建 and 打开: choosing a county file, or making an empty one, for the window."""
+"""文件 → 新建 and 打开: choosing a county file, or making an empty one, for the window; and the
+demo county to look around in."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from db import paths
 from db.county import CountyFile
+from db.demo import write_demo
 from db.errors import KnownError
 from desktop import dialogs
 from desktop.host import Host
@@ -34,3 +37,15 @@ def open_file(window: Host) -> None:
     name = dialogs.open_file_name(window, "打开县级数据文件", FILE_FILTER)
     if name:
         window.open_path(Path(name))
+
+
+def demo_copy() -> Path:
+    """The user's own copy of the demo county, made on first run."""
+    target = paths.data_dir() / "示例县-青河县.tcmcounty"
+    if not target.exists():
+        write_demo(target, "small")
+    return target
+
+
+def open_demo(window: Host) -> None:
+    window.open_path(demo_copy())

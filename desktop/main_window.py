@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu,
-                               QPushButton, QTabWidget, QToolBar, QWidget)
+                               QPushButton, QStackedWidget, QTabWidget, QToolBar, QVBoxLayout,
+                               QWidget)
 
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
 from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
-                     settings, standard_actions, year_actions)
+                     screen, settings, standard_actions, year_actions)
 from desktop.about import TITLE, show_about
 from desktop.context import Context
 from desktop.worker import Runner
@@ -27,6 +29,7 @@ from desktop.tabs.overview import OverviewTab
 from desktop.tabs.personnel import PersonnelTab
 from desktop.tabs.progress import ProgressTab
 from desktop.tabs.tasks import TasksTab
+from desktop.welcome import WelcomePage
 from reports.judge.profiles import active_profile
 
 
@@ -38,6 +41,19 @@ _TAB_OF = {**{i: "halls" for i in ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8
            **{i: "activities" for i in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9")},
            **{i: "county" for i in ("B5", "B6", "B8", "D10", "D11")}}
 
+TAB_TITLES = (("overview", "总览"), ("progress", "填报进度"), ("institutions", "机构"),
+              ("halls", "中医馆/中医阁"), ("personnel", "人员配备"), ("activities", "文化宣传活动"),
+              ("county", "全县情况"), ("tasks", "任务与佐证"), ("checks", "数据核查"))
+
+# Keys that switch tabs wherever the focus is (a table would take Ctrl+Tab for itself).
+_NEXT_TAB = {(Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier),
+             (Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)}
+_PREVIOUS_TAB = {(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ControlModifier
+                  | Qt.KeyboardModifier.ShiftModifier),
+                 (Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier
+                  | Qt.KeyboardModifier.ShiftModifier),
+                 (Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)}
+
 
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
@@ -45,8 +61,8 @@ class MainWindow(QMainWindow):
         self.county: CountyFile | None = None
         self.ctx: Context | None = None
         self.setWindowTitle(TITLE)
-        self.resize(1280, 800)
         self.jobs = Runner(self)
+        self.file_actions: list[QAction] = []  # what needs an open file
         self._build_toolbar()
         self.tabs = QTabWidget(self)
         self.overview = OverviewTab()
@@ -63,11 +79,11 @@ class MainWindow(QMainWindow):
             "personnel": self.personnel, "activities": self.activities, "county": self.county_tab,
             "tasks": self.tasks, "progress": self.progress_tab, "checks": self.checks,
         }
-        for key, title in (("overview", "总览"), ("progress", "填报进度"), ("institutions", "机构"),
-                           ("halls", "中医馆/中医阁"), ("personnel", "人员配备"),
-                           ("activities", "文化宣传活动"), ("county", "全县情况"),
-                           ("tasks", "任务与佐证"), ("checks", "数据核查")):
+        for number, (key, title) in enumerate(TAB_TITLES, start=1):
             self.tabs.addTab(self.pages[key], title)
+            self.tabs.setTabToolTip(number - 1, f"{title}（Alt+{number}）")
+            QShortcut(QKeySequence(f"Alt+{number}"), self,
+                      lambda i=number - 1: self.tabs.setCurrentIndex(i))
             changed = getattr(self.pages[key], "changed", None)
             if changed is not None:
                 changed.connect(lambda k=key: self._file_changed(k))
@@ -76,12 +92,35 @@ class MainWindow(QMainWindow):
         self.overview.failing_requested.connect(self.show_failing)
         self.progress_tab.jump.connect(self.go_to_institution)
         self.checks.jump.connect(self.go_to_institution)
-        self.setCentralWidget(self.tabs)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff4ce; padding: 6px; border: 1px solid #e0c060;")
+        self.banner.hide()
+        working = QWidget(self)
+        column = QVBoxLayout(working)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.tabs, 1)
+        self.welcome = WelcomePage(self)
+        self.welcome.new_requested.connect(lambda: file_actions.new_file(self))
+        self.welcome.open_requested.connect(lambda: file_actions.open_file(self))
+        self.welcome.demo_requested.connect(lambda: file_actions.open_demo(self))
+        self.welcome.recent_requested.connect(self.open_path)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(working)
+        self.setCentralWidget(self.stack)
         self._build_menus()
         self.statusBar()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        screen.install(app)
+        app.installEventFilter(self)
         saved = settings.geometry()
-        if saved is not None:
-            self.restoreGeometry(saved)
+        if saved is None or not self.restoreGeometry(saved):
+            screen.fill(self)  # first run: the whole usable screen, status bar in view
+        self._show_file_state()
 
     # ---- chrome ----------------------------------------------------------------------------
 
@@ -92,6 +131,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel(" 年度："))
         self.year_box = QComboBox(self)
         self.year_box.setObjectName("year")
+        # Items arrive after the first show: the box grows to "2026 年（无数据）" whenever they do.
+        self.year_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_box.currentIndexChanged.connect(lambda _i: self._year_changed())
         bar.addWidget(self.year_box)
         bar.addSeparator()
@@ -110,41 +151,71 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("文件(&F)")
-        self._action(menu, "新建…", lambda: file_actions.new_file(self),
-                     QKeySequence.StandardKey.New)
-        self._action(menu, "打开…", lambda: file_actions.open_file(self),
-                     QKeySequence.StandardKey.Open)
-        self.recent_menu = menu.addMenu("最近打开")
+        self._action(menu, "新建(&N)…", lambda: file_actions.new_file(self),
+                     QKeySequence.StandardKey.New, needs_file=False)
+        self._action(menu, "打开(&O)…", lambda: file_actions.open_file(self),
+                     QKeySequence.StandardKey.Open, needs_file=False)
+        self.recent_menu = menu.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._action(menu, "另存副本…", lambda: exchange_dialogs.save_copy(self))
+        self._action(menu, "另存副本(&A)…", lambda: exchange_dialogs.save_copy(self))
         menu.addSeparator()
-        self._action(menu, "导入 Excel…", lambda: excel_actions.import_excel(self))
-        self._action(menu, "导出 Excel…", lambda: excel_actions.export_excel(self))
-        self._action(menu, "生成自评报告…", lambda: report_actions.make_report(self),
+        self._action(menu, "导入 Excel(&I)…", lambda: excel_actions.import_excel(self))
+        self._action(menu, "导出 Excel(&E)…", lambda: excel_actions.export_excel(self))
+        self._action(menu, "生成自评报告(&P)…", lambda: report_actions.make_report(self),
                      QKeySequence.StandardKey.Print)
         menu.addSeparator()
-        self._action(menu, "开始新年度…", lambda: year_actions.start_new_year(self))
+        self._action(menu, "开始新年度(&Y)…", lambda: year_actions.start_new_year(self))
         menu.addSeparator()
-        self._action(menu, "合并其他文件…", lambda: exchange_dialogs.merge_file(self))
-        self._action(menu, "写出乡镇填报文件…", lambda: exchange_dialogs.township_file(self))
-        self._action(menu, "恢复备份…", lambda: exchange_dialogs.restore_backup(self))
+        self._action(menu, "合并其他文件(&M)…", lambda: exchange_dialogs.merge_file(self))
+        self._action(menu, "写出乡镇填报文件(&T)…", lambda: exchange_dialogs.township_file(self))
+        self._action(menu, "恢复备份(&B)…", lambda: exchange_dialogs.restore_backup(self))
         menu.addSeparator()
-        self._action(menu, "目标设置…", self.edit_profiles)
-        self._action(menu, "导入评分表…", lambda: standard_actions.import_standard(self))
-        self._action(menu, "导出评分表…", lambda: standard_actions.export_standard(self))
-        self._action(menu, "恢复国家建设标准", lambda: standard_actions.reset_standard(self))
+        self._action(menu, "目标设置(&G)…", self.edit_profiles)
+        self._action(menu, "导入评分表(&S)…", lambda: standard_actions.import_standard(self))
+        self._action(menu, "导出评分表(&W)…", lambda: standard_actions.export_standard(self))
+        self._action(menu, "恢复国家建设标准(&Z)", lambda: standard_actions.reset_standard(self))
         menu.addSeparator()
-        self._action(menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+        self._action(menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit, needs_file=False)
         help_menu = self.menuBar().addMenu("帮助(&H)")
-        self._action(help_menu, "关于", lambda: show_about(self))
+        self._action(help_menu, "关于(&A)", lambda: show_about(self), needs_file=False)
 
     def _action(self, menu: QMenu, text: str, slot: object,
-                shortcut: QKeySequence.StandardKey | None = None) -> QAction:
+                shortcut: QKeySequence.StandardKey | None = None, *,
+                needs_file: bool = True) -> QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
+        if needs_file:
+            self.file_actions.append(action)
         return action
+
+    def _show_file_state(self) -> None:
+        """The tabs and the file's actions only with a file open; else the welcome page."""
+        has_file = self.county is not None
+        for action in self.file_actions:
+            action.setEnabled(has_file)
+        self.profile_button.setEnabled(has_file)
+        self.year_box.setEnabled(has_file)
+        if not has_file:
+            self.welcome.refresh()
+        self.stack.setCurrentIndex(1 if has_file else 0)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        """Ctrl+Tab / Ctrl+PgDn and back switch tabs from anywhere in this window, a table
+        included (it would take them itself)."""
+        if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                and isinstance(event, QKeyEvent) and isinstance(obj, QWidget) \
+                and obj.window() is self and self.county is not None:
+            key = (Qt.Key(event.key()), event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+            step = 1 if key in _NEXT_TAB else -1 if key in _PREVIOUS_TAB else 0
+            if step:
+                if event.type() == QEvent.Type.KeyPress:
+                    count = self.tabs.count()
+                    self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+                event.accept()
+                return True
+        return False
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -165,18 +236,32 @@ class MainWindow(QMainWindow):
         try:
             county = CountyFile.open(path, exclusive=True)
         except Damaged as exc:
-            return exchange_dialogs.offer_restore(self, Path(path), str(exc))
+            if exchange_dialogs.offer_restore(self, Path(path), str(exc)):
+                return True
+            self.welcome.show_reason(str(exc))
+            return False
         except KnownError as exc:  # in use by another program, not a county file, …: no restore
-            dialogs.error(self, "无法打开文件", str(exc))
+            dialogs.error(self, "无法打开文件", f"{exc}\n"
+                          + ("仍显示原来打开的文件。" if self.county is not None
+                             else "可以新建一个文件，或打开另一个文件。"))
+            self.welcome.show_reason(str(exc))
             return False
         if self.county is not None:
             self.county.close()
         self.county = county
         settings.remember_file(path.resolve())
-        self.setWindowTitle(f"{county.county_name} — {county.path} — {TITLE}")
+        dialogs.set_county_file(county.path)
+        town = county.setting("township_scope")
+        self.setWindowTitle(f"{county.county_name}{f'·{town}（乡镇填报文件）' if town else ''}"
+                            f" — {county.path} — {TITLE}")
+        self.banner.setText(f"这是 {town} 的乡镇填报文件：只含本乡镇的机构，填好后交回县卫生健康局合并。"
+                            "全县汇总的指标在这里显示为“由县里汇总”。" if town else "")
+        self.banner.setVisible(bool(town))
         self.readonly_label.setText("只读方式打开：本文件所在位置不能写入，修改不会保存"
                                     if county.read_only else "")
+        self.welcome.show_reason("")
         self.reload_years()
+        self._show_file_state()
         return True
 
     def show_year(self, year: int, tab: str | None = None) -> None:
@@ -188,11 +273,18 @@ class MainWindow(QMainWindow):
         if self.county is not None:
             self.county.close()
             self.county = None
+            self.ctx = None
+            dialogs.set_county_file(None)
+        self._show_file_state()
 
     # ---- year, profile, judgement ------------------------------------------------------------
 
     def reload_years(self) -> None:
+        """Read the file's years again; stay on the year being looked at (after an import or a
+        merge), or the one last chosen for this file, and only else the newest."""
         assert self.county is not None
+        shown = self.year_box.currentData() if self.ctx is not None \
+            and self.ctx.county is self.county else None
         years = self.county.years()
         this_year = _dt.date.today().year
         last = max([*years, this_year])
@@ -202,6 +294,10 @@ class MainWindow(QMainWindow):
         for y in range(last, first - 1, -1):
             self.year_box.addItem(f"{y} 年" + ("" if y in years else "（无数据）"), y)
         current = max(years) if years else this_year
+        for wanted in (shown, settings.chosen_year(self.county.path)):
+            if wanted is not None and self.year_box.findData(wanted) >= 0:
+                current = wanted
+                break
         self.year_box.setCurrentIndex(self.year_box.findData(current))
         self.year_box.blockSignals(False)
         self._year_changed()
@@ -214,6 +310,7 @@ class MainWindow(QMainWindow):
         if self.county is None:
             return
         self.ctx = Context.load(self.county, self.year)
+        settings.remember_year(self.county.path, self.year)
         self.profile_label.setText(f" {active_profile(self.county).name} ")
         self.stale = set(self.pages)
         self._tab_shown(self.tabs.currentIndex())
@@ -249,7 +346,7 @@ class MainWindow(QMainWindow):
     # ---- failing institutions ----------------------------------------------------------------
 
     def show_failing(self, indicator_id: str) -> None:
-        if self.ctx is None:
+        if self.ctx is None or indicator_id in self.ctx.county_level:
             return
         result = self.ctx.evaluation.result(indicator_id)
         if result is None:
@@ -288,4 +385,7 @@ class MainWindow(QMainWindow):
         if self.county is not None:
             self.county.close()
             self.county = None
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         super().closeEvent(event)

@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES
 from desktop import dialogs
 from desktop.context import Context
-from desktop.evidence import attach_files, open_evidence
+from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
@@ -89,7 +89,7 @@ class ActivitiesTab(TableTab):
         self.fill_filter(self.kind_filter, [(k, k) for k in ACTIVITY_KINDS])
         self.inst_filter = self.add_filter("institution_id", "机构")
         for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("删除", self.delete),
-                            ("添加佐证…", self.attach), ("打开佐证", self.open_evidence)):
+                            ("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
             b = QPushButton(label, self)
             b.setObjectName(f"button_{label.rstrip('…')}")
             b.clicked.connect(slot)
@@ -100,8 +100,11 @@ class ActivitiesTab(TableTab):
         self.matrix_view = QTableView(self)
         self.matrix_view.setModel(self.matrix)
         self.matrix_view.setObjectName("matrix")
+        # By pixel, so the last column (D5) can be scrolled wholly into view on a narrow screen.
+        self.matrix_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.matrix_title = QLabel(self)
+        self.matrix_title.setWordWrap(True)  # else its one long line widens the whole window
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -113,8 +116,9 @@ class ActivitiesTab(TableTab):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # Half each: at 1366 px the matrix shows D1–D5 without scrolling; the log scrolls.
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         self.layout_.replaceWidget(self.view, split)
         left_layout.addWidget(self.view)
 
@@ -171,14 +175,19 @@ class ActivitiesTab(TableTab):
             self.save(lambda: attach_files(county, [Path(f) for f in files],
                                            owner_table="activity", owner_id=row["id"],
                                            year=int(row["date"][:4])))
+            self.select_record(row["id"])  # the reload after saving must not lose the row
 
-    def open_evidence(self) -> None:
+    def evidence(self) -> None:
+        """佐证材料: list, open, rename, remove and add the selected activity's files."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先在左侧选中一条活动，再查看佐证材料。")
             return
-        if not open_evidence(self.ctx.county, "owner_table = 'activity' AND owner_id = ?",
-                             (row["id"],), self):
-            self.refuse("这条活动还没有佐证材料。")
+        if show_evidence(self.ctx.county, f"{row['date']} {row['title']}",
+                         {"owner_table": "activity", "owner_id": row["id"],
+                          "year": int(row["date"][:4])}, self):
+            self.changed.emit()
+            self.select_record(row["id"])
 
     # ---- the D1–D5 matrix --------------------------------------------------------------------
 
@@ -199,8 +208,10 @@ class ActivitiesTab(TableTab):
             r.update({ind: counts.get(r["id"], {}).get(ind, 0) for ind in minimums})
         self.matrix.columns = columns
         self.matrix.set_rows(rows)
+        header = self.matrix_view.horizontalHeader()
         for i, col in enumerate(columns):
-            self.matrix_view.setColumnWidth(i, col.width)
+            # Never narrower than its header ("D1 宣传栏更换" whole, not ")1 宣传栏更换").
+            self.matrix_view.setColumnWidth(i, max(col.width, header.sectionSizeHint(i)))
         short = sum(1 for r in rows if any(r[i] < m for i, (_, m) in minimums.items()))
         self.matrix_title.setText(f"<b>{ctx.year} 年各机构宣传教育次数</b>（只计有中医药内容的活动；"
                                   f"{short} 家机构有未达最低次数的项目，已标红）")

@@ -12,13 +12,15 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from desktop import dialogs
 from desktop.context import Context
-from desktop.evidence import attach_files, open_evidence
+from desktop.evidence import attach_files, show_evidence
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
 from reports.judge import standard as standards
 from reports.judge.catalogue import SECTIONS
 from reports.judge.results import OFF, PENDING, SCORED, UNSCORED, ItemScore, Result, Score
 from reports.judge.wording import format_target, format_value, status_text
+
+COUNTY_LEVEL = "由县里汇总"
 
 _TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "得分": "pass",
          "不得分": "fail", "部分得分": "fail"}
@@ -71,7 +73,7 @@ class OverviewTab(TableTab):
         self.summary.setWordWrap(True)
         self.layout_.insertWidget(0, self.summary)
         self.search.setPlaceholderText("按名称搜索…")
-        for label, slot in (("添加佐证…", self.attach), ("打开佐证", self.open_evidence)):
+        for label, slot in (("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
             button = QPushButton(label, self)
             button.setObjectName(f"button_{label.rstrip('…')}")
             button.clicked.connect(slot)
@@ -95,18 +97,19 @@ class OverviewTab(TableTab):
                 if item.indicator:
                     shown.add(item.indicator)
                 rows.append(self._row(f"{section.id} {section.title}", item.code, item.id,
-                                      result, scored, evidence, item.text))
+                                      result, scored, evidence, item.text, ctx.county_level))
         # Indicators the standard does not score (a province's sheet may leave some out).
         for r in ctx.evaluation.results:
             if r.id not in shown:
                 rows.append(self._row(f"{r.section} {SECTIONS[r.section]}", "", r.id, r, None,
-                                      evidence, r.name))
+                                      evidence, r.name, ctx.county_level))
         self.summary.setText(self._summary(ctx, rows, score))
         return rows
 
     @staticmethod
     def _row(section: str, code: str, item_id: str, r: Result | None, scored: ItemScore | None,
-             evidence: dict[str, int], text: str) -> dict[str, Any]:
+             evidence: dict[str, int], text: str,
+             county_level: frozenset[str]) -> dict[str, Any]:
         row: dict[str, Any] = {
             "section_name": section, "code": code, "id": r.id if r else item_id,
             "indicator": r.id if r else None, "name": r.name if r else text,
@@ -124,6 +127,13 @@ class OverviewTab(TableTab):
                 "waiting_count": len(r.not_reported) or None,
                 "gap": r.gap or r.note or "",
             })
+        if r is not None and r.id in county_level:
+            # A township's file: it holds only the township's institutions; the county sums
+            # these up, so neither a value nor points would mean anything here.
+            row.update({"value_text": "", "previous_text": "", "status": COUNTY_LEVEL,
+                        "failing_count": None, "waiting_count": None,
+                        "gap": "乡镇填报文件只含本乡镇的机构，此项由县里汇总后判断"})
+            return row
         if scored is not None:
             row["score_state"] = scored.state
             row["veto"] = "必备" if scored.veto else ""
@@ -184,14 +194,20 @@ class OverviewTab(TableTab):
                                               owner_table="indicator", indicator_id=row["id"],
                                               year=year)):
                 self.refresh(self.ctx)
+                self.select_record(row["id"])
 
-    def open_evidence(self) -> None:
+    def evidence(self) -> None:
+        """佐证材料 of the selected indicator for the year: list, open, rename, remove, add."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中一项指标，再查看佐证材料。")
             return
-        if not open_evidence(self.ctx.county, "owner_table = 'indicator' AND indicator_id = ? "
-                             "AND (year = ? OR year IS NULL)", (row["id"], self.ctx.year), self):
-            self.refuse(f"{row['id']} 在 {self.ctx.year} 年还没有佐证材料。")
+        if show_evidence(self.ctx.county, f"{row['id']} {row['name']}（{self.ctx.year} 年）",
+                         {"owner_table": "indicator", "indicator_id": row["id"],
+                          "year": self.ctx.year}, self):
+            self.changed.emit()
+            self.refresh(self.ctx)
+            self.select_record(row["id"])
 
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)

@@ -19,7 +19,7 @@ from db.vocab import TASK_STATUSES
 from desktop import dialogs
 from desktop.context import Context
 from desktop.delegates import FieldDelegate
-from desktop.evidence import attach_files, open_evidence
+from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
@@ -201,7 +201,7 @@ class TasksTab(TableTab):
         self.layout_.insertWidget(0, self.timeline)
         actions = (
             (("新增任务…", self.add), ("删除", self.delete), ("添加佐证…", self.attach),
-             ("打开佐证", self.open_evidence), ("编辑阶段…", self.edit_phases)),
+             ("佐证材料…", self.evidence), ("编辑阶段…", self.edit_phases)),
             (("从模板导入…", self.from_template), ("从文件导入…", self.from_file),
              ("粘贴导入…", self.from_text), ("导出佐证材料…", self.export)),
         )
@@ -275,14 +275,18 @@ class TasksTab(TableTab):
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files], owner_table="task",
                                            owner_id=row["id"]))
+            self.select_record(row["id"])  # the reload after saving must not lose the row
 
-    def open_evidence(self) -> None:
+    def evidence(self) -> None:
+        """佐证材料: list, open, rename, remove and add the selected task's files."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中一项任务，再查看佐证材料。")
             return
-        if not open_evidence(self.ctx.county, "owner_table = 'task' AND owner_id = ?",
-                             (row["id"],), self):
-            self.refuse("这项任务还没有佐证材料。")
+        if show_evidence(self.ctx.county, f"任务 {row['number'] or ''} {row['text'][:30]}".strip(),
+                         {"owner_table": "task", "owner_id": row["id"]}, self):
+            self.changed.emit()
+            self.select_record(row["id"])
 
     def edit_phases(self) -> None:
         if self.ctx is None:

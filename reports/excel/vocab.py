@@ -309,15 +309,7 @@ def read_int(value: Any) -> int:
 
 
 def read_year(value: Any) -> int:
-    if isinstance(value, str):
-        value = re.sub(r"年度?$", "", _norm(value))
-    try:
-        year = read_int(value)
-    except BadValue:
-        raise BadValue(f"应为年份（如 2024），收到“{clean_text(value)}”") from None
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise BadValue(f"年度 {year} 不在 {YEAR_MIN}–{YEAR_MAX} 之间")
-    return year
+    return _year_from(value, YEAR_MIN)
 
 
 # 启用年度 / 停用年度 reach further back than the years a county reports figures for.
@@ -325,14 +317,18 @@ SPAN_MIN = 2000
 
 
 def read_span_year(value: Any) -> int:
+    return _year_from(value, SPAN_MIN)
+
+
+def _year_from(value: Any, low: int) -> int:
     if isinstance(value, str):
         value = re.sub(r"年度?$", "", _norm(value))
     try:
         year = read_int(value)
     except BadValue:
         raise BadValue(f"应为年份（如 2024），收到“{clean_text(value)}”") from None
-    if not SPAN_MIN <= year <= YEAR_MAX:
-        raise BadValue(f"年度 {year} 不在 {SPAN_MIN}–{YEAR_MAX} 之间")
+    if not low <= year <= YEAR_MAX:
+        raise BadValue(f"年度 {year} 不在 {low}–{YEAR_MAX} 之间")
     return year
 
 

@@ -50,7 +50,7 @@ def _open(county: CountyFile, activity: str) -> bool:
 
 
 def test_two_files_of_the_same_name_open_each_with_its_own_content(
-        window: MainWindow, opened: list[Path], asked: list[str]) -> None:
+        window: MainWindow, opened: list[Path], asked: list[str], answer: Any) -> None:
     """From the activities tab, as a clerk would: two photos both called 活动照片.jpg."""
     county = window.county
     [activity] = county.query("SELECT id, title FROM activity WHERE deleted = 0 AND date LIKE "
@@ -61,7 +61,8 @@ def test_two_files_of_the_same_name_open_each_with_its_own_content(
     window.tabs.setCurrentWidget(tab)
     tab.search.setText(activity["title"])
     tab.view.setCurrentIndex(tab.proxy.index(0, 0))
-    tab.open_evidence()
+    answer(lambda dialog: dialog.view.selectAll() or dialog.open_selected() or False)
+    tab.evidence()
     assert sorted(p.read_bytes() for p in opened) == [b"\xff\xd8 first photo",
                                                        b"\xff\xd8 second photo"]
     assert len(set(opened)) == 2 and all(p.name == "活动照片.jpg" for p in opened)
@@ -147,3 +148,126 @@ def test_the_programs_folder_is_removed_at_exit(window: MainWindow, opened: list
     assert not folder.exists()
     assert _open(county, activity)  # and opening again afterwards still works
     assert opened[-1].read_bytes() == b"\x89PNG"
+
+
+# ---- the 佐证材料 dialog: list, open, rename, remove, add -----------------------------------------
+
+def _pick_activity(window: MainWindow) -> dict:
+    tab = window.activities
+    window.tabs.setCurrentWidget(tab)
+    tab.view.setCurrentIndex(tab.proxy.index(2, 0))
+    row = tab.selected_row()
+    assert row is not None
+    return row
+
+
+def test_attaching_keeps_the_row_and_the_list_shows_the_file(
+        window: MainWindow, answer: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    row = _pick_activity(window)
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(b"\xff\xd8" + b"x" * 3000)
+    monkeypatch.setattr(dialogs, "open_file_names", lambda *a: [str(photo)])
+    tab = window.activities
+    tab.attach()
+    assert tab.selected_row()["id"] == row["id"]  # issue 15 finding 9: it used to be lost
+    assert tab.selected_row()["evidence"] == 1
+    listed: list[list[tuple]] = []
+
+    def look(dialog: Any) -> bool:
+        assert isinstance(dialog, evidence.EvidenceDialog)
+        assert row["title"] in dialog.windowTitle()
+        listed.append([(r["filename"], r["size_text"], len(r["date"])) for r in dialog.model.rows])
+        return False
+    answer(look)
+    tab.evidence()
+    assert listed == [[("IMG_0001.jpg", "3 KB", 10)]]
+
+
+def test_evidence_is_renamed_noted_and_removed_as_a_tombstone(
+        window: MainWindow, answer: Any, opened: list[Path],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    row = _pick_activity(window)
+    county = window.county
+    _attach(county, row["id"], "IMG_0001.jpg", b"\xff\xd8 photo")
+    _attach(county, row["id"], "签到表.pdf", b"%PDF sign-in")
+    window.activities.refresh(window.ctx)
+    window.activities.select_record(row["id"])
+    monkeypatch.setattr(evidence, "ask_name", lambda parent, title, label, current: "重阳节义诊合影")
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+
+    def work(dialog: Any) -> bool:
+        names = [r["filename"] for r in dialog.model.rows]
+        assert names == ["IMG_0001.jpg", "签到表.pdf"]
+        dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+        dialog.rename_selected()  # the extension stays: still a photo
+        assert [r["filename"] for r in dialog.model.rows] == ["签到表.pdf", "重阳节义诊合影.jpg"]
+        note = dialog.model.index(1, dialog.model.column_index("note"))
+        assert dialog.model.setData(note, "九九重阳，社区义诊")
+        dialog.open_selected()
+        dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+        dialog.delete_selected()
+        assert [r["filename"] for r in dialog.model.rows] == ["重阳节义诊合影.jpg"]
+        return False
+    answer(work)
+    window.activities.evidence()
+    assert [p.name for p in opened] == ["重阳节义诊合影.jpg"]
+    live = county.rows("evidence", "owner_id = ?", (row["id"],))
+    assert [(e["filename"], e["note"]) for e in live] == [("重阳节义诊合影.jpg", "九九重阳，社区义诊")]
+    gone = county.rows("evidence", "owner_id = ? AND deleted = 1", (row["id"],),
+                       include_deleted=True)
+    assert [e["filename"] for e in gone] == ["签到表.pdf"]  # a tombstone, not a hole
+    assert window.activities.selected_row()["evidence"] == 1
+
+
+@pytest.mark.parametrize("name", ["", "   ", "a/b", "照片?.jpg"])
+def test_a_name_that_cannot_be_a_file_name_is_refused(window: MainWindow, name: str) -> None:
+    from db.errors import KnownError
+
+    county = window.county
+    activity = _activity(county)
+    _attach(county, activity, "照片.jpg", b"jpg")
+    [item] = county.rows("evidence", "owner_id = ?", (activity,))
+    with pytest.raises(KnownError, match="文件名"):
+        evidence.rename_evidence(county, item["id"], name)
+    assert county.get("evidence", item["id"])["filename"] == "照片.jpg"
+
+
+def test_a_removed_evidence_file_is_removed_in_the_other_copy_by_a_merge(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from db.exchange import merge
+
+    path = tmp_path / "县.tcmcounty"
+    with CountyFile.create(path, "县") as county:
+        task = county.insert("task", {"text": "任务甲"})
+        county.add_evidence("纪要.pdf", b"%PDF", owner_table="task", owner_id=task)
+    other = tmp_path / "副本.tcmcounty"
+    shutil.copyfile(path, other)
+    with CountyFile.open(other, machine="b" * 32) as copy:
+        [item] = copy.rows("evidence")
+        copy.delete("evidence", item["id"])
+    with CountyFile.open(path) as county:
+        plan = merge(county, other)
+        assert [ch.label for ch in plan.deleted] == ["纪要.pdf"]
+        assert county.rows("evidence") == []
+
+
+def test_indicator_evidence_is_listed_from_the_overview(window: MainWindow, answer: Any,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    tab = window.overview
+    window.tabs.setCurrentWidget(tab)
+    at = next(i for i in range(tab.proxy.rowCount())
+              if tab.proxy.index(i, tab.model.column_index("id")).data() == "B8")
+    tab.view.setCurrentIndex(tab.proxy.index(at, 0))
+    doc = tmp_path / "会议纪要.pdf"
+    doc.write_bytes(b"%PDF minutes")
+    monkeypatch.setattr(dialogs, "open_file_names", lambda *a: [str(doc)])
+    tab.attach()
+    assert tab.selected_row()["id"] == "B8"
+    seen: list[list[str]] = []
+    answer(lambda dialog: seen.append([r["filename"] for r in dialog.model.rows]) or False)
+    tab.evidence()
+    assert len(seen) == 1 and "会议纪要.pdf" in seen[0]
+    assert len(seen[0]) == tab.selected_row()["evidence"]

@@ -23,7 +23,7 @@ def test_a_province_sheet_comes_in_and_the_national_standard_comes_back(
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
     book = tmp_path / "评分表.xlsx"
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(book))
-    _menu_action(window, "导出评分表…").trigger()
+    _menu_action(window, "导出评分表(&W)…").trigger()
     assert book.exists() and "已导出评分标准" in shown[-1]
 
     edited = openpyxl.load_workbook(book)
@@ -31,10 +31,10 @@ def test_a_province_sheet_comes_in_and_the_national_standard_comes_back(
     province = tmp_path / "某省.xlsx"
     edited.save(province)
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(province))
-    _menu_action(window, "导入评分表…").trigger()
+    _menu_action(window, "导入评分表(&S)…").trigger()
     assert window.year == 2023
     assert "合格线 85 分" in window.overview.summary.text()
 
-    _menu_action(window, "恢复国家建设标准").trigger()
+    _menu_action(window, "恢复国家建设标准(&Z)").trigger()
     assert window.year == 2023
     assert "合格线 80 分" in window.overview.summary.text()

@@ -278,10 +278,11 @@ def test_activity_add_counts_in_the_matrix_and_keeps_evidence(
     monkeypatch.setattr(dialogs, "open_file_names", lambda *a: [str(photo)])
     tab.attach()
     assert tab.proxy.index(0, tab.model.column_index("evidence")).data() == "1"
+    assert tab.selected_row()["title"] == "冬令进补与膏方"  # the attach kept the selection
     opened: list[str] = []
     monkeypatch.setattr(dialogs, "open_with_system", opened.append)
-    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
-    tab.open_evidence()
+    answer(lambda dialog: dialog.open_selected() or False)
+    tab.evidence()
     assert Path(opened[0]).read_bytes() == b"\xff\xd8fake jpeg"
 
 

@@ -259,9 +259,9 @@ def test_a_value_far_down_counts_the_rows_above_it(clinic, tmp_path):
 
 
 def test_too_many_xml_elements_are_refused_naming_the_limit(clinic, tmp_path, monkeypatch):
-    from reports.excel import importer as excel_import
+    from reports.excel.importer import workbook as excel_workbook
 
-    monkeypatch.setattr(excel_import, "MAX_XML_ELEMENTS", 1000)
+    monkeypatch.setattr(excel_workbook, "MAX_XML_ELEMENTS", 1000)
     empties = "".join(f'<row r="{r}"><c r="A{r}" s="0"/></row>' for r in range(3, 1003))
     with pytest.raises(WorkbookError, match="单元格过多.*超过 1,000 个 XML 元素的上限"):
         plan_import(clinic, _activity_book(tmp_path, empties))

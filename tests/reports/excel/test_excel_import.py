@@ -12,7 +12,7 @@ import pytest
 
 from db.county import CountyFile
 from db.errors import KnownError
-from reports.excel import importer as excel_import
+from reports.excel.importer import planner as excel_planner, workbook as excel_workbook
 from reports.excel.importer import ImportRefused, apply, import_workbook, plan_import
 from reports.excel.vocab import WorkbookError
 
@@ -508,7 +508,7 @@ def test_a_refusal_by_the_data_layer_while_writing_names_the_row_and_writes_noth
         inst(county, "甲卫生院", "township_hc", {"visits": 10})
     # Let an impossible row through planning, as a changed rule or a race might: the store's
     # own check during apply must still refuse it, name the row, and write nothing.
-    monkeypatch.setattr(excel_import, "validate", lambda table, rec: None)
+    monkeypatch.setattr(excel_planner, "validate", lambda table, rec: None)
     before = digest(county.path)
     plan = plan_rows(county, tmp_path / "b.xlsx", {"机构": [
         [*INST, "执业（助理）医师数", "中医类别执业（助理）医师数"],
@@ -663,7 +663,7 @@ def test_a_workbook_over_50_mb_is_refused_before_reading(county, tmp_path):
 
 @pytest.mark.parametrize("declared", [True, False])
 def test_a_workbook_over_the_row_limit_is_refused(county, tmp_path, monkeypatch, declared):
-    monkeypatch.setattr(excel_import, "MAX_ROWS", 50)
+    monkeypatch.setattr(excel_workbook, "MAX_ROWS", 50)
     rows = [["机构名称", "机构类型"]] + [[f"站{i}", "村卫生室"] for i in range(60)]
     path = write_book(tmp_path / "many.xlsx", {"机构": rows})
     if not declared:  # a writer that leaves out the sheet size: rows are counted while read
@@ -710,7 +710,7 @@ def test_rows_with_only_a_number_and_a_year_are_blank(county, tmp_path):
 @pytest.mark.parametrize("chunk", [1 << 20, 50])  # 50 bytes: merge tags cut between chunks
 def test_a_type_and_township_merged_over_several_rows_belong_to_each(county, tmp_path,
                                                                      monkeypatch, chunk):
-    monkeypatch.setattr(excel_import, "_CHUNK", chunk)
+    monkeypatch.setattr(excel_workbook, "_CHUNK", chunk)
     rows = [["机构名称", "机构类型", "所属乡镇", "年度", "总诊疗人次"],
             ["甲村卫生室", "村卫生室", "青石镇", YEAR, 100],
             ["乙村卫生室", None, None, YEAR, 200],
