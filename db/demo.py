@@ -235,6 +235,10 @@ def _centre_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str,
     else:
         cats, items = rng.randint(4, 6), rng.randint(7, 9)
     return {
+        **_construction(state, visits, tcm),
+        "fd_teams": 2 + physicians // 10,
+        # Teams lack TCM staff where the centre itself is short of TCM physicians.
+        "fd_teams_tcm": 2 + physicians // 10 - (tcm < 4),
         "hall_state": state,
         "hall_grade": grade,
         "platform_connected": int(state != "none" and ok("platform")),
@@ -248,6 +252,21 @@ def _centre_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str,
         "visits": visits,
         "tcm_visits": _share_count(visits, visit_share),
         "service_place": 1,
+    }
+
+
+def _construction(state: str, visits: int, tcm: int) -> dict[str, Any]:
+    """The 中医馆's area and rooms, taken from figures already drawn (so the random stream, and
+    every other demo figure, stays as it was). One centre in three has not recorded them, so its
+    达标 rests on the typed status alone."""
+    if state == "none" or visits % 3 == 0:
+        return {}
+    built = state == "built"
+    return {
+        "hall_area": (180 if built else 300) + visits % 120,
+        "hall_consult_rooms": 2 if built else 3 + tcm % 2,
+        "hall_treat_rooms": 1 if built else 2,
+        "hall_treat_area": (25 if built else 40) + visits % 20,
     }
 
 
@@ -294,11 +313,18 @@ def _hospital_facts(type_: str, progress: float, rng: random.Random) -> dict[str
             "tech_categories": 9, "tech_items": rng.randint(40, 60),
             "dept_preventive": 1,
             "dept_rehab": 1,
+            "hospital_grade": "2a",
+            "dept_guidance": 1,
+            # The 适宜技术推广中心 came with the creation plan's second year.
+            "tech_center": int(progress >= 0.5),
             # The 感染性疾病科 is the one the county still had to set up (seed 002-3).
             "dept_infectious": int(progress >= 0.99),
         }
     physicians = rng.randint(90, 260)
     return {
+        "tcm_dept": 1,
+        # The 妇幼保健院 has a TCM department but no 中药房 yet: a gap the demo shows.
+        "tcm_pharmacy": int(type_ == "county_general_hospital"),
         "physicians": physicians,
         "tcm_physicians": _share_count(physicians, rng.uniform(0.05, 0.1)),
         "other_tcm_staff": rng.randint(3, 10),
@@ -324,6 +350,7 @@ def _county_facts(county: CountyFile, spec: Size, year: int, progress: float,
         "infant_managed": round(infants * (0.80 + 0.07 * progress + rng.uniform(-0.01, 0.01))),
         "alliance_population": round(population * (0.24 + 0.14 * progress)),
         "satisfaction": round(0.87 + 0.05 * progress, 3),
+        "tcm_literacy": round(0.21 + 0.06 * progress, 3),
     }
 
 

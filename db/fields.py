@@ -44,6 +44,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("infant_managed", "接受中医药健康管理的0-36个月儿童数"),
         _f("alliance_population", "医联体覆盖人口"),
         _f("satisfaction", "群众中医药服务满意率", "share"),
+        _f("tcm_literacy", "中医药健康文化素养水平", "share"),
     ),
     "institution": (
         _f("name", "机构名称", "text", required=True),
@@ -77,6 +78,17 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("dept_preventive", "是否设置治未病科", "bool"),
         _f("dept_rehab", "是否设置康复科", "bool"),
         _f("dept_infectious", "是否设置感染性疾病科", "bool"),
+        _f("hall_area", "中医馆面积（平方米）"),
+        _f("hall_consult_rooms", "中医馆诊室数"),
+        _f("hall_treat_rooms", "中医馆治疗室数"),
+        _f("hall_treat_area", "中医馆治疗室面积（平方米）"),
+        _f("hospital_grade", "医院等级", "choice", choices=tuple(vocab.HOSPITAL_GRADES)),
+        _f("dept_guidance", "是否设置基层指导科", "bool"),
+        _f("tech_center", "是否设置中医药适宜技术推广中心", "bool"),
+        _f("tcm_dept", "是否设置中医科", "bool"),
+        _f("tcm_pharmacy", "是否设置中药房", "bool"),
+        _f("fd_teams", "家庭医生团队数"),
+        _f("fd_teams_tcm", "有中医药人员的家庭医生团队数"),
         _f("carried", "沿用上年（未确认）", "text"),
     ),
     "activity": (
@@ -213,6 +225,8 @@ def validate(table: str, rec: dict[str, Any]) -> None:
         _more_than(table, "tcm_physicians", "physicians", rec)
         _more_than(table, "tcm_visits", "visits", rec)
         _more_than(table, "tech_categories", "tech_items", rec)
+        _more_than(table, "fd_teams_tcm", "fd_teams", rec)
+        _more_than(table, "hall_treat_area", "hall_area", rec)
         phys, tcm, west = rec.get("physicians"), rec.get("tcm_physicians"), rec.get("west_learn_tcm")
         if west is not None and phys is not None:
             non_tcm = phys - (tcm or 0)

@@ -25,6 +25,10 @@ CARRIED_FIELDS = (
     "hall_state", "hall_grade", "platform_connected", "tcm_corner", "service_place",
     "tech_categories", "tech_items", "dept_preventive", "dept_rehab", "dept_infectious",
     "physicians", "tcm_physicians", "other_tcm_staff", "tcm_gps", "west_learn_tcm",
+    # The standard's standing facts (issue 16): 中医馆 construction, hospital grade and
+    # departments, family-doctor teams.
+    "hall_area", "hall_consult_rooms", "hall_treat_rooms", "hall_treat_area", "hospital_grade",
+    "dept_guidance", "tech_center", "tcm_dept", "tcm_pharmacy", "fd_teams", "fd_teams_tcm",
 )
 
 _SOURCE_SQL = """

@@ -253,11 +253,40 @@ def _v3(conn: sqlite3.Connection) -> None:
                      (inst_id, new_rev))
 
 
+# Version 4, the standard's facts (issue 16): the 中医馆 construction figures that decide 达标 (area, rooms,
+# treatment-room area), the county TCM hospital's grade, 基层指导科 and 适宜技术推广中心, the TCM
+# department and 中药房 of the general and maternal-child hospitals, family-doctor teams with TCM
+# staff, and the county's 中医药健康文化素养水平 survey figure.
+_V_STANDARD = """
+ALTER TABLE institution_year ADD COLUMN hall_area INTEGER CHECK (hall_area IS NULL OR hall_area >= 0);
+ALTER TABLE institution_year ADD COLUMN hall_consult_rooms INTEGER
+    CHECK (hall_consult_rooms IS NULL OR hall_consult_rooms >= 0);
+ALTER TABLE institution_year ADD COLUMN hall_treat_rooms INTEGER
+    CHECK (hall_treat_rooms IS NULL OR hall_treat_rooms >= 0);
+ALTER TABLE institution_year ADD COLUMN hall_treat_area INTEGER
+    CHECK (hall_treat_area IS NULL OR hall_treat_area >= 0);
+ALTER TABLE institution_year ADD COLUMN hospital_grade TEXT
+    CHECK (hospital_grade IS NULL OR hospital_grade IN ('none', '2b', '2a', '3b', '3a'));
+ALTER TABLE institution_year ADD COLUMN dept_guidance INTEGER
+    CHECK (dept_guidance IS NULL OR dept_guidance IN (0, 1));
+ALTER TABLE institution_year ADD COLUMN tech_center INTEGER
+    CHECK (tech_center IS NULL OR tech_center IN (0, 1));
+ALTER TABLE institution_year ADD COLUMN tcm_dept INTEGER
+    CHECK (tcm_dept IS NULL OR tcm_dept IN (0, 1));
+ALTER TABLE institution_year ADD COLUMN tcm_pharmacy INTEGER
+    CHECK (tcm_pharmacy IS NULL OR tcm_pharmacy IN (0, 1));
+ALTER TABLE institution_year ADD COLUMN fd_teams INTEGER CHECK (fd_teams IS NULL OR fd_teams >= 0);
+ALTER TABLE institution_year ADD COLUMN fd_teams_tcm INTEGER
+    CHECK (fd_teams_tcm IS NULL OR (fd_teams_tcm >= 0 AND (fd_teams IS NULL OR fd_teams_tcm <= fd_teams)));
+ALTER TABLE county_year ADD COLUMN tcm_literacy REAL
+    CHECK (tcm_literacy IS NULL OR tcm_literacy BETWEEN 0 AND 1);
+"""
+
 # Append only: step N takes a file from user_version N-1 to N, as a SQL script or a function of
 # the connection run inside the step's transaction. Released steps never change; a fixture file
 # per released version lives in tests/fixtures/.
 Step = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Step] = [_V1, _V2, _v3]
+MIGRATIONS: list[Step] = [_V1, _V2, _v3, _V_STANDARD]
 
 
 def current_version() -> int:

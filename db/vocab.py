@@ -30,6 +30,14 @@ HALL_STATES: dict[str, str] = {
     "upgraded": "提档升级",
 }
 HALL_GRADES: dict[str, str] = {"normal": "普通", "boutique": "精品", "model": "示范"}
+# Hospital grades, lowest first (the standard asks the county TCM hospital for a least grade).
+HOSPITAL_GRADES: dict[str, str] = {
+    "none": "未定级",
+    "2b": "二级乙等",
+    "2a": "二级甲等",
+    "3b": "三级乙等",
+    "3a": "三级甲等",
+}
 
 ACTIVITY_KINDS: tuple[str, ...] = (
     "宣传栏更换",

@@ -161,6 +161,20 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=_year, required=True, metavar="Y", help="填报的" + YEAR)
     p.add_argument("--town", metavar="T", help="只列出这个乡镇（街道）的机构")
 
+    p = sub.add_parser("standard-import", help="导入本省评分表（Excel），此后按它评分")
+    p.add_argument("file", type=Path, metavar="FILE", help="按此评分表评分的县级数据文件")
+    p.add_argument("book", type=Path, metavar="BOOK.xlsx", nargs="?",
+                   help="本省评分表（Excel 工作簿；用 --reset 时不需要）")
+    p.add_argument("--dry-run", action="store_true", help="只检查并显示评分表内容，不写入")
+    p.add_argument("--reset", action="store_true",
+                   help="不导入，恢复使用程序自带的国家建设标准（不需要 BOOK.xlsx）")
+
+    p = sub.add_parser("standard-export", help="导出当前评分标准（Excel，可修改后导入）")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
+                   help="保存为此 Excel 工作簿")
+    p.add_argument("--blank", action="store_true", help="写出空白的评分表填报模板")
+
     p = sub.add_parser("report", help="生成自评报告（PDF）")
     p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
     p.add_argument("--year", type=_year, required=True, metavar="Y", help=YEAR)
@@ -258,6 +272,42 @@ def _import_excel(args: argparse.Namespace) -> int:
             return EXIT_REFUSED
     print("导入完成。" if plan.has_changes else "没有需要导入的变化。")
     return 0
+
+
+@_command("standard-import")
+def _standard_import(args: argparse.Namespace) -> int:
+    from db.county import CountyFile
+
+    if args.book is None and not args.reset:
+        print("tcmcounty standard-import: 请给出评分表工作簿（BOOK.xlsx），或用 --reset 恢复国家建设标准",
+              file=sys.stderr)
+        return 2
+    with CountyFile.open(args.file, exclusive=not args.dry_run) as county:
+        from reports.excel.standard_book import StandardRefused, import_standard, summary
+        from reports.excel.vocab import WorkbookError
+        from reports.judge import standard
+
+        if args.reset:
+            standard.forget(county)
+            print(f"已恢复使用{standard.shipped().name}。")
+            return 0
+        try:
+            std = import_standard(county, args.book, dry_run=args.dry_run)
+        except (WorkbookError, StandardRefused) as exc:
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+    print(summary(std))
+    print("（试运行：未写入任何内容）" if args.dry_run else "评分表已导入，此后按它评分。")
+    return 0
+
+
+@_command("standard-export")
+def _standard_export(args: argparse.Namespace) -> int:
+    from reports.excel.standard_book import export_standard
+
+    return _write_workbook(args, lambda county: export_standard(county, args.output,
+                                                                blank=args.blank),
+                           "已写出空白评分表" if args.blank else "已导出评分标准")
 
 
 @_command("export-excel")

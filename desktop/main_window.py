@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
 from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
-                     screen, settings, year_actions)
+                     screen, settings, standard_actions, year_actions)
 from desktop.about import TITLE, show_about
 from desktop.context import Context
 from desktop.worker import Runner
@@ -35,11 +35,12 @@ from reports.judge.profiles import active_profile
 
 
 # Which tab holds the institutions behind an indicator.
-_TAB_OF = {**{i: "halls" for i in ("A1", "A2", "A3", "A4", "A5", "A6", "A7",
+_TAB_OF = {**{i: "halls" for i in ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10",
                                    "B1", "B2", "B3", "B4")},
-           **{i: "personnel" for i in ("B7", "C1", "C2", "C3", "C4", "C5", "C6")},
+           **{i: "personnel" for i in ("B7", "B9", "B10", "B11", "B12", "B13", "B14",
+                                       "C1", "C2", "C3", "C4", "C5", "C6")},
            **{i: "activities" for i in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9")},
-           **{i: "county" for i in ("B5", "B6", "B8", "D10")}}
+           **{i: "county" for i in ("B5", "B6", "B8", "D10", "D11")}}
 
 TAB_TITLES = (("overview", "总览"), ("progress", "填报进度"), ("institutions", "机构"),
               ("halls", "中医馆/中医阁"), ("personnel", "人员配备"), ("activities", "文化宣传活动"),
@@ -177,6 +178,9 @@ class MainWindow(QMainWindow):
         self._action(menu, "恢复备份(&B)…", lambda: exchange_dialogs.restore_backup(self))
         menu.addSeparator()
         self._action(menu, "目标设置(&G)…", self.edit_profiles)
+        self._action(menu, "导入评分表(&S)…", lambda: standard_actions.import_standard(self))
+        self._action(menu, "导出评分表(&W)…", lambda: standard_actions.export_standard(self))
+        self._action(menu, "恢复国家建设标准(&Z)", lambda: standard_actions.reset_standard(self))
         menu.addSeparator()
         self._action(menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit, needs_file=False)
         add_edit_menu(self, self.history)

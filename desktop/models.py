@@ -47,6 +47,8 @@ class Column:
     tip: str = ""
     tone: Callable[[dict[str, Any]], str | None] | None = None  # "pass" | "fail" | "none"
     order: Callable[[dict[str, Any]], Any] | None = None  # a sort key of its own (task numbers)
+    # Long text in a narrow column: the cell is elided with …, its tooltip gives it whole.
+    whole_tip: bool = False
 
     def raw(self, row: dict[str, Any]) -> Any:
         return self.value(row) if self.value else row.get(self.key)
@@ -255,7 +257,8 @@ class RecordModel(QAbstractTableModel):
                 return QBrush(TONES[tone])
         carried = self.carried(row, col) if self.carried else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            tips = [t for t in (refusal or mark, carried) if t]
+            whole = col.text(row) if col.whole_tip else None
+            tips = [t for t in (refusal or mark, carried, whole) if t]
             return "\n".join(tips) or None
         if role == Qt.ItemDataRole.ForegroundRole and carried:
             return QBrush(CARRIED_FOREGROUND)

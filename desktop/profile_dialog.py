@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from db.county import CountyFile
 from db.errors import KnownError
+from db.vocab import HOSPITAL_GRADES
 from desktop import dialogs
 from desktop.delegates import FieldDelegate
 from desktop.models import Column, RecordModel
-from reports.judge import profiles
+from reports.judge import profiles, standard
 from reports.judge.catalogue import CATALOGUE
 from reports.judge.profiles import LABEL_TERMS, Profile
 from reports.judge.wording import format_target
@@ -45,6 +46,8 @@ def threshold_text(threshold: dict[str, Any]) -> str:
     if "hall_states" in threshold:
         words = {"built": "已建", "standard": "达标", "upgraded": "提档升级"}
         return "、".join(words[s] for s in threshold["hall_states"])
+    if "min_grade" in threshold:
+        return f"{HOSPITAL_GRADES[threshold['min_grade']]}及以上"
     return ""
 
 
@@ -67,6 +70,12 @@ def parse_threshold(text: str, current: dict[str, Any]) -> dict[str, Any]:
         if not states or None in states:
             raise KnownError("中医馆达标状态应从“已建、达标、提档升级”中选择，用顿号分隔。")
         return {"hall_states": states}
+    if "min_grade" in current:
+        word = text.removesuffix("及以上").strip()
+        grade = next((k for k, v in HOSPITAL_GRADES.items() if v == word), None)
+        if grade is None:
+            raise KnownError("医院等级应从“" + "、".join(HOSPITAL_GRADES.values()) + "”中选择。")
+        return {"min_grade": grade}
     raise KnownError("该指标没有机构达标条件。")
 
 
@@ -174,6 +183,14 @@ class ProfileDialog(QDialog):
                 "raw_threshold": s.threshold,
                 "shown": format_target(ind.kind, t),
             })
+        # The standard's items judged from tasks and the register (规划, 联席会议 …): a county
+        # switches off one that does not apply to it.
+        for item in standard.for_county(self.county).items:
+            if item.indicator is None:
+                rows.append({"id": item.id, "name": item.text, "kind": "item", "item": True,
+                             "on": int(profile.item_on(item.id)), "op": None, "value": "",
+                             "high": "", "threshold": "", "raw_threshold": {},
+                             "shown": "按任务与佐证" if item.by == "document" else "按机构名册"})
         self.model.writer = None if profile.builtin else self._write
         self.model.set_rows(rows)
         for term, edit in self.labels.items():
@@ -223,6 +240,16 @@ class ProfileDialog(QDialog):
 
     def _write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
         profile = self.current()
+        if row.get("item"):
+            if col.key != "on":
+                message = f"{row['id']}：该评分项没有目标值，只能设置是否考核。"
+                self.message.setText(message)
+                return message
+            if not self._apply(lambda: profiles.update_profile(
+                    self.county, profile.id, {"items": {row["id"]: {"on": bool(value)}}})):
+                return self.message.text()
+            self._show_profile()
+            return None
         try:
             entry = _entry_change(row, col.key, value)
         except KnownError as exc:

@@ -25,8 +25,10 @@ _FIELDS = (
     ("infant_managed", "B6"),
     ("alliance_population", "B8"),
     ("satisfaction", "D10"),
+    ("tcm_literacy", "D11"),
 )
-EMPTY = -1  # the satisfaction box at its minimum shows "未填"
+_PERCENT = {"satisfaction", "tcm_literacy"}  # survey shares, entered as percentages
+EMPTY = -1  # a percentage box at its minimum shows "未填"
 
 
 class CountyTab(QWidget):
@@ -40,7 +42,7 @@ class CountyTab(QWidget):
         form = QFormLayout()
         for key, ind in _FIELDS:
             editor: QLineEdit | QDoubleSpinBox
-            if key == "satisfaction":
+            if key in _PERCENT:
                 editor = QDoubleSpinBox()
                 editor.setRange(EMPTY, 100)
                 editor.setDecimals(1)
@@ -69,7 +71,7 @@ class CountyTab(QWidget):
         self.message.setObjectName("message")
         self.message.setStyleSheet("color: #a40000;")
         self.message.setWordWrap(True)
-        note = QLabel("每项填写后即保存。人口数以统计部门公布的常住人口为准；满意率填调查结果的百分数。")
+        note = QLabel("每项填写后即保存。人口数以统计部门公布的常住人口为准；满意率、中医药健康文化素养水平填调查结果的百分数。")
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(box)

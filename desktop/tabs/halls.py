@@ -11,8 +11,12 @@ class HallsTab(YearFactsTab):
     types = (*CENTRE_TYPES, *STATION_TYPES)
     marks = {
         "hall_state": ("A1", "A2"),
+        "hall_area": ("A2",),
+        "hall_consult_rooms": ("A2",),
+        "hall_treat_rooms": ("A2",),
+        "hall_treat_area": ("A2",),
         "platform_connected": ("A3",),
-        "service_place": ("A4",),
+        "service_place": ("A4", "A8", "A9"),
         "tech_categories": ("B1", "B2", "B3"),
         "tech_items": ("B1", "B2", "B3"),
         "tcm_share": ("B4",),
@@ -24,6 +28,13 @@ class HallsTab(YearFactsTab):
             Column("hall_state", "中医馆", "choice", True, HALL_STATES, width=100,
                    tip="中医馆达标情况：未建 / 已建未达标 / 达标 / 提档升级"),
             Column("hall_grade", "中医馆等级", "choice", True, HALL_GRADES, width=80),
+            Column("hall_area", "中医馆面积（㎡）", "int", True, width=100,
+                   tip="中医馆建设标准：不少于 300 平方米；填齐面积、诊室、治疗室后，"
+                       "达标与否由程序据此核实"),
+            Column("hall_consult_rooms", "中医诊室", "int", True, width=65, tip="不少于 3 间"),
+            Column("hall_treat_rooms", "中医治疗室", "int", True, width=75, tip="不少于 2 间"),
+            Column("hall_treat_area", "治疗室面积（㎡）", "int", True, width=100,
+                   tip="治疗室面积合计不少于 40 平方米"),
             Column("platform_connected", "接入信息平台", "bool", True, width=90),
             Column("tcm_corner", "中医阁", "bool", True, width=60),
             Column("service_place", "服务场所设备", "bool", True, width=90,

@@ -1,11 +1,13 @@
-"""总览: every indicator of the year at a glance; double-click shows who falls short."""
+"""总览: every item of the standard for the year at a glance, as the reviewers' scoring sheet lists
+them: the indicator's value against its target, the points it scores, 必备 items marked; the total
+against the pass mark above, and how many institutions have not reported. Double-click an indicator to see who falls short."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from desktop import dialogs
@@ -13,16 +15,28 @@ from desktop.context import Context
 from desktop.evidence import attach_files, show_evidence
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
-from reports.judge.catalogue import BY_ID, SECTIONS
+from reports.judge import standard as standards
+from reports.judge.catalogue import SECTIONS
+from reports.judge.results import OFF, PENDING, SCORED, UNSCORED, ItemScore, Result, Score
 from reports.judge.wording import format_target, format_value, status_text
 
 COUNTY_LEVEL = "由县里汇总"
 
-_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none"}
+_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "得分": "pass",
+         "不得分": "fail", "部分得分": "fail"}
 
 
 def _status_tone(row: dict[str, Any]) -> str | None:
     return _TONE.get(row["status"])
+
+
+def _points_tone(row: dict[str, Any]) -> str | None:
+    state = row.get("score_state")
+    if state in (None, OFF, UNSCORED):
+        return None
+    if state == PENDING:
+        return "none"
+    return "pass" if state == SCORED else "fail"
 
 
 class OverviewTab(TableTab):
@@ -30,27 +44,36 @@ class OverviewTab(TableTab):
 
     def __init__(self) -> None:
         super().__init__([
-            Column("section_name", "板块", width=200),
-            Column("id", "编号", width=50),
-            Column("name", "指标", width=230),
-            Column("value_text", "实际值", width=90),
-            Column("target_text", "目标", width=90),
-            Column("previous_text", "上年", width=90),
-            Column("status", "达标情况", width=80, tone=_status_tone),
-            Column("failing_count", "未达标机构", "int", width=85),
-            Column("waiting_count", "未填报机构", "int", width=85,
+            Column("section_name", "板块", width=90, whole_tip=True),
+            Column("code", "条目", width=68, tip="评分标准中的条目编号", whole_tip=True),
+            Column("id", "编号", width=42),
+            Column("name", "评分项 / 指标", width=190, whole_tip=True),
+            Column("value_text", "实际值", width=70),
+            Column("target_text", "目标", width=70, whole_tip=True),
+            Column("previous_text", "上年", width=62),
+            Column("status", "达标情况", width=66, tone=_status_tone),
+            Column("points_text", "得分", width=66, tone=_points_tone,
+                   tip="本项得分 / 满分（按评分标准的计分方式）"),
+            Column("veto", "必备", width=40, tip="必备项：一项不达标即不能通过评审"),
+            Column("failing_count", "未达标", "int", width=54, tip="未达标的机构数（双击查看）"),
+            Column("waiting_count", "未填报", "int", width=54,
                    tip="本年度应统计、但尚未填报该指标所需数据的机构数"),
-            Column("evidence", "佐证", "int", width=45, tip="本年度为该指标添加的佐证材料份数"),
-            Column("gap", "差距", width=320),
+            Column("evidence", "佐证", "int", width=40, tip="本年度为该项添加的佐证材料份数"),
+            Column("gap", "差距 / 说明", width=240, whole_tip=True),
         ], editable=False)
         self.view.setSortingEnabled(False)
-        self.proxy.sort(-1)  # catalogue order, A1 … D10
+        # One line per item, elided with … (the tooltip has the whole text): the table fits a
+        # 1366-pixel screen.
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.proxy.sort(-1)  # the standard's order
         self.view.doubleClicked.connect(self._open)
         self.view.entered.connect(self._open)  # Enter does what a double-click does
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
         self.layout_.insertWidget(0, self.summary)
-        self.search.setPlaceholderText("按指标名称搜索…")
+        self.search.setPlaceholderText("按名称搜索…")
         for label, slot in (("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
             button = QPushButton(label, self)
             button.setObjectName(f"button_{label.rstrip('…')}")
@@ -60,51 +83,109 @@ class OverviewTab(TableTab):
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         evidence = {r["indicator_id"]: r["n"] for r in ctx.county.query(
             "SELECT indicator_id, count(*) AS n FROM evidence WHERE deleted = 0 "
-            "AND owner_table = 'indicator' AND year = ? GROUP BY indicator_id", (ctx.year,))}
-        rows = []
+            "AND owner_table = 'indicator' AND (year = ? OR year IS NULL) GROUP BY indicator_id",
+            (ctx.year,))}
+        score = ctx.evaluation.score
+        std = standards.for_county(ctx.county)
+        rows: list[dict[str, Any]] = []
+        shown: set[str] = set()
+        for section in std.sections:
+            for item in section.items:
+                scored = score.item(item.id) if score else None
+                result = ctx.evaluation.result(item.indicator) if item.indicator else None
+                if item.indicator and result is None:
+                    continue  # switched off by the county's profile
+                if item.indicator:
+                    shown.add(item.indicator)
+                rows.append(self._row(f"{section.id} {section.title}", item.code, item.id,
+                                      result, scored, evidence, item.text, ctx.county_level))
+        # Indicators the standard does not score (a province's sheet may leave some out).
         for r in ctx.evaluation.results:
-            section = BY_ID[r.id].section
-            if r.id in ctx.county_level:  # a township's file: the county sums these up
-                rows.append({"id": r.id, "name": r.name, "section_name":
-                             f"{section} {SECTIONS[section]}", "value_text": "",
-                             "target_text": format_target(r.kind, r.target),
-                             "previous_text": "", "status": COUNTY_LEVEL, "failing_count": None,
-                             "gap": "乡镇填报文件只含本乡镇的机构，此项由县里汇总后判断",
-                             "evidence": evidence.get(r.id) or None})
-                continue
-            rows.append({
-                "id": r.id, "name": r.name, "section_name": f"{section} {SECTIONS[section]}",
+            if r.id not in shown:
+                rows.append(self._row(f"{r.section} {SECTIONS[r.section]}", "", r.id, r, None,
+                                      evidence, r.name, ctx.county_level))
+        self.summary.setText(self._summary(ctx, rows, score))
+        return rows
+
+    @staticmethod
+    def _row(section: str, code: str, item_id: str, r: Result | None, scored: ItemScore | None,
+             evidence: dict[str, int], text: str,
+             county_level: frozenset[str]) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "section_name": section, "code": code, "id": r.id if r else item_id,
+            "indicator": r.id if r else None, "name": r.name if r else text,
+            "value_text": "", "target_text": "", "previous_text": "", "status": "",
+            "failing_count": None, "gap": "", "evidence": evidence.get(item_id) or None,
+            "points_text": "", "veto": "", "score_state": None,
+        }
+        if r is not None:
+            row.update({
                 "value_text": format_value(r.kind, r.value),
                 "target_text": format_target(r.kind, r.target),
                 "previous_text": ("" if r.previous_value is None
                                   else format_value(r.kind, r.previous_value)),
                 "status": status_text(r), "failing_count": len(r.failing) or None,
                 "waiting_count": len(r.not_reported) or None,
-                "gap": r.gap or "", "evidence": evidence.get(r.id) or None,
+                "gap": r.gap or r.note or "",
             })
-        counts = {k: sum(1 for x in rows if x["status"] == k)
+        if r is not None and r.id in county_level:
+            # A township's file: it holds only the township's institutions; the county sums
+            # these up, so neither a value nor points would mean anything here.
+            row.update({"value_text": "", "previous_text": "", "status": COUNTY_LEVEL,
+                        "failing_count": None, "waiting_count": None,
+                        "gap": "乡镇填报文件只含本乡镇的机构，此项由县里汇总后判断"})
+            return row
+        if scored is not None:
+            row["score_state"] = scored.state
+            row["veto"] = "必备" if scored.veto else ""
+            if scored.state != OFF and scored.max:
+                row["points_text"] = f"{scored.points:g} / {scored.max:g}"
+            if r is None:
+                row["status"] = scored.state
+                row["gap"] = scored.reason
+        return row
+
+    @staticmethod
+    def _summary(ctx: Context, rows: list[dict[str, Any]], score: Score | None) -> str:
+        judged = [x for x in rows if x["indicator"]]
+        counts = {k: sum(1 for x in judged if x["status"] == k)
                   for k in ("达标", "未达标", "待填报", "无数据")}
         tasks = ctx.evaluation.tasks
         unreported = len(ctx.evaluation.unreported)
         waiting = (f"<span style='color:#a15c00'><b>{unreported} 家机构尚未填报本年度数据</b>"
                    "（见“填报进度”）。</span>　" if unreported else "")
-        self.summary.setText(
-            f"<b>{ctx.year} 年</b>　{waiting}共 {len(rows)} 项指标：达标 {counts['达标']} 项，"
-            f"未达标 {counts['未达标']} 项，"
-            + (f"待填报 {counts['待填报']} 项，" if counts["待填报"] else "")
-            + f"无数据 {counts['无数据']} 项。"
-            f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
-            "　双击一行或按回车查看未达标机构。")
-        return rows
+        text = ""
+        if score is not None:
+            verdict = ('<span style="color:#1a7f37">达到合格线</span>' if score.passed
+                       else '<span style="color:#a40000">未达到示范县标准</span>')
+            text = (f"<b>{ctx.year} 年　得分 {score.total:g} / {score.max:g} 分</b>"
+                    f"（合格线 {score.pass_mark:g} 分），{verdict}。")
+            vetoes = [i for i in score.items if i.veto and i.state != OFF]
+            failed = [i for i in vetoes if i.veto_failed]
+            text += (f"　必备项 {len(vetoes)} 项：" + (
+                "均已达到。" if not failed else
+                f"<span style=\"color:#a40000\">{len(failed)} 项未达到（"
+                + "、".join(f"{i.id} {i.text}" for i in failed) + "）</span>。"))
+            text += "<br/>"
+        else:
+            text = f"<b>{ctx.year} 年</b>　"
+        text += (f"{waiting}共 {len(judged)} 项指标：达标 {counts['达标']} 项，"
+                 f"未达标 {counts['未达标']} 项，"
+                 + (f"待填报 {counts['待填报']} 项，" if counts["待填报"] else "")
+                 + f"无数据 {counts['无数据']} 项。"
+                 f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
+                 "　双击一行或按回车查看未达标机构；组织管理等评分项请在“任务与佐证”中完成任务，"
+                 "或在此为该项添加佐证。")
+        return text
 
     def rejudged(self, ctx: Context) -> None:
         self.refresh(ctx)
 
     def attach(self) -> None:
-        """Evidence for an indicator and year (the documents behind B8 or D10, say)."""
+        """Evidence for an item and year (the documents behind B8, D10 or 联席会议, say)."""
         row = self.selected_row()
         if row is None or self.ctx is None:
-            self.refuse("请先选中一项指标，再添加佐证。")
+            self.refuse("请先选中一项，再添加佐证。")
             return
         files = dialogs.open_file_names(self, f"为 {row['id']} {row['name']} 选择佐证材料",
                                         "所有文件 (*)")
@@ -131,5 +212,5 @@ class OverviewTab(TableTab):
 
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
-        if row is not None:
-            self.failing_requested.emit(row["id"])
+        if row is not None and row.get("indicator"):
+            self.failing_requested.emit(row["indicator"])

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel
 
 from db.errors import KnownError
+from db.vocab import HOSPITAL_GRADES
 from desktop.context import Context
 from desktop.models import Column
 from desktop.tabs.yearfacts import YearFactsTab, _share, name_columns
@@ -27,6 +28,12 @@ class PersonnelTab(YearFactsTab):
         "dept_preventive": ("B7",),
         "dept_rehab": ("B7",),
         "dept_infectious": ("B7",),
+        "hospital_grade": ("B9",),
+        "dept_guidance": ("B10",),
+        "tech_center": ("B11",),
+        "tcm_dept": ("B12",),
+        "tcm_pharmacy": ("B13",),
+        "fd_teams_tcm": ("B14",),
     }
 
     def __init__(self) -> None:
@@ -44,6 +51,18 @@ class PersonnelTab(YearFactsTab):
             Column("dept_rehab", "康复科", "bool", True, width=60, tip="县级中医医院填写"),
             Column("dept_infectious", "感染性疾病科", "bool", True, width=90,
                    tip="县级中医医院填写"),
+            Column("hospital_grade", "医院等级", "choice", True, HOSPITAL_GRADES, width=80,
+                   tip="县级中医医院填写（建设标准：二级甲等及以上）"),
+            Column("dept_guidance", "基层指导科", "bool", True, width=80, tip="县级中医医院填写"),
+            Column("tech_center", "适宜技术推广中心", "bool", True, width=110,
+                   tip="县级中医医院填写"),
+            Column("tcm_dept", "中医科", "bool", True, width=60,
+                   tip="县级综合医院、妇幼保健院填写"),
+            Column("tcm_pharmacy", "中药房", "bool", True, width=60,
+                   tip="县级综合医院、妇幼保健院填写"),
+            Column("fd_teams", "家庭医生团队", "int", True, width=90),
+            Column("fd_teams_tcm", "其中有中医药人员", "int", True, width=110,
+                   tip="有中医药人员的家庭医生团队数"),
         ])
         self.county_line = QLabel(self)
         self.county_line.setObjectName("county_line")

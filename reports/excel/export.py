@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
-from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
+from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
 
 from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
                                  YEAR_COLUMNS, Column, WorkbookError, has_hall_word, yes_no)
@@ -68,10 +68,12 @@ REGISTER = [*_IDENTITY, out_column(PARENT, 28), out_column(OWNER, 10), out_colum
             out_column(ACTIVE_FROM, 10), out_column(ACTIVE_TO, 10)]
 HALLS = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
     "has_hall", "hall_state", "hall_grade", "platform_connected", "tcm_corner", "service_place",
-    "tech_categories", "tech_items", "visits", "tcm_visits"))]
+    "tech_categories", "tech_items", "visits", "tcm_visits", "hall_area", "hall_consult_rooms",
+    "hall_treat_rooms", "hall_treat_area"))]
 PERSONNEL = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
     "physicians", "tcm_physicians", "other_tcm_staff", "tcm_gps", "west_learn_tcm",
-    "dept_preventive", "dept_rehab", "dept_infectious"))]
+    "dept_preventive", "dept_rehab", "dept_infectious", "hospital_grade", "dept_guidance",
+    "tech_center", "tcm_dept", "tcm_pharmacy", "fd_teams", "fd_teams_tcm"))]
 ACTIVITIES = [SEQ, out_column(NAME, 30), out_column(CODE, 12), Out("活动日期", 12, DATE_FORMAT, "date"),
               Out("活动类型", 12, None, "kind"), Out("活动名称", 30, None, "title"),
               Out("参与人数", 10, INT_FORMAT, "people"), Out("是否中医药内容", 10, None, "tcm_content")]
@@ -102,12 +104,15 @@ def cell_value(key: str, row: dict[str, Any]) -> Any:
         return HALL_STATES.get(value, value) if value else None
     if key == "hall_grade":
         return HALL_GRADES.get(value, value) if value else None
+    if key == "hospital_grade":
+        return HOSPITAL_GRADES.get(value, value) if value else None
     if key == "ownership":
         return OWNERSHIP.get(value, value) if value else None
     if key == "date" and value:
         return _dt.date.fromisoformat(value)
     if key in ("platform_connected", "tcm_corner", "service_place", "dept_preventive",
-               "dept_rehab", "dept_infectious", "tcm_content"):
+               "dept_rehab", "dept_infectious", "tcm_content", "dept_guidance", "tech_center",
+               "tcm_dept", "tcm_pharmacy"):
         return yes_no(value)
     return value
 
@@ -249,6 +254,30 @@ def _results_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
                 ([n, *row] for n, row in enumerate(failing, start=1)), wrap=(3, 6))
 
 
+SCORE_COLUMNS = [Out("序号", 6, None, "seq"), Out("条目", 11, None, "code"),
+                 Out("编号", 7, None, "id"), Out("评分项", 50, None, "text"),
+                 Out("满分", 7, None, "max"), Out("得分", 7, None, "points"),
+                 Out("必备", 6, None, "veto"), Out("得分情况", 10, None, "state"),
+                 Out("说明", 36, None, "reason")]
+
+
+def _score_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
+    """Every item of the standard with its points, the total and the pass mark under them."""
+    score = evaluation.score
+    if score is None:
+        return
+    ws = book.create_sheet("评分情况")
+    rows = [[n, i.code, i.id, i.text, i.max, i.points, "是" if i.veto else "", i.state, i.reason]
+            for n, i in enumerate(score.items, start=1)]
+    last = write_table(ws, f"{title}（{score.standard_name}）", SCORE_COLUMNS, rows,
+                       wrap=(4, 9))
+    verdict = "达到合格线" if score.passed else "未达到示范县标准"
+    vetoes = "、".join(f"{i.id}（{i.code}）" for i in score.veto_failures)
+    ws.cell(last + 2, 4, f"合计得分 {score.total:g} 分，满分 {score.max:g} 分，合格线 "
+            f"{score.pass_mark:g} 分，{verdict}" + (f"；必备项未达到：{vetoes}" if vetoes else "")
+            + "。")
+
+
 # ---- the workbook --------------------------------------------------------------------------------
 
 def text_not_formula(book: Workbook) -> None:
@@ -310,6 +339,7 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
     _institution_sheet(book, "人员配备", f"{name}{year}年度 人员配备", PERSONNEL, rows)
     _activity_sheet(book, county, year, f"{name}{year}年度 中医药文化宣传与健康教育活动记录")
     _county_sheet(book, county, year, f"{name}{year}年度 全县情况")
+    _score_sheet(book, evaluation, f"{name}{year}年度 评分情况")
     book.active = 0
     return save_atomically(book, out_path)
 

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, INSTITUTION_TYPES
+from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES
 
 from reports.excel.export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, institution_rows,
                                   out_column, print_setup, save_atomically, styles)
@@ -40,6 +40,11 @@ GROUPS: list[tuple[str, list[Column]]] = [
                                     "tcm_gps", "west_learn_tcm")]),
     ("县级中医医院科室设置", [_BY_KEY[k] for k in ("dept_preventive", "dept_rehab",
                                              "dept_infectious")]),
+    ("中医馆建设情况", [_BY_KEY[k] for k in ("hall_area", "hall_consult_rooms", "hall_treat_rooms",
+                                         "hall_treat_area")]),
+    ("医院等级与科室", [_BY_KEY[k] for k in ("hospital_grade", "dept_guidance", "tech_center",
+                                         "tcm_dept", "tcm_pharmacy")]),
+    ("家庭医生团队", [_BY_KEY[k] for k in ("fd_teams", "fd_teams_tcm")]),
 ]
 _WIDTHS = {"name": 30, "code": 14, "type": 16, "township": 12, "year": 8, "active_from": 9,
            "active_to": 9}
@@ -55,8 +60,10 @@ HELP_TEXT = """\
   3. 中医馆达标情况请从下拉列表中选择：未建、已建未达标、达标、提档升级；中医馆等级选择：普通、精品、示范。未设置中医馆的机构，“是否设置中医馆”选“否”，达标情况和等级不填。
   4. 人数、人次、类数、项数请填写整数（不要填“约”“以上”等文字，也不要带单位）。不知道或不适用的，请留空，不要填0。
   5. 数字之间必须合乎常理，否则整张表无法导入：中医类别医师数不能多于执业（助理）医师总数；中医诊疗人次不能多于总诊疗人次；适宜技术类数不能多于项数；西学中人数不能多于非中医类别医师数。
-  6. 县级中医医院请填写“是否设置治未病科、康复科、感染性疾病科”三列，其他机构可不填。
-  7. “启用年度”填机构开始统计的年份（新设立的机构请填写；不填则从表中该机构最早的年度算起）；机构撤并、停业的，在“停用年度”填最后一个统计年份。没有变化的留空。没有交回某家机构的数据，不会被当作停用。
+  6. 县级中医医院请填写“是否设置治未病科、康复科、感染性疾病科”三列，以及医院等级、是否设置基层指导科、是否设置中医药适宜技术推广中心；县级综合医院、妇幼保健院请填写是否设置中医科、中药房；其他机构可不填。
+  7. 设置中医馆的机构请填写中医馆面积、中医诊室数、中医治疗室数和治疗室面积（平方米，整数）。四项填齐后，程序据此核实中医馆是否达标（面积不少于300平方米、诊室不少于3间、治疗室不少于2间且面积不少于40平方米、中医类别医师占25%以上、6类以上中医药服务），不再只看“达标情况”一栏。
+  8. 家庭医生团队数填本机构全部团队数；其中有中医药人员的团队数不能多于团队总数。
+  9. “启用年度”填机构开始统计的年份（新设立的机构请填写；不填则从表中该机构最早的年度算起）；机构撤并、停业的，在“停用年度”填最后一个统计年份。没有变化的留空。没有交回某家机构的数据，不会被当作停用。
 
 三、“活动记录”表：每次中医药文化宣传或健康教育活动填写一行。
   1. 活动日期填写年-月-日，例如 2024-03-05（也可写 2024/3/5 或 2024年3月5日）。
@@ -98,6 +105,8 @@ def _validations(ws: Worksheet, columns: Sequence[Out], first: int, last: int) -
             add(choice(list(HALL_STATES.values()), out.header), index)
         elif kind == "grade":
             add(choice(list(HALL_GRADES.values()), out.header), index)
+        elif kind == "hgrade":
+            add(choice(list(HOSPITAL_GRADES.values()), out.header), index)
         elif kind == "type":
             add(choice(list(INSTITUTION_TYPES.values()), out.header), index)
         elif kind == "int":

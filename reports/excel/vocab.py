@@ -13,7 +13,8 @@ from typing import Any
 import unicodedata
 
 from db.errors import KnownError
-from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
+from db.vocab import (ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES,
+                      OWNERSHIP)
 
 # The 年度 column accepts the years the contract names; the store itself allows a wider range.
 YEAR_MIN, YEAR_MAX = 2020, 2035
@@ -51,7 +52,7 @@ class Column:
 
     key: str
     header: str
-    # text | type | code | year | int | bool | state | grade | share | date | kind | owner
+    # text | type | code | year | int | bool | state | grade | hgrade | share | date | kind | owner
     kind: str
     aliases: tuple[str, ...] = ()
 
@@ -92,6 +93,19 @@ YEAR_COLUMNS: tuple[Column, ...] = (
     _c("dept_preventive", "是否设置治未病科", "bool"),
     _c("dept_rehab", "是否设置康复科", "bool"),
     _c("dept_infectious", "是否设置感染性疾病科", "bool"),
+    # The standard's facts (issue 16).
+    _c("hall_area", "中医馆面积", "int", "中医馆建筑面积", "中医馆面积（平方米）", "中医馆面积（㎡）"),
+    _c("hall_consult_rooms", "中医诊室数", "int", "中医馆诊室数"),
+    _c("hall_treat_rooms", "中医治疗室数", "int", "中医馆治疗室数"),
+    _c("hall_treat_area", "中医治疗室面积", "int", "治疗室面积", "中医治疗室面积（平方米）",
+       "中医治疗室面积（㎡）"),
+    _c("hospital_grade", "医院等级", "hgrade", "等级"),
+    _c("dept_guidance", "是否设置基层指导科", "bool"),
+    _c("tech_center", "是否设置中医药适宜技术推广中心", "bool", "是否设置适宜技术推广中心"),
+    _c("tcm_dept", "是否设置中医科", "bool"),
+    _c("tcm_pharmacy", "是否设置中药房", "bool"),
+    _c("fd_teams", "家庭医生团队数", "int", "家庭医生签约服务团队数"),
+    _c("fd_teams_tcm", "有中医药人员的家庭医生团队数", "int", "含中医药人员的家庭医生团队数"),
 )
 YEAR_KEYS = {c.key for c in YEAR_COLUMNS}
 
@@ -107,6 +121,7 @@ COUNTY_COLUMNS: tuple[Column, ...] = (
     _c("infant_managed", "接受中医药健康管理的0-36个月儿童数"),
     _c("alliance_population", "医联体覆盖人口"),
     _c("satisfaction", "群众中医药服务满意率", "share"),
+    _c("tcm_literacy", "中医药健康文化素养水平", "share", "居民中医药健康文化素养水平"),
 )
 
 # 机构代码 and 机构类型 are not in the contract's activity list; they are read when present so a
@@ -206,6 +221,11 @@ _GRADE_WORDS: dict[str, str] = {
     **{word: key for key, word in HALL_GRADES.items()},
     **{word + "中医馆": key for key, word in HALL_GRADES.items()},
     "一般": "normal",
+}
+_HOSPITAL_GRADE_WORDS: dict[str, str] = {
+    **{word: key for key, word in HOSPITAL_GRADES.items()},
+    "二级甲": "2a", "二级乙": "2b", "三级甲": "3a", "三级乙": "3b",
+    "二甲": "2a", "二乙": "2b", "三甲": "3a", "三乙": "3b", "未评级": "none",
 }
 _OWNER_WORDS: dict[str, str] = {
     **{word: key for key, word in OWNERSHIP.items()},
@@ -405,6 +425,10 @@ def read_grade(value: Any) -> str:
     return _choice(value, _GRADE_WORDS, "中医馆等级", "、".join(HALL_GRADES.values()))
 
 
+def read_hospital_grade(value: Any) -> str:
+    return _choice(value, _HOSPITAL_GRADE_WORDS, "医院等级", "、".join(HOSPITAL_GRADES.values()))
+
+
 def read_owner(value: Any) -> str:
     return _choice(value, _OWNER_WORDS, "公立/民营", "、".join(OWNERSHIP.values()))
 
@@ -425,6 +449,7 @@ READERS = {
     "span": read_span_year,
     "int": read_int, "bool": read_bool, "state": read_state, "grade": read_grade,
     "share": read_share, "date": read_date, "kind": read_kind, "owner": read_owner,
+    "hgrade": read_hospital_grade,
 }
 
 

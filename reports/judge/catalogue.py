@@ -18,6 +18,7 @@ SECTIONS = {
 }
 
 TCM_HOSPITAL = ("county_tcm_hospital",)
+OTHER_HOSPITALS = ("county_general_hospital", "maternal_child")
 STATIONS = ("chs", "village_clinic")
 COUNTY: tuple[str, ...] = ()  # scope of an indicator about the county as a whole
 WITH_HALL = ("built", "standard", "upgraded")
@@ -44,7 +45,7 @@ class Indicator:
         return "、".join(INSTITUTION_TYPES[t] for t in self.scope) if self.scope else "全县"
 
 
-_READS_COUNTY = {"B5", "B6", "B8", "C5", "D10"}
+_READS_COUNTY = {"B5", "B6", "B8", "C5", "D10", "D11"}
 
 
 def _i(id_: str, name: str, scope: tuple[str, ...], kind: str, is_inst: bool, measure: str,
@@ -69,6 +70,12 @@ CATALOGUE: tuple[Indicator, ...] = (
        "评为精品或示范中医馆的机构数 / 范围内机构数", "002-2"),
     _i("A7", "示范中医馆占比", CENTRE_TYPES, "share", False,
        "评为示范中医馆的机构数 / 范围内机构数", "002-2"),
+    _i("A8", "社区卫生服务站中医药服务覆盖率", ("chs",), "share", True,
+       "能够提供中医药服务的服务站数 / 范围内服务站数", "建设标准 二（三）1"),
+    _i("A9", "村卫生室中医药服务覆盖率", ("village_clinic",), "share", True,
+       "能够提供中医药服务的村卫生室数 / 范围内村卫生室数", "建设标准 二（三）2"),
+    _i("A10", "中医馆提档升级占比", CENTRE_TYPES, "share", False,
+       "中医馆达到提档升级（服务内涵建设）的机构数 / 范围内机构数", "建设标准 二（二）3"),
     _i("B1", "基层机构适宜技术达标率", CENTRE_TYPES, "share", True,
        "适宜技术达到要求类数、项数的机构数 / 范围内机构数", "000 八, 004 五3"),
     _i("B2", "社区卫生服务站适宜技术达标率", ("chs",), "share", True,
@@ -85,6 +92,18 @@ CATALOGUE: tuple[Indicator, ...] = (
        "治未病科、康复科、感染性疾病科中已设置的个数", "001 二十二, 004 四(三)1", 3),
     _i("B8", "医联体覆盖人口比例", COUNTY, "share", False,
        "县级中医医院牵头的医联体（医共体）覆盖人口 / 常住人口", "001 二十三, 003-25, 004 四(三)1"),
+    _i("B9", "县级中医医院等级达标", TCM_HOSPITAL, "share", True,
+       "达到要求等级的县级中医医院数 / 县级中医医院数", "建设标准 二（一）2"),
+    _i("B10", "县级中医医院基层指导科", TCM_HOSPITAL, "share", True,
+       "设置基层指导科的县级中医医院数 / 县级中医医院数", "建设标准 二（一）3"),
+    _i("B11", "县级中医医院适宜技术推广中心", TCM_HOSPITAL, "share", True,
+       "设置适宜技术推广中心的县级中医医院数 / 县级中医医院数", "建设标准 二（一）4"),
+    _i("B12", "综合医院、妇幼保健院中医科", OTHER_HOSPITALS, "share", True,
+       "设置中医科的机构数 / 县级综合医院和妇幼保健院数", "建设标准 二（一）7"),
+    _i("B13", "综合医院、妇幼保健院中药房", OTHER_HOSPITALS, "share", True,
+       "设置中药房的机构数 / 县级综合医院和妇幼保健院数", "建设标准 二（一）8"),
+    _i("B14", "家庭医生团队中医药人员配备率", COUNTY, "share", False,
+       "有中医药人员的家庭医生团队数 / 家庭医生团队数（各机构合计）", "建设标准 三（二）3"),
     _i("C1", "县级中医医院中医类别医师占比", TCM_HOSPITAL, "share", False,
        "中医类别执业（助理）医师数 / 执业（助理）医师数", "004 四(四)2"),
     _i("C2", "基层机构中医类别医师占比达标率", CENTRE_TYPES, "share", True,
@@ -117,6 +136,8 @@ CATALOGUE: tuple[Indicator, ...] = (
        "传统健身活动次数（各机构合计）", "001 十七, 004 四(二)10", None),
     _i("D10", "群众中医药服务满意率", COUNTY, "share", False,
        "当年满意度调查结果", "001 四"),
+    _i("D11", "中医药健康文化素养水平", COUNTY, "share", False,
+       "当年全县中医药健康文化素养调查结果", "建设标准 四（三）2"),
 )
 
 BY_ID = {ind.id: ind for ind in CATALOGUE}

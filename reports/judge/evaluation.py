@@ -34,12 +34,13 @@ from fractions import Fraction
 import math
 from typing import TYPE_CHECKING, Any
 
-from db.vocab import CENTRE_TYPES, HALL_STATES
+from db.vocab import CENTRE_TYPES, HALL_STATES, HOSPITAL_GRADES
 
 from reports.judge import profiles
 from reports.judge.catalogue import (ACTIVITY_MINIMUMS, BY_ID, CATALOGUE, DEPARTMENTS, STATIONS,
                                      TCM_HOSPITAL, WITH_HALL, Indicator)
-from reports.judge.facts import Facts, Tally, load_facts, task_progress
+from reports.judge import scoring, standard
+from reports.judge.facts import Facts, Tally, load_documents, load_facts, task_progress
 from reports.judge.gaps import (add_to_both, add_to_numerator, over_text, percent_points,
                                 techniques_needed, techniques_text)
 from reports.judge.profiles import Profile, Setting, Target, exact
@@ -62,6 +63,7 @@ class Outcome:
     denominator: int | None = None
     failing: list[Failing] = field(default_factory=list)
     gap_to: Callable[[Fraction], str | None] | None = None
+    note: str | None = None  # how the value was reached, where a reviewer would ask
 
 
 @dataclass(frozen=True)
@@ -153,21 +155,66 @@ def _a1(facts: Facts, s: Setting) -> Outcome:
 _STATE_WORDS = {"built": "建成", "standard": "达标", "upgraded": "提档升级"}
 
 
+# The 中医馆 construction facts that decide 达标, with the threshold key each is held to.
+_BUILD_FACTS = ("hall_area", "hall_consult_rooms", "hall_treat_rooms", "hall_treat_area",
+                "physicians", "tcm_physicians", "tech_categories")
+
+
+def hall_shortfalls(inst: dict[str, Any], t: dict[str, Any]) -> list[str] | None:
+    """What keeps a 中医馆 from the construction standard, from its recorded facts; None when they
+    are not all recorded (then only the typed 达标情况 can say)."""
+    if any(inst[k] is None for k in _BUILD_FACTS):
+        return None
+    short = []
+    if inst["hall_area"] < t.get("area", 0):
+        short.append(f"面积还差 {t['area'] - inst['hall_area']} 平方米")
+    if inst["hall_consult_rooms"] < t.get("consult_rooms", 0):
+        short.append(f"还需 {t['consult_rooms'] - inst['hall_consult_rooms']} 间中医诊室")
+    if inst["hall_treat_rooms"] < t.get("treat_rooms", 0):
+        short.append(f"还需 {t['treat_rooms'] - inst['hall_treat_rooms']} 间中医治疗室")
+    if inst["hall_treat_area"] < t.get("treat_area", 0):
+        short.append(f"治疗室面积还差 {t['treat_area'] - inst['hall_treat_area']} 平方米")
+    share = exact(t.get("tcm_share", 0))
+    own = _ratio(inst["tcm_physicians"], inst["physicians"])
+    if share and (own is None or own < share):
+        x = add_to_both(inst["tcm_physicians"], inst["physicians"], share)
+        short.append(f"还需 {x} 名中医类别医师" if x else f"中医类别医师占比需达到 {percent(share)}")
+    if inst["tech_categories"] < t.get("service_kinds", 0):
+        short.append(f"还需 {t['service_kinds'] - inst['tech_categories']} 类中医药服务")
+    return short
+
+
 def _a2(facts: Facts, s: Setting) -> Outcome:
+    """达标 is derived from the construction facts where they are all recorded; elsewhere the
+    typed 达标情况 is taken, and the result says how many rest on it alone."""
     states = s.threshold.get("hall_states", ["standard", "upgraded"])
     lowest = min(states, key=list(HALL_STATES).index)
     word = _STATE_WORDS[lowest]
+    typed_only = []
 
     def judge(inst: dict[str, Any]) -> Check:
         state = inst["hall_state"]
-        if state is None:
-            return Check(False, None, "未填报中医馆达标情况")
-        if state in states:
-            return Check(True)
         if state == "none":
             return Check(False, 0, "需建设中医馆" if lowest == "built" else f"需建设中医馆并{word}")
+        short = hall_shortfalls(inst, s.threshold)
+        if short:
+            # Under A2 the reader knows these are the 中医馆's; the shortfalls alone keep it short.
+            return Check(False, 0, "，".join(short))
+        if short is not None:
+            if state != "upgraded":
+                state = "standard"  # the facts show 达标 whatever was typed; 提档升级 is typed only
+        elif state is None:
+            return Check(False, None, "未填报中医馆达标情况")
+        elif state in states:
+            typed_only.append(inst["name"])
+        if state in states:
+            return Check(True)
         return Check(False, 0, f"中医馆需{word}")
-    return _inst_share(facts, "A2", judge, f"中医馆{word}")
+    outcome = _inst_share(facts, "A2", judge, f"中医馆{word}")
+    if typed_only:
+        outcome.note = (f"其中 {len(typed_only)} 家按填报的达标情况认定，未填齐建设情况"
+                        "（面积、诊室、治疗室、人员、服务类别），未据此核实")
+    return outcome
 
 
 def _a3(facts: Facts, s: Setting) -> Outcome:
@@ -201,6 +248,23 @@ def _a6(facts: Facts, s: Setting) -> Outcome:
 def _a7(facts: Facts, s: Setting) -> Outcome:
     return _share(facts.in_scope(CENTRE_TYPES), lambda i: Check(i["hall_grade"] == "model"),
                   lambda k: f"还需 {k} 家中医馆评为示范中医馆", list_failing=False)
+
+
+def _serves(ind_id: str, what: str) -> Callable[[Facts, Setting], Outcome]:
+    """A8/A9: stations and village clinics able to give TCM service, judged apart because the
+    standard sets them two targets (服务站 all, 村卫生室 most)."""
+    def compute(facts: Facts, s: Setting) -> Outcome:
+        def judge(inst: dict[str, Any]) -> Check:
+            return _flag_check(inst["service_place"], "未填报是否具备中医药服务场所和设备",
+                               "需配备中医药服务场所和设备")
+        return _inst_share(facts, ind_id, judge, f"{what}具备中医药服务场所和设备")
+    return compute
+
+
+def _a10(facts: Facts, s: Setting) -> Outcome:
+    # A share the county reaches with some centres, so none is listed as failing on its own.
+    return _share(facts.in_scope(CENTRE_TYPES), lambda i: Check(i["hall_state"] == "upgraded"),
+                  lambda k: f"还需 {k} 家中医馆提档升级", list_failing=False)
 
 
 # B. 服务能力
@@ -285,6 +349,48 @@ def _b7(facts: Facts, s: Setting) -> Outcome:
 def _b8(facts: Facts, s: Setting) -> Outcome:
     return _county_ratio(facts, "alliance_population", "resident_population",
                          lambda x: f"医联体还需覆盖 {x:,} 人")
+
+
+_GRADE_ORDER = list(HOSPITAL_GRADES)
+
+
+def _b9(facts: Facts, s: Setting) -> Outcome:
+    least = s.threshold.get("min_grade", "2a")
+
+    def judge(inst: dict[str, Any]) -> Check:
+        grade = inst["hospital_grade"]
+        if grade is None:
+            return Check(False, None, "未填报医院等级")
+        if _GRADE_ORDER.index(grade) >= _GRADE_ORDER.index(least):
+            return Check(True)
+        return Check(False, 0, f"需达到{HOSPITAL_GRADES[least]}")
+    return _inst_share(facts, "B9", judge, f"达到{HOSPITAL_GRADES[least]}")
+
+
+def _has(ind_id: str, key: str, what: str) -> Callable[[Facts, Setting], Outcome]:
+    """A yes/no fact every institution in scope must have (B10–B13)."""
+    def compute(facts: Facts, s: Setting) -> Outcome:
+        def judge(inst: dict[str, Any]) -> Check:
+            return _flag_check(inst[key], f"未填报是否设置{what}", f"需设置{what}")
+        return _inst_share(facts, ind_id, judge, f"设置{what}")
+    return compute
+
+
+def _b14(facts: Facts, s: Setting) -> Outcome:
+    reported = _reported(facts.institutions, "fd_teams", "fd_teams_tcm")
+    num = sum(i["fd_teams_tcm"] for i in reported)
+    den = sum(i["fd_teams"] for i in reported)
+    if not den:
+        return Outcome(None)
+
+    def gap_to(bound: Fraction) -> str | None:
+        x = add_to_numerator(num, den, bound, cap=den)
+        return f"还需 {x:,} 个家庭医生团队配备中医药人员" if x else None
+
+    failing = [Failing(i["name"], i["id"], float(Fraction(i["fd_teams_tcm"], i["fd_teams"])),
+                       f"还需 {i['fd_teams'] - i['fd_teams_tcm']} 个团队配备中医药人员")
+               for i in reported if i["fd_teams"] and i["fd_teams_tcm"] < i["fd_teams"]]
+    return Outcome(Fraction(num, den), num, den, failing if s.target else [], gap_to)
 
 
 # C. 人员配备
@@ -422,16 +528,29 @@ def _d10(facts: Facts, s: Setting) -> Outcome:
     return Outcome(exact(value), gap_to=lambda bound: f"满意率还需提高 {percent_points(value, bound)}")
 
 
+def _d11(facts: Facts, s: Setting) -> Outcome:
+    value = facts.county.get("tcm_literacy")
+    if value is None:
+        return Outcome(None)
+    return Outcome(exact(value),
+                   gap_to=lambda bound: f"素养水平还需提高 {percent_points(value, bound)}")
+
+
 _COMPUTE: dict[str, Callable[[Facts, Setting], Outcome]] = {
     "A1": _a1, "A2": _a2, "A3": _a3, "A4": _a4, "A5": _a5, "A6": _a6, "A7": _a7,
+    "A8": _serves("A8", "服务站"), "A9": _serves("A9", "村卫生室"), "A10": _a10,
     "B1": _techniques("B1"), "B2": _techniques("B2"), "B3": _techniques("B3"),
-    "B4": _b4, "B5": _b5, "B6": _b6, "B7": _b7, "B8": _b8,
+    "B4": _b4, "B5": _b5, "B6": _b6, "B7": _b7, "B8": _b8, "B9": _b9,
+    "B10": _has("B10", "dept_guidance", "基层指导科"),
+    "B11": _has("B11", "tech_center", "中医药适宜技术推广中心"),
+    "B12": _has("B12", "tcm_dept", "中医科"), "B13": _has("B13", "tcm_pharmacy", "中药房"),
+    "B14": _b14,
     "C1": _c1, "C2": _c2, "C3": _c3, "C4": _c4, "C5": _c5, "C6": _c6,
     "D1": _minimum("D1"), "D2": _minimum("D2"), "D3": _minimum("D3"), "D4": _minimum("D4"),
     "D5": _minimum("D5"), "D6": _d6, "D7": _d7,
     "D8": _county_count("进校园", 1, "中医药文化进校园活动"),
     "D9": _county_count("传统健身", None, "传统健身推广活动"),
-    "D10": _d10,
+    "D10": _d10, "D11": _d11,
 }
 
 
@@ -457,9 +576,9 @@ def _county_gap(ind: Indicator, target: Target, outcome: Outcome) -> str:
 
 MISSING = "未填报"  # how every gap of an institution that lacks a figure begins
 # Shares of institutions whose failing list is not kept: their 未填报 are the rows missing.
-_UNLISTED_SHARES = {"A5", "A6", "A7"}
+_UNLISTED_SHARES = {"A5", "A6", "A7", "A10"}
 # Sums over institutions: an institution without a row is left out of the sum, so it waits.
-_ROW_SCOPES = {"B7": BY_ID["B7"].scope, "C1": BY_ID["C1"].scope, "C5": None,
+_ROW_SCOPES = {"B7": BY_ID["B7"].scope, "B14": None, "C1": BY_ID["C1"].scope, "C5": None,
                "C6": BY_ID["C6"].scope}
 
 
@@ -510,7 +629,8 @@ def _judge(ind: Indicator, setting: Setting, outcome: Outcome, profile: Profile,
     failing = relabelled([f for f in outcome.failing if f.institution_id not in waiting_ids])
     return Result(ind.id, profile.relabel(ind.name), ind.section, ind.kind, ind.is_inst,
                   _shown_value(ind, outcome.value), outcome.numerator, outcome.denominator,
-                  target, met, gap, failing, previous, relabelled(waiting), pending)
+                  target, met, gap, failing, previous, not_reported=relabelled(waiting),
+                  pending=pending, note=profile.relabel(outcome.note) if outcome.note else None)
 
 
 def _compute(ind: Indicator, facts: Facts, setting: Setting) -> Outcome:
@@ -548,5 +668,8 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
         results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id), facts))
     unreported = tuple((i["name"], i["id"], i["township"]) for i in facts.institutions
                        if i["year_row"] is None)
+    score = scoring.score(standard.for_county(county), profile, {r.id: r for r in results},
+                          facts, load_documents(county))
     return Evaluation(county.county_name, year, profile.id, profile.name, tuple(results),
-                      task_progress(county, today or _dt.date.today()), unreported)
+                      task_progress(county, today or _dt.date.today()), score=score,
+                      unreported=unreported)

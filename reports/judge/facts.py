@@ -20,7 +20,10 @@ SELECT i.id, i.name, i.township, COALESCE(iy.inst_type, i.type) AS type, iy.id A
        iy.hall_state, iy.hall_grade, iy.platform_connected, iy.tcm_corner, iy.service_place,
        iy.tech_categories, iy.tech_items, iy.physicians, iy.tcm_physicians, iy.other_tcm_staff,
        iy.tcm_gps, iy.west_learn_tcm, iy.visits, iy.tcm_visits,
-       iy.dept_preventive, iy.dept_rehab, iy.dept_infectious
+       iy.dept_preventive, iy.dept_rehab, iy.dept_infectious,
+       iy.hall_area, iy.hall_consult_rooms, iy.hall_treat_rooms, iy.hall_treat_area,
+       iy.hospital_grade, iy.dept_guidance, iy.tech_center, iy.tcm_dept, iy.tcm_pharmacy,
+       iy.fd_teams, iy.fd_teams_tcm
 FROM institution i
 LEFT JOIN institution_year iy
        ON iy.institution_id = i.id AND iy.year = :year AND iy.deleted = 0
@@ -103,3 +106,34 @@ def load_facts(county: CountyFile, year: int) -> Facts:
 def task_progress(county: CountyFile, today: _dt.date) -> TaskProgress:
     row = county.query(_TASKS_SQL, {"today": today.isoformat()})[0]
     return TaskProgress(row["total"], row["done"], row["overdue"])
+
+
+_DOC_TASKS_SQL = """
+SELECT t.id, t.text, t.status,
+       (SELECT count(*) FROM evidence e
+         WHERE e.deleted = 0 AND e.owner_table = 'task' AND e.owner_id = t.id) AS files
+FROM task t WHERE t.deleted = 0
+"""
+
+_ITEM_FILES_SQL = """
+SELECT indicator_id, year, count(*) AS n FROM evidence
+WHERE deleted = 0 AND owner_table = 'indicator' AND indicator_id IS NOT NULL
+GROUP BY indicator_id, year
+"""
+
+
+@dataclass(frozen=True)
+class Documents:
+    """What governance items are judged from: the creation tasks with their evidence counts, and
+    evidence attached in 总览 to a standard item (by its id) for a year or for no year."""
+
+    tasks: list[dict[str, Any]]
+    files: dict[tuple[str, int | None], int]
+
+    def item_files(self, item_id: str, year: int) -> int:
+        return self.files.get((item_id, year), 0) + self.files.get((item_id, None), 0)
+
+
+def load_documents(county: CountyFile) -> Documents:
+    files = {(r["indicator_id"], r["year"]): r["n"] for r in county.query(_ITEM_FILES_SQL)}
+    return Documents(county.query(_DOC_TASKS_SQL), files)

@@ -18,9 +18,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from db.errors import KnownError, ValidationError
-from db.vocab import HALL_STATES
+from db.vocab import HALL_STATES, HOSPITAL_GRADES
 from resources import resource_path
 
+from reports.judge import standard
 from reports.judge.catalogue import CATALOGUE
 
 if TYPE_CHECKING:
@@ -101,6 +102,18 @@ class Profile:
     description: str
     labels: dict[str, str]
     settings: dict[str, Setting]
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)  # standard item id → {on, note}
+
+    def item_on(self, item_id: str) -> bool:
+        """Whether the county's layer keeps a standard item (indicator items: the indicator's
+        own switch decides)."""
+        return self.items.get(item_id, {}).get("on", True)
+
+    def local_target(self, indicator_id: str) -> bool:
+        """Whether this profile sets the indicator a target or condition of its own, other than
+        the national standard's (so the report names both)."""
+        mine, base = self.setting(indicator_id), national(indicator_id)
+        return (mine.target, mine.threshold) != (base.target, base.threshold)
 
     def setting(self, indicator_id: str) -> Setting:
         return self.settings[indicator_id]
@@ -126,8 +139,11 @@ class Profile:
             if s.note:
                 entry["note"] = s.note
             indicators[ind_id] = entry
-        return {"description": self.description, "labels": dict(self.labels),
+        body = {"description": self.description, "labels": dict(self.labels),
                 "indicators": indicators}
+        if self.items:
+            body["items"] = copy.deepcopy(self.items)
+        return body
 
 
 # ---- validation ---------------------------------------------------------------------------------
@@ -193,7 +209,16 @@ def _check_threshold(ind: Any, threshold: Any, allowed: dict[str, Any]) -> None:
         share = threshold["share"]
         if not _is_number(share) or not 0 < share <= 1:
             raise _refuse(f"指标 {ind.id}（{ind.name}）的机构占比要求应在 0–100% 之间，收到“{share}”。")
-    for key, what in (("categories", "适宜技术类数"), ("items", "适宜技术项数"), ("count", "最少次数")):
+    if "tcm_share" in threshold:
+        share = threshold["tcm_share"]
+        if not _is_number(share) or not 0 <= share <= 1:
+            raise _refuse(f"指标 {ind.id}（{ind.name}）的中医类别医师占比要求应在 0–100% 之间，收到“{share}”。")
+    if "min_grade" in threshold and threshold["min_grade"] not in HOSPITAL_GRADES:
+        raise _refuse(f"指标 {ind.id}（{ind.name}）的医院等级应从"
+                      f"{'、'.join(HOSPITAL_GRADES.values())}中选择。")
+    for key, what in (("categories", "适宜技术类数"), ("items", "适宜技术项数"), ("count", "最少次数"),
+                      ("area", "中医馆面积"), ("consult_rooms", "诊室数"), ("treat_rooms", "治疗室数"),
+                      ("treat_area", "治疗室面积"), ("service_kinds", "中医药服务类别数")):
         if key in threshold:
             _check_count(ind, threshold[key], what)
     # Compared only when both are given: a partial change is checked again once merged.
@@ -206,13 +231,25 @@ def _catalogue() -> dict[str, Any]:
     return {ind.id: ind for ind in CATALOGUE}
 
 
+def _check_items(items: Any) -> None:
+    """A layer's switches on standard items not judged by an indicator (规划, 联席会议 …)."""
+    if not isinstance(items, dict):
+        raise _refuse("方案的评分项设置格式不对。")
+    for item_id, entry in items.items():
+        if not isinstance(entry, dict) or set(entry) - {"on", "note"}:
+            raise _refuse(f"评分项 {item_id} 的设置格式不对（只能设置开关和备注）。")
+        if "on" in entry and not isinstance(entry["on"], bool):
+            raise _refuse(f"评分项 {item_id} 的开关应为 true 或 false。")
+
+
 def validate_body(body: Any, *, name: str | None = None) -> dict[str, Any]:
     """Check a (partial or complete) profile body; raise ValidationError with a Chinese message."""
     if name is not None and not name.strip():
         raise _refuse("方案名称不能为空。")
     if not isinstance(body, dict):
         raise _refuse("方案内容格式不对（应为 JSON 对象）。")
-    unknown = set(body) - {"id", "name", "based_on", "description", "labels", "indicators"}
+    unknown = set(body) - {"id", "name", "based_on", "description", "labels", "indicators",
+                           "items"}
     if unknown:
         raise _refuse(f"方案内容中有不认识的项目：{'、'.join(sorted(unknown))}。")
     labels = body.get("labels", {})
@@ -223,6 +260,7 @@ def validate_body(body: Any, *, name: str | None = None) -> dict[str, Any]:
             raise _refuse(f"用语“{term}”不能改名；可以改名的有：{'、'.join(LABEL_TERMS)}。")
         if not isinstance(word, str) or not word.strip():
             raise _refuse(f"用语“{term}”的新名称不能为空。")
+    _check_items(body.get("items", {}))
     indicators = body.get("indicators", {})
     if not isinstance(indicators, dict):
         raise _refuse("方案的指标设置格式不对。")
@@ -254,6 +292,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """`over` laid on `base`: labels and each indicator's threshold merge key by key."""
     out = copy.deepcopy(base)
     out["labels"] = {**base.get("labels", {}), **over.get("labels", {})}
+    for item_id, entry in over.get("items", {}).items():
+        out.setdefault("items", {}).setdefault(item_id, {}).update(copy.deepcopy(entry))
     if "description" in over:
         out["description"] = over["description"]
     for ind_id, entry in over.get("indicators", {}).items():
@@ -280,7 +320,7 @@ def _build(pid: str, name: str, body: dict[str, Any], *, builtin: bool,
     order = [ind.id for ind in _catalogue().values()]
     settings = {k: settings[k] for k in order}
     return Profile(pid, name, builtin, based_on, body.get("description", ""),
-                   dict(body.get("labels", {})), settings)
+                   dict(body.get("labels", {})), settings, copy.deepcopy(body.get("items", {})))
 
 
 def _read_json(filename: str) -> dict[str, Any]:
@@ -294,7 +334,23 @@ def _read_json(filename: str) -> dict[str, Any]:
 
 @functools.cache
 def _baseline_body() -> dict[str, Any]:
-    return _read_json(f"{BASELINE}.json")
+    """baseline.json with the targets and thresholds of the shipped standard laid on it: the
+    national thresholds live in one place, resources/standards/, where a bureau can correct them."""
+    body = _read_json(f"{BASELINE}.json")
+    for item in standard.shipped().items:
+        entry = body["indicators"].get(item.indicator or "")
+        if entry is None:
+            continue
+        if "target" in item.judge:
+            entry["target"] = copy.deepcopy(item.judge["target"])
+        if "threshold" in item.judge:
+            entry["threshold"] = copy.deepcopy(item.judge["threshold"])
+    return body
+
+
+def national(indicator_id: str) -> Setting:
+    """The indicator as the national standard sets it, before any county layer."""
+    return _builtins()[BASELINE].setting(indicator_id)
 
 
 @functools.cache
@@ -304,7 +360,7 @@ def _builtins() -> dict[str, Profile]:
     for pid in BUILTIN_ORDER:
         raw = _read_json(f"{pid}.json")
         validate_body(raw)
-        body = _merge(base, raw) if raw.get("based_on") else raw
+        body = _merge(base, raw) if raw.get("based_on") else base
         validate_body(body)
         missing = set(_catalogue()) - set(body["indicators"])
         if missing:

@@ -43,9 +43,10 @@ class Result:
     # Whether the result waits for those reports: the target would hold if they all passed
     # (or holds without them where the sum leaves them out). Then `met` is None: 待填报.
     pending: bool = False
+    note: str | None = None  # e.g. how many 中医馆 count as 达标 on their typed status alone
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id, "name": self.name, "value": self.value,
             "numerator": self.numerator, "denominator": self.denominator,
             "target": self.target.to_dict() if self.target else None,
@@ -56,6 +57,68 @@ class Result:
                               "missing": f.gap} for f in self.not_reported],
             "pending": self.pending,
         }
+        if self.note:
+            out["note"] = self.note  # added (issue 16), only where there is something to say
+        return out
+
+
+# The states of a scored item (scoring.py).
+SCORED, PARTLY, ZERO, NO_DATA, OFF, UNSCORED = "得分", "部分得分", "不得分", "无数据", "不适用", "不计分"
+# An indicator that waits for institutions to report (Result.pending) scores nothing until they do.
+PENDING = "待填报"
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    id: str
+    code: str
+    section: str
+    text: str
+    points: float | None  # None where the item does not apply
+    max: float
+    veto: bool
+    state: str  # 得分 / 部分得分 / 不得分 / 无数据 / 待填报 / 不适用 / 不计分
+    reason: str  # why, in words a reviewer reads
+    indicator: str | None = None
+
+    @property
+    def veto_failed(self) -> bool:
+        return self.veto and self.state not in (SCORED, OFF)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "code": self.code, "text": self.text, "points": self.points,
+                "max": self.max, "veto": self.veto, "state": self.state, "reason": self.reason,
+                "indicator": self.indicator}
+
+
+@dataclass(frozen=True)
+class Score:
+    standard_id: str
+    standard_name: str
+    total: float
+    max: float
+    pass_mark: float
+    items: tuple[ItemScore, ...]
+
+    @property
+    def veto_failures(self) -> list[ItemScore]:
+        return [i for i in self.items if i.veto_failed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.veto_failures and self.total >= self.pass_mark
+
+    def item(self, item_id: str) -> ItemScore | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def for_indicator(self, indicator_id: str) -> ItemScore | None:
+        return next((i for i in self.items if i.indicator == indicator_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"standard": self.standard_id, "name": self.standard_name, "total": self.total,
+                "max": self.max, "pass_mark": self.pass_mark, "passed": self.passed,
+                "veto_failures": [i.id for i in self.veto_failures],
+                "items": [i.to_dict() for i in self.items]}
 
 
 @dataclass(frozen=True)
@@ -78,14 +141,19 @@ class Evaluation:
     tasks: TaskProgress
     # Institutions counted in the year with no figures at all for it: (name, id, township).
     unreported: tuple[tuple[str, str, str | None], ...] = ()
+    score: Score | None = None
 
     def result(self, indicator_id: str) -> Result | None:
         return next((r for r in self.results if r.id == indicator_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """The `evaluate --json` shape of contract.md, with its additions (not_reported)."""
-        return {"county": self.county, "year": self.year, "profile": self.profile_id,
-                "indicators": [r.to_dict() for r in self.results],
-                "tasks": self.tasks.to_dict(),
-                "not_reported": [{"institution": n, "institution_id": i, "township": t}
-                                 for n, i, t in self.unreported]}
+        """The `evaluate --json` shape of contract.md, with its additions (not_reported; the
+        `score` block after the contract's keys)."""
+        out = {"county": self.county, "year": self.year, "profile": self.profile_id,
+               "indicators": [r.to_dict() for r in self.results],
+               "tasks": self.tasks.to_dict(),
+               "not_reported": [{"institution": n, "institution_id": i, "township": t}
+                                for n, i, t in self.unreported]}
+        if self.score is not None:
+            out["score"] = self.score.to_dict()
+        return out

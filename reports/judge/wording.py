@@ -7,7 +7,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reports.judge.results import Evaluation, Result
+    from reports.judge.results import Evaluation, Result, Score
     from reports.judge.profiles import Target
 
 NO_VALUE = "—"
@@ -112,7 +112,18 @@ def format_table(evaluation: Evaluation) -> str:
         out.append(f"未填报本年度数据的机构 {len(evaluation.unreported)} 家：{names}{more}。")
     t = evaluation.tasks
     out.append(f"创建任务：共 {t.total} 项，已完成 {t.done} 项，逾期 {t.overdue} 项。")
+    if evaluation.score is not None:
+        out.append(score_line(evaluation.score))
     return "\n".join(out) + "\n"
+
+
+def score_line(score: Score) -> str:
+    """'评分：67.3 / 100 分（合格线 80 分），未通过；必备项未达到：G01 …' in one line."""
+    verdict = "达到合格线" if score.passed else "未达到示范县标准"
+    line = f"评分：{score.total:g} / {score.max:g} 分（合格线 {score.pass_mark:g} 分），{verdict}"
+    if score.veto_failures:
+        line += "；必备项未达到：" + "、".join(f"{i.id}（{i.code}）" for i in score.veto_failures)
+    return line + "。"
 
 
 def _summary(evaluation: Evaluation) -> dict[str, Any]:

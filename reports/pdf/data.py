@@ -18,6 +18,7 @@ from reports.judge.progress import Progress, progress
 from reports.judge.facts import load_facts
 from reports.judge import matrix
 from reports.judge import profiles
+from reports.judge.standard import Standard, for_county, shipped
 from reports.plan.evidence import evidence_entries
 from reports.judge.results import Evaluation, Result
 
@@ -56,6 +57,7 @@ class ReportData:
     activity: dict[str, dict[str, int]]  # institution id → D1..D5 → count
     minimums: dict[str, tuple[str, int]]  # D1..D5 switched on → (activity kind, minimum)
     tasks: list[Task]
+    standard: Standard = field(default_factory=shipped)
     evidence: list[Any] = field(default_factory=list)  # evidence_export.Entry, binder order
     phases: list[dict[str, Any]] = field(default_factory=list)
     progress: Progress | None = None  # who has reported; a draft while anything is missing
@@ -107,6 +109,7 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         activity=matrix.activity_counts(county, year),
         minimums=matrix.minimum_counts(county, profile),
         tasks=_tasks(county, today),
+        standard=for_county(county),
         evidence=evidence_entries(county),
         phases=county.rows("phase", order="ord, start_date, name"),
         progress=progress(county, year),

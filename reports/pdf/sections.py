@@ -17,10 +17,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph,
                                 Spacer, Table, TableStyle)
 
-from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES
+from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES
 
+from reports.judge import profiles
 from reports.judge.catalogue import ACTIVITY_MINIMUMS, BY_ID, SECTIONS
-from reports.judge.results import Failing, Result
+from reports.judge.results import OFF, SCORED, Failing, ItemScore, Result
 from reports.judge.wording import format_target, format_value, number, percent, status_text
 from reports.pdf import charts
 from reports.pdf.data import ReportData, Task
@@ -40,13 +41,6 @@ NAMES_IN_RECTIFICATION = 20  # beyond this the 整改清单 gives counts by town
 TOWNS_IN_RECTIFICATION = 40  # up to this (a large county), every township; beyond it
 TOWNS_NAMED = 10  # only the townships with the most to do, so the cell stays short
 
-SEED_DOCUMENTS = {
-    "000": "《资阳市雁江区2023年中医药工作要点》",
-    "001": "《安岳县创建全国基层中医药工作示范县实施方案》",
-    "002": "《綦江区中医药振兴发展重大工程（2023—2027年）重点任务清单》",
-    "003": "《阿鲁科尔沁旗2023年度创建全国基层中医药（蒙医药）工作示范县工作计划》",
-    "004": "《北仑区创建全国基层中医药工作示范区实施方案》",
-}
 # D1–D5 → 次 or 种, as the indicator engine words its gaps.
 D_UNITS = {ind_id: rule[2] for ind_id, rule in ACTIVITY_MINIMUMS.items()}
 
@@ -111,7 +105,26 @@ def _title(data: ReportData, st: Styles) -> Story:
         Paragraph(f"{esc(data.county)}创建全国基层中医药工作示范县<br/>自评报告（{data.year}年度）",
                   st.title),
         Paragraph(f"目标方案：{esc(data.evaluation.profile_name)}", st.subtitle),
+        *_score_line(data, st),
     ]
+
+
+def _score_line(data: ReportData, st: Styles) -> Story:
+    """The score first, as a reviewer reads it: points, pass mark, and any 必备 item failed."""
+    score = data.evaluation.score
+    if score is None:
+        return []
+    verdict = "达到合格线" if score.passed else red("未达到示范县标准")
+    text = (f"自评得分 <b>{score.total:g}</b> 分（满分 {score.max:g} 分，合格线 {score.pass_mark:g} 分），"
+            f"{verdict}")
+    vetoes = score.veto_failures
+    if vetoes:
+        text += "；必备项未达到：" + "、".join(f"{esc(_item_ref(data, i))}" for i in vetoes)
+    return [Paragraph(text + "。", st.subtitle)]
+
+
+def _item_ref(data: ReportData, i: ItemScore) -> str:
+    return f"{data.standard.short} {i.code} {_label(data, i.text)}"
 
 
 # ---- 一、总体情况 ---------------------------------------------------------------------------------
@@ -144,7 +157,40 @@ def _summary(data: ReportData, st: Styles) -> Story:
     out += [Spacer(1, 4),
             table(["情况", f"{year}年度（项）", f"{last}年度（项）", "增减"], rows,
                   [110, 110, 110, FRAME_W - 330], st, align="lccc")]
-    return out
+    return out + _score_part(data, st)
+
+
+def _score_part(data: ReportData, st: Styles) -> Story:
+    """Every item of the standard with its points, section by section, 必备 items marked."""
+    score = data.evaluation.score
+    if score is None:
+        return []
+    state = "达到合格线" if score.passed else "未达到示范县标准"
+    intro = (f"对照《{esc(score.standard_name)}》逐项评分：得分 {score.total:g} 分，满分 "
+             f"{score.max:g} 分，合格线 {score.pass_mark:g} 分，{state}。")
+    vetoes = score.veto_failures
+    intro += (f"必备项（一项不达标即不能通过）中有 {len(vetoes)} 项未达到，须优先整改。" if vetoes
+              else "必备项均已达到。")
+    rows: list[list[str]] = []
+    groups: list[int] = []
+    for section in data.standard.sections:
+        items = [score.item(i.id) for i in section.items]
+        shown_items = [i for i in items if i is not None and i.max > 0]
+        if not shown_items:
+            continue
+        got = sum(i.points or 0 for i in shown_items)
+        full = sum(i.max for i in shown_items if i.state != OFF)
+        groups.append(len(rows))
+        rows.append([f"{section.id}、{esc(_label(data, section.title))}（{got:g} / {full:g} 分）"])
+        for i in shown_items:
+            name = esc(_label(data, i.text)) + (red("【必备】") if i.veto else "")
+            points = "—" if i.points is None else f"{i.points:g}"
+            cell = red(points) if i.state != SCORED and i.state != OFF else points
+            rows.append([esc(i.code), name, f"{i.max:g}", cell, esc(i.reason)])
+    widths = [58, FRAME_W - 58 - 30 - 30 - 128, 30, 30, 128]
+    return [*_h3("评分情况", st), _p(intro, st),
+            table(["条目", "评分项", "满分", "得分", "说明"], rows, widths, st, align="clccl",
+                  groups=groups)]
 
 
 def _draft_note(data: ReportData, st: Styles) -> Story:
@@ -212,6 +258,14 @@ def _target_text(data: ReportData, r: Result) -> str:
     """The county target, and below it the condition each institution must meet, if any."""
     text = esc(format_target(r.kind, r.target))
     condition = _condition(r.id, data.profile.setting(r.id).threshold)
+    if data.profile.local_target(r.id) and data.standard.for_indicator(r.id) is not None:
+        national = profiles.national(r.id)
+        base = esc(format_target(r.kind, national.target))
+        base_cond = _condition(r.id, national.threshold)
+        if base_cond and national.target:
+            base += " " + esc(base_cond)
+        mine = text + (" " + esc(condition) if condition and r.target else "")
+        return f"{muted('国家标准 ' + base, 7.5)}<br/>本县方案 {mine}"
     return f"{text}<br/>{muted(esc(condition), 7.5)}" if condition and r.target else text
 
 
@@ -238,7 +292,15 @@ def _status_cell(status: str) -> str:
 
 
 def _basis(data: ReportData, r: Result) -> str:
-    return data.profile.setting(r.id).note or BY_ID[r.id].source
+    """The standard item the indicator is scored under, and the county's own plan where it sets
+    a target of its own; never the program's internal numbering."""
+    item = data.standard.for_indicator(r.id)
+    parts = [data.standard.cite(item)] if item is not None else []
+    if data.profile.local_target(r.id) or item is None:
+        note = data.profile.setting(r.id).note
+        parts.append(f"本县方案：{note}" if note and not note.startswith("地方") else
+                     note or "本县方案")
+    return ", ".join(parts)
 
 
 def _basis_cell(text: str, width: float, font: str, size: float = 7.5) -> str:
@@ -279,11 +341,9 @@ def _indicator_part(data: ReportData, st: Styles) -> Story:
     header = ["序号", "指标", "标准要求", f"{data.year}年", f"{data.year - 1}年", "达标情况", "依据"]
     out: Story = [*_h1(2, "指标达成情况", st), *_h2(1, "指标一览", st),
                   table(header, rows, [*widths, basis_w], st, align="clcccc", groups=groups)]
-    cited = sorted({code for r in data.results for code in re.findall(r"\b00\d\b", _basis(data, r))
-                    if code in SEED_DOCUMENTS})
-    if cited:
-        out.append(Paragraph("注：“依据”栏编号所指文件：" + "；".join(
-            f"{code} {SEED_DOCUMENTS[code]}" for code in cited) + "。", st.note))
+    out.append(Paragraph(f"注：“依据”栏中“{esc(data.standard.short)}”指《{esc(data.standard.name)}》"
+                         "的条目；“本县方案”指本县创建方案提出的、高于或不同于该标准的要求，"
+                         "“标准要求”栏两者并列。", st.note))
     return out + _trend_part(data, st)
 
 
@@ -528,8 +588,14 @@ def _figure(data: ReportData, ind_id: str, f: Failing) -> str:
         return _label(data, f"中医馆{HALL_STATES.get(inst.get('hall_state') or 'none', '未建')}")
     if ind_id == "A3":
         return "未接入"
-    if ind_id == "A4":
+    if ind_id in ("A4", "A8", "A9"):
         return "不具备"
+    if ind_id == "B9":
+        return HOSPITAL_GRADES.get(inst.get("hospital_grade") or "none", "未定级")
+    if ind_id in ("B10", "B11", "B12", "B13"):
+        return "未设置"
+    if ind_id == "B14":
+        return f"{inst.get('fd_teams_tcm')}/{inst.get('fd_teams')} 个团队有中医药人员"
     if ind_id in ("B1", "B2", "B3"):
         cats, items = inst.get("tech_categories"), inst.get("tech_items")
         return f"{cats}类{items}项" if cats is not None else f"{items}项"
@@ -669,7 +735,11 @@ def _concerned(data: ReportData, r: Result) -> str:
 
 def _rectification(data: ReportData, st: Styles) -> Story:
     out: Story = _h1(8, "存在问题及整改清单", st)
-    unmet = [r for r in data.results if r.met is False]
+    out += _veto_rectification(data, st)
+    veto_ids = {i.indicator for i in (data.evaluation.score.veto_failures
+                                      if data.evaluation.score else [])}
+    # 必备 items first: one of them failed fails the county whatever the total.
+    unmet = sorted((r for r in data.results if r.met is False), key=lambda r: r.id not in veto_ids)
     if not unmet and not any(r.met for r in data.results):
         out.append(_p("本年度纳入考核的指标均无数据，无法评价是否达标。", st))
     elif not unmet:
@@ -687,6 +757,20 @@ def _rectification(data: ReportData, st: Styles) -> Story:
         out.append(_p("以下指标因缺少数据无法评价，请补充填报："
                       + "、".join(_ref(r) for r in no_data) + "。", st))
     return out
+
+
+def _veto_rectification(data: ReportData, st: Styles) -> Story:
+    score = data.evaluation.score
+    vetoes = score.veto_failures if score else []
+    if not vetoes:
+        return []
+    rows = [[str(n), f"{esc(_item_ref(data, i))}{red('【必备】')}", esc(i.reason), ""]
+            for n, i in enumerate(vetoes, start=1)]
+    widths = [24, FRAME_W - 24 - 150 - 70, 150]
+    return [_p(f"必备项未达到 {len(vetoes)} 项：按评分标准，必备项一项不达标即不能通过评审，"
+               "须首先整改。", st),
+            table(["序号", "必备项", "现状", "完成时限"], rows, [*widths, 70], st, align="clll"),
+            Spacer(1, 6)]
 
 
 def _rectification_table(data: ReportData, unmet: Sequence[Result], st: Styles) -> Flowable:

@@ -16,7 +16,9 @@ import unicodedata
 import zipfile
 
 from db.errors import KnownError
+from reports.judge import standard as standards
 from reports.judge.catalogue import BY_ID, SECTIONS
+from reports.judge.standard import Standard
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -68,14 +70,16 @@ def evidence_entries(county: CountyFile) -> list[Entry]:
     activities = {r["id"]: r for r in county.query(
         "SELECT a.*, i.name AS institution FROM activity a "
         "JOIN institution i ON i.id = a.institution_id WHERE a.deleted = 0")}
+    std = standards.for_county(county)
     entries = []
     for ev in county.rows("evidence", order="owner_table, indicator_id, year, filename"):
-        entries.append(_entry(ev, tasks, activities))
+        entries.append(_entry(ev, tasks, activities, std))
     order = {"指标": 0, "创建任务": 1, "宣传活动": 2, "其他": 3}
     return sorted(entries, key=lambda e: (order[e.group], e.folder, e.filename))
 
 
-def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]) -> Entry:
+def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any],
+           std: Standard | None = None) -> Entry:
     year = ev.get("year")
     common = dict(filename=ev["filename"], evidence_id=ev["id"], year=year, size=ev["size"],
                   note=ev.get("note") or "")
@@ -84,6 +88,13 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
         section = f"{ind.section} {SECTIONS[ind.section]}"
         folder = [section, f"{ind.id} {ind.name}"] + ([f"{year}年"] if year else [])
         return Entry("指标", folder, about=f"{ind.id} {ind.name}", **common)
+    item = std.item(ev.get("indicator_id") or "") if std is not None else None
+    if ev["owner_table"] == "indicator" and item is not None:
+        # A governance item of the standard (规划, 联席会议 …), attached in 总览.
+        section = next(s for s in std.sections if s.id == item.section)  # type: ignore[union-attr]
+        folder = [f"{section.id} {section.title}", f"{item.id} {item.text[:30]}"] + (
+            [f"{year}年"] if year else [])
+        return Entry("指标", folder, about=f"{item.id} {item.code} {item.text}", **common)
     if ev["owner_table"] == "task" and ev.get("owner_id") in tasks:
         t = tasks[ev["owner_id"]]
         label = f"{(t['number'] or '').zfill(2)} {t['text'][:30]}".strip()

@@ -82,7 +82,10 @@ def evaluate_large() -> str:
         start = time.perf_counter()
         result = evaluate(county, 2024)
         took = time.perf_counter() - start
-    return f"one year, {len(result.results)} indicators with last year's values: {took:.3f} s"
+    score = result.score
+    assert score is not None
+    return (f"one year, {len(result.results)} indicators with last year's values and the score "
+            f"({len(score.items)} items, {score.total:g}/{score.max:g}): {took:.3f} s")
 
 
 @step("evaluate-json-cmd", "≤ 1.5 s")

@@ -95,3 +95,17 @@ def test_a_failing_step_leaves_the_file_at_its_old_version(
     columns = [r[1] for r in conn.execute("PRAGMA table_info(institution)")]
     conn.close()
     assert "beds" not in columns
+
+
+@pytest.mark.parametrize("version", range(1, schema.current_version() + 1))
+def test_the_standards_facts_exist_after_the_upgrade_and_keep_their_values(
+        tmp_path: Path, version: int) -> None:
+    """Files from before the standard's facts get them empty; a file that has them keeps them."""
+    with CountyFile.open(_copy_fixture(tmp_path, version)) as county:
+        row = county.query("SELECT hall_area, fd_teams, fd_teams_tcm FROM institution_year "
+                           "WHERE tcm_visits = 12000")[0]
+        literacy = county.query("SELECT tcm_literacy FROM county_year")[0]["tcm_literacy"]
+    has_them = version >= 4  # step 4 (issue 16) brought them
+    assert row == ({"hall_area": 320, "fd_teams": 4, "fd_teams_tcm": 3} if has_them
+                   else {"hall_area": None, "fd_teams": None, "fd_teams_tcm": None})
+    assert literacy == (0.26 if has_them else None)

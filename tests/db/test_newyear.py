@@ -36,6 +36,26 @@ def _year(county: CountyFile, inst_id: str, year: int = 2024) -> dict:
     return county.get("institution_year", county.institution_year_id(inst_id, year)) or {}
 
 
+def test_the_standards_standing_facts_carry_over_too(county) -> None:
+    """The 中医馆's area and rooms, the hospital's grade and departments and the family-doctor
+    teams do not start from zero each January: without them 中医馆 达标 could no longer be
+    derived in the new year."""
+    hospital = county.insert("institution", {"name": "沿用县中医医院",
+                                             "type": "county_tcm_hospital"})
+    centre = county.insert("institution", {"name": "甲镇卫生院", "type": "township_hc"})
+    county.set_institution_year(hospital, 2023, {"hospital_grade": "2a", "dept_guidance": 1,
+                                                 "tech_center": 1})
+    county.set_institution_year(centre, 2023, {"hall_state": "standard", "hall_area": 320,
+                                               "hall_consult_rooms": 3, "hall_treat_rooms": 2,
+                                               "hall_treat_area": 45, "fd_teams": 4,
+                                               "fd_teams_tcm": 3})
+    start_new_year(county, 2024)
+    assert _year(county, hospital)["hospital_grade"] == "2a"
+    row = _year(county, centre)
+    assert (row["hall_area"], row["hall_treat_area"], row["fd_teams_tcm"]) == (320, 45, 3)
+    assert "hall_area" in parse_carried(row["carried"])[1]
+
+
 def test_standing_facts_carry_over_marked_and_visits_do_not(county) -> None:
     a, _ = _two_centres(county)
     done = start_new_year(county, 2024)

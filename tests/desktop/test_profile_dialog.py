@@ -99,3 +99,22 @@ def test_window_shows_the_chosen_profile(window: MainWindow, monkeypatch: pytest
     window.edit_profiles()
     assert "綦江" in window.profile_label.text()
     assert window.ctx.evaluation.result("A6") is not None
+
+
+def test_a_governance_item_is_switched_off_in_the_countys_layer(
+        dialog: ProfileDialog, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    _copy(dialog, monkeypatch, "本县方案")
+    # 用地规划 (G08) does not apply here: switched off, it leaves the full marks and the pass mark.
+    assert _set(dialog, "G08", "on", 0)
+    assert not _set(dialog, "G08", "value", "1")
+    assert "只能设置是否考核" in dialog.message.text()
+    dialog._use()
+    score = evaluate(window.county, 2024).score
+    assert score.item("G08").state == "不适用"
+    assert (score.max, score.pass_mark) == (99, 79.2)
+
+
+def test_hospital_grade_threshold_reads_and_writes_in_words() -> None:
+    assert parse_threshold("三级乙等及以上", {"min_grade": "2a"}) == {"min_grade": "3b"}
+    with pytest.raises(Exception, match="医院等级应从"):
+        parse_threshold("特级", {"min_grade": "2a"})

@@ -147,3 +147,28 @@ def test_indicator_evidence_is_counted_in_the_overview(window: MainWindow, tmp_p
     d10 = next(r for r in range(ov.proxy.rowCount())
                if ov.proxy.index(r, 0).data(ROW_ROLE)["id"] == "D10")
     assert ov.proxy.index(d10, col).data() == "2"
+
+
+def test_overview_scores_each_item_and_a_governance_item_scores_once_evidenced(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ov = window.overview
+
+    def row(item_id: str) -> int:
+        return next(r for r in range(ov.proxy.rowCount())
+                    if ov.proxy.index(r, 0).data(ROW_ROLE)["id"] == item_id)
+
+    points = ov.model.column_index("points_text")
+    veto = ov.model.column_index("veto")
+    # G01 (纳入规划, 必备): the demo's task is done but nothing is attached.
+    assert ov.proxy.index(row("G01"), points).data() == "0 / 3"
+    assert ov.proxy.index(row("G01"), veto).data() == "必备"
+    summary = ov.summary.text()
+    assert "得分 69.7 / 100 分" in summary and "合格线 80 分" in summary
+    assert "1 项未达到" in summary and "G01" in summary
+    plan = tmp_path / "国民经济和社会发展规划.pdf"
+    plan.write_bytes(b"%PDF plan")
+    ov.view.setCurrentIndex(ov.proxy.index(row("G01"), 0))
+    monkeypatch.setattr(dialogs, "open_file_names", lambda *a: [str(plan)])
+    ov.attach()
+    assert ov.proxy.index(row("G01"), points).data() == "3 / 3"
+    assert "得分 72.7 / 100 分" in ov.summary.text() and "均已达到" in ov.summary.text()

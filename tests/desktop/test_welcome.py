@@ -73,6 +73,7 @@ def test_a_township_file_says_whose_it_is_and_judges_only_what_it_can(
     assert "交回县卫生健康局合并" in window.banner.text()
     rows = {r["id"]: r for r in window.overview.model.rows}
     assert rows["A5"]["status"] == COUNTY_LEVEL and rows["C6"]["status"] == COUNTY_LEVEL
+    assert rows["C6"]["points_text"] == "" and rows["C6"]["value_text"] == ""  # no points either
     assert rows["A1"]["status"] in ("达标", "未达标", "无数据")
     with CountyFile.open(town_file, daily_backup=False) as county:
         towns = {r["township"] for r in county.rows("institution")}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.errors import KnownError
 from db.fields import FIELDS, label as field_label
-from db.vocab import HALL_GRADES, HALL_STATES, INSTITUTION_TYPES, OWNERSHIP
+from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
 
 from reports.excel.vocab import SHEET_COLUMNS
 from reports.judge.wording import number, percent
@@ -228,6 +228,8 @@ class ImportPlan:
             return HALL_STATES.get(value, str(value))
         if key == "hall_grade":
             return HALL_GRADES.get(value, str(value))
+        if key == "hospital_grade":
+            return HOSPITAL_GRADES.get(value, str(value))
         if key == "ownership":
             return OWNERSHIP.get(value, str(value))
         if key == "parent_id":

@@ -20,21 +20,26 @@ from .excel_books import blank_county_file, county, demo, demo_file, digest
 __all__ = ["blank_county_file", "county", "demo", "demo_file"]  # fixtures, used by name
 
 YEAR = 2024
-SHEETS = ["指标结果", "未达标机构", "机构", "中医馆、中医阁", "人员配备", "活动记录", "全县情况"]
+SHEETS = ["指标结果", "未达标机构", "机构", "中医馆、中医阁", "人员配备", "活动记录", "全县情况",
+          "评分情况"]
 IDENTITY = ["序号", "机构名称", "机构代码", "机构类型", "所属乡镇"]
 HEADERS = {
     "机构": [*IDENTITY, "上级机构", "公立/民营", "年度", "启用年度", "停用年度"],
     "中医馆、中医阁": [*IDENTITY, "年度", "是否设置中医馆", "中医馆达标情况", "中医馆等级",
                    "是否接入中医馆健康信息平台", "是否设置中医阁", "是否具备中医药服务场所和设备",
-                   "适宜技术类数", "适宜技术项数", "总诊疗人次", "中医诊疗人次"],
+                   "适宜技术类数", "适宜技术项数", "总诊疗人次", "中医诊疗人次",
+                   # the standard's facts (issue 16), after the contract's columns
+                   "中医馆面积", "中医诊室数", "中医治疗室数", "中医治疗室面积"],
     "人员配备": [*IDENTITY, "年度", "执业（助理）医师数", "中医类别执业（助理）医师数",
              "能提供中医药服务的其他人员数", "中医类别全科医生数", "西学中人数", "是否设置治未病科",
-             "是否设置康复科", "是否设置感染性疾病科"],
+             "是否设置康复科", "是否设置感染性疾病科", "医院等级", "是否设置基层指导科",
+             "是否设置中医药适宜技术推广中心", "是否设置中医科", "是否设置中药房", "家庭医生团队数",
+             "有中医药人员的家庭医生团队数"],
     "活动记录": ["序号", "机构名称", "机构代码", "活动日期", "活动类型", "活动名称", "参与人数",
              "是否中医药内容"],
     "全县情况": ["年度", "常住人口", "65岁及以上常住居民数", "接受中医药健康管理的65岁及以上居民数",
              "0-36个月儿童数", "接受中医药健康管理的0-36个月儿童数", "医联体覆盖人口",
-             "群众中医药服务满意率"],
+             "群众中医药服务满意率", "中医药健康文化素养水平"],
     "指标结果": ["序号", "编号", "指标名称", "实际值", "目标", "上年", "达标情况", "差距", "未达标机构",
              "未填报机构"],
 }
@@ -155,3 +160,15 @@ def test_export_of_the_demo_twice_is_stable(demo, tmp_path):
     b = export_workbook(demo, YEAR, tmp_path / "b.xlsx")
     assert cells(a) == cells(b)
 
+
+
+def test_the_score_sheet_lists_every_item_and_the_total(exported):
+    ws = openpyxl.load_workbook(exported)["评分情况"]
+    header = [c.value for c in ws[2]]
+    assert header == ["序号", "条目", "编号", "评分项", "满分", "得分", "必备", "得分情况", "说明"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3) if row[0].value]
+    g01 = next(r for r in rows if r[2] == "G01")
+    assert (g01[1], g01[4], g01[5], g01[6]) == ("一（一）1", 3, 0, "是")
+    total = next(c.value for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("合计得分"))
+    assert "满分 100 分，合格线 80 分" in total and "必备项未达到：G01" in total

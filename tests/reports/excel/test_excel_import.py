@@ -742,3 +742,43 @@ def test_a_second_institution_in_the_workbook_is_refused_by_row(county, tmp_path
                         "同一机构不能登记两次")
     assert texts[1].startswith("工作表“机构”第 4 行“机构代码”列：机构代码“QH00102”与本县已有机构")
     assert len(county.rows("institution")) == 1
+
+
+# ---- the standard's facts (issue 16) ------------------------------------------------------------
+
+def test_the_standards_facts_are_read_from_their_columns(county, tmp_path):
+    rows = [[*INST, "中医馆面积（平方米）", "中医诊室数", "中医治疗室数", "中医治疗室面积", "医院等级",
+             "是否设置基层指导科", "是否设置中医药适宜技术推广中心", "是否设置中医科", "是否设置中药房",
+             "家庭医生团队数", "有中医药人员的家庭医生团队数"],
+            ["甲镇卫生院", "乡镇卫生院", YEAR, 320, 3, 2, 45, None, None, None, None, None, 5, 4],
+            ["县中医医院", "县级中医医院", YEAR, None, None, None, None, "二甲", "是", "否", None,
+             None, None, None],
+            ["县妇幼保健院", "妇幼保健院", YEAR, None, None, None, None, None, None, None, "√", "×",
+             None, None]]
+    imported(county, tmp_path, {"s": rows})
+    centre = year_facts(county, "甲镇卫生院")
+    assert (centre["hall_area"], centre["hall_consult_rooms"], centre["hall_treat_rooms"],
+            centre["hall_treat_area"], centre["fd_teams"], centre["fd_teams_tcm"]) == \
+        (320, 3, 2, 45, 5, 4)
+    hospital = year_facts(county, "县中医医院")
+    assert (hospital["hospital_grade"], hospital["dept_guidance"], hospital["tech_center"]) == \
+        ("2a", 1, 0)
+    mc = year_facts(county, "县妇幼保健院")
+    assert (mc["tcm_dept"], mc["tcm_pharmacy"]) == (1, 0)
+
+
+def test_a_bad_hospital_grade_or_team_count_refuses_the_row(county, tmp_path):
+    rows = [[*INST, "医院等级", "家庭医生团队数", "有中医药人员的家庭医生团队数"],
+            ["县中医医院", "县级中医医院", YEAR, "特级", None, None],
+            ["甲镇卫生院", "乡镇卫生院", YEAR, None, 2, 3]]
+    texts = refused(county, tmp_path, {"机构": rows})
+    assert any(t.startswith("工作表“机构”第 2 行“医院等级”列：“特级”不是可识别的医院等级")
+               for t in texts), texts
+    assert any(t.startswith("工作表“机构”第 3 行") and "不能多于家庭医生团队数" in t
+               for t in texts), texts
+
+
+def test_literacy_is_read_from_the_county_sheet(county, tmp_path):
+    rows = [["年度", "常住人口", "中医药健康文化素养水平"], [2024, 1000, "26%"]]
+    imported(county, tmp_path, {"全县": rows})
+    assert county.rows("county_year")[0]["tcm_literacy"] == 0.26

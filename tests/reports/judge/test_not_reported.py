@@ -83,3 +83,56 @@ def test_a_centre_with_neither_figures_nor_activities_waits_for_its_log(county):
     r = result(county, "D5")
     assert list(waiting(r)) == ["乙镇卫生院"]
     assert list(failing(r)) == ["丙镇卫生院"]
+
+
+# The standard's indicators (issue 16) keep 未填报 apart from 未达标 the same way.
+
+def test_a_station_without_figures_is_waited_for_not_failed_under_a8(county):
+    inst(county, "甲社区卫生服务站", "chs", {"service_place": 0})
+    inst(county, "乙社区卫生服务站", "chs")
+    r = result(county, "A8")
+    assert list(failing(r)) == ["甲社区卫生服务站"] and list(waiting(r)) == ["乙社区卫生服务站"]
+    assert (r.met, status_text(r)) == (False, "未达标")
+
+
+def test_a_tcm_hospital_that_has_not_reported_its_grade_makes_b9_pending(county):
+    inst(county, "青河县中医医院", "county_tcm_hospital")
+    inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})  # the year has figures
+    r = result(county, "B9")
+    assert (r.met, r.pending, status_text(r)) == (None, True, "待填报")
+    assert failing(r) == {} and list(waiting(r)) == ["青河县中医医院"]
+
+
+def test_a_hospital_without_a_row_waits_under_b12_while_one_without_a_tcm_department_fails(county):
+    inst(county, "青河县人民医院", "county_general_hospital", {"tcm_dept": 0})
+    inst(county, "青河县妇幼保健院", "maternal_child")
+    r = result(county, "B12")
+    assert list(failing(r)) == ["青河县人民医院"] and list(waiting(r)) == ["青河县妇幼保健院"]
+
+
+def test_a10_waits_for_centres_that_have_not_reported(county):
+    # 15% upgraded: 0 of 2 so far, but the missing centre alone would make it 50%.
+    inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})
+    inst(county, "乙镇卫生院", "township_hc")
+    r = result(county, "A10")
+    assert (r.met, status_text(r)) == (None, "待填报")
+    assert list(waiting(r)) == ["乙镇卫生院"]
+
+
+def test_b14_a_sum_of_teams_without_the_missing_never_passes(county):
+    inst(county, "甲镇卫生院", "township_hc", {"fd_teams": 4, "fd_teams_tcm": 4})
+    inst(county, "乙镇卫生院", "township_hc")
+    r = result(county, "B14")
+    assert r.value == 1.0 and (r.met, status_text(r)) == (None, "待填报")
+    assert list(waiting(r)) == ["乙镇卫生院"]
+
+
+def test_an_item_that_waits_for_reports_scores_nothing_and_says_so(county):
+    inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})
+    inst(county, "乙镇卫生院", "township_hc")
+    score = run(county).score
+    assert score is not None
+    a1 = score.for_indicator("A1")
+    assert a1 is not None
+    assert (a1.points, a1.state, a1.reason) == (0, "待填报", "待 1 家机构填报")
+    assert a1.veto and "A1" in [i.indicator for i in score.veto_failures]

@@ -25,8 +25,9 @@ def _c2_county(county):
 def test_json_has_exactly_the_contract_shape(county):
     _c2_county(county)
     data = json.loads(json.dumps(run(county).to_dict(), ensure_ascii=False))
-    # contract.md's keys, then the additions (not_reported), in that order.
-    assert list(data) == ["county", "year", "profile", "indicators", "tasks", "not_reported"]
+    # contract.md's keys, then the additions: not_reported (issue 14), score (issue 16).
+    assert list(data) == ["county", "year", "profile", "indicators", "tasks", "not_reported",
+                          "score"]
     assert (data["county"], data["year"], data["profile"]) == ("测试县", 2024, "baseline")
     assert [i["id"] for i in data["indicators"]] == \
         [ind.id for ind in CATALOGUE if ind.id not in ("A6", "A7")]
@@ -87,11 +88,11 @@ def test_table_is_aligned_and_in_chinese(county):
     county.insert("task", {"text": "制定工作计划", "status": "已完成"})
     text = format_table(run(county))
     lines = text.splitlines()
-    assert lines[0] == "测试县 2024年度 指标评价（目标方案：基线（依据种子文件））"
+    assert lines[0] == "测试县 2024年度 指标评价（目标方案：国家建设标准（2022版））"
     header = lines[2]
     assert header.split() == ["编号", "指标", "数值", "目标", "结果", "未达标机构", "未填报"]
     rows = [line for line in lines if line[:3].strip() in {ind.id for ind in CATALOGUE}]
-    assert len(rows) == 29
+    assert len(rows) == 39  # A8–A10, B9–B14, D11 added with the standard (issue 16)
     c2 = next(line for line in rows if line.startswith("C2"))
     assert c2.split() == ["C2", "基层机构中医类别医师占比达标率", "50.0%", "≥", "100%", "未达标", "1"]
     c5 = next(line for line in rows if line.startswith("C5"))
@@ -105,7 +106,10 @@ def test_table_is_aligned_and_in_chinese(county):
                       if f"  {w}" in line)
         starts.add(display_width(line[:line.rindex(f"  {status}") + 2]))
     assert len(starts) == 1
-    assert lines[-1] == "创建任务：共 1 项，已完成 1 项，逾期 0 项。"
+    assert lines[-2] == "创建任务：共 1 项，已完成 1 项，逾期 0 项。"
+    # The score as reviewers give it, with the 必备 items that fail.
+    assert lines[-1].startswith("评分：") and "合格线 80 分" in lines[-1]
+    assert "必备项未达到：" in lines[-1] and "A1" in lines[-1]
 
 
 def test_rate_is_shown_per_ten_thousand(county):

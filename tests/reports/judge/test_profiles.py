@@ -17,7 +17,7 @@ from resources import resource_path
 from tests.reports.conftest import inst, result, run
 
 BUILTIN_NAMES = {
-    "baseline": "基线（依据种子文件）",
+    "baseline": "国家建设标准（2022版）",
     "qijiang-2027": "綦江 2027",
     "alukeerqin-2023": "阿鲁科尔沁 2023",
     "yanjiang-2023": "雁江 2023",
@@ -49,7 +49,9 @@ def test_local_profiles_differ_from_the_baseline_where_the_seeds_say():
     qj, alk, yj = by_id["qijiang-2027"], by_id["alukeerqin-2023"], by_id["yanjiang-2023"]
     assert qj.is_on("A6") and qj.setting("A7").target.value == 0.1
     assert alk.labels == {"中医馆": "中医馆（蒙医馆）"}
-    assert alk.setting("A2").threshold == {"hall_states": ["upgraded"]}
+    assert alk.setting("A2").threshold["hall_states"] == ["upgraded"]
+    # The construction standard stays the national one.
+    assert alk.setting("A2").threshold["area"] == 300
     assert alk.setting("B3").threshold == {"categories": 0, "items": 6}
     assert yj.setting("B3").target.value == 1.0
     # Whatever a local profile does not mention stays as in the baseline.
@@ -145,7 +147,7 @@ def test_builtin_profiles_are_read_only(county, action):
 
 
 def test_unknown_profile_names_the_choices(county):
-    with pytest.raises(KnownError, match="找不到目标方案“无此方案”.*baseline（基线（依据种子文件））"):
+    with pytest.raises(KnownError, match="找不到目标方案“无此方案”.*baseline（国家建设标准（2022版））"):
         run(county, profile="无此方案")
 
 

@@ -1,0 +1,133 @@
+"""Points as reviewers give them: each item of the standard scored from the year's indicator
+results, the creation tasks with their evidence, and the register; the total against the pass
+mark; every 必备 (veto) item's state.
+
+Rules a bureau would otherwise have to guess:
+
+- all-or-nothing: the item's points when it is met, else 0. In proportion: the points times the
+  value reached over the target (capped at the points, rounded down to 0.1). A deduction per
+  failing institution: the points less `deduct` for each institution in scope that fails (an
+  institution that has not reported fails), never below the floor.
+- An item with no data scores 0, and a 必备 item with no data has failed: the county cannot show
+  it.
+- An item whose indicator waits for institutions to report (待填报) scores 0, state 待填报, until
+  they do; a 必备 one has not been met.
+- A document item (规划, 联席会议, 投入 …) is matched to the creation tasks whose text holds one of
+  its keywords. It scores when evidence is attached (to such a task, or to the item itself in
+  总览) and every matched task is 已完成. With no evidence it scores nothing.
+- An item the county's profile switches off is 不适用: left out of the full marks, and the pass
+  mark shrinks in proportion, so a county is not failed by an item that does not apply to it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+import math
+from typing import TYPE_CHECKING
+
+from reports.judge.results import (NO_DATA, OFF, PARTLY, PENDING, SCORED, UNSCORED, ZERO,
+                                   ItemScore, Result, Score)
+from reports.judge.standard import Item, Standard
+
+if TYPE_CHECKING:
+    from reports.judge.facts import Documents, Facts
+    from reports.judge.profiles import Profile
+
+def _round(x: float | Fraction) -> float:
+    """Half points and tenths as reviewers write them; never rounded up."""
+    return math.floor(float(x) * 10 + 1e-9) / 10
+
+
+def _points(item: Item, earned: float | Fraction, state: str, reason: str,
+            indicator: str | None = None) -> ItemScore:
+    return ItemScore(item.id, item.code, item.section, item.text, _round(earned), item.points,
+                     item.veto, state, reason, indicator)
+
+
+# ---- one item -------------------------------------------------------------------------------------
+
+def _failing_count(r: Result) -> int:
+    if r.is_inst and r.numerator is not None and r.denominator is not None:
+        return r.denominator - r.numerator
+    return len(r.failing)
+
+
+def score_indicator(item: Item, r: Result | None) -> ItemScore:
+    """An item judged by an indicator's result (under the county's target)."""
+    ind = item.indicator
+    if r is None:
+        return ItemScore(item.id, item.code, item.section, item.text, None, 0, item.veto, OFF,
+                         "本县方案不考核此项", ind)
+    if item.points == 0:
+        return _points(item, 0, UNSCORED, "只统计，不计分", ind)
+    if r.value is None:
+        return _points(item, 0, NO_DATA, "无数据", ind)
+    if r.target is None:
+        return _points(item, 0, UNSCORED, "未设目标，不计分", ind)
+    if r.pending:
+        # 未填报 is not 未达标, but a missing row never earns points either.
+        return _points(item, 0, PENDING, r.gap or "待填报", ind)
+    if r.met:
+        return _points(item, item.points, SCORED, "达到要求", ind)
+    rule = item.rule
+    if rule.kind == "proportion" and r.target.op in (">=", "between"):
+        bound = r.target.value if r.target.op == ">=" else r.target.low
+        if bound:
+            earned = item.points * min(Fraction(str(r.value)) / Fraction(str(bound)), 1)
+            state = PARTLY if _round(earned) > 0 else ZERO
+            return _points(item, earned, state, f"达到要求的 {float(earned / item.points):.0%}"
+                           if state == PARTLY else "未达到要求", ind)
+    if rule.kind == "per_failing":
+        n = _failing_count(r)
+        earned = max(item.points - rule.deduct * n, rule.floor)
+        state = PARTLY if earned > 0 else ZERO
+        return _points(item, earned, state, f"{n} 家机构未达标，扣 {item.points - earned:g} 分", ind)
+    return _points(item, 0, ZERO, "未达到要求", ind)
+
+
+def score_document(item: Item, docs: Documents, year: int) -> ItemScore:
+    """A governance item: its creation tasks done, and evidence shown."""
+    words = item.judge["keywords"]
+    tasks = [t for t in docs.tasks if any(w in (t["text"] or "") for w in words)]
+    files = docs.item_files(item.id, year) + sum(t["files"] for t in tasks)
+    open_tasks = [t for t in tasks if t["status"] != "已完成"]
+    if not files:
+        if tasks and not open_tasks:
+            return _points(item, 0, ZERO, "任务已完成，但未上传佐证材料")
+        if tasks:
+            return _points(item, 0, ZERO, f"任务{open_tasks[0]['status']}，无佐证材料")
+        return _points(item, 0, NO_DATA, "创建任务中没有对应任务，也无佐证材料")
+    if open_tasks:
+        return _points(item, 0, ZERO, f"有佐证材料 {files} 份，但任务{open_tasks[0]['status']}")
+    return _points(item, item.points, SCORED, f"已完成，佐证材料 {files} 份")
+
+
+def score_count(item: Item, facts: Facts) -> ItemScore:
+    n = len(facts.in_scope(item.judge["types"]))
+    need = item.judge.get("min", 1)
+    if n >= need:
+        return _points(item, item.points, SCORED, f"已设置（{n} 家）")
+    return _points(item, 0, ZERO, "机构名册中没有" if n == 0 else f"只有 {n} 家，须 {need} 家")
+
+
+# ---- the whole standard ---------------------------------------------------------------------------
+
+def score(std: Standard, profile: Profile, results: dict[str, Result], facts: Facts,
+          docs: Documents) -> Score:
+    """Every item of `std` for the year, under the county's profile (its targets and switches)."""
+    items = []
+    for item in std.items:
+        if not profile.item_on(item.id):
+            items.append(ItemScore(item.id, item.code, item.section, item.text, None, 0,
+                                   item.veto, OFF, "本县方案不考核此项", item.indicator))
+        elif item.by == "indicator":
+            items.append(score_indicator(item, results.get(item.indicator or "")))
+        elif item.by == "document":
+            items.append(score_document(item, docs, facts.year))
+        else:
+            items.append(score_count(item, facts))
+    full = sum(i.max for i in items if i.state != OFF)
+    total = _round(sum(i.points or 0 for i in items))
+    pass_mark = std.pass_mark if full == std.total or not std.total else \
+        math.ceil(std.pass_mark * full / std.total * 10 - 1e-9) / 10
+    return Score(std.id, std.name, total, full, pass_mark, tuple(items))

@@ -1,0 +1,279 @@
+"""The standard reviewers score against, as data: sections, items with a stable id, the official
+wording, scope, how each item is judged, the evidence it needs, points, a scoring rule, the 必备
+(veto) flag, and the pass mark.
+
+The shipped standard is `resources/standards/national-2022.json`; a province's 评分表 imported from
+Excel is stored in the county file (setting `standard`, merged like every record) and judges that
+file instead. A target profile is a county's layer on the standard: its targets, relabels and
+items switched off (see profiles.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import functools
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+from db.errors import ValidationError
+from db.vocab import INSTITUTION_TYPES
+from resources import resource_path
+
+from reports.judge.catalogue import BY_ID
+
+if TYPE_CHECKING:
+    from db.county import CountyFile
+
+SHIPPED = "national-2022"
+STORED_SETTING = "standard"  # a county file's own standard (an imported 评分表), as JSON
+FORMAT = 1
+
+JUDGED_BY = {"indicator": "指标计算", "document": "任务与佐证", "count": "机构数"}
+RULES = {"all": "达到即得分", "proportion": "按比例得分", "per_failing": "每家不达标扣分"}
+ITEM_KEYS = {"id", "code", "text", "scope", "judge", "evidence", "points", "rule", "veto",
+             "source", "unverified"}
+TOP_KEYS = {"format", "id", "version", "name", "short", "source", "description", "pass_mark",
+            "total", "sections"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # all | proportion | per_failing
+    deduct: float = 0.0  # per failing institution (per_failing)
+    floor: float = 0.0  # the least an item scores by deduction (per_failing)
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.kind == "per_failing":
+            return {"kind": self.kind, "deduct": self.deduct, "floor": self.floor}
+        return {"kind": self.kind}
+
+    def text(self) -> str:
+        if self.kind == "per_failing":
+            floor = f"，最低 {self.floor:g} 分" if self.floor else "，扣完为止"
+            return f"每家不达标扣 {self.deduct:g} 分{floor}"
+        return RULES[self.kind]
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    code: str  # the standard's own numbering, e.g. 二（三）1
+    section: str
+    text: str
+    scope: str
+    judge: dict[str, Any]  # {"by": indicator|document|count, ...}
+    evidence: str
+    points: float
+    rule: Rule
+    veto: bool  # 必备: failing it fails the county
+    source: str
+    unverified: bool  # 待核对: wording or threshold inferred, not read from the official text
+
+    @property
+    def by(self) -> str:
+        return self.judge["by"]
+
+    @property
+    def indicator(self) -> str | None:
+        return self.judge.get("indicator") if self.by == "indicator" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "code": self.code, "text": self.text, "scope": self.scope,
+                "judge": dict(self.judge), "evidence": self.evidence, "points": self.points,
+                "rule": self.rule.to_dict(), "veto": self.veto, "source": self.source,
+                "unverified": self.unverified}
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    version: str
+    name: str
+    short: str  # how the report cites it: 建设标准 二（三）3
+    source: str
+    description: str
+    pass_mark: float
+    sections: tuple[Section, ...]
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for s in self.sections for item in s.items]
+
+    @property
+    def total(self) -> float:
+        return sum(item.points for item in self.items)
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def for_indicator(self, indicator_id: str) -> Item | None:
+        return next((i for i in self.items if i.indicator == indicator_id), None)
+
+    def cite(self, item: Item) -> str:
+        return f"{self.short} {item.code}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "id": self.id, "version": self.version, "name": self.name,
+                "short": self.short, "source": self.source, "description": self.description,
+                "pass_mark": self.pass_mark, "total": self.total,
+                "sections": [{"id": s.id, "title": s.title,
+                              "items": [i.to_dict() for i in s.items]} for s in self.sections]}
+
+
+# ---- validation -----------------------------------------------------------------------------------
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError(message, table="setting", field="standard", label="评分标准")
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _text(raw: dict[str, Any], key: str, where: str, *, required: bool = True) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise _refuse(f"{where}的“{key}”应为非空文字。")
+    return value.strip()
+
+
+def _rule(raw: Any, where: str, points: float) -> Rule:
+    if not isinstance(raw, dict) or raw.get("kind") not in RULES:
+        raise _refuse(f"{where}的计分方式无效，应为 " + "、".join(RULES.values()) + " 之一。")
+    if raw["kind"] != "per_failing":
+        return Rule(raw["kind"])
+    deduct, floor = raw.get("deduct"), raw.get("floor", 0)
+    if not _number(deduct) or deduct <= 0:
+        raise _refuse(f"{where}的每家扣分应为大于 0 的数字。")
+    if not _number(floor) or not 0 <= floor <= points:
+        raise _refuse(f"{where}的最低得分应在 0 至 {points:g} 分之间。")
+    return Rule("per_failing", float(deduct), float(floor))
+
+
+def _judge(raw: Any, where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict) or raw.get("by") not in JUDGED_BY:
+        raise _refuse(f"{where}的评价方式无效，应为 " + "、".join(JUDGED_BY.values()) + " 之一。")
+    by = raw["by"]
+    if by == "indicator" and raw.get("indicator") not in BY_ID:
+        raise _refuse(f"{where}所用的指标“{raw.get('indicator')}”不存在。")
+    if by == "document":
+        words = raw.get("keywords")
+        if not isinstance(words, list) or not words or not all(
+                isinstance(w, str) and w.strip() for w in words):
+            raise _refuse(f"{where}须给出用于对应创建任务的关键词。")
+    if by == "count":
+        types = raw.get("types")
+        if not isinstance(types, list) or not types or not set(types) <= set(INSTITUTION_TYPES):
+            raise _refuse(f"{where}的机构类型无效。")
+        if not isinstance(raw.get("min", 1), int) or raw.get("min", 1) < 1:
+            raise _refuse(f"{where}的最少机构数应为正整数。")
+    return dict(raw)
+
+
+def _item(raw: Any, section: str, seen: set[str]) -> Item:
+    if not isinstance(raw, dict):
+        raise _refuse(f"第{section}部分有一条评分项格式不对。")
+    where = f"评分项“{raw.get('id', '?')}”"
+    extra = set(raw) - ITEM_KEYS
+    if extra:
+        raise _refuse(f"{where}中有不认识的项目：{'、'.join(sorted(extra))}。")
+    item_id = _text(raw, "id", where)
+    if item_id in seen:
+        raise _refuse(f"评分项编号“{item_id}”重复。")
+    seen.add(item_id)
+    points = raw.get("points")
+    if not _number(points) or points < 0:
+        raise _refuse(f"{where}的分值应为不小于 0 的数字。")
+    if not isinstance(raw.get("veto", False), bool):
+        raise _refuse(f"{where}的“必备”应为 true 或 false。")
+    return Item(item_id, _text(raw, "code", where), section, _text(raw, "text", where),
+                _text(raw, "scope", where, required=False), _judge(raw.get("judge"), where),
+                _text(raw, "evidence", where, required=False), float(points),
+                _rule(raw.get("rule"), where, float(points)), raw.get("veto", False),
+                _text(raw, "source", where, required=False), bool(raw.get("unverified", False)))
+
+
+def parse(raw: Any) -> Standard:
+    """A standard from its JSON form; ValidationError with a Chinese sentence if it is not one."""
+    if not isinstance(raw, dict):
+        raise _refuse("评分标准格式不对（应为 JSON 对象）。")
+    extra = set(raw) - TOP_KEYS
+    if extra:
+        raise _refuse(f"评分标准中有不认识的项目：{'、'.join(sorted(extra))}。")
+    if raw.get("format", FORMAT) != FORMAT:
+        raise _refuse("评分标准由更新版本的程序写成，请升级程序后再用。")
+    pass_mark = raw.get("pass_mark")
+    if not _number(pass_mark) or pass_mark < 0:
+        raise _refuse("评分标准的合格分数线应为不小于 0 的数字。")
+    sections_raw = raw.get("sections")
+    if not isinstance(sections_raw, list) or not sections_raw:
+        raise _refuse("评分标准中没有任何评分项。")
+    seen: set[str] = set()
+    sections = []
+    for s in sections_raw:
+        if not isinstance(s, dict) or not isinstance(s.get("items"), list):
+            raise _refuse("评分标准的部分格式不对。")
+        sid = _text(s, "id", "评分标准的部分")
+        sections.append(Section(sid, _text(s, "title", f"第{sid}部分"),
+                                tuple(_item(i, sid, seen) for i in s["items"])))
+    std = Standard(_text(raw, "id", "评分标准"), str(raw.get("version", "")),
+                   _text(raw, "name", "评分标准"), _text(raw, "short", "评分标准", required=False)
+                   or "评分标准", _text(raw, "source", "评分标准", required=False),
+                   _text(raw, "description", "评分标准", required=False), float(pass_mark),
+                   tuple(sections))
+    if not std.items:
+        raise _refuse("评分标准中没有任何评分项。")
+    if pass_mark > std.total:
+        raise _refuse(f"合格分数线（{pass_mark:g} 分）高于满分（{std.total:g} 分）。")
+    if "total" in raw and (not _number(raw["total"]) or abs(raw["total"] - std.total) > 1e-9):
+        raise _refuse(f"评分标准写明满分 {raw['total']} 分，各项分值合计却是 {std.total:g} 分。")
+    return std
+
+
+# ---- where a county's standard comes from ---------------------------------------------------------
+
+@functools.cache
+def shipped() -> Standard:
+    path = resource_path("standards", f"{SHIPPED}.json")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"built-in standard {path} unreadable: {exc}") from exc
+    return parse(raw)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_text(text: str) -> Standard:
+    return parse(json.loads(text))
+
+
+def for_county(county: CountyFile) -> Standard:
+    """The file's own standard (an imported 评分表) if it holds one, else the shipped one. A stored
+    standard that no longer parses falls back to the shipped one, as a deleted profile does."""
+    text = county.setting(STORED_SETTING)
+    if not text:
+        return shipped()
+    try:
+        return _parse_text(text)
+    except (ValueError, ValidationError):
+        return shipped()
+
+
+def store(county: CountyFile, std: Standard) -> None:
+    """Keep `std` in the county file (one transaction); it then judges the file."""
+    with county.atomic():
+        county.set_setting(STORED_SETTING, json.dumps(std.to_dict(), ensure_ascii=False))
+
+
+def forget(county: CountyFile) -> None:
+    """Go back to the shipped standard."""
+    with county.atomic():
+        county.set_setting(STORED_SETTING, None)

@@ -1,0 +1,167 @@
+"""A province's 评分表 in Excel: written out, read back unchanged, kept in the county file (and
+merged like every record), refused row by row in Chinese; `standard-import` / `standard-export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import shutil
+
+import openpyxl
+import pytest
+
+from db.county import CountyFile
+from db.exchange import merge
+from desktop.cli import main
+from reports.excel.standard_book import (ITEMS_SHEET, StandardRefused, export_standard,
+                                         import_standard, read_standard, write_standard)
+from reports.judge import standard
+from reports.judge.evaluation import evaluate
+
+from .excel_books import demo_file, digest
+
+__all__ = ["demo_file"]  # fixture, used by name
+
+
+@pytest.fixture
+def county_path(demo_file: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "青河县.tcmcounty"
+    path.write_bytes(demo_file.read_bytes())
+    return path
+
+
+def _cells(path: Path) -> list[list[object]]:
+    book = openpyxl.load_workbook(path)
+    return [[c.value for c in row] for ws in book.worksheets for row in ws.iter_rows()]
+
+
+def _edit(path: Path, out: Path, change) -> Path:
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(out)
+    return out
+
+
+def _header(ws, name: str) -> int:
+    return next(c.column for c in ws[2] if c.value == name)
+
+
+def _row_of(ws, item_id: str) -> int:
+    col = _header(ws, "编号")
+    return next(r for r in range(3, ws.max_row + 1) if ws.cell(r, col).value == item_id)
+
+
+def test_a_scoring_sheet_round_trips_unchanged(tmp_path: Path) -> None:
+    shipped = standard.shipped()
+    first = write_standard(shipped, tmp_path / "评分表.xlsx")
+    back = read_standard(first)
+    # Everything a 评分表 carries comes back: items, points, rules, 必备, pass mark.
+    assert [(i.id, i.code, i.text, i.points, i.rule, i.veto, i.unverified, i.by)
+            for i in back.items] == \
+        [(i.id, i.code, i.text, i.points, i.rule, i.veto, i.unverified, i.by)
+         for i in shipped.items]
+    assert (back.name, back.pass_mark, back.total) == (shipped.name, 80, 100)
+    assert [i.judge.get("keywords") for i in back.items] == \
+        [i.judge.get("keywords") for i in shipped.items]
+    second = write_standard(back, tmp_path / "again.xlsx")
+    assert _cells(second) == _cells(first)
+
+
+def test_an_imported_sheet_scores_the_file_and_travels_in_a_merge(county_path: Path,
+                                                                  tmp_path: Path) -> None:
+    other = tmp_path / "副本.tcmcounty"
+    shutil.copyfile(county_path, other)
+
+    def province(book) -> None:
+        ws = book[ITEMS_SHEET]
+        # 满意率 worth 14 points here, 联席会议 nothing; pass mark 85.
+        ws.cell(_row_of(ws, "D10"), _header(ws, "分值")).value = 14
+        ws.cell(_row_of(ws, "G02"), _header(ws, "分值")).value = 0
+        info = book["标准信息"]
+        info["B2"] = "某省示范县现场评审评分表"
+        info["B7"] = 85
+    with CountyFile.open(county_path) as county:
+        exported = export_standard(county, tmp_path / "国家.xlsx")
+        book = _edit(exported, tmp_path / "某省.xlsx", province)
+        std = import_standard(county, book)
+        score = evaluate(county, 2024).score
+    assert std.name == "某省示范县现场评审评分表"
+    assert (score.standard_name, score.max, score.pass_mark) == ("某省示范县现场评审评分表", 107, 85)
+    assert score.item("D10").points == 14 and score.item("G02").max == 0
+    assert score.total == pytest.approx(69.7 + 10 - 3)
+    # The other copy takes the sheet in a merge, as any record.
+    with CountyFile.open(other) as county:
+        merge(county, county_path)
+        assert evaluate(county, 2024).score.standard_name == "某省示范县现场评审评分表"
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda ws: ws.cell(_row_of(ws, "A1"), _header(ws, "计分方式")).__setattr__("value", "每项一分"),
+     "“计分方式”列：“每项一分”不是可识别的计分方式（可填：达到即得分、按比例得分、每家不达标扣分）"),
+    (lambda ws: ws.cell(_row_of(ws, "A1"), _header(ws, "对应指标")).__setattr__("value", "Z9"),
+     "“对应指标”列：“Z9”不是程序中的指标编号"),
+    (lambda ws: ws.cell(_row_of(ws, "B1"), _header(ws, "每家扣分")).__setattr__("value", None),
+     "“每家扣分”列：计分方式为“每家不达标扣分”时须填写每家扣分"),
+    (lambda ws: ws.cell(_row_of(ws, "A2"), _header(ws, "分值")).__setattr__("value", "三分"),
+     "“分值”列：应为数字，收到“三分”"),
+    (lambda ws: ws.cell(_row_of(ws, "A2"), _header(ws, "编号")).__setattr__("value", "A1"),
+     "“编号”列：编号“A1”与第"),
+    (lambda ws: ws.cell(_row_of(ws, "G02"), _header(ws, "必备")).__setattr__("value", "也许"),
+     "“必备”列：应为“是”或“否”，收到“也许”"),
+])
+def test_a_bad_row_is_refused_naming_sheet_row_column_and_nothing_is_written(
+        county_path: Path, tmp_path: Path, change, reason) -> None:
+    with CountyFile.open(county_path) as county:
+        exported = export_standard(county, tmp_path / "国家.xlsx")
+    book = _edit(exported, tmp_path / "bad.xlsx", lambda b: change(b[ITEMS_SHEET]))
+    ws = openpyxl.load_workbook(book)[ITEMS_SHEET]
+    before = digest(county_path)
+    with CountyFile.open(county_path) as county, pytest.raises(StandardRefused) as refused:
+        import_standard(county, book)
+    text = str(refused.value)
+    assert f"工作表“{ITEMS_SHEET}”第 " in text and reason in text, text
+    row = next(n for n in range(3, ws.max_row + 1) if f"第 {n} 行" in text)
+    assert row >= 3
+    assert digest(county_path) == before
+
+
+def test_a_pass_mark_above_the_total_is_refused(tmp_path: Path) -> None:
+    first = write_standard(standard.shipped(), tmp_path / "a.xlsx")
+    book = _edit(first, tmp_path / "b.xlsx", lambda b: b["标准信息"].__setitem__("B7", 120))
+    with pytest.raises(StandardRefused, match="合格分数线（120 分）高于满分（100 分）"):
+        read_standard(book)
+
+
+def test_the_blank_template_has_drop_downs_and_instructions(county_path: Path,
+                                                            tmp_path: Path) -> None:
+    with CountyFile.open(county_path) as county:
+        blank = export_standard(county, tmp_path / "空白.xlsx", blank=True)
+    book = openpyxl.load_workbook(blank)
+    assert book.sheetnames == [ITEMS_SHEET, "标准信息", "填表说明"]
+    ws = book[ITEMS_SHEET]
+    assert [c.value for c in ws[2]][:7] == ["部分", "部分名称", "编号", "条目", "评分内容", "评价范围",
+                                           "评价方式"]
+    lists = {dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert '"达到即得分,按比例得分,每家不达标扣分"' in lists and '"是,否"' in lists
+    with pytest.raises(StandardRefused, match="评分表中没有任何评分项"):
+        read_standard(blank)
+
+
+def test_cli_standard_import_export_and_reset(county_path: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "评分表.xlsx"
+    assert main(["standard-export", str(county_path), "-o", str(out)]) == 0
+    assert "已导出评分标准" in capsys.readouterr().out
+    bad = _edit(out, tmp_path / "bad.xlsx", lambda b: b["标准信息"].__setitem__("B7", "八十"))
+    before = digest(county_path)
+    assert main(["standard-import", str(county_path), str(bad)]) == 1
+    assert "工作表“标准信息”第 7 行“合格分数线”列：应为数字，收到“八十”" in capsys.readouterr().err
+    assert digest(county_path) == before
+    assert main(["standard-import", str(county_path), str(out), "--dry-run"]) == 0
+    assert digest(county_path) == before
+    assert main(["standard-import", str(county_path), str(out)]) == 0
+    assert "58 个评分项，满分 100 分，合格分数线 80 分，必备项 3 项" in capsys.readouterr().out
+    with CountyFile.open(county_path) as county:
+        assert county.setting(standard.STORED_SETTING)
+    assert main(["standard-import", str(county_path)]) == 2  # neither a workbook nor --reset
+    assert main(["standard-import", str(county_path), "--reset"]) == 0
+    with CountyFile.open(county_path) as county:
+        assert not county.setting(standard.STORED_SETTING)
