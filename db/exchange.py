@@ -9,77 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-import contextlib
-import os
+import functools
+import hashlib
 from pathlib import Path
 import sqlite3
+import time
 from typing import Any
 
-from . import schema
-from .county import CountyFile, check_header, check_output_folder, refuse_to_replace
-from .errors import FileExists, KnownError, os_error_text
+from . import schema, vocab
+from .copies import copy_into, snapshot_connection, write_beside
+from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, evidence_too_big,
+                     refuse_to_replace)
+from .errors import FileExists, KnownError
+from .header import check_header
 from .fields import FIELDS, TABLE_LABELS, validate
 
 PREFER = ("mine", "theirs", "newer")
 # Settings that describe one copy, not the county: they never travel in a merge.
 LOCAL_SETTINGS = {"township_scope"}
+# A merge deleting more than this many records, or more than a tenth of one kind (at least two),
+# is shown and must be confirmed: a file from a stranger's PC could tombstone all it carries.
+MASS_DELETE = 5
 
 
 # ---- snapshots ------------------------------------------------------------------------------
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a directory (Windows)
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def snapshot_connection(conn: sqlite3.Connection, dest: Path) -> Path:
-    """Copy an open database to `dest`: temp file beside it, flushed, checked, then renamed.
-
-    A stick pulled out at any moment leaves either the old `dest` or the new one.
-    """
-    dest = Path(dest)
-    tmp = dest.with_name(f".{dest.name}.part")
-    try:
-        tmp.unlink(missing_ok=True)
-        target = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        _verify_copy(tmp, dest.name, conn.execute("PRAGMA user_version").fetchone()[0])
-        os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
-    except OSError as exc:
-        _discard(tmp)
-        raise KnownError(f"无法写入“{dest}”：{os_error_text(exc)}。") from None
-    except BaseException:
-        _discard(tmp)
-        raise
-    return dest
-
-
-def _discard(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
-
-
-def _verify_copy(path: Path, shown: str, version_expected: int) -> None:
-    version = check_header(path)
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        ok = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
-    finally:
-        conn.close()
-    if ok != "ok" or version != version_expected:
-        raise KnownError(f"副本“{shown}”写入后校验未通过，原文件未受影响。请换一个位置或U盘再试。")
-
 
 def snapshot(county: CountyFile, dest: Path) -> Path:
     """另存副本: a verified copy of the county file for a USB stick."""
@@ -105,41 +58,51 @@ def write_township_file(county: CountyFile, town: str, dest: Path) -> Path:
     check_output_folder(dest)
     if dest.exists():
         raise FileExists(f"文件“{dest.name}”已存在，不会覆盖。请换一个文件名。")
-    snapshot_connection(county.conn, dest)
-    try:
-        with CountyFile.open(dest, machine=county.machine) as copy:
-            keep = "SELECT id FROM institution WHERE township = :town"
-            with copy.atomic():
-                c = copy.conn
-                c.execute("PRAGMA defer_foreign_keys = ON")
-                # A township fills in its own institutions, and the 模拟评审 findings for them.
-                for table in ("activity", "institution_year", "review_inst", "review_finding"):
-                    c.execute(f"DELETE FROM {table} WHERE institution_id NOT IN ({keep})",
-                              {"town": town})
-                c.execute("""DELETE FROM evidence WHERE owner_table = 'activity'
-                             AND owner_id NOT IN (SELECT id FROM activity)""")
-                c.execute("""DELETE FROM evidence WHERE owner_table = 'review_finding'
-                             AND owner_id NOT IN (SELECT id FROM review_finding)""")
-                c.execute("DELETE FROM evidence WHERE owner_table NOT IN "
-                          "('activity', 'review_finding')")
-                c.execute(f"UPDATE institution SET parent_id = NULL "
-                          f"WHERE parent_id NOT IN ({keep})", {"town": town})
-                c.execute("DELETE FROM institution WHERE township IS NOT :town "
-                          "OR township IS NULL", {"town": town})
-                c.execute("DELETE FROM county_year")
-                c.execute("DELETE FROM task")
-                c.execute("DELETE FROM blob WHERE sha256 NOT IN (SELECT sha256 FROM evidence)")
-                c.execute("DELETE FROM revlog WHERE record_id NOT IN ("
-                          + " UNION ".join(f"SELECT id FROM {t}" for t in schema.SYNCED_TABLES)
-                          + ")")
-                c.execute("DELETE FROM audit")
-                copy.upsert("setting", "township_scope", {"value": town}, audit=False)
-                copy.log("生成乡镇填报文件", label=town)
-            copy.conn.execute("VACUUM")
-    except BaseException:
-        dest.unlink(missing_ok=True)
-        raise
+    # Built and reduced under a temporary name: an interrupted write never leaves `dest` holding
+    # the whole county (it would open fine under the township's name).
+    write_beside(dest, lambda tmp: _build_township(county, town, tmp), county.conn)
     return dest
+
+
+def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
+    copy_into(county.conn, tmp)
+    with CountyFile.open(tmp, machine=county.machine, daily_backup=False) as copy:
+        keep = "SELECT id FROM institution WHERE township = :town"
+        with copy.atomic():
+            c = copy.conn
+            c.execute("PRAGMA defer_foreign_keys = ON")
+            # A township fills in its own institutions, and the 模拟评审 findings for them.
+            for table in ("activity", "institution_year", "check_review", "review_inst",
+                          "review_finding"):
+                c.execute(f"DELETE FROM {table} WHERE institution_id NOT IN ({keep})",
+                          {"town": town})
+            c.execute("""DELETE FROM evidence WHERE owner_table = 'activity'
+                         AND owner_id NOT IN (SELECT id FROM activity)""")
+            c.execute("""DELETE FROM evidence WHERE owner_table = 'review_finding'
+                         AND owner_id NOT IN (SELECT id FROM review_finding)""")
+            c.execute("DELETE FROM evidence WHERE owner_table NOT IN "
+                      "('activity', 'review_finding')")
+            c.execute(f"UPDATE institution SET parent_id = NULL "
+                      f"WHERE parent_id NOT IN ({keep})", {"town": town})
+            c.execute("DELETE FROM institution WHERE township IS NOT :town "
+                      "OR township IS NULL", {"town": town})
+            c.execute("DELETE FROM county_year")
+            c.execute("DELETE FROM task")
+            c.execute("DELETE FROM blob WHERE sha256 NOT IN (SELECT sha256 FROM evidence)")
+            c.execute("DELETE FROM revlog WHERE record_id NOT IN ("
+                      + " UNION ".join(f"SELECT id FROM {t}" for t in schema.SYNCED_TABLES)
+                      + ")")
+            c.execute("DELETE FROM audit")
+            copy.upsert("setting", "township_scope", {"value": town}, audit=False)
+            copy.log("生成乡镇填报文件", label=town)
+        copy.conn.execute("VACUUM")
+        others = copy.conn.execute("SELECT count(*) FROM institution WHERE township IS NOT ?",
+                                   (town,)).fetchone()[0]
+        others += copy.conn.execute(
+            "SELECT count(*) FROM review_finding WHERE institution_id NOT IN "
+            "(SELECT id FROM institution)").fetchone()[0]
+    if others:
+        raise KnownError(f"乡镇填报文件“{tmp.name}”写入后校验未通过（仍有其他乡镇的机构），未写出。")
 
 
 # ---- merging ----------------------------------------------------------------------------------
@@ -152,15 +115,65 @@ class Change:
     fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (label, old, new)
 
 
+SIDES = {"mine": "本文件", "theirs": "对方"}
+
+
 @dataclass
 class Conflict:
+    """A record both files changed; decided field by field (`choices`: key → "mine"|"theirs")."""
+
     table: str
     record_id: str
     label: str
     mine: dict[str, Any]
     theirs: dict[str, Any]
     fields: list[tuple[str, str, Any, Any]]  # (key, label, mine, theirs)
-    choice: str | None = None  # "mine" | "theirs" once decided
+    choices: dict[str, str] = field(default_factory=dict)
+    # A new institution of theirs that is one of mine under another id (same 机构代码, or same
+    # name in the same township): `mine` is that one, and only one of the two is kept.
+    duplicate_of: str | None = None
+
+    @property
+    def decided(self) -> bool:
+        return all(self.choices.get(key) in SIDES for key, *_ in self.fields)
+
+    @property
+    def choice(self) -> str | None:
+        """"mine" or "theirs" when every field takes that side, "mixed", or None (undecided)."""
+        if not self.decided:
+            return None
+        sides = {self.choices[key] for key, *_ in self.fields}
+        return sides.pop() if len(sides) == 1 else "mixed"
+
+    @choice.setter
+    def choice(self, side: str | None) -> None:
+        """Decide every field at once (the whole record from one side)."""
+        self.choices = {} if side is None else {key: side for key, *_ in self.fields}
+
+    def newer_side(self) -> str:
+        return "theirs" if _newer(self.theirs, self.mine) else "mine"
+
+    def merged(self) -> dict[str, Any]:
+        """Mine, with each field the user gave to theirs taken from theirs (sync columns aside)."""
+        out = dict(self.mine)
+        for key, *_ in self.fields:
+            if self.choices.get(key) == "theirs":
+                out[key] = self.theirs[key]
+        return out
+
+    def check(self) -> None:
+        """A record put together from both sides must still make sense as a whole."""
+        if self.choice != "mixed":
+            return
+        if self.duplicate_of:
+            raise KnownError(f"机构“{_shown(self.theirs['name'])}”与本文件的"
+                             f"“{_shown(self.mine['name'])}”是同一家，只能保留一家："
+                             "请对它的各项选择同一边。")
+        try:
+            validate(self.table, self.merged())
+        except KnownError as exc:
+            raise KnownError(f"{TABLE_LABELS[self.table]}“{_shown(self.label)}”按所选合并后不成立："
+                             f"{exc}。请把相关的几项改选为同一边。") from None
 
 
 @dataclass
@@ -176,17 +189,29 @@ class MergePlan:
     _revs: list[tuple[str, str]] = field(default_factory=list)
     _audit: list[dict[str, Any]] = field(default_factory=list)
     _blobs: list[str] = field(default_factory=list)
+    _live: dict[str, int] = field(default_factory=dict)  # my records per table, not deleted
 
     @property
     def unresolved(self) -> list[Conflict]:
-        return [c for c in self.conflicts if c.choice is None]
+        return [c for c in self.conflicts if not c.decided]
+
+    @property
+    def mass_deletion(self) -> str:
+        """Why this merge needs the user's confirmation before it deletes, or ""."""
+        per_table: dict[str, int] = {}
+        for ch in self.deleted:
+            per_table[ch.table] = per_table.get(ch.table, 0) + 1
+        many = [t for t, n in per_table.items() if n >= 2 and n * 10 > self._live.get(t, 0)]
+        if len(self.deleted) <= MASS_DELETE and not many:
+            return ""
+        detail = "、".join(f"{TABLE_LABELS[t]} {n} 条" for t, n in per_table.items())
+        return f"此次合并将删除 {len(self.deleted)} 条记录（{detail}），"
 
     def decide_all(self, prefer: str) -> None:
+        """The command line's --prefer (and the dialog's buttons): every field of every
+        conflict from one side, or each record from the side that changed it last."""
         for c in self.conflicts:
-            if prefer == "newer":
-                c.choice = "theirs" if _newer(c.theirs, c.mine) else "mine"
-            else:
-                c.choice = prefer
+            c.choice = c.newer_side() if prefer == "newer" else prefer
 
     def summary(self) -> str:
         parts = [f"新增 {len(self.new)} 条", f"更新 {len(self.updated)} 条",
@@ -194,23 +219,49 @@ class MergePlan:
                  f"冲突 {len(self.conflicts)} 条"]
         return "，".join(parts)
 
-    def lines(self) -> Iterator[str]:
-        """The preview in words: names, and old → new values."""
+    def lines(self, *, conflicts: bool = True) -> Iterator[str]:
+        """The preview in words: each record's heading, then its fields (old → new) beneath it.
+
+        `conflicts=False` leaves the conflicts out whole, heading and fields (the window shows
+        them in a table of their own).
+        """
         yield f"合并“{self.other.name}”：{self.summary()}。"
         for title, items in (("新增", self.new), ("更新", self.updated), ("删除", self.deleted)):
             for ch in items:
-                yield f"  {title} {TABLE_LABELS[ch.table]}：{ch.label}"
+                yield f"  {title} {TABLE_LABELS[ch.table]}：{_shown(ch.label)}"
                 for lab, old, new in ch.fields:
                     yield f"      {lab}：{_shown(old)} → {_shown(new)}"
-        for c in self.conflicts:
-            decided = {"mine": "（保留本文件）", "theirs": "（采用对方）"}.get(c.choice or "", "")
-            yield f"  冲突 {TABLE_LABELS[c.table]}：{c.label}{decided}"
-            for _key, lab, mine, theirs in c.fields:
-                yield f"      {lab}：本文件 {_shown(mine)}，对方 {_shown(theirs)}"
+        for c in self.conflicts if conflicts else ():
+            decided = {"mine": "（保留本文件）", "theirs": "（采用对方）",
+                       "mixed": "（逐项决定）"}.get(c.choice or "", "")
+            yield f"  冲突 {TABLE_LABELS[c.table]}：{_shown(c.label)}{decided}"
+            for key, lab, mine, theirs in c.fields:
+                side = c.choices.get(key)
+                chosen = f"（采用{SIDES[side]}）" if side in SIDES and c.choice == "mixed" else ""
+                yield (f"      {lab}：本文件 {shown_value(c.table, key, mine)}，"
+                       f"对方 {shown_value(c.table, key, theirs)}{chosen}")
+
+
+def shown_value(table: str, key: str, value: Any) -> str:
+    """A field's value as the window shows it: 是/否, the words of a choice, （空）."""
+    if key == "deleted":
+        return "是" if value else "否"
+    kind = next((f for f in FIELDS[table] if f.name == key), None)
+    if kind is not None and value is not None and kind.kind == "bool":
+        return "是" if value else "否"
+    if kind is not None and kind.kind == "choice":
+        for words in (vocab.INSTITUTION_TYPES, vocab.HALL_STATES, vocab.HALL_GRADES,
+                      vocab.OWNERSHIP):
+            if kind.choices == tuple(words) and value in words:
+                return words[value]
+    return _shown(value)
 
 
 def _shown(value: Any) -> str:
-    return "（空）" if value is None or value == "" else str(value)
+    if value is None or value == "":
+        return "（空）"
+    # One value, one line: text from the other file cannot fake further lines of the preview.
+    return " ".join(str(value).splitlines())
 
 
 def _newer(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -223,11 +274,12 @@ def _data_keys(table: str) -> list[str]:
 
 
 def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
-    if table in ("institution_year", "activity", "review_inst", "review_finding"):
+    if table in ("institution_year", "activity", "check_review", "review_inst", "review_finding"):
         who = names.get(rec.get("institution_id") or "", "")
-        what = rec.get("year") if table == "institution_year" else (
-            f"{rec.get('date')} {rec.get('title')}" if table == "activity" else
-            f"模拟评审 {rec.get('item_id') or '抽查'}")
+        what = {"institution_year": rec.get("year"),
+                "activity": f"{rec.get('date')} {rec.get('title')}",
+                "check_review": f"{rec.get('year')}年数据核查"}.get(
+            table, f"模拟评审 {rec.get('item_id') or '抽查'}")
         return f"{who} {what}".strip()
     for key in ("name", "title", "text", "filename"):
         if rec.get(key):
@@ -237,22 +289,141 @@ def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
     return str(rec.get("id"))
 
 
-def _open_other(path: Path) -> sqlite3.Connection:
-    check_header(path)
-    # Reading only: the other file (often on a USB stick) is never changed by a merge.
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+# ---- reading the other file: it comes from a stranger's PC, so it is read as hostile ----------
+
+# Bounds on the work a merge does for the other file, so a crafted file cannot hang the program.
+MAX_ROWS = 1_000_000  # per table
+MAX_READ_SECONDS = 120.0
+
+_SYNC_TEXT = ("id", "rev", "updated_at", "updated_by")
+_TABLE_WORDS = {**TABLE_LABELS, "blob": "佐证材料文件", "revlog": "修订记录", "audit": "修改记录"}
+
+
+def _refusal(other: Path, reason: str) -> KnownError:
+    return KnownError(f"文件“{other.name}”{reason}，不能合并；两个文件都没有改动。")
+
+
+@functools.cache
+def _our_columns() -> dict[str, dict[str, tuple[str, int, int]]]:
+    """Every table's columns in the schema this program writes: name → (type, notnull, pk)."""
+    conn = sqlite3.connect(":memory:")
     try:
-        if conn.execute("PRAGMA quick_check(1)").fetchone()[0] != "ok":
-            raise KnownError(f"文件“{path.name}”已损坏，不能合并。")
-    except sqlite3.DatabaseError:
+        for step in schema.MIGRATIONS:
+            if isinstance(step, str):
+                conn.executescript(step)
+            else:
+                step(conn)
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        return {t: {r[1]: (r[2].upper(), r[3], r[5])
+                    for r in conn.execute("SELECT * FROM pragma_table_info(?)", (t,))}
+                for t in tables}
+    finally:
         conn.close()
-        raise KnownError(f"文件“{path.name}”已损坏，不能合并。") from None
-    if conn.execute("PRAGMA user_version").fetchone()[0] < schema.current_version():
-        conn.close()
-        raise KnownError(f"文件“{path.name}”是旧版本的数据文件，请先用本程序打开它一次（会自动升级），"
-                         "再合并。")
-    return conn
+
+
+def _columns(table: str) -> list[str]:
+    return list(_our_columns()[table])
+
+
+def _select(table: str, where: str = "") -> str:
+    """A query built from OUR schema only: the other file's names never reach SQL text."""
+    cols = ", ".join(f'"{c}"' for c in _columns(table))
+    return f'SELECT {cols} FROM "{table}"' + (f" WHERE {where}" if where else "")
+
+
+class _Other:
+    """The other file, open read-only: its triggers and views never run, and every read is
+    bounded in time and checked against our schema."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        check_header(path)
+        if path.with_name(path.name + "-journal").exists():
+            raise KnownError(f"文件“{path.name}”上次写入没有完成（旁边有未处理的日志文件），不能合并。"
+                             "请先用本程序打开它一次，再来合并。")
+        # immutable: nothing (no lock, no journal) is ever written beside a file on a stick.
+        self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        self.conn.row_factory = sqlite3.Row
+        self._deadline = time.monotonic() + MAX_READ_SECONDS
+        self.conn.set_progress_handler(self._too_long, 10_000)
+        try:
+            self.read("PRAGMA trusted_schema = OFF")
+            self.read("PRAGMA query_only = ON")
+            if self.read("PRAGMA quick_check(1)")[0][0] != "ok":
+                raise _refusal(path, "已损坏")
+            self._check_schema()
+        except BaseException:
+            self.close()
+            raise
+
+    def _too_long(self) -> int:
+        return 1 if time.monotonic() > self._deadline else 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def read(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                raise _refusal(self.path, f"读取超过 {MAX_READ_SECONDS:.0f} 秒仍未完成") from None
+            raise _refusal(self.path, "的内容无法读取（文件已损坏或不是本程序写出的）") from None
+        except sqlite3.DatabaseError:
+            raise _refusal(self.path, "的内容无法读取（文件已损坏或不是本程序写出的）") from None
+
+    def _check_schema(self) -> None:
+        """Each table we read must be a real table with exactly our columns and types."""
+        if self.read("PRAGMA user_version")[0][0] < schema.current_version():
+            raise KnownError(f"文件“{self.path.name}”是旧版本的数据文件，请先用本程序打开它一次"
+                             "（会自动升级），再合并。")
+        kinds = {r[0]: r[1] for r in self.read("SELECT name, type FROM sqlite_master")}
+        for table, ours in _our_columns().items():
+            if kinds.get(table) != "table":
+                words = _TABLE_WORDS.get(table, table)
+                raise _refusal(self.path, f"缺少数据表“{words}”" if table not in kinds
+                               else f"中的“{words}”不是数据表")
+            theirs = {r[1]: (str(r[2]).upper(), r[3], r[5]) for r in
+                      self.read("SELECT * FROM pragma_table_info(?)", (table,))}
+            if theirs != ours:
+                raise _refusal(self.path, f"中数据表“{_TABLE_WORDS.get(table, table)}”的列与本程序的"
+                               "不一致")
+            if self.read(f'SELECT count(*) FROM "{table}"')[0][0] > MAX_ROWS:
+                raise _refusal(self.path, f"中数据表“{_TABLE_WORDS.get(table, table)}”的记录超过 "
+                               f"{MAX_ROWS} 条")
+
+    def rows(self, table: str) -> dict[str, dict[str, Any]]:
+        out = {}
+        for r in self.read(_select(table)):
+            rec = dict(r)
+            _check_sync(self.path, table, rec)
+            out[rec["id"]] = rec
+        return out
+
+
+def _check_sync(other: Path, table: str, rec: dict[str, Any]) -> None:
+    """The bookkeeping columns a merge decides by must be what this program writes."""
+    what = TABLE_LABELS[table]
+    for key in _SYNC_TEXT:
+        if not isinstance(rec[key], str) or not rec[key]:
+            raise _refusal(other, f"中有一条{what}记录的记录标识无效")
+    if rec["deleted"] not in (0, 1) or not isinstance(rec["deleted"], int):
+        raise _refusal(other, f"中{what}“{_shown(rec['id'])}”的删除标记无效（{rec['deleted']!r}）")
+
+
+def _check_record(other: Path, table: str, rec: dict[str, Any]) -> None:
+    """An incoming record (tombstones too) must pass the checks a typed one does."""
+    try:
+        validate(table, rec)
+    except KnownError as exc:
+        raise _refusal(other, f"中的{TABLE_LABELS[table]}记录有误（{exc}）") from None
+    if table == "evidence" and (rec["size"] or 0) > MAX_EVIDENCE_BYTES:
+        raise _refusal(other, "中的" + evidence_too_big(rec["filename"], rec["size"]))
+
+
+def _open_other(path: Path) -> _Other:
+    return _Other(path)
 
 
 def plan_merge(county: CountyFile, other: Path) -> MergePlan:
@@ -268,26 +439,30 @@ def plan_merge(county: CountyFile, other: Path) -> MergePlan:
 
 
 def _rows(conn: sqlite3.Connection, table: str) -> dict[str, dict[str, Any]]:
-    return {r["id"]: dict(r) for r in conn.execute(f"SELECT * FROM {table}")}
+    return {r["id"]: dict(r) for r in conn.execute(_select(table))}
 
 
-def _revs(conn: sqlite3.Connection) -> set[tuple[str, str]]:
-    return {(r[0], r[1]) for r in conn.execute("SELECT record_id, rev FROM revlog")}
+def _revs(rows: list[Any]) -> set[tuple[str, str]]:
+    return {(r[0], r[1]) for r in rows}
 
 
-def _plan(county: CountyFile, theirs_db: sqlite3.Connection, other: Path) -> MergePlan:
+def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
     mine_db = county.conn
-    their_id = theirs_db.execute("SELECT value FROM setting WHERE id = 'county_id'").fetchone()
-    if their_id is None or their_id[0] != county.county_id:
-        name = theirs_db.execute("SELECT value FROM setting WHERE id = 'county_name'").fetchone()
-        raise KnownError(f"“{other.name}”（{name[0] if name else '未知'}）与本文件不是同一个县的数据，"
+    their_id = theirs_db.read("SELECT value FROM setting WHERE id = 'county_id'")
+    if not their_id or their_id[0][0] != county.county_id:
+        name = theirs_db.read("SELECT value FROM setting WHERE id = 'county_name'")
+        raise KnownError(f"“{other.name}”（{name[0][0] if name else '未知'}）与本文件不是同一个县的数据，"
                          "不能合并。")
     plan = MergePlan(other)
-    my_revs, their_revs = _revs(mine_db), _revs(theirs_db)
+    my_revs = _revs(mine_db.execute("SELECT record_id, rev FROM revlog").fetchall())
+    their_revs = _revs(theirs_db.read("SELECT record_id, rev FROM revlog"))
+    if any(not isinstance(a, str) or not isinstance(b, str) for a, b in their_revs):
+        raise _refusal(other, "中的修订记录无效")
     names = {r["id"]: r["name"] for r in mine_db.execute("SELECT id, name FROM institution")}
-    names.update({r["id"]: r["name"] for r in theirs_db.execute("SELECT id, name FROM institution")})
+    names.update({r["id"]: str(r["name"]) for r in theirs_db.read("SELECT id, name FROM institution")})
     for table in schema.SYNCED_TABLES:
-        mine, theirs = _rows(mine_db, table), _rows(theirs_db, table)
+        mine, theirs = _rows(mine_db, table), theirs_db.rows(table)
+        plan._live[table] = sum(1 for m in mine.values() if not m["deleted"])
         keys = _data_keys(table)
         for rid, t in theirs.items():
             if table == "setting" and rid in LOCAL_SETTINGS:
@@ -295,6 +470,7 @@ def _plan(county: CountyFile, theirs_db: sqlite3.Connection, other: Path) -> Mer
             m = mine.get(rid)
             label = _label(table, t, names)
             if m is None:
+                _check_record(other, table, t)
                 plan._writes.append((table, t))
                 if not t["deleted"]:
                     plan.new.append(Change(table, rid, label))
@@ -302,6 +478,7 @@ def _plan(county: CountyFile, theirs_db: sqlite3.Connection, other: Path) -> Mer
             if m["rev"] == t["rev"] or (rid, t["rev"]) in my_revs:
                 plan.unchanged += 1
                 continue
+            _check_record(other, table, t)
             diff = [(k, m.get(k), t.get(k)) for k in keys if m.get(k) != t.get(k)]
             if (rid, m["rev"]) in their_revs or not diff:
                 # Theirs descends from mine (or both say the same): take theirs.
@@ -317,14 +494,72 @@ def _plan(county: CountyFile, theirs_db: sqlite3.Connection, other: Path) -> Mer
             plan.conflicts.append(Conflict(
                 table, rid, label, m, t,
                 [(k, _field_label(table, k), a, b) for k, a, b in diff]))
+        if table == "institution":
+            _hold_duplicates(plan, mine)
+    # By name within each kind of record, as a clerk looks them up.
+    plan.conflicts.sort(key=lambda c: (schema.SYNCED_TABLES.index(c.table), c.label))
     plan._revs = sorted(their_revs - my_revs)
     my_audit = {r[0] for r in mine_db.execute("SELECT id FROM audit")}
-    plan._audit = [dict(r) for r in theirs_db.execute("SELECT * FROM audit")
+    plan._audit = [_checked_audit(other, dict(r)) for r in theirs_db.read(_select("audit"))
                    if r["id"] not in my_audit]
     my_blobs = {r[0] for r in mine_db.execute("SELECT sha256 FROM blob")}
-    plan._blobs = [r[0] for r in theirs_db.execute("SELECT sha256 FROM blob")
-                   if r[0] not in my_blobs]
+    for sha, size in theirs_db.read("SELECT sha256, length(data) FROM blob"):
+        if not isinstance(sha, str) or len(sha) != 64:
+            raise _refusal(other, "中的佐证材料校验值无效")
+        if size > MAX_EVIDENCE_BYTES:
+            named = theirs_db.read("SELECT filename FROM evidence WHERE sha256 = ?", (sha,))
+            shown = _shown(named[0][0]) if named else f"{sha[:8]}…"
+            raise _refusal(other, "中的" + evidence_too_big(shown, size))
+        if sha not in my_blobs:
+            plan._blobs.append(sha)
     return plan
+
+
+def _checked_audit(other: Path, rec: dict[str, Any]) -> dict[str, Any]:
+    if not all(v is None or isinstance(v, str) for v in rec.values()) or not all(
+            rec[k] for k in ("id", "at", "machine", "action")):
+        raise _refusal(other, "中的修改记录（审计日志）无效")
+    return rec
+
+
+_DUPLICATE_KEYS = ("name", "township", "code", "type")
+
+
+def _code(r: dict[str, Any]) -> str:
+    return "".join(str(r.get("code") or "").split()).upper()
+
+
+def _place(r: dict[str, Any]) -> tuple[str, str]:
+    return " ".join(str(r["name"] or "").split()), " ".join(str(r["township"] or "").split())
+
+
+def _hold_duplicates(plan: MergePlan, mine: dict[str, dict[str, Any]]) -> None:
+    """A new institution of theirs that is already one of mine under another id (the same
+    机构代码, or the same name in the same township) becomes a conflict to decide (keep one), not
+    a second copy counted twice in every rate. Mine that this merge deletes do not count.
+
+    The one rule a merge holds institutions to; the window and the importer hold theirs (one
+    place for both is for later)."""
+    leaving = {ch.record_id for ch in plan.deleted if ch.table == "institution"}
+    live = [m for m in mine.values() if not m["deleted"] and m["id"] not in leaving]
+    by_code = {_code(m): m for m in live if _code(m)}
+    by_place = {_place(m): m for m in live}
+    new_ids = {ch.record_id for ch in plan.new if ch.table == "institution"}
+    for table, t in list(plan._writes):
+        if table != "institution" or t["id"] not in new_ids:
+            continue
+        if _code(t) in by_code:
+            m, why = by_code[_code(t)], f"机构代码同为 {_code(t)}"
+        elif _place(t) in by_place:
+            m, why = by_place[_place(t)], "同一乡镇（街道）中名称相同"
+        else:
+            continue
+        plan._writes.remove((table, t))
+        plan.new = [ch for ch in plan.new if ch.record_id != t["id"]]
+        plan.conflicts.append(Conflict(
+            "institution", t["id"], f"{t['name']}（与本文件的“{m['name']}”重复：{why}，只能保留一家）",
+            m, t, [(k, _field_label("institution", k), m[k], t[k]) for k in _DUPLICATE_KEYS],
+            duplicate_of=m["id"]))
 
 
 def _field_label(table: str, key: str) -> str:
@@ -337,56 +572,121 @@ def _labelled(table: str, diff: list[tuple[str, Any, Any]]) -> list[tuple[str, A
     return [(_field_label(table, k), a, b) for k, a, b in diff]
 
 
-def apply_merge(county: CountyFile, plan: MergePlan) -> None:
-    """Write a planned merge in one transaction, after a backup; conflicts must be decided."""
+def apply_merge(county: CountyFile, plan: MergePlan, *, confirmed: bool = False) -> None:
+    """Write a planned merge in one transaction, after a backup; conflicts must be decided,
+    and a merge that deletes many records must be `confirmed` by the user."""
     from .backups import make_backup
 
     if plan.unresolved:
         raise KnownError(f"还有 {len(plan.unresolved)} 条冲突未决定，未合并任何内容。")
-    make_backup(county.conn, county.path, "合并前")
+    for c in plan.conflicts:
+        c.check()
+    if plan.mass_deletion and not confirmed:
+        raise KnownError(f"{plan.mass_deletion}未经确认，未合并任何内容。")
     theirs_db = _open_other(plan.other)
     try:
-        with county.atomic():
-            conn = county.conn
-            conn.execute("PRAGMA defer_foreign_keys = ON")
-            for sha in plan._blobs:
-                row = theirs_db.execute("SELECT data FROM blob WHERE sha256 = ?", (sha,)).fetchone()
-                conn.execute("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)",
-                             (sha, row[0]))
-            writes = list(plan._writes)
-            for c in plan.conflicts:
-                if c.choice == "theirs":
-                    writes.append((c.table, c.theirs))
-            for table, rec in writes:
-                _write_record(conn, table, rec)
-            conn.executemany("INSERT OR IGNORE INTO revlog (record_id, rev) VALUES (?, ?)",
-                             plan._revs)
-            for a in plan._audit:
-                cols = list(a)
-                conn.execute(f"INSERT OR IGNORE INTO audit ({', '.join(cols)}) "
-                             f"VALUES ({', '.join('?' for _ in cols)})", [a[k] for k in cols])
-            county.log("合并", label=plan.other.name, new=plan.summary())
+        make_backup(county.conn, county.path, "合并前")
+        _write_merge(county, plan, theirs_db)
     finally:
         theirs_db.close()
 
 
+def _blob(theirs_db: _Other, sha: str) -> tuple[str, bytes]:
+    rows = theirs_db.read("SELECT data FROM blob WHERE sha256 = ?", (sha,))
+    data = rows[0][0] if rows else None
+    if not isinstance(data, bytes) or len(data) > MAX_EVIDENCE_BYTES \
+            or hashlib.sha256(data).hexdigest() != sha:
+        raise _refusal(theirs_db.path, "中的佐证材料与其校验值不符")
+    return sha, data
+
+
+def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None:
+    try:
+        with county.atomic():
+            conn = county.conn
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            for sha in plan._blobs:  # one at a time: at most one evidence file in memory
+                conn.execute("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)",
+                             _blob(theirs_db, sha))
+            writes = list(plan._writes)
+            for c in plan.conflicts:
+                if c.duplicate_of:
+                    writes += _keep_one(county, c)
+                elif c.choice == "theirs":
+                    writes.append((c.table, c.theirs))
+                elif c.choice == "mixed":
+                    writes.append((c.table, _restamped(county, c.merged())))
+            for table, rec in writes:
+                _write_record(conn, table, rec)
+            for c in plan.conflicts:
+                if c.duplicate_of:
+                    kept, gone = ((c.mine["id"], c.theirs["id"]) if c.choice == "mine"
+                                  else (c.theirs["id"], c.mine["id"]))
+                    _repoint(county, gone, kept)
+            conn.executemany("INSERT OR IGNORE INTO revlog (record_id, rev) VALUES (?, ?)",
+                             plan._revs)
+            cols = _columns("audit")
+            conn.executemany(f"INSERT OR IGNORE INTO audit ({', '.join(cols)}) "
+                             f"VALUES ({', '.join('?' for _ in cols)})",
+                             [[a[k] for k in cols] for a in plan._audit])
+            if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise _refusal(plan.other, "中有记录指向不存在的机构或材料")
+            county.log("合并", label=plan.other.name, new=plan.summary())
+    except sqlite3.IntegrityError:
+        raise _refusal(plan.other, "中有记录与本文件的记录相抵触（如同一机构同一年度有两条）") from None
+
+
+def _restamped(county: CountyFile, rec: dict[str, Any]) -> dict[str, Any]:
+    """A record put together from both sides is a new revision made here; both parents' revisions
+    are in the revlog (mine already, theirs learnt in this merge), so neither file sees the
+    conflict again."""
+    return {**rec, "rev": county.new_id(), "updated_at": county.clock(),
+            "updated_by": county.machine}
+
+
+def _keep_one(county: CountyFile, c: Conflict) -> list[tuple[str, dict[str, Any]]]:
+    """A duplicate decided: the kept institution as it is, the other as a tombstone (a new
+    revision, so the decision travels and is not asked again)."""
+    kept, gone = (c.mine, c.theirs) if c.choice == "mine" else (c.theirs, c.mine)
+    return [("institution", kept), ("institution", _restamped(county, {**gone, "deleted": 1}))]
+
+
+def _repoint(county: CountyFile, gone: str, kept: str) -> None:
+    """What belonged to the retired duplicate goes to the one kept: its activities, the units
+    under it, and each year's facts that the kept one does not have already (those stay with
+    the retired record, out of the count but not destroyed)."""
+    conn = county.conn
+    has = {r[0] for r in conn.execute("SELECT year FROM institution_year WHERE institution_id = ?"
+                                      " AND deleted = 0", (kept,))}
+    for table, column in (("activity", "institution_id"), ("institution_year", "institution_id"),
+                          ("institution", "parent_id")):
+        for row in conn.execute(_select(table, f'"{column}" = ? AND deleted = 0'),
+                                (gone,)).fetchall():
+            rec = dict(row)
+            if table == "institution_year":
+                if rec["year"] in has:
+                    continue
+                has.add(rec["year"])
+            _write_record(conn, table, _restamped(county, {**rec, column: kept}))
+
+
 def _write_record(conn: sqlite3.Connection, table: str, rec: dict[str, Any]) -> None:
-    if not rec["deleted"]:
-        try:
-            validate(table, rec)
-        except KnownError as exc:
-            raise KnownError(f"对方文件中的{TABLE_LABELS[table]}记录有误，未合并任何内容：{exc}") from None
-    cols = list(rec)
-    conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(cols)}) "
-                 f"VALUES ({', '.join('?' for _ in cols)})", [rec[k] for k in cols])
+    # Statement text comes from our schema alone; an existing record is updated in place, so a
+    # record of another id is never silently replaced through a unique index.
+    cols = _columns(table)
+    conn.execute(f"INSERT INTO {table} ({', '.join(cols)}) "
+                 f"VALUES ({', '.join('?' for _ in cols)}) ON CONFLICT(id) DO UPDATE SET "
+                 + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id"),
+                 [rec[k] for k in cols])
     conn.execute("INSERT OR IGNORE INTO revlog (record_id, rev) VALUES (?, ?)",
                  (rec["id"], rec["rev"]))
 
 
-def merge(county: CountyFile, other: Path, prefer: str | None = None) -> MergePlan:
+def merge(county: CountyFile, other: Path, prefer: str | None = None, *,
+          confirmed: bool = False) -> MergePlan:
     """Plan, decide conflicts by `prefer`, and apply; KnownError if conflicts remain."""
     plan = plan_merge(county, other)
     if prefer is not None:
         plan.decide_all(prefer)
-    apply_merge(county, plan)
+    apply_merge(county, plan, confirmed=confirmed)
     return plan

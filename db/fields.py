@@ -89,6 +89,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("tcm_pharmacy", "是否设置中药房", "bool"),
         _f("fd_teams", "家庭医生团队数"),
         _f("fd_teams_tcm", "有中医药人员的家庭医生团队数"),
+        _f("carried", "沿用上年（未确认）", "text"),
     ),
     "activity": (
         _f("institution_id", "机构", "ref", required=True),
@@ -139,6 +140,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("verdict", "现场结论", "choice", choices=("符合", "不符合")),
         _f("note", "备注", "text"),
     ),
+    "check_review": (
+        _f("check_key", "核查项", "text", required=True),
+        _f("year", "年度", "year"),
+        _f("institution_id", "机构", "ref"),
+        _f("verified", "已核实", "bool", default=1),
+        _f("note", "核实说明", "text"),
+    ),
     "evidence": (
         _f("owner_table", "所属类别", "text", required=True),
         _f("owner_id", "所属记录", "text"),
@@ -165,6 +173,7 @@ TABLE_LABELS = {
     "review_inst": "模拟评审抽查机构",
     "review_finding": "模拟评审现场结论",
     "evidence": "佐证材料",
+    "check_review": "数据核查",
 }
 
 
@@ -277,3 +286,32 @@ def validate(table: str, rec: dict[str, Any]) -> None:
             raise ValidationError(
                 f"{f.label}（{b}）不能早于启用年度（{a}）", table=table, field=f.name, label=f.label
             )
+
+
+# ---- one institution, once -------------------------------------------------------------------
+
+def same_key(text: Any) -> str:
+    """How two names or codes are compared: NFKC, no spaces, case-folded (as the importer does)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
+
+
+def duplicate_among(record: dict[str, Any], others: Any) -> str | None:
+    """Why `record` would be a second copy of one of `others` (institution dicts), or None.
+
+    The same 机构代码, or the same name in the same township, is the same institution twice; a
+    record never clashes with itself (same id). Only the first clash is named.
+    """
+    rid, code = record.get("id"), same_key(record.get("code"))
+    name, town = same_key(record.get("name")), same_key(record.get("township"))
+    for other in others:
+        if rid is not None and other.get("id") == rid:
+            continue
+        if code and same_key(other.get("code")) == code:
+            return (f"机构代码“{other['code']}”已被“{other['name']}”使用，"
+                    "同一机构不能登记两次")
+        if name and same_key(other.get("name")) == name and same_key(other.get("township")) == town:
+            where = f"“{other['township']}”" if other.get("township") else "未填乡镇的机构中"
+            return f"{where}已有名为“{other['name']}”的机构，同一机构不能登记两次"
+    return None

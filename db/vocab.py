@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 INSTITUTION_TYPES: dict[str, str] = {
     "county_tcm_hospital": "县级中医医院",
     "county_general_hospital": "县级综合医院",
@@ -52,3 +54,48 @@ ACTIVITY_KINDS: tuple[str, ...] = (
 TASK_STATUSES: tuple[str, ...] = ("未开始", "推进中", "已完成", "已延期")
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+# ---- the order a clerk expects in lists ----------------------------------------------------
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+
+
+@functools.lru_cache(maxsize=65536)  # a table sorts by the same few thousand names again and again
+def pinyin_key(text: str | None) -> str:
+    """Chinese text as its pinyin with tones (刘 → liu2), so names sort as a dictionary does."""
+    from pypinyin import Style, lazy_pinyin  # loaded on first use: its dictionary is large
+
+    return " ".join(lazy_pinyin(text or "", style=Style.TONE3, errors="default")).lower()
+
+
+def institution_key(row: dict) -> tuple:
+    """Type in INSTITUTION_TYPES order (the county TCM hospital first), township, then name."""
+    kind = row.get("type")
+    order = list(INSTITUTION_TYPES).index(kind) if kind in INSTITUTION_TYPES else len(
+        INSTITUTION_TYPES)
+    return (order, pinyin_key(row.get("township")), pinyin_key(row.get("name")))
+
+
+def number_key(number: str | None) -> tuple:
+    """A task's 序号 as a number: 2 before 10, 九 before 十一, （三） and 3. as 3; others after."""
+    text = (number or "").strip().strip("（）()、.．，,")
+    if text.isdigit():
+        return (0, int(text), text)
+    value = _chinese_number(text)
+    if value is not None:
+        return (0, value, text)
+    return (1, 0, pinyin_key(text)) if text else (2, 0, "")
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 (what plans number their tasks with); None for anything else."""
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        return None
+    if "十" not in text:
+        return _CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)

@@ -7,23 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db import paths
-from db.demo import write_demo
-
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication
-
-
-def demo_copy() -> Path:
-    """The user's own copy of the demo county, made on first run."""
-    target = paths.data_dir() / "示例县-青河县.tcmcounty"
-    if not target.exists():
-        write_demo(target, "small")
-    return target
 
 
 def choose_file(argument: Path | None) -> Path:
     from desktop import settings
+    from desktop.file_actions import demo_copy
 
     if argument is not None:
         return argument
@@ -47,7 +38,47 @@ def make_app() -> QApplication:
     app.setApplicationName("tcmcounty")
     app.setApplicationDisplayName("中医药示范县创建自评")
     QFontDatabase.addApplicationFont(str(resource_path("fonts", "wqy-microhei.ttc")))
+    load_chinese_translations(app)
     return app
+
+
+def load_chinese_translations(app: QApplication) -> bool:
+    """Qt's own words (确定/取消, the file dialogs' 文件名/查看) in Chinese: the translations PySide6
+    ships (kept in the bundle by packaging/tcmcounty.spec). False if they are missing."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    import PySide6
+
+    translator = QTranslator(app)
+    # Where Qt says, else beside the bindings (a frozen bundle's Qt may not know its own folder).
+    folders = (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+               str(Path(PySide6.__file__).parent / "Qt" / "translations"))
+    if not any(translator.load("qtbase_zh_CN", folder) for folder in folders):
+        return False
+    # Qt asks the translator installed last first: Qt's own, then the gaps.
+    app.installTranslator(_gaps_translator(app))
+    return app.installTranslator(translator)
+
+
+def _gaps_translator(app: QApplication) -> QObject:
+    """The few words Qt's own Chinese translation lacks (the file dialog's two labels)."""
+    from PySide6.QtCore import QTranslator
+
+    words = {("QFileDialog", "&Look in:"): "查找范围(&L)：",
+             ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+
+    class Gaps(QTranslator):
+        def translate(self, context: str, source: str, disambiguation: str | None = None,
+                      n: int = -1) -> str:
+            # Asked only after Qt's own translation had no answer; the source text is what Qt
+            # would show then. (Never None: PySide mishandles a None returned to C++.)
+            return words.get((context, source), source)
+
+        def isEmpty(self) -> bool:  # noqa: N802 (Qt name)
+            return False
+
+    return Gaps(app)
 
 
 def run(argument: Path | None) -> int:
@@ -55,8 +86,8 @@ def run(argument: Path | None) -> int:
 
     app = make_app()
     window = MainWindow()
+    window.show()  # first, so a file that cannot be opened is explained over the welcome page
     window.open_path(choose_file(argument))
-    window.show()
     # For the installed app's smoke test (tests/test_bundle.py): close the window after N ms.
     quit_ms = os.environ.get("TCMCOUNTY_SMOKE_QUIT_MS")
     if quit_ms:

@@ -1,19 +1,26 @@
 """The `tcmcounty` command line: the window, plus commands that need no window.
 
 Qt is imported only when a window opens, so `evaluate --json` and friends start fast.
-Exit codes (contract.md): 0 done, 2 usage error, 3 not a county file (the file is left as it was).
+Exit codes (contract.md): 0 done, 2 usage error, 3 not a county file (the file is left as it was),
+in use by another program, or a full disk / closed output / folder that cannot be written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import gc
 import json
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 from pathlib import Path
 
-from db.errors import FileExists, KnownError, ValidationError
+from db.errors import (USER_OS_ERRORS, Damaged, FileExists, KnownError, ValidationError,
+                       known_write_error)
 from desktop import review_cli
 
 EXIT_USAGE = 2
@@ -48,6 +55,51 @@ def _import_year(text: str) -> int:
     return year
 
 
+# argparse's own words in Chinese. argparse looks them up through gettext at the moment it uses
+# them (building a parser, formatting usage, reporting an error), so they are swapped in only
+# around our own parsing (_chinese_argparse), not for other users of argparse in the process.
+ARGPARSE_WORDS = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "expected one argument": "后面应跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "expected at least one argument": "后面至少跟一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "one of the arguments %s is required": "以下参数必须给出其一：%s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "多余的值 %r",
+    "unexpected option string: %s": "意外的选项：%s",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "无法识别的命令 %(parser_name)r（可用命令：%(choices)s）",
+}
+
+
+@contextlib.contextmanager
+def _chinese_argparse() -> Any:
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def plural(singular: str, plural_: str, n: int) -> str:
+        if singular == "expected %s argument":
+            return "后面应跟 %s 个值"
+        return saved[1](singular, plural_, n)
+
+    argparse._ = lambda text: ARGPARSE_WORDS.get(text, saved[0](text))  # type: ignore[attr-defined]
+    argparse.ngettext = plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """A usage error is one line, exit 2; `-h` shows the full usage."""
@@ -55,77 +107,107 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    with _chinese_argparse():
+        return _build_parser()
+
+
+COUNTY_FILE = "县级数据文件（.tcmcounty）"
+YEAR = "年度，如 2024"
+
+
+def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="tcmcounty",
-        description="全国基层中医药工作示范县创建自评工具。不带参数运行时打开窗口。",
+        description="全国基层中医药工作示范县创建自评工具。\n"
+                    "不带参数运行时打开窗口（上次用过的文件；首次运行时打开示例县）；"
+                    "tcmcounty FILE 在窗口中打开 FILE。",
+        epilog="退出码：0 完成；1 工作簿被拒绝；2 用法错误；3 不是县级数据文件、文件正被使用、"
+               "无法写入等；4 合并时有冲突未决定。各命令的用法：tcmcounty 命令 -h",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     p = sub.add_parser("new", help="新建一个空的县级数据文件")
-    p.add_argument("file", type=Path)
-    p.add_argument("--county", required=True, help="县（区）名称")
+    p.add_argument("file", type=Path, metavar="FILE", help="要新建的文件（不会覆盖已有文件）")
+    p.add_argument("--county", required=True, metavar="NAME", help="县（区）名称")
 
     p = sub.add_parser("demo", help="写出示例县（虚构数据，每次相同）")
-    p.add_argument("file", type=Path)
-    p.add_argument("--size", choices=["small", "large"], default="small")
+    p.add_argument("file", type=Path, metavar="FILE", help="要写出的文件")
+    p.add_argument("--size", choices=["small", "large"], default="small",
+                   help="small 小县（默认，75 家机构），large 大县")
 
     p = sub.add_parser("evaluate", help="计算全部指标并与目标比较")
-    p.add_argument("file", type=Path)
-    p.add_argument("--year", type=_year, required=True)
-    p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help=YEAR)
+    p.add_argument("--profile", metavar="ID", help="目标方案编号（默认为文件中选用的方案）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser("import-excel", help="导入 Excel 工作簿（全部导入或全部不导入）")
-    p.add_argument("file", type=Path)
-    p.add_argument("book", type=Path, metavar="BOOK.xlsx")
-    p.add_argument("--year", type=_import_year, help="表中没有“年度”列时使用的年度")
+    p.add_argument("file", type=Path, metavar="FILE", help="导入到这个县级数据文件")
+    p.add_argument("book", type=Path, metavar="BOOK.xlsx", help="要导入的 Excel 工作簿")
+    p.add_argument("--year", type=_import_year, metavar="Y",
+                   help="表中没有“年度”列时使用的年度（2020–2035）")
     p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
 
     p = sub.add_parser("export-excel", help="导出一年的数据和指标结果（Excel）")
-    p.add_argument("file", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
-    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
+                   help="保存为此 Excel 工作簿（不会覆盖已有文件）")
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help=YEAR)
 
     p = sub.add_parser("template", help="写出机构填报用的 Excel 模板")
-    p.add_argument("file", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
-    p.add_argument("--year", type=_year, required=True)
-    p.add_argument("--town", help="只列出这个乡镇（街道）的机构")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
+                   help="保存为此 Excel 工作簿")
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help="填报的" + YEAR)
+    p.add_argument("--town", metavar="T", help="只列出这个乡镇（街道）的机构")
 
     p = sub.add_parser("standard-import", help="导入本省评分表（Excel），此后按它评分")
-    p.add_argument("file", type=Path)
-    p.add_argument("book", type=Path, metavar="BOOK.xlsx", nargs="?")
+    p.add_argument("file", type=Path, metavar="FILE", help="按此评分表评分的县级数据文件")
+    p.add_argument("book", type=Path, metavar="BOOK.xlsx", nargs="?",
+                   help="本省评分表（Excel 工作簿；用 --reset 时不需要）")
     p.add_argument("--dry-run", action="store_true", help="只检查并显示评分表内容，不写入")
     p.add_argument("--reset", action="store_true",
                    help="不导入，恢复使用程序自带的国家建设标准（不需要 BOOK.xlsx）")
 
     p = sub.add_parser("standard-export", help="导出当前评分标准（Excel，可修改后导入）")
-    p.add_argument("file", type=Path)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
+                   help="保存为此 Excel 工作簿")
     p.add_argument("--blank", action="store_true", help="写出空白的评分表填报模板")
 
     p = sub.add_parser("report", help="生成自评报告（PDF）")
-    p.add_argument("file", type=Path)
-    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help=YEAR)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf",
                    help="报告保存为此 PDF 文件")
-    p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("--profile", metavar="ID", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("--final", action="store_true",
+                   help="正式报告：尚有机构未填报或沿用上年数据未确认时拒绝生成（列出缺什么）")
 
     p = sub.add_parser("snapshot", help="写出经过校验的副本（用于U盘）")
-    p.add_argument("file", type=Path)
-    p.add_argument("dest", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("dest", type=Path, metavar="DEST", help="副本的文件名（不会覆盖已有文件）")
 
     p = sub.add_parser("merge", help="把另一个文件（如乡镇填报文件）合并进来")
-    p.add_argument("file", type=Path)
-    p.add_argument("other", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE", help="合并到这个县级数据文件")
+    p.add_argument("other", type=Path, metavar="OTHER",
+                   help="要合并进来的文件（乡镇填报文件或另一台电脑上的副本）")
     p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
     p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
+    p.add_argument("--yes", action="store_true",
+                   help="确认删除：合并将删除较多记录（超过 5 条或某类记录的十分之一）时必须加上")
+
+    p = sub.add_parser("new-year", help="开始新年度：把上年的中医馆、技术、科室、人员等情况沿用到该年（待确认）")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help="要开始的年度（从上一年沿用）")
 
     p = sub.add_parser("township", help="为一个乡镇（街道）写出填报文件")
-    p.add_argument("file", type=Path)
-    p.add_argument("--town", required=True, help="乡镇（街道）名称")
-    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--town", required=True, metavar="T", help="乡镇（街道）名称")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                   help="保存为此乡镇填报文件（不会覆盖已有文件）")
     review_cli.add_parsers(sub, _year)
     return parser
 
@@ -165,7 +247,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 # import-excel, export-excel, template: a workbook refused (not a workbook, encrypted, too big,
-# no sheet recognised, a row refused) or an Excel file that cannot be written exits 1.
+# no sheet recognised, a row refused) or an Excel file refused (no such folder) exits 1; one the
+# disk would not take exits 3.
 EXIT_REFUSED = 1
 
 
@@ -247,7 +330,9 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _write_workbook(args: argparse.Namespace, write: Callable[[Any], Path], done: str) -> int:
-    """Export and template alike: a workbook that cannot be written exits 1, nothing left."""
+    """Export and template alike: a workbook refused (no such folder, no such township) exits 1;
+    one the disk would not take (full, no permission, read-only) exits 3 like every other file
+    that cannot be written. Nothing is left behind either way."""
     from db.county import CountyFile
     from reports.excel.vocab import WorkbookError
 
@@ -255,6 +340,9 @@ def _write_workbook(args: argparse.Namespace, write: Callable[[Any], Path], done
         try:
             out = write(county)
         except WorkbookError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, OSError) and cause.errno in USER_OS_ERRORS:
+                raise
             print(f"tcmcounty: {exc}", file=sys.stderr)
             return EXIT_REFUSED
     print(f"{done}：{out}")
@@ -266,9 +354,13 @@ def _report(args: argparse.Namespace) -> int:
     from db.county import CountyFile
 
     with CountyFile.open(args.file) as county:
-        from reports.pdf.report import write_report
+        from reports.pdf.report import DraftRefused, write_report
 
-        out = write_report(county, args.year, args.output, args.profile)
+        try:
+            out = write_report(county, args.year, args.output, args.profile, final=args.final)
+        except DraftRefused as exc:
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     print(f"已生成自评报告：{out}")
     return 0
 
@@ -296,13 +388,21 @@ def _merge(args: argparse.Namespace) -> int:
         for line in plan.lines():
             print(line)
         if args.dry_run:
+            if plan.mass_deletion:
+                print(f"（{plan.mass_deletion}正式合并时需加 --yes）")
             print("（试运行：未写入任何内容）")
             return EXIT_CONFLICT if plan.unresolved else 0
         if plan.unresolved:
             print(f"tcmcounty: 有 {len(plan.unresolved)} 条记录两边都改过，未合并任何内容。"
                   "请用 --prefer mine|theirs|newer 决定，或在窗口中逐条决定。", file=sys.stderr)
             return EXIT_CONFLICT
-        apply_merge(county, plan)
+        if plan.mass_deletion and not args.yes:
+            # A file from another PC could delete everything it carries: the clerk reads the
+            # preview above and confirms with --yes.
+            print(f"tcmcounty: {plan.mass_deletion}未合并任何内容。核对上面的预览无误后，"
+                  "加上 --yes 再运行一次。", file=sys.stderr)
+            return EXIT_USAGE
+        apply_merge(county, plan, confirmed=args.yes)
     print("合并完成。")
     return 0
 
@@ -318,6 +418,19 @@ def _township(args: argparse.Namespace) -> int:
     return 0
 
 
+@_command("new-year")
+def _new_year(args: argparse.Namespace) -> int:
+    from db.backups import make_backup
+    from db.county import CountyFile
+    from db.newyear import start_new_year
+
+    with CountyFile.open(args.file, exclusive=True) as county:
+        make_backup(county.conn, county.path, "开始新年度前")
+        done = start_new_year(county, args.year)
+    print(done.summary())
+    return 0
+
+
 COMMANDS.update(review_cli.COMMANDS)
 
 
@@ -330,19 +443,100 @@ def _open_window(file: Path | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _utf8_stdio()
-    try:
-        if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
-            if len(argv) > 1:
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        if len(argv) > 1:
+            with _chinese_argparse():
                 build_parser().error(f"无法识别的命令“{argv[0]}”")
-            return _open_window(Path(argv[0]) if argv else None)
-        args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        return _open_window(Path(argv[0]) if argv else None)
+    hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_failed_close(hook)
+    try:
+        code = _run_command(argv)
+        # A write that failed may leave a library's file object behind (a half-written zip);
+        # collected now, its own close error (the failure already reported) stays quiet
+        # instead of an "Exception ignored" traceback under the sentence.
+        gc.collect()
+        return code
+    finally:
+        sys.unraisablehook = hook
+
+
+def _run_command(argv: list[str]) -> int:
+    args: argparse.Namespace | None = None
+    try:
+        try:
+            args = _parse(argv)
+            code = COMMANDS[args.command](args)
+            sys.stdout.flush()  # a closed pipe shows here, not as "Exception ignored" at exit
+            return code
+        except (OSError, sqlite3.Error) as exc:
+            # A full disk, a read-only stick, a folder we may not write, another program's
+            # lock: the user's situation, said in one sentence naming the file.
+            if isinstance(exc, BrokenPipeError):
+                raise
+            known = (known_write_error(exc, _written_file(args, exc))
+                     or _damaged_on_reading(exc, args))
+            if known is None:
+                raise
+            raise known from None
+    except BrokenPipeError:
+        return _output_closed()
     except (FileExists, ValidationError) as exc:
-        print(f"tcmcounty: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refuse(exc, EXIT_USAGE)
     except KnownError as exc:
+        return _refuse(exc, EXIT_BAD_FILE)
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """The arguments, with argparse's words in Chinese. (Help into a closed pipe is already
+    quiet: argparse drops a failed write of its messages.)"""
+    with _chinese_argparse():
+        return build_parser().parse_args(argv)
+
+
+def _damaged_on_reading(exc: BaseException, args: argparse.Namespace | None) -> KnownError | None:
+    """Damage the open's check could not see (SQLite keeps no page checksums) met later while
+    reading: the same sentence as at open, not a traceback."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or args is None:
+        return None
+    name = Path(args.file).name
+    return Damaged(f"文件“{name}”已损坏（读取时发现数据页有误），无法继续。请从备份恢复。")
+
+
+def _refuse(exc: KnownError, code: int) -> int:
+    with contextlib.suppress(BrokenPipeError):
         print(f"tcmcounty: {exc}", file=sys.stderr)
-        return EXIT_BAD_FILE
+    return code
+
+
+def _quiet_failed_close(hook: Callable[[Any], object]) -> Callable[[Any], object]:
+    """An unraisable OSError of the kind already reported (disk full, no permission) is not
+    printed again; anything else goes to the usual hook."""
+    def quiet(unraisable: Any) -> None:
+        value = unraisable.exc_value
+        if isinstance(value, OSError) and value.errno in USER_OS_ERRORS | {errno.EPIPE}:
+            return
+        hook(unraisable)
+    return quiet
+
+
+def _output_closed() -> int:
+    """Output into a closed pipe (`tcmcounty evaluate … | head`): stop quietly. Python's own
+    recipe: point stdout at devnull so the final flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BAD_FILE
+
+
+def _written_file(args: argparse.Namespace | None, exc: BaseException) -> str:
+    """The file a command was writing when the disk said no: its output, else the county file."""
+    for name in ("output", "dest", "file"):
+        value = getattr(args, name, None)
+        if value is not None:
+            return str(value)
+    return str(getattr(exc, "filename", None) or "")
 
 
 def _utf8_stdio() -> None:

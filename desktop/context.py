@@ -16,15 +16,20 @@ class Context:
     evaluation: Evaluation
     # indicator id -> institution id -> what it would take to pass
     failing: dict[str, dict[str, str]] = field(default_factory=dict)
+    # In a township's fill-in file, the indicators only the county's whole data can judge.
+    county_level: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, county: CountyFile, year: int) -> Context:
         result = evaluate(county, year)
+        county_level = frozenset(r.id for r in result.results if not r.is_inst) \
+            if county.setting("township_scope") else frozenset()
+        # Cells are marked for what falls short and for what has not been reported alike.
         failing = {
-            r.id: {f.institution_id: (f.gap or "未达标") for f in r.failing}
-            for r in result.results
+            r.id: {f.institution_id: (f.gap or "未达标") for f in (*r.failing, *r.not_reported)}
+            for r in result.results if r.id not in county_level
         }
-        return cls(county, year, result, failing)
+        return cls(county, year, result, failing, county_level)
 
     def gap(self, indicator_ids: tuple[str, ...], institution_id: str) -> str | None:
         """Why this institution fails any of these indicators, in the bureau's words."""

@@ -1,18 +1,19 @@
-"""Editors by column kind: a drop-down for states and yes/no, a spin box for counts, a date picker."""
+"""Editors by column kind: a drop-down for states and yes/no, plain text for counts, a date picker."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QSpinBox, QStyledItemDelegate,
-                               QStyleOptionViewItem, QWidget)
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QLineEdit, QStyle,
+                               QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
 from desktop.models import Column, RecordModel
 
 Index = QModelIndex | QPersistentModelIndex
-MAX_COUNT = 99_999_999
 UNKNOWN = "（未填）"
+FOCUS_FRAME = QColor("#1a5fb4")  # the current cell: a frame that shows in any theme and in print
 
 
 def _column(index: Index) -> Column | None:
@@ -24,6 +25,19 @@ def _column(index: Index) -> Column | None:
 
 
 class FieldDelegate(QStyledItemDelegate):
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        super().paint(painter, option, index)
+        # The current cell is framed as Excel frames it, also while the table has no focus.
+        view = self.parent()
+        current = view.currentIndex() if isinstance(view, QAbstractItemView) else None
+        if (option.state & QStyle.StateFlag.State_HasFocus) or (
+                current is not None and current.isValid() and current.row() == index.row()
+                and current.column() == index.column()):
+            painter.save()
+            painter.setPen(QPen(FOCUS_FRAME, 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+            painter.restore()
+
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
                      index: Index) -> QWidget:
         col = _column(index)
@@ -37,10 +51,12 @@ class FieldDelegate(QStyledItemDelegate):
                 combo.addItem(words, value)
             return combo
         if col.kind == "int":
-            spin = QSpinBox(parent)
-            spin.setRange(0, MAX_COUNT)
-            spin.setGroupSeparatorShown(True)
-            return spin
+            # Plain text, read by the model: a minus sign or a word is refused with the reason
+            # (a spin box would drop the minus and save 7 for −7), and a blank clears the count.
+            edit = QLineEdit(parent)
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            edit.setPlaceholderText("未填")
+            return edit
         if col.kind == "date":
             edit = QDateEdit(parent)
             edit.setCalendarPopup(True)
@@ -54,8 +70,9 @@ class FieldDelegate(QStyledItemDelegate):
         if isinstance(editor, QComboBox):
             at = editor.findData(value)
             editor.setCurrentIndex(max(at, 0))
-        elif isinstance(editor, QSpinBox):
-            editor.setValue(int(value or 0))
+        elif isinstance(editor, QLineEdit) and (col := _column(index)) is not None \
+                and col.kind == "int":
+            editor.setText("" if value is None else str(value))
         elif isinstance(editor, QDateEdit):
             date = QDate.fromString(str(value), "yyyy-MM-dd") if value else QDate.currentDate()
             editor.setDate(date)
@@ -67,10 +84,10 @@ class FieldDelegate(QStyledItemDelegate):
         value: Any
         if isinstance(editor, QComboBox):
             value = editor.currentData()
-        elif isinstance(editor, QSpinBox):
-            value = editor.value()
         elif isinstance(editor, QDateEdit):
             value = editor.date().toString("yyyy-MM-dd")
+        elif isinstance(editor, QLineEdit):
+            value = editor.text()  # the model reads it by the column's kind
         else:
             super().setModelData(editor, model, index)
             return

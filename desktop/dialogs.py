@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+import re
+
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
+
+from desktop import settings
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
@@ -29,16 +34,48 @@ def ask_int(parent: QWidget | None, title: str, label: str, value: int, low: int
     return number if ok else None
 
 
+# The county file open in the window: file dialogs start where the user last was for it.
+_county_path: Path | None = None
+
+
+def set_county_file(path: Path | None) -> None:
+    global _county_path
+    _county_path = path
+
+
+def _dialog(title: str) -> str:
+    """Which dialog this is, for remembering its folder: its title, less what names the record
+    (evidence for any indicator is one dialog)."""
+    return re.sub(r"^为 .* (?=选择)", "", title)
+
+
+def start_folder(title: str) -> Path:
+    """The folder a file dialog (known by its title) starts in for the open county file."""
+    return settings.last_folder(_county_path, _dialog(title))
+
+
+def _chosen(title: str, name: str) -> str:
+    if name:
+        settings.remember_folder(_county_path, _dialog(title), Path(name).parent)
+    return name
+
+
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str:
-    return QFileDialog.getOpenFileName(parent, title, "", filters)[0]
+    return _chosen(title, QFileDialog.getOpenFileName(
+        parent, title, str(start_folder(title)), filters)[0])
 
 
 def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[str]:
-    return QFileDialog.getOpenFileNames(parent, title, "", filters)[0]
+    names = QFileDialog.getOpenFileNames(parent, title, str(start_folder(title)), filters)[0]
+    if names:
+        _chosen(title, names[0])
+    return names
 
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
-    return QFileDialog.getSaveFileName(parent, title, suggested, filters)[0]
+    """`suggested` gives the file's name; it is offered in the dialog's start folder."""
+    start = start_folder(title) / Path(suggested).name if suggested else start_folder(title)
+    return _chosen(title, QFileDialog.getSaveFileName(parent, title, str(start), filters)[0])
 
 
 def open_with_system(path: str) -> None:

@@ -1,76 +1,212 @@
-"""合并其他文件 (preview, then each conflict decided side by side) and 恢复备份."""
+"""合并其他文件, 另存副本, 写出乡镇填报文件 and 恢复备份: the dialogs, and the actions behind the
+menus that use them (each taking the main window as a `Host`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
-                               QHeaderView, QLabel, QPlainTextEdit, QTableView, QVBoxLayout,
-                               QWidget)
+                               QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QPushButton,
+                               QSplitter, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
+                               QVBoxLayout, QWidget)
 
+from db import backups, exchange, restore
 from db.backups import Backup
-from db.exchange import MergePlan
+from db.errors import KnownError
+from db.exchange import SIDES, MergePlan, shown_value
 from db.fields import TABLE_LABELS
+from desktop import dialogs
+from desktop.file_actions import FILE_FILTER
+from desktop.host import Host
 from desktop.models import Column, RecordModel
 
-CHOICES = {"mine": "保留本文件的", "theirs": "采用对方的"}
+class ConflictTable(QTableView):
+    """The conflicts, one row per field; Space gives the selected rows to the other side."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        if event.key() == Qt.Key.Key_Space and self.state() != self.State.EditingState:
+            dialog = self.window()
+            if isinstance(dialog, MergeDialog):
+                dialog.toggle_selected()
+                return
+        super().keyPressEvent(event)
+
+
+class SideDelegate(QStyledItemDelegate):
+    """The 采用 cell's editor: a drop-down of the two sides (F2, Enter or a double-click)."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        combo = QComboBox(parent)
+        for side, words in SIDES.items():
+            combo.addItem(words, side)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex  # noqa: N802
+                      ) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+        editor.showPopup()
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,  # noqa: N802
+                     index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
 class MergeDialog(QDialog):
-    """What a merge will do; a conflict is shown field by field, both sides, to be decided."""
+    """What a merge will do; conflicts in one table, field by field, each to be decided."""
 
     def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"合并“{plan.other.name}”")
-        self.resize(860, 620)
         head = QLabel(f"<b>将要合并：</b>{plan.summary()}。"
-                      + ("<br>下列记录两边都改过，请逐条决定保留哪一边。" if plan.conflicts else ""))
+                      + ("<br>下表中的项目两边都改过：请逐项在“采用”一列选择本文件或对方"
+                         "（选中若干行按空格键可在两边之间切换，F2 或双击打开选择）。"
+                         if plan.conflicts else ""))
         head.setWordWrap(True)
         preview = QPlainTextEdit()
         preview.setReadOnly(True)
-        preview.setPlainText("\n".join(line for line in plan.lines()
-                                       if not line.lstrip().startswith("冲突")))
-        self.choices: list[QComboBox] = []
-        layout = QVBoxLayout(self)
-        layout.addWidget(head)
-        layout.addWidget(preview, 1)
-        for conflict in plan.conflicts:
-            box = QLabel(f"<b>{TABLE_LABELS[conflict.table]}：{conflict.label}</b>")
-            model = RecordModel([Column("field", "项目", width=200),
-                                 Column("mine", "本文件", width=220),
-                                 Column("theirs", "对方文件", width=220)], parent=self)
-            model.set_rows([{"id": key, "field": lab, "mine": _shown(a), "theirs": _shown(b)}
-                            for key, lab, a, b in conflict.fields])
-            view = QTableView()
-            view.setModel(model)
-            view.setMaximumHeight(30 + 26 * len(conflict.fields))
-            view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            choice = QComboBox()
-            choice.addItem("（请选择）", None)
-            for key, words in CHOICES.items():
-                choice.addItem(words, key)
-            choice.currentIndexChanged.connect(self._decided)
-            self.choices.append(choice)
-            layout.addWidget(box)
-            layout.addWidget(view)
-            layout.addWidget(choice)
+        preview.setPlainText("\n".join(plan.lines(conflicts=False)))
+        self.preview = preview
+        self.model = RecordModel([
+            Column("record", "记录", width=220),
+            Column("field", "项目", width=150),
+            Column("mine", "本文件", width=150, tone=self._tone("mine")),
+            Column("theirs", "对方文件", width=150, tone=self._tone("theirs")),
+            Column("side", "采用", "choice", True, {**SIDES, "undecided": "（请选择）"}, width=80,
+                   value=lambda r: r["side"] or "undecided",
+                   tone=lambda r: None if r["side"] else "fail"),
+        ], writer=self._write, parent=self)
+        self.model.set_rows([
+            {"id": f"{n}/{key}", "conflict": c, "key": key,
+             "record": f"{TABLE_LABELS[c.table]}：{c.label}", "field": lab,
+             "mine": shown_value(c.table, key, a), "theirs": shown_value(c.table, key, b),
+             "side": c.choices.get(key)}
+            for n, c in enumerate(plan.conflicts) for key, lab, a, b in c.fields])
+        self.table = ConflictTable()
+        self.table.setObjectName("conflicts")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(self.model.column_index("side"), SideDelegate(self))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        for i, col in enumerate(self.model.columns):
+            header.resizeSection(i, col.width)
+        header.setStretchLastSection(True)
+        self.table.setVisible(bool(plan.conflicts))
+        self.count = QLabel()
+        self.problem = dialogs.error_label(self)
+        self.problem.hide()
+        all_row = QHBoxLayout()
+        for words, side in (("全部采用本文件", "mine"), ("全部采用对方", "theirs"),
+                            ("全部采用较新的", "newer")):
+            button = QPushButton(words)
+            button.setObjectName(f"all_{side}")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, s=side: self.decide_all(s))
+            button.setEnabled(bool(plan.conflicts))
+            all_row.addWidget(button)
+        all_row.addStretch(1)
+        all_row.addWidget(self.count)
+        # The preview and the conflicts share the height, each scrolling on its own, so the
+        # dialog fits a 1366×768 screen whatever the number of changes and conflicts.
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(preview)
+        split.addWidget(self.table)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2 if plan.conflicts else 0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.addButton("合并", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel.setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(split, 1)
+        if plan.conflicts:
+            layout.addLayout(all_row)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self._fit()
         self._decided()
 
+    def _fit(self) -> None:
+        """As large as is comfortable, never larger than the screen's free area."""
+        screen = (self.parentWidget().screen() if self.parentWidget() else self.screen())
+        free = screen.availableGeometry()
+        self.resize(min(900, free.width() - 40), min(640, free.height() - 60))
+
+    @staticmethod
+    def _tone(side: str) -> Any:
+        return lambda row: "pass" if row["side"] == side else None
+
+    def _write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
+        if value not in SIDES:
+            return "请选择本文件或对方"
+        conflict = row["conflict"]
+        if conflict.duplicate_of:
+            # One institution twice: the whole record is kept from one side, never a mix.
+            conflict.choice = value
+            for other in self.model.rows:
+                if other["conflict"] is conflict:
+                    other["side"] = value
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
+                self.model.rowCount() - 1, self.model.columnCount() - 1))
+        else:
+            conflict.choices[row["key"]] = value
+            row["side"] = value
+        self._decided()
+        return None
+
+    def _choose(self, rows: list[int], side: str | None) -> None:
+        for n in rows:
+            self.model.setData(self.model.index(n, self.model.column_index("side")),
+                               side or self.model.rows[n]["conflict"].newer_side())
+        if rows:
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
+                self.model.rowCount() - 1, self.model.columnCount() - 1))
+
+    def decide_all(self, side: str) -> None:
+        """全部采用本文件 / 对方 / 较新的: every field of every conflict at once."""
+        self._choose(list(range(self.model.rowCount())), None if side == "newer" else side)
+
+    def toggle_selected(self) -> None:
+        """Space: the selected rows go to the other side (undecided ones to 对方)."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()}
+                      or ({self.table.currentIndex().row()} - {-1}))
+        for n in rows:
+            now = self.model.rows[n]["side"]
+            self._choose([n], "mine" if now == "theirs" else "theirs")
+
     def _decided(self) -> None:
-        for conflict, choice in zip(self.plan.conflicts, self.choices):
-            conflict.choice = choice.currentData()
+        left = sum(1 for r in self.model.rows if r["side"] is None)
+        total = self.model.rowCount()
+        self.count.setText(f"已决定 {total - left} / {total} 项" if total else "")
         self.ok.setEnabled(not self.plan.unresolved)
+        self.problem.hide()
 
-
-def _shown(value: Any) -> str:
-    return "（空）" if value is None or value == "" else str(value)
+    def accept(self) -> None:
+        """A mix of both sides that cannot stand (5000 中医诊疗人次 of 1000) is said here, and
+        the dialog stays open for another choice."""
+        try:
+            for conflict in self.plan.conflicts:
+                conflict.check()
+        except KnownError as exc:
+            self.problem.setText(str(exc))
+            self.problem.show()
+            return
+        super().accept()
 
 
 class BackupsDialog(QDialog):
@@ -106,3 +242,111 @@ class BackupsDialog(QDialog):
     def chosen(self) -> Backup | None:
         index = self.view.currentIndex()
         return self.found[index.row()] if index.isValid() else None
+
+
+# ---- the actions behind the menus ------------------------------------------------------------
+
+def save_copy(window: Host) -> None:
+    if window.county is None:
+        return
+    name = dialogs.save_file_name(window, "另存副本", f"{window.county.county_name}-副本.tcmcounty",
+                                  FILE_FILTER)
+    if not name:
+        return
+    try:
+        dest = exchange.snapshot(window.county, Path(name))
+    except KnownError as exc:
+        dialogs.error(window, "未能保存副本", str(exc))
+        return
+    dialogs.info(window, "另存副本", f"副本已写入并校验：\n{dest}")
+
+
+def merge_file(window: Host) -> None:
+    if window.county is None:
+        return
+    name = dialogs.open_file_name(window, "选择要合并进来的文件", FILE_FILTER)
+    if not name:
+        return
+    try:
+        plan = exchange.plan_merge(window.county, Path(name))
+    except KnownError as exc:
+        dialogs.error(window, "不能合并", str(exc))
+        return
+    if not dialogs.exec_dialog(MergeDialog(plan, window)):
+        return
+    if plan.mass_deletion and not dialogs.confirm(
+            window, "确认删除", f"{plan.mass_deletion}确定要删除这些记录吗？\n"
+            "（删除前会先备份本文件；可在预览中核对是哪些记录。）"):
+        return
+    try:
+        exchange.apply_merge(window.county, plan, confirmed=True)
+    except KnownError as exc:
+        dialogs.error(window, "合并未完成", f"{exc}\n本文件未作任何改动。")
+        return
+    window.reload_years()
+    window.statusBar().showMessage(f"已合并“{Path(name).name}”：{plan.summary()}", 8000)
+
+
+def township_file(window: Host) -> None:
+    county = window.county
+    if county is None:
+        return
+    towns = sorted({r["township"] for r in county.rows("institution") if r["township"]})
+    town = dialogs.ask_item(window, "写出乡镇填报文件", "乡镇（街道）：", towns)
+    if not town:
+        return
+    name = dialogs.save_file_name(window, "保存乡镇填报文件",
+                                  f"{county.county_name}-{town}.tcmcounty", FILE_FILTER)
+    if not name:
+        return
+    try:
+        exchange.write_township_file(county, town, Path(name))
+    except KnownError as exc:
+        dialogs.error(window, "未能写出", str(exc))
+        return
+    dialogs.info(window, "乡镇填报文件", f"已写出“{town}”的填报文件：\n{name}\n"
+                 "乡镇填好后，用“合并其他文件”把它合并回来。")
+
+
+def restore_backup(window: Host) -> None:
+    if window.county is None:
+        return
+    path = window.county.path
+    chosen = _choose_backup(window, backups.list_backups(path.stem))
+    if chosen is None:
+        return
+    if not dialogs.confirm(window, "恢复备份", f"用 {chosen.taken:%Y-%m-%d %H:%M} 的备份"
+                           f"（{chosen.reason}）替换当前文件吗？\n当前内容会先另行备份。"):
+        return
+    window.close_county()
+    try:
+        restore.restore_backup(path, chosen.path)
+    except KnownError as exc:
+        dialogs.error(window, "未能恢复", str(exc))
+    window.open_path(path)
+
+
+def _choose_backup(window: Host, found: list[Backup]) -> Backup | None:
+    dialog = BackupsDialog(found, window)
+    return dialog.chosen() if dialogs.exec_dialog(dialog) else None
+
+
+def offer_restore(window: Host, path: Path, message: str) -> bool:
+    """A damaged file: offer this computer's backups of it (only then; a file that is merely
+    in use never gets here). The damaged bytes are kept aside, not thrown away."""
+    found = backups.list_backups(path.stem)
+    if not found:
+        dialogs.error(window, "无法打开文件", f"{message}本机没有这个文件的备份，请找U盘或其他电脑上的副本。")
+        return False
+    if not dialogs.confirm(window, "文件已损坏", f"{message}\n\n本机有这个文件的 {len(found)} 个备份。"
+                           "要选一个恢复吗？损坏的文件会另存到备份文件夹，不会丢弃。"):
+        return False
+    chosen = _choose_backup(window, found)
+    if chosen is None:
+        return False
+    try:
+        restore.restore_backup(path, chosen.path)
+    except KnownError as exc:
+        dialogs.error(window, "未能恢复", str(exc))
+        return False
+    return window.open_path(path)

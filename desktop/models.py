@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+import datetime as _dt
+import re
 from typing import Any
+import unicodedata
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
+
+from db.vocab import pinyin_key
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -20,6 +25,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 FAIL_BACKGROUND = QColor("#f8d7d3")
 ERROR_BACKGROUND = QColor("#f3b0a8")
 PASS_BACKGROUND = QColor("#dcefd9")
+CARRIED_FOREGROUND = QColor("#3a5f8a")  # 沿用上年, not yet confirmed
 NODATA_BACKGROUND = QColor("#ececec")
 
 TONES = {"pass": PASS_BACKGROUND, "none": NODATA_BACKGROUND}
@@ -40,18 +46,55 @@ class Column:
     width: int = 0
     tip: str = ""
     tone: Callable[[dict[str, Any]], str | None] | None = None  # "pass" | "fail" | "none"
+    order: Callable[[dict[str, Any]], Any] | None = None  # a sort key of its own (task numbers)
+    # Long text in a narrow column: the cell is elided with …, its tooltip gives it whole.
+    whole_tip: bool = False
 
     def raw(self, row: dict[str, Any]) -> Any:
         return self.value(row) if self.value else row.get(self.key)
 
     def sort_key(self, row: dict[str, Any]) -> Any:
-        """A raw value Qt itself can compare: numbers for numeric kinds, text otherwise."""
+        """A raw value to compare: numbers for numeric kinds, pinyin for Chinese text."""
+        if self.order is not None:
+            return self.order(row)
         v = self.raw(row)
         if self.kind in ("int", "share", "rate", "bool"):
             return float(v) if v is not None else -1.0  # blanks sort before zero
         if self.kind == "choice":
             return list(self.choices).index(v) if v in self.choices else -1
-        return "" if v is None else str(v)
+        if self.kind == "date":
+            return "" if v is None else str(v)
+        return pinyin_key(None if v is None else str(v))
+
+    def parse(self, text: str) -> Any:
+        """The value typed or pasted as `text`; raises ValueError with the reason in Chinese.
+
+        A blank cell is "not reported" (None) whatever the kind.
+        """
+        text = unicodedata.normalize("NFKC", text).strip()
+        if text == "":
+            return None
+        if self.kind == "int":
+            return parse_count(text)
+        if self.kind == "bool":
+            if text.upper() in _YES:
+                return 1
+            if text.upper() in _NO:
+                return 0
+            raise ValueError(f"应填“是”或“否”，收到“{text}”")
+        if self.kind == "choice":
+            for key, words in self.choices.items():
+                if text in (key, words):
+                    return key
+            raise ValueError(f"“{text}”不是可选的值（可选：{'、'.join(self.choices.values())}）")
+        if self.kind == "date":
+            return _parse_date(text)
+        return text
+
+    @property
+    def label(self) -> str:
+        """The header on one line, as a message names the column."""
+        return " ".join(self.header.split())
 
     def text(self, row: dict[str, Any]) -> str:
         v = self.raw(row)
@@ -70,6 +113,42 @@ class Column:
         return str(v)
 
 
+_YES = {"是", "有", "Y", "YES", "TRUE", "1", "√", "✓"}
+_NO = {"否", "无", "没有", "N", "NO", "FALSE", "0", "×", "✗"}
+_MINUS = "-−－–—"
+
+
+def parse_count(text: str) -> int:
+    """A count as typed or pasted ("1,234", full-width digits); ValueError says why not."""
+    plain = text.replace(",", "").replace("，", "").replace(" ", "")
+    if plain and plain[0] in _MINUS and re.fullmatch(r"\d+(\.\d*)?", plain[1:]):
+        raise ValueError(f"不能为负数（收到“{text}”）")
+    if re.fullmatch(r"\d+(\.0*)?", plain):
+        return int(plain.split(".")[0])
+    if re.fullmatch(r"\d*\.\d+", plain):
+        raise ValueError(f"应为整数，收到“{text}”")
+    raise ValueError(f"应填数字，收到“{text}”")
+
+
+def _parse_date(text: str) -> str:
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+    try:
+        if m is None:
+            raise ValueError
+        return _dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        raise ValueError(f"“{text}”不是有效日期（应为 年-月-日，如 2026-03-31）") from None
+
+
+def row_label(row: dict[str, Any]) -> str:
+    """How a message names a row: its institution, activity or task."""
+    for key in ("name", "title", "text"):
+        if row.get(key):
+            text = str(row[key])
+            return text if len(text) <= 24 else text[:23] + "…"
+    return ""
+
+
 Writer = Callable[[dict[str, Any], Column, Any], str | None]
 Marker = Callable[[dict[str, Any], Column], str | None]
 
@@ -77,13 +156,19 @@ Marker = Callable[[dict[str, Any], Column], str | None]
 class RecordModel(QAbstractTableModel):
     """Records in rows; `writer` saves an edit and returns a refusal message or None."""
 
+    refused = Signal(str)  # a typed value could not be read: the sentence to show
+
     def __init__(self, columns: list[Column], *, writer: Writer | None = None,
-                 marker: Marker | None = None, parent: Any = None) -> None:
+                 marker: Marker | None = None, carried: Marker | None = None,
+                 parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = columns
         self.rows: list[dict[str, Any]] = []
         self.writer = writer
         self.marker = marker
+        # A value carried over from last year and not yet confirmed: italic, blue-grey, and
+        # the tooltip says from which year.
+        self.carried = carried
         self.refusals: dict[tuple[str, str], str] = {}  # (row id, column key) -> message
 
     # ---- loading ----------------------------------------------------------------------------
@@ -91,9 +176,28 @@ class RecordModel(QAbstractTableModel):
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
         self.rows = rows
-        self.refusals = {k: v for k, v in self.refusals.items()
-                         if any(r.get("id") == k[0] for r in rows)}
+        self.refusals = {}  # what was refused was never saved: a fresh look shows the file
         self.endResetModel()
+
+    def clear_refusals(self) -> None:
+        if self.refusals:
+            self.refusals = {}
+            self._repaint()
+
+    def set_values(self, record_id: str, values: dict[str, Any]) -> None:
+        """Show values the file now holds (after a paste, undo or redo) in the row they belong to."""
+        at = self.row_of(record_id)
+        if at is None:
+            return
+        self.rows[at].update(values)
+        for key in values:
+            self.refusals.pop((record_id, key), None)
+        self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
+
+    def _repaint(self) -> None:
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, len(self.columns) - 1))
 
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
@@ -151,11 +255,17 @@ class RecordModel(QAbstractTableModel):
                 return QBrush(FAIL_BACKGROUND)
             if tone in TONES:
                 return QBrush(TONES[tone])
+        carried = self.carried(row, col) if self.carried else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return refusal or mark or None
-        if role == Qt.ItemDataRole.FontRole and (mark or tone == "fail"):
+            whole = col.text(row) if col.whole_tip else None
+            tips = [t for t in (refusal or mark, carried, whole) if t]
+            return "\n".join(tips) or None
+        if role == Qt.ItemDataRole.ForegroundRole and carried:
+            return QBrush(CARRIED_FOREGROUND)
+        if role == Qt.ItemDataRole.FontRole and (mark or tone == "fail" or carried):
             font = QFont()
-            font.setBold(True)  # marked cells stay visible in black and white
+            font.setBold(bool(mark or tone == "fail"))  # marked cells stay visible in grey
+            font.setItalic(bool(carried))
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in ("int", "share", "rate"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -166,9 +276,19 @@ class RecordModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.writer is None:
             return False
         row, col = self.rows[index.row()], self.columns[index.column()]
-        if value == col.raw(row):
-            return False
         key = (row.get("id", ""), col.key)
+        if isinstance(value, str) and col.kind != "text":
+            try:
+                value = col.parse(value)
+            except ValueError as exc:
+                self.refusals[key] = f"{row_label(row)}（{col.label}）：{exc}，未保存。"
+                self.dataChanged.emit(index, index)
+                self.refused.emit(self.refusals[key])
+                return False
+        if value == col.raw(row):
+            self.refusals.pop(key, None)
+            self.dataChanged.emit(index, index)
+            return False
         refusal = self.writer(row, col, value)
         if refusal:
             self.refusals[key] = refusal

@@ -1,11 +1,11 @@
 """The 模拟评审 actions of the window (new review, hand swap, photos, checklist PDF, workbook,
-comparison) and their small dialogs. Each takes the main window: its open `county`, the `year`,
-the 模拟评审 tab as `review_tab`, `statusBar()` and `_run_job`."""
+comparison) and their small dialogs. Each takes the main window as a `ReviewHost`: the `Host`
+every action sees, and the 模拟评审 tab as `review_tab`."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QSpinBox, QWidget)
@@ -14,7 +14,17 @@ from db.county import CountyFile
 from db.errors import KnownError
 from desktop import dialogs
 from desktop.evidence import attach_files, open_evidence
+from desktop.host import Host
 from reports.judge import review as rv
+
+if TYPE_CHECKING:
+    from desktop.tabs.review import ReviewTab
+
+
+class ReviewHost(Host, Protocol):
+    """The main window as these actions see it: a Host with its 模拟评审 tab."""
+
+    review_tab: ReviewTab
 
 
 class NewReviewDialog(QDialog):
@@ -52,7 +62,7 @@ class NewReviewDialog(QDialog):
         return rv.Rule(*(s.value() for s in self.sizes))
 
 
-def new_review(window: Any) -> None:
+def new_review(window: ReviewHost) -> None:
     county, year = window.county, window.year
     if county is None:
         return
@@ -75,7 +85,7 @@ def new_review(window: Any) -> None:
                                    f"{dialog.seed.value()}", 8000)
 
 
-def swap_institution(window: Any) -> None:
+def swap_institution(window: ReviewHost) -> None:
     """Replace the selected row's institution by another of the same kind, with a reason."""
     tab = window.review_tab
     row = tab.selected_finding()
@@ -106,7 +116,7 @@ def swap_institution(window: Any) -> None:
     tab.refresh(tab.ctx)
 
 
-def add_photo(window: Any) -> None:
+def add_photo(window: ReviewHost) -> None:
     tab = window.review_tab
     row = tab.selected_finding()
     if window.county is None or tab.review_id is None or row is None:
@@ -128,17 +138,18 @@ def add_photo(window: Any) -> None:
     tab.refresh(tab.ctx)
 
 
-def open_photos(window: Any) -> None:
+def open_photos(window: ReviewHost) -> None:
     tab = window.review_tab
     row = tab.selected_finding()
     if window.county is None or tab.review_id is None or row is None:
         return
     fid = rv.finding_id(window.county, tab.review_id, row["inst_id"], row["item_id"])
-    if not open_evidence(window.county, "owner_table = 'review_finding' AND owner_id = ?", (fid,)):
+    if not open_evidence(window.county, "owner_table = 'review_finding' AND owner_id = ?", (fid,),
+                         window):
         dialogs.info(window, "查看照片", "这一项还没有照片。")
 
 
-def _output(window: Any, title: str, suffix: str, what: str) -> Path | None:
+def _output(window: ReviewHost, title: str, suffix: str, what: str) -> Path | None:
     county = window.county
     suggested = str(county.path.with_name(f"{county.county_name}{window.year}年{what}{suffix}"))
     kind = "PDF 文件 (*.pdf)" if suffix == ".pdf" else "Excel 工作簿 (*.xlsx)"
@@ -148,7 +159,7 @@ def _output(window: Any, title: str, suffix: str, what: str) -> Path | None:
     return Path(name) if name.lower().endswith(suffix) else Path(name + suffix)
 
 
-def write_checklist(window: Any) -> None:
+def write_checklist(window: ReviewHost) -> None:
     """现场核查表: the whole sample in one PDF, in route order."""
     tab = window.review_tab
     if window.county is None or tab.review_id is None:
@@ -167,10 +178,10 @@ def write_checklist(window: Any) -> None:
     def done(result: Path) -> None:
         if dialogs.confirm(window, "现场核查表", f"现场核查表已生成：\n{result}\n\n现在打开吗？"):
             dialogs.open_with_system(str(result))
-    window._run_job("生成现场核查表", work, done)
+    window.jobs.run("生成现场核查表", work, done)
 
 
-def export_findings(window: Any) -> None:
+def export_findings(window: ReviewHost) -> None:
     tab = window.review_tab
     if window.county is None or tab.review_id is None:
         return
@@ -185,11 +196,11 @@ def export_findings(window: Any) -> None:
         with CountyFile.open(path, daily_backup=False) as county:
             return export_review(county, rid, out)
 
-    window._run_job("导出模拟评审", work, lambda result: dialogs.info(
+    window.jobs.run("导出模拟评审", work, lambda result: dialogs.info(
         window, "导出模拟评审", f"已导出现场结论、得分、台账与现场不一致和整改清单：\n{result}"))
 
 
-def compare_reviews(window: Any) -> None:
+def compare_reviews(window: ReviewHost) -> None:
     """得分 over time: every review of the year side by side."""
     if window.county is None:
         return

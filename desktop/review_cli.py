@@ -10,7 +10,7 @@ from pathlib import Path
 import sys
 from typing import Any
 
-from db.errors import KnownError
+from db.errors import USER_OS_ERRORS, KnownError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -32,29 +32,36 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"抽样种子应为整数，收到“{text}”") from None
 
 
+COUNTY_FILE = "县级数据文件（.tcmcounty）"
+REVIEW = "模拟评审编号（默认为该年度最近一次模拟评审）"
+
+
 def add_parsers(sub: Any, year: Callable[[str], int]) -> None:
     p = sub.add_parser("review-sample", help="模拟现场评审：显示抽查名单（或按种子抽样）")
-    p.add_argument("file", type=Path)
-    p.add_argument("--year", type=year, required=True)
-    p.add_argument("--seed", type=_seed, help="按此抽样种子重新抽样（不指定时显示本年度最近一次模拟评审的名单）")
-    p.add_argument("--hospitals", type=_count, help="抽查县级中医医院家数（默认 1）")
-    p.add_argument("--centres", type=_count, help="抽查乡镇卫生院/社区卫生服务中心家数")
-    p.add_argument("--stations", type=_count, help="抽查卫生服务站/村卫生室家数")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=year, required=True, metavar="Y", help="评审的年度，如 2024")
+    p.add_argument("--seed", type=_seed, metavar="N",
+                   help="按此抽样种子重新抽样（不指定时显示该年度最近一次模拟评审的名单）")
+    p.add_argument("--hospitals", type=_count, metavar="N", help="抽查县级中医医院家数（默认 1）")
+    p.add_argument("--centres", type=_count, metavar="N", help="抽查乡镇卫生院/社区卫生服务中心家数")
+    p.add_argument("--stations", type=_count, metavar="N", help="抽查卫生服务站/村卫生室家数")
     p.add_argument("--save", metavar="NAME", nargs="?", const="",
                    help="把这次抽样保存为新的模拟评审（可给出名称）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser("review-checklist", help="模拟现场评审：写出抽查机构的现场核查表（PDF）")
-    p.add_argument("file", type=Path)
-    p.add_argument("--year", type=year, required=True)
-    p.add_argument("--review", help="模拟评审编号（默认为本年度最近一次）")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=year, required=True, metavar="Y", help="评审的年度，如 2024")
+    p.add_argument("--review", metavar="ID", help=REVIEW)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf",
+                   help="核查表保存为此 PDF 文件（不会覆盖已有文件）")
 
     p = sub.add_parser("review-export", help="模拟现场评审：导出现场结论、得分、不一致和整改清单（Excel）")
-    p.add_argument("file", type=Path)
-    p.add_argument("--year", type=year, required=True)
-    p.add_argument("--review", help="模拟评审编号（默认为本年度最近一次）")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx")
+    p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
+    p.add_argument("--year", type=year, required=True, metavar="Y", help="评审的年度，如 2024")
+    p.add_argument("--review", metavar="ID", help=REVIEW)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx",
+                   help="保存为此 Excel 工作簿（不会覆盖已有文件）")
 
 
 def _command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable]:
@@ -154,6 +161,10 @@ def _review_export(args: argparse.Namespace) -> int:
         try:
             out = export_review(county, pick_review(county, args.year, args.review), args.output)
         except WorkbookError as exc:
+            # As export-excel: a workbook refused exits 1, one the disk would not take exits 3.
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, OSError) and cause.errno in USER_OS_ERRORS:
+                raise
             print(f"tcmcounty: {exc}", file=sys.stderr)
             return 1
     print(f"已导出模拟评审结果：{out}")

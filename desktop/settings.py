@@ -41,3 +41,54 @@ def geometry() -> QByteArray | None:
 
 def remember_geometry(data: QByteArray) -> None:
     settings().setValue("geometry", data)
+
+
+# ---- per county file: the year being looked at, and each dialog's last folder ---------------
+
+def _file_key(path: Path) -> str:
+    """A settings key for one county file (its resolved path, hashed: a path's slashes and
+    colons would otherwise become groups in the ini file)."""
+    import hashlib
+
+    return hashlib.sha1(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:16]
+
+
+def chosen_year(path: Path) -> int | None:
+    value = settings().value(f"files/{_file_key(path)}/year")
+    try:
+        return int(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def remember_year(path: Path, year: int) -> None:
+    settings().setValue(f"files/{_file_key(path)}/year", int(year))
+
+
+def _dialog_key(dialog: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(dialog.encode("utf-8")).hexdigest()[:12]
+
+
+def last_folder(path: Path | None, dialog: str) -> Path:
+    """Where a file dialog starts: the folder last used in this dialog for this county file,
+    else the user's Documents (never the program's folder or the working folder)."""
+    if path is not None:
+        value = settings().value(f"files/{_file_key(path)}/folders/{_dialog_key(dialog)}")
+        if value and Path(str(value)).is_dir():
+            return Path(str(value))
+    return documents_folder()
+
+
+def remember_folder(path: Path | None, dialog: str, chosen: Path) -> None:
+    if path is not None:
+        settings().setValue(f"files/{_file_key(path)}/folders/{_dialog_key(dialog)}",
+                            str(chosen))
+
+
+def documents_folder() -> Path:
+    from PySide6.QtCore import QStandardPaths
+
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()

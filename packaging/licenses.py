@@ -39,6 +39,7 @@ PACKAGES = {
     "python-dateutil": ("python-dateutil", "Apache-2.0 OR BSD-3-Clause"),
     "six": ("six", "MIT"),
     "platformdirs": ("platformdirs", "MIT"),
+    "pypinyin": ("pypinyin", "MIT"),
 }
 # The program's own distribution and the build tool are not third-party code in the bundle
 # (PyInstaller's bootloader is, and is listed below with its licence).

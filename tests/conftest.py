@@ -2,7 +2,12 @@
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen on the commonest bureau screen, 1366×768 (Qt's offscreen default is 800×600), so
+# tests see whether windows fit it.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = ("offscreen:configfile="
+                                     + os.path.join(os.path.dirname(__file__),
+                                                    "screen-1366x768.json"))
 
 from pathlib import Path  # noqa: E402
 

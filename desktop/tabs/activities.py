@@ -6,14 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
-from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES
+from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
-from desktop.evidence import attach_files, open_evidence
+from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
@@ -31,7 +31,7 @@ class ActivityDialog(QDialog):
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
         self.institution = QComboBox()
-        for r in county.rows("institution", order="COALESCE(township, ''), name"):
+        for r in sorted(county.rows("institution"), key=institution_key):
             self.institution.addItem(r["name"], r["id"])
         self.kind = QComboBox()
         self.kind.addItems(list(ACTIVITY_KINDS))
@@ -89,19 +89,23 @@ class ActivitiesTab(TableTab):
         self.fill_filter(self.kind_filter, [(k, k) for k in ACTIVITY_KINDS])
         self.inst_filter = self.add_filter("institution_id", "机构")
         for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("删除", self.delete),
-                            ("添加佐证…", self.attach), ("打开佐证", self.open_evidence)):
+                            ("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
             b = QPushButton(label, self)
             b.setObjectName(f"button_{label.rstrip('…')}")
             b.clicked.connect(slot)
             self.filters.addWidget(b)
         self.view.doubleClicked.connect(lambda _i: self.edit())
+        self.view.entered.connect(lambda _i: self.edit())
 
         self.matrix = RecordModel([], parent=self)
         self.matrix_view = QTableView(self)
         self.matrix_view.setModel(self.matrix)
         self.matrix_view.setObjectName("matrix")
+        # By pixel, so the last column (D5) can be scrolled wholly into view on a narrow screen.
+        self.matrix_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.matrix_title = QLabel(self)
+        self.matrix_title.setWordWrap(True)  # else its one long line widens the whole window
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -113,8 +117,9 @@ class ActivitiesTab(TableTab):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        # Half each: at 1366 px the matrix shows D1–D5 without scrolling; the log scrolls.
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         self.layout_.replaceWidget(self.view, split)
         left_layout.addWidget(self.view)
 
@@ -128,7 +133,8 @@ class ActivitiesTab(TableTab):
             FROM activity a JOIN institution i ON i.id = a.institution_id
             WHERE a.deleted = 0 AND a.date BETWEEN ? AND ?
             ORDER BY a.date DESC, i.name""", (f"{ctx.year}-01-01", f"{ctx.year}-12-31"))
-        names = sorted({(r["institution"], r["institution_id"]) for r in rows})
+        names = sorted({(r["institution"], r["institution_id"]) for r in rows},
+                       key=lambda n: pinyin_key(n[0]))
         self.fill_filter(self.inst_filter, names)
         self._load_matrix(ctx)
         return rows
@@ -138,17 +144,22 @@ class ActivitiesTab(TableTab):
             return
         county = self.ctx.county
         dialog = ActivityDialog(county, self.ctx.year, None, self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.insert("activity", dialog.values()))
+        self.save_from(dialog, lambda: county.insert("activity", dialog.values()))
 
     def edit(self) -> None:
         row = self.selected_row()
         if row is None or self.ctx is None:
             return
         county = self.ctx.county
-        dialog = ActivityDialog(county, self.ctx.year, row, self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.update("activity", row["id"], dialog.values()))
+        record = county.get("activity", row["id"])
+        if record is None:
+            return
+        dialog = ActivityDialog(county, self.ctx.year, record, self)
+        self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”")
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        assert self.ctx is not None
+        self.ctx.county.update("activity", row["id"], values)
 
     def delete(self) -> None:
         row = self.selected_row()
@@ -171,14 +182,19 @@ class ActivitiesTab(TableTab):
             self.save(lambda: attach_files(county, [Path(f) for f in files],
                                            owner_table="activity", owner_id=row["id"],
                                            year=int(row["date"][:4])))
+            self.select_record(row["id"])  # the reload after saving must not lose the row
 
-    def open_evidence(self) -> None:
+    def evidence(self) -> None:
+        """佐证材料: list, open, rename, remove and add the selected activity's files."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先在左侧选中一条活动，再查看佐证材料。")
             return
-        if not open_evidence(self.ctx.county, "owner_table = 'activity' AND owner_id = ?",
-                             (row["id"],)):
-            self.refuse("这条活动还没有佐证材料。")
+        if show_evidence(self.ctx.county, f"{row['date']} {row['title']}",
+                         {"owner_table": "activity", "owner_id": row["id"],
+                          "year": int(row["date"][:4])}, self):
+            self.changed.emit()
+            self.select_record(row["id"])
 
     # ---- the D1–D5 matrix --------------------------------------------------------------------
 
@@ -199,8 +215,10 @@ class ActivitiesTab(TableTab):
             r.update({ind: counts.get(r["id"], {}).get(ind, 0) for ind in minimums})
         self.matrix.columns = columns
         self.matrix.set_rows(rows)
+        header = self.matrix_view.horizontalHeader()
         for i, col in enumerate(columns):
-            self.matrix_view.setColumnWidth(i, col.width)
+            # Never narrower than its header ("D1 宣传栏更换" whole, not ")1 宣传栏更换").
+            self.matrix_view.setColumnWidth(i, max(col.width, header.sectionSizeHint(i)))
         short = sum(1 for r in rows if any(r[i] < m for i, (_, m) in minimums.items()))
         self.matrix_title.setText(f"<b>{ctx.year} 年各机构宣传教育次数</b>（只计有中医药内容的活动；"
                                   f"{short} 家机构有未达最低次数的项目，已标红）")

@@ -1,20 +1,43 @@
-"""A tab built around one table: search box, filters, the view, and a line for refusals."""
+"""A tab built around one table: search box, filters, the view, and a line for refusals.
+
+The table behaves as a clerk used to Excel expects: ranges are selected, Ctrl+C copies a block
+(Ctrl+Shift+C with the headers), Ctrl+V pastes one checked whole before anything is written, and
+every edit or paste is one step for 撤销 / 重做.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QTableView, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QModelIndex,
+                            QPersistentModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal)
+from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMenu, QTableView, QToolTip, QVBoxLayout, QWidget)
 
-from db.errors import KnownError
+from db.errors import KnownError, ValidationError
+from desktop import clipboard, dialogs
+from desktop.forms import show_refusal
 from desktop.context import Context
 from desktop.delegates import FieldDelegate
-from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
+from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
+from desktop.undo import Change, EditHistory, Step
 
 ALL = "（全部）"
+MAX_NAMED = 12  # refused cells named one by one; beyond that, how many more
+
+
+def _same_text(pasted: str, shown: str) -> bool:
+    return " ".join(pasted.split()) == " ".join(shown.split())
+
+
+class _Refused(Exception):
+    """Rolls back a paste in which some row was refused."""
+
+
+class _Declined(Exception):
+    """The clerk said no when asked to confirm an edit: nothing is written."""
 
 
 class RecordFilter(QSortFilterProxyModel):
@@ -50,6 +73,15 @@ class RecordFilter(QSortFilterProxyModel):
             self.tests[key] = test
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def lessThan(self, left: QModelIndex | QPersistentModelIndex,  # noqa: N802
+                 right: QModelIndex | QPersistentModelIndex) -> bool:
+        # Sort keys are Python values (pinyin text, task numbers as tuples): compare them here.
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)
+
     def filterAcceptsRow(self, source_row: int,  # noqa: N802
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
@@ -62,21 +94,50 @@ class RecordFilter(QSortFilterProxyModel):
                 and all(test(row) for test in self.tests.values()))
 
 
+class RecordView(QTableView):
+    """The table: Excel's keys for copy and paste, and Enter doing what a double-click does."""
+
+    copy_requested = Signal(bool)  # with the headers
+    paste_requested = Signal()
+    entered = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if not editing and event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_requested.emit(False)
+        elif (not editing and event.key() == Qt.Key.Key_C and event.modifiers()
+              == Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
+            self.copy_requested.emit(True)
+        elif not editing and event.matches(QKeySequence.StandardKey.Paste):
+            self.paste_requested.emit()
+        elif (not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+              and self.currentIndex().isValid()):
+            self.entered.emit(self.currentIndex())
+        else:
+            super().keyPressEvent(event)
+
+
 class TableTab(QWidget):
-    """Subclasses give columns, load rows for the context, and save edits."""
+    """Subclasses give columns, load rows for the context, and store edits (`store`)."""
 
     changed = Signal()  # the file changed: the window re-judges the year
     reload_on_change = False  # True where an edit adds or removes rows
+    history: EditHistory | None = None  # the window's 撤销 / 重做, shared by its tabs
 
     def __init__(self, columns: list[Column], *, editable: bool = True,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx: Context | None = None
         self.model = RecordModel(columns, writer=self.write if editable else None,
-                                 marker=self.mark, parent=self)
+                                 marker=self.mark, carried=self.carried, parent=self)
+        self.model.refused.connect(self.refuse)
         self.proxy = RecordFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView(self)
+        self.view = RecordView(self)
+        self.view.copy_requested.connect(self.copy)
+        self.view.paste_requested.connect(self.paste)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(FieldDelegate(self.view))
         self.view.setSortingEnabled(True)
@@ -84,8 +145,8 @@ class TableTab(QWidget):
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.proxy.sort(-1)
         self.view.setAlternatingRowColors(True)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
@@ -116,6 +177,9 @@ class TableTab(QWidget):
         combo = QComboBox(self)
         combo.setObjectName(f"filter_{key}")
         combo.addItem(f"{label}：{ALL}", None)
+        # A narrow window shortens the filters rather than growing past the screen.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(3)
         combo.currentIndexChanged.connect(
             lambda _i: self.proxy.set_equal(key, combo.currentData()))
         self.filters.addWidget(combo, 1)
@@ -137,10 +201,70 @@ class TableTab(QWidget):
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        """Write one row's new values to the file (inside the caller's transaction); raise
+        KnownError with the reason when the file refuses them."""
+        raise KnownError("此列不能修改")
+
     def write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
-        return "此列不能修改"
+        """One cell typed in: saved as one step of 撤销; the refusal, or None."""
+        if self.ctx is None:
+            return "没有打开的文件"
+        change = Change(dict(row), col.key, col.raw(row), value)
+        if self.apply([change], f"修改 {col.label}", year=self.ctx.year):
+            return None
+        return self.message.text()
+
+    def apply(self, changes: list[Change], what: str, *, year: int, record: bool = True) -> bool:
+        """Write cells, row by row, in one transaction: all land or none. Every refused row is
+        named with its column and reason beside the table. `record` adds a step to 撤销."""
+        assert self.ctx is not None
+        county = self.ctx.county
+        by_row: dict[str, list[Change]] = {}
+        for c in changes:
+            by_row.setdefault(c.row["id"], []).append(c)
+        refusals: list[str] = []
+        try:
+            with county.atomic():
+                for cells in by_row.values():
+                    try:
+                        with county.atomic():
+                            self.store(cells[0].row, {c.key: c.new for c in cells}, year)
+                    except KnownError as exc:
+                        refusals.append(self._refusal_of(cells, exc))
+                if refusals:
+                    raise _Refused
+        except _Refused:
+            self.refuse_many(refusals, "未保存")
+            return False
+        except KnownError as exc:  # the file itself (read-only, full disk …)
+            self.refuse(str(exc))
+            return False
+        if year == self.ctx.year:
+            for rid, cells in by_row.items():
+                self.model.set_values(rid, {c.key: c.new for c in cells})
+        if record and self.history is not None:
+            self.history.push(Step(self, year, what, changes))
+        self.message.hide()
+        self.cells_written()
+        return True
+
+    def cells_written(self) -> None:
+        """Cells landed (typed, pasted, undone): the window judges the year again. A tab whose
+        cells cannot change the year's judgement does less."""
+        self.changed.emit()
+
+    def _refusal_of(self, cells: list[Change], exc: KnownError) -> str:
+        keys = [c.key for c in cells]
+        key = exc.field if isinstance(exc, ValidationError) and exc.field in keys else keys[0]
+        col = self.model.columns[self.model.column_index(key)]
+        return f"{row_label(cells[0].row)}（{col.label}）：{exc}"
 
     def mark(self, row: dict[str, Any], col: Column) -> str | None:
+        return None
+
+    def carried(self, row: dict[str, Any], col: Column) -> str | None:
+        """The tooltip of a value carried over from last year and not yet confirmed."""
         return None
 
     # ---- shared behaviour ------------------------------------------------------------------
@@ -156,10 +280,57 @@ class TableTab(QWidget):
         self.changed.emit()
         return True
 
+    def save_from(self, dialog: QDialog, action: Callable[[], object]) -> bool:
+        """Show an edit dialog until what was typed is saved or the clerk cancels: a refusal is
+        said in the dialog, which opens again holding what was typed."""
+        while dialogs.exec_dialog(dialog):
+            try:
+                action()
+            except KnownError as exc:
+                show_refusal(dialog, str(exc))
+                continue
+            self.message.hide()
+            self.changed.emit()
+            return True
+        return False
+
+    def save_edit(self, dialog: QDialog, table: str, record: dict[str, Any], what: str, *,
+                  confirm: Callable[[dict[str, Any]], bool] | None = None) -> bool:
+        """An edit dialog's changes to one stored record, saved as one step of 撤销 (the tab's
+        `store` writes `table`, so undo and redo go through the same checks). `confirm(values)`,
+        if given, is asked before writing; False leaves everything as it was."""
+        assert self.ctx is not None
+        county, year = self.ctx.county, self.ctx.year
+        done: list[list[Change]] = []
+
+        def save() -> None:
+            values = dialog.values()  # type: ignore[attr-defined]
+            if confirm is not None and not confirm(values):
+                raise _Declined
+            county.update(table, record["id"], values)
+            done.append([Change(dict(record), k, record.get(k), v) for k, v in values.items()
+                         if record.get(k) != v])
+        try:
+            if not self.save_from(dialog, save):
+                return False
+        except _Declined:
+            return False
+        if done and done[-1] and self.history is not None:
+            self.history.push(Step(self, year, what, done[-1]))
+        return True
+
     def refresh(self, ctx: Context) -> None:
         self.ctx = ctx
         self.model.set_rows(self.load(ctx))
         self.message.hide()
+        QToolTip.hideText()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt name)
+        # A refused value was never saved: coming back to the tab shows what the file holds.
+        self.model.clear_refusals()
+        self.message.hide()
+        QToolTip.hideText()
+        super().hideEvent(event)
 
     def rejudged(self, ctx: Context) -> None:
         """The year's judgement changed after an edit: repaint marks, keep rows and selection."""
@@ -177,6 +348,139 @@ class TableTab(QWidget):
         if index.isValid():
             rect = self.view.visualRect(index)
             QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), text, self.view)
+
+    def refuse_many(self, refusals: list[str], verdict: str) -> None:
+        """Name each refused cell (up to MAX_NAMED) under one sentence saying nothing landed."""
+        lines = refusals[:MAX_NAMED]
+        if len(refusals) > MAX_NAMED:
+            lines.append(f"……另有 {len(refusals) - MAX_NAMED} 处")
+        head = f"{verdict}：有 {len(refusals)} 处不能填入，整块均未写入。" if len(refusals) > 1 \
+            else f"{verdict}："
+        self.refuse(head + ("\n" if len(refusals) > 1 else "") + "\n".join(lines))
+
+    # ---- copy and paste --------------------------------------------------------------------
+
+    def _selected_block(self) -> tuple[int, int, int, int] | None:
+        """(top, left, bottom, right) of the selection in view rows and columns, when it is one
+        rectangle; the current cell when nothing is selected."""
+        indexes = self.view.selectionModel().selectedIndexes() if self.view.selectionModel() \
+            else []
+        if not indexes:
+            cur = self.view.currentIndex()
+            return (cur.row(), cur.column(), cur.row(), cur.column()) if cur.isValid() else None
+        rows = [i.row() for i in indexes]
+        cols = [i.column() for i in indexes]
+        top, left, bottom, right = min(rows), min(cols), max(rows), max(cols)
+        if len(indexes) != (bottom - top + 1) * (right - left + 1):
+            self.refuse("选定的是几块不相连的区域：请选一个矩形区域再复制。")
+            return None
+        return top, left, bottom, right
+
+    def copy(self, with_header: bool = False) -> None:
+        """The selected block to the clipboard as Excel writes it (counts without separators)."""
+        block = self._selected_block()
+        if block is None:
+            return
+        top, left, bottom, right = block
+        cells = [[self._copy_text(r, c) for c in range(left, right + 1)]
+                 for r in range(top, bottom + 1)]
+        if with_header:
+            cells.insert(0, [self.model.columns[c].label for c in range(left, right + 1)])
+        QGuiApplication.clipboard().setText(clipboard.to_text(cells))
+        n = (bottom - top + 1) * (right - left + 1)
+        self._say(f"已复制 {n} 个单元格" + ("（含表头）" if with_header else ""))
+
+    def _copy_text(self, view_row: int, column: int) -> str:
+        row = self.proxy.index(view_row, column).data(ROW_ROLE)
+        col = self.model.columns[column]
+        value = col.raw(row)
+        if col.kind == "int" and isinstance(value, int):
+            return str(value)
+        return col.text(row)
+
+    def paste(self) -> None:
+        """Paste a block from Excel at the selection: every cell is read and checked first, then
+        all are written in one transaction, or none (each refused cell named)."""
+        if self.ctx is None:
+            return
+        block = clipboard.from_text(QGuiApplication.clipboard().text())
+        if not block:
+            self.refuse("剪贴板里没有可粘贴的文字：请先在 Excel 或本表中复制。")
+            return
+        target = self._selected_block()
+        if target is None:
+            self.refuse("请先选中要粘贴到的单元格。")
+            return
+        top, left, bottom, right = target
+        if len(block) == 1 and len(block[0]) == 1:  # one value fills the selection, as in Excel
+            block = [[block[0][0]] * (right - left + 1) for _ in range(bottom - top + 1)]
+        height, width = len(block), len(block[0])
+        rows, cols = self.proxy.rowCount(), self.proxy.columnCount()
+        if top + height > rows or left + width > cols:
+            self.refuse(f"未粘贴：复制的内容有 {height} 行 {width} 列，从所选单元格起表格只剩 "
+                        f"{rows - top} 行 {cols - left} 列，超出了表格。")
+            return
+        changes, refusals = self._read_block(block, top, left)
+        if refusals:
+            self.refuse_many(refusals, "未粘贴")
+            return
+        if not changes:
+            self._say("粘贴的内容与表中相同，没有改动。")
+            return
+        if self.apply(changes, f"粘贴 {len(changes)} 个单元格", year=self.ctx.year):
+            self._select(top, left, top + height - 1, left + width - 1)
+            self._say(f"已粘贴 {len(changes)} 个单元格")
+
+    def _read_block(self, block: list[list[str]], top: int,
+                    left: int) -> tuple[list[Change], list[str]]:
+        changes: list[Change] = []
+        refusals: list[str] = []
+        for r, cells in enumerate(block):
+            row = self.proxy.index(top + r, left).data(ROW_ROLE)
+            for c, text in enumerate(cells):
+                col = self.model.columns[left + c]
+                if not (col.editable and self.model.writer is not None):
+                    # Rows copied back from Excel with their names are welcome when the names
+                    # match; a name that differs means the rows are not lined up.
+                    if not _same_text(text, self._copy_text(top + r, left + c)):
+                        refusals.append(f"{row_label(row)}（{col.label}）：这一列不能在表中修改"
+                                        f"，表中是“{col.text(row)}”，粘贴的是“{text.strip()}”")
+                    continue
+                try:
+                    value = col.parse(text)
+                except ValueError as exc:
+                    refusals.append(f"{row_label(row)}（{col.label}）：{exc}")
+                    continue
+                if value != col.raw(row):
+                    changes.append(Change(dict(row), col.key, col.raw(row), value))
+        return changes, refusals
+
+    def _select(self, top: int, left: int, bottom: int, right: int) -> None:
+        selection = QItemSelection(self.proxy.index(top, left), self.proxy.index(bottom, right))
+        self.view.selectionModel().select(selection,
+                                          QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def _say(self, text: str) -> None:
+        window = self.window()
+        bar = getattr(window, "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text, 4000)
+
+    def _context_menu(self, at: QPoint) -> None:
+        menu = QMenu(self.view)
+        menu.addAction("复制\tCtrl+C", lambda: self.copy(False))
+        menu.addAction("复制（含表头）\tCtrl+Shift+C", lambda: self.copy(True))
+        paste = menu.addAction("粘贴\tCtrl+V", self.paste)
+        paste.setEnabled(self.model.writer is not None)
+        menu.exec(self.view.viewport().mapToGlobal(at))
+
+    def select_cell(self, record_id: str, key: str) -> None:
+        """Show a cell an undo or redo just changed."""
+        if self.select_record(record_id) and any(c.key == key for c in self.model.columns):
+            at = self.view.currentIndex()
+            index = at.siblingAtColumn(self.model.column_index(key))
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def selected_row(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import unicodedata
+
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QSpinBox, QVBoxLayout, QWidget)
-from PySide6.QtCore import Signal
+                               QLineEdit, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
 
 from db.errors import KnownError
 from db.fields import label
 from desktop.context import Context
+from desktop.models import parse_count
 from reports.judge.wording import format_target, format_value, status_text
 
 # field, the indicator it feeds (shown beside it)
@@ -25,7 +28,7 @@ _FIELDS = (
     ("tcm_literacy", "D11"),
 )
 _PERCENT = {"satisfaction", "tcm_literacy"}  # survey shares, entered as percentages
-EMPTY = -1  # a spin box at its minimum shows "未填"
+EMPTY = -1  # a percentage box at its minimum shows "未填"
 
 
 class CountyTab(QWidget):
@@ -34,24 +37,25 @@ class CountyTab(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.ctx: Context | None = None
-        self.editors: dict[str, QSpinBox | QDoubleSpinBox] = {}
+        self.editors: dict[str, QLineEdit | QDoubleSpinBox] = {}
         self.results: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, ind in _FIELDS:
-            editor: QSpinBox | QDoubleSpinBox
+            editor: QLineEdit | QDoubleSpinBox
             if key in _PERCENT:
                 editor = QDoubleSpinBox()
                 editor.setRange(EMPTY, 100)
                 editor.setDecimals(1)
                 editor.setSuffix(" %")
+                editor.setSpecialValueText("未填")
+                editor.setKeyboardTracking(False)
             else:
-                editor = QSpinBox()
-                editor.setRange(EMPTY, 99_999_999)
-                editor.setGroupSeparatorShown(True)
-            editor.setSpecialValueText("未填")
+                # Plain text: a minus sign or a word is refused with the reason, blank is 未填.
+                editor = QLineEdit()
+                editor.setPlaceholderText("未填")
+                editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             editor.setMinimumWidth(160)
             editor.setObjectName(key)
-            editor.setKeyboardTracking(False)
             editor.editingFinished.connect(lambda k=key: self._save(k))
             self.editors[key] = editor
             result = QLabel()
@@ -80,15 +84,7 @@ class CountyTab(QWidget):
         rows = ctx.county.rows("county_year", "year = ?", (ctx.year,))
         record = rows[0] if rows else {}
         for key, editor in self.editors.items():
-            editor.blockSignals(True)
-            value = record.get(key)
-            if value is None:
-                editor.setValue(EMPTY)
-            elif key in _PERCENT:
-                editor.setValue(round(value * 100, 1))
-            else:
-                editor.setValue(value)
-            editor.blockSignals(False)
+            self._show(key, record.get(key))
         self.message.clear()
         self.rejudged(ctx)
 
@@ -105,30 +101,41 @@ class CountyTab(QWidget):
                     text += f" {result.gap}"
             self.results[key].setText(text)
 
-    def _value(self, key: str) -> Any:
+    def _show(self, key: str, value: Any) -> None:
         editor = self.editors[key]
+        editor.blockSignals(True)
+        if isinstance(editor, QLineEdit):
+            editor.setText("" if value is None else f"{value:,}")
+        else:
+            editor.setValue(EMPTY if value is None else round(value * 100, 1))
+        editor.blockSignals(False)
+
+    def _value(self, key: str) -> Any:
+        """What the editor holds; ValueError with the reason when it is not a count."""
+        editor = self.editors[key]
+        if isinstance(editor, QLineEdit):
+            text = unicodedata.normalize("NFKC", editor.text()).strip()
+            return parse_count(text) if text else None
         if editor.value() == EMPTY:
             return None
-        if key in _PERCENT:
-            return round(editor.value() / 100, 4)
-        return int(editor.value())
+        return round(editor.value() / 100, 4)
 
     def _save(self, key: str) -> None:
         if self.ctx is None:
             return
-        value = self._value(key)
         rows = self.ctx.county.rows("county_year", "year = ?", (self.ctx.year,))
-        if rows and rows[0].get(key) == value:
-            return
+        old = rows[0].get(key) if rows else None
         try:
+            value = self._value(key)
+            if value == old:
+                self._show(key, old)  # 1234 typed shows as 1,234
+                return
             self.ctx.county.set_county_year(self.ctx.year, {key: value})
-        except KnownError as exc:
-            self.message.setText(f"未保存：{exc}")
-            editor = self.editors[key]
-            old = rows[0].get(key) if rows else None
-            editor.blockSignals(True)
-            editor.setValue(EMPTY if old is None else (old * 100 if key in _PERCENT else old))
-            editor.blockSignals(False)
+        except (KnownError, ValueError) as exc:
+            reason = str(exc) if isinstance(exc, KnownError) else f"{label('county_year', key)}：{exc}"
+            self.message.setText(f"未保存：{reason}")
+            self._show(key, old)
             return
+        self._show(key, value)
         self.message.clear()
         self.changed.emit()

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel
 
+from db.errors import KnownError
 from db.vocab import HOSPITAL_GRADES
 from desktop.context import Context
 from desktop.models import Column
@@ -87,12 +88,11 @@ class PersonnelTab(YearFactsTab):
             return None
         return f"{ind} {result.name}：{result.gap or '未达标'}"
 
-    def write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
-        if col.key in _DEPARTMENTS and not _hospital_only(row):
-            message = "重点科室只需县级中医医院填写。"
-            self.refuse(message)
-            return message
-        return super().write(row, col, value)
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        if set(values) & set(_DEPARTMENTS) and not _hospital_only(row) \
+                and any(values[k] is not None for k in set(values) & set(_DEPARTMENTS)):
+            raise KnownError("重点科室只需县级中医医院填写。")
+        super().store(row, values, year)
 
     def refresh(self, ctx: Context) -> None:
         super().refresh(ctx)

@@ -123,7 +123,8 @@ class ReviewTab(TableTab):
             inst = sheet.inst
             for line in sheet.lines:
                 rows.append({
-                    "id": f"{inst['id']}/{line.item.id}", "inst_id": inst["id"],
+                    "id": f"{inst['id']}/{line.item.id}", "review_id": self.review_id,
+                    "inst_id": inst["id"],
                     "item_id": line.item.id, "ord": k, "township": inst["township"],
                     "name": inst["name"] + (f"（调换，原抽中{inst['drawn']}）"
                                             if inst.get("drawn") else ""),
@@ -151,17 +152,24 @@ class ReviewTab(TableTab):
 
     # ---- entering findings -------------------------------------------------------------------
 
-    def write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
-        assert self.ctx is not None and self.review_id is not None
-        verdict = value if col.key == "verdict" else row["verdict"]
-        note = (value or None) if col.key == "note" else row["note"]
-        try:
-            rv.set_finding(self.ctx.county, self.review_id, row["inst_id"], row["item_id"],
-                           verdict, note)
-        except KnownError as exc:
-            return str(exc)
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        """A finding typed, pasted, undone or redone (one step of 撤销 each, as in every tab)."""
+        if self.ctx is None:
+            raise KnownError("没有打开的文件")
+        county = self.ctx.county
+        # The row names its review: an undo after another review was picked still goes home.
+        # The field not being written is read from the file, not from the row as it was shown
+        # (an undo carries an old copy of the row).
+        now = county.get("review_finding", rv.finding_id(county, row["review_id"], row["inst_id"],
+                                                         row["item_id"])) or {}
+        rv.set_finding(county, row["review_id"], row["inst_id"], row["item_id"],
+                       values["verdict"] if "verdict" in values else now.get("verdict"),
+                       values["note"] if "note" in values else now.get("note"))
+
+    def cells_written(self) -> None:
+        # A finding changes the review's score, not the year's judgement of the books: no
+        # re-judging the year; the score is recomputed a moment after the last keystroke.
         self.rescore.start()
-        return None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if (watched is self.view and event.type() == QEvent.Type.KeyPress

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from db.county import CountyFile
 from db.errors import KnownError
-from db.vocab import TASK_STATUSES
+from db.vocab import TASK_STATUSES, number_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
 from desktop.delegates import FieldDelegate
-from desktop.evidence import attach_files, open_evidence
+from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
@@ -180,7 +180,7 @@ class TasksTab(TableTab):
     def __init__(self) -> None:
         super().__init__([
             Column("category", "类别", width=120),
-            Column("number", "序号", width=45),
+            Column("number", "序号", width=45, order=lambda r: number_key(r.get("number"))),
             Column("text", "任务内容", width=330),
             Column("lead_unit", "牵头单位", editable=True, width=130),
             Column("assist_units", "配合单位", editable=True, width=150),
@@ -201,7 +201,7 @@ class TasksTab(TableTab):
         self.layout_.insertWidget(0, self.timeline)
         actions = (
             (("新增任务…", self.add), ("删除", self.delete), ("添加佐证…", self.attach),
-             ("打开佐证", self.open_evidence), ("编辑阶段…", self.edit_phases)),
+             ("佐证材料…", self.evidence), ("编辑阶段…", self.edit_phases)),
             (("从模板导入…", self.from_template), ("从文件导入…", self.from_file),
              ("粘贴导入…", self.from_text), ("导出佐证材料…", self.export)),
         )
@@ -220,8 +220,9 @@ class TasksTab(TableTab):
             SELECT t.*, (SELECT count(*) FROM evidence e WHERE e.owner_table = 'task'
                            AND e.owner_id = t.id AND e.deleted = 0) AS evidence
             FROM task t WHERE t.deleted = 0
-            ORDER BY COALESCE(t.category, ''), CAST(t.number AS INTEGER), t.number, t.text""")
-        units = sorted({u for r in rows for u in _units(r)})
+            """)
+        rows.sort(key=_task_order)
+        units = sorted({u for r in rows for u in _units(r)}, key=pinyin_key)
         self.fill_filter(self.unit_filter, [(u, u) for u in units])
         phases = ctx.county.rows("phase", order="ord, start_date, name")
         names = [p["name"] for p in phases] + sorted(
@@ -234,12 +235,10 @@ class TasksTab(TableTab):
         unit = self.unit_filter.currentData()
         self.proxy.set_test("unit", None if unit is None else (lambda r: unit in _units(r)))
 
-    def write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
-        county = self.ctx.county
-        ok = self.save(lambda: county.update("task", row["id"], {col.key: value or None}
-                                             if col.key != "status" else {"status": value}))
-        return None if ok else self.message.text()
+        self.ctx.county.update("task", row["id"], {
+            k: v if k == "status" else (v or None) for k, v in values.items()})
 
     def mark(self, row: dict[str, Any], col: Column) -> str | None:
         if col.key in ("deadline", "status") and plan.overdue(row, today()):
@@ -254,8 +253,7 @@ class TasksTab(TableTab):
             return
         county = self.ctx.county
         dialog = TaskDialog([p["name"] for p in county.rows("phase", order="ord")], self)
-        if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.insert("task", dialog.values()))
+        self.save_from(dialog, lambda: county.insert("task", dialog.values()))
 
     def delete(self) -> None:
         row = self.selected_row()
@@ -275,14 +273,18 @@ class TasksTab(TableTab):
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files], owner_table="task",
                                            owner_id=row["id"]))
+            self.select_record(row["id"])  # the reload after saving must not lose the row
 
-    def open_evidence(self) -> None:
+    def evidence(self) -> None:
+        """佐证材料: list, open, rename, remove and add the selected task's files."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中一项任务，再查看佐证材料。")
             return
-        if not open_evidence(self.ctx.county, "owner_table = 'task' AND owner_id = ?",
-                             (row["id"],)):
-            self.refuse("这项任务还没有佐证材料。")
+        if show_evidence(self.ctx.county, f"任务 {row['number'] or ''} {row['text'][:30]}".strip(),
+                         {"owner_table": "task", "owner_id": row["id"]}, self):
+            self.changed.emit()
+            self.select_record(row["id"])
 
     def edit_phases(self) -> None:
         if self.ctx is None:
@@ -341,6 +343,12 @@ class TasksTab(TableTab):
             self.refuse(str(exc))
             return
         dialogs.info(self, "导出佐证材料", f"已导出到：\n{out}\n目录见其中的“佐证材料目录.csv”。")
+
+
+def _task_order(row: dict[str, Any]) -> tuple:
+    """By 序号 as a number (plans number across their categories), then category and text."""
+    return (number_key(row.get("number")), pinyin_key(row.get("category")),
+            pinyin_key(row.get("text")))
 
 
 def _units(row: dict[str, Any]) -> list[str]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.errors import KnownError
-from db.vocab import INSTITUTION_TYPES
+from db.county import parse_carried
+from db.vocab import INSTITUTION_TYPES, institution_key, pinyin_key
 from desktop.context import Context
 from desktop.models import Column
 from desktop.tabs.base import TableTab
+from desktop.undo import Change
 
 
 
@@ -35,24 +36,33 @@ class YearFactsTab(TableTab):
         rows = ctx.county.institutions_in_year(ctx.year)
         if self.types is not None:
             rows = [r for r in rows if r["type"] in self.types]
+        rows.sort(key=institution_key)
         types = sorted({r["type"] for r in rows}, key=list(INSTITUTION_TYPES).index)
         self.fill_filter(self.type_filter, [(INSTITUTION_TYPES[t], t) for t in types])
-        towns = sorted({r["township"] for r in rows if r["township"]})
+        towns = sorted({r["township"] for r in rows if r["township"]}, key=pinyin_key)
         self.fill_filter(self.town_filter, [(t, t) for t in towns])
         return rows
 
-    def write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
-        if value == "":
-            value = None
-        try:
-            self.ctx.county.set_institution_year(row["id"], self.ctx.year, {col.key: value})
-        except KnownError as exc:
-            self.refuse(f"{row['name']}：{exc}")
-            return str(exc)
-        self.message.hide()
-        self.changed.emit()
-        return None
+        saved = self.ctx.county.set_institution_year(row["id"], year, values)
+        if year == self.ctx.year:  # a value typed is no longer 沿用上年
+            self._carried_now[row["id"]] = saved.get("carried")
+
+    def apply(self, changes: list[Change], what: str, *, year: int, record: bool = True) -> bool:
+        self._carried_now: dict[str, Any] = {}
+        done = super().apply(changes, what, year=year, record=record)
+        if done:
+            for rid, carried in self._carried_now.items():
+                self.model.set_values(rid, {"carried": carried})
+        return done
+
+    def carried(self, row: dict[str, Any], col: Column) -> str | None:
+        source, fields = parse_carried(row.get("carried"))
+        if source is None or col.key not in fields:
+            return None
+        return (f"沿用上年：{source}年的数据，尚未确认。修改即视为确认；"
+                "也可在“填报进度”页按机构、乡镇或全部确认。")
 
     def mark(self, row: dict[str, Any], col: Column) -> str | None:
         if self.ctx is None or col.key not in self.marks:

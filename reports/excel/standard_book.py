@@ -23,7 +23,7 @@ from db.errors import KnownError, ValidationError
 from db.vocab import INSTITUTION_TYPES
 
 from reports.excel.export import Out, save_atomically, styles, write_table
-from reports.excel.importer import _check_file, _read_sheets
+from reports.excel.importer.workbook import check_file, read_sheets
 from reports.excel.vocab import (YES_NO, BadValue, WorkbookError, clean_text, header_key,
                                  is_blank, read_bool, read_type)
 from reports.judge import standard as standards
@@ -341,8 +341,8 @@ def read_standard(path: str | os.PathLike[str]) -> Standard:
     """A 评分表 workbook as a standard; WorkbookError if it is not one, StandardRefused listing
     every refused row."""
     path = Path(path)
-    _check_file(path)
-    sheets = _read_sheets(path)
+    check_file(path)
+    sheets, _hidden = read_sheets(path)  # hidden sheets are not read (as for data workbooks)
     reader = _Reader(path.name)
     found = _find_items(sheets)
     if found is None:

@@ -31,7 +31,8 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from db.errors import KnownError, ValidationError
-from db.vocab import CENTRE_TYPES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, STATION_TYPES
+from db.vocab import (CENTRE_TYPES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, STATION_TYPES,
+                      pinyin_key)
 
 from reports.judge import profiles, standard
 from reports.judge.catalogue import BY_ID, DEPARTMENTS
@@ -152,9 +153,12 @@ _KIND_ORDER = {HOSPITAL: 0, "chc": 1, "township_hc": 1, "chs": 2, "village_clini
 
 
 def route_order(insts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Hospitals first, then by township; in a township the centre before its stations."""
-    return sorted(insts, key=lambda i: (i["type"] != HOSPITAL, i["township"] or "",
-                                        _KIND_ORDER.get(i["type"], 3), i["name"], i["id"]))
+    """Hospitals first, then by township in the order clerks expect (pinyin, as every list of
+    the window); in a township the centre before its stations. (The draw itself goes through
+    the institutions in a fixed code-point order, so a seed keeps drawing the same sample.)"""
+    return sorted(insts, key=lambda i: (i["type"] != HOSPITAL, pinyin_key(i["township"]),
+                                        _KIND_ORDER.get(i["type"], 3), pinyin_key(i["name"]),
+                                        i["id"]))
 
 
 def new_seed() -> int:

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from db.vocab import CENTRE_TYPES, STATION_TYPES
 
+from reports.judge.checks import Finding, find_checks
 from reports.judge.evaluation import evaluate
+from reports.judge.progress import Progress, progress
 from reports.judge.facts import load_facts
 from reports.judge import matrix, review
 from reports.judge import profiles
@@ -61,6 +63,12 @@ class ReportData:
     # 模拟现场评审 (issue 17): the year's reviews scored, oldest first; the appendix reports the
     # latest and lists the earlier scores.
     reviews: list[Any] = field(default_factory=list)
+    progress: Progress | None = None  # who has reported; a draft while anything is missing
+    unchecked: list[Finding] = field(default_factory=list)  # 数据核查 not yet marked 已核实
+
+    @property
+    def is_draft(self) -> bool:
+        return self.progress is not None and self.progress.is_draft
 
     def __post_init__(self) -> None:
         self._by_id = {i["id"]: i for i in self.institutions}
@@ -109,6 +117,8 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         phases=county.rows("phase", order="ord, start_date, name"),
         reviews=[review.score_review(county, r["id"], evaluation)
                  for r in review.reviews(county, year)],
+        progress=progress(county, year),
+        unchecked=[f for f in find_checks(county, year) if not f.verified],
     )
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from db import backups
+from db import backups, restore
+from db import county as db_county
 from db.county import CountyFile
 from db.demo import write_demo
 from db.errors import FileBusy, KnownError
@@ -258,7 +259,7 @@ def test_a_backup_is_restored_after_saving_the_present(bureau: Path) -> None:
         name_before = county.county_name
         county.set_setting("county_name", "改错的名字")
     daily = backups.list_backups("bureau")[0]
-    saved = backups.restore_backup(bureau, daily.path)
+    saved = restore.restore_backup(bureau, daily.path)
     with CountyFile.open(bureau) as county:
         assert county.county_name == name_before
     with CountyFile.open(saved) as county:
@@ -280,3 +281,170 @@ def test_read_only_media_opens_read_only(bureau: Path, monkeypatch: pytest.Monke
             county.set_setting("county_name", "x")
     assert _digest(bureau) == before
     assert sorted(p.name for p in bureau.parent.iterdir()) == ["bureau.tcmcounty"]
+
+
+# ---- conflicts decided field by field -----------------------------------------------------------
+
+def _edit_both_fields(bureau: Path) -> tuple[Path, str]:
+    """Both copies change the same centre's 2024 facts, in two fields each."""
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau, machine="a" * 32, clock=lambda: "2025-03-01T00:00:00.000000Z"
+                         ) as mine:
+        rid = _centre(mine)["id"]
+        mine.set_institution_year(rid, 2024, {"visits": 37000, "tech_items": 11})
+    with CountyFile.open(other, machine="b" * 32, clock=lambda: "2025-03-02T00:00:00.000000Z"
+                         ) as theirs:
+        theirs.set_institution_year(rid, 2024, {"visits": 38000, "tech_items": 12})
+    return other, rid
+
+
+def _facts(county: CountyFile, rid: str) -> dict:
+    return county.rows("institution_year", "institution_id = ? AND year = 2024", (rid,))[0]
+
+
+def test_each_field_of_a_conflict_takes_the_side_chosen_for_it(bureau: Path) -> None:
+    other, rid = _edit_both_fields(bureau)
+    with CountyFile.open(bureau) as county:
+        plan = plan_merge(county, other)
+        [c] = plan.conflicts
+        assert [(k, a, b) for k, _lab, a, b in c.fields] == [("tech_items", 11, 12),
+                                                            ("visits", 37000, 38000)]
+        c.choices["visits"] = "theirs"
+        with pytest.raises(KnownError, match="1 条冲突未决定"):
+            apply_merge(county, plan)
+        c.choices["tech_items"] = "mine"
+        assert c.choice == "mixed"
+        apply_merge(county, plan)
+        facts = _facts(county, rid)
+        assert (facts["visits"], facts["tech_items"]) == (38000, 11)
+        # A new revision that knows both parents: merging again changes nothing, asks nothing.
+        once = _data(county)
+        again = plan_merge(county, other)
+        assert not again.conflicts and not again.updated and not again.new
+        merge(county, other)
+        assert _data(county) == once
+    # And the other copy takes the decision as it is, without a conflict of its own.
+    with CountyFile.open(other) as theirs:
+        plan = merge(theirs, bureau)
+        assert not plan.conflicts
+        facts = _facts(theirs, rid)
+        assert (facts["visits"], facts["tech_items"]) == (38000, 11)
+
+
+def test_a_mix_that_makes_no_sense_is_refused_naming_the_record(bureau: Path) -> None:
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau, machine="a" * 32) as mine:
+        centre = _centre(mine)
+        rid = centre["id"]
+        mine.set_institution_year(rid, 2024, {"visits": 1000, "tcm_visits": 900})
+    with CountyFile.open(other, machine="b" * 32) as theirs:
+        theirs.set_institution_year(rid, 2024, {"visits": 10000, "tcm_visits": 5000})
+    with CountyFile.open(bureau) as county:
+        before = _data(county)
+        plan = plan_merge(county, other)
+        [c] = plan.conflicts
+        c.choices = {"visits": "mine", "tcm_visits": "theirs"}  # 5000 of 1000 visits
+        with pytest.raises(KnownError, match=f"{centre['name']} 2024.*中医诊疗人次"):
+            apply_merge(county, plan)
+        assert _data(county) == before
+
+
+def test_prefer_still_decides_every_field(bureau: Path) -> None:
+    other, rid = _edit_both_fields(bureau)
+    with CountyFile.open(bureau) as county:
+        merge(county, other, prefer="newer")
+        facts = _facts(county, rid)
+        assert (facts["visits"], facts["tech_items"]) == (38000, 12)
+
+
+# ---- a second institution that is one already there --------------------------------------------
+
+def _same_clinic_twice(bureau: Path, **theirs_values: object) -> tuple[Path, dict]:
+    """The bureau's file has a clinic; the township adds it again, under a new id."""
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau) as mine:
+        clinic = mine.rows("institution", "type = 'village_clinic' AND code IS NOT NULL",
+                           order="name")[0]
+        had = mine.rows("institution_year", "institution_id = ? AND year = 2023", (clinic["id"],))
+        clinic["visits_2023"] = had[0]["visits"] if had else None
+        if had and had[0]["visits"] is None:
+            mine.set_institution_year(clinic["id"], 2023, {"visits": 99})
+            clinic["visits_2023"] = 99
+    # A file written before duplicates were refused (or on a stranger's PC) can hold one.
+    with CountyFile.open(other, machine="b" * 32) as theirs, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db_county, "duplicate_institution", lambda *_a: None)
+        twin = theirs.insert("institution", {"type": "village_clinic", **theirs_values})
+        theirs.set_institution_year(twin, 2023, {"visits": 1234})
+        theirs.insert("activity", {"institution_id": twin, "date": "2024-05-05",
+                                   "kind": "义诊", "title": "村里义诊"})
+    return other, {**clinic, "twin": twin}
+
+
+def _live_named(county: CountyFile, name: str) -> list[dict]:
+    return county.rows("institution", "name = ?", (name,))
+
+
+def test_the_same_code_arriving_again_is_a_conflict_that_keeps_one(bureau: Path) -> None:
+    with CountyFile.open(bureau) as county:
+        code = county.rows("institution", "type = 'village_clinic' AND code IS NOT NULL",
+                           order="name")[0]["code"]
+    other, clinic = _same_clinic_twice(bureau, name="另一个名字卫生室", code=f" {code.lower()} ")
+    with CountyFile.open(bureau) as county:
+        institutions = county.count("institution")
+        plan = plan_merge(county, other)
+        assert not [ch for ch in plan.new if ch.table == "institution"]
+        [c] = plan.conflicts
+        assert c.duplicate_of == clinic["id"] and f"机构代码同为 {code.upper()}" in c.label
+        assert [lab for _k, lab, _a, _b in c.fields] == ["机构名称", "所属乡镇（街道）", "机构代码",
+                                                         "机构类型"]
+        with pytest.raises(KnownError, match="冲突未决定"):
+            apply_merge(county, plan)
+        c.choices = {"name": "mine", "code": "theirs", "township": "mine", "type": "mine"}
+        with pytest.raises(KnownError, match="只能保留一家"):
+            apply_merge(county, plan)
+        c.choice = "mine"
+        apply_merge(county, plan)
+        assert county.count("institution") == institutions  # still one clinic, not two
+        # What the township recorded for it now belongs to the one kept.
+        [act] = county.rows("activity", "title = '村里义诊'")
+        assert act["institution_id"] == clinic["id"]
+        # A year the kept one lacks comes over; a year it has stays its own.
+        [facts] = county.rows("institution_year", "institution_id = ? AND year = 2023",
+                              (clinic["id"],))
+        assert facts["visits"] == (clinic["visits_2023"] if clinic["visits_2023"] is not None
+                                   else 1234)
+        once = _data(county)
+        again = plan_merge(county, other)  # decided once, it stays decided
+        assert not again.conflicts and not again.new
+        merge(county, other)
+        assert _data(county) == once
+
+
+def test_the_same_name_in_the_same_township_taken_from_the_other_side(bureau: Path) -> None:
+    with CountyFile.open(bureau) as county:
+        clinic = county.rows("institution", "type = 'village_clinic' AND code IS NOT NULL",
+                             order="name")[0]
+        mine_acts = county.count("activity", "institution_id = ?", (clinic["id"],))
+    other, clinic = _same_clinic_twice(bureau, name=clinic["name"] + " ",
+                                       township=clinic["township"], code="QH-NEW")
+    with CountyFile.open(bureau) as county:
+        plan = merge(county, other, prefer="theirs")
+        [c] = plan.conflicts
+        assert "同一乡镇（街道）中名称相同" in c.label
+        kept = county.get("institution", clinic["twin"])
+        assert kept is not None and kept["code"] == "QH-NEW"
+        assert county.get("institution", clinic["id"]) is None  # retired: a tombstone
+        assert county.count("activity", "institution_id = ?", (kept["id"],)) == mine_acts + 1
+    # The other copy learns the decision without being asked.
+    with CountyFile.open(other) as theirs:
+        assert not merge(theirs, bureau).conflicts
+        assert theirs.get("institution", clinic["id"]) is None
+        assert theirs.get("institution", clinic["twin"]) is not None
+
+
+def test_a_different_institution_with_a_blank_code_is_not_a_duplicate(bureau: Path) -> None:
+    other, _clinic = _same_clinic_twice(bureau, name="新开村卫生室", township="某镇")
+    with CountyFile.open(bureau) as county:
+        plan = merge(county, other)
+        assert not plan.conflicts
+        assert _live_named(county, "新开村卫生室")

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db.county import CountyFile
-from db.exchange import merge, plan_merge
+from db.errors import KnownError
+from db.exchange import apply_merge, merge, plan_merge
 from db.schema import SYNCED_TABLES
 
 INSTITUTIONS = 3
@@ -40,7 +41,8 @@ def _apply(path: Path, machine: str, ops: list[tuple[str, int, int]], ids: list[
             if c.get("institution", inst) is None:
                 continue
             if what == "code":
-                c.update("institution", inst, {"code": f"{machine}{n}"})
+                # Each institution its own code: one code on two institutions is refused.
+                c.update("institution", inst, {"code": f"{machine}{i}-{n}"})
             elif what == "facts":
                 c.set_institution_year(inst, 2024, {"physicians": n + 10, "tcm_physicians": n})
             elif what == "activity":
@@ -68,7 +70,7 @@ def _ids(path: Path) -> dict[str, set[str]]:
 
 def _merge(into: Path, other: Path, prefer: str | None = "newer") -> None:
     with CountyFile.open(into, daily_backup=False) as c:
-        merge(c, other, prefer=prefer)
+        merge(c, other, prefer=prefer, confirmed=True)  # deletions are the point here
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -113,3 +115,37 @@ def test_without_conflicts_the_order_does_not_matter(mine: list, theirs: list) -
         _merge(a2, b, prefer=None)  # B into A
         _merge(b2, a, prefer=None)  # A into B
         assert _state(a2) == _state(b2)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mine=edits, theirs=edits, picks=st.lists(st.booleans(), min_size=40, max_size=40))
+def test_field_by_field_decisions_stay_decided_on_both_sides(mine: list, theirs: list,
+                                                             picks: list[bool]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        base, ids = _base(Path(tmp))
+        a, b = base.with_name("a.tcmcounty"), base.with_name("b.tcmcounty")
+        shutil.copyfile(base, a)
+        shutil.copyfile(base, b)
+        _apply(a, "a", mine, ids)
+        _apply(b, "b", theirs, ids)
+        with CountyFile.open(a, daily_backup=False) as c:
+            plan = plan_merge(c, b)
+            choices = iter(picks * 10)
+            for conflict in plan.conflicts:
+                conflict.choices = {key: "theirs" if next(choices) else "mine"
+                                    for key, *_ in conflict.fields}
+                try:
+                    conflict.check()
+                except KnownError:  # a mix that cannot stand: the whole record from theirs
+                    conflict.choice = "theirs"
+            apply_merge(c, plan, confirmed=True)
+            for conflict in plan.conflicts:
+                now = c.get(conflict.table, conflict.record_id, include_deleted=True)
+                for key, *_ in conflict.fields:
+                    side = conflict.theirs if conflict.choices[key] == "theirs" else conflict.mine
+                    assert now[key] == side[key]
+        once = _state(a)
+        _merge(a, b, prefer=None)  # nothing left to decide, nothing changes
+        assert _state(a) == once
+        _merge(b, a, prefer=None)  # and the other copy takes every decision as made
+        assert _state(b) == _state(a)

@@ -93,3 +93,48 @@ def test_raw_sql_is_held_by_constraints_too(county: CountyFile, centre: str) -> 
         county.conn.execute(
             "INSERT INTO institution_year (id, rev, updated_at, updated_by, institution_id, year,"
             " physicians, tcm_physicians) VALUES ('x', 'r', 't', 'm', ?, 2024, 1, 2)", (centre,))
+
+
+# ---- one institution, once (issue 15, finding 8) ----
+
+def test_a_second_institution_with_the_same_code_is_refused(county: CountyFile) -> None:
+    county.insert("institution", {"name": "太溪镇卫生院", "type": "township_hc",
+                                  "township": "太溪镇", "code": "QH00099"})
+    with pytest.raises(ValidationError, match="机构代码“QH00099”已被“太溪镇卫生院”使用"):
+        county.insert("institution", {"name": "太溪镇中心卫生院", "type": "township_hc",
+                                      "code": " qh00099 "})
+    assert county.count("institution") == 1
+
+
+def test_the_same_name_twice_in_one_township_is_refused(county: CountyFile, centre: str) -> None:
+    with pytest.raises(ValidationError, match="“青石镇”已有名为“青石镇卫生院”的机构"):
+        county.insert("institution", {"name": "青石镇卫生院 ", "type": "township_hc",
+                                      "township": "青石镇"})
+    # The same village name in another township is another institution.
+    county.insert("institution", {"name": "青石镇卫生院", "type": "township_hc", "township": "白水镇"})
+    assert county.count("institution") == 2
+
+
+def test_renaming_onto_another_institution_is_refused(county: CountyFile, centre: str) -> None:
+    other = county.insert("institution", {"name": "张村卫生室", "type": "village_clinic",
+                                          "township": "青石镇"})
+    with pytest.raises(ValidationError, match="已有名为“青石镇卫生院”"):
+        county.update("institution", other, {"name": "青石镇卫生院"})
+    county.update("institution", centre, {"note": "自己不与自己重复"})
+
+
+def test_restoring_a_deleted_duplicate_is_refused(county: CountyFile, centre: str) -> None:
+    county.delete("institution", centre)
+    county.insert("institution", {"name": "青石镇卫生院", "type": "township_hc",
+                                  "township": "青石镇"})
+    with pytest.raises(ValidationError, match="同一机构不能登记两次"):
+        county.restore("institution", centre)
+
+
+def test_duplicate_institution_answers_for_merge(county: CountyFile, centre: str) -> None:
+    from db.county import duplicate_institution
+
+    assert duplicate_institution(county, {"name": "青石镇卫生院", "township": "青石镇"})
+    assert duplicate_institution(county.conn, {"name": "青石镇卫生院", "township": "青石镇",
+                                               "id": centre}) is None
+    assert duplicate_institution(county, {"name": "新卫生院", "township": "青石镇"}) is None

@@ -76,3 +76,41 @@ def test_a_hand_swap_and_the_checklist_from_the_window(window: MainWindow, qtbot
     tab.buttons["checklist"].trigger()
     qtbot.waitUntil(out.exists, timeout=20000)
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_findings_undo_redo_and_paste_as_every_table(window: MainWindow, qtbot: QtBot,
+                                                     answer: Callable) -> None:
+    """Keyed findings are steps of 撤销/重做 (the note typed later stays); a block of 符合/不符合
+    pasted from Excel lands whole; the year is not judged again for a finding."""
+    from PySide6.QtGui import QGuiApplication
+
+    tab = window.review_tab
+    _new_review(window, answer, 4242)
+    county = window.county
+    assert county is not None
+    rid = tab.review_id
+    verdict, note = tab.model.column_index("verdict"), tab.model.column_index("note")
+    first = tab.model.rows[0]
+    key = (first["inst_id"], first["item_id"])
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(tab.proxy.index(0, verdict))
+    qtbot.keyClick(tab.view, Qt.Key.Key_2)
+    assert tab.proxy.setData(tab.proxy.index(0, note), "门诊在装修")
+    judged = window.ctx
+    assert window.history.undo()  # the note
+    assert window.history.undo()  # the verdict
+    assert rv.load(county, rid).findings.get(key, {}).get("verdict") is None
+    assert window.history.redo()
+    found = rv.load(county, rid).findings[key]
+    assert (found["verdict"], found["note"]) == (rv.DISAGREE, None)
+    assert window.history.redo()
+    assert rv.load(county, rid).findings[key]["note"] == "门诊在装修"
+
+    tab.view.setCurrentIndex(tab.proxy.index(1, verdict))
+    QGuiApplication.clipboard().setText("符合\r\n不符合\r\n符合\r\n")
+    tab.paste()
+    stored = rv.load(county, rid).findings
+    assert [stored[(r["inst_id"], r["item_id"])]["verdict"] for r in tab.model.rows[1:4]] == \
+        [rv.AGREE, rv.DISAGREE, rv.AGREE]
+    assert window.ctx is judged  # findings score the review, not the year's books
+    qtbot.waitUntil(lambda: "已录入 4 /" in tab.summary.text())

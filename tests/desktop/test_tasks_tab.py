@@ -85,10 +85,11 @@ def test_add_a_task_and_attach_open_evidence(tab: tasks_tab.TasksTab, window: Ma
     monkeypatch.setattr(dialogs, "open_file_names", lambda *a: [str(scan)])
     tab.attach()
     assert tab.proxy.index(_row(tab, "13"), tab.model.column_index("evidence")).data() == "1"
+    assert tab.selected_row()["number"] == "13"  # the attach kept the selection
     opened: list[str] = []
     monkeypatch.setattr(dialogs, "open_with_system", opened.append)
-    tab.view.setCurrentIndex(tab.proxy.index(_row(tab, "13"), 0))
-    tab.open_evidence()
+    answer(lambda dialog: dialog.open_selected() or False)
+    tab.evidence()
     assert Path(opened[0]).read_bytes() == b"%PDF plan"
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from db.county import CountyFile
 from db.errors import KnownError
-from reports.excel import importer as excel_import
+from reports.excel.importer import planner as excel_planner, workbook as excel_workbook
 from reports.excel.importer import ImportRefused, apply, import_workbook, plan_import
 from reports.excel.vocab import WorkbookError
 
@@ -301,8 +301,9 @@ def test_a_name_matching_two_institutions_is_refused(county, tmp_path):
 
 
 def test_two_same_named_institutions_told_apart_by_code(county, tmp_path):
-    a = inst(county, "张家村卫生室", "village_clinic", code="A1")
-    b = inst(county, "张家村卫生室", "village_clinic", code="B1")
+    # Two villages called 张家村 in two townships (one township may not hold the same name twice).
+    a = inst(county, "张家村卫生室", "village_clinic", code="A1", township="甲镇")
+    b = inst(county, "张家村卫生室", "village_clinic", code="B1", township="乙镇")
     imported(county, tmp_path, {"村": [["机构名称", "机构代码", "年度", "总诊疗人次"],
                                        ["张家村卫生室", "A1", YEAR, 100],
                                        ["张家村卫生室", "B1", YEAR, 200]]})
@@ -508,7 +509,7 @@ def test_a_refusal_by_the_data_layer_while_writing_names_the_row_and_writes_noth
         inst(county, "甲卫生院", "township_hc", {"visits": 10})
     # Let an impossible row through planning, as a changed rule or a race might: the store's
     # own check during apply must still refuse it, name the row, and write nothing.
-    monkeypatch.setattr(excel_import, "validate", lambda table, rec: None)
+    monkeypatch.setattr(excel_planner, "validate", lambda table, rec: None)
     before = digest(county.path)
     plan = plan_rows(county, tmp_path / "b.xlsx", {"机构": [
         [*INST, "执业（助理）医师数", "中医类别执业（助理）医师数"],
@@ -663,7 +664,7 @@ def test_a_workbook_over_50_mb_is_refused_before_reading(county, tmp_path):
 
 @pytest.mark.parametrize("declared", [True, False])
 def test_a_workbook_over_the_row_limit_is_refused(county, tmp_path, monkeypatch, declared):
-    monkeypatch.setattr(excel_import, "MAX_ROWS", 50)
+    monkeypatch.setattr(excel_workbook, "MAX_ROWS", 50)
     rows = [["机构名称", "机构类型"]] + [[f"站{i}", "村卫生室"] for i in range(60)]
     path = write_book(tmp_path / "many.xlsx", {"机构": rows})
     if not declared:  # a writer that leaves out the sheet size: rows are counted while read
@@ -710,7 +711,7 @@ def test_rows_with_only_a_number_and_a_year_are_blank(county, tmp_path):
 @pytest.mark.parametrize("chunk", [1 << 20, 50])  # 50 bytes: merge tags cut between chunks
 def test_a_type_and_township_merged_over_several_rows_belong_to_each(county, tmp_path,
                                                                      monkeypatch, chunk):
-    monkeypatch.setattr(excel_import, "_CHUNK", chunk)
+    monkeypatch.setattr(excel_workbook, "_CHUNK", chunk)
     rows = [["机构名称", "机构类型", "所属乡镇", "年度", "总诊疗人次"],
             ["甲村卫生室", "村卫生室", "青石镇", YEAR, 100],
             ["乙村卫生室", None, None, YEAR, 200],
@@ -728,6 +729,19 @@ def test_a_plan_can_be_applied_through_another_connection_to_the_same_file(count
     with CountyFile.open(county.path, daily_backup=False) as other:
         apply(plan, other)
     assert county.count("institution") == 1
+
+
+def test_a_second_institution_in_the_workbook_is_refused_by_row(county, tmp_path):
+    inst(county, "太溪镇卫生院", "township_hc", code="QH00099", township="太溪镇")
+    texts = refused(county, tmp_path, {"机构": [
+        ["机构名称", "机构类型", "乡镇（街道）", "机构代码"],
+        ["刘桥村卫生室", "村卫生室", "太溪镇", "QH00100"],
+        ["刘桥村卫生室", "村卫生室", "太溪镇", "QH00101"],
+        ["太溪镇卫生院", "乡镇卫生院", "太溪镇", "QH00102"]]})
+    assert texts[0] == ("工作表“机构”第 3 行“机构名称”列：“太溪镇”已有名为“刘桥村卫生室”的机构，"
+                        "同一机构不能登记两次")
+    assert texts[1].startswith("工作表“机构”第 4 行“机构代码”列：机构代码“QH00102”与本县已有机构")
+    assert len(county.rows("institution")) == 1
 
 
 # ---- the standard's facts (issue 16) ------------------------------------------------------------

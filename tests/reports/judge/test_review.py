@@ -11,7 +11,8 @@ import pytest
 
 from db.county import CountyFile
 from db.errors import KnownError, ValidationError
-from db.exchange import merge, write_township_file
+from db.exchange import merge, plan_merge, write_township_file
+from db.vocab import pinyin_key
 from reports.judge import review, standard
 from reports.judge.review import AGREE, DISAGREE, Rule
 
@@ -58,7 +59,7 @@ def test_the_draw_spreads_across_townships(county: CountyFile, seed: int) -> Non
     assert len(clinics) == 6 and set(clinics.values()) == {1}  # six clinics, one per township
     # The route: hospital first, then township by township, the centre before its clinics.
     towns = [i["township"] for i in sample[1:]]
-    assert towns == sorted(towns)
+    assert towns == sorted(towns, key=pinyin_key)
     for town in centres:
         at = [i["type"] for i in sample if i["township"] == town]
         assert at[0] == "township_hc"
@@ -236,3 +237,28 @@ def test_review_sample_save_stores_the_draw_and_sizes_need_a_seed(
         r = review.load(again, review.latest(again, YEAR))
         assert (r.name, r.seed, r.rule) == ("县级预演", 77, Rule(1, 2, 2))
         assert _names(r.sample) == _names(review.draw(again.institutions_in_year(YEAR), r.rule, 77))
+
+
+def test_a_township_file_carries_only_its_own_findings_and_the_preview_names_them(
+        county: CountyFile, tmp_path: Path) -> None:
+    _spread_county(county)
+    rid = review.create_review(county, YEAR, seed=8, rule=Rule(0, 6, 6))
+    for i in review.load(county, rid).sample:
+        review.set_finding(county, rid, i["id"], "A1", AGREE)
+    town_file = write_township_file(county, "东山镇", tmp_path / "东山镇.tcmcounty")
+    with CountyFile.open(town_file, machine="town" + "0" * 28) as town:
+        mine = {r["id"] for r in town.rows("institution")}
+        for table in ("review_inst", "review_finding"):
+            assert {r["institution_id"] for r in town.rows(table)} <= mine, table
+        centre = next(i for i in review.load(town, rid).sample if i["type"] == "township_hc")
+        review.set_finding(town, rid, centre["id"], "A1", DISAGREE, "无中医馆标识")
+    lines = "\n".join(plan_merge(county, town_file).lines())
+    assert "更新 模拟评审现场结论：东山镇卫生院 模拟评审 A1" in lines
+    assert "现场结论：符合 → 不符合" in lines
+
+
+def test_the_route_goes_through_townships_in_pinyin_order(county: CountyFile) -> None:
+    _spread_county(county)
+    rid = review.create_review(county, YEAR, seed=3, rule=Rule(0, 6, 0))
+    towns = [i["township"] for i in review.load(county, rid).sample]
+    assert towns == ["北坝乡", "东山镇", "南岭镇", "青石镇", "西河乡", "中和镇"]

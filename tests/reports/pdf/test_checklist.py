@@ -44,8 +44,8 @@ def test_one_sheet_per_institution_in_route_order_with_books_and_boxes(
     pages = _pages(out)
     sheets = [p for p in pages if "被检查机构：" in p]
     assert [re.search(r"被检查机构：(.+?)（", p).group(1) for p in sheets] == \
-        ["本县中医医院", "乙镇卫生院", "甲镇一村卫生室"]  # hospital, then township by township
-    hospital, centre_page, clinic = sheets
+        ["本县中医医院", "甲镇一村卫生室", "乙镇卫生院"]  # hospital, then townships by pinyin
+    hospital, clinic, centre_page = sheets
     assert "医院等级：二级甲等" in hospital and "中医类别医师/医师20/50（40%）" in hospital
     assert "村卫生室80%以上能够提供中医药服务" in clinic and "中医馆" not in clinic
     assert "中医药服务场所和设备：否" in clinic and "台账：不达标" in clinic

@@ -1,0 +1,108 @@
+"""Every window and dialog fits the screen it opens on (a 1366×768 bureau screen, a 1280×720
+work area): a saved or coded size larger than the screen is shrunk, a window that would hang
+off the edge is moved in, and a small dialog is wide enough to show its whole title."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QApplication, QGridLayout, QMessageBox, QSizePolicy,
+                               QSpacerItem, QWidget)
+
+# What a window manager adds around a window before it has been shown once (title bar, borders):
+# the real margins are known only afterwards, so a first fit reserves this much.
+ASSUMED_FRAME = QMargins(8, 34, 8, 8)
+# Beside the title, a title bar holds an icon and the close/maximise buttons.
+TITLE_BAR_EXTRA = 170
+REFIT_MS = 300
+
+
+def available(widget: QWidget) -> QRect:
+    """The usable part of the screen the widget is on (without task bars)."""
+    parent = widget.parentWidget()
+    screen = (parent.window().screen() if parent is not None else None) or widget.screen() \
+        or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def frame_margins(widget: QWidget) -> QMargins:
+    frame, inner = widget.frameGeometry(), widget.geometry()
+    if frame == inner:
+        return ASSUMED_FRAME
+    return QMargins(inner.left() - frame.left(), inner.top() - frame.top(),
+                    frame.right() - inner.right(), frame.bottom() - inner.bottom())
+
+
+def fit(widget: QWidget, area: QRect | None = None) -> None:
+    """Shrink the window to the area (frame included), widen it to show its title, and move it
+    so its frame lies inside the area."""
+    if widget.isMaximized() or widget.isFullScreen():
+        return
+    area = area or available(widget)
+    margins = frame_margins(widget)
+    if isinstance(widget, QMessageBox):
+        _widen_for_title(widget)
+    room = QSize(area.width() - margins.left() - margins.right(),
+                 area.height() - margins.top() - margins.bottom())
+    title = widget.fontMetrics().horizontalAdvance(widget.windowTitle()) + TITLE_BAR_EXTRA
+    width = min(max(widget.width(), title), room.width())
+    height = min(widget.height(), room.height())
+    if (width, height) != (widget.width(), widget.height()):
+        widget.resize(width, height)
+    # Before the window manager has framed it (X11), the frame is unknown and Qt places the
+    # inside of the window at the point given: keep the inside on screen, and fit again later.
+    frame = widget.frameGeometry()
+    x = max(min(frame.left(), area.right() + 1 - frame.width()), area.left())
+    y = max(min(frame.top(), area.bottom() + 1 - frame.height()), area.top())
+    if (x, y) != (frame.left(), frame.top()):
+        widget.move(x, y)
+
+
+def _widen_for_title(box: QMessageBox) -> None:
+    """A message box sizes itself when shown, to its title plus 50 px: too little beside a real
+    title bar's icon and buttons. A spacer as wide as the title bar needs makes it wider."""
+    if box.property("tcmcounty_widened"):
+        return
+    layout = box.layout()
+    if isinstance(layout, QGridLayout):
+        width = box.fontMetrics().horizontalAdvance(box.windowTitle()) + TITLE_BAR_EXTRA
+        layout.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Minimum,
+                                   QSizePolicy.Policy.Minimum),
+                       layout.rowCount(), 0, 1, layout.columnCount())
+    box.setProperty("tcmcounty_widened", True)
+
+
+def fill(widget: QWidget) -> None:
+    """A first run: the main window takes the whole usable screen, frame included."""
+    area = available(widget)
+    margins = ASSUMED_FRAME
+    widget.resize(area.width() - margins.left() - margins.right(),
+                  area.height() - margins.top() - margins.bottom())
+    widget.move(area.topLeft())
+
+
+class ScreenFit(QObject):
+    """Installed on the application: fits every top-level window as it is shown."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if kind != QEvent.Type.Show \
+                or not isinstance(obj, QWidget) \
+                or obj.windowType() not in (Qt.WindowType.Window, Qt.WindowType.Dialog):
+            return False  # not menus, tooltips, or a combo box's list: those place themselves
+        if kind == QEvent.Type.Show:
+            fit(obj)
+            if obj.frameGeometry() == obj.geometry():
+                # The window manager adds the frame after the show (X11), with no event to
+                # the window: fit again once it is likely there.
+                QTimer.singleShot(REFIT_MS, obj, lambda w=obj: w.isVisible() and fit(w))
+        return False
+
+
+def install(app: QApplication) -> None:
+    """Once per application."""
+    if app.property("tcmcounty_screen_fit"):
+        return
+    fitter = ScreenFit(app)
+    app.installEventFilter(fitter)
+    app.setProperty("tcmcounty_screen_fit", True)

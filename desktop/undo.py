@@ -1,0 +1,115 @@
+"""撤销 / 重做: the edits typed or pasted into the tables of the open county file, one step per
+user action, kept across tab switches and forgotten when another file is opened.
+
+Undoing writes the old values back as a normal edit (one transaction, in the audit log), so a
+merge and the log see it like any other change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
+
+
+@dataclass
+class Change:
+    """One cell: the row as it was shown (its id, name, type …), the field, before and after."""
+
+    row: dict[str, Any]
+    key: str
+    old: Any
+    new: Any
+
+
+class Table(Protocol):
+    """The tab a step was made in (desktop.tabs.base.TableTab), which writes it back."""
+
+    def apply(self, changes: list[Change], what: str, *, year: int, record: bool = True) -> bool:
+        ...
+
+
+@dataclass
+class Step:
+    tab: Table
+    year: int
+    what: str  # 修改 中医类别医师数 / 粘贴 12 个单元格
+    changes: list[Change]
+
+    def reversed(self) -> list[Change]:
+        return [Change(c.row, c.key, c.new, c.old) for c in self.changes]
+
+
+class EditHistory(QObject):
+    changed = Signal()
+    replayed = Signal(object)  # the Step just undone or redone: the window shows where
+    failed = Signal(object)  # the Step the file refused to write back: its tab says why
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.done: list[Step] = []
+        self.undone: list[Step] = []
+
+    def push(self, step: Step) -> None:
+        self.done.append(step)
+        self.undone.clear()
+        self.changed.emit()
+
+    def clear(self) -> None:
+        self.done.clear()
+        self.undone.clear()
+        self.changed.emit()
+
+    def undo(self) -> bool:
+        return self._replay(self.done, self.undone, undo=True)
+
+    def redo(self) -> bool:
+        return self._replay(self.undone, self.done, undo=False)
+
+    def _replay(self, source: list[Step], target: list[Step], *, undo: bool) -> bool:
+        """Write the step's values back; a refusal (the record was deleted since, say) is shown
+        by the tab and the step stays where it was."""
+        if not source:
+            return False
+        step = source[-1]
+        changes = step.reversed() if undo else step.changes
+        if not step.tab.apply(changes, step.what, year=step.year, record=False):
+            self.failed.emit(step)
+            return False
+        target.append(source.pop())
+        self.changed.emit()
+        self.replayed.emit(step)
+        return True
+
+    def undo_text(self) -> str:
+        return f"撤销 {self.done[-1].what}" if self.done else "撤销"
+
+    def redo_text(self) -> str:
+        return f"重做 {self.undone[-1].what}" if self.undone else "重做"
+
+
+def add_edit_menu(window: QMainWindow, history: EditHistory) -> None:
+    """编辑(&E): 撤销 and 重做, named after what they will do (Ctrl+Z, Ctrl+Y / Ctrl+Shift+Z)."""
+    menu = window.menuBar().addMenu("编辑(&E)")
+    undo = QAction("撤销(&U)", window)
+    undo.setObjectName("action_undo")
+    undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+    undo.triggered.connect(history.undo)
+    redo = QAction("重做(&R)", window)
+    redo.setObjectName("action_redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+    redo.triggered.connect(history.redo)
+    menu.addAction(undo)
+    menu.addAction(redo)
+
+    def update() -> None:
+        undo.setText(history.undo_text().replace("撤销", "撤销(&U)", 1))
+        undo.setEnabled(bool(history.done))
+        redo.setText(history.redo_text().replace("重做", "重做(&R)", 1))
+        redo.setEnabled(bool(history.undone))
+
+    history.changed.connect(update)
+    update()

@@ -1,0 +1,292 @@
+"""What an import would do, before anything is written: the plan with its records, changes
+and refusals (each naming sheet, row as Excel shows it, and column), and how it reads as a summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from db.errors import KnownError
+from db.fields import FIELDS, label as field_label
+from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
+
+from reports.excel.vocab import SHEET_COLUMNS
+from reports.judge.wording import number, percent
+
+if TYPE_CHECKING:
+    from db.county import CountyFile
+
+
+# Fields a cross-field rule ties together: when the file's value breaks the rule, the refusal
+# names the column of this row that took part in it.
+PARTNERS = {
+    "tcm_physicians": ("physicians", "west_learn_tcm"),
+    "physicians": ("tcm_physicians", "west_learn_tcm"),
+    "west_learn_tcm": ("physicians", "tcm_physicians"),
+    "tcm_visits": ("visits",),
+    "tech_categories": ("tech_items",),
+    "hall_grade": ("hall_state", "has_hall"),
+    "elderly_managed": ("elderly_population",),
+    "infant_managed": ("infant_population",),
+    "alliance_population": ("resident_population",),
+    "elderly_population": ("resident_population", "elderly_managed"),
+    "infant_population": ("resident_population", "infant_managed"),
+}
+
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value came from: sheet, row number as Excel shows it, column header."""
+
+    sheet: str
+    row: int
+    column: str
+
+
+@dataclass(frozen=True)
+class Refusal:
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"工作表“{self.sheet}”第 {self.row} 行"
+        return f"{where}“{self.column}”列：{self.reason}" if self.column else f"{where}：{self.reason}"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # the Chinese label
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    what: str  # "青石镇卫生院 2024年", "全县 2024年", "活动 …"
+    fields: tuple[FieldChange, ...]
+
+    def __str__(self) -> str:
+        return f"{self.what}：" + "；".join(f"{c.field} {c.old} → {c.new}" for c in self.fields)
+
+
+class ImportRefused(KnownError):
+    """The plan has refused rows; nothing was written."""
+
+    def __init__(self, plan: ImportPlan):
+        first = plan.refusals[0] if plan.refusals else ""
+        super().__init__(f"导入未执行：{len(plan.refusals)} 处问题（首个：{first}），"
+                         "文件未作任何修改。")
+        self.plan = plan
+
+
+# ---- records as the plan sees them ---------------------------------------------------------------
+
+@dataclass(eq=False)
+class Record:
+    """One record of the file (or a new one), with the values the workbook would give it."""
+
+    table: str
+    id: str
+    existing: dict[str, Any] | None  # the record as in the file; None for a new one
+    values: dict[str, Any]  # the whole record after the workbook
+    what: Callable[[], str]
+    origins: dict[str, Origin] = field(default_factory=dict)  # fields the workbook set
+    revive: bool = False  # a deleted record at this id comes back
+
+    @property
+    def is_new(self) -> bool:
+        return self.existing is None
+
+    def changes(self) -> dict[str, Any]:
+        """Fields to write: for a new record, every value it has if the workbook gave any."""
+        if self.existing is None:
+            return {k: v for k, v in self.values.items() if v is not None} if self.origins else {}
+        return {k: v for k, v in self.values.items() if self.existing.get(k) != v}
+
+
+def blank_record(table: str) -> dict[str, Any]:
+    return {f.name: f.default for f in FIELDS[table]}
+
+
+def fields_of(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    return {f.name: row.get(f.name) for f in FIELDS[table]}
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    headers: dict[str, str]  # column key → the header as written in the workbook
+    values: dict[str, Any]
+
+    def origin(self, key: str) -> Origin:
+        return Origin(self.sheet, self.number, self.headers.get(key) or header_word(key))
+
+    def origins(self) -> dict[str, Origin]:
+        return {k: self.origin(k) for k in self.values}
+
+
+@functools.cache
+def header_word(key: str) -> str:
+    for columns in SHEET_COLUMNS.values():
+        for col in columns:
+            if col.key == key:
+                return col.header
+    for table in ("institution_year", "county_year", "activity", "institution"):
+        if any(f.name == key for f in FIELDS[table]):
+            return field_label(table, key)
+    return key
+
+
+class RowRefused(Exception):
+    def __init__(self, refusals: list[Refusal]):
+        super().__init__(refusals)
+        self.refusals = refusals
+
+
+# ---- the plan ------------------------------------------------------------------------------------
+
+@dataclass
+class ImportPlan:
+    """What importing a workbook would do. Nothing is written until `apply(plan)`."""
+
+    county: CountyFile
+    source: Path
+    year: int | None
+    institutions: list[Record] = field(default_factory=list)
+    year_records: list[Record] = field(default_factory=list)
+    county_records: list[Record] = field(default_factory=list)
+    new_activities: list[tuple[dict[str, Any], Row]] = field(default_factory=list)
+    activity_updates: list[Record] = field(default_factory=list)
+    unknown_columns: list[tuple[str, str]] = field(default_factory=list)  # (sheet, header)
+    ignored_sheets: list[str] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)  # not read at all
+    refusals: list[Refusal] = field(default_factory=list)
+    rows_read: int = 0
+    rows_skipped: int = 0
+    rows_accepted: int = 0
+    refused_rows: set[tuple[str, int]] = field(default_factory=set)
+    fingerprint: int = 0
+    institution_names: dict[str, str] = field(default_factory=dict)  # id → name, for the summary
+    unreported: dict[int, list[str]] = field(default_factory=dict)  # year → names still 未填报
+    after_end: dict[str, int] = field(default_factory=dict)  # name → a year after its 停用年度
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+    @property
+    def new_institutions(self) -> list[str]:
+        return [f"{r.values['name']}（{INSTITUTION_TYPES[r.values['type']]}）"
+                for r in self.institutions if r.is_new]
+
+    @property
+    def updated(self) -> list[RecordChange]:
+        """Every record the import would change, with old → new per field (new records too)."""
+        out = []
+        for rec in (*self.institutions, *self.year_records, *self.county_records,
+                    *self.activity_updates):
+            changes = rec.changes()
+            if rec.table == "institution" and rec.is_new:
+                continue  # listed among the new institutions
+            if changes:
+                old = rec.existing or {}
+                out.append(RecordChange(rec.what(), tuple(
+                    FieldChange(field_label(rec.table, k),
+                                self.show_value(rec.table, k, old.get(k)),
+                                self.show_value(rec.table, k, v))
+                    for k, v in changes.items() if k not in ("institution_id", "year"))))
+        return [c for c in out if c.fields]
+
+    @property
+    def activities_added(self) -> int:
+        return len(self.new_activities)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new_activities or any(
+            r.changes() for r in (*self.institutions, *self.year_records, *self.county_records,
+                                  *self.activity_updates)))
+
+    def show_value(self, table: str, key: str, value: Any) -> str:
+        """A stored value as the summary shows it: Chinese words, percentages, 未填."""
+        if value is None:
+            return "未填"
+        kind = next(f.kind for f in FIELDS[table] if f.name == key)
+        if kind == "bool":
+            return "是" if value else "否"
+        if key in ("type", "inst_type"):
+            return INSTITUTION_TYPES.get(value, str(value))
+        if key == "hall_state":
+            return HALL_STATES.get(value, str(value))
+        if key == "hall_grade":
+            return HALL_GRADES.get(value, str(value))
+        if key == "hospital_grade":
+            return HOSPITAL_GRADES.get(value, str(value))
+        if key == "ownership":
+            return OWNERSHIP.get(value, str(value))
+        if key == "parent_id":
+            return self.institution_names.get(value, str(value))
+        if kind == "share":
+            return percent(value)
+        if kind == "int":
+            return number(value)
+        return str(value)
+
+    def summary_lines(self, limit: int = 50, refusal_limit: int = 500) -> list[str]:
+        """The summary the user reads before anything is written, in Chinese; each list is cut
+        after `limit` lines (refusals after `refusal_limit`) with a count of the rest."""
+        counts = (f"读取 {self.rows_read} 行：可导入 {self.rows_accepted} 行，"
+                  f"跳过 {self.rows_skipped} 行（合计、说明等），拒绝 {len(self.refused_rows)} 行。")
+        lines = [f"工作簿：{self.source.name}", counts]
+        if self.refusals:
+            lines.append(f"有 {len(self.refusals)} 处问题，整个工作簿不会导入，请改正后再导入：")
+            lines += _capped([f"  {r}" for r in self.refusals], refusal_limit)
+        new = self.new_institutions
+        lines.append(f"新增机构：{len(new)} 家" + ("" if new else "。"))
+        lines += _capped([f"  {n}" for n in new], limit)
+        updated = self.updated
+        lines.append(f"数据有变化的记录：{len(updated)} 条" + ("" if updated else "。"))
+        lines += _capped([f"  {c}" for c in updated], limit)
+        lines.append(f"新增宣传活动：{self.activities_added} 条。")
+        if self.after_end:
+            lines.append("以下机构已停用，表中却有停用之后年度的数据（导入但不计入统计；若机构仍在运行，"
+                         "请在“机构”页恢复或修改停用年度）：" + "、".join(
+                             f"{n}（{y}年）" for n, y in self.after_end.items()))
+        for year, names in self.unreported.items():
+            if names:
+                shown = "、".join(names[:limit]) + (f" 等 {len(names)} 家" if len(names) > limit
+                                                     else "")
+                lines.append(f"{year}年仍未填报的机构：{len(names)} 家（{shown}）。请补报，"
+                             "或在“机构”页记录其停用年度。")
+        if self.unknown_columns:
+            lines.append("未识别的列（已忽略）：" + "；".join(
+                f"{sheet}“{header}”" for sheet, header in self.unknown_columns))
+        if self.ignored_sheets:
+            lines.append("未识别的工作表（已忽略）：" + "、".join(self.ignored_sheets))
+        if self.hidden_sheets:
+            lines.append("隐藏的工作表（未导入）：" + "、".join(self.hidden_sheets))
+        if self.ok and not self.has_changes:
+            lines.append("文件中已有这些数据，导入不会改变任何内容。")
+        return lines
+
+    def summary_text(self, limit: int = 50, refusal_limit: int = 500) -> str:
+        return "\n".join(self.summary_lines(limit, refusal_limit))
+
+
+def _capped(lines: list[str], limit: int) -> list[str]:
+    if len(lines) <= limit:
+        return lines
+    return [*lines[:limit], f"  ……另有 {len(lines) - limit} 条"]
+
+
+def fingerprint(county: CountyFile) -> int:
+    """Changes with every write to the file (each write records a new revision)."""
+    return county.conn.execute("SELECT count(*) FROM revlog").fetchone()[0]

@@ -1,0 +1,449 @@
+"""Steps 3 and 4: check each record as a typed one is checked, and plan the changes it makes to
+the file (institutions matched by code, else name and type; a year's facts; county figures;
+activities, a re-import adding none). Nothing is written here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+import datetime as _dt
+from typing import TYPE_CHECKING, Any
+
+from db.county import uncarry
+from db.errors import ValidationError
+from db.fields import duplicate_among, validate
+from db.vocab import HALL_STATES, INSTITUTION_TYPES
+
+from reports.excel.vocab import YEAR_COLUMNS, match_key
+from reports.excel.importer.plan import (PARTNERS, ImportPlan, Origin, Record, Refusal, Row,
+                                         RowRefused, blank_record, fields_of)
+
+if TYPE_CHECKING:
+    from db.county import CountyFile
+
+
+WITH_HALL = tuple(state for state in HALL_STATES if state != "none")
+
+
+
+class Planner:
+    """Reads rows into records, one row at a time: a row lands whole in the plan or is refused."""
+
+    def __init__(self, county: CountyFile, plan: ImportPlan):
+        self.county = county
+        self.plan = plan
+        self.default_year = plan.year
+        self.institutions: dict[str, Record] = {}
+        self.by_name: dict[str, list[Record]] = defaultdict(list)
+        self.by_code: dict[str, list[Record]] = defaultdict(list)
+        self.year_rows: dict[int, dict[str, dict[str, Any]]] = {}
+        self.year_records: dict[tuple[str, int], Record] = {}
+        self.county_records: dict[int, Record] = {}
+        self.activities: dict[int, dict[tuple[str, str, str, str], list[dict[str, Any]]]] = {}
+        self.activity_seen: dict[tuple[str, str, str, str], int] = defaultdict(int)
+        self.parents: list[tuple[Record, str, Origin]] = []
+        self.listed: set[str] = set()  # institutions already in plan.institutions
+        for row in county.rows("institution"):
+            self._index(Record("institution", row["id"], fields_of("institution", row),
+                                fields_of("institution", row), self._inst_what(row["id"])))
+
+    # ---- institutions ----
+
+    def _inst_what(self, inst_id: str) -> Callable[[], str]:
+        return lambda: self.institutions[inst_id].values["name"]
+
+    def _index(self, rec: Record) -> None:
+        self.institutions[rec.id] = rec
+        self.plan.institution_names[rec.id] = rec.values["name"]
+        self.by_name[match_key(rec.values["name"])].append(rec)
+        if rec.values.get("code"):
+            self.by_code[match_key(rec.values["code"])].append(rec)
+
+    def _reindex(self, rec: Record, old: dict[str, Any]) -> None:
+        if old.get("name") != rec.values["name"]:
+            self.by_name[match_key(old["name"])].remove(rec)
+            self.by_name[match_key(rec.values["name"])].append(rec)
+            self.plan.institution_names[rec.id] = rec.values["name"]
+        if old.get("code") != rec.values.get("code"):
+            if old.get("code"):
+                self.by_code[match_key(old["code"])].remove(rec)
+            if rec.values.get("code"):
+                self.by_code[match_key(rec.values["code"])].append(rec)
+
+    def _types(self, inst: Record, year: int | None) -> set[str]:
+        """The institution's own type and, for the year, its type that year."""
+        year_type = self._year_type(inst, year) if year is not None else None
+        return {inst.values["type"], year_type} - {None}
+
+    def _match(self, row: Row, year: int | None) -> Record | None:
+        """The institution a row means; None for a new one. Raises RowRefused when unsure."""
+        name, type_, code = (row.values.get(k) for k in ("name", "type", "code"))
+        if code:
+            by_code = self.by_code.get(match_key(code), [])
+            if len(by_code) == 1:
+                return by_code[0]
+            if len(by_code) > 1:
+                raise self._refuse(row, "code", f"机构代码“{code}”对应 {len(by_code)} 家机构（"
+                                   f"{_names(by_code)}），无法确定是哪一家")
+        named = self.by_name.get(match_key(name), [])
+        typed = [r for r in named if type_ is None or type_ in self._types(r, year)]
+        if code:
+            # The code is unknown: a same-named institution without a code is this one; one with
+            # another code from this workbook is a different institution; one with another code
+            # in the file is a contradiction the user must settle.
+            clash = [r for r in typed if r.values.get("code") and not r.is_new]
+            if clash:
+                have = clash[0].values["code"]
+                raise self._refuse(row, "code", f"机构代码“{code}”与本县已有机构“{name}”的代码"
+                                   f"“{have}”不一致。若是同一机构，请改正代码；若表中是另一种编码"
+                                   "（如统一社会信用代码），请删去该列后再导入")
+            typed = [r for r in typed if not r.values.get("code")]
+        if len(typed) > 1:
+            raise self._refuse(row, "name", f"名称“{name}”对应 {len(typed)} 家机构（"
+                               f"{_names(typed)}），无法确定是哪一家；请填写机构代码")
+        if typed:
+            return typed[0]
+        if named and type_ is not None and not code:
+            types = "、".join(sorted({INSTITUTION_TYPES[t] for r in named
+                                      for t in self._types(r, year)}))
+            raise self._refuse(row, "type", f"本县已有名为“{name}”的{types}，与表中的机构类型"
+                               f"“{INSTITUTION_TYPES[type_]}”不同；若该机构类型已变更，"
+                               "请填写机构代码后再导入")
+        return None
+
+    def _refuse_duplicate(self, row: Row, inst_id: str, values: dict[str, Any]) -> None:
+        """A second copy of an institution in the file or earlier in the workbook is refused."""
+        near = [*self.by_code.get(match_key(values.get("code") or ""), []),
+                *self.by_name.get(match_key(values["name"]), [])]
+        reason = duplicate_among({**values, "id": inst_id},
+                                 [{**r.values, "id": r.id} for r in near])
+        if reason:
+            key = "code" if "代码" in reason and "code" in row.values else "name"
+            raise self._refuse(row, key, reason)
+
+    def _refuse(self, row: Row, key: str, reason: str) -> RowRefused:
+        origin = row.origin(key)
+        return RowRefused([Refusal(origin.sheet, origin.row, origin.column, reason)])
+
+    def _validation(self, row: Row, exc: ValidationError) -> RowRefused:
+        """A refusal naming the column of this row that takes part in the broken rule."""
+        key = exc.field
+        if key not in row.values:
+            key = next((p for p in PARTNERS.get(exc.field, ()) if p in row.values), key)
+        return self._refuse(row, key, str(exc))
+
+    def _merge(self, row: Row, rec: Record, changes: dict[str, Any],
+               keys: dict[str, str]) -> dict[str, Any]:
+        """`rec`'s values with `changes`, refusing a value another row already gave differently.
+        `keys` maps a field to the column it was read from."""
+        merged = dict(rec.values)
+        for name, value in changes.items():
+            earlier = rec.origins.get(name)
+            if earlier is not None and merged.get(name) != value:
+                shown = self.plan.show_value(rec.table, name, merged.get(name))
+                raise self._refuse(row, keys.get(name, name),
+                                   f"与工作表“{earlier.sheet}”第 {earlier.row} 行填写的“{shown}”不一致")
+            merged[name] = value
+        return merged
+
+    def _commit(self, row: Row, rec: Record, merged: dict[str, Any], changes: dict[str, Any],
+                keys: dict[str, str]) -> None:
+        rec.values = merged
+        for name in changes:
+            rec.origins.setdefault(name, row.origin(keys.get(name, name)))
+
+    def institution_row(self, row: Row) -> None:
+        v = row.values
+        if v.get("name") is None:
+            raise self._refuse(row, "name", "机构名称不能为空")
+        year = v.get("year", self.default_year)
+        facts = {c.key: v[c.key] for c in YEAR_COLUMNS if c.key in v}
+        if facts and year is None:
+            raise self._refuse(row, "year", "未填写年度，导入时也未指定年度")
+        inst = self._match(row, year)
+        created = inst is None
+        if inst is None:
+            if v.get("type") is None:
+                raise self._refuse(row, "type", f"本县没有名为“{v['name']}”的机构；新增机构须填写"
+                                   "机构类型")
+            new_id = self.county.new_id()
+            inst = Record("institution", new_id, None, blank_record("institution"),
+                           self._inst_what(new_id))
+        inst_changes = self._institution_changes(inst, v, year, created)
+        year_type = inst_changes.pop("inst_type", None)
+        keys = {k: k for k in inst_changes}
+        merged_inst = self._merge(row, inst, inst_changes, keys)
+        try:
+            validate("institution", merged_inst)
+        except ValidationError as exc:
+            raise self._validation(row, exc) from None
+        if created or {"name", "township", "code"} & set(inst_changes):
+            self._refuse_duplicate(row, inst.id, merged_inst)
+        year_step = None
+        if year is not None and (facts or year_type is not None):
+            year_step = self._plan_year(row, inst.id, year, facts, year_type)
+        old = dict(inst.values)
+        self._commit(row, inst, merged_inst, inst_changes, keys)
+        if created:
+            self._index(inst)
+        else:
+            self._reindex(inst, old)
+        if inst.id not in self.listed:
+            self.listed.add(inst.id)
+            self.plan.institutions.append(inst)
+        if year_step is not None:
+            self._commit(row, *year_step)
+            self._confirm_carried(year_step[0], year_step[2])
+        if year is not None and (facts or created):
+            self._start_by(inst, year)
+        if v.get("parent"):
+            self.parents.append((inst, v["parent"], row.origin("parent")))
+
+    def _start_by(self, inst: Record, year: int) -> None:
+        """A row for `year` means the institution counts that year (contract.md): a new one
+        starts in its earliest row's year, and an earlier row moves a start back, unless the
+        workbook gave 启用年度 itself. Nothing here ever ends an institution."""
+        end = inst.values.get("active_to")
+        if end is not None and end < year:
+            self.plan.after_end.setdefault(inst.values["name"], year)
+        if "active_from" in inst.origins:
+            return
+        start = inst.values.get("active_from")
+        if inst.is_new and start is None or start is not None and year < start:
+            inst.values["active_from"] = year
+            if end is not None and end < year:
+                # A row after the recorded end: that is for the user to settle, not a guess.
+                inst.values["active_from"] = start
+
+    def _confirm_carried(self, rec: Record, changes: dict[str, Any]) -> None:
+        """Figures the workbook gives for the year confirm the values carried over into it."""
+        if rec.values.get("carried"):
+            rec.values["carried"] = uncarry(rec.values["carried"],
+                                            [k for k, v in changes.items() if v is not None])
+
+    def _plan_year(self, row: Row, inst_id: str, year: int, facts: dict[str, Any],
+                   year_type: str | None) -> tuple[Record, dict, dict, dict]:
+        """The year's record with this row's facts merged and checked (not yet committed)."""
+        rec = self._year_record(inst_id, year)
+        changes, keys = self._year_changes(rec, facts, row)
+        if year_type is not None:
+            changes["inst_type"] = year_type
+            keys["inst_type"] = "type"
+        merged = self._merge(row, rec, changes, keys)
+        try:
+            validate("institution_year", merged)
+        except ValidationError as exc:
+            raise self._validation(row, exc) from None
+        return rec, merged, changes, keys
+
+    def _institution_changes(self, inst: Record, v: dict[str, Any], year: int | None,
+                             created: bool) -> dict[str, Any]:
+        """What the row changes on the institution itself; `inst_type` is the year's type."""
+        changes: dict[str, Any] = {}
+        if created or match_key(inst.values["name"]) != match_key(v["name"]):
+            # A new institution, or one matched by its code whose name has changed.
+            changes["name"] = v["name"]
+        for key in ("township", "ownership", "active_from", "active_to"):
+            if v.get(key) is not None:
+                changes[key] = v[key]
+        code = v.get("code")
+        if code is not None and match_key(inst.values.get("code") or "") != match_key(code):
+            changes["code"] = code
+        type_ = v.get("type")
+        if type_ is not None:
+            if created or year is None:
+                changes["type"] = type_
+            elif type_ != self._effective_type(inst, year):
+                changes["inst_type"] = type_
+        return changes
+
+    def _year_type(self, inst: Record, year: int) -> str | None:
+        """The type the file holds for this institution in `year`, if it differs per year."""
+        rec = self.year_records.get((inst.id, year))
+        if rec is not None:
+            return rec.values.get("inst_type")
+        row = self._year_rows(year).get(inst.id)
+        return row["inst_type"] if row and not row["deleted"] else None
+
+    def _effective_type(self, inst: Record, year: int) -> str:
+        return self._year_type(inst, year) or inst.values["type"]
+
+    def _year_rows(self, year: int) -> dict[str, dict[str, Any]]:
+        if year not in self.year_rows:
+            rows = self.county.rows("institution_year", "year = ?", (year,),
+                                    include_deleted=True, order="deleted DESC")
+            # A live record wins over a tombstone of the same institution and year.
+            self.year_rows[year] = {r["institution_id"]: r for r in rows}
+        return self.year_rows[year]
+
+    def _year_record(self, inst_id: str, year: int) -> Record:
+        key = (inst_id, year)
+        if key not in self.year_records:
+            row = self._year_rows(year).get(inst_id)
+            what = (lambda i=inst_id, y=year: f"{self.institutions[i].values['name']} {y}年")
+            if row is None or row["deleted"]:
+                values = {**blank_record("institution_year"), "institution_id": inst_id,
+                          "year": year}
+                rid = row["id"] if row else self.county.institution_year_id(inst_id, year)
+                rec = Record("institution_year", rid, None, values, what, revive=row is not None)
+            else:
+                fields = fields_of("institution_year", row)
+                rec = Record("institution_year", row["id"], fields, dict(fields), what)
+            self.year_records[key] = rec
+            self.plan.year_records.append(rec)
+        return self.year_records[key]
+
+    def _year_changes(self, rec: Record, facts: dict[str, Any],
+                      row: Row) -> tuple[dict[str, Any], dict[str, str]]:
+        changes = {k: v for k, v in facts.items() if k != "has_hall"}
+        keys = {k: k for k in changes}
+        has_hall = facts.get("has_hall")
+        state = facts.get("hall_state")
+        if has_hall is not None:
+            if state is not None and (state == "none") == bool(has_hall):
+                said = "是" if has_hall else "否"
+                raise self._refuse(row, "has_hall", f"填“{said}”，但中医馆达标情况为"
+                                   f"“{HALL_STATES[state]}”，两者矛盾")
+            if state is None:
+                current = rec.values.get("hall_state")
+                if not has_hall:
+                    changes["hall_state"] = "none"
+                elif current not in WITH_HALL:
+                    changes["hall_state"] = "built"
+                keys["hall_state"] = "has_hall"
+        return changes, keys
+
+    def unreported(self) -> dict[int, list[str]]:
+        """Per year the workbook holds figures for: institutions that count that year and still
+        have no row for it after the import (contract.md: listed, never left out)."""
+        out = {}
+        for year in sorted({y for _, y in self.year_records}):
+            have = {i for i, r in self._year_rows(year).items() if not r["deleted"]}
+            have |= {i for i, y in self.year_records if y == year}
+            out[year] = [r.values["name"] for r in self.institutions.values()
+                         if r.id not in have and _counts_in(r.values, year)]
+        return out
+
+    def resolve_parents(self) -> None:
+        for inst, parent_name, origin in self.parents:
+            found = self.by_name.get(match_key(parent_name), [])
+            reason = None
+            if not found:
+                reason = f"上级机构“{parent_name}”不在本县机构名单中"
+            elif len(found) > 1:
+                reason = f"上级机构名称“{parent_name}”对应 {len(found)} 家机构，无法确定是哪一家"
+            elif found[0] is inst:
+                reason = "上级机构不能是机构本身"
+            elif "parent_id" in inst.origins and inst.values["parent_id"] != found[0].id:
+                earlier = inst.origins["parent_id"]
+                reason = f"与工作表“{earlier.sheet}”第 {earlier.row} 行填写的上级机构不一致"
+            if reason:
+                self.plan.refusals.append(Refusal(origin.sheet, origin.row, origin.column, reason))
+                if (origin.sheet, origin.row) not in self.plan.refused_rows:
+                    self.plan.refused_rows.add((origin.sheet, origin.row))
+                    self.plan.rows_accepted -= 1
+                continue
+            inst.values["parent_id"] = found[0].id
+            inst.origins.setdefault("parent_id", origin)
+
+    # ---- county ----
+
+    def county_row(self, row: Row) -> None:
+        year = row.values.get("year", self.default_year)
+        if year is None:
+            raise self._refuse(row, "year", "未填写年度，导入时也未指定年度")
+        changes = {k: v for k, v in row.values.items() if k != "year"}
+        rec = self._county_record(year)
+        keys = {k: k for k in changes}
+        merged = self._merge(row, rec, changes, keys)
+        try:
+            validate("county_year", merged)
+        except ValidationError as exc:
+            raise self._validation(row, exc) from None
+        self._commit(row, rec, merged, changes, keys)
+
+    def _county_record(self, year: int) -> Record:
+        if year not in self.county_records:
+            rows = self.county.rows("county_year", "year = ?", (year,), include_deleted=True,
+                                    order="deleted")
+            row = rows[0] if rows else None
+            what = (lambda y=year: f"全县 {y}年")
+            if row is None or row["deleted"]:
+                values = {**blank_record("county_year"), "year": year}
+                rid = row["id"] if row else self.county.county_year_id(year)
+                rec = Record("county_year", rid, None, values, what, revive=row is not None)
+            else:
+                fields = fields_of("county_year", row)
+                rec = Record("county_year", row["id"], fields, dict(fields), what)
+            self.county_records[year] = rec
+            self.plan.county_records.append(rec)
+        return self.county_records[year]
+
+    # ---- activities ----
+
+    def activity_row(self, row: Row) -> None:
+        v = row.values
+        if v.get("name") is None:
+            raise self._refuse(row, "name", "机构名称不能为空")
+        date = v.get("date")
+        inst = self._match(row, int(date[:4]) if date else None)
+        if inst is None:
+            raise self._refuse(row, "name", f"“{v['name']}”不在本县机构名单中（也不在本工作簿的"
+                               "机构表中），请先添加该机构")
+        rec = {"institution_id": inst.id, "date": date, "kind": v.get("kind"),
+               "title": v.get("title"), "people": v.get("people"),
+               "tcm_content": 1 if v.get("tcm_content") is None else v["tcm_content"],
+               "note": None}
+        try:
+            validate("activity", rec)
+        except ValidationError as exc:
+            raise self._validation(row, exc) from None
+        if (late := self._too_late(rec["date"])) is not None:
+            raise self._refuse(row, "date", late)
+        key = (inst.id, rec["date"], rec["kind"], rec["title"])
+        existing = self._existing_activities(int(rec["date"][:4])).get(key, [])
+        index = self.activity_seen[key]
+        self.activity_seen[key] += 1
+        if index >= len(existing):
+            self.plan.new_activities.append((rec, row))
+            return
+        old = existing[index]
+        changes = {k: v[k] for k in ("people", "tcm_content") if v.get(k) is not None}
+        if any(old[k] != val for k, val in changes.items()):
+            fields = fields_of("activity", old)
+            what = f"活动 {old['date']} {self.institutions[inst.id].values['name']}“{old['title']}”"
+            update = Record("activity", old["id"], fields, {**fields, **changes},
+                             lambda w=what: w, {k: row.origin(k) for k in changes})
+            self.plan.activity_updates.append(update)
+
+    def _too_late(self, date: str) -> str | None:
+        """Why an activity's date cannot be right, or None: a report lists what took place, so
+        nothing after today, nor after the year after the import's year (a typo such as 2042)."""
+        today = _dt.date.today().isoformat()
+        if date > today:
+            return f"活动日期 {date} 晚于今天（{today}），不可能已经举办"
+        if self.default_year is not None and date > f"{self.default_year + 1:04d}-12-31":
+            return (f"活动日期 {date} 晚于导入年度（{self.default_year} 年）的次年年底，"
+                    "请核对日期或导入年度")
+        return None
+
+    def _existing_activities(self, year: int) -> dict[tuple[str, str, str, str], list[dict]]:
+        if year not in self.activities:
+            found: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
+            for r in self.county.rows("activity", "date BETWEEN ? AND ?",
+                                      (f"{year:04d}-01-01", f"{year:04d}-12-31"), order="rowid"):
+                found[(r["institution_id"], r["date"], r["kind"], " ".join(r["title"].split()))] \
+                    .append(r)
+            self.activities[year] = found
+        return self.activities[year]
+
+
+def _counts_in(inst: dict[str, Any], year: int) -> bool:
+    start, end = inst.get("active_from"), inst.get("active_to")
+    return (start is None or start <= year) and (end is None or end >= year)
+
+
+def _names(records: Iterable[Record]) -> str:
+    return "、".join(r.values["name"] + (f"，代码 {r.values['code']}" if r.values.get("code") else "")
+                    for r in records)

@@ -1,0 +1,83 @@
+"""No file open: the welcome page with the reason and the ways on, and no action that needs a
+file. A township's fill-in file says whose it is and judges only what it can."""
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from db import exchange
+from db.county import CountyFile
+from desktop import dialogs, excel_actions
+from desktop.main_window import MainWindow
+from desktop.tabs.overview import COUNTY_LEVEL
+
+
+@pytest.fixture
+def empty(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    monkeypatch.setattr(dialogs, "error", lambda *a: None)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    return w
+
+
+def test_a_docx_at_start_leaves_the_welcome_page_with_the_reason(
+        empty: MainWindow, tmp_path: Path, demo_file: Path) -> None:
+    docx = tmp_path / "工作总结.docx"
+    docx.write_bytes(b"PK\x03\x04" + b"\0" * 200)
+    assert not empty.open_path(docx)
+    assert empty.stack.currentWidget() is empty.welcome
+    assert "工作总结.docx" in empty.welcome.reason.text()
+    assert "新建" in empty.welcome.reason.text()
+    file_items = {a.text(): a.isEnabled() for a in empty.menuBar().actions()[0].menu().actions()
+                  if not a.isSeparator()}
+    assert file_items["打开(&O)…"] and file_items["新建(&N)…"]
+    assert not file_items["导入 Excel(&I)…"] and not file_items["目标设置(&G)…"]
+    assert not empty.profile_button.isEnabled()
+    excel_actions.import_excel(empty)  # nothing happens, nothing raises
+    assert empty.open_path(demo_file)
+    assert empty.stack.currentWidget() is not empty.welcome
+    assert all(file_items for file_items in (a.isEnabled() for a in empty.file_actions))
+
+
+def test_the_welcome_page_opens_the_demo_county_and_recent_files(
+        empty: MainWindow, demo_file: Path) -> None:
+    empty.welcome.demo_requested.emit()
+    assert empty.county is not None and "青河县" in empty.windowTitle()
+    empty.close_county()
+    assert empty.stack.currentWidget() is empty.welcome
+    assert empty.welcome.recent.count() >= 1
+    empty.welcome.recent.itemActivated.emit(empty.welcome.recent.item(0))
+    assert empty.county is not None
+
+
+def test_a_failed_open_keeps_the_previous_file(window: MainWindow, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: said.append(text))
+    docx = tmp_path / "通知.docx"
+    docx.write_bytes(b"PK\x03\x04" + b"\0" * 200)
+    before = window.county.path
+    assert not window.open_path(docx)
+    assert window.county.path == before and window.stack.currentWidget() is not window.welcome
+    assert "通知.docx" in said[0] and "仍显示原来打开的文件" in said[0]
+
+
+def test_a_township_file_says_whose_it_is_and_judges_only_what_it_can(
+        window: MainWindow, tmp_path: Path) -> None:
+    town_file = exchange.write_township_file(window.county, "太溪镇", tmp_path / "太溪镇.tcmcounty")
+    assert window.open_path(town_file)
+    assert "太溪镇" in window.windowTitle() and "乡镇填报文件" in window.windowTitle()
+    assert not window.banner.isHidden()
+    assert "这是 太溪镇 的乡镇填报文件" in window.banner.text()
+    assert "交回县卫生健康局合并" in window.banner.text()
+    rows = {r["id"]: r for r in window.overview.model.rows}
+    assert rows["A5"]["status"] == COUNTY_LEVEL and rows["C6"]["status"] == COUNTY_LEVEL
+    assert rows["C6"]["points_text"] == "" and rows["C6"]["value_text"] == ""  # no points either
+    assert rows["A1"]["status"] in ("达标", "未达标", "无数据")
+    with CountyFile.open(town_file, daily_backup=False) as county:
+        towns = {r["township"] for r in county.rows("institution")}
+    assert towns == {"太溪镇"}
+    for r in window.ctx.evaluation.results:
+        for f in r.failing:
+            assert f.institution_id in {i["id"] for i in window.county.rows("institution")}
