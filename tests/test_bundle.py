@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -139,3 +141,77 @@ def test_window_opens_on_the_demo_county_and_closes_cleanly(bundle: Path, place:
     assert problems == []
     # First run: the window made the user's own copy of the demo county and opened it.
     assert (place / "data" / "示例县-青河县.tcmcounty").stat().st_size > 0
+
+
+def test_window_draws_on_an_x_server(bundle: Path, place: Path,
+                                     tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The xcb platform as on a bureau's X11 desktop (UOS's DDE, Kylin's UKUI): the bundled xcb
+    libraries load beside the machine's own, and the window appears on the X server's screen.
+    TCMCOUNTY_SCREENSHOT keeps the server's picture of it for a person to look at."""
+    xvfb = shutil.which("Xvfb")
+    if WINDOWS or xvfb is None:
+        pytest.skip("needs Xvfb (apt-get install xvfb)")
+    scratch = tmp_path_factory.mktemp("x11")
+    shot = Path(os.environ.get("TCMCOUNTY_SCREENSHOT") or scratch / "window.png")
+    shot.unlink(missing_ok=True)
+    runtime = scratch / "runtime"
+    runtime.mkdir(mode=0o700)
+    read, write = os.pipe()
+    # -displayfd: the server picks a free display and writes its number once it accepts clients.
+    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x800x24",
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        with os.fdopen(read) as numbers:
+            display = numbers.readline().strip()
+        assert display, "Xvfb did not start"
+        done = subprocess.run(
+            [str(bundle / "tcmcounty")], cwd=place, capture_output=True, text=True,
+            encoding="utf-8", timeout=120, check=False,
+            env=clean_env(place, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", LANG="C.UTF-8",
+                          XDG_RUNTIME_DIR=str(runtime), TCMCOUNTY_SMOKE_QUIT_MS="3000",
+                          TCMCOUNTY_SMOKE_SCREENSHOT=str(shot)),
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.strip()] == []
+    from PySide6.QtGui import QImage
+
+    picture = QImage(str(shot))
+    assert (picture.width(), picture.height()) == (1280, 800)
+    # A drawn window (menus, tabs, Chinese text) has many colours; an empty screen has one.
+    colours = {picture.pixel(x, y) for x in range(0, 1280, 7) for y in range(0, 800, 7)}
+    assert len(colours) > 20, len(colours)
+
+
+def _glibc_versions(text: str) -> set[tuple[int, ...]]:
+    return {tuple(int(n) for n in v.split(".")) for v in re.findall(r"GLIBC_(\d+(?:\.\d+)+)", text)}
+
+
+def test_no_shared_object_needs_a_newer_glibc(bundle: Path) -> None:
+    """The bundle starts only where glibc is at least as new as every version its files ask for.
+    TCMCOUNTY_MAX_GLIBC is the oldest glibc it must run on (2.31 for the build of
+    packaging/build-bullseye.sh); without it, this machine's own."""
+    objdump = shutil.which("objdump")
+    if WINDOWS or objdump is None:
+        pytest.skip("needs objdump (binutils) on Linux")
+    limit_text = os.environ.get("TCMCOUNTY_MAX_GLIBC") or platform.libc_ver()[1]
+    limit = tuple(int(n) for n in limit_text.split("."))
+    elves = []
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as f:
+                if f.read(4) == b"\x7fELF":
+                    elves.append(path)
+    assert len(elves) > 20
+    too_new = {}
+    for path in elves:
+        dump = subprocess.run([objdump, "-T", str(path)], capture_output=True, text=True,
+                              check=True).stdout
+        newer = sorted(v for v in _glibc_versions(dump) if v > limit)
+        if newer:
+            too_new[str(path.relative_to(bundle))] = ".".join(map(str, newer[-1]))
+    assert too_new == {}, f"need glibc newer than {limit_text}"
