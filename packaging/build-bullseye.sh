@@ -21,11 +21,11 @@
 #      the xcb platform (screenshot kept), and no shared object needing glibc newer than 2.31;
 #   7. WORKDIR/tcmcounty-VERSION-linux-ARCH-glibc2.31.tar.gz and the window's screenshot.
 set -euo pipefail
+{  # read whole before running, so an edit to this file cannot change a run under way
 
 ARCH=${1:?usage: packaging/build-bullseye.sh amd64|arm64 [WORKDIR]}
 WORK=$(realpath -m "${2:-/var/tmp/tcmcounty-bullseye}")
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-ROOTFS=$WORK/bullseye-$ARCH
 MIRROR=${DEBIAN_MIRROR:-$(grep -rhoE '^(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
     /etc/apt/sources.list.d 2>/dev/null | grep -oE 'https?://[^ ]+' | head -n1 || true)}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
@@ -47,81 +47,152 @@ libxkbcommon0,libxkbcommon-x11-0,libx11-xcb1,libxrender1,libxi6,libsm6,libice6,\
 libxcb-cursor0,libxcb-icccm4,libxcb-image0,libxcb-keysyms1,libxcb-randr0,libxcb-render-util0,\
 libxcb-shape0,libxcb-xinerama0,libxcb-xkb1,libxcb-xfixes0,\
 xvfb,xauth,poppler-utils
-if [ ! -x "$ROOTFS/usr/bin/apt-get" ]; then
-    log "debootstrap bullseye $ARCH"
-    debootstrap --arch="$ARCH" --variant=minbase --include="$PACKAGES" bullseye "$ROOTFS" "$MIRROR"
-fi
+# What cross-compiling Python for arm64 needs in the amd64 root.
+CROSS_PACKAGES="crossbuild-essential-arm64 libssl-dev:arm64 zlib1g-dev:arm64 libffi-dev:arm64
+libsqlite3-dev:arm64 libbz2-dev:arm64 liblzma-dev:arm64 uuid-dev:arm64"
+PY_MODULES="ssl, sqlite3, ctypes, lzma, bz2, zlib, pyexpat, xml.etree.ElementTree, uuid, ensurepip"
 
 mounted=()
-mount_in() { mkdir -p "$ROOTFS$2"; mount "${@:3}" "$1" "$ROOTFS$2"; mounted=("$ROOTFS$2" "${mounted[@]}"); }
 cleanup() { for m in "${mounted[@]}"; do umount -l "$m" || true; done; }
 trap cleanup EXIT
-mount_in proc /proc -t proc
-mount_in /dev /dev --bind
-mount_in devpts /dev/pts -t devpts
-mount_in sysfs /sys -t sysfs
-cp -L /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
-in_root() { chroot "$ROOTFS" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-    LANG=C.UTF-8 "$@"; }
 
-# The packages a root made by an older run of this script may lack.
-in_root apt-get install -y -q --no-install-recommends ${PACKAGES//,/ } >/dev/null
+root_of() { echo "$WORK/bullseye-$1"; }
+in_root() {  # in_root ARCH COMMAND...: run in that root with a bare environment
+    local rootfs; rootfs=$(root_of "$1"); shift
+    chroot "$rootfs" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
+}
 
-# 2. Python 3.11 from Debian 12's source package (upstream tarball plus Debian's fixes that are
-# upstream's own backports: the CVE and gh- patches). No PGO: it would run the test suite during
-# the build, hours under qemu; plain -O2 is enough for a program that waits on its user.
-if [ ! -x "$ROOTFS$PY" ]; then
-    log "Python 3.11 from source"
-    echo "deb-src $MIRROR bookworm main" > "$ROOTFS/etc/apt/sources.list.d/bookworm-src.list"
-    in_root apt-get update -q >/dev/null
-    in_root bash -euc '
-        rm -rf /build/python && mkdir -p /build/python && cd /build/python
-        apt-get source -q --download-only python3.11
+make_root() {  # the root for ARCH, made once, mounted for this run, with the packages above
+    local arch=$1 rootfs; rootfs=$(root_of "$1")
+    if [ ! -x "$rootfs/usr/bin/apt-get" ]; then
+        log "debootstrap bullseye $arch"
+        debootstrap --arch="$arch" --variant=minbase --include="$PACKAGES" bullseye "$rootfs" "$MIRROR"
+    fi
+    if ! mountpoint -q "$rootfs/proc"; then
+        local m
+        for m in "proc /proc -t proc" "/dev /dev --bind" "devpts /dev/pts -t devpts" "sysfs /sys -t sysfs"; do
+            set -- $m
+            mkdir -p "$rootfs$2" && mount "${@:3}" "$1" "$rootfs$2" && mounted=("$rootfs$2" "${mounted[@]}")
+        done
+    fi
+    cp -L /etc/resolv.conf "$rootfs/etc/resolv.conf"
+    # The packages a root made by an older run of this script may lack.
+    in_root "$arch" apt-get install -y -q --no-install-recommends ${PACKAGES//,/ } >/dev/null
+}
+
+# Python 3.11's source, from Debian 12's python3.11 package: the upstream tarball plus Debian's
+# fixes that are upstream's own backports (the CVE and gh- patches), into /build/NAME/src.
+prepare_source() {
+    local arch=$1 name=$2
+    echo "deb-src $MIRROR bookworm main" > "$(root_of "$arch")/etc/apt/sources.list.d/bookworm-src.list"
+    in_root "$arch" apt-get update -q >/dev/null
+    in_root "$arch" bash -euc '
+        rm -rf /build/'"$name"' && mkdir -p /build/'"$name"' && cd /build/'"$name"'
+        apt-get source -q --download-only python3.11 >/dev/null 2>&1
+        ls python3.11_*.dsc
         tar xf python3.11_*.orig.tar.*
         mkdir debian && tar xf python3.11_*.debian.tar.* -C debian --strip-components=1
-        src=$(find . -maxdepth 1 -type d -name "Python-3.11*" | head -n1)
+        mv "$(find . -maxdepth 1 -type d -name "Python-3.11*" | head -n1)" src
         for p in $(grep -E "^(CVE|gh-|bpo-)" debian/patches/series || true); do
-            if patch -d "$src" -p1 --dry-run -s < "debian/patches/$p" >/dev/null 2>&1; then
-                patch -d "$src" -p1 -s < "debian/patches/$p" && echo "applied $p"
+            if patch -d src -p1 --dry-run -s < "debian/patches/$p" >/dev/null 2>&1; then
+                patch -d src -p1 -s < "debian/patches/$p"; applied="${applied:-} $p"
             else
-                echo "skipped $p (does not apply to the plain tarball)"
+                echo "not applied (does not apply to the plain tarball): $p"
             fi
         done
-        cd "$src"
-        ./configure -q --prefix=/opt/python3.11 --enable-shared --with-ensurepip=install \
-            LDFLAGS="-Wl,-rpath,/opt/python3.11/lib"
-        make -s -j"$(nproc)" >/build/python/make.log 2>&1 || { tail -n 40 /build/python/make.log; exit 1; }
-        make -s altinstall >/build/python/install.log 2>&1
-        /opt/python3.11/bin/python3.11 -c "import ssl, sqlite3, ctypes, lzma, bz2, zlib, readline, uuid; print(\"python ok\")"
+        echo "applied:${applied:-}"
+        # Backported fixes use internal headers, which Debian gets by building pyexpat into the
+        # interpreter; built as a module it needs what upstream 3.12 says at its top.
+        if grep -q "pycore_" src/Modules/pyexpat.c && ! grep -q Py_BUILD_CORE_MODULE src/Modules/pyexpat.c; then
+            sed -i "1i #ifndef Py_BUILD_CORE_BUILTIN\n#  define Py_BUILD_CORE_MODULE 1\n#endif" src/Modules/pyexpat.c
+        fi
     '
+}
+
+# No PGO: it would run the test suite during the build, hours under qemu; plain -O3 is enough
+# for a program that waits on its user.
+CONFIGURE="--prefix=/opt/python3.11 --enable-shared LDFLAGS=-Wl,-rpath,/opt/python3.11/lib"
+
+python_native() {  # Python 3.11 built inside the root of ARCH, in its /opt/python3.11
+    local arch=$1
+    in_root "$arch" "$PY" -c "import $PY_MODULES" 2>/dev/null && return
+    log "Python 3.11 from source ($arch, native)"
+    prepare_source "$arch" python
+    in_root "$arch" bash -euc "
+        cd /build/python/src
+        ./configure -q $CONFIGURE --with-ensurepip=install
+        make -s -j\$(nproc) >/build/python/make.log 2>&1 || { tail -n 40 /build/python/make.log; exit 1; }
+        make -s altinstall >/build/python/install.log 2>&1 || { tail -n 40 /build/python/install.log; exit 1; }
+    "
+    in_root "$arch" "$PY" -c "import $PY_MODULES; print('Python', __import__('sys').version)"
+}
+
+python_cross_arm64() {  # arm64 Python cross-compiled in the amd64 root (native speed), copied in
+    in_root arm64 "$PY" -c "import $PY_MODULES" 2>/dev/null && return
+    make_root amd64
+    python_native amd64  # a cross build needs a Python of the same version to run its tools
+    log "Python 3.11 from source (arm64, cross-compiled in the amd64 root)"
+    local amd; amd=$(root_of amd64)
+    in_root amd64 bash -euc "dpkg --add-architecture arm64 && apt-get update -q >/dev/null &&
+        apt-get install -y -q --no-install-recommends $(echo $CROSS_PACKAGES) >/dev/null"
+    prepare_source amd64 python-arm64
+    in_root amd64 bash -euc "
+        cd /build/python-arm64/src
+        # What configure cannot find out without running arm64 programs (true on Linux).
+        printf '%s\\n' ac_cv_file__dev_ptmx=yes ac_cv_file__dev_ptc=no ac_cv_buggy_getaddrinfo=no > config.site
+        CONFIG_SITE=\$PWD/config.site PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+            ./configure -q --build=x86_64-linux-gnu --host=aarch64-linux-gnu \
+            --with-build-python=$PY $CONFIGURE --with-ensurepip=no
+        make -s -j\$(nproc) >/build/python-arm64/make.log 2>&1 || { tail -n 40 /build/python-arm64/make.log; exit 1; }
+        rm -rf /build/python-arm64/root
+        make -s altinstall DESTDIR=/build/python-arm64/root >/build/python-arm64/install.log 2>&1 ||
+            { tail -n 40 /build/python-arm64/install.log; exit 1; }
+    "
+    rm -rf "$(root_of arm64)/opt/python3.11"
+    cp -a "$amd/build/python-arm64/root/opt/python3.11" "$(root_of arm64)/opt/"
+    in_root arm64 "$PY" -m ensurepip --default-pip >/dev/null
+    in_root arm64 "$PY" -c "import $PY_MODULES; print('Python', __import__('sys').version)"
+}
+
+make_root "$ARCH"
+if [ "$ARCH" = arm64 ] && [ "$(uname -m)" = x86_64 ] && [ "${TCMCOUNTY_ARM64_UNDER_QEMU:-0}" != 1 ]; then
+    python_cross_arm64
+else
+    python_native "$ARCH"
 fi
+ROOTFS=$(root_of "$ARCH")
 
 # 3. The source (tracked and new files, as they are in the work tree) and the environment.
 log "source and virtual environment"
 rm -rf "$ROOTFS/build/src" && mkdir -p "$ROOTFS/build/src"
 (cd "$REPO" && git ls-files -z --cached --others --exclude-standard \
     | tar -c --null -T - --ignore-failed-read -f - 2>/dev/null) | tar -x -C "$ROOTFS/build/src"
-in_root bash -euc "
+# pip in the root trusts what this machine trusts (a proxy that re-signs TLS, a local index).
+cp -L /etc/ssl/certs/ca-certificates.crt "$ROOTFS/build/host-ca.pem" 2>/dev/null ||
+    cp -L "$ROOTFS/etc/ssl/certs/ca-certificates.crt" "$ROOTFS/build/host-ca.pem"
+in_root "$ARCH" bash -euc "
     [ -x /build/venv/bin/python ] || $PY -m venv /build/venv
-    /build/venv/bin/pip install -q --upgrade -r /build/src/packaging/requirements-bullseye.txt
+    PIP_CERT=/build/host-ca.pem PIP_INDEX_URL=${PIP_INDEX_URL:-https://pypi.org/simple} \\
+        /build/venv/bin/pip install -q --upgrade --disable-pip-version-check \\
+        -r /build/src/packaging/requirements-bullseye.txt
     /build/venv/bin/python -c 'import sys, PySide6; print(sys.version.split()[0], \"PySide6\", PySide6.__version__)'
 "
 
 # 4. The test suite against the bundle's versions.
 if [ "${TCMCOUNTY_SKIP_SUITE:-0}" != 1 ]; then
     log "test suite (Qt offscreen)"
-    in_root bash -euc "cd /build/src && QT_QPA_PLATFORM=offscreen /build/venv/bin/python -m pytest -q -p no:cacheprovider"
+    in_root "$ARCH" bash -euc "cd /build/src && QT_QPA_PLATFORM=offscreen /build/venv/bin/python -m pytest -q -p no:cacheprovider"
 fi
 
 # 5. The bundle.
 log "pyinstaller"
-in_root bash -euc "cd /build/src && /build/venv/bin/python -m PyInstaller packaging/tcmcounty.spec \
+in_root "$ARCH" bash -euc "cd /build/src && /build/venv/bin/python -m PyInstaller packaging/tcmcounty.spec \
     --noconfirm --log-level WARN --distpath /build/dist --workpath /build/pyi"
 
 # 6. The smoke test, from a cleared environment; the bundle sees only clean_env's variables.
 log "smoke test of the bundle"
 rm -f "$ROOTFS/build/window.png"
-in_root bash -euc "cd /build/src && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 TCMCOUNTY_BUILD_BUNDLE=1 \
+in_root "$ARCH" bash -euc "cd /build/src && env -i PATH=/usr/bin:/bin LANG=C.UTF-8 TCMCOUNTY_BUILD_BUNDLE=1 \
     TCMCOUNTY_BUNDLE_DIR=/build/dist/tcmcounty TCMCOUNTY_MAX_GLIBC=$MAX_GLIBC \
     TCMCOUNTY_SCREENSHOT=/build/window.png \
     /build/venv/bin/python -m pytest -q -p no:cacheprovider -rs tests/test_bundle.py"
@@ -135,3 +206,5 @@ log "done"
 du -sh "$ROOTFS/build/dist/tcmcounty" "$OUT"
 echo "bundle: $ROOTFS/build/dist/tcmcounty"
 echo "screenshot: $WORK/window-$ARCH.png"
+exit
+}
