@@ -207,11 +207,14 @@ def test_no_shared_object_needs_a_newer_glibc(bundle: Path) -> None:
                 if f.read(4) == b"\x7fELF":
                     elves.append(path)
     assert len(elves) > 20
-    too_new = {}
+    too_new, seen = {}, set()
     for path in elves:
         dump = subprocess.run([objdump, "-T", str(path)], capture_output=True, text=True,
                               check=True).stdout
-        newer = sorted(v for v in _glibc_versions(dump) if v > limit)
+        versions = _glibc_versions(dump)
+        seen |= versions
+        newer = sorted(v for v in versions if v > limit)
         if newer:
             too_new[str(path.relative_to(bundle))] = ".".join(map(str, newer[-1]))
+    assert seen, "objdump -T named no glibc version at all"
     assert too_new == {}, f"need glibc newer than {limit_text}"
