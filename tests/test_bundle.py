@@ -187,34 +187,42 @@ def test_window_draws_on_an_x_server(bundle: Path, place: Path,
     assert len(colours) > 20, len(colours)
 
 
-def _glibc_versions(text: str) -> set[tuple[int, ...]]:
-    return {tuple(int(n) for n in v.split(".")) for v in re.findall(r"GLIBC_(\d+(?:\.\d+)+)", text)}
+def _versions(text: str, prefix: str) -> set[tuple[int, ...]]:
+    return {tuple(int(n) for n in v.split("."))
+            for v in re.findall(rf"\b{prefix}_(\d+(?:\.\d+)+)", text)}
+
+
+def _newest_beyond(dumps: dict[str, str], prefix: str, limit_text: str) -> dict[str, str]:
+    """Each file that asks for a PREFIX_x.y newer than limit_text, with the newest it asks for."""
+    limit = tuple(int(n) for n in limit_text.split("."))
+    found = {}
+    for name, dump in dumps.items():
+        newer = sorted(v for v in _versions(dump, prefix) if v > limit)
+        if newer:
+            found[name] = ".".join(map(str, newer[-1]))
+    return found
 
 
 def test_no_shared_object_needs_a_newer_glibc(bundle: Path) -> None:
     """The bundle starts only where glibc is at least as new as every version its files ask for.
     TCMCOUNTY_MAX_GLIBC is the oldest glibc it must run on (2.31 for the build of
-    packaging/build-bullseye.sh); without it, this machine's own."""
+    packaging/build-bullseye.sh); without it, this machine's own. The C++ runtime is the machine's
+    too (see SYSTEM_LIBS in the spec): TCMCOUNTY_MAX_GLIBCXX, where set, bounds what it needs."""
     objdump = shutil.which("objdump")
     if WINDOWS or objdump is None:
         pytest.skip("needs objdump (binutils) on Linux")
-    limit_text = os.environ.get("TCMCOUNTY_MAX_GLIBC") or platform.libc_ver()[1]
-    limit = tuple(int(n) for n in limit_text.split("."))
-    elves = []
+    dumps = {}
     for path in sorted(bundle.rglob("*")):
         if path.is_file() and not path.is_symlink():
             with path.open("rb") as f:
-                if f.read(4) == b"\x7fELF":
-                    elves.append(path)
-    assert len(elves) > 20
-    too_new, seen = {}, set()
-    for path in elves:
-        dump = subprocess.run([objdump, "-T", str(path)], capture_output=True, text=True,
-                              check=True).stdout
-        versions = _glibc_versions(dump)
-        seen |= versions
-        newer = sorted(v for v in versions if v > limit)
-        if newer:
-            too_new[str(path.relative_to(bundle))] = ".".join(map(str, newer[-1]))
-    assert seen, "objdump -T named no glibc version at all"
-    assert too_new == {}, f"need glibc newer than {limit_text}"
+                if f.read(4) != b"\x7fELF":
+                    continue
+            dumps[str(path.relative_to(bundle))] = subprocess.run(
+                [objdump, "-T", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(dumps) > 20
+    assert any(_versions(dump, "GLIBC") for dump in dumps.values()), "objdump -T named no glibc"
+    glibc = os.environ.get("TCMCOUNTY_MAX_GLIBC") or platform.libc_ver()[1]
+    assert _newest_beyond(dumps, "GLIBC", glibc) == {}, f"need glibc newer than {glibc}"
+    cxx = os.environ.get("TCMCOUNTY_MAX_GLIBCXX")
+    if cxx:
+        assert _newest_beyond(dumps, "GLIBCXX", cxx) == {}, f"need libstdc++ newer than {cxx}"
