@@ -11,7 +11,8 @@
 #   1. debootstrap bullseye into WORKDIR/bullseye-ARCH with the build tools and the libraries Qt
 #      needs at run time (X11/xcb, OpenGL, fontconfig) plus Xvfb for the window test;
 #   2. CPython 3.11 built there from the source of Debian 12's python3.11 package (bullseye has
-#      only 3.9), installed in /opt/python3.11 of the root;
+#      only 3.9), installed in /opt/python3.11 of the root; for arm64 on an x86_64 machine it is
+#      cross-compiled in the amd64 root (made too), which takes minutes instead of hours;
 #   3. a virtual environment with packaging/requirements-bullseye.txt (PySide6 6.8.0.2, whose
 #      wheels need glibc <= 2.31 on both architectures);
 #   4. the test suite against those versions (skip with TCMCOUNTY_SKIP_SUITE=1: slow under qemu);
