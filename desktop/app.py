@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 import os
 import sys
 from pathlib import Path
@@ -24,8 +25,21 @@ def choose_file(argument: Path | None) -> Path:
     return demo_copy()
 
 
+def input_method_module(environ: Mapping[str, str], plugin_dirs: Iterable[Path]) -> str | None:
+    """"ibus" when the session asks for fcitx but this Qt has no fcitx plugin (the installed app,
+    a pip-installed PySide6): Qt would then start with no input method at all, while fcitx5
+    answers Qt's ibus plugin through its IBus frontend. None: leave the session's choice."""
+    if environ.get("QT_IM_MODULE") not in ("fcitx", "fcitx5") or environ.get("QT_IM_MODULES"):
+        return None
+    names = [p.name for folder in plugin_dirs if folder.is_dir() for p in folder.iterdir()]
+    if any("fcitx" in name for name in names) or not any("ibus" in name for name in names):
+        return None
+    return "ibus"
+
+
 def make_app() -> QApplication:
     """The one QApplication, with the bundled Chinese font so text shows on any PC."""
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
@@ -34,6 +48,11 @@ def make_app() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    # Where Qt will look for plugins (its own folder, QT_PLUGIN_PATH), known before it starts.
+    plugins = [Path(p, "platforminputcontexts") for p in QCoreApplication.libraryPaths()]
+    module = input_method_module(os.environ, plugins)
+    if module:
+        os.environ["QT_IM_MODULE"] = module
     app = QApplication(sys.argv[:1])
     app.setApplicationName("tcmcounty")
     app.setApplicationDisplayName("中医药示范县创建自评")
@@ -88,10 +107,18 @@ def run(argument: Path | None) -> int:
     window = MainWindow()
     window.show()  # first, so a file that cannot be opened is explained over the welcome page
     window.open_path(choose_file(argument))
-    # For the installed app's smoke test (tests/test_bundle.py): close the window after N ms.
+    # For the installed app's smoke test (tests/test_bundle.py): close the window after N ms,
+    # first saving what the screen shows (on X11: the X server's picture, not Qt's own).
     quit_ms = os.environ.get("TCMCOUNTY_SMOKE_QUIT_MS")
     if quit_ms:
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(int(quit_ms), window.close)
+        screenshot = os.environ.get("TCMCOUNTY_SMOKE_SCREENSHOT")
+
+        def close() -> None:
+            if screenshot:
+                window.screen().grabWindow(0).save(screenshot)
+            window.close()
+
+        QTimer.singleShot(int(quit_ms), close)
     return app.exec()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -139,3 +141,88 @@ def test_window_opens_on_the_demo_county_and_closes_cleanly(bundle: Path, place:
     assert problems == []
     # First run: the window made the user's own copy of the demo county and opened it.
     assert (place / "data" / "示例县-青河县.tcmcounty").stat().st_size > 0
+
+
+def test_window_draws_on_an_x_server(bundle: Path, place: Path,
+                                     tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The xcb platform as on a bureau's X11 desktop (UOS's DDE, Kylin's UKUI): the bundled xcb
+    libraries load beside the machine's own, and the window appears on the X server's screen.
+    TCMCOUNTY_SCREENSHOT keeps the server's picture of it for a person to look at."""
+    xvfb = shutil.which("Xvfb")
+    if WINDOWS or xvfb is None:
+        pytest.skip("needs Xvfb (apt-get install xvfb)")
+    scratch = tmp_path_factory.mktemp("x11")
+    shot = Path(os.environ.get("TCMCOUNTY_SCREENSHOT") or scratch / "window.png")
+    shot.unlink(missing_ok=True)
+    runtime = scratch / "runtime"
+    runtime.mkdir(mode=0o700)
+    read, write = os.pipe()
+    # -displayfd: the server picks a free display and writes its number once it accepts clients.
+    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x800x24",
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        with os.fdopen(read) as numbers:
+            display = numbers.readline().strip()
+        assert display, "Xvfb did not start"
+        done = subprocess.run(
+            [str(bundle / "tcmcounty")], cwd=place, capture_output=True, text=True,
+            encoding="utf-8", timeout=120, check=False,
+            env=clean_env(place, DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb", LANG="C.UTF-8",
+                          XDG_RUNTIME_DIR=str(runtime), TCMCOUNTY_SMOKE_QUIT_MS="3000",
+                          TCMCOUNTY_SMOKE_SCREENSHOT=str(shot)),
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.strip()] == []
+    from PySide6.QtGui import QImage
+
+    picture = QImage(str(shot))
+    assert (picture.width(), picture.height()) == (1280, 800)
+    # A drawn window (menus, tabs, Chinese text) has many colours; an empty screen has one.
+    colours = {picture.pixel(x, y) for x in range(0, 1280, 7) for y in range(0, 800, 7)}
+    assert len(colours) > 20, len(colours)
+
+
+def _versions(text: str, prefix: str) -> set[tuple[int, ...]]:
+    return {tuple(int(n) for n in v.split("."))
+            for v in re.findall(rf"\b{prefix}_(\d+(?:\.\d+)+)", text)}
+
+
+def _newest_beyond(dumps: dict[str, str], prefix: str, limit_text: str) -> dict[str, str]:
+    """Each file that asks for a PREFIX_x.y newer than limit_text, with the newest it asks for."""
+    limit = tuple(int(n) for n in limit_text.split("."))
+    found = {}
+    for name, dump in dumps.items():
+        newer = sorted(v for v in _versions(dump, prefix) if v > limit)
+        if newer:
+            found[name] = ".".join(map(str, newer[-1]))
+    return found
+
+
+def test_no_shared_object_needs_a_newer_glibc(bundle: Path) -> None:
+    """The bundle starts only where glibc is at least as new as every version its files ask for.
+    TCMCOUNTY_MAX_GLIBC is the oldest glibc it must run on (2.31 for the build of
+    packaging/build-bullseye.sh); without it, this machine's own. The C++ runtime is the machine's
+    too (see SYSTEM_LIBS in the spec): TCMCOUNTY_MAX_GLIBCXX, where set, bounds what it needs."""
+    objdump = shutil.which("objdump")
+    if WINDOWS or objdump is None:
+        pytest.skip("needs objdump (binutils) on Linux")
+    dumps = {}
+    for path in sorted(bundle.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as f:
+                if f.read(4) != b"\x7fELF":
+                    continue
+            dumps[str(path.relative_to(bundle))] = subprocess.run(
+                [objdump, "-T", str(path)], capture_output=True, text=True, check=True).stdout
+    assert len(dumps) > 20
+    assert any(_versions(dump, "GLIBC") for dump in dumps.values()), "objdump -T named no glibc"
+    glibc = os.environ.get("TCMCOUNTY_MAX_GLIBC") or platform.libc_ver()[1]
+    assert _newest_beyond(dumps, "GLIBC", glibc) == {}, f"need glibc newer than {glibc}"
+    cxx = os.environ.get("TCMCOUNTY_MAX_GLIBCXX")
+    if cxx:
+        assert _newest_beyond(dumps, "GLIBCXX", cxx) == {}, f"need libstdc++ newer than {cxx}"

@@ -7,7 +7,8 @@ every edit or paste is one step for 撤销 / 重做.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QModelIndex,
@@ -25,6 +26,11 @@ from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
 from desktop.undo import Change, EditHistory, Step
 
 ALL = "（全部）"
+# Qt 6.9 brought beginFilterChange/endFilterChange (6.10 deprecates the older call). The installed
+# app for glibc 2.31 PCs carries Qt 6.8 (packaging/requirements-bullseye.txt), which has only
+# invalidateRowsFilter: without this, its filters and search would show every row.
+FILTER_CHANGE_CALLS = hasattr(QSortFilterProxyModel, "beginFilterChange")
+
 MAX_NAMED = 12  # refused cells named one by one; beyond that, how many more
 
 
@@ -51,27 +57,34 @@ class RecordFilter(QSortFilterProxyModel):
         self.equal: dict[str, Any] = {}
         self.tests: dict[str, Callable[[dict[str, Any]], bool]] = {}
 
+    @contextmanager
+    def _changing_rows(self) -> Iterator[None]:
+        if FILTER_CHANGE_CALLS:
+            self.beginFilterChange()
+        yield
+        if FILTER_CHANGE_CALLS:
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.invalidateRowsFilter()
+
     def set_search(self, text: str) -> None:
-        self.beginFilterChange()
-        self.search = text.strip()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        with self._changing_rows():
+            self.search = text.strip()
 
     def set_equal(self, key: str, value: Any) -> None:
-        self.beginFilterChange()
-        if value is None:
-            self.equal.pop(key, None)
-        else:
-            self.equal[key] = value
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        with self._changing_rows():
+            if value is None:
+                self.equal.pop(key, None)
+            else:
+                self.equal[key] = value
 
     def set_test(self, key: str, test: Callable[[dict[str, Any]], bool] | None) -> None:
         """A filter that is not a plain equality (a unit named among several, say)."""
-        self.beginFilterChange()
-        if test is None:
-            self.tests.pop(key, None)
-        else:
-            self.tests[key] = test
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        with self._changing_rows():
+            if test is None:
+                self.tests.pop(key, None)
+            else:
+                self.tests[key] = test
 
     def lessThan(self, left: QModelIndex | QPersistentModelIndex,  # noqa: N802
                  right: QModelIndex | QPersistentModelIndex) -> bool:
