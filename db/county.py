@@ -295,6 +295,39 @@ class CountyFile:
         return county
 
     @classmethod
+    def open_untouched(cls, path: str | os.PathLike[str]) -> CountyFile:
+        """Open a county file only to read it, leaving every byte as it was (a folder of counties
+        rolled up by a city): no backup, no upgrade, no lock file, no journal rolled back.
+
+        SQLite's `immutable` mode reads without taking locks or creating side files. A file that
+        would need writing first (an older version, a write cut off) is refused with the reason.
+        """
+        path = Path(path)
+        version = check_header(path)
+        if version < schema.current_version():
+            raise KnownError(f"“{path.name}”是旧版本文件，请先用本程序打开一次（会自动升级）。")
+        if path.with_name(path.name + "-journal").exists():
+            raise KnownError(f"“{path.name}”上次保存没有完成（旁边留有 -journal 文件），"
+                             "请先用本程序打开一次。")
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                   isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(path, str(exc)) from None
+        conn.row_factory = sqlite3.Row
+        try:
+            result = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _damaged(path, str(exc)) from None
+        if result != ["ok"] or set(schema.V1_TABLES) - names:
+            conn.close()
+            raise _damaged(path, "; ".join(result) or "missing tables")
+        # The machine id is never made here: reading must not write even the program's own folder.
+        return cls(path, conn, machine="read-only", read_only=True)
+
+    @classmethod
     def _open_checked(cls, path: Path, version: int, writable: bool, machine: str | None,
                       clock: Callable[[], str], new_id: Callable[[], str]) -> CountyFile:
         try:

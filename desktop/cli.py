@@ -121,6 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
 
+    p = sub.add_parser("rollup", help="多县汇总：读取文件夹中各县的数据文件（不作任何修改）")
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("-o", "--output", type=Path, metavar="汇总.xlsx|汇总.pdf",
+                   help="写出汇总表（.xlsx）或汇总报告（.pdf）；不给则只在屏幕上列出")
+    p.add_argument("--standard", metavar="ID",
+                   help="评分标准编号（默认为各县文件所用的标准；不一致时用国家建设标准）")
+
     p = sub.add_parser("township", help="为一个乡镇（街道）写出填报文件")
     p.add_argument("file", type=Path)
     p.add_argument("--town", required=True, help="乡镇（街道）名称")
@@ -314,6 +322,54 @@ def _township(args: argparse.Namespace) -> int:
         write_township_file(county, args.town, args.output)
     print(f"已写出“{args.town}”的填报文件：{args.output}")
     return 0
+
+
+@_command("rollup")
+def _rollup(args: argparse.Namespace) -> int:
+    from reports.judge.rollup import rollup
+
+    out = args.output
+    if out is not None and out.suffix.lower() not in (".xlsx", ".pdf"):
+        print(f"tcmcounty rollup: 输出文件“{out.name}”应以 .xlsx 或 .pdf 结尾", file=sys.stderr)
+        return EXIT_USAGE
+    result = rollup(args.folder, args.year, args.standard, progress=_terminal_progress(),
+                    exclude=(out,) if out is not None else ())
+    print(result.summary_text())
+    for row in result.counties:
+        print(f"  {row.county}（{row.file}）：{row.status_line(result.columns)}")
+    for skip in result.skipped:
+        print(f"  跳过 {skip.file}：{skip.reason}")
+    if not result.counties:
+        print(f"tcmcounty: 文件夹“{args.folder}”中没有可以汇总的县级数据文件。", file=sys.stderr)
+        return EXIT_BAD_FILE
+    if out is None:
+        return 0
+    if out.suffix.lower() == ".pdf":
+        from reports.pdf.rollup import write_rollup_report as write
+    else:
+        from reports.excel.rollup import write_rollup as write
+    from reports.excel.vocab import WorkbookError
+
+    try:
+        written = write(result, out)
+    except WorkbookError as exc:
+        print(f"tcmcounty: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"已写出多县汇总：{written}")
+    return 0
+
+
+def _terminal_progress() -> Callable[[int, int, str], None]:
+    """Progress on stderr: one line rewritten in place on a terminal, a line per step elsewhere."""
+    live = sys.stderr.isatty()
+
+    def show(done: int, total: int, message: str) -> None:
+        text = f"[{done}/{total}] {message}"
+        sys.stderr.write(f"\r{text}\x1b[K" if live else text + "\n")
+        if live and done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
 
 
 def _open_window(file: Path | None) -> int:
