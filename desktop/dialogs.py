@@ -37,6 +37,10 @@ def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[st
     return QFileDialog.getOpenFileNames(parent, title, "", filters)[0]
 
 
+def open_folder_name(parent: QWidget | None, title: str) -> str:
+    return QFileDialog.getExistingDirectory(parent, title, "")
+
+
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
     return QFileDialog.getSaveFileName(parent, title, suggested, filters)[0]
 

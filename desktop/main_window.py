@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 
 from db.county import CountyFile
 from db.errors import KnownError
-from desktop import __version__, dialogs, settings, worker
+from desktop import __version__, dialogs, rollup_actions, settings, worker
 from desktop.context import Context
 from db import backups, exchange
 from desktop.exchange_dialogs import BackupsDialog, MergeDialog
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._action(menu, "打开…", self.open_file, QKeySequence.StandardKey.Open)
         self.recent_menu = menu.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(menu, "打开多县汇总…", lambda: rollup_actions.open_rollup(self))
         self._action(menu, "另存副本…", self.save_copy)
         menu.addSeparator()
         self._action(menu, "导入 Excel…", self.import_excel)
