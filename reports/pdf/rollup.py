@@ -123,6 +123,17 @@ def _items(r: Rollup, st: Styles) -> Story:
     return out
 
 
+NAMES_IN_CELL = 20  # beyond this a cell names the first ones and the count; the workbook has all
+
+
+def _names(counties: list[str], of: int) -> str:
+    if len(counties) == of and of > 1:
+        return f"全部 {of} 个县（区）"
+    if len(counties) > NAMES_IN_CELL:
+        return "、".join(counties[:NAMES_IN_CELL]) + f"等 {len(counties)} 个县（区）"
+    return "、".join(counties)
+
+
 def _weakest(r: Rollup, st: Styles) -> Story:
     weak = r.weakest(WEAKEST)
     out: Story = [*_h1(4, "薄弱环节", st)]
@@ -135,7 +146,7 @@ def _weakest(r: Rollup, st: Styles) -> Story:
                    if s.column.id in c.cells and c.cells[s.column.id].met is not True
                    and c.cells[s.column.id].state != "不适用"]
         rows.append([esc(s.column.id) + ("★" if s.column.veto else ""),
-                     esc(s.column.text), _share_text(s), esc("、".join(failing))])
+                     esc(s.column.text), _share_text(s), esc(_names(failing, len(r.counties)))])
     out.append(table(["编号", "评分项", "达标县数", "尚未达标的县（区）"], rows,
                      [40, FRAME_W - 250, 50, 160], st, align="clcl"))
     return out
