@@ -22,7 +22,8 @@ import uuid
 import sqlite_utils
 
 from . import paths, schema
-from .errors import FileExists, KnownError, NewerVersion, NotCountyFile, ValidationError
+from .errors import (FileExists, KnownError, NeedsOpening, NewerVersion, NotCountyFile,
+                     ValidationError)
 from .fields import FIELDS, TABLE_LABELS, validate
 from .lock import FileLock
 
@@ -305,9 +306,9 @@ class CountyFile:
         path = Path(path)
         version = check_header(path)
         if version < schema.current_version():
-            raise KnownError(f"“{path.name}”是旧版本文件，请先用本程序打开一次（会自动升级）。")
+            raise NeedsOpening(f"“{path.name}”是旧版本文件，请先用本程序打开一次（会自动升级）。")
         if path.with_name(path.name + "-journal").exists():
-            raise KnownError(f"“{path.name}”上次保存没有完成（旁边留有 -journal 文件），"
+            raise NeedsOpening(f"“{path.name}”上次保存没有完成（旁边留有 -journal 文件），"
                              "请先用本程序打开一次。")
         try:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,

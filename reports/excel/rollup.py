@@ -78,7 +78,7 @@ def _cell_row(county: str, col: Column, cell: Cell) -> list:
     return [county, col.code, col.id, col.text, "是" if col.veto else "",
             value_text(col, cell.value, cell.state), met_text(cell.met, cell.state),
             cell.points, col.max, cell.state, value_text(col, cell.previous_value, ""),
-            met_text(cell.previous_met, "无数据" if cell.previous_points is None else "—"),
+            met_text(cell.previous_met, cell.previous_state),
             cell.previous_points, cell.reason]
 
 

@@ -19,19 +19,20 @@ import sqlite3
 from typing import Any
 
 from db.county import CountyFile
-from db.errors import KnownError, NewerVersion, NotCountyFile, ValidationError
+from db.errors import KnownError, NeedsOpening, NewerVersion, NotCountyFile, ValidationError
 
 from reports.judge import standard
 from reports.judge.catalogue import BY_ID
 from reports.judge.evaluation import evaluate
-from reports.judge.results import OFF, PARTLY, SCORED, ZERO, Evaluation
+from reports.judge.results import NO_DATA, OFF, PARTLY, SCORED, ZERO, Evaluation
 from reports.judge.standard import Standard
 
 Progress = Callable[[int, int, str], None]
 
 # Why a file was left out, as the summary counts them.
-NOT_COUNTY, DAMAGED, NEWER, OLDER, DUPLICATE, UNREADABLE = (
-    "不是县级数据文件", "文件已损坏", "更新版本的文件", "旧版本的文件", "同一县的重复文件", "无法读取")
+NOT_COUNTY, DAMAGED, NEWER, OLDER, UNFINISHED, DUPLICATE, UNREADABLE = (
+    "不是县级数据文件", "文件已损坏", "更新版本的文件", "旧版本的文件", "上次保存未完成", "同一县的重复文件",
+    "无法读取")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Cell:
     value: float | int | None
     reason: str
     previous_points: float | None
+    previous_state: str
     previous_met: bool | None
     previous_value: float | int | None
 
@@ -99,7 +101,7 @@ class CountyRow:
         codes = {c.id: c.code for c in columns}
         verdict = "达到合格线" if self.passed else "未达到示范县标准"
         vetoes = "、".join(f"{i}（{codes.get(i, '')}）" for i in self.veto_failures)
-        delta = self.total - self.previous_total
+        delta = round(self.total - self.previous_total, 1)
         change = f"，比上年{'增加' if delta >= 0 else '减少'} {abs(delta):g} 分" if delta else "，与上年持平"
         return (f"{self.total:g}/{self.max:g} 分（合格线 {self.pass_mark:g}），{verdict}"
                 + (f"；必备项未达到：{vetoes}" if vetoes else "；必备项均达到") + change + "。")
@@ -178,13 +180,12 @@ class _Candidate:
 
 
 def _kind(exc: KnownError) -> str:
-    text = str(exc)
     if isinstance(exc, NewerVersion):
         return NEWER
-    if "旧版本" in text or "-journal" in text:
-        return OLDER if "旧版本" in text else UNREADABLE
+    if isinstance(exc, NeedsOpening):
+        return OLDER if "旧版本" in str(exc) else UNFINISHED
     if isinstance(exc, NotCountyFile):
-        return DAMAGED if "损坏" in text else NOT_COUNTY
+        return DAMAGED if "损坏" in str(exc) else NOT_COUNTY
     return UNREADABLE
 
 
@@ -303,7 +304,8 @@ def _row(cand: _Candidate, now: Evaluation, before: Evaluation) -> CountyRow:
         result = now.result(item.indicator) if item.indicator else None
         cells[item.id] = Cell(
             item.points, item.state, _met(item.state), result.value if result else None,
-            item.reason, prev.points if prev else None, _met(prev.state) if prev else None,
+            item.reason, prev.points if prev else None, prev.state if prev else NO_DATA,
+            _met(prev.state) if prev else None,
             result.previous_value if result else None)
     s, p = now.score, before.score
     return CountyRow(cand.path.name, cand.path, cand.county_id, now.county, now.profile_name,
@@ -358,6 +360,7 @@ def to_dict(r: Rollup) -> dict[str, Any]:
                       "previous_total": c.previous_total, "previous_passed": c.previous_passed,
                       "items": {k: {"points": v.points, "state": v.state, "met": v.met,
                                     "value": v.value, "previous_points": v.previous_points,
+                                    "previous_state": v.previous_state,
                                     "previous_met": v.previous_met}
                                 for k, v in c.cells.items()}}
                      for c in r.counties],

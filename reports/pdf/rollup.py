@@ -90,7 +90,7 @@ def _counties(r: Rollup, st: Styles) -> Story:
     ranked = sorted(r.counties, key=lambda c: (-c.total, c.county))
     rows = []
     for n, c in enumerate(ranked, start=1):
-        delta = c.total - c.previous_total
+        delta = round(c.total - c.previous_total, 1)
         rows.append([str(n), esc(c.county), f"{c.total:g}", f"{c.pass_mark:g}",
                      "达到" if c.passed else red("未达到"), _veto_text(c, codes),
                      f"{c.previous_total:g}", f"{delta:+.1f}" if delta else "0"])

@@ -160,7 +160,7 @@ def test_a_file_left_mid_write_is_skipped_not_rolled_back(three: Path) -> None:
     before = digests(three)
     result = R.rollup(three, YEAR, today=TODAY)
     assert digests(three) == before
-    assert [s.file for s in result.skipped] == ["甲县.tcmcounty"]
+    assert [(s.file, s.kind) for s in result.skipped] == [("甲县.tcmcounty", R.UNFINISHED)]
     assert "上次保存没有完成" in result.skipped[0].reason
     assert len(result.counties) == 2
 
@@ -209,3 +209,18 @@ def test_cli_a_folder_without_counties(tmp_path: Path,
     (tmp_path / "说明.txt").write_text("没有数据", encoding="utf-8")
     assert main(["rollup", str(tmp_path), "--year", str(YEAR)]) == 3
     assert "没有可以汇总的县级数据文件" in capsys.readouterr().err
+
+
+def test_counties_on_different_standards_are_scored_alike(three: Path) -> None:
+    from reports.judge import standard
+
+    raw = standard.shipped().to_dict()
+    raw.update(id="某省-2023", name="某省示范县评分表（2023）", pass_mark=60)
+    with CountyFile.open(three / "乙县.tcmcounty", daily_backup=False) as c:
+        standard.store(c, standard.parse(raw))
+    default = R.rollup(three, YEAR, today=TODAY)
+    assert default.standard_id == "national-2022"
+    assert "各县使用的评分标准不同" in default.note
+    province = R.rollup(three, YEAR, "某省-2023", today=TODAY)
+    assert province.standard_name == "某省示范县评分表（2023）"
+    assert {c.pass_mark for c in province.counties} == {60}  # every county, not only 乙县
