@@ -62,11 +62,13 @@ def own_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_three_counties_agree_with_their_own_evaluate(three: Path,
+def test_three_counties_agree_with_their_own_evaluate(three: Path, _private_home: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     before = digests(three)
+    own_folder = sorted(_private_home.rglob("*"))
     result = R.rollup(three, YEAR, today=TODAY)
     assert digests(three) == before  # byte-for-byte, and no lock or journal left beside them
+    assert sorted(_private_home.rglob("*")) == own_folder  # no backup made, nothing noted
 
     assert [c.county for c in result.counties] == ["丙县", "乙县", "甲县"]
     assert result.skipped == []
