@@ -6,12 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 import datetime as _dt
 from pathlib import Path
+import contextlib
 import re
 import sqlite3
+import time
 
 from . import paths
+from .copies import snapshot_connection
 
 KEEP_LAST = 20
+# A half-written copy older than this was cut off (a backup takes seconds); a younger one may be
+# another running copy of the program writing its backup right now.
+LEFTOVER_AGE_S = 3600
 SUFFIX = ".tcmcounty"
 # <file stem>--<YYYYmmdd-HHMMSS-ffffff>--<what happened>.tcmcounty
 _NAME = re.compile(r"^(?P<stem>.+)--(?P<stamp>\d{8}-\d{6}-\d{6})--(?P<reason>.+)\.tcmcounty$")
@@ -26,9 +32,6 @@ class Backup:
 
 
 def _write(conn: sqlite3.Connection, dest: Path) -> Path:
-    # Imported here: exchange.py imports this module for its own backups.
-    from .exchange import snapshot_connection
-
     return snapshot_connection(conn, dest)
 
 
@@ -36,10 +39,21 @@ def make_backup(conn: sqlite3.Connection, source: Path, reason: str,
                 *, now: _dt.datetime | None = None) -> Path:
     """Copy the open database `conn` (the file at `source`) into the backups folder."""
     now = now or _dt.datetime.now()
+    clear_leftovers()
     name = f"{source.stem}--{now.strftime('%Y%m%d-%H%M%S-%f')}--{reason}{SUFFIX}"
     path = _write(conn, paths.backups_dir() / name)
     prune(source.stem)
     return path
+
+
+def clear_leftovers() -> None:
+    """Remove what interrupted backups left (a half copy `.NAME.part` and its journal): they are
+    never listed as backups, and without this they would fill the folder for good."""
+    cutoff = time.time() - LEFTOVER_AGE_S
+    for path in paths.backups_dir().glob(".*.part*"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def list_backups(stem: str | None = None) -> list[Backup]:
@@ -72,23 +86,3 @@ def prune(stem: str) -> None:
 def backed_up_today(stem: str, today: _dt.date | None = None) -> bool:
     today = today or _dt.date.today()
     return any(b.taken.date() == today for b in list_backups(stem))
-
-
-def restore_backup(county_path: Path, backup: Path) -> Path:
-    """Put a backup in place of the county file, after backing up the file as it is now.
-
-    The county file must not be open. Returns the backup made of the current state.
-    """
-    from .county import CountyFile, check_header
-    from .exchange import snapshot_connection
-
-    check_header(backup)
-    with CountyFile.open(county_path, exclusive=True, daily_backup=False) as current:
-        before = make_backup(current.conn, county_path, "恢复前")
-        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            current.close()
-            snapshot_connection(source, county_path)
-        finally:
-            source.close()
-    return before

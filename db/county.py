@@ -13,6 +13,7 @@ import datetime as _dt
 import hashlib
 import json
 import logging
+import math
 import os
 from pathlib import Path
 import sqlite3
@@ -22,16 +23,30 @@ import uuid
 import sqlite_utils
 
 from . import paths, schema
-from .errors import (FileExists, KnownError, NeedsOpening, NewerVersion, NotCountyFile,
-                     ValidationError)
+from .backups import backed_up_today, make_backup
+from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationError, in_use,
+                     is_busy, known_write_error)
 from .fields import FIELDS, TABLE_LABELS, validate
+from .header import check_header
 from .lock import FileLock
 
 log = logging.getLogger(__name__)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 NAMESPACE = uuid.UUID("5d1f4a5e-7c1b-4e0b-9a59-2b7f0c9e6d11")
 FILE_SUFFIX = ".tcmcounty"
+# How long to wait for another program's lock on the file before saying it is in use.
+BUSY_TIMEOUT = 2.0
+
+# One evidence file at most this big, wherever it enters a county file (attached or merged in):
+# the whole county file travels on USB sticks and is read into memory by a merge.
+MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+
+
+def evidence_too_big(filename: str, size: int) -> str:
+    """Why an evidence file is refused: its size and the limit, in words."""
+    shown = math.ceil(size / 1024 / 1024 * 10) / 10  # rounded up: 50 MB and a byte is 50.1
+    return (f"佐证材料“{filename}”有 {shown:g} MB，超过每个文件 "
+            f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB 的上限")
 
 
 def utc_now() -> str:
@@ -41,42 +56,6 @@ def utc_now() -> str:
 def stable_id(*parts: object) -> str:
     """An id that two copies of a file compute alike (e.g. one institution's facts for a year)."""
     return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)).hex
-
-
-def _header(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(100)
-
-
-def check_header(path: Path) -> int:
-    """Refuse what is not a county file by its first 100 bytes; return its schema version."""
-    name = path.name
-    if not path.exists():
-        raise KnownError(f"找不到文件“{path}”。")
-    if path.is_dir():
-        raise NotCountyFile(f"“{name}”是一个文件夹，不是县级数据文件。")
-    try:
-        head = _header(path)
-    except OSError as exc:
-        raise KnownError(f"无法读取文件“{name}”：{exc.strerror or exc}。") from None
-    if not head:
-        raise NotCountyFile(f"文件“{name}”是空的（0 字节），不是县级数据文件。")
-    if not head.startswith(SQLITE_MAGIC):
-        raise NotCountyFile(f"文件“{name}”不是本程序的县级数据文件（不是 SQLite 数据库）。")
-    if len(head) < 100:
-        raise NotCountyFile(f"文件“{name}”已损坏（文件头不完整）。")
-    app_id = int.from_bytes(head[68:72], "big")
-    if app_id != schema.APPLICATION_ID:
-        raise NotCountyFile(f"文件“{name}”是其他程序的 SQLite 数据库，不是县级数据文件。")
-    version = int.from_bytes(head[60:64], "big")
-    if version > schema.current_version():
-        raise NewerVersion(
-            f"文件“{name}”由更新版本的程序保存（数据版本 {version}，本程序支持到 "
-            f"{schema.current_version()}），请升级程序后再打开。"
-        )
-    if version < 1:
-        raise NotCountyFile(f"文件“{name}”已损坏（缺少数据版本）。")
-    return version
 
 
 def check_output_folder(path: Path) -> None:
@@ -129,7 +108,7 @@ def _county_id_of(path: Path) -> str | None:
 def _connect(path: Path, *, mode: str) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     # isolation_level=None: no implicit transactions; writes are grouped by `atomic()` only.
-    conn = sqlite3.connect(uri, uri=True, timeout=2.0, isolation_level=None)
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -142,10 +121,23 @@ def _configure(conn: sqlite3.Connection, *, writable: bool) -> None:
         conn.execute("PRAGMA synchronous = FULL")
 
 
-def _damaged(path: Path, detail: str, reason: str = "内部结构校验未通过") -> NotCountyFile:
+def _damaged(path: Path, detail: str, reason: str = "内部结构校验未通过") -> Damaged:
     """The user gets one plain sentence; SQLite's own words go to the log for whoever helps."""
     log.info("damaged county file %s: %s", path, detail)
-    return NotCountyFile(f"文件“{path.name}”已损坏（{reason}），无法打开。请从备份恢复。")
+    return Damaged(f"文件“{path.name}”已损坏（{reason}），无法打开。请从备份恢复。")
+
+
+def _refused(path: Path, exc: sqlite3.Error, detail: str = "") -> KnownError:
+    """Why SQLite would not read the file: another program holds it (the file is fine: close
+    that program), or it is damaged (restore a backup). The two must never be confused: a
+    backup restored over a busy, healthy file loses the day's work."""
+    if is_busy(exc):
+        return in_use(path)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR):
+        # Not the file's fault (a folder we may not enter, a stick pulled out): no restore.
+        return KnownError(f"无法打开文件“{path.name}”：无法读取（没有权限，或U盘已拔出）。")
+    return _damaged(path, f"{detail}{exc}")
 
 
 def _writable(path: Path) -> bool:
@@ -166,20 +158,25 @@ def _roll_back_interrupted_write(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise _damaged(path, f"rollback of hot journal failed: {exc}") from None
+        raise _refused(path, exc, "rollback of hot journal failed: ") from None
 
 
 def _verify(path: Path) -> None:
-    """Check the whole structure read-only, so a damaged file is refused and left as it was."""
+    """Check the whole structure read-only, so a damaged file is refused and left as it was.
+
+    A full integrity check on every open, not only the day's first (when the daily backup's
+    check would see it): it also compares every index with its table, so a flipped byte in an
+    indexed value is caught, and costs 13 ms on the large demo county (README).
+    """
     try:
         conn = _connect(path, mode="ro")
         try:
-            result = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+            result = [r[0] for r in conn.execute("PRAGMA integrity_check(1)")]
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise _damaged(path, str(exc)) from None
+        raise _refused(path, exc) from None
     if result != ["ok"]:
         raise _damaged(path, "; ".join(result))
     missing = set(schema.V1_TABLES) - names
@@ -249,11 +246,16 @@ class CountyFile:
                 if fill is not None:
                     fill(county)
             conn.close()
-        except BaseException:
+            os.replace(tmp, path)
+        except BaseException as exc:
             conn.close()
-            tmp.unlink(missing_ok=True)
-            raise
-        os.replace(tmp, path)
+            for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            known = known_write_error(exc, path)
+            if known is None or known is exc:
+                raise
+            raise known from None
         return cls.open(path, machine=machine, clock=clock, new_id=new_id, daily_backup=False)
 
     @classmethod
@@ -289,10 +291,12 @@ class CountyFile:
             raise
         county.lock = lock
         if writable and daily_backup:
-            from .backups import backed_up_today, make_backup
-
-            if not backed_up_today(path.stem):
-                make_backup(county.conn, path, "每日")
+            try:
+                if not backed_up_today(path.stem):
+                    make_backup(county.conn, path, "每日")
+            except BaseException:  # e.g. the backups folder's disk is full: let go of the file
+                county.close()
+                raise
         return county
 
     @classmethod
@@ -314,15 +318,19 @@ class CountyFile:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
                                    isolation_level=None)
         except sqlite3.DatabaseError as exc:
-            raise _damaged(path, str(exc)) from None
+            raise _refused(path, exc) from None
         conn.row_factory = sqlite3.Row
         try:
+            # A file from another office is read as a merge reads one: its triggers and views
+            # never run, and each table we read must be a real table.
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA query_only = ON")
             result = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            kinds = {r[0]: r[1] for r in conn.execute("SELECT name, type FROM sqlite_master")}
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise _damaged(path, str(exc)) from None
-        if result != ["ok"] or set(schema.V1_TABLES) - names:
+            raise _refused(path, exc) from None
+        if result != ["ok"] or any(kinds.get(t) != "table" for t in schema.V1_TABLES):
             conn.close()
             raise _damaged(path, "; ".join(result) or "missing tables")
         # The machine id is never made here: reading must not write even the program's own folder.
@@ -335,7 +343,7 @@ class CountyFile:
             conn = _connect(path, mode="rw" if writable else "ro")
             _configure(conn, writable=writable)
         except sqlite3.DatabaseError as exc:
-            raise _damaged(path, str(exc)) from None
+            raise _refused(path, exc) from None
         county = cls(path, conn, machine=machine or paths.machine_id(), read_only=not writable,
                      clock=clock, new_id=new_id)
         if version < schema.current_version():
@@ -349,8 +357,6 @@ class CountyFile:
         return county
 
     def _upgrade(self, version: int) -> None:
-        from .backups import make_backup
-
         make_backup(self.conn, self.path, f"v{version}升级前")
         _migrate(self.conn, version)
         self.migrated_from = version
@@ -376,8 +382,16 @@ class CountyFile:
         """All writes inside land together or not at all; nests with savepoints."""
         if self.read_only:
             raise KnownError(f"文件“{self.path.name}”以只读方式打开，不能修改。")
-        with self.db.atomic():
-            yield self
+        try:
+            with self.db.atomic():
+                yield self
+        except (sqlite3.OperationalError, OSError) as exc:
+            # A full disk or another program's lock: nothing was written, and the clerk reads
+            # why in one sentence naming the file.
+            known = known_write_error(exc, self.path)
+            if known is None or known is exc:
+                raise
+            raise known from None
 
     @property
     def schema_version(self) -> int:
@@ -595,6 +609,13 @@ class CountyFile:
         rid = self._year_record("institution_year", "institution_id = ? AND year = ?",
                                 (institution_id, year),
                                 self.institution_year_id(institution_id, year))
+        values = dict(values)
+        if "carried" not in values:
+            # A value given for the year (typed, imported) confirms the carried-over one.
+            current = self.get("institution_year", rid)
+            if current and current.get("carried"):
+                values["carried"] = uncarry(current["carried"],
+                                            [k for k, v in values.items() if v is not None])
         return self.upsert("institution_year", rid,
                            {**values, "institution_id": institution_id, "year": year})
 
@@ -613,6 +634,8 @@ class CountyFile:
                      year: int | None = None, mime: str | None = None,
                      note: str | None = None) -> str:
         """Store a file inside the county file (once per content) and link it to its owner."""
+        if len(data) > MAX_EVIDENCE_BYTES:
+            raise KnownError(f"{evidence_too_big(filename, len(data))}，请压缩或拆分后再添加。")
         digest = hashlib.sha256(data).hexdigest()
         with self.atomic():
             self.conn.execute("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)",
@@ -635,9 +658,29 @@ class CountyFile:
 
 _YEAR_FACTS = [f.name for f in FIELDS["institution_year"]
                if f.name not in ("institution_id", "year", "inst_type")]
+
+
+def parse_carried(marker: str | None) -> tuple[int | None, list[str]]:
+    """`institution_year.carried` ("2023:hall_state,tech_items") as (source year, fields)."""
+    if not marker:
+        return None, []
+    year, _, names = marker.partition(":")
+    return (int(year) if year.isdigit() else None), [n for n in names.split(",") if n]
+
+
+def carried_marker(year: int, names: list[str]) -> str | None:
+    return f"{year}:{','.join(names)}" if names else None
+
+
+def uncarry(marker: str | None, confirmed: list[str]) -> str | None:
+    """The marker with `confirmed` fields no longer awaiting confirmation."""
+    year, names = parse_carried(marker)
+    if year is None:
+        return None
+    return carried_marker(year, [n for n in names if n not in confirmed])
 _IN_YEAR_SQL = f"""
 SELECT i.id, i.name, i.code, COALESCE(y.inst_type, i.type) AS type, i.township, i.ownership,
-       i.parent_id, p.name AS parent, y.id AS year_row, {", ".join("y." + f for f in _YEAR_FACTS)}
+       i.parent_id, p.name AS parent, i.active_from, i.active_to, y.id AS year_row, {", ".join("y." + f for f in _YEAR_FACTS)}
 FROM institution i
 LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
 LEFT JOIN institution_year y ON y.institution_id = i.id AND y.year = :year AND y.deleted = 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import os
+import sqlite3
 
 
 class KnownError(Exception):
@@ -20,6 +22,11 @@ class NotCountyFile(KnownError):
     """The file is not a county file: not SQLite, empty, another program's, damaged."""
 
 
+class Damaged(NotCountyFile):
+    """A county file whose contents are damaged: a backup can take its place (never offered for
+    a file that is only in use, see FileInUse)."""
+
+
 class NewerVersion(KnownError):
     """The file was written by a newer version of the program."""
 
@@ -31,6 +38,15 @@ class NeedsOpening(KnownError):
 
 class FileBusy(KnownError):
     """Another program holds the file, or the medium cannot be written."""
+
+
+class FileInUse(FileBusy):
+    """Another program (another SQLite client) holds a lock on the file right now. The file is
+    healthy: the way on is to close that program, never to restore a backup over it."""
+
+
+class CannotWrite(KnownError):
+    """A file could not be written: disk or stick full, no permission, read-only medium."""
 
 
 class FileExists(KnownError):
@@ -57,9 +73,59 @@ _OS_WORDS = {
     errno.EROFS: "该位置只读（U盘可能有写保护）",
     errno.EEXIST: "已存在",
     errno.EBUSY: "文件正被其他程序占用",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EIO: "读写磁盘或U盘时出错（U盘可能已拔出）",
 }
 
 
 def os_error_text(exc: OSError) -> str:
     """An operating-system error in the words a clerk reads (Windows and Linux alike)."""
     return _OS_WORDS.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def in_use(path: os.PathLike[str] | str) -> FileInUse:
+    """The busy sentence: names the file, says who holds it, never suggests a backup."""
+    name = os.path.basename(os.fspath(path)) or os.fspath(path)
+    return FileInUse(f"文件“{name}”正被其他程序使用，请关闭该程序后再试。")
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock past our timeout."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+# SQLite result codes (low byte) that say "the file could not be written", not "a bug".
+_SQLITE_WRITE_WORDS = {
+    sqlite3.SQLITE_FULL: "磁盘或U盘空间不足",
+    sqlite3.SQLITE_READONLY: "该位置只读（U盘可能有写保护）",
+    sqlite3.SQLITE_CANTOPEN: "无法打开或创建文件（文件夹不存在或没有权限）",
+    sqlite3.SQLITE_IOERR: "读写磁盘或U盘时出错（空间不足或U盘已拔出）",
+    sqlite3.SQLITE_PERM: "没有权限",
+}
+
+# Operating-system errors that are the user's situation (full disk, permissions), not a bug.
+USER_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EIO,
+                  errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EBUSY}
+
+
+def known_write_error(exc: BaseException, path: os.PathLike[str] | str) -> KnownError | None:
+    """A write that failed because of the disk or a lock, as one Chinese sentence naming `path`;
+    None for anything else (a bug keeps its traceback)."""
+    if isinstance(exc, KnownError):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        if is_busy(exc):
+            return in_use(path)
+        code = getattr(exc, "sqlite_errorcode", None)
+        words = _SQLITE_WRITE_WORDS.get(code & 0xFF) if code is not None else None
+        if words is None and "database or disk is full" in str(exc):
+            words = _SQLITE_WRITE_WORDS[sqlite3.SQLITE_FULL]
+        if words is None:
+            return None
+        return CannotWrite(f"无法写入“{os.fspath(path)}”：{words}。")
+    if isinstance(exc, OSError) and exc.errno in USER_OS_ERRORS:
+        return CannotWrite(f"无法写入“{os.fspath(path)}”：{os_error_text(exc)}。")
+    return None

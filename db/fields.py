@@ -89,6 +89,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("tcm_pharmacy", "是否设置中药房", "bool"),
         _f("fd_teams", "家庭医生团队数"),
         _f("fd_teams_tcm", "有中医药人员的家庭医生团队数"),
+        _f("carried", "沿用上年（未确认）", "text"),
     ),
     "activity": (
         _f("institution_id", "机构", "ref", required=True),
@@ -117,6 +118,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("ord", "顺序"),
         _f("note", "备注", "text"),
     ),
+    "check_review": (
+        _f("check_key", "核查项", "text", required=True),
+        _f("year", "年度", "year"),
+        _f("institution_id", "机构", "ref"),
+        _f("verified", "已核实", "bool", default=1),
+        _f("note", "核实说明", "text"),
+    ),
     "evidence": (
         _f("owner_table", "所属类别", "text", required=True),
         _f("owner_id", "所属记录", "text"),
@@ -140,6 +148,7 @@ TABLE_LABELS = {
     "task": "创建任务",
     "phase": "创建阶段",
     "evidence": "佐证材料",
+    "check_review": "数据核查",
 }
 
 

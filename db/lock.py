@@ -32,10 +32,12 @@ class FileLock:
             fh.close()
             raise FileBusy(f"文件“{self.shown}”正在被另一个程序窗口使用。请先关闭那个窗口，"
                            "或打开该文件的副本。") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()}\n".encode())
-        fh.flush()
+        # The pid is only a note for whoever looks; on a full disk the OS lock alone holds.
+        with contextlib.suppress(OSError):
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"{os.getpid()}\n".encode())
+            fh.flush()
         self._fh = fh
 
     def release(self) -> None:
@@ -43,7 +45,8 @@ class FileLock:
             return
         with contextlib.suppress(OSError):
             _unlock(self._fh)
-        self._fh.close()
+        with contextlib.suppress(OSError):  # a pid note that a full disk never took
+            self._fh.close()
         self._fh = None
         with contextlib.suppress(OSError):
             self.path.unlink()

@@ -8,6 +8,7 @@ flag so a deletion can travel to another copy of the file.
 from __future__ import annotations
 
 from collections.abc import Callable
+import hashlib
 import sqlite3
 
 # "TCMC" in ASCII: marks a SQLite file as a tcmcounty county file.
@@ -32,9 +33,10 @@ SYNCED_TABLES = (
     "task",
     "phase",
     "evidence",
+    "check_review",
 )
 # Tables every county file has had since version 1: what opening checks before any upgrade.
-V1_TABLES = tuple(t for t in SYNCED_TABLES if t != "phase")
+V1_TABLES = tuple(t for t in SYNCED_TABLES if t not in ("phase", "check_review"))
 
 def _nonneg(*cols: str) -> str:
     return ",\n    ".join(f"CHECK ({c} IS NULL OR {c} >= 0)" for c in cols)
@@ -208,7 +210,50 @@ CREATE TABLE phase (
 );
 """
 
-# The standard's facts (issue 16): the 中医馆 construction figures that decide 达标 (area, rooms,
+# Version 3: the register over the years.
+# - `institution_year.carried`: values copied from last year by 开始新年度 that nobody has
+#   confirmed yet, as "YEAR:field,field…" (empty or NULL once all are confirmed or changed).
+# - `check_review`: a plausibility check (数据核查) marked 已核实 with a note; its id is computed
+#   from the check's key, so two copies that mark the same check merge into one record.
+# - An institution that has never had a first year starts in the earliest year it has figures
+#   for, as an import would have set it: a centre opened in 2023 stops failing 2022 as 未填报.
+#   The new revision is computed from the old one, so two copies upgraded apart agree.
+_V3_SQL = f"""
+ALTER TABLE institution_year ADD COLUMN carried TEXT;
+
+CREATE TABLE check_review (
+    {SYNC_COLUMNS},
+    check_key TEXT NOT NULL,
+    year INTEGER CHECK (year IS NULL OR year BETWEEN 2000 AND 2100),
+    institution_id TEXT,
+    verified INTEGER NOT NULL DEFAULT 1 CHECK (verified IN (0, 1)),
+    note TEXT
+);
+CREATE INDEX check_review_year ON check_review(year);
+"""
+
+_V3_STARTS = """
+SELECT i.id, i.rev, min(y.year) AS first
+FROM institution i JOIN institution_year y ON y.institution_id = i.id AND y.deleted = 0
+WHERE i.active_from IS NULL
+GROUP BY i.id
+HAVING i.active_to IS NULL OR min(y.year) <= i.active_to
+"""
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    for statement in _V3_SQL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    for inst_id, rev, first in conn.execute(_V3_STARTS).fetchall():
+        new_rev = hashlib.sha1(f"v3-start/{rev}/{first}".encode()).hexdigest()[:32]
+        conn.execute("UPDATE institution SET active_from = ?, rev = ? WHERE id = ?",
+                     (first, new_rev, inst_id))
+        conn.execute("INSERT OR IGNORE INTO revlog (record_id, rev) VALUES (?, ?)",
+                     (inst_id, new_rev))
+
+
+# Version 4, the standard's facts (issue 16): the 中医馆 construction figures that decide 达标 (area, rooms,
 # treatment-room area), the county TCM hospital's grade, 基层指导科 and 适宜技术推广中心, the TCM
 # department and 中药房 of the general and maternal-child hospitals, family-doctor teams with TCM
 # staff, and the county's 中医药健康文化素养水平 survey figure.
@@ -241,7 +286,7 @@ ALTER TABLE county_year ADD COLUMN tcm_literacy REAL
 # the connection run inside the step's transaction. Released steps never change; a fixture file
 # per released version lives in tests/fixtures/.
 Step = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Step] = [_V1, _V2, _V_STANDARD]
+MIGRATIONS: list[Step] = [_V1, _V2, _v3, _V_STANDARD]
 
 
 def current_version() -> int:

@@ -1,19 +1,26 @@
 """The `tcmcounty` command line: the window, plus commands that need no window.
 
 Qt is imported only when a window opens, so `evaluate --json` and friends start fast.
-Exit codes (contract.md): 0 done, 2 usage error, 3 not a county file (the file is left as it was).
+Exit codes (contract.md): 0 done, 2 usage error, 3 not a county file (the file is left as it was),
+in use by another program, or a full disk / closed output / folder that cannot be written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import gc
 import json
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 from pathlib import Path
 
-from db.errors import FileExists, KnownError, ValidationError
+from db.errors import (USER_OS_ERRORS, Damaged, FileExists, KnownError, ValidationError,
+                       known_write_error)
 
 EXIT_USAGE = 2
 EXIT_BAD_FILE = 3
@@ -109,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf",
                    help="报告保存为此 PDF 文件")
     p.add_argument("--profile", help="目标方案编号（默认为文件中选用的方案）")
+    p.add_argument("--final", action="store_true",
+                   help="正式报告：尚有机构未填报或沿用上年数据未确认时拒绝生成（列出缺什么）")
 
     p = sub.add_parser("snapshot", help="写出经过校验的副本（用于U盘）")
     p.add_argument("file", type=Path)
@@ -120,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
     p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
+    p.add_argument("--yes", action="store_true",
+                   help="确认删除：合并将删除较多记录（超过 5 条或某类记录的十分之一）时必须加上")
+
+    p = sub.add_parser("new-year", help="开始新年度：把上年的中医馆、技术、科室、人员等情况沿用到该年（待确认）")
+    p.add_argument("file", type=Path)
+    p.add_argument("--year", type=_year, required=True, help="要开始的年度（从上一年沿用）")
 
     p = sub.add_parser("rollup", help="多县汇总：读取文件夹中各县的数据文件（不作任何修改）")
     p.add_argument("folder", type=Path, metavar="DIR")
@@ -171,7 +186,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 # import-excel, export-excel, template: a workbook refused (not a workbook, encrypted, too big,
-# no sheet recognised, a row refused) or an Excel file that cannot be written exits 1.
+# no sheet recognised, a row refused) or an Excel file refused (no such folder) exits 1; one the
+# disk would not take exits 3.
 EXIT_REFUSED = 1
 
 
@@ -253,7 +269,9 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _write_workbook(args: argparse.Namespace, write: Callable[[Any], Path], done: str) -> int:
-    """Export and template alike: a workbook that cannot be written exits 1, nothing left."""
+    """Export and template alike: a workbook refused (no such folder, no such township) exits 1;
+    one the disk would not take (full, no permission, read-only) exits 3 like every other file
+    that cannot be written. Nothing is left behind either way."""
     from db.county import CountyFile
     from reports.excel.vocab import WorkbookError
 
@@ -261,6 +279,9 @@ def _write_workbook(args: argparse.Namespace, write: Callable[[Any], Path], done
         try:
             out = write(county)
         except WorkbookError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, OSError) and cause.errno in USER_OS_ERRORS:
+                raise
             print(f"tcmcounty: {exc}", file=sys.stderr)
             return EXIT_REFUSED
     print(f"{done}：{out}")
@@ -272,9 +293,13 @@ def _report(args: argparse.Namespace) -> int:
     from db.county import CountyFile
 
     with CountyFile.open(args.file) as county:
-        from reports.pdf.report import write_report
+        from reports.pdf.report import DraftRefused, write_report
 
-        out = write_report(county, args.year, args.output, args.profile)
+        try:
+            out = write_report(county, args.year, args.output, args.profile, final=args.final)
+        except DraftRefused as exc:
+            print(f"tcmcounty: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     print(f"已生成自评报告：{out}")
     return 0
 
@@ -302,13 +327,21 @@ def _merge(args: argparse.Namespace) -> int:
         for line in plan.lines():
             print(line)
         if args.dry_run:
+            if plan.mass_deletion:
+                print(f"（{plan.mass_deletion}正式合并时需加 --yes）")
             print("（试运行：未写入任何内容）")
             return EXIT_CONFLICT if plan.unresolved else 0
         if plan.unresolved:
             print(f"tcmcounty: 有 {len(plan.unresolved)} 条记录两边都改过，未合并任何内容。"
                   "请用 --prefer mine|theirs|newer 决定，或在窗口中逐条决定。", file=sys.stderr)
             return EXIT_CONFLICT
-        apply_merge(county, plan)
+        if plan.mass_deletion and not args.yes:
+            # A file from another PC could delete everything it carries: the clerk reads the
+            # preview above and confirms with --yes.
+            print(f"tcmcounty: {plan.mass_deletion}未合并任何内容。核对上面的预览无误后，"
+                  "加上 --yes 再运行一次。", file=sys.stderr)
+            return EXIT_USAGE
+        apply_merge(county, plan, confirmed=args.yes)
     print("合并完成。")
     return 0
 
@@ -321,6 +354,19 @@ def _township(args: argparse.Namespace) -> int:
     with CountyFile.open(args.file) as county:
         write_township_file(county, args.town, args.output)
     print(f"已写出“{args.town}”的填报文件：{args.output}")
+    return 0
+
+
+@_command("new-year")
+def _new_year(args: argparse.Namespace) -> int:
+    from db.backups import make_backup
+    from db.county import CountyFile
+    from db.newyear import start_new_year
+
+    with CountyFile.open(args.file, exclusive=True) as county:
+        make_backup(county.conn, county.path, "开始新年度前")
+        done = start_new_year(county, args.year)
+    print(done.summary())
     return 0
 
 
@@ -381,19 +427,92 @@ def _open_window(file: Path | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _utf8_stdio()
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        if len(argv) > 1:
+            build_parser().error(f"无法识别的命令“{argv[0]}”")
+        return _open_window(Path(argv[0]) if argv else None)
+    hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_failed_close(hook)
     try:
-        if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
-            if len(argv) > 1:
-                build_parser().error(f"无法识别的命令“{argv[0]}”")
-            return _open_window(Path(argv[0]) if argv else None)
-        args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        code = _run_command(argv)
+        # A write that failed may leave a library's file object behind (a half-written zip);
+        # collected now, its own close error (the failure already reported) stays quiet
+        # instead of an "Exception ignored" traceback under the sentence.
+        gc.collect()
+        return code
+    finally:
+        sys.unraisablehook = hook
+
+
+def _run_command(argv: list[str]) -> int:
+    args: argparse.Namespace | None = None
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+            code = COMMANDS[args.command](args)
+            sys.stdout.flush()  # a closed pipe shows here, not as "Exception ignored" at exit
+            return code
+        except (OSError, sqlite3.Error) as exc:
+            # A full disk, a read-only stick, a folder we may not write, another program's
+            # lock: the user's situation, said in one sentence naming the file.
+            if isinstance(exc, BrokenPipeError):
+                raise
+            known = (known_write_error(exc, _written_file(args, exc))
+                     or _damaged_on_reading(exc, args))
+            if known is None:
+                raise
+            raise known from None
+    except BrokenPipeError:
+        return _output_closed()
     except (FileExists, ValidationError) as exc:
-        print(f"tcmcounty: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _refuse(exc, EXIT_USAGE)
     except KnownError as exc:
+        return _refuse(exc, EXIT_BAD_FILE)
+
+
+def _damaged_on_reading(exc: BaseException, args: argparse.Namespace | None) -> KnownError | None:
+    """Damage the open's check could not see (SQLite keeps no page checksums) met later while
+    reading: the same sentence as at open, not a traceback."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or args is None:
+        return None
+    name = Path(args.file).name
+    return Damaged(f"文件“{name}”已损坏（读取时发现数据页有误），无法继续。请从备份恢复。")
+
+
+def _refuse(exc: KnownError, code: int) -> int:
+    with contextlib.suppress(BrokenPipeError):
         print(f"tcmcounty: {exc}", file=sys.stderr)
-        return EXIT_BAD_FILE
+    return code
+
+
+def _quiet_failed_close(hook: Callable[[Any], object]) -> Callable[[Any], object]:
+    """An unraisable OSError of the kind already reported (disk full, no permission) is not
+    printed again; anything else goes to the usual hook."""
+    def quiet(unraisable: Any) -> None:
+        value = unraisable.exc_value
+        if isinstance(value, OSError) and value.errno in USER_OS_ERRORS | {errno.EPIPE}:
+            return
+        hook(unraisable)
+    return quiet
+
+
+def _output_closed() -> int:
+    """Output into a closed pipe (`tcmcounty evaluate … | head`): stop quietly. Python's own
+    recipe: point stdout at devnull so the final flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BAD_FILE
+
+
+def _written_file(args: argparse.Namespace | None, exc: BaseException) -> str:
+    """The file a command was writing when the disk said no: its output, else the county file."""
+    for name in ("output", "dest", "file"):
+        value = getattr(args, name, None)
+        if value is not None:
+            return str(value)
+    return str(getattr(exc, "filename", None) or "")
 
 
 def _utf8_stdio() -> None:

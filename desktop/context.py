@@ -20,8 +20,9 @@ class Context:
     @classmethod
     def load(cls, county: CountyFile, year: int) -> Context:
         result = evaluate(county, year)
+        # Cells are marked for what falls short and for what has not been reported alike.
         failing = {
-            r.id: {f.institution_id: (f.gap or "未达标") for f in r.failing}
+            r.id: {f.institution_id: (f.gap or "未达标") for f in (*r.failing, *r.not_reported)}
             for r in result.results
         }
         return cls(county, year, result, failing)

@@ -1,16 +1,23 @@
-"""合并其他文件 (preview, then each conflict decided side by side) and 恢复备份."""
+"""合并其他文件, 另存副本, 写出乡镇填报文件 and 恢复备份: the dialogs, and the actions behind the
+menus that use them (each taking the main window as a `Host`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QHeaderView, QLabel, QPlainTextEdit, QTableView, QVBoxLayout,
                                QWidget)
 
+from db import backups, exchange, restore
 from db.backups import Backup
+from db.errors import KnownError
 from db.exchange import MergePlan
 from db.fields import TABLE_LABELS
+from desktop import dialogs
+from desktop.file_actions import FILE_FILTER
+from desktop.host import Host
 from desktop.models import Column, RecordModel
 
 CHOICES = {"mine": "保留本文件的", "theirs": "采用对方的"}
@@ -106,3 +113,110 @@ class BackupsDialog(QDialog):
     def chosen(self) -> Backup | None:
         index = self.view.currentIndex()
         return self.found[index.row()] if index.isValid() else None
+
+
+# ---- the actions behind the menus ------------------------------------------------------------
+
+def save_copy(window: Host) -> None:
+    if window.county is None:
+        return
+    name = dialogs.save_file_name(window, "另存副本", f"{window.county.county_name}-副本.tcmcounty",
+                                  FILE_FILTER)
+    if not name:
+        return
+    try:
+        dest = exchange.snapshot(window.county, Path(name))
+    except KnownError as exc:
+        dialogs.error(window, "未能保存副本", str(exc))
+        return
+    dialogs.info(window, "另存副本", f"副本已写入并校验：\n{dest}")
+
+
+def merge_file(window: Host) -> None:
+    if window.county is None:
+        return
+    name = dialogs.open_file_name(window, "选择要合并进来的文件", FILE_FILTER)
+    if not name:
+        return
+    try:
+        plan = exchange.plan_merge(window.county, Path(name))
+    except KnownError as exc:
+        dialogs.error(window, "不能合并", str(exc))
+        return
+    if not dialogs.exec_dialog(MergeDialog(plan, window)):
+        return
+    if plan.mass_deletion and not dialogs.confirm(
+            window, "确认删除", f"{plan.mass_deletion}确定要删除这些记录吗？\n"
+            "（删除前会先备份本文件；可在预览中核对是哪些记录。）"):
+        return
+    try:
+        exchange.apply_merge(window.county, plan, confirmed=True)
+    except KnownError as exc:
+        dialogs.error(window, "合并未完成", f"{exc}\n本文件未作任何改动。")
+        return
+    window.reload_years()
+    window.statusBar().showMessage(f"已合并“{Path(name).name}”：{plan.summary()}", 8000)
+
+
+def township_file(window: Host) -> None:
+    county = window.county
+    if county is None:
+        return
+    towns = sorted({r["township"] for r in county.rows("institution") if r["township"]})
+    town = dialogs.ask_item(window, "写出乡镇填报文件", "乡镇（街道）：", towns)
+    if not town:
+        return
+    name = dialogs.save_file_name(window, "保存乡镇填报文件",
+                                  f"{county.county_name}-{town}.tcmcounty", FILE_FILTER)
+    if not name:
+        return
+    try:
+        exchange.write_township_file(county, town, Path(name))
+    except KnownError as exc:
+        dialogs.error(window, "未能写出", str(exc))
+        return
+    dialogs.info(window, "乡镇填报文件", f"已写出“{town}”的填报文件：\n{name}\n"
+                 "乡镇填好后，用“合并其他文件”把它合并回来。")
+
+
+def restore_backup(window: Host) -> None:
+    if window.county is None:
+        return
+    path = window.county.path
+    dialog = BackupsDialog(backups.list_backups(path.stem), window)
+    if not dialogs.exec_dialog(dialog) or dialog.chosen() is None:
+        return
+    chosen = dialog.chosen()
+    assert chosen is not None
+    if not dialogs.confirm(window, "恢复备份", f"用 {chosen.taken:%Y-%m-%d %H:%M} 的备份"
+                           f"（{chosen.reason}）替换当前文件吗？\n当前内容会先另行备份。"):
+        return
+    window.close_county()
+    try:
+        restore.restore_backup(path, chosen.path)
+    except KnownError as exc:
+        dialogs.error(window, "未能恢复", str(exc))
+    window.open_path(path)
+
+
+def offer_restore(window: Host, path: Path, message: str) -> bool:
+    """A damaged file: offer this computer's backups of it (only then; a file that is merely
+    in use never gets here). The damaged bytes are kept aside, not thrown away."""
+    found = backups.list_backups(path.stem)
+    if not found:
+        dialogs.error(window, "无法打开文件", f"{message}本机没有这个文件的备份，请找U盘或其他电脑上的副本。")
+        return False
+    if not dialogs.confirm(window, "文件已损坏", f"{message}\n\n本机有这个文件的 {len(found)} 个备份。"
+                           "要选一个恢复吗？损坏的文件会另存到备份文件夹，不会丢弃。"):
+        return False
+    dialog = BackupsDialog(found, window)
+    if not dialogs.exec_dialog(dialog) or dialog.chosen() is None:
+        return False
+    chosen = dialog.chosen()
+    assert chosen is not None
+    try:
+        restore.restore_backup(path, chosen.path)
+    except KnownError as exc:
+        dialogs.error(window, "未能恢复", str(exc))
+        return False
+    return window.open_path(path)

@@ -31,10 +31,15 @@ class FailingDialog(QDialog):
         kind = "share" if result.kind == "share" and result.id not in ("D1", "D2", "D3", "D4",
                                                                         "D5", "B1", "B2",
                                                                         "B3") else "count"
+        # Those that fall short first, then those that have not reported (marked as such).
         self.model.set_rows([
             {"id": f.institution_id, "institution": f.institution, "gap": f.gap or "",
              "value_text": _own_value(f.value, kind)}
             for f in result.failing
+        ] + [
+            {"id": f.institution_id, "institution": f.institution, "gap": f.gap or "",
+             "value_text": "未填报"}
+            for f in result.not_reported
         ])
         self.view = QTableView(self)
         self.view.setModel(self.model)
@@ -44,9 +49,13 @@ class FailingDialog(QDialog):
         for i, col in enumerate(self.model.columns):
             self.view.setColumnWidth(i, col.width)
         self.view.doubleClicked.connect(self._jump)
-        note = QLabel("全部达标，没有需要整改的机构。" if not result.failing
-                      else f"共 {len(result.failing)} 家。双击一行（或选中后点“转到该机构”）"
-                           "可在对应页面中找到它。")
+        n, w = len(result.failing), len(result.not_reported)
+        if not n and not w:
+            text = "全部达标，没有需要整改的机构。"
+        else:
+            text = (f"未达标 {n} 家" if n else "没有未达标的机构") + (f"，未填报 {w} 家" if w else "")
+            text += "。双击一行（或选中后点“转到该机构”）可在对应页面中找到它。"
+        note = QLabel(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.go = buttons.addButton("转到该机构", QDialogButtonBox.ButtonRole.ActionRole)
         self.go.clicked.connect(self._jump)

@@ -20,6 +20,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 FAIL_BACKGROUND = QColor("#f8d7d3")
 ERROR_BACKGROUND = QColor("#f3b0a8")
 PASS_BACKGROUND = QColor("#dcefd9")
+CARRIED_FOREGROUND = QColor("#3a5f8a")  # 沿用上年, not yet confirmed
 NODATA_BACKGROUND = QColor("#ececec")
 
 TONES = {"pass": PASS_BACKGROUND, "none": NODATA_BACKGROUND}
@@ -40,6 +41,8 @@ class Column:
     width: int = 0
     tip: str = ""
     tone: Callable[[dict[str, Any]], str | None] | None = None  # "pass" | "fail" | "none"
+    # Long text in a narrow column: the cell is elided with …, its tooltip gives it whole.
+    whole_tip: bool = False
 
     def raw(self, row: dict[str, Any]) -> Any:
         return self.value(row) if self.value else row.get(self.key)
@@ -78,12 +81,16 @@ class RecordModel(QAbstractTableModel):
     """Records in rows; `writer` saves an edit and returns a refusal message or None."""
 
     def __init__(self, columns: list[Column], *, writer: Writer | None = None,
-                 marker: Marker | None = None, parent: Any = None) -> None:
+                 marker: Marker | None = None, carried: Marker | None = None,
+                 parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = columns
         self.rows: list[dict[str, Any]] = []
         self.writer = writer
         self.marker = marker
+        # A value carried over from last year and not yet confirmed: italic, blue-grey, and
+        # the tooltip says from which year.
+        self.carried = carried
         self.refusals: dict[tuple[str, str], str] = {}  # (row id, column key) -> message
 
     # ---- loading ----------------------------------------------------------------------------
@@ -151,11 +158,17 @@ class RecordModel(QAbstractTableModel):
                 return QBrush(FAIL_BACKGROUND)
             if tone in TONES:
                 return QBrush(TONES[tone])
+        carried = self.carried(row, col) if self.carried else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return refusal or mark or None
-        if role == Qt.ItemDataRole.FontRole and (mark or tone == "fail"):
+            whole = col.text(row) if col.whole_tip else None
+            tips = [t for t in (refusal or mark, carried, whole) if t]
+            return "\n".join(tips) or None
+        if role == Qt.ItemDataRole.ForegroundRole and carried:
+            return QBrush(CARRIED_FOREGROUND)
+        if role == Qt.ItemDataRole.FontRole and (mark or tone == "fail" or carried):
             font = QFont()
-            font.setBold(True)  # marked cells stay visible in black and white
+            font.setBold(bool(mark or tone == "fail"))  # marked cells stay visible in grey
+            font.setItalic(bool(carried))
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in ("int", "share", "rate"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -11,8 +11,10 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db.errors import KnownError
+from desktop import dialogs
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +53,44 @@ def start(parent: QObject, work: Callable[[Progress], Any]) -> tuple[QThread, Jo
     job.failed.connect(thread.quit)
     thread.finished.connect(job.deleteLater)
     return thread, job
+
+
+class Runner(QObject):
+    """Runs one job at a time for a window: a progress window while it works, the result (or a
+    sentence saying why it did not finish) back on the UI thread."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.thread: QThread | None = None
+        self.job: Job | None = None
+
+    def run(self, title: str, work: Callable[[Progress], Any], done: Callable[[Any], None]) -> None:
+        """Run `work` off the UI thread with a progress window; `done(result)` back on it."""
+        self.progress = QProgressDialog(f"{title}…", "", 0, 100, self.window)
+        self.progress.setWindowTitle(title)
+        self.progress.setCancelButton(None)
+        self.progress.setMinimumDuration(0)
+        thread, job = start(self, work)
+        # Bound methods of a QObject living on the UI thread: Qt runs them there, whatever
+        # thread emits.
+        self._title, self._done = title, done
+        job.progress.connect(self._progress)
+        job.done.connect(self._finished)
+        job.failed.connect(self._failed)
+        self.thread, self.job = thread, job  # both must outlive this method
+        thread.start()
+
+    def _finished(self, result: Any) -> None:
+        self.progress.close()
+        self._done(result)
+
+    def _failed(self, message: str) -> None:
+        self.progress.close()
+        dialogs.error(self.window, f"{self._title}未完成", message)
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+        if message:
+            self.progress.setLabelText(message)

@@ -6,7 +6,8 @@
 - `reports.plan`: the creation plan (tasks, phases, task-list parsers) and the evidence binder.
 - `reports.pdf`: the printed self-evaluation report. Stands on `judge` and `plan`.
 
-`excel` and `plan` stand on `judge` and `db`; nothing in `judge` imports from the others.
+`excel` and `plan` stand on `judge` and `db`, `plan` on `excel` for task lists in workbooks;
+nothing in `judge` imports from the others.
 """
 
 import logging

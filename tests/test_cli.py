@@ -201,3 +201,43 @@ def test_a_damaged_file_prints_only_the_chinese_line(demo: Path, tmp_path: Path)
                           capture_output=True, text=True, encoding="utf-8", check=False)
     assert done.returncode == 3
     assert done.stderr.count("\n") == 1 and "已损坏" in done.stderr
+
+
+def test_a_file_held_by_another_program_exits_3_with_the_busy_sentence(
+        demo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    from db import county
+
+    monkeypatch.setattr(county, "BUSY_TIMEOUT", 0.05)
+    other = sqlite3.connect(demo, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        before = hashlib.sha256(demo.read_bytes()).hexdigest()
+        assert main(["evaluate", str(demo), "--year", "2024"]) == 3
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "demo.tcmcounty" in err and "正被其他程序使用" in err
+        assert "备份" not in err and "损坏" not in err
+        assert hashlib.sha256(demo.read_bytes()).hexdigest() == before
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_damage_met_while_reading_is_the_damaged_sentence(demo: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]
+                                                          ) -> None:
+    import sqlite3
+
+    import reports.judge.evaluation
+
+    def malformed(*args: object, **kwargs: object) -> None:
+        error = sqlite3.DatabaseError("database disk image is malformed")
+        error.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+        raise error
+
+    monkeypatch.setattr(reports.judge.evaluation, "evaluate", malformed)
+    assert main(["evaluate", str(demo), "--year", "2024"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "demo.tcmcounty" in err and "已损坏" in err and "备份" in err

@@ -17,7 +17,7 @@ LAYER = {name: rank for rank, name in enumerate(PACKAGES)}
 REPORTS_MAY_IMPORT = {
     "judge": set(),
     "excel": {"judge"},
-    "plan": {"judge"},
+    "plan": {"judge", "excel"},  # a task list can come from a workbook, read within its bounds
     "pdf": {"judge", "plan"},
 }
 QT = ("PySide6", "shiboken6")

@@ -177,7 +177,7 @@ class ActivitiesTab(TableTab):
         if row is None or self.ctx is None:
             return
         if not open_evidence(self.ctx.county, "owner_table = 'activity' AND owner_id = ?",
-                             (row["id"],)):
+                             (row["id"],), self):
             self.refuse("这条活动还没有佐证材料。")
 
     # ---- the D1–D5 matrix --------------------------------------------------------------------

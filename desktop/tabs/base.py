@@ -73,7 +73,7 @@ class TableTab(QWidget):
         super().__init__(parent)
         self.ctx: Context | None = None
         self.model = RecordModel(columns, writer=self.write if editable else None,
-                                 marker=self.mark, parent=self)
+                                 marker=self.mark, carried=self.carried, parent=self)
         self.proxy = RecordFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView(self)
@@ -116,6 +116,9 @@ class TableTab(QWidget):
         combo = QComboBox(self)
         combo.setObjectName(f"filter_{key}")
         combo.addItem(f"{label}：{ALL}", None)
+        # A narrow window shortens the filters rather than growing past the screen.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(3)
         combo.currentIndexChanged.connect(
             lambda _i: self.proxy.set_equal(key, combo.currentData()))
         self.filters.addWidget(combo, 1)
@@ -141,6 +144,10 @@ class TableTab(QWidget):
         return "此列不能修改"
 
     def mark(self, row: dict[str, Any], col: Column) -> str | None:
+        return None
+
+    def carried(self, row: dict[str, Any], col: Column) -> str | None:
+        """The tooltip of a value carried over from last year and not yet confirmed."""
         return None
 
     # ---- shared behaviour ------------------------------------------------------------------

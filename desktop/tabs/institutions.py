@@ -1,4 +1,5 @@
-"""机构: the register — add, edit, deactivate from a year, delete and restore."""
+"""机构: the register — add, edit, its years (停用 with the last year, 恢复), delete and restore.
+A change of an institution's years shows first which indicators of which years it changes."""
 
 from __future__ import annotations
 
@@ -8,14 +9,25 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
+from db.errors import KnownError
 from db.vocab import INSTITUTION_TYPES, OWNERSHIP
 from desktop import dialogs
 from desktop.context import Context
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
+from reports.judge.span import years_change
 
 PARENT_TYPES = ("chc", "township_hc")
+NO_YEAR = 1999  # the spin boxes' "（不限）"
+
+
+def years_text(row: dict[str, Any]) -> str:
+    """An institution's years as the register shows them: 2023–, 2010–2022, 不限."""
+    start, end = row.get("active_from"), row.get("active_to")
+    if start is None and end is None:
+        return "不限"
+    return f"{start or ''}–{end or ''}" if start else f"至 {end}"
 
 
 def _status(year: int) -> Any:
@@ -32,7 +44,7 @@ class InstitutionDialog(QDialog):
     """Add or edit one institution; the parent is chosen from the township centres."""
 
     def __init__(self, county: CountyFile, record: dict[str, Any] | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, year: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("编辑机构" if record else "新增机构")
         self.name = QLineEdit(record["name"] if record else "")
@@ -53,16 +65,23 @@ class InstitutionDialog(QDialog):
         for key, words in OWNERSHIP.items():
             self.ownership.addItem(words, key)
         self.active_from = QSpinBox()
-        self.active_from.setRange(1999, 2100)
-        self.active_from.setSpecialValueText("（不限）")
+        self.active_to = QSpinBox()
+        for box in (self.active_from, self.active_to):
+            box.setRange(NO_YEAR, 2100)
+            box.setSpecialValueText("（不限）")
+        self.active_to.setToolTip("最后一个统计年度：该年之后撤并或停业。未填报不等于停用。")
         if record:
             self.type.setCurrentIndex(self.type.findData(record["type"]))
             self.township.setCurrentText(record.get("township") or "")
             self.parent_box.setCurrentIndex(max(0, self.parent_box.findData(record["parent_id"])))
             self.ownership.setCurrentIndex(self.ownership.findData(record["ownership"]))
-            self.active_from.setValue(record.get("active_from") or 1999)
+            self.active_from.setValue(record.get("active_from") or NO_YEAR)
+            self.active_to.setValue(record.get("active_to") or NO_YEAR)
         else:
-            self.active_from.setValue(1999)
+            # A clinic added while looking at a year starts in that year: last year's results
+            # must not change because someone adds this year's new clinic.
+            self.active_from.setValue(year or NO_YEAR)
+            self.active_to.setValue(NO_YEAR)
         form = QFormLayout()
         form.addRow("机构名称", self.name)
         form.addRow("机构类型", self.type)
@@ -71,10 +90,11 @@ class InstitutionDialog(QDialog):
         form.addRow("上级机构（乡村一体化）", self.parent_box)
         form.addRow("公立/民营", self.ownership)
         form.addRow("启用年度", self.active_from)
+        form.addRow("停用年度", self.active_to)
         finish_form(self, form)
 
     def values(self) -> dict[str, Any]:
-        start = self.active_from.value()
+        start, end = self.active_from.value(), self.active_to.value()
         return {
             "name": self.name.text().strip(),
             "type": self.type.currentData(),
@@ -82,7 +102,8 @@ class InstitutionDialog(QDialog):
             "code": self.code.text().strip() or None,
             "parent_id": self.parent_box.currentData(),
             "ownership": self.ownership.currentData(),
-            "active_from": None if start == 1999 else start,
+            "active_from": None if start == NO_YEAR else start,
+            "active_to": None if end == NO_YEAR else end,
         }
 
 
@@ -134,12 +155,15 @@ class InstitutionsTab(TableTab):
             Column("code", "机构代码", width=90),
             Column("parent_name", "上级机构", width=180),
             Column("ownership", "公立/民营", "choice", choices=OWNERSHIP, width=70),
+            Column("years", "统计年度", width=90, value=years_text,
+                   tip="启用年度–停用年度：机构在这些年度纳入统计"),
             Column("status", "状态", width=110),
         ], editable=False)
         self.type_filter = self.add_filter("type", "类型")
         self.town_filter = self.add_filter("township", "乡镇")
         for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("停用…", self.deactivate),
-                            ("删除", self.delete), ("最近删除…", self.show_deleted)):
+                            ("恢复", self.reactivate), ("删除", self.delete),
+                            ("最近删除…", self.show_deleted)):
             button = QPushButton(label, self)
             button.setObjectName(f"button_{label.rstrip('…')}")
             button.clicked.connect(slot)
@@ -162,7 +186,7 @@ class InstitutionsTab(TableTab):
 
     def add(self) -> None:
         assert self.ctx is not None
-        dialog = InstitutionDialog(self.ctx.county, None, self)
+        dialog = InstitutionDialog(self.ctx.county, None, self, year=self.ctx.year)
         if dialogs.exec_dialog(dialog):
             county = self.ctx.county
             self.save(lambda: county.insert("institution", dialog.values()))
@@ -177,17 +201,52 @@ class InstitutionsTab(TableTab):
             return
         dialog = InstitutionDialog(county, record, self)
         if dialogs.exec_dialog(dialog):
-            self.save(lambda: county.update("institution", row["id"], dialog.values()))
+            values = dialog.values()
+            years = {k: values[k] for k in ("active_from", "active_to")
+                     if values[k] != record.get(k)}
+            if years and not self._years_confirmed(record, years):
+                return
+            self.save(lambda: county.update("institution", row["id"], values))
 
     def deactivate(self) -> None:
         row = self.selected_row()
         if row is None or self.ctx is None:
             return
-        year = dialogs.ask_int(self, "停用机构", f"“{row['name']}”从哪一年起不再统计？",
-                               self.ctx.year, 2001, 2100)
+        year = dialogs.ask_int(self, "停用机构", f"“{row['name']}”最后统计到哪一年？\n"
+                               "（该年之后撤并或停业；某年没有交数据不等于停用）",
+                               self.ctx.year - 1, 2000, 2100)
         if year is not None:
-            county = self.ctx.county
-            self.save(lambda: county.update("institution", row["id"], {"active_to": year - 1}))
+            self._set_years(row, {"active_to": year})
+
+    def reactivate(self) -> None:
+        """恢复: an institution stopped by mistake counts again in every year after its start."""
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            return
+        if row.get("active_to") is None:
+            self.refuse(f"“{row['name']}”没有停用，无需恢复。")
+            return
+        self._set_years(row, {"active_to": None})
+
+    def _set_years(self, row: dict[str, Any], years: dict[str, Any]) -> None:
+        assert self.ctx is not None
+        county = self.ctx.county
+        if self._years_confirmed(row, years):
+            self.save(lambda: county.update("institution", row["id"], years))
+
+    def _years_confirmed(self, row: dict[str, Any], years: dict[str, Any]) -> bool:
+        """Show which indicators of which years the change alters; True to go ahead."""
+        assert self.ctx is not None
+        try:
+            changes = years_change(self.ctx.county, row["id"], years)
+        except KnownError as exc:
+            self.refuse(str(exc))
+            return False
+        if not changes:
+            return True
+        lines = [f"修改“{row['name']}”的统计年度将改变以下 {len(changes)} 项结果：", "",
+                 *(str(c) for c in changes)]
+        return dialogs.show_text(self, "修改统计年度", "\n".join(lines), accept="保存修改")
 
     def delete(self) -> None:
         row = self.selected_row()

@@ -1,13 +1,13 @@
 """总览: every item of the standard for the year at a glance, as the reviewers' scoring sheet lists
 them: the indicator's value against its target, the points it scores, 必备 items marked; the total
-against the pass mark above. Double-click an indicator to see who falls short."""
+against the pass mark above, and how many institutions have not reported. Double-click an indicator to see who falls short."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from desktop import dialogs
@@ -17,11 +17,11 @@ from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
 from reports.judge import standard as standards
 from reports.judge.catalogue import SECTIONS
-from reports.judge.results import OFF, SCORED, UNSCORED, ItemScore, Result, Score
+from reports.judge.results import OFF, PENDING, SCORED, UNSCORED, ItemScore, Result, Score
 from reports.judge.wording import format_target, format_value, status_text
 
-_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "得分": "pass", "不得分": "fail",
-         "部分得分": "fail"}
+_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "得分": "pass",
+         "不得分": "fail", "部分得分": "fail"}
 
 
 def _status_tone(row: dict[str, Any]) -> str | None:
@@ -32,6 +32,8 @@ def _points_tone(row: dict[str, Any]) -> str | None:
     state = row.get("score_state")
     if state in (None, OFF, UNSCORED):
         return None
+    if state == PENDING:
+        return "none"
     return "pass" if state == SCORED else "fail"
 
 
@@ -40,22 +42,28 @@ class OverviewTab(TableTab):
 
     def __init__(self) -> None:
         super().__init__([
-            Column("section_name", "板块", width=170),
-            Column("code", "条目", width=70, tip="评分标准中的条目编号"),
-            Column("id", "编号", width=45),
-            Column("name", "评分项 / 指标", width=230),
-            Column("value_text", "实际值", width=90),
-            Column("target_text", "目标", width=90),
-            Column("previous_text", "上年", width=70),
-            Column("status", "达标情况", width=75, tone=_status_tone),
-            Column("points_text", "得分", width=70, tone=_points_tone,
+            Column("section_name", "板块", width=90, whole_tip=True),
+            Column("code", "条目", width=68, tip="评分标准中的条目编号", whole_tip=True),
+            Column("id", "编号", width=42),
+            Column("name", "评分项 / 指标", width=190, whole_tip=True),
+            Column("value_text", "实际值", width=70),
+            Column("target_text", "目标", width=70, whole_tip=True),
+            Column("previous_text", "上年", width=62),
+            Column("status", "达标情况", width=66, tone=_status_tone),
+            Column("points_text", "得分", width=66, tone=_points_tone,
                    tip="本项得分 / 满分（按评分标准的计分方式）"),
-            Column("veto", "必备", width=45, tip="必备项：一项不达标即不能通过评审"),
-            Column("failing_count", "未达标机构", "int", width=80),
-            Column("evidence", "佐证", "int", width=45, tip="本年度为该项添加的佐证材料份数"),
-            Column("gap", "差距 / 说明", width=320),
+            Column("veto", "必备", width=40, tip="必备项：一项不达标即不能通过评审"),
+            Column("failing_count", "未达标", "int", width=54, tip="未达标的机构数（双击查看）"),
+            Column("waiting_count", "未填报", "int", width=54,
+                   tip="本年度应统计、但尚未填报该指标所需数据的机构数"),
+            Column("evidence", "佐证", "int", width=40, tip="本年度为该项添加的佐证材料份数"),
+            Column("gap", "差距 / 说明", width=240, whole_tip=True),
         ], editable=False)
         self.view.setSortingEnabled(False)
+        # One line per item, elided with … (the tooltip has the whole text): the table fits a
+        # 1366-pixel screen.
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.proxy.sort(-1)  # the standard's order
         self.view.doubleClicked.connect(self._open)
         self.summary = QLabel(self)
@@ -113,6 +121,7 @@ class OverviewTab(TableTab):
                 "previous_text": ("" if r.previous_value is None
                                   else format_value(r.kind, r.previous_value)),
                 "status": status_text(r), "failing_count": len(r.failing) or None,
+                "waiting_count": len(r.not_reported) or None,
                 "gap": r.gap or r.note or "",
             })
         if scored is not None:
@@ -128,8 +137,12 @@ class OverviewTab(TableTab):
     @staticmethod
     def _summary(ctx: Context, rows: list[dict[str, Any]], score: Score | None) -> str:
         judged = [x for x in rows if x["indicator"]]
-        counts = {k: sum(1 for x in judged if x["status"] == k) for k in ("达标", "未达标", "无数据")}
+        counts = {k: sum(1 for x in judged if x["status"] == k)
+                  for k in ("达标", "未达标", "待填报", "无数据")}
         tasks = ctx.evaluation.tasks
+        unreported = len(ctx.evaluation.unreported)
+        waiting = (f"<span style='color:#a15c00'><b>{unreported} 家机构尚未填报本年度数据</b>"
+                   "（见“填报进度”）。</span>　" if unreported else "")
         text = ""
         if score is not None:
             verdict = ('<span style="color:#1a7f37">达到合格线</span>' if score.passed
@@ -145,8 +158,10 @@ class OverviewTab(TableTab):
             text += "<br/>"
         else:
             text = f"<b>{ctx.year} 年</b>　"
-        text += (f"共 {len(judged)} 项指标：达标 {counts['达标']} 项，"
-                 f"未达标 {counts['未达标']} 项，无数据 {counts['无数据']} 项。"
+        text += (f"{waiting}共 {len(judged)} 项指标：达标 {counts['达标']} 项，"
+                 f"未达标 {counts['未达标']} 项，"
+                 + (f"待填报 {counts['待填报']} 项，" if counts["待填报"] else "")
+                 + f"无数据 {counts['无数据']} 项。"
                  f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
                  "　双击指标查看未达标机构；组织管理等评分项请在“任务与佐证”中完成任务，"
                  "或在此为该项添加佐证。")
@@ -175,7 +190,7 @@ class OverviewTab(TableTab):
         if row is None or self.ctx is None:
             return
         if not open_evidence(self.ctx.county, "owner_table = 'indicator' AND indicator_id = ? "
-                             "AND (year = ? OR year IS NULL)", (row["id"], self.ctx.year)):
+                             "AND (year = ? OR year IS NULL)", (row["id"], self.ctx.year), self):
             self.refuse(f"{row['id']} 在 {self.ctx.year} 年还没有佐证材料。")
 
     def _open(self, index: QModelIndex) -> None:

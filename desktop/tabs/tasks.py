@@ -281,7 +281,7 @@ class TasksTab(TableTab):
         if row is None or self.ctx is None:
             return
         if not open_evidence(self.ctx.county, "owner_table = 'task' AND owner_id = ?",
-                             (row["id"],)):
+                             (row["id"],), self):
             self.refuse("这项任务还没有佐证材料。")
 
     def edit_phases(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from db.county import parse_carried
 from db.errors import KnownError
 from db.vocab import INSTITUTION_TYPES
 from desktop.context import Context
@@ -46,13 +47,22 @@ class YearFactsTab(TableTab):
         if value == "":
             value = None
         try:
-            self.ctx.county.set_institution_year(row["id"], self.ctx.year, {col.key: value})
+            saved = self.ctx.county.set_institution_year(row["id"], self.ctx.year,
+                                                         {col.key: value})
+            row["carried"] = saved.get("carried")  # the value typed is no longer 沿用上年
         except KnownError as exc:
             self.refuse(f"{row['name']}：{exc}")
             return str(exc)
         self.message.hide()
         self.changed.emit()
         return None
+
+    def carried(self, row: dict[str, Any], col: Column) -> str | None:
+        source, fields = parse_carried(row.get("carried"))
+        if source is None or col.key not in fields:
+            return None
+        return (f"沿用上年：{source}年的数据，尚未确认。修改即视为确认；"
+                "也可在“填报进度”页按机构、乡镇或全部确认。")
 
     def mark(self, row: dict[str, Any], col: Column) -> str | None:
         if self.ctx is None or col.key not in self.marks:

@@ -18,7 +18,7 @@ from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
 from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
 
-from reports.excel.vocab import (CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
+from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
                                  YEAR_COLUMNS, Column, WorkbookError, has_hall_word, yes_no)
 from reports.judge.wording import format_target, format_value, status_text
 
@@ -38,6 +38,9 @@ HEADER_FILL = "DDEBF7"
 # Indicators whose failing institutions carry a count (activities, techniques), not a share.
 _COUNT_FAILING = {"B1", "B2", "B3", "D1", "D2", "D3", "D4", "D5"}
 _MAX_CELL_TEXT = 30_000  # Excel holds 32,767 characters in a cell
+# Leading characters with which a spreadsheet starts a formula (or, for DDE, a command) when the
+# text is typed or read from CSV; the full-width forms are taken as the same by some versions.
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Out:
 
 def out_column(column: Column, width: float | None = None) -> Out:
     fmt = {"int": INT_FORMAT, "share": SHARE_FORMAT, "date": DATE_FORMAT,
-           "year": YEAR_FORMAT}.get(column.kind)
+           "year": YEAR_FORMAT, "span": YEAR_FORMAT}.get(column.kind)
     return Out(column.header, width or max(8.0, len(column.header) * 1.6 + 2), fmt, column.key)
 
 
@@ -61,7 +64,8 @@ _IDENTITY = [SEQ, out_column(NAME, 30), out_column(CODE, 12), out_column(TYPE, 1
              out_column(TOWNSHIP, 12)]
 _YEAR_BY_KEY = {c.key: c for c in YEAR_COLUMNS}
 
-REGISTER = [*_IDENTITY, out_column(PARENT, 28), out_column(OWNER, 10), out_column(YEAR, 8)]
+REGISTER = [*_IDENTITY, out_column(PARENT, 28), out_column(OWNER, 10), out_column(YEAR, 8),
+            out_column(ACTIVE_FROM, 10), out_column(ACTIVE_TO, 10)]
 HALLS = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
     "has_hall", "hall_state", "hall_grade", "platform_connected", "tcm_corner", "service_place",
     "tech_categories", "tech_items", "visits", "tcm_visits", "hall_area", "hall_consult_rooms",
@@ -204,7 +208,7 @@ def _county_sheet(book: Workbook, county: CountyFile, year: int, title: str) -> 
 
 RESULT_COLUMNS = [Out("序号", 6), Out("编号", 7), Out("指标名称", 30), Out("实际值", 11),
                   Out("目标", 12), Out("上年", 11), Out("达标情况", 10), Out("差距", 34),
-                  Out("未达标机构", 60)]
+                  Out("未达标机构", 60), Out("未填报机构", 40)]
 FAILING_COLUMNS = [Out("序号", 6), Out("编号", 7), Out("指标名称", 30), Out("未达标机构", 32),
                    Out("本机构数值", 12), Out("还差什么", 48)]
 
@@ -234,8 +238,9 @@ def _results_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
     rows = []
     for n, r in enumerate(evaluation.results, start=1):
         rows.append([n, r.id, r.name, r.value, format_target(r.kind, r.target), r.previous_value,
-                     status_text(r), r.gap, _failing_text(r)])
-    write_table(ws, title, RESULT_COLUMNS, rows, wrap=(3, 8, 9))
+                     status_text(r), r.gap, _failing_text(r),
+                     "、".join(f.institution for f in r.not_reported)[:_MAX_CELL_TEXT] or None])
+    write_table(ws, title, RESULT_COLUMNS, rows, wrap=(3, 8, 9, 10))
     for i, r in enumerate(evaluation.results, start=3):
         for column in (4, 6):
             cell = ws.cell(i, column)
@@ -275,9 +280,26 @@ def _score_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
 
 # ---- the workbook --------------------------------------------------------------------------------
 
+def text_not_formula(book: Workbook) -> None:
+    """Every cell is written as the value it holds: openpyxl turns text starting with "=" into a
+    formula, so a name such as =HYPERLINK(…) typed in the window or brought by an import would
+    run in Excel. The program writes no formula of its own, so any formula here is such text.
+    Other text (+ - @ ＝ …) is a string cell already, which Excel shows and never evaluates;
+    quotePrefix keeps it text if the user edits the cell in Excel."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                elif isinstance(cell.value, str) and cell.value[:1] in FORMULA_STARTS:
+                    cell.quotePrefix = True
+
+
 def save_atomically(book: Workbook, out_path: str | os.PathLike[str]) -> Path:
     """Save beside `out_path`, then rename: a reader never sees half a workbook, and a failed
-    save leaves any earlier file as it was."""
+    save leaves any earlier file as it was. No cell is saved as a formula."""
+    text_not_formula(book)
     out = Path(out_path)
     try:
         refuse_to_replace(out)
@@ -319,4 +341,47 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
     _county_sheet(book, county, year, f"{name}{year}年度 全县情况")
     _score_sheet(book, evaluation, f"{name}{year}年度 评分情况")
     book.active = 0
+    return save_atomically(book, out_path)
+
+
+# ---- 填报进度: the list a clerk chases townships with ------------------------------------------
+
+_MARK = {True: "✓", False: "缺", None: "—"}
+PROGRESS_TOWNS = [Out("序号", 6), Out("乡镇（街道）", 16), Out("应报机构", 10, INT_FORMAT),
+                  Out("已填齐", 10, INT_FORMAT), Out("部分填报", 10, INT_FORMAT),
+                  Out("未填报", 10, INT_FORMAT), Out("沿用待确认", 11, INT_FORMAT),
+                  Out("填齐比例", 10, SHARE_FORMAT)]
+
+
+def export_progress(county: CountyFile, year: int, out_path: str | os.PathLike[str]) -> Path:
+    """填报进度 of `year` as a workbook: townships first, then every institution not yet
+    complete (most missing first within its township), then everyone, for the phone calls."""
+    import openpyxl
+
+    from reports.judge.progress import PARTS, progress
+
+    state = progress(county, year)
+    name = county.county_name
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    towns = state.townships
+    write_table(book.create_sheet("按乡镇"), f"{name}{year}年度 填报进度（按乡镇）",
+                PROGRESS_TOWNS, ([n, t.township, t.institutions, t.complete, t.partial, t.none,
+                                  t.carried, t.share] for n, t in enumerate(towns, start=1)))
+    columns = [Out("序号", 6), Out("乡镇（街道）", 14), Out("机构名称", 30), Out("机构类型", 14),
+               *(Out(label, 10) for label in PARTS.values()), Out("已交部分", 9),
+               Out("填报情况", 10), Out("缺少", 30), Out("沿用待确认（项）", 10, INT_FORMAT)]
+
+    def rows(insts: list[Any]) -> Iterable[list[Any]]:
+        for n, i in enumerate(insts, start=1):
+            yield [n, i.township, i.name, i.type_name, *(_MARK[v] for v in i.parts.values()),
+                   f"{i.done}/{i.asked}", i.status, "、".join(i.missing), i.carried or None]
+
+    behind = sorted((i for i in state.institutions if i.status != "已填齐"),
+                    key=lambda i: (i.township, i.share, i.name))
+    write_table(book.create_sheet("待催报"), f"{name}{year}年度 尚未填齐的机构", columns,
+                rows(behind), wrap=(len(columns) - 1,))
+    write_table(book.create_sheet("全部机构"), f"{name}{year}年度 填报进度（全部机构）", columns,
+                rows(state.institutions))
+    book.active = 1 if behind else 0
     return save_atomically(book, out_path)

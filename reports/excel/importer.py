@@ -27,7 +27,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+import contextlib
 from dataclasses import dataclass, field
+import datetime as _dt
 import functools
 import os
 from pathlib import Path
@@ -37,15 +39,18 @@ import warnings
 
 from db import fields as db_fields
 from db.backups import make_backup
+from db.county import uncarry
 from db.errors import KnownError, ValidationError
 # Planning checks rows with `validate`; applying relies on the store, which uses db_fields.
 from db.fields import FIELDS, label as field_label, validate
 from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
 
-from reports.excel.vocab import (ACTIVITY_COLUMNS, MAX_BYTES, MAX_ROWS, NAME, SHEET_COLUMNS,
-                                 YEAR_COLUMNS, YEAR_KEYS, BadValue, Column, WorkbookError,
-                                 clean_text, header_key, is_blank, is_ignored, match_key, read_cell,
-                                 recognise)
+from reports.excel.vocab import (ACTIVITY_COLUMNS, MAX_BYTES, MAX_COLUMNS, MAX_MERGED_CELLS,
+                                 MAX_OTHER_PART, MAX_PARTS, MAX_ROWS, MAX_SHEET_PART,
+                                 MAX_STRINGS_PART, MAX_UNPACKED, MAX_XML_ELEMENTS, NAME,
+                                 SHEET_COLUMNS, YEAR_COLUMNS, YEAR_KEYS, BadValue, Column,
+                                 WorkbookError, clean_text, header_key, is_blank, is_ignored,
+                                 match_key, read_cell, recognise, shorten)
 from reports.judge.wording import number, percent
 
 if TYPE_CHECKING:
@@ -208,6 +213,7 @@ class ImportPlan:
     activity_updates: list[_Record] = field(default_factory=list)
     unknown_columns: list[tuple[str, str]] = field(default_factory=list)  # (sheet, header)
     ignored_sheets: list[str] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)  # not read at all
     refusals: list[Refusal] = field(default_factory=list)
     rows_read: int = 0
     rows_skipped: int = 0
@@ -215,6 +221,8 @@ class ImportPlan:
     refused_rows: set[tuple[str, int]] = field(default_factory=set)
     fingerprint: int = 0
     institution_names: dict[str, str] = field(default_factory=dict)  # id → name, for the summary
+    unreported: dict[int, list[str]] = field(default_factory=dict)  # year → names still 未填报
+    after_end: dict[str, int] = field(default_factory=dict)  # name → a year after its 停用年度
 
     @property
     def ok(self) -> bool:
@@ -294,11 +302,23 @@ class ImportPlan:
         lines.append(f"数据有变化的记录：{len(updated)} 条" + ("" if updated else "。"))
         lines += _capped([f"  {c}" for c in updated], limit)
         lines.append(f"新增宣传活动：{self.activities_added} 条。")
+        if self.after_end:
+            lines.append("以下机构已停用，表中却有停用之后年度的数据（导入但不计入统计；若机构仍在运行，"
+                         "请在“机构”页恢复或修改停用年度）：" + "、".join(
+                             f"{n}（{y}年）" for n, y in self.after_end.items()))
+        for year, names in self.unreported.items():
+            if names:
+                shown = "、".join(names[:limit]) + (f" 等 {len(names)} 家" if len(names) > limit
+                                                     else "")
+                lines.append(f"{year}年仍未填报的机构：{len(names)} 家（{shown}）。请补报，"
+                             "或在“机构”页记录其停用年度。")
         if self.unknown_columns:
             lines.append("未识别的列（已忽略）：" + "；".join(
                 f"{sheet}“{header}”" for sheet, header in self.unknown_columns))
         if self.ignored_sheets:
             lines.append("未识别的工作表（已忽略）：" + "、".join(self.ignored_sheets))
+        if self.hidden_sheets:
+            lines.append("隐藏的工作表（未导入）：" + "、".join(self.hidden_sheets))
         if self.ok and not self.has_changes:
             lines.append("文件中已有这些数据，导入不会改变任何内容。")
         return lines
@@ -349,45 +369,188 @@ class _RawSheet:
     merges: list[_Box]
 
 
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]{1,3}[0-9]+:[A-Z]{1,3}([0-9]+)"')
 _CHUNK = 1 << 20
+_MAX_MERGES = 50_000
+_MAX_ROW_NUMBER = 1_048_576  # Excel's last row
+_MB = 1024 * 1024
 
 
 def _sheet_xml(book: Any, ws: Any) -> Any:
     """The sheet's XML as a stream: openpyxl 3.1's archive and sheet path (the version is
-    pinned), because read-only mode keeps neither the merged ranges nor a cheap row count."""
+    pinned), because read-only mode keeps neither the merged ranges nor a bounded row reader."""
     return book._archive.open(ws._worksheet_path)
 
 
-def _declared_rows(book: Any, ws: Any) -> int:
-    """The row count the sheet declares at its top (0 if it declares none). openpyxl's own
-    `max_row` reads the whole sheet to find out when the declaration is missing."""
-    with _sheet_xml(book, ws) as xml:
-        found = _DIMENSION.search(xml.read(4096))
-    return int(found.group(1)) if found else 0
-
-
-def _merged_ranges(book: Any, ws: Any) -> list[_Box]:
-    """The sheet's merged ranges, read from its XML in chunks."""
+def _scan_sheet(book: Any, ws: Any) -> tuple[list[_Box], int]:
+    """The sheet's merged ranges and how many XML elements it holds, read from its XML in chunks
+    at the speed of a byte search: parsing costs a hundred times more per element, so a sheet
+    too big to parse is refused before its parsing starts."""
     from openpyxl.utils.cell import range_boundaries
 
     refs: set[bytes] = set()
     tail = b""
+    elements = 0
     with _sheet_xml(book, ws) as xml:
         while chunk := xml.read(_CHUNK):
+            # Every element has one start tag ("<c" or "<c/>"); end tags start "</".
+            elements += chunk.count(b"<") - chunk.count(b"</")
+            if tail.endswith(b"<") and chunk.startswith(b"/"):
+                elements -= 1
             data = tail + chunk
             refs.update(_MERGE.findall(data))
             tail = data[-80:]  # a tag cut in two by the chunk boundary is found next time
-    return [range_boundaries(ref.decode()) for ref in sorted(refs)]
+            if len(refs) > _MAX_MERGES:
+                raise WorkbookError(f"工作表“{ws.title}”的合并单元格超过 {_MAX_MERGES:,} 处，未导入。"
+                                    "请取消合并后再导入。")
+    return [range_boundaries(ref.decode()) for ref in sorted(refs)], elements
 
 
-def _read_sheets(path: Path) -> list[_RawSheet]:
-    """Every sheet's rows as value tuples, row 1 first, with the row limit enforced."""
+def _check_parts(path: Path) -> None:
+    """Refuse, from the zip's directory alone, a workbook whose parts would unpack too big: a
+    megabyte can unpack to gigabytes. Nothing is decompressed here; zipfile also never unpacks
+    more than a part's stated size, so what it states is what it costs."""
+    import zipfile
+
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS, WORKSHEET_TYPE
+    from openpyxl.xml.functions import fromstring
+
+    name = path.name
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+            if len(parts) > MAX_PARTS:
+                raise WorkbookError(f"工作簿“{name}”由 {len(parts):,} 个部件组成，超过上限 "
+                                    f"{MAX_PARTS:,} 个，未导入。")
+            sizes = {p.filename: p.file_size for p in parts}
+            strings, sheets = None, set()
+            if sizes.get(ARC_CONTENT_TYPES, 0) <= MAX_OTHER_PART:
+                with contextlib.suppress(Exception):  # no manifest: openpyxl refuses it next
+                    manifest = Manifest.from_tree(fromstring(z.read(ARC_CONTENT_TYPES)))
+                    found = manifest.find(SHARED_STRINGS)
+                    strings = found.PartName.lstrip("/") if found is not None else None
+                    sheets = {o.PartName.lstrip("/") for o in manifest.Override
+                              if o.ContentType == WORKSHEET_TYPE}
+    except zipfile.BadZipFile:
+        raise WorkbookError(f"“{name}”不是有效的 Excel 工作簿（.xlsx），未导入。") from None
+    except OSError as exc:
+        raise WorkbookError(f"无法读取工作簿“{name}”：{exc.strerror or exc}。") from None
+    for part, size in sizes.items():
+        if part == strings:
+            limit, what = MAX_STRINGS_PART, "共享字符串表（所有单元格的文字）"
+        elif part in sheets or part.startswith("xl/worksheets/"):
+            limit, what = MAX_SHEET_PART, f"工作表部件“{part}”"
+        else:
+            limit, what = MAX_OTHER_PART, f"部件“{part}”"
+        if size > limit:
+            raise WorkbookError(f"工作簿“{name}”中的{what}解压后有 {size / _MB:,.0f} MB，超过上限 "
+                                f"{limit // _MB} MB，未导入。")
+    total = sum(sizes.values())
+    if total > MAX_UNPACKED:
+        raise WorkbookError(f"工作簿“{name}”解压后共 {total / _MB:,.0f} MB，超过上限 "
+                            f"{MAX_UNPACKED // _MB} MB，未导入。请拆分后再导入。")
+
+
+@dataclass
+class _Budget:
+    """What is left to read in the whole workbook."""
+
+    elements: int
+    rows: int
+
+
+def _sheet_rows(book: Any, ws: Any, budget: _Budget, workbook: str) -> list[tuple[Any, ...]]:
+    """A sheet's rows as value tuples, row 1 first, up to the last row holding a value. The work
+    follows what the XML really holds: empty cells and rows cost one step each and are not kept,
+    a cell far to the right adds no padding, and the sheet's declared size is ignored."""
+    from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
+    left = MAX_XML_ELEMENTS  # a second guard: the scan has already counted them
+    parser = WorkSheetParser(None, ws._shared_strings, data_only=True, epoch=book.epoch,
+                             date_formats=book._date_formats,
+                             timedelta_formats=book._timedelta_formats)
+    rows: list[tuple[Any, ...]] = []
+    with _sheet_xml(book, ws) as xml:
+        data = None
+        for event, element in iterparse(xml, events=("start", "end")):
+            if event == "start":
+                if element.tag == data_tag:
+                    data = element
+                continue
+            left -= 1
+            if left < 0:
+                raise _too_many_elements(workbook, ws.title)
+            if element.tag == data_tag:
+                break  # what follows (merged ranges, print setup) is read elsewhere or not needed
+            if element.tag != ROW_TAG:
+                continue
+            number, values = _row_values(parser, element, ws.title)
+            element.clear()
+            if data is not None:
+                data.clear()  # rows read are dropped, so memory stays flat
+            if values and number > len(rows):
+                budget.rows -= number - len(rows)
+                if budget.rows < 0:
+                    raise WorkbookError(f"工作簿“{workbook}”超过 {MAX_ROWS:,} 行（工作表“{ws.title}”"
+                                        f"第 {number:,} 行仍有内容），未导入。请拆分后再导入。")
+                rows.extend([()] * (number - 1 - len(rows)))
+                rows.append(values)
+    return rows
+
+
+def _too_many_elements(workbook: str, sheet: str) -> WorkbookError:
+    return WorkbookError(f"工作簿“{workbook}”的单元格过多（读到工作表“{sheet}”时超过 "
+                         f"{MAX_XML_ELEMENTS:,} 个 XML 元素的上限），未导入。请拆分后再导入。")
+
+
+def _row_values(parser: Any, element: Any, sheet: str) -> tuple[int, tuple[Any, ...]]:
+    """One <row>: its number and the values of its cells up to the last one holding a value.
+    Cells without a value (formatted but empty) are skipped without being parsed."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    r = element.get("r")
+    number = int(r) if r is not None else parser.row_counter + 1
+    if not 1 <= number <= _MAX_ROW_NUMBER:
+        raise ValueError(f"row number {number}")
+    parser.row_counter, parser.col_counter = number, 0
+    values: dict[int, Any] = {}
+    skipped = None  # the last empty cell passed over, for a following cell without an address
+    for cell in element:
+        if len(cell) == 0:  # no <v>, <is> or <f>: nothing in it
+            skipped = cell.get("r")
+            if skipped is None:
+                parser.col_counter += 1
+            continue
+        if skipped is not None and cell.get("r") is None:
+            parser.col_counter = coordinate_to_tuple(skipped)[1]
+        skipped = None
+        found = parser.parse_cell(cell)
+        if found["value"] is None:
+            continue
+        if found["column"] > MAX_COLUMNS:
+            if is_blank(found["value"]):
+                continue
+            raise WorkbookError(f"工作表“{sheet}”第 {number} 行第 {found['column']:,} 列有内容，"
+                                f"超出读取范围（每张表最多 {MAX_COLUMNS} 列），未导入。"
+                                "请删除表格右侧多余的内容后再导入。")
+        values[found["column"]] = found["value"]
+    if not values:
+        return number, ()
+    return number, tuple(values.get(c) for c in range(1, max(values) + 1))
+
+
+def _read_sheets(path: Path) -> tuple[list[_RawSheet], list[str]]:
+    """Every visible sheet's rows as value tuples, row 1 first, within the limits; and the names
+    of the hidden sheets, which are not read (what a clerk cannot see is not data)."""
     import openpyxl
 
+    _check_parts(path)
     sheets: list[_RawSheet] = []
-    total = 0
-    too_many = WorkbookError(f"工作簿“{path.name}”超过 {MAX_ROWS:,} 行，未导入。请拆分后再导入。")
+    hidden: list[str] = []
+    budget = _Budget(MAX_XML_ELEMENTS, MAX_ROWS)
     with open(path, "rb") as fh, warnings.catch_warnings():
         # openpyxl warns about parts of a workbook it does not keep (data-validation extensions,
         # slicers, a missing default style). Reading values is unaffected, and the test suite
@@ -401,17 +564,15 @@ def _read_sheets(path: Path) -> list[_RawSheet]:
             raise WorkbookError(f"“{path.name}”不是有效的 Excel 工作簿（.xlsx），未导入。") from None
         try:
             for ws in book.worksheets:
-                if total + _declared_rows(book, ws) > MAX_ROWS:
-                    raise too_many
-                # Some programs write a wrong sheet size; read every row there is.
-                ws.reset_dimensions()
-                rows = []
-                for values in ws.iter_rows(values_only=True):
-                    total += 1
-                    if total > MAX_ROWS:
-                        raise too_many
-                    rows.append(tuple(values))
-                sheets.append(_RawSheet(ws.title, rows, _merged_ranges(book, ws)))
+                if ws.sheet_state != "visible":
+                    hidden.append(ws.title)
+                    continue
+                merges, elements = _scan_sheet(book, ws)
+                budget.elements -= elements
+                if budget.elements < 0:
+                    raise _too_many_elements(path.name, ws.title)
+                rows = _sheet_rows(book, ws, budget, path.name)
+                sheets.append(_RawSheet(ws.title, rows, merges))
         except (WorkbookError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged part in the zip: any parser error
@@ -419,7 +580,15 @@ def _read_sheets(path: Path) -> list[_RawSheet]:
                 from None
         finally:
             book.close()
-    return sheets
+    return sheets, hidden
+
+
+def read_rows(path: str | os.PathLike[str]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Every visible sheet's name and rows, read within the same limits as an import (for other
+    workbooks a user brings, such as a task list); WorkbookError names what was refused."""
+    path = Path(path)
+    _check_file(path)
+    return [(raw.name, raw.rows) for raw in _read_sheets(path)[0]]
 
 
 @dataclass
@@ -475,7 +644,7 @@ def _find_header(rows: list[tuple[Any, ...]]) -> tuple[int, _Found, list[str]]:
     if best is None:
         return -1, {}, []
     r, _, found = best
-    unknown = [clean_text(v) for c, v in enumerate(head[r])
+    unknown = [shorten(clean_text(v)) for c, v in enumerate(head[r])
                if c not in found and not is_blank(v) and not is_ignored(v)]
     return r, found, unknown
 
@@ -647,8 +816,33 @@ class _Planner:
             self.plan.institutions.append(inst)
         if year_step is not None:
             self._commit(row, *year_step)
+            self._confirm_carried(year_step[0], year_step[2])
+        if year is not None and (facts or created):
+            self._start_by(inst, year)
         if v.get("parent"):
             self.parents.append((inst, v["parent"], row.origin("parent")))
+
+    def _start_by(self, inst: _Record, year: int) -> None:
+        """A row for `year` means the institution counts that year (contract.md): a new one
+        starts in its earliest row's year, and an earlier row moves a start back, unless the
+        workbook gave 启用年度 itself. Nothing here ever ends an institution."""
+        end = inst.values.get("active_to")
+        if end is not None and end < year:
+            self.plan.after_end.setdefault(inst.values["name"], year)
+        if "active_from" in inst.origins:
+            return
+        start = inst.values.get("active_from")
+        if inst.is_new and start is None or start is not None and year < start:
+            inst.values["active_from"] = year
+            if end is not None and end < year:
+                # A row after the recorded end: that is for the user to settle, not a guess.
+                inst.values["active_from"] = start
+
+    def _confirm_carried(self, rec: _Record, changes: dict[str, Any]) -> None:
+        """Figures the workbook gives for the year confirm the values carried over into it."""
+        if rec.values.get("carried"):
+            rec.values["carried"] = uncarry(rec.values["carried"],
+                                            [k for k, v in changes.items() if v is not None])
 
     def _plan_year(self, row: _Row, inst_id: str, year: int, facts: dict[str, Any],
                    year_type: str | None) -> tuple[_Record, dict, dict, dict]:
@@ -672,7 +866,7 @@ class _Planner:
         if created or match_key(inst.values["name"]) != match_key(v["name"]):
             # A new institution, or one matched by its code whose name has changed.
             changes["name"] = v["name"]
-        for key in ("township", "ownership"):
+        for key in ("township", "ownership", "active_from", "active_to"):
             if v.get(key) is not None:
                 changes[key] = v[key]
         code = v.get("code")
@@ -741,6 +935,17 @@ class _Planner:
                     changes["hall_state"] = "built"
                 keys["hall_state"] = "has_hall"
         return changes, keys
+
+    def unreported(self) -> dict[int, list[str]]:
+        """Per year the workbook holds figures for: institutions that count that year and still
+        have no row for it after the import (contract.md: listed, never left out)."""
+        out = {}
+        for year in sorted({y for _, y in self.year_records}):
+            have = {i for i, r in self._year_rows(year).items() if not r["deleted"]}
+            have |= {i for i, y in self.year_records if y == year}
+            out[year] = [r.values["name"] for r in self.institutions.values()
+                         if r.id not in have and _counts_in(r.values, year)]
+        return out
 
     def resolve_parents(self) -> None:
         for inst, parent_name, origin in self.parents:
@@ -816,6 +1021,8 @@ class _Planner:
             validate("activity", rec)
         except ValidationError as exc:
             raise self._validation(row, exc) from None
+        if (late := self._too_late(rec["date"])) is not None:
+            raise self._refuse(row, "date", late)
         key = (inst.id, rec["date"], rec["kind"], rec["title"])
         existing = self._existing_activities(int(rec["date"][:4])).get(key, [])
         index = self.activity_seen[key]
@@ -832,6 +1039,17 @@ class _Planner:
                              lambda w=what: w, {k: row.origin(k) for k in changes})
             self.plan.activity_updates.append(update)
 
+    def _too_late(self, date: str) -> str | None:
+        """Why an activity's date cannot be right, or None: a report lists what took place, so
+        nothing after today, nor after the year after the import's year (a typo such as 2042)."""
+        today = _dt.date.today().isoformat()
+        if date > today:
+            return f"活动日期 {date} 晚于今天（{today}），不可能已经举办"
+        if self.default_year is not None and date > f"{self.default_year + 1:04d}-12-31":
+            return (f"活动日期 {date} 晚于导入年度（{self.default_year} 年）的次年年底，"
+                    "请核对日期或导入年度")
+        return None
+
     def _existing_activities(self, year: int) -> dict[tuple[str, str, str, str], list[dict]]:
         if year not in self.activities:
             found: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
@@ -843,6 +1061,11 @@ class _Planner:
         return self.activities[year]
 
 
+def _counts_in(inst: dict[str, Any], year: int) -> bool:
+    start, end = inst.get("active_from"), inst.get("active_to")
+    return (start is None or start <= year) and (end is None or end >= year)
+
+
 def _names(records: Iterable[_Record]) -> str:
     return "、".join(r.values["name"] + (f"，代码 {r.values['code']}" if r.values.get("code") else "")
                     for r in records)
@@ -850,14 +1073,21 @@ def _names(records: Iterable[_Record]) -> str:
 
 # ---- sheets into rows ----------------------------------------------------------------------------
 
-def _fill_merged(rows: list[tuple[Any, ...]], merges: list[_Box], header_row: int) -> None:
+def _fill_merged(raw: _RawSheet, header_row: int) -> None:
     """Give every cell of a merged range below the header the range's value: a 机构类型 or
-    所属乡镇 merged over a township's clinics belongs to each of them."""
-    for min_col, min_row, max_col, max_row in merges:
-        if min_row - 1 <= header_row or min_row - 1 >= len(rows):
+    所属乡镇 merged over a township's clinics belongs to each of them. Only rows and columns that
+    are read count, and their total is bounded: a merge over A1:XFD1048576 costs nothing."""
+    rows, work = raw.rows, 0
+    for min_col, min_row, max_col, max_row in raw.merges:
+        if min_row - 1 <= header_row or min_row - 1 >= len(rows) or min_col > MAX_COLUMNS:
             continue
+        max_col, max_row = min(max_col, MAX_COLUMNS), min(max_row, len(rows))
+        work += (max_row - min_row + 1) * (max_col - min_col + 1)
+        if work > MAX_MERGED_CELLS:
+            raise WorkbookError(f"工作表“{raw.name}”的合并单元格共覆盖超过 {MAX_MERGED_CELLS:,} 个"
+                                "单元格，未导入。请取消合并后再导入。")
         value = _cell(rows[min_row - 1], min_col - 1)
-        for r in range(min_row - 1, min(max_row, len(rows))):
+        for r in range(min_row - 1, max_row):
             row = list(rows[r]) + [None] * max(0, max_col - len(rows[r]))
             for c in range(min_col - 1, max_col):
                 row[c] = value
@@ -883,7 +1113,7 @@ def _identify(raw: _RawSheet, plan: ImportPlan) -> _Sheet | None:
         columns[c] = col
         headers[col.key] = text
     plan.unknown_columns += [(name, h) for h in unknown]
-    _fill_merged(rows, raw.merges, r)
+    _fill_merged(raw, r)
     fillers = {c for c, v in enumerate(rows[r]) if is_ignored(v)}
     fillers |= {c for c, col in columns.items() if col.key == "year"}
     return _Sheet(name, kind, r, columns, headers, rows, frozenset(fillers))
@@ -957,10 +1187,14 @@ def plan_import(county: CountyFile, path: str | os.PathLike[str], *, year: int |
     path = Path(path)
     _check_file(path)
     plan = ImportPlan(county, path, year, fingerprint=_fingerprint(county))
-    sheets = [s for raw in _read_sheets(path) if (s := _identify(raw, plan))]
+    raws, plan.hidden_sheets = _read_sheets(path)
+    sheets = [s for raw in raws if (s := _identify(raw, plan))]
     if not sheets:
+        hidden = "、".join(f"“{n}”" for n in plan.hidden_sheets)
         raise WorkbookError(f"工作簿“{path.name}”中没有可识别的工作表：需要有“机构名称”“活动日期”"
-                            "或“常住人口”等表头，未导入。")
+                            "或“常住人口”等表头，未导入。"
+                            + (f"（隐藏的工作表{hidden}未读取：如需导入，请在 Excel 中取消隐藏。）"
+                               if hidden else ""))
     planner = _Planner(county, plan)
     order = {"institution": 0, "county": 1, "activity": 2}
     total = sum(len(s.rows) - s.header_row - 1 for s in sheets)
@@ -976,6 +1210,7 @@ def plan_import(county: CountyFile, path: str | os.PathLike[str], *, year: int |
             if progress is not None and done % 500 == 0:
                 progress(done, total)
     planner.resolve_parents()
+    plan.unreported = planner.unreported()
     if progress is not None:
         progress(total, total)
     return plan

@@ -342,7 +342,7 @@ def read_standard(path: str | os.PathLike[str]) -> Standard:
     every refused row."""
     path = Path(path)
     _check_file(path)
-    sheets = _read_sheets(path)
+    sheets, _hidden = _read_sheets(path)  # hidden sheets are not read (as for data workbooks)
     reader = _Reader(path.name)
     found = _find_items(sheets)
     if found is None:

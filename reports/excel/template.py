@@ -14,7 +14,7 @@ from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, 
 
 from reports.excel.export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, institution_rows,
                                   out_column, print_setup, save_atomically, styles)
-from reports.excel.vocab import (CODE, NAME, TOWNSHIP, TYPE, YEAR, YEAR_COLUMNS, YEAR_MAX, YEAR_MIN,
+from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, SPAN_MIN, CODE, NAME, TOWNSHIP, TYPE, YEAR, YEAR_COLUMNS, YEAR_MAX, YEAR_MIN,
                                  YES_NO, Column, WorkbookError, match_key)
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ FIRST_DATA_ROW = 4  # title, group headers, headers
 _BY_KEY = {c.key: c for c in YEAR_COLUMNS}
 # Group headers over the columns (a second header row, as bureau forms have).
 GROUPS: list[tuple[str, list[Column]]] = [
-    ("基本情况", [NAME, CODE, TYPE, TOWNSHIP, YEAR]),
+    ("基本情况", [NAME, CODE, TYPE, TOWNSHIP, YEAR, ACTIVE_FROM, ACTIVE_TO]),
     ("中医馆、中医阁", [_BY_KEY[k] for k in ("has_hall", "hall_state", "hall_grade",
                                           "platform_connected", "tcm_corner", "service_place")]),
     ("服务能力", [_BY_KEY[k] for k in ("tech_categories", "tech_items", "visits", "tcm_visits")]),
@@ -46,7 +46,8 @@ GROUPS: list[tuple[str, list[Column]]] = [
                                          "tcm_dept", "tcm_pharmacy")]),
     ("家庭医生团队", [_BY_KEY[k] for k in ("fd_teams", "fd_teams_tcm")]),
 ]
-_WIDTHS = {"name": 30, "code": 14, "type": 16, "township": 12, "year": 8}
+_WIDTHS = {"name": 30, "code": 14, "type": 16, "township": 12, "year": 8, "active_from": 9,
+           "active_to": 9}
 
 HELP_TEXT = """\
 填表说明
@@ -62,6 +63,7 @@ HELP_TEXT = """\
   6. 县级中医医院请填写“是否设置治未病科、康复科、感染性疾病科”三列，以及医院等级、是否设置基层指导科、是否设置中医药适宜技术推广中心；县级综合医院、妇幼保健院请填写是否设置中医科、中药房；其他机构可不填。
   7. 设置中医馆的机构请填写中医馆面积、中医诊室数、中医治疗室数和治疗室面积（平方米，整数）。四项填齐后，程序据此核实中医馆是否达标（面积不少于300平方米、诊室不少于3间、治疗室不少于2间且面积不少于40平方米、中医类别医师占25%以上、6类以上中医药服务），不再只看“达标情况”一栏。
   8. 家庭医生团队数填本机构全部团队数；其中有中医药人员的团队数不能多于团队总数。
+  9. “启用年度”填机构开始统计的年份（新设立的机构请填写；不填则从表中该机构最早的年度算起）；机构撤并、停业的，在“停用年度”填最后一个统计年份。没有变化的留空。没有交回某家机构的数据，不会被当作停用。
 
 三、“活动记录”表：每次中医药文化宣传或健康教育活动填写一行。
   1. 活动日期填写年-月-日，例如 2024-03-05（也可写 2024/3/5 或 2024年3月5日）。
@@ -111,6 +113,11 @@ def _validations(ws: Worksheet, columns: Sequence[Out], first: int, last: int) -
             add(DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
                                allow_blank=True, showErrorMessage=True, errorTitle="请填写整数",
                                error=f"{out.header}应为不小于0的整数"), index)
+        elif kind == "span":
+            add(DataValidation(type="whole", operator="between", formula1=str(SPAN_MIN),
+                               formula2=str(YEAR_MAX), allow_blank=True, showErrorMessage=True,
+                               errorTitle="请填写年份",
+                               error=f"{out.header}应在{SPAN_MIN}–{YEAR_MAX}之间"), index)
         elif kind == "year":
             add(DataValidation(type="whole", operator="between", formula1=str(YEAR_MIN),
                                formula2=str(YEAR_MAX), allow_blank=True, showErrorMessage=True,

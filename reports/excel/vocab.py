@@ -20,6 +20,17 @@ from db.vocab import (ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES,
 YEAR_MIN, YEAR_MAX = 2020, 2035
 MAX_ROWS = 100_000
 MAX_BYTES = 50 * 1024 * 1024
+# A workbook is a zip of XML parts; these bound what reading it may cost, whatever the workbook
+# claims about itself (its <dimension> is not trusted). README.md lists them under 限制.
+MAX_COLUMNS = 200  # columns read per sheet; the vocabulary has fewer than 30
+MAX_XML_ELEMENTS = 3_000_000  # XML elements in all sheets (a filled cell is two or three)
+MAX_MERGED_CELLS = 2_000_000  # cells covered by merged ranges below the headers
+MAX_SHEET_PART = 256 * 1024 * 1024  # a sheet's XML, unpacked
+MAX_STRINGS_PART = 32 * 1024 * 1024  # the shared strings, held in memory whole
+MAX_OTHER_PART = 16 * 1024 * 1024  # any other part (styles, workbook …), unpacked
+MAX_UNPACKED = 512 * 1024 * 1024  # all parts together, unpacked
+MAX_PARTS = 10_000
+MAX_TEXT = 2_000  # characters in one cell (a name, a title)
 # No count in a county comes near this; it keeps absurd cells away from SQLite's 64-bit integers.
 MAX_COUNT = 10**12
 
@@ -58,6 +69,9 @@ YEAR = _c("year", "年度", "year")
 # Not in contract.md's table but shown on the 机构 tab; the export writes them, so they read back.
 PARENT = _c("parent", "上级机构", "text")
 OWNER = _c("ownership", "公立/民营", "owner")
+# An institution's years (contract.md): the first and the last year it counts.
+ACTIVE_FROM = _c("active_from", "启用年度", "span", "设立年度", "开业年度")
+ACTIVE_TO = _c("active_to", "停用年度", "span", "撤并年度", "停业年度")
 
 # The key `has_hall` is the yes/no column 是否设置中医馆; it is folded into `hall_state`.
 YEAR_COLUMNS: tuple[Column, ...] = (
@@ -96,7 +110,7 @@ YEAR_COLUMNS: tuple[Column, ...] = (
 YEAR_KEYS = {c.key for c in YEAR_COLUMNS}
 
 INSTITUTION_COLUMNS: tuple[Column, ...] = (NAME, TYPE, TOWNSHIP, CODE, YEAR, PARENT, OWNER,
-                                           *YEAR_COLUMNS)
+                                           ACTIVE_FROM, ACTIVE_TO, *YEAR_COLUMNS)
 
 COUNTY_COLUMNS: tuple[Column, ...] = (
     YEAR,
@@ -223,6 +237,11 @@ _FITNESS = ("八段锦", "太极拳", "五禽戏", "易筋经", "六字诀")
 TYPE_CHOICES = "、".join(INSTITUTION_TYPES.values())
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """Text as a message quotes it: a long cell is cut, so a refusal stays one readable line."""
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
 def clean_text(value: Any) -> str:
     """A cell as text: numbers without a trailing .0, whitespace runs collapsed."""
     if isinstance(value, str):
@@ -301,6 +320,22 @@ def read_year(value: Any) -> int:
     return year
 
 
+# 启用年度 / 停用年度 reach further back than the years a county reports figures for.
+SPAN_MIN = 2000
+
+
+def read_span_year(value: Any) -> int:
+    if isinstance(value, str):
+        value = re.sub(r"年度?$", "", _norm(value))
+    try:
+        year = read_int(value)
+    except BadValue:
+        raise BadValue(f"应为年份（如 2024），收到“{clean_text(value)}”") from None
+    if not SPAN_MIN <= year <= YEAR_MAX:
+        raise BadValue(f"年度 {year} 不在 {SPAN_MIN}–{YEAR_MAX} 之间")
+    return year
+
+
 def read_bool(value: Any) -> int:
     if isinstance(value, bool):
         return int(value)
@@ -315,20 +350,25 @@ def read_bool(value: Any) -> int:
 
 
 def read_share(value: Any) -> float:
-    """92%, '92%', 92 and 0.92 all mean 92%: a number above 1 is read as percent points."""
+    """92%, '92%', 92 and 0.92 all mean 92%. A plain number up to 1 is a fraction, from 2 up it is
+    percent points; between the two it is a fraction too (Excel stores 150% as 1.5), so 1.5 is
+    150% and refused rather than quietly read as 1.5%."""
     if isinstance(value, bool):
         raise BadValue(f"应为百分比（如 92%），收到“{clean_text(value)}”")
     if isinstance(value, (int, float)):
-        number = float(value)
-        return round(number / 100 if number > 1 else number, 6)
-    text = _norm(value).replace(",", "")
-    percent = text.endswith("%")
-    try:
-        number = float(text.rstrip("%"))
-    except ValueError:
-        raise BadValue(f"应为百分比（如 92%），收到“{clean_text(value)}”") from None
+        number, percent = float(value), False
+    else:
+        text = _norm(value).replace(",", "")
+        percent = text.endswith("%")
+        try:
+            number = float(text.rstrip("%"))
+        except ValueError:
+            raise BadValue(f"应为百分比（如 92%），收到“{clean_text(value)}”") from None
     if not math.isfinite(number):
         raise BadValue(f"应为百分比（如 92%），收到“{clean_text(value)}”")
+    if not percent and 1 < number < 2:
+        raise BadValue(f"“{clean_text(value)}”即 {number * 100:g}%，超过 100%（如指百分之几，"
+                       f"请写成带 % 的数，如 {clean_text(value)}%）")
     return round(number / 100 if percent or number > 1 else number, 6)
 
 
@@ -410,6 +450,7 @@ def read_kind(value: Any) -> str:
 
 READERS = {
     "text": read_text, "code": read_code, "type": read_type, "year": read_year,
+    "span": read_span_year,
     "int": read_int, "bool": read_bool, "state": read_state, "grade": read_grade,
     "share": read_share, "date": read_date, "kind": read_kind, "owner": read_owner,
     "hgrade": read_hospital_grade,
@@ -420,6 +461,9 @@ def read_cell(column: Column, value: Any) -> Any:
     """The stored value of one cell for `column`; None when not reported; BadValue if unreadable."""
     if is_blank(value):
         return None
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        # Checked first: every reader quotes the cell in its refusal.
+        raise BadValue(f"内容过长（{len(value):,} 个字符，上限 {MAX_TEXT:,} 个）")
     return READERS[column.kind](value)
 
 

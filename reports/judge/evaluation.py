@@ -12,9 +12,14 @@ and says what it would take to pass. Rules a bureau would otherwise have to gues
   reported the figure fails: the bureau cannot claim it, and it is listed with value None and a
   gap that says what is missing (未填报…). Sums over institutions (B4, C1, C6) use only the
   institutions that reported both figures.
-- Activity counts come from the log: calendar year of the date, tombstones ignored, D1–D5 count
+- Activity counts come from the log (an institution with neither figures nor any activity in
+  the year has not reported its log: 未填报, not 0): calendar year of the date, tombstones ignored, D1–D5 count
   only activities with TCM content, D3/D4 count distinct titles. Activities of a deleted or
   inactive institution count for no indicator, D8/D9 included.
+- 未填报 is not 未达标: an institution counted in the year that has not reported what an
+  indicator reads is listed in `not_reported`, apart from `failing`. Where the target would
+  hold if every one of them passed (or holds on a sum that leaves them out), the result waits:
+  `pending`, `met` None, 待填报, never 达标. A missing row never makes a county pass.
 - A year for which the file holds no institution figures at all (or no activities at all) has no
   data for the indicators that read them, rather than 0% with every institution "未填报": that is
   what last year's column should say for a county that starts using the program this year.
@@ -477,6 +482,9 @@ def _minimum(ind_id: str) -> Callable[[Facts, Setting], Outcome]:
             count = tally.titles if distinct else tally.n
             if count >= minimum:
                 return Check(True)
+            if inst["year_row"] is None and not facts.tally(inst["id"]).n:
+                # Neither figures nor a single activity: its log has not arrived either.
+                return Check(False, None, f"{MISSING}本年度数据和活动记录")
             return Check(False, count, f"还需 {minimum - count} {unit}{noun}")
         return _inst_share(facts, ind_id, judge, f"{noun}达到 {minimum} {unit}")
     return compute
@@ -566,22 +574,63 @@ def _county_gap(ind: Indicator, target: Target, outcome: Outcome) -> str:
     return f"需提高至 {shown}"
 
 
+MISSING = "未填报"  # how every gap of an institution that lacks a figure begins
+# Shares of institutions whose failing list is not kept: their 未填报 are the rows missing.
+_UNLISTED_SHARES = {"A5", "A6", "A7", "A10"}
+# Sums over institutions: an institution without a row is left out of the sum, so it waits.
+_ROW_SCOPES = {"B7": BY_ID["B7"].scope, "B14": None, "C1": BY_ID["C1"].scope, "C5": None,
+               "C6": BY_ID["C6"].scope}
+
+
+def _not_reported(ind: Indicator, facts: Facts, outcome: Outcome) -> list[Failing]:
+    """Institutions counted in the year that have not reported what `ind` reads."""
+    if ind.id in _UNLISTED_SHARES or ind.id in _ROW_SCOPES:
+        scope = _ROW_SCOPES.get(ind.id, ind.scope)
+        insts = facts.institutions if scope is None else facts.in_scope(scope)
+        return [Failing(i["name"], i["id"], None, f"{MISSING}{facts.year}年数据")
+                for i in insts if i["year_row"] is None]
+    return [f for f in outcome.failing if f.gap and f.gap.startswith(MISSING)]
+
+
+def _pending(ind: Indicator, target: Target | None, outcome: Outcome, waiting: int) -> bool:
+    """Whether the result depends on institutions that have not reported."""
+    if not waiting or target is None:
+        return False
+    if outcome.value is None:
+        return True
+    if target.holds(outcome.value):
+        # A share that counts them as failing passes anyway; a sum without them proves nothing.
+        return not (ind.is_inst or ind.id in _UNLISTED_SHARES)
+    if (ind.is_inst or ind.id in _UNLISTED_SHARES) and outcome.denominator:
+        best = Fraction((outcome.numerator or 0) + waiting, outcome.denominator)
+        return target.holds(min(best, Fraction(1)))
+    return False
+
+
 def _judge(ind: Indicator, setting: Setting, outcome: Outcome, profile: Profile,
-           previous: float | int | None) -> Result:
+           previous: float | int | None, facts: Facts | None = None) -> Result:
     target = setting.target
     met: bool | None = None
     gap: str | None = None
-    if target is not None and outcome.value is not None:
+    waiting = _not_reported(ind, facts, outcome) if facts is not None else []
+    pending = _pending(ind, target, outcome, len(waiting))
+    if pending:
+        gap = f"待 {len(waiting)} 家机构填报"
+    elif target is not None and outcome.value is not None:
         met = target.holds(outcome.value)
         if not met:
             gap = profile.relabel(_county_gap(ind, target, outcome))
-    failing = tuple(Failing(f.institution, f.institution_id, f.value,
-                            profile.relabel(f.gap) if f.gap else f.gap)
-                    for f in outcome.failing)
+    waiting_ids = {f.institution_id for f in waiting}
+
+    def relabelled(items: list[Failing]) -> tuple[Failing, ...]:
+        return tuple(Failing(f.institution, f.institution_id, f.value,
+                             profile.relabel(f.gap) if f.gap else f.gap) for f in items)
+
+    failing = relabelled([f for f in outcome.failing if f.institution_id not in waiting_ids])
     return Result(ind.id, profile.relabel(ind.name), ind.section, ind.kind, ind.is_inst,
                   _shown_value(ind, outcome.value), outcome.numerator, outcome.denominator,
-                  target, met, gap, failing, previous,
-                  profile.relabel(outcome.note) if outcome.note else None)
+                  target, met, gap, failing, previous, not_reported=relabelled(waiting),
+                  pending=pending, note=profile.relabel(outcome.note) if outcome.note else None)
 
 
 def _compute(ind: Indicator, facts: Facts, setting: Setting) -> Outcome:
@@ -617,8 +666,11 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
         if not setting.on:
             continue
         outcome = _compute(ind, facts, setting)
-        results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id)))
+        results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id), facts))
+    unreported = tuple((i["name"], i["id"], i["township"]) for i in facts.institutions
+                       if i["year_row"] is None)
     score = scoring.score(std or standard.for_county(county), profile, {r.id: r for r in results},
                           facts, load_documents(county))
     return Evaluation(county.county_name, year, profile.id, profile.name, tuple(results),
-                      task_progress(county, today or _dt.date.today()), score)
+                      task_progress(county, today or _dt.date.today()), score=score,
+                      unreported=unreported)

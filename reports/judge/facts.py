@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from db.county import CountyFile
 
 _INSTITUTIONS_SQL = """
-SELECT i.id, i.name, COALESCE(iy.inst_type, i.type) AS type, iy.id AS year_row,
+SELECT i.id, i.name, i.township, COALESCE(iy.inst_type, i.type) AS type, iy.id AS year_row,
+       iy.carried,
        iy.hall_state, iy.hall_grade, iy.platform_connected, iy.tcm_corner, iy.service_place,
        iy.tech_categories, iy.tech_items, iy.physicians, iy.tcm_physicians, iy.other_tcm_staff,
        iy.tcm_gps, iy.west_learn_tcm, iy.visits, iy.tcm_visits,

@@ -37,6 +37,12 @@ class Result:
     gap: str | None
     failing: tuple[Failing, ...]
     previous_value: float | int | None
+    # Institutions counted in the year that have not reported what this indicator reads: kept
+    # apart from `failing` (they may well pass), and never a reason to pass.
+    not_reported: tuple[Failing, ...] = ()
+    # Whether the result waits for those reports: the target would hold if they all passed
+    # (or holds without them where the sum leaves them out). Then `met` is None: 待填报.
+    pending: bool = False
     note: str | None = None  # e.g. how many 中医馆 count as 达标 on their typed status alone
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,6 +53,9 @@ class Result:
             "met": self.met, "gap": self.gap,
             "failing": [f.to_dict() for f in self.failing],
             "previous_value": self.previous_value,
+            "not_reported": [{"institution": f.institution, "institution_id": f.institution_id,
+                              "missing": f.gap} for f in self.not_reported],
+            "pending": self.pending,
         }
         if self.note:
             out["note"] = self.note  # added (issue 16), only where there is something to say
@@ -55,6 +64,8 @@ class Result:
 
 # The states of a scored item (scoring.py).
 SCORED, PARTLY, ZERO, NO_DATA, OFF, UNSCORED = "得分", "部分得分", "不得分", "无数据", "不适用", "不计分"
+# An indicator that waits for institutions to report (Result.pending) scores nothing until they do.
+PENDING = "待填报"
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class ItemScore:
     points: float | None  # None where the item does not apply
     max: float
     veto: bool
-    state: str  # 得分 / 部分得分 / 不得分 / 无数据 / 不适用 / 不计分
+    state: str  # 得分 / 部分得分 / 不得分 / 无数据 / 待填报 / 不适用 / 不计分
     reason: str  # why, in words a reviewer reads
     indicator: str | None = None
 
@@ -128,16 +139,21 @@ class Evaluation:
     profile_name: str
     results: tuple[Result, ...]
     tasks: TaskProgress
+    # Institutions counted in the year with no figures at all for it: (name, id, township).
+    unreported: tuple[tuple[str, str, str | None], ...] = ()
     score: Score | None = None
 
     def result(self, indicator_id: str) -> Result | None:
         return next((r for r in self.results if r.id == indicator_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the `evaluate --json` shape of contract.md, with the `score` block added."""
+        """The `evaluate --json` shape of contract.md, with its additions (not_reported; the
+        `score` block after the contract's keys)."""
         out = {"county": self.county, "year": self.year, "profile": self.profile_id,
                "indicators": [r.to_dict() for r in self.results],
-               "tasks": self.tasks.to_dict()}
+               "tasks": self.tasks.to_dict(),
+               "not_reported": [{"institution": n, "institution_id": i, "township": t}
+                                for n, i, t in self.unreported]}
         if self.score is not None:
             out["score"] = self.score.to_dict()
         return out

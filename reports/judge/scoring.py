@@ -10,6 +10,8 @@ Rules a bureau would otherwise have to guess:
   institution that has not reported fails), never below the floor.
 - An item with no data scores 0, and a 必备 item with no data has failed: the county cannot show
   it.
+- An item whose indicator waits for institutions to report (待填报) scores 0, state 待填报, until
+  they do; a 必备 one has not been met.
 - A document item (规划, 联席会议, 投入 …) is matched to the creation tasks whose text holds one of
   its keywords. It scores when evidence is attached (to such a task, or to the item itself in
   总览) and every matched task is 已完成. With no evidence it scores nothing.
@@ -23,8 +25,8 @@ from fractions import Fraction
 import math
 from typing import TYPE_CHECKING
 
-from reports.judge.results import (NO_DATA, OFF, PARTLY, SCORED, UNSCORED, ZERO, ItemScore, Result,
-                                   Score)
+from reports.judge.results import (NO_DATA, OFF, PARTLY, PENDING, SCORED, UNSCORED, ZERO,
+                                   ItemScore, Result, Score)
 from reports.judge.standard import Item, Standard
 
 if TYPE_CHECKING:
@@ -62,6 +64,9 @@ def score_indicator(item: Item, r: Result | None) -> ItemScore:
         return _points(item, 0, NO_DATA, "无数据", ind)
     if r.target is None:
         return _points(item, 0, UNSCORED, "未设目标，不计分", ind)
+    if r.pending:
+        # 未填报 is not 未达标, but a missing row never earns points either.
+        return _points(item, 0, PENDING, r.gap or "待填报", ind)
     if r.met:
         return _points(item, item.points, SCORED, "达到要求", ind)
     rule = item.rule

@@ -54,7 +54,10 @@ def format_target(kind: str, target: Target | None) -> str:
 
 
 def status_text(result: Result) -> str:
-    """达标 / 未达标 / 无数据, or 不考核 for an informational indicator that has a value."""
+    """达标 / 未达标 / 无数据, 待填报 while the result waits for institutions that have not
+    reported, or 不考核 for an informational indicator that has a value."""
+    if result.pending:
+        return "待填报"
     if result.value is None:
         return "无数据"
     if result.target is None:
@@ -80,17 +83,18 @@ def _rows(evaluation: Evaluation) -> list[list[str]]:
         # The count is only meaningful where institutions were judged.
         judged = r.is_inst and r.value is not None
         failing = str(len(r.failing)) if r.failing or judged else ""
+        waiting = str(len(r.not_reported)) if r.not_reported else ""
         rows.append([r.id, r.name, format_value(r.kind, r.value), format_target(r.kind, r.target),
-                     status_text(r), failing])
+                     status_text(r), failing, waiting])
     return rows
 
 
 def format_table(evaluation: Evaluation) -> str:
     """The evaluation as an aligned table in Chinese, with a summary and the task line."""
-    header = ["编号", "指标", "数值", "目标", "结果", "未达标机构"]
+    header = ["编号", "指标", "数值", "目标", "结果", "未达标机构", "未填报"]
     rows = _rows(evaluation)
     widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    right = {2, 3, 5}
+    right = {2, 3, 5, 6}
 
     def line(cells: list[str]) -> str:
         return "  ".join(_pad(c, widths[i], right=i in right) for i, c in enumerate(cells)).rstrip()
@@ -99,8 +103,13 @@ def format_table(evaluation: Evaluation) -> str:
            "", line(header), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
     counts = _summary(evaluation)
-    out += ["", f"达标 {counts['达标']} 项，未达标 {counts['未达标']} 项，无数据 {counts['无数据']} 项，"
-                f"不考核 {counts['不考核']} 项。"]
+    waiting = f"待填报 {counts['待填报']} 项，" if counts["待填报"] else ""
+    out += ["", f"达标 {counts['达标']} 项，未达标 {counts['未达标']} 项，{waiting}"
+                f"无数据 {counts['无数据']} 项，不考核 {counts['不考核']} 项。"]
+    if evaluation.unreported:
+        names = "、".join(n for n, _, _ in evaluation.unreported[:20])
+        more = f" 等 {len(evaluation.unreported)} 家" if len(evaluation.unreported) > 20 else ""
+        out.append(f"未填报本年度数据的机构 {len(evaluation.unreported)} 家：{names}{more}。")
     t = evaluation.tasks
     out.append(f"创建任务：共 {t.total} 项，已完成 {t.done} 项，逾期 {t.overdue} 项。")
     if evaluation.score is not None:
@@ -118,7 +127,7 @@ def score_line(score: Score) -> str:
 
 
 def _summary(evaluation: Evaluation) -> dict[str, Any]:
-    counts = {"达标": 0, "未达标": 0, "无数据": 0, "不考核": 0}
+    counts = {"达标": 0, "未达标": 0, "待填报": 0, "无数据": 0, "不考核": 0}
     for r in evaluation.results:
         counts[status_text(r)] += 1
     return counts

@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from reports.judge.wording import percent
+from reports.pdf.layout import fit
 
 PASS_FILL = colors.HexColor("#4F6D8F")
 FAIL_FILL = colors.HexColor("#C0504D")
@@ -71,8 +72,8 @@ def _share_part(bars: Sequence[Bar], threshold: float, top: float, width: float,
                      textAnchor="middle", fillColor=MUTED))
     for i, bar in enumerate(bars):
         y = y_axis + ROW * (len(bars) - 1 - i)
-        d.add(String(x0 - 4, y + 3.5, bar.label, fontName=font, fontSize=8, textAnchor="end",
-                     fillColor=INK))
+        d.add(String(x0 - 4, y + 3.5, fit(bar.label, x0 - 8, font, 8), fontName=font,
+                     fontSize=8, textAnchor="end", fillColor=INK))
         if bar.value is None:
             d.add(String(x0 + 3, y + 3.5, "未填报", fontName=font, fontSize=7.5, fillColor=MUTED))
             continue

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from db.vocab import CENTRE_TYPES, STATION_TYPES
 
+from reports.judge.checks import Finding, find_checks
 from reports.judge.evaluation import evaluate
+from reports.judge.progress import Progress, progress
 from reports.judge.facts import load_facts
 from reports.judge import matrix
 from reports.judge import profiles
@@ -58,6 +60,12 @@ class ReportData:
     standard: Standard = field(default_factory=shipped)
     evidence: list[Any] = field(default_factory=list)  # evidence_export.Entry, binder order
     phases: list[dict[str, Any]] = field(default_factory=list)
+    progress: Progress | None = None  # who has reported; a draft while anything is missing
+    unchecked: list[Finding] = field(default_factory=list)  # 数据核查 not yet marked 已核实
+
+    @property
+    def is_draft(self) -> bool:
+        return self.progress is not None and self.progress.is_draft
 
     def __post_init__(self) -> None:
         self._by_id = {i["id"]: i for i in self.institutions}
@@ -104,6 +112,8 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         standard=for_county(county),
         evidence=evidence_entries(county),
         phases=county.rows("phase", order="ord, start_date, name"),
+        progress=progress(county, year),
+        unchecked=[f for f in find_checks(county, year) if not f.verified],
     )
 
 

@@ -1,5 +1,6 @@
 """Page and table layout of the PDF report: A4 pages with the county and year in the header and
-第 X 页 共 Y 页 in the footer, paragraph styles, and tables whose cells wrap instead of overflowing.
+第 X 页 共 Y 页 in the footer, paragraph styles, and tables whose cells wrap instead of overflowing
+and, when one is taller than a page, continue on the next.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate,
                                 Paragraph, TableStyle)
@@ -34,6 +36,13 @@ PAGE_W, PAGE_H = A4
 # The left margin is the wider one: printed reports are bound on the left.
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 25 * mm, 20 * mm, 26 * mm, 22 * mm
 FRAME_W = PAGE_W - MARGIN_L - MARGIN_R
+FRAME_H = PAGE_H - MARGIN_T - MARGIN_B
+
+# Real institution names are 6 to 30 characters; a longer one (a paste gone wrong) is shortened
+# wherever it sits in a table or chart and printed whole in the appendix.
+NAME_CHARS = 40
+# A row split across pages leaves at least this much on each side (about three lines).
+ROW_PIECE = 36
 
 HEADER_FILL = colors.HexColor("#E7E6E6")
 GROUP_FILL = colors.HexColor("#F3F3F3")
@@ -99,6 +108,25 @@ def esc(text: object) -> str:
     return escape(str(text))
 
 
+def shorten(text: str, limit: int = NAME_CHARS) -> str:
+    """`text` cut to `limit` characters with an ellipsis, for a table cell or a chart label."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def fit(text: str, width: float, font: str, size: float) -> str:
+    """`text` cut with an ellipsis to fit `width` points, for a line drawn without wrapping."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)  # the longest start that fits with its ellipsis
+    while low < high:
+        mid = (low + high + 1) // 2
+        if stringWidth(text[:mid] + "…", font, size) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low] + "…"
+
+
 def red(markup: str) -> str:
     return f'<font color="{FAIL_TEXT}">{markup}</font>'
 
@@ -144,13 +172,42 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequenc
         if row + 1 < len(data):
             # A group's title never stays behind alone at the foot of a page.
             commands.append(("NOSPLIT", (0, row), (-1, row + 1)))
-    t = LongTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    # reportlab cannot place a row taller than a page and gives up on the whole report; such a
+    # row is split across pages instead. Only then: splitting rows in ordinary tables would
+    # change where their pages break.
+    split_in_row = ROW_PIECE if any(_may_outgrow_page(row, widths) for row in data) else 0
+    if split_in_row:
+        # Centred cells beside a split one would be padded down by reportlab to "stay centred"
+        # until the row never fits; at the top, each part of the row starts with its text.
+        commands.append(("VALIGN", (0, 0), (-1, -1), "TOP"))
+    # splitByRow off: the row that meets the foot of the page is split there, rather than the
+    # table being cut before it and continued, header and all, further down the same page.
+    t = LongTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT",
+                  splitInRow=split_in_row, splitByRow=not split_in_row)
     t.setStyle(TableStyle([*commands, *extra]))
     return t
 
 
 def _para(cell: Cell, style: ParagraphStyle) -> Cell:
     return Paragraph(cell, style) if isinstance(cell, str) else cell
+
+
+def _may_outgrow_page(row: Sequence[Cell], widths: Sequence[float]) -> bool:
+    """Whether a row could be taller than half a page, judged from the length of its text.
+
+    An upper bound (every character as wide as the font size, markup counted as text), so a row
+    that could be too tall is never missed, while ordinary rows are never measured.
+    """
+    for cell, width in zip(row, widths):
+        if not isinstance(cell, Paragraph):
+            continue
+        style = cell.style
+        text = cell.text if isinstance(getattr(cell, "text", None), str) else ""
+        per_line = max((width - 6) / style.fontSize, 1)
+        lines = len(text) / per_line + text.count("<br/>") + 1
+        if lines * style.leading > FRAME_H / 2:
+            return True
+    return False
 
 
 # ---- pages ------------------------------------------------------------------------------------
@@ -181,13 +238,32 @@ def numbered_canvas(font: str) -> type[Canvas]:
     return NumberedCanvas
 
 
-def header_painter(left: str, right: str, font: str) -> Callable[[Canvas, BaseDocTemplate], None]:
+DRAFT = "草稿"
+
+
+def header_painter(left: str, right: str, font: str, *, draft: bool = False
+                   ) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """The running header; a draft also says 草稿 in it and across the page, so no page of a
+    draft can pass for the final report."""
+    if draft:
+        right = f"{right}（{DRAFT}）"
+
     def paint(canv: Canvas, doc: BaseDocTemplate) -> None:
+        if draft:
+            canv.saveState()
+            canv.setFont(font, 110)
+            canv.setFillColor(colors.Color(0.85, 0.2, 0.15, alpha=0.16))
+            canv.translate(PAGE_W / 2, PAGE_H / 2)
+            canv.rotate(40)
+            canv.drawCentredString(0, -35, DRAFT)
+            canv.restoreState()
         canv.saveState()
         y = PAGE_H - MARGIN_T + 8 * mm
         canv.setFont(font, 9)
         canv.setFillColor(colors.HexColor("#333333"))
-        canv.drawString(MARGIN_L, y, left)
+        # A county name of any length stays on its line, clear of the year at the right.
+        room = FRAME_W - stringWidth(right, font, 9) - 12
+        canv.drawString(MARGIN_L, y, fit(left, room, font, 9))
         canv.drawRightString(PAGE_W - MARGIN_R, y, right)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.6)
@@ -197,7 +273,7 @@ def header_painter(left: str, right: str, font: str) -> Callable[[Canvas, BaseDo
 
 
 def document(out: Any, *, title: str, author: str, header: tuple[str, str],
-             fonts: FontSet) -> BaseDocTemplate:
+             fonts: FontSet, draft: bool = False) -> BaseDocTemplate:
     """An A4 document whose bytes depend only on what is drawn (invariant: no date, no random
     id)."""
     doc = BaseDocTemplate(
@@ -208,5 +284,6 @@ def document(out: Any, *, title: str, author: str, header: tuple[str, str],
     frame = Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - MARGIN_T - MARGIN_B, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("page", [frame],
-                                       onPage=header_painter(*header, fonts.heading))])
+                                       onPage=header_painter(*header, fonts.heading,
+                                                             draft=draft))])
     return doc

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from db.county import refuse_to_replace
 from db.errors import FileBusy, KnownError
 
+from reports.judge.progress import progress as year_progress
 from reports.pdf.fonts import fonts
 from reports.pdf.layout import document, numbered_canvas, styles
 from reports.pdf.data import ReportData, gather
@@ -34,18 +35,29 @@ Progress = Callable[[int, int, str], None]
 
 # ---- public API ---------------------------------------------------------------------------------
 
+class DraftRefused(KnownError):
+    """A final report was asked for while the year is still a draft; the message lists why."""
+
+
 def write_report(county: CountyFile, year: int, out_path: str | os.PathLike[str],
                  profile_id: str | None = None, *, today: _dt.date | None = None,
-                 progress: Progress | None = None) -> Path:
+                 progress: Progress | None = None, final: bool = False) -> Path:
     """Write the year's self-evaluation report to `out_path` and return its path.
 
     `today` decides which tasks count as overdue (default: the computer's date). `progress`, if
     given, is called as progress(done, total, message) from the calling thread, so a window can
     run this in a worker and show a progress bar. Raises KnownError with a Chinese sentence when
-    the file cannot be written; nothing is left behind then.
+    the file cannot be written; nothing is left behind then. While an institution counted in
+    the year has not reported or a carried-over value is unconfirmed, the report is a draft
+    (草稿 on every page); `final=True` refuses it instead (DraftRefused, naming what is missing).
     """
     out = Path(out_path)
     refuse_to_replace(out, source=county.path)
+    if final:
+        state = year_progress(county, year)
+        if state.is_draft:
+            raise DraftRefused(f"{year}年度的数据尚未齐全，不能生成正式报告：\n"
+                               + "\n".join(state.missing_text()))
     output = _Output(out)  # first, so a folder that cannot be written is refused at once
     try:
         steps = _Steps(progress)
@@ -68,7 +80,8 @@ def render(data: ReportData, steps: _Steps | None = None) -> bytes:
     flowables = story(data, st)
     buf = io.BytesIO()
     doc = document(buf, title=title_of(data.county, data.year), author=data.county, fonts=font_set,
-                   header=(f"{data.county}创建全国基层中医药工作示范县自评报告", f"{data.year}年度"))
+                   header=(f"{data.county}创建全国基层中医药工作示范县自评报告", f"{data.year}年度"),
+                   draft=data.is_draft)
     steps.step("排版页面")
     doc.setProgressCallBack(steps.layout)
     doc.build(flowables, canvasmaker=numbered_canvas(font_set.body))

@@ -1,6 +1,7 @@
 """The sections of the self-evaluation report as reportlab flowables: summary, indicator table,
-the four areas with the institutions behind each indicator, tasks, 整改清单 and the closing block.
-Numbers are worded here; pages, fonts and files are pdf.py's and layout.py's business.
+the four areas with the institutions behind each indicator, tasks, 整改清单, the closing block
+and, when some name is too long for a table, an appendix with it whole. Numbers are worded
+here; pages, fonts and files are pdf.py's and layout.py's business.
 """
 
 from __future__ import annotations
@@ -13,18 +14,18 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph,
+                                Spacer, Table, TableStyle)
 
 from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES
 
-from reports.pdf import charts
 from reports.judge import profiles
 from reports.judge.catalogue import ACTIVITY_MINIMUMS, BY_ID, SECTIONS
 from reports.judge.results import OFF, SCORED, Failing, ItemScore, Result
-from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.data import ReportData, Task
 from reports.judge.wording import format_target, format_value, number, percent, status_text
+from reports.pdf import charts
+from reports.pdf.data import ReportData, Task
+from reports.pdf.layout import FRAME_W, NAME_CHARS, Styles, esc, muted, red, shorten, table
 
 Story = list[Flowable]
 
@@ -37,6 +38,8 @@ IN_TABLE = {"C2": "五（二）", "D1": "六（二）", "D2": "六（二）", "D
 TREND_IDS = ("A2", "B1", "B4", "B5", "C2", "D10")
 LONG_LIST = 30  # more failing institutions than this are listed compactly, grouped by gap
 NAMES_IN_RECTIFICATION = 20  # beyond this the 整改清单 gives counts by township and a reference
+TOWNS_IN_RECTIFICATION = 40  # up to this (a large county), every township; beyond it
+TOWNS_NAMED = 10  # only the townships with the most to do, so the cell stays short
 
 # D1–D5 → 次 or 种, as the indicator engine words its gaps.
 D_UNITS = {ind_id: rule[2] for ind_id, rule in ACTIVITY_MINIMUMS.items()}
@@ -61,7 +64,8 @@ def story(data: ReportData, st: Styles) -> Story:
     out: Story = [*_title(data, st), *_summary(data, st), *_indicator_part(data, st)]
     for area in "ABCD":
         out += _area(data, st, area)
-    return [*out, *_task_part(data, st), *_rectification(data, st), *_closing(st)]
+    return [*out, *_task_part(data, st), *_rectification(data, st), *_closing(st),
+            *_long_names(data, st), *_unchecked_appendix(data, st)]
 
 
 def _h1(n: int, text: str, st: Styles) -> Story:
@@ -77,6 +81,12 @@ def _h2(n: int, text: str, st: Styles, room: float = 30 * mm) -> Story:
 def _h3(markup: str, st: Styles) -> Story:
     """A run-in heading over a table: room for it and a few rows, else a new page."""
     return [CondPageBreak(28 * mm), Paragraph(markup, st.h3)]
+
+
+def _name(text: str) -> str:
+    """An institution or township name as a table, chart or list prints it: whole, or shortened
+    with an ellipsis if absurdly long (the appendix then gives it whole)."""
+    return esc(shorten(text))
 
 
 def _p(markup: str, st: Styles) -> Paragraph:
@@ -119,7 +129,7 @@ def _item_ref(data: ReportData, i: ItemScore) -> str:
 
 # ---- 一、总体情况 ---------------------------------------------------------------------------------
 
-STATUSES = ("达标", "未达标", "无数据", "不考核")
+STATUSES = ("达标", "未达标", "待填报", "无数据", "不考核")
 
 
 def _summary(data: ReportData, st: Styles) -> Story:
@@ -128,10 +138,11 @@ def _summary(data: ReportData, st: Styles) -> Story:
     year, last = data.year, data.year - 1
     text = (f"按照“{esc(data.evaluation.profile_name)}”目标方案，{year}年度纳入评价的指标共 "
             f"{len(data.results)} 项，其中达标 {now['达标']} 项，未达标 {now['未达标']} 项，"
+            + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "") +
             f"无数据 {now['无数据']} 项，只统计不考核 {now['不考核']} 项。"
             f"按同一标准衡量，{last}年度达标 {before['达标']} 项，未达标 {before['未达标']} 项，"
             f"无数据 {before['无数据']} 项。")
-    out: Story = [*_h1(1, "总体情况", st), _p(text, st)]
+    out: Story = [*_h1(1, "总体情况", st), *_draft_note(data, st), _p(text, st)]
     changes = _changes(data)
     if changes:
         out.append(_p(changes, st))
@@ -140,7 +151,9 @@ def _summary(data: ReportData, st: Styles) -> Story:
     if t.total:
         out.append(_p(f"创建任务共 {t.total} 项，已完成 {t.done} 项，"
                       f"截至{_date(data.today)}逾期未完成 {t.overdue} 项（详见第七部分）。", st))
-    rows = [[s, str(now[s]), str(before[s]), _delta(now[s] - before[s])] for s in STATUSES]
+    # 待填报 gets a row only in a year that has it, so a finished year's table stays as it was.
+    shown = [s for s in STATUSES if s != "待填报" or now[s] or before[s]]
+    rows = [[s, str(now[s]), str(before[s]), _delta(now[s] - before[s])] for s in shown]
     out += [Spacer(1, 4),
             table(["情况", f"{year}年度（项）", f"{last}年度（项）", "增减"], rows,
                   [110, 110, 110, FRAME_W - 330], st, align="lccc")]
@@ -178,6 +191,30 @@ def _score_part(data: ReportData, st: Styles) -> Story:
     return [*_h3("评分情况", st), _p(intro, st),
             table(["条目", "评分项", "满分", "得分", "说明"], rows, widths, st, align="clccl",
                   groups=groups)]
+
+
+def _draft_note(data: ReportData, st: Styles) -> Story:
+    """A draft says first what is missing, by name, so it is never taken for the final report."""
+    if not data.is_draft or data.progress is None:
+        return []
+    lines = data.progress.missing_text()
+    return [_p(red("<b>本报告为草稿</b>") + f"：{data.year}年度的数据尚未齐全，补齐并确认后再生成正式报告。"
+               + "".join(esc(line) for line in lines), st)]
+
+
+def _unchecked_appendix(data: ReportData, st: Styles) -> Story:
+    """附：数据核查 findings nobody has marked 已核实, with both years' figures."""
+    if not data.unchecked:
+        return []
+    rows = [[str(n), esc(f.institution), esc(f.label), esc(f.previous), esc(f.current),
+             esc(f.detail)] for n, f in enumerate(data.unchecked, start=1)]
+    widths = [24, 120, 100, 50, 50]
+    return [CondPageBreak(60 * mm), Spacer(1, 8 * mm),
+            Paragraph("附：数据核查未核实事项", st.h1),
+            _p(f"与上年相比变化异常或录入可疑、尚未标记为“已核实”的数据共 {len(data.unchecked)} 项，"
+               "请逐项核实（在“数据核查”页标记已核实并说明原因）。", st),
+            table(["序号", "机构", "核查项", "上年", "本年", "说明"], rows,
+                  [*widths, FRAME_W - sum(widths)], st, align="lllrrl")]
 
 
 def _delta(n: int) -> str:
@@ -372,7 +409,9 @@ def _area_intro(results: Sequence[Result]) -> str:
         return "本目标方案未考核本部分指标。"
     now = Counter(status_text(r) for r in results)
     text = (f"本部分纳入评价的指标 {len(results)} 项，达标 {now['达标']} 项，"
-            f"未达标 {now['未达标']} 项，无数据 {now['无数据']} 项")
+            f"未达标 {now['未达标']} 项，"
+            + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "")
+            + f"无数据 {now['无数据']} 项")
     text += f"，只统计不考核 {now['不考核']} 项。" if now["不考核"] else "。"
     unmet = [r for r in results if r.met is False]
     if unmet:
@@ -464,8 +503,8 @@ def _staffing(data: ReportData, st: Styles) -> Story:
     for n, inst in enumerate(centres, start=1):
         phys, tcm = inst["physicians"], inst["tcm_physicians"]
         own = tcm / phys if phys and tcm is not None else None
-        bars.append(charts.Bar(inst["name"], own))
-        rows.append([str(n), esc(inst["name"]), esc(inst["township"]), _int(phys), _int(tcm),
+        bars.append(charts.Bar(shorten(inst["name"]), own))
+        rows.append([str(n), _name(inst["name"]), _name(inst["township"]), _int(phys), _int(tcm),
                      percent(own, trim=False) if own is not None else muted("无数据"),
                      _staff_judgement(phys, tcm, own, share, gaps.get(inst["id"]))])
     widths = [24, 120, 68, 50, 50, 50]
@@ -530,7 +569,7 @@ def _activity_matrix(data: ReportData, st: Styles) -> Story:
             else:
                 cells.append(red(f"{count}（差{minimum - count}）"))
         score = f"{met}/{len(ids)}"
-        rows.append([str(n), esc(inst["name"]), *cells, score if met == len(ids) else red(score)])
+        rows.append([str(n), _name(inst["name"]), *cells, score if met == len(ids) else red(score)])
     col = min(54.0, (FRAME_W - 24 - 118 - 56) / len(ids))
     widths = [24, FRAME_W - 24 - 56 - col * len(ids), *[col] * len(ids), 56]
     return [table(header, rows, widths, st, align="cl" + "c" * (len(ids) + 1)),
@@ -573,7 +612,7 @@ def _failing_block(data: ReportData, r: Result, st: Styles) -> Story:
     heading = _h3(f"{_ref(r)}：全县 {_against(r)}，{status_text(r)}；"
                   f"以下 {len(r.failing)} 家未达到要求：", st)
     if len(r.failing) <= LONG_LIST:
-        rows = [[str(n), esc(f.institution), esc(_township(data, f)),
+        rows = [[str(n), _name(f.institution), _name(_township(data, f)),
                  esc(_figure(data, r.id, f)), esc(f.gap or "")]
                 for n, f in enumerate(r.failing, start=1)]
         widths = [24, 130, 80, 80]
@@ -602,7 +641,7 @@ def _compact_failing(data: ReportData, r: Result, st: Styles) -> Flowable:
         for f in members:
             seq += 1
             fig = "" if same else " " + muted(esc(_figure(data, r.id, f)), 7.5)
-            cells.append(f'<font size="8">{seq}. {esc(f.institution)}</font>{fig}')
+            cells.append(f'<font size="8">{seq}. {_name(f.institution)}</font>{fig}')
         for i in range(0, len(cells), per_row):
             rows.append(cells[i:i + per_row] + [""] * (per_row - len(cells[i:i + per_row])))
     header = [f"未达到要求的机构（共 {len(r.failing)} 家，按差距分组，按乡镇排列）", "", "", ""]
@@ -682,11 +721,16 @@ def _concerned(data: ReportData, r: Result) -> str:
         return "全县" if not BY_ID[r.id].scope else esc(BY_ID[r.id].scope_text)
     n = len(r.failing)
     if n <= NAMES_IN_RECTIFICATION:
-        names = "、".join(esc(f.institution) for f in r.failing)
+        names = "、".join(_name(f.institution) for f in r.failing)
         return f"共 {n} 家：{names}" + muted(f"（各家差距见{_where(r)}）", 7.5)
     towns = Counter(_township(data, f) or "未填乡镇" for f in r.failing)
-    by_town = "、".join(f"{esc(t)} {k} 家" for t, k in towns.items())
-    return f"共 {n} 家，其中{by_town}。名单及各家差距见{_where(r)}。"
+    if len(towns) <= TOWNS_IN_RECTIFICATION:
+        by_town = "、".join(f"{_name(t)} {k} 家" for t, k in towns.items())
+        return f"共 {n} 家，其中{by_town}。名单及各家差距见{_where(r)}。"
+    # Hundreds of townships would make one cell pages long: the ones with the most to do.
+    most = "、".join(f"{_name(t)} {k} 家" for t, k in towns.most_common(TOWNS_NAMED))
+    return (f"共 {n} 家，涉及乡镇（街道）{len(towns)} 个，较多的是{most}等。"
+            f"名单及各家差距见{_where(r)}。")
 
 
 def _rectification(data: ReportData, st: Styles) -> Story:
@@ -766,3 +810,20 @@ def _closing(st: Styles) -> Story:
                   colWidths=[200], hAlign="RIGHT")
     stamp.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body)]))
     return [Spacer(1, 8 * mm), KeepTogether([signers, Spacer(1, 4 * mm), stamp])]
+
+
+# ---- 附录 ----------------------------------------------------------------------------------------
+
+def _long_names(data: ReportData, st: Styles) -> Story:
+    """Institutions whose name or township the tables shortened, given whole, after the
+    closing block; nothing when every name fits."""
+    long = [i for i in data.institutions
+            if len(i["name"]) > NAME_CHARS or len(i["township"]) > NAME_CHARS]
+    if not long:
+        return []
+    rows = [[str(n), esc(i["name"]), esc(i["township"])] for n, i in enumerate(long, start=1)]
+    note = (f"报告各表和图中超过 {NAME_CHARS} 个字的机构名称、乡镇（街道）名称只印前 "
+            f"{NAME_CHARS - 1} 个字，以“…”结尾；全称如下。")
+    widths = [28, FRAME_W - 28 - 120, 120]
+    return [PageBreak(), Paragraph("附录　名称过长的机构", st.h1), _p(note, st),
+            table(["序号", "机构名称（全称）", "所属乡镇（街道）"], rows, widths, st, align="cll")]

@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 from typing import TYPE_CHECKING, Any
+import unicodedata
 import zipfile
 
 from db.errors import KnownError
@@ -28,13 +29,19 @@ MAX_NAME = 80
 
 
 def safe_name(name: str, fallback: str = "未命名") -> str:
-    """A file or folder name that is valid on Windows and Linux and stays where it is put."""
-    name = _UNSAFE.sub("_", name or "").strip().strip(".")
+    """A file or folder name that is valid on Windows and Linux, stays where it is put and reads
+    as what it is: direction marks (U+202E shows 照片\u202egpj.exe as 照片exe.jpg) and
+    other invisible characters are removed."""
+    name = _UNSAFE.sub("_", name or "")
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf"))
+    name = name.strip().strip(".").strip()
     name = re.sub(r"\s+", " ", name)
     if not name or set(name) <= {"_", " "}:
         name = fallback
-    if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                                      *(f"LPT{i}" for i in range(1, 10))}:
+    # Windows reserves these device names whatever the extension, and ignores trailing spaces.
+    if name.upper().split(".")[0].rstrip() in {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                                               *(f"COM{i}" for i in range(1, 10)),
+                                               *(f"LPT{i}" for i in range(1, 10))}:
         name = f"_{name}"
     if len(name) > MAX_NAME:
         stem, dot, ext = name.rpartition(".")
@@ -154,12 +161,26 @@ def _unique(path: Path, used: set[Path]) -> Path:
     return candidate
 
 
+# Text a spreadsheet opening the CSV would take as a formula or a DDE command (OWASP's list, and
+# the full-width forms some versions accept too).
+_FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as the index writes it: text that would start a formula gets a leading apostrophe,
+    so Excel shows it as text (apostrophe included); numbers stay numbers. The index is only read
+    by people, never imported: to get the original text back, drop that one apostrophe."""
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def _write_index(root: Path, rows: list[list[Any]]) -> None:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["序号", "类别", "所属指标/任务/活动", "年度", "原文件名", "位置", "大小（字节）",
                      "备注"])
-    writer.writerows(rows)
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
     # UTF-8 with a byte-order mark: Excel on a Chinese Windows opens it without garbling.
     (root / INDEX_NAME).write_text(buf.getvalue(), encoding="utf-8-sig")
 

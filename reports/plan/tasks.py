@@ -194,22 +194,15 @@ _HEADERS = {
 
 
 def parse_sheet(path: Path) -> TaskList:
-    """A task list kept in Excel, in the columns of seed 002 (or with 牵头/配合 split)."""
-    import openpyxl
+    """A task list kept in Excel, in the columns of seed 002 (or with 牵头/配合 split). The
+    workbook is read within the Excel import's limits: it may come from anyone's PC."""
+    from reports.excel.importer import read_rows
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise KnownError(f"“{path.name}”不是可以读取的 Excel 工作簿（{type(exc).__name__}）。") from None
-    try:
-        for ws in book.worksheets:
-            rows = [tuple("" if v is None else str(v).strip() for v in r)
-                    for r in ws.iter_rows(values_only=True)]
-            found = _sheet_tasks(rows)
-            if found.tasks:
-                return found
-    finally:
-        book.close()
+    for _name, raw in read_rows(path):
+        rows = [tuple("" if v is None else str(v).strip() for v in r) for r in raw]
+        found = _sheet_tasks(rows)
+        if found.tasks:
+            return found
     raise KnownError(f"“{path.name}”中没有找到任务表（需要“重点任务”或“任务内容”列）。")
 
 

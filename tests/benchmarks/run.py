@@ -353,6 +353,32 @@ def export_large() -> str:
     return f"{out.stat().st_size / 1e3:.0f} kB{note}"
 
 
+def _timed_year_view(build: Callable[[Any, int], Any], what: Callable[[Any], str]) -> str:
+    """One year's view on the large county, timed alone (imports and a first run warmed)."""
+    note = _ensure_demo(LARGE, "large")
+    with CountyFile.open(LARGE, daily_backup=False) as county:
+        build(county, 2023)
+        start = time.perf_counter()
+        result = build(county, REPORT_YEAR)
+        took = time.perf_counter() - start
+    return f"{what(result)}: {took:.3f} s{note}"
+
+
+@step("checks-large", "≤ 0.3 s")
+def checks_large() -> str:
+    from reports.judge.checks import find_checks
+
+    return _timed_year_view(find_checks, lambda found: f"数据核查, {len(found)} findings")
+
+
+@step("progress-large", "≤ 0.3 s")
+def progress_large() -> str:
+    from reports.judge.progress import progress
+
+    return _timed_year_view(progress, lambda p: f"填报进度, {len(p.institutions)} institutions, "
+                                                f"{len(p.townships)} townships")
+
+
 ROLLUP_DIR = WORK / "rollup-100"
 ROLLUP_10 = WORK / "rollup-10"
 ROLLUP_YEAR = 2024

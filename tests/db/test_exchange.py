@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from db import backups
+from db import backups, restore
 from db.county import CountyFile
 from db.demo import write_demo
 from db.errors import FileBusy, KnownError
@@ -258,7 +258,7 @@ def test_a_backup_is_restored_after_saving_the_present(bureau: Path) -> None:
         name_before = county.county_name
         county.set_setting("county_name", "改错的名字")
     daily = backups.list_backups("bureau")[0]
-    saved = backups.restore_backup(bureau, daily.path)
+    saved = restore.restore_backup(bureau, daily.path)
     with CountyFile.open(bureau) as county:
         assert county.county_name == name_before
     with CountyFile.open(saved) as county:

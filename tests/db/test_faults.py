@@ -1,5 +1,5 @@
 """Power cuts and pulled sticks: kill the process at random moments during a snapshot, an Excel
-import or a merge, 60 times, and find every file whole, holding all of the change or none of it."""
+import, a merge or a township file, 80 times, and find every file whole, holding all of the change or none of it."""
 
 import random
 import signal
@@ -12,6 +12,7 @@ import pytest
 
 from db.county import CountyFile, check_header
 from db.demo import write_demo
+from db.exchange import write_township_file
 
 KILLS_PER_KIND = 20
 NEW_ACTIVITIES = 40
@@ -26,6 +27,8 @@ with CountyFile.open(Path(a), daily_backup=False) as county:
     print("go", flush=True)
     if kind == "snapshot":
         exchange.snapshot(county, Path(b))
+    elif kind == "township":
+        exchange.write_township_file(county, "平场镇", Path(b))
     elif kind == "import":
         from reports.excel.importer import import_workbook
         import_workbook(county, Path(b))
@@ -81,6 +84,24 @@ def test_killed_snapshots_leave_the_old_copy_or_the_new(tmp_path: Path, env: dic
         _intact(source)
 
 
+def test_killed_township_files_leave_no_file_or_the_township_only(tmp_path: Path,
+                                                                  env: dict) -> None:
+    source = write_demo(tmp_path / "source.tcmcounty", "small")
+    out = tmp_path / "stick" / "平场镇.tcmcounty"
+    out.parent.mkdir()
+    rng = random.Random(5)
+    for _ in range(KILLS_PER_KIND):
+        out.unlink(missing_ok=True)
+        _kill_at_random(["township", str(source), str(out)], rng, env)
+        if not out.exists():  # a rerun after the power cut writes the file
+            with CountyFile.open(source, daily_backup=False) as c:
+                write_township_file(c, "平场镇", out)
+        _intact(out)
+        with CountyFile.open(out, daily_backup=False) as c:
+            assert {r["township"] for r in c.rows("institution")} == {"平场镇"}
+        assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+
+
 def test_killed_merges_land_whole_or_not_at_all(tmp_path: Path, env: dict) -> None:
     master = write_demo(tmp_path / "master.tcmcounty", "small")
     other = tmp_path / "other.tcmcounty"
@@ -129,3 +150,29 @@ def test_killed_imports_land_whole_or_not_at_all(tmp_path: Path, env: dict) -> N
             added = c.count("activity", "title LIKE '导入讲座%'")
         assert added in (0, NEW_ACTIVITIES)
         _intact(target)
+
+
+def test_what_an_interrupted_backup_left_is_cleared_and_never_listed(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from db import backups, paths
+
+    county = write_demo(tmp_path / "县.tcmcounty", "small")
+    folder = paths.backups_dir()
+    # A backup cut off by a power cut yesterday: the half copy and its journal.
+    stale = [folder / ".县--20240101-080000-000000--每日.tcmcounty.part",
+             folder / ".县--20240101-080000-000000--每日.tcmcounty.part-journal"]
+    # Another running copy of the program, writing its backup right now.
+    fresh = folder / ".县--20240102-080000-000000--导入前.tcmcounty.part"
+    for path in (*stale, fresh):
+        path.write_bytes(b"\0" * 4096)
+    day_ago = time.time() - 86400
+    for path in stale:
+        os.utime(path, (day_ago, day_ago))
+    assert backups.list_backups() == []
+    with CountyFile.open(county):  # the day's first open takes the daily backup
+        pass
+    assert [b.reason for b in backups.list_backups()] == ["每日"]
+    assert not any(path.exists() for path in stale)
+    assert fresh.exists()

@@ -68,7 +68,7 @@ def _ids(path: Path) -> dict[str, set[str]]:
 
 def _merge(into: Path, other: Path, prefer: str | None = "newer") -> None:
     with CountyFile.open(into, daily_backup=False) as c:
-        merge(c, other, prefer=prefer)
+        merge(c, other, prefer=prefer, confirmed=True)  # deletions are the point here
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

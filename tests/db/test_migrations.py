@@ -32,6 +32,24 @@ def test_every_released_version_opens_with_its_data(tmp_path: Path, version: int
         assert county.evidence_data(ev["id"]) == b"\x89PNG fixture bytes"
         phases = county.rows("phase")
         assert phases == [] if version < 2 else phases[0]["name"] == "实施阶段"
+        if version >= 3:
+            assert county.rows("check_review")[0]["note"] == "新增分院，属实"
+            carried = county.query("SELECT carried FROM institution_year WHERE year = 2024")
+            assert carried == [{"carried": "2023:hall_state"}]
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_file_learns_when_its_institutions_started(tmp_path: Path, version: int) -> None:
+    """Step 3: an institution with figures from 2023 on no longer counts (as 未填报) in 2022;
+    two copies upgraded apart give it the same revision, so merging them changes nothing."""
+    first, second = _copy_fixture(tmp_path, version), tmp_path / "second.tcmcounty"
+    shutil.copyfile(first, second)
+    with CountyFile.open(first) as a, CountyFile.open(second) as b:
+        starts = {r["name"]: r["active_from"] for r in a.rows("institution")}
+        assert starts == {"固定县中医医院": 2023, "石门镇卫生院": 2023}
+        assert [r["name"] for r in a.institutions_in_year(2022)] == []
+        assert [r["rev"] for r in a.rows("institution", order="id")] == \
+            [r["rev"] for r in b.rows("institution", order="id")]
 
 
 def _add_step(monkeypatch: pytest.MonkeyPatch, step: schema.Step) -> int:
@@ -87,7 +105,7 @@ def test_the_standards_facts_exist_after_the_upgrade_and_keep_their_values(
         row = county.query("SELECT hall_area, fd_teams, fd_teams_tcm FROM institution_year "
                            "WHERE tcm_visits = 12000")[0]
         literacy = county.query("SELECT tcm_literacy FROM county_year")[0]["tcm_literacy"]
-    has_them = version >= 3
+    has_them = version >= 4  # step 4 (issue 16) brought them
     assert row == ({"hall_area": 320, "fd_teams": 4, "fd_teams_tcm": 3} if has_them
                    else {"hall_area": None, "fd_teams": None, "fd_teams_tcm": None})
     assert literacy == (0.26 if has_them else None)

@@ -2,7 +2,7 @@
 
 import json
 
-from desktop.main_window import about_text
+from desktop.about import about_text
 from resources import resource_path
 
 

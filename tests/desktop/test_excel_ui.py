@@ -8,6 +8,7 @@ import pytest
 
 from desktop import dialogs
 from desktop.main_window import MainWindow
+from desktop import excel_actions
 
 
 def _export(window: MainWindow, qtbot: Any, tmp_path: Path,
@@ -16,7 +17,7 @@ def _export(window: MainWindow, qtbot: Any, tmp_path: Path,
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(out))
     told: list[str] = []
     monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
-    window.export_excel()
+    excel_actions.export_excel(window)
     qtbot.waitUntil(lambda: bool(told), timeout=20_000)
     assert str(out) in told[0]
     return out
@@ -29,7 +30,7 @@ def test_export_then_import_back_changes_nothing(window: MainWindow, qtbot: Any,
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(out))
     told: list[str] = []
     monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
-    window.import_excel()
+    excel_actions.import_excel(window)
     qtbot.waitUntil(lambda: bool(told), timeout=20_000)
     assert "没有需要导入的变化" in told[0]
 
@@ -51,7 +52,7 @@ def test_import_shows_changes_and_writes_them_when_accepted(
     shown: list[str] = []
     monkeypatch.setattr(dialogs, "show_text",
                         lambda p, title, text, accept="": shown.append(text) or True)
-    window.import_excel()
+    excel_actions.import_excel(window)
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     assert name in shown[0] and "→ 123" in shown[0].replace(",", "")
     facts = window.county.query(
@@ -74,7 +75,7 @@ def test_a_refused_row_is_named_and_nothing_is_written(
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(dialogs, "show_text",
                         lambda p, title, text, accept="": shown.append((title, text)) or False)
-    window.import_excel()
+    excel_actions.import_excel(window)
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     title, text = shown[0]
     assert "未导入任何内容" in title

@@ -11,6 +11,7 @@ from db.county import CountyFile
 from desktop import dialogs
 from desktop.exchange_dialogs import BackupsDialog, MergeDialog
 from desktop.main_window import MainWindow
+from desktop import exchange_dialogs
 
 
 def test_save_copy_writes_a_verified_copy(window: MainWindow, tmp_path: Path,
@@ -20,7 +21,7 @@ def test_save_copy_writes_a_verified_copy(window: MainWindow, tmp_path: Path,
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(dest))
     told: list[str] = []
     monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
-    window.save_copy()
+    exchange_dialogs.save_copy(window)
     assert str(dest) in told[0]
     with CountyFile.open(dest) as copy:
         assert copy.county_name == "青河县"
@@ -63,7 +64,7 @@ def test_merge_previews_and_each_conflict_is_decided(window: MainWindow, demo_fi
         assert dialog.ok.isEnabled()
         return True
     answer(decide)
-    window.merge_file()
+    exchange_dialogs.merge_file(window)
     assert window.county.get("institution", centre)["code"] == "THEIRS"
     assert window.county.rows("activity", "title = '重阳节义诊'")
 
@@ -73,7 +74,7 @@ def test_cancelled_merge_writes_nothing(window: MainWindow, demo_file: Path, ans
     other, centre = _conflicting_copy(window, demo_file)
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
     answer(lambda dialog: False)
-    window.merge_file()
+    exchange_dialogs.merge_file(window)
     assert window.county.get("institution", centre)["code"] == "MINE"
     assert not window.county.rows("activity", "title = '重阳节义诊'")
 
@@ -89,6 +90,53 @@ def test_restore_a_backup(window: MainWindow, demo_file: Path, answer: Any,
         return True
     answer(pick)
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
-    window.restore_backup()
+    exchange_dialogs.restore_backup(window)
     assert window.county is not None and window.county.county_name == "青河县"
     assert any(b.reason == "恢复前" for b in backups.list_backups(demo_file.stem))
+
+
+def _tombstones(window: MainWindow) -> int:
+    sql = "SELECT count(*) FROM activity WHERE deleted = 1"
+    return window.county.conn.execute(sql).fetchone()[0]
+
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_a_merge_deleting_many_records_asks_first(window: MainWindow, demo_file: Path,
+                                                  answer: Any, confirmed: bool,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    other = demo_file.with_name("乡镇.tcmcounty")
+    shutil.copyfile(demo_file, other)
+    with CountyFile.open(other, machine="b" * 32, daily_backup=False) as o, o.atomic():
+        for row in o.rows("activity", order="id")[:8]:
+            o.delete("activity", row["id"])
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    answer(lambda dialog: True)
+    asked: list[str] = []
+
+    def confirm(parent: Any, title: str, text: str) -> bool:
+        asked.append(text)
+        return confirmed
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    before = _tombstones(window)
+    exchange_dialogs.merge_file(window)
+    assert "将删除 8 条记录" in asked[0]
+    assert _tombstones(window) == before + (8 if confirmed else 0)
+
+
+def test_a_crafted_file_is_refused_in_the_window(window: MainWindow, demo_file: Path,
+                                                 answer: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    other = demo_file.with_name("乡镇.tcmcounty")
+    shutil.copyfile(demo_file, other)
+    conn = sqlite3.connect(other)
+    conn.execute("ALTER TABLE institution ADD COLUMN extra TEXT")
+    conn.close()
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda p, t, text: shown.append(text))
+    seen = answer(lambda dialog: True)
+    exchange_dialogs.merge_file(window)
+    assert "乡镇.tcmcounty" in shown[0] and "不能合并" in shown[0]
+    assert seen == []  # no preview of a file that is refused

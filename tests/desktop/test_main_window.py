@@ -1,5 +1,6 @@
 """The window a clerk first sees: the county it holds, and the file it reopens next time."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from db.demo import write_demo
 from desktop import app, dialogs, settings
+from desktop.exchange_dialogs import BackupsDialog
 from desktop.main_window import MainWindow
 
 
@@ -61,3 +63,57 @@ def test_window_geometry_is_remembered(qtbot: QtBot) -> None:
     second = MainWindow()
     qtbot.addWidget(second)
     assert second.size() == size
+
+
+def test_a_file_held_by_another_program_is_shown_as_busy_without_restore(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from db import county
+
+    monkeypatch.setattr(county, "BUSY_TIMEOUT", 0.05)
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: shown.append(text))
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text))
+    busy = write_demo(tmp_path / "忙.tcmcounty")
+    other = sqlite3.connect(busy, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        assert not window.open_path(busy)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert len(shown) == 1 and "忙.tcmcounty" in shown[0] and "正被其他程序使用" in shown[0]
+    assert "备份" not in shown[0] and "损坏" not in shown[0] and asked == []
+    assert window.open_path(busy)  # once the other program lets go
+
+
+def test_a_damaged_file_offers_its_backups_and_keeps_the_damaged_bytes(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: Callable
+) -> None:
+    from db import backups, paths
+
+    path = write_demo(tmp_path / "县.tcmcounty")
+    assert window.open_path(path)  # the day's first open takes the daily backup
+    window.county.set_setting("county_name", "青河县（改）")
+    window.county.close()
+    window.county = None
+    data = bytearray(path.read_bytes())
+    data[4096 * 3: 4096 * 3 + 2048] = bytes(2048)  # a stick's worn-out sector
+    path.write_bytes(bytes(data))
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text) or True)
+
+    def pick(dialog: BackupsDialog) -> bool:
+        assert [b.reason for b in dialog.found] == ["每日"]
+        dialog.view.setCurrentIndex(dialog.model.index(0, 0))
+        return True
+    answer(pick)
+    assert window.open_path(path)
+    assert "县.tcmcounty" in asked[0] and "已损坏" in asked[0]
+    assert window.county is not None and window.county.county_name == "青河县"
+    kept = list(paths.backups_dir().glob("*.damaged"))
+    assert len(kept) == 1 and kept[0].read_bytes() == bytes(data)
+    assert [b.reason for b in backups.list_backups(path.stem)] == ["每日"]

@@ -7,6 +7,7 @@ import pytest
 
 from desktop import dialogs
 from desktop.main_window import MainWindow
+from desktop import report_actions
 
 
 def test_report_is_written_in_the_background_and_offered(window: MainWindow, qtbot: Any,
@@ -19,13 +20,13 @@ def test_report_is_written_in_the_background_and_offered(window: MainWindow, qtb
     opened: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda p, t, text: offered.append(text) or True)
     monkeypatch.setattr(dialogs, "open_with_system", opened.append)
-    window.make_report()
+    report_actions.make_report(window)
     qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
     pdf = out.with_suffix(".pdf")
     assert opened == [str(pdf)]
     assert pdf.read_bytes().startswith(b"%PDF")
     assert str(pdf) in offered[0]
-    qtbot.waitUntil(lambda: window.job_thread.isFinished())
+    qtbot.waitUntil(lambda: window.jobs.thread.isFinished())
 
 
 def test_a_report_that_cannot_be_written_says_why(window: MainWindow, qtbot: Any,
@@ -36,7 +37,7 @@ def test_a_report_that_cannot_be_written_says_why(window: MainWindow, qtbot: Any
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(blocker / "r.pdf"))
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "error", lambda p, t, text: errors.append(text))
-    window.make_report()
+    report_actions.make_report(window)
     qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
     assert "r.pdf" in errors[0] or "not-a-folder" in errors[0]
-    qtbot.waitUntil(lambda: window.job_thread.isFinished())
+    qtbot.waitUntil(lambda: window.jobs.thread.isFinished())

@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop import dialogs
 from desktop.failing_dialog import FailingDialog
-from desktop.main_window import MainWindow, about_text
+from desktop.about import about_text
+from desktop.main_window import MainWindow
 from desktop.models import FAIL_BACKGROUND, ROW_ROLE
 from desktop.tabs.activities import ActivityDialog
 from desktop.tabs.base import TableTab
@@ -54,6 +55,25 @@ def _facts(w: MainWindow, name: str) -> dict[str, Any]:
     return w.county.query(
         """SELECT y.* FROM institution_year y JOIN institution i ON i.id = y.institution_id
            WHERE i.name = ? AND y.year = ?""", (name, w.year))[0]
+
+
+def test_the_overview_fits_the_window_on_a_1366_pixel_screen(window: MainWindow,
+                                                            qtbot: QtBot) -> None:
+    """Points, 必备 and 未填报 beside 14's columns: at the size the window opens with on a
+    1366×768 screen, 差距 / 说明 is on screen, and an elided name is whole in its tooltip."""
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    tab = window.overview
+    header = tab.view.horizontalHeader()
+    gap = tab.model.column_index("gap")
+    assert header.sectionPosition(gap) + 200 <= tab.view.viewport().width()
+    assert tab.model.column_index("waiting_count") < gap
+    row = next(r for r in range(tab.proxy.rowCount())
+               if tab.proxy.index(r, 0).data(ROW_ROLE)["id"] == "G01")
+    name = tab.proxy.index(row, tab.model.column_index("name"))
+    assert name.data(Qt.ItemDataRole.ToolTipRole) == name.data(Qt.ItemDataRole.DisplayRole)
+    assert len(name.data(Qt.ItemDataRole.DisplayRole)) > 20
 
 
 def test_title_year_and_profile_are_always_shown(window: MainWindow, demo_file: Path) -> None:
@@ -197,10 +217,12 @@ def test_institutions_add_filter_deactivate_delete_restore(
     assert tab.proxy.rowCount() == 1
     tab.view.setCurrentIndex(tab.proxy.index(0, 0))
 
+    # Added while looking at 2024, it starts in 2024; 停用 asks for the last year it counts.
+    assert county.get("institution", added[0]["id"])["active_from"] == window.year == 2024
     monkeypatch.setattr(dialogs, "ask_int", lambda *a: 2024)
     tab.deactivate()
-    assert county.get("institution", added[0]["id"])["active_to"] == 2023
-    assert tab.proxy.index(0, tab.model.column_index("status")).data() == "自 2024 年停用"
+    assert county.get("institution", added[0]["id"])["active_to"] == 2024
+    assert tab.proxy.index(0, tab.model.column_index("years")).data() == "2024–2024"
 
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
     tab.view.setCurrentIndex(tab.proxy.index(0, 0))
@@ -326,3 +348,45 @@ def test_a_hospital_without_a_pharmacy_is_found_from_the_overview_and_marked(
     index = tab.proxy.index(_row(tab, "青河县妇幼保健院"), tab.model.column_index("tcm_pharmacy"))
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
     assert "B13" in index.data(Qt.ItemDataRole.ToolTipRole)
+def test_a_clinic_added_this_year_leaves_last_years_results_alone(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    """Seen by a new user: adding a clinic in the window changed 2023's A4, B3 and C4."""
+    county = window.county
+    from reports.judge.evaluation import evaluate
+
+    before = [(r.id, r.value) for r in evaluate(county, 2023).results]
+    window.tabs.setCurrentWidget(window.institutions)
+
+    def fill(dialog: Any) -> bool:
+        dialog.name.setText("青河县新开村卫生室")
+        dialog.type.setCurrentIndex(dialog.type.findData("village_clinic"))
+        return True
+    answer(fill)
+    qtbot.mouseClick(window.institutions.findChild(QPushButton, "button_新增"),
+                     Qt.MouseButton.LeftButton)
+    assert [(r.id, r.value) for r in evaluate(county, 2023).results] == before
+    assert [f.institution for f in evaluate(county, 2024).result("A4").not_reported] == \
+        ["青河县新开村卫生室"]
+
+
+def test_stopping_an_institution_shows_what_changes_first_and_can_be_undone(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    county = window.county
+    tab = window.institutions
+    window.tabs.setCurrentWidget(tab)
+    clinic = next(r for r in tab.model.rows if r["type"] == "village_clinic")
+    tab.select_record(clinic["id"])
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_int", lambda *a: 2022)
+    monkeypatch.setattr(dialogs, "show_text", lambda _p, _t, text, **kw: shown.append(text)
+                        or False)
+    tab.deactivate()
+    assert "2023年 A4 站室中医药服务覆盖率" in shown[0] and "2024年" in shown[0]
+    assert county.get("institution", clinic["id"])["active_to"] is None  # declined: unchanged
+    monkeypatch.setattr(dialogs, "show_text", lambda *a, **kw: True)
+    tab.select_record(clinic["id"])
+    tab.deactivate()
+    assert county.get("institution", clinic["id"])["active_to"] == 2022
+    tab.select_record(clinic["id"])
+    tab.reactivate()
+    assert county.get("institution", clinic["id"])["active_to"] is None

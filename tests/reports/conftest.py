@@ -65,3 +65,8 @@ def result(county: CountyFile, ind_id: str, year: int = YEAR,
 def failing(res: Result) -> dict[str, tuple[Any, str | None]]:
     """Failing institutions as {name: (value, gap)}, for compact assertions."""
     return {f.institution: (f.value, f.gap) for f in res.failing}
+
+
+def waiting(res: Result) -> dict[str, str | None]:
+    """Institutions that have not reported what the indicator reads, as {name: what is missing}."""
+    return {f.institution: f.gap for f in res.not_reported}

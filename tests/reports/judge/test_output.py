@@ -12,7 +12,7 @@ from reports.judge.wording import display_width, format_table
 from tests.reports.conftest import act, inst, run
 
 INDICATOR_KEYS = ["id", "name", "value", "numerator", "denominator", "target", "met", "gap",
-                  "failing", "previous_value"]
+                  "failing", "previous_value", "not_reported", "pending"]
 
 
 def _c2_county(county):
@@ -25,8 +25,9 @@ def _c2_county(county):
 def test_json_has_exactly_the_contract_shape(county):
     _c2_county(county)
     data = json.loads(json.dumps(run(county).to_dict(), ensure_ascii=False))
-    # The contract's keys in its order; `score` is added after them (issue 16).
-    assert list(data) == ["county", "year", "profile", "indicators", "tasks", "score"]
+    # contract.md's keys, then the additions: not_reported (issue 14), score (issue 16).
+    assert list(data) == ["county", "year", "profile", "indicators", "tasks", "not_reported",
+                          "score"]
     assert (data["county"], data["year"], data["profile"]) == ("测试县", 2024, "baseline")
     assert [i["id"] for i in data["indicators"]] == \
         [ind.id for ind in CATALOGUE if ind.id not in ("A6", "A7")]
@@ -41,7 +42,8 @@ def test_json_has_exactly_the_contract_shape(county):
     assert {k: c2[k] for k in INDICATOR_KEYS if k != "failing"} == {
         "id": "C2", "name": "基层机构中医类别医师占比达标率", "value": 0.5, "numerator": 1,
         "denominator": 2, "target": {"op": ">=", "value": 1.0}, "met": False,
-        "gap": "还需 1 家机构达到 25%", "previous_value": 0.5,
+        "gap": "还需 1 家机构达到 25%", "previous_value": 0.5, "not_reported": [],
+        "pending": False,
     }
     (entry,) = c2["failing"]
     # The contract's three keys, plus the institution's id (added, not changed).
@@ -88,7 +90,7 @@ def test_table_is_aligned_and_in_chinese(county):
     lines = text.splitlines()
     assert lines[0] == "测试县 2024年度 指标评价（目标方案：国家建设标准（2022版））"
     header = lines[2]
-    assert header.split() == ["编号", "指标", "数值", "目标", "结果", "未达标机构"]
+    assert header.split() == ["编号", "指标", "数值", "目标", "结果", "未达标机构", "未填报"]
     rows = [line for line in lines if line[:3].strip() in {ind.id for ind in CATALOGUE}]
     assert len(rows) == 39  # A8–A10, B9–B14, D11 added with the standard (issue 16)
     c2 = next(line for line in rows if line.startswith("C2"))
@@ -100,7 +102,8 @@ def test_table_is_aligned_and_in_chinese(county):
     # The result column starts at the same screen column on every row, CJK counted as two.
     starts = set()
     for line in rows:
-        status = next(w for w in ("未达标", "达标", "无数据", "不考核") if f"  {w}" in line)
+        status = next(w for w in ("未达标", "达标", "待填报", "无数据", "不考核")
+                      if f"  {w}" in line)
         starts.add(display_width(line[:line.rindex(f"  {status}") + 2]))
     assert len(starts) == 1
     assert lines[-2] == "创建任务：共 1 项，已完成 1 项，逾期 0 项。"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from tests.reports.conftest import act, failing, inst, result, run
+from tests.reports.conftest import act, failing, inst, result, run, waiting
 
 
 def test_only_institutions_active_in_the_year_count(county):
@@ -35,8 +35,8 @@ def test_institution_that_changed_type_counts_as_its_type_that_year(county):
     assert (b2.numerator, b2.denominator) == (1, 1)
     # In 2023 it was still a township centre, where 4类6项 falls short.
     b1_2023 = result(county, "B1", year=2023)
-    assert failing(b1_2023) == {"甲镇卫生院": (6, "还需 2 类 4 项适宜技术"),
-                                "乙镇卫生院": (None, "未填报适宜技术类数、项数")}
+    assert failing(b1_2023) == {"甲镇卫生院": (6, "还需 2 类 4 项适宜技术")}
+    assert waiting(b1_2023) == {"乙镇卫生院": "未填报适宜技术类数、项数"}
 
 
 def test_deleted_records_are_ignored_everywhere(county):
@@ -56,7 +56,9 @@ def test_deleted_year_figures_count_as_not_reported(county):
     inst(county, "乙镇卫生院", "township_hc", {"hall_state": "built"})
     county.delete("institution_year", county.institution_year_id(a, 2024))
     r = result(county, "A1")
-    assert failing(r) == {"甲镇卫生院": (None, "未填报中医馆情况")}
+    assert failing(r) == {}
+    assert waiting(r) == {"甲镇卫生院": "未填报中医馆情况"}
+    assert r.pending and r.met is None
 
 
 def test_deleted_county_figures_are_no_data(county):

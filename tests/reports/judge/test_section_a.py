@@ -6,7 +6,7 @@ import pytest
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from tests.reports.conftest import failing, inst, result, run
+from tests.reports.conftest import failing, inst, result, run, waiting
 
 
 def test_a1_counts_centres_with_a_hall_and_names_the_rest(county):
@@ -17,10 +17,10 @@ def test_a1_counts_centres_with_a_hall_and_names_the_rest(county):
     r = result(county, "A1")
     assert (r.numerator, r.denominator) == (1, 3)
     assert r.value == pytest.approx(1 / 3)
-    assert r.met is False
+    assert r.met is False and not r.pending  # 乙 fails whatever 丙 reports
     assert r.gap == "还需 2 家机构建设中医馆"
-    assert failing(r) == {"乙镇卫生院": (0, "需建设中医馆"),
-                          "丙社区卫生服务中心": (None, "未填报中医馆情况")}
+    assert failing(r) == {"乙镇卫生院": (0, "需建设中医馆")}
+    assert waiting(r) == {"丙社区卫生服务中心": "未填报中医馆情况"}
 
 
 def test_a1_met_when_every_centre_has_a_hall(county):
@@ -59,10 +59,10 @@ def test_a3_counts_only_centres_that_have_a_hall(county):
     inst(county, "丁镇卫生院", "township_hc", {"hall_state": "none", "platform_connected": 0})
     r = result(county, "A3")
     assert (r.numerator, r.denominator) == (1, 3)
-    # 0.6 of 3 is 1.8, so one more connected hall (2 of 3) meets it.
-    assert r.gap == "还需 1 家中医馆接入中医馆健康信息平台"
-    assert failing(r) == {"乙镇卫生院": (0, "需接入中医馆健康信息平台"),
-                          "丙镇卫生院": (None, "未填报是否接入中医馆健康信息平台")}
+    # 0.6 of 3 is 1.8: if 丙 reports a connected hall (2 of 3) it is met, so it waits for 丙.
+    assert (r.met, r.pending, r.gap) == (None, True, "待 1 家机构填报")
+    assert failing(r) == {"乙镇卫生院": (0, "需接入中医馆健康信息平台")}
+    assert waiting(r) == {"丙镇卫生院": "未填报是否接入中医馆健康信息平台"}
 
 
 def test_a3_without_any_hall_is_no_data(county):
@@ -80,8 +80,8 @@ def test_a4_stations_need_place_and_equipment(county):
     r = result(county, "A4")
     assert (r.numerator, r.denominator) == (1, 3)
     assert r.gap == "还需 2 家机构具备中医药服务场所和设备"
-    assert failing(r) == {"乙村卫生室": (0, "需配备中医药服务场所和设备"),
-                          "丙村卫生室": (None, "未填报是否具备中医药服务场所和设备")}
+    assert failing(r) == {"乙村卫生室": (0, "需配备中医药服务场所和设备")}
+    assert waiting(r) == {"丙村卫生室": "未填报是否具备中医药服务场所和设备"}
 
 
 def test_a5_exactly_ten_percent_meets_the_target(county):

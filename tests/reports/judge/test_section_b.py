@@ -6,7 +6,7 @@ import pytest
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from tests.reports.conftest import failing, inst, result
+from tests.reports.conftest import failing, inst, result, waiting
 
 
 def test_b1_needs_six_categories_and_ten_items(county):
@@ -23,8 +23,8 @@ def test_b1_needs_six_categories_and_ten_items(county):
         "乙镇卫生院": (10, "还需 1 类 1 项适宜技术"),
         "丙镇卫生院": (8, "还需 2 项适宜技术"),
         "丁镇卫生院": (4, "还需 3 类 6 项适宜技术"),
-        "戊社区卫生服务中心": (None, "未填报适宜技术类数、项数"),
     }
+    assert waiting(r) == {"戊社区卫生服务中心": "未填报适宜技术类数、项数"}
 
 
 def test_b1_alukeerqin_looks_at_items_only(county):
@@ -70,10 +70,11 @@ def test_b4_sums_visits_and_lists_centres_below_the_target(county):
     inst(county, "丁镇卫生院", "township_hc", {"visits": 0, "tcm_visits": 0})
     r = result(county, "B4")
     assert (r.numerator, r.denominator) == (7_000, 20_000)
-    assert (r.value, r.met, r.gap) == (0.35, True, None)
+    # The sum without 丙 meets the target, but 丙 has not reported: 待填报, never 达标.
+    assert (r.value, r.met, r.pending, r.gap) == (0.35, None, True, "待 1 家机构填报")
     # (2,000 + x) / (10,000 + x) >= 0.35  ⇔  x >= 1,500 / 0.65 = 2,307.7
-    assert failing(r) == {"甲镇卫生院": (0.2, "中医诊疗人次还需增加 2,308"),
-                          "丙镇卫生院": (None, "未填报诊疗人次")}
+    assert failing(r) == {"甲镇卫生院": (0.2, "中医诊疗人次还需增加 2,308")}
+    assert waiting(r) == {"丙镇卫生院": "未填报诊疗人次"}
 
 
 def test_b4_county_gap_counts_visits_added_to_both_sums(county):

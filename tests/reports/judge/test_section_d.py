@@ -59,7 +59,9 @@ def test_minimum_counts_come_from_the_profile(county):
 
 def test_centres_without_activities_fail_with_their_zero(county):
     a = inst(county, "甲镇卫生院", "township_hc")
-    inst(county, "乙镇卫生院", "township_hc")
+    # 乙 has reported its figures, so an empty log is a real zero (with nothing at all it
+    # would be 未填报: see test_not_reported).
+    inst(county, "乙镇卫生院", "township_hc", {"hall_state": "built"})
     for _ in range(6):
         act(county, a, "健康讲座")
     r = result(county, "D5")

@@ -85,6 +85,11 @@ def test_nothing_is_overwritten_and_an_empty_file_says_so(county: CountyFile,
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("a/b.jpg", "a_b.jpg"), ("..", "未命名"), ("", "未命名"), ("nul", "_nul"),
-    ("x" * 200 + ".pdf", "x" * 76 + ".pdf")])
+    ("x" * 200 + ".pdf", "x" * 76 + ".pdf"),
+    # Direction marks and controls make 照片\u202egpj.exe look like 照片exe.jpg; they go.
+    ("照片\u202egpj.exe", "照片gpj.exe"), ("a\u2066b\u2069\u200e\u200f.pdf", "ab.pdf"),
+    ("a\u202a\u202b\u202c\u202db\u2067\u2068.jpg", "ab.jpg"), ("a\x85\x9fb\x7f.txt", "ab.txt"),
+    ("报告.pdf\u202e", "报告.pdf"), ("com1.exe", "_com1.exe"), ("LPT9", "_LPT9"),
+    ("CON .txt", "_CON .txt"), ("conout$.log", "_conout$.log")])
 def test_safe_name(name: str, expected: str) -> None:
     assert safe_name(name) == expected

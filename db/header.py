@@ -1,0 +1,48 @@
+"""What a county file is, by its first 100 bytes: SQLite, our application id, a schema version
+this program can read. Checked before SQLite opens anything, so a stranger's file is refused
+without being touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import schema
+from .errors import KnownError, NewerVersion, NotCountyFile, os_error_text
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _header(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(100)
+
+
+def check_header(path: Path) -> int:
+    """Refuse what is not a county file by its first 100 bytes; return its schema version."""
+    name = path.name
+    if not path.exists():
+        raise KnownError(f"找不到文件“{path}”。")
+    if path.is_dir():
+        raise NotCountyFile(f"“{name}”是一个文件夹，不是县级数据文件。")
+    try:
+        head = _header(path)
+    except OSError as exc:
+        raise KnownError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
+    if not head:
+        raise NotCountyFile(f"文件“{name}”是空的（0 字节），不是县级数据文件。")
+    if not head.startswith(SQLITE_MAGIC):
+        raise NotCountyFile(f"文件“{name}”不是本程序的县级数据文件（不是 SQLite 数据库）。")
+    if len(head) < 100:
+        raise NotCountyFile(f"文件“{name}”已损坏（文件头不完整）。")
+    app_id = int.from_bytes(head[68:72], "big")
+    if app_id != schema.APPLICATION_ID:
+        raise NotCountyFile(f"文件“{name}”是其他程序的 SQLite 数据库，不是县级数据文件。")
+    version = int.from_bytes(head[60:64], "big")
+    if version > schema.current_version():
+        raise NewerVersion(
+            f"文件“{name}”由更新版本的程序保存（数据版本 {version}，本程序支持到 "
+            f"{schema.current_version()}），请升级程序后再打开。"
+        )
+    if version < 1:
+        raise NotCountyFile(f"文件“{name}”已损坏（缺少数据版本）。")
+    return version

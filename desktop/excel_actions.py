@@ -1,0 +1,73 @@
+"""导入 Excel and 导出 Excel from the window: the workbook read and checked off the UI thread,
+what would change shown before anything is written, then one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from db.county import CountyFile
+from db.errors import KnownError
+from desktop import dialogs, worker
+from desktop.host import Host
+
+
+def import_excel(window: Host) -> None:
+    if window.county is None:
+        return
+    name = dialogs.open_file_name(window, "选择要导入的 Excel 工作簿", "Excel 工作簿 (*.xlsx)")
+    if not name:
+        return
+    path, year = window.county.path, window.year
+
+    def work(progress: worker.Progress) -> Any:
+        from reports.excel.importer import plan_import
+
+        with CountyFile.open(path, daily_backup=False) as county:
+            return plan_import(county, Path(name), year=year,
+                               progress=lambda d, t: progress(d, t, "正在读取工作簿…"))
+
+    window.jobs.run("导入 Excel", work, lambda plan: _import_planned(window, plan))
+
+
+def _import_planned(window: Host, plan: Any) -> None:
+    from reports.excel.importer import ImportRefused, apply
+
+    if not plan.ok:
+        dialogs.show_text(window, "导入 Excel：有数据行被拒绝，未导入任何内容", plan.summary_text())
+        return
+    if not plan.has_changes:
+        dialogs.info(window, "导入 Excel", "工作簿中的数据与本文件一致，没有需要导入的变化。")
+        return
+    if not dialogs.show_text(window, "导入 Excel：确认要导入的变化", plan.summary_text(),
+                             accept="导入"):
+        return
+    try:
+        apply(plan, window.county)
+    except (ImportRefused, KnownError) as exc:
+        dialogs.error(window, "导入未完成", f"{exc}\n本文件未作任何改动。")
+        return
+    window.reload_years()
+    window.statusBar().showMessage("导入完成", 8000)
+
+
+def export_excel(window: Host) -> None:
+    if window.county is None:
+        return
+    county = window.county
+    year, path = window.year, county.path
+    name = dialogs.save_file_name(window, "导出 Excel",
+                                  str(path.with_name(f"{county.county_name}{year}年数据.xlsx")),
+                                  "Excel 工作簿 (*.xlsx)")
+    if not name:
+        return
+    out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+
+    def work(progress: worker.Progress) -> Path:
+        from reports.excel.export import export_workbook
+
+        with CountyFile.open(path, daily_backup=False) as own:
+            return export_workbook(own, year, out)
+
+    window.jobs.run("导出 Excel", work, lambda result: dialogs.info(
+        window, "导出 Excel", f"已导出 {year} 年的数据和指标结果：\n{result}"))

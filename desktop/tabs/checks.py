@@ -1,0 +1,99 @@
+"""数据核查: the year's figures a reviewer would question (against last year, or entered twice),
+with both years' figures; each can be marked 已核实 with a note. Nothing here blocks a save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from desktop import dialogs
+from desktop.context import Context
+from desktop.models import ROW_ROLE, Column
+from desktop.tabs.base import TableTab
+from reports.judge.checks import KINDS, find_checks, mark_verified
+
+# Where the figure behind a finding is entered, for the double-click.
+KIND_TAB = {"physicians": "personnel", "tcm_physicians": "personnel", "same_day": "activities",
+            "duplicate": "activities"}
+
+
+class ChecksTab(TableTab):
+    jump = Signal(str, str)  # tab key, institution id
+    reload_on_change = True
+
+    def __init__(self) -> None:
+        super().__init__([
+            Column("township", "乡镇（街道）", width=100),
+            Column("name", "机构名称", width=200),
+            Column("label", "核查项", width=190),
+            Column("previous", "上年", width=80),
+            Column("current", "本年", width=80),
+            Column("detail", "说明", width=230),
+            Column("state", "核实情况", width=70,
+                   tone=lambda r: "pass" if r["verified"] else "fail"),
+            Column("note", "核实说明", width=200),
+        ], editable=False)
+        self.kind_filter = self.add_filter("kind", "核查项")
+        self.state_filter = self.add_filter("state", "情况")
+        for label, slot in (("标记已核实…", self.verify), ("取消核实", self.unverify)):
+            button = QPushButton(label, self)
+            button.setObjectName(f"button_{label.rstrip('…')}")
+            button.clicked.connect(slot)
+            self.filters.addWidget(button)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.layout_.insertWidget(0, self.summary)
+        self.view.doubleClicked.connect(self._open)
+        self.findings: dict[str, Any] = {}
+
+    def load(self, ctx: Context) -> list[dict[str, Any]]:
+        found = find_checks(ctx.county, ctx.year)
+        self.findings = {f.key: f for f in found}
+        rows = [{"id": f.key, "kind": f.kind, "institution_id": f.institution_id,
+                 "name": f.institution, "township": f.township, "label": f.label,
+                 "previous": f.previous, "current": f.current, "detail": f.detail,
+                 "verified": f.verified, "state": "已核实" if f.verified else "未核实",
+                 "note": f.note} for f in found]
+        self.fill_filter(self.kind_filter, [(w, k) for k, w in KINDS.items()
+                                            if any(r["kind"] == k for r in rows)])
+        self.fill_filter(self.state_filter, [("未核实", "未核实"), ("已核实", "已核实")])
+        open_ = sum(1 for r in rows if not r["verified"])
+        self.summary.setText(
+            f"<b>{ctx.year} 年数据核查</b>：与 {ctx.year - 1} 年相比变化异常或录入可疑的数据 "
+            f"{len(rows)} 项，未核实 <b>{open_}</b> 项（未核实的将列入自评报告附件）。"
+            "核实无误的，选中后点“标记已核实”并写明原因；有误的，双击转到该机构修改。")
+        return rows
+
+    def _chosen(self) -> Any:
+        row = self.selected_row()
+        if row is None:
+            self.refuse("请先选中一项核查结果。")
+            return None
+        return self.findings.get(row["id"])
+
+    def verify(self) -> None:
+        finding = self._chosen()
+        if finding is None or self.ctx is None:
+            return
+        note = dialogs.ask_text(self, "标记已核实",
+                                f"{finding.institution}：{finding.label}（{finding.previous} → "
+                                f"{finding.current}）\n核实说明（如：新增分院，数据属实）：")
+        if note is None:
+            return
+        county = self.ctx.county
+        self.save(lambda: mark_verified(county, finding, note))
+
+    def unverify(self) -> None:
+        finding = self._chosen()
+        if finding is None or self.ctx is None or not finding.verified:
+            return
+        county = self.ctx.county
+        self.save(lambda: mark_verified(county, finding, finding.note, verified=False))
+
+    def _open(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.jump.emit(KIND_TAB.get(row["kind"], "halls"), row["institution_id"])

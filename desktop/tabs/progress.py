@@ -1,0 +1,199 @@
+"""填报进度: who has reported the selected year, per township and institution, which parts are
+in, and the 沿用上年 values still to confirm; a list to chase townships with (Excel), and a
+double-click to the institution's row where its missing part is entered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPushButton, QSplitter,
+                               QTableView)
+
+from db.newyear import confirm_carried
+from desktop import dialogs
+from desktop.context import Context
+from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
+from desktop.tabs.base import TableTab
+from reports.judge.progress import PARTS, InstitutionProgress, progress
+
+_MARK = {True: "✓", False: "缺", None: "—"}
+# Where each part is entered, for the double-click.
+PART_TAB = {"staff": "personnel", "visits": "halls", "hall": "halls", "techniques": "halls",
+            "activities": "activities"}
+_STATUS_TONE = {"已填齐": "pass", "未填报": "fail", "部分填报": None, "待确认": "none"}
+
+
+def _part(key: str) -> Column:
+    return Column(key, PARTS[key], width=70, value=lambda r, k=key: _MARK[r["parts"][k]],
+                  tone=lambda r, k=key: "fail" if r["parts"][k] is False else None)
+
+
+def _row(i: InstitutionProgress) -> dict[str, Any]:
+    return {"id": i.id, "name": i.name, "township": i.township, "type_name": i.type_name,
+            "parts": i.parts, "share": i.share, "done_text": f"{i.done}/{i.asked}",
+            "status": i.status, "missing": "、".join(i.missing), "carried": i.carried or None,
+            "carried_from": i.carried_from, "first_missing": next(
+                (k for k, v in i.parts.items() if v is False), None)}
+
+
+class ProgressTab(TableTab):
+    jump = Signal(str, str)  # tab key, institution id
+    reload_on_change = True
+
+    def __init__(self) -> None:
+        super().__init__([
+            Column("township", "乡镇（街道）", width=100),
+            Column("name", "机构名称", width=210),
+            Column("type_name", "类型", width=100),
+            *(_part(k) for k in PARTS),
+            Column("share", "已交比例", "share", width=70),
+            Column("status", "填报情况", width=75, tone=lambda r: _STATUS_TONE.get(r["status"])),
+            Column("carried", "沿用待确认", "int", width=75,
+                   tip="从上年沿用、尚未确认或修改的数据项数"),
+            Column("missing", "缺少", width=200),
+        ], editable=False)
+        self.town_filter = self.add_filter("township", "乡镇")
+        self.status_filter = self.add_filter("status", "情况")
+        for label, slot in (("确认沿用", self.confirm_selected), ("确认本乡镇", self.confirm_town),
+                            ("全部确认", self.confirm_all), ("导出 Excel…", self.export)):
+            button = QPushButton(label, self)
+            button.setObjectName(f"button_{label.rstrip('…')}")
+            button.setToolTip({"确认沿用": "确认所选机构从上年沿用的数据",
+                               "确认本乡镇": "确认所选机构所在乡镇全部机构从上年沿用的数据",
+                               "全部确认": "确认全县从上年沿用的数据",
+                               "导出 Excel…": "导出本年度填报进度（按乡镇、待催报机构），便于催报"
+                               }[label])
+            button.clicked.connect(slot)
+            self.filters.addWidget(button)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        self.towns = RecordModel([
+            Column("township", "乡镇（街道）", width=120),
+            Column("institutions", "应报机构", "int", width=70),
+            Column("complete", "已填齐", "int", width=60),
+            Column("partial", "部分填报", "int", width=70),
+            Column("none", "未填报", "int", width=60,
+                   tone=lambda r: "fail" if r["none"] else None),
+            Column("carried", "沿用待确认", "int", width=80),
+            Column("share", "填齐比例", "share", width=70),
+        ], parent=self)
+        self.towns_proxy = QSortFilterProxyModel(self)
+        self.towns_proxy.setSortRole(SORT_ROLE)
+        self.towns_proxy.setSourceModel(self.towns)
+        self.town_view = QTableView(self)
+        self.town_view.setObjectName("towns")
+        self.town_view.setModel(self.towns_proxy)
+        self.town_view.setSortingEnabled(True)
+        self.town_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.towns_proxy.sort(-1)
+        self.town_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.town_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.town_view.horizontalHeader().setStretchLastSection(True)
+        self.town_view.verticalHeader().setDefaultSectionSize(24)
+        for n, col in enumerate(self.towns.columns):
+            self.town_view.setColumnWidth(n, col.width)
+        self.town_view.clicked.connect(self._town_clicked)
+        # The township table above the institutions, in a splitter the clerk can move.
+        self.layout_.removeWidget(self.view)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.town_view)
+        split.addWidget(self.view)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        self.layout_.insertWidget(1, split, 1)
+        self.layout_.insertWidget(0, self.summary)
+        self.view.doubleClicked.connect(self._open)
+
+    def load(self, ctx: Context) -> list[dict[str, Any]]:
+        state = progress(ctx.county, ctx.year)
+        self.towns.set_rows([{"id": t.township, "township": t.township,
+                              "institutions": t.institutions, "complete": t.complete,
+                              "partial": t.partial, "none": t.none, "carried": t.carried or None,
+                              "share": t.share} for t in state.townships])
+        rows = [_row(i) for i in state.institutions]
+        self.fill_filter(self.town_filter, [(t.township, t.township) for t in state.townships])
+        self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "部分填报", "待确认", "已填齐")
+                                              if any(r["status"] == s for r in rows)])
+        total = len(rows)
+        done = sum(1 for r in rows if r["status"] == "已填齐")
+        waiting = sum(1 for r in rows if r["status"] == "待确认")
+        none, carried = len(state.unreported), len(state.unconfirmed)
+        text = (f"<b>{ctx.year} 年填报进度</b>：应报 {total} 家，已填齐 {done} 家，"
+                + (f"各项已有、待确认沿用数据 {waiting} 家，" if waiting else "")
+                + f"部分填报 {total - done - waiting - none} 家，未填报 <b>{none}</b> 家")
+        if carried:
+            text += (f"；{carried} 家有从上年沿用、尚未确认的数据（在中医馆/中医阁、人员配备页"
+                     "以蓝色斜体显示）")
+        self.summary.setText(text + "。双击机构转到需要填写的页面。")
+        return rows
+
+    def _town_clicked(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.town_filter.setCurrentIndex(max(0, self.town_filter.findData(row["township"])))
+
+    def _open(self, index: QModelIndex) -> None:
+        row = index.data(ROW_ROLE)
+        if row is not None:
+            self.jump.emit(PART_TAB.get(row["first_missing"] or "", "halls"), row["id"])
+
+    # ---- confirming carried-over values ------------------------------------------------------
+
+    def _confirm(self, ids: list[str] | None, what: str) -> None:
+        assert self.ctx is not None
+        county, year = self.ctx.county, self.ctx.year
+        done: list[int] = []
+        if self.save(lambda: done.append(confirm_carried(county, year, ids))):
+            if not done[0]:
+                self.refuse(f"{what}没有待确认的沿用数据。")
+
+    def confirm_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            self.refuse("请先选中一家机构。")
+            return
+        self._confirm([row["id"]], f"“{row['name']}”")
+
+    def confirm_town(self) -> None:
+        row = self.selected_row()
+        if row is None or self.ctx is None:
+            self.refuse("请先选中该乡镇的一家机构。")
+            return
+        ids = [r["id"] for r in self.model.rows if r["township"] == row["township"]]
+        self._confirm(ids, f"“{row['township']}”")
+
+    def confirm_all(self) -> None:
+        if self.ctx is None:
+            return
+        if dialogs.confirm(self, "全部确认", f"确认全县 {self.ctx.year} 年从上年沿用的全部数据吗？\n"
+                           "确认后这些数据视为本年度已核对的数据。"):
+            self._confirm(None, "全县")
+
+    def export(self) -> None:
+        if self.ctx is None:
+            return
+        county, year = self.ctx.county, self.ctx.year
+        suggested = str(county.path.with_name(f"{county.county_name}{year}年度填报进度.xlsx"))
+        name = dialogs.save_file_name(self, "导出填报进度", suggested, "Excel 工作簿 (*.xlsx)")
+        if not name:
+            return
+        from reports.excel.export import export_progress
+
+        out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+        if self.save_file(lambda: export_progress(county, year, out)):
+            if dialogs.confirm(self, "导出填报进度", f"已导出：\n{out}\n\n现在打开吗？"):
+                dialogs.open_with_system(str(out))
+
+    def save_file(self, action: Any) -> bool:
+        """Writing a workbook changes nothing in the county file: no re-judging."""
+        from db.errors import KnownError
+
+        try:
+            action()
+        except KnownError as exc:
+            self.refuse(str(exc))
+            return False
+        return True

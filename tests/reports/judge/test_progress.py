@@ -1,0 +1,48 @@
+"""填报进度: which parts each counted institution has sent, per township, and what keeps a year
+a draft (names of institutions 未填报 and of those with carried-over values unconfirmed)."""
+
+from __future__ import annotations
+
+from db.newyear import start_new_year
+from reports.judge.progress import progress
+
+from tests.reports.conftest import act, inst
+
+
+def test_parts_by_type_and_status(county):
+    a = inst(county, "甲镇卫生院", "township_hc", {"physicians": 5, "tcm_physicians": 2,
+                                                 "visits": 100, "tcm_visits": 30,
+                                                 "hall_state": "built", "tech_items": 4},
+             township="甲镇")
+    act(county, a, "健康讲座")
+    inst(county, "甲镇柳村卫生室", "village_clinic", {"tcm_corner": 1}, township="甲镇")
+    inst(county, "乙镇卫生院", "township_hc", township="乙镇")
+    inst(county, "县中医医院", "county_tcm_hospital", {"physicians": 80}, township="城关镇")
+    p = progress(county, 2024)
+    by = {i.name: i for i in p.institutions}
+    assert by["甲镇卫生院"].status == "已填齐" and by["甲镇卫生院"].share == 1.0
+    village = by["甲镇柳村卫生室"]
+    assert village.parts == {"staff": False, "visits": None, "hall": True, "techniques": False,
+                             "activities": None}
+    assert (village.status, village.missing) == ("部分填报", ["人员", "适宜技术"])
+    assert by["乙镇卫生院"].status == "未填报"
+    assert by["县中医医院"].status == "已填齐"  # only staff is asked of a hospital
+    towns = {t.township: t for t in p.townships}
+    assert (towns["甲镇"].institutions, towns["甲镇"].complete, towns["甲镇"].partial) == (2, 1, 1)
+    assert (towns["乙镇"].none, towns["乙镇"].share) == (1, 0.0)
+    assert p.is_draft
+    assert p.missing_text() == ["尚未填报本年度数据的机构 1 家：乙镇卫生院。"]
+
+
+def test_a_closed_institution_is_not_chased(county):
+    inst(county, "甲镇卫生院", "township_hc", {"physicians": 3})
+    inst(county, "已撤并卫生院", "township_hc", active_to=2023)
+    assert [i.name for i in progress(county, 2024).institutions] == ["甲镇卫生院"]
+
+
+def test_carried_values_show_until_confirmed(county):
+    inst(county, "甲镇卫生院", "township_hc", {"physicians": 3, "hall_state": "built"})
+    start_new_year(county, 2025)
+    (one,) = progress(county, 2025).institutions
+    assert (one.carried, one.carried_from, one.status) == (2, 2024, "部分填报")
+    assert progress(county, 2025).missing_text() == ["沿用上年数据尚未确认的机构 1 家：甲镇卫生院。"]

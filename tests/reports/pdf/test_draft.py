@@ -1,0 +1,84 @@
+"""Drafts are marked: while an institution counted in the year has not reported or a carried-over
+value is unconfirmed, every page says 草稿 and the first section names what is missing; a final
+report is refused with the list (exit 2). Unchecked 数据核查 findings are listed in an appendix."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from db.county import CountyFile
+from db.newyear import confirm_carried, start_new_year
+from desktop.cli import main
+from reports.judge.checks import find_checks, mark_verified
+from reports.pdf.report import DraftRefused, write_report
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="poppler-utils not installed; CI installs them")
+TODAY = _dt.date(2025, 1, 20)
+
+
+def _pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                          encoding="utf-8", check=True).stdout
+    return [re.sub(r"\s+", "", page) for page in text.split("\f") if page.strip()]
+
+
+@pytest.fixture
+def county(tmp_path: Path):
+    c = CountyFile.create(tmp_path / "青石县.tcmcounty", "青石县", machine="0" * 32)
+    a = c.insert("institution", {"name": "甲镇卫生院", "type": "township_hc", "township": "甲镇"})
+    c.insert("institution", {"name": "乙镇卫生院", "type": "township_hc", "township": "乙镇"})
+    c.set_institution_year(a, 2024, {"hall_state": "built", "physicians": 10,
+                                     "tcm_physicians": 3, "visits": 1000, "tcm_visits": 300})
+    yield c
+    c.close()
+
+
+def test_a_year_with_an_unreported_institution_is_a_draft_on_every_page(county, tmp_path):
+    out = write_report(county, 2024, tmp_path / "r.pdf", today=TODAY)
+    pages = _pages(out)
+    assert len(pages) > 1 and all("草稿" in p for p in pages)
+    assert "本报告为草稿" in pages[0]
+    assert "尚未填报本年度数据的机构1家：乙镇卫生院" in pages[0]
+
+
+def test_final_is_refused_with_the_list_and_exit_2(county, tmp_path, capsys):
+    with pytest.raises(DraftRefused, match="乙镇卫生院"):
+        write_report(county, 2024, tmp_path / "f.pdf", today=TODAY, final=True)
+    assert not (tmp_path / "f.pdf").exists()
+    path = county.path
+    county.close()
+    assert main(["report", str(path), "--year", "2024", "-o", str(tmp_path / "g.pdf"),
+                 "--final"]) == 2
+    assert "乙镇卫生院" in capsys.readouterr().err
+
+
+def test_unconfirmed_carried_values_keep_it_a_draft_until_confirmed(county, tmp_path):
+    b = county.rows("institution", "name = ?", ("乙镇卫生院",))[0]["id"]
+    county.set_institution_year(b, 2024, {"hall_state": "none", "physicians": 4,
+                                          "tcm_physicians": 1, "visits": 500, "tcm_visits": 100})
+    start_new_year(county, 2025)
+    with pytest.raises(DraftRefused, match="沿用上年数据尚未确认的机构 2 家"):
+        write_report(county, 2025, tmp_path / "f.pdf", today=TODAY, final=True)
+    confirm_carried(county, 2025)
+    out = write_report(county, 2025, tmp_path / "ok.pdf", today=TODAY, final=True)
+    assert not any("草稿" in p for p in _pages(out))
+
+
+def test_unchecked_findings_are_in_the_appendix_and_checked_ones_are_not(county, tmp_path):
+    a = county.rows("institution", "name = ?", ("甲镇卫生院",))[0]["id"]
+    county.set_institution_year(a, 2023, {"hall_state": "standard", "visits": 3000,
+                                          "tcm_visits": 900})
+    kinds = {f.kind: f for f in find_checks(county, 2024)}
+    assert {"visits", "tcm_visits", "hall_state"} <= set(kinds)
+    mark_verified(county, kinds["visits"], "2024年分院划出")
+    text = "".join(_pages(write_report(county, 2024, tmp_path / "r.pdf", today=TODAY)))
+    appendix = text[text.index("附：数据核查未核实事项"):]
+    assert "中医馆达标情况倒退" in appendix and "中医诊疗人次翻倍或减半" in appendix
+    assert "总诊疗人次翻倍或减半" not in appendix
