@@ -1,21 +1,18 @@
 """多县汇总 as a workbook: the counties' scores, every county on every item (value, met, points,
 last year beside this year), how many counties pass each item, and the files left out and why.
 
-Values only, never formulas: a county name that starts with “=” stays text.
+Values only, never formulas: saved through export.save_atomically, where a county name that
+starts with “=” stays text.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reports.excel.export import INT_FORMAT, SHARE_FORMAT, Out, save_atomically, write_table
 from reports.judge.rollup import Cell, Column, Rollup
 from reports.judge.wording import format_value
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
 
 SCORE_FORMAT = "0.0"
 
@@ -45,14 +42,6 @@ def value_text(col: Column, value: float | int | None, state: str) -> str:
     return format_value(col.kind, value)
 
 
-def _texts_only(ws: Worksheet) -> None:
-    """A cell whose text starts with “=” would be saved as a formula; keep it text."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-
-
 def _counties(book, r: Rollup) -> None:
     ws = book.create_sheet("各县得分")
     codes = {c.id: c.code for c in r.columns}
@@ -71,7 +60,6 @@ def _counties(book, r: Rollup) -> None:
         lines.append(r.note)
     for i, line in enumerate(lines):
         ws.cell(last + 2 + i, 2, line)
-    _texts_only(ws)
 
 
 def _cell_row(county: str, col: Column, cell: Cell) -> list:
@@ -88,7 +76,6 @@ def _details(book, r: Rollup) -> None:
             for c in r.counties for col in r.columns if col.id in c.cells)
     write_table(ws, f"{r.year}年度 各县逐项情况（数值、是否达标、得分，上年在右）", DETAIL_COLUMNS,
                 rows, wrap=(4, 14))
-    _texts_only(ws)
 
 
 def _matrix(book, r: Rollup) -> None:
@@ -101,7 +88,6 @@ def _matrix(book, r: Rollup) -> None:
             for c in r.counties)
     last = write_table(ws, f"{r.year}年度 各县逐项得分（★为必备项；空白为不适用）", columns, rows)
     ws.cell(last + 2, 1, "各列编号对应的评分项见“各项达标县数”表。")
-    _texts_only(ws)
 
 
 def _shares(book, r: Rollup) -> None:
@@ -118,7 +104,6 @@ def _skipped(book, r: Rollup) -> None:
     if not rows:
         rows = [["", "（没有跳过的文件）", "", ""]]
     write_table(ws, f"未计入汇总的文件（文件夹：{r.folder}）", SKIPPED_COLUMNS, rows, wrap=(4,))
-    _texts_only(ws)
 
 
 def write_rollup(r: Rollup, out_path: str | os.PathLike[str]) -> Path:
