@@ -389,12 +389,17 @@ def rollup_prepare() -> str:
     """100 county files, each the large demo under its own county id and name; made once."""
     import shutil
 
+    if LARGE.exists() and _stale(LARGE):
+        LARGE.unlink()
     note = _ensure_demo(LARGE, "large")
     ROLLUP_DIR.mkdir(parents=True, exist_ok=True)
     ROLLUP_10.mkdir(parents=True, exist_ok=True)
     made = 0
     for i in range(100):
         path = ROLLUP_DIR / f"县{i + 1:03d}.tcmcounty"
+        if path.exists() and _stale(path):  # written before a schema change: it would be skipped
+            path.unlink()
+            (ROLLUP_10 / path.name).unlink(missing_ok=True)
         if not path.exists():
             tmp = path.with_suffix(".part")
             shutil.copyfile(LARGE, tmp)
@@ -410,10 +415,18 @@ def rollup_prepare() -> str:
     return f"{made} files made, 100 in folder, {size:.0f} MB{note}"
 
 
+def _stale(path: Path) -> bool:
+    from db import schema
+
+    with open(path, "rb") as fh:
+        return int.from_bytes(fh.read(100)[60:64], "big") != schema.current_version()
+
+
 def _rollup(folder: Path, out: str | None = None) -> str:
     from reports.judge.rollup import rollup
 
-    if not (ROLLUP_DIR / "县100.tcmcounty").exists():
+    last = ROLLUP_DIR / "县100.tcmcounty"
+    if not last.exists() or _stale(last):
         raise SystemExit("run the rollup-prepare step first")
     result = rollup(folder, ROLLUP_YEAR)
     note = f"{len(result.counties)} counties, {len(result.skipped)} skipped"
