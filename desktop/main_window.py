@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
 from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
-                     screen, settings, standard_actions, year_actions)
+                     rollup_actions, screen, settings, standard_actions, year_actions)
 from desktop.about import TITLE, show_about
 from desktop.context import Context
 from desktop.worker import Runner
@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.Open, needs_file=False)
         self.recent_menu = menu.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(menu, "打开多县汇总(&L)…", lambda: rollup_actions.open_rollup(self),
+                     needs_file=False)
         self._action(menu, "另存副本(&A)…", lambda: exchange_dialogs.save_copy(self))
         menu.addSeparator()
         self._action(menu, "导入 Excel(&I)…", lambda: excel_actions.import_excel(self))
