@@ -24,8 +24,8 @@ import sqlite_utils
 
 from . import paths, schema
 from .backups import backed_up_today, make_backup
-from .errors import (Damaged, FileExists, KnownError, ValidationError, in_use, is_busy,
-                     known_write_error)
+from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationError, in_use,
+                     is_busy, known_write_error)
 from .fields import FIELDS, TABLE_LABELS, duplicate_among, validate
 from .header import check_header
 from .lock import FileLock
@@ -298,6 +298,43 @@ class CountyFile:
                 county.close()
                 raise
         return county
+
+    @classmethod
+    def open_untouched(cls, path: str | os.PathLike[str]) -> CountyFile:
+        """Open a county file only to read it, leaving every byte as it was (a folder of counties
+        rolled up by a city): no backup, no upgrade, no lock file, no journal rolled back.
+
+        SQLite's `immutable` mode reads without taking locks or creating side files. A file that
+        would need writing first (an older version, a write cut off) is refused with the reason.
+        """
+        path = Path(path)
+        version = check_header(path)
+        if version < schema.current_version():
+            raise NeedsOpening(f"“{path.name}”是旧版本文件，请先用本程序打开一次（会自动升级）。")
+        if path.with_name(path.name + "-journal").exists():
+            raise NeedsOpening(f"“{path.name}”上次保存没有完成（旁边留有 -journal 文件），"
+                             "请先用本程序打开一次。")
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                   isolation_level=None)
+        except sqlite3.DatabaseError as exc:
+            raise _refused(path, exc) from None
+        conn.row_factory = sqlite3.Row
+        try:
+            # A file from another office is read as a merge reads one: its triggers and views
+            # never run, and each table we read must be a real table.
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA query_only = ON")
+            result = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+            kinds = {r[0]: r[1] for r in conn.execute("SELECT name, type FROM sqlite_master")}
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise _refused(path, exc) from None
+        if result != ["ok"] or any(kinds.get(t) != "table" for t in schema.V1_TABLES):
+            conn.close()
+            raise _damaged(path, "; ".join(result) or "missing tables")
+        # The machine id is never made here: reading must not write even the program's own folder.
+        return cls(path, conn, machine="read-only", read_only=True)
 
     @classmethod
     def _open_checked(cls, path: Path, version: int, writable: bool, machine: str | None,

@@ -31,6 +31,11 @@ class NewerVersion(KnownError):
     """The file was written by a newer version of the program."""
 
 
+class NeedsOpening(KnownError):
+    """The file can be read only after the program writes to it once (an older version to
+    upgrade, a save cut off to roll back): a reader that must not write skips it."""
+
+
 class FileBusy(KnownError):
     """Another program holds the file, or the medium cannot be written."""
 

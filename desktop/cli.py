@@ -203,6 +203,15 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
     p.add_argument("--year", type=_year, required=True, metavar="Y", help="要开始的年度（从上一年沿用）")
 
+    p = sub.add_parser("rollup", help="多县汇总：读取文件夹中各县的数据文件（不作任何修改）")
+    p.add_argument("folder", type=Path, metavar="DIR",
+                   help="放各县数据文件的文件夹（只读取，不改动任何文件；不含子文件夹）")
+    p.add_argument("--year", type=_year, required=True, metavar="Y", help="汇总哪一年（与上年对照）")
+    p.add_argument("-o", "--output", type=Path, metavar="OUT",
+                   help="写出汇总表（OUT 以 .xlsx 结尾）或汇总报告（以 .pdf 结尾）；不给则只在屏幕上列出")
+    p.add_argument("--standard", metavar="ID",
+                   help="评分标准编号（默认为各县文件所用的标准；不一致时用国家建设标准）")
+
     p = sub.add_parser("township", help="为一个乡镇（街道）写出填报文件")
     p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
     p.add_argument("--town", required=True, metavar="T", help="乡镇（街道）名称")
@@ -429,6 +438,54 @@ def _new_year(args: argparse.Namespace) -> int:
         done = start_new_year(county, args.year)
     print(done.summary())
     return 0
+
+
+@_command("rollup")
+def _rollup(args: argparse.Namespace) -> int:
+    from reports.judge.rollup import rollup
+
+    out = args.output
+    if out is not None and out.suffix.lower() not in (".xlsx", ".pdf"):
+        print(f"tcmcounty rollup: 输出文件“{out.name}”应以 .xlsx 或 .pdf 结尾", file=sys.stderr)
+        return EXIT_USAGE
+    result = rollup(args.folder, args.year, args.standard, progress=_terminal_progress(),
+                    exclude=(out,) if out is not None else ())
+    print(result.summary_text())
+    for row in result.counties:
+        print(f"  {row.county}（{row.file}）：{row.status_line(result.columns)}")
+    for skip in result.skipped:
+        print(f"  跳过 {skip.file}：{skip.reason}")
+    if not result.counties:
+        print(f"tcmcounty: 文件夹“{args.folder}”中没有可以汇总的县级数据文件。", file=sys.stderr)
+        return EXIT_BAD_FILE
+    if out is None:
+        return 0
+    if out.suffix.lower() == ".pdf":
+        from reports.pdf.rollup import write_rollup_report as write
+    else:
+        from reports.excel.rollup import write_rollup as write
+    from reports.excel.vocab import WorkbookError
+
+    try:
+        written = write(result, out)
+    except WorkbookError as exc:
+        print(f"tcmcounty: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"已写出多县汇总：{written}")
+    return 0
+
+
+def _terminal_progress() -> Callable[[int, int, str], None]:
+    """Progress on stderr: one line rewritten in place on a terminal, a line per step elsewhere."""
+    live = sys.stderr.isatty()
+
+    def show(done: int, total: int, message: str) -> None:
+        text = f"[{done}/{total}] {message}"
+        sys.stderr.write(f"\r{text}\x1b[K" if live else text + "\n")
+        if live and done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
 
 
 COMMANDS.update(review_cli.COMMANDS)

@@ -72,6 +72,10 @@ def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[st
     return names
 
 
+def open_folder_name(parent: QWidget | None, title: str) -> str:
+    return QFileDialog.getExistingDirectory(parent, title, "")
+
+
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
     """`suggested` gives the file's name; it is offered in the dialog's start folder."""
     start = start_folder(title) / Path(suggested).name if suggested else start_folder(title)

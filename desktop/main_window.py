@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
 from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
-                     review_actions, screen, settings, standard_actions, year_actions)
+                     review_actions, rollup_actions, screen, settings, standard_actions,
+                     year_actions)
 from desktop.about import TITLE, show_about
 from desktop.context import Context
 from desktop.worker import Runner
@@ -170,6 +171,8 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.Open, needs_file=False)
         self.recent_menu = menu.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(menu, "打开多县汇总(&L)…", lambda: rollup_actions.open_rollup(self),
+                     needs_file=False)
         self._action(menu, "另存副本(&A)…", lambda: exchange_dialogs.save_copy(self))
         menu.addSeparator()
         self._action(menu, "导入 Excel(&I)…", lambda: excel_actions.import_excel(self))
@@ -177,7 +180,7 @@ class MainWindow(QMainWindow):
         self._action(menu, "生成自评报告(&P)…", lambda: report_actions.make_report(self),
                      QKeySequence.StandardKey.Print)
         self._action(menu, "模拟评审现场核查表(&C)…", lambda: review_actions.write_checklist(self))
-        self._action(menu, "导出模拟评审 Excel(&L)…", lambda: review_actions.export_findings(self))
+        self._action(menu, "导出模拟评审 Excel(&V)…", lambda: review_actions.export_findings(self))
         menu.addSeparator()
         self._action(menu, "开始新年度(&Y)…", lambda: year_actions.start_new_year(self))
         menu.addSeparator()

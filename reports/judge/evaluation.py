@@ -650,10 +650,11 @@ def _values(facts: Facts, profile: Profile) -> dict[str, float | int | None]:
 
 
 def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
-             today: _dt.date | None = None) -> Evaluation:
+             today: _dt.date | None = None, std: standard.Standard | None = None) -> Evaluation:
     """Judge every switched-on indicator of `year` against a profile (default: the file's own).
 
-    `today` decides which tasks are overdue; tests pass a fixed date.
+    `today` decides which tasks are overdue; tests pass a fixed date. `std` scores with another
+    standard than the file's own (a city rolling up counties scores them all alike).
     """
     profile = (profiles.get_profile(county, profile_id) if profile_id
                else profiles.active_profile(county))
@@ -668,7 +669,7 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
         results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id), facts))
     unreported = tuple((i["name"], i["id"], i["township"]) for i in facts.institutions
                        if i["year_row"] is None)
-    score = scoring.score(standard.for_county(county), profile, {r.id: r for r in results},
+    score = scoring.score(std or standard.for_county(county), profile, {r.id: r for r in results},
                           facts, load_documents(county))
     return Evaluation(county.county_name, year, profile.id, profile.name, tuple(results),
                       task_progress(county, today or _dt.date.today()), score=score,

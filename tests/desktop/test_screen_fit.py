@@ -215,3 +215,15 @@ def test_the_review_tab_and_its_dialogs_fit(qtbot: QtBot, large: MainWindow,
         qtbot.addWidget(dialog)
         assert_fits(qtbot, dialog)
         dialog.close()
+
+
+def test_the_rollup_window_fits(qtbot: QtBot, large_master: Path, tmp_path: Path) -> None:
+    from desktop.rollup_window import RollupWindow
+
+    folder = tmp_path / "各县"
+    folder.mkdir()
+    for name in ("青河县", "白水县"):
+        shutil.copyfile(large_master, folder / f"{name}.tcmcounty")
+    view = RollupWindow(folder, 2024, lambda _path: None)
+    qtbot.addWidget(view)
+    assert_fits(qtbot, view)

@@ -1,0 +1,371 @@
+"""多县汇总: a city (or province) reads a folder of county files side by side, changing none.
+
+`rollup(folder, year)` checks every file in the folder, one at a time: what is not a county file,
+is damaged, was written by a newer or an older version, or repeats a county already seen (the
+copy changed last wins; the other is named) is skipped with the reason. Each county left is
+judged for the year and the year before with the same standard, and only a small row per county
+is kept, so memory does not grow with the size of the files. Every file is opened with
+`CountyFile.open_untouched`: nothing, not even a lock or a backup, is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+import datetime as _dt
+import json
+from pathlib import Path
+import sqlite3
+from typing import Any
+
+from db.county import CountyFile
+from db.errors import KnownError, NeedsOpening, NewerVersion, NotCountyFile, ValidationError
+
+from reports.judge import standard
+from reports.judge.catalogue import BY_ID
+from reports.judge.evaluation import evaluate
+from reports.judge.results import NO_DATA, OFF, PARTLY, SCORED, ZERO, Evaluation
+from reports.judge.standard import Standard
+
+Progress = Callable[[int, int, str], None]
+
+# Why a file was left out, as the summary counts them.
+NOT_COUNTY, DAMAGED, NEWER, OLDER, UNFINISHED, DUPLICATE, UNREADABLE = (
+    "不是县级数据文件", "文件已损坏", "更新版本的文件", "旧版本的文件", "上次保存未完成", "同一县的重复文件",
+    "无法读取")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out of the summary, with the reason in a sentence that names it."""
+
+    file: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One item of the standard, as a column of the summary."""
+
+    id: str
+    code: str
+    section: str
+    text: str
+    max: float
+    veto: bool
+    indicator: str | None
+    kind: str | None  # the indicator's kind (share | rate | count), for showing its value
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One county on one item, this year and last year."""
+
+    points: float | None
+    state: str
+    met: bool | None  # 得分 → True; 部分得分 / 不得分 → False; 无数据 / 不适用 → None
+    value: float | int | None
+    reason: str
+    previous_points: float | None
+    previous_state: str
+    previous_met: bool | None
+    previous_value: float | int | None
+
+
+@dataclass(frozen=True)
+class CountyRow:
+    file: str
+    path: Path
+    county_id: str
+    county: str
+    profile: str
+    last_change: str
+    total: float
+    max: float
+    pass_mark: float
+    passed: bool
+    veto_failures: tuple[str, ...]  # item ids
+    previous_total: float
+    previous_passed: bool
+    previous_veto_failures: tuple[str, ...]
+    cells: dict[str, Cell]
+
+    @property
+    def veto_state(self) -> str:
+        return "必备项均达到" if not self.veto_failures else \
+            f"必备项未达到 {len(self.veto_failures)} 项"
+
+    def status_line(self, columns: list[Column]) -> str:
+        """One line a city clerk reads aloud: score, verdict, 必备, the change from last year."""
+        codes = {c.id: c.code for c in columns}
+        verdict = "达到合格线" if self.passed else "未达到示范县标准"
+        vetoes = "、".join(f"{i}（{codes.get(i, '')}）" for i in self.veto_failures)
+        delta = round(self.total - self.previous_total, 1)
+        change = f"，比上年{'增加' if delta >= 0 else '减少'} {abs(delta):g} 分" if delta else "，与上年持平"
+        return (f"{self.total:g}/{self.max:g} 分（合格线 {self.pass_mark:g}），{verdict}"
+                + (f"；必备项未达到：{vetoes}" if vetoes else "；必备项均达到") + change + "。")
+
+
+@dataclass(frozen=True)
+class ItemShare:
+    column: Column
+    passed: int
+    judged: int  # counties for which the item applies
+    previous_passed: int
+
+    @property
+    def share(self) -> float | None:
+        return self.passed / self.judged if self.judged else None
+
+
+@dataclass
+class Rollup:
+    folder: Path
+    year: int
+    standard_id: str
+    standard_name: str
+    columns: list[Column]
+    counties: list[CountyRow] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    note: str = ""  # how the standard was chosen, where a reader would ask
+
+    @property
+    def passed(self) -> int:
+        return sum(c.passed for c in self.counties)
+
+    @property
+    def previous_passed(self) -> int:
+        return sum(c.previous_passed for c in self.counties)
+
+    @property
+    def veto_clear(self) -> int:
+        return sum(not c.veto_failures for c in self.counties)
+
+    def shares(self) -> list[ItemShare]:
+        """Each item with the counties that pass it (this year and last), in standard order."""
+        out = []
+        for col in self.columns:
+            cells = [c.cells[col.id] for c in self.counties if col.id in c.cells]
+            judged = [x for x in cells if x.state != OFF]
+            out.append(ItemShare(col, sum(x.met is True for x in judged), len(judged),
+                                 sum(x.previous_met is True for x in judged)))
+        return out
+
+    def weakest(self, n: int = 10) -> list[ItemShare]:
+        """The items fewest counties pass: 必备 first among equals, then the standard's order."""
+        shares = [s for s in self.shares() if s.judged and s.passed < s.judged]
+        shares.sort(key=lambda s: (s.passed / s.judged, not s.column.veto))
+        return shares[:n]
+
+    def summary_text(self) -> str:
+        n = len(self.counties)
+        lines = [f"{self.year}年度 多县汇总（{self.standard_name}）：读取 {n} 个县，"
+                 f"{self.passed} 个达到合格线（上年 {self.previous_passed} 个），"
+                 f"{self.veto_clear} 个县必备项均达到；跳过 {len(self.skipped)} 个文件。"]
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines)
+
+
+# ---- reading the folder -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Candidate:
+    path: Path
+    county_id: str
+    county: str
+    last_change: str
+    standard_text: str | None
+
+
+def _kind(exc: KnownError) -> str:
+    if isinstance(exc, NewerVersion):
+        return NEWER
+    if isinstance(exc, NeedsOpening):
+        return OLDER if "旧版本" in str(exc) else UNFINISHED
+    if isinstance(exc, NotCountyFile):
+        return DAMAGED if "损坏" in str(exc) else NOT_COUNTY
+    return UNREADABLE
+
+
+def county_files(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
+    """Every file of the folder a clerk put there, in name order. The program's own side files
+    (lock files, journals) and hidden files are not county files and are passed over silently."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise KnownError(f"“{folder}”不是文件夹，请给出存放各县数据文件的文件夹。")
+    skip = {p.resolve() for p in exclude}
+    return [p for p in sorted(folder.iterdir(), key=lambda p: p.name)
+            if p.is_file() and not p.name.startswith(".") and not p.name.endswith("-journal")
+            and p.resolve() not in skip]
+
+
+def _scan_one(path: Path) -> _Candidate:
+    county = CountyFile.open_untouched(path)
+    try:
+        last = county.conn.execute("SELECT max(at) FROM audit").fetchone()[0] or ""
+        return _Candidate(path, county.county_id, county.county_name, last,
+                          county.setting(standard.STORED_SETTING))
+    except sqlite3.DatabaseError:
+        raise NotCountyFile(f"文件“{path.name}”已损坏（内部结构校验未通过），无法读取。") from None
+    finally:
+        county.close()
+
+
+def _newest_first(group: list[_Candidate]) -> list[_Candidate]:
+    """The copy changed last comes first; the file's time and name break a tie."""
+    return sorted(group, key=lambda c: (c.last_change, c.path.stat().st_mtime, c.path.name),
+                  reverse=True)
+
+
+def _scan(files: list[Path], progress: Progress) -> tuple[list[_Candidate], list[Skipped]]:
+    found: dict[str, list[_Candidate]] = {}
+    skipped = []
+    for i, path in enumerate(files):
+        progress(i, len(files), f"正在检查“{path.name}”")
+        try:
+            cand = _scan_one(path)
+        except KnownError as exc:
+            skipped.append(Skipped(path.name, _kind(exc), str(exc)))
+            continue
+        found.setdefault(cand.county_id, []).append(cand)
+    kept = []
+    for group in found.values():
+        winner, *others = _newest_first(group)
+        kept.append(winner)
+        for other in others:
+            skipped.append(Skipped(other.path.name, DUPLICATE,
+                                   f"“{other.path.name}”与“{winner.path.name}”是同一个县（{winner.county}），"
+                                   f"采用较新的“{winner.path.name}”（最后修改 {_shown_time(winner.last_change)}；"
+                                   f"本文件 {_shown_time(other.last_change)}）。"))
+    kept.sort(key=lambda c: c.path.name)
+    return kept, skipped
+
+
+def _shown_time(at: str) -> str:
+    return at[:16].replace("T", " ") if at else "未知"
+
+
+def _stored(text: str | None) -> Standard | None:
+    if not text:
+        return None
+    try:
+        return standard.parse(json.loads(text))
+    except (ValueError, ValidationError):
+        return None
+
+
+def choose_standard(cands: list[_Candidate], standard_id: str | None) -> tuple[Standard, str]:
+    """The one standard every county is scored with, so that the columns mean the same thing.
+
+    Asked for by id: the shipped one, or one a county imported (a province's 评分表). Otherwise
+    the standard the files use if they all agree, else the shipped one, said in a note."""
+    stored = {}
+    for cand in cands:
+        std = _stored(cand.standard_text)
+        if std is not None:
+            stored.setdefault(std.id, std)
+    shipped = standard.shipped()
+    if standard_id:
+        if standard_id == shipped.id:
+            return shipped, ""
+        if standard_id in stored:
+            return stored[standard_id], ""
+        known = "、".join([shipped.id, *sorted(stored)])
+        raise KnownError(f"找不到评分标准“{standard_id}”。可用的有：{known}。")
+    used = {(_stored(c.standard_text) or shipped).id for c in cands}
+    if len(used) == 1:
+        only = used.pop()
+        return (stored.get(only) or shipped), ""
+    return shipped, (f"各县使用的评分标准不同（{'、'.join(sorted(used))}），均按{shipped.name}汇总；"
+                     "可用 --standard 指定。")
+
+
+def columns_of(std: Standard) -> list[Column]:
+    return [Column(i.id, i.code, i.section, i.text, i.points, i.veto, i.indicator,
+                   BY_ID[i.indicator].kind if i.indicator in BY_ID else None)
+            for i in std.items]
+
+
+def _met(state: str) -> bool | None:
+    if state == SCORED:
+        return True
+    if state in (PARTLY, ZERO):
+        return False
+    return None  # 无数据, 不适用, 不计分
+
+
+def _row(cand: _Candidate, now: Evaluation, before: Evaluation) -> CountyRow:
+    assert now.score is not None and before.score is not None
+    cells = {}
+    for item in now.score.items:
+        prev = before.score.item(item.id)
+        result = now.result(item.indicator) if item.indicator else None
+        cells[item.id] = Cell(
+            item.points, item.state, _met(item.state), result.value if result else None,
+            item.reason, prev.points if prev else None, prev.state if prev else NO_DATA,
+            _met(prev.state) if prev else None,
+            result.previous_value if result else None)
+    s, p = now.score, before.score
+    return CountyRow(cand.path.name, cand.path, cand.county_id, now.county, now.profile_name,
+                     cand.last_change, s.total, s.max, s.pass_mark, s.passed,
+                     tuple(i.id for i in s.veto_failures), p.total, p.passed,
+                     tuple(i.id for i in p.veto_failures), cells)
+
+
+def _judge_one(cand: _Candidate, year: int, std: Standard, today: _dt.date) -> CountyRow:
+    county = CountyFile.open_untouched(cand.path)
+    try:
+        now = evaluate(county, year, today=today, std=std)
+        before = evaluate(county, year - 1, today=today, std=std)
+    except sqlite3.DatabaseError:
+        raise NotCountyFile(f"文件“{cand.path.name}”已损坏（读取数据时出错），无法汇总。") from None
+    finally:
+        county.close()
+    return _row(cand, now, before)
+
+
+def rollup(folder: str | Path, year: int, standard_id: str | None = None, *,
+           progress: Progress | None = None, today: _dt.date | None = None,
+           exclude: tuple[Path, ...] = ()) -> Rollup:
+    """Read every county file of `folder` (none is changed) and sum them up for `year`.
+
+    `progress(done, total, message)` is called before each file, first while checking the files,
+    then while judging the counties kept; `exclude` passes over files
+    such as the summary being written into the same folder."""
+    tell = progress or (lambda done, total, message: None)
+    folder = Path(folder)
+    files = county_files(folder, exclude)
+    cands, skipped = _scan(files, tell)
+    std, note = choose_standard(cands, standard_id)
+    out = Rollup(folder, year, std.id, std.name, columns_of(std), skipped=skipped, note=note)
+    for i, cand in enumerate(cands):
+        tell(i, len(cands), f"正在汇总“{cand.county or cand.path.name}”（{i + 1}/{len(cands)}）")
+        try:
+            out.counties.append(_judge_one(cand, year, std, today or _dt.date.today()))
+        except KnownError as exc:
+            out.skipped.append(Skipped(cand.path.name, _kind(exc), str(exc)))
+    tell(len(cands), len(cands), f"已汇总 {len(out.counties)} 个县")
+    return out
+
+
+def to_dict(r: Rollup) -> dict[str, Any]:
+    """The summary as plain data (for tests and other programs)."""
+    return {
+        "year": r.year, "standard": r.standard_id, "note": r.note,
+        "counties": [{"file": c.file, "county": c.county, "county_id": c.county_id,
+                      "total": c.total, "max": c.max, "pass_mark": c.pass_mark,
+                      "passed": c.passed, "veto_failures": list(c.veto_failures),
+                      "previous_total": c.previous_total, "previous_passed": c.previous_passed,
+                      "items": {k: {"points": v.points, "state": v.state, "met": v.met,
+                                    "value": v.value, "previous_points": v.previous_points,
+                                    "previous_state": v.previous_state,
+                                    "previous_met": v.previous_met}
+                                for k, v in c.cells.items()}}
+                     for c in r.counties],
+        "items": [{"id": s.column.id, "passed": s.passed, "judged": s.judged,
+                   "previous_passed": s.previous_passed} for s in r.shares()],
+        "skipped": [{"file": s.file, "kind": s.kind, "reason": s.reason} for s in r.skipped],
+    }
+

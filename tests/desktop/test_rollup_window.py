@@ -1,0 +1,95 @@
+"""打开多县汇总: the folder's counties side by side in a read-only window that sorts, opens a county
+on double-click, charts items by the share of counties passing, and changes no file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop import dialogs, rollup_actions
+from desktop.main_window import MainWindow
+from desktop.models import SORT_ROLE
+from desktop.rollup_window import RollupWindow
+from tests.reports.judge.test_rollup import county_copy, digests
+
+YEAR = 2024
+
+
+@pytest.fixture
+def folder(demo_master: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "各县"
+    folder.mkdir()
+    county_copy(demo_master, folder / "甲县.tcmcounty", "甲县", "a" * 32)
+    county_copy(demo_master, folder / "乙县.tcmcounty", "乙县", "b" * 32, weaken=12)
+    (folder / "说明.txt").write_text("不是数据文件", encoding="utf-8")
+    return folder
+
+
+def loaded(qtbot: QtBot, folder: Path, opened: list[Path]) -> RollupWindow:
+    view = RollupWindow(folder, YEAR, opened.append)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.counties.modelReset, timeout=60_000):
+        view.start()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    return view
+
+
+def test_the_view_shows_sorts_and_opens_a_county(qtbot: QtBot, folder: Path,
+                                                 qtmodeltester: Any) -> None:
+    before = digests(folder)
+    opened: list[Path] = []
+    view = loaded(qtbot, folder, opened)
+    assert view.result is not None
+    assert digests(folder) == before  # nothing written beside or into the files
+
+    # Highest score first; sorted the other way, the weakened 乙县 comes first.
+    top = view.row_at(view.county_view, 0)
+    assert top["total"] == max(c.total for c in view.result.counties)
+    assert top["county"] == "甲县"
+    view.county_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    assert view.row_at(view.county_view, 0)["county"] == "乙县"
+    assert "说明.txt" in [r["file"] for r in view.skipped.rows]
+    assert "读取 2 个县" in view.summary.text()
+
+    # Every cell is read-only: no model offers an editor.
+    for model in (view.counties, view.matrix, view.skipped):
+        qtmodeltester.check(model, force_py=True)
+        for r in range(model.rowCount()):
+            for c in range(model.columnCount()):
+                assert not model.flags(model.index(r, c)) & Qt.ItemFlag.ItemIsEditable
+
+    # The matrix sorts by an item's points as numbers.
+    proxy = view.matrix_view.model()
+    assert isinstance(proxy.index(0, 2).data(SORT_ROLE), float)
+
+    index = view.county_view.model().index(0, 0)
+    view.county_view.doubleClicked.emit(index)
+    assert opened == [view.row_at(view.county_view, 0)["path"]]
+
+    # The chart: one bar per item that applies, weakest first.
+    shares = [b[1] for b in view.chart.bars]
+    assert shares == sorted(shares) and len(shares) > 10
+    assert view.progress.value() == view.progress.maximum()
+
+
+def test_the_menu_opens_the_summary_and_a_county_in_its_own_window(
+        qtbot: QtBot, window: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dialogs, "open_folder_name", lambda *a: str(folder))
+    action = next(a for a in window.menuBar().actions()[0].menu().actions()
+                  if a.text() == "打开多县汇总(&L)…")
+    before = digests(folder)
+    action.trigger()
+    view = window.__dict__["_rollup_windows"][-1]
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert view.year == window.year
+    assert digests(folder) == before
+    county_window = rollup_actions.open_county(MainWindow, folder / "甲县.tcmcounty", view)
+    qtbot.addWidget(county_window)
+    assert county_window.county.county_name == "甲县"
+    assert county_window is not window
+    county_window.close()
