@@ -45,3 +45,13 @@ def answer(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[Any], bool]],
         monkeypatch.setattr(dialogs, "exec_dialog", run)
         return seen
     return install
+
+
+def bar_menus(window: Any) -> list[Any]:
+    """The menu bar's menus in order. Found among the window's children: on the Qt of the
+    installed app for older Linux (6.8), a QMenu reached through QAction.menu() is a wrapper
+    that dies at once."""
+    from PySide6.QtWidgets import QMenu
+
+    by_title = {m.title(): m for m in window.findChildren(QMenu)}
+    return [by_title[a.text()] for a in window.menuBar().actions()]

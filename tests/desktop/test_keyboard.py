@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.main_window import MainWindow
+from tests.desktop.conftest import bar_menus
 
 
 def _focus_table(qtbot: QtBot, window: MainWindow) -> None:
@@ -54,7 +55,7 @@ def test_alt_and_a_number_opens_that_tab(qtbot: QtBot, window: MainWindow) -> No
 
 
 def test_every_menu_and_menu_item_has_an_accelerator(window: MainWindow) -> None:
-    menus = [a.menu() for a in window.menuBar().actions()]
+    menus = bar_menus(window)
     assert [m.title() for m in menus][:1] == ["文件(&F)"] and menus[-1].title() == "帮助(&H)"
     for menu in menus:
         letters = []

@@ -15,6 +15,7 @@ from desktop.main_window import MainWindow
 from desktop.models import SORT_ROLE
 from desktop.rollup_window import RollupWindow
 from tests.reports.judge.test_rollup import county_copy, digests
+from tests.desktop.conftest import bar_menus
 
 YEAR = 2024
 
@@ -79,7 +80,7 @@ def test_the_view_shows_sorts_and_opens_a_county(qtbot: QtBot, folder: Path,
 def test_the_menu_opens_the_summary_and_a_county_in_its_own_window(
         qtbot: QtBot, window: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dialogs, "open_folder_name", lambda *a: str(folder))
-    action = next(a for a in window.menuBar().actions()[0].menu().actions()
+    action = next(a for a in bar_menus(window)[0].actions()
                   if a.text() == "打开多县汇总(&L)…")
     before = digests(folder)
     action.trigger()

@@ -8,10 +8,11 @@ import pytest
 
 from desktop import dialogs
 from desktop.main_window import MainWindow
+from tests.desktop.conftest import bar_menus
 
 
 def _menu_action(window: MainWindow, text: str):
-    file_menu = window.menuBar().actions()[0].menu()
+    file_menu = bar_menus(window)[0]
     return next(a for a in file_menu.actions() if a.text() == text)
 
 

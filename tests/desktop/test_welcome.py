@@ -11,6 +11,7 @@ from db.county import CountyFile
 from desktop import dialogs, excel_actions
 from desktop.main_window import MainWindow
 from desktop.tabs.overview import COUNTY_LEVEL
+from tests.desktop.conftest import bar_menus
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def test_a_docx_at_start_leaves_the_welcome_page_with_the_reason(
     assert empty.stack.currentWidget() is empty.welcome
     assert "工作总结.docx" in empty.welcome.reason.text()
     assert "新建" in empty.welcome.reason.text()
-    file_items = {a.text(): a.isEnabled() for a in empty.menuBar().actions()[0].menu().actions()
+    file_items = {a.text(): a.isEnabled() for a in bar_menus(empty)[0].actions()
                   if not a.isSeparator()}
     assert file_items["打开(&O)…"] and file_items["新建(&N)…"]
     assert not file_items["导入 Excel(&I)…"] and not file_items["目标设置(&G)…"]
