@@ -181,7 +181,9 @@ def _score_part(data: ReportData, st: Styles) -> Story:
         got = sum(i.points or 0 for i in shown_items)
         full = sum(i.max for i in shown_items if i.state != OFF)
         groups.append(len(rows))
-        rows.append([f"{section.id}、{esc(_label(data, section.title))}（{got:g} / {full:g} 分）"])
+        # The standard's own part numbers, said to be its own: the report numbers its sections too.
+        rows.append([f"建设标准第{section.id}部分　{esc(_label(data, section.title))}"
+                     f"（{got:g} / {full:g} 分）"])
         for i in shown_items:
             name = esc(_label(data, i.text)) + (red("【必备】") if i.veto else "")
             points = "—" if i.points is None else f"{i.points:g}"
@@ -660,7 +662,7 @@ def _phases(data: ReportData, st: Styles) -> Story:
     if not dated:
         return []
     text = "；".join(f"{esc(p['name'])}（{p['start_date']} 至 {p['end_date']}）" for p in dated)
-    return [_p(f"创建工作分为：{text}。", st)]
+    return [Spacer(1, 3 * mm), _p(f"创建工作分为：{text}。", st)]  # apart from the task table
 
 
 def _evidence_index(data: ReportData, st: Styles) -> Story:
