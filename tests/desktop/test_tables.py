@@ -513,3 +513,49 @@ def test_an_edit_in_the_institution_dialog_is_one_step_to_undo(window: MainWindo
     assert window.tabs.currentWidget() is tab and tab.selected_row()["id"] == row["id"]
     _action(window, "action_redo").trigger()
     assert window.county.get("institution", row["id"])["code"] == "QH07777"
+
+
+def test_a_county_figure_is_one_step_to_undo_across_tabs_and_years(window: MainWindow,
+                                                                   qtbot: QtBot) -> None:
+    window.show_year(2024, "county")
+    tab = window.county_tab
+    box = tab.editors["resident_population"]
+
+    def stored() -> Any:
+        return window.county.rows("county_year", "year = 2024")[0]["resident_population"]
+    before = stored()
+    box.setText(str(before + 1000))
+    box.editingFinished.emit()
+    assert stored() == before + 1000
+    undo, redo = _action(window, "action_undo"), _action(window, "action_redo")
+    assert undo.text() == "撤销(&U) 修改 常住人口" and undo.isEnabled()
+    # Elsewhere, in another year: the undo brings the clerk back to the figure it changes.
+    window.show_year(2022, "personnel")
+    undo.trigger()
+    assert stored() == before
+    assert window.year == 2024 and window.tabs.currentWidget() is tab
+    assert box.text() == f"{before:,}"
+    assert redo.text() == "重做(&R) 修改 常住人口"
+    window.tabs.setCurrentWidget(window.tasks)
+    redo.trigger()
+    assert stored() == before + 1000 and box.text() == f"{before + 1000:,}"
+    # A percentage box too, and an undo goes through the same checks as typing.
+    spin = tab.editors["satisfaction"]
+    spin.setValue(91.5)
+    spin.editingFinished.emit()
+    assert undo.text() == "撤销(&U) 修改 群众中医药服务满意率"
+    undo.trigger()
+    assert spin.value() != 91.5
+    managed = tab.editors["elderly_managed"]
+    population = int(tab.editors["elderly_population"].text().replace(",", ""))
+    first = window.county.rows("county_year", "year = 2024")[0]["elderly_managed"]
+    assert first < population - 1
+    managed.setText(str(population))
+    managed.editingFinished.emit()
+    undo.trigger()
+    assert window.county.rows("county_year", "year = 2024")[0]["elderly_managed"] == first
+    window.county.set_county_year(2024, {"elderly_population": population - 1})  # changed since
+    redo.trigger()  # more managed than residents now: refused, said, kept for later
+    assert window.county.rows("county_year", "year = 2024")[0]["elderly_managed"] == first
+    assert "不能多于65岁及以上常住居民数" in tab.message.text()
+    assert redo.isEnabled()
