@@ -448,3 +448,52 @@ def test_a_different_institution_with_a_blank_code_is_not_a_duplicate(bureau: Pa
         plan = merge(county, other)
         assert not plan.conflicts
         assert _live_named(county, "新开村卫生室")
+
+
+def _edited_into_a_twin(bureau: Path, **edit: object) -> tuple[Path, dict, dict]:
+    """Two clinics in both files; the other file edits the second into a copy of the first."""
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau) as mine:
+        first, second = mine.rows("institution", "type = 'village_clinic' AND code IS NOT NULL",
+                                  order="name")[:2]
+    with CountyFile.open(other, machine="b" * 32) as theirs, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db_county, "duplicate_institution", lambda *_a: None)
+        theirs.update("institution", second["id"],
+                      {k: (first[k] if v is None else v) for k, v in edit.items()})
+    return other, first, second
+
+
+@pytest.mark.parametrize("edit", [{"code": None}, {"name": None, "township": None}])
+def test_an_edit_that_makes_a_twin_of_mine_is_a_conflict_not_a_duplicate(
+        bureau: Path, edit: dict) -> None:
+    other, first, second = _edited_into_a_twin(bureau, **edit)
+    with CountyFile.open(bureau) as county:
+        before = _data(county)
+        plan = plan_merge(county, other)
+        assert not [ch for ch in plan.updated if ch.record_id == second["id"]]
+        [c] = plan.conflicts
+        assert c.duplicate_of == first["id"] and "只能保留一家" in c.label
+        with pytest.raises(KnownError, match="冲突未决定"):
+            apply_merge(county, plan)
+        assert _data(county) == before  # nothing written as a duplicate
+        # 本文件: both stay as this file has them, and the decision is not asked again.
+        c.choice = "mine"
+        apply_merge(county, plan)
+        assert county.get("institution", second["id"])["code"] == second["code"]
+        assert county.get("institution", second["id"])["name"] == second["name"]
+        assert county.get("institution", first["id"]) is not None
+        assert not plan_merge(county, other).conflicts
+    with CountyFile.open(other) as theirs:  # and the other copy learns it
+        merge(theirs, bureau)
+        assert theirs.get("institution", second["id"])["code"] == second["code"]
+
+
+def test_an_edit_into_a_twin_taken_from_the_other_side_keeps_one(bureau: Path) -> None:
+    other, first, second = _edited_into_a_twin(bureau, code=None)
+    with CountyFile.open(bureau) as county:
+        institutions = county.count("institution")
+        plan = merge(county, other, prefer="theirs")
+        assert plan.conflicts[0].duplicate_of == first["id"]
+        assert county.get("institution", second["id"])["code"] == first["code"]
+        assert county.get("institution", first["id"]) is None  # retired into the one kept
+        assert county.count("institution") == institutions - 1
