@@ -105,6 +105,7 @@ class Change:
     record_id: str
     label: str
     fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (label, old, new)
+    keys: list[str] = field(default_factory=list)  # each field's name, to say its values in words
 
 
 SIDES = {"mine": "本文件", "theirs": "对方"}
@@ -224,8 +225,10 @@ class MergePlan:
         for title, items in (("新增", self.new), ("更新", self.updated), ("删除", self.deleted)):
             for ch in items:
                 yield f"  {title} {TABLE_LABELS[ch.table]}：{_shown(ch.label)}"
-                for lab, old, new in ch.fields:
-                    yield f"      {lab}：{_shown(old)} → {_shown(new)}"
+                for n, (lab, old, new) in enumerate(ch.fields):
+                    key = ch.keys[n] if n < len(ch.keys) else ""
+                    yield (f"      {lab}：{shown_value(ch.table, key, old)} → "
+                           f"{shown_value(ch.table, key, new)}")
         for c in self.conflicts if conflicts else ():
             decided = {"mine": "（保留本文件）", "theirs": "（采用对方）",
                        "mixed": "（逐项决定）"}.get(c.choice or "", "")
@@ -481,7 +484,8 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
                 elif t["deleted"] and not m["deleted"]:
                     plan.deleted.append(Change(table, rid, label))
                 else:
-                    plan.updated.append(Change(table, rid, label, _labelled(table, diff)))
+                    plan.updated.append(Change(table, rid, label, _labelled(table, diff),
+                                               [k for k, *_ in diff]))
                 if diff or _newer(t, m):
                     plan._writes.append((table, t))
                 continue

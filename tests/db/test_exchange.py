@@ -12,7 +12,8 @@ from db import county as db_county
 from db.county import CountyFile
 from db.demo import write_demo
 from db.errors import FileBusy, KnownError
-from db.exchange import apply_merge, merge, plan_merge, snapshot, write_township_file
+from db.exchange import (apply_merge, merge, plan_merge, shown_value, snapshot,
+                         write_township_file)
 
 
 def _digest(path: Path) -> str:
@@ -497,3 +498,24 @@ def test_an_edit_into_a_twin_taken_from_the_other_side_keeps_one(bureau: Path) -
         assert county.get("institution", second["id"])["code"] == first["code"]
         assert county.get("institution", first["id"]) is None  # retired into the one kept
         assert county.count("institution") == institutions - 1
+
+
+def test_the_preview_of_updates_says_choices_in_words(bureau: Path) -> None:
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau) as county:
+        centre = _centre(county)
+        facts = county.rows("institution_year", "institution_id = ? AND year = 2024",
+                            (centre["id"],))[0]
+    state = "built" if facts["hall_state"] != "built" else "standard"
+    connected = 0 if facts["platform_connected"] else 1
+    with CountyFile.open(other, machine="b" * 32) as theirs:
+        theirs.set_institution_year(centre["id"], 2024, {"hall_state": state,
+                                                         "platform_connected": connected})
+    with CountyFile.open(bureau) as county:
+        text = "\n".join(plan_merge(county, other).lines())
+    words = {"built": "已建未达标", "standard": "达标"}[state]
+    assert f"中医馆达标情况：{shown_value('institution_year', 'hall_state', facts['hall_state'])}" \
+           f" → {words}" in text
+    was = shown_value("institution_year", "platform_connected", facts["platform_connected"])
+    assert f"是否接入中医馆健康信息平台：{was} → {'是' if connected else '否'}" in text
+    assert f"→ {state}" not in text
