@@ -9,7 +9,8 @@ import unicodedata
 
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QVBoxLayout, QWidget)
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from db.errors import KnownError
 from db.fields import label
@@ -62,6 +63,7 @@ class CountyTab(QWidget):
             editor.setMinimumWidth(160)
             editor.setObjectName(key)
             editor.editingFinished.connect(lambda k=key: self._save(k))
+            editor.installEventFilter(self)  # Ctrl+Z on a saved figure is the window's 撤销
             self.editors[key] = editor
             result = QLabel()
             result.setObjectName(f"result_{key}")
@@ -83,6 +85,21 @@ class CountyTab(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(note)
         layout.addStretch(1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        """A box keeps Ctrl+Z / Ctrl+Y for its own typing; once what was typed is saved it has
+        none, and the keys go to the window's 撤销 / 重做 (as in a table) instead of nowhere."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            redo = event.matches(QKeySequence.StandardKey.Redo) or (
+                event.key() == Qt.Key.Key_Y
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
+            if undo or redo:
+                own = (watched.isUndoAvailable() if undo else watched.isRedoAvailable()) \
+                    if isinstance(watched, QLineEdit) else False
+                if not own:
+                    return True  # not taken by the box: the shortcut fires
+        return super().eventFilter(watched, event)
 
     def refresh(self, ctx: Context) -> None:
         self.ctx = ctx

@@ -584,3 +584,33 @@ def test_the_activity_matrix_copies_a_block_as_the_other_tables_do(window: MainW
     # Counted from the log, not typed: a paste there is refused with the reason.
     qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert "不能粘贴" in tab.message.text()
+
+
+def test_ctrl_z_in_a_county_figure_undoes_what_was_saved(window: MainWindow, qtbot: QtBot) -> None:
+    with qtbot.waitActive(window):  # the keys reach 撤销 / 重做 in the active window
+        window.show()
+        window.activateWindow()
+    window.show_year(2024, "county")
+    tab = window.county_tab
+
+    def stored(key: str) -> Any:
+        return window.county.rows("county_year", "year = 2024")[0][key]
+    for key, typed, saved in (("resident_population", "1234567", 1234567),
+                              ("satisfaction", "91.5", 0.915)):
+        box = tab.editors[key]
+        before = stored(key)
+        box.setFocus()
+        box.selectAll()
+        qtbot.keyClicks(box, typed)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        assert stored(key) == saved
+        qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert stored(key) == before
+        qtbot.keyClick(box, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+        assert stored(key) == saved
+    # While typing, Ctrl+Z takes back the typing in the box; nothing was saved yet.
+    box = tab.editors["resident_population"]
+    box.setFocus()
+    qtbot.keyClicks(box, "9")
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert box.text() == f"{1234567:,}" and stored("resident_population") == 1234567
