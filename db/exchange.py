@@ -560,6 +560,34 @@ def _hold_duplicates(plan: MergePlan, mine: dict[str, dict[str, Any]]) -> None:
             duplicate_of=other["id"], kept_apart=m))
 
 
+def _check_twins(county: CountyFile, plan: MergePlan) -> None:
+    """An institution both files changed, decided (wholly or partly) for the other side, must
+    not become a second copy of another of mine: refused naming both, nothing written."""
+    chosen = [c for c in plan.conflicts
+              if c.table == "institution" and not c.duplicate_of and c.choice != "mine"]
+    if not chosen:
+        return
+    after = {r["id"]: r for r in county.rows("institution")}
+    for table, t in plan._writes:
+        if table == "institution":
+            after.pop(t["id"], None)
+            if not t["deleted"]:
+                after[t["id"]] = t
+    for c in plan.conflicts:
+        if c.table == "institution" and c.duplicate_of is None:
+            rec = c.merged()
+            after.pop(c.record_id, None)
+            if not rec["deleted"]:
+                after[c.record_id] = rec
+    for c in chosen:
+        rec = after.get(c.record_id)
+        twin = _twin(rec, after.values()) if rec is not None else None
+        if twin is not None:
+            raise KnownError(f"机构“{_shown(rec['name'])}”按所选合并后与本文件的“{_shown(twin[0]['name'])}”"
+                             f"重复（{twin[1]}）：请对它的机构代码、名称和所属乡镇选择本文件，"
+                             "未合并任何内容。")
+
+
 def _twin(record: dict[str, Any], others: Any) -> tuple[dict[str, Any], str] | None:
     """The institution `record` would be a second copy of, and why (duplicate_among's words)."""
     others = list(others)
@@ -591,6 +619,7 @@ def apply_merge(county: CountyFile, plan: MergePlan, *, confirmed: bool = False)
         raise KnownError(f"还有 {len(plan.unresolved)} 条冲突未决定，未合并任何内容。")
     for c in plan.conflicts:
         c.check()
+    _check_twins(county, plan)
     if plan.mass_deletion and not confirmed:
         raise KnownError(f"{plan.mass_deletion}未经确认，未合并任何内容。")
     theirs_db = _open_other(plan.other)

@@ -519,3 +519,25 @@ def test_the_preview_of_updates_says_choices_in_words(bureau: Path) -> None:
     was = shown_value("institution_year", "platform_connected", facts["platform_connected"])
     assert f"是否接入中医馆健康信息平台：{was} → {'是' if connected else '否'}" in text
     assert f"→ {state}" not in text
+
+
+def test_a_conflict_decided_into_a_twin_of_mine_is_refused(bureau: Path) -> None:
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau) as mine:
+        first, second = mine.rows("institution", "type = 'village_clinic' AND code IS NOT NULL",
+                                  order="name")[:2]
+        mine.update("institution", second["id"], {"code": "MINE-2"})
+    with CountyFile.open(other, machine="b" * 32) as theirs, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db_county, "duplicate_institution", lambda *_a: None)
+        theirs.update("institution", second["id"], {"code": first["code"]})
+    with CountyFile.open(bureau) as county:
+        before = _data(county)
+        plan = plan_merge(county, other)
+        [c] = plan.conflicts
+        c.choice = "theirs"
+        with pytest.raises(KnownError, match=f"与本文件的“{first['name']}”重复"):
+            apply_merge(county, plan)
+        assert _data(county) == before
+        c.choice = "mine"
+        apply_merge(county, plan)
+        assert county.get("institution", second["id"])["code"] == "MINE-2"
