@@ -22,7 +22,7 @@ from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, eviden
                      refuse_to_replace)
 from .errors import FileExists, KnownError
 from .header import check_header
-from .fields import FIELDS, TABLE_LABELS, validate
+from .fields import FIELDS, TABLE_LABELS, duplicate_among, same_key, validate
 
 PREFER = ("mine", "theirs", "newer")
 # Settings that describe one copy, not the county: they never travel in a merge.
@@ -113,6 +113,7 @@ class Change:
     record_id: str
     label: str
     fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (label, old, new)
+    keys: list[str] = field(default_factory=list)  # each field's name, to say its values in words
 
 
 SIDES = {"mine": "本文件", "theirs": "对方"}
@@ -132,6 +133,9 @@ class Conflict:
     # A new institution of theirs that is one of mine under another id (same 机构代码, or same
     # name in the same township): `mine` is that one, and only one of the two is kept.
     duplicate_of: str | None = None
+    # When that institution of theirs is one of mine they edited into the twin: mine as it was,
+    # kept as it is (beside the twin) when the clerk keeps 本文件.
+    kept_apart: dict[str, Any] | None = None
 
     @property
     def decided(self) -> bool:
@@ -229,8 +233,10 @@ class MergePlan:
         for title, items in (("新增", self.new), ("更新", self.updated), ("删除", self.deleted)):
             for ch in items:
                 yield f"  {title} {TABLE_LABELS[ch.table]}：{_shown(ch.label)}"
-                for lab, old, new in ch.fields:
-                    yield f"      {lab}：{_shown(old)} → {_shown(new)}"
+                for n, (lab, old, new) in enumerate(ch.fields):
+                    key = ch.keys[n] if n < len(ch.keys) else ""
+                    yield (f"      {lab}：{shown_value(ch.table, key, old)} → "
+                           f"{shown_value(ch.table, key, new)}")
         for c in self.conflicts if conflicts else ():
             decided = {"mine": "（保留本文件）", "theirs": "（采用对方）",
                        "mixed": "（逐项决定）"}.get(c.choice or "", "")
@@ -487,7 +493,8 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
                 elif t["deleted"] and not m["deleted"]:
                     plan.deleted.append(Change(table, rid, label))
                 else:
-                    plan.updated.append(Change(table, rid, label, _labelled(table, diff)))
+                    plan.updated.append(Change(table, rid, label, _labelled(table, diff),
+                                               [k for k, *_ in diff]))
                 if diff or _newer(t, m):
                     plan._writes.append((table, t))
                 continue
@@ -525,41 +532,81 @@ def _checked_audit(other: Path, rec: dict[str, Any]) -> dict[str, Any]:
 _DUPLICATE_KEYS = ("name", "township", "code", "type")
 
 
-def _code(r: dict[str, Any]) -> str:
-    return "".join(str(r.get("code") or "").split()).upper()
-
-
-def _place(r: dict[str, Any]) -> tuple[str, str]:
-    return " ".join(str(r["name"] or "").split()), " ".join(str(r["township"] or "").split())
-
-
 def _hold_duplicates(plan: MergePlan, mine: dict[str, dict[str, Any]]) -> None:
-    """A new institution of theirs that is already one of mine under another id (the same
-    机构代码, or the same name in the same township) becomes a conflict to decide (keep one), not
-    a second copy counted twice in every rate. Mine that this merge deletes do not count.
+    """An institution of theirs that would be one of mine twice (the same 机构代码, or the same
+    name in the same township) becomes a conflict to decide (keep one), not a second copy counted
+    twice in every rate: a new one, and one of mine that they edited into a twin of another.
 
-    The one rule a merge holds institutions to; the window and the importer hold theirs (one
-    place for both is for later)."""
+    The rule is db.fields.duplicate_among, the one the window and the importer apply, checked
+    against my institutions as they will be after this merge (their edits in, deletions out)."""
     leaving = {ch.record_id for ch in plan.deleted if ch.table == "institution"}
-    live = [m for m in mine.values() if not m["deleted"] and m["id"] not in leaving]
-    by_code = {_code(m): m for m in live if _code(m)}
-    by_place = {_place(m): m for m in live}
-    new_ids = {ch.record_id for ch in plan.new if ch.table == "institution"}
-    for table, t in list(plan._writes):
-        if table != "institution" or t["id"] not in new_ids:
+    after = {rid: m for rid, m in mine.items() if not m["deleted"] and rid not in leaving}
+    writes = [t for table, t in plan._writes if table == "institution" and not t["deleted"]]
+    for t in writes:
+        if t["id"] in mine:
+            after[t["id"]] = t
+    for t in writes:
+        m = mine.get(t["id"])
+        if m is not None and not m["deleted"] and all(
+                same_key(m.get(k)) == same_key(t.get(k)) for k in ("code", "name", "township")):
+            continue  # an edit that leaves who it is alone
+        twin = _twin(t, after.values())
+        if twin is None:
             continue
-        if _code(t) in by_code:
-            m, why = by_code[_code(t)], f"机构代码同为 {_code(t)}"
-        elif _place(t) in by_place:
-            m, why = by_place[_place(t)], "同一乡镇（街道）中名称相同"
-        else:
-            continue
-        plan._writes.remove((table, t))
+        other, reason = twin
+        why = f"机构代码同为 {other['code']}" if "代码" in reason else "同一乡镇（街道）中名称相同"
+        plan._writes.remove(("institution", t))
         plan.new = [ch for ch in plan.new if ch.record_id != t["id"]]
+        plan.updated = [ch for ch in plan.updated if ch.record_id != t["id"]]
+        edited = "对方改后" if m is not None else ""
+        if m is not None:
+            after[t["id"]] = m  # mine stays as it is until the clerk decides
         plan.conflicts.append(Conflict(
-            "institution", t["id"], f"{t['name']}（与本文件的“{m['name']}”重复：{why}，只能保留一家）",
-            m, t, [(k, _field_label("institution", k), m[k], t[k]) for k in _DUPLICATE_KEYS],
-            duplicate_of=m["id"]))
+            "institution", t["id"],
+            f"{t['name']}（{edited}与本文件的“{other['name']}”重复：{why}，只能保留一家）",
+            other, t, [(k, _field_label("institution", k), other[k], t[k])
+                       for k in _DUPLICATE_KEYS],
+            duplicate_of=other["id"], kept_apart=m))
+
+
+def _check_twins(county: CountyFile, plan: MergePlan) -> None:
+    """An institution both files changed, decided (wholly or partly) for the other side, must
+    not become a second copy of another of mine: refused naming both, nothing written."""
+    chosen = [c for c in plan.conflicts
+              if c.table == "institution" and not c.duplicate_of and c.choice != "mine"]
+    if not chosen:
+        return
+    after = {r["id"]: r for r in county.rows("institution")}
+    for table, t in plan._writes:
+        if table == "institution":
+            after.pop(t["id"], None)
+            if not t["deleted"]:
+                after[t["id"]] = t
+    for c in plan.conflicts:
+        if c.table == "institution" and c.duplicate_of is None:
+            rec = c.merged()
+            after.pop(c.record_id, None)
+            if not rec["deleted"]:
+                after[c.record_id] = rec
+    for c in chosen:
+        rec = after.get(c.record_id)
+        twin = _twin(rec, after.values()) if rec is not None else None
+        if twin is not None:
+            raise KnownError(f"机构“{_shown(rec['name'])}”按所选合并后与本文件的“{_shown(twin[0]['name'])}”"
+                             f"重复（{twin[1]}）：请对它的机构代码、名称和所属乡镇选择本文件，"
+                             "未合并任何内容。")
+
+
+def _twin(record: dict[str, Any], others: Any) -> tuple[dict[str, Any], str] | None:
+    """The institution `record` would be a second copy of, and why (duplicate_among's words)."""
+    others = list(others)
+    if duplicate_among(record, others) is None:  # one pass for the usual answer
+        return None
+    for other in others:
+        reason = duplicate_among(record, (other,))
+        if reason:
+            return other, reason
+    return None
 
 
 def _field_label(table: str, key: str) -> str:
@@ -581,6 +628,7 @@ def apply_merge(county: CountyFile, plan: MergePlan, *, confirmed: bool = False)
         raise KnownError(f"还有 {len(plan.unresolved)} 条冲突未决定，未合并任何内容。")
     for c in plan.conflicts:
         c.check()
+    _check_twins(county, plan)
     if plan.mass_deletion and not confirmed:
         raise KnownError(f"{plan.mass_deletion}未经确认，未合并任何内容。")
     theirs_db = _open_other(plan.other)
@@ -619,7 +667,7 @@ def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
             for table, rec in writes:
                 _write_record(conn, table, rec)
             for c in plan.conflicts:
-                if c.duplicate_of:
+                if c.duplicate_of and not (c.kept_apart is not None and c.choice == "mine"):
                     kept, gone = ((c.mine["id"], c.theirs["id"]) if c.choice == "mine"
                                   else (c.theirs["id"], c.mine["id"]))
                     _repoint(county, gone, kept)
@@ -646,7 +694,10 @@ def _restamped(county: CountyFile, rec: dict[str, Any]) -> dict[str, Any]:
 
 def _keep_one(county: CountyFile, c: Conflict) -> list[tuple[str, dict[str, Any]]]:
     """A duplicate decided: the kept institution as it is, the other as a tombstone (a new
-    revision, so the decision travels and is not asked again)."""
+    revision, so the decision travels and is not asked again). An edit of theirs refused
+    (本文件 kept) leaves my record as it was, restamped so the other copy learns it too."""
+    if c.kept_apart is not None and c.choice == "mine":
+        return [("institution", _restamped(county, c.kept_apart))]
     kept, gone = (c.mine, c.theirs) if c.choice == "mine" else (c.theirs, c.mine)
     return [("institution", kept), ("institution", _restamped(county, {**gone, "deleted": 1}))]
 

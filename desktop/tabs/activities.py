@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QSpinBox, QSplitter, QTableView, QVBoxLayout, QWidget)
+                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
@@ -16,7 +16,7 @@ from desktop.context import Context
 from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import RecordView, TableTab
 from reports.judge.matrix import activity_counts, minimum_counts
 
 
@@ -98,8 +98,11 @@ class ActivitiesTab(TableTab):
         self.view.entered.connect(lambda _i: self.edit())
 
         self.matrix = RecordModel([], parent=self)
-        self.matrix_view = QTableView(self)
+        self.matrix_view = RecordView(self)
         self.matrix_view.setModel(self.matrix)
+        # Ranges and Ctrl+C / Ctrl+Shift+C as in the log beside it, for the clerk's own sheets.
+        self.copyable(self.matrix_view, "未粘贴：右侧的次数由左侧的活动记录统计得出，不能粘贴；"
+                                        "请在左侧新增或编辑活动。")
         self.matrix_view.setObjectName("matrix")
         # By pixel, so the last column (D5) can be scrolled wholly into view on a narrow screen.
         self.matrix_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)

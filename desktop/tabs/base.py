@@ -38,6 +38,15 @@ def _same_text(pasted: str, shown: str) -> bool:
     return " ".join(pasted.split()) == " ".join(shown.split())
 
 
+def _record_model(view: QTableView) -> RecordModel:
+    """The RecordModel behind a view, under its filter if it has one."""
+    model = view.model()
+    if isinstance(model, QSortFilterProxyModel):
+        model = model.sourceModel()
+    assert isinstance(model, RecordModel)
+    return model
+
+
 class _Refused(Exception):
     """Rolls back a paste in which some row was refused."""
 
@@ -373,13 +382,14 @@ class TableTab(QWidget):
 
     # ---- copy and paste --------------------------------------------------------------------
 
-    def _selected_block(self) -> tuple[int, int, int, int] | None:
+    def _selected_block(self, view: QTableView | None = None) -> tuple[int, int, int, int] | None:
         """(top, left, bottom, right) of the selection in view rows and columns, when it is one
-        rectangle; the current cell when nothing is selected."""
-        indexes = self.view.selectionModel().selectedIndexes() if self.view.selectionModel() \
-            else []
+        rectangle; the current cell when nothing is selected. `view` is the tab's table unless
+        another (a tab's second, read-only table) is named."""
+        view = view or self.view
+        indexes = view.selectionModel().selectedIndexes() if view.selectionModel() else []
         if not indexes:
-            cur = self.view.currentIndex()
+            cur = view.currentIndex()
             return (cur.row(), cur.column(), cur.row(), cur.column()) if cur.isValid() else None
         rows = [i.row() for i in indexes]
         cols = [i.column() for i in indexes]
@@ -389,23 +399,27 @@ class TableTab(QWidget):
             return None
         return top, left, bottom, right
 
-    def copy(self, with_header: bool = False) -> None:
-        """The selected block to the clipboard as Excel writes it (counts without separators)."""
-        block = self._selected_block()
+    def copy(self, with_header: bool = False, view: QTableView | None = None) -> None:
+        """The selected block of `view` (the tab's table unless named) to the clipboard as Excel
+        writes it (counts without separators; a header on one line)."""
+        view = view or self.view
+        block = self._selected_block(view)
         if block is None:
             return
         top, left, bottom, right = block
-        cells = [[self._copy_text(r, c) for c in range(left, right + 1)]
+        cells = [[self._copy_text(r, c, view) for c in range(left, right + 1)]
                  for r in range(top, bottom + 1)]
         if with_header:
-            cells.insert(0, [self.model.columns[c].label for c in range(left, right + 1)])
+            columns = _record_model(view).columns
+            cells.insert(0, [" ".join(columns[c].label.split()) for c in range(left, right + 1)])
         QGuiApplication.clipboard().setText(clipboard.to_text(cells))
         n = (bottom - top + 1) * (right - left + 1)
         self._say(f"已复制 {n} 个单元格" + ("（含表头）" if with_header else ""))
 
-    def _copy_text(self, view_row: int, column: int) -> str:
-        row = self.proxy.index(view_row, column).data(ROW_ROLE)
-        col = self.model.columns[column]
+    def _copy_text(self, view_row: int, column: int, view: QTableView | None = None) -> str:
+        view = view or self.view
+        row = view.model().index(view_row, column).data(ROW_ROLE)
+        col = _record_model(view).columns[column]
         value = col.raw(row)
         if col.kind == "int" and isinstance(value, int):
             return str(value)
@@ -479,13 +493,24 @@ class TableTab(QWidget):
         if callable(bar):
             bar().showMessage(text, 4000)
 
-    def _context_menu(self, at: QPoint) -> None:
-        menu = QMenu(self.view)
-        menu.addAction("复制\tCtrl+C", lambda: self.copy(False))
-        menu.addAction("复制（含表头）\tCtrl+Shift+C", lambda: self.copy(True))
+    def _context_menu(self, at: QPoint, view: QTableView | None = None) -> None:
+        view = view or self.view
+        menu = QMenu(view)
+        menu.addAction("复制\tCtrl+C", lambda: self.copy(False, view))
+        menu.addAction("复制（含表头）\tCtrl+Shift+C", lambda: self.copy(True, view))
         paste = menu.addAction("粘贴\tCtrl+V", self.paste)
-        paste.setEnabled(self.model.writer is not None)
-        menu.exec(self.view.viewport().mapToGlobal(at))
+        paste.setEnabled(view is self.view and self.model.writer is not None)
+        menu.exec(view.viewport().mapToGlobal(at))
+
+    def copyable(self, view: RecordView, refusal: str) -> None:
+        """A second table of the tab (read-only, a RecordModel without filter) that selects
+        ranges and copies blocks as the main one does; a paste into it says `refusal`."""
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.copy_requested.connect(lambda with_header: self.copy(with_header, view))
+        view.paste_requested.connect(lambda: self.refuse(refusal))
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(lambda at: self._context_menu(at, view))
 
     def select_cell(self, record_id: str, key: str) -> None:
         """Show a cell an undo or redo just changed."""

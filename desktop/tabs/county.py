@@ -1,4 +1,5 @@
-"""全县情况: the county's own figures for the year, each saved as soon as it is entered."""
+"""全县情况: the county's own figures for the year, each saved as soon as it is entered, each
+entry one step of 撤销 / 重做 (written back through the same checks as typing)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import unicodedata
 
 from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QVBoxLayout, QWidget)
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 
 from db.errors import KnownError
 from db.fields import label
 from desktop.context import Context
 from desktop.models import parse_count
+from desktop.undo import Change, EditHistory, Step
 from reports.judge.wording import format_target, format_value, status_text
 
 # field, the indicator it feeds (shown beside it)
@@ -29,10 +32,13 @@ _FIELDS = (
 )
 _PERCENT = {"satisfaction", "tcm_literacy"}  # survey shares, entered as percentages
 EMPTY = -1  # a percentage box at its minimum shows "未填"
+# The row a step's changes name: the county's figures are one record per year.
+FIGURES = {"id": "county_year", "name": "全县情况"}
 
 
 class CountyTab(QWidget):
     changed = Signal()
+    history: EditHistory | None = None  # the window's 撤销 / 重做, shared by its tabs
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,6 +63,7 @@ class CountyTab(QWidget):
             editor.setMinimumWidth(160)
             editor.setObjectName(key)
             editor.editingFinished.connect(lambda k=key: self._save(k))
+            editor.installEventFilter(self)  # Ctrl+Z on a saved figure is the window's 撤销
             self.editors[key] = editor
             result = QLabel()
             result.setObjectName(f"result_{key}")
@@ -78,6 +85,21 @@ class CountyTab(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(note)
         layout.addStretch(1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        """A box keeps Ctrl+Z / Ctrl+Y for its own typing; once what was typed is saved it has
+        none, and the keys go to the window's 撤销 / 重做 (as in a table) instead of nowhere."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            redo = event.matches(QKeySequence.StandardKey.Redo) or (
+                event.key() == Qt.Key.Key_Y
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
+            if undo or redo:
+                own = (watched.isUndoAvailable() if undo else watched.isRedoAvailable()) \
+                    if isinstance(watched, QLineEdit) else False
+                if not own:
+                    return True  # not taken by the box: the shortcut fires
+        return super().eventFilter(watched, event)
 
     def refresh(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -123,19 +145,48 @@ class CountyTab(QWidget):
     def _save(self, key: str) -> None:
         if self.ctx is None:
             return
-        rows = self.ctx.county.rows("county_year", "year = ?", (self.ctx.year,))
-        old = rows[0].get(key) if rows else None
+        old = self._stored(self.ctx.year).get(key)
         try:
             value = self._value(key)
-            if value == old:
-                self._show(key, old)  # 1234 typed shows as 1,234
-                return
-            self.ctx.county.set_county_year(self.ctx.year, {key: value})
-        except (KnownError, ValueError) as exc:
-            reason = str(exc) if isinstance(exc, KnownError) else f"{label('county_year', key)}：{exc}"
-            self.message.setText(f"未保存：{reason}")
+        except ValueError as exc:
+            self.message.setText(f"未保存：{label('county_year', key)}：{exc}")
             self._show(key, old)
             return
-        self._show(key, value)
+        if value == old:
+            self._show(key, old)  # 1234 typed shows as 1,234
+            return
+        self.apply([Change(dict(FIGURES), key, old, value)],
+                   f"修改 {label('county_year', key)}", year=self.ctx.year)
+
+    def _stored(self, year: int) -> dict[str, Any]:
+        assert self.ctx is not None
+        rows = self.ctx.county.rows("county_year", "year = ?", (year,))
+        return rows[0] if rows else {}
+
+    def apply(self, changes: list[Change], what: str, *, year: int, record: bool = True) -> bool:
+        """Write figures of `year` in one transaction (an entry, or 撤销 / 重做 of one); a
+        refusal is said under the form and the boxes show what the file holds."""
+        assert self.ctx is not None
+        try:
+            self.ctx.county.set_county_year(year, {c.key: c.new for c in changes})
+        except KnownError as exc:
+            self.message.setText(f"未保存：{exc}")
+            if year == self.ctx.year:
+                stored = self._stored(year)
+                for c in changes:
+                    self._show(c.key, stored.get(c.key))
+            return False
+        if year == self.ctx.year:
+            for c in changes:
+                self._show(c.key, c.new)
+        if record and self.history is not None:
+            self.history.push(Step(self, year, what, changes))
         self.message.clear()
         self.changed.emit()
+        return True
+
+    def select_cell(self, record_id: str, key: str) -> None:
+        """Show the figure an undo or redo just changed."""
+        editor = self.editors.get(key)
+        if editor is not None:
+            editor.setFocus()

@@ -12,7 +12,8 @@ from db import county as db_county
 from db.county import CountyFile
 from db.demo import write_demo
 from db.errors import FileBusy, KnownError
-from db.exchange import apply_merge, merge, plan_merge, snapshot, write_township_file
+from db.exchange import (apply_merge, merge, plan_merge, shown_value, snapshot,
+                         write_township_file)
 
 
 def _digest(path: Path) -> str:
@@ -448,3 +449,95 @@ def test_a_different_institution_with_a_blank_code_is_not_a_duplicate(bureau: Pa
         plan = merge(county, other)
         assert not plan.conflicts
         assert _live_named(county, "新开村卫生室")
+
+
+def _edited_into_a_twin(bureau: Path, **edit: object) -> tuple[Path, dict, dict]:
+    """Two clinics in both files; the other file edits the second into a copy of the first."""
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau) as mine:
+        first, second = mine.rows("institution", "type = 'village_clinic' AND code IS NOT NULL",
+                                  order="name")[:2]
+    with CountyFile.open(other, machine="b" * 32) as theirs, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db_county, "duplicate_institution", lambda *_a: None)
+        theirs.update("institution", second["id"],
+                      {k: (first[k] if v is None else v) for k, v in edit.items()})
+    return other, first, second
+
+
+@pytest.mark.parametrize("edit", [{"code": None}, {"name": None, "township": None}])
+def test_an_edit_that_makes_a_twin_of_mine_is_a_conflict_not_a_duplicate(
+        bureau: Path, edit: dict) -> None:
+    other, first, second = _edited_into_a_twin(bureau, **edit)
+    with CountyFile.open(bureau) as county:
+        before = _data(county)
+        plan = plan_merge(county, other)
+        assert not [ch for ch in plan.updated if ch.record_id == second["id"]]
+        [c] = plan.conflicts
+        assert c.duplicate_of == first["id"] and "只能保留一家" in c.label
+        with pytest.raises(KnownError, match="冲突未决定"):
+            apply_merge(county, plan)
+        assert _data(county) == before  # nothing written as a duplicate
+        # 本文件: both stay as this file has them, and the decision is not asked again.
+        c.choice = "mine"
+        apply_merge(county, plan)
+        assert county.get("institution", second["id"])["code"] == second["code"]
+        assert county.get("institution", second["id"])["name"] == second["name"]
+        assert county.get("institution", first["id"]) is not None
+        assert not plan_merge(county, other).conflicts
+    with CountyFile.open(other) as theirs:  # and the other copy learns it
+        merge(theirs, bureau)
+        assert theirs.get("institution", second["id"])["code"] == second["code"]
+
+
+def test_an_edit_into_a_twin_taken_from_the_other_side_keeps_one(bureau: Path) -> None:
+    other, first, second = _edited_into_a_twin(bureau, code=None)
+    with CountyFile.open(bureau) as county:
+        institutions = county.count("institution")
+        plan = merge(county, other, prefer="theirs")
+        assert plan.conflicts[0].duplicate_of == first["id"]
+        assert county.get("institution", second["id"])["code"] == first["code"]
+        assert county.get("institution", first["id"]) is None  # retired into the one kept
+        assert county.count("institution") == institutions - 1
+
+
+def test_the_preview_of_updates_says_choices_in_words(bureau: Path) -> None:
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau) as county:
+        centre = _centre(county)
+        facts = county.rows("institution_year", "institution_id = ? AND year = 2024",
+                            (centre["id"],))[0]
+    state = "built" if facts["hall_state"] != "built" else "standard"
+    connected = 0 if facts["platform_connected"] else 1
+    with CountyFile.open(other, machine="b" * 32) as theirs:
+        theirs.set_institution_year(centre["id"], 2024, {"hall_state": state,
+                                                         "platform_connected": connected})
+    with CountyFile.open(bureau) as county:
+        text = "\n".join(plan_merge(county, other).lines())
+    words = {"built": "已建未达标", "standard": "达标"}[state]
+    assert f"中医馆达标情况：{shown_value('institution_year', 'hall_state', facts['hall_state'])}" \
+           f" → {words}" in text
+    was = shown_value("institution_year", "platform_connected", facts["platform_connected"])
+    assert f"是否接入中医馆健康信息平台：{was} → {'是' if connected else '否'}" in text
+    assert f"→ {state}" not in text
+
+
+def test_a_conflict_decided_into_a_twin_of_mine_is_refused(bureau: Path) -> None:
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau) as mine:
+        first, second = mine.rows("institution", "type = 'village_clinic' AND code IS NOT NULL",
+                                  order="name")[:2]
+        mine.update("institution", second["id"], {"code": "MINE-2"})
+    with CountyFile.open(other, machine="b" * 32) as theirs, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db_county, "duplicate_institution", lambda *_a: None)
+        theirs.update("institution", second["id"], {"code": first["code"]})
+    with CountyFile.open(bureau) as county:
+        before = _data(county)
+        plan = plan_merge(county, other)
+        [c] = plan.conflicts
+        c.choice = "theirs"
+        with pytest.raises(KnownError, match=f"与本文件的“{first['name']}”重复"):
+            apply_merge(county, plan)
+        assert _data(county) == before
+        c.choice = "mine"
+        apply_merge(county, plan)
+        assert county.get("institution", second["id"])["code"] == "MINE-2"
