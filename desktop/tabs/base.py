@@ -270,6 +270,8 @@ class TableTab(QWidget):
     def _refusal_of(self, cells: list[Change], exc: KnownError) -> str:
         keys = [c.key for c in cells]
         key = exc.field if isinstance(exc, ValidationError) and exc.field in keys else keys[0]
+        if not any(c.key == key for c in self.model.columns):  # a whole record (EXISTS)
+            return f"{row_label(cells[0].row)}：{exc}"
         col = self.model.columns[self.model.column_index(key)]
         return f"{row_label(cells[0].row)}（{col.label}）：{exc}"
 

@@ -513,3 +513,102 @@ def test_an_edit_in_the_institution_dialog_is_one_step_to_undo(window: MainWindo
     assert window.tabs.currentWidget() is tab and tab.selected_row()["id"] == row["id"]
     _action(window, "action_redo").trigger()
     assert window.county.get("institution", row["id"])["code"] == "QH07777"
+
+
+# ---- 新增机构: no type by default, the township where it counts, one step of 撤销 ----------------
+
+def test_a_new_institution_is_refused_without_a_type_or_its_township(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    window.tabs.setCurrentWidget(window.institutions)
+    tab = window.institutions
+    county = window.county
+    hospitals = county.count("institution", "type = 'county_tcm_hospital'")
+    said: list[str] = []
+
+    def fill(dialog: Any) -> bool:
+        assert isinstance(dialog, InstitutionDialog)
+        if not said:
+            assert dialog.type.currentText() == "（请选择）"
+            dialog.name.setText("青河县东湖村卫生室")  # only a name and a code, as the user did
+            dialog.code.setText("QH08888")
+            said.append("")
+            return True
+        said.append(dialog.findChild(QLabel, "refusal").text())
+        assert dialog.name.text() == "青河县东湖村卫生室"
+        if len(said) == 2:
+            dialog.type.setCurrentIndex(dialog.type.findData("village_clinic"))
+            return True
+        if len(said) == 3:
+            dialog.township.setCurrentText("城关街道")
+            return True
+        return False
+    answer(fill)
+    tab.add()
+    assert said[1] == "未保存：请选择机构类型。"
+    assert "村卫生室须填写所属乡镇（街道）" in said[2]
+    added = county.rows("institution", "name = ?", ("青河县东湖村卫生室",))
+    assert len(added) == 1 and added[0]["township"] == "城关街道"
+    assert county.count("institution", "type = 'county_tcm_hospital'") == hospitals
+
+
+def test_a_second_county_tcm_hospital_is_confirmed_first(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    window.tabs.setCurrentWidget(window.institutions)
+    tab = window.institutions
+    county = window.county
+    first = county.rows("institution", "type = 'county_tcm_hospital'")[0]["name"]
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text)
+                        or len(asked) > 1)
+    refusals: list[str] = []
+
+    def fill(dialog: Any) -> bool:
+        if asked and not refusals:  # shown again after the 否, holding what was typed
+            refusals.append(dialog.findChild(QLabel, "refusal").text())
+            assert dialog.type.currentData() == "county_tcm_hospital"
+            return False
+        dialog.name.setText("青河县第二中医医院")
+        dialog.type.setCurrentIndex(dialog.type.findData("county_tcm_hospital"))
+        return True
+    answer(fill)
+    tab.add()
+    assert asked[0] == f"本县已有县级中医医院“{first}”，确定再登记一家吗？"
+    assert f"本县已有县级中医医院“{first}”，未再登记" in refusals[0]
+    assert county.rows("institution", "name = ?", ("青河县第二中医医院",)) == []
+    tab.add()  # asked again, and this time confirmed
+    assert len(asked) == 2
+    assert len(county.rows("institution", "name = ?", ("青河县第二中医医院",))) == 1
+
+
+def test_adding_and_deleting_an_institution_are_steps_to_undo(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    window.tabs.setCurrentWidget(window.institutions)
+    tab = window.institutions
+    county = window.county
+    count = len(tab.model.rows)
+
+    def fill(dialog: Any) -> bool:
+        dialog.name.setText("青河县第三中医诊所")
+        dialog.type.setCurrentIndex(dialog.type.findData("tcm_clinic"))
+        return True
+    answer(fill)
+    tab.add()
+    new = county.rows("institution", "name = ?", ("青河县第三中医诊所",))[0]
+    undo, redo = _action(window, "action_undo"), _action(window, "action_redo")
+    assert undo.text() == "撤销(&U) 新增机构“青河县第三中医诊所”"
+    undo.trigger()
+    assert county.get("institution", new["id"]) is None
+    assert len(tab.model.rows) == count
+    redo.trigger()
+    assert county.get("institution", new["id"])["name"] == "青河县第三中医诊所"
+    assert len(tab.model.rows) == count + 1
+    assert tab.selected_row()["id"] == new["id"]
+
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    tab.select_record(new["id"])
+    tab.delete()
+    assert undo.text() == "撤销(&U) 删除机构“青河县第三中医诊所”"
+    undo.trigger()
+    assert county.get("institution", new["id"])["name"] == "青河县第三中医诊所"
+    redo.trigger()
+    assert county.get("institution", new["id"]) is None
