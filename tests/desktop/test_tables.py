@@ -612,3 +612,50 @@ def test_adding_and_deleting_an_institution_are_steps_to_undo(
     assert county.get("institution", new["id"])["name"] == "青河县第三中医诊所"
     redo.trigger()
     assert county.get("institution", new["id"]) is None
+
+
+# ---- Delete clears the selected cells, as in Excel --------------------------------------------------
+
+def test_delete_clears_the_selected_cells_in_one_step(window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    a, b = _centres(tab, 2)
+    top = _row(tab, a)
+    keys = ("platform_connected", "tcm_corner", "service_place", "tech_categories", "tech_items")
+
+    def values() -> list[tuple[Any, ...]]:
+        return [tuple(_facts(window, n)[k] for k in keys) for n in (a, b)]
+    before = values()
+    filled = sum(v is not None for row in before for v in row)
+    assert filled > 4
+    _select(tab, top, keys[0], top + 1, keys[-1])
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert tab.message.isHidden(), tab.message.text()
+    assert values() == [(None,) * len(keys)] * 2  # back to 未填报
+    assert tab.proxy.index(top, tab.model.column_index("tech_items")).data() == ""
+    assert window.statusBar().currentMessage() == f"已清除 {filled} 个单元格"
+    undo = _action(window, "action_undo")
+    assert undo.text() == f"撤销(&U) 清除 {filled} 个单元格"
+    undo.trigger()
+    assert values() == before
+    _action(window, "action_redo").trigger()
+    assert values() == [(None,) * len(keys)] * 2
+
+
+def test_backspace_on_a_count_clears_it_and_read_only_cells_refuse(window: MainWindow,
+                                                                  qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    a, b = _centres(tab, 2)
+    top = _row(tab, a)
+    assert _facts(window, a)["west_learn_tcm"] is not None
+    _select(tab, top, "west_learn_tcm", top, "west_learn_tcm")
+    qtbot.keyClick(tab.view, Qt.Key.Key_Backspace)
+    assert _facts(window, a)["west_learn_tcm"] is None
+    # The name is not a cell to clear: the whole block stays as it was, and says why.
+    before = _facts(window, b)
+    _select(tab, top + 1, "name", top + 1, "physicians")
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert "未清除" in tab.message.text()
+    assert f"{b}（机构名称）：这一列不能在表中修改，表中是“{b}”，不能清除" in tab.message.text()
+    assert _facts(window, b) == before
