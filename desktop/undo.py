@@ -25,6 +25,20 @@ class Change:
     new: Any
 
 
+# The key of a Change that adds (new=True) or removes (new=False) a whole record: undoing a
+# 新增 tombstones the record, redoing it restores the same record (same id, same merge history).
+EXISTS = "exists"
+
+
+def added(row: dict[str, Any]) -> Change:
+    """The Change of a record just added (its stored values, so the step names it)."""
+    return Change(dict(row), EXISTS, False, True)
+
+
+def removed(row: dict[str, Any]) -> Change:
+    return Change(dict(row), EXISTS, True, False)
+
+
 class Table(Protocol):
     """The tab a step was made in (desktop.tabs.base.TableTab), which writes it back."""
 

@@ -1,8 +1,9 @@
 """A tab built around one table: search box, filters, the view, and a line for refusals.
 
 The table behaves as a clerk used to Excel expects: ranges are selected, Ctrl+C copies a block
-(Ctrl+Shift+C with the headers), Ctrl+V pastes one checked whole before anything is written, and
-every edit or paste is one step for 撤销 / 重做.
+(Ctrl+Shift+C with the headers), Ctrl+V pastes one checked whole before anything is written, Delete
+clears the selected cells the same way, and every edit, paste or clearing is one step for 撤销 /
+重做.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ class RecordView(QTableView):
 
     copy_requested = Signal(bool)  # with the headers
     paste_requested = Signal()
+    clear_requested = Signal()
     entered = Signal(QModelIndex)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
@@ -132,6 +134,10 @@ class RecordView(QTableView):
             self.copy_requested.emit(True)
         elif not editing and event.matches(QKeySequence.StandardKey.Paste):
             self.paste_requested.emit()
+        elif (not editing and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+              and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            # As in Excel: the selected cells become blank (Backspace would open an editor).
+            self.clear_requested.emit()
         elif (not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
               and self.currentIndex().isValid()):
             self.entered.emit(self.currentIndex())
@@ -158,6 +164,7 @@ class TableTab(QWidget):
         self.view = RecordView(self)
         self.view.copy_requested.connect(self.copy)
         self.view.paste_requested.connect(self.paste)
+        self.view.clear_requested.connect(self.clear)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.setModel(self.proxy)
@@ -279,6 +286,8 @@ class TableTab(QWidget):
     def _refusal_of(self, cells: list[Change], exc: KnownError) -> str:
         keys = [c.key for c in cells]
         key = exc.field if isinstance(exc, ValidationError) and exc.field in keys else keys[0]
+        if not any(c.key == key for c in self.model.columns):  # a whole record (EXISTS)
+            return f"{row_label(cells[0].row)}：{exc}"
         col = self.model.columns[self.model.column_index(key)]
         return f"{row_label(cells[0].row)}（{col.label}）：{exc}"
 
@@ -482,6 +491,36 @@ class TableTab(QWidget):
                     changes.append(Change(dict(row), col.key, col.raw(row), value))
         return changes, refusals
 
+    def clear(self) -> None:
+        """Delete: the selected cells back to blank (未填报), checked whole and written in one
+        transaction, as a paste of blanks; a read-only cell that is not blank refuses it all."""
+        if self.ctx is None:
+            return
+        indexes = self.view.selectionModel().selectedIndexes() if self.view.selectionModel() \
+            else []
+        if not indexes and self.view.currentIndex().isValid():
+            indexes = [self.view.currentIndex()]
+        changes: list[Change] = []
+        refusals: list[str] = []
+        for index in sorted(indexes, key=lambda i: (i.row(), i.column())):
+            row = index.data(ROW_ROLE)
+            col = self.model.columns[index.column()]
+            if col.raw(row) is None or col.text(row) == "":
+                continue
+            if not (col.editable and self.model.writer is not None):
+                refusals.append(f"{row_label(row)}（{col.label}）：这一列不能在表中修改，"
+                                f"表中是“{col.text(row)}”，不能清除")
+                continue
+            changes.append(Change(dict(row), col.key, col.raw(row), None))
+        if refusals:
+            self.refuse_many(refusals, "未清除")
+            return
+        if not changes:
+            self._say("所选单元格已是空白，没有改动。")
+            return
+        if self.apply(changes, f"清除 {len(changes)} 个单元格", year=self.ctx.year):
+            self._say(f"已清除 {len(changes)} 个单元格")
+
     def _select(self, top: int, left: int, bottom: int, right: int) -> None:
         selection = QItemSelection(self.proxy.index(top, left), self.proxy.index(bottom, right))
         self.view.selectionModel().select(selection,
@@ -500,6 +539,8 @@ class TableTab(QWidget):
         menu.addAction("复制（含表头）\tCtrl+Shift+C", lambda: self.copy(True, view))
         paste = menu.addAction("粘贴\tCtrl+V", self.paste)
         paste.setEnabled(view is self.view and self.model.writer is not None)
+        clear = menu.addAction("清除内容\tDelete", self.clear)
+        clear.setEnabled(view is self.view and self.model.writer is not None)
         menu.exec(view.viewport().mapToGlobal(at))
 
     def copyable(self, view: RecordView, refusal: str) -> None:

@@ -16,10 +16,25 @@ from desktop.context import Context
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
+from desktop.undo import EXISTS, Step, added, removed
 from reports.judge.span import years_change
 
 PARENT_TYPES = ("chc", "township_hc")
 NO_YEAR = 1999  # the spin boxes' "（不限）"
+UNCHOSEN = "（请选择）"
+# Counted by township (coverage of 中医馆, 中医阁 …): one of these without its township would be
+# missing from every township's figures.
+TOWNSHIP_TYPES = ("chc", "township_hc", "chs", "village_clinic")
+
+
+def missing(values: dict[str, Any]) -> str | None:
+    """What the dialog must not save without, as the sentence to show; None when complete."""
+    if not values.get("type"):
+        return "请选择机构类型。"
+    if values["type"] in TOWNSHIP_TYPES and not values.get("township"):
+        return (f"{INSTITUTION_TYPES[values['type']]}须填写所属乡镇（街道）："
+                "按乡镇统计的指标要用到它。")
+    return None
 
 
 def years_text(row: dict[str, Any]) -> str:
@@ -49,6 +64,10 @@ class InstitutionDialog(QDialog):
         self.setWindowTitle("编辑机构" if record else "新增机构")
         self.name = QLineEdit(record["name"] if record else "")
         self.type = QComboBox()
+        if record is None:
+            # No type is preselected: a clerk typing only a name must not register a second
+            # 县级中医医院 by default.
+            self.type.addItem(UNCHOSEN, None)
         for key, words in INSTITUTION_TYPES.items():
             self.type.addItem(words, key)
         self.township = QComboBox()
@@ -189,10 +208,39 @@ class InstitutionsTab(TableTab):
         return rows
 
     def add(self) -> None:
+        """新增…: refused in the dialog without a type (or a township where one is needed); a
+        second 县级中医医院 is confirmed first; the new record is one step of 撤销."""
         assert self.ctx is not None
-        dialog = InstitutionDialog(self.ctx.county, None, self, year=self.ctx.year)
-        county = self.ctx.county
-        self.save_from(dialog, lambda: county.insert("institution", dialog.values()))
+        county, year = self.ctx.county, self.ctx.year
+        dialog = InstitutionDialog(county, None, self, year=year)
+        new: list[dict[str, Any]] = []
+
+        def save() -> None:
+            values = dialog.values()
+            refusal = missing(values)
+            if refusal:
+                raise KnownError(refusal)
+            if values["type"] == "county_tcm_hospital":
+                self._second_hospital_confirmed(dialog)
+            new.append({**values, "id": county.insert("institution", values)})
+        if self.save_from(dialog, save) and new and self.history is not None:
+            self.history.push(Step(self, year, f"新增机构“{new[-1]['name']}”",
+                                   [added(new[-1])]))
+
+    def _second_hospital_confirmed(self, dialog: QDialog) -> None:
+        """Raise KnownError (said in the dialog, which keeps what was typed) unless there is no
+        other active 县级中医医院 or the clerk confirms a second one."""
+        assert self.ctx is not None
+        year = self.ctx.year
+        hospitals = [r for r in self.ctx.county.rows("institution", "type = 'county_tcm_hospital'")
+                     if r["active_to"] is None or r["active_to"] >= year]
+        if not hospitals:
+            return
+        name = hospitals[0]["name"]
+        if not dialogs.confirm(dialog, "新增机构",
+                               f"本县已有县级中医医院“{name}”，确定再登记一家吗？"):
+            raise KnownError(f"本县已有县级中医医院“{name}”，未再登记：请改选机构类型，"
+                             "或确认再登记一家。")
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -203,14 +251,28 @@ class InstitutionsTab(TableTab):
         if record is None:
             return
         dialog = InstitutionDialog(county, record, self)
+
+        def confirmed(values: dict[str, Any]) -> bool:
+            refusal = missing(values)
+            if refusal:
+                raise KnownError(refusal)
+            return self._years_confirmed(record, {k: values[k] for k in ("active_from", "active_to")
+                                                  if values[k] != record.get(k)})
         self.save_edit(dialog, "institution", record, f"编辑机构“{record['name']}”",
-                       confirm=lambda values: self._years_confirmed(record, {
-                           k: values[k] for k in ("active_from", "active_to")
-                           if values[k] != record.get(k)}))
+                       confirm=confirmed)
 
     def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
-        self.ctx.county.update("institution", row["id"], values)
+        county = self.ctx.county
+        if EXISTS in values:  # undo / redo of 新增 or 删除
+            if values[EXISTS]:
+                if county.get("institution", row["id"], include_deleted=True) is None:
+                    raise KnownError("这家机构已不在文件中，不能恢复。")
+                county.restore("institution", row["id"])
+            else:
+                county.delete("institution", row["id"])
+            return
+        county.update("institution", row["id"], values)
 
     def deactivate(self) -> None:
         row = self.selected_row()
@@ -258,8 +320,10 @@ class InstitutionsTab(TableTab):
             return
         if dialogs.confirm(self, "删除机构", f"确定删除“{row['name']}”吗？\n"
                            "删除后可在“最近删除”中恢复。"):
-            county = self.ctx.county
-            self.save(lambda: county.delete("institution", row["id"]))
+            county, year = self.ctx.county, self.ctx.year
+            if self.save(lambda: county.delete("institution", row["id"])) \
+                    and self.history is not None:
+                self.history.push(Step(self, year, f"删除机构“{row['name']}”", [removed(row)]))
 
     def show_deleted(self) -> None:
         if self.ctx is None:

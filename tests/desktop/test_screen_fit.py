@@ -5,7 +5,6 @@ content: the large demo county, long names, 30 merge conflicts."""
 import datetime as _dt
 from pathlib import Path
 import shutil
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QRect
@@ -18,9 +17,7 @@ from db.county import CountyFile
 from db.demo import write_demo
 from desktop import dialogs, screen, settings
 from desktop.exchange_dialogs import BackupsDialog, MergeDialog
-from desktop.failing_dialog import FailingDialog
 from desktop.main_window import MainWindow
-from desktop.profile_dialog import ProfileDialog
 from desktop.tabs.activities import ActivityDialog
 from desktop.tabs.institutions import InstitutionDialog
 from desktop.tabs.tasks import PhasesDialog, TaskDialog

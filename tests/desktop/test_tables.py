@@ -614,3 +614,149 @@ def test_ctrl_z_in_a_county_figure_undoes_what_was_saved(window: MainWindow, qtb
     qtbot.keyClicks(box, "9")
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert box.text() == f"{1234567:,}" and stored("resident_population") == 1234567
+
+
+# ---- 新增机构: no type by default, the township where it counts, one step of 撤销 ----------------
+
+def test_a_new_institution_is_refused_without_a_type_or_its_township(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    window.tabs.setCurrentWidget(window.institutions)
+    tab = window.institutions
+    county = window.county
+    hospitals = county.count("institution", "type = 'county_tcm_hospital'")
+    said: list[str] = []
+
+    def fill(dialog: Any) -> bool:
+        assert isinstance(dialog, InstitutionDialog)
+        if not said:
+            assert dialog.type.currentText() == "（请选择）"
+            dialog.name.setText("青河县东湖村卫生室")  # only a name and a code, as the user did
+            dialog.code.setText("QH08888")
+            said.append("")
+            return True
+        said.append(dialog.findChild(QLabel, "refusal").text())
+        assert dialog.name.text() == "青河县东湖村卫生室"
+        if len(said) == 2:
+            dialog.type.setCurrentIndex(dialog.type.findData("village_clinic"))
+            return True
+        if len(said) == 3:
+            dialog.township.setCurrentText("城关街道")
+            return True
+        return False
+    answer(fill)
+    tab.add()
+    assert said[1] == "未保存：请选择机构类型。"
+    assert "村卫生室须填写所属乡镇（街道）" in said[2]
+    added = county.rows("institution", "name = ?", ("青河县东湖村卫生室",))
+    assert len(added) == 1 and added[0]["township"] == "城关街道"
+    assert county.count("institution", "type = 'county_tcm_hospital'") == hospitals
+
+
+def test_a_second_county_tcm_hospital_is_confirmed_first(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    window.tabs.setCurrentWidget(window.institutions)
+    tab = window.institutions
+    county = window.county
+    first = county.rows("institution", "type = 'county_tcm_hospital'")[0]["name"]
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text)
+                        or len(asked) > 1)
+    refusals: list[str] = []
+
+    def fill(dialog: Any) -> bool:
+        if asked and not refusals:  # shown again after the 否, holding what was typed
+            refusals.append(dialog.findChild(QLabel, "refusal").text())
+            assert dialog.type.currentData() == "county_tcm_hospital"
+            return False
+        dialog.name.setText("青河县第二中医医院")
+        dialog.type.setCurrentIndex(dialog.type.findData("county_tcm_hospital"))
+        return True
+    answer(fill)
+    tab.add()
+    assert asked[0] == f"本县已有县级中医医院“{first}”，确定再登记一家吗？"
+    assert f"本县已有县级中医医院“{first}”，未再登记" in refusals[0]
+    assert county.rows("institution", "name = ?", ("青河县第二中医医院",)) == []
+    tab.add()  # asked again, and this time confirmed
+    assert len(asked) == 2
+    assert len(county.rows("institution", "name = ?", ("青河县第二中医医院",))) == 1
+
+
+def test_adding_and_deleting_an_institution_are_steps_to_undo(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    window.tabs.setCurrentWidget(window.institutions)
+    tab = window.institutions
+    county = window.county
+    count = len(tab.model.rows)
+
+    def fill(dialog: Any) -> bool:
+        dialog.name.setText("青河县第三中医诊所")
+        dialog.type.setCurrentIndex(dialog.type.findData("tcm_clinic"))
+        return True
+    answer(fill)
+    tab.add()
+    new = county.rows("institution", "name = ?", ("青河县第三中医诊所",))[0]
+    undo, redo = _action(window, "action_undo"), _action(window, "action_redo")
+    assert undo.text() == "撤销(&U) 新增机构“青河县第三中医诊所”"
+    undo.trigger()
+    assert county.get("institution", new["id"]) is None
+    assert len(tab.model.rows) == count
+    redo.trigger()
+    assert county.get("institution", new["id"])["name"] == "青河县第三中医诊所"
+    assert len(tab.model.rows) == count + 1
+    assert tab.selected_row()["id"] == new["id"]
+
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    tab.select_record(new["id"])
+    tab.delete()
+    assert undo.text() == "撤销(&U) 删除机构“青河县第三中医诊所”"
+    undo.trigger()
+    assert county.get("institution", new["id"])["name"] == "青河县第三中医诊所"
+    redo.trigger()
+    assert county.get("institution", new["id"]) is None
+
+
+# ---- Delete clears the selected cells, as in Excel --------------------------------------------------
+
+def test_delete_clears_the_selected_cells_in_one_step(window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    a, b = _centres(tab, 2)
+    top = _row(tab, a)
+    keys = ("platform_connected", "tcm_corner", "service_place", "tech_categories", "tech_items")
+
+    def values() -> list[tuple[Any, ...]]:
+        return [tuple(_facts(window, n)[k] for k in keys) for n in (a, b)]
+    before = values()
+    filled = sum(v is not None for row in before for v in row)
+    assert filled > 4
+    _select(tab, top, keys[0], top + 1, keys[-1])
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert tab.message.isHidden(), tab.message.text()
+    assert values() == [(None,) * len(keys)] * 2  # back to 未填报
+    assert tab.proxy.index(top, tab.model.column_index("tech_items")).data() == ""
+    assert window.statusBar().currentMessage() == f"已清除 {filled} 个单元格"
+    undo = _action(window, "action_undo")
+    assert undo.text() == f"撤销(&U) 清除 {filled} 个单元格"
+    undo.trigger()
+    assert values() == before
+    _action(window, "action_redo").trigger()
+    assert values() == [(None,) * len(keys)] * 2
+
+
+def test_backspace_on_a_count_clears_it_and_read_only_cells_refuse(window: MainWindow,
+                                                                  qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    a, b = _centres(tab, 2)
+    top = _row(tab, a)
+    assert _facts(window, a)["west_learn_tcm"] is not None
+    _select(tab, top, "west_learn_tcm", top, "west_learn_tcm")
+    qtbot.keyClick(tab.view, Qt.Key.Key_Backspace)
+    assert _facts(window, a)["west_learn_tcm"] is None
+    # The name is not a cell to clear: the whole block stays as it was, and says why.
+    before = _facts(window, b)
+    _select(tab, top + 1, "name", top + 1, "physicians")
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert "未清除" in tab.message.text()
+    assert f"{b}（机构名称）：这一列不能在表中修改，表中是“{b}”，不能清除" in tab.message.text()
+    assert _facts(window, b) == before

@@ -393,6 +393,7 @@ def test_a_clinic_added_this_year_leaves_last_years_results_alone(
     def fill(dialog: Any) -> bool:
         dialog.name.setText("青河县新开村卫生室")
         dialog.type.setCurrentIndex(dialog.type.findData("village_clinic"))
+        dialog.township.setCurrentIndex(1)  # a village clinic needs its township
         return True
     answer(fill)
     qtbot.mouseClick(window.institutions.findChild(QPushButton, "button_新增"),
