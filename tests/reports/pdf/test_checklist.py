@@ -71,7 +71,7 @@ def test_the_report_appendix_gives_the_latest_review_score_differences_and_fixes
     out = write_report(county, YEAR, tmp_path / "报告.pdf")
     text = "".join(_pages(out))
     appendix = text[text.index("附件：模拟现场评审情况"):]
-    assert f"五月模拟评审（抽样种子2）" in appendix
+    assert "五月模拟评审（抽样种子2）" in appendix
     assert f"模拟评审得分{outcome.score.total:g}分" in appendix
     assert "必备项未达到" in appendix and "二（二）1" in appendix
     assert "台账与现场不一致（1处）" in appendix and "中医馆挂牌但无诊室" in appendix
