@@ -254,7 +254,8 @@ def test_evaluate_a_township_file_leaves_the_county_score_to_the_county(
     out = capsys.readouterr().out
     first = out.splitlines()[0]
     assert "太溪镇" in first and "乡镇填报文件" in first and "合并" in first
-    rows = {line.split()[0]: line for line in out.splitlines() if line[:1] in "ABCD" and " " in line}
+    rows = {line.split()[0]: line for line in out.splitlines()
+            if line[:1] in "ABCD" and " " in line}
     for item in ("B9", "B10", "B11", "C5", "D11"):
         assert "由县里汇总" in rows[item], rows[item]
     assert "由县里汇总" not in rows["A1"]
