@@ -10,6 +10,7 @@ from . import schema
 from .errors import KnownError, NewerVersion, NotCountyFile, os_error_text
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+OPEN_COUNTY_FILE = "请打开以 .tcmcounty 结尾的县级数据文件。"
 
 
 def _header(path: Path) -> bytes:
@@ -31,12 +32,14 @@ def check_header(path: Path) -> int:
     if not head:
         raise NotCountyFile(f"文件“{name}”是空的（0 字节），不是县级数据文件。")
     if not head.startswith(SQLITE_MAGIC):
-        raise NotCountyFile(f"文件“{name}”不是本程序的县级数据文件（不是 SQLite 数据库）。")
+        # Words a clerk can act on: the programs whose files get opened by mistake, and the way on.
+        raise NotCountyFile(f"文件“{name}”不是本程序的县级数据文件（可能是 Word、Excel 或其他程序的"
+                            f"文件）。{OPEN_COUNTY_FILE}")
     if len(head) < 100:
         raise NotCountyFile(f"文件“{name}”已损坏（文件头不完整）。")
     app_id = int.from_bytes(head[68:72], "big")
     if app_id != schema.APPLICATION_ID:
-        raise NotCountyFile(f"文件“{name}”是其他程序的 SQLite 数据库，不是县级数据文件。")
+        raise NotCountyFile(f"文件“{name}”是其他程序的数据库文件，不是县级数据文件。{OPEN_COUNTY_FILE}")
     version = int.from_bytes(head[60:64], "big")
     if version > schema.current_version():
         raise NewerVersion(

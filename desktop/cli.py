@@ -248,11 +248,21 @@ def _evaluate(args: argparse.Namespace) -> int:
         from reports.judge.wording import format_table
 
         result = evaluate(county, args.year, args.profile)
+    _say_no_data(args.year, result.data_years)
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(format_table(result) + "\n")
     return 0
+
+
+def _say_no_data(year: int, data_years: Sequence[int]) -> None:
+    """A year with no facts at all judges to a table of 无数据: say so on stderr (still exit 0)."""
+    from reports.judge.wording import no_data_line
+
+    line = no_data_line(year, tuple(data_years))
+    if line:
+        print(f"tcmcounty: {line}", file=sys.stderr)
 
 
 # import-excel, export-excel, template: a workbook refused (not a workbook, encrypted, too big,
@@ -364,6 +374,8 @@ def _report(args: argparse.Namespace) -> int:
 
     with CountyFile.open(args.file) as county:
         from reports.pdf.report import DraftRefused, write_report
+
+        _say_no_data(args.year, county.years())
 
         try:
             out = write_report(county, args.year, args.output, args.profile, final=args.final)

@@ -16,14 +16,14 @@ class Context:
     evaluation: Evaluation
     # indicator id -> institution id -> what it would take to pass
     failing: dict[str, dict[str, str]] = field(default_factory=dict)
-    # In a township's fill-in file, the indicators only the county's whole data can judge.
+    # In a township's fill-in file, what only the county's merged data can judge (items and
+    # indicators; decided in reports/judge/scoring.county_level).
     county_level: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, county: CountyFile, year: int) -> Context:
         result = evaluate(county, year)
-        county_level = frozenset(r.id for r in result.results if not r.is_inst) \
-            if county.setting("township_scope") else frozenset()
+        county_level = result.county_level
         # Cells are marked for what falls short and for what has not been reported alike.
         failing = {
             r.id: {f.institution_id: (f.gap or "未达标") for f in (*r.failing, *r.not_reported)}

@@ -241,3 +241,56 @@ def test_damage_met_while_reading_is_the_damaged_sentence(demo: Path,
     assert main(["evaluate", str(demo), "--year", "2024"]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "demo.tcmcounty" in err and "已损坏" in err and "备份" in err
+
+
+def test_evaluate_a_township_file_leaves_the_county_score_to_the_county(
+        demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    town = tmp_path / "太溪镇.tcmcounty"
+    assert main(["township", str(demo), "--town", "太溪镇", "-o", str(town)]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", str(town), "--year", "2024"]) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert "太溪镇" in first and "乡镇填报文件" in first and "合并" in first
+    rows = {line.split()[0]: line for line in out.splitlines()
+            if line[:1] in "ABCD" and " " in line}
+    for item in ("B9", "B10", "B11", "C5", "D11"):
+        assert "由县里汇总" in rows[item], rows[item]
+    assert "由县里汇总" not in rows["A1"]
+    assert "/ 100 分" not in out and "未达到示范县标准" not in out
+    assert main(["evaluate", str(town), "--year", "2024", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["township_scope"] == "太溪镇"
+    flagged = {i["id"] for i in data["indicators"] if i.get("county_level")}
+    assert {"B9", "B10", "B11", "C5"} <= flagged and "A1" not in flagged
+    items = {i["id"] for i in data["score"]["items"] if i.get("county_level")}
+    assert {"G01", "G13", "H1", "B9"} <= items and "A1" not in items
+    assert "total" in data["score"] and "indicators" in data  # existing keys kept
+
+
+def test_evaluate_a_county_file_adds_no_township_keys(
+        demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["evaluate", str(demo), "--year", "2024", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "township_scope" not in data
+    assert not any("county_level" in i for i in data["indicators"])
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report"])
+def test_a_year_without_any_data_says_so_on_stderr(
+        demo: Path, tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with CountyFile.open(demo) as county:
+        years = county.years()
+    argv = [command, str(demo), "--year", "2030"]
+    if command == "report":
+        argv += ["-o", str(tmp_path / "r.pdf")]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert f"2030 年尚无任何数据（本文件有数据的年度：{years[0]}–{years[-1]}）" in err
+    assert main([command, str(demo), "--year", str(years[-1])]
+                + (["-o", str(tmp_path / "s.pdf")] if command == "report" else [])) == 0
+    assert "尚无任何数据" not in capsys.readouterr().err

@@ -17,13 +17,17 @@ from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
 from reports.judge import standard as standards
 from reports.judge.catalogue import SECTIONS
-from reports.judge.results import OFF, PENDING, SCORED, UNSCORED, ItemScore, Result, Score
-from reports.judge.wording import format_target, format_value, status_text
+from reports.judge.results import (OFF, PARTLY, PENDING, SCORED, UNSCORED, ZERO, ItemScore,
+                                   Result, Score)
+from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, no_data_line,
+                                   status_text, township_line)
 
-COUNTY_LEVEL = "由县里汇总"
+# The 达标情况 of a scored item with no indicator (G*, H1), in the indicators' words.
+_ITEM_STATUS = {SCORED: "达标", ZERO: "未达标", PARTLY: "部分达标"}
+_STATUS_ORDER = {k: n for n, k in enumerate(
+    ("达标", "部分达标", "未达标", "待填报", "无数据", "不考核", "不计分", "不适用", COUNTY_LEVEL))}
 
-_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "得分": "pass",
-         "不得分": "fail", "部分得分": "fail"}
+_TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "部分达标": "fail"}
 
 
 def _status_tone(row: dict[str, Any]) -> str | None:
@@ -128,10 +132,11 @@ class OverviewTab(TableTab):
                 "waiting_count": len(r.not_reported) or None,
                 "gap": r.gap or r.note or "",
             })
-        if r is not None and r.id in county_level:
+        if (r.id if r is not None else item_id) in county_level:
             # A township's file: it holds only the township's institutions; the county sums
             # these up, so neither a value nor points would mean anything here.
             row.update({"value_text": "", "previous_text": "", "status": COUNTY_LEVEL,
+                        "points_text": "", "score_state": None,
                         "failing_count": None, "waiting_count": None,
                         "gap": "乡镇填报文件只含本乡镇的机构，此项由县里汇总后判断"})
             return row
@@ -141,25 +146,33 @@ class OverviewTab(TableTab):
             if scored.state != OFF and scored.max:
                 row["points_text"] = f"{scored.points:g} / {scored.max:g}"
             if r is None:
-                row["status"] = scored.state
+                row["status"] = _ITEM_STATUS.get(scored.state, scored.state)
                 row["gap"] = scored.reason
         return row
 
     @staticmethod
     def _summary(ctx: Context, rows: list[dict[str, Any]], score: Score | None) -> str:
-        judged = [x for x in rows if x["indicator"]]
-        counts = {k: sum(1 for x in judged if x["status"] == k)
-                  for k in ("达标", "未达标", "待填报", "无数据")}
-        tasks = ctx.evaluation.tasks
-        unreported = len(ctx.evaluation.unreported)
+        ev = ctx.evaluation
+        counts: dict[str, int] = {}
+        for x in rows:
+            if x["status"]:
+                counts[x["status"]] = counts.get(x["status"], 0) + 1
+        tasks = ev.tasks
+        unreported = len(ev.unreported)
         waiting = (f"<span style='color:#a15c00'><b>{unreported} 家机构尚未填报本年度数据</b>"
                    "（见“填报进度”）。</span>　" if unreported else "")
         text = ""
-        if score is not None:
+        empty = no_data_line(ev.year, ev.data_years)
+        if empty:
+            text += f"<span style='color:#a15c00'><b>{empty}。</b></span><br/>"
+        town = township_line(ev)
+        if town:
+            text += f"<b>{ctx.year} 年</b>　{town}<br/>"
+        elif score is not None:
             verdict = ('<span style="color:#1a7f37">达到合格线</span>' if score.passed
                        else '<span style="color:#a40000">未达到示范县标准</span>')
-            text = (f"<b>{ctx.year} 年　得分 {score.total:g} / {score.max:g} 分</b>"
-                    f"（合格线 {score.pass_mark:g} 分），{verdict}。")
+            text += (f"<b>{ctx.year} 年　得分 {score.total:g} / {score.max:g} 分</b>"
+                     f"（合格线 {score.pass_mark:g} 分），{verdict}。")
             vetoes = [i for i in score.items if i.veto and i.state != OFF]
             failed = [i for i in vetoes if i.veto_failed]
             text += (f"　必备项 {len(vetoes)} 项：" + (
@@ -168,11 +181,12 @@ class OverviewTab(TableTab):
                 + "、".join(f"{i.id} {i.text}" for i in failed) + "）</span>。"))
             text += "<br/>"
         else:
-            text = f"<b>{ctx.year} 年</b>　"
-        text += (f"{waiting}共 {len(judged)} 项指标：达标 {counts['达标']} 项，"
-                 f"未达标 {counts['未达标']} 项，"
-                 + (f"待填报 {counts['待填报']} 项，" if counts["待填报"] else "")
-                 + f"无数据 {counts['无数据']} 项。"
+            text += f"<b>{ctx.year} 年</b>　"
+        # Every row counted once, by the word its 达标情况 column shows.
+        shown = "，".join(f"{k} {n} 项" for k, n in sorted(
+            counts.items(), key=lambda kv: _STATUS_ORDER.get(kv[0], len(_STATUS_ORDER))))
+        indicators = sum(1 for x in rows if x["indicator"])
+        text += (f"{waiting}评分项 {len(rows)} 项，其中指标 {indicators} 项：{shown}。"
                  f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
                  "　双击一行或按回车查看未达标机构；组织管理等评分项请在“任务与佐证”中完成任务，"
                  "或在此为该项添加佐证。")

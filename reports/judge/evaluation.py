@@ -669,8 +669,11 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
         results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id), facts))
     unreported = tuple((i["name"], i["id"], i["township"]) for i in facts.institutions
                        if i["year_row"] is None)
-    score = scoring.score(std or standard.for_county(county), profile, {r.id: r for r in results},
-                          facts, load_documents(county))
+    std = std or standard.for_county(county)
+    score = scoring.score(std, profile, {r.id: r for r in results}, facts, load_documents(county))
+    town = county.setting("township_scope") or None
+    county_level = scoring.county_level(std, (r.id for r in results)) if town else frozenset()
     return Evaluation(county.county_name, year, profile.id, profile.name, tuple(results),
                       task_progress(county, today or _dt.date.today()), score=score,
-                      unreported=unreported)
+                      unreported=unreported, township_scope=town, county_level=county_level,
+                      data_years=tuple(county.years()))

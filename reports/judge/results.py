@@ -142,6 +142,16 @@ class Evaluation:
     # Institutions counted in the year with no figures at all for it: (name, id, township).
     unreported: tuple[tuple[str, str, str | None], ...] = ()
     score: Score | None = None
+    # A township's fill-in file: the township, and the ids (indicators and scored items) only the
+    # county's merged data can judge (scoring.county_level). Empty for a county's own file.
+    township_scope: str | None = None
+    county_level: frozenset[str] = frozenset()
+    # Years the file holds any facts for, ascending: to say so when `year` has none at all.
+    data_years: tuple[int, ...] = ()
+
+    @property
+    def no_data_at_all(self) -> bool:
+        return self.year not in self.data_years
 
     def result(self, indicator_id: str) -> Result | None:
         return next((r for r in self.results if r.id == indicator_id), None)
@@ -156,4 +166,11 @@ class Evaluation:
                                 for n, i, t in self.unreported]}
         if self.score is not None:
             out["score"] = self.score.to_dict()
+        if self.township_scope:
+            # Added: a township's file marks what the county judges after merging.
+            out["township_scope"] = self.township_scope
+            for part in (out["indicators"], out.get("score", {}).get("items", [])):
+                for entry in part:
+                    if entry["id"] in self.county_level:
+                        entry["county_level"] = True
         return out

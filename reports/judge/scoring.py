@@ -24,7 +24,9 @@ from __future__ import annotations
 from fractions import Fraction
 import math
 from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
+from reports.judge.catalogue import BY_ID, OTHER_HOSPITALS, TCM_HOSPITAL
 from reports.judge.results import (NO_DATA, OFF, PARTLY, PENDING, SCORED, UNSCORED, ZERO,
                                    ItemScore, Result, Score)
 from reports.judge.standard import Item, Standard
@@ -131,3 +133,31 @@ def score(std: Standard, profile: Profile, results: dict[str, Result], facts: Fa
     pass_mark = std.pass_mark if full == std.total or not std.total else \
         math.ceil(std.pass_mark * full / std.total * 10 - 1e-9) / 10
     return Score(std.id, std.name, total, full, pass_mark, tuple(items))
+
+
+# ---- a township's fill-in file --------------------------------------------------------------------
+
+# The county's own hospitals: never in a township's file, so their items are judged at the county.
+_COUNTY_INSTITUTIONS = frozenset((*TCM_HOSPITAL, *OTHER_HOSPITALS))
+
+
+def county_level_indicator(indicator_id: str) -> bool:
+    """Whether only the county's merged data can judge an indicator: a county figure, a county-wide
+    share (summed over all institutions), or one about the county's hospitals."""
+    ind = BY_ID.get(indicator_id)
+    if ind is None:
+        return False
+    return not ind.is_inst or bool(ind.scope) and set(ind.scope) <= _COUNTY_INSTITUTIONS
+
+
+def county_level(std: Standard, indicator_ids: Iterable[str]) -> frozenset[str]:
+    """In a township's fill-in file, the ids (items of `std` and indicators alike) the county judges
+    as a whole after merging: governance and register items (G*, H1), and the indicators of
+    `county_level_indicator`. The window and the CLI both mark exactly these 由县里汇总."""
+    out = {i for i in indicator_ids if county_level_indicator(i)}
+    for item in std.items:
+        if item.by != "indicator" or county_level_indicator(item.indicator or ""):
+            out.add(item.id)
+            if item.indicator:
+                out.add(item.indicator)
+    return frozenset(out)

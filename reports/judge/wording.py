@@ -65,6 +65,39 @@ def status_text(result: Result) -> str:
     return "达标" if result.met else "未达标"
 
 
+# ---- what the county's score means here -------------------------------------------------------
+
+COUNTY_LEVEL = "由县里汇总"
+
+
+def township_line(evaluation: Evaluation) -> str | None:
+    """A township's fill-in file holds only its own institutions: no county score here."""
+    if not evaluation.township_scope:
+        return None
+    return (f"这是 {evaluation.township_scope} 的乡镇填报文件：全县得分在县卫生健康局合并各乡镇"
+            f"数据后计算；此处只检查本乡镇机构的填报和达标情况，标为“{COUNTY_LEVEL}”的项不计分。")
+
+
+def years_text(years: tuple[int, ...] | list[int]) -> str:
+    """[2019, 2022, 2023, 2024] → '2019、2022–2024'."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return "、".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def no_data_line(year: int, data_years: tuple[int, ...] | list[int]) -> str | None:
+    """'2030 年尚无任何数据（本文件有数据的年度：2022–2024）' when `year` has no facts at all."""
+    if year in data_years:
+        return None
+    if not data_years:
+        return f"{year} 年尚无任何数据（本文件还没有任何年度的数据）"
+    return f"{year} 年尚无任何数据（本文件有数据的年度：{years_text(data_years)}）"
+
+
 # ---- the terminal table -------------------------------------------------------------------------
 
 def display_width(text: str) -> int:
@@ -84,6 +117,9 @@ def _rows(evaluation: Evaluation) -> list[list[str]]:
         judged = r.is_inst and r.value is not None
         failing = str(len(r.failing)) if r.failing or judged else ""
         waiting = str(len(r.not_reported)) if r.not_reported else ""
+        if r.id in evaluation.county_level:
+            rows.append([r.id, r.name, "", format_target(r.kind, r.target), COUNTY_LEVEL, "", ""])
+            continue
         rows.append([r.id, r.name, format_value(r.kind, r.value), format_target(r.kind, r.target),
                      status_text(r), failing, waiting])
     return rows
@@ -99,13 +135,16 @@ def format_table(evaluation: Evaluation) -> str:
     def line(cells: list[str]) -> str:
         return "  ".join(_pad(c, widths[i], right=i in right) for i, c in enumerate(cells)).rstrip()
 
-    out = [f"{evaluation.county} {evaluation.year}年度 指标评价（目标方案：{evaluation.profile_name}）",
-           "", line(header), "  ".join("-" * w for w in widths)]
+    town = township_line(evaluation)
+    out = [town, ""] if town else []
+    out += [f"{evaluation.county} {evaluation.year}年度 指标评价（目标方案：{evaluation.profile_name}）",
+            "", line(header), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
     counts = _summary(evaluation)
     waiting = f"待填报 {counts['待填报']} 项，" if counts["待填报"] else ""
+    county = f"，{COUNTY_LEVEL} {counts[COUNTY_LEVEL]} 项" if counts[COUNTY_LEVEL] else ""
     out += ["", f"达标 {counts['达标']} 项，未达标 {counts['未达标']} 项，{waiting}"
-                f"无数据 {counts['无数据']} 项，不考核 {counts['不考核']} 项。"]
+                f"无数据 {counts['无数据']} 项，不考核 {counts['不考核']} 项{county}。"]
     if evaluation.unreported:
         names = "、".join(n for n, _, _ in evaluation.unreported[:20])
         more = f" 等 {len(evaluation.unreported)} 家" if len(evaluation.unreported) > 20 else ""
@@ -113,12 +152,22 @@ def format_table(evaluation: Evaluation) -> str:
     t = evaluation.tasks
     out.append(f"创建任务：共 {t.total} 项，已完成 {t.done} 项，逾期 {t.overdue} 项。")
     if evaluation.score is not None:
-        out.append(score_line(evaluation.score))
+        out.append(score_line(evaluation.score, evaluation.county_level))
     return "\n".join(out) + "\n"
 
 
-def score_line(score: Score) -> str:
-    """'评分：67.3 / 100 分（合格线 80 分），未通过；必备项未达到：G01 …' in one line."""
+def score_line(score: Score, county_level: frozenset[str] = frozenset()) -> str:
+    """'评分：67.3 / 100 分（合格线 80 分），未通过；必备项未达到：G01 …' in one line. In a township's
+    file (`county_level` not empty) the items the county judges are named instead of a score."""
+    if county_level:
+        own = [i for i in score.items if i.id not in county_level]
+        failed = [i for i in own if i.veto_failed]
+        county = sum(1 for i in score.items if i.id in county_level)
+        line = (f"评分：全县得分在县里合并后计算，此处不计分；{COUNTY_LEVEL}的评分项 {county} 项，"
+                f"本乡镇可检查的评分项 {len(own)} 项")
+        if failed:
+            line += "，其中必备项未达到：" + "、".join(f"{i.id}（{i.code}）" for i in failed)
+        return line + "。"
     verdict = "达到合格线" if score.passed else "未达到示范县标准"
     line = f"评分：{score.total:g} / {score.max:g} 分（合格线 {score.pass_mark:g} 分），{verdict}"
     if score.veto_failures:
@@ -127,7 +176,7 @@ def score_line(score: Score) -> str:
 
 
 def _summary(evaluation: Evaluation) -> dict[str, Any]:
-    counts = {"达标": 0, "未达标": 0, "待填报": 0, "无数据": 0, "不考核": 0}
+    counts = {"达标": 0, "未达标": 0, "待填报": 0, "无数据": 0, "不考核": 0, COUNTY_LEVEL: 0}
     for r in evaluation.results:
-        counts[status_text(r)] += 1
+        counts[COUNTY_LEVEL if r.id in evaluation.county_level else status_text(r)] += 1
     return counts

@@ -40,7 +40,25 @@ def _assert_refused(path: Path, error: type[KnownError], words: str) -> None:
 def test_plain_text(tmp_path: Path) -> None:
     path = tmp_path / "笔记.txt"
     path.write_text("这不是数据库", encoding="utf-8")
-    _assert_refused(path, NotCountyFile, "不是 SQLite 数据库")
+    _assert_refused(path, NotCountyFile, "（可能是 Word、Excel 或其他程序的文件）")
+    _assert_refused(path, NotCountyFile, "请打开以 .tcmcounty 结尾的县级数据文件")
+
+
+def test_no_word_a_clerk_cannot_act_on(tmp_path: Path) -> None:
+    """A .docx or another program's database: the reason in words of files a clerk knows."""
+    docx = tmp_path / "说明.docx"
+    docx.write_bytes(b"PK\x03\x04" + b"\0" * 200)
+    with pytest.raises(NotCountyFile) as caught:
+        CountyFile.open(docx)
+    assert "SQLite" not in str(caught.value) and "说明.docx" in str(caught.value)
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotCountyFile) as caught:
+        CountyFile.open(other)
+    assert "SQLite" not in str(caught.value)
 
 
 def test_zero_bytes(tmp_path: Path) -> None:
@@ -55,7 +73,7 @@ def test_another_programs_sqlite(tmp_path: Path) -> None:
     conn.execute("CREATE TABLE notes (body TEXT)")
     conn.commit()
     conn.close()
-    _assert_refused(path, NotCountyFile, "其他程序的 SQLite 数据库")
+    _assert_refused(path, NotCountyFile, "是其他程序的数据库文件")
 
 
 def test_newer_version(good: Path) -> None:

@@ -46,7 +46,7 @@ def test_a_bad_file_is_explained_and_the_open_county_kept(
     bad.write_bytes(b"not a database")
     assert window.open_path(good)
     assert not window.open_path(bad)
-    assert "坏文件.tcmcounty" in shown[0] and "不是 SQLite" in shown[0]
+    assert "坏文件.tcmcounty" in shown[0] and "可能是 Word、Excel 或其他程序的文件" in shown[0]
     assert window.county is not None and window.county.path == good
     assert app.choose_file(None) == good.resolve()
 

@@ -316,7 +316,8 @@ def test_enter_on_a_failing_indicator_lists_who_falls_short(window: MainWindow, 
     shown = answer(lambda dialog: False)
     tab = window.overview
     row = next(r for r in range(tab.proxy.rowCount())
-               if tab.proxy.index(r, 0).data(ROW_ROLE)["status"] == "未达标")
+               if tab.proxy.index(r, 0).data(ROW_ROLE)["status"] == "未达标"
+               and tab.proxy.index(r, 0).data(ROW_ROLE)["indicator"])  # not a G* item
     tab.view.setCurrentIndex(tab.proxy.index(row, 2))
     qtbot.keyClick(tab.view, Qt.Key.Key_Return)
     assert len(shown) == 1 and isinstance(shown[0], FailingDialog)

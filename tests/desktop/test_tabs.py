@@ -424,3 +424,19 @@ def test_stopping_an_institution_shows_what_changes_first_and_can_be_undone(
     tab.select_record(clinic["id"])
     tab.reactivate()
     assert county.get("institution", clinic["id"])["active_to"] is None
+
+
+def test_overview_headline_counts_every_row_in_the_words_of_its_column(window) -> None:
+    """总览 lists the standard's scoring items and the indicators: the headline counts them all,
+    and 达标情况 speaks of 达标 / 未达标 for both, never 得分 / 不得分 (that is the 得分 column)."""
+    rows = window.overview.model.rows
+    indicators = sum(1 for r in rows if r["indicator"])
+    headline = window.overview.summary.text()
+    assert f"评分项 {len(rows)} 项，其中指标 {indicators} 项：" in headline
+    assert len(rows) > indicators
+    assert not {r["status"] for r in rows} & {"得分", "不得分", "部分得分"}
+    import re
+    words = "达标|未达标|部分达标|待填报|无数据|不考核|不计分|不适用"
+    counts = headline.split("其中指标")[1].split("。")[0]
+    counted = sum(int(n) for n in re.findall(rf"(?:{words}) (\d+) 项", counts))
+    assert counted == len(rows)

@@ -76,9 +76,26 @@ def test_a_township_file_says_whose_it_is_and_judges_only_what_it_can(
     assert rows["A5"]["status"] == COUNTY_LEVEL and rows["C6"]["status"] == COUNTY_LEVEL
     assert rows["C6"]["points_text"] == "" and rows["C6"]["value_text"] == ""  # no points either
     assert rows["A1"]["status"] in ("达标", "未达标", "无数据")
+    # The county's score and what the county judges as a whole: never scored in a township's file.
+    for item in ("G01", "G13", "H1", "B9", "B10", "B11", "B12", "C5", "D11"):
+        assert rows[item]["status"] == COUNTY_LEVEL and rows[item]["points_text"] == "", item
+    headline = window.overview.summary.text()
+    assert "全县得分在县卫生健康局合并各乡镇数据后计算" in headline and "太溪镇" in headline
+    assert "/ 100 分" not in headline and "未达到示范县标准" not in headline
     with CountyFile.open(town_file, daily_backup=False) as county:
         towns = {r["township"] for r in county.rows("institution")}
     assert towns == {"太溪镇"}
     for r in window.ctx.evaluation.results:
         for f in r.failing:
             assert f.institution_id in {i["id"] for i in window.county.rows("institution")}
+
+
+def test_a_year_without_any_data_says_so_in_the_headline(window: MainWindow) -> None:
+    from desktop.context import Context
+
+    years = window.county.years()
+    window.overview.refresh(Context.load(window.county, 2030))
+    headline = window.overview.summary.text()
+    assert f"2030 年尚无任何数据（本文件有数据的年度：{years[0]}–{years[-1]}）" in headline
+    window.overview.refresh(Context.load(window.county, years[-1]))
+    assert "尚无任何数据" not in window.overview.summary.text()

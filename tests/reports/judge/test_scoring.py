@@ -250,3 +250,15 @@ def test_evidence_for_a_governance_item_is_filed_under_the_item(county: CountyFi
     assert entry.group == "指标"
     assert entry.folder[0] == "一 组织管理与政策保障" and entry.folder[1].startswith("G01 将中医药工作")
     assert entry.about.startswith("G01 一（一）1 ")
+
+
+def test_what_a_township_file_leaves_to_the_county() -> None:
+    """One decision for the window and the CLI: governance and register items, the county's
+    hospitals, county figures and county-wide shares; never what each township institution shows."""
+    from reports.judge.scoring import county_level
+
+    std = standard.shipped()
+    ids = county_level(std, [i.id for i in CATALOGUE])
+    assert {"G01", "G13", "G17", "H1", "B7", "B9", "B10", "B11", "B12", "B13", "C1", "C5",
+            "B4", "A5", "D11"} <= ids
+    assert not {"A1", "A2", "B1", "C2", "C4", "D1", "D5"} & ids
