@@ -168,6 +168,18 @@ def write_table(ws: Worksheet, title: str, columns: Sequence[Out],
     return last
 
 
+def help_sheet(ws: Worksheet, text: str) -> None:
+    """A 填表说明 sheet: one wrapped line of `text` per row, the first as a title."""
+    from openpyxl.styles import Alignment, Font
+
+    ws.column_dimensions["A"].width = 110
+    for n, line in enumerate(text.splitlines(), start=1):
+        cell = ws.cell(n, 1, line or None)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if n == 1:
+            cell.font = Font(bold=True, size=14)
+
+
 def print_setup(ws: Worksheet) -> None:
     ws.print_title_rows = "1:2"
     ws.page_setup.orientation = "landscape"

@@ -22,7 +22,7 @@ from db.backups import make_backup
 from db.errors import KnownError, ValidationError
 from db.vocab import INSTITUTION_TYPES
 
-from reports.excel.export import Out, save_atomically, styles, write_table
+from reports.excel.export import Out, help_sheet, save_atomically, styles, write_table
 from reports.excel.importer.workbook import check_file, read_sheets
 from reports.excel.vocab import (YES_NO, BadValue, WorkbookError, clean_text, header_key,
                                  is_blank, read_bool, read_type)
@@ -133,17 +133,6 @@ HELP_TEXT = f"""\
 """
 
 
-def _help_sheet(ws: Worksheet) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws.column_dimensions["A"].width = 110
-    for n, line in enumerate(HELP_TEXT.splitlines(), start=1):
-        cell = ws.cell(n, 1, line or None)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if n == 1:
-            cell.font = Font(bold=True, size=14)
-
-
 def write_standard(std: Standard | None, out_path: str | os.PathLike[str]) -> Path:
     """The standard as a 评分表 workbook (None: a blank fill-in template); returns the path."""
     import openpyxl
@@ -170,7 +159,7 @@ def write_standard(std: Standard | None, out_path: str | os.PathLike[str]) -> Pa
         value = getattr(std, key) if std is not None else None
         info.append([label, _number(value) if key == "pass_mark" and value is not None
                      else value or None])
-    _help_sheet(book.create_sheet(HELP_SHEET))
+    help_sheet(book.create_sheet(HELP_SHEET), HELP_TEXT)
     return save_atomically(book, out_path)
 
 

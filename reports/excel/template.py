@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES
 
-from reports.excel.export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, institution_rows,
-                                  out_column, print_setup, save_atomically, styles)
+from reports.excel.export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, help_sheet,
+                                  institution_rows, out_column, print_setup, save_atomically,
+                                  styles)
 from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, SPAN_MIN, CODE, NAME, TOWNSHIP, TYPE, YEAR, YEAR_COLUMNS, YEAR_MAX, YEAR_MIN,
                                  YES_NO, Column, WorkbookError, match_key)
 
@@ -246,17 +247,6 @@ def _activity_sheet(ws: Worksheet, title: str, year: int, names_ref: str | None)
     ws.print_title_rows = f"1:{FIRST_DATA_ROW - 1}"
 
 
-def _help_sheet(ws: Worksheet) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws.column_dimensions["A"].width = 110
-    for n, line in enumerate(HELP_TEXT.splitlines(), start=1):
-        cell = ws.cell(n, 1, line or None)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if n == 1:
-            cell.font = Font(bold=True, size=14)
-
-
 def write_template(county: CountyFile, year: int, out_path: str | os.PathLike[str],
                    town: str | None = None) -> Path:
     """Write the fill-in workbook for `year` (of one township or street if `town`)."""
@@ -279,5 +269,5 @@ def write_template(county: CountyFile, year: int, out_path: str | os.PathLike[st
     names_ref = f"'{INSTITUTION_SHEET}'!$B${FIRST_DATA_ROW}:$B${last_name_row}"
     _activity_sheet(book.create_sheet(ACTIVITY_SHEET),
                     f"{place}{year}年度 中医药文化宣传与健康教育活动记录", year, names_ref)
-    _help_sheet(book.create_sheet(HELP_SHEET))
+    help_sheet(book.create_sheet(HELP_SHEET), HELP_TEXT)
     return save_atomically(book, out_path)
