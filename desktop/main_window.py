@@ -385,14 +385,19 @@ class MainWindow(QMainWindow):
             return
         dialog = FailingDialog(result, self)
         dialog.jump.connect(lambda inst: self.go_to_institution(_TAB_OF.get(indicator_id,
-                                                                            "institutions"), inst))
+                                                                            "institutions"), inst,
+                                                                indicator_id))
         dialogs.exec_dialog(dialog)
 
-    def go_to_institution(self, tab: str, institution_id: str) -> bool:
+    def go_to_institution(self, tab: str, institution_id: str,
+                          indicator: str | None = None) -> bool:
         page = self.pages.get(tab if tab != "county" else "institutions")
         self.tabs.setCurrentWidget(page)
         if tab == "activities":
-            return self.activities.select_record(institution_id, key="institution_id") or True
+            # What the reviewer looks at: its activities (of the kind D1–D5 count) and its row
+            # in the matrix, through the tab's own filters so the clerk can clear them.
+            self.activities.show_institution(institution_id, indicator)
+            return True
         if page.select_record(institution_id):  # type: ignore[union-attr]
             return True
         # Not on that tab (a hospital has no 中医馆 row): its staff, else the register.

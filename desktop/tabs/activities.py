@@ -17,6 +17,7 @@ from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import RecordView, TableTab
+from reports.judge.catalogue import ACTIVITY_MINIMUMS
 from reports.judge.matrix import activity_counts, minimum_counts
 
 
@@ -88,6 +89,14 @@ class ActivitiesTab(TableTab):
         self.kind_filter = self.add_filter("kind", "类型")
         self.fill_filter(self.kind_filter, [(k, k) for k in ACTIVITY_KINDS])
         self.inst_filter = self.add_filter("institution_id", "机构")
+        # Set by a jump from 总览 / 填报进度 / 数据核查: (institution id, indicator id or None).
+        self._focus: tuple[str, str | None] | None = None
+        self.focus_note = QLabel(self)
+        self.focus_note.setObjectName("focus_note")
+        self.focus_note.setWordWrap(True)
+        self.focus_note.hide()
+        for combo in (self.inst_filter, self.kind_filter):
+            combo.currentIndexChanged.connect(self._filters_changed)
         for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("删除", self.delete),
                             ("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
             b = QPushButton(label, self)
@@ -117,6 +126,7 @@ class ActivitiesTab(TableTab):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.focus_note)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
         split.addWidget(right)
@@ -136,11 +146,73 @@ class ActivitiesTab(TableTab):
             FROM activity a JOIN institution i ON i.id = a.institution_id
             WHERE a.deleted = 0 AND a.date BETWEEN ? AND ?
             ORDER BY a.date DESC, i.name""", (f"{ctx.year}-01-01", f"{ctx.year}-12-31"))
-        names = sorted({(r["institution"], r["institution_id"]) for r in rows},
-                       key=lambda n: pinyin_key(n[0]))
-        self.fill_filter(self.inst_filter, names)
+        names = {(r["institution"], r["institution_id"]) for r in rows}
+        if self._focus is not None:
+            # The institution jumped to stays choosable (and chosen) though it has no activity.
+            found = ctx.county.get("institution", self._focus[0])
+            if found is not None:
+                names.add((found["name"], found["id"]))
+        self.fill_filter(self.inst_filter, sorted(names, key=lambda n: pinyin_key(n[0])))
         self._load_matrix(ctx)
+        self._say_focus()
         return rows
+
+    # ---- a jump to one institution -------------------------------------------------------------
+
+    def show_institution(self, institution_id: str, indicator: str | None = None) -> None:
+        """Filter the log to the institution (and, for D1–D5, to the kind counted), select its
+        row in the matrix, and say above the log what is shown."""
+        self._focus = (institution_id, indicator)
+        if self.ctx is not None and self.inst_filter.findData(institution_id) < 0:
+            self.refresh(self.ctx)  # its filter lists only institutions with activities
+        self.search.clear()
+        minimums = minimum_counts(self.ctx.county) if self.ctx is not None else {}
+        kind = minimums[indicator][0] if indicator in minimums else None
+        for combo, value in ((self.inst_filter, institution_id), (self.kind_filter, kind)):
+            combo.blockSignals(True)  # one note at the end, not one per filter
+            combo.setCurrentIndex(max(0, combo.findData(value)) if value is not None else 0)
+            combo.blockSignals(False)
+            self.proxy.set_equal("institution_id" if combo is self.inst_filter else "kind",
+                                 combo.currentData())
+        if self.proxy.rowCount():
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
+            self.view.scrollToTop()
+        row = next((i for i, r in enumerate(self.matrix.rows) if r["id"] == institution_id), None)
+        if row is not None:
+            column = self.matrix.column_index(indicator) if indicator in minimums else 0
+            index = self.matrix.index(row, column)
+            self.matrix_view.setCurrentIndex(index)
+            self.matrix_view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._say_focus()
+        self.view.setFocus()
+
+    def _filters_changed(self) -> None:
+        # The clerk chose another institution: the note no longer says what is shown.
+        if self._focus is not None and self.inst_filter.currentData() != self._focus[0]:
+            self._focus = None
+        self._say_focus()
+
+    def _say_focus(self) -> None:
+        if self._focus is None or self.ctx is None:
+            self.focus_note.clear()
+            self.focus_note.hide()
+            return
+        inst_id, indicator = self._focus
+        name = self.inst_filter.currentText()
+        minimums = minimum_counts(self.ctx.county)
+        kind = self.kind_filter.currentData()
+        if indicator in minimums and kind == minimums[indicator][0]:
+            minimum = minimums[indicator][1]
+            unit = ACTIVITY_MINIMUMS[indicator][2]
+            row = next((r for r in self.matrix.rows if r["id"] == inst_id), {})
+            count = row.get(indicator, 0)
+            text = (f"{name} 的 {kind}：{count} {unit}，需 {minimum} {unit}"
+                    f"（只计有中医药内容的活动"
+                    + ("，同名的算一种" if unit == "种" else "") + "）。")
+        else:
+            text = f"只显示 {name} 的活动" + (f"（{kind}）" if kind else "") + "。"
+        self.focus_note.setText(text + "在上方的筛选中选“（全部）”可看其他机构。")
+        self.focus_note.show()
 
     def add(self) -> None:
         if self.ctx is None:

@@ -17,6 +17,7 @@ from desktop.tabs.activities import ActivityDialog
 from desktop.tabs import base
 from desktop.tabs.base import TableTab
 from desktop.tabs.institutions import DeletedDialog, InstitutionDialog
+from reports.judge.matrix import minimum_counts
 
 
 def _models(w: MainWindow) -> list[Any]:
@@ -440,3 +441,60 @@ def test_overview_headline_counts_every_row_in_the_words_of_its_column(window) -
     counts = headline.split("其中指标")[1].split("。")[0]
     counted = sum(int(n) for n in re.findall(rf"(?:{words}) (\d+) 项", counts))
     assert counted == len(rows)
+
+
+def _jump_from_overview(window: MainWindow, answer: Any, indicator: str, name: str) -> None:
+    """Double-click the indicator in 总览, pick `name` in the list, click 转到该机构."""
+    def pick(dialog: Any) -> bool:
+        assert isinstance(dialog, FailingDialog)
+        row = next(i for i, r in enumerate(dialog.model.rows) if r["institution"] == name)
+        dialog.view.setCurrentIndex(dialog.model.index(row, 0))
+        dialog.go.click()
+        return True
+    answer(pick)
+    row = next(r for r in range(window.overview.proxy.rowCount())
+               if window.overview.proxy.index(r, 0).data(ROW_ROLE)["id"] == indicator)
+    window.overview.view.doubleClicked.emit(window.overview.proxy.index(row, 2))
+
+
+def test_jump_from_d5_shows_that_institutions_lectures_and_its_matrix_row(
+        window: MainWindow, answer: Any) -> None:
+    tab = window.activities
+    _jump_from_overview(window, answer, "D5", "永丰镇卫生院")
+    assert window.tabs.currentWidget() is tab
+    # The filters say what is shown, so the clerk can clear them.
+    assert tab.inst_filter.currentText() == "永丰镇卫生院"
+    assert tab.kind_filter.currentText() == "健康讲座"
+    shown = [tab.proxy.index(r, 0).data(ROW_ROLE) for r in range(tab.proxy.rowCount())]
+    assert shown and {(r["institution"], r["kind"]) for r in shown} == {("永丰镇卫生院", "健康讲座")}
+    selected = tab.matrix_view.currentIndex()
+    assert selected.isValid() and tab.matrix.rows[selected.row()]["name"] == "永丰镇卫生院"
+    assert tab.matrix.columns[selected.column()].key == "D5"
+    count = tab.matrix.rows[selected.row()]["D5"]
+    minimum = minimum_counts(window.ctx.county)["D5"][1]
+    assert count < minimum
+    assert f"永丰镇卫生院 的 健康讲座：{count} 次，需 {minimum} 次" in tab.focus_note.text()
+    assert not tab.focus_note.isHidden()
+    # Clearing the institution filter shows every institution's lectures again.
+    tab.inst_filter.setCurrentIndex(0)
+    assert tab.proxy.rowCount() > len(shown)
+    assert tab.focus_note.text() == ""
+
+
+def test_jump_for_d6_to_d9_filters_to_the_institution_only(window: MainWindow) -> None:
+    tab = window.activities
+    window.tabs.setCurrentWidget(tab)
+    tab.kind_filter.setCurrentIndex(1)  # a filter left from before must not hide its rows
+    assert window.county is not None
+    inst = window.county.query("SELECT id FROM institution WHERE name = '永丰镇卫生院'")[0]["id"]
+    window.tabs.setCurrentWidget(window.overview)
+    window.go_to_institution("activities", inst, "D7")
+    assert window.tabs.currentWidget() is tab
+    assert tab.inst_filter.currentText() == "永丰镇卫生院"
+    assert tab.kind_filter.currentIndex() == 0
+    kinds = {tab.proxy.index(r, 0).data(ROW_ROLE)["kind"] for r in range(tab.proxy.rowCount())}
+    names = {tab.proxy.index(r, 0).data(ROW_ROLE)["institution"]
+             for r in range(tab.proxy.rowCount())}
+    assert names == {"永丰镇卫生院"} and len(kinds) > 1
+    selected = tab.matrix_view.currentIndex()
+    assert selected.isValid() and tab.matrix.rows[selected.row()]["name"] == "永丰镇卫生院"
