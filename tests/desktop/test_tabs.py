@@ -498,3 +498,17 @@ def test_jump_for_d6_to_d9_filters_to_the_institution_only(window: MainWindow) -
     assert names == {"永丰镇卫生院"} and len(kinds) > 1
     selected = tab.matrix_view.currentIndex()
     assert selected.isValid() and tab.matrix.rows[selected.row()]["name"] == "永丰镇卫生院"
+
+
+def test_jump_to_an_institution_with_no_activity_shows_an_empty_log_not_all(
+        window: MainWindow, answer: Any) -> None:
+    assert window.county is not None
+    inst = window.county.query("SELECT id FROM institution WHERE name = '永丰镇卫生院'")[0]["id"]
+    for r in window.county.query("SELECT id FROM activity WHERE institution_id = ?", (inst,)):
+        window.county.delete("activity", r["id"])
+    window._year_changed()
+    _jump_from_overview(window, answer, "D5", "永丰镇卫生院")
+    tab = window.activities
+    assert tab.inst_filter.currentText() == "永丰镇卫生院"
+    assert tab.proxy.rowCount() == 0
+    assert "永丰镇卫生院 的 健康讲座：0 次" in tab.focus_note.text()
