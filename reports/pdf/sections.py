@@ -908,21 +908,23 @@ def _review_appendix(data: ReportData, st: Styles) -> Story:
     drawn = "、".join(f"{k} {n} 家" for k, n in kinds.items())
     when = f"，评审日期 {esc(r.review_date)}" if r.review_date else ""
     verdict = "达到合格线" if s.passed else red("未通过")
-    veto = s.veto_failures
+    veto = [] if _town(data) else s.veto_failures
+    scored = ("模拟评审在县里计分：县卫生健康局合并各乡镇的现场结论后计算得分，本报告不计分。"
+              if _town(data) else
+              f"按评分标准对现场结论计分（未现场核查的项目按台账计分），模拟评审得分 "
+              f"<b>{s.total:g}</b> 分（满分 {s.max:g} 分，合格线 {s.pass_mark:g} 分），{verdict}；"
+              f"同期按台账计分 {out.books_score.total:g} 分。")
     story: Story = [
         PageBreak(),
         Paragraph("附件：模拟现场评审情况", st.h1),
         _p(f"{esc(r.name)}（抽样种子 {r.seed}{when}）按评审专家的方式抽查 {len(r.sample)} 家机构："
-           f"{esc(drawn)}。按评分标准对现场结论计分（未现场核查的项目按台账计分），模拟评审得分 "
-           f"<b>{s.total:g}</b> 分（满分 {s.max:g} 分，合格线 {s.pass_mark:g} 分），{verdict}；"
-           f"同期按台账计分 {out.books_score.total:g} 分。已录入现场结论 {out.entered} / "
-           f"{out.expected} 项。", st),
+           f"{esc(drawn)}。{scored}已录入现场结论 {out.entered} / {out.expected} 项。", st),
     ]
     if veto:
         story.append(_p(red("必备项未达到：") + "；".join(
             f"{esc(data.standard.short)} {esc(i.code)} {esc(i.text)}（{esc(i.reason)}）"
             for i in veto) + "。", st))
-    if len(data.reviews) > 1:
+    if len(data.reviews) > 1 and not _town(data):
         story.append(_p("本年度历次模拟评审得分：" + "；".join(
             f"{esc(o.review.name)} {o.score.total:g} 分" for o in data.reviews) + "。", st))
     story += _h3(f"台账与现场不一致（{len(out.differences)} 处）", st)

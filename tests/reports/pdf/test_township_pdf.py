@@ -16,6 +16,7 @@ from desktop.cli import main
 from reports.judge.evaluation import evaluate
 from reports.judge.results import Evaluation
 from reports.judge.wording import COUNTY_LEVEL
+from reports.pdf.report import write_report
 
 from tests.reports.pdf.test_pdf import TOOLS, flat, flat_text, line_with, text_of
 
@@ -90,3 +91,18 @@ def test_rectification_lists_only_the_townships_own_items(report: Path,
     for r in evaluation.results:
         if r.id in evaluation.county_level:
             assert flat(f"{r.id} {r.name}") not in part, r.id
+
+
+def test_the_review_appendix_gives_no_score_in_a_township_file(town_file: Path,
+                                                                tmp_path: Path) -> None:
+    from reports.judge import review  # only this test draws a review
+    copy = tmp_path / "copy.tcmcounty"
+    shutil.copyfile(town_file, copy)
+    out = tmp_path / "r.pdf"
+    with CountyFile.open(copy, machine=MACHINE) as county:
+        review.create_review(county, YEAR, seed=5)
+        write_report(county, YEAR, out, today=TODAY)
+    raw = flat_text(out)
+    part = raw[raw.index("附件：模拟现场评审情况"):]
+    assert "模拟评审在县里计分" in part
+    assert "模拟评审得分" not in part and "按台账计分" not in part
