@@ -141,14 +141,21 @@ class ReviewTab(TableTab):
             return
         out = rv.score_review(self.ctx.county, self.review_id, self.ctx.evaluation)
         r, s = out.review, out.score
+        head = f"<b>{r.name}</b>　抽样种子 <b>{r.seed}</b>（{r.rule.text()}）<br/>"
+        rest = (f"台账与现场不一致 {len(out.differences)} 处；整改 {len(out.fixes)} 项；"
+                f"已录入 {out.entered} / {out.expected}")
+        if self.ctx.evaluation.township_scope:
+            # A township's file holds only its own institutions: a score here would be the
+            # county's judged on a fraction of its data.
+            self.summary.setText(head + "模拟评审在县里计分：县卫生健康局合并各乡镇的现场结论后"
+                                 f"计算得分，此处不显示得分；{rest}")
+            return
         veto = "、".join(i.code for i in s.veto_failures)
         self.summary.setText(
-            f"<b>{r.name}</b>　抽样种子 <b>{r.seed}</b>（{r.rule.text()}）<br/>"
-            f"模拟评审得分 <b>{s.total:g}</b> / {s.max:g} 分，合格线 {s.pass_mark:g} 分，"
+            head + f"模拟评审得分 <b>{s.total:g}</b> / {s.max:g} 分，合格线 {s.pass_mark:g} 分，"
             f"<b>{'通过' if s.passed else '未通过'}</b>"
             + (f"；必备项未达到：{veto}" if veto else "")
-            + f"；按台账 {out.books_score.total:g} 分；台账与现场不一致 {len(out.differences)} 处；"
-              f"整改 {len(out.fixes)} 项；已录入 {out.entered} / {out.expected}")
+            + f"；按台账 {out.books_score.total:g} 分；{rest}")
 
     # ---- entering findings -------------------------------------------------------------------
 

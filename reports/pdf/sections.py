@@ -22,7 +22,8 @@ from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPE
 from reports.judge import profiles
 from reports.judge.catalogue import ACTIVITY_MINIMUMS, BY_ID, SECTIONS
 from reports.judge.results import OFF, SCORED, Failing, ItemScore, Result
-from reports.judge.wording import format_target, format_value, number, percent, status_text
+from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, number, percent,
+                                   status_text)
 from reports.pdf import charts
 from reports.pdf.data import ReportData, Task
 from reports.pdf.layout import FRAME_W, NAME_CHARS, Styles, esc, muted, red, shorten, table
@@ -109,8 +110,32 @@ def _title(data: ReportData, st: Styles) -> Story:
     ]
 
 
+def _town(data: ReportData) -> str | None:
+    """The township of a township's fill-in file; None for a county's own file."""
+    return data.evaluation.township_scope
+
+
+def _county_level(data: ReportData, item_id: str) -> bool:
+    """Judged only at the county after merging (a township's file): no status, no points here."""
+    return item_id in data.evaluation.county_level
+
+
+def _status(data: ReportData, r: Result) -> str:
+    return COUNTY_LEVEL if _county_level(data, r.id) else status_text(r)
+
+
+def _own(data: ReportData) -> list[Result]:
+    """The indicators this file judges: all of them, or in a township's file its own."""
+    return [r for r in data.results if not _county_level(data, r.id)]
+
+
 def _score_line(data: ReportData, st: Styles) -> Story:
     """The score first, as a reviewer reads it: points, pass mark, and any 必备 item failed."""
+    town = _town(data)
+    if town:
+        # A township's file holds only its own institutions: the county's score is not its own.
+        return [Paragraph(f"本文件是 {esc(town)} 的乡镇填报文件：全县得分在县卫生健康局合并各乡镇数据后"
+                          "计算，本报告只列本乡镇机构的填报和达标情况。", st.subtitle)]
     score = data.evaluation.score
     if score is None:
         return []
@@ -133,13 +158,15 @@ STATUSES = ("达标", "未达标", "待填报", "无数据", "不考核")
 
 
 def _summary(data: ReportData, st: Styles) -> Story:
-    now = Counter(status_text(r) for r in data.results)
-    before = Counter(data.previous_status.values())
+    now = Counter(_status(data, r) for r in data.results)
+    before = Counter(COUNTY_LEVEL if _county_level(data, r.id) else data.previous_status[r.id]
+                     for r in data.results)
     year, last = data.year, data.year - 1
     text = (f"按照“{esc(data.evaluation.profile_name)}”目标方案，{year}年度纳入评价的指标共 "
             f"{len(data.results)} 项，其中达标 {now['达标']} 项，未达标 {now['未达标']} 项，"
             + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "") +
-            f"无数据 {now['无数据']} 项，只统计不考核 {now['不考核']} 项。"
+            f"无数据 {now['无数据']} 项，只统计不考核 {now['不考核']} 项"
+            + (f"，{COUNTY_LEVEL} {now[COUNTY_LEVEL]} 项" if now[COUNTY_LEVEL] else "") + "。"
             f"按同一标准衡量，{last}年度达标 {before['达标']} 项，未达标 {before['未达标']} 项，"
             f"无数据 {before['无数据']} 项。")
     out: Story = [*_h1(1, "总体情况", st), *_draft_note(data, st), _p(text, st)]
@@ -152,7 +179,8 @@ def _summary(data: ReportData, st: Styles) -> Story:
         out.append(_p(f"创建任务共 {t.total} 项，已完成 {t.done} 项，"
                       f"截至{_date(data.today)}逾期未完成 {t.overdue} 项（详见第七部分）。", st))
     # 待填报 gets a row only in a year that has it, so a finished year's table stays as it was.
-    shown = [s for s in STATUSES if s != "待填报" or now[s] or before[s]]
+    shown = [s for s in (*STATUSES, COUNTY_LEVEL)
+             if s not in ("待填报", COUNTY_LEVEL) or now[s] or before[s]]
     rows = [[s, str(now[s]), str(before[s]), _delta(now[s] - before[s])] for s in shown]
     out += [Spacer(1, 4),
             table(["情况", f"{year}年度（项）", f"{last}年度（项）", "增减"], rows,
@@ -165,6 +193,8 @@ def _score_part(data: ReportData, st: Styles) -> Story:
     score = data.evaluation.score
     if score is None:
         return []
+    if _town(data):
+        return _township_score_part(data, st)
     state = "达到合格线" if score.passed else "未达到示范县标准"
     intro = (f"对照《{esc(score.standard_name)}》逐项评分：得分 {score.total:g} 分，满分 "
              f"{score.max:g} 分，合格线 {score.pass_mark:g} 分，{state}。")
@@ -192,6 +222,34 @@ def _score_part(data: ReportData, st: Styles) -> Story:
     widths = [58, FRAME_W - 58 - 30 - 30 - 128, 30, 30, 128]
     return [*_h3("评分情况", st), _p(intro, st),
             table(["条目", "评分项", "满分", "得分", "说明"], rows, widths, st, align="clccl",
+                  groups=groups)]
+
+
+def _township_score_part(data: ReportData, st: Styles) -> Story:
+    """A township's file: each item of the standard, the county's marked 由县里汇总, no points."""
+    score = data.evaluation.score
+    assert score is not None
+    county = [i for i in score.items if _county_level(data, i.id) and i.max > 0]
+    intro = (f"对照《{esc(score.standard_name)}》的评分项由县卫生健康局在合并各乡镇数据后计分，本报告不计分。"
+             f"其中 {len(county)} 项只能由县里汇总评价；其余各项列出本乡镇机构的情况，供县里计分时参考。")
+    rows: list[list[str]] = []
+    groups: list[int] = []
+    for section in data.standard.sections:
+        items = [score.item(i.id) for i in section.items]
+        shown_items = [i for i in items if i is not None and i.max > 0]
+        if not shown_items:
+            continue
+        groups.append(len(rows))
+        rows.append([f"建设标准第{section.id}部分　{esc(_label(data, section.title))}"])
+        for i in shown_items:
+            name = esc(_label(data, i.text)) + ("【必备】" if i.veto else "")
+            if _county_level(data, i.id):
+                rows.append([esc(i.code), name, muted(COUNTY_LEVEL)])
+            else:
+                rows.append([esc(i.code), name, esc(i.reason)])
+    widths = [58, FRAME_W - 58 - 188]
+    return [*_h3("评分项情况", st), _p(intro, st),
+            table(["条目", "评分项", "本乡镇情况"], rows, [*widths, 188], st, align="cll",
                   groups=groups)]
 
 
@@ -224,9 +282,9 @@ def _delta(n: int) -> str:
 
 
 def _changes(data: ReportData) -> str:
-    gained = [r for r in data.results
+    gained = [r for r in _own(data)
               if status_text(r) == "达标" and data.previous_status[r.id] == "未达标"]
-    lost = [r for r in data.results
+    lost = [r for r in _own(data)
             if status_text(r) == "未达标" and data.previous_status[r.id] == "达标"]
     parts = []
     if gained:
@@ -335,6 +393,12 @@ def _indicator_part(data: ReportData, st: Styles) -> Story:
         for r in results:
             seq += 1
             value = esc(shown(r.kind, r.value))
+            if _county_level(data, r.id):
+                # Smaller, so the five characters fit the 达标情况 column on one line.
+                rows.append([str(seq), _ref(r), _target_text(data, r), "—", "—",
+                             muted(COUNTY_LEVEL, 6.5),
+                             _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
+                continue
             rows.append([str(seq), _ref(r), _target_text(data, r),
                          red(value) if r.met is False else value,
                          esc(shown(r.kind, r.previous_value)),
@@ -353,7 +417,8 @@ def _trend_ids(data: ReportData) -> list[str]:
     """The main indicators to follow over the years, or none when there is only one year."""
     if len(data.trend) < 2:
         return []
-    return [i for i in TREND_IDS if data.evaluation.result(i) is not None]
+    return [i for i in TREND_IDS
+            if data.evaluation.result(i) is not None and not _county_level(data, i)]
 
 
 def _trend_part(data: ReportData, st: Styles) -> Story:
@@ -386,7 +451,10 @@ def _trend_part(data: ReportData, st: Styles) -> Story:
 def _area(data: ReportData, st: Styles, area: str) -> Story:
     part = AREA_PART[area]
     results = [r for r in data.results if r.section == area]
-    out: Story = [*_h1(part, _label(data, SECTIONS[area]), st), _p(_area_intro(results), st),
+    county = sum(1 for r in results if _county_level(data, r.id))
+    results = [r for r in results if not _county_level(data, r.id)]
+    out: Story = [*_h1(part, _label(data, SECTIONS[area]), st),
+                  _p(_area_intro(results, county), st),
                   *_h2(1, "指标计算明细", st), _calculation_table(data, results, st)]
     sub = 1
     extra: list[tuple[str, Callable[[ReportData, Styles], Story]]] = {
@@ -406,7 +474,12 @@ def _area(data: ReportData, st: Styles, area: str) -> Story:
     return out
 
 
-def _area_intro(results: Sequence[Result]) -> str:
+def _area_intro(results: Sequence[Result], county: int = 0) -> str:
+    """`results` this file judges; `county` how many more only the county judges (a township's
+    file), named so they are not taken for forgotten."""
+    if county:
+        head = f"本部分另有 {county} 项指标{COUNTY_LEVEL}，不在本乡镇评价。"
+        return head + (_area_intro(results) if results else "")
     if not results:
         return "本目标方案未考核本部分指标。"
     now = Counter(status_text(r) for r in results)
@@ -738,11 +811,15 @@ def _concerned(data: ReportData, r: Result) -> str:
 def _rectification(data: ReportData, st: Styles) -> Story:
     out: Story = _h1(8, "存在问题及整改清单", st)
     out += _veto_rectification(data, st)
-    veto_ids = {i.indicator for i in (data.evaluation.score.veto_failures
-                                      if data.evaluation.score else [])}
+    veto_ids = {i.indicator for i in _vetoes_failed(data)}
+    # In a township's file only its own institutions' indicators: the county's are judged there.
+    own = _own(data)
+    if _town(data):
+        out.append(_p(f"以下只列本乡镇机构的问题；{COUNTY_LEVEL}的指标由县卫生健康局合并各乡镇数据后"
+                      "评价和安排整改。", st))
     # 必备 items first: one of them failed fails the county whatever the total.
-    unmet = sorted((r for r in data.results if r.met is False), key=lambda r: r.id not in veto_ids)
-    if not unmet and not any(r.met for r in data.results):
+    unmet = sorted((r for r in own if r.met is False), key=lambda r: r.id not in veto_ids)
+    if not unmet and not any(r.met for r in own):
         out.append(_p("本年度纳入考核的指标均无数据，无法评价是否达标。", st))
     elif not unmet:
         out.append(_p("本年度纳入考核且有数据的指标均已达标。", st))
@@ -750,20 +827,25 @@ def _rectification(data: ReportData, st: Styles) -> Story:
         out += [_p(f"对照目标方案，本年度有 {len(unmet)} 项指标未达标。逐项整改清单如下，"
                    "完成时限由各责任单位商定后填写。", st),
                 _rectification_table(data, unmet, st), Spacer(1, 6)]
-    watch = [r for r in data.results if r.met is True and r.failing]
+    watch = [r for r in own if r.met is True and r.failing]
     if watch:
         out.append(_p("以下指标全县已达标，但仍有机构未达到要求，建议一并督促整改：" + "；".join(
             f"{_ref(r)}（{len(r.failing)} 家，见{_where(r)}）" for r in watch) + "。", st))
-    no_data = [r for r in data.results if r.value is None]
+    no_data = [r for r in own if r.value is None]
     if no_data:
         out.append(_p("以下指标因缺少数据无法评价，请补充填报："
                       + "、".join(_ref(r) for r in no_data) + "。", st))
     return out
 
 
-def _veto_rectification(data: ReportData, st: Styles) -> Story:
+def _vetoes_failed(data: ReportData) -> list[ItemScore]:
+    """必备 items failed; in a township's file only those it judges itself."""
     score = data.evaluation.score
-    vetoes = score.veto_failures if score else []
+    return [i for i in (score.veto_failures if score else []) if not _county_level(data, i.id)]
+
+
+def _veto_rectification(data: ReportData, st: Styles) -> Story:
+    vetoes = _vetoes_failed(data)
     if not vetoes:
         return []
     rows = [[str(n), f"{esc(_item_ref(data, i))}{red('【必备】')}", esc(i.reason), ""]
@@ -826,21 +908,23 @@ def _review_appendix(data: ReportData, st: Styles) -> Story:
     drawn = "、".join(f"{k} {n} 家" for k, n in kinds.items())
     when = f"，评审日期 {esc(r.review_date)}" if r.review_date else ""
     verdict = "达到合格线" if s.passed else red("未通过")
-    veto = s.veto_failures
+    veto = [] if _town(data) else s.veto_failures
+    scored = ("模拟评审在县里计分：县卫生健康局合并各乡镇的现场结论后计算得分，本报告不计分。"
+              if _town(data) else
+              f"按评分标准对现场结论计分（未现场核查的项目按台账计分），模拟评审得分 "
+              f"<b>{s.total:g}</b> 分（满分 {s.max:g} 分，合格线 {s.pass_mark:g} 分），{verdict}；"
+              f"同期按台账计分 {out.books_score.total:g} 分。")
     story: Story = [
         PageBreak(),
         Paragraph("附件：模拟现场评审情况", st.h1),
         _p(f"{esc(r.name)}（抽样种子 {r.seed}{when}）按评审专家的方式抽查 {len(r.sample)} 家机构："
-           f"{esc(drawn)}。按评分标准对现场结论计分（未现场核查的项目按台账计分），模拟评审得分 "
-           f"<b>{s.total:g}</b> 分（满分 {s.max:g} 分，合格线 {s.pass_mark:g} 分），{verdict}；"
-           f"同期按台账计分 {out.books_score.total:g} 分。已录入现场结论 {out.entered} / "
-           f"{out.expected} 项。", st),
+           f"{esc(drawn)}。{scored}已录入现场结论 {out.entered} / {out.expected} 项。", st),
     ]
     if veto:
         story.append(_p(red("必备项未达到：") + "；".join(
             f"{esc(data.standard.short)} {esc(i.code)} {esc(i.text)}（{esc(i.reason)}）"
             for i in veto) + "。", st))
-    if len(data.reviews) > 1:
+    if len(data.reviews) > 1 and not _town(data):
         story.append(_p("本年度历次模拟评审得分：" + "；".join(
             f"{esc(o.review.name)} {o.score.total:g} 分" for o in data.reviews) + "。", st))
     story += _h3(f"台账与现场不一致（{len(out.differences)} 处）", st)

@@ -114,3 +114,16 @@ def test_findings_undo_redo_and_paste_as_every_table(window: MainWindow, qtbot: 
         [rv.AGREE, rv.DISAGREE, rv.AGREE]
     assert window.ctx is judged  # findings score the review, not the year's books
     qtbot.waitUntil(lambda: "已录入 4 /" in tab.summary.text())
+
+
+def test_a_township_file_shows_no_review_score(window: MainWindow, answer: Callable,
+                                                tmp_path: Path) -> None:
+    from db import exchange  # only this test needs a township's file
+    assert window.county is not None
+    town_file = exchange.write_township_file(window.county, "太溪镇", tmp_path / "太溪镇.tcmcounty")
+    assert window.open_path(town_file)
+    _new_review(window, answer, 4242)
+    text = window.review_tab.summary.text()
+    assert "抽样种子 <b>4242</b>" in text
+    assert "模拟评审在县里计分" in text and "此处不显示得分" in text
+    assert "模拟评审得分" not in text and "按台账" not in text and "通过" not in text
