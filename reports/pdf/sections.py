@@ -7,7 +7,7 @@ here; pages, fonts and files are pdf.py's and layout.py's business.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 import datetime as _dt
 import re
 from typing import Any
@@ -203,11 +203,7 @@ def _score_part(data: ReportData, st: Styles) -> Story:
               else "必备项均已达到。")
     rows: list[list[str]] = []
     groups: list[int] = []
-    for section in data.standard.sections:
-        items = [score.item(i.id) for i in section.items]
-        shown_items = [i for i in items if i is not None and i.max > 0]
-        if not shown_items:
-            continue
+    for section, shown_items in _sections_with_points(data, score):
         got = sum(i.points or 0 for i in shown_items)
         full = sum(i.max for i in shown_items if i.state != OFF)
         groups.append(len(rows))
@@ -225,6 +221,15 @@ def _score_part(data: ReportData, st: Styles) -> Story:
                   groups=groups)]
 
 
+def _sections_with_points(data: ReportData, score: Any) -> Iterator[tuple[Any, list[Any]]]:
+    """The standard's parts in order, each with its scored items that carry points."""
+    for section in data.standard.sections:
+        items = [score.item(i.id) for i in section.items]
+        shown = [i for i in items if i is not None and i.max > 0]
+        if shown:
+            yield section, shown
+
+
 def _township_score_part(data: ReportData, st: Styles) -> Story:
     """A township's file: each item of the standard, the county's marked 由县里汇总, no points."""
     score = data.evaluation.score
@@ -234,11 +239,7 @@ def _township_score_part(data: ReportData, st: Styles) -> Story:
              f"其中 {len(county)} 项只能由县里汇总评价；其余各项列出本乡镇机构的情况，供县里计分时参考。")
     rows: list[list[str]] = []
     groups: list[int] = []
-    for section in data.standard.sections:
-        items = [score.item(i.id) for i in section.items]
-        shown_items = [i for i in items if i is not None and i.max > 0]
-        if not shown_items:
-            continue
+    for section, shown_items in _sections_with_points(data, score):
         groups.append(len(rows))
         rows.append([f"建设标准第{section.id}部分　{esc(_label(data, section.title))}"])
         for i in shown_items:
