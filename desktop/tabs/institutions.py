@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from db.county import CountyFile
 from db.errors import KnownError
+from db.townships import all_townships, histories, history_text, township_sql
 from db.vocab import INSTITUTION_TYPES, OWNERSHIP, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
@@ -72,9 +73,7 @@ class InstitutionDialog(QDialog):
             self.type.addItem(words, key)
         self.township = QComboBox()
         self.township.setEditable(True)
-        towns = sorted({r["township"] for r in county.rows("institution") if r["township"]},
-                       key=pinyin_key)
-        self.township.addItems(["", *towns])
+        self.township.addItems(["", *all_townships(county)])
         self.code = QLineEdit(record.get("code") or "" if record else "")
         self.parent_box = QComboBox()
         self.parent_box.addItem("（无）", None)
@@ -172,13 +171,14 @@ class InstitutionsTab(TableTab):
         super().__init__([
             Column("name", "机构名称", width=230),
             Column("type", "机构类型", "choice", choices=INSTITUTION_TYPES, width=120),
-            Column("township", "乡镇（街道）", width=110),
+            Column("township", "乡镇（街道）", width=110, tip="所选年度所属的乡镇（街道）"),
             Column("code", "机构代码", width=90),
             Column("parent_name", "上级机构", width=180),
             Column("ownership", "公立/民营", "choice", choices=OWNERSHIP, width=70),
             Column("years", "统计年度", width=90, value=years_text,
                    tip="启用年度–停用年度：机构在这些年度纳入统计"),
             Column("status", "状态", width=110),
+            Column("moves", "乡镇变更", width=200, whole_tip=True),
         ], editable=False)
         self.type_filter = self.add_filter("type", "类型")
         self.town_filter = self.add_filter("township", "乡镇")
@@ -193,14 +193,18 @@ class InstitutionsTab(TableTab):
         self.view.entered.connect(lambda _i: self.edit())
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
-        rows = ctx.county.query("""
-            SELECT i.*, p.name AS parent_name FROM institution i
+        # The township of the year looked at; earlier or later ones in 乡镇变更 (db.townships).
+        rows = ctx.county.query(f"""
+            SELECT i.*, {township_sql()} AS township, i.township AS township_now,
+                   p.name AS parent_name FROM institution i
             LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
-            WHERE i.deleted = 0""")
+            WHERE i.deleted = 0""", {"year": ctx.year})
         rows.sort(key=institution_key)
         status = _status(ctx.year)
+        moves = histories(ctx.county)
         for r in rows:
             r["status"] = status(r)
+            r["moves"] = history_text(moves.get(r["id"], []))
         self.fill_filter(self.type_filter, [
             (w, k) for k, w in INSTITUTION_TYPES.items() if any(r["type"] == k for r in rows)])
         towns = sorted({r["township"] for r in rows if r["township"]}, key=pinyin_key)
