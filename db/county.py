@@ -28,12 +28,12 @@ from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationEr
                      is_busy, known_write_error)
 from .fields import FIELDS, TABLE_LABELS, duplicate_among, validate
 from .header import check_header
+from .ids import NAMESPACE, stable_id  # noqa: F401 (stable_id is used from here by many)
 from .lock import FileLock
 from .townships import in_file_scope, township_sql
 
 log = logging.getLogger(__name__)
 
-NAMESPACE = uuid.UUID("5d1f4a5e-7c1b-4e0b-9a59-2b7f0c9e6d11")
 FILE_SUFFIX = ".tcmcounty"
 # How long to wait for another program's lock on the file before saying it is in use.
 BUSY_TIMEOUT = 2.0
@@ -52,11 +52,6 @@ def evidence_too_big(filename: str, size: int) -> str:
 
 def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def stable_id(*parts: object) -> str:
-    """An id that two copies of a file compute alike (e.g. one institution's facts for a year)."""
-    return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)).hex
 
 
 def check_output_folder(path: Path) -> None:

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .errors import KnownError
 from .fields import same_key
+from .ids import stable_id
+from .vocab import CENTRE_TYPES, pinyin_key
 
-if TYPE_CHECKING:
-    from .county import CountyFile
+# db.county.CountyFile, which reads townships through this module and so is not imported here.
+CountyFile = Any
 
 TABLE = "institution_township"
 
@@ -69,8 +72,6 @@ class Period:
 
 def record_id(institution_id: str, until_year: int) -> str:
     """Two copies that record the same period compute the same id, so they merge into one."""
-    from .county import stable_id
-
     return stable_id(TABLE, institution_id, until_year)
 
 
@@ -136,8 +137,6 @@ def ever_in_township_sql(param: str = ":town") -> str:
 
 def all_townships(county: CountyFile) -> list[str]:
     """Every township an institution (not deleted) belongs to in some year, in pinyin order."""
-    from .vocab import pinyin_key
-
     towns = {r[0] for r in county.conn.execute(
         f"SELECT township FROM institution WHERE deleted = 0 AND township IS NOT NULL "
         f"UNION SELECT t.township FROM {TABLE} t JOIN institution i ON i.id = t.institution_id "
@@ -211,8 +210,6 @@ def write_history(county: CountyFile, institution_id: str, periods: list[Period]
     with county.atomic():
         inst = county.get("institution", institution_id)
         if inst is None:
-            from .errors import KnownError
-
             raise KnownError("该机构已不在文件中（可能已被删除）。")
         have = {r["until_year"]: r for r in county.rows(TABLE, "institution_id = ?",
                                                         (institution_id,), include_deleted=True)}
@@ -316,9 +313,6 @@ class Merger:
 def plan_merger(county: CountyFile, centre_id: str, year: int, town: str) -> Merger:
     """What merging the centre's township into `town` from `year` would change; nothing is
     written. Raises KnownError when it cannot be done."""
-    from .errors import KnownError
-    from .vocab import CENTRE_TYPES
-
     centre = county.get("institution", centre_id)
     if centre is None:
         raise KnownError("该机构已不在文件中（可能已被删除）。")
