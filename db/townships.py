@@ -135,6 +135,13 @@ def ever_in_township_sql(param: str = ":town") -> str:
             f"UNION SELECT institution_id FROM {TABLE} WHERE deleted = 0 AND township = {param}")
 
 
+def institutions_ever_in_township(county: CountyFile, town: str) -> set[str]:
+    """Ids of the institutions (deleted ones too) that belong to `town` in some year: the ones a
+    township's fill-in file holds."""
+    return {r[0] for r in county.conn.execute(ever_in_township_sql(),
+                                              {"town": town})}
+
+
 def all_townships(county: CountyFile) -> list[str]:
     """Every township an institution (not deleted) belongs to in some year, in pinyin order."""
     towns = {r[0] for r in county.conn.execute(

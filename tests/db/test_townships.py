@@ -167,3 +167,12 @@ def test_moves_plan_first_then_apply(county, luwei):
     assert township_in_year(county, ids[0], 2025) == "芦苇乡"
     apply_moves(county, moves)
     assert township_in_year(county, ids[0], 2025) == "白沙镇"
+
+
+def test_the_institutions_a_township_file_holds_are_those_of_any_year(county, luwei):
+    from db.townships import institutions_ever_in_township
+
+    set_township_from(county, luwei["东湾村卫生室"], 2025, "白沙镇")
+    assert institutions_ever_in_township(county, "白沙镇") == {luwei["白沙镇卫生院"],
+                                                             luwei["东湾村卫生室"]}
+    assert luwei["东湾村卫生室"] in institutions_ever_in_township(county, "芦苇乡")
