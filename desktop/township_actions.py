@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLabel, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
+                               QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea,
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.errors import KnownError
@@ -149,15 +149,18 @@ class PossibleMovesDialog(QDialog):
         head.setWordWrap(True)
         self.boxes: list[QComboBox] = []
         rows = QWidget()
-        form = QFormLayout(rows)
-        for q in questions:
+        grid = QGridLayout(rows)
+        grid.setColumnStretch(0, 1)  # the row's words take the width; the choice keeps its own
+        for n, q in enumerate(questions):
             box = QComboBox()
             box.addItem("（请选择）", None)
             box.addItem(f"同一机构，自 {q.year} 年起划归“{q.town}”", MOVE)
             box.addItem(DECISIONS[NEW], NEW)
+            box.setFixedWidth(280)
             label = QLabel(str(q))
             label.setWordWrap(True)
-            form.addRow(label, box)
+            grid.addWidget(label, n, 0)
+            grid.addWidget(box, n, 1)
             self.boxes.append(box)
         scroll = QScrollArea()
         scroll.setWidget(rows)

@@ -83,13 +83,13 @@ class ActivitiesTab(TableTab):
             Column("institution", "开展机构", width=190),
             Column("kind", "类型", width=80),
             Column("title", "活动名称", width=200),
+            # An activity entered twice counts once (reports.judge.duplicates): every copy says
+            # so, until 数据核查 marks them 确为两次. Beside the title, so it is seen unscrolled.
+            Column("counted", "重复录入", width=70,
+                   tone=lambda r: "fail" if r.get("counted") == ONCE else None),
             Column("people", "参与人数", "int", width=70),
             Column("tcm_content", "中医药内容", "bool", width=75),
             Column("evidence", "佐证", "int", width=45),
-            # An activity entered twice counts once (reports.judge.duplicates): every copy says
-            # so, until 数据核查 marks them 确为两次.
-            Column("counted", "重复录入", width=70,
-                   tone=lambda r: "fail" if r.get("counted") == ONCE else None),
         ], editable=False)
         self.search.setPlaceholderText("按活动名称搜索…")
         self.kind_filter = self.add_filter("kind", "类型")

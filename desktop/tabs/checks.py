@@ -26,11 +26,12 @@ class ChecksTab(TableTab):
     def __init__(self) -> None:
         super().__init__([
             Column("township", "乡镇（街道）", width=100),
-            Column("name", "机构名称", width=200),
-            Column("label", "核查项", width=190),
-            Column("previous", "上年", width=80),
-            Column("current", "本年", width=80),
-            Column("detail", "说明", width=230),
+            Column("name", "机构名称", width=180),
+            Column("label", "核查项", width=160),
+            Column("previous", "上年", width=70),
+            Column("current", "本年", width=70),
+            # Wide enough for a duplicate's date, kind, title and how it counts (按一次计).
+            Column("detail", "说明", width=340, whole_tip=True),
             Column("state", "核实情况", width=110,
                    tone=lambda r: "pass" if r["verified"] else "fail"),
             Column("note", "核实说明", width=200),
