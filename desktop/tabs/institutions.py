@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QMenu,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
@@ -117,7 +117,7 @@ class InstitutionDialog(QDialog):
         periods = history(county, record["id"]) if record else []
         if len(periods) > 1:
             # Today's township; the years before its last change keep theirs (db.townships).
-            self.township.setToolTip(history_text(periods) + "。按年度调整请用“调整乡镇…”。")
+            self.township.setToolTip(history_text(periods) + "。按年度调整请用“乡镇 → 调整所属乡镇…”。")
             form.addRow(f"所属乡镇（街道，{periods[-1].first}年起）", self.township)
         else:
             form.addRow("所属乡镇（街道）", self.township)
@@ -198,12 +198,23 @@ class InstitutionsTab(TableTab):
         self.type_filter = self.add_filter("type", "类型")
         self.town_filter = self.add_filter("township", "乡镇")
         for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("停用…", self.deactivate),
-                            ("恢复", self.reactivate), ("调整乡镇…", self.move),
-                            ("乡镇撤并…", self.merge_township), ("删除", self.delete),
+                            ("恢复", self.reactivate), ("乡镇", None), ("删除", self.delete),
                             ("最近删除…", self.show_deleted)):
             button = QPushButton(label, self)
             button.setObjectName(f"button_{label.rstrip('…')}")
-            button.clicked.connect(slot)
+            if slot is not None:
+                button.clicked.connect(slot)
+            else:
+                # 调整所属乡镇 and 乡镇撤并 under one button, so the row stays as narrow as a
+                # small window allows.
+                menu = QMenu(button)
+                menu.addAction("调整所属乡镇…", self.move).setObjectName("action_调整乡镇")
+                menu.addAction("乡镇撤并…", self.merge_township).setObjectName("action_乡镇撤并")
+                button.setMenu(menu)
+            # Full width on a wide window; on a narrow one a button may shrink to its words (the
+            # style's 80 px for each of seven would keep the window from narrowing).
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(label)
+                                   + (40 if slot is None else 20))
             self.filters.addWidget(button)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         self.view.entered.connect(lambda _i: self.edit())

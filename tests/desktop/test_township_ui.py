@@ -10,6 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +19,12 @@ from desktop import dialogs, excel_actions
 from desktop.main_window import MainWindow
 from desktop.township_actions import MergerDialog, MoveDialog, PossibleMovesDialog
 from reports.judge.evaluation import evaluate
+
+
+def _menu(tab: Any, name: str) -> QAction:
+    """An item of the 乡镇 button's menu on the 机构 tab."""
+    button = tab.findChild(QPushButton, "button_乡镇")
+    return next(a for a in button.menu().actions() if a.objectName() == name)
 
 
 def _clinic_and_other_town(window: MainWindow) -> tuple[dict[str, Any], str]:
@@ -43,7 +50,7 @@ def test_a_clinic_moved_from_this_year_keeps_last_years_township_and_undoes(
         previews.append(dialog.preview.toPlainText())
         return True
     answer(fill)
-    qtbot.mouseClick(tab.findChild(QPushButton, "button_调整乡镇"), Qt.MouseButton.LeftButton)
+    _menu(tab, "action_调整乡镇").trigger()
     assert previews == [f"{clinic['name']}：2024年起 {old} → {other}（2023年及以前 {old}，不变）"]
     assert [township_in_year(county, clinic["id"], y) for y in (2023, 2024)] == [old, other]
     shown = next(r for r in tab.model.rows if r["id"] == clinic["id"])
@@ -78,7 +85,7 @@ def test_a_township_merger_is_one_previewed_action_and_one_undo_step(
     answer(fill)
     monkeypatch.setattr(dialogs, "show_text",
                         lambda _p, _t, text, **kw: confirmed.append(text) or True)
-    qtbot.mouseClick(tab.findChild(QPushButton, "button_乡镇撤并"), Qt.MouseButton.LeftButton)
+    _menu(tab, "action_乡镇撤并").trigger()
     text = confirmed[0]
     assert f"“{town}”自 2024 年起并入“{target}”" in text
     assert f"停用 {centre['name']}：最后统计年度 2023 年" in text
