@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from db.townships import history, township_in_year
 from reports.excel.export import export_workbook
 from reports.excel.importer import ImportRefused, apply, import_workbook, plan_import
 from reports.judge.evaluation import evaluate
-
-import pytest
 
 from .excel_books import blank_county_file, county, refusal_texts, write_book
 
