@@ -28,11 +28,12 @@ from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationEr
                      is_busy, known_write_error)
 from .fields import FIELDS, TABLE_LABELS, duplicate_among, validate
 from .header import check_header
+from .ids import NAMESPACE, stable_id  # noqa: F401 (stable_id is used from here by many)
 from .lock import FileLock
+from .townships import in_file_scope, township_sql
 
 log = logging.getLogger(__name__)
 
-NAMESPACE = uuid.UUID("5d1f4a5e-7c1b-4e0b-9a59-2b7f0c9e6d11")
 FILE_SUFFIX = ".tcmcounty"
 # How long to wait for another program's lock on the file before saying it is in use.
 BUSY_TIMEOUT = 2.0
@@ -51,11 +52,6 @@ def evidence_too_big(filename: str, size: int) -> str:
 
 def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def stable_id(*parts: object) -> str:
-    """An id that two copies of a file compute alike (e.g. one institution's facts for a year)."""
-    return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts)).hex
 
 
 def check_output_folder(path: Path) -> None:
@@ -452,8 +448,10 @@ class CountyFile:
 
         `type` is the type for that year; `year_row` is the facts record's id, or None. Ordered as
         the window and the workbooks list them: hospitals, then centres, by township and name.
+        `township` is the one it belongs to that year (db.townships); a township's fill-in file
+        lists only those that belong to it that year.
         """
-        return self.query(_IN_YEAR_SQL, {"year": year})
+        return in_file_scope(self, self.query(_IN_YEAR_SQL, {"year": year}))
 
     def years(self) -> list[int]:
         """Years for which the file holds any facts, ascending."""
@@ -592,6 +590,9 @@ class CountyFile:
             return f"{inst['name'] if inst else ''} {rec['year']}年".strip()
         if table == "county_year":
             return f"全县 {rec['year']}年"
+        if table == "institution_township":
+            inst = self.get("institution", rec["institution_id"], include_deleted=True)
+            return f"{inst['name'] if inst else ''} {rec['until_year']}年及以前所属乡镇".strip()
         return _describe_plain(table, rec)
 
     def log(self, action: str, *, table: str | None = None, record_id: str | None = None,
@@ -716,7 +717,8 @@ def uncarry(marker: str | None, confirmed: list[str]) -> str | None:
         return None
     return carried_marker(year, [n for n in names if n not in confirmed])
 _IN_YEAR_SQL = f"""
-SELECT i.id, i.name, i.code, COALESCE(y.inst_type, i.type) AS type, i.township, i.ownership,
+SELECT i.id, i.name, i.code, COALESCE(y.inst_type, i.type) AS type,
+       {township_sql()} AS township, i.ownership,
        i.parent_id, p.name AS parent, i.active_from, i.active_to, y.id AS year_row, {", ".join("y." + f for f in _YEAR_FACTS)}
 FROM institution i
 LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
@@ -727,7 +729,7 @@ WHERE i.deleted = 0
 ORDER BY CASE COALESCE(y.inst_type, i.type)
            WHEN 'county_tcm_hospital' THEN 0 WHEN 'county_general_hospital' THEN 1
            WHEN 'maternal_child' THEN 2 WHEN 'chc' THEN 3 WHEN 'township_hc' THEN 3 ELSE 5 END,
-         COALESCE(i.township, ''), i.name
+         COALESCE({township_sql()}, ''), i.name
 """
 
 

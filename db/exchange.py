@@ -23,6 +23,7 @@ from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, eviden
 from .errors import FileExists, KnownError
 from .header import check_header
 from .fields import FIELDS, TABLE_LABELS, duplicate_among, same_key, validate
+from .townships import all_townships, ever_in_township_sql
 
 PREFER = ("mine", "theirs", "newer")
 # Settings that describe one copy, not the county: they never travel in a merge.
@@ -51,9 +52,9 @@ def write_township_file(county: CountyFile, town: str, dest: Path) -> Path:
     Records of other townships are left out of the copy entirely (not tombstoned), so merging
     it back touches only what the township could see.
     """
-    towns = {r["township"] for r in county.rows("institution") if r["township"]}
+    towns = all_townships(county)
     if town not in towns:
-        raise KnownError(f"没有名为“{town}”的乡镇（街道）。已有：{'、'.join(sorted(towns))}。")
+        raise KnownError(f"没有名为“{town}”的乡镇（街道）。已有：{'、'.join(towns)}。")
     dest = Path(dest)
     check_output_folder(dest)
     if dest.exists():
@@ -67,13 +68,15 @@ def write_township_file(county: CountyFile, town: str, dest: Path) -> Path:
 def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
     copy_into(county.conn, tmp)
     with CountyFile.open(tmp, machine=county.machine, daily_backup=False) as copy:
-        keep = "SELECT id FROM institution WHERE township = :town"
+        # Its institutions of every year: a clinic that moved to another township later is the
+        # township's for the years before (db.townships); each year's views show that year's.
+        keep = ever_in_township_sql()
         with copy.atomic():
             c = copy.conn
             c.execute("PRAGMA defer_foreign_keys = ON")
             # A township fills in its own institutions, and the 模拟评审 findings for them.
-            for table in ("activity", "institution_year", "check_review", "review_inst",
-                          "review_finding"):
+            for table in ("activity", "institution_year", "institution_township", "check_review",
+                          "review_inst", "review_finding"):
                 c.execute(f"DELETE FROM {table} WHERE institution_id NOT IN ({keep})",
                           {"town": town})
             c.execute("""DELETE FROM evidence WHERE owner_table = 'activity'
@@ -84,8 +87,7 @@ def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
                       "('activity', 'review_finding')")
             c.execute(f"UPDATE institution SET parent_id = NULL "
                       f"WHERE parent_id NOT IN ({keep})", {"town": town})
-            c.execute("DELETE FROM institution WHERE township IS NOT :town "
-                      "OR township IS NULL", {"town": town})
+            c.execute(f"DELETE FROM institution WHERE id NOT IN ({keep})", {"town": town})
             c.execute("DELETE FROM county_year")
             c.execute("DELETE FROM task")
             c.execute("DELETE FROM blob WHERE sha256 NOT IN (SELECT sha256 FROM evidence)")
@@ -96,8 +98,8 @@ def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
             copy.upsert("setting", "township_scope", {"value": town}, audit=False)
             copy.log("生成乡镇填报文件", label=town)
         copy.conn.execute("VACUUM")
-        others = copy.conn.execute("SELECT count(*) FROM institution WHERE township IS NOT ?",
-                                   (town,)).fetchone()[0]
+        others = copy.conn.execute(f"SELECT count(*) FROM institution WHERE id NOT IN ({keep})",
+                                   {"town": town}).fetchone()[0]
         others += copy.conn.execute(
             "SELECT count(*) FROM review_finding WHERE institution_id NOT IN "
             "(SELECT id FROM institution)").fetchone()[0]
@@ -280,9 +282,11 @@ def _data_keys(table: str) -> list[str]:
 
 
 def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
-    if table in ("institution_year", "activity", "check_review", "review_inst", "review_finding"):
+    if table in ("institution_year", "activity", "check_review", "review_inst", "review_finding",
+                 "institution_township"):
         who = names.get(rec.get("institution_id") or "", "")
         what = {"institution_year": rec.get("year"),
+                "institution_township": f"{rec.get('until_year')}年及以前所属乡镇",
                 "activity": f"{rec.get('date')} {rec.get('title')}",
                 "check_review": f"{rec.get('year')}年数据核查"}.get(
             table, f"模拟评审 {rec.get('item_id') or '抽查'}")

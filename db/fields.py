@@ -91,6 +91,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("fd_teams_tcm", "有中医药人员的家庭医生团队数"),
         _f("carried", "沿用上年（未确认）", "text"),
     ),
+    "institution_township": (
+        _f("institution_id", "机构", "ref", required=True),
+        _f("until_year", "截至年度", "year", required=True),
+        _f("township", "所属乡镇（街道）", "text"),
+    ),
     "activity": (
         _f("institution_id", "机构", "ref", required=True),
         _f("date", "活动日期", "date", required=True),
@@ -166,6 +171,7 @@ TABLE_LABELS = {
     "county_year": "全县情况",
     "institution": "机构",
     "institution_year": "机构年度数据",
+    "institution_township": "机构往年所属乡镇",
     "activity": "宣传活动",
     "task": "创建任务",
     "phase": "创建阶段",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .county import carried_marker, parse_carried
 from .errors import KnownError
+from .townships import township_sql
 
 if TYPE_CHECKING:
     from .county import CountyFile
@@ -32,14 +33,14 @@ CARRIED_FIELDS = (
 )
 
 _SOURCE_SQL = """
-SELECT i.id, i.name, i.township, y.inst_type, {fields}
+SELECT i.id, i.name, y.inst_type, {fields}
 FROM institution i
 JOIN institution_year y ON y.institution_id = i.id AND y.year = :source AND y.deleted = 0
 WHERE i.deleted = 0
   AND (i.active_from IS NULL OR i.active_from <= :year)
   AND (i.active_to IS NULL OR i.active_to >= :year)
-ORDER BY i.township, i.name
-""".format(fields=", ".join(f"y.{f}" for f in CARRIED_FIELDS))
+ORDER BY {township}, i.name
+""".format(township=township_sql("i", ":year"), fields=", ".join(f"y.{f}" for f in CARRIED_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,11 @@ def start_new_year(county: CountyFile, year: int) -> CarryOver:
 def carried_rows(county: CountyFile, year: int) -> list[dict[str, Any]]:
     """The year's records that hold unconfirmed carried-over values, with institution names."""
     return county.query(
-        "SELECT y.id, y.institution_id, y.carried, i.name, i.township FROM institution_year y "
+        f"SELECT y.id, y.institution_id, y.carried, i.name, {township_sql('i', ':year')} AS "
+        "township FROM institution_year y "
         "JOIN institution i ON i.id = y.institution_id AND i.deleted = 0 "
-        "WHERE y.year = ? AND y.deleted = 0 AND y.carried IS NOT NULL AND y.carried <> '' "
-        "ORDER BY i.township, i.name", (year,))
+        "WHERE y.year = :year AND y.deleted = 0 AND y.carried IS NOT NULL AND y.carried <> '' "
+        "ORDER BY 5, i.name", {"year": year})
 
 
 def confirm_carried(county: CountyFile, year: int,

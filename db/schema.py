@@ -29,6 +29,7 @@ SYNCED_TABLES = (
     "county_year",
     "institution",
     "institution_year",
+    "institution_township",
     "activity",
     "task",
     "phase",
@@ -40,7 +41,8 @@ SYNCED_TABLES = (
 )
 # Tables every county file has had since version 1: what opening checks before any upgrade.
 V1_TABLES = tuple(t for t in SYNCED_TABLES
-                  if t not in ("phase", "check_review", "review", "review_inst", "review_finding"))
+                  if t not in ("phase", "check_review", "review", "review_inst", "review_finding",
+                               "institution_township"))
 
 def _nonneg(*cols: str) -> str:
     return ",\n    ".join(f"CHECK ({c} IS NULL OR {c} >= 0)" for c in cols)
@@ -323,11 +325,29 @@ CREATE TABLE review_finding (
 CREATE INDEX review_finding_review ON review_finding(review_id);
 """
 
+# Version 6, the township as a fact of the year (issue 29): an institution's earlier townships, one
+# record per period before the present one. A record says the institution belonged to `township`
+# up to and including `until_year` (from the year after the previous record's); from the year
+# after its last record on, it belongs to `institution.township`, which therefore stays the
+# township of today. A file upgraded from an earlier version has no such record: every
+# institution's township holds for all its years, as it showed before, and two copies upgraded
+# apart agree without writing a revision. A record's id is computed from the institution and
+# the year (db.townships), so two copies that record the same change merge into one record.
+_V_TOWNSHIP_YEARS = f"""
+CREATE TABLE institution_township (
+    {SYNC_COLUMNS},
+    institution_id TEXT NOT NULL REFERENCES institution(id),
+    until_year INTEGER NOT NULL CHECK (until_year BETWEEN 2000 AND 2100),
+    township TEXT
+);
+CREATE UNIQUE INDEX institution_township_key ON institution_township(institution_id, until_year);
+"""
+
 # Append only: step N takes a file from user_version N-1 to N, as a SQL script or a function of
 # the connection run inside the step's transaction. Released steps never change; a fixture file
 # per released version lives in tests/fixtures/.
 Step = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Step] = [_V1, _V2, _v3, _V_STANDARD, _V_REVIEW]
+MIGRATIONS: list[Step] = [_V1, _V2, _v3, _V_STANDARD, _V_REVIEW, _V_TOWNSHIP_YEARS]
 
 
 def current_version() -> int:

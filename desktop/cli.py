@@ -148,6 +148,10 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=_import_year, metavar="Y",
                    help="表中没有“年度”列时使用的年度（2020–2035）")
     p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
+    p.add_argument("--moves", choices=["move", "new"],
+                   help="表中机构在本县其他乡镇有同名同类机构、又未填机构代码时：move 按同一机构"
+                        "自表中年度起划归表中的乡镇（撤乡并镇），new 按另一家新机构新增；"
+                        "不指定则列出这些行，不导入（退出码 1）")
 
     p = sub.add_parser("export-excel", help="导出一年的数据和指标结果（Excel）")
     p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
@@ -280,7 +284,7 @@ def _import_excel(args: argparse.Namespace) -> int:
         from reports.excel.vocab import WorkbookError
 
         try:
-            plan = plan_import(county, args.book, year=args.year)
+            plan = plan_import(county, args.book, year=args.year, moves=args.moves)
             print(plan.summary_text())
             if not plan.ok:
                 raise ImportRefused(plan)

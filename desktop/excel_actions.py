@@ -18,13 +18,20 @@ def import_excel(window: Host) -> None:
     name = dialogs.open_file_name(window, "选择要导入的 Excel 工作簿", "Excel 工作簿 (*.xlsx)")
     if not name:
         return
-    path, year = window.county.path, window.year
+    _plan(window, Path(name), window.year, None)
+
+
+def _plan(window: Host, book: Path, year: int, moves: dict[tuple[str, int], str] | None) -> None:
+    """Read and check the workbook off the UI thread (again, with the clerk's answers about
+    same-named institutions in other townships, once given)."""
+    assert window.county is not None
+    path = window.county.path
 
     def work(progress: worker.Progress) -> Any:
         from reports.excel.importer import plan_import
 
         with CountyFile.open(path, daily_backup=False) as county:
-            return plan_import(county, Path(name), year=year,
+            return plan_import(county, book, year=year, moves=moves,
                                progress=lambda d, t: progress(d, t, "正在读取工作簿…"))
 
     window.jobs.run("导入 Excel", work, lambda plan: _import_planned(window, plan))
@@ -33,8 +40,15 @@ def import_excel(window: Host) -> None:
 def _import_planned(window: Host, plan: Any) -> None:
     from reports.excel.importer import ImportRefused, apply
 
-    if not plan.ok:
+    if plan.refusals:
         dialogs.show_text(window, "导入 Excel：有数据行被拒绝，未导入任何内容", plan.summary_text())
+        return
+    if plan.undecided:
+        from desktop.township_actions import PossibleMovesDialog
+
+        dialog = PossibleMovesDialog(plan.undecided, window)
+        if dialogs.exec_dialog(dialog):
+            _plan(window, plan.source, plan.year, {**_decided(plan), **dialog.decisions()})
         return
     if not plan.has_changes:
         dialogs.info(window, "导入 Excel", "工作簿中的数据与本文件一致，没有需要导入的变化。")
@@ -49,6 +63,11 @@ def _import_planned(window: Host, plan: Any) -> None:
         return
     window.reload_years()
     window.statusBar().showMessage("导入完成", 8000)
+
+
+def _decided(plan: Any) -> dict[tuple[str, int], str]:
+    given = plan.move_decisions
+    return dict(given) if isinstance(given, dict) else {}
 
 
 def export_excel(window: Host) -> None:

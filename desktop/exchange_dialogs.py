@@ -18,6 +18,7 @@ from db.backups import Backup
 from db.errors import KnownError
 from db.exchange import SIDES, MergePlan, shown_value
 from db.fields import TABLE_LABELS
+from db.townships import all_townships
 from desktop import dialogs
 from desktop.file_actions import FILE_FILTER
 from desktop.host import Host
@@ -291,7 +292,7 @@ def township_file(window: Host) -> None:
     county = window.county
     if county is None:
         return
-    towns = sorted({r["township"] for r in county.rows("institution") if r["township"]})
+    towns = all_townships(county)  # a township merged away still has its years to finish
     town = dialogs.ask_item(window, "写出乡镇填报文件", "乡镇（街道）：", towns)
     if not town:
         return

@@ -18,8 +18,10 @@ from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import RecordView, TableTab
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
+from reports.judge.duplicates import Group, duplicate_groups
 from reports.judge.matrix import activity_counts, minimum_counts
 
+ONCE, TWICE = "按一次计", "确为两次"
 
 
 class ActivityDialog(QDialog):
@@ -81,6 +83,10 @@ class ActivitiesTab(TableTab):
             Column("institution", "开展机构", width=190),
             Column("kind", "类型", width=80),
             Column("title", "活动名称", width=200),
+            # An activity entered twice counts once (reports.judge.duplicates): every copy says
+            # so, until 数据核查 marks them 确为两次. Beside the title, so it is seen unscrolled.
+            Column("counted", "重复录入", width=70,
+                   tone=lambda r: "fail" if r.get("counted") == ONCE else None),
             Column("people", "参与人数", "int", width=70),
             Column("tcm_content", "中医药内容", "bool", width=75),
             Column("evidence", "佐证", "int", width=45),
@@ -91,6 +97,7 @@ class ActivitiesTab(TableTab):
         self.inst_filter = self.add_filter("institution_id", "机构")
         # Set by a jump from 总览 / 填报进度 / 数据核查: (institution id, indicator id or None).
         self._focus: tuple[str, str | None] | None = None
+        self.groups: dict[str, Group] = {}  # activity id → the copies it is one activity with
         self.focus_note = QLabel(self)
         self.focus_note.setObjectName("focus_note")
         self.focus_note.setWordWrap(True)
@@ -146,6 +153,11 @@ class ActivitiesTab(TableTab):
             FROM activity a JOIN institution i ON i.id = a.institution_id
             WHERE a.deleted = 0 AND a.date BETWEEN ? AND ?
             ORDER BY a.date DESC, i.name""", (f"{ctx.year}-01-01", f"{ctx.year}-12-31"))
+        groups = duplicate_groups(ctx.county, ctx.year)
+        self.groups = {rid: g for g in groups for rid in g.ids}
+        for r in rows:
+            g = self.groups.get(r["id"])
+            r["counted"] = "" if g is None else TWICE if g.two_events else ONCE
         names = {(r["institution"], r["institution_id"]) for r in rows}
         if self._focus is not None:
             # The institution jumped to stays choosable (and chosen) though it has no activity.
@@ -214,6 +226,16 @@ class ActivitiesTab(TableTab):
         self.focus_note.setText(text + "在上方的筛选中选“（全部）”可看其他机构。")
         self.focus_note.show()
 
+    def mark(self, row: dict[str, Any], col: Column) -> str | None:
+        g = self.groups.get(row["id"]) if col.key == "counted" else None
+        if g is None:
+            return None
+        n = len(g.rows)
+        if g.two_events:
+            return f"同一机构、日期、类型和名称的活动共 {n} 条，已在“数据核查”中核实为分别举办，分别计数。"
+        return (f"同一机构、日期、类型和名称的活动共 {n} 条，视为重复录入，在各项指标中按一次计。"
+                "若确为分别举办的活动，请在“数据核查”中选中该项，点“标记已核实”（确为两次）。")
+
     def add(self) -> None:
         if self.ctx is None:
             return
@@ -280,12 +302,9 @@ class ActivitiesTab(TableTab):
         for ind, (label, minimum) in minimums.items():
             columns.append(Column(ind, f"{ind} {label}\n（≥{minimum}）", "int", width=76,
                                   tone=_short_of(ind, minimum)))
-        rows = ctx.county.query("""
-            SELECT id, name FROM institution
-            WHERE deleted = 0 AND type IN (?, ?)
-              AND (active_from IS NULL OR active_from <= ?)
-              AND (active_to IS NULL OR active_to >= ?)
-            ORDER BY COALESCE(township, ''), name""", (*CENTRE_TYPES, ctx.year, ctx.year))
+        # The year's centres in the order of the year's townships (db.townships).
+        rows = [{"id": r["id"], "name": r["name"]} for r in ctx.county.institutions_in_year(ctx.year)
+                if r["type"] in CENTRE_TYPES]
         for r in rows:
             r.update({ind: counts.get(r["id"], {}).get(ind, 0) for ind in minimums})
         self.matrix.columns = columns

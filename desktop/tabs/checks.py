@@ -26,12 +26,13 @@ class ChecksTab(TableTab):
     def __init__(self) -> None:
         super().__init__([
             Column("township", "乡镇（街道）", width=100),
-            Column("name", "机构名称", width=200),
-            Column("label", "核查项", width=190),
-            Column("previous", "上年", width=80),
-            Column("current", "本年", width=80),
-            Column("detail", "说明", width=230),
-            Column("state", "核实情况", width=70,
+            Column("name", "机构名称", width=180),
+            Column("label", "核查项", width=160),
+            Column("previous", "上年", width=70),
+            Column("current", "本年", width=70),
+            # Wide enough for a duplicate's date, kind, title and how it counts (按一次计).
+            Column("detail", "说明", width=340, whole_tip=True),
+            Column("state", "核实情况", width=110,
                    tone=lambda r: "pass" if r["verified"] else "fail"),
             Column("note", "核实说明", width=200),
         ], editable=False)
@@ -55,16 +56,20 @@ class ChecksTab(TableTab):
         rows = [{"id": f.key, "kind": f.kind, "institution_id": f.institution_id,
                  "name": f.institution, "township": f.township, "label": f.label,
                  "previous": f.previous, "current": f.current, "detail": f.detail,
-                 "verified": f.verified, "state": "已核实" if f.verified else "未核实",
+                 "verified": f.verified,
+                 "state": ("已核实：确为两次" if f.kind == "duplicate" else "已核实") if f.verified
+                 else "未核实",
                  "note": f.note} for f in found]
         self.fill_filter(self.kind_filter, [(w, k) for k, w in KINDS.items()
                                             if any(r["kind"] == k for r in rows)])
-        self.fill_filter(self.state_filter, [("未核实", "未核实"), ("已核实", "已核实")])
+        self.fill_filter(self.state_filter, [("未核实", "未核实"), ("已核实", "已核实"),
+                                             ("已核实：确为两次", "已核实：确为两次")])
         open_ = sum(1 for r in rows if not r["verified"])
         self.summary.setText(
             f"<b>{ctx.year} 年数据核查</b>：与 {ctx.year - 1} 年相比变化异常或录入可疑的数据 "
             f"{len(rows)} 项，未核实 <b>{open_}</b> 项（未核实的将列入自评报告附件）。"
-            "核实无误的，选中后点“标记已核实”并写明原因；有误的，双击转到该机构修改。")
+            "核实无误的，选中后点“标记已核实”并写明原因；有误的，双击转到该机构修改。"
+            "同一活动重复录入的，在各项指标中按一次计，标记已核实（确为两次）后分别计数。")
         return rows
 
     def _chosen(self) -> Any:
@@ -78,9 +83,16 @@ class ChecksTab(TableTab):
         finding = self._chosen()
         if finding is None or self.ctx is None:
             return
-        note = dialogs.ask_text(self, "标记已核实",
-                                f"{finding.institution}：{finding.label}（{finding.previous} → "
-                                f"{finding.current}）\n核实说明（如：新增分院，数据属实）：")
+        if finding.kind == "duplicate":
+            # 已核实 here says the copies were separate events: from then on each counts.
+            prompt = (f"{finding.institution}：{finding.detail}。\n"
+                      f"标记已核实即确认这 {finding.current} 是分别举办的活动（确为两次），"
+                      "此后在各项指标中分别计数；若是重复录入，请取消并到“文化宣传活动”删除多余的一条。\n"
+                      "核实说明（如：上午、下午各办一场）：")
+        else:
+            prompt = (f"{finding.institution}：{finding.label}（{finding.previous} → "
+                      f"{finding.current}）\n核实说明（如：新增分院，数据属实）：")
+        note = dialogs.ask_text(self, "标记已核实", prompt)
         if note is None:
             return
         county = self.ctx.county

@@ -5,23 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QMenu,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.errors import KnownError
+from db.townships import (Merger, Move, all_townships, apply_merger, apply_moves, histories,
+                          history, history_text, township_sql, write_history)
 from db.vocab import INSTITUTION_TYPES, OWNERSHIP, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
 from desktop.forms import finish_form
-from desktop.models import Column, RecordModel
+from desktop.models import ROW_ROLE, Column, RecordModel
 from desktop.tabs.base import TableTab
-from desktop.undo import EXISTS, Step, added, removed
+from desktop.township_actions import MergerDialog, MoveDialog
+from desktop.undo import EXISTS, Change, Step, added, removed
 from reports.judge.span import years_change
 
 PARENT_TYPES = ("chc", "township_hc")
 NO_YEAR = 1999  # the spin boxes' "（不限）"
 UNCHOSEN = "（请选择）"
+# The key of an undo step's Change holding an institution's townships over the years (a list of
+# db.townships.Period), written back whole.
+TOWNSHIPS = "townships"
+
+
+class _Declined(Exception):
+    """The clerk did not confirm a preview: nothing is written."""
 # Counted by township (coverage of 中医馆, 中医阁 …): one of these without its township would be
 # missing from every township's figures.
 TOWNSHIP_TYPES = ("chc", "township_hc", "chs", "village_clinic")
@@ -72,9 +82,7 @@ class InstitutionDialog(QDialog):
             self.type.addItem(words, key)
         self.township = QComboBox()
         self.township.setEditable(True)
-        towns = sorted({r["township"] for r in county.rows("institution") if r["township"]},
-                       key=pinyin_key)
-        self.township.addItems(["", *towns])
+        self.township.addItems(["", *all_townships(county)])
         self.code = QLineEdit(record.get("code") or "" if record else "")
         self.parent_box = QComboBox()
         self.parent_box.addItem("（无）", None)
@@ -106,7 +114,13 @@ class InstitutionDialog(QDialog):
         form = QFormLayout()
         form.addRow("机构名称", self.name)
         form.addRow("机构类型", self.type)
-        form.addRow("所属乡镇（街道）", self.township)
+        periods = history(county, record["id"]) if record else []
+        if len(periods) > 1:
+            # Today's township; the years before its last change keep theirs (db.townships).
+            self.township.setToolTip(history_text(periods) + "。按年度调整请用“乡镇 → 调整所属乡镇…”。")
+            form.addRow(f"所属乡镇（街道，{periods[-1].first}年起）", self.township)
+        else:
+            form.addRow("所属乡镇（街道）", self.township)
         form.addRow("机构代码", self.code)
         form.addRow("上级机构（乡村一体化）", self.parent_box)
         form.addRow("公立/民营", self.ownership)
@@ -172,35 +186,53 @@ class InstitutionsTab(TableTab):
         super().__init__([
             Column("name", "机构名称", width=230),
             Column("type", "机构类型", "choice", choices=INSTITUTION_TYPES, width=120),
-            Column("township", "乡镇（街道）", width=110),
+            Column("township", "乡镇（街道）", width=110, tip="所选年度所属的乡镇（街道）"),
             Column("code", "机构代码", width=90),
             Column("parent_name", "上级机构", width=180),
             Column("ownership", "公立/民营", "choice", choices=OWNERSHIP, width=70),
             Column("years", "统计年度", width=90, value=years_text,
                    tip="启用年度–停用年度：机构在这些年度纳入统计"),
             Column("status", "状态", width=110),
+            Column("moves", "乡镇变更", width=200, whole_tip=True),
         ], editable=False)
         self.type_filter = self.add_filter("type", "类型")
         self.town_filter = self.add_filter("township", "乡镇")
         for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("停用…", self.deactivate),
-                            ("恢复", self.reactivate), ("删除", self.delete),
+                            ("恢复", self.reactivate), ("乡镇", None), ("删除", self.delete),
                             ("最近删除…", self.show_deleted)):
             button = QPushButton(label, self)
             button.setObjectName(f"button_{label.rstrip('…')}")
-            button.clicked.connect(slot)
+            if slot is not None:
+                button.clicked.connect(slot)
+            else:
+                # 调整所属乡镇 and 乡镇撤并 under one button, so the row stays as narrow as a
+                # small window allows.
+                menu = QMenu(button)
+                menu.addAction("调整所属乡镇…", self.move).setObjectName("action_调整乡镇")
+                menu.addAction("乡镇撤并…", self.merge_township).setObjectName("action_乡镇撤并")
+                button.setMenu(menu)
+            # Full width on a wide window; on a narrow one a button may shrink to its words (the
+            # style's 80 px for each of seven would keep the window from narrowing).
+            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(label)
+                                   + (40 if slot is None else 20))
             self.filters.addWidget(button)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         self.view.entered.connect(lambda _i: self.edit())
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
-        rows = ctx.county.query("""
-            SELECT i.*, p.name AS parent_name FROM institution i
+        # The township of the year looked at; earlier or later ones in 乡镇变更 (db.townships).
+        rows = ctx.county.query(f"""
+            SELECT i.*, {township_sql()} AS township_of_year, p.name AS parent_name
+            FROM institution i
             LEFT JOIN institution p ON p.id = i.parent_id AND p.deleted = 0
-            WHERE i.deleted = 0""")
-        rows.sort(key=institution_key)
+            WHERE i.deleted = 0""", {"year": ctx.year})
         status = _status(ctx.year)
+        moves = histories(ctx.county)
         for r in rows:
+            r["township"] = r.pop("township_of_year")
             r["status"] = status(r)
+            r["moves"] = history_text(moves.get(r["id"], []))
+        rows.sort(key=institution_key)
         self.fill_filter(self.type_filter, [
             (w, k) for k, w in INSTITUTION_TYPES.items() if any(r["type"] == k for r in rows)])
         towns = sorted({r["township"] for r in rows if r["township"]}, key=pinyin_key)
@@ -264,6 +296,11 @@ class InstitutionsTab(TableTab):
     def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
         county = self.ctx.county
+        values = dict(values)
+        if TOWNSHIPS in values:  # 调整所属乡镇 / 乡镇撤并, done, undone or redone
+            write_history(county, row["id"], list(values.pop(TOWNSHIPS)))
+            if not values:
+                return
         if EXISTS in values:  # undo / redo of 新增 or 删除
             if values[EXISTS]:
                 if county.get("institution", row["id"], include_deleted=True) is None:
@@ -313,6 +350,87 @@ class InstitutionsTab(TableTab):
         lines = [f"修改“{row['name']}”的统计年度将改变以下 {len(changes)} 项结果：", "",
                  *(str(c) for c in changes)]
         return dialogs.show_text(self, "修改统计年度", "\n".join(lines), accept="保存修改")
+
+    # ---- the township as a fact of the year (db.townships) -----------------------------------
+
+    def _selected_rows(self) -> list[dict[str, Any]]:
+        """Every selected institution, once, in the order shown."""
+        rows: dict[str, dict[str, Any]] = {}
+        for index in sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: i.row()):
+            row = index.data(ROW_ROLE)
+            rows.setdefault(row["id"], row)
+        if not rows and (row := self.selected_row()) is not None:
+            rows[row["id"]] = row
+        return list(rows.values())
+
+    def move(self) -> None:
+        """调整所属乡镇: the selected institutions belong to a township from a year on (earlier
+        years keep theirs), previewed, written in one transaction, one step of 撤销."""
+        rows = self._selected_rows()
+        if not rows or self.ctx is None:
+            self.refuse("请先选中要调整所属乡镇的机构（可多选）。")
+            return
+        county, year = self.ctx.county, self.ctx.year
+        dialog = MoveDialog(county, rows, year, self)
+        done: list[list[Move]] = []
+
+        def save() -> None:
+            moves = dialog.moves()
+            apply_moves(county, moves)
+            done.append(moves)
+        if self.save_from(dialog, save) and done and done[-1] and self.history is not None:
+            moves = done[-1]
+            what = (f"调整所属乡镇（{moves[0].name}" + (f" 等 {len(moves)} 家" if len(moves) > 1
+                                                     else "") + "）")
+            self.history.push(Step(self, year, what, [
+                Change({"id": m.institution_id, "name": m.name}, TOWNSHIPS, m.before, m.after)
+                for m in moves]))
+
+    def merge_township(self) -> None:
+        """乡镇撤并: the selected centre stops after the year before, its township's institutions
+        move to another township from the year; shown first with the results that change, then
+        written in one transaction as one step of 撤销."""
+        row = self.selected_row()
+        if row is None or self.ctx is None or row["type"] not in PARENT_TYPES:
+            self.refuse("请先选中被撤并乡镇的乡镇卫生院（或社区卫生服务中心），再点“乡镇撤并”。")
+            return
+        county, year = self.ctx.county, self.ctx.year
+        record = county.get("institution", row["id"])
+        if record is None:
+            return
+        dialog = MergerDialog(county, record, year, self)
+        done: list[Merger] = []
+
+        def save() -> None:
+            merger = dialog.merger()
+            if not self._merger_confirmed(merger):
+                raise _Declined
+            apply_merger(county, merger)
+            done.append(merger)
+        try:
+            saved = self.save_from(dialog, save)
+        except _Declined:
+            return
+        if saved and done and self.history is not None:
+            m = done[-1]
+            changes = [Change(dict(record), "active_to", record["active_to"], m.year - 1)]
+            changes += [Change({"id": mv.institution_id, "name": mv.name}, TOWNSHIPS, mv.before,
+                               mv.after) for mv in m.moves]
+            if m.parent is not None:
+                changes += [Change({"id": iid, "name": name}, "parent_id", old, m.parent["id"])
+                            for iid, name, old in m.reparented]
+            self.history.push(Step(self, year, f"乡镇撤并（{m.old_town} 并入 {m.town}）", changes))
+
+    def _merger_confirmed(self, merger: Merger) -> bool:
+        """The register's changes and every result they alter, before anything is written."""
+        assert self.ctx is not None
+        lines = merger.lines()
+        changes = years_change(self.ctx.county, merger.centre["id"],
+                               {"active_to": merger.year - 1})
+        if changes:
+            lines += ["", f"停用{merger.centre['name']}将改变以下 {len(changes)} 项结果：",
+                      *(f"  {c}" for c in changes)]
+        return dialogs.show_text(self, "乡镇撤并：确认", "\n".join(lines), accept="撤并")
 
     def delete(self) -> None:
         row = self.selected_row()

@@ -124,10 +124,10 @@ COUNTY_COLUMNS: tuple[Column, ...] = (
     _c("tcm_literacy", "中医药健康文化素养水平", "share", "居民中医药健康文化素养水平"),
 )
 
-# 机构代码 and 机构类型 are not in the contract's activity list; they are read when present so a
-# name shared by two institutions can still be told apart.
+# 机构代码, 机构类型 and 所属乡镇 are not in the contract's activity list; they are read when present
+# so a name shared by two institutions (a village clinic's name in two townships) can be told apart.
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
-    NAME, CODE, TYPE,
+    NAME, CODE, TYPE, TOWNSHIP,
     _c("date", "活动日期", "date"),
     _c("kind", "活动类型", "kind"),
     _c("title", "活动名称", "text"),

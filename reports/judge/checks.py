@@ -11,19 +11,21 @@ reviewer would use, kept as constants):
 - techniques (items or categories) fewer than last year; a 中医馆 state lower than last year;
 - the TCM share of visits moved by more than 20 percentage points;
 - all of an institution's activities of the year (at least MIN_SAME_DAY) on one day;
-- the same activity (institution, date, kind, title) entered more than once.
+- the same activity (institution, date, kind, title) entered more than once: counted once until
+  marked 已核实 here, which says they were separate events (确为两次; reports.judge.duplicates).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from db.county import stable_id
+from db.townships import in_file_scope, township_sql
 from db.vocab import HALL_STATES
 
+from reports.judge import duplicates
 from reports.judge.wording import number, percent
 
 if TYPE_CHECKING:
@@ -46,20 +48,17 @@ KINDS = {
     "duplicate": "同一活动重复录入",
 }
 
-_YEARS_SQL = """
-SELECT i.id, i.name, i.township, y.year, y.visits, y.tcm_visits, y.physicians, y.tcm_physicians,
+# The township each finding is listed under is the institution's in the year checked.
+_YEARS_SQL = f"""
+SELECT i.id, i.name, {township_sql()} AS township, y.year, y.visits, y.tcm_visits, y.physicians, y.tcm_physicians,
        y.tech_items, y.tech_categories, y.hall_state
 FROM institution i
 JOIN institution_year y ON y.institution_id = i.id AND y.deleted = 0 AND y.year IN (:year, :last)
 WHERE i.deleted = 0
 """
 
-_ACTIVITY_SQL = """
-SELECT a.institution_id, a.date, a.kind, trim(a.title) AS title, count(*) AS n,
-       i.name, i.township
-FROM activity a JOIN institution i ON i.id = a.institution_id AND i.deleted = 0
-WHERE a.deleted = 0 AND a.date BETWEEN :first AND :last
-GROUP BY a.institution_id, a.date, a.kind, trim(a.title)
+_WHO_SQL = f"""
+SELECT i.id, i.name, {township_sql()} AS township FROM institution i WHERE i.deleted = 0
 """
 
 
@@ -93,7 +92,7 @@ def _state_rank(state: str | None) -> int | None:
 
 def _pairs(county: CountyFile, year: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     rows: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
-    for r in county.query(_YEARS_SQL, {"year": year, "last": year - 1}):
+    for r in in_file_scope(county, county.query(_YEARS_SQL, {"year": year, "last": year - 1})):
         rows[r["id"]][r["year"]] = r
     return [(y[year - 1], y[year]) for y in rows.values() if year in y and year - 1 in y]
 
@@ -136,21 +135,19 @@ def _year_over_year(prev: dict[str, Any], cur: dict[str, Any], year: int) -> lis
 
 
 def _activities(county: CountyFile, year: int) -> list[Finding]:
-    params = {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+    who = {r["id"]: r for r in in_file_scope(county, county.query(_WHO_SQL, {"year": year}))}
+    rows = [r for r in duplicates.year_rows(county, year) if r["institution_id"] in who]
     dates: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
-    who: dict[str, dict[str, Any]] = {}
     out = []
-    for r in county.query(_ACTIVITY_SQL, params):
-        iid = r["institution_id"]
-        dates[iid].add(r["date"])
-        counts[iid] += r["n"]
-        who[iid] = {"id": iid, "name": r["name"], "township": r["township"]}
-        if r["n"] > 1:
-            digest = hashlib.sha1(f"{r['date']}/{r['kind']}/{r['title']}".encode()).hexdigest()[:12]
-            out.append(_finding("duplicate", who[iid], year, "", f"{r['n']} 条",
-                                f"{r['date']} {r['kind']}“{r['title']}”录入了 {r['n']} 次",
-                                digest))
+    for r in rows:
+        dates[r["institution_id"]].add(r["date"])
+        counts[r["institution_id"]] += 1
+    for g in duplicates.groups(rows, year, set()):
+        n = len(g.rows)
+        found = _finding("duplicate", who[g.institution_id], year, "", f"{n} 条",
+                         f"{g.date} {g.kind}“{g.title}”录入了 {n} 次")
+        out.append(replace(found, key=g.key))
     for iid, days in dates.items():
         if len(days) == 1 and counts[iid] >= MIN_SAME_DAY:
             out.append(_finding("same_day", who[iid], year, "", f"{counts[iid]} 次",
@@ -172,6 +169,10 @@ def find_checks(county: CountyFile, year: int) -> list[Finding]:
         r = reviews.get(f.key)
         if r is not None and r["verified"]:
             f = replace(f, verified=True, note=r["note"] or "")
+        if f.kind == "duplicate":
+            # How it counts: once, until someone confirms the copies were separate events.
+            f = replace(f, detail=f.detail + ("，已核实为分别举办，分别计数" if f.verified
+                                              else "，按一次计"))
         out.append(f)
     out.sort(key=lambda f: (f.township, f.institution, f.kind, f.key))
     return out

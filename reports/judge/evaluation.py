@@ -14,7 +14,9 @@ and says what it would take to pass. Rules a bureau would otherwise have to gues
   institutions that reported both figures.
 - Activity counts come from the log (an institution with neither figures nor any activity in
   the year has not reported its log: 未填报, not 0): calendar year of the date, tombstones ignored, D1–D5 count
-  only activities with TCM content, D3/D4 count distinct titles. Activities of a deleted or
+  only activities with TCM content, D3/D4 count distinct titles. An activity entered twice (same
+  institution, date, kind and title) counts once until 数据核查 marks it 确为两次
+  (reports.judge.duplicates). Activities of a deleted or
   inactive institution count for no indicator, D8/D9 included.
 - 未填报 is not 未达标: an institution counted in the year that has not reported what an
   indicator reads is listed in `not_reported`, apart from `failing`. Where the target would

@@ -9,13 +9,17 @@ from dataclasses import dataclass
 import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
+from db.townships import in_file_scope, township_sql
+
+from reports.judge.duplicates import counted_activities, title_key
 from reports.judge.results import TaskProgress
 
 if TYPE_CHECKING:
     from db.county import CountyFile
 
-_INSTITUTIONS_SQL = """
-SELECT i.id, i.name, i.township, COALESCE(iy.inst_type, i.type) AS type, iy.id AS year_row,
+_INSTITUTIONS_SQL = f"""
+SELECT i.id, i.name, {township_sql()} AS township, COALESCE(iy.inst_type, i.type) AS type,
+       iy.id AS year_row,
        iy.carried,
        iy.hall_state, iy.hall_grade, iy.platform_connected, iy.tcm_corner, iy.service_place,
        iy.tech_categories, iy.tech_items, iy.physicians, iy.tcm_physicians, iy.other_tcm_staff,
@@ -30,16 +34,7 @@ LEFT JOIN institution_year iy
 WHERE i.deleted = 0
   AND (i.active_from IS NULL OR i.active_from <= :year)
   AND (i.active_to IS NULL OR i.active_to >= :year)
-ORDER BY COALESCE(i.township, ''), i.name, i.id
-"""
-
-# Dates are stored as validated 'YYYY-MM-DD' text, so a string range is the calendar year.
-_ACTIVITY_SQL = """
-SELECT institution_id, kind, tcm_content, count(*) AS n,
-       count(DISTINCT trim(title)) AS titles, COALESCE(sum(people), 0) AS people
-FROM activity
-WHERE deleted = 0 AND date BETWEEN :first AND :last
-GROUP BY institution_id, kind, tcm_content
+ORDER BY COALESCE({township_sql()}, ''), i.name, i.id
 """
 
 _TASKS_SQL = """
@@ -90,17 +85,32 @@ class Facts:
 
 
 def load_facts(county: CountyFile, year: int) -> Facts:
-    institutions = county.query(_INSTITUTIONS_SQL, {"year": year})
+    institutions = in_file_scope(county, county.query(_INSTITUTIONS_SQL, {"year": year}))
     active = {inst["id"] for inst in institutions}
-    activity: dict[str, dict[tuple[str, int], Tally]] = defaultdict(dict)
-    params = {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
-    for row in county.conn.execute(_ACTIVITY_SQL, params):
-        # Activities of deleted or inactive institutions do not count for anyone.
-        if row["institution_id"] in active:
-            key = (row["kind"], row["tcm_content"])
-            activity[row["institution_id"]][key] = Tally(row["n"], row["titles"], row["people"])
     rows = county.rows("county_year", "year = ?", (year,))
-    return Facts(year, institutions, dict(activity), rows[0] if rows else {})
+    return Facts(year, institutions, _tallies(county, year, active), rows[0] if rows else {})
+
+
+def _tallies(county: CountyFile, year: int,
+             active: set[str]) -> dict[str, dict[tuple[str, int], Tally]]:
+    """Per institution, kind and TCM flag: activities (an activity entered twice once, see
+    reports.judge.duplicates), distinct titles (compared as the duplicates are) and people."""
+    n: dict[tuple[str, str, int], int] = defaultdict(int)
+    titles: dict[tuple[str, str, int], set[str]] = defaultdict(set)
+    people: dict[tuple[str, str, int], int] = defaultdict(int)
+    for row in counted_activities(county, year):
+        # Activities of deleted or inactive institutions do not count for anyone.
+        if row["institution_id"] not in active:
+            continue
+        key = (row["institution_id"], row["kind"], row["tcm_content"])
+        n[key] += 1
+        titles[key].add(title_key(row["title"]))
+        people[key] += row["people"] or 0
+    activity: dict[str, dict[tuple[str, int], Tally]] = defaultdict(dict)
+    for key, count in n.items():
+        inst_id, kind, tcm = key
+        activity[inst_id][(kind, tcm)] = Tally(count, len(titles[key]), people[key])
+    return dict(activity)
 
 
 def task_progress(county: CountyFile, today: _dt.date) -> TaskProgress:

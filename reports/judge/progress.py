@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from db.county import parse_carried
+from db.townships import in_file_scope, township_sql
 from db.vocab import CENTRE_TYPES, INSTITUTION_TYPES
 
 from reports.judge.catalogue import STATIONS
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
 PARTS = {"staff": "人员", "visits": "诊疗量", "hall": "中医馆/中医阁", "techniques": "适宜技术",
          "activities": "宣传活动"}
 
-_SQL = """
-SELECT i.id, i.name, i.township, COALESCE(y.inst_type, i.type) AS type, y.id AS year_row,
+# Grouped by the township each institution belongs to in the year (db.townships).
+_SQL = f"""
+SELECT i.id, i.name, {township_sql()} AS township, COALESCE(y.inst_type, i.type) AS type,
+       y.id AS year_row,
        y.physicians, y.tcm_physicians, y.other_tcm_staff, y.visits, y.tcm_visits,
        y.hall_state, y.tcm_corner, y.service_place, y.tech_items, y.carried,
        (SELECT count(*) FROM activity a WHERE a.institution_id = i.id AND a.deleted = 0
@@ -35,7 +38,7 @@ LEFT JOIN institution_year y ON y.institution_id = i.id AND y.year = :year AND y
 WHERE i.deleted = 0
   AND (i.active_from IS NULL OR i.active_from <= :year)
   AND (i.active_to IS NULL OR i.active_to >= :year)
-ORDER BY COALESCE(i.township, ''), i.name, i.id
+ORDER BY COALESCE({township_sql()}, ''), i.name, i.id
 """
 
 
@@ -165,7 +168,7 @@ def _parts(row: dict[str, Any]) -> dict[str, bool | None]:
 def progress(county: CountyFile, year: int) -> Progress:
     params = {"year": year, "first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
     out = Progress(year)
-    for row in county.query(_SQL, params):
+    for row in in_file_scope(county, county.query(_SQL, params)):
         source, fields = parse_carried(row["carried"])
         parts = _parts(row)
         if row["year_row"] is None:

@@ -141,10 +141,9 @@ def _trend(county: CountyFile, evaluation: Evaluation, today: _dt.date) -> list[
 
 
 def _institutions(county: CountyFile, year: int) -> list[dict[str, Any]]:
-    facts = load_facts(county, year)
-    townships = {r["id"]: r["township"] or "" for r in county.query(
-        "SELECT id, township FROM institution WHERE deleted = 0")}
-    return [{**row, "township": townships.get(row["id"], "")} for row in facts.institutions]
+    # Each under the township it belongs to in the year reported (db.townships).
+    return [{**row, "township": row["township"] or ""}
+            for row in load_facts(county, year).institutions]
 
 
 _TASKS_SQL = """

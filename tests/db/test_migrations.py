@@ -111,3 +111,34 @@ def test_the_standards_facts_exist_after_the_upgrade_and_keep_their_values(
     assert row == ({"hall_area": 320, "fd_teams": 4, "fd_teams_tcm": 3} if has_them
                    else {"hall_area": None, "fd_teams": None, "fd_teams_tcm": None})
     assert literacy == (0.26 if has_them else None)
+
+
+@pytest.mark.parametrize("version", range(1, schema.current_version() + 1))
+def test_townships_keep_what_they_showed_and_a_dated_change_survives(tmp_path: Path,
+                                                                       version: int) -> None:
+    """Step 6 (issue 29): an upgraded file shows every institution in today's township for all
+    its years; a file written since keeps the centre in 石门镇 up to 2023 and 石门街道 from 2024."""
+    from db.townships import township_in_year
+
+    with CountyFile.open(_copy_fixture(tmp_path, version)) as county:
+        centre = county.rows("institution", "name = '石门镇卫生院'")[0]["id"]
+        seen = {y: township_in_year(county, centre, y) for y in (2022, 2023, 2024, 2030)}
+        in_2023 = {r["name"]: r["township"] for r in county.institutions_in_year(2023)}
+    if version < 6:
+        assert seen == dict.fromkeys(seen, "石门镇")
+    else:
+        assert seen == {2022: "石门镇", 2023: "石门镇", 2024: "石门街道", 2030: "石门街道"}
+    assert in_2023["石门镇卫生院"] == "石门镇"
+
+
+def test_two_copies_upgraded_apart_merge_without_changes(tmp_path: Path) -> None:
+    """The step writes no record: two copies of an older file, upgraded apart, merge with
+    nothing to do."""
+    from db.exchange import plan_merge
+
+    first, second = _copy_fixture(tmp_path, 5), tmp_path / "second.tcmcounty"
+    shutil.copyfile(first, second)
+    CountyFile.open(second).close()
+    with CountyFile.open(first) as a:
+        plan = plan_merge(a, second)
+    assert (plan.new, plan.updated, plan.deleted, plan.conflicts) == ([], [], [], [])

@@ -16,8 +16,12 @@ Rules beyond contract.md's vocabulary, decided here:
   name whose institution in the file has another code, is refused rather than guessed at.
 - 机构类型 that differs from an existing institution's type is the type for that year
   (`institution_year.inst_type`), so earlier years keep theirs.
-- An activity equals one already in the file when institution, date, kind and title agree; n such
-  rows in the workbook stand for n activities, so a real repeat is kept and a re-import adds none.
+- An activity equals one already in the file when institution, date, kind and title agree (titles
+  compared as reports.judge.duplicates does); n such rows in the workbook stand for n records, so
+  a re-import adds none. Two or more such records are one activity in every count until 数据核查
+  marks them 确为两次; the summary names the rows this import adds that are taken so.
+- 所属乡镇 is read with the row's 年度: see reports.excel.importer.townships (a change from that
+  year; a same-named institution found only in another township is asked about, not guessed).
 - A cell merged over several data rows (a 机构类型 or 乡镇 for a township's clinics) counts for
   each row; a row holding nothing but 序号 and 年度 is blank (a template's spare rows).
 - 上级机构 and 公立/民营, shown on the 机构 tab and written by the export, are read too.
@@ -50,13 +54,16 @@ __all__ = ["ImportPlan", "ImportRefused", "Origin", "Refusal", "apply", "import_
 
 
 def plan_import(county: CountyFile, path: str | os.PathLike[str], *, year: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> ImportPlan:
+                progress: Callable[[int, int], None] | None = None,
+                moves: str | dict[tuple[str, int], str] | None = None) -> ImportPlan:
     """Read a workbook into a plan; nothing is written. Raises WorkbookError for a workbook that
     cannot be read at all; row problems are `plan.refusals`. `year` fills rows without 年度.
-    `progress(done, total)` is called now and then with rows processed."""
+    `progress(done, total)` is called now and then with rows processed. `moves` answers the
+    rows that may be an institution moved to another township ("move" or "new" for all, or per
+    (sheet, row)); unanswered ones are `plan.undecided`."""
     path = Path(path)
     check_file(path)
-    plan = ImportPlan(county, path, year, fingerprint=fingerprint(county))
+    plan = ImportPlan(county, path, year, fingerprint=fingerprint(county), move_decisions=moves)
     raws, plan.hidden_sheets = read_sheets(path)
     sheets = [s for raw in raws if (s := identify(raw, plan))]
     if not sheets:
@@ -80,6 +87,8 @@ def plan_import(county: CountyFile, path: str | os.PathLike[str], *, year: int |
             if progress is not None and done % 500 == 0:
                 progress(done, total)
     planner.resolve_parents()
+    planner.resolve_townships()
+    planner.note_duplicates()
     plan.unreported = planner.unreported()
     if progress is not None:
         progress(total, total)
@@ -106,9 +115,10 @@ def _plan_row(plan: ImportPlan, sheet: Sheet, index: int,
 
 
 def import_workbook(county: CountyFile, path: str | os.PathLike[str], *, year: int | None = None,
-                    dry_run: bool = False) -> ImportPlan:
+                    dry_run: bool = False,
+                    moves: str | dict[tuple[str, int], str] | None = None) -> ImportPlan:
     """Plan and, unless `dry_run` or refused, apply. Returns the plan (its summary says what)."""
-    plan = plan_import(county, path, year=year)
+    plan = plan_import(county, path, year=year, moves=moves)
     if plan.ok and not dry_run:
         apply(plan)
     return plan

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from db import fields as db_fields
 from db.backups import make_backup
 from db.errors import KnownError, ValidationError
+from db.townships import write_history
 
 from reports.excel.importer.plan import (PARTNERS, ImportPlan, ImportRefused, Origin, Record,
                                          Refusal, Row, blank_record, fingerprint)
@@ -32,7 +33,7 @@ def apply(plan: ImportPlan, county: CountyFile | None = None) -> None:
 
     `county` is the file to write, if not the connection the plan was read with: another open
     connection to the same file (a worker thread's own, say)."""
-    if plan.refusals:
+    if not plan.ok:
         raise ImportRefused(plan)
     county = county or plan.county
     if fingerprint(county) != plan.fingerprint:
@@ -109,10 +110,22 @@ def _write(plan: ImportPlan, county: CountyFile) -> None:
                 _guarded(r, lambda r=r: county.upsert(r.table, r.id, r.values, audit=False))
             elif not r.is_new and r.changes():
                 _guarded(r, lambda r=r: county.update(r.table, r.id, r.changes(), audit=False))
+    _write_townships(plan, county)
     _insert_many(county, "activity", list(plan.new_activities))
     for r in plan.activity_updates:
         _guarded(r, lambda r=r: county.update("activity", r.id, r.changes(), audit=False))
     county.log("导入 Excel", label=_audit_text(plan))
+
+
+def _write_townships(plan: ImportPlan, county: CountyFile) -> None:
+    """Townships by year (db.townships): a new institution's earlier ones, an existing one's
+    change from the year its row gave."""
+    for r in plan.institutions:
+        if r.is_new and r.periods is not None:
+            _guarded(r, lambda r=r: write_history(county, r.id, r.periods))
+    for m in plan.township_moves:
+        rec = next(r for r in plan.institutions if r.id == m.institution_id)
+        _guarded(rec, lambda m=m: write_history(county, m.institution_id, list(m.after)))
 
 
 def _audit_text(plan: ImportPlan) -> str:

@@ -80,9 +80,14 @@ class ImportRefused(KnownError):
     """The plan has refused rows; nothing was written."""
 
     def __init__(self, plan: ImportPlan):
-        first = plan.refusals[0] if plan.refusals else ""
-        super().__init__(f"导入未执行：{len(plan.refusals)} 处问题（首个：{first}），"
-                         "文件未作任何修改。")
+        if plan.refusals:
+            first = plan.refusals[0]
+            text = f"导入未执行：{len(plan.refusals)} 处问题（首个：{first}），文件未作任何修改。"
+        else:
+            first = plan.undecided[0]
+            text = (f"导入未执行：{len(plan.undecided)} 行的同名机构尚未确认是划转还是新增（首个：{first}），"
+                    "文件未作任何修改。")
+        super().__init__(text)
         self.plan = plan
 
 
@@ -99,6 +104,9 @@ class Record:
     what: Callable[[], str]
     origins: dict[str, Origin] = field(default_factory=dict)  # fields the workbook set
     revive: bool = False  # a deleted record at this id comes back
+    # A new institution's townships over the years, when a workbook gives it more than one
+    # (db.townships.Period list; the last is `values["township"]`).
+    periods: list[Any] | None = None
 
     @property
     def is_new(self) -> bool:
@@ -177,14 +185,29 @@ class ImportPlan:
     institution_names: dict[str, str] = field(default_factory=dict)  # id → name, for the summary
     unreported: dict[int, list[str]] = field(default_factory=dict)  # year → names still 未填报
     after_end: dict[str, int] = field(default_factory=dict)  # name → a year after its 停用年度
+    # 所属乡镇 by year (reports.excel.importer.townships): the clerk's answers for rows that may
+    # be an institution moved ("move" / "new" for all, or per (sheet, row)), the rows asked
+    # about, and the changes of township each existing institution gets (db.townships.Move).
+    move_decisions: str | dict[tuple[str, int], str] | None = None
+    possible_moves: list[Any] = field(default_factory=list)
+    township_moves: list[Any] = field(default_factory=list)
+    # Activities this import adds that are one activity with another (counted once): (rows of
+    # the workbook as "工作表“…”第 n 行", what, copies after the import, confirmed as separate).
+    duplicate_activities: list[tuple[list[str], str, int, bool]] = field(default_factory=list)
+
+    @property
+    def undecided(self) -> list[Any]:
+        """Possible moves the clerk has not answered: nothing is imported until they are."""
+        return [q for q in self.possible_moves if q.decision is None]
 
     @property
     def ok(self) -> bool:
-        return not self.refusals
+        return not self.refusals and not self.undecided
 
     @property
     def new_institutions(self) -> list[str]:
-        return [f"{r.values['name']}（{INSTITUTION_TYPES[r.values['type']]}）"
+        return [f"{r.values['name']}（{INSTITUTION_TYPES[r.values['type']]}"
+                + (f"，{r.values['township']}" if r.values.get("township") else "") + "）"
                 for r in self.institutions if r.is_new]
 
     @property
@@ -211,7 +234,7 @@ class ImportPlan:
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.new_activities or any(
+        return bool(self.new_activities or self.township_moves or any(
             r.changes() for r in (*self.institutions, *self.year_records, *self.county_records,
                                   *self.activity_updates)))
 
@@ -255,7 +278,26 @@ class ImportPlan:
         updated = self.updated
         lines.append(f"数据有变化的记录：{len(updated)} 条" + ("" if updated else "。"))
         lines += _capped([f"  {c}" for c in updated], limit)
+        if self.undecided:
+            lines.append(f"有 {len(self.undecided)} 行的机构在本县其他乡镇有同名同类机构，且未填机构代码："
+                         "可能是撤乡并镇后划归新乡镇的同一机构，也可能是另一家同名机构。"
+                         "请逐行确认后再导入（命令行：--moves move 均按同一机构划转，--moves new "
+                         "均按新机构新增；也可在表中填写机构代码）：")
+            lines += _capped([f"  {q}" for q in self.undecided], refusal_limit)
+        decided = [q for q in self.possible_moves if q.decision is not None]
+        if decided:
+            lines.append("已确认的同名机构：")
+            lines += _capped([f"  {q}" for q in decided], limit)
+        if self.township_moves:
+            lines.append(f"所属乡镇变更：{len(self.township_moves)} 家（自表中年度起，此前年度不变）")
+            lines += _capped([f"  {m.line()}" for m in self.township_moves], limit)
         lines.append(f"新增宣传活动：{self.activities_added} 条。")
+        if self.duplicate_activities:
+            lines.append("以下活动与同一机构同日、同类、同名的另一条是同一活动，在各项指标中按一次计"
+                         "（如确为分别举办，请在“数据核查”中标记已核实：确为两次）：")
+            lines += _capped([f"  {'、'.join(rows)}：{what}（导入后共 {n} 条"
+                              + ("，已核实为分别举办，分别计数）" if ok else "，按一次计）")
+                              for rows, what, n, ok in self.duplicate_activities], limit)
         if self.after_end:
             lines.append("以下机构已停用，表中却有停用之后年度的数据（导入但不计入统计；若机构仍在运行，"
                          "请在“机构”页恢复或修改停用年度）：" + "、".join(

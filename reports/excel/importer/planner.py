@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
@@ -16,14 +17,18 @@ from db.fields import duplicate_among, validate
 from db.vocab import HALL_STATES, INSTITUTION_TYPES
 
 from reports.excel.vocab import YEAR_COLUMNS, match_key
+from reports.judge.duplicates import activity_key, confirmed, finding_key, key_of
 from reports.excel.importer.plan import (PARTNERS, ImportPlan, Origin, Record, Refusal, Row,
                                          RowRefused, blank_record, fields_of)
+from reports.excel.importer.townships import (MOVE, NEW, PossibleMove, Statements, decision_for,
+                                              found_in, resolve, row_town, same_town)
 
 if TYPE_CHECKING:
     from db.county import CountyFile
 
 
 WITH_HALL = tuple(state for state in HALL_STATES if state != "none")
+_UNSURE = object()  # a township that does not settle which institution a row means
 
 
 
@@ -42,8 +47,11 @@ class Planner:
         self.county_records: dict[int, Record] = {}
         self.activities: dict[int, dict[tuple[str, str, str, str], list[dict[str, Any]]]] = {}
         self.activity_seen: dict[tuple[str, str, str, str], int] = defaultdict(int)
+        self.activity_rows: dict[tuple[str, str, str, str], list[tuple[Row, str]]] = \
+            defaultdict(list)
         self.parents: list[tuple[Record, str, Origin]] = []
         self.listed: set[str] = set()  # institutions already in plan.institutions
+        self.towns = Statements(county)  # 所属乡镇 by institution and year
         for row in county.rows("institution"):
             self._index(Record("institution", row["id"], fields_of("institution", row),
                                 fields_of("institution", row), self._inst_what(row["id"])))
@@ -76,8 +84,10 @@ class Planner:
         year_type = self._year_type(inst, year) if year is not None else None
         return {inst.values["type"], year_type} - {None}
 
-    def _match(self, row: Row, year: int | None) -> Record | None:
-        """The institution a row means; None for a new one. Raises RowRefused when unsure."""
+    def _match(self, row: Row, year: int | None, *, ask: bool = False) -> Record | None:
+        """The institution a row means; None for a new one. Raises RowRefused when unsure.
+        `ask`: a row of institution data whose name is found only in other townships that year
+        is a possible move to ask about (reports.excel.importer.townships)."""
         name, type_, code = (row.values.get(k) for k in ("name", "type", "code"))
         if code:
             by_code = self.by_code.get(match_key(code), [])
@@ -88,6 +98,9 @@ class Planner:
                                    f"{_names(by_code)}），无法确定是哪一家")
         named = self.by_name.get(match_key(name), [])
         typed = [r for r in named if type_ is None or type_ in self._types(r, year)]
+        matched = self._in_town(row, typed, year, ask=ask and not code)
+        if matched is not _UNSURE:
+            return matched
         if code:
             # The code is unknown: a same-named institution without a code is this one; one with
             # another code from this workbook is a different institution; one with another code
@@ -101,7 +114,8 @@ class Planner:
             typed = [r for r in typed if not r.values.get("code")]
         if len(typed) > 1:
             raise self._refuse(row, "name", f"名称“{name}”对应 {len(typed)} 家机构（"
-                               f"{_names(typed)}），无法确定是哪一家；请填写机构代码")
+                               f"{_names(typed)}），无法确定是哪一家；请填写机构代码"
+                               "（或所属乡镇）")
         if typed:
             return typed[0]
         if named and type_ is not None and not code:
@@ -111,6 +125,61 @@ class Planner:
                                f"“{INSTITUTION_TYPES[type_]}”不同；若该机构类型已变更，"
                                "请填写机构代码后再导入")
         return None
+
+    # ---- 所属乡镇 with its 年度 (reports.excel.importer.townships) ----
+
+    def _in_town(self, row: Row, typed: list[Record], year: int | None, *,
+                 ask: bool) -> Record | None | object:
+        """Among same-named institutions, the one in the row's township that year; a possible
+        move when they are all in other townships (`ask`); _UNSURE to go on matching by name."""
+        town = row_town(row.values)
+        if town is None or year is None or not typed:
+            return _UNSURE
+        here = [r for r in typed if same_town(self.towns.town_in(r, year), town)]
+        if here:
+            if len(here) == 1 and not (row.values.get("code") and here[0].values.get("code")):
+                return here[0]
+            typed[:] = here
+            return _UNSURE
+        if not ask:
+            return _UNSURE
+        # One this workbook already placed elsewhere in the same year is another institution of
+        # the same name (village names repeat across townships), not one that moved.
+        typed = [r for r in typed if year not in self.towns.said.get(r.id, {})]
+        if not typed:
+            return None
+        if len(typed) == 1 and typed[0].is_new:
+            # Known only from this workbook's rows of other years: this row gives its township
+            # for this year (a new institution's history, in whatever order the rows come).
+            return typed[0]
+        asked = PossibleMove(row.sheet, row.number, row.values["name"], row.values.get("type"),
+                             year, town, found_in(self.towns, typed, year))
+        decision = decision_for(self.plan.move_decisions, asked.key)
+        self.plan.possible_moves.append(replace(asked, decision=decision))
+        if decision == MOVE and len(typed) > 1:
+            raise self._refuse(row, "name", f"本县其他乡镇有 {len(typed)} 家名为“{row.values['name']}”"
+                               f"的机构（{_names(typed)}），无法确定迁入的是哪一家；请填写机构代码")
+        # Undecided: shown as the move it most likely is (one candidate) until the clerk says.
+        return typed[0] if decision != NEW and len(typed) == 1 else None
+
+    def _state_town(self, row: Row, inst: Record, year: int | None, created: bool) -> None:
+        """Refuse a township that contradicts another row for the same institution and year."""
+        town = row_town(row.values)
+        if town is None or year is None or created and not inst.origins:
+            return
+        earlier = self.towns.clash(inst.id, year, town)
+        if earlier is not None:
+            raise self._refuse(row, "township", f"与工作表“{earlier.sheet}”第 {earlier.row} 行"
+                               f"填写的 {year} 年所属乡镇不一致")
+
+    def resolve_townships(self) -> None:
+        """Each institution's 所属乡镇 by year, once every row is read (oldest year first)."""
+        before = len(self.plan.refusals)
+        self.plan.township_moves = resolve(self.towns, self.institutions, self.plan.refusals)
+        for r in self.plan.refusals[before:]:
+            if (r.sheet, r.row) not in self.plan.refused_rows:
+                self.plan.refused_rows.add((r.sheet, r.row))
+                self.plan.rows_accepted -= 1
 
     def _refuse_duplicate(self, row: Row, inst_id: str, values: dict[str, Any]) -> None:
         """A second copy of an institution in the file or earlier in the workbook is refused."""
@@ -161,7 +230,7 @@ class Planner:
         facts = {c.key: v[c.key] for c in YEAR_COLUMNS if c.key in v}
         if facts and year is None:
             raise self._refuse(row, "year", "未填写年度，导入时也未指定年度")
-        inst = self._match(row, year)
+        inst = self._match(row, year, ask=True)
         created = inst is None
         if inst is None:
             if v.get("type") is None:
@@ -170,6 +239,7 @@ class Planner:
             new_id = self.county.new_id()
             inst = Record("institution", new_id, None, blank_record("institution"),
                            self._inst_what(new_id))
+        self._state_town(row, inst, year, created)
         inst_changes = self._institution_changes(inst, v, year, created)
         year_type = inst_changes.pop("inst_type", None)
         keys = {k: k for k in inst_changes}
@@ -197,6 +267,8 @@ class Planner:
             self._confirm_carried(year_step[0], year_step[2])
         if year is not None and (facts or created):
             self._start_by(inst, year)
+        if year is not None and row_town(v) is not None:
+            self.towns.add(inst.id, year, row_town(v), row.origin("township"))
         if v.get("parent"):
             self.parents.append((inst, v["parent"], row.origin("parent")))
 
@@ -244,9 +316,12 @@ class Planner:
         if created or match_key(inst.values["name"]) != match_key(v["name"]):
             # A new institution, or one matched by its code whose name has changed.
             changes["name"] = v["name"]
-        for key in ("township", "ownership", "active_from", "active_to"):
+        for key in ("ownership", "active_from", "active_to"):
             if v.get(key) is not None:
                 changes[key] = v[key]
+        # With a year, 所属乡镇 is that year's (resolve_townships); without, today's.
+        if v.get("township") is not None and (created or year is None):
+            changes["township"] = v["township"]
         code = v.get("code")
         if code is not None and match_key(inst.values.get("code") or "") != match_key(code):
             changes["code"] = code
@@ -401,10 +476,11 @@ class Planner:
             raise self._validation(row, exc) from None
         if (late := self._too_late(rec["date"])) is not None:
             raise self._refuse(row, "date", late)
-        key = (inst.id, rec["date"], rec["kind"], rec["title"])
+        key = activity_key(inst.id, rec["date"], rec["kind"], rec["title"])
         existing = self._existing_activities(int(rec["date"][:4])).get(key, [])
         index = self.activity_seen[key]
         self.activity_seen[key] += 1
+        self.activity_rows[key].append((row, rec["title"]))
         if index >= len(existing):
             self.plan.new_activities.append((rec, row))
             return
@@ -428,13 +504,31 @@ class Planner:
                     "请核对日期或导入年度")
         return None
 
+    def note_duplicates(self) -> None:
+        """Activities this import adds that are one activity with another (reports.judge.
+        duplicates): the summary names their rows, and says they count once."""
+        marked: dict[int, set[str]] = {}
+        for key, rows in self.activity_rows.items():
+            inst_id, date, kind, _ = key
+            year = int(date[:4])
+            existing = self._existing_activities(year).get(key, [])
+            copies = max(len(rows), len(existing))
+            if copies < 2 or len(rows) <= len(existing):
+                continue
+            if year not in marked:
+                marked[year] = confirmed(self.county, year)
+            titles = [r["title"] for r in existing] + [t for _, t in rows]
+            two = finding_key(inst_id, year, date, kind, titles, copies) in marked[year]
+            what = f"{self.institutions[inst_id].values['name']} {date} {kind}“{rows[0][1]}”"
+            where = [f"工作表“{r.sheet}”第 {r.number} 行" for r, _ in rows]
+            self.plan.duplicate_activities.append((where, what, copies, two))
+
     def _existing_activities(self, year: int) -> dict[tuple[str, str, str, str], list[dict]]:
         if year not in self.activities:
             found: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
             for r in self.county.rows("activity", "date BETWEEN ? AND ?",
                                       (f"{year:04d}-01-01", f"{year:04d}-12-31"), order="rowid"):
-                found[(r["institution_id"], r["date"], r["kind"], " ".join(r["title"].split()))] \
-                    .append(r)
+                found[key_of(r)].append(r)
             self.activities[year] = found
         return self.activities[year]
 

@@ -145,3 +145,25 @@ def test_an_import_that_changes_something_is_backed_up_first(tmp_path: Path) -> 
     CountyFile.create(fresh, "青河县").close()
     assert main(["import-excel", str(fresh), str(book)]) == 0
     assert [b.reason for b in list_backups("fresh")].count("导入前") == 1
+
+
+def test_a_possible_move_is_listed_and_exits_1_until_moves_decides_it(county_path, tmp_path,
+                                                                       capsys):
+    """Issue 29: a village clinic named in another township without 机构代码 is not guessed at."""
+    from db.townships import township_in_year
+
+    with CountyFile.open(county_path, daily_backup=False) as county:
+        clinic = county.rows("institution", "type = 'village_clinic'", order="name")[0]
+        towns = sorted({r["township"] for r in county.rows("institution")} - {clinic["township"]})
+    book = write_book(tmp_path / "b.xlsx", {"机构": [
+        ["机构名称", "机构类型", "所属乡镇", "年度", "执业（助理）医师数"],
+        [clinic["name"], "村卫生室", towns[0], 2024, 1]]})
+    before = digest(county_path)
+    assert main(["import-excel", str(county_path), str(book)]) == 1
+    captured = capsys.readouterr()
+    assert f"--moves move" in captured.out and f"在“{clinic['township']}”有同名的村卫生室" in captured.out
+    assert "尚未确认是划转还是新增" in captured.err and digest(county_path) == before
+    assert main(["import-excel", str(county_path), str(book), "--moves", "move"]) == 0
+    with CountyFile.open(county_path, daily_backup=False) as county:
+        assert township_in_year(county, clinic["id"], 2023) == clinic["township"]
+        assert township_in_year(county, clinic["id"], 2024) == towns[0]
