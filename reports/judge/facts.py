@@ -89,11 +89,14 @@ class Facts:
         return Tally(n, titles, people)
 
 
-def load_facts(county: CountyFile, year: int) -> Facts:
+def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None) -> Facts:
+    """The year's facts; with `until`, activities only up to that day (counts to date)."""
     institutions = county.query(_INSTITUTIONS_SQL, {"year": year})
     active = {inst["id"] for inst in institutions}
     activity: dict[str, dict[tuple[str, int], Tally]] = defaultdict(dict)
-    params = {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+    last = f"{year:04d}-12-31"
+    params = {"first": f"{year:04d}-01-01",
+              "last": min(last, until.isoformat()) if until is not None else last}
     for row in county.conn.execute(_ACTIVITY_SQL, params):
         # Activities of deleted or inactive institutions do not count for anyone.
         if row["institution_id"] in active:
