@@ -606,3 +606,19 @@ def _notes(tr: list[Track], path: list[Action], year: int, today: _dt.date) -> l
     out.append("每项行动只计入其所属评分项；一项行动同时改善其他指标的（如新增中医类别医师也有助于中医馆达标），"
                "未重复计算。")
     return out
+
+
+def rectification_order(county: CountyFile, evaluation: Evaluation,
+                        today: _dt.date) -> dict[str, int]:
+    """The 整改清单's order: each scored item (by its id, and by its indicator's id) at the place
+    the year's 达标路径 first works on it; what the path does not touch is left out (callers keep
+    the standard's order for it)."""
+    found = build(standards.for_county(county), evaluation, load_documents(county), {}, today)
+    std_items = {i.id: i for i in standards.for_county(county).items}
+    out: dict[str, int] = {}
+    for n, item_id in enumerate(found.order_of_items()):
+        out.setdefault(item_id, n)
+        indicator = std_items[item_id].indicator if item_id in std_items else None
+        if indicator:
+            out.setdefault(indicator, n)
+    return out
