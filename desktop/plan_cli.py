@@ -27,12 +27,14 @@ def today() -> _dt.date:
     return _dt.date.today()
 
 
-def _line(a: Any) -> str:
+def _line(a: Any, county_total: bool = True) -> str:
     veto = "【必备】" if a.veto else ""
     late = "〔该年度已结束，只能补录〕" if a.late else ""
     planned = f"  〔已安排：{a.arranged.person}，{a.arranged.due_date}〕" \
         if a.arranged is not None and a.arranged.complete else ""
-    return (f"{a.order:>4}  {a.item:<4} {veto}+{a.points:g} 分 → {a.cumulative:g}  "
+    # A township's file has no county total to add up to.
+    running = f" → {a.cumulative:g}" if county_total else ""
+    return (f"{a.order:>4}  {a.item:<4} {veto}+{a.points:g} 分{running}  "
             f"〔{a.need}〕{a.what}{late}{planned}")
 
 
@@ -43,8 +45,8 @@ def plan_text(plan: Any, pace: list[Any]) -> str:
         lines += [_line(a) for a in plan.path]
     rest = plan.actions[plan.path_length:]
     if rest:
-        lines += ["", f"其余可提高得分的行动（{len(rest)} 项）："]
-        lines += [_line(a) for a in rest]
+        lines += ["", f"{'其余' if plan.path_length else ''}可提高得分的行动（{len(rest)} 项）："]
+        lines += [_line(a, not plan.township_scope) for a in rest]
     lines += [""] + list(plan.notes)
     if pace:
         lines += ["", "年度最低要求进度（到今天）："]

@@ -219,6 +219,9 @@ class PathTab(TableTab):
         self.plan = paths.build(std, ctx.evaluation, docs, towns, day,
                                 arrangements.read(county, year))
         rows = [_row(year, a) for a in self.plan.actions]
+        if self.plan.township_scope:  # no county total in a township's file to add up to
+            for r in rows:
+                r["cumulative"] = None
         names = {i["id"]: i["name"] for i in to_date.institutions}
         rows += [_done_row(year, d, names, towns) for d in self.plan.done]
         behind = pace_of(ctx.evaluation, get_profile(county, ctx.evaluation.profile_id),

@@ -306,6 +306,12 @@ def _waiting_track(item: Item, now: ItemScore, units: list[Unit], note: str) -> 
 
 
 def _indicator_track(item: Item, now: ItemScore, r: Result) -> Track | None:
+    if r.value is None and r.is_inst and r.denominator == 0:
+        # No institution of its kind counts in the year: nothing to do that would score it.
+        ind = BY_ID.get(r.id)
+        kinds = ind.scope_text if ind is not None else r.name
+        return Track(item, now, [], [tenths(now.points)], [False],
+                     f"{item.id} 没有须考核的机构（{kinds}），无法计分")
     if r.value is None:
         unit = Unit(item.id, None, None, f"{COUNTY_WIDE}：{r.name}无数据，须先填报所需数据",
                     FIGURES)
@@ -374,7 +380,7 @@ def tracks(std: Standard, evaluation: Evaluation, docs: Documents) -> list[Track
             track = _document_track(item, now, docs)
         else:
             track = _count_track(item, now)
-        if track is not None and track.units:
+        if track is not None and (track.units or track.note):
             out.append(track)
     return out
 
@@ -588,9 +594,12 @@ def _why_not(tr: list[Track], need: int, pass_mark: float, now: int) -> list[str
         n = sum(len(t.units) for t in tr)
         out.append(f"即使完成全部 {n} 项行动，最多得 {_shown(best):g} 分，仍低于合格线 "
                    f"{pass_mark:g} 分。")
-        blocked = [t.item.id for t in tr if t.note]
+        blocked = [t.item.id for t in tr if t.note and t.units]
         if blocked:
             out.append(f"其中 {'、'.join(blocked)} 须先补齐数据才能计分。")
+        empty = [t.item.id for t in tr if t.note and not t.units]
+        if empty:
+            out.append(f"{'、'.join(empty)} 没有须考核的机构，无法得分。")
     return out or ["没有一组行动能同时满足全部必备项并达到合格线。"]
 
 
@@ -600,9 +609,12 @@ def _notes(tr: list[Track], path: list[Action], year: int, today: _dt.date) -> l
     if late:
         out.append(f"路径中有 {late} 项是 {year} 年的宣传活动：该年度已结束，只能补录当年确已开展、"
                    "尚未登记的活动；如确未开展，本年度不能按此路径达标。")
-    waiting = [t.note for t in tr if t.note]
+    waiting = [t.note for t in tr if t.note and t.units]
     if waiting:
         out.append("以下项目的行动暂不能计分：" + "；".join(waiting) + "。")
+    empty = [t.note for t in tr if t.note and not t.units]
+    if empty:
+        out.append("；".join(empty) + "。")
     out.append("每项行动只计入其所属评分项；一项行动同时改善其他指标的（如新增中医类别医师也有助于中医馆达标），"
                "未重复计算。")
     return out

@@ -148,6 +148,23 @@ def test_the_pass_mark_out_of_reach_says_why(county: CountyFile) -> None:
     assert p.projected == p.best == 3
 
 
+def test_an_item_with_no_institution_to_judge_has_no_action_and_says_so(
+        county: CountyFile) -> None:
+    """B2 asks of community stations and the county has none: no action can score it, and a
+    必备 B2 puts the pass mark out of reach, saying why."""
+    _standard(county, 1, _item("B2", 2, by=_indicator("B2")), _item("G05", 1, by=_document("经费")))
+    _centre(county, "东山镇卫生院", 3)
+    p = plan(county, YEAR, today=TODAY)
+    assert [a.item for a in p.actions] == ["G05"] and p.path_length == 1
+    assert "B2 没有须考核的机构（社区卫生服务站），无法计分。" in p.notes
+    _standard(county, 1, _item("B2", 2, by=_indicator("B2"), veto=True),
+              _item("G05", 1, by=_document("经费")))
+    p = plan(county, YEAR, today=TODAY)
+    assert p.reachable is False
+    assert p.reasons[0] == ("必备项 B2（评分项B2）不能达到：B2 没有须考核的机构（社区卫生服务站），"
+                            "无法计分。")
+
+
 def test_an_institution_that_has_not_reported_must_report_and_pass(county: CountyFile) -> None:
     """C2 waits (待填报) for 石门镇, which has sent nothing: the share could still reach 100%.
     Its report comes first, and the item scores only once it is in and passes."""
