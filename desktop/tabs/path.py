@@ -228,7 +228,7 @@ class PathTab(TableTab):
                          to_date, day)
         self.pace.set_rows([self._pace_row(n, p) for n, p in enumerate(behind)])
         self._say_pace(behind, year, day)
-        places = sorted({r["township"] for r in rows} | {r["township"] for r in self.pace.rows}
+        places = sorted(({r["township"] for r in rows} | {r["township"] for r in self.pace.rows})
                         - {paths.COUNTY_WIDE})
         self.fill_filter(self.town_filter, [(t, t) for t in places]
                          + [(paths.COUNTY_WIDE, paths.COUNTY_WIDE)])
