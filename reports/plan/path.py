@@ -378,8 +378,11 @@ def tracks(std: Standard, evaluation: Evaluation, docs: Documents) -> list[Track
             track = _indicator_track(item, now, r) if r is not None else None
         elif item.by == "document":
             track = _document_track(item, now, docs)
-        else:
+        elif item.by == "count":
             track = _count_track(item, now)
+        else:  # a way of judging this module does not know yet: one action, its reason
+            track = _single(item, now, Unit(item.id, None, None,
+                                            f"{item.id}：{now.reason}", BUILD, effort=3))
         if track is not None and (track.units or track.note):
             out.append(track)
     return out
@@ -518,6 +521,8 @@ def build(std: Standard, evaluation: Evaluation, docs: Documents,
         counts = fewest(tr, need)
         if counts is None:
             reasons = _why_not(tr, need, score.pass_mark, now)
+            if evaluation.no_data_at_all:
+                reasons = [f"{evaluation.year} 年还没有任何数据，请先填报或导入本年度数据。"]
     path_units = counts or [0] * len(tr)
     order = _path_order(tr, path_units) + _rest_order(tr, path_units)
     actions, total = [], now
@@ -596,7 +601,8 @@ def _why_not(tr: list[Track], need: int, pass_mark: float, now: int) -> list[str
                    f"{pass_mark:g} 分。")
         blocked = [t.item.id for t in tr if t.note and t.units]
         if blocked:
-            out.append(f"其中 {'、'.join(blocked)} 须先补齐数据才能计分。")
+            more = f" 等 {len(blocked)} 项" if len(blocked) > 12 else ""
+            out.append(f"其中 {'、'.join(blocked[:12])}{more} 须先补齐数据才能计分。")
         empty = [t.item.id for t in tr if t.note and not t.units]
         if empty:
             out.append(f"{'、'.join(empty)} 没有须考核的机构，无法得分。")
@@ -609,9 +615,12 @@ def _notes(tr: list[Track], path: list[Action], year: int, today: _dt.date) -> l
     if late:
         out.append(f"路径中有 {late} 项是 {year} 年的宣传活动：该年度已结束，只能补录当年确已开展、"
                    "尚未登记的活动；如确未开展，本年度不能按此路径达标。")
-    waiting = [t.note for t in tr if t.note and t.units]
-    if waiting:
-        out.append("以下项目的行动暂不能计分：" + "；".join(waiting) + "。")
+    waiting = [t for t in tr if t.note and t.units]
+    if len(waiting) > 6:
+        out.append(f"{'、'.join(t.item.id for t in waiting[:12])} 等 {len(waiting)} 项无数据或待填报："
+                   "补齐数据后才能计算这些行动的得分。")
+    elif waiting:
+        out.append("以下项目的行动暂不能计分：" + "；".join(str(t.note) for t in waiting) + "。")
     empty = [t.note for t in tr if t.note and not t.units]
     if empty:
         out.append("；".join(empty) + "。")

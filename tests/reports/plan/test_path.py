@@ -135,6 +135,7 @@ def test_the_pass_mark_out_of_reach_says_why(county: CountyFile) -> None:
     in. And with B5 not 必备, a pass mark above what every action gives is named too."""
     _standard(county, 6, _item("B5", 2, by=_indicator("B5"), veto=True),
               _item("G05", 3, by=_document("经费")), _item("D11", 3, by=_indicator("D11")))
+    _centre(county, "东山镇卫生院", 3)  # the year has figures, only not the county's own
     p = plan(county, YEAR, today=TODAY)
     assert p.reachable is False and p.path_length == 0
     assert "必备项 B5" in p.reasons[0] and "无数据" in p.reasons[0]
@@ -163,6 +164,14 @@ def test_an_item_with_no_institution_to_judge_has_no_action_and_says_so(
     assert p.reachable is False
     assert p.reasons[0] == ("必备项 B2（评分项B2）不能达到：B2 没有须考核的机构（社区卫生服务站），"
                             "无法计分。")
+
+
+def test_a_year_with_no_data_at_all_says_so_first(county: CountyFile) -> None:
+    _standard(county, 3, _item("A1", 2, by=_indicator("A1"), veto=True),
+              _item("G05", 3, by=_document("经费")))
+    p = plan(county, YEAR, today=TODAY)
+    assert p.reachable is False
+    assert p.reasons == ("2024 年还没有任何数据，请先填报或导入本年度数据。",)
 
 
 def test_an_institution_that_has_not_reported_must_report_and_pass(county: CountyFile) -> None:
