@@ -19,7 +19,8 @@ from reports.judge import standard
 from reports.judge.results import ItemScore
 from reports.judge.standard import Item, Rule
 from reports.plan import arranged
-from reports.plan.path import (Track, Unit, fewest, greedy_length, plan, tenths)
+from reports.plan.path import fewest, greedy_length, plan
+from reports.plan.tracks import Track, Unit, tenths
 
 from tests.reports.conftest import TODAY, YEAR, act, inst
 
