@@ -55,7 +55,9 @@ def _row(year: int, a: paths.Action) -> dict[str, Any]:
             "item_label": f"{a.item} {a.item_text}", "township": a.township or paths.COUNTY_WIDE,
             "name": a.institution or paths.COUNTY_WIDE, "institution_id": a.institution_id,
             "need": a.need + ("（补录）" if a.late else ""), "what": a.what, "rule": a.rule,
-            "points": a.points, "veto": "必备" if a.veto else "", "cumulative": a.cumulative,
+            "points": a.points, "cumulative": a.cumulative,
+            # A 必备 item's actions; the one that meets it says so.
+            "veto": ("必备达到" if a.clears_veto else "必备") if a.veto else "",
             "person": arr.person if arr else None, "due_date": arr.due_date if arr else None,
             "late": a.late, "clears_veto": a.clears_veto}
 
@@ -85,6 +87,7 @@ class ArrangeDialog(QDialog):
         self.setWindowTitle("安排行动")
         self.person = QLineEdit(person, self)
         self.person.setPlaceholderText("如：张三（县卫生健康局中医股）")
+        self.person.setMinimumWidth(260)
         self.due = QDateEdit(self)
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
@@ -118,13 +121,13 @@ class PathTab(TableTab):
             Column("township", "乡镇（街道）", width=84, whole_tip=True),
             Column("name", "机构", width=130, whole_tip=True),
             Column("need", "需要", width=66, tip="补报数据、佐证材料、人员、开展活动、建设设置……"),
-            Column("what", "行动", width=250, whole_tip=True),
-            Column("rule", "计分方式", width=96, whole_tip=True),
+            Column("what", "行动", width=236, whole_tip=True),
+            Column("rule", "计分方式", width=84, whole_tip=True),
             Column("points", "得分", width=44, value=_points,
                    order=lambda r: r["points"] if r["points"] is not None else -1.0,
                    tip="按此顺序完成这一项后增加的分数"),
-            Column("veto", "必备", width=38, tone=lambda r: "fail" if r["veto"] else None,
-                   tip="必备项：一项不达标即不能通过评审"),
+            Column("veto", "必备", width=66, tone=lambda r: "fail" if r["veto"] else None,
+                   tip="必备项的行动：必备项一项不达标即不能通过评审；“必备达到”：完成这一项后该必备项达到"),
             Column("cumulative", "累计", width=44,
                    value=lambda r: "" if r["cumulative"] is None else f"{r['cumulative']:g}",
                    order=lambda r: r["cumulative"] or 0.0, tip="完成这一项及之前各项后的得分"),

@@ -48,7 +48,7 @@ def test_the_path_comes_first_in_order_with_points_and_the_veto_item(tab: PathTa
     assert [r["stage"] for r in rows[:5]] == ["达标路径"] * 4 + ["继续提高"]
     first = rows[0]
     assert (first["item"], first["veto"], first["points"], first["cumulative"]) == \
-        ("G01", "必备", 3.0, 72.7)
+        ("G01", "必备达到", 3.0, 72.7)
     assert [r["order"] for r in rows] == list(range(1, len(rows) + 1))
     # Sortable: by points, most first, and back to the chosen order.
     column = tab.model.column_index("points")
