@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from reports.judge import standard as standards
 from reports.judge.catalogue import BY_ID
 from reports.judge.evaluation import evaluate
-from reports.judge.facts import load_documents, load_facts
+from reports.judge.facts import load_documents
 from reports.judge.results import Evaluation
 from reports.judge.standard import Standard
 from reports.plan import arranged as arrangements
@@ -268,9 +268,17 @@ def plan(county: CountyFile, year: int, *, today: _dt.date | None = None,
                  arrangements.read(county, year))
 
 
+_TOWNSHIPS_SQL = """
+SELECT id, township FROM institution
+WHERE deleted = 0 AND (active_from IS NULL OR active_from <= :year)
+  AND (active_to IS NULL OR active_to >= :year)
+"""
+
+
 def townships(county: CountyFile, year: int) -> dict[str, str | None]:
-    """Each institution counted in the year → its township, as the year's judgement reads it."""
-    return {i["id"]: i["township"] for i in load_facts(county, year).institutions}
+    """Each institution counted in the year → its township: the one place the plan reads it
+    (the register's township; where a year's own township is kept, read it here)."""
+    return {r["id"]: r["township"] for r in county.query(_TOWNSHIPS_SQL, {"year": year})}
 
 
 def build(std: Standard, evaluation: Evaluation, docs: Documents,

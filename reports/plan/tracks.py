@@ -145,10 +145,11 @@ def _inst_track(item: Item, now: ItemScore, r: Result) -> Track:
         # could make it pass, and scores nothing meanwhile.
         pending = bool(left) and not target.holds(value) and \
             target.holds(min(Fraction(n + left, den), Fraction(1)))
+        # A share of institutions counts its failing ones as denominator − numerator: the
+        # lists themselves are not read, and copying them for each step would cost the most.
         after = replace(r, value=float(value), numerator=n, pending=pending,
-                        met=None if pending else target.holds(value),
-                        failing=r.failing[:max(len(r.failing) - fixes, 0)],
-                        not_reported=r.not_reported[:left])
+                        met=None if pending else target.holds(value), failing=(),
+                        not_reported=())
         s = scoring.score_indicator(item, after)
         return tenths(s.points), s.state == SCORED
 
