@@ -217,7 +217,7 @@ class PathTab(TableTab):
         std = standards.for_county(county)
         docs = load_documents(county)
         to_date = load_facts(county, year, until=day)
-        towns = {i["id"]: i["township"] for i in to_date.institutions}
+        towns = paths.townships(county, year)
         self._inputs = (std, docs, towns, day)
         self.plan = paths.build(std, ctx.evaluation, docs, towns, day,
                                 arrangements.read(county, year))
@@ -228,7 +228,7 @@ class PathTab(TableTab):
         names = {i["id"]: i["name"] for i in to_date.institutions}
         rows += [_done_row(year, d, names, towns) for d in self.plan.done]
         behind = pace_of(ctx.evaluation, get_profile(county, ctx.evaluation.profile_id),
-                         to_date, day)
+                         to_date, towns, day)
         self.pace.set_rows([self._pace_row(n, p) for n, p in enumerate(behind)])
         self._say_pace(behind, year, day)
         places = sorted(({r["township"] for r in rows} | {r["township"] for r in self.pace.rows})

@@ -137,7 +137,7 @@ class ProgressTab(TableTab):
         day = path_tab.today()
         paces: dict[str, list[Pace]] = {}
         for p in pace(ctx.evaluation, get_profile(ctx.county, ctx.evaluation.profile_id),
-                      load_facts(ctx.county, ctx.year, until=day), day):
+                      load_facts(ctx.county, ctx.year, until=day), {}, day):
             if p.institution_id:
                 paces.setdefault(p.institution_id, []).append(p)
         rows = [_row(i, paces.get(i.id, [])) for i in state.institutions]

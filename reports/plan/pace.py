@@ -71,11 +71,11 @@ def _status(count: int, expected: int, gone: Fraction) -> str:
 
 
 def pace(evaluation: Evaluation, profile: profiles.Profile, to_date: Facts,
-         today: _dt.date) -> list[Pace]:
+         towns: dict[str, str | None], today: _dt.date) -> list[Pace]:
     """Every yearly minimum still not reached by `today`, counted from `to_date` (the year's
-    facts with activities up to today): 落后 first, then by township and name."""
+    facts with activities up to today): 落后 first, then by township (`towns`, as
+    path.townships reads them) and name."""
     gone = year_gone(evaluation.year, today)
-    towns = {i["id"]: i["township"] for i in to_date.institutions}
     out: list[Pace] = []
     for r in evaluation.results:
         if r.id in evaluation.county_level:
@@ -112,8 +112,10 @@ def year_pace(county: CountyFile, year: int, *, today: _dt.date | None = None,
               evaluation: Evaluation | None = None) -> list[Pace]:
     """`pace` for the file's own profile, judging the year unless a judgement is given."""
     from reports.judge.evaluation import evaluate
+    from reports.plan.path import townships
 
     today = today or _dt.date.today()
     evaluation = evaluation or evaluate(county, year, today=today)
     profile = profiles.get_profile(county, evaluation.profile_id)
-    return pace(evaluation, profile, load_facts(county, year, until=today), today)
+    return pace(evaluation, profile, load_facts(county, year, until=today),
+                townships(county, year), today)
