@@ -39,6 +39,7 @@ __all__ = ["COUNTY_WIDE", "Action", "Plan", "build", "fewest", "greedy_length", 
 def _shown(t: int) -> float:
     return t / 10
 
+
 @dataclass(frozen=True)
 class Action:
     key: str
@@ -302,16 +303,14 @@ def build(std: Standard, evaluation: Evaluation, docs: Documents,
     path_units = counts or [0] * len(tr)
     order = _path_order(tr, path_units) + _rest_order(tr, path_units)
     actions, total = [], now
-    done = [0] * len(tr)
+    taken = [0] * len(tr)
     cleared: set[int] = set()
     path_length = sum(path_units) if counts is not None else 0
     for n, (i, j) in enumerate(order, start=1):
         t = tr[i]
-        # A track's actions are always taken in its own order: j is the next one.
-        assert j == done[i]
-        before = t.scores[j]
-        done[i] += 1
-        gain = t.scores[j + 1] - before
+        assert j == taken[i]  # a track's actions are always taken in its own order
+        taken[i] += 1
+        gain = t.scores[j + 1] - t.scores[j]
         total += gain
         clears = t.veto_open and t.met[j + 1] and i not in cleared
         if clears:
@@ -319,9 +318,9 @@ def build(std: Standard, evaluation: Evaluation, docs: Documents,
         u = t.units[j]
         actions.append(Action(
             u.key, t.item.id, t.item.code, t.item.text, t.item.indicator, u.institution,
-            u.institution_id, towns.get(u.institution_id or ""), u.what, u.need, t.item.rule.text(),
-            t.veto_open, clears, _shown(gain), _shown(total), n <= path_length, n,
-            _late(t, evaluation.year, today), arranged.get(u.key)))
+            u.institution_id, towns.get(u.institution_id or ""), u.what, u.need,
+            t.item.rule.text(), t.veto_open, clears, _shown(gain), _shown(total),
+            n <= path_length, n, _late(t, evaluation.year, today), arranged.get(u.key)))
     best = total
     projected = _shown(now + sum(t.gain(k) for t, k in zip(tr, path_units))) \
         if counts is not None and not town else _shown(best)
