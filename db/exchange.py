@@ -79,6 +79,9 @@ def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
                           "review_inst", "review_finding"):
                 c.execute(f"DELETE FROM {table} WHERE institution_id NOT IN ({keep})",
                           {"town": town})
+            # 达标路径 arrangements at its own institutions; the county's own actions stay home.
+            c.execute(f"DELETE FROM planned_action WHERE institution_id IS NULL "
+                      f"OR institution_id NOT IN ({keep})", {"town": town})
             c.execute("""DELETE FROM evidence WHERE owner_table = 'activity'
                          AND owner_id NOT IN (SELECT id FROM activity)""")
             c.execute("""DELETE FROM evidence WHERE owner_table = 'review_finding'
@@ -282,6 +285,9 @@ def _data_keys(table: str) -> list[str]:
 
 
 def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
+    if table == "planned_action":
+        who = names.get(rec.get("institution_id") or "", "") or "全县"
+        return f"{who} {rec.get('year')}年达标路径 {rec.get('item_id')}"
     if table in ("institution_year", "activity", "check_review", "review_inst", "review_finding",
                  "institution_township"):
         who = names.get(rec.get("institution_id") or "", "")

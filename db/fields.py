@@ -152,6 +152,16 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("verified", "已核实", "bool", default=1),
         _f("note", "核实说明", "text"),
     ),
+    "planned_action": (
+        _f("year", "年度", "year", required=True),
+        _f("action_key", "达标路径行动", "text", required=True),
+        _f("item_id", "评分项", "text", required=True),
+        _f("institution_id", "机构", "ref"),
+        _f("what", "行动内容", "text"),
+        _f("person", "责任人", "text"),
+        _f("due_date", "完成时限", "date"),
+        _f("note", "备注", "text"),
+    ),
     "evidence": (
         _f("owner_table", "所属类别", "text", required=True),
         _f("owner_id", "所属记录", "text"),
@@ -180,6 +190,7 @@ TABLE_LABELS = {
     "review_finding": "模拟评审现场结论",
     "evidence": "佐证材料",
     "check_review": "数据核查",
+    "planned_action": "达标路径安排",
 }
 
 

@@ -38,11 +38,12 @@ SYNCED_TABLES = (
     "review_finding",
     "evidence",
     "check_review",
+    "planned_action",
 )
 # Tables every county file has had since version 1: what opening checks before any upgrade.
 V1_TABLES = tuple(t for t in SYNCED_TABLES
                   if t not in ("phase", "check_review", "review", "review_inst", "review_finding",
-                               "institution_township"))
+                               "institution_township", "planned_action"))
 
 def _nonneg(*cols: str) -> str:
     return ",\n    ".join(f"CHECK ({c} IS NULL OR {c} >= 0)" for c in cols)
@@ -343,11 +344,30 @@ CREATE TABLE institution_township (
 CREATE UNIQUE INDEX institution_township_key ON institution_township(institution_id, until_year);
 """
 
+# Version 7, 达标路径 (issue 28): an action of the year's path marked 已安排, with the person responsible and
+# the date it is due. Its id is computed from the year and the action's key (the standard's item,
+# and the institution for an action at one), so two copies that arrange the same action merge
+# into one record; taking the mark back leaves a tombstone, carried by a merge like any deletion.
+_V_PATH = f"""
+CREATE TABLE planned_action (
+    {SYNC_COLUMNS},
+    year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+    action_key TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    institution_id TEXT REFERENCES institution(id),
+    what TEXT,
+    person TEXT,
+    due_date TEXT CHECK (due_date IS NULL OR due_date BETWEEN '2000-01-01' AND '2100-12-31'),
+    note TEXT
+);
+CREATE INDEX planned_action_year ON planned_action(year);
+"""
+
 # Append only: step N takes a file from user_version N-1 to N, as a SQL script or a function of
 # the connection run inside the step's transaction. Released steps never change; a fixture file
 # per released version lives in tests/fixtures/.
 Step = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Step] = [_V1, _V2, _v3, _V_STANDARD, _V_REVIEW, _V_TOWNSHIP_YEARS]
+MIGRATIONS: list[Step] = [_V1, _V2, _v3, _V_STANDARD, _V_REVIEW, _V_TOWNSHIP_YEARS, _V_PATH]
 
 
 def current_version() -> int:

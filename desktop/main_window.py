@@ -27,6 +27,7 @@ from desktop.tabs.county import CountyTab
 from desktop.tabs.halls import HallsTab
 from desktop.tabs.institutions import InstitutionsTab
 from desktop.tabs.overview import OverviewTab
+from desktop.tabs.path import PathTab
 from desktop.tabs.personnel import PersonnelTab
 from desktop.tabs.progress import ProgressTab
 from desktop.tabs.review import ReviewTab
@@ -44,7 +45,9 @@ _TAB_OF = {**{i: "halls" for i in ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8
            **{i: "activities" for i in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9")},
            **{i: "county" for i in ("B5", "B6", "B8", "D10", "D11")}}
 
-TAB_TITLES = (("overview", "总览"), ("progress", "填报进度"), ("institutions", "机构"),
+# 达标路径 beside 总览, where the clerk decides what to do first. Alt+1 … Alt+9, Alt+0 open the
+# first ten; the last (模拟评审) is one Ctrl+PgUp from 总览.
+TAB_TITLES = (("overview", "总览"), ("path", "达标路径"), ("progress", "填报进度"), ("institutions", "机构"),
               ("halls", "中医馆/中医阁"), ("personnel", "人员配备"), ("activities", "文化宣传活动"),
               ("county", "全县情况"), ("tasks", "任务与佐证"), ("checks", "数据核查"),
               ("review", "模拟评审"))
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.tabs = QTabWidget(self)
         self.overview = OverviewTab()
+        self.path_tab = PathTab()
         self.institutions = InstitutionsTab()
         self.halls = HallsTab()
         self.personnel = PersonnelTab()
@@ -80,7 +84,8 @@ class MainWindow(QMainWindow):
         self.checks = ChecksTab()
         self.review_tab = ReviewTab()
         self.pages: dict[str, QWidget] = {
-            "overview": self.overview, "institutions": self.institutions, "halls": self.halls,
+            "overview": self.overview, "path": self.path_tab,
+            "institutions": self.institutions, "halls": self.halls,
             "personnel": self.personnel, "activities": self.activities, "county": self.county_tab,
             "tasks": self.tasks, "progress": self.progress_tab, "checks": self.checks,
             "review": self.review_tab,
@@ -88,10 +93,13 @@ class MainWindow(QMainWindow):
         self.review_tab.action_requested.connect(lambda key: review_actions.RUN[key](self))
         for number, (key, title) in enumerate(TAB_TITLES, start=1):
             self.tabs.addTab(self.pages[key], title)
-            key_name = f"Alt+{number % 10}"  # the tenth tab is Alt+0, as the keys run
+            if number <= 10:
+                key_name = f"Alt+{number % 10}"  # the tenth tab is Alt+0, as the keys run
+                QShortcut(QKeySequence(key_name), self,
+                          lambda i=number - 1: self.tabs.setCurrentIndex(i))
+            else:
+                key_name = "在总览按 Ctrl+PgUp"
             self.tabs.setTabToolTip(number - 1, f"{title}（{key_name}）")
-            QShortcut(QKeySequence(key_name), self,
-                      lambda i=number - 1: self.tabs.setCurrentIndex(i))
             changed = getattr(self.pages[key], "changed", None)
             if changed is not None:
                 changed.connect(lambda k=key: self._file_changed(k))
@@ -105,6 +113,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_shown)
         self.overview.failing_requested.connect(self.show_failing)
         self.progress_tab.jump.connect(self.go_to_institution)
+        self.path_tab.action_requested.connect(self.go_to_action)
         self.checks.jump.connect(self.go_to_institution)
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
@@ -407,6 +416,20 @@ class MainWindow(QMainWindow):
                 if self.pages[other].select_record(institution_id):  # type: ignore[attr-defined]
                     return True
         return False
+
+    def go_to_action(self, item: str, indicator: str, institution: str) -> None:
+        """Where a 达标路径 action is done: the institution's row for its indicator, the county's
+        figure, or the item's row in 总览 (evidence for a governance item is added there)."""
+        if institution:
+            self.go_to_institution(_TAB_OF.get(indicator, "institutions"), institution,
+                                   indicator or None)
+            return
+        if _TAB_OF.get(indicator) == "county":
+            self.tabs.setCurrentWidget(self.county_tab)
+            self.county_tab.focus_indicator(indicator)
+            return
+        self.tabs.setCurrentWidget(self.overview)
+        self.overview.select_record(indicator or item)
 
     def screenshot_views(self) -> list[tuple[str, object]]:
         """(name, how to show it) for each tab: used by docs/screenshots.py."""

@@ -190,3 +190,9 @@ class CountyTab(QWidget):
         editor = self.editors.get(key)
         if editor is not None:
             editor.setFocus()
+
+    def focus_indicator(self, indicator_id: str) -> None:
+        """The figure an indicator is computed from, ready to type (from 达标路径)."""
+        key = next((k for k, ind in _FIELDS if ind == indicator_id), None)
+        if key is not None:
+            self.select_cell("county_year", key)

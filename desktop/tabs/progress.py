@@ -1,5 +1,6 @@
 """填报进度: who has reported the selected year, per township and institution, which parts are
-in, and the 沿用上年 values still to confirm; a list to chase townships with (Excel), and a
+in, and the 沿用上年 values still to confirm; each centre's yearly minimums (宣传栏更换, 讲座 …)
+against the share of the year gone (落后); a list to chase townships with (Excel), and a
 double-click to the institution's row where its missing part is entered."""
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from db.newyear import confirm_carried
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
+from desktop.tabs import path as path_tab
 from desktop.tabs.base import TableTab
+from reports.judge.facts import load_facts
+from reports.judge.profiles import get_profile
 from reports.judge.progress import PARTS, InstitutionProgress, progress
+from reports.plan.pace import BEHIND, ON_PACE, SHORT, Pace, pace
 
 _MARK = {True: "✓", False: "缺", None: "—"}
 # Where each part is entered, for the double-click.
@@ -26,12 +31,23 @@ _STATUS_TONE = {"已填齐": "pass", "未填报": "fail", "部分填报": None, 
 
 
 def _part(key: str) -> Column:
-    return Column(key, PARTS[key], width=70, value=lambda r, k=key: _MARK[r["parts"][k]],
+    return Column(key, PARTS[key], width=64, value=lambda r, k=key: _MARK[r["parts"][k]],
                   tone=lambda r, k=key: "fail" if r["parts"][k] is False else None)
 
 
-def _row(i: InstitutionProgress) -> dict[str, Any]:
+def _pace_status(paces: list[Pace]) -> str | None:
+    """The worst of an institution's yearly minimums: 落后, then 未达到, then 进度正常."""
+    for status in (BEHIND, SHORT, ON_PACE):
+        if any(p.status == status for p in paces):
+            return status
+    return None
+
+
+def _row(i: InstitutionProgress, paces: list[Pace]) -> dict[str, Any]:
+    shown = [p for p in paces if p.status != ON_PACE] or paces
     return {"id": i.id, "name": i.name, "township": i.township, "type_name": i.type_name,
+            "pace_status": _pace_status(paces),
+            "pace": "；".join(p.text for p in shown),
             "parts": i.parts, "share": i.share, "done_text": f"{i.done}/{i.asked}",
             "status": i.status, "missing": "、".join(i.missing), "carried": i.carried or None,
             "carried_from": i.carried_from, "first_missing": next(
@@ -44,18 +60,23 @@ class ProgressTab(TableTab):
 
     def __init__(self) -> None:
         super().__init__([
-            Column("township", "乡镇（街道）", width=100),
-            Column("name", "机构名称", width=210),
-            Column("type_name", "类型", width=100),
+            Column("township", "乡镇（街道）", width=90),
+            Column("name", "机构名称", width=190),
+            Column("type_name", "类型", width=90),
             *(_part(k) for k in PARTS),
-            Column("share", "已交比例", "share", width=70),
-            Column("status", "填报情况", width=75, tone=lambda r: _STATUS_TONE.get(r["status"])),
-            Column("carried", "沿用待确认", "int", width=75,
+            Column("share", "已交比例", "share", width=64),
+            Column("status", "填报情况", width=70, tone=lambda r: _STATUS_TONE.get(r["status"])),
+            Column("carried", "沿用待确认", "int", width=70,
                    tip="从上年沿用、尚未确认或修改的数据项数"),
-            Column("missing", "缺少", width=200),
+            Column("missing", "缺少", width=150),
+            Column("pace_status", "活动进度", width=64,
+                   tone=lambda r: "fail" if r["pace_status"] == BEHIND else None,
+                   tip="宣传栏更换、健康咨询、讲座等全年最低要求：到今天已有的次数少于按时间比例应有的次数为“落后”"),
+            Column("pace", "尚未达到的年度要求", width=150, whole_tip=True),
         ], editable=False)
         self.town_filter = self.add_filter("township", "乡镇")
         self.status_filter = self.add_filter("status", "情况")
+        self.pace_filter = self.add_filter("pace_status", "活动进度")
         for label, slot in (("确认沿用", self.confirm_selected), ("确认本乡镇", self.confirm_town),
                             ("全部确认", self.confirm_all), ("导出 Excel…", self.export)):
             button = QPushButton(label, self)
@@ -113,7 +134,15 @@ class ProgressTab(TableTab):
                               "institutions": t.institutions, "complete": t.complete,
                               "partial": t.partial, "none": t.none, "carried": t.carried or None,
                               "share": t.share} for t in state.townships])
-        rows = [_row(i) for i in state.institutions]
+        day = path_tab.today()
+        paces: dict[str, list[Pace]] = {}
+        for p in pace(ctx.evaluation, get_profile(ctx.county, ctx.evaluation.profile_id),
+                      load_facts(ctx.county, ctx.year, until=day), {}, day):
+            if p.institution_id:
+                paces.setdefault(p.institution_id, []).append(p)
+        rows = [_row(i, paces.get(i.id, [])) for i in state.institutions]
+        self.fill_filter(self.pace_filter, [(s, s) for s in (BEHIND, SHORT, ON_PACE)
+                                            if any(r["pace_status"] == s for r in rows)])
         self.fill_filter(self.town_filter, [(t.township, t.township) for t in state.townships])
         self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "部分填报", "待确认", "已填齐")
                                               if any(r["status"] == s for r in rows)])
@@ -127,6 +156,9 @@ class ProgressTab(TableTab):
         if carried:
             text += (f"；{carried} 家有从上年沿用、尚未确认的数据（在中医馆/中医阁、人员配备页"
                      "以蓝色斜体显示）")
+        behind = sum(1 for r in rows if r["pace_status"] == BEHIND)
+        if behind:
+            text += f"；宣传活动进度<b>落后</b> {behind} 家（按全年最低要求和已过去的时间计）"
         self.summary.setText(text + "。双击机构转到需要填写的页面。")
         return rows
 
@@ -138,7 +170,9 @@ class ProgressTab(TableTab):
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if row is not None:
-            self.jump.emit(PART_TAB.get(row["first_missing"] or "", "halls"), row["id"])
+            # Nothing missing but behind on the year's activities: its activity log.
+            fallback = "activities" if row["pace_status"] else "halls"
+            self.jump.emit(PART_TAB.get(row["first_missing"] or "", fallback), row["id"])
 
     # ---- confirming carried-over values ------------------------------------------------------
 

@@ -641,6 +641,11 @@ def _compute(ind: Indicator, facts: Facts, setting: Setting) -> Outcome:
     return _COMPUTE[ind.id](facts, setting)
 
 
+def compute(indicator_id: str, facts: Facts, setting: Setting) -> Outcome:
+    """One indicator computed from `facts` (of part of a year, say), not judged."""
+    return _compute(BY_ID[indicator_id], facts, setting)
+
+
 def _values(facts: Facts, profile: Profile) -> dict[str, float | int | None]:
     """Each switched-on indicator's value alone (for last year's column)."""
     out = {}

@@ -84,23 +84,28 @@ class Facts:
         return Tally(n, titles, people)
 
 
-def load_facts(county: CountyFile, year: int) -> Facts:
+def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None) -> Facts:
+    """The year's facts; with `until`, activities only up to that day (counts to date)."""
     institutions = in_file_scope(county, county.query(_INSTITUTIONS_SQL, {"year": year}))
     active = {inst["id"] for inst in institutions}
     rows = county.rows("county_year", "year = ?", (year,))
-    return Facts(year, institutions, _tallies(county, year, active), rows[0] if rows else {})
+    return Facts(year, institutions, _tallies(county, year, active, until),
+                 rows[0] if rows else {})
 
 
-def _tallies(county: CountyFile, year: int,
-             active: set[str]) -> dict[str, dict[tuple[str, int], Tally]]:
+def _tallies(county: CountyFile, year: int, active: set[str],
+             until: _dt.date | None) -> dict[str, dict[tuple[str, int], Tally]]:
     """Per institution, kind and TCM flag: activities (an activity entered twice once, see
     reports.judge.duplicates), distinct titles (compared as the duplicates are) and people."""
     n: dict[tuple[str, str, int], int] = defaultdict(int)
     titles: dict[tuple[str, str, int], set[str]] = defaultdict(set)
     people: dict[tuple[str, str, int], int] = defaultdict(int)
+    last = until.isoformat() if until is not None else None
     for row in counted_activities(county, year):
         # Activities of deleted or inactive institutions do not count for anyone.
         if row["institution_id"] not in active:
+            continue
+        if last is not None and row["date"] > last:
             continue
         key = (row["institution_id"], row["kind"], row["tcm_content"])
         n[key] += 1

@@ -87,10 +87,15 @@ def score_indicator(item: Item, r: Result | None) -> ItemScore:
     return _points(item, 0, ZERO, "未达到要求", ind)
 
 
+def matched_tasks(item: Item, docs: Documents) -> list[dict]:
+    """The creation tasks a governance item is judged by: those whose text holds a keyword."""
+    words = item.judge["keywords"]
+    return [t for t in docs.tasks if any(w in (t["text"] or "") for w in words)]
+
+
 def score_document(item: Item, docs: Documents, year: int) -> ItemScore:
     """A governance item: its creation tasks done, and evidence shown."""
-    words = item.judge["keywords"]
-    tasks = [t for t in docs.tasks if any(w in (t["text"] or "") for w in words)]
+    tasks = matched_tasks(item, docs)
     files = docs.item_files(item.id, year) + sum(t["files"] for t in tasks)
     open_tasks = [t for t in tasks if t["status"] != "已完成"]
     if not files:

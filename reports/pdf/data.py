@@ -19,6 +19,7 @@ from reports.judge.facts import load_facts
 from reports.judge import matrix, review
 from reports.judge import profiles
 from reports.judge.standard import Standard, for_county, shipped
+from reports.plan.path import rectification_order
 from reports.plan.evidence import evidence_entries
 from reports.judge.results import Evaluation, Result
 
@@ -65,6 +66,9 @@ class ReportData:
     reviews: list[Any] = field(default_factory=list)
     progress: Progress | None = None  # who has reported; a draft while anything is missing
     unchecked: list[Finding] = field(default_factory=list)  # 数据核查 not yet marked 已核实
+    # 达标路径 (issue 28): item and indicator ids → their place in the path, so the 整改清单
+    # lists first what the county should do first.
+    path_order: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_draft(self) -> bool:
@@ -119,6 +123,7 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
                  for r in review.reviews(county, year)],
         progress=progress(county, year),
         unchecked=[f for f in find_checks(county, year) if not f.verified],
+        path_order=rectification_order(county, evaluation, today),
     )
 
 

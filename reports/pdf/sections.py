@@ -818,15 +818,17 @@ def _rectification(data: ReportData, st: Styles) -> Story:
     if _town(data):
         out.append(_p(f"以下只列本乡镇机构的问题；{COUNTY_LEVEL}的指标由县卫生健康局合并各乡镇数据后"
                       "评价和安排整改。", st))
-    # 必备 items first: one of them failed fails the county whatever the total.
-    unmet = sorted((r for r in own if r.met is False), key=lambda r: r.id not in veto_ids)
+    # 必备 items first: one of them failed fails the county whatever the total. Then in the order
+    # of the 达标路径: what reaches the pass mark in the fewest actions comes first.
+    unmet = sorted((r for r in own if r.met is False),
+                   key=lambda r: (r.id not in veto_ids, _path_place(data, r.id)))
     if not unmet and not any(r.met for r in own):
         out.append(_p("本年度纳入考核的指标均无数据，无法评价是否达标。", st))
     elif not unmet:
         out.append(_p("本年度纳入考核且有数据的指标均已达标。", st))
     else:
         out += [_p(f"对照目标方案，本年度有 {len(unmet)} 项指标未达标。逐项整改清单如下，"
-                   "完成时限由各责任单位商定后填写。", st),
+                   "按达标路径排序（先做的在前），完成时限由各责任单位商定后填写。", st),
                 _rectification_table(data, unmet, st), Spacer(1, 6)]
     watch = [r for r in own if r.met is True and r.failing]
     if watch:
@@ -839,10 +841,17 @@ def _rectification(data: ReportData, st: Styles) -> Story:
     return out
 
 
+def _path_place(data: ReportData, item_id: str) -> int:
+    """Where the 达标路径 first works on an item (what it does not touch: after, in order)."""
+    return data.path_order.get(item_id, len(data.path_order))
+
+
 def _vetoes_failed(data: ReportData) -> list[ItemScore]:
-    """必备 items failed; in a township's file only those it judges itself."""
+    """必备 items failed, in the 达标路径's order; in a township's file only those it judges
+    itself."""
     score = data.evaluation.score
-    return [i for i in (score.veto_failures if score else []) if not _county_level(data, i.id)]
+    failed = [i for i in (score.veto_failures if score else []) if not _county_level(data, i.id)]
+    return sorted(failed, key=lambda i: _path_place(data, i.id))
 
 
 def _veto_rectification(data: ReportData, st: Styles) -> Story:

@@ -34,6 +34,11 @@ def test_every_released_version_opens_with_its_data(tmp_path: Path, version: int
         assert phases == [] if version < 2 else phases[0]["name"] == "实施阶段"
         findings = county.rows("review_finding")  # 模拟现场评审 (issue 17)
         assert findings == [] if version < 5 else findings[0]["verdict"] == "符合"
+        # 达标路径 arrangements (issue 28): one 已安排, one taken back (left out of rows).
+        planned = county.rows("planned_action")
+        assert planned == [] if version < 7 else \
+            [(p["item_id"], p["person"], p["due_date"]) for p in planned] == \
+            [("C2", "李四", "2023-10-31")]
         if version >= 3:
             assert county.rows("check_review")[0]["note"] == "新增分院，属实"
             carried = county.query("SELECT carried FROM institution_year WHERE year = 2024")

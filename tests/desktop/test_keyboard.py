@@ -36,6 +36,8 @@ def test_ctrl_tab_and_ctrl_pgdn_switch_tabs_from_inside_a_table(qtbot: QtBot,
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageUp, ctrl)
     assert window.tabs.currentWidget() is window.progress_tab
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageUp, ctrl)
+    assert window.tabs.currentWidget() is window.path_tab
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageUp, ctrl)
     assert window.tabs.currentWidget() is window.overview
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageUp, ctrl)  # round to the last
     assert window.tabs.currentWidget() is window.review_tab
@@ -45,13 +47,17 @@ def test_ctrl_tab_and_ctrl_pgdn_switch_tabs_from_inside_a_table(qtbot: QtBot,
 
 def test_alt_and_a_number_opens_that_tab(qtbot: QtBot, window: MainWindow) -> None:
     _focus_table(qtbot, window)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_6, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert window.tabs.currentWidget() is window.path_tab  # 达标路径 beside 总览
+    assert "Alt+2" in window.tabs.tabToolTip(1)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
     assert window.tabs.currentWidget() is window.activities
-    assert "Alt+6" in window.tabs.tabToolTip(5)
-    # The tenth tab, 模拟评审, is Alt+0.
+    assert "Alt+7" in window.tabs.tabToolTip(6)
+    # The tenth tab, 数据核查, is Alt+0; the eleventh, 模拟评审, one Ctrl+PgUp from 总览.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_0, Qt.KeyboardModifier.AltModifier)
-    assert window.tabs.currentWidget() is window.review_tab
+    assert window.tabs.currentWidget() is window.checks
     assert "Alt+0" in window.tabs.tabToolTip(9)
+    assert "Ctrl+PgUp" in window.tabs.tabToolTip(10)
 
 
 def test_every_menu_and_menu_item_has_an_accelerator(window: MainWindow) -> None:

@@ -1,0 +1,46 @@
+"""The report's 整改清单 in the 达标路径's order: what reaches the pass mark first comes first."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from db.county import CountyFile
+from db.demo import write_demo
+from reports.judge.evaluation import evaluate
+from reports.pdf.report import write_report
+from reports.plan.path import plan, rectification_order
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="poppler-utils (pdftotext) not installed")
+TODAY = _dt.date(2025, 1, 20)
+
+
+def test_the_rectification_list_follows_the_path(tmp_path: Path) -> None:
+    path = write_demo(tmp_path / "青河县.tcmcounty", "small")
+    out = tmp_path / "报告.pdf"
+    with CountyFile.open(path) as county:
+        write_report(county, 2024, out, today=TODAY)
+        evaluation = evaluate(county, 2024, today=TODAY)
+        order = rectification_order(county, evaluation, TODAY)
+        steps = plan(county, 2024, today=TODAY, evaluation=evaluation)
+    unmet = [r.id for r in evaluation.results if r.met is False]
+    expected = sorted(unmet, key=lambda i: order.get(i, len(order)))
+    # The path's order as the plan gives it: G01 first (必备), then A2 before B13, C2 and D5.
+    items = steps.order_of_items()
+    assert items[0] == "G01" and order["G01"] == 0
+    assert items.index("A2") < items.index("B13") < items.index("D5")
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-raw", str(out), "-"],
+                                             capture_output=True, text=True, encoding="utf-8",
+                                             check=True).stdout)
+    part = text[text.rindex("存在问题及整改清单"):]
+    assert "按达标路径排序（先做的在前）" in part
+    table = part[part.index("项指标未达标"):]
+    names = {r.id: re.sub(r"\s+", "", f"{r.id}{r.name}") for r in evaluation.results}
+    found = sorted(unmet, key=lambda i: table.index(names[i]))
+    assert found == expected, (found, expected)
