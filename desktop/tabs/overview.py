@@ -159,7 +159,7 @@ class OverviewTab(TableTab):
                 counts[x["status"]] = counts.get(x["status"], 0) + 1
         tasks = ev.tasks
         unreported = len(ev.unreported)
-        waiting = (f"<span style='color:#a15c00'><b>{unreported} 家机构尚未填报本年度数据</b>"
+        waiting = (f"<span style='color:#a15c00'><b>{unreported} 家机构尚未填齐本年度数据</b>"
                    "（见“填报进度”）。</span>　" if unreported else "")
         text = ""
         empty = no_data_line(ev.year, ev.data_years)

@@ -360,8 +360,8 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
 
 _MARK = {True: "✓", False: "缺", None: "—"}
 PROGRESS_TOWNS = [Out("序号", 6), Out("乡镇（街道）", 16), Out("应报机构", 10, INT_FORMAT),
-                  Out("已填齐", 10, INT_FORMAT), Out("部分填报", 10, INT_FORMAT),
-                  Out("未填报", 10, INT_FORMAT), Out("沿用待确认", 11, INT_FORMAT),
+                  Out("已填齐", 10, INT_FORMAT), Out("未填报", 10, INT_FORMAT),
+                  Out("其中部分填报", 12, INT_FORMAT), Out("沿用待确认", 11, INT_FORMAT),
                   Out("填齐比例", 10, SHARE_FORMAT)]
 
 
@@ -378,7 +378,7 @@ def export_progress(county: CountyFile, year: int, out_path: str | os.PathLike[s
     book.remove(book.active)
     towns = state.townships
     write_table(book.create_sheet("按乡镇"), f"{name}{year}年度 填报进度（按乡镇）",
-                PROGRESS_TOWNS, ([n, t.township, t.institutions, t.complete, t.partial, t.none,
+                PROGRESS_TOWNS, ([n, t.township, t.institutions, t.complete, t.none, t.partial,
                                   t.carried, t.share] for n, t in enumerate(towns, start=1)))
     columns = [Out("序号", 6), Out("乡镇（街道）", 14), Out("机构名称", 30), Out("机构类型", 14),
                *(Out(label, 10) for label in PARTS.values()), Out("已交部分", 9),

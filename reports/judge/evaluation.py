@@ -44,7 +44,8 @@ from reports.judge.facts import Facts, Tally, load_documents, load_facts, task_p
 from reports.judge.gaps import (add_to_both, add_to_numerator, over_text, percent_points,
                                 techniques_needed, techniques_text)
 from reports.judge.profiles import Profile, Setting, Target, exact
-from reports.judge.results import Evaluation, Failing, Result
+from reports.judge.progress import progress as year_progress
+from reports.judge.results import Evaluation, Failing, Result, Unreported
 from reports.judge.wording import number, percent
 
 if TYPE_CHECKING:
@@ -667,8 +668,11 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
             continue
         outcome = _compute(ind, facts, setting)
         results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id), facts))
-    unreported = tuple((i["name"], i["id"], i["township"]) for i in facts.institutions
-                       if i["year_row"] is None)
+    # 未填报 as 填报进度 and the report's --final count it: any part asked and missing.
+    towns = {i["id"]: i["township"] for i in facts.institutions}
+    unreported = tuple(Unreported(i.name, i.id, towns.get(i.id), i.missing_text,
+                                  tuple(i.missing))
+                       for i in year_progress(county, year).unreported)
     std = std or standard.for_county(county)
     score = scoring.score(std, profile, {r.id: r for r in results}, facts, load_documents(county))
     town = county.setting("township_scope") or None

@@ -120,7 +120,7 @@ def test_overview_counts_not_reported_apart_and_the_dialog_lists_them(
     _late_clinic(window)
     tab = window.overview
     window.tabs.setCurrentWidget(tab)
-    assert "1 家机构尚未填报本年度数据" in tab.summary.text()
+    assert "1 家机构尚未填齐本年度数据" in tab.summary.text()
     a4 = next(r for r in tab.model.rows if r["id"] == "A4")
     assert a4["waiting_count"] == 1
     seen = answer(lambda dialog: False)
