@@ -290,6 +290,21 @@ def _score_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
             + "。")
 
 
+CHECK_COLUMNS = [Out("序号", 6), Out("乡镇（街道）", 14), Out("机构", 28), Out("核查项", 24),
+                 Out("上年", 10), Out("本年", 10), Out("说明", 30), Out("核实情况", 9),
+                 Out("核实说明", 30)]
+
+
+def _checks_sheet(book: Workbook, county: CountyFile, year: int, title: str) -> None:
+    """Every 数据核查 finding of the year (the report prints a summary and names this sheet)."""
+    from reports.judge.checks import find_checks
+
+    rows = ([n, f.township, f.institution, f.label, f.previous, f.current, f.detail,
+             "已核实" if f.verified else "未核实", f.note or None]
+            for n, f in enumerate(find_checks(county, year), start=1))
+    write_table(book.create_sheet("数据核查"), title, CHECK_COLUMNS, rows, wrap=(7, 9))
+
+
 # ---- the workbook --------------------------------------------------------------------------------
 
 def text_not_formula(book: Workbook) -> None:
@@ -352,6 +367,7 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
     _activity_sheet(book, county, year, f"{name}{year}年度 中医药文化宣传与健康教育活动记录")
     _county_sheet(book, county, year, f"{name}{year}年度 全县情况")
     _score_sheet(book, evaluation, f"{name}{year}年度 评分情况")
+    _checks_sheet(book, county, year, f"{name}{year}年度 数据核查（与上年相比变化异常或录入可疑的数据）")
     book.active = 0
     return save_atomically(book, out_path)
 

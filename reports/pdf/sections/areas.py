@@ -16,13 +16,16 @@ from reports.judge.wording import COUNTY_LEVEL, number, percent, status_text
 from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, shorten, table
-from reports.pdf.sections.common import (AREA_PART, D_UNITS, IN_TABLE, Story, against, figure_of,
+from reports.pdf.sections.common import (NAMES_LISTED, AREA_PART, D_UNITS, IN_TABLE, Story, against, figure_of,
                                          h1, h2, h3, inst_name, int_cell, is_county_level, para,
                                          ref, relabel, shown, township_of)
 from reports.pdf.sections.indicators import trend_ids
 
 
 LONG_LIST = 30  # more failing institutions than this are listed compactly, grouped by gap
+TOWNS_LISTED = 30  # townships named in those counts, the most first
+ROWS_LISTED = 60  # per-institution tables (staffing, activities) show at most this many rows
+FAILING_SHEET = "未达标机构"  # the export's sheet naming every failing institution
 
 
 def area_part(data: ReportData, st: Styles, area: str) -> Story:
@@ -31,7 +34,7 @@ def area_part(data: ReportData, st: Styles, area: str) -> Story:
     county = sum(1 for r in results if is_county_level(data, r.id))
     results = [r for r in results if not is_county_level(data, r.id)]
     out: Story = [*h1(part, relabel(data, SECTIONS[area]), st),
-                  para(_area_intro(results, county), st),
+                  para(_area_intro(data, results, county), st),
                   *h2(1, "指标计算明细", st), _calculation_table(data, results, st)]
     sub = 1
     extra: list[tuple[str, Callable[[ReportData, Styles], Story]]] = {
@@ -46,17 +49,17 @@ def area_part(data: ReportData, st: Styles, area: str) -> Story:
     if listed:
         # Room for the run-in heading under it too, or this heading would stay behind alone.
         out += h2(sub + 1, "未达到要求的机构", st, room=60 * mm)
-        for r in listed:
-            out += _failing_block(data, r, st)
+        for n, r in enumerate(listed, start=1):
+            out += _failing_block(data, r, st, n)
     return out
 
 
-def _area_intro(results: Sequence[Result], county: int = 0) -> str:
+def _area_intro(data: ReportData, results: Sequence[Result], county: int = 0) -> str:
     """`results` this file judges; `county` how many more only the county judges (a township's
     file), named so they are not taken for forgotten."""
     if county:
         head = f"本部分另有 {county} 项指标{COUNTY_LEVEL}，不在本乡镇评价。"
-        return head + (_area_intro(results) if results else "")
+        return head + (_area_intro(data, results) if results else "")
     if not results:
         return "本目标方案未考核本部分指标。"
     now = Counter(status_text(r) for r in results)
@@ -67,7 +70,7 @@ def _area_intro(results: Sequence[Result], county: int = 0) -> str:
     text += f"，只统计不考核 {now['不考核']} 项。" if now["不考核"] else "。"
     unmet = [r for r in results if r.met is False]
     if unmet:
-        text += "未达标的是：" + "；".join(f"{ref(r)}（{against(r)}）" for r in unmet) + "。"
+        text += "未达标的是：" + "；".join(f"{ref(data, r)}（{against(r)}）" for r in unmet) + "。"
     return text
 
 
@@ -92,7 +95,7 @@ def _judgement(r: Result) -> str:
 def _calculation_table(data: ReportData, results: Sequence[Result], st: Styles) -> Flowable:
     if not results:
         return para("无。", st)
-    rows = [[str(n), ref(r), f'<font size="8">{esc(relabel(data, BY_ID[r.id].measure))}</font>',
+    rows = [[str(n), ref(data, r), f'<font size="8">{esc(relabel(data, BY_ID[r.id].measure))}</font>',
              _fraction(r), esc(shown(r.kind, r.value)), _judgement(r)]
             for n, r in enumerate(results, start=1)]
     widths = [24, 128, 102, 78, 48]
@@ -146,10 +149,16 @@ def _staffing(data: ReportData, st: Styles) -> Story:
         return [para("无数据：文件中没有在用的社区卫生服务中心、乡镇卫生院。", st)]
     if _no_figures(centres):
         return [para(f"无数据：{data.year}年度没有社区卫生服务中心、乡镇卫生院填报人员数据。", st)]
-    rows, bars = [], []
-    for n, inst in enumerate(centres, start=1):
+    def own_share(inst: dict[str, Any]) -> float | None:
         phys, tcm = inst["physicians"], inst["tcm_physicians"]
-        own = tcm / phys if phys and tcm is not None else None
+        return tcm / phys if phys and tcm is not None else None
+
+    listed, note = _capped(centres, lambda i: (own_share(i) or 0) < share,
+                           f"每家 ≥ {percent(share)} 的要求", "人员配备")
+    rows, bars = [], []
+    for n, inst in enumerate(listed, start=1):
+        phys, tcm = inst["physicians"], inst["tcm_physicians"]
+        own = own_share(inst)
         bars.append(charts.Bar(shorten(inst["name"]), own))
         rows.append([str(n), inst_name(inst["name"]), inst_name(inst["township"]), int_cell(phys), int_cell(tcm),
                      percent(own, trim=False) if own is not None else muted("无数据"),
@@ -157,7 +166,8 @@ def _staffing(data: ReportData, st: Styles) -> Story:
     widths = [24, 120, 68, 50, 50, 50]
     header = ["序号", "机构名称", "所属乡镇（街道）", "执业（助理）医师", "中医类别医师", "中医类别占比",
               f"达标情况（每家 ≥ {percent(share)}）"]
-    out: Story = [table(header, rows, [*widths, FRAME_W - sum(widths)], st, align="cllcccl")]
+    out: Story = [*note(st), table(header, rows, [*widths, FRAME_W - sum(widths)], st,
+                                   align="cllcccl")]
     if all(bar.value is None for bar in bars):
         return out
     figure = 2 if trend_ids(data) else 1
@@ -168,6 +178,23 @@ def _staffing(data: ReportData, st: Styles) -> Story:
             f"图{figure}{part} 各社区卫生服务中心、乡镇卫生院中医类别医师占比"
             f"（虚线为 {percent(share)} 标准线）", st.caption)]))
     return out
+
+
+def _capped(insts: list[dict[str, Any]], short: Callable[[dict[str, Any]], bool],
+            requirement: str, sheet: str
+            ) -> tuple[list[dict[str, Any]], Callable[[Styles], Story]]:
+    """A table of every centre while a reader can take it in; beyond ROWS_LISTED, only those
+    that fall short (at most ROWS_LISTED), with a sentence saying how many are left out and
+    where every row is."""
+    if len(insts) <= ROWS_LISTED:
+        return insts, lambda st: []
+    behind = [i for i in insts if short(i)]
+    listed = behind[:ROWS_LISTED]
+    more = (f"；未达到要求的共 {len(behind)} 家，下表列出前 {len(listed)} 家"
+            if len(behind) > len(listed) else f"；下表列出未达到要求的 {len(listed)} 家")
+    text = (f"全县社区卫生服务中心、乡镇卫生院共 {len(insts)} 家，其中 {len(insts) - len(behind)} 家"
+            f"达到{requirement}{more}。各家数据见本年度数据导出（Excel）的“{sheet}”工作表。")
+    return listed, lambda st: [para(text, st)]
 
 
 def _staff_judgement(phys: int | None, tcm: int | None, own: float | None, share: float,
@@ -195,8 +222,13 @@ def _activity_matrix(data: ReportData, st: Styles) -> Story:
         return [para(f"无数据：{data.year}年度没有活动记录。", st)]
     header = ["序号", "机构名称", *[f"{kind}<br/>（≥{m}{D_UNITS[i]}）" for i, (kind, m) in
                                    data.minimums.items()], "达到要求项数"]
+    def short_of_any(inst: dict[str, Any]) -> bool:
+        counts = data.activity.get(inst["id"], {})
+        return any(counts.get(i, 0) < data.minimums[i][1] for i in ids)
+
+    listed, note = _capped(centres, short_of_any, "各项最低要求", "活动记录")
     rows = []
-    for n, inst in enumerate(centres, start=1):
+    for n, inst in enumerate(listed, start=1):
         counts = data.activity.get(inst["id"], {})
         cells, met = [], 0
         for ind_id in ids:
@@ -211,14 +243,14 @@ def _activity_matrix(data: ReportData, st: Styles) -> Story:
         rows.append([str(n), inst_name(inst["name"]), *cells, score if met == len(ids) else red(score)])
     col = min(54.0, (FRAME_W - 24 - 118 - 56) / len(ids))
     widths = [24, FRAME_W - 24 - 56 - col * len(ids), *[col] * len(ids), 56]
-    return [table(header, rows, widths, st, align="cl" + "c" * (len(ids) + 1)),
+    return [*note(st), table(header, rows, widths, st, align="cl" + "c" * (len(ids) + 1)),
             Paragraph("注：只统计有中医药内容的活动；文字资料、音像资料按不同名称计种数。"
                       "红字为未达到最低要求，括号内为差额。", st.note)]
 
 
-def _failing_block(data: ReportData, r: Result, st: Styles) -> Story:
-    heading = h3(f"{ref(r)}：全县 {against(r)}，{status_text(r)}；"
-                  f"以下 {len(r.failing)} 家未达到要求：", st)
+def _failing_block(data: ReportData, r: Result, st: Styles, n: int) -> Story:
+    heading = h3(n, f"{ref(data, r)}：全县 {against(r)}，{status_text(r)}；"
+                    f"以下 {len(r.failing)} 家未达到要求：", st)
     if len(r.failing) <= LONG_LIST:
         rows = [[str(n), inst_name(f.institution), inst_name(township_of(data, f)),
                  esc(figure_of(data, r.id, f)), esc(f.gap or "")]
@@ -226,7 +258,28 @@ def _failing_block(data: ReportData, r: Result, st: Styles) -> Story:
         widths = [24, 130, 80, 80]
         return [*heading, table(["序号", "机构名称", "所属乡镇（街道）", "本机构现状", "差距"], rows,
                                 [*widths, FRAME_W - sum(widths)], st, align="cllcl"), Spacer(1, 4)]
-    return [*heading, _compact_failing(data, r, st), Spacer(1, 4)]
+    if len(r.failing) <= NAMES_LISTED:
+        return [*heading, _compact_failing(data, r, st), Spacer(1, 4)]
+    return [*heading, *_failing_by_township(data, r, st), Spacer(1, 4)]
+
+
+def _failing_by_township(data: ReportData, r: Result, st: Styles) -> Story:
+    """Hundreds of names help no reader of a report: how many in each township, the townships
+    with the most first, and where the whole list is (the Excel export)."""
+    towns = Counter(township_of(data, f) or "未填乡镇" for f in r.failing)
+    gaps = Counter(f.gap or "未达到要求" for f in r.failing)
+    shown_towns = towns.most_common(TOWNS_LISTED)
+    rows = [[str(n), inst_name(t), str(k)] for n, (t, k) in enumerate(shown_towns, start=1)]
+    rest = len(towns) - len(shown_towns)
+    if rest:
+        rows.append(["", f"其余 {rest} 个乡镇（街道）", str(sum(towns.values())
+                                                          - sum(k for _, k in shown_towns))])
+    kinds = "；".join(f"{esc(g)} {k} 家" for g, k in gaps.most_common(5))
+    more = f"等 {len(gaps)} 类" if len(gaps) > 5 else ""
+    return [para(f"共 {len(r.failing)} 家，涉及乡镇（街道）{len(towns)} 个。按差距分：{kinds}{more}。"
+                 f"逐家名单和差距见本年度数据导出（Excel）的“{FAILING_SHEET}”工作表。", st),
+            table(["序号", "乡镇（街道）", "未达到要求的机构（家）"], rows, [24, FRAME_W - 24 - 130, 130],
+                  st, align="clc")]
 
 
 def _compact_failing(data: ReportData, r: Result, st: Styles) -> Flowable:

@@ -4,7 +4,7 @@ to indicators and the standard's items, and how a value is printed."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 import datetime as _dt
 
 from db.vocab import HALL_STATES, HOSPITAL_GRADES
@@ -13,7 +13,7 @@ from reports.judge.results import Failing, ItemScore, Result
 from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, number, percent,
                                    status_text)
 from reports.pdf.data import ReportData
-from reports.pdf.layout import Styles, esc, muted, red, shorten, table
+from reports.pdf.layout import Heading, Styles, esc, muted, red, shorten
 
 
 Story = list[Flowable]
@@ -31,6 +31,10 @@ IN_TABLE = {"C2": "五（二）", "D1": "六（二）", "D2": "六（二）", "D
             "D5": "六（二）"}
 
 
+# Beyond this many failing institutions (a very large county) an indicator's list is printed as
+# counts by township; the export names them all.
+NAMES_LISTED = 240
+
 # D1–D5 → 次 or 种, as the indicator engine words its gaps.
 D_UNITS = {ind_id: rule[2] for ind_id, rule in ACTIVITY_MINIMUMS.items()}
 
@@ -46,16 +50,23 @@ def shown(kind: str, value: float | int | None) -> str:
 def h1(n: int, text: str, st: Styles) -> Story:
     # A heading needs room for a few lines under it, or it moves to the next page. Unlike
     # keepWithNext this lets a long table start under its heading instead of on a fresh page.
-    return [CondPageBreak(40 * mm), Paragraph(f"{CN_NUMBERS[n - 1]}、{esc(text)}", st.h1)]
+    title = f"{CN_NUMBERS[n - 1]}、{esc(text)}"
+    return [CondPageBreak(40 * mm), Heading(title, st.h1, key=f"part-{n}")]
+
+
+def appendix_heading(n: int, text: str, st: Styles) -> Story:
+    """附件N：…, on a page of its own, listed in the contents."""
+    return [PageBreak(), Heading(f"附件{n}：{esc(text)}", st.h1, key=f"appendix-{n}")]
 
 
 def h2(n: int, text: str, st: Styles, room: float = 30 * mm) -> Story:
     return [CondPageBreak(room), Paragraph(f"（{CN_NUMBERS[n - 1]}）{esc(text)}", st.h2)]
 
 
-def h3(markup: str, st: Styles) -> Story:
-    """A run-in heading over a table: room for it and a few rows, else a new page."""
-    return [CondPageBreak(28 * mm), Paragraph(markup, st.h3)]
+def h3(n: int, markup: str, st: Styles) -> Story:
+    """A numbered run-in heading over a table (the third level: 1．2．…): room for it and a few
+    rows, else a new page."""
+    return [CondPageBreak(28 * mm), Paragraph(f"{n}．{markup}", st.h3)]
 
 
 def inst_name(text: str) -> str:
@@ -104,8 +115,18 @@ def delta_text(n: int) -> str:
     return f"+{n}" if n > 0 else str(n) if n < 0 else "持平"
 
 
-def ref(r: Result) -> str:
-    return f"{r.id} {esc(r.name)}"
+def code_of(data: ReportData, r: Result) -> str:
+    """The standard's number of the item that scores an indicator ('二（二）1'), or '' where the
+    standard does not score it (a county's own indicator)."""
+    item = data.standard.for_indicator(r.id)
+    return item.code if item is not None else ""
+
+
+def ref(data: ReportData, r: Result) -> str:
+    """An indicator as the text names it: the standard's item number and the indicator's name
+    ('二（二）1 中医馆设置率'); the program's own ids are not the reviewers' words."""
+    code = code_of(data, r)
+    return f"{esc(code)} {esc(r.name)}" if code else f"{esc(r.name)}（本县指标）"
 
 
 def cn_date(d: _dt.date) -> str:
@@ -163,7 +184,10 @@ def figure_of(data: ReportData, ind_id: str, f: Failing) -> str:
 
 
 def where_listed(r: Result) -> str:
-    """Which part of the report names every institution of an indicator."""
+    """Which part of the report names every institution of an indicator (or, for a list too
+    long to print, the export that does)."""
+    if len(r.failing) > NAMES_LISTED and r.id not in IN_TABLE:
+        return "本年度数据导出（Excel）的“未达标机构”工作表"
     if r.id in IN_TABLE:
         return f"第{IN_TABLE[r.id]}表"
     part = AREA_PART[r.section]

@@ -15,7 +15,7 @@ from reports.judge.wording import COUNTY_LEVEL, format_target, percent, status_t
 from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (D_UNITS, Story, h1, h2, is_county_level, para, ref,
+from reports.pdf.sections.common import (code_of, D_UNITS, Story, h1, h2, is_county_level, para, ref,
                                          relabel, shown, status_cell)
 
 
@@ -80,7 +80,7 @@ def indicator_part(data: ReportData, st: Styles) -> Story:
     groups: list[int] = []
     seq = 0
     # The name column as wide as the longest name (within reason), so each row reads as one line.
-    longest = max((stringWidth(f"{r.id} {r.name}", st.fonts.table, st.cell.fontSize)
+    longest = max((stringWidth(r.name, st.fonts.table, st.cell.fontSize)
                    for r in data.results), default=0)
     widths = [24, min(max(longest + 7, 120), 172), 74, 44, 44, 42]
     basis_w = FRAME_W - sum(widths)
@@ -95,11 +95,11 @@ def indicator_part(data: ReportData, st: Styles) -> Story:
             value = esc(shown(r.kind, r.value))
             if is_county_level(data, r.id):
                 # Smaller, so the five characters fit the 达标情况 column on one line.
-                rows.append([str(seq), ref(r), _target_text(data, r), "—", "—",
+                rows.append([str(seq), esc(r.name), _target_text(data, r), "—", "—",
                              muted(COUNTY_LEVEL, 6.5),
                              _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
                 continue
-            rows.append([str(seq), ref(r), _target_text(data, r),
+            rows.append([str(seq), esc(r.name), _target_text(data, r),
                          red(value) if r.met is False else value,
                          esc(shown(r.kind, r.previous_value)),
                          status_cell(status_text(r)),
@@ -134,8 +134,8 @@ def _trend_part(data: ReportData, st: Styles) -> Story:
         values = [r.value if r is not None else None for r in per_year]
         current = data.evaluation.result(ind_id)
         assert current is not None
-        series.append(charts.Series(f"{ind_id} {current.name}", values))
-        rows.append([ref(current), *[esc(shown(current.kind, v)) for v in values],
+        series.append(charts.Series(f"{code_of(data, current)} {current.name}".strip(), values))
+        rows.append([ref(data, current), *[esc(shown(current.kind, v)) for v in values],
                      esc(format_target(current.kind, current.target))])
     drawing = charts.trend_lines(years, series, FRAME_W, st.fonts.table)
     caption = Paragraph(f"图1 主要指标{years[0]}—{years[-1]}年变化", st.caption)

@@ -45,14 +45,12 @@ def _concerned(data: ReportData, r: Result) -> str:
 def rectification_part(data: ReportData, st: Styles) -> Story:
     out: Story = h1(8, "存在问题及整改清单", st)
     out += _veto_rectification(data, st)
-    veto_ids = {i.indicator for i in _vetoes_failed(data)}
     # In a township's file only its own institutions' indicators: the county's are judged there.
     own = own_results(data)
     if township_scope(data):
         out.append(para(f"以下只列本乡镇机构的问题；{COUNTY_LEVEL}的指标由县卫生健康局合并各乡镇数据后"
-                      "评价和安排整改。", st))
-    # 必备 items first: one of them failed fails the county whatever the total.
-    unmet = sorted((r for r in own if r.met is False), key=lambda r: r.id not in veto_ids)
+                        "评价和安排整改。", st))
+    unmet = problems_in_order(data)
     if not unmet and not any(r.met for r in own):
         out.append(para("本年度纳入考核的指标均无数据，无法评价是否达标。", st))
     elif not unmet:
@@ -64,12 +62,21 @@ def rectification_part(data: ReportData, st: Styles) -> Story:
     watch = [r for r in own if r.met is True and r.failing]
     if watch:
         out.append(para("以下指标全县已达标，但仍有机构未达到要求，建议一并督促整改：" + "；".join(
-            f"{ref(r)}（{len(r.failing)} 家，见{where_listed(r)}）" for r in watch) + "。", st))
+            f"{ref(data, r)}（{len(r.failing)} 家，见{where_listed(r)}）" for r in watch) + "。", st))
     no_data = [r for r in own if r.value is None]
     if no_data:
         out.append(para("以下指标因缺少数据无法评价，请补充填报："
-                      + "、".join(ref(r) for r in no_data) + "。", st))
+                      + "、".join(ref(data, r) for r in no_data) + "。", st))
     return out
+
+
+def problems_in_order(data: ReportData) -> list[Result]:
+    """The indicators this file judges that are 未达标, in the order the 整改清单 lists them:
+    the one place that order is decided. Today: 必备 items first (one of them failed fails the
+    county whatever the total), then the catalogue's order."""
+    veto_ids = {i.indicator for i in _vetoes_failed(data)}
+    return sorted((r for r in own_results(data) if r.met is False),
+                  key=lambda r: r.id not in veto_ids)
 
 
 def _vetoes_failed(data: ReportData) -> list[ItemScore]:
@@ -94,7 +101,7 @@ def _veto_rectification(data: ReportData, st: Styles) -> Story:
 def _rectification_table(data: ReportData, unmet: Sequence[Result], st: Styles) -> Flowable:
     rows = []
     for n, r in enumerate(unmet, start=1):
-        problem = (f"{ref(r)}<br/>现状 {red(esc(shown(r.kind, r.value)))}，"
+        problem = (f"{ref(data, r)}<br/>现状 {red(esc(shown(r.kind, r.value)))}，"
                    f"标准 {esc(format_target(r.kind, r.target))}")
         rows.append([str(n), problem, esc(r.gap or ""), _concerned(data, r), ""])
     widths = [24, 116, 112, 160]

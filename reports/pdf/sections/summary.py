@@ -8,47 +8,50 @@ from reportlab.platypus import Paragraph, Spacer
 from typing import Any
 
 from db.vocab import INSTITUTION_TYPES
+from reports.judge import tally
 from reports.judge.results import OFF, SCORED
 from reports.judge.wording import COUNTY_LEVEL, status_text
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (STATUSES, Story, cn_date, delta_text, h1, h3,
+
+from reports.pdf.sections.common import (STATUSES, Story, cn_date, delta_text, h1, h2,
                                          is_county_level, item_ref, own_results, para, ref,
                                          relabel, shown, status_of, township_scope)
 
 
 def score_line(data: ReportData, st: Styles) -> Story:
-    """The score first, as a reviewer reads it: points, pass mark, and any 必备 item failed."""
+    """The score first, as a reviewer reads it: points, pass mark, and any 必备 item failed; under
+    it the one line on what the score rests on."""
     town = township_scope(data)
     if town:
         # A township's file holds only its own institutions: the county's score is not its own.
-        return [Paragraph(f"本文件是 {esc(town)} 的乡镇填报文件：全县得分在县卫生健康局合并各乡镇数据后"
-                          "计算，本报告只列本乡镇机构的填报和达标情况。", st.subtitle)]
+        return [para(f"本文件是 {esc(town)} 的乡镇填报文件：全县得分在县卫生健康局合并各乡镇数据后"
+                     "计算，本报告只列本乡镇机构的填报和达标情况。", st)]
     score = data.evaluation.score
     if score is None:
         return []
     verdict = "达到合格线" if score.passed else red("未达到示范县标准")
-    text = (f"自评得分 <b>{score.total:g}</b> 分（满分 {score.max:g} 分，合格线 {score.pass_mark:g} 分），"
+    text = (f"按照“{esc(data.evaluation.profile_name)}”目标方案逐项自评，{data.year}年度自评得分 "
+            f"<b>{score.total:g}</b> 分（满分 {score.max:g} 分，合格线 {score.pass_mark:g} 分），"
             f"{verdict}")
     vetoes = score.veto_failures
     if vetoes:
         text += "；必备项未达到：" + "、".join(f"{esc(item_ref(data, i))}" for i in vetoes)
-    return [Paragraph(text + "。", st.subtitle)]
+    return [para(text + "。", st), Paragraph(esc(data.standard.basis_line), st.note)]
 
 
 def summary_part(data: ReportData, st: Styles) -> Story:
+    year, last = data.year, data.year - 1
+    out: Story = [*h1(1, "总体情况", st), *_draft_note(data, st), *score_line(data, st)]
+    # The same rows and counts as 总览 (tally.py): every category named, adding up.
+    lines = tally.lines(data.evaluation, data.standard)
+    out += [*h2(1, "达标概况", st), para(f"{year}年度{tally.counts_text(lines)}。", st)]
     now = Counter(status_of(data, r) for r in data.results)
     before = Counter(COUNTY_LEVEL if is_county_level(data, r.id) else data.previous_status[r.id]
                      for r in data.results)
-    year, last = data.year, data.year - 1
-    text = (f"按照“{esc(data.evaluation.profile_name)}”目标方案，{year}年度纳入评价的指标共 "
-            f"{len(data.results)} 项，其中达标 {now['达标']} 项，未达标 {now['未达标']} 项，"
-            + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "") +
-            f"无数据 {now['无数据']} 项，只统计不考核 {now['不考核']} 项"
-            + (f"，{COUNTY_LEVEL} {now[COUNTY_LEVEL]} 项" if now[COUNTY_LEVEL] else "") + "。"
-            f"按同一标准衡量，{last}年度达标 {before['达标']} 项，未达标 {before['未达标']} 项，"
-            f"无数据 {before['无数据']} 项。")
-    out: Story = [*h1(1, "总体情况", st), *_draft_note(data, st), para(text, st)]
+    last_counts = "，".join(f"{s} {before[s]} 项" for s in (*STATUSES, COUNTY_LEVEL) if before[s])
+    out.append(para(f"按同一目标衡量，{last}年度按指标计算的 {len(data.results)} 项中"
+                    f"{last_counts or '均无数据'}。", st))
     changes = _changes(data)
     if changes:
         out.append(para(changes, st))
@@ -56,14 +59,15 @@ def summary_part(data: ReportData, st: Styles) -> Story:
     t = data.evaluation.tasks
     if t.total:
         out.append(para(f"创建任务共 {t.total} 项，已完成 {t.done} 项，"
-                      f"截至{cn_date(data.today)}逾期未完成 {t.overdue} 项（详见第七部分）。", st))
+                        f"截至{cn_date(data.today)}逾期未完成 {t.overdue} 项（详见第七部分）。", st))
     # 待填报 gets a row only in a year that has it, so a finished year's table stays as it was.
     shown = [s for s in (*STATUSES, COUNTY_LEVEL)
              if s not in ("待填报", COUNTY_LEVEL) or now[s] or before[s]]
     rows = [[s, str(now[s]), str(before[s]), delta_text(now[s] - before[s])] for s in shown]
+    rows.append(["合计", str(len(data.results)), str(len(data.results)), ""])
     out += [Spacer(1, 4),
-            table(["情况", f"{year}年度（项）", f"{last}年度（项）", "增减"], rows,
-                  [110, 110, 110, FRAME_W - 330], st, align="lccc")]
+            table(["按指标计算的评分项", f"{year}年度（项）", f"{last}年度（项）", "增减"], rows,
+                  [130, 100, 100, FRAME_W - 330], st, align="lccc")]
     return out + _score_part(data, st)
 
 
@@ -74,9 +78,7 @@ def _score_part(data: ReportData, st: Styles) -> Story:
         return []
     if township_scope(data):
         return _township_score_part(data, st)
-    state = "达到合格线" if score.passed else "未达到示范县标准"
-    intro = (f"对照《{esc(score.standard_name)}》逐项评分：得分 {score.total:g} 分，满分 "
-             f"{score.max:g} 分，合格线 {score.pass_mark:g} 分，{state}。")
+    intro = f"对照《{esc(score.standard_name)}》逐项评分如下表。"
     vetoes = score.veto_failures
     intro += (f"必备项（一项不达标即不能通过）中有 {len(vetoes)} 项未达到，须优先整改。" if vetoes
               else "必备项均已达到。")
@@ -95,7 +97,7 @@ def _score_part(data: ReportData, st: Styles) -> Story:
             cell = red(points) if i.state != SCORED and i.state != OFF else points
             rows.append([esc(i.code), name, f"{i.max:g}", cell, esc(i.reason)])
     widths = [58, FRAME_W - 58 - 30 - 30 - 128, 30, 30, 128]
-    return [*h3("评分情况", st), para(intro, st),
+    return [*h2(2, "评分情况", st), para(intro, st),
             table(["条目", "评分项", "满分", "得分", "说明"], rows, widths, st, align="clccl",
                   groups=groups)]
 
@@ -128,7 +130,7 @@ def _township_score_part(data: ReportData, st: Styles) -> Story:
             else:
                 rows.append([esc(i.code), name, esc(i.reason)])
     widths = [58, FRAME_W - 58 - 188]
-    return [*h3("评分项情况", st), para(intro, st),
+    return [*h2(2, "评分项情况", st), para(intro, st),
             table(["条目", "评分项", "本乡镇情况"], rows, [*widths, 188], st, align="cll",
                   groups=groups)]
 
@@ -149,9 +151,9 @@ def _changes(data: ReportData) -> str:
             if status_text(r) == "未达标" and data.previous_status[r.id] == "达标"]
     parts = []
     if gained:
-        parts.append("由未达标转为达标的指标：" + "、".join(ref(r) for r in gained))
+        parts.append("由未达标转为达标的指标：" + "、".join(ref(data, r) for r in gained))
     if lost:
-        parts.append("由达标转为未达标的指标：" + "、".join(ref(r) for r in lost))
+        parts.append("由达标转为未达标的指标：" + "、".join(ref(data, r) for r in lost))
     return "与上年相比，" + "；".join(parts) + "。" if parts else ""
 
 
@@ -160,6 +162,9 @@ def _institution_counts(data: ReportData) -> str:
     if not counts:
         return f"文件中没有{data.year}年度在用的医疗卫生机构。"
     parts = [f"{name} {counts[key]} 家" for key, name in INSTITUTION_TYPES.items() if counts[key]]
-    reported = sum(1 for i in data.institutions if i["year_row"] is not None)
+    # 填齐 as 填报进度 counts it: every part asked of the institution is in.
+    state = data.progress
+    complete = (sum(1 for i in state.institutions if i.reported) if state is not None
+                else sum(1 for i in data.institutions if i["year_row"] is not None))
     return (f"全县纳入统计的医疗卫生机构共 {len(data.institutions)} 家：{'，'.join(parts)}；"
-            f"其中 {reported} 家填报了{data.year}年度数据。")
+            f"其中 {complete} 家已填齐{data.year}年度应报的数据。")

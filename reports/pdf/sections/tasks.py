@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
-from reportlab.lib.units import mm
-from reportlab.platypus import Spacer
 
-from reports.judge.wording import number
 from reports.pdf.data import ReportData, Task
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import Story, cn_date, h1, h3, para
+from reports.pdf.sections.common import Story, cn_date, h1, h2, para
 
 
 def task_part(data: ReportData, st: Styles) -> Story:
-    return [*_tasks_progress(data, st), *_phases(data, st), *_evidence_index(data, st)]
+    out = _tasks_progress(data, st)
+    # Each sub-part that has something to say takes the next number: （一）（二）（三）.
+    n = 0
+    for title, build in (("未完成的任务", _open_tasks), ("创建工作阶段", _phases),
+                         ("佐证材料目录", _evidence_index)):
+        body = build(data, st)
+        if body:
+            n += 1
+            out += [*h2(n, title, st), *body]
+    return out
 
 
 def _phases(data: ReportData, st: Styles) -> Story:
@@ -21,7 +27,7 @@ def _phases(data: ReportData, st: Styles) -> Story:
     if not dated:
         return []
     text = "；".join(f"{esc(p['name'])}（{p['start_date']} 至 {p['end_date']}）" for p in dated)
-    return [Spacer(1, 3 * mm), para(f"创建工作分为：{text}。", st)]  # apart from the task table
+    return [para(f"创建工作分为：{text}。", st)]
 
 
 def _evidence_index(data: ReportData, st: Styles) -> Story:
@@ -31,7 +37,7 @@ def _evidence_index(data: ReportData, st: Styles) -> Story:
     rows = [[str(n), esc(e.group), esc(e.about), str(e.year or ""), esc(e.filename)]
             for n, e in enumerate(data.evidence, start=1)]
     widths = [28, 50, 170, 36]
-    return [*h3(f"佐证材料目录（共 {len(rows)} 份，随报告另行装订）：", st),
+    return [para(f"佐证材料共 {len(rows)} 份，随报告另行装订，目录如下。", st),
             table(["序号", "类别", "所属指标、任务或活动", "年度", "文件"], rows,
                   [*widths, FRAME_W - sum(widths)], st, align="cclcl")]
 
@@ -47,14 +53,19 @@ def _tasks_progress(data: ReportData, st: Styles) -> Story:
                      if by_status[s])
     out: Story = [*heading, para(f"创建任务共 {t.total} 项：{parts}。截至{cn_date(data.today)}，"
                                f"逾期未完成 {t.overdue} 项。", st)]
-    open_tasks = [task for task in tasks if task.status != "已完成"]
+    if all(task.status == "已完成" for task in tasks):
+        out.append(para("全部任务均已完成。", st))
+    return out
+
+
+def _open_tasks(data: ReportData, st: Styles) -> Story:
+    open_tasks = [task for task in data.tasks if task.status != "已完成"]
     if not open_tasks:
-        return [*out, para("全部任务均已完成。", st)]
+        return []
     rows = [[esc(task.number), esc(task.category), esc(task.text), _units(task),
              esc(task.deadline) or muted("未定"), _task_status(task)] for task in open_tasks]
     widths = [28, 52, 170, 98, 62]
-    return [*out, *h3("未完成的任务：", st),
-            table(["序号", "类别", "任务", "牵头单位（配合单位）", "完成时限", "状态"], rows,
+    return [table(["序号", "类别", "任务", "牵头单位（配合单位）", "完成时限", "状态"], rows,
                   [*widths, FRAME_W - sum(widths)], st, align="cllccc")]
 
 

@@ -54,10 +54,12 @@ def test_a_year_with_an_unreported_institution_is_a_draft_on_every_page(county, 
     out = write_report(county, 2024, tmp_path / "r.pdf", today=TODAY)
     pages = _pages(out)
     assert len(pages) > 1 and all("草稿" in p for p in pages)
-    assert "本报告为草稿" in pages[0]
-    assert "尚未填齐本年度数据的机构2家，其中部分填报1家：" in pages[0]
-    assert "乙镇卫生院（本年度数据均未填报）" in pages[0]
-    assert "甲镇卫生院（缺适宜技术、宣传活动）" in pages[0]
+    assert "草稿：本年度数据尚未齐全，不作正式上报" in pages[0]  # the cover
+    body = pages[2]  # after the cover and the contents
+    assert "本报告为草稿" in body
+    assert "尚未填齐本年度数据的机构2家，其中部分填报1家：" in body
+    assert "乙镇卫生院（本年度数据均未填报）" in body
+    assert "甲镇卫生院（缺适宜技术、宣传活动）" in body
 
 
 def test_final_is_refused_with_the_list_and_exit_2(county, tmp_path, capsys):
@@ -92,9 +94,11 @@ def test_unchecked_findings_are_in_the_appendix_and_checked_ones_are_not(county,
     assert {"visits", "tcm_visits", "hall_state"} <= set(kinds)
     mark_verified(county, kinds["visits"], "2024年分院划出")
     text = "".join(_pages(write_report(county, 2024, tmp_path / "r.pdf", today=TODAY)))
-    appendix = text[text.index("附：数据核查未核实事项"):]
+    appendix = text[text.index("附件1：数据核查情况"):]
     assert "中医馆达标情况倒退" in appendix and "中医诊疗人次翻倍或减半" in appendix
     assert "总诊疗人次翻倍或减半" not in appendix
+    assert "“数据核查”工作表" in appendix  # where the whole list is
+    assert "标记已核实" not in text  # no instructions to the clerk in print
 
 
 def test_a_year_with_no_data_is_never_final(tmp_path, capsys):
