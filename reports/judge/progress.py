@@ -197,9 +197,22 @@ def _parts(row: dict[str, Any]) -> dict[str, bool | None]:
     }
 
 
+_ANY_SQL = """
+SELECT EXISTS (SELECT 1 FROM county_year WHERE deleted = 0 AND year = :year)
+    OR EXISTS (SELECT 1 FROM institution_year WHERE deleted = 0 AND year = :year)
+    OR EXISTS (SELECT 1 FROM activity WHERE deleted = 0 AND date BETWEEN :first AND :last)
+    AS any_data
+"""
+
+
+def _has_data(county: CountyFile, params: dict[str, Any]) -> bool:
+    """Any figure of the year, as CountyFile.years() counts them, without listing every year."""
+    return bool(county.query(_ANY_SQL, params)[0]["any_data"])
+
+
 def progress(county: CountyFile, year: int) -> Progress:
     params = {"year": year, "first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
-    out = Progress(year, has_data=year in county.years())
+    out = Progress(year, has_data=_has_data(county, params))
     for row in county.query(_SQL, params):
         source, fields = parse_carried(row["carried"])
         parts = _parts(row)

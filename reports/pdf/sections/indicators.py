@@ -130,8 +130,7 @@ def _trend_part(data: ReportData, st: Styles) -> Story:
     series = []
     rows = []
     for ind_id in ids:
-        per_year = [e.result(ind_id) for e in data.trend]
-        values = [r.value if r is not None else None for r in per_year]
+        values = [e.value(ind_id) for e in data.trend]
         current = data.evaluation.result(ind_id)
         assert current is not None
         series.append(charts.Series(f"{code_of(data, current)} {current.name}".strip(), values))
