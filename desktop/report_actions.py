@@ -45,6 +45,7 @@ class ReportKindDialog(QDialog):
         else:
             self.final_button.setChecked(True)
             self.reasons.hide()
+            layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.go = buttons.addButton("生成…", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
