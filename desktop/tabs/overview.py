@@ -152,7 +152,7 @@ class OverviewTab(TableTab):
             text += (f"　必备项 {len(vetoes)} 项：" + (
                 "均已达到。" if not failed else
                 f"<span style=\"color:#a40000\">{len(failed)} 项未达到（"
-                + "、".join(f"{i.code} {i.text}" for i in failed) + "）</span>。"))
+                + "、".join(f"{i.id} {i.text}" for i in failed) + "）</span>。"))
             # The one honest line on what the score rests on, as the report prints it.
             text += f"<br/><span style='color:#555555'>{std.basis_line}</span><br/>"
         else:

@@ -9,8 +9,8 @@ from reports.pdf.layout import Contents, Styles
 from reports.pdf.sections.appendices import checks_appendix, long_names_appendix, review_appendix
 from reports.pdf.sections.areas import LONG_LIST, area_part
 from reports.pdf.sections.closing import closing_block
-from reports.pdf.sections.cover import contents_page, cover
 from reports.pdf.sections.common import IN_TABLE, Story, shown
+from reports.pdf.sections.cover import contents_page, cover
 from reports.pdf.sections.indicators import indicator_part
 from reports.pdf.sections.rectification import TOWNS_NAMED, rectification_part
 from reports.pdf.sections.summary import summary_part

@@ -11,8 +11,7 @@ from db.vocab import CENTRE_TYPES, INSTITUTION_TYPES
 from reports.judge.checks import Finding
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, NAME_CHARS, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (Story, appendix_heading, h2, inst_name, para,
-                                         township_scope)
+from reports.pdf.sections.common import Story, appendix_heading, h2, inst_name, para, township_scope
 
 CHECK_LINES = 20  # the 数据核查 findings printed one by one: the most material
 CHECK_TOWNS = 15  # townships named in the counts, the most findings first

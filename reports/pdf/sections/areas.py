@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
-from typing import Any
 
 from db.vocab import HALL_GRADES
 from reports.judge.catalogue import BY_ID, SECTIONS
@@ -16,9 +17,9 @@ from reports.judge.wording import COUNTY_LEVEL, number, percent, status_text
 from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, shorten, table
-from reports.pdf.sections.common import (NAMES_LISTED, AREA_PART, D_UNITS, IN_TABLE, Story, against, figure_of,
-                                         h1, h2, h3, inst_name, int_cell, is_county_level, para,
-                                         ref, relabel, shown, township_of)
+from reports.pdf.sections.common import (AREA_PART, D_UNITS, IN_TABLE, NAMES_LISTED, Story, against,
+                                         figure_of, h1, h2, h3, inst_name, int_cell,
+                                         is_county_level, para, ref, relabel, shown, township_of)
 from reports.pdf.sections.indicators import trend_ids
 
 

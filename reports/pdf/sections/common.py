@@ -3,9 +3,10 @@ to indicators and the standard's items, and how a value is printed."""
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
-import datetime as _dt
 
 from db.vocab import HALL_STATES, HOSPITAL_GRADES
 from reports.judge.catalogue import ACTIVITY_MINIMUMS

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph
-from typing import Any
-import re
 
 from db.vocab import HALL_STATES
 from reports.judge import profiles
@@ -15,8 +16,8 @@ from reports.judge.wording import COUNTY_LEVEL, format_target, percent, status_t
 from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (code_of, D_UNITS, Story, h1, h2, is_county_level, para, ref,
-                                         relabel, shown, status_cell)
+from reports.pdf.sections.common import (D_UNITS, Story, code_of, h1, h2, is_county_level, para,
+                                         ref, relabel, shown, status_cell)
 
 
 TREND_IDS = ("A2", "B1", "B4", "B5", "C2", "D10")

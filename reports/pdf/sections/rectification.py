@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+
 from reportlab.platypus import Flowable, Spacer
 
 from reports.judge.catalogue import BY_ID
@@ -12,8 +13,8 @@ from reports.judge.wording import COUNTY_LEVEL, format_target
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
 from reports.pdf.sections.common import (Story, h1, inst_name, is_county_level, item_ref,
-                                         own_results, para, ref, shown, township_of,
-                                         township_scope, where_listed)
+                                         own_results, para, ref, shown, township_of, township_scope,
+                                         where_listed)
 
 
 NAMES_IN_RECTIFICATION = 20  # beyond this the 整改清单 gives counts by township and a reference

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from reportlab.platypus import Paragraph, Spacer
 from typing import Any
+
+from reportlab.platypus import Paragraph, Spacer
 
 from db.vocab import INSTITUTION_TYPES
 from reports.judge import tally
@@ -13,10 +14,9 @@ from reports.judge.results import OFF, SCORED
 from reports.judge.wording import COUNTY_LEVEL, status_text
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-
 from reports.pdf.sections.common import (STATUSES, Story, cn_date, delta_text, h1, h2,
-                                         is_county_level, item_ref, own_results, para, ref,
-                                         relabel, shown, status_of, township_scope)
+                                         is_county_level, item_ref, own_results, para, ref, relabel,
+                                         shown, status_of, township_scope)
 
 
 def score_line(data: ReportData, st: Styles) -> Story:
