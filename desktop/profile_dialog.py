@@ -166,9 +166,12 @@ class ProfileDialog(QDialog):
         active = profiles.active_profile(self.county).id
         self.use_button.setEnabled(profile.id != active)
         self.delete_button.setEnabled(not profile.builtin)
+        # The same line on the score's basis as 总览 and the report print beside the score.
+        basis = standard.for_county(self.county).basis_line
         self.state.setText(
-            (profile.description or "") + ("\n内置方案只能查看；要修改请先“复制为新方案”。"
-                                           if profile.builtin else "\n修改后立即保存在本县数据文件中。"))
+            (profile.description or "") + f"\n{basis}"
+            + ("\n内置方案只能查看；要修改请先“复制为新方案”。"
+               if profile.builtin else "\n修改后立即保存在本县数据文件中。"))
         rows = []
         for ind in CATALOGUE:
             s = profile.setting(ind.id)

@@ -207,10 +207,12 @@ def compare_reviews(window: ReviewHost) -> None:
     lines = []
     for row, out in rv.compare(window.county, window.year):
         s = out.score
+        # Only a complete review has a score; one still being entered shows how far it got.
+        result = (f"{s.total:g} 分（按抽查口径）/ 合格线 {s.pass_mark:g}，"
+                  f"{'通过' if s.passed else '未通过'}" if out.complete else "尚未录完，不计分")
         lines.append(f"{row['name']}（种子 {row['seed']}{'，' + row['review_date'] if row['review_date'] else ''}）："
-                     f"{s.total:g} 分 / 合格线 {s.pass_mark:g}，{'通过' if s.passed else '未通过'}；"
-                     f"不一致 {len(out.differences)} 处，整改 {len(out.fixes)} 项，"
-                     f"已录入 {out.entered} / {out.expected}")
+                     f"{result}；不一致 {len(out.differences)} 处，整改 {len(out.fixes)} 项，"
+                     f"{out.coverage_text}")
     dialogs.show_text(window, f"{window.year}年历次模拟评审", "\n".join(lines) or "本年度还没有模拟评审。")
 
 

@@ -16,16 +16,9 @@ from desktop.evidence import attach_files, show_evidence
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
 from reports.judge import standard as standards
-from reports.judge.catalogue import SECTIONS
-from reports.judge.results import (OFF, PARTLY, PENDING, SCORED, UNSCORED, ZERO, ItemScore,
-                                   Result, Score)
-from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, no_data_line,
-                                   status_text, township_line)
-
-# The 达标情况 of a scored item with no indicator (G*, H1), in the indicators' words.
-_ITEM_STATUS = {SCORED: "达标", ZERO: "未达标", PARTLY: "部分达标"}
-_STATUS_ORDER = {k: n for n, k in enumerate(
-    ("达标", "部分达标", "未达标", "待填报", "无数据", "不考核", "不计分", "不适用", COUNTY_LEVEL))}
+from reports.judge import tally
+from reports.judge.results import OFF, PENDING, SCORED, UNSCORED, Score
+from reports.judge.wording import format_target, format_value, no_data_line, township_line
 
 _TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "部分达标": "fail"}
 
@@ -89,37 +82,22 @@ class OverviewTab(TableTab):
             "SELECT indicator_id, count(*) AS n FROM evidence WHERE deleted = 0 "
             "AND owner_table = 'indicator' AND (year = ? OR year IS NULL) GROUP BY indicator_id",
             (ctx.year,))}
-        score = ctx.evaluation.score
         std = standards.for_county(ctx.county)
-        rows: list[dict[str, Any]] = []
-        shown: set[str] = set()
-        for section in std.sections:
-            for item in section.items:
-                scored = score.item(item.id) if score else None
-                result = ctx.evaluation.result(item.indicator) if item.indicator else None
-                if item.indicator and result is None:
-                    continue  # switched off by the county's profile
-                if item.indicator:
-                    shown.add(item.indicator)
-                rows.append(self._row(f"{section.id} {section.title}", item.code, item.id,
-                                      result, scored, evidence, item.text, ctx.county_level))
-        # Indicators the standard does not score (a province's sheet may leave some out).
-        for r in ctx.evaluation.results:
-            if r.id not in shown:
-                rows.append(self._row(f"{r.section} {SECTIONS[r.section]}", "", r.id, r, None,
-                                      evidence, r.name, ctx.county_level))
-        self.summary.setText(self._summary(ctx, rows, score))
+        # The same rows and counts the report prints (tally.py), so the two always agree.
+        lines = tally.lines(ctx.evaluation, std)
+        rows = [self._row(line, evidence, ctx.county_level) for line in lines]
+        self.summary.setText(self._summary(ctx, lines, ctx.evaluation.score, std))
         return rows
 
     @staticmethod
-    def _row(section: str, code: str, item_id: str, r: Result | None, scored: ItemScore | None,
-             evidence: dict[str, int], text: str,
+    def _row(line: tally.Line, evidence: dict[str, int],
              county_level: frozenset[str]) -> dict[str, Any]:
+        r, scored = line.result, line.scored
         row: dict[str, Any] = {
-            "section_name": section, "code": code, "id": r.id if r else item_id,
-            "indicator": r.id if r else None, "name": r.name if r else text,
-            "value_text": "", "target_text": "", "previous_text": "", "status": "",
-            "failing_count": None, "gap": "", "evidence": evidence.get(item_id) or None,
+            "section_name": line.section, "code": line.code, "id": line.id,
+            "indicator": r.id if r else None, "name": r.name if r else line.text,
+            "value_text": "", "target_text": "", "previous_text": "", "status": line.status,
+            "failing_count": None, "gap": "", "evidence": evidence.get(line.id) or None,
             "points_text": "", "veto": "", "score_state": None,
         }
         if r is not None:
@@ -128,14 +106,14 @@ class OverviewTab(TableTab):
                 "target_text": format_target(r.kind, r.target),
                 "previous_text": ("" if r.previous_value is None
                                   else format_value(r.kind, r.previous_value)),
-                "status": status_text(r), "failing_count": len(r.failing) or None,
+                "failing_count": len(r.failing) or None,
                 "waiting_count": len(r.not_reported) or None,
                 "gap": r.gap or r.note or "",
             })
-        if (r.id if r is not None else item_id) in county_level:
+        if line.id in county_level:
             # A township's file: it holds only the township's institutions; the county sums
             # these up, so neither a value nor points would mean anything here.
-            row.update({"value_text": "", "previous_text": "", "status": COUNTY_LEVEL,
+            row.update({"value_text": "", "previous_text": "",
                         "points_text": "", "score_state": None,
                         "failing_count": None, "waiting_count": None,
                         "gap": "乡镇填报文件只含本乡镇的机构，此项由县里汇总后判断"})
@@ -146,20 +124,16 @@ class OverviewTab(TableTab):
             if scored.state != OFF and scored.max:
                 row["points_text"] = f"{scored.points:g} / {scored.max:g}"
             if r is None:
-                row["status"] = _ITEM_STATUS.get(scored.state, scored.state)
                 row["gap"] = scored.reason
         return row
 
     @staticmethod
-    def _summary(ctx: Context, rows: list[dict[str, Any]], score: Score | None) -> str:
+    def _summary(ctx: Context, lines: list[tally.Line], score: Score | None,
+                 std: standards.Standard) -> str:
         ev = ctx.evaluation
-        counts: dict[str, int] = {}
-        for x in rows:
-            if x["status"]:
-                counts[x["status"]] = counts.get(x["status"], 0) + 1
         tasks = ev.tasks
         unreported = len(ev.unreported)
-        waiting = (f"<span style='color:#a15c00'><b>{unreported} 家机构尚未填报本年度数据</b>"
+        waiting = (f"<span style='color:#a15c00'><b>{unreported} 家机构尚未填齐本年度数据</b>"
                    "（见“填报进度”）。</span>　" if unreported else "")
         text = ""
         empty = no_data_line(ev.year, ev.data_years)
@@ -179,14 +153,11 @@ class OverviewTab(TableTab):
                 "均已达到。" if not failed else
                 f"<span style=\"color:#a40000\">{len(failed)} 项未达到（"
                 + "、".join(f"{i.id} {i.text}" for i in failed) + "）</span>。"))
-            text += "<br/>"
+            # The one honest line on what the score rests on, as the report prints it.
+            text += f"<br/><span style='color:#555555'>{std.basis_line}</span><br/>"
         else:
             text += f"<b>{ctx.year} 年</b>　"
-        # Every row counted once, by the word its 达标情况 column shows.
-        shown = "，".join(f"{k} {n} 项" for k, n in sorted(
-            counts.items(), key=lambda kv: _STATUS_ORDER.get(kv[0], len(_STATUS_ORDER))))
-        indicators = sum(1 for x in rows if x["indicator"])
-        text += (f"{waiting}评分项 {len(rows)} 项，其中指标 {indicators} 项：{shown}。"
+        text += (f"{waiting}{tally.counts_text(lines)}。"
                  f"　创建任务 {tasks.total} 项，已完成 {tasks.done} 项，逾期 {tasks.overdue} 项。"
                  "　双击一行或按回车查看未达标机构；组织管理等评分项请在“任务与佐证”中完成任务，"
                  "或在此为该项添加佐证。")

@@ -27,7 +27,7 @@ _MARK = {True: "✓", False: "缺", None: "—"}
 # Where each part is entered, for the double-click.
 PART_TAB = {"staff": "personnel", "visits": "halls", "hall": "halls", "techniques": "halls",
             "activities": "activities"}
-_STATUS_TONE = {"已填齐": "pass", "未填报": "fail", "部分填报": None, "待确认": "none"}
+_STATUS_TONE = {"已填齐": "pass", "未填报": "fail", "待确认": "none"}
 
 
 def _part(key: str) -> Column:
@@ -95,9 +95,11 @@ class ProgressTab(TableTab):
             Column("township", "乡镇（街道）", width=120),
             Column("institutions", "应报机构", "int", width=70),
             Column("complete", "已填齐", "int", width=60),
-            Column("partial", "部分填报", "int", width=70),
             Column("none", "未填报", "int", width=60,
-                   tone=lambda r: "fail" if r["none"] else None),
+                   tone=lambda r: "fail" if r["none"] else None,
+                   tip="缺少任何一项应报数据的机构（部分填报的也算未填报）"),
+            Column("partial", "其中部分填报", "int", width=90,
+                   tip="未填报的机构中，已交了部分数据的家数"),
             Column("carried", "沿用待确认", "int", width=80),
             Column("share", "填齐比例", "share", width=70),
         ], parent=self)
@@ -144,15 +146,20 @@ class ProgressTab(TableTab):
         self.fill_filter(self.pace_filter, [(s, s) for s in (BEHIND, SHORT, ON_PACE)
                                             if any(r["pace_status"] == s for r in rows)])
         self.fill_filter(self.town_filter, [(t.township, t.township) for t in state.townships])
-        self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "部分填报", "待确认", "已填齐")
+        self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "待确认", "已填齐")
                                               if any(r["status"] == s for r in rows)])
         total = len(rows)
         done = sum(1 for r in rows if r["status"] == "已填齐")
         waiting = sum(1 for r in rows if r["status"] == "待确认")
         none, carried = len(state.unreported), len(state.unconfirmed)
+        partial = sum(1 for i in state.unreported if i.partial)
+        # The same 未填报 as evaluate, the report's draft note and --final: partly is not yet.
         text = (f"<b>{ctx.year} 年填报进度</b>：应报 {total} 家，已填齐 {done} 家，"
                 + (f"各项已有、待确认沿用数据 {waiting} 家，" if waiting else "")
-                + f"部分填报 {total - done - waiting - none} 家，未填报 <b>{none}</b> 家")
+                + f"未填报 <b>{none}</b> 家" + (f"（其中部分填报 {partial} 家，缺少的项目见“缺少”列）"
+                                              if partial else ""))
+        if not state.has_data:
+            text += f"；文件中没有{ctx.year}年度的任何数据"
         if carried:
             text += (f"；{carried} 家有从上年沿用、尚未确认的数据（在中医馆/中医阁、人员配备页"
                      "以蓝色斜体显示）")

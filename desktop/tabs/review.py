@@ -150,12 +150,19 @@ class ReviewTab(TableTab):
             self.summary.setText(head + "模拟评审在县里计分：县卫生健康局合并各乡镇的现场结论后"
                                  f"计算得分，此处不显示得分；{rest}")
             return
+        if not out.complete:
+            # A score from part of the findings would read as a result: coverage only.
+            self.summary.setText(
+                head + f"<b>{out.coverage_text}</b>：现场结论录完后显示模拟评审得分（按抽查口径）；"
+                f"台账与现场不一致 {len(out.differences)} 处；整改 {len(out.fixes)} 项")
+            return
         veto = "、".join(i.code for i in s.veto_failures)
         self.summary.setText(
-            head + f"模拟评审得分 <b>{s.total:g}</b> / {s.max:g} 分，合格线 {s.pass_mark:g} 分，"
-            f"<b>{'通过' if s.passed else '未通过'}</b>"
+            head + f"{out.coverage_text}，模拟评审得分（按抽查口径） <b>{s.total:g}</b> / {s.max:g} 分，"
+            f"合格线 {s.pass_mark:g} 分，<b>{'通过' if s.passed else '未通过'}</b>"
             + (f"；必备项未达到：{veto}" if veto else "")
-            + f"；按台账 {out.books_score.total:g} 分；{rest}")
+            + f"；同期按台账 {out.books_score.total:g} 分；台账与现场不一致 {len(out.differences)} 处；"
+            f"整改 {len(out.fixes)} 项")
 
     # ---- entering findings -------------------------------------------------------------------
 

@@ -290,6 +290,21 @@ def _score_sheet(book: Workbook, evaluation: Evaluation, title: str) -> None:
             + "。")
 
 
+CHECK_COLUMNS = [Out("序号", 6), Out("乡镇（街道）", 14), Out("机构", 28), Out("核查项", 24),
+                 Out("上年", 10), Out("本年", 10), Out("说明", 30), Out("核实情况", 9),
+                 Out("核实说明", 30)]
+
+
+def _checks_sheet(book: Workbook, county: CountyFile, year: int, title: str) -> None:
+    """Every 数据核查 finding of the year (the report prints a summary and names this sheet)."""
+    from reports.judge.checks import find_checks
+
+    rows = ([n, f.township, f.institution, f.label, f.previous, f.current, f.detail,
+             "已核实" if f.verified else "未核实", f.note or None]
+            for n, f in enumerate(find_checks(county, year), start=1))
+    write_table(book.create_sheet("数据核查"), title, CHECK_COLUMNS, rows, wrap=(7, 9))
+
+
 # ---- the workbook --------------------------------------------------------------------------------
 
 def text_not_formula(book: Workbook) -> None:
@@ -352,6 +367,7 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
     _activity_sheet(book, county, year, f"{name}{year}年度 中医药文化宣传与健康教育活动记录")
     _county_sheet(book, county, year, f"{name}{year}年度 全县情况")
     _score_sheet(book, evaluation, f"{name}{year}年度 评分情况")
+    _checks_sheet(book, county, year, f"{name}{year}年度 数据核查（与上年相比变化异常或录入可疑的数据）")
     book.active = 0
     return save_atomically(book, out_path)
 
@@ -360,8 +376,8 @@ def export_workbook(county: CountyFile, year: int, out_path: str | os.PathLike[s
 
 _MARK = {True: "✓", False: "缺", None: "—"}
 PROGRESS_TOWNS = [Out("序号", 6), Out("乡镇（街道）", 16), Out("应报机构", 10, INT_FORMAT),
-                  Out("已填齐", 10, INT_FORMAT), Out("部分填报", 10, INT_FORMAT),
-                  Out("未填报", 10, INT_FORMAT), Out("沿用待确认", 11, INT_FORMAT),
+                  Out("已填齐", 10, INT_FORMAT), Out("未填报", 10, INT_FORMAT),
+                  Out("其中部分填报", 12, INT_FORMAT), Out("沿用待确认", 11, INT_FORMAT),
                   Out("填齐比例", 10, SHARE_FORMAT)]
 
 
@@ -378,7 +394,7 @@ def export_progress(county: CountyFile, year: int, out_path: str | os.PathLike[s
     book.remove(book.active)
     towns = state.townships
     write_table(book.create_sheet("按乡镇"), f"{name}{year}年度 填报进度（按乡镇）",
-                PROGRESS_TOWNS, ([n, t.township, t.institutions, t.complete, t.partial, t.none,
+                PROGRESS_TOWNS, ([n, t.township, t.institutions, t.complete, t.none, t.partial,
                                   t.carried, t.share] for n, t in enumerate(towns, start=1)))
     columns = [Out("序号", 6), Out("乡镇（街道）", 14), Out("机构名称", 30), Out("机构类型", 14),
                *(Out(label, 10) for label in PARTS.values()), Out("已交部分", 9),

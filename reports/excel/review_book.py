@@ -36,14 +36,19 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
     ws = book.active
     ws.title = SCORE_SHEET
     s, b = outcome.score, outcome.books_score
-    head = (f"{county.county_name} {r.name}（抽样种子 {r.seed}）：模拟评审得分 {s.total:g} 分 / 满分 "
-            f"{s.max:g} 分，合格线 {s.pass_mark:g} 分，{'通过' if s.passed else '未通过'}；"
-            f"按台账 {b.total:g} 分")
+    if outcome.complete:
+        head = (f"{county.county_name} {r.name}（抽样种子 {r.seed}）：{outcome.coverage_text}，"
+                f"模拟评审得分（按抽查口径）{s.total:g} 分 / 满分 {s.max:g} 分，合格线 "
+                f"{s.pass_mark:g} 分，{'通过' if s.passed else '未通过'}；按台账 {b.total:g} 分")
+    else:
+        # Part of the findings is no result: coverage, and no simulated points anywhere.
+        head = (f"{county.county_name} {r.name}（抽样种子 {r.seed}）：{outcome.coverage_text}，"
+                "现场结论录完后计模拟评审得分")
     write_table(ws, head, [Out("编号", 8), Out("条目", 11), Out("评分内容", 48), Out("必备", 6),
                            Out("分值", 7), Out("台账得分", 9), Out("模拟评审得分", 11),
                            Out("依据", 36)],
                 ([i.id, i.code, i.text, "是" if i.veto else "", i.max,
-                  bi.points if bi else None, i.points, i.reason]
+                  bi.points if bi else None, i.points if outcome.complete else None, i.reason]
                  for i, bi in ((i, b.item(i.id)) for i in s.items)), wrap=(3, 8))
     findings = book.create_sheet(FINDINGS_SHEET)
     write_table(findings, f"{r.name} 现场结论（{len(sheets)} 家，路线顺序）",
@@ -74,8 +79,9 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
                  Out("已录入结论", 10), Out("模拟评审得分", 12), Out("合格线", 8), Out("是否通过", 9),
                  Out("必备项未达到", 24), Out("台账与现场不一致", 14)],
                 ([row["name"], row["review_date"], row["seed"], len(o.review.sample),
-                  f"{o.entered} / {o.expected}", o.score.total, o.score.pass_mark,
-                  "通过" if o.passed else "未通过",
+                  f"{o.entered} / {o.expected}", o.score.total if o.complete else None,
+                  o.score.pass_mark,
+                  ("通过" if o.passed else "未通过") if o.complete else "未录完",
                   "、".join(i.code for i in o.score.veto_failures), len(o.differences)]
                  for row, o in rv.compare(county, r.year)))
     return save_atomically(book, out_path)

@@ -50,7 +50,7 @@ COLUMNS: tuple[tuple[str, str, float], ...] = (
 )
 REQUIRED = ("section", "id", "code", "text", "by", "points", "rule")
 INFO = (("name", "标准名称"), ("short", "引用简称"), ("version", "版本"), ("source", "依据文件"),
-        ("description", "说明"), ("pass_mark", "合格分数线"))
+        ("description", "说明"), ("pass_mark", "合格分数线"), ("caveat", "核对说明"))
 
 _BY_WORDS = {**{v: k for k, v in JUDGED_BY.items()}, "指标": "indicator", "任务": "document",
              "佐证": "document", "文件": "document", "资料": "document", "计数": "count"}
@@ -370,7 +370,8 @@ def read_standard(path: str | os.PathLike[str]) -> Standard:
     raw = {"format": standards.FORMAT, "id": f"imported-{stable}",
            "version": info.get("version", ""), "name": info["name"],
            "short": info.get("short", "评分表"), "source": info.get("source", path.name),
-           "description": info.get("description", ""), "pass_mark": info["pass_mark"],
+           "description": info.get("description", ""), "caveat": info.get("caveat", ""),
+           "pass_mark": info["pass_mark"],
            "sections": list(sections.values())}
     try:
         return standards.parse(raw)

@@ -46,7 +46,8 @@ from reports.judge.facts import Facts, Tally, load_documents, load_facts, task_p
 from reports.judge.gaps import (add_to_both, add_to_numerator, over_text, percent_points,
                                 techniques_needed, techniques_text)
 from reports.judge.profiles import Profile, Setting, Target, exact
-from reports.judge.results import Evaluation, Failing, Result
+from reports.judge.progress import Progress, progress as year_progress
+from reports.judge.results import Evaluation, Failing, Result, Unreported
 from reports.judge.wording import number, percent
 
 if TYPE_CHECKING:
@@ -656,12 +657,21 @@ def _values(facts: Facts, profile: Profile) -> dict[str, float | int | None]:
     return out
 
 
+def indicator_values(county: CountyFile, year: int, profile: Profile
+                     ) -> dict[str, float | int | None]:
+    """Each switched-on indicator's value in `year`, nothing else: what a trend over the years
+    needs, at a fraction of a whole evaluation's cost."""
+    return _values(load_facts(county, year), profile)
+
+
 def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
-             today: _dt.date | None = None, std: standard.Standard | None = None) -> Evaluation:
+             today: _dt.date | None = None, std: standard.Standard | None = None,
+             state: Progress | None = None) -> Evaluation:
     """Judge every switched-on indicator of `year` against a profile (default: the file's own).
 
     `today` decides which tasks are overdue; tests pass a fixed date. `std` scores with another
-    standard than the file's own (a city rolling up counties scores them all alike).
+    standard than the file's own (a city rolling up counties scores them all alike). `state`
+    is the year's 填报进度 when the caller has it already (the report does).
     """
     profile = (profiles.get_profile(county, profile_id) if profile_id
                else profiles.active_profile(county))
@@ -674,8 +684,11 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
             continue
         outcome = _compute(ind, facts, setting)
         results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id), facts))
-    unreported = tuple((i["name"], i["id"], i["township"]) for i in facts.institutions
-                       if i["year_row"] is None)
+    # 未填报 as 填报进度 and the report's --final count it: any part asked and missing.
+    towns = {i["id"]: i["township"] for i in facts.institutions}
+    unreported = tuple(Unreported(i.name, i.id, towns.get(i.id), i.missing_text,
+                                  tuple(i.missing))
+                       for i in (state or year_progress(county, year)).unreported)
     std = std or standard.for_county(county)
     score = scoring.score(std, profile, {r.id: r for r in results}, facts, load_documents(county))
     town = county.setting("township_scope") or None

@@ -1,10 +1,16 @@
 """填报进度: for one year, which parts of each counted institution's figures are in, per township,
-and what keeps the year a draft (institutions 未填报, carried-over values not yet confirmed).
+and what keeps the year a draft (institutions 未填报, carried-over values not yet confirmed, a
+year with no data at all).
 
 Parts an institution is asked for depend on its type (what the indicators read): staff from
 everyone; visits and activities from the centres; the 中医馆 from centres and the 中医阁 or
 service place from stations; techniques from centres and stations. A part that does not apply
 is None, never counted against the institution.
+
+This is the one definition of 未填报 the year's lists share (`evaluate`'s top-level
+`not_reported`, 填报进度, the report's draft note and `report --final`'s refusal): an institution
+that lacks any part asked of it has not reported, whatever else it sent — partly reported is
+not reported.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from reports.judge.catalogue import STATIONS
 
 if TYPE_CHECKING:
     from db.county import CountyFile
+
+UNREPORTED = "未填报"
 
 PARTS = {"staff": "人员", "visits": "诊疗量", "hall": "中医馆/中医阁", "techniques": "适宜技术",
          "activities": "宣传活动"}
@@ -52,7 +60,7 @@ class InstitutionProgress:
     activities: int
     carried: int  # values carried over from last year, not yet confirmed
     carried_from: int | None
-    has_row: bool  # a row of figures for the year (evaluate's not_reported lacks one)
+    has_row: bool  # a row of figures for the year
 
     @property
     def asked(self) -> int:
@@ -68,21 +76,31 @@ class InstitutionProgress:
 
     @property
     def reported(self) -> bool:
-        """A row of figures for the year, as `evaluate` counts 未填报 (activities alone are not
-        a report of the year's figures)."""
-        return self.has_row
+        """Every part asked of the institution is in (activities alone, or staff without visits,
+        are not a report of the year)."""
+        return self.has_row and self.done == self.asked
+
+    @property
+    def partial(self) -> bool:
+        """未填报, though something of the year is in: what is missing is the thing to chase."""
+        return not self.reported and (self.has_row or self.done > 0)
 
     @property
     def status(self) -> str:
         if not self.reported:
-            return "未填报"
-        if self.done < self.asked:
-            return "部分填报"
+            return UNREPORTED
         return "待确认" if self.carried else "已填齐"
 
     @property
     def missing(self) -> list[str]:
         return [PARTS[k] for k, v in self.parts.items() if v is False]
+
+    @property
+    def missing_text(self) -> str:
+        """'缺人员、诊疗量' or '本年度数据均未填报', as every list of 未填报 says it."""
+        if not self.partial:
+            return "本年度数据均未填报"
+        return "缺" + "、".join(self.missing)
 
     @property
     def type_name(self) -> str:
@@ -94,8 +112,8 @@ class TownshipProgress:
     township: str
     institutions: int
     complete: int
-    partial: int
-    none: int
+    partial: int  # of those 未填报 (`none`), how many sent part of the year
+    none: int  # 未填报, partly reported included
     carried: int
 
     @property
@@ -107,6 +125,7 @@ class TownshipProgress:
 class Progress:
     year: int
     institutions: list[InstitutionProgress] = field(default_factory=list)
+    has_data: bool = True  # the file holds any figure of the year (county, institution, activity)
 
     @property
     def townships(self) -> list[TownshipProgress]:
@@ -116,9 +135,9 @@ class Progress:
         out = []
         for town, insts in sorted(groups.items()):
             out.append(TownshipProgress(
-                town, len(insts), sum(1 for i in insts if i.status in ("已填齐", "待确认")),
-                sum(1 for i in insts if i.status == "部分填报"),
-                sum(1 for i in insts if i.status == "未填报"),
+                town, len(insts), sum(1 for i in insts if i.reported),
+                sum(1 for i in insts if i.partial),
+                sum(1 for i in insts if not i.reported),
                 sum(1 for i in insts if i.carried)))
         return out
 
@@ -131,20 +150,36 @@ class Progress:
         return [i for i in self.institutions if i.carried]
 
     @property
+    def empty(self) -> bool:
+        """Nothing to report on: no figure of the year, or no institution counted in it."""
+        return not self.has_data or not self.institutions
+
+    @property
     def is_draft(self) -> bool:
-        """A report of this year is a draft: someone has not reported or a carried-over value
-        awaits confirmation."""
-        return bool(self.unreported or self.unconfirmed)
+        """A report of this year is a draft: the year is empty, someone has not reported (in
+        part or at all) or a carried-over value awaits confirmation."""
+        return bool(self.empty or self.unreported or self.unconfirmed)
 
     def missing_text(self, limit: int = 60) -> list[str]:
-        """What keeps the year a draft, as sentences naming the institutions."""
+        """What keeps the year a draft, as sentences naming the institutions and what each
+        lacks."""
         out = []
-        for label, insts in (("尚未填报本年度数据的机构", self.unreported),
-                             ("沿用上年数据尚未确认的机构", self.unconfirmed)):
-            if insts:
-                names = "、".join(i.name for i in insts[:limit])
-                more = f" 等（共 {len(insts)} 家）" if len(insts) > limit else ""
-                out.append(f"{label} {len(insts)} 家：{names}{more}。")
+        if not self.has_data:
+            out.append(f"文件中没有{self.year}年度的任何数据。")
+        elif not self.institutions:
+            out.append(f"文件中没有{self.year}年度在用的医疗卫生机构。")
+        unreported = self.unreported
+        if unreported:
+            partial = sum(1 for i in unreported if i.partial)
+            names = "、".join(f"{i.name}（{i.missing_text}）" for i in unreported[:limit])
+            more = f" 等（共 {len(unreported)} 家）" if len(unreported) > limit else ""
+            some = f"，其中部分填报 {partial} 家" if partial else ""
+            out.append(f"尚未填齐本年度数据的机构 {len(unreported)} 家{some}：{names}{more}。")
+        unconfirmed = self.unconfirmed
+        if unconfirmed:
+            names = "、".join(i.name for i in unconfirmed[:limit])
+            more = f" 等（共 {len(unconfirmed)} 家）" if len(unconfirmed) > limit else ""
+            out.append(f"沿用上年数据尚未确认的机构 {len(unconfirmed)} 家：{names}{more}。")
         return out
 
 
@@ -165,9 +200,22 @@ def _parts(row: dict[str, Any]) -> dict[str, bool | None]:
     }
 
 
+_ANY_SQL = """
+SELECT EXISTS (SELECT 1 FROM county_year WHERE deleted = 0 AND year = :year)
+    OR EXISTS (SELECT 1 FROM institution_year WHERE deleted = 0 AND year = :year)
+    OR EXISTS (SELECT 1 FROM activity WHERE deleted = 0 AND date BETWEEN :first AND :last)
+    AS any_data
+"""
+
+
+def _has_data(county: CountyFile, params: dict[str, Any]) -> bool:
+    """Any figure of the year, as CountyFile.years() counts them, without listing every year."""
+    return bool(county.query(_ANY_SQL, params)[0]["any_data"])
+
+
 def progress(county: CountyFile, year: int) -> Progress:
     params = {"year": year, "first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
-    out = Progress(year)
+    out = Progress(year, has_data=_has_data(county, params))
     for row in in_file_scope(county, county.query(_SQL, params)):
         source, fields = parse_carried(row["carried"])
         parts = _parts(row)

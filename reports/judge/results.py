@@ -132,6 +132,22 @@ class TaskProgress:
 
 
 @dataclass(frozen=True)
+class Unreported:
+    """An institution counted in the year that lacks some part it must report (progress.py):
+    partly reported is not reported."""
+
+    name: str
+    id: str
+    township: str | None
+    missing: str  # '缺人员、诊疗量' or '本年度数据均未填报'
+    parts: tuple[str, ...]  # the parts missing, as 填报进度 names them
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"institution": self.name, "institution_id": self.id, "township": self.township,
+                "missing": self.missing, "missing_parts": list(self.parts)}
+
+
+@dataclass(frozen=True)
 class Evaluation:
     county: str
     year: int
@@ -139,8 +155,8 @@ class Evaluation:
     profile_name: str
     results: tuple[Result, ...]
     tasks: TaskProgress
-    # Institutions counted in the year with no figures at all for it: (name, id, township).
-    unreported: tuple[tuple[str, str, str | None], ...] = ()
+    # Institutions counted in the year that have not reported every part asked of them.
+    unreported: tuple[Unreported, ...] = ()
     score: Score | None = None
     # A township's fill-in file: the township, and the ids (indicators and scored items) only the
     # county's merged data can judge (scoring.county_level). Empty for a county's own file.
@@ -162,8 +178,7 @@ class Evaluation:
         out = {"county": self.county, "year": self.year, "profile": self.profile_id,
                "indicators": [r.to_dict() for r in self.results],
                "tasks": self.tasks.to_dict(),
-               "not_reported": [{"institution": n, "institution_id": i, "township": t}
-                                for n, i, t in self.unreported]}
+               "not_reported": [u.to_dict() for u in self.unreported]}
         if self.score is not None:
             out["score"] = self.score.to_dict()
         if self.township_scope:

@@ -500,6 +500,17 @@ class Outcome:
     def passed(self) -> bool:
         return self.score.passed
 
+    @property
+    def complete(self) -> bool:
+        """Every finding the checklists ask for is in: only then is the score a result. Until
+        then the review shows how far it has got (coverage_text) and no score, wherever it
+        appears."""
+        return self.expected > 0 and self.entered >= self.expected
+
+    @property
+    def coverage_text(self) -> str:
+        return f"已核查 {self.entered}/{self.expected} 项"
+
     def item(self, item_id: str) -> ItemScore | None:
         return next((i for i in self.score.items if i.id == item_id), None)
 

@@ -33,8 +33,8 @@ JUDGED_BY = {"indicator": "指标计算", "document": "任务与佐证", "count"
 RULES = {"all": "达到即得分", "proportion": "按比例得分", "per_failing": "每家不达标扣分"}
 ITEM_KEYS = {"id", "code", "text", "scope", "judge", "evidence", "points", "rule", "veto",
              "source", "unverified"}
-TOP_KEYS = {"format", "id", "version", "name", "short", "source", "description", "pass_mark",
-            "total", "sections"}
+TOP_KEYS = {"format", "id", "version", "name", "short", "source", "description", "caveat",
+            "pass_mark", "total", "sections"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,15 @@ class Standard:
     description: str
     pass_mark: float
     sections: tuple[Section, ...]
+    # Said once beside every score it gives, where the standard is not the official text (the
+    # shipped one, put together from public sources); empty for a province's own 评分表.
+    caveat: str = ""
+
+    @property
+    def basis_line(self) -> str:
+        """The one honest line on what the score rests on, for the report and 总览."""
+        line = f"评分依据：《{self.name}》"
+        return f"{line}。{self.caveat}。" if self.caveat else f"{line}。"
 
     @property
     def items(self) -> list[Item]:
@@ -123,6 +132,7 @@ class Standard:
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "id": self.id, "version": self.version, "name": self.name,
                 "short": self.short, "source": self.source, "description": self.description,
+                **({"caveat": self.caveat} if self.caveat else {}),
                 "pass_mark": self.pass_mark, "total": self.total,
                 "sections": [{"id": s.id, "title": s.title,
                               "items": [i.to_dict() for i in s.items]} for s in self.sections]}
@@ -228,7 +238,7 @@ def parse(raw: Any) -> Standard:
                    _text(raw, "name", "评分标准"), _text(raw, "short", "评分标准", required=False)
                    or "评分标准", _text(raw, "source", "评分标准", required=False),
                    _text(raw, "description", "评分标准", required=False), float(pass_mark),
-                   tuple(sections))
+                   tuple(sections), _text(raw, "caveat", "评分标准", required=False))
     if not std.items:
         raise _refuse("评分标准中没有任何评分项。")
     if pass_mark > std.total:

@@ -146,9 +146,10 @@ def format_table(evaluation: Evaluation) -> str:
     out += ["", f"达标 {counts['达标']} 项，未达标 {counts['未达标']} 项，{waiting}"
                 f"无数据 {counts['无数据']} 项，不考核 {counts['不考核']} 项{county}。"]
     if evaluation.unreported:
-        names = "、".join(n for n, _, _ in evaluation.unreported[:20])
+        names = "、".join(f"{u.name}（{u.missing}）" for u in evaluation.unreported[:20])
         more = f" 等 {len(evaluation.unreported)} 家" if len(evaluation.unreported) > 20 else ""
-        out.append(f"未填报本年度数据的机构 {len(evaluation.unreported)} 家：{names}{more}。")
+        out.append(f"未填报（含部分填报）本年度数据的机构 {len(evaluation.unreported)} 家："
+                   f"{names}{more}。")
     t = evaluation.tasks
     out.append(f"创建任务：共 {t.total} 项，已完成 {t.done} 项，逾期 {t.overdue} 项。")
     if evaluation.score is not None:

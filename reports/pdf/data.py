@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from db.vocab import CENTRE_TYPES, STATION_TYPES
 
 from reports.judge.checks import Finding, find_checks
-from reports.judge.evaluation import evaluate
+from reports.judge.evaluation import evaluate, indicator_values
 from reports.judge.progress import Progress, progress
 from reports.judge.facts import load_facts
 from reports.judge import matrix, review
@@ -45,6 +45,17 @@ class Task:
     overdue: bool
 
 
+@dataclass(frozen=True)
+class TrendYear:
+    """One year of the trend: each indicator's value, judged by the reported year's profile."""
+
+    year: int
+    values: dict[str, float | int | None]
+
+    def value(self, indicator_id: str) -> float | int | None:
+        return self.values.get(indicator_id)
+
+
 @dataclass
 class ReportData:
     county: str
@@ -53,7 +64,7 @@ class ReportData:
     evaluation: Evaluation
     profile: Profile
     previous_status: dict[str, str]  # indicator id → 达标 / 未达标 / 无数据 / 不考核, last year
-    trend: list[Evaluation]  # earlier years with data, then this year, ascending
+    trend: list[TrendYear]  # earlier years with data, then this year, ascending
     institutions: list[dict[str, Any]]  # active this year, with this year's figures and township
     activity: dict[str, dict[str, int]]  # institution id → D1..D5 → count
     minimums: dict[str, tuple[str, int]]  # D1..D5 switched on → (activity kind, minimum)
@@ -103,10 +114,11 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
            tick: Tick) -> ReportData:
     """Read what the report needs; `tick` is told each step, for the progress bar."""
     tick("计算指标")
-    evaluation = evaluate(county, year, profile_id, today=today)
+    state = progress(county, year)  # once: the evaluation's 未填报 and the draft note share it
+    evaluation = evaluate(county, year, profile_id, today=today, state=state)
     profile = profiles.get_profile(county, evaluation.profile_id)
     tick("计算历年变化")
-    trend = _trend(county, evaluation, today)
+    trend = _trend(county, evaluation, profile)
     tick("读取机构数据")
     return ReportData(
         county=evaluation.county, year=year, today=today, evaluation=evaluation, profile=profile,
@@ -121,7 +133,7 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         phases=county.rows("phase", order="ord, start_date, name"),
         reviews=[review.score_review(county, r["id"], evaluation)
                  for r in review.reviews(county, year)],
-        progress=progress(county, year),
+        progress=state,
         unchecked=[f for f in find_checks(county, year) if not f.verified],
         path_order=rectification_order(county, evaluation, today),
     )
@@ -136,13 +148,14 @@ def previous_status(r: Result) -> str:
     return "达标" if r.target.holds(r.previous_value) else "未达标"
 
 
-def _trend(county: CountyFile, evaluation: Evaluation, today: _dt.date) -> list[Evaluation]:
+def _trend(county: CountyFile, evaluation: Evaluation, profile: Profile) -> list[TrendYear]:
     """Up to TREND_YEARS years ending with the reported one; earlier years only where the file
-    holds facts, so a county that began last year does not show empty years before it."""
+    holds facts, so a county that began last year does not show empty years before it. Earlier
+    years need only their values, not a whole evaluation each."""
     year = evaluation.year
-    earlier = [y for y in county.years() if y < year][-(TREND_YEARS - 1):]
-    return [evaluate(county, y, evaluation.profile_id, today=today)
-            for y in earlier] + [evaluation]
+    earlier = [y for y in evaluation.data_years if y < year][-(TREND_YEARS - 1):]
+    return [TrendYear(y, indicator_values(county, y, profile)) for y in earlier] + [
+        TrendYear(year, {r.id: r.value for r in evaluation.results})]
 
 
 def _institutions(county: CountyFile, year: int) -> list[dict[str, Any]]:

@@ -212,8 +212,79 @@ def _may_outgrow_page(row: Sequence[Cell], widths: Sequence[float]) -> bool:
 
 # ---- pages ------------------------------------------------------------------------------------
 
-def numbered_canvas(font: str) -> type[Canvas]:
-    """A canvas that holds every page until the end, so each footer can say 共 Y 页 in one pass."""
+class Contents:
+    """The contents list's page numbers, known only once every page is laid out: headings note
+    the page they land on, the 目录 notes where each number goes, and the canvas writes the
+    numbers in when it saves (one layout pass, no second build)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, int] = {}  # heading key → physical page (1-based)
+        self.slots: dict[int, list[tuple[str, float, float]]] = {}  # page → (key, x, y)
+
+    def landed(self, key: str, page: int) -> None:
+        self.pages.setdefault(key, page)
+
+    def slot(self, page: int, key: str, x: float, y: float) -> None:
+        self.slots.setdefault(page, []).append((key, x, y))
+
+
+class Heading(Paragraph):
+    """A heading that tells the contents list which page it landed on."""
+
+    def __init__(self, text: str, style: ParagraphStyle, contents: Contents | None = None,
+                 key: str = ""):
+        super().__init__(text, style)
+        self.contents, self.key = contents, key
+
+    def draw(self) -> None:
+        super().draw()
+        if self.contents is not None and self.key:
+            self.contents.landed(self.key, self.canv.getPageNumber())
+
+
+class ContentsList(Flowable):
+    """目录: one line per entry (indented by level) with dot leaders; the page numbers are
+    written by the canvas at the end (Contents)."""
+
+    LINE = 26
+
+    def __init__(self, entries: Sequence[tuple[int, str, str]], contents: Contents, font: str,
+                 size: float = 12.5):
+        super().__init__()
+        self.entries, self.contents, self.font, self.size = list(entries), contents, font, size
+        self._origin = (0.0, 0.0)
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.width = avail_w
+        return avail_w, self.LINE * len(self.entries)
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        self._origin = (x, y)
+        super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        canv = self.canv
+        page = canv.getPageNumber()
+        canv.setFont(self.font, self.size)
+        number_w = stringWidth("000", self.font, self.size)
+        for n, (level, text, key) in enumerate(self.entries):
+            y = self.LINE * (len(self.entries) - n - 1) + 6
+            indent = 2 * self.size * level
+            shown = fit(text, self.width - indent - number_w - 40, self.font, self.size)
+            canv.drawString(indent, y, shown)
+            start = indent + stringWidth(shown, self.font, self.size) + 6
+            dots = "·" * max(int((self.width - number_w - 8 - start) / stringWidth(
+                "·", self.font, self.size)), 0)
+            canv.drawString(start, y, dots)
+            self.contents.slot(page, key, self._origin[0] + self.width, self._origin[1] + y)
+
+
+def numbered_canvas(font: str, contents: Contents | None = None,
+                    cover: bool = False) -> type[Canvas]:
+    """A canvas that holds every page until the end, so each footer can say 共 Y 页 and the
+    contents list its page numbers in one pass. With a cover, the cover has no number and
+    numbering starts on the page after it."""
+    skip = 1 if cover else 0
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
@@ -225,13 +296,20 @@ def numbered_canvas(font: str) -> type[Canvas]:
             self._startPage()
 
         def save(self) -> None:
-            total = len(self._held)
-            for number, state in enumerate(self._held, start=1):
+            total = len(self._held) - skip
+            for number, state in enumerate(self._held, start=1 - skip):
                 self.__dict__.update(state)
                 self.setFont(font, 9)
                 self.setFillColor(colors.black)
-                self.drawCentredString(PAGE_W / 2, MARGIN_B - 12 * mm,
-                                       f"第 {number} 页 共 {total} 页")
+                if number >= 1:
+                    self.drawCentredString(PAGE_W / 2, MARGIN_B - 12 * mm,
+                                           f"第 {number} 页 共 {total} 页")
+                if contents is not None:
+                    self.setFont(font, 12.5)
+                    for key, x, y in contents.slots.get(number + skip, ()):
+                        page = contents.pages.get(key)
+                        if page is not None:
+                            self.drawRightString(x, y, str(page - skip))
                 super().showPage()
             super().save()
 
@@ -239,6 +317,16 @@ def numbered_canvas(font: str) -> type[Canvas]:
 
 
 DRAFT = "草稿"
+
+
+def _draft_mark(canv: Canvas, font: str) -> None:
+    canv.saveState()
+    canv.setFont(font, 110)
+    canv.setFillColor(colors.Color(0.85, 0.2, 0.15, alpha=0.16))
+    canv.translate(PAGE_W / 2, PAGE_H / 2)
+    canv.rotate(40)
+    canv.drawCentredString(0, -35, DRAFT)
+    canv.restoreState()
 
 
 def header_painter(left: str, right: str, font: str, *, draft: bool = False
@@ -250,13 +338,7 @@ def header_painter(left: str, right: str, font: str, *, draft: bool = False
 
     def paint(canv: Canvas, doc: BaseDocTemplate) -> None:
         if draft:
-            canv.saveState()
-            canv.setFont(font, 110)
-            canv.setFillColor(colors.Color(0.85, 0.2, 0.15, alpha=0.16))
-            canv.translate(PAGE_W / 2, PAGE_H / 2)
-            canv.rotate(40)
-            canv.drawCentredString(0, -35, DRAFT)
-            canv.restoreState()
+            _draft_mark(canv, font)
         canv.saveState()
         y = PAGE_H - MARGIN_T + 8 * mm
         canv.setFont(font, 9)
@@ -273,17 +355,34 @@ def header_painter(left: str, right: str, font: str, *, draft: bool = False
 
 
 def document(out: Any, *, title: str, author: str, header: tuple[str, str],
-             fonts: FontSet, draft: bool = False) -> BaseDocTemplate:
+             fonts: FontSet, draft: bool = False, cover: bool = False) -> BaseDocTemplate:
     """An A4 document whose bytes depend only on what is drawn (invariant: no date, no random
-    id)."""
+    id). With `cover`, the first page has a template of its own: no running header (a draft
+    still says 草稿 across it)."""
     doc = BaseDocTemplate(
         out, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=MARGIN_T,
         bottomMargin=MARGIN_B, title=title, author=author, subject="全国基层中医药工作示范县自评报告",
         creator="tcmcounty", invariant=1, lang="zh-CN", initialFontName=fonts.body,
     )
-    frame = Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - MARGIN_T - MARGIN_B, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("page", [frame],
-                                       onPage=header_painter(*header, fonts.heading,
-                                                             draft=draft))])
+
+    def frame() -> Frame:
+        return Frame(MARGIN_L, MARGIN_B, FRAME_W, PAGE_H - MARGIN_T - MARGIN_B, id="body",
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+    page = PageTemplate("page", [frame()], onPage=header_painter(*header, fonts.heading,
+                                                                 draft=draft))
+    if not cover:
+        doc.addPageTemplates([page])
+        return doc
+    front = PageTemplate("cover", [frame()], onPage=watermark_painter(fonts.heading, draft),
+                         autoNextPageTemplate="page")
+    doc.addPageTemplates([front, page])
     return doc
+
+
+def watermark_painter(font: str, draft: bool) -> Callable[[Canvas, BaseDocTemplate], None]:
+    """草稿 across a page that has no running header (the cover)."""
+    def paint(canv: Canvas, doc: BaseDocTemplate) -> None:
+        if draft:
+            _draft_mark(canv, font)
+    return paint

@@ -23,7 +23,7 @@ from db.errors import FileBusy, KnownError
 
 from reports.judge.progress import progress as year_progress
 from reports.pdf.fonts import fonts
-from reports.pdf.layout import document, numbered_canvas, styles
+from reports.pdf.layout import Contents, document, numbered_canvas, styles
 from reports.pdf.data import ReportData, gather
 from reports.pdf.sections import story, title_of
 
@@ -77,14 +77,15 @@ def render(data: ReportData, steps: _Steps | None = None) -> bytes:
     font_set = fonts()
     st = styles(font_set)
     steps.step("编排内容")
-    flowables = story(data, st)
+    contents = Contents()
+    flowables = story(data, st, contents)
     buf = io.BytesIO()
     doc = document(buf, title=title_of(data.county, data.year), author=data.county, fonts=font_set,
                    header=(f"{data.county}创建全国基层中医药工作示范县自评报告", f"{data.year}年度"),
-                   draft=data.is_draft)
+                   draft=data.is_draft, cover=True)
     steps.step("排版页面")
     doc.setProgressCallBack(steps.layout)
-    doc.build(flowables, canvasmaker=numbered_canvas(font_set.body))
+    doc.build(flowables, canvasmaker=numbered_canvas(font_set.body, contents, cover=True))
     return buf.getvalue()
 
 

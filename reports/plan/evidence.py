@@ -67,9 +67,11 @@ class Entry:
 def evidence_entries(county: CountyFile) -> list[Entry]:
     """Every evidence file, with the folder it belongs in; ordered as the binder is."""
     tasks = {r["id"]: r for r in county.rows("task")}
+    # Only the activities that have evidence: a county logs tens of thousands.
     activities = {r["id"]: r for r in county.query(
         "SELECT a.*, i.name AS institution FROM activity a "
-        "JOIN institution i ON i.id = a.institution_id WHERE a.deleted = 0")}
+        "JOIN institution i ON i.id = a.institution_id WHERE a.deleted = 0 AND a.id IN "
+        "(SELECT owner_id FROM evidence WHERE deleted = 0 AND owner_table = 'activity')")}
     std = standards.for_county(county)
     entries = []
     for ev in county.rows("evidence", order="owner_table, indicator_id, year, filename"):

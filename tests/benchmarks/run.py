@@ -158,7 +158,7 @@ def report_small() -> str:
     return _report(SMALL, "small")
 
 
-@step("report-large", "≤ 3 s")
+@step("report-large", "≤ 1 s")
 def report_large() -> str:
     return _report(LARGE, "large")
 

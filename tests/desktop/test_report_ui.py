@@ -1,6 +1,7 @@
 """生成自评报告 from the window: written off the UI thread, then offered to open."""
 
 from pathlib import Path
+import subprocess
 from typing import Any
 
 import pytest
@@ -11,11 +12,15 @@ from desktop import report_actions
 
 
 def test_report_is_written_in_the_background_and_offered(window: MainWindow, qtbot: Any,
-                                                         tmp_path: Path,
+                                                         tmp_path: Path, answer: Any,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # The demo year is complete: 正式 is offered and chosen, and the PDF says no 草稿.
+    seen = answer(lambda dialog: True)
+    suggested: list[str] = []
     out = tmp_path / "报告" / "自评报告"
     out.parent.mkdir()
-    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(out))
+    monkeypatch.setattr(dialogs, "save_file_name",
+                        lambda *a: suggested.append(a[2]) or str(out))
     offered: list[str] = []
     opened: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda p, t, text: offered.append(text) or True)
@@ -26,12 +31,19 @@ def test_report_is_written_in_the_background_and_offered(window: MainWindow, qtb
     assert opened == [str(pdf)]
     assert pdf.read_bytes().startswith(b"%PDF")
     assert str(pdf) in offered[0]
+    choice = seen[0]
+    assert choice.final_button.isEnabled() and choice.final and not choice.reasons.isVisible()
+    assert suggested[0].endswith("自评报告（2024年度）.pdf")
     qtbot.waitUntil(lambda: window.jobs.thread.isFinished())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          encoding="utf-8", check=True).stdout
+    assert "自评报告" in text and "草稿" not in text
 
 
 def test_a_report_that_cannot_be_written_says_why(window: MainWindow, qtbot: Any,
-                                                  tmp_path: Path,
+                                                  tmp_path: Path, answer: Any,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    answer(lambda dialog: True)
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(blocker / "r.pdf"))

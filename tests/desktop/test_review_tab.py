@@ -50,7 +50,13 @@ def test_a_review_is_drawn_keyed_in_and_scored(window: MainWindow, qtbot: QtBot,
     stored = rv.load(county, rid).findings
     assert stored[(first["inst_id"], first["item_id"])]["verdict"] == rv.AGREE
     assert stored[(second["inst_id"], second["item_id"])]["verdict"] == rv.DISAGREE
-    qtbot.waitUntil(lambda: "已录入 2 /" in tab.summary.text())
+    qtbot.waitUntil(lambda: "已核查 2/" in tab.summary.text())
+    # Two findings of many are no result: coverage, and no score until the last is in.
+    assert "模拟评审得分" not in tab.summary.text().replace("现场结论录完后显示模拟评审得分", "")
+    for row in tab.model.rows[2:]:
+        rv.set_finding(county, rid, row["inst_id"], row["item_id"], rv.AGREE, "")
+    tab.show_score()
+    assert "模拟评审得分（按抽查口径）" in tab.summary.text() and "同期按台账" in tab.summary.text()
     if second["book_verdict"] == rv.AGREE:
         assert tab.model.index(1, tab.model.column_index("differs")).data() == "不一致"
 
@@ -113,7 +119,7 @@ def test_findings_undo_redo_and_paste_as_every_table(window: MainWindow, qtbot: 
     assert [stored[(r["inst_id"], r["item_id"])]["verdict"] for r in tab.model.rows[1:4]] == \
         [rv.AGREE, rv.DISAGREE, rv.AGREE]
     assert window.ctx is judged  # findings score the review, not the year's books
-    qtbot.waitUntil(lambda: "已录入 4 /" in tab.summary.text())
+    qtbot.waitUntil(lambda: "已核查 4/" in tab.summary.text())
 
 
 def test_a_township_file_shows_no_review_score(window: MainWindow, answer: Callable,

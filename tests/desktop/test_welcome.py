@@ -10,7 +10,7 @@ from db import exchange
 from db.county import CountyFile
 from desktop import dialogs, excel_actions
 from desktop.main_window import MainWindow
-from desktop.tabs.overview import COUNTY_LEVEL
+from reports.judge.wording import COUNTY_LEVEL
 from tests.desktop.conftest import bar_menus
 
 

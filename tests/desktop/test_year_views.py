@@ -102,17 +102,23 @@ def test_checks_can_be_marked_verified_with_a_note(window: MainWindow,
     assert window.county.rows("check_review")[0]["note"] == "新增分院，属实"
 
 
-def test_the_window_warns_before_a_draft_report(window: MainWindow,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_window_offers_only_a_draft_and_says_why_not_final(window: MainWindow,
+                                                                answer: Any,
+                                                                monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
     _late_clinic(window)
-    warned: list[str] = []
-    monkeypatch.setattr(dialogs, "show_text", lambda _p, _t, text, **kw: warned.append(text)
-                        or False)
     asked: list[Any] = []
     monkeypatch.setattr(dialogs, "save_file_name", lambda *a: asked.append(a) or "")
+    seen = answer(lambda dialog: False)
     report_actions.make_report(window)
-    assert "草稿" in warned[0] and "青河县新开村卫生室" in warned[0]
-    assert asked == []  # declined: nothing written, no file asked for
+    choice = seen[0]
+    assert isinstance(choice, report_actions.ReportKindDialog)
+    # 草稿 and 正式 are both offered; 正式 is greyed, and the dialog says why, by name.
+    assert not choice.final_button.isEnabled() and choice.draft_button.isChecked()
+    reasons = choice.reasons.toPlainText()
+    assert "正式报告暂不能生成" in reasons and "青河县新开村卫生室（本年度数据均未填报）" in reasons
+    assert not choice.final
+    assert asked == []  # cancelled: nothing written, no file asked for
 
 
 def test_overview_counts_not_reported_apart_and_the_dialog_lists_them(
@@ -120,7 +126,7 @@ def test_overview_counts_not_reported_apart_and_the_dialog_lists_them(
     _late_clinic(window)
     tab = window.overview
     window.tabs.setCurrentWidget(tab)
-    assert "1 家机构尚未填报本年度数据" in tab.summary.text()
+    assert "1 家机构尚未填齐本年度数据" in tab.summary.text()
     a4 = next(r for r in tab.model.rows if r["id"] == "A4")
     assert a4["waiting_count"] == 1
     seen = answer(lambda dialog: False)

@@ -19,7 +19,7 @@ from reports.excel.importer.workbook import RawSheet
 
 HEADER_SEARCH_ROWS = 10
 # Sheets the program's own workbooks carry beside the data; not worth a mention when ignored.
-OWN_SHEETS = ("指标结果", "未达标机构", "评分情况", "填表说明")
+OWN_SHEETS = ("指标结果", "未达标机构", "评分情况", "数据核查", "填表说明")
 _TOTALS = ("合计", "总计", "小计")
 _NOTE_PREFIXES = ("填表说明", "备注", "注:", "注：", "说明:", "说明：")
 

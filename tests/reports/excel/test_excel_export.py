@@ -21,7 +21,7 @@ __all__ = ["blank_county_file", "county", "demo", "demo_file"]  # fixtures, used
 
 YEAR = 2024
 SHEETS = ["指标结果", "未达标机构", "机构", "中医馆、中医阁", "人员配备", "活动记录", "全县情况",
-          "评分情况"]
+          "评分情况", "数据核查"]
 IDENTITY = ["序号", "机构名称", "机构代码", "机构类型", "所属乡镇"]
 HEADERS = {
     "机构": [*IDENTITY, "上级机构", "公立/民营", "年度", "启用年度", "停用年度"],
@@ -42,6 +42,7 @@ HEADERS = {
              "群众中医药服务满意率", "中医药健康文化素养水平"],
     "指标结果": ["序号", "编号", "指标名称", "实际值", "目标", "上年", "达标情况", "差距", "未达标机构",
              "未填报机构"],
+    "数据核查": ["序号", "乡镇（街道）", "机构", "核查项", "上年", "本年", "说明", "核实情况", "核实说明"],
 }
 
 
@@ -59,6 +60,17 @@ def test_sheets_and_headers_use_the_contracts_words(exported):
         ws = book[name]
         assert [c.value for c in ws[2]] == headers, name
         assert "2024年度" in ws["A1"].value
+
+
+def test_every_data_check_finding_is_in_the_export_the_report_names(demo, exported):
+    """The report's 数据核查 appendix prints a summary and sends the reader to this sheet."""
+    from reports.judge.checks import find_checks
+
+    rows = list(openpyxl.load_workbook(exported)["数据核查"].iter_rows(min_row=3,
+                                                                       values_only=True))
+    found = find_checks(demo, YEAR)
+    assert found and len(rows) == len(found)
+    assert {(r[2], r[3]) for r in rows} == {(f.institution, f.label) for f in found}
 
 
 def test_every_active_institution_and_the_years_activities_are_exported(demo, exported):

@@ -12,6 +12,7 @@ from reports.judge import review
 from reports.judge.review import DISAGREE, Rule
 
 from tests.reports.conftest import YEAR, inst
+from tests.reports.pdf.test_checklist import _finish
 
 
 def test_review_export_writes_score_findings_differences_and_fixes(
@@ -27,11 +28,22 @@ def test_review_export_writes_score_findings_differences_and_fixes(
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["模拟评审得分", "现场结论", "台账与现场不一致", "整改清单", "历次模拟评审"]
     rows = lambda name: [[c for c in r] for r in book[name].iter_rows(min_row=3, values_only=True)]
+    # One finding of several: coverage in the title, no simulated points.
+    title = book["模拟评审得分"]["A1"].value
+    assert "已核查 1/" in title and "现场结论录完后计模拟评审得分" in title
     a9 = next(r for r in rows("模拟评审得分") if r[0] == "A9")
-    assert a9[6] == 0 and "1 家不符合" in a9[7]
+    assert a9[6] is None and "1 家不符合" in a9[7]
     found = [r for r in rows("现场结论") if r[2] == "乙镇一村卫生室" and r[4] == "二（三）2"]
     assert found[0][7:10] == ["符合", "不符合", "无针灸床"]
     assert rows("台账与现场不一致")[0][:2] == ["乙镇", "乙镇一村卫生室"]
     fix = rows("整改清单")[0]
     assert fix[1] == "乙镇一村卫生室" and fix[5:7] == ["乙镇一村卫生室", "乙镇卫生院"]
+    assert rows("历次模拟评审")[0][7] == "未录完" and rows("历次模拟评审")[0][5] is None
+    with CountyFile.open(county.path) as again:
+        _finish(again, rid)
+    assert main(["review-export", str(county.path), "--year", str(YEAR), "-o", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert "模拟评审得分（按抽查口径）" in book["模拟评审得分"]["A1"].value
+    a9 = next(r for r in rows("模拟评审得分") if r[0] == "A9")
+    assert a9[6] == 0
     assert rows("历次模拟评审")[0][7] == "未通过"

@@ -60,6 +60,8 @@ def test_a_scoring_sheet_round_trips_unchanged(tmp_path: Path) -> None:
         [(i.id, i.code, i.text, i.points, i.rule, i.veto, i.unverified, i.by)
          for i in shipped.items]
     assert (back.name, back.pass_mark, back.total) == (shipped.name, 80, 100)
+    # The shipped standard's caveat travels with it; a province's own sheet clears the row.
+    assert back.caveat == shipped.caveat and "尚待对照正式文件核对" in back.basis_line
     assert [i.judge.get("keywords") for i in back.items] == \
         [i.judge.get("keywords") for i in shipped.items]
     second = write_standard(back, tmp_path / "again.xlsx")

@@ -18,8 +18,22 @@ def test_json_lists_not_reported_apart_from_failing_with_names_and_ids(county):
     assert [f["institution"] for f in a1["failing"]] == ["甲镇卫生院"]
     assert a1["not_reported"] == [{"institution": "乙镇卫生院", "institution_id": late,
                                    "missing": "未填报中医馆情况"}]
-    assert data["not_reported"] == [{"institution": "乙镇卫生院", "institution_id": late,
-                                     "township": None}]
+    # The year's list counts partly reported as not reported, and says what each lacks.
+    assert data["not_reported"][0] == {
+        "institution": "乙镇卫生院", "institution_id": late, "township": None,
+        "missing": "本年度数据均未填报",
+        "missing_parts": ["人员", "诊疗量", "中医馆/中医阁", "适宜技术", "宣传活动"]}
+    assert data["not_reported"][1]["institution"] == "甲镇卫生院"
+    assert data["not_reported"][1]["missing"] == "缺人员、诊疗量、适宜技术、宣传活动"
+
+
+def test_an_institution_with_blank_staff_is_in_the_years_not_reported(county):
+    # 填报进度 would say 部分填报; C4 waits for it; the year's list names it too.
+    inst(county, "甲村卫生室", "village_clinic", {"tcm_corner": 1, "service_place": 1,
+                                                "tech_categories": 4, "tech_items": 6})
+    ev = run(county)
+    assert [f.institution for f in ev.result("C4").not_reported] == ["甲村卫生室"]
+    assert [(u.name, u.missing) for u in ev.unreported] == [("甲村卫生室", "缺人员")]
 
 
 def test_an_indicator_whose_only_shortfall_is_not_reported_reads_pending(county):
@@ -63,7 +77,8 @@ def test_the_table_counts_both_and_names_who_has_not_reported(county):
     text = format_table(run(county))
     a1 = next(line for line in text.splitlines() if line.startswith("A1"))
     assert a1.split()[-3:] == ["未达标", "1", "1"]
-    assert "未填报本年度数据的机构 1 家：乙镇卫生院。" in text
+    assert "未填报（含部分填报）本年度数据的机构 2 家：" in text
+    assert "乙镇卫生院（本年度数据均未填报）" in text
 
 
 def test_an_institution_opened_later_is_not_counted_before(county):

@@ -24,14 +24,26 @@ def test_parts_by_type_and_status(county):
     village = by["甲镇柳村卫生室"]
     assert village.parts == {"staff": False, "visits": None, "hall": True, "techniques": False,
                              "activities": None}
-    assert (village.status, village.missing) == ("部分填报", ["人员", "适宜技术"])
-    assert by["乙镇卫生院"].status == "未填报"
+    # Partly reported is not reported: 未填报, with what is missing.
+    assert (village.status, village.partial, village.missing) == ("未填报", True,
+                                                                  ["人员", "适宜技术"])
+    assert by["乙镇卫生院"].status == "未填报" and not by["乙镇卫生院"].partial
     assert by["县中医医院"].status == "已填齐"  # only staff is asked of a hospital
     towns = {t.township: t for t in p.townships}
-    assert (towns["甲镇"].institutions, towns["甲镇"].complete, towns["甲镇"].partial) == (2, 1, 1)
+    assert (towns["甲镇"].institutions, towns["甲镇"].complete, towns["甲镇"].none,
+            towns["甲镇"].partial) == (2, 1, 1, 1)
     assert (towns["乙镇"].none, towns["乙镇"].share) == (1, 0.0)
     assert p.is_draft
-    assert p.missing_text() == ["尚未填报本年度数据的机构 1 家：乙镇卫生院。"]
+    assert p.missing_text() == ["尚未填齐本年度数据的机构 2 家，其中部分填报 1 家："
+                                "乙镇卫生院（本年度数据均未填报）、甲镇柳村卫生室（缺人员、适宜技术）。"]
+
+
+def test_a_year_with_no_data_is_a_draft_saying_so(county):
+    inst(county, "甲镇卫生院", "township_hc", {"physicians": 3})
+    empty = progress(county, 2030)
+    assert empty.is_draft and empty.empty
+    assert empty.missing_text()[0] == "文件中没有2030年度的任何数据。"
+    assert not progress(county, 2024).empty
 
 
 def test_a_closed_institution_is_not_chased(county):
@@ -44,5 +56,8 @@ def test_carried_values_show_until_confirmed(county):
     inst(county, "甲镇卫生院", "township_hc", {"physicians": 3, "hall_state": "built"})
     start_new_year(county, 2025)
     (one,) = progress(county, 2025).institutions
-    assert (one.carried, one.carried_from, one.status) == (2, 2024, "部分填报")
-    assert progress(county, 2025).missing_text() == ["沿用上年数据尚未确认的机构 1 家：甲镇卫生院。"]
+    # Staff and hall carried; visits, techniques and activities never came: still 未填报.
+    assert (one.carried, one.carried_from, one.status) == (2, 2024, "未填报")
+    assert progress(county, 2025).missing_text() == [
+        "尚未填齐本年度数据的机构 1 家，其中部分填报 1 家：甲镇卫生院（缺诊疗量、适宜技术、宣传活动）。",
+        "沿用上年数据尚未确认的机构 1 家：甲镇卫生院。"]

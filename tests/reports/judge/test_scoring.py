@@ -32,7 +32,9 @@ def _raw() -> dict:
 
 def test_shipped_standard_is_versioned_data_with_every_field_an_item_needs() -> None:
     raw = _raw()
-    assert raw["name"] == "全国基层中医药工作示范县建设标准（2022版，据公开资料整理，待核对）"
+    # A name a stamped report can cite; the caveat is said once, apart, beside every score.
+    assert raw["name"] == "全国基层中医药工作示范县建设标准（2022版）"
+    assert "待对照正式文件核对" in raw["caveat"]
     assert raw["version"] and raw["format"] == 1
     items = [i for s in raw["sections"] for i in s["items"]]
     assert len({i["id"] for i in items}) == len(items)

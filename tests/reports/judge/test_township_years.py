@@ -64,7 +64,7 @@ def test_the_reports_lines_by_township_follow_the_year(county):
     for year, town in ((2024, "芦苇乡"), (2025, "白沙镇")):
         data = gather(county, year, None, today, lambda _step: None)
         assert data.institution(ids["南坝村卫生室"])["township"] == town
-    assert [n for n, _i, t in run(county, 2025).unreported if t == "芦苇乡"] == []
+    assert [u.name for u in run(county, 2025).unreported if u.township == "芦苇乡"] == []
 
 
 def test_the_mock_reviews_draw_groups_by_the_years_townships(county):

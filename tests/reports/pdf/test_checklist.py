@@ -58,25 +58,51 @@ def test_one_sheet_per_institution_in_route_order_with_books_and_boxes(
     assert all(re.search(r"第\d家：", p) for p in pages)
 
 
-def test_the_report_appendix_gives_the_latest_review_score_differences_and_fixes(
+def _finish(county: CountyFile, review_id: str) -> None:
+    """Every finding the checklists ask for, 符合 where nothing else was entered."""
+    from reports.judge import profiles
+    from reports.judge.standard import for_county
+
+    std, profile = for_county(county), profiles.active_profile(county)
+    sample = review.load(county, review_id)
+    for one in sample.sample:
+        for item in review.items_for(std, profile, one["type"]):
+            if (one["id"], item.id) not in sample.findings:
+                review.set_finding(county, review_id, one["id"], item.id, review.AGREE, "")
+
+
+def test_the_report_appendix_gives_the_latest_complete_review_beside_the_books(
         county: CountyFile, tmp_path: Path) -> None:
     from reports.pdf.report import write_report
 
     centre = inst(county, "乙镇卫生院", "township_hc", {"hall_state": "standard"},
                   township="乙镇")
-    review.create_review(county, YEAR, seed=1, rule=Rule(0, 1, 0), name="三月模拟评审")
+    first = review.create_review(county, YEAR, seed=1, rule=Rule(0, 1, 0), name="三月模拟评审")
     rid = review.create_review(county, YEAR, seed=2, rule=Rule(0, 1, 0), name="五月模拟评审")
     review.set_finding(county, rid, centre, "A1", DISAGREE, "中医馆挂牌但无诊室")
+    # One finding of many: no result yet, so nothing of it is printed, least of all a score.
+    partial = review.score_review(county, rid)
+    assert not partial.complete and partial.coverage_text == f"已核查 1/{partial.expected} 项"
+    text = "".join(_pages(write_report(county, YEAR, tmp_path / "早.pdf")))
+    assert "模拟现场评审" not in text and "模拟评审得分" not in text
+    _finish(county, first)
+    _finish(county, rid)
     outcome = review.score_review(county, rid)
+    assert outcome.complete
     out = write_report(county, YEAR, tmp_path / "报告.pdf")
     text = "".join(_pages(out))
-    appendix = text[text.index("附件：模拟现场评审情况"):]
-    assert "五月模拟评审（抽样种子2）" in appendix
-    assert f"模拟评审得分{outcome.score.total:g}分" in appendix
+    appendix = text[text.rindex("附件1：模拟现场评审情况"):]
+    assert "五月模拟评审按评审专家的方式抽查" in appendix
+    assert f"已核查{outcome.expected}/{outcome.expected}项" in appendix
+    assert (f"按抽查口径计分（现场核查的项目按抽查结论，其余按台账），模拟评审得分"
+            f"{outcome.score.total:g}分") in appendix
+    assert f"同期按台账计分{outcome.books_score.total:g}分" in appendix
+    assert "种子" not in text  # how the sample was drawn is the clerk's business, not a result
     assert "必备项未达到" in appendix and "二（二）1" in appendix
-    assert "台账与现场不一致（1处）" in appendix and "中医馆挂牌但无诊室" in appendix
-    assert "整改清单（1项）" in appendix and "县卫生健康局" in appendix
-    assert "历次模拟评审得分：三月模拟评审" in appendix
+    assert f"台账与现场不一致（{len(outcome.differences)}处）" in appendix
+    assert "中医馆挂牌但无诊室" in appendix
+    assert f"整改清单（{len(outcome.fixes)}项）" in appendix and "县卫生健康局" in appendix
+    assert "历次已完成的模拟评审得分（按抽查口径）：三月模拟评审" in appendix
 
 
 def test_a_report_without_a_review_has_no_appendix(county: CountyFile, tmp_path: Path) -> None:

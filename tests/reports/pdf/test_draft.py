@@ -29,6 +29,16 @@ def _pages(path: Path) -> list[str]:
     return [re.sub(r"\s+", "", page) for page in text.split("\f") if page.strip()]
 
 
+def _complete(county: CountyFile, year: int) -> None:
+    """Every part the centres must report: visits, techniques and the year's activity log."""
+    for inst in county.rows("institution"):
+        county.set_institution_year(inst["id"], year, {"visits": 800, "tcm_visits": 300,
+                                                       "tech_categories": 6, "tech_items": 10})
+        county.insert("activity", {"institution_id": inst["id"], "date": f"{year}-03-05",
+                                   "kind": "健康讲座", "title": "中医药知识讲座", "people": 40,
+                                   "tcm_content": 1})
+
+
 @pytest.fixture
 def county(tmp_path: Path):
     c = CountyFile.create(tmp_path / "青石县.tcmcounty", "青石县", machine="0" * 32)
@@ -44,8 +54,12 @@ def test_a_year_with_an_unreported_institution_is_a_draft_on_every_page(county, 
     out = write_report(county, 2024, tmp_path / "r.pdf", today=TODAY)
     pages = _pages(out)
     assert len(pages) > 1 and all("草稿" in p for p in pages)
-    assert "本报告为草稿" in pages[0]
-    assert "尚未填报本年度数据的机构1家：乙镇卫生院" in pages[0]
+    assert "草稿：本年度数据尚未齐全，不作正式上报" in pages[0]  # the cover
+    body = pages[2]  # after the cover and the contents
+    assert "本报告为草稿" in body
+    assert "尚未填齐本年度数据的机构2家，其中部分填报1家：" in body
+    assert "乙镇卫生院（本年度数据均未填报）" in body
+    assert "甲镇卫生院（缺适宜技术、宣传活动）" in body
 
 
 def test_final_is_refused_with_the_list_and_exit_2(county, tmp_path, capsys):
@@ -67,6 +81,7 @@ def test_unconfirmed_carried_values_keep_it_a_draft_until_confirmed(county, tmp_
     with pytest.raises(DraftRefused, match="沿用上年数据尚未确认的机构 2 家"):
         write_report(county, 2025, tmp_path / "f.pdf", today=TODAY, final=True)
     confirm_carried(county, 2025)
+    _complete(county, 2025)
     out = write_report(county, 2025, tmp_path / "ok.pdf", today=TODAY, final=True)
     assert not any("草稿" in p for p in _pages(out))
 
@@ -79,6 +94,33 @@ def test_unchecked_findings_are_in_the_appendix_and_checked_ones_are_not(county,
     assert {"visits", "tcm_visits", "hall_state"} <= set(kinds)
     mark_verified(county, kinds["visits"], "2024年分院划出")
     text = "".join(_pages(write_report(county, 2024, tmp_path / "r.pdf", today=TODAY)))
-    appendix = text[text.index("附：数据核查未核实事项"):]
+    appendix = text[text.index("附件1：数据核查情况"):]
     assert "中医馆达标情况倒退" in appendix and "中医诊疗人次翻倍或减半" in appendix
     assert "总诊疗人次翻倍或减半" not in appendix
+    assert "“数据核查”工作表" in appendix  # where the whole list is
+    assert "标记已核实" not in text  # no instructions to the clerk in print
+
+
+def test_a_year_with_no_data_is_never_final(tmp_path, capsys):
+    path = tmp_path / "白水县.tcmcounty"
+    assert main(["new", str(path), "--county", "白水县"]) == 0
+    assert main(["report", str(path), "--year", "2024", "-o", str(tmp_path / "f.pdf"),
+                 "--final"]) == 2
+    assert "文件中没有2024年度的任何数据" in capsys.readouterr().err
+    assert not (tmp_path / "f.pdf").exists()
+    assert main(["report", str(path), "--year", "2024", "-o", str(tmp_path / "d.pdf")]) == 0
+    pages = _pages(tmp_path / "d.pdf")
+    assert all("草稿" in p for p in pages) and "文件中没有2024年度的任何数据" in "".join(pages)
+
+
+def test_blank_staff_keeps_the_report_a_draft_naming_what_is_missing(county, tmp_path):
+    _complete(county, 2024)
+    county.set_institution_year(county.rows("institution", "name = ?", ("乙镇卫生院",))[0]["id"],
+                                2024, {"hall_state": "built"})
+    b = county.rows("institution", "name = ?", ("乙镇卫生院",))[0]["id"]
+    county.set_institution_year(b, 2024, {"physicians": None, "tcm_physicians": None})
+    with pytest.raises(DraftRefused, match="乙镇卫生院（缺人员）"):
+        write_report(county, 2024, tmp_path / "f.pdf", today=TODAY, final=True)
+    county.set_institution_year(b, 2024, {"physicians": 4, "tcm_physicians": 1})
+    out = write_report(county, 2024, tmp_path / "ok.pdf", today=TODAY, final=True)
+    assert not any("草稿" in p for p in _pages(out))

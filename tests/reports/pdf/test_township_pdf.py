@@ -18,6 +18,7 @@ from reports.judge.results import Evaluation
 from reports.judge.wording import COUNTY_LEVEL
 from reports.pdf.report import write_report
 
+from tests.reports.pdf.test_checklist import _finish
 from tests.reports.pdf.test_pdf import TOOLS, flat, flat_text, line_with, text_of
 
 pytestmark = pytest.mark.skipif(
@@ -52,10 +53,18 @@ def report(town_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _ref(r) -> str:
+    from reports.judge.standard import shipped
+
+    item = shipped().for_indicator(r.id)
+    return f"{item.code} {r.name}" if item else f"{r.name}（本县指标）"
+
+
 def test_the_report_opens_with_the_township_sentence_not_a_county_score(report: Path) -> None:
     raw = flat_text(report)
     assert flat(f"本文件是 {TOWN} 的乡镇填报文件：全县得分在县卫生健康局合并各乡镇数据后计算，"
-                "本报告只列本乡镇机构的填报和达标情况。") in flat(text_of(report, 1))
+                "本报告只列本乡镇机构的填报和达标情况。") in flat(text_of(report, 3))
+    assert flat(f"报送单位：{TOWN}（乡镇填报文件）") in flat(text_of(report, 1))
     assert "自评得分" not in raw
     assert "未达到示范县标准" not in raw
     assert "达到合格线" not in raw
@@ -67,7 +76,7 @@ def test_county_level_items_say_by_the_county_without_points(report: Path,
     text = text_of(report)
     # An indicator of the county as a whole, in 指标一览: no status of its own.
     county_ind = next(r for r in evaluation.results if r.id in evaluation.county_level)
-    assert line_with(text, county_ind.id, COUNTY_LEVEL, around=1), county_ind.id
+    assert line_with(text, county_ind.name, COUNTY_LEVEL, around=1), county_ind.id
     # The standard's items: the county's 由县里汇总, no 得分 column at all.
     score = evaluation.score
     assert score is not None
@@ -79,7 +88,7 @@ def test_county_level_items_say_by_the_county_without_points(report: Path,
 
 def test_rectification_lists_only_the_townships_own_items(report: Path,
                                                           evaluation: Evaluation) -> None:
-    raw = flat_text(report)
+    raw = flat_text(report, 3)
     part = raw[raw.index("存在问题及整改清单"):raw.index("落款") if "落款" in raw else None]
     # G01 (a 必备 item only the county can meet) failed in the township's copy: not its to fix.
     assert "必备项未达到" not in part
@@ -87,10 +96,10 @@ def test_rectification_lists_only_the_townships_own_items(report: Path,
                  if r.met is False and r.id not in evaluation.county_level]
     assert own_unmet, "the demo township should have something of its own to fix"
     for r in own_unmet:
-        assert flat(f"{r.id} {r.name}") in part
+        assert flat(_ref(r)) in part
     for r in evaluation.results:
         if r.id in evaluation.county_level:
-            assert flat(f"{r.id} {r.name}") not in part, r.id
+            assert flat(_ref(r)) not in part, r.id
 
 
 def test_the_review_appendix_gives_no_score_in_a_township_file(town_file: Path,
@@ -100,9 +109,10 @@ def test_the_review_appendix_gives_no_score_in_a_township_file(town_file: Path,
     shutil.copyfile(town_file, copy)
     out = tmp_path / "r.pdf"
     with CountyFile.open(copy, machine=MACHINE) as county:
-        review.create_review(county, YEAR, seed=5)
+        rid = review.create_review(county, YEAR, seed=5)
+        _finish(county, rid)  # only a complete review is printed
         write_report(county, YEAR, out, today=TODAY)
     raw = flat_text(out)
-    part = raw[raw.index("附件：模拟现场评审情况"):]
+    part = raw[raw.rindex("附件1：模拟现场评审情况"):]
     assert "模拟评审在县里计分" in part
     assert "模拟评审得分" not in part and "按台账计分" not in part

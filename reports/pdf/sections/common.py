@@ -1,0 +1,195 @@
+"""Helpers every section of the self-evaluation report shares: headings, names, references
+to indicators and the standard's items, and how a value is printed."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
+
+from db.vocab import HALL_STATES, HOSPITAL_GRADES
+from reports.judge.catalogue import ACTIVITY_MINIMUMS
+from reports.judge.results import Failing, ItemScore, Result
+from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, number, percent,
+                                   status_text)
+from reports.pdf.data import ReportData
+from reports.pdf.layout import Heading, Styles, esc, muted, red, shorten
+
+
+Story = list[Flowable]
+
+
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+# Where each area's detail sits: sections 三 to 六.
+AREA_PART = {"A": 3, "B": 4, "C": 5, "D": 6}
+
+
+# Failing institutions shown in a table of their own rather than in a list.
+IN_TABLE = {"C2": "五（二）", "D1": "六（二）", "D2": "六（二）", "D3": "六（二）", "D4": "六（二）",
+            "D5": "六（二）"}
+
+
+# Beyond this many failing institutions (a very large county) an indicator's list is printed as
+# counts by township; the export names them all.
+NAMES_LISTED = 240
+
+# D1–D5 → 次 or 种, as the indicator engine words its gaps.
+D_UNITS = {ind_id: rule[2] for ind_id, rule in ACTIVITY_MINIMUMS.items()}
+
+
+def shown(kind: str, value: float | int | None) -> str:
+    """A value as the report prints it: 83.3%, a rate per 10,000 as 0.62 (the indicator's name
+    says 每万人口), a count whole, 无数据."""
+    if kind == "rate" and value is not None:
+        return number(value)
+    return format_value(kind, value)
+
+
+def h1(n: int, text: str, st: Styles) -> Story:
+    # A heading needs room for a few lines under it, or it moves to the next page. Unlike
+    # keepWithNext this lets a long table start under its heading instead of on a fresh page.
+    title = f"{CN_NUMBERS[n - 1]}、{esc(text)}"
+    return [CondPageBreak(40 * mm), Heading(title, st.h1, key=f"part-{n}")]
+
+
+def appendix_heading(n: int, text: str, st: Styles) -> Story:
+    """附件N：…, on a page of its own, listed in the contents."""
+    return [PageBreak(), Heading(f"附件{n}：{esc(text)}", st.h1, key=f"appendix-{n}")]
+
+
+def h2(n: int, text: str, st: Styles, room: float = 30 * mm) -> Story:
+    return [CondPageBreak(room), Paragraph(f"（{CN_NUMBERS[n - 1]}）{esc(text)}", st.h2)]
+
+
+def h3(n: int, markup: str, st: Styles) -> Story:
+    """A numbered run-in heading over a table (the third level: 1．2．…): room for it and a few
+    rows, else a new page."""
+    return [CondPageBreak(28 * mm), Paragraph(f"{n}．{markup}", st.h3)]
+
+
+def inst_name(text: str) -> str:
+    """An institution or township name as a table, chart or list prints it: whole, or shortened
+    with an ellipsis if absurdly long (the appendix then gives it whole)."""
+    return esc(shorten(text))
+
+
+def para(markup: str, st: Styles) -> Paragraph:
+    return Paragraph(markup, st.body)
+
+
+def relabel(data: ReportData, text: str) -> str:
+    """The county's own words for 中医馆 etc. (e.g. 中医馆（蒙医馆）) in the report's own
+    wording; names and gaps from the evaluation carry them already."""
+    return data.profile.relabel(text)
+
+
+def township_scope(data: ReportData) -> str | None:
+    """The township of a township's fill-in file; None for a county's own file."""
+    return data.evaluation.township_scope
+
+
+def is_county_level(data: ReportData, item_id: str) -> bool:
+    """Judged only at the county after merging (a township's file): no status, no points here."""
+    return item_id in data.evaluation.county_level
+
+
+def status_of(data: ReportData, r: Result) -> str:
+    return COUNTY_LEVEL if is_county_level(data, r.id) else status_text(r)
+
+
+def own_results(data: ReportData) -> list[Result]:
+    """The indicators this file judges: all of them, or in a township's file its own."""
+    return [r for r in data.results if not is_county_level(data, r.id)]
+
+
+def item_ref(data: ReportData, i: ItemScore) -> str:
+    return f"{data.standard.short} {i.code} {relabel(data, i.text)}"
+
+
+STATUSES = ("达标", "未达标", "待填报", "无数据", "不考核")
+
+
+def delta_text(n: int) -> str:
+    return f"+{n}" if n > 0 else str(n) if n < 0 else "持平"
+
+
+def code_of(data: ReportData, r: Result) -> str:
+    """The standard's number of the item that scores an indicator ('二（二）1'), or '' where the
+    standard does not score it (a county's own indicator)."""
+    item = data.standard.for_indicator(r.id)
+    return item.code if item is not None else ""
+
+
+def ref(data: ReportData, r: Result) -> str:
+    """An indicator as the text names it: the standard's item number and the indicator's name
+    ('二（二）1 中医馆设置率'); the program's own ids are not the reviewers' words."""
+    code = code_of(data, r)
+    return f"{esc(code)} {esc(r.name)}" if code else f"{esc(r.name)}（本县指标）"
+
+
+def cn_date(d: _dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def status_cell(status: str) -> str:
+    if status == "未达标":
+        return red(status)
+    if status in ("无数据", "不考核"):
+        return muted(status)
+    return status
+
+
+def against(r: Result) -> str:
+    """'93.3%，标准 ≥ 100%'"""
+    return f"{esc(shown(r.kind, r.value))}，标准 {esc(format_target(r.kind, r.target))}"
+
+
+def township_of(data: ReportData, f: Failing) -> str:
+    return str(data.institution(f.institution_id).get("township") or "")
+
+
+def int_cell(value: int | None) -> str:
+    return muted("未填报") if value is None else number(value)
+
+
+def figure_of(data: ReportData, ind_id: str, f: Failing) -> str:
+    """An institution's own figure for an indicator, in words."""
+    if f.value is None:
+        return "未填报"
+    inst = data.institution(f.institution_id)
+    if ind_id in ("A1", "A2"):
+        return relabel(data, f"中医馆{HALL_STATES.get(inst.get('hall_state') or 'none', '未建')}")
+    if ind_id == "A3":
+        return "未接入"
+    if ind_id in ("A4", "A8", "A9"):
+        return "不具备"
+    if ind_id == "B9":
+        return HOSPITAL_GRADES.get(inst.get("hospital_grade") or "none", "未定级")
+    if ind_id in ("B10", "B11", "B12", "B13"):
+        return "未设置"
+    if ind_id == "B14":
+        return f"{inst.get('fd_teams_tcm')}/{inst.get('fd_teams')} 个团队有中医药人员"
+    if ind_id in ("B1", "B2", "B3"):
+        cats, items = inst.get("tech_categories"), inst.get("tech_items")
+        return f"{cats}类{items}项" if cats is not None else f"{items}项"
+    if ind_id in ("B4", "C2"):
+        return percent(f.value, trim=False)
+    if ind_id in ("C3", "C4"):
+        return f"{number(f.value)} 人"
+    if ind_id in D_UNITS:
+        return f"{number(f.value)} {D_UNITS[ind_id]}"
+    return number(f.value)
+
+
+def where_listed(r: Result) -> str:
+    """Which part of the report names every institution of an indicator (or, for a list too
+    long to print, the export that does)."""
+    if len(r.failing) > NAMES_LISTED and r.id not in IN_TABLE:
+        return "本年度数据导出（Excel）的“未达标机构”工作表"
+    if r.id in IN_TABLE:
+        return f"第{IN_TABLE[r.id]}表"
+    part = AREA_PART[r.section]
+    return f"第{CN_NUMBERS[part - 1]}部分“未达到要求的机构”"

@@ -1,0 +1,146 @@
+"""二、指标达成情况: every indicator against its target, and the main ones over the years."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import KeepTogether, Paragraph
+
+from db.vocab import HALL_STATES
+from reports.judge import profiles
+from reports.judge.catalogue import SECTIONS
+from reports.judge.results import Result
+from reports.judge.wording import COUNTY_LEVEL, format_target, percent, status_text
+from reports.pdf import charts
+from reports.pdf.data import ReportData
+from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
+from reports.pdf.sections.common import (D_UNITS, Story, code_of, h1, h2, is_county_level, para,
+                                         ref, relabel, shown, status_cell)
+
+
+TREND_IDS = ("A2", "B1", "B4", "B5", "C2", "D10")
+
+
+def _target_text(data: ReportData, r: Result) -> str:
+    """The county target, and below it the condition each institution must meet, if any."""
+    text = esc(format_target(r.kind, r.target))
+    condition = _condition(r.id, data.profile.setting(r.id).threshold)
+    if data.profile.local_target(r.id) and data.standard.for_indicator(r.id) is not None:
+        national = profiles.national(r.id)
+        base = esc(format_target(r.kind, national.target))
+        base_cond = _condition(r.id, national.threshold)
+        if base_cond and national.target:
+            base += " " + esc(base_cond)
+        mine = text + (" " + esc(condition) if condition and r.target else "")
+        return f"{muted('国家标准 ' + base, 7.5)}<br/>本县方案 {mine}"
+    return f"{text}<br/>{muted(esc(condition), 7.5)}" if condition and r.target else text
+
+
+def _condition(ind_id: str, threshold: dict[str, Any]) -> str:
+    if "share" in threshold:
+        return f"每家 ≥ {percent(threshold['share'])}"
+    if "items" in threshold:
+        cats = threshold.get("categories", 0)
+        need = f"{cats}类{threshold['items']}项" if cats else f"{threshold['items']}项"
+        return f"每家 ≥ {need}"
+    if "count" in threshold:
+        return f"每家 ≥ {threshold['count']}{D_UNITS.get(ind_id, '次')}"
+    if "hall_states" in threshold:
+        return "每家" + "或".join(HALL_STATES[s] for s in threshold["hall_states"])
+    return ""
+
+
+def _basis(data: ReportData, r: Result) -> str:
+    """The standard item the indicator is scored under, and the county's own plan where it sets
+    a target of its own; never the program's internal numbering."""
+    item = data.standard.for_indicator(r.id)
+    parts = [data.standard.cite(item)] if item is not None else []
+    if data.profile.local_target(r.id) or item is None:
+        note = data.profile.setting(r.id).note
+        parts.append(f"本县方案：{note}" if note and not note.startswith("地方") else
+                     note or "本县方案")
+    return ", ".join(parts)
+
+
+def _basis_cell(text: str, width: float, font: str, size: float = 7.5) -> str:
+    """Sources one to a line where they would otherwise break mid-citation ("004 四(" / "三)2")."""
+    lines: list[str] = []
+    for item in re.split(r",\s*", text):
+        joined = f"{lines[-1]}, {item}" if lines else item
+        if lines and stringWidth(joined, font, size) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(item)
+    return f'<font size="{size}">' + "<br/>".join(esc(line) for line in lines) + "</font>"
+
+
+def indicator_part(data: ReportData, st: Styles) -> Story:
+    rows: list[list[str]] = []
+    groups: list[int] = []
+    seq = 0
+    # The name column as wide as the longest name (within reason), so each row reads as one line.
+    longest = max((stringWidth(r.name, st.fonts.table, st.cell.fontSize)
+                   for r in data.results), default=0)
+    widths = [24, min(max(longest + 7, 120), 172), 74, 44, 44, 42]
+    basis_w = FRAME_W - sum(widths)
+    for area, title in SECTIONS.items():
+        results = [r for r in data.results if r.section == area]
+        if not results:
+            continue
+        groups.append(len(rows))
+        rows.append([f"{area}. {esc(relabel(data, title))}"])
+        for r in results:
+            seq += 1
+            value = esc(shown(r.kind, r.value))
+            if is_county_level(data, r.id):
+                # Smaller, so the five characters fit the 达标情况 column on one line.
+                rows.append([str(seq), esc(r.name), _target_text(data, r), "—", "—",
+                             muted(COUNTY_LEVEL, 6.5),
+                             _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
+                continue
+            rows.append([str(seq), esc(r.name), _target_text(data, r),
+                         red(value) if r.met is False else value,
+                         esc(shown(r.kind, r.previous_value)),
+                         status_cell(status_text(r)),
+                         _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
+    header = ["序号", "指标", "标准要求", f"{data.year}年", f"{data.year - 1}年", "达标情况", "依据"]
+    out: Story = [*h1(2, "指标达成情况", st), *h2(1, "指标一览", st),
+                  table(header, rows, [*widths, basis_w], st, align="clcccc", groups=groups)]
+    out.append(Paragraph(f"注：“依据”栏中“{esc(data.standard.short)}”指《{esc(data.standard.name)}》"
+                         "的条目；“本县方案”指本县创建方案提出的、高于或不同于该标准的要求，"
+                         "“标准要求”栏两者并列。", st.note))
+    return out + _trend_part(data, st)
+
+
+def trend_ids(data: ReportData) -> list[str]:
+    """The main indicators to follow over the years, or none when there is only one year."""
+    if len(data.trend) < 2:
+        return []
+    return [i for i in TREND_IDS
+            if data.evaluation.result(i) is not None and not is_county_level(data, i)]
+
+
+def _trend_part(data: ReportData, st: Styles) -> Story:
+    heading = h2(2, "主要指标历年变化", st)
+    ids = trend_ids(data)
+    years = [e.year for e in data.trend]
+    if not ids:
+        return [*heading, para(f"文件中没有{data.year}年度以前的数据，暂无历年对比。", st)]
+    series = []
+    rows = []
+    for ind_id in ids:
+        values = [e.value(ind_id) for e in data.trend]
+        current = data.evaluation.result(ind_id)
+        assert current is not None
+        series.append(charts.Series(f"{code_of(data, current)} {current.name}".strip(), values))
+        rows.append([ref(data, current), *[esc(shown(current.kind, v)) for v in values],
+                     esc(format_target(current.kind, current.target))])
+    drawing = charts.trend_lines(years, series, FRAME_W, st.fonts.table)
+    caption = Paragraph(f"图1 主要指标{years[0]}—{years[-1]}年变化", st.caption)
+    year_w = min(56.0, (FRAME_W - 220) / len(years))
+    widths = [FRAME_W - 60 - year_w * len(years), *[year_w] * len(years), 60]
+    return [*heading, KeepTogether([drawing, caption]),
+            table(["指标", *[f"{y}年" for y in years], "标准"], rows, widths, st,
+                  align="l" + "c" * (len(years) + 1))]
