@@ -111,3 +111,12 @@ def test_the_standards_facts_exist_after_the_upgrade_and_keep_their_values(
     assert row == ({"hall_area": 320, "fd_teams": 4, "fd_teams_tcm": 3} if has_them
                    else {"hall_area": None, "fd_teams": None, "fd_teams_tcm": None})
     assert literacy == (0.26 if has_them else None)
+
+
+@pytest.mark.parametrize("version", range(1, schema.current_version() + 1))
+def test_the_national_texts_facts_exist_after_the_upgrade(tmp_path: Path, version: int) -> None:
+    """Step 6 (issue 24): 中医健康宣教基地 and 煎药室, empty in older files, kept where set."""
+    with CountyFile.open(_copy_fixture(tmp_path, version)) as county:
+        row = county.query("SELECT edu_base, decoction_room FROM institution_year "
+                           "WHERE physicians = 100")[0]
+    assert row == {"edu_base": 1 if version >= 6 else None, "decoction_room": None}
