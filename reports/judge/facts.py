@@ -16,14 +16,14 @@ if TYPE_CHECKING:
 
 _INSTITUTIONS_SQL = """
 SELECT i.id, i.name, i.township, COALESCE(iy.inst_type, i.type) AS type, iy.id AS year_row,
-       iy.carried,
+       i.ownership, iy.carried,
        iy.hall_state, iy.hall_grade, iy.platform_connected, iy.tcm_corner, iy.service_place,
        iy.tech_categories, iy.tech_items, iy.physicians, iy.tcm_physicians, iy.other_tcm_staff,
        iy.tcm_gps, iy.west_learn_tcm, iy.visits, iy.tcm_visits,
        iy.dept_preventive, iy.dept_rehab, iy.dept_infectious,
        iy.hall_area, iy.hall_consult_rooms, iy.hall_treat_rooms, iy.hall_treat_area,
        iy.hospital_grade, iy.dept_guidance, iy.tech_center, iy.tcm_dept, iy.tcm_pharmacy,
-       iy.fd_teams, iy.fd_teams_tcm
+       iy.fd_teams, iy.fd_teams_tcm, iy.decoction_room, iy.edu_base
 FROM institution i
 LEFT JOIN institution_year iy
        ON iy.institution_id = i.id AND iy.year = :year AND iy.deleted = 0
@@ -36,7 +36,8 @@ ORDER BY COALESCE(i.township, ''), i.name, i.id
 # Dates are stored as validated 'YYYY-MM-DD' text, so a string range is the calendar year.
 _ACTIVITY_SQL = """
 SELECT institution_id, kind, tcm_content, count(*) AS n,
-       count(DISTINCT trim(title)) AS titles, COALESCE(sum(people), 0) AS people
+       count(DISTINCT trim(title)) AS titles, COALESCE(sum(people), 0) AS people,
+       count(*) - count(people) AS blank
 FROM activity
 WHERE deleted = 0 AND date BETWEEN :first AND :last
 GROUP BY institution_id, kind, tcm_content
@@ -56,7 +57,8 @@ FROM task WHERE deleted = 0
 class Tally:
     n: int = 0  # activities
     titles: int = 0  # distinct titles
-    people: int = 0  # people reached (unknown counts as 0)
+    people: int = 0  # people reached, of those whose 参与人数 is recorded
+    blank: int = 0  # activities whose 参与人数 is blank
 
 
 @dataclass
@@ -80,13 +82,16 @@ class Facts:
         wanted = set(types)
         return [inst for inst in self.institutions if inst["type"] in wanted]
 
-    def tally(self, inst_id: str, kind: str | None = None, tcm: int | None = None) -> Tally:
-        """Activities of one institution, optionally of one kind and TCM flag, summed."""
-        n = titles = people = 0
+    def tally(self, inst_id: str, kind: str | None = None, tcm: int | None = None, *,
+              skip: str | None = None) -> Tally:
+        """Activities of one institution, optionally of one kind and TCM flag (or all but the
+        kind `skip`), summed."""
+        n = titles = people = blank = 0
         for (k, t), tally in self.activity.get(inst_id, {}).items():
-            if (kind is None or k == kind) and (tcm is None or t == tcm):
-                n, titles, people = n + tally.n, titles + tally.titles, people + tally.people
-        return Tally(n, titles, people)
+            if (kind is None or k == kind) and (tcm is None or t == tcm) and k != skip:
+                n, titles = n + tally.n, titles + tally.titles
+                people, blank = people + tally.people, blank + tally.blank
+        return Tally(n, titles, people, blank)
 
 
 def load_facts(county: CountyFile, year: int) -> Facts:
@@ -98,7 +103,8 @@ def load_facts(county: CountyFile, year: int) -> Facts:
         # Activities of deleted or inactive institutions do not count for anyone.
         if row["institution_id"] in active:
             key = (row["kind"], row["tcm_content"])
-            activity[row["institution_id"]][key] = Tally(row["n"], row["titles"], row["people"])
+            activity[row["institution_id"]][key] = Tally(row["n"], row["titles"], row["people"],
+                                                         row["blank"])
     rows = county.rows("county_year", "year = ?", (year,))
     return Facts(year, institutions, dict(activity), rows[0] if rows else {})
 
