@@ -34,9 +34,9 @@ CN_NUMBERS = "一二三四五六七八九十"
 # Where each area's detail sits: sections 三 to 六.
 AREA_PART = {"A": 3, "B": 4, "C": 5, "D": 6}
 # Failing institutions shown in a table of their own rather than in a list.
-IN_TABLE = {"C2": "五（二）", "D1": "六（二）", "D2": "六（二）", "D3": "六（二）", "D4": "六（二）",
+IN_TABLE = {"C2": "五（二）", "C7": "五（二）", "D1": "六（二）", "D2": "六（二）", "D3": "六（二）", "D4": "六（二）",
             "D5": "六（二）"}
-TREND_IDS = ("A2", "B1", "B4", "B5", "C2", "D10")
+TREND_IDS = ("A2", "B1", "B4", "B5", "C7", "D10")
 LONG_LIST = 30  # more failing institutions than this are listed compactly, grouped by gap
 NAMES_IN_RECTIFICATION = 20  # beyond this the 整改清单 gives counts by township and a reference
 TOWNS_IN_RECTIFICATION = 40  # up to this (a large county), every township; beyond it
@@ -567,8 +567,15 @@ def _halls(data: ReportData, st: Styles) -> Story:
 
 
 def _staffing(data: ReportData, st: Styles) -> Story:
-    share = float(data.profile.setting("C2").threshold.get("share", 0.25))
-    c2 = data.evaluation.result("C2")
+    # Each centre against the county's own rule (C2, every centre) where its profile asks it,
+    # else against the standard's pooled share (C7), which still names each centre below it.
+    each = data.profile.is_on("C2")
+    c2 = data.evaluation.result("C2" if each else "C7")
+    if each:
+        share = float(data.profile.setting("C2").threshold.get("share", 0.25))
+    else:
+        target = data.profile.setting("C7").target
+        share = float(target.value if target and target.value is not None else 0.25)
     gaps = {f.institution_id: f.gap for f in c2.failing} if c2 else {}
     centres = data.centres
     if not centres:
@@ -582,10 +589,12 @@ def _staffing(data: ReportData, st: Styles) -> Story:
         bars.append(charts.Bar(shorten(inst["name"]), own))
         rows.append([str(n), _name(inst["name"]), _name(inst["township"]), _int(phys), _int(tcm),
                      percent(own, trim=False) if own is not None else muted("无数据"),
-                     _staff_judgement(phys, tcm, own, share, gaps.get(inst["id"]))])
+                     _staff_judgement(phys, tcm, own, share, gaps.get(inst["id"]),
+                                      "未达标" if each else f"低于 {percent(share)}")])
     widths = [24, 120, 68, 50, 50, 50]
     header = ["序号", "机构名称", "所属乡镇（街道）", "执业（助理）医师", "中医类别医师", "中医类别占比",
-              f"达标情况（每家 ≥ {percent(share)}）"]
+              f"达标情况（每家 ≥ {percent(share)}）" if each
+              else f"对照（合计 ≥ {percent(share)}）"]
     out: Story = [table(header, rows, [*widths, FRAME_W - sum(widths)], st, align="cllcccl")]
     if all(bar.value is None for bar in bars):
         return out
@@ -600,12 +609,12 @@ def _staffing(data: ReportData, st: Styles) -> Story:
 
 
 def _staff_judgement(phys: int | None, tcm: int | None, own: float | None, share: float,
-                     gap: str | None) -> str:
+                     gap: str | None, short: str) -> str:
     if phys is None or tcm is None:
         return muted("未填报")
     if own is not None and own >= share:
         return "达标"
-    return red("未达标" + (f"：{esc(gap)}" if gap else ""))
+    return red(short + (f"：{esc(gap)}" if gap else ""))
 
 
 def _bar_order(bar: charts.Bar) -> tuple[int, float]:
@@ -675,7 +684,7 @@ def _figure(data: ReportData, ind_id: str, f: Failing) -> str:
     if ind_id in ("B1", "B2", "B3"):
         cats, items = inst.get("tech_categories"), inst.get("tech_items")
         return f"{cats}类{items}项" if cats is not None else f"{items}项"
-    if ind_id in ("B4", "C2"):
+    if ind_id in ("B4", "C2", "C7"):
         return percent(f.value, trim=False)
     if ind_id in ("C3", "C4"):
         return f"{number(f.value)} 人"
