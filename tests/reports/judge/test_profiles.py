@@ -214,3 +214,24 @@ def test_a_deleted_active_profile_falls_back_to_the_baseline(county):
     set_active(county, own.id)
     county.delete("profile", own.id)  # e.g. a merge carried the deletion
     assert run(county).profile_id == "baseline"
+
+
+def test_a_profile_copied_by_an_earlier_version_follows_the_standard_where_it_chose_nothing(
+        county):
+    # Before the national layer followed the national texts, a copy of the baseline held every
+    # indicator spelled out: B1 6类10项, C4 100%, C2 on … as copies, not as the county's choice.
+    old = {"description": "我县", "labels": {}, "indicators": {
+        "B1": {"on": True, "target": {"op": ">=", "value": 1.0},
+               "threshold": {"categories": 6, "items": 10}},
+        "C2": {"on": True, "target": {"op": ">=", "value": 1.0}, "threshold": {"share": 0.25}},
+        "C4": {"on": True, "target": {"op": ">=", "value": 1.0}},
+        "B5": {"on": True, "target": {"op": ">=", "value": 0.8}},  # the county's own
+        "D10": {"on": False}}}
+    county.insert("profile", {"name": "旧方案", "based_on": "baseline", "body": json.dumps(old)})
+    p = get_profile(county, "旧方案")
+    assert p.setting("B1").threshold == {"categories": 0, "items": 10}
+    assert p.setting("C4").target.value == 0.8 and not p.is_on("C2")
+    assert p.setting("B5").target.value == 0.8 and not p.is_on("D10")
+    # A copy made now keeps only what the county sets.
+    mine = copy_profile(county, "旧方案", "新方案")
+    assert set(json.loads(county.get("profile", mine.id)["body"])["indicators"]) == {"B5", "D10"}
