@@ -39,18 +39,20 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from reports.judge import profiles
-from reports.judge.catalogue import CATALOGUE, Indicator
+from reports.judge.catalogue import BY_ID, CATALOGUE, Indicator
 from reports.judge import scoring, standard
 from reports.judge.facts import Facts, load_documents, load_facts, task_progress
 from reports.judge.gaps import over_text
 from reports.judge.measures import COMPUTE
-from reports.judge.outcome import Outcome
+from reports.judge.outcome import MISSING, Outcome
 from reports.judge.profiles import Profile, Setting, Target
 from reports.judge.results import Evaluation, Failing, Result
 from reports.judge.wording import number, percent
 
 if TYPE_CHECKING:
     from db.county import CountyFile
+
+__all__ = ["MISSING", "compute", "evaluate"]  # MISSING lives in outcome.py; read from here too
 
 
 # ---- judging ----------------------------------------------------------------------------------
@@ -115,6 +117,11 @@ def _compute(ind: Indicator, facts: Facts, setting: Setting) -> Outcome:
     if not facts.has_data(ind.reads):
         return Outcome(None)
     return COMPUTE[ind.id](facts, setting)
+
+
+def compute(indicator_id: str, facts: Facts, setting: Setting) -> Outcome:
+    """One indicator computed from `facts` (of part of a year, say), not judged."""
+    return _compute(BY_ID[indicator_id], facts, setting)
 
 
 def _values(facts: Facts, profile: Profile) -> dict[str, float | int | None]:
