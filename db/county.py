@@ -26,7 +26,7 @@ from . import paths, schema
 from .backups import backed_up_today, make_backup
 from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationError, in_use,
                      is_busy, known_write_error)
-from .fields import FIELDS, TABLE_LABELS, duplicate_among, validate
+from .fields import FIELDS, TABLE_LABELS, check_applies, duplicate_among, validate
 from .header import check_header
 from .ids import NAMESPACE, stable_id  # noqa: F401 (stable_id is used from here by many)
 from .lock import FileLock
@@ -484,6 +484,8 @@ class CountyFile:
             if existing is not None:
                 raise KnownError(f"{TABLE_LABELS[table]}记录 {rec['id']} 已存在。")
             self._refuse_duplicate(table, rec)
+            if table == "institution_year":
+                check_applies(self._year_type(rec), rec)
             self._stamp(rec)
             self.db[table].insert(rec)
             if audit:
@@ -500,12 +502,16 @@ class CountyFile:
         prepared = []
         with self.atomic():
             known = self.rows(table) if table == "institution" else []
+            types = ({r["id"]: r["type"] for r in self.rows("institution", include_deleted=True)}
+                     if table == "institution_year" else {})
             for values in records:
                 rec = _prepare(table, {k: v for k, v in values.items() if k != "id"})
                 rec["id"] = values.get("id") or self.new_id()
                 if table == "institution":
                     _raise_duplicate(rec, duplicate_among(rec, known))
                     known.append(rec)
+                elif table == "institution_year":
+                    check_applies(rec["inst_type"] or types.get(rec["institution_id"]), rec)
                 self._stamp(rec)
                 prepared.append(rec)
             cols = ["id", *names, "rev", "updated_at", "updated_by"]
@@ -530,6 +536,9 @@ class CountyFile:
             changed = [k for k in changes if old.get(k) != new.get(k)]
             if not changed:
                 return old
+            if table == "institution_year":
+                # Only what this write gives: a value an older file holds stays as it is.
+                check_applies(self._year_type(new), {k: new[k] for k in changed})
             self._stamp(new)
             self.db[table].update(record_id, {k: new[k] for k in (*changed, "rev", "updated_at",
                                                                   "updated_by")})
@@ -568,6 +577,13 @@ class CountyFile:
             validate(table, rec)
             self._refuse_duplicate(table, rec)
             self._set_deleted(table, rec, 0)
+
+    def _year_type(self, rec: dict[str, Any]) -> str | None:
+        """The type an institution_year record's institution has that year."""
+        if rec.get("inst_type"):
+            return rec["inst_type"]
+        inst = self.get("institution", rec.get("institution_id") or "", include_deleted=True)
+        return inst["type"] if inst else None
 
     def _refuse_duplicate(self, table: str, rec: dict[str, Any]) -> None:
         if table == "institution":

@@ -251,7 +251,6 @@ def _centre_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str,
         "west_learn_tcm": west,
         "visits": visits,
         "tcm_visits": _share_count(visits, visit_share),
-        "service_place": 1,
     }
 
 
@@ -319,12 +318,16 @@ def _hospital_facts(type_: str, progress: float, rng: random.Random) -> dict[str
             "tech_center": int(progress >= 0.5),
             # The 感染性疾病科 is the one the county still had to set up (seed 002-3).
             "dept_infectious": int(progress >= 0.99),
+            # The 中医健康宣教基地 was set up at the hospital with the creation plan.
+            "edu_base": int(progress >= 0.5),
         }
     physicians = rng.randint(90, 260)
     return {
         "tcm_dept": 1,
-        # The 妇幼保健院 has a TCM department but no 中药房 yet: a gap the demo shows.
+        # The 妇幼保健院 has a TCM department but no 中药房 (nor 煎药室) yet: a gap the demo shows.
         "tcm_pharmacy": int(type_ == "county_general_hospital"),
+        "decoction_room": int(type_ == "county_general_hospital"),
+        "edu_base": 0,
         "physicians": physicians,
         "tcm_physicians": _share_count(physicians, rng.uniform(0.05, 0.1)),
         "other_tcm_staff": rng.randint(3, 10),

@@ -22,7 +22,7 @@ from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, eviden
                      refuse_to_replace)
 from .errors import FileExists, KnownError
 from .header import check_header
-from .fields import FIELDS, TABLE_LABELS, duplicate_among, same_key, validate
+from .fields import FIELDS, TABLE_LABELS, check_applies, duplicate_among, same_key, validate
 from .townships import all_townships, ever_in_township_sql
 
 PREFER = ("mine", "theirs", "newer")
@@ -438,6 +438,23 @@ def _check_record(other: Path, table: str, rec: dict[str, Any]) -> None:
         raise _refusal(other, "中的" + evidence_too_big(rec["filename"], rec["size"]))
 
 
+def _check_applies(other: Path, t: dict[str, Any], m: dict[str, Any] | None,
+                   types: dict[str, str], label: str) -> None:
+    """A year's facts of theirs give only facts its institution's type fills (a 社区卫生服务站
+    has no 中医馆面积); a value both files already hold is left alone, as the window leaves it."""
+    if t["deleted"]:
+        return
+    type_ = t.get("inst_type") or types.get(t["institution_id"])
+    try:
+        check_applies(type_, {k: v for k, v in t.items() if k in _YEAR_FACTS
+                              and (m is None or m.get(k) != v)})
+    except KnownError as exc:
+        raise _refusal(other, f"中“{_shown(label)}”的数据有误（{exc}）") from None
+
+
+_YEAR_FACTS = {f.name for f in FIELDS["institution_year"]}
+
+
 def _open_other(path: Path) -> _Other:
     return _Other(path)
 
@@ -476,8 +493,12 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
         raise _refusal(other, "中的修订记录无效")
     names = {r["id"]: r["name"] for r in mine_db.execute("SELECT id, name FROM institution")}
     names.update({r["id"]: str(r["name"]) for r in theirs_db.read("SELECT id, name FROM institution")})
+    types: dict[str, str] = {}  # each institution's type once merged: theirs where they have it
     for table in schema.SYNCED_TABLES:
         mine, theirs = _rows(mine_db, table), theirs_db.rows(table)
+        if table == "institution":
+            types = {**{r: m["type"] for r, m in mine.items()},
+                     **{r: t["type"] for r, t in theirs.items()}}
         plan._live[table] = sum(1 for m in mine.values() if not m["deleted"])
         keys = _data_keys(table)
         for rid, t in theirs.items():
@@ -485,6 +506,9 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
                 continue
             m = mine.get(rid)
             label = _label(table, t, names)
+            if table == "institution_year" and not (m is not None and (
+                    m["rev"] == t["rev"] or (rid, t["rev"]) in my_revs)):
+                _check_applies(other, t, m, types, label)
             if m is None:
                 _check_record(other, table, t)
                 plan._writes.append((table, t))

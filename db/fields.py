@@ -90,6 +90,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("fd_teams", "家庭医生团队数"),
         _f("fd_teams_tcm", "有中医药人员的家庭医生团队数"),
         _f("carried", "沿用上年（未确认）", "text"),
+        _f("decoction_room", "是否设置煎药室", "bool"),
+        _f("edu_base", "是否设置中医健康宣教基地", "bool"),
     ),
     "institution_township": (
         _f("institution_id", "机构", "ref", required=True),
@@ -303,6 +305,58 @@ def validate(table: str, rec: dict[str, Any]) -> None:
             raise ValidationError(
                 f"{f.label}（{b}）不能早于启用年度（{a}）", table=table, field=f.name, label=f.label
             )
+
+
+# ---- which types fill which facts ---------------------------------------------------------------
+
+_CENTRES = ("chc", "township_hc")
+_STATIONS = ("chs", "village_clinic")
+_TCM_HOSPITAL = ("county_tcm_hospital",)
+_OTHER_HOSPITALS = ("county_general_hospital", "maternal_child")
+
+# The facts of institution_year that only some types fill, with the reason a clerk reads when a
+# value is given for another type. Every other fact (staff, visits, techniques) applies to all.
+_FILLED_BY: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    (("hall_state", "hall_grade", "platform_connected", "hall_area", "hall_consult_rooms",
+      "hall_treat_rooms", "hall_treat_area"), _CENTRES,
+     "中医馆设在社区卫生服务中心、乡镇卫生院，社区卫生服务站、村卫生室设中医阁"),
+    (("tcm_corner", "service_place"), _STATIONS,
+     "中医阁和中医药服务场所设备由社区卫生服务站、村卫生室填写，中心和卫生院填中医馆"),
+    (("dept_preventive", "dept_rehab", "dept_infectious", "hospital_grade", "dept_guidance",
+      "tech_center"), _TCM_HOSPITAL, "只由县级中医医院填写"),
+    (("tcm_dept", "tcm_pharmacy", "decoction_room"), _OTHER_HOSPITALS,
+     "只由县级综合医院、妇幼保健院填写"),
+    (("edu_base",), (*_TCM_HOSPITAL, *_OTHER_HOSPITALS),
+     "中医健康宣教基地依托县级医院设置，只由县级中医医院、综合医院、妇幼保健院填写"),
+    (("fd_teams", "fd_teams_tcm"), _CENTRES, "家庭医生团队由社区卫生服务中心、乡镇卫生院填写"),
+)
+FILLED_BY: dict[str, tuple[tuple[str, ...], str]] = {
+    name: (types, why) for names, types, why in _FILLED_BY for name in names}
+
+
+def applies(name: str, inst_type: str | None) -> bool:
+    """Whether an institution of `inst_type` fills the fact `name` of institution_year."""
+    rule = FILLED_BY.get(name)
+    return rule is None or inst_type is None or inst_type in rule[0]
+
+
+def not_applicable(name: str, inst_type: str | None) -> str | None:
+    """Why an institution of `inst_type` does not fill `name`, in the words a clerk reads."""
+    if applies(name, inst_type):
+        return None
+    return f"{vocab.INSTITUTION_TYPES.get(inst_type or '', inst_type)}不填此项（{FILLED_BY[name][1]}）"
+
+
+def check_applies(inst_type: str | None, values: dict[str, Any]) -> None:
+    """Refuse the first value given for a fact the type does not fill (blank clears are fine).
+
+    Only values being written are checked: a value an older file already holds is left alone
+    (it counts for no indicator), and clearing it is always allowed."""
+    for name, value in values.items():
+        if value is not None and value != "" and not applies(name, inst_type):
+            f = field("institution_year", name)
+            raise ValidationError(f"{f.label}：{not_applicable(name, inst_type)}",
+                                  table="institution_year", field=name, label=f.label)
 
 
 # ---- one institution, once -------------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .county import carried_marker, parse_carried
 from .errors import KnownError
+from .fields import applies
 from .townships import township_sql
 
 if TYPE_CHECKING:
@@ -30,10 +31,12 @@ CARRIED_FIELDS = (
     # departments, family-doctor teams.
     "hall_area", "hall_consult_rooms", "hall_treat_rooms", "hall_treat_area", "hospital_grade",
     "dept_guidance", "tech_center", "tcm_dept", "tcm_pharmacy", "fd_teams", "fd_teams_tcm",
+    # The national texts' facts (issue 24): 煎药室, 中医健康宣教基地.
+    "decoction_room", "edu_base",
 )
 
 _SOURCE_SQL = """
-SELECT i.id, i.name, y.inst_type, {fields}
+SELECT i.id, i.name, y.inst_type, i.type, {fields}
 FROM institution i
 JOIN institution_year y ON y.institution_id = i.id AND y.year = :source AND y.deleted = 0
 WHERE i.deleted = 0
@@ -75,8 +78,10 @@ def start_new_year(county: CountyFile, year: int) -> CarryOver:
     with county.atomic():
         for row in rows:
             have = existing.get(row["id"], {})
+            # A fact its type does not fill (a value an older file holds) is not carried on.
+            type_ = have.get("inst_type") or row["inst_type"] or row["type"]
             copy = {f: row[f] for f in CARRIED_FIELDS
-                    if row[f] is not None and have.get(f) is None}
+                    if row[f] is not None and have.get(f) is None and applies(f, type_)}
             kept += sum(1 for f in CARRIED_FIELDS
                         if row[f] is not None and have.get(f) is not None)
             if not copy:

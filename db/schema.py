@@ -363,11 +363,22 @@ CREATE TABLE planned_action (
 CREATE INDEX planned_action_year ON planned_action(year);
 """
 
+# Version 8, facts the national texts ask for (issue 24): whether a county hospital has set up the
+# 中医健康宣教基地 (N1: 所有县级区域依托县级医院设置中医健康宣教基地), and whether a general or
+# maternal-child hospital has a 煎药室 beside its 中药房.
+_V_BASIS = """
+ALTER TABLE institution_year ADD COLUMN decoction_room INTEGER
+    CHECK (decoction_room IS NULL OR decoction_room IN (0, 1));
+ALTER TABLE institution_year ADD COLUMN edu_base INTEGER
+    CHECK (edu_base IS NULL OR edu_base IN (0, 1));
+"""
+
 # Append only: step N takes a file from user_version N-1 to N, as a SQL script or a function of
 # the connection run inside the step's transaction. Released steps never change; a fixture file
 # per released version lives in tests/fixtures/.
 Step = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Step] = [_V1, _V2, _v3, _V_STANDARD, _V_REVIEW, _V_TOWNSHIP_YEARS, _V_PATH]
+MIGRATIONS: list[Step] = [_V1, _V2, _v3, _V_STANDARD, _V_REVIEW, _V_TOWNSHIP_YEARS, _V_PATH,
+                         _V_BASIS]
 
 
 def current_version() -> int:

@@ -40,8 +40,8 @@ from reports.judge.profiles import active_profile
 # Which tab holds the institutions behind an indicator.
 _TAB_OF = {**{i: "halls" for i in ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10",
                                    "B1", "B2", "B3", "B4")},
-           **{i: "personnel" for i in ("B7", "B9", "B10", "B11", "B12", "B13", "B14",
-                                       "C1", "C2", "C3", "C4", "C5", "C6")},
+           **{i: "personnel" for i in ("B7", "B9", "B10", "B11", "B12", "B13", "B14", "B15",
+                                       "C1", "C2", "C3", "C4", "C5", "C6", "C7")},
            **{i: "activities" for i in ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9")},
            **{i: "county" for i in ("B5", "B6", "B8", "D10", "D11")}}
 

@@ -160,7 +160,7 @@ class RecordModel(QAbstractTableModel):
 
     def __init__(self, columns: list[Column], *, writer: Writer | None = None,
                  marker: Marker | None = None, carried: Marker | None = None,
-                 parent: Any = None) -> None:
+                 inapplicable: Marker | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = columns
         self.rows: list[dict[str, Any]] = []
@@ -169,6 +169,9 @@ class RecordModel(QAbstractTableModel):
         # A value carried over from last year and not yet confirmed: italic, blue-grey, and
         # the tooltip says from which year.
         self.carried = carried
+        # A cell its row does not fill (中医馆面积 of a 社区卫生服务站): grey, and the tooltip says
+        # why; a value typed there is refused with the same reason.
+        self.inapplicable = inapplicable
         self.refusals: dict[tuple[str, str], str] = {}  # (row id, column key) -> message
 
     # ---- loading ----------------------------------------------------------------------------
@@ -255,10 +258,13 @@ class RecordModel(QAbstractTableModel):
                 return QBrush(FAIL_BACKGROUND)
             if tone in TONES:
                 return QBrush(TONES[tone])
+            if self.inapplicable is not None and self.inapplicable(row, col):
+                return QBrush(NODATA_BACKGROUND)
         carried = self.carried(row, col) if self.carried else None
         if role == Qt.ItemDataRole.ToolTipRole:
             whole = col.text(row) if col.whole_tip else None
-            tips = [t for t in (refusal or mark, carried, whole) if t]
+            na = self.inapplicable(row, col) if self.inapplicable is not None else None
+            tips = [t for t in (refusal or mark, na, carried, whole) if t]
             return "\n".join(tips) or None
         if role == Qt.ItemDataRole.ForegroundRole and carried:
             return QBrush(CARRIED_FOREGROUND)

@@ -1,24 +1,25 @@
-"""目标设置: choose the profile that judges the county, copy one, and change its targets."""
+"""目标设置: choose the profile that judges the county, copy one, and change its targets; each
+indicator and item says who must report for it and what it rests on (依据)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.errors import KnownError
-from db.vocab import HOSPITAL_GRADES
 from desktop import dialogs
 from desktop.delegates import FieldDelegate
 from desktop.models import Column, RecordModel
-from reports.judge import profiles, standard
+from reports.judge import profiles, standard, targets
 from reports.judge.catalogue import CATALOGUE
 from reports.judge.profiles import LABEL_TERMS, Profile
+from reports.judge.targets import threshold_text
 from reports.judge.wording import format_target
 
 _OPS = {">=": "≥", "<=": "≤", "==": "=", "between": "区间"}
@@ -36,47 +37,12 @@ def parse_number(text: str, kind: str) -> float:
     return round(value, 6)
 
 
-def threshold_text(threshold: dict[str, Any]) -> str:
-    if "categories" in threshold or "items" in threshold:
-        return f"{threshold.get('categories', 0)}类{threshold.get('items', 0)}项"
-    if "share" in threshold:
-        return f"{threshold['share'] * 100:g}%"
-    if "count" in threshold:
-        return f"{threshold['count']}"
-    if "hall_states" in threshold:
-        words = {"built": "已建", "standard": "达标", "upgraded": "提档升级"}
-        return "、".join(words[s] for s in threshold["hall_states"])
-    if "min_grade" in threshold:
-        return f"{HOSPITAL_GRADES[threshold['min_grade']]}及以上"
-    return ""
-
-
-def parse_threshold(text: str, current: dict[str, Any]) -> dict[str, Any]:
-    text = text.strip()
-    if "categories" in current or "items" in current:
-        m = re.fullmatch(r"(\d+)\s*类\s*(\d+)\s*项", text)
-        if not m:
-            raise KnownError(f"适宜技术要求应写成“6类10项”的样子，收到“{text}”。")
-        return {"categories": int(m.group(1)), "items": int(m.group(2))}
-    if "share" in current:
-        return {"share": parse_number(text, "share")}
-    if "count" in current:
-        if not text.isdigit():
-            raise KnownError(f"最少次数应为整数，收到“{text}”。")
-        return {"count": int(text)}
-    if "hall_states" in current:
-        words = {"已建": "built", "已建未达标": "built", "达标": "standard", "提档升级": "upgraded"}
-        states = [words.get(w.strip()) for w in re.split(r"[、,，/]", text) if w.strip()]
-        if not states or None in states:
-            raise KnownError("中医馆达标状态应从“已建、达标、提档升级”中选择，用顿号分隔。")
-        return {"hall_states": states}
-    if "min_grade" in current:
-        word = text.removesuffix("及以上").strip()
-        grade = next((k for k, v in HOSPITAL_GRADES.items() if v == word), None)
-        if grade is None:
-            raise KnownError("医院等级应从“" + "、".join(HOSPITAL_GRADES.values()) + "”中选择。")
-        return {"min_grade": grade}
-    raise KnownError("该指标没有机构达标条件。")
+def parse_threshold(text: str, ind_id: str) -> dict[str, Any]:
+    """A condition as typed in the table (6类10项, 25%, 达标、提档升级；面积≥300㎡ …)."""
+    try:
+        return targets.parse_threshold(text, ind_id)
+    except targets.TargetError as exc:
+        raise KnownError(str(exc)) from None
 
 
 class ProfileDialog(QDialog):
@@ -86,7 +52,7 @@ class ProfileDialog(QDialog):
         super().__init__(parent)
         self.county = county
         self.setWindowTitle("目标设置")
-        self.resize(900, 640)
+        self.resize(1240, 640)
         self.chooser = QComboBox()
         self.chooser.currentIndexChanged.connect(lambda _i: self._show_profile())
         self.use_button = QPushButton("设为本县采用的方案")
@@ -104,14 +70,18 @@ class ProfileDialog(QDialog):
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.model = RecordModel([
-            Column("on", "考核", "bool", True, width=50),
+            Column("on", "考核", "bool", True, width=45),
             Column("id", "编号", width=45),
-            Column("name", "指标", width=220),
-            Column("op", "比较", "choice", True, _OPS, width=60),
-            Column("value", "目标值", editable=True, width=80),
-            Column("high", "上限（区间）", editable=True, width=90),
-            Column("threshold", "机构达标条件", editable=True, width=130),
-            Column("shown", "现行目标", width=100),
+            Column("name", "指标", width=200, whole_tip=True),
+            Column("op", "比较", "choice", True, _OPS, width=55),
+            Column("value", "目标值", editable=True, width=70),
+            Column("high", "上限（区间）", editable=True, width=85),
+            Column("threshold", "机构达标条件", editable=True, width=140, whole_tip=True),
+            Column("shown", "现行目标", width=85),
+            Column("population", "须填报", width=130, whole_tip=True,
+                   tip="哪些机构须填报本项：未填报、待填报只按这些机构判断"),
+            Column("basis", "依据", width=300, whole_tip=True,
+                   tip="所依据的文件和原文；没有依据的为“推定”。本县方案另定的目标，附其来源"),
         ], writer=self._write, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -121,6 +91,12 @@ class ProfileDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         for i, col in enumerate(self.model.columns):
             self.table.setColumnWidth(i, col.width)
+        # The selected row's 依据 and who must report, whole (the cells are elided).
+        self.detail = QLabel()
+        self.detail.setObjectName("detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._detail(cur))
         self.labels: dict[str, QLineEdit] = {}
         label_form = QFormLayout()
         for term in LABEL_TERMS:
@@ -139,6 +115,7 @@ class ProfileDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.state)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         layout.addLayout(label_form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
@@ -173,18 +150,22 @@ class ProfileDialog(QDialog):
             + ("\n内置方案只能查看；要修改请先“复制为新方案”。"
                if profile.builtin else "\n修改后立即保存在本县数据文件中。"))
         rows = []
+        std = standard.for_county(self.county)
         for ind in CATALOGUE:
             s = profile.setting(ind.id)
             t = s.target
+            item = std.for_indicator(ind.id)
             rows.append({
                 "id": ind.id, "name": profile.relabel(ind.name), "kind": ind.kind, "on": int(s.on),
                 "op": t.op if t else None,
                 "value": "" if t is None else _fmt(t.low if t.op == "between" else t.value,
                                                    ind.kind),
                 "high": _fmt(t.high, ind.kind) if t and t.op == "between" else "",
-                "threshold": threshold_text(s.threshold),
+                "threshold": threshold_text(s.threshold, ind.id),
                 "raw_threshold": s.threshold,
                 "shown": format_target(ind.kind, t),
+                "population": ind.population_text,
+                "basis": _basis(item, s.note if profile.local_target(ind.id) else ""),
             })
         # The standard's items judged from tasks and the register (规划, 联席会议 …): a county
         # switches off one that does not apply to it.
@@ -193,12 +174,23 @@ class ProfileDialog(QDialog):
                 rows.append({"id": item.id, "name": item.text, "kind": "item", "item": True,
                              "on": int(profile.item_on(item.id)), "op": None, "value": "",
                              "high": "", "threshold": "", "raw_threshold": {},
-                             "shown": "按任务与佐证" if item.by == "document" else "按机构名册"})
+                             "shown": "按任务与佐证" if item.by == "document" else "按机构名册",
+                             "population": item.scope, "basis": _basis(item, "")})
         self.model.writer = None if profile.builtin else self._write
         self.model.set_rows(rows)
+        self.detail.setText("选中一行，在此查看其依据的全文。")
         for term, edit in self.labels.items():
             edit.setText(profile.labels.get(term, ""))
             edit.setReadOnly(profile.builtin)
+
+    def _detail(self, index: Any) -> None:
+        row = self.model.rows[index.row()] if index.isValid() and index.row() < len(
+            self.model.rows) else None
+        if row is None:
+            self.detail.clear()
+            return
+        self.detail.setText(f"{row['id']} {row['name']}　须填报：{row['population'] or '—'}\n"
+                            f"依据：{row['basis'] or '—'}")
 
     def _use(self) -> None:
         self._apply(lambda: profiles.set_active(self.county, self.chooser.currentData()))
@@ -277,6 +269,16 @@ class ProfileDialog(QDialog):
                                                     {"labels": {term: word}}))
 
 
+def _basis(item: Any, local: str) -> str:
+    """What an indicator or item rests on: the standard's basis, and a county's own source for a
+    target of its own."""
+    parts = [item.basis if item is not None and item.basis else
+             ("推定（评分标准未列此项）" if item is None else "")]
+    if local:
+        parts.insert(0, f"本县方案：{local}")
+    return "；".join(p for p in parts if p)
+
+
 def _fmt(x: float, kind: str) -> str:
     return f"{x * 100:g}%" if kind == "share" else f"{x:g}"
 
@@ -287,7 +289,7 @@ def _entry_change(row: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     if key == "on":
         return {"on": bool(value)}
     if key == "threshold":
-        return {"threshold": parse_threshold(str(value), row["raw_threshold"])}
+        return {"threshold": parse_threshold(str(value), row["id"])}
     op = value if key == "op" else row["op"]
     if op is None:
         return {"target": None}

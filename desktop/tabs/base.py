@@ -157,7 +157,8 @@ class TableTab(QWidget):
         super().__init__(parent)
         self.ctx: Context | None = None
         self.model = RecordModel(columns, writer=self.write if editable else None,
-                                 marker=self.mark, carried=self.carried, parent=self)
+                                 marker=self.mark, carried=self.carried,
+                                 inapplicable=self.inapplicable, parent=self)
         self.model.refused.connect(self.refuse)
         self.proxy = RecordFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -296,6 +297,10 @@ class TableTab(QWidget):
 
     def carried(self, row: dict[str, Any], col: Column) -> str | None:
         """The tooltip of a value carried over from last year and not yet confirmed."""
+        return None
+
+    def inapplicable(self, row: dict[str, Any], col: Column) -> str | None:
+        """Why the row does not fill this cell (grey, said in the tooltip), or None."""
         return None
 
     # ---- shared behaviour ------------------------------------------------------------------
@@ -488,6 +493,10 @@ class TableTab(QWidget):
                     refusals.append(f"{row_label(row)}（{col.label}）：{exc}")
                     continue
                 if value != col.raw(row):
+                    why = self.inapplicable(row, col) if value is not None else None
+                    if why:  # a fact this row does not fill: named before anything is written
+                        refusals.append(f"{row_label(row)}（{col.label}）：{why.split('；')[0]}")
+                        continue
                     changes.append(Change(dict(row), col.key, col.raw(row), value))
         return changes, refusals
 

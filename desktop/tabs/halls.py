@@ -10,11 +10,11 @@ from desktop.tabs.yearfacts import YearFactsTab, _share, name_columns
 class HallsTab(YearFactsTab):
     types = (*CENTRE_TYPES, *STATION_TYPES)
     marks = {
-        "hall_state": ("A1", "A2"),
-        "hall_area": ("A2",),
-        "hall_consult_rooms": ("A2",),
-        "hall_treat_rooms": ("A2",),
-        "hall_treat_area": ("A2",),
+        "hall_state": ("A1", "A2", "A10"),
+        "hall_area": ("A2", "A10"),
+        "hall_consult_rooms": ("A2", "A10"),
+        "hall_treat_rooms": ("A2", "A10"),
+        "hall_treat_area": ("A2", "A10"),
         "platform_connected": ("A3",),
         "service_place": ("A4", "A8", "A9"),
         "tech_categories": ("B1", "B2", "B3"),
@@ -29,8 +29,8 @@ class HallsTab(YearFactsTab):
                    tip="中医馆达标情况：未建 / 已建未达标 / 达标 / 提档升级"),
             Column("hall_grade", "中医馆等级", "choice", True, HALL_GRADES, width=80),
             Column("hall_area", "中医馆面积（㎡）", "int", True, width=100,
-                   tip="中医馆建设标准：不少于 300 平方米；填齐面积、诊室、治疗室后，"
-                       "达标与否由程序据此核实"),
+                   tip="中医馆建设标准（2023年）：不少于 300 平方米。提档升级（服务内涵建设）的"
+                       "中医馆须填齐面积、诊室、治疗室，程序据此核实；缺一项即为未填报"),
             Column("hall_consult_rooms", "中医诊室", "int", True, width=65, tip="不少于 3 间"),
             Column("hall_treat_rooms", "中医治疗室", "int", True, width=75, tip="不少于 2 间"),
             Column("hall_treat_area", "治疗室面积（㎡）", "int", True, width=100,

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel
 
-from db.errors import KnownError
 from db.vocab import HOSPITAL_GRADES
 from desktop.context import Context
 from desktop.models import Column
@@ -33,6 +32,9 @@ class PersonnelTab(YearFactsTab):
         "tech_center": ("B11",),
         "tcm_dept": ("B12",),
         "tcm_pharmacy": ("B13",),
+        "decoction_room": ("B13",),
+        "edu_base": ("B15",),
+        "fd_teams": ("B14",),
         "fd_teams_tcm": ("B14",),
     }
 
@@ -60,7 +62,12 @@ class PersonnelTab(YearFactsTab):
                    tip="县级综合医院、妇幼保健院填写"),
             Column("tcm_pharmacy", "中药房", "bool", True, width=60,
                    tip="县级综合医院、妇幼保健院填写"),
-            Column("fd_teams", "家庭医生团队", "int", True, width=90),
+            Column("decoction_room", "煎药室", "bool", True, width=60,
+                   tip="县级综合医院、妇幼保健院填写（建设标准：中药房、煎药室）"),
+            Column("edu_base", "宣教基地", "bool", True, width=70,
+                   tip="中医健康宣教基地：县级中医医院、综合医院、妇幼保健院填写"),
+            Column("fd_teams", "家庭医生团队", "int", True, width=90,
+                   tip="社区卫生服务中心、乡镇卫生院填写"),
             Column("fd_teams_tcm", "其中有中医药人员", "int", True, width=110,
                    tip="有中医药人员的家庭医生团队数"),
         ])
@@ -71,7 +78,7 @@ class PersonnelTab(YearFactsTab):
 
     def mark(self, row: dict[str, Any], col: Column) -> str | None:
         if col.key == "tcm_share" and self.ctx is not None:
-            wanted = ("C1",) if _hospital_only(row) else ("C2",)
+            wanted = ("C1",) if _hospital_only(row) else ("C2", "C7")
             return self.ctx.gap(wanted, row["id"]) or self._hospital_gap(row, "C1")
         if col.key in _DEPARTMENTS and not _hospital_only(row):
             return None
@@ -87,12 +94,6 @@ class PersonnelTab(YearFactsTab):
         if result is None or result.met is not False:
             return None
         return f"{ind} {result.name}：{result.gap or '未达标'}"
-
-    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
-        if set(values) & set(_DEPARTMENTS) and not _hospital_only(row) \
-                and any(values[k] is not None for k in set(values) & set(_DEPARTMENTS)):
-            raise KnownError("重点科室只需县级中医医院填写。")
-        super().store(row, values, year)
 
     def refresh(self, ctx: Context) -> None:
         super().refresh(ctx)

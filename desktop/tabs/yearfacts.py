@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from db.county import parse_carried
+from db.fields import FILLED_BY, not_applicable
 from db.vocab import INSTITUTION_TYPES, institution_key, pinyin_key
 from desktop.context import Context
 from desktop.models import Column
@@ -68,6 +69,15 @@ class YearFactsTab(TableTab):
         if self.ctx is None or col.key not in self.marks:
             return None
         return self.ctx.gap(self.marks[col.key], row["id"])
+
+    def inapplicable(self, row: dict[str, Any], col: Column) -> str | None:
+        if col.key not in FILLED_BY:
+            return None
+        why = not_applicable(col.key, row.get("type"))
+        if why and row.get(col.key) is not None:
+            # A value an older file holds: it counts for nothing; Delete clears it.
+            return f"{why}；已有的值不计入任何指标，可按 Delete 清除"
+        return why
 
 
 def _share(num: str, den: str) -> Any:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
+from db.fields import applies
 from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
 
 from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
@@ -73,7 +74,8 @@ HALLS = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for 
 PERSONNEL = [*_IDENTITY, out_column(YEAR, 8), *(out_column(_YEAR_BY_KEY[k], 14) for k in (
     "physicians", "tcm_physicians", "other_tcm_staff", "tcm_gps", "west_learn_tcm",
     "dept_preventive", "dept_rehab", "dept_infectious", "hospital_grade", "dept_guidance",
-    "tech_center", "tcm_dept", "tcm_pharmacy", "fd_teams", "fd_teams_tcm"))]
+    "tech_center", "tcm_dept", "tcm_pharmacy", "decoction_room", "edu_base", "fd_teams",
+    "fd_teams_tcm"))]
 ACTIVITIES = [SEQ, out_column(NAME, 30), out_column(CODE, 12), Out("活动日期", 12, DATE_FORMAT, "date"),
               Out("活动类型", 12, None, "kind"), Out("活动名称", 30, None, "title"),
               Out("参与人数", 10, INT_FORMAT, "people"), Out("是否中医药内容", 10, None, "tcm_content")]
@@ -94,7 +96,11 @@ def institution_rows(county: CountyFile, year: int) -> list[dict[str, Any]]:
 
 
 def cell_value(key: str, row: dict[str, Any]) -> Any:
-    """A stored value as the contract spells it in a cell."""
+    """A stored value as the contract spells it in a cell. A fact the row's type does not fill
+    (a value an older file holds) is left blank: it counts for nothing, and a blank cell imports
+    back as no change."""
+    if not applies("hall_state" if key == "has_hall" else key, row.get("type")):
+        return None
     value = row.get(key)
     if key == "type":
         return INSTITUTION_TYPES.get(value, value)
@@ -112,7 +118,7 @@ def cell_value(key: str, row: dict[str, Any]) -> Any:
         return _dt.date.fromisoformat(value)
     if key in ("platform_connected", "tcm_corner", "service_place", "dept_preventive",
                "dept_rehab", "dept_infectious", "tcm_content", "dept_guidance", "tech_center",
-               "tcm_dept", "tcm_pharmacy"):
+               "tcm_dept", "tcm_pharmacy", "decoction_room", "edu_base"):
         return yes_no(value)
     return value
 

@@ -1,6 +1,11 @@
-"""A province's 评分表 in Excel: items, points, scoring rules, 必备 and the pass mark, read into the
-county file (where it judges the file and travels with it like every record) and written back
-the same way; a blank fill-in template with drop-downs and a 填表说明 sheet.
+"""A province's 评分表 in Excel: items, points, targets (目标值) and conditions (达标条件), scoring
+rules, 必备, each item's basis and the pass mark, read into the county file (where it judges the
+file and travels with it like every record) and written back the same way; a blank fill-in
+template with drop-downs and a 填表说明 sheet.
+
+A 评分表 comes from another PC like any workbook: points are finite and within a stated range,
+the total and pass mark make sense, ids are unique (ignoring case and full/half width), short and
+printable, and the number of items is bounded.
 
     tcmcounty standard-export FILE -o 评分表.xlsx [--blank]
     tcmcounty standard-import FILE 评分表.xlsx [--dry-run]
@@ -20,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.backups import make_backup
 from db.errors import KnownError, ValidationError
-from db.vocab import INSTITUTION_TYPES
+from db.vocab import INSTITUTION_TYPES, OWNERSHIP
 
 from reports.excel.export import Out, help_sheet, save_atomically, styles, write_table
 from reports.excel.importer.workbook import check_file, read_sheets
@@ -28,7 +33,10 @@ from reports.excel.vocab import (YES_NO, BadValue, WorkbookError, clean_text, he
                                  is_blank, read_bool, read_type)
 from reports.judge import standard as standards
 from reports.judge.catalogue import BY_ID
-from reports.judge.standard import JUDGED_BY, RULES, Standard
+from reports.judge.standard import (JUDGED_BY, MAX_ITEMS, MAX_POINTS, MAX_TEXT, RULES, Standard,
+                                    check_id, check_points, check_total, id_key, unprintable)
+from reports.judge.targets import (TargetError, parse_target, parse_threshold, target_text,
+                                   threshold_text)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -43,11 +51,18 @@ HELP_SHEET = "填表说明"
 COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("section", "部分", 6), ("section_title", "部分名称", 18), ("id", "编号", 8),
     ("code", "条目", 11), ("text", "评分内容", 48), ("scope", "评价范围", 18),
-    ("by", "评价方式", 11), ("indicator", "对应指标", 9), ("keywords", "关键词", 20),
-    ("types", "机构类型", 14), ("evidence", "佐证材料", 24), ("points", "分值", 7),
-    ("rule", "计分方式", 14), ("deduct", "每家扣分", 9), ("floor", "最低得分", 9),
-    ("veto", "必备", 6), ("source", "来源", 30), ("unverified", "待核对", 7),
+    ("by", "评价方式", 11), ("indicator", "对应指标", 9), ("target", "目标值", 10),
+    ("threshold", "达标条件", 22), ("keywords", "关键词", 20),
+    ("types", "机构类型", 14), ("ownership", "举办性质", 9), ("evidence", "佐证材料", 24),
+    ("points", "分值", 7), ("rule", "计分方式", 14), ("deduct", "每家扣分", 9),
+    ("floor", "最低得分", 9), ("veto", "必备", 6), ("source", "来源", 30), ("basis", "依据", 40),
+    ("unverified", "待核对", 7),
 )
+# Cells of free text and the most characters each may hold (as the standard itself allows).
+TEXT_LIMITS = {"code": MAX_TEXT["code"], "text": MAX_TEXT["text"], "scope": MAX_TEXT["scope"],
+               "evidence": MAX_TEXT["evidence"], "source": MAX_TEXT["source"],
+               "basis": MAX_TEXT["basis"], "section": 20, "section_title": 100, "keywords": 500}
+NO_TARGET = "不考核"
 REQUIRED = ("section", "id", "code", "text", "by", "points", "rule")
 INFO = (("name", "标准名称"), ("short", "引用简称"), ("version", "版本"), ("source", "依据文件"),
         ("description", "说明"), ("pass_mark", "合格分数线"), ("caveat", "核对说明"))
@@ -71,20 +86,31 @@ class StandardRefused(KnownError):
 
 # ---- writing --------------------------------------------------------------------------------------
 
+def _target_cell(judge: dict[str, Any]) -> str | None:
+    if "target" not in judge:
+        return None  # the shipped standard's target applies
+    ind = BY_ID[judge["indicator"]]
+    return target_text(ind.kind, judge["target"]) or NO_TARGET
+
+
 def _item_cells(section: Any, item: Any) -> list[Any]:
     judge = item.judge
     values = {
         "section": section.id, "section_title": section.title, "id": item.id, "code": item.code,
         "text": item.text, "scope": item.scope, "by": JUDGED_BY[item.by],
         "indicator": judge.get("indicator"),
+        "target": _target_cell(judge) if item.by == "indicator" else None,
+        "threshold": (threshold_text(judge["threshold"], judge["indicator"]) or None)
+        if item.by == "indicator" and judge.get("threshold") else None,
         "keywords": "、".join(judge.get("keywords", [])) or None,
         "types": "、".join(INSTITUTION_TYPES[t] for t in judge.get("types", [])) or None,
+        "ownership": OWNERSHIP.get(judge.get("ownership", "")) if item.by == "count" else None,
         "evidence": item.evidence or None, "points": _number(item.points),
         "rule": RULES[item.rule.kind],
         "deduct": _number(item.rule.deduct) if item.rule.kind == "per_failing" else None,
         "floor": _number(item.rule.floor) if item.rule.kind == "per_failing" else None,
         "veto": "是" if item.veto else "否", "source": item.source or None,
-        "unverified": "是" if item.unverified else "否",
+        "basis": item.basis or None, "unverified": "是" if item.unverified else "否",
     }
     return [values[key] for key, _, _ in COLUMNS]
 
@@ -108,9 +134,9 @@ def _validations(ws: Worksheet, first: int, last: int) -> None:
                                 errorTitle="请从下拉列表中选择",
                                 error=f"{header}只能填：{'、'.join(words)}")
         elif key in ("points", "deduct", "floor"):
-            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                                allow_blank=True, showErrorMessage=True, errorTitle="请填写数字",
-                                error=f"{header}应为不小于0的数字")
+            dv = DataValidation(type="decimal", operator="between", formula1="0",
+                                formula2=str(MAX_POINTS), allow_blank=True, showErrorMessage=True,
+                                errorTitle="请填写数字", error=f"{header}应为0–{MAX_POINTS}之间的数字")
         else:
             continue
         dv.add(f"{letter}{first}:{letter}{last}")
@@ -125,11 +151,14 @@ HELP_TEXT = f"""\
   部分、部分名称：如“一”“组织管理”；同一部分的行写同样的部分编号。
   编号：评分项的固定编号（如 G01、A1），不能重复；程序中的指标请用其编号（A1–D11），以便对应。
   条目：评分表上的条目号，报告“依据”栏按此引用，如“二（三）1”。
-  评价方式：指标计算（按程序中的指标，须填“对应指标”）、任务与佐证（按创建任务的完成情况和佐证材料，须填“关键词”，任务内容含任一关键词即对应）、机构数（机构名册中某类机构的数量，须填“机构类型”）。
-  分值：本项满分。计分方式：达到即得分（达到得满分，否则0分）、按比例得分（按实际值占目标值的比例得分）、每家不达标扣分（每有一家机构不达标扣“每家扣分”，最低为“最低得分”）。
-  必备：填“是”的为必备项，一项不达标即不能通过。待核对：阈值或分值系推定、尚待核对原文的填“是”。
-三、{INFO_SHEET}：合格分数线为总分达到即合格的分数，不得高于各项分值合计。
-四、一行有错则整张表不导入，程序会指出工作表、行号、列名和原因。
+  评价方式：指标计算（按程序中的指标，须填“对应指标”）、任务与佐证（按创建任务的完成情况和佐证材料，须填“关键词”，任务内容含任一关键词即对应）、机构数（机构名册中某类机构的数量，须填“机构类型”；“举办性质”填“公立”则只计公立机构，如县办中医医疗机构）。
+  目标值（评价方式为指标计算时）：本省对该项的要求，写成“≥75%”“≥3”或“60%–80%”；比例也可写 75 或 0.75。留空按国家建设标准（程序内置）的目标值；填“不考核”则只统计、不判断。
+  达标条件（每家机构须达到的要求）：如适宜技术“10项”或“6类10项”，医师占比“每家≥25%”，宣传活动“每家≥4次”，医院等级“二级甲等及以上”，中药房“含煎药室”，中医馆“达标、提档升级；面积≥300㎡；诊室≥3间；治疗室≥2间；治疗室面积≥40㎡；中医类别医师≥25%；服务≥6类”，几项之间用“；”分隔。留空按国家建设标准。
+  分值：本项满分，0–{MAX_POINTS} 分。计分方式：达到即得分（达到得满分，否则0分）、按比例得分（按实际值占目标值的比例得分）、每家不达标扣分（每有一家机构不达标扣“每家扣分”，最低为“最低得分”）。
+  必备：填“是”的为必备项，一项不达标即不能通过。依据：该项所依据的文件和原文，没有依据的写“推定”。待核对：阈值或分值系推定、尚待核对原文的填“是”。
+三、{INFO_SHEET}：合格分数线为总分达到即合格的分数，大于0且不得高于各项分值合计；各项分值合计应大于0、不超过 {standards.MAX_TOTAL} 分。
+四、编号不能重复（不分大小写和全角半角），不超过 {standards.MAX_ID} 个字符，只能由文字、字母、数字和 - _ . （） 组成；评分项不超过 {MAX_ITEMS} 项；文字中不能有看不见的控制字符。
+五、一行有错则整张表不导入，程序会指出工作表、行号、列名和原因。
 """
 
 
@@ -196,7 +225,8 @@ def _find_items(sheets: list[Any]) -> tuple[Any, int, dict[int, str]] | None:
     return None
 
 
-def _number_cell(value: Any) -> float:
+def _number_cell(value: Any, most: float = MAX_POINTS) -> float:
+    """A number of points: finite, 0 to `most` (Excel's 1E+308 and text such as “inf” too)."""
     if isinstance(value, bool):
         raise BadValue(f"应为数字，收到“{clean_text(value)}”")
     if isinstance(value, (int, float)):
@@ -205,9 +235,12 @@ def _number_cell(value: Any) -> float:
         try:
             number = float(clean_text(value).replace("分", "").strip())
         except ValueError:
-            raise BadValue(f"应为数字，收到“{clean_text(value)}”") from None
+            raise BadValue(f"应为数字，收到“{clean_text(value)[:20]}”") from None
     if number < 0:
         raise BadValue(f"不能为负数（{number:g}）")
+    why = check_points(number, "", most)
+    if why:
+        raise BadValue(why)
     return number
 
 
@@ -229,6 +262,12 @@ def _item(reader: _Reader, sheet: str, number: int, cells: dict[str, Any],
     for key in REQUIRED:
         if is_blank(cells.get(key)):
             bad(key, "不能为空")
+    for key, limit in TEXT_LIMITS.items():
+        text = "" if is_blank(cells.get(key)) else str(cells[key])
+        if len(text) > limit:
+            bad(key, f"不能超过 {limit} 个字（现有 {len(text)} 个）")
+        elif unprintable(text):
+            bad(key, f"有看不见的控制字符（{unprintable(text)}），请删去后再导入")
     if len(reader.reasons) > before:
         return None
     item: dict[str, Any] = {"id": clean_text(cells["id"]), "code": clean_text(cells["code"]),
@@ -236,6 +275,11 @@ def _item(reader: _Reader, sheet: str, number: int, cells: dict[str, Any],
                             "scope": clean_text(cells.get("scope") or ""),
                             "evidence": clean_text(cells.get("evidence") or ""),
                             "source": clean_text(cells.get("source") or "")}
+    if not is_blank(cells.get("basis")):
+        item["basis"] = clean_text(cells["basis"])
+    why = check_id(item["id"])
+    if why:
+        bad("id", why)
     try:
         by = _word(cells["by"], _BY_WORDS, "评价方式", list(JUDGED_BY.values()))
     except BadValue as exc:
@@ -248,6 +292,8 @@ def _item(reader: _Reader, sheet: str, number: int, cells: dict[str, Any],
         elif ind not in BY_ID:
             bad("indicator", f"“{ind}”不是程序中的指标编号（可填：{'、'.join(BY_ID)}）")
         item["judge"] = {"by": by, "indicator": ind}
+        if ind in BY_ID:
+            _conditions(cells, ind, item["judge"], bad)
     elif by == "document":
         words = [w for w in _SPLIT.split(clean_text(cells.get("keywords") or "")) if w]
         if not words:
@@ -265,6 +311,13 @@ def _item(reader: _Reader, sheet: str, number: int, cells: dict[str, Any],
         if not types and is_blank(cells.get("types")):
             bad("types", "评价方式为“机构数”时须填写机构类型")
         item["judge"] = {"by": by, "types": types, "min": 1}
+        owner = clean_text(cells.get("ownership") or "")
+        if owner:
+            found = next((k for k, w in OWNERSHIP.items() if w == owner), None)
+            if found is None:
+                bad("ownership", f"“{owner}”不是可识别的举办性质（可填：{'、'.join(OWNERSHIP.values())}）")
+            else:
+                item["judge"]["ownership"] = found
     for key, target in (("points", "points"),):
         try:
             item[target] = _number_cell(cells[key])
@@ -277,21 +330,51 @@ def _item(reader: _Reader, sheet: str, number: int, cells: dict[str, Any],
             if is_blank(cells.get("deduct")):
                 bad("deduct", "计分方式为“每家不达标扣分”时须填写每家扣分")
             else:
-                item["rule"]["deduct"] = _number_cell(cells["deduct"])
+                try:
+                    item["rule"]["deduct"] = _number_cell(cells["deduct"])
+                except BadValue as exc:
+                    bad("deduct", str(exc))
+                    item["rule"]["deduct"] = 1.0
                 if item["rule"]["deduct"] == 0:
                     bad("deduct", "每家扣分应大于 0")
-            floor = 0.0 if is_blank(cells.get("floor")) else _number_cell(cells["floor"])
+            try:
+                floor = 0.0 if is_blank(cells.get("floor")) else _number_cell(cells["floor"])
+            except BadValue as exc:
+                bad("floor", str(exc))
+                floor = 0.0
             if "points" in item and floor > item["points"]:
                 bad("floor", f"最低得分（{floor:g}）不能高于分值（{item['points']:g}）")
             item["rule"]["floor"] = floor
     except BadValue as exc:
-        bad("rule" if "rule" not in item else "deduct", str(exc))
+        bad("rule", str(exc))
     for key in ("veto", "unverified"):
         try:
             item[key] = bool(read_bool(cells[key])) if not is_blank(cells.get(key)) else False
         except BadValue as exc:
             bad(key, str(exc))
     return None if len(reader.reasons) > before else item
+
+
+def _conditions(cells: dict[str, Any], ind: str, judge: dict[str, Any],
+                bad: Any) -> None:
+    """The 目标值 and 达标条件 cells of an item judged by indicator `ind`, checked as the
+    indicator allows (blank: the shipped standard's)."""
+    target = cells.get("target")
+    if not is_blank(target):
+        text = clean_text(target)
+        if "".join(text.split()) in (NO_TARGET, "无", "—"):
+            judge["target"] = None
+        else:
+            try:
+                judge["target"] = parse_target(text, ind)
+            except TargetError as exc:
+                bad("target", str(exc).rstrip("。"))
+    threshold = cells.get("threshold")
+    if not is_blank(threshold):
+        try:
+            judge["threshold"] = parse_threshold(clean_text(threshold), ind)
+        except TargetError as exc:
+            bad("threshold", str(exc).rstrip("。"))
 
 
 def _info(reader: _Reader, sheets: list[Any]) -> dict[str, Any]:
@@ -314,11 +397,18 @@ def _info(reader: _Reader, sheets: list[Any]) -> dict[str, Any]:
                 reader.refuse(sheet.name, n, "合格分数线", "不能为空")
                 continue
             try:
-                found[key] = _number_cell(value)
+                found[key] = _number_cell(value, standards.MAX_TOTAL)
+                found["pass_mark_row"] = (sheet.name, n)
             except BadValue as exc:
                 reader.refuse(sheet.name, n, "合格分数线", str(exc))
         elif not is_blank(value):
-            found[key] = clean_text(value)
+            text = clean_text(value)
+            limit = MAX_TEXT.get(key, 2000)
+            if len(text) > limit or unprintable(text):
+                reader.refuse(sheet.name, n, dict(INFO)[key], f"不能超过 {limit} 个字，也不能有看不见的"
+                              f"控制字符")
+            else:
+                found[key] = text
     if "name" not in found:
         reader.refuse(sheet.name, 1, "标准名称", "须填写标准名称")
     if "pass_mark" not in found and not any("合格分数线" in r for r in reader.reasons):
@@ -340,20 +430,26 @@ def read_standard(path: str | os.PathLike[str]) -> Standard:
     headers = {key: clean_text(sheet.rows[header_row][i]) for i, key in columns.items()}
     sections: dict[str, dict[str, Any]] = {}
     seen: dict[str, int] = {}
+    items = 0
     for r in range(header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         cells = {key: (row[i] if i < len(row) else None) for i, key in columns.items()}
         if all(is_blank(v) for v in cells.values()):
             continue
         number = r + 1
+        items += 1
+        if items > MAX_ITEMS:
+            reader.refuse(sheet.name, number, "", f"评分项超过 {MAX_ITEMS} 项，此行及以下未读")
+            break
         item = _item(reader, sheet.name, number, cells, headers)
         if item is None:
             continue
-        if item["id"] in seen:
+        key = id_key(item["id"])
+        if key in seen:
             reader.refuse(sheet.name, number, headers.get("id", "编号"),
-                          f"编号“{item['id']}”与第 {seen[item['id']]} 行重复")
+                          f"编号“{item['id']}”与第 {seen[key]} 行重复（不分大小写和全角半角）")
             continue
-        seen[item["id"]] = number
+        seen[key] = number
         sid = clean_text(cells["section"])
         section = sections.setdefault(sid, {"id": sid, "title": "", "items": []})
         if not section["title"] and not is_blank(cells.get("section_title")):
@@ -364,6 +460,12 @@ def read_standard(path: str | os.PathLike[str]) -> Standard:
     info = _info(reader, sheets)
     for s in sections.values():
         s["title"] = s["title"] or f"第{s['id']}部分"
+    total = sum(i["points"] for s in sections.values() for i in s["items"] if "points" in i)
+    if seen and "pass_mark" in info:
+        why = check_total(total, info["pass_mark"])
+        if why:
+            where, n = info["pass_mark_row"]
+            reader.refuse(where, n, "合格分数线", why)
     if reader.reasons:
         raise StandardRefused(path.name, reader.reasons)
     stable = hashlib.sha256(f"{info['name']}|{info.get('version', '')}".encode()).hexdigest()[:8]

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from db.fields import FILLED_BY, applies
 from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES
 
 from reports.excel.export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, help_sheet,
@@ -44,7 +45,8 @@ GROUPS: list[tuple[str, list[Column]]] = [
     ("中医馆建设情况", [_BY_KEY[k] for k in ("hall_area", "hall_consult_rooms", "hall_treat_rooms",
                                          "hall_treat_area")]),
     ("医院等级与科室", [_BY_KEY[k] for k in ("hospital_grade", "dept_guidance", "tech_center",
-                                         "tcm_dept", "tcm_pharmacy")]),
+                                         "tcm_dept", "tcm_pharmacy", "decoction_room",
+                                         "edu_base")]),
     ("家庭医生团队", [_BY_KEY[k] for k in ("fd_teams", "fd_teams_tcm")]),
 ]
 _WIDTHS = {"name": 30, "code": 14, "type": 16, "township": 12, "year": 8, "active_from": 9,
@@ -61,21 +63,43 @@ HELP_TEXT = """\
   3. 中医馆达标情况请从下拉列表中选择：未建、已建未达标、达标、提档升级；中医馆等级选择：普通、精品、示范。未设置中医馆的机构，“是否设置中医馆”选“否”，达标情况和等级不填。
   4. 人数、人次、类数、项数请填写整数（不要填“约”“以上”等文字，也不要带单位）。不知道或不适用的，请留空，不要填0。
   5. 数字之间必须合乎常理，否则整张表无法导入：中医类别医师数不能多于执业（助理）医师总数；中医诊疗人次不能多于总诊疗人次；适宜技术类数不能多于项数；西学中人数不能多于非中医类别医师数。
-  6. 县级中医医院请填写“是否设置治未病科、康复科、感染性疾病科”三列，以及医院等级、是否设置基层指导科、是否设置中医药适宜技术推广中心；县级综合医院、妇幼保健院请填写是否设置中医科、中药房；其他机构可不填。
-  7. 设置中医馆的机构请填写中医馆面积、中医诊室数、中医治疗室数和治疗室面积（平方米，整数）。四项填齐后，程序据此核实中医馆是否达标（面积不少于300平方米、诊室不少于3间、治疗室不少于2间且面积不少于40平方米、中医类别医师占25%以上、6类以上中医药服务），不再只看“达标情况”一栏。
+  6. 每类机构只填本类机构的列（见下面第三部分；本表中不需本机构填写的格子为灰色）。填了本类机构不填的列，整张表无法导入，程序会指出是哪一行哪一列、为什么。
+  7. 设置中医馆的机构请填写中医馆面积、中医诊室数、中医治疗室数和治疗室面积（平方米，整数）。“提档升级”的中医馆须四项填齐，程序据此核实（面积不少于300平方米、诊室不少于3间、治疗室不少于2间且面积不少于40平方米、中医类别医师占25%以上、6类以上中医药服务）；缺一项即按“未填报”，不按“达标情况”一栏认定。
   8. 家庭医生团队数填本机构全部团队数；其中有中医药人员的团队数不能多于团队总数。
   9. “启用年度”填机构开始统计的年份（新设立的机构请填写；不填则从表中该机构最早的年度算起）；机构撤并、停业的，在“停用年度”填最后一个统计年份。没有变化的留空。没有交回某家机构的数据，不会被当作停用。
 
-三、“活动记录”表：每次中医药文化宣传或健康教育活动填写一行。
+{by_type}
+
+四、“活动记录”表：每次中医药文化宣传或健康教育活动填写一行。
   1. 活动日期填写年-月-日，例如 2024-03-05（也可写 2024/3/5 或 2024年3月5日）。
   2. 活动类型从下拉列表中选择：宣传栏更换、健康咨询、健康讲座、文字资料、音像资料、义诊、进校园、传统健身（八段锦、太极拳等）、其他。
   3. 同一种文字资料或音像资料请每次使用相同的活动名称，以便统计种类数。
   4. 活动内容不是中医药的，“是否中医药内容”选“否”。
 
-四、请不要合并单元格，不要在表格中间插入合计行。表格下方如需说明，请在“备注：”后书写。
+五、请不要合并单元格，不要在表格中间插入合计行。表格下方如需说明，请在“备注：”后书写。
 
-五、同一份表重复导入不会产生重复数据；如有改动，修改后重新交回即可。
+六、同一份表重复导入不会产生重复数据；如有改动，修改后重新交回即可。
 """
+
+
+def _by_type() -> str:
+    """Which columns each type of institution fills, from the file's own rule (db.fields), so the
+    instructions and the refusals never disagree."""
+    header = {c.key: c.header for c in YEAR_COLUMNS}
+    common = [header[k] for k in header if k != "has_hall" and k not in FILLED_BY]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for key in header:
+        rule = FILLED_BY.get("hall_state" if key == "has_hall" else key)
+        if rule is not None:
+            groups.setdefault(rule[0], []).append(header[key])
+    lines = ["三、各类机构填写哪些列（除基本情况外）：",
+             "  各类机构都填：" + "、".join(common) + "（本机构没有的留空）。"]
+    for types, headers in groups.items():
+        lines.append(f"  {'、'.join(INSTITUTION_TYPES[t] for t in types)}另填："
+                     + "、".join(headers) + "。")
+    lines.append("  其他各列本机构不填：例如社区卫生服务站、村卫生室设中医阁而不设中医馆，"
+                 "不填中医馆的各列。")
+    return "\n".join(lines)
 
 
 def _template_columns() -> list[Out]:
@@ -169,10 +193,13 @@ def _headers(ws: Worksheet, title: str, columns: Sequence[Out]) -> None:
 
 
 def _institution_sheet(ws: Worksheet, title: str, year: int, rows: list[dict[str, Any]]) -> None:
+    from openpyxl.styles import PatternFill
+
     columns = _template_columns()
     _headers(ws, title, columns)
     formats = {i: out.fmt for i, out in enumerate(columns, start=1)
                if out.fmt in (INT_FORMAT,)}
+    grey = PatternFill("solid", fgColor="E4E4E4")
     for n, row in enumerate(rows, start=1):
         r = FIRST_DATA_ROW + n - 1
         for index, out in enumerate(columns, start=1):
@@ -181,6 +208,8 @@ def _institution_sheet(ws: Worksheet, title: str, year: int, rows: list[dict[str
                 ws.cell(r, index, value)
             if index in formats:
                 ws.cell(r, index).number_format = formats[index]
+            if not applies("hall_state" if out.key == "has_hall" else out.key, row.get("type")):
+                ws.cell(r, index).fill = grey  # this institution does not fill it
     last = FIRST_DATA_ROW + len(rows) + SPARE_INSTITUTION_ROWS - 1
     year_col = next(i for i, out in enumerate(columns, start=1) if out.key == "year")
     for r in range(FIRST_DATA_ROW + len(rows), last + 1):
@@ -269,5 +298,5 @@ def write_template(county: CountyFile, year: int, out_path: str | os.PathLike[st
     names_ref = f"'{INSTITUTION_SHEET}'!$B${FIRST_DATA_ROW}:$B${last_name_row}"
     _activity_sheet(book.create_sheet(ACTIVITY_SHEET),
                     f"{place}{year}年度 中医药文化宣传与健康教育活动记录", year, names_ref)
-    help_sheet(book.create_sheet(HELP_SHEET), HELP_TEXT)
+    help_sheet(book.create_sheet(HELP_SHEET), HELP_TEXT.format(by_type=_by_type()))
     return save_atomically(book, out_path)

@@ -106,6 +106,9 @@ YEAR_COLUMNS: tuple[Column, ...] = (
     _c("tcm_pharmacy", "是否设置中药房", "bool"),
     _c("fd_teams", "家庭医生团队数", "int", "家庭医生签约服务团队数"),
     _c("fd_teams_tcm", "有中医药人员的家庭医生团队数", "int", "含中医药人员的家庭医生团队数"),
+    # Facts the national texts ask for (issue 24).
+    _c("decoction_room", "是否设置煎药室", "bool"),
+    _c("edu_base", "是否设置中医健康宣教基地", "bool", "是否设置中医药健康宣教基地"),
 )
 YEAR_KEYS = {c.key for c in YEAR_COLUMNS}
 

@@ -19,6 +19,7 @@ SECTIONS = {
 
 TCM_HOSPITAL = ("county_tcm_hospital",)
 OTHER_HOSPITALS = ("county_general_hospital", "maternal_child")
+COUNTY_HOSPITALS = (*TCM_HOSPITAL, *OTHER_HOSPITALS)  # 县级医院
 STATIONS = ("chs", "village_clinic")
 COUNTY: tuple[str, ...] = ()  # scope of an indicator about the county as a whole
 WITH_HALL = ("built", "standard", "upgraded")
@@ -39,20 +40,48 @@ class Indicator:
     source: str  # seed file prefix and paragraph
     max_value: float | None = 1.0  # the largest sensible target
     reads: str = "institution"  # institution | activity | county: the facts it is computed from
+    # The institution types that must report for it: 未填报 and 待填报 are decided over exactly
+    # these, and no institution of another type is ever listed as 未填报 for it. Its scope (the
+    # types it reads) unless a county-wide figure is summed from some types' reports (C5).
+    population: tuple[str, ...] | None = None
+    # The per-institution conditions (达标条件) a standard or a profile may set for it.
+    thresholds: tuple[str, ...] = ()
+
+    @property
+    def must_report(self) -> tuple[str, ...]:
+        return self.scope if self.population is None else self.population
 
     @property
     def scope_text(self) -> str:
         return "、".join(INSTITUTION_TYPES[t] for t in self.scope) if self.scope else "全县"
 
+    @property
+    def population_text(self) -> str:
+        """Who must report for it, in the words 目标设置 and the report use."""
+        if self.must_report:
+            return "、".join(INSTITUTION_TYPES[t] for t in self.must_report)
+        return "全县数据" if self.reads == "county" else "活动记录（各机构）"
+
 
 _READS_COUNTY = {"B5", "B6", "B8", "C5", "D10", "D11"}
+
+
+_HALL_CONDITIONS = ("hall_states", "area", "consult_rooms", "treat_rooms", "treat_area",
+                    "tcm_share", "service_kinds")
+_THRESHOLDS = {"A2": _HALL_CONDITIONS, "A10": _HALL_CONDITIONS,
+               "B1": ("categories", "items"), "B2": ("categories", "items"),
+               "B3": ("categories", "items"), "B9": ("min_grade",), "B13": ("decoction_room",),
+               "C2": ("share",), **{d: ("count",) for d in ("D1", "D2", "D3", "D4", "D5")}}
+# C5 sums the TCM-category GPs of every institution; the centres, where they work, must report.
+_POPULATIONS = {"C5": CENTRE_TYPES}
 
 
 def _i(id_: str, name: str, scope: tuple[str, ...], kind: str, is_inst: bool, measure: str,
        source: str, max_value: float | None = 1.0) -> Indicator:
     reads = ("county" if id_ in _READS_COUNTY else "activity" if id_.startswith("D")
              else "institution")
-    return Indicator(id_, id_[0], name, scope, kind, is_inst, measure, source, max_value, reads)
+    return Indicator(id_, id_[0], name, scope, kind, is_inst, measure, source, max_value, reads,
+                     _POPULATIONS.get(id_), _THRESHOLDS.get(id_, ()))
 
 
 CATALOGUE: tuple[Indicator, ...] = (
@@ -101,9 +130,12 @@ CATALOGUE: tuple[Indicator, ...] = (
     _i("B12", "综合医院、妇幼保健院中医科", OTHER_HOSPITALS, "share", True,
        "设置中医科的机构数 / 县级综合医院和妇幼保健院数", "建设标准 二（一）7"),
     _i("B13", "综合医院、妇幼保健院中药房", OTHER_HOSPITALS, "share", True,
-       "设置中药房的机构数 / 县级综合医院和妇幼保健院数", "建设标准 二（一）8"),
-    _i("B14", "家庭医生团队中医药人员配备率", COUNTY, "share", False,
-       "有中医药人员的家庭医生团队数 / 家庭医生团队数（各机构合计）", "建设标准 三（二）3"),
+       "设置中药房（及煎药室）的机构数 / 县级综合医院和妇幼保健院数", "建设标准 二（一）8"),
+    _i("B14", "家庭医生团队中医药人员配备率", CENTRE_TYPES, "share", False,
+       "有中医药人员的家庭医生团队数 / 家庭医生团队数（社区卫生服务中心、乡镇卫生院合计）",
+       "建设标准 三（二）3"),
+    _i("B15", "中医健康宣教基地", COUNTY_HOSPITALS, "count", False,
+       "设置中医健康宣教基地的县级医院数", "建设标准 二（一）9", None),
     _i("C1", "县级中医医院中医类别医师占比", TCM_HOSPITAL, "share", False,
        "中医类别执业（助理）医师数 / 执业（助理）医师数", "004 四(四)2"),
     _i("C2", "基层机构中医类别医师占比达标率", CENTRE_TYPES, "share", True,
@@ -116,6 +148,9 @@ CATALOGUE: tuple[Indicator, ...] = (
        "合格的中医类别全科医生数 / 常住人口 × 10,000", "001 十九, 004 四(四)1", None),
     _i("C6", "西学中培训覆盖率", (*CENTRE_TYPES, "chs"), "share", False,
        "接受西学中培训的非中医类别医师数 / 非中医类别医师数", "004 四(四)4"),
+    _i("C7", "基层机构中医类别医师占比", CENTRE_TYPES, "share", False,
+       "中医类别执业（助理）医师数合计 / 执业（助理）医师数合计（社区卫生服务中心、乡镇卫生院）",
+       "建设标准 三（三）2"),
     _i("D1", "中医药宣传栏更换", CENTRE_TYPES, "share", True,
        "全年更换中医药宣传栏达到要求次数的机构数 / 范围内机构数", "000 十五"),
     _i("D2", "中医药健康咨询活动", CENTRE_TYPES, "share", True,

@@ -8,8 +8,9 @@ case ignored, so “秋冬进补讲座”, “秋冬进补 讲座” and “秋�
 than that counts: “讲座（一）” and “讲座（二）” are two.
 
 A group taken as one activity counts once with the smallest number of people any of its copies
-gives (a blank as none) and as TCM content only when every copy says so: keeping one copy can
-never count for more than any copy alone would.
+gives (blank when any copy's is blank, so that D7 waits as it does for any blank 参与人数) and as
+TCM content only when every copy says so: keeping one copy can never count for more than any
+copy alone would.
 
 The mark is a `check_review` record (merged like the other 已核实 marks) keyed by the finding of
 数据核查 (reports.judge.checks): the institution, the year, the date, kind and title, and the
@@ -98,7 +99,10 @@ class Group:
     def counted(self) -> dict[str, Any]:
         """The one activity the copies stand for (see the module's rule)."""
         return {**self.rows[0],
-                "people": min((r["people"] or 0) for r in self.rows),
+                # A copy with 参与人数 blank leaves the activity's audience blank (no blank helps:
+                # D7 waits for it rather than count the fewest recorded).
+                "people": (None if any(r["people"] is None for r in self.rows)
+                           else min(r["people"] for r in self.rows)),
                 "tcm_content": min(r["tcm_content"] for r in self.rows)}
 
     def as_counted_text(self) -> str:

@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 _INSTITUTIONS_SQL = f"""
 SELECT i.id, i.name, {township_sql()} AS township, COALESCE(iy.inst_type, i.type) AS type,
        iy.id AS year_row,
-       iy.carried,
+       i.ownership, iy.carried,
        iy.hall_state, iy.hall_grade, iy.platform_connected, iy.tcm_corner, iy.service_place,
        iy.tech_categories, iy.tech_items, iy.physicians, iy.tcm_physicians, iy.other_tcm_staff,
        iy.tcm_gps, iy.west_learn_tcm, iy.visits, iy.tcm_visits,
        iy.dept_preventive, iy.dept_rehab, iy.dept_infectious,
        iy.hall_area, iy.hall_consult_rooms, iy.hall_treat_rooms, iy.hall_treat_area,
        iy.hospital_grade, iy.dept_guidance, iy.tech_center, iy.tcm_dept, iy.tcm_pharmacy,
-       iy.fd_teams, iy.fd_teams_tcm
+       iy.fd_teams, iy.fd_teams_tcm, iy.decoction_room, iy.edu_base
 FROM institution i
 LEFT JOIN institution_year iy
        ON iy.institution_id = i.id AND iy.year = :year AND iy.deleted = 0
@@ -51,7 +51,8 @@ FROM task WHERE deleted = 0
 class Tally:
     n: int = 0  # activities
     titles: int = 0  # distinct titles
-    people: int = 0  # people reached (unknown counts as 0)
+    people: int = 0  # people reached, of those whose 参与人数 is recorded
+    blank: int = 0  # activities whose 参与人数 is blank
 
 
 @dataclass
@@ -75,13 +76,16 @@ class Facts:
         wanted = set(types)
         return [inst for inst in self.institutions if inst["type"] in wanted]
 
-    def tally(self, inst_id: str, kind: str | None = None, tcm: int | None = None) -> Tally:
-        """Activities of one institution, optionally of one kind and TCM flag, summed."""
-        n = titles = people = 0
+    def tally(self, inst_id: str, kind: str | None = None, tcm: int | None = None, *,
+              skip: str | None = None) -> Tally:
+        """Activities of one institution, optionally of one kind and TCM flag (or all but the
+        kind `skip`), summed."""
+        n = titles = people = blank = 0
         for (k, t), tally in self.activity.get(inst_id, {}).items():
-            if (kind is None or k == kind) and (tcm is None or t == tcm):
-                n, titles, people = n + tally.n, titles + tally.titles, people + tally.people
-        return Tally(n, titles, people)
+            if (kind is None or k == kind) and (tcm is None or t == tcm) and k != skip:
+                n, titles = n + tally.n, titles + tally.titles
+                people, blank = people + tally.people, blank + tally.blank
+        return Tally(n, titles, people, blank)
 
 
 def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None) -> Facts:
@@ -96,10 +100,12 @@ def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None) 
 def _tallies(county: CountyFile, year: int, active: set[str],
              until: _dt.date | None) -> dict[str, dict[tuple[str, int], Tally]]:
     """Per institution, kind and TCM flag: activities (an activity entered twice once, see
-    reports.judge.duplicates), distinct titles (compared as the duplicates are) and people."""
+    reports.judge.duplicates), distinct titles (compared as the duplicates are), people reached
+    and activities whose 参与人数 is blank."""
     n: dict[tuple[str, str, int], int] = defaultdict(int)
     titles: dict[tuple[str, str, int], set[str]] = defaultdict(set)
     people: dict[tuple[str, str, int], int] = defaultdict(int)
+    blank: dict[tuple[str, str, int], int] = defaultdict(int)
     last = until.isoformat() if until is not None else None
     for row in counted_activities(county, year):
         # Activities of deleted or inactive institutions do not count for anyone.
@@ -111,10 +117,11 @@ def _tallies(county: CountyFile, year: int, active: set[str],
         n[key] += 1
         titles[key].add(title_key(row["title"]))
         people[key] += row["people"] or 0
+        blank[key] += row["people"] is None
     activity: dict[str, dict[tuple[str, int], Tally]] = defaultdict(dict)
     for key, count in n.items():
         inst_id, kind, tcm = key
-        activity[inst_id][(kind, tcm)] = Tally(count, len(titles[key]), people[key])
+        activity[inst_id][(kind, tcm)] = Tally(count, len(titles[key]), people[key], blank[key])
     return dict(activity)
 
 

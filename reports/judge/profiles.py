@@ -4,83 +4,44 @@ Built-in profiles are JSON files in `resources/profiles/` that a person can read
 the profile it is `based_on` and lists only what differs. Profiles a user makes live in the county
 file's `profile` table, so they travel with the file; the file's setting `active_profile` says
 which profile judges it. Built-ins are read-only: copy one first, then change the copy.
+
+Every profile is a layer on the standard that judges the file (the shipped national one, or a
+province's 评分表 imported into it): the standard sets each target and condition, the layer only
+what the county asks differently, so a 评分表 imported later still sets all the rest.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from fractions import Fraction
-import functools
 import json
-import math
 import re
 from typing import TYPE_CHECKING, Any
 
 from db.errors import KnownError, ValidationError
-from db.vocab import HALL_STATES, HOSPITAL_GRADES
 from resources import resource_path
 
 from reports.judge import standard
-from reports.judge.catalogue import CATALOGUE
+from reports.judge.catalogue import BY_ID, CATALOGUE
+from reports.judge.targets import (OPS, Target, TargetError, check_target, check_threshold,
+                                   exact)
 
 if TYPE_CHECKING:
     from db.county import CountyFile
 
+__all__ = ["OPS", "Target", "exact"]  # kept here for the modules that import them from profiles
+
 BASELINE = "baseline"
 ACTIVE_SETTING = "active_profile"
-BUILTIN_ORDER = ("baseline", "qijiang-2027", "alukeerqin-2023", "yanjiang-2023")
-OPS = (">=", "<=", "==", "between")
+BUILTIN_ORDER = ("baseline", "qijiang-2027", "alukeerqin-2023", "yanjiang-2023", "beilun-2023")
 
 # Terms a county may rename (e.g. 中医馆 → 中医馆（蒙医馆）); renaming changes wording, not rules.
 LABEL_TERMS = ("中医馆", "中医阁", "县级中医医院")
 
 SETTING_KEYS = {"on", "target", "threshold", "note"}
-
-
-def exact(number: float | int | Fraction) -> Fraction:
-    """A target or share as an exact fraction, so 0.3 means 3/10 and judging has no float fuzz."""
-    if isinstance(number, Fraction):
-        return number
-    if isinstance(number, int):
-        return Fraction(number)
-    return Fraction(repr(float(number)))
-
-
-@dataclass(frozen=True)
-class Target:
-    """What an indicator's value must satisfy: `>=`, `<=`, `==` a value, or `between` low and high."""
-
-    op: str
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Target:
-        if data["op"] == "between":
-            return cls("between", low=data["low"], high=data["high"])
-        return cls(data["op"], value=data["value"])
-
-    def to_dict(self) -> dict[str, Any]:
-        if self.op == "between":
-            return {"op": "between", "low": self.low, "high": self.high}
-        return {"op": self.op, "value": self.value}
-
-    def holds(self, value: Fraction | float | int) -> bool:
-        x = exact(value)
-        if self.op == "between":
-            return exact(self.low) <= x <= exact(self.high)  # type: ignore[arg-type]
-        t = exact(self.value)  # type: ignore[arg-type]
-        return {">=": x >= t, "<=": x <= t, "==": x == t}[self.op]
-
-    def floor_to_reach(self, value: Fraction | float | int) -> Fraction | None:
-        """The bound a failing value must rise to, or None when it fails by being too high."""
-        x = exact(value)
-        bound = exact(self.low if self.op == "between" else self.value)  # type: ignore[arg-type]
-        if self.op in (">=", "between", "==") and x < bound:
-            return bound
-        return None
+# A profile stored in a county file holds only its layer (what it sets on top of the standard
+# that judges the file) from this format on; an older one holds every indicator (see _layer_of).
+LAYER_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -103,16 +64,23 @@ class Profile:
     labels: dict[str, str]
     settings: dict[str, Setting]
     items: dict[str, dict[str, Any]] = field(default_factory=dict)  # standard item id → {on, note}
+    # The standard's own settings, before this layer: what the report names beside a county's
+    # target of its own.
+    standard_settings: dict[str, Setting] = field(default_factory=dict)
+    layer: dict[str, Any] = field(default_factory=dict)  # indicator id → what this profile sets
 
     def item_on(self, item_id: str) -> bool:
         """Whether the county's layer keeps a standard item (indicator items: the indicator's
         own switch decides)."""
         return self.items.get(item_id, {}).get("on", True)
 
+    def standard_setting(self, indicator_id: str) -> Setting:
+        return self.standard_settings.get(indicator_id) or self.settings[indicator_id]
+
     def local_target(self, indicator_id: str) -> bool:
         """Whether this profile sets the indicator a target or condition of its own, other than
-        the national standard's (so the report names both)."""
-        mine, base = self.setting(indicator_id), national(indicator_id)
+        the standard's (so the report names both)."""
+        mine, base = self.setting(indicator_id), self.standard_setting(indicator_id)
         return (mine.target, mine.threshold) != (base.target, base.threshold)
 
     def setting(self, indicator_id: str) -> Setting:
@@ -130,17 +98,11 @@ class Profile:
         return pattern.sub(lambda m: renames[m.group(0)], text)
 
     def to_body(self) -> dict[str, Any]:
-        """The complete body as stored in a county file (every indicator, readable JSON)."""
-        indicators: dict[str, Any] = {}
-        for ind_id, s in self.settings.items():
-            entry: dict[str, Any] = {"on": s.on, "target": s.target.to_dict() if s.target else None}
-            if s.threshold:
-                entry["threshold"] = copy.deepcopy(s.threshold)
-            if s.note:
-                entry["note"] = s.note
-            indicators[ind_id] = entry
-        body = {"description": self.description, "labels": dict(self.labels),
-                "indicators": indicators}
+        """The body as stored in a county file: the layer only (readable JSON), so the file's
+        standard (a province's 评分表 imported later, say) still sets every other target."""
+        body: dict[str, Any] = {"format": LAYER_FORMAT, "description": self.description,
+                                "labels": dict(self.labels),
+                                "indicators": copy.deepcopy(self.layer)}
         if self.items:
             body["items"] = copy.deepcopy(self.items)
         return body
@@ -150,85 +112,6 @@ class Profile:
 
 def _refuse(message: str) -> ValidationError:
     return ValidationError(message, table="profile", field="body", label="方案内容")
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def _shown(x: float, kind: str) -> str:
-    return f"{x * 100:g}%" if kind == "share" else f"{x:g}"
-
-
-def _check_bound(ind: Any, x: Any, what: str) -> None:
-    if not _is_number(x):
-        raise _refuse(f"指标 {ind.id}（{ind.name}）的{what}应为数字，收到“{x}”。")
-    if x < 0:
-        raise _refuse(f"指标 {ind.id}（{ind.name}）的{what}不能为负数（{x:g}）。")
-    if ind.max_value is not None and x > ind.max_value:
-        raise _refuse(f"指标 {ind.id}（{ind.name}）的{what}不能超过 {_shown(ind.max_value, ind.kind)}，"
-                      f"收到 {_shown(x, ind.kind)}。")
-
-
-def _check_target(ind: Any, target: Any) -> None:
-    if target is None:
-        return
-    if not isinstance(target, dict) or target.get("op") not in OPS:
-        op = target.get("op") if isinstance(target, dict) else target
-        raise _refuse(f"指标 {ind.id}（{ind.name}）的比较方式“{op}”无效，应为 >=、<=、== 或 between。")
-    if target["op"] == "between":
-        if set(target) != {"op", "low", "high"}:
-            raise _refuse(f"指标 {ind.id}（{ind.name}）的区间目标须给出 low 和 high。")
-        _check_bound(ind, target["low"], "目标下限")
-        _check_bound(ind, target["high"], "目标上限")
-        if target["low"] > target["high"]:
-            raise _refuse(f"指标 {ind.id}（{ind.name}）的目标下限不能高于上限。")
-    else:
-        if set(target) != {"op", "value"}:
-            raise _refuse(f"指标 {ind.id}（{ind.name}）的目标须给出 value。")
-        _check_bound(ind, target["value"], "目标值")
-
-
-def _check_count(ind: Any, x: Any, what: str) -> None:
-    if isinstance(x, bool) or not isinstance(x, int) or x < 0:
-        raise _refuse(f"指标 {ind.id}（{ind.name}）的{what}应为不小于 0 的整数，收到“{x}”。")
-
-
-def _check_threshold(ind: Any, threshold: Any, allowed: dict[str, Any]) -> None:
-    if not isinstance(threshold, dict):
-        raise _refuse(f"指标 {ind.id}（{ind.name}）的机构达标条件格式不对。")
-    unknown = set(threshold) - set(allowed)
-    if unknown:
-        raise _refuse(f"指标 {ind.id}（{ind.name}）没有名为“{'、'.join(sorted(unknown))}”的达标条件。")
-    if "hall_states" in threshold:
-        states = threshold["hall_states"]
-        valid = set(HALL_STATES) - {"none"}
-        if not isinstance(states, list) or not states or not set(states) <= valid:
-            raise _refuse(f"指标 {ind.id}（{ind.name}）的达标状态应从 已建未达标、达标、提档升级 中选择。")
-    if "share" in threshold:
-        share = threshold["share"]
-        if not _is_number(share) or not 0 < share <= 1:
-            raise _refuse(f"指标 {ind.id}（{ind.name}）的机构占比要求应在 0–100% 之间，收到“{share}”。")
-    if "tcm_share" in threshold:
-        share = threshold["tcm_share"]
-        if not _is_number(share) or not 0 <= share <= 1:
-            raise _refuse(f"指标 {ind.id}（{ind.name}）的中医类别医师占比要求应在 0–100% 之间，收到“{share}”。")
-    if "min_grade" in threshold and threshold["min_grade"] not in HOSPITAL_GRADES:
-        raise _refuse(f"指标 {ind.id}（{ind.name}）的医院等级应从"
-                      f"{'、'.join(HOSPITAL_GRADES.values())}中选择。")
-    for key, what in (("categories", "适宜技术类数"), ("items", "适宜技术项数"), ("count", "最少次数"),
-                      ("area", "中医馆面积"), ("consult_rooms", "诊室数"), ("treat_rooms", "治疗室数"),
-                      ("treat_area", "治疗室面积"), ("service_kinds", "中医药服务类别数")):
-        if key in threshold:
-            _check_count(ind, threshold[key], what)
-    # Compared only when both are given: a partial change is checked again once merged.
-    cats, items = threshold.get("categories"), threshold.get("items")
-    if cats is not None and items is not None and cats > items:
-        raise _refuse(f"指标 {ind.id}（{ind.name}）的适宜技术类数（{cats}）不能多于项数（{items}）。")
-
-
-def _catalogue() -> dict[str, Any]:
-    return {ind.id: ind for ind in CATALOGUE}
 
 
 def _check_items(items: Any) -> None:
@@ -249,9 +132,11 @@ def validate_body(body: Any, *, name: str | None = None) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise _refuse("方案内容格式不对（应为 JSON 对象）。")
     unknown = set(body) - {"id", "name", "based_on", "description", "labels", "indicators",
-                           "items"}
+                           "items", "format"}
     if unknown:
         raise _refuse(f"方案内容中有不认识的项目：{'、'.join(sorted(unknown))}。")
+    if body.get("format", LAYER_FORMAT) not in (1, LAYER_FORMAT):
+        raise _refuse("方案由更新版本的程序写成，请升级程序后再用。")
     labels = body.get("labels", {})
     if not isinstance(labels, dict):
         raise _refuse("方案的用语设置格式不对。")
@@ -264,10 +149,8 @@ def validate_body(body: Any, *, name: str | None = None) -> dict[str, Any]:
     indicators = body.get("indicators", {})
     if not isinstance(indicators, dict):
         raise _refuse("方案的指标设置格式不对。")
-    catalogue = _catalogue()
-    base = _baseline_body()["indicators"]
     for ind_id, entry in indicators.items():
-        ind = catalogue.get(ind_id)
+        ind = BY_ID.get(ind_id)
         if ind is None:
             raise _refuse(f"方案中有未知的指标“{ind_id}”。")
         if not isinstance(entry, dict):
@@ -277,10 +160,13 @@ def validate_body(body: Any, *, name: str | None = None) -> dict[str, Any]:
             raise _refuse(f"指标 {ind_id} 的设置中有不认识的项目：{'、'.join(sorted(extra))}。")
         if "on" in entry and not isinstance(entry["on"], bool):
             raise _refuse(f"指标 {ind_id}（{ind.name}）的开关应为 true 或 false。")
-        if "target" in entry:
-            _check_target(ind, entry["target"])
-        if "threshold" in entry:
-            _check_threshold(ind, entry["threshold"], base[ind_id].get("threshold", {}))
+        try:
+            if "target" in entry:
+                check_target(ind, entry["target"])
+            if "threshold" in entry:
+                check_threshold(ind, entry["threshold"])
+        except TargetError as exc:
+            raise _refuse(str(exc)) from None
         if "note" in entry and not isinstance(entry["note"], str):
             raise _refuse(f"指标 {ind_id} 的备注应为文字。")
     return body
@@ -297,7 +183,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     if "description" in over:
         out["description"] = over["description"]
     for ind_id, entry in over.get("indicators", {}).items():
-        merged = out["indicators"].setdefault(ind_id, {})
+        merged = out.setdefault("indicators", {}).setdefault(ind_id, {})
         for key, value in entry.items():
             if key == "threshold":
                 merged["threshold"] = {**merged.get("threshold", {}), **copy.deepcopy(value)}
@@ -306,8 +192,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _build(pid: str, name: str, body: dict[str, Any], *, builtin: bool,
-           based_on: str | None) -> Profile:
+def _settings(body: dict[str, Any]) -> dict[str, Setting]:
     settings = {}
     for ind_id, entry in body["indicators"].items():
         target = entry.get("target")
@@ -317,10 +202,19 @@ def _build(pid: str, name: str, body: dict[str, Any], *, builtin: bool,
             threshold=copy.deepcopy(entry.get("threshold", {})),
             note=entry.get("note", ""),
         )
-    order = [ind.id for ind in _catalogue().values()]
-    settings = {k: settings[k] for k in order}
+    return {ind.id: settings[ind.id] for ind in CATALOGUE}
+
+
+def _build(pid: str, name: str, base: dict[str, Any], layer: dict[str, Any], *, builtin: bool,
+           based_on: str | None) -> Profile:
+    """A profile: `layer` (its own settings, labels, item switches) laid on `base` (the body of
+    the standard that judges the file)."""
+    body = _merge(base, layer)
+    validate_body(body)
     return Profile(pid, name, builtin, based_on, body.get("description", ""),
-                   dict(body.get("labels", {})), settings, copy.deepcopy(body.get("items", {})))
+                   dict(body.get("labels", {})), _settings(body),
+                   copy.deepcopy(body.get("items", {})), _settings(base),
+                   copy.deepcopy(layer.get("indicators", {})))
 
 
 def _read_json(filename: str) -> dict[str, Any]:
@@ -332,70 +226,129 @@ def _read_json(filename: str) -> dict[str, Any]:
         raise RuntimeError(f"built-in profile {path} unreadable: {exc}") from exc
 
 
-@functools.cache
-def _baseline_body() -> dict[str, Any]:
-    """baseline.json with the targets and thresholds of the shipped standard laid on it: the
-    national thresholds live in one place, resources/standards/, where a bureau can correct them."""
-    body = _read_json(f"{BASELINE}.json")
-    for item in standard.shipped().items:
-        entry = body["indicators"].get(item.indicator or "")
-        if entry is None:
-            continue
-        if "target" in item.judge:
-            entry["target"] = copy.deepcopy(item.judge["target"])
-        if "threshold" in item.judge:
-            entry["threshold"] = copy.deepcopy(item.judge["threshold"])
+def _standard_body(std: standard.Standard) -> dict[str, Any]:
+    """baseline.json with the targets and thresholds of the standard `std` laid on it: a target
+    lives in one place, the standard (shipped in resources/standards/, or a province's 评分表),
+    where a bureau can correct it. What a 评分表 leaves out is the shipped standard's; an
+    indicator one of its items scores is on."""
+    body = copy.deepcopy(_read_json(f"{BASELINE}.json"))
+    shipped = standard.shipped()
+    for ind_id, entry in body["indicators"].items():
+        own = std.for_indicator(ind_id)
+        for item in (shipped.for_indicator(ind_id), own):
+            if item is None:
+                continue
+            if "target" in item.judge:
+                entry["target"] = copy.deepcopy(item.judge["target"])
+            if "threshold" in item.judge:
+                entry["threshold"] = {**entry.get("threshold", {}),
+                                      **copy.deepcopy(item.judge["threshold"])}
+        if own is not None and own.points > 0:
+            entry["on"] = True
     return body
 
 
-def national(indicator_id: str) -> Setting:
-    """The indicator as the national standard sets it, before any county layer."""
-    return _builtins()[BASELINE].setting(indicator_id)
+_BUILT: dict[int, tuple[standard.Standard, dict[str, Profile]]] = {}
 
 
-@functools.cache
-def _builtins() -> dict[str, Profile]:
-    base = _baseline_body()
+def _builtins(std: standard.Standard | None = None) -> dict[str, Profile]:
+    """The built-in profiles laid on `std` (default: the shipped standard), built once per
+    standard object (the shipped one, or a county's 评分表 as parsed and cached)."""
+    std = std or standard.shipped()
+    cached = _BUILT.get(id(std))
+    if cached is not None and cached[0] is std:
+        return cached[1]
+    base = _standard_body(std)
     profiles: dict[str, Profile] = {}
     for pid in BUILTIN_ORDER:
         raw = _read_json(f"{pid}.json")
         validate_body(raw)
-        body = _merge(base, raw) if raw.get("based_on") else base
-        validate_body(body)
-        missing = set(_catalogue()) - set(body["indicators"])
-        if missing:
-            raise RuntimeError(f"built-in profile {pid} lacks {sorted(missing)}")
-        profiles[pid] = _build(pid, raw["name"], body, builtin=True, based_on=raw.get("based_on"))
+        layer = raw if raw.get("based_on") else {}
+        profiles[pid] = _build(pid, raw["name"], base, layer, builtin=True,
+                               based_on=raw.get("based_on"))
+    if len(_BUILT) >= 8:
+        _BUILT.pop(next(iter(_BUILT)))
+    _BUILT[id(std)] = (std, profiles)
     return profiles
 
 
-def builtin_profiles() -> list[Profile]:
-    return list(_builtins().values())
+def national(indicator_id: str) -> Setting:
+    """The indicator as the shipped national standard sets it, before any county layer."""
+    return _builtins()[BASELINE].setting(indicator_id)
 
 
-def _from_row(row: dict[str, Any]) -> Profile:
+def builtin_profiles(std: standard.Standard | None = None) -> list[Profile]:
+    return list(_builtins(std).values())
+
+
+# What the shipped standard set before it followed the national texts (B1 10项, C4 80%, C2
+# pooled, A2 without the 2023 construction figures …). A profile copied into a county file before
+# then holds these values as copies, not as the county's choice: they are read as "what the
+# standard says", so the standard's current values (or a 评分表's) apply.
+_FORMER_NATIONAL: dict[str, dict[str, Any]] = {
+    "A2": {"threshold": {"hall_states": ["standard", "upgraded"], "area": 300, "consult_rooms": 3,
+                         "treat_rooms": 2, "treat_area": 40, "tcm_share": 0.25,
+                         "service_kinds": 6}},
+    "B1": {"threshold": {"categories": 6, "items": 10}},
+    "B2": {"threshold": {"categories": 4, "items": 6}},
+    "B3": {"threshold": {"categories": 4, "items": 6}},
+    "C2": {"on": True, "target": {"op": ">=", "value": 1.0}, "threshold": {"share": 0.25}},
+    "C4": {"target": {"op": ">=", "value": 1.0}},
+}
+
+
+def _layer_of(body: dict[str, Any]) -> dict[str, Any]:
+    """The layer of a stored profile body. A body of the older format holds every indicator as
+    it was copied: what equals the shipped standard's (now or before) is the standard's, not the
+    county's, and is left out."""
+    if body.get("format") == LAYER_FORMAT:
+        return body
+    base = _standard_body(standard.shipped())["indicators"]
+    layer = copy.deepcopy(body)
+    for ind_id, entry in list(layer.get("indicators", {}).items()):
+        ref, former = base.get(ind_id, {}), _FORMER_NATIONAL.get(ind_id, {})
+        for key in ("on", "target", "note"):
+            if key in entry and (entry[key] == ref.get(key, True if key == "on" else None)
+                                 or (key in former and entry[key] == former[key])):
+                del entry[key]
+        if "threshold" in entry:
+            keep = {k: v for k, v in entry["threshold"].items()
+                    if v != ref.get("threshold", {}).get(k)
+                    and v != former.get("threshold", {}).get(k)}
+            if keep:
+                entry["threshold"] = keep
+            else:
+                del entry["threshold"]
+        if not entry:
+            del layer["indicators"][ind_id]
+    return layer
+
+
+def _from_row(row: dict[str, Any], std: standard.Standard) -> Profile:
     try:
         body = json.loads(row["body"])
         validate_body(body)
+        return _build(row["id"], row["name"], _standard_body(std), _layer_of(body),
+                      builtin=False, based_on=row.get("based_on"))
     except (ValueError, KnownError) as exc:
         raise KnownError(f"目标方案“{row['name']}”已损坏，无法使用：{exc}") from None
-    # Lay the stored body on the baseline, so a profile saved before an indicator existed
-    # still gets every indicator.
-    return _build(row["id"], row["name"], _merge(_baseline_body(), body), builtin=False,
-                  based_on=row.get("based_on"))
 
 
 # ---- reading and writing a county file's profiles -----------------------------------------------
 
-def list_profiles(county: CountyFile) -> list[Profile]:
-    """Built-in profiles first (fixed order), then the file's own, by name."""
-    own = [_from_row(r) for r in county.rows("profile", order="name, id")]
-    return builtin_profiles() + own
+def list_profiles(county: CountyFile, std: standard.Standard | None = None) -> list[Profile]:
+    """Built-in profiles first (fixed order), then the file's own, by name, laid on `std`
+    (default: the standard that judges the file)."""
+    std = std or standard.for_county(county)
+    own = [_from_row(r, std) for r in county.rows("profile", order="name, id")]
+    return builtin_profiles(std) + own
 
 
-def get_profile(county: CountyFile, key: str) -> Profile:
-    """A profile by id, or by its exact name; KnownError if the file has no such profile."""
-    builtins = _builtins()
+def get_profile(county: CountyFile, key: str, std: standard.Standard | None = None) -> Profile:
+    """A profile by id, or by its exact name, laid on `std` (default: the standard that judges
+    the file); KnownError if the file has no such profile."""
+    std = std or standard.for_county(county)
+    builtins = _builtins(std)
     if key in builtins:
         return builtins[key]
     row = county.get("profile", key)
@@ -407,17 +360,18 @@ def get_profile(county: CountyFile, key: str) -> Profile:
             if p.name == key:
                 return p
         raise KnownError(f"找不到目标方案“{key}”。可用的方案：" +
-                         "、".join(f"{p.id}（{p.name}）" for p in list_profiles(county)) + "。")
-    return _from_row(row)
+                         "、".join(f"{p.id}（{p.name}）" for p in list_profiles(county, std)) + "。")
+    return _from_row(row, std)
 
 
-def active_profile(county: CountyFile) -> Profile:
+def active_profile(county: CountyFile, std: standard.Standard | None = None) -> Profile:
     """The profile the file uses. If it was deleted (e.g. by a merge), the baseline judges."""
+    std = std or standard.for_county(county)
     key = county.setting(ACTIVE_SETTING) or BASELINE
     try:
-        return get_profile(county, key)
+        return get_profile(county, key, std)
     except KnownError:
-        return _builtins()[BASELINE]
+        return _builtins(std)[BASELINE]
 
 
 def set_active(county: CountyFile, key: str) -> Profile:
@@ -465,6 +419,9 @@ def update_profile(county: CountyFile, profile_id: str, changes: dict[str, Any] 
     validate_body(changes)
     body = _merge(profile.to_body(), changes)
     validate_body(body)
+    # Laid on the standard, the layer must still make sense (6 categories over its 10 items …).
+    _build(profile.id, profile.name, _standard_body(standard.for_county(county)), body,
+           builtin=False, based_on=profile.based_on)
     values: dict[str, Any] = {"body": json.dumps(body, ensure_ascii=False, indent=1)}
     if name is not None:
         values["name"] = _check_name_free(county, name, own_id=profile.id)

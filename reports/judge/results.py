@@ -40,10 +40,10 @@ class Result:
     # Institutions counted in the year that have not reported what this indicator reads: kept
     # apart from `failing` (they may well pass), and never a reason to pass.
     not_reported: tuple[Failing, ...] = ()
-    # Whether the result waits for those reports: the target would hold if they all passed
-    # (or holds without them where the sum leaves them out). Then `met` is None: 待填报.
+    # Whether the result waits for those reports: what they hold could still decide it (a share
+    # that would pass if they all passed, a sum that leaves them out). Then `met` is None: 待填报.
     pending: bool = False
-    note: str | None = None  # e.g. how many 中医馆 count as 达标 on their typed status alone
+    note: str | None = None  # how the value was reached, where a reviewer would ask
 
     def to_dict(self) -> dict[str, Any]:
         out = {

@@ -377,9 +377,13 @@ _BOOKS: dict[str, Callable[[dict[str, Any], Facts], str]] = {
     "B10": lambda i, f: f"基层指导科：{_yn(i['dept_guidance'])}",
     "B11": lambda i, f: f"适宜技术推广中心：{_yn(i['tech_center'])}",
     "B12": lambda i, f: f"中医科：{_yn(i['tcm_dept'])}",
-    "B13": lambda i, f: f"中药房：{_yn(i['tcm_pharmacy'])}",
+    "B13": lambda i, f: f"中药房：{_yn(i['tcm_pharmacy'])}；煎药室：{_yn(i['decoction_room'])}",
+    "B15": lambda i, f: f"中医健康宣教基地：{_yn(i['edu_base'])}",
+    "B14": lambda i, f: (f"家庭医生团队 {_n(i['fd_teams'])} 个，其中有中医药人员 "
+                         f"{_n(i['fd_teams_tcm'])} 个"),
     "C1": lambda i, f: f"中医类别医师 / 医师 {_share_text(i['tcm_physicians'], i['physicians'])}",
     "C2": lambda i, f: f"中医类别医师 / 医师 {_share_text(i['tcm_physicians'], i['physicians'])}",
+    "C7": lambda i, f: f"中医类别医师 / 医师 {_share_text(i['tcm_physicians'], i['physicians'])}",
     "C3": lambda i, f: (f"中医类别医师 {_n(i['tcm_physicians'])} 人，其他中医药人员 "
                         f"{_n(i['other_tcm_staff'])} 人"),
     "C4": lambda i, f: (f"中医类别医师 {_n(i['tcm_physicians'])} 人，其他中医药人员 "

@@ -110,7 +110,10 @@ def score_document(item: Item, docs: Documents, year: int) -> ItemScore:
 
 
 def score_count(item: Item, facts: Facts) -> ItemScore:
-    n = len(facts.in_scope(item.judge["types"]))
+    """Institutions of some types in the register (县办: public ones only, where the item says)."""
+    owner = item.judge.get("ownership")
+    n = len([i for i in facts.in_scope(item.judge["types"])
+             if owner is None or (i["ownership"] or "public") == owner])
     need = item.judge.get("min", 1)
     if n >= need:
         return _points(item, item.points, SCORED, f"已设置（{n} 家）")

@@ -15,12 +15,14 @@ import functools
 import json
 import math
 from typing import TYPE_CHECKING, Any
+import unicodedata
 
 from db.errors import ValidationError
-from db.vocab import INSTITUTION_TYPES
+from db.vocab import INSTITUTION_TYPES, OWNERSHIP
 from resources import resource_path
 
 from reports.judge.catalogue import BY_ID
+from reports.judge.targets import TargetError, check_target, check_threshold
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -32,7 +34,18 @@ FORMAT = 1
 JUDGED_BY = {"indicator": "指标计算", "document": "任务与佐证", "count": "机构数"}
 RULES = {"all": "达到即得分", "proportion": "按比例得分", "per_failing": "每家不达标扣分"}
 ITEM_KEYS = {"id", "code", "text", "scope", "judge", "evidence", "points", "rule", "veto",
-             "source", "unverified"}
+             "source", "basis", "unverified"}
+
+# What a standard may hold: a 评分表 comes from another PC like any workbook, and a standard
+# stored in a county file arrives in merges. Stated in the 评分表's 填表说明.
+MAX_ITEMS = 300
+MAX_POINTS = 100  # one item
+MAX_TOTAL = 1000  # all items together
+MAX_ID = 16  # characters of an item's 编号
+MAX_TEXT = {"code": 30, "text": 1000, "scope": 200, "evidence": 500, "source": 500,
+            "basis": 1000, "name": 200, "short": 50, "version": 50, "description": 2000,
+            "caveat": 500}
+MAX_KEYWORDS = 20
 TOP_KEYS = {"format", "id", "version", "name", "short", "source", "description", "caveat",
             "pass_mark", "total", "sections"}
 
@@ -69,6 +82,8 @@ class Item:
     veto: bool  # 必备: failing it fails the county
     source: str
     unverified: bool  # 待核对: wording or threshold inferred, not read from the official text
+    # 依据: the document and its quoted words the item rests on, or 推定 where none was found
+    basis: str = ""
 
     @property
     def by(self) -> str:
@@ -79,10 +94,13 @@ class Item:
         return self.judge.get("indicator") if self.by == "indicator" else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "code": self.code, "text": self.text, "scope": self.scope,
-                "judge": dict(self.judge), "evidence": self.evidence, "points": self.points,
-                "rule": self.rule.to_dict(), "veto": self.veto, "source": self.source,
-                "unverified": self.unverified}
+        out = {"id": self.id, "code": self.code, "text": self.text, "scope": self.scope,
+               "judge": dict(self.judge), "evidence": self.evidence, "points": self.points,
+               "rule": self.rule.to_dict(), "veto": self.veto, "source": self.source,
+               "unverified": self.unverified}
+        if self.basis:
+            out["basis"] = self.basis
+        return out
 
 
 @dataclass(frozen=True)
@@ -148,10 +166,51 @@ def _number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def unprintable(text: str) -> str | None:
+    """The first character of `text` a person cannot see or that reorders what they see (a
+    control, a direction mark such as U+202E, an unassigned code point), shown as U+XXXX."""
+    for ch in text:
+        if ch in "\n\t":
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"):
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def id_key(item_id: str) -> str:
+    """How two item ids are compared: G01, g01 and Ｇ０１ are one id."""
+    return unicodedata.normalize("NFKC", item_id).casefold()
+
+
+def check_id(item_id: str) -> str | None:
+    """Why `item_id` cannot be an item's 编号, or None."""
+    if len(item_id) > MAX_ID:
+        return f"编号不能超过 {MAX_ID} 个字符（收到 {len(item_id)} 个）"
+    bad = unprintable(item_id) or next(
+        (f"“{c}”" for c in item_id if not (c.isalnum() or c in "-_.()（）")), None)
+    if bad:
+        return f"编号只能由文字、字母、数字和 - _ . （） 组成，其中有 {bad}"
+    return None
+
+
+def check_points(x: Any, what: str = "分值", most: float = MAX_POINTS) -> str | None:
+    """Why `x` cannot be an item's points (or a deduction), or None."""
+    if not _number(x):
+        return f"{what}应为数字"
+    if not 0 <= x <= most:
+        return f"{what}应在 0–{most:g} 分之间（收到 {x:g}）"
+    return None
+
+
 def _text(raw: dict[str, Any], key: str, where: str, *, required: bool = True) -> str:
     value = raw.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()):
         raise _refuse(f"{where}的“{key}”应为非空文字。")
+    if len(value) > MAX_TEXT.get(key, 2000):
+        raise _refuse(f"{where}的“{key}”超过 {MAX_TEXT.get(key, 2000)} 个字。")
+    bad = unprintable(value)
+    if bad:
+        raise _refuse(f"{where}的“{key}”中有不可见的控制字符 {bad}。")
     return value.strip()
 
 
@@ -161,8 +220,8 @@ def _rule(raw: Any, where: str, points: float) -> Rule:
     if raw["kind"] != "per_failing":
         return Rule(raw["kind"])
     deduct, floor = raw.get("deduct"), raw.get("floor", 0)
-    if not _number(deduct) or deduct <= 0:
-        raise _refuse(f"{where}的每家扣分应为大于 0 的数字。")
+    if not _number(deduct) or not 0 < deduct <= MAX_POINTS:
+        raise _refuse(f"{where}的每家扣分应为 0–{MAX_POINTS} 之间、大于 0 的数字。")
     if not _number(floor) or not 0 <= floor <= points:
         raise _refuse(f"{where}的最低得分应在 0 至 {points:g} 分之间。")
     return Rule("per_failing", float(deduct), float(floor))
@@ -172,43 +231,73 @@ def _judge(raw: Any, where: str) -> dict[str, Any]:
     if not isinstance(raw, dict) or raw.get("by") not in JUDGED_BY:
         raise _refuse(f"{where}的评价方式无效，应为 " + "、".join(JUDGED_BY.values()) + " 之一。")
     by = raw["by"]
-    if by == "indicator" and raw.get("indicator") not in BY_ID:
-        raise _refuse(f"{where}所用的指标“{raw.get('indicator')}”不存在。")
+    allowed = {"indicator": {"by", "indicator", "target", "threshold"},
+               "document": {"by", "keywords"}, "count": {"by", "types", "min", "ownership"}}[by]
+    if set(raw) - allowed:
+        raise _refuse(f"{where}的评价方式中有不认识的项目：{'、'.join(sorted(set(raw) - allowed))}。")
+    if by == "indicator":
+        ind = BY_ID.get(raw.get("indicator"))  # type: ignore[arg-type]
+        if ind is None:
+            raise _refuse(f"{where}所用的指标“{raw.get('indicator')}”不存在。")
+        try:
+            check_target(ind, raw.get("target"))
+            if "threshold" in raw:
+                check_threshold(ind, raw["threshold"])
+        except TargetError as exc:
+            raise _refuse(f"{where}：{exc}") from None
     if by == "document":
         words = raw.get("keywords")
-        if not isinstance(words, list) or not words or not all(
-                isinstance(w, str) and w.strip() for w in words):
-            raise _refuse(f"{where}须给出用于对应创建任务的关键词。")
+        if not isinstance(words, list) or not words or len(words) > MAX_KEYWORDS or not all(
+                isinstance(w, str) and w.strip() and len(w) <= 50 and not unprintable(w)
+                for w in words):
+            raise _refuse(f"{where}须给出用于对应创建任务的关键词（至多 {MAX_KEYWORDS} 个）。")
     if by == "count":
         types = raw.get("types")
         if not isinstance(types, list) or not types or not set(types) <= set(INSTITUTION_TYPES):
             raise _refuse(f"{where}的机构类型无效。")
-        if not isinstance(raw.get("min", 1), int) or raw.get("min", 1) < 1:
+        if not isinstance(raw.get("min", 1), int) or not 1 <= raw.get("min", 1) <= 10_000:
             raise _refuse(f"{where}的最少机构数应为正整数。")
+        if raw.get("ownership", "public") not in OWNERSHIP:
+            raise _refuse(f"{where}的举办性质应为 公立 或 民营。")
     return dict(raw)
 
 
 def _item(raw: Any, section: str, seen: set[str]) -> Item:
     if not isinstance(raw, dict):
         raise _refuse(f"第{section}部分有一条评分项格式不对。")
-    where = f"评分项“{raw.get('id', '?')}”"
+    where = f"评分项“{str(raw.get('id', '?'))[:MAX_ID]}”"
     extra = set(raw) - ITEM_KEYS
     if extra:
         raise _refuse(f"{where}中有不认识的项目：{'、'.join(sorted(extra))}。")
+    why = check_id(raw["id"].strip()) if isinstance(raw.get("id"), str) else None
+    if why:
+        raise _refuse(f"{where}：{why}。")
     item_id = _text(raw, "id", where)
-    if item_id in seen:
-        raise _refuse(f"评分项编号“{item_id}”重复。")
-    seen.add(item_id)
+    if id_key(item_id) in seen:
+        raise _refuse(f"评分项编号“{item_id}”重复（不分大小写和全角半角）。")
+    seen.add(id_key(item_id))
     points = raw.get("points")
-    if not _number(points) or points < 0:
-        raise _refuse(f"{where}的分值应为不小于 0 的数字。")
+    why = check_points(points)
+    if why:
+        raise _refuse(f"{where}的{why}。")
     if not isinstance(raw.get("veto", False), bool):
         raise _refuse(f"{where}的“必备”应为 true 或 false。")
     return Item(item_id, _text(raw, "code", where), section, _text(raw, "text", where),
                 _text(raw, "scope", where, required=False), _judge(raw.get("judge"), where),
                 _text(raw, "evidence", where, required=False), float(points),
                 _rule(raw.get("rule"), where, float(points)), raw.get("veto", False),
-                _text(raw, "source", where, required=False), bool(raw.get("unverified", False)))
+                _text(raw, "source", where, required=False), bool(raw.get("unverified", False)),
+                _text(raw, "basis", where, required=False))
+
+
+def check_total(total: float, pass_mark: Any) -> str | None:
+    """Why a standard's full marks and pass mark do not make sense together, or None."""
+    if not 0 < total <= MAX_TOTAL:
+        return f"各项分值合计应在 0–{MAX_TOTAL} 分之间且大于 0（现为 {total:g} 分）"
+    if not _number(pass_mark) or not 0 < pass_mark <= total:
+        shown = f"{pass_mark:g}" if _number(pass_mark) else str(pass_mark)
+        return f"合格分数线应大于 0 且不高于满分 {total:g} 分（现为 {shown}）"
+    return None
 
 
 def parse(raw: Any) -> Standard:
@@ -226,6 +315,9 @@ def parse(raw: Any) -> Standard:
     sections_raw = raw.get("sections")
     if not isinstance(sections_raw, list) or not sections_raw:
         raise _refuse("评分标准中没有任何评分项。")
+    if sum(len(s["items"]) for s in sections_raw
+           if isinstance(s, dict) and isinstance(s.get("items"), list)) > MAX_ITEMS:
+        raise _refuse(f"评分标准的评分项超过 {MAX_ITEMS} 项。")
     seen: set[str] = set()
     sections = []
     for s in sections_raw:
@@ -234,15 +326,18 @@ def parse(raw: Any) -> Standard:
         sid = _text(s, "id", "评分标准的部分")
         sections.append(Section(sid, _text(s, "title", f"第{sid}部分"),
                                 tuple(_item(i, sid, seen) for i in s["items"])))
-    std = Standard(_text(raw, "id", "评分标准"), str(raw.get("version", "")),
+    std = Standard(_text(raw, "id", "评分标准"),
+                   _text({"version": str(raw.get("version", ""))}, "version", "评分标准",
+                         required=False),
                    _text(raw, "name", "评分标准"), _text(raw, "short", "评分标准", required=False)
                    or "评分标准", _text(raw, "source", "评分标准", required=False),
                    _text(raw, "description", "评分标准", required=False), float(pass_mark),
                    tuple(sections), _text(raw, "caveat", "评分标准", required=False))
     if not std.items:
         raise _refuse("评分标准中没有任何评分项。")
-    if pass_mark > std.total:
-        raise _refuse(f"合格分数线（{pass_mark:g} 分）高于满分（{std.total:g} 分）。")
+    why = check_total(std.total, pass_mark)
+    if why:
+        raise _refuse(f"评分标准的{why}。")
     if "total" in raw and (not _number(raw["total"]) or abs(raw["total"] - std.total) > 1e-9):
         raise _refuse(f"评分标准写明满分 {raw['total']} 分，各项分值合计却是 {std.total:g} 分。")
     return std

@@ -87,7 +87,8 @@ def pace(evaluation: Evaluation, profile: profiles.Profile, to_date: Facts,
             _kind, _distinct, unit, noun = ACTIVITY_MINIMUMS.get(r.id, ("", False, "次", r.name))
             expected = math.floor(minimum * gone)
             outcome = compute(r.id, to_date, setting)
-            short = outcome.failing if outcome.value is not None else [
+            # Those not yet reporting have done nothing to date as far as the books show.
+            short = [*outcome.failing, *outcome.waiting] if outcome.value is not None else [
                 Failing(i["name"], i["id"], 0, None) for i in to_date.in_scope(ind.scope)]
             for f in short:
                 count = int(f.value) if isinstance(f.value, (int, float)) else 0

@@ -286,9 +286,12 @@ def _excel_book() -> str:
                "中医馆达标情况", "适宜技术类数", "适宜技术项数", "总诊疗人次（人次）", "中医诊疗人次（人次）",
                "执业（助理）医师数（人）", "中医类别执业（助理）医师数（人）", "西学中人数（人）"])
     for n, (name, code, type_, town) in enumerate(rows, start=1):
-        ws.append([n, name, code, type_, town, EXCEL_YEAR, "是" if n % 7 else "否",
-                   None if n % 7 == 0 else "达标", 4 + n % 3, 8 + n % 5, f"{3000 + n:,}",
-                   1000 + n, 5 + n % 20, 2 + n % 3, 1])
+        # Only a 社区卫生服务中心 or 乡镇卫生院 has a 中医馆 (the others are refused it).
+        hall = type_ in ("社区卫生服务中心", "乡镇卫生院")
+        ws.append([n, name, code, type_, town, EXCEL_YEAR,
+                   ("是" if n % 7 else "否") if hall else None,
+                   None if n % 7 == 0 or not hall else "达标", 4 + n % 3, 8 + n % 5,
+                   f"{3000 + n:,}", 1000 + n, 5 + n % 20, 2 + n % 3, 1])
     ws = book.create_sheet("活动记录")
     ws.append(["机构名称", "活动日期", "活动类型", "活动名称", "参与人数", "是否中医药内容"])
     start = dt.date(EXCEL_YEAR, 1, 1)

@@ -147,3 +147,12 @@ def test_two_copies_upgraded_apart_merge_without_changes(tmp_path: Path) -> None
     with CountyFile.open(first) as a:
         plan = plan_merge(a, second)
     assert (plan.new, plan.updated, plan.deleted, plan.conflicts) == ([], [], [], [])
+
+
+@pytest.mark.parametrize("version", range(1, schema.current_version() + 1))
+def test_the_national_texts_facts_exist_after_the_upgrade(tmp_path: Path, version: int) -> None:
+    """Step 8 (issue 24): 中医健康宣教基地 and 煎药室, empty in older files, kept where set."""
+    with CountyFile.open(_copy_fixture(tmp_path, version)) as county:
+        row = county.query("SELECT edu_base, decoction_room FROM institution_year "
+                           "WHERE physicians = 100")[0]
+    assert row == {"edu_base": 1 if version >= 8 else None, "decoction_room": None}

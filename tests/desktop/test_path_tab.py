@@ -40,15 +40,15 @@ def test_every_model_passes_the_model_tester(tab: PathTab, qtmodeltester: Any) -
 
 
 def test_the_path_comes_first_in_order_with_points_and_the_veto_item(tab: PathTab) -> None:
-    """The demo county, 69.7 points with G01 (必备) failing: four actions reach 80.7."""
+    """The demo county, 71.2 points with G01 (必备) failing: three actions reach 80.2."""
     text = tab.summary.text()
-    assert "2024 年自评得分 69.7 分（合格线 80 分），必备项 G01 未达到" in text
-    assert "按达标路径完成前 4 项行动，得分可达 80.7 分并满足全部必备项" in text
+    assert "2024 年自评得分 71.2 分（合格线 80 分），必备项 G01 未达到" in text
+    assert "按达标路径完成前 3 项行动，得分可达 80.2 分并满足全部必备项" in text
     rows = _rows(tab)
-    assert [r["stage"] for r in rows[:5]] == ["达标路径"] * 4 + ["继续提高"]
+    assert [r["stage"] for r in rows[:5]] == ["达标路径"] * 3 + ["继续提高"] * 2
     first = rows[0]
     assert (first["item"], first["veto"], first["points"], first["cumulative"]) == \
-        ("G01", "必备达到", 3.0, 72.7)
+        ("G01", "必备达到", 3.0, 74.2)
     assert [r["order"] for r in rows] == list(range(1, len(rows) + 1))
     # Sortable: by points, most first, and back to the chosen order.
     column = tab.model.column_index("points")
@@ -61,7 +61,7 @@ def test_the_path_comes_first_in_order_with_points_and_the_veto_item(tab: PathTa
 
 def test_a_double_click_goes_to_the_row_to_fix(window: MainWindow, tab: PathTab,
                                                qtbot: QtBot) -> None:
-    at = _at(tab, lambda r: r["item"] == "C2")
+    at = _at(tab, lambda r: r["item"] == "B13")  # the 妇幼保健院's 中药房
     row = _rows(tab)[at]
     tab.view.doubleClicked.emit(tab.proxy.index(at, 0))
     assert window.tabs.currentWidget() is window.personnel
@@ -96,7 +96,7 @@ def test_arranging_actions_projects_the_score_and_undoes_in_one_step(
     assert {(r["person"], r["due_date"]) for r in stored.values()} == {("张三", "2024-12-31")}
     status = tab.model.column_index("status")
     assert [tab.proxy.index(r, status).data() for r in (0, 1)] == ["已安排", "已安排"]
-    assert "已安排 2 项，全部完成后预计 75.7 分" in tab.summary.text()
+    assert "已安排 2 项，全部完成后预计 77.2 分" in tab.summary.text()
     assert window.history.undo_text() == "撤销 安排 2 项行动"
     window.history.undo()
     assert window.county.rows("planned_action") == []

@@ -40,7 +40,7 @@ def test_builtins_are_read_only(dialog: ProfileDialog) -> None:
     assert not _set(dialog, "C2", "threshold", "30%")
     assert "复制" in dialog.state.text()
     names = [dialog.chooser.itemText(i) for i in range(dialog.chooser.count())]
-    assert len(names) == 4 and "（本县采用）" in names[0]
+    assert len(names) == 5 and "（本县采用）" in names[0]
 
 
 def test_copy_change_and_use_a_profile(dialog: ProfileDialog, window: MainWindow,
@@ -84,10 +84,14 @@ def test_numbers_in_the_ways_clerks_write_them() -> None:
     assert parse_number("0.75", "share") == 0.75
     assert parse_number("75％", "share") == 0.75
     assert parse_number("0.6", "rate") == 0.6
-    assert parse_threshold("6 类 10 项", {"categories": 6, "items": 10}) == {
-        "categories": 6, "items": 10}
-    assert parse_threshold("提档升级", {"hall_states": ["standard"]}) == {
-        "hall_states": ["upgraded"]}
+    assert parse_threshold("6 类 10 项", "B1") == {"categories": 6, "items": 10}
+    assert parse_threshold("10项", "B1") == {"categories": 0, "items": 10}
+    assert parse_threshold("提档升级", "A2") == {"hall_states": ["upgraded"]}
+    assert parse_threshold("达标、提档升级；面积≥300㎡；治疗室面积≥40", "A2") == {
+        "hall_states": ["standard", "upgraded"], "area": 300, "treat_area": 40}
+    assert parse_threshold("25%", "C2") == parse_threshold("每家≥25%", "C2") == {"share": 0.25}
+    with pytest.raises(Exception, match="没有“面积≥300㎡”这样的达标条件"):
+        parse_threshold("面积≥300㎡", "B1")
 
 
 def test_window_shows_the_chosen_profile(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,6 +119,25 @@ def test_a_governance_item_is_switched_off_in_the_countys_layer(
 
 
 def test_hospital_grade_threshold_reads_and_writes_in_words() -> None:
-    assert parse_threshold("三级乙等及以上", {"min_grade": "2a"}) == {"min_grade": "3b"}
-    with pytest.raises(Exception, match="医院等级应从"):
-        parse_threshold("特级", {"min_grade": "2a"})
+    assert parse_threshold("三级乙等及以上", "B9") == {"min_grade": "3b"}
+    with pytest.raises(Exception, match="无法识别达标条件“特级”.*二级甲等及以上"):
+        parse_threshold("特级", "B9")
+
+
+def test_every_indicator_and_item_says_what_it_rests_on(dialog: ProfileDialog) -> None:
+    rows = {r["id"]: r for r in dialog.model.rows}
+    assert rows["C7"]["basis"].startswith("《基层中医药服务能力提升工程“十四五”行动计划》")
+    assert "中医类别医师占同类机构医师总数比例超过25%" in rows["C7"]["basis"]
+    assert rows["D11"]["basis"].startswith("推定")
+    assert rows["G02"]["basis"].startswith("《安岳县创建全国基层中医药工作示范县实施方案》")
+    assert rows["B14"]["population"] == "社区卫生服务中心、乡镇卫生院"
+    assert all(r["basis"] for r in rows.values())
+    # The selected row's basis, whole, under the table.
+    row = next(i for i, r in enumerate(dialog.model.rows) if r["id"] == "C7")
+    dialog.table.setCurrentIndex(dialog.model.index(row, 0))
+    assert "中医类别医师占同类机构医师总数比例超过25%" in dialog.detail.text()
+    assert "须填报：社区卫生服务中心、乡镇卫生院" in dialog.detail.text()
+    # A county's own target names its source beside the standard's.
+    dialog.chooser.setCurrentIndex(dialog.chooser.findData("yanjiang-2023"))
+    rows = {r["id"]: r for r in dialog.model.rows}
+    assert rows["B1"]["basis"].startswith("本县方案：雁江区工作要点 第八条")

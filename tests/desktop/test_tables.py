@@ -761,3 +761,62 @@ def test_backspace_on_a_count_clears_it_and_read_only_cells_refuse(window: MainW
     assert "未清除" in tab.message.text()
     assert f"{b}（机构名称）：这一列不能在表中修改，表中是“{b}”，不能清除" in tab.message.text()
     assert _facts(window, b) == before
+
+
+# ---- a fact the row's type does not fill ----------------------------------------------------------
+
+def _station(tab: TableTab) -> str:
+    return next(r["name"] for r in tab.model.rows if r["type"] == "chs")
+
+
+def test_a_cell_the_type_does_not_fill_is_grey_and_says_why(window: MainWindow) -> None:
+    from desktop.models import NODATA_BACKGROUND
+
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    index = tab.proxy.index(_row(tab, _station(tab)), tab.model.column_index("hall_area"))
+    assert index.data(Qt.ItemDataRole.BackgroundRole).color() == NODATA_BACKGROUND
+    assert "社区卫生服务站不填此项（中医馆设在社区卫生服务中心、乡镇卫生院" in \
+        index.data(Qt.ItemDataRole.ToolTipRole)
+    corner = tab.proxy.index(_row(tab, _station(tab)), tab.model.column_index("tcm_corner"))
+    assert corner.data(Qt.ItemDataRole.ToolTipRole) is None or \
+        "不填此项" not in corner.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_typing_or_pasting_a_fact_the_type_does_not_fill_is_refused_with_the_reason(
+        window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    name = _station(tab)
+    _type_into(tab, _row(tab, name), "hall_area", "50")
+    assert f"{name}（中医馆面积（㎡））" in tab.message.text()
+    assert "社区卫生服务站不填此项" in tab.message.text()
+    assert _facts(window, name)["hall_area"] is None
+    top = _row(tab, name)
+    QGuiApplication.clipboard().setText("50\t4\r\n")
+    _select(tab, top, "hall_area", top, "hall_area")
+    qtbot.keyClick(tab.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert "未粘贴" in tab.message.text() and "社区卫生服务站不填此项" in tab.message.text()
+    assert _facts(window, name)["hall_consult_rooms"] is None
+
+
+def test_a_value_an_older_file_holds_is_shown_grey_and_delete_clears_it(
+        window: MainWindow, qtbot: QtBot) -> None:
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    name = _station(tab)
+    assert window.county is not None
+    window.county.conn.execute(
+        "UPDATE institution_year SET hall_area = 50 WHERE year = ? AND institution_id = "
+        "(SELECT id FROM institution WHERE name = ?)", (window.year, name))
+    window.county.conn.commit()
+    window.reload_years()
+    index = tab.proxy.index(_row(tab, name), tab.model.column_index("hall_area"))
+    assert index.data() == "50"
+    assert "已有的值不计入任何指标，可按 Delete 清除" in index.data(Qt.ItemDataRole.ToolTipRole)
+    # Editing another fact of the row is not refused because of it.
+    _type_into(tab, _row(tab, name), "tech_items", "9")
+    assert _facts(window, name)["tech_items"] == 9 and tab.message.isHidden()
+    _select(tab, _row(tab, name), "hall_area", _row(tab, name), "hall_area")
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert _facts(window, name)["hall_area"] is None

@@ -102,7 +102,7 @@ def test_overview_shows_every_indicator_in_words(window: MainWindow) -> None:
 
 def test_double_click_lists_failing_institutions_and_jumps_to_one(
         window: MainWindow, qtbot: QtBot, answer: Any) -> None:
-    c2 = window.ctx.evaluation.result("C2")
+    c2 = window.ctx.evaluation.result("C7")
     assert c2 is not None and c2.failing
     target = c2.failing[0]
 
@@ -115,7 +115,7 @@ def test_double_click_lists_failing_institutions_and_jumps_to_one(
         return True
     answer(pick_first)
     row = next(r for r in range(window.overview.proxy.rowCount())
-               if window.overview.proxy.index(r, 0).data(ROW_ROLE)["id"] == "C2")
+               if window.overview.proxy.index(r, 0).data(ROW_ROLE)["id"] == "C7")
     index = window.overview.proxy.index(row, 2)
     window.overview.view.doubleClicked.emit(index)
     assert window.tabs.currentWidget() is window.personnel
@@ -128,10 +128,10 @@ def test_editing_a_count_saves_it_and_rejudges(window: MainWindow, qtbot: QtBot)
     tab = window.halls
     name = next(r["name"] for r in tab.model.rows if r["type"] == "township_hc")
     row = _row(tab, name)
-    _edit_spin(qtbot, tab, row, "tech_categories", 2)
-    assert _facts(window, name)["tech_categories"] == 2
-    # Two categories is below the 6 that B1 asks: the cell is marked with the reason.
-    index = tab.proxy.index(_row(tab, name), tab.model.column_index("tech_categories"))
+    _edit_spin(qtbot, tab, row, "tech_items", 9)
+    assert _facts(window, name)["tech_items"] == 9
+    # Nine items is below the 10 that B1 asks: the cell is marked with the reason.
+    index = tab.proxy.index(_row(tab, name), tab.model.column_index("tech_items"))
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
     assert "B1" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert window.ctx.evaluation.result("B1").met is False

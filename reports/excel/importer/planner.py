@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.county import uncarry
 from db.errors import ValidationError
-from db.fields import duplicate_among, validate
+from db.fields import applies, check_applies, duplicate_among, validate
 from db.vocab import HALL_STATES, INSTITUTION_TYPES
 
 from reports.excel.vocab import YEAR_COLUMNS, match_key
@@ -252,7 +252,8 @@ class Planner:
             self._refuse_duplicate(row, inst.id, merged_inst)
         year_step = None
         if year is not None and (facts or year_type is not None):
-            year_step = self._plan_year(row, inst.id, year, facts, year_type)
+            year_step = self._plan_year(row, inst.id, year, facts, year_type,
+                                        merged_inst["type"])
         old = dict(inst.values)
         self._commit(row, inst, merged_inst, inst_changes, keys)
         if created:
@@ -295,10 +296,11 @@ class Planner:
                                             [k for k, v in changes.items() if v is not None])
 
     def _plan_year(self, row: Row, inst_id: str, year: int, facts: dict[str, Any],
-                   year_type: str | None) -> tuple[Record, dict, dict, dict]:
+                   year_type: str | None, inst_type: str) -> tuple[Record, dict, dict, dict]:
         """The year's record with this row's facts merged and checked (not yet committed)."""
         rec = self._year_record(inst_id, year)
-        changes, keys = self._year_changes(rec, facts, row)
+        type_ = year_type or rec.values.get("inst_type") or inst_type
+        changes, keys = self._year_changes(rec, facts, row, type_)
         if year_type is not None:
             changes["inst_type"] = year_type
             keys["inst_type"] = "type"
@@ -307,6 +309,13 @@ class Planner:
             validate("institution_year", merged)
         except ValidationError as exc:
             raise self._validation(row, exc) from None
+        try:
+            # A fact the type does not fill (中医馆面积 of a 社区卫生服务站 …); a value the file
+            # already holds is left alone, as the window leaves it.
+            check_applies(type_, {k: v for k, v in changes.items()
+                                  if (rec.existing or {}).get(k) != v})
+        except ValidationError as exc:
+            raise self._refuse(row, keys.get(exc.field or "", exc.field or ""), str(exc)) from None
         return rec, merged, changes, keys
 
     def _institution_changes(self, inst: Record, v: dict[str, Any], year: int | None,
@@ -369,12 +378,15 @@ class Planner:
             self.plan.year_records.append(rec)
         return self.year_records[key]
 
-    def _year_changes(self, rec: Record, facts: dict[str, Any],
-                      row: Row) -> tuple[dict[str, Any], dict[str, str]]:
+    def _year_changes(self, rec: Record, facts: dict[str, Any], row: Row,
+                      type_: str) -> tuple[dict[str, Any], dict[str, str]]:
         changes = {k: v for k, v in facts.items() if k != "has_hall"}
         keys = {k: k for k in changes}
         has_hall = facts.get("has_hall")
         state = facts.get("hall_state")
+        if has_hall is not None and not has_hall and state is None \
+                and not applies("hall_state", type_):
+            return changes, keys  # “是否设置中医馆：否” of a station says nothing to store
         if has_hall is not None:
             if state is not None and (state == "none") == bool(has_hall):
                 said = "是" if has_hall else "否"

@@ -142,8 +142,15 @@ def _halls(data: ReportData, st: Styles) -> Story:
 
 
 def _staffing(data: ReportData, st: Styles) -> Story:
-    share = float(data.profile.setting("C2").threshold.get("share", 0.25))
-    c2 = data.evaluation.result("C2")
+    # Each centre against the county's own rule (C2, every centre) where its profile asks it,
+    # else against the standard's pooled share (C7), which still names each centre below it.
+    each = data.profile.is_on("C2")
+    c2 = data.evaluation.result("C2" if each else "C7")
+    if each:
+        share = float(data.profile.setting("C2").threshold.get("share", 0.25))
+    else:
+        target = data.profile.setting("C7").target
+        share = float(target.value if target and target.value is not None else 0.25)
     gaps = {f.institution_id: f.gap for f in c2.failing} if c2 else {}
     centres = data.centres
     if not centres:
@@ -155,7 +162,8 @@ def _staffing(data: ReportData, st: Styles) -> Story:
         return tcm / phys if phys and tcm is not None else None
 
     listed, note = _capped(centres, lambda i: (own_share(i) or 0) < share,
-                           f"每家 ≥ {percent(share)} 的要求", "人员配备")
+                           f"每家 ≥ {percent(share)} 的要求" if each
+                           else f"{percent(share)} 的中医类别医师占比", "人员配备")
     rows, bars = [], []
     for n, inst in enumerate(listed, start=1):
         phys, tcm = inst["physicians"], inst["tcm_physicians"]
@@ -163,10 +171,12 @@ def _staffing(data: ReportData, st: Styles) -> Story:
         bars.append(charts.Bar(shorten(inst["name"]), own))
         rows.append([str(n), inst_name(inst["name"]), inst_name(inst["township"]), int_cell(phys), int_cell(tcm),
                      percent(own, trim=False) if own is not None else muted("无数据"),
-                     _staff_judgement(phys, tcm, own, share, gaps.get(inst["id"]))])
+                     _staff_judgement(phys, tcm, own, share, gaps.get(inst["id"]),
+                                      "未达标" if each else f"低于 {percent(share)}")])
     widths = [24, 120, 68, 50, 50, 50]
     header = ["序号", "机构名称", "所属乡镇（街道）", "执业（助理）医师", "中医类别医师", "中医类别占比",
-              f"达标情况（每家 ≥ {percent(share)}）"]
+              f"达标情况（每家 ≥ {percent(share)}）" if each
+              else f"对照（合计 ≥ {percent(share)}）"]
     out: Story = [*note(st), table(header, rows, [*widths, FRAME_W - sum(widths)], st,
                                    align="cllcccl")]
     if all(bar.value is None for bar in bars):
@@ -199,12 +209,12 @@ def _capped(insts: list[dict[str, Any]], short: Callable[[dict[str, Any]], bool]
 
 
 def _staff_judgement(phys: int | None, tcm: int | None, own: float | None, share: float,
-                     gap: str | None) -> str:
+                     gap: str | None, short: str) -> str:
     if phys is None or tcm is None:
         return muted("未填报")
     if own is not None and own >= share:
         return "达标"
-    return red("未达标" + (f"：{esc(gap)}" if gap else ""))
+    return red(short + (f"：{esc(gap)}" if gap else ""))
 
 
 def _bar_order(bar: charts.Bar) -> tuple[int, float]:

@@ -28,7 +28,7 @@ AREA_PART = {"A": 3, "B": 4, "C": 5, "D": 6}
 
 
 # Failing institutions shown in a table of their own rather than in a list.
-IN_TABLE = {"C2": "五（二）", "D1": "六（二）", "D2": "六（二）", "D3": "六（二）", "D4": "六（二）",
+IN_TABLE = {"C2": "五（二）", "C7": "五（二）", "D1": "六（二）", "D2": "六（二）", "D3": "六（二）", "D4": "六（二）",
             "D5": "六（二）"}
 
 
@@ -175,7 +175,7 @@ def figure_of(data: ReportData, ind_id: str, f: Failing) -> str:
     if ind_id in ("B1", "B2", "B3"):
         cats, items = inst.get("tech_categories"), inst.get("tech_items")
         return f"{cats}类{items}项" if cats is not None else f"{items}项"
-    if ind_id in ("B4", "C2"):
+    if ind_id in ("B4", "C2", "C7"):
         return percent(f.value, trim=False)
     if ind_id in ("C3", "C4"):
         return f"{number(f.value)} 人"

@@ -20,7 +20,7 @@ from reports.pdf.sections.common import (D_UNITS, Story, code_of, h1, h2, is_cou
                                          ref, relabel, shown, status_cell)
 
 
-TREND_IDS = ("A2", "B1", "B4", "B5", "C2", "D10")
+TREND_IDS = ("A2", "B1", "B4", "B5", "C7", "D10")
 
 
 def _target_text(data: ReportData, r: Result) -> str:

@@ -782,3 +782,23 @@ def test_literacy_is_read_from_the_county_sheet(county, tmp_path):
     rows = [["年度", "常住人口", "中医药健康文化素养水平"], [2024, 1000, "26%"]]
     imported(county, tmp_path, {"全县": rows})
     assert county.rows("county_year")[0]["tcm_literacy"] == 0.26
+
+
+# ---- facts a type does not fill ------------------------------------------------------------------
+
+def test_a_fact_the_type_does_not_fill_is_refused_naming_the_cell(county, tmp_path):
+    # A 社区卫生服务站 has a 中医阁, not a 中医馆.
+    reasons = refused(county, tmp_path, {"机构": [
+        [*INST, "中医馆面积", "是否设置中医阁"],
+        ["甲社区卫生服务站", "社区卫生服务站", YEAR, 50, "是"]]})
+    assert len(reasons) == 1
+    assert reasons[0].startswith("工作表“机构”第 2 行“中医馆面积”列：")
+    assert "社区卫生服务站不填此项（中医馆设在社区卫生服务中心、乡镇卫生院" in reasons[0]
+
+
+def test_a_station_saying_it_has_no_hall_stores_nothing_for_it(county, tmp_path):
+    imported(county, tmp_path, {"机构": [
+        [*INST, "是否设置中医馆", "是否设置中医阁"],
+        ["甲社区卫生服务站", "社区卫生服务站", YEAR, "否", "是"]]})
+    facts = year_facts(county, "甲社区卫生服务站")
+    assert (facts["hall_state"], facts["tcm_corner"]) == (None, 1)

@@ -153,3 +153,40 @@ def test_a_filled_template_imports_with_no_manual_step(demo, template, tmp_path)
     kinds = {a["kind"] for a in demo.rows("activity", "date LIKE '2025-%'")}
     assert kinds == {"义诊", "传统健身"}
     assert not import_workbook(demo, filled).has_changes
+
+
+def test_the_instructions_say_which_columns_each_type_fills_and_the_cells_are_grey(demo,
+                                                                                  template):
+    book = openpyxl.load_workbook(template)
+    text = "\n".join(str(c.value) for c in book["填表说明"]["A"] if c.value)
+    assert "社区卫生服务中心、乡镇卫生院另填：是否设置中医馆、中医馆达标情况" in text
+    assert "社区卫生服务站、村卫生室另填：是否设置中医阁、是否具备中医药服务场所和设备" in text
+    assert "县级综合医院、妇幼保健院另填：是否设置中医科、是否设置中药房、是否设置煎药室" in text
+    ws = book["机构年度数据"]
+    cols = headers(ws)
+    rows = {ws.cell(r, cols["机构名称"]).value: r for r in range(FIRST, ws.max_row + 1)}
+    station = next(n for n in rows if n and n.endswith("社区卫生服务站"))
+    centre = next(n for n in rows if n and n.endswith("卫生院"))
+    grey = ws.cell(rows[station], cols["中医馆面积"]).fill.fgColor.rgb
+    assert grey.endswith("E4E4E4")
+    assert ws.cell(rows[centre], cols["中医馆面积"]).fill.fgColor.rgb != grey
+    assert ws.cell(rows[centre], cols["是否设置中医阁"]).fill.fgColor.rgb == grey
+
+
+def test_a_value_a_type_does_not_fill_is_left_out_of_the_workbooks(demo, tmp_path):
+    # A station's 中医馆面积 typed by an earlier version: it counts for nothing and is not
+    # written out, so the workbook imports back (into this file or another) without a refusal.
+    demo.conn.execute("UPDATE institution_year SET hall_area = 50 WHERE institution_id IN "
+                      "(SELECT id FROM institution WHERE type = 'chs') AND year = 2024")
+    demo.conn.commit()
+    from reports.excel.export import export_workbook
+
+    out = export_workbook(demo, 2024, tmp_path / "导出.xlsx")
+    ws = openpyxl.load_workbook(out)["中医馆、中医阁"]
+    head = [c.value for c in ws[2]]
+    col = head.index("中医馆面积")
+    kinds = head.index("机构类型")
+    assert all(r[col] is None for r in ws.iter_rows(min_row=3, values_only=True)
+               if r[kinds] == "社区卫生服务站")
+    plan = plan_import(demo, out)
+    assert plan.ok and not plan.has_changes

@@ -165,7 +165,7 @@ def test_the_results_sheet_names_who_has_not_reported(county, tmp_path: Path) ->
                                   "active_from": 2024})
     ws = openpyxl.load_workbook(export_workbook(county, 2024, tmp_path / "x.xlsx"))["指标结果"]
     headers = [c.value for c in ws[2]]
-    c2 = next(row for row in ws.iter_rows(min_row=3, values_only=True) if row[1] == "C2")
+    c2 = next(row for row in ws.iter_rows(min_row=3, values_only=True) if row[1] == "C7")
     assert c2[headers.index("未填报机构")] == "西镇卫生院"
     assert c2[headers.index("达标情况")] == "待填报"
 

@@ -58,12 +58,14 @@ def test_demo_county_indicators_match_a_recount(demo):
     a1 = evaluation.result("A1")
     assert (a1.numerator, a1.denominator) == (len(with_hall), len(centres))
 
-    c2_pass = [c for c in centres if c["facts"].get("physicians")
+    # C7: the centres' TCM-category physicians pooled (同类机构医师总数), each below 25% listed.
+    c7_pass = [c for c in centres if c["facts"].get("physicians")
                and Fraction(c["facts"]["tcm_physicians"], c["facts"]["physicians"]) >= Fraction(1, 4)]
-    c2 = evaluation.result("C2")
-    assert c2.numerator == len(c2_pass)
-    assert {f.institution for f in c2.failing} == {c["name"] for c in centres} - \
-        {c["name"] for c in c2_pass}
+    c7 = evaluation.result("C7")
+    assert (c7.numerator, c7.denominator) == (sum(c["facts"]["tcm_physicians"] for c in centres),
+                                              sum(c["facts"]["physicians"] for c in centres))
+    assert {f.institution for f in c7.failing} == {c["name"] for c in centres} - \
+        {c["name"] for c in c7_pass}
 
     tcm_visits = sum(c["facts"]["tcm_visits"] for c in centres)
     visits = sum(c["facts"]["visits"] for c in centres)
@@ -103,22 +105,36 @@ def test_demo_county_indicators_match_a_recount(demo):
         "overdue": len(overdue)}
 
 
-def _hall_meets(f: dict) -> bool:
-    """达标 from the construction facts where all are recorded, else from the typed state."""
-    keys = ("hall_area", "hall_consult_rooms", "hall_treat_rooms", "hall_treat_area",
+_FIGURES = ("hall_area", "hall_consult_rooms", "hall_treat_rooms", "hall_treat_area",
             "physicians", "tcm_physicians", "tech_categories")
-    if f.get("hall_state") == "none":
+
+
+def _upgraded(f: dict) -> bool | None:
+    """提档升级 as the national standard reads it: typed, and the 2023 construction figures all
+    recorded and met (None: typed, but figures missing and none short)."""
+    if f.get("hall_state") != "upgraded":
         return False
-    if all(f.get(k) is not None for k in keys):
-        return (f["hall_area"] >= 300 and f["hall_consult_rooms"] >= 3
-                and f["hall_treat_rooms"] >= 2 and f["hall_treat_area"] >= 40
-                and f["physicians"] > 0 and f["tcm_physicians"] / f["physicians"] >= 0.25
-                and f["tech_categories"] >= 6)
-    return f.get("hall_state") in ("standard", "upgraded")
+    short = ((f.get("hall_area") is not None and f["hall_area"] < 300)
+             or (f.get("hall_consult_rooms") is not None and f["hall_consult_rooms"] < 3)
+             or (f.get("hall_treat_rooms") is not None and f["hall_treat_rooms"] < 2)
+             or (f.get("hall_treat_area") is not None and f["hall_treat_area"] < 40)
+             or (f.get("tech_categories") is not None and f["tech_categories"] < 6)
+             or (f.get("physicians") is not None and f.get("tcm_physicians") is not None
+                 and (not f["physicians"] or f["tcm_physicians"] / f["physicians"] < 0.25)))
+    if short:
+        return False
+    return True if all(f.get(k) is not None for k in _FIGURES) else None
 
 
 def test_demo_county_last_year_matches_a_recount(demo):
     centres = [i for i in _active(demo, 2023).values() if i["kind"] in CENTRES]
-    standard = [c for c in centres if _hall_meets(c["facts"])]
-    a2 = evaluate(demo, 2024).result("A2")
+    # A2 (national): the typed 达标 or 提档升级; A10: 提档升级 with the construction figures.
+    standard = [c for c in centres if c["facts"].get("hall_state") in ("standard", "upgraded")]
+    evaluation = evaluate(demo, 2024)
+    a2, a10 = evaluation.result("A2"), evaluation.result("A10")
     assert a2 is not None and a2.previous_value == pytest.approx(len(standard) / len(centres))
+    upgraded = [c for c in centres if _upgraded(c["facts"])]
+    assert a10 is not None and a10.previous_value == pytest.approx(len(upgraded) / len(centres))
+    this_year = [i for i in _active(demo, 2024).values() if i["kind"] in CENTRES]
+    assert {f.institution for f in a10.not_reported} == \
+        {c["name"] for c in this_year if _upgraded(c["facts"]) is None}

@@ -15,7 +15,7 @@ INDICATOR_KEYS = ["id", "name", "value", "numerator", "denominator", "target", "
                   "failing", "previous_value", "not_reported", "pending"]
 
 
-def _c2_county(county):
+def _c7_county(county):
     a = inst(county, "甲镇卫生院", "township_hc", {"physicians": 10, "tcm_physicians": 2})
     b = inst(county, "乙镇卫生院", "township_hc", {"physicians": 8, "tcm_physicians": 4})
     county.set_institution_year(a, 2023, {"physicians": 10, "tcm_physicians": 3})
@@ -23,14 +23,14 @@ def _c2_county(county):
 
 
 def test_json_has_exactly_the_contract_shape(county):
-    _c2_county(county)
+    _c7_county(county)
     data = json.loads(json.dumps(run(county).to_dict(), ensure_ascii=False))
     # contract.md's keys, then the additions: not_reported (issue 14), score (issue 16).
     assert list(data) == ["county", "year", "profile", "indicators", "tasks", "not_reported",
                           "score"]
     assert (data["county"], data["year"], data["profile"]) == ("测试县", 2024, "baseline")
     assert [i["id"] for i in data["indicators"]] == \
-        [ind.id for ind in CATALOGUE if ind.id not in ("A6", "A7")]
+        [ind.id for ind in CATALOGUE if ind.id not in ("A6", "A7", "C2")]
     for item in data["indicators"]:
         assert list(item) == INDICATOR_KEYS
         for key in ("value", "numerator", "denominator", "previous_value"):
@@ -38,14 +38,14 @@ def test_json_has_exactly_the_contract_shape(county):
         assert item["met"] in (True, False, None)
         assert item["gap"] is None or isinstance(item["gap"], str)
         assert isinstance(item["failing"], list)
-    c2 = next(i for i in data["indicators"] if i["id"] == "C2")
-    assert {k: c2[k] for k in INDICATOR_KEYS if k != "failing"} == {
-        "id": "C2", "name": "基层机构中医类别医师占比达标率", "value": 0.5, "numerator": 1,
-        "denominator": 2, "target": {"op": ">=", "value": 1.0}, "met": False,
-        "gap": "还需 1 家机构达到 25%", "previous_value": 0.5, "not_reported": [],
-        "pending": False,
+    # C7 pools the centres' physicians (6 of 18); the centre below 25% is still listed.
+    c7 = next(i for i in data["indicators"] if i["id"] == "C7")
+    assert {k: c7[k] for k in INDICATOR_KEYS if k != "failing"} == {
+        "id": "C7", "name": "基层机构中医类别医师占比", "value": 1 / 3, "numerator": 6,
+        "denominator": 18, "target": {"op": ">=", "value": 0.25}, "met": True,
+        "gap": None, "previous_value": 4 / 18, "not_reported": [], "pending": False,
     }
-    (entry,) = c2["failing"]
+    (entry,) = c7["failing"]
     # The contract's three keys, plus the institution's id (added, not changed).
     assert {k: entry[k] for k in ("institution", "value", "gap")} == \
         {"institution": "甲镇卫生院", "value": 0.2, "gap": "还需 1 名中医类别医师"}
@@ -54,9 +54,9 @@ def test_json_has_exactly_the_contract_shape(county):
 
 
 def test_json_is_written_as_readable_utf8(county):
-    _c2_county(county)
+    _c7_county(county)
     text = json.dumps(run(county).to_dict(), ensure_ascii=False)
-    assert "基层机构中医类别医师占比达标率" in text and "\\u" not in text
+    assert "基层机构中医类别医师占比" in text and "\\u" not in text
 
 
 def test_null_values_stay_null_in_json(county):
@@ -83,7 +83,7 @@ def test_tasks_done_and_overdue_depend_on_today(county):
 
 
 def test_table_is_aligned_and_in_chinese(county):
-    _c2_county(county)
+    _c7_county(county)
     act(county, county.rows("institution", "name = ?", ("甲镇卫生院",))[0]["id"], "健康讲座")
     county.insert("task", {"text": "制定工作计划", "status": "已完成"})
     text = format_table(run(county))
@@ -92,9 +92,11 @@ def test_table_is_aligned_and_in_chinese(county):
     header = lines[2]
     assert header.split() == ["编号", "指标", "数值", "目标", "结果", "未达标机构", "未填报"]
     rows = [line for line in lines if line[:3].strip() in {ind.id for ind in CATALOGUE}]
-    assert len(rows) == 39  # A8–A10, B9–B14, D11 added with the standard (issue 16)
-    c2 = next(line for line in rows if line.startswith("C2"))
-    assert c2.split() == ["C2", "基层机构中医类别医师占比达标率", "50.0%", "≥", "100%", "未达标", "1"]
+    # A8–A10, B9–B14, D11 added with the standard (issue 16), B15 and C7 with its texts (24);
+    # A6, A7 and C2 are local indicators, off in the national profile.
+    assert len(rows) == 40
+    c7 = next(line for line in rows if line.startswith("C7"))
+    assert c7.split() == ["C7", "基层机构中医类别医师占比", "33.3%", "≥", "25%", "达标", "1"]
     c5 = next(line for line in rows if line.startswith("C5"))
     assert "无数据" in c5
     d8 = next(line for line in rows if line.startswith("D8"))

@@ -21,6 +21,7 @@ BUILTIN_NAMES = {
     "qijiang-2027": "綦江 2027",
     "alukeerqin-2023": "阿鲁科尔沁 2023",
     "yanjiang-2023": "雁江 2023",
+    "beilun-2023": "北仑 2023",
 }
 
 
@@ -33,11 +34,19 @@ def test_builtin_profiles_ship_as_readable_files_with_every_indicator():
         assert list(p.settings) == [ind.id for ind in CATALOGUE]
 
 
-def test_baseline_targets_follow_indicators_md():
+def test_baseline_targets_follow_the_national_texts():
     base = profiles.builtin_profiles()[0]
-    assert base.setting("C2").threshold == {"share": 0.25}
-    assert base.setting("B1").threshold == {"categories": 6, "items": 10}
+    # 《基层中医药服务能力提升工程“十四五”行动计划》: 10项 (no categories), 6项 at stations and
+    # clinics, 80% of clinics staffed, TCM physicians pooled over the centres (C7, not C2).
+    assert base.setting("B1").threshold == {"categories": 0, "items": 10}
+    assert base.setting("B2").threshold == {"categories": 0, "items": 6}
     assert base.setting("B3").target.to_dict() == {"op": ">=", "value": 0.8}
+    assert base.setting("C4").target.to_dict() == {"op": ">=", "value": 0.8}
+    assert base.setting("C7").target.to_dict() == {"op": ">=", "value": 0.25}
+    assert not base.is_on("C2") and base.setting("C2").threshold == {"share": 0.25}
+    assert base.setting("A2").threshold == {"hall_states": ["standard", "upgraded"]}
+    assert base.setting("A10").threshold["area"] == 300
+    assert base.setting("B13").threshold == {"decoction_room": True}
     assert [base.setting(d).threshold["count"] for d in ("D1", "D2", "D3", "D4", "D5")] == \
         [4, 5, 6, 3, 6]
     assert base.setting("D8").target is None
@@ -50,12 +59,19 @@ def test_local_profiles_differ_from_the_baseline_where_the_seeds_say():
     assert qj.is_on("A6") and qj.setting("A7").target.value == 0.1
     assert alk.labels == {"中医馆": "中医馆（蒙医馆）"}
     assert alk.setting("A2").threshold["hall_states"] == ["upgraded"]
-    # The construction standard stays the national one.
-    assert alk.setting("A2").threshold["area"] == 300
+    # The construction figures stay with the national 15% (A10).
+    assert "area" not in alk.setting("A2").threshold
+    assert alk.setting("A10").threshold["area"] == 300
     assert alk.setting("B3").threshold == {"categories": 0, "items": 6}
     assert yj.setting("B3").target.value == 1.0
-    # Whatever a local profile does not mention stays as in the baseline.
-    assert yj.setting("C2").threshold == {"share": 0.25}
+    # The stricter county wording lives in the profiles that ask for it: 6类10项, every centre
+    # at 25%, every village clinic (雁江, 北仑).
+    bl = by_id["beilun-2023"]
+    assert yj.setting("B1").threshold == bl.setting("B1").threshold == \
+        {"categories": 6, "items": 10}
+    assert yj.is_on("C2") and bl.is_on("C2") and yj.setting("C2").threshold == {"share": 0.25}
+    assert yj.setting("C4").target.value == 1.0
+    assert bl.setting("B2").threshold == {"categories": 4, "items": 6}
 
 
 def test_a_new_file_uses_the_baseline(county):
@@ -91,7 +107,7 @@ def test_switching_an_indicator_off_removes_it_from_the_output(county):
     update_profile(county, own.id, {"indicators": {"D10": {"on": False}, "A6": {"on": True}}})
     ids = [r.id for r in run(county, profile=own.id).results]
     assert "D10" not in ids and "A6" in ids
-    assert ids == [ind.id for ind in CATALOGUE if ind.id not in ("D10", "A7")]
+    assert ids == [ind.id for ind in CATALOGUE if ind.id not in ("D10", "A7", "C2")]
 
 
 def test_changed_target_operators_are_judged(county):
@@ -162,7 +178,7 @@ def test_unknown_profile_names_the_choices(county):
      "下限不能高于上限"),
     ({"indicators": {"B1": {"threshold": {"categories": 12}}}}, r"类数（12）不能多于项数（10）"),
     ({"indicators": {"C2": {"threshold": {"share": 25}}}}, "0–100% 之间"),
-    ({"indicators": {"D1": {"threshold": {"count": 2.5}}}}, "最少次数应为不小于 0 的整数"),
+    ({"indicators": {"D1": {"threshold": {"count": 2.5}}}}, "最少次数应为 0–100,000 之间的整数"),
     ({"indicators": {"D1": {"threshold": {"share": 0.5}}}}, "没有名为“share”的达标条件"),
     ({"indicators": {"A2": {"threshold": {"hall_states": ["none"]}}}}, "达标状态"),
     ({"indicators": {"A1": {"on": "是"}}}, "开关应为 true 或 false"),
@@ -198,3 +214,24 @@ def test_a_deleted_active_profile_falls_back_to_the_baseline(county):
     set_active(county, own.id)
     county.delete("profile", own.id)  # e.g. a merge carried the deletion
     assert run(county).profile_id == "baseline"
+
+
+def test_a_profile_copied_by_an_earlier_version_follows_the_standard_where_it_chose_nothing(
+        county):
+    # Before the national layer followed the national texts, a copy of the baseline held every
+    # indicator spelled out: B1 6类10项, C4 100%, C2 on … as copies, not as the county's choice.
+    old = {"description": "我县", "labels": {}, "indicators": {
+        "B1": {"on": True, "target": {"op": ">=", "value": 1.0},
+               "threshold": {"categories": 6, "items": 10}},
+        "C2": {"on": True, "target": {"op": ">=", "value": 1.0}, "threshold": {"share": 0.25}},
+        "C4": {"on": True, "target": {"op": ">=", "value": 1.0}},
+        "B5": {"on": True, "target": {"op": ">=", "value": 0.8}},  # the county's own
+        "D10": {"on": False}}}
+    county.insert("profile", {"name": "旧方案", "based_on": "baseline", "body": json.dumps(old)})
+    p = get_profile(county, "旧方案")
+    assert p.setting("B1").threshold == {"categories": 0, "items": 10}
+    assert p.setting("C4").target.value == 0.8 and not p.is_on("C2")
+    assert p.setting("B5").target.value == 0.8 and not p.is_on("D10")
+    # A copy made now keeps only what the county sets.
+    mine = copy_profile(county, "旧方案", "新方案")
+    assert set(json.loads(county.get("profile", mine.id)["body"])["indicators"]) == {"B5", "D10"}

@@ -33,9 +33,9 @@ def test_institution_that_changed_type_counts_as_its_type_that_year(county):
     b1, b2 = result(county, "B1"), result(county, "B2")
     assert (b1.numerator, b1.denominator) == (1, 1)
     assert (b2.numerator, b2.denominator) == (1, 1)
-    # In 2023 it was still a township centre, where 4类6项 falls short.
+    # In 2023 it was still a township centre, where 6 items fall short of 10.
     b1_2023 = result(county, "B1", year=2023)
-    assert failing(b1_2023) == {"甲镇卫生院": (6, "还需 2 类 4 项适宜技术")}
+    assert failing(b1_2023) == {"甲镇卫生院": (6, "还需 4 项适宜技术")}
     assert waiting(b1_2023) == {"乙镇卫生院": "未填报适宜技术类数、项数"}
 
 

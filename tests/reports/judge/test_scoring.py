@@ -17,9 +17,9 @@ from reports.judge.catalogue import CATALOGUE
 from reports.judge.evaluation import evaluate
 from resources import resource_path
 
-from tests.reports.conftest import TODAY, act, inst, run
+from tests.reports.conftest import TODAY, act, inst, run, waiting
 
-ORIGINAL_29 = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "B1", "B2", "B3", "B4", "B5", "B6", "B7",
+ORIGINAL_31 = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "B1", "B2", "B3", "B4", "B5", "B6", "B7",
                "B8", "C1", "C2", "C3", "C4", "C5", "C6", "D1", "D2", "D3", "D4", "D5", "D6", "D7",
                "D8", "D9", "D10"]
 
@@ -48,12 +48,15 @@ def test_shipped_standard_is_versioned_data_with_every_field_an_item_needs() -> 
         assert isinstance(i["veto"], bool) and isinstance(i["unverified"], bool)
     # Every indicator of the catalogue is an item under its own id; the governance items too.
     by_indicator = {i["judge"].get("indicator") for i in items}
-    assert set(ORIGINAL_29) <= by_indicator
+    assert set(ORIGINAL_31) <= by_indicator
     assert {ind.id for ind in CATALOGUE} <= by_indicator
     assert sum(i["judge"]["by"] == "document" for i in items) >= 15
     assert any(i["veto"] for i in items)
     # Inferred thresholds are marked 待核对, and nothing cites the program's own numbering.
     assert all(i["unverified"] for i in items if i["judge"].get("target"))
+    # Every item says what it rests on: a document and its words, or 推定.
+    for i in items:
+        assert "：“" in i["basis"] or i["basis"].startswith("推定") or "”" in i["basis"], i["id"]
     assert "种子" not in json.dumps(raw, ensure_ascii=False)
     assert standard.shipped().total == 100
 
@@ -61,12 +64,22 @@ def test_shipped_standard_is_versioned_data_with_every_field_an_item_needs() -> 
 @pytest.mark.parametrize("change, message", [
     (lambda r: r["sections"][0]["items"].append(copy.deepcopy(r["sections"][0]["items"][0])),
      "评分项编号“G01”重复"),
-    (lambda r: r.update(pass_mark=101, total=100), "合格分数线（101 分）高于满分（100 分）"),
+    (lambda r: r.update(pass_mark=101, total=100), "合格分数线应大于 0 且不高于满分 100 分"),
     (lambda r: r["sections"][0]["items"][0].update(rule={"kind": "每项一分"}), "计分方式无效"),
     (lambda r: r["sections"][0]["items"][0].update(
         rule={"kind": "per_failing", "deduct": 1, "floor": 9}), "最低得分应在 0 至 3 分之间"),
     (lambda r: r["sections"][1]["items"][1]["judge"].update(indicator="Z9"), "指标“Z9”不存在"),
     (lambda r: r.update(total=90), "写明满分 90 分，各项分值合计却是 100 分"),
+    # A standard stored in a county file arrives in merges: held to the 评分表's checks.
+    (lambda r: r["sections"][3]["items"][0].update(points=1e308), "分值应在 0–100 分之间"),
+    (lambda r: r["sections"][0]["items"][1].update(id="g01"), "编号“g01”重复（不分大小写和全角半角）"),
+    (lambda r: r["sections"][0]["items"][1].update(id="G\u202e2"), "U\\+202E"),
+    (lambda r: r["sections"][0]["items"][1].update(id="G" * 3000), "编号不能超过 16 个字符"),
+    (lambda r: r["sections"][0]["items"].extend(
+        dict(r["sections"][0]["items"][1], id=f"X{n}", points=0) for n in range(300)),
+     "评分项超过 300 项"),
+    (lambda r: r["sections"][1]["items"][1]["judge"].update(target={"op": ">=", "value": 9}),
+     "不能超过 100%"),
 ])
 def test_a_broken_standard_is_refused_in_chinese(change, message) -> None:
     raw = _raw()
@@ -174,13 +187,34 @@ def test_stations_and_village_clinics_are_two_items_with_two_targets(county: Cou
     assert run(county, profile="yanjiang-2023").result("A9").met is False
 
 
+# The 2023 construction figures, met: what the national standard asks of a 提档升级 中医馆.
+BUILT_UP = {"hall_area": 320, "hall_consult_rooms": 3, "hall_treat_rooms": 2,
+            "hall_treat_area": 45, "physicians": 12, "tcm_physicians": 4, "tech_categories": 6,
+            "tech_items": 10}
+
+
 def test_upgraded_share_of_centres_is_judged_against_15_percent(county: CountyFile) -> None:
-    for n, state in enumerate(["upgraded", "standard", "standard", "standard", "standard",
-                               "standard", "standard"]):
-        inst(county, f"{n}镇卫生院", "township_hc", {"hall_state": state})
+    inst(county, "0镇卫生院", "township_hc", {"hall_state": "upgraded", **BUILT_UP})
+    for n in range(1, 7):
+        inst(county, f"{n}镇卫生院", "township_hc", {"hall_state": "standard"})
     a10 = run(county).result("A10")
     assert (round(a10.value, 3), a10.met) == (0.143, False)
     assert a10.gap == "还需 1 家中医馆提档升级"
+
+
+def test_a_typed_upgrade_without_its_figures_waits_for_them(county: CountyFile) -> None:
+    # 《基层中医药服务能力提升工程“十四五”行动计划》's 15% are the 中医馆 built to the 2023
+    # figures: a typed 提档升级 alone is not enough, and a blank figure never passes.
+    inst(county, "甲镇卫生院", "township_hc", {"hall_state": "upgraded", **BUILT_UP,
+                                           "hall_area": None})
+    inst(county, "乙镇卫生院", "township_hc", {"hall_state": "upgraded", **BUILT_UP,
+                                           "hall_treat_area": 30})
+    for n in range(3):
+        inst(county, f"{n}镇卫生院", "township_hc", {"hall_state": "standard"})
+    a10 = run(county).result("A10")
+    # 0 of 5 so far; 甲 alone would make 20% ≥ 15%: the result waits for its area.
+    assert (a10.value, a10.met, a10.pending) == (0.0, None, True)
+    assert waiting(a10) == {"甲镇卫生院": "未填报中医馆建设情况（面积）"}
 
 
 def test_a_layer_switches_items_off_and_the_pass_mark_shrinks_with_them(
@@ -210,14 +244,15 @@ def test_json_score_block_is_added_after_the_contract_keys(county: CountyFile) -
 # reads. Items not listed score 0.
 DEMO_2024 = {
     "G02": 3,
-    # 二、服务网络: the 妇幼保健院 has no 中药房 (B13: 1 − 0.5); 平场镇卫生院's 中医馆 is typed 提档升级
-    # but its recorded staffing is short of 25% TCM physicians (A2: 3 − 1).
-    "H1": 2, "B9": 1, "B10": 1, "B11": 1, "B7": 2, "B8": 2, "B12": 1, "B13": 0.5,
-    "A1": 4, "A2": 2, "A10": 1, "A3": 1, "A8": 2, "A9": 2, "A5": 1,
-    # 三、服务能力: one station short of 4类6项 (B2 − 0.5), one centre under 25% (C2 − 0.5);
-    # B14 25 of 26 teams → 0.96 × 1 = 0.9 (rounded down); C6 89.6% of 100% → 0.8.
-    "B1": 4, "B2": 1.5, "B3": 2, "B4": 3, "B5": 2, "B6": 2, "B14": 0.9,
-    "C1": 3, "C2": 2.5, "C3": 2, "C4": 2, "C5": 2, "C6": 0.8,
+    # 二、服务网络: the 妇幼保健院 has no 中药房 nor 煎药室 (B13: 1 − 0.5); every 中医馆 is typed 达标
+    # or 提档升级 (A2); the county TCM hospital set up its 宣教基地 (B15). A8 and A9 score nothing
+    # of their own: their requirement is B2's and B3's.
+    "H1": 2, "B9": 1, "B10": 1, "B11": 1, "B7": 2, "B8": 2, "B12": 1, "B13": 0.5, "B15": 2,
+    "A1": 4, "A2": 3, "A10": 1, "A3": 1, "A5": 1,
+    # 三、服务能力: one station short of 6项 (B2: 3 − 0.5); the centres' TCM physicians pooled are
+    # 31% (C7); B14 25 of 26 teams → 0.96 × 1 = 0.9 (rounded down); C6 89.6% of 100% → 0.8.
+    "B1": 4, "B2": 2.5, "B3": 3, "B4": 3, "B5": 2, "B6": 2, "B14": 0.9,
+    "C1": 3, "C7": 3, "C3": 2, "C4": 2, "C5": 2, "C6": 0.8,
     # 四、文化: D1, D3, D4 one centre short each (− 0.5), D5 two (− 1); 素养水平 27% ≥ 25%.
     "D1": 1.5, "D2": 2, "D3": 1.5, "D4": 1.5, "D5": 1, "D6": 1, "D7": 1, "D10": 4, "D11": 2,
 }
@@ -230,7 +265,7 @@ def test_demo_county_score_matches_a_hand_count(tmp_path: Path) -> None:
     assert score is not None
     got = {i.id: i.points for i in score.items if i.points}
     assert got == DEMO_2024
-    assert score.total == pytest.approx(sum(DEMO_2024.values())) == 69.7
+    assert score.total == pytest.approx(sum(DEMO_2024.values())) == 71.2
     # G01 (纳入规划, 必备): the task is done but no document is attached.
     assert [i.id for i in score.veto_failures] == ["G01"]
     assert score.passed is False

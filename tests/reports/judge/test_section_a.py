@@ -13,7 +13,7 @@ def test_a1_counts_centres_with_a_hall_and_names_the_rest(county):
     inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})
     inst(county, "乙镇卫生院", "township_hc", {"hall_state": "none"})
     inst(county, "丙社区卫生服务中心", "chc")  # no figures for the year
-    inst(county, "丁社区卫生服务站", "chs", {"hall_state": "standard"})  # out of scope
+    inst(county, "丁社区卫生服务站", "chs", {"tcm_corner": 1})  # out of scope
     r = result(county, "A1")
     assert (r.numerator, r.denominator) == (1, 3)
     assert r.value == pytest.approx(1 / 3)
@@ -76,7 +76,7 @@ def test_a4_stations_need_place_and_equipment(county):
     inst(county, "甲社区卫生服务站", "chs", {"service_place": 1})
     inst(county, "乙村卫生室", "village_clinic", {"service_place": 0})
     inst(county, "丙村卫生室", "village_clinic", {"tcm_corner": 1})
-    inst(county, "丁镇卫生院", "township_hc", {"service_place": 0})  # out of scope
+    inst(county, "丁镇卫生院", "township_hc", {"hall_state": "built"})  # out of scope
     r = result(county, "A4")
     assert (r.numerator, r.denominator) == (1, 3)
     assert r.gap == "还需 2 家机构具备中医药服务场所和设备"

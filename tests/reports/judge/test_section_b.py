@@ -9,13 +9,23 @@ from reports.judge.profiles import copy_profile, update_profile
 from tests.reports.conftest import failing, inst, result, waiting
 
 
-def test_b1_needs_six_categories_and_ten_items(county):
+def test_b1_nationally_asks_ten_items_of_any_category(county):
+    # 100%社区卫生服务中心、乡镇卫生院能够规范开展10项以上中医药适宜技术.
+    inst(county, "甲镇卫生院", "township_hc", {"tech_categories": 6, "tech_items": 10})
+    inst(county, "乙镇卫生院", "township_hc", {"tech_categories": 2, "tech_items": 10})
+    inst(county, "丙镇卫生院", "township_hc", {"tech_items": 9})
+    r = result(county, "B1")
+    assert (r.numerator, r.denominator) == (2, 3)
+    assert failing(r) == {"丙镇卫生院": (9, "还需 1 项适宜技术")}
+
+
+def test_b1_six_categories_and_ten_items_where_the_county_asks(county):
     inst(county, "甲镇卫生院", "township_hc", {"tech_categories": 6, "tech_items": 10})
     inst(county, "乙镇卫生院", "township_hc", {"tech_categories": 5, "tech_items": 10})
     inst(county, "丙镇卫生院", "township_hc", {"tech_categories": 6, "tech_items": 8})
     inst(county, "丁镇卫生院", "township_hc", {"tech_categories": 3, "tech_items": 4})
     inst(county, "戊社区卫生服务中心", "chc", {"hall_state": "built"})
-    r = result(county, "B1")
+    r = result(county, "B1", profile="yanjiang-2023")
     assert (r.numerator, r.denominator) == (1, 5)
     assert r.gap == "还需 4 家机构适宜技术达到 6类10项"
     # A new category brings at least one new item: 5类10项 still needs 1 more item.
@@ -52,7 +62,7 @@ def test_b3_met_at_eighty_percent_but_still_lists_the_short_clinic(county):
     inst(county, "村卫生室5", "village_clinic", {"tech_categories": 2, "tech_items": 3})
     r = result(county, "B3")
     assert (r.value, r.met, r.gap) == (0.8, True, None)
-    assert failing(r) == {"村卫生室5": (3, "还需 2 类 3 项适宜技术")}
+    assert failing(r) == {"村卫生室5": (3, "还需 3 项适宜技术")}
 
 
 def test_b3_yanjiang_wants_every_village_clinic(county):
@@ -119,7 +129,8 @@ def test_b7_counts_departments_and_names_the_missing_ones(county):
 
 
 def test_b7_lower_target_asks_for_one_of_the_missing(county):
-    inst(county, "县中医医院", "county_tcm_hospital", {"dept_preventive": 1})
+    inst(county, "县中医医院", "county_tcm_hospital",
+         {"dept_preventive": 1, "dept_rehab": 0, "dept_infectious": 0})
     own = copy_profile(county, "baseline", "两个科室")
     update_profile(county, own.id, {"indicators": {"B7": {"target": {"op": ">=", "value": 2}}}})
     r = result(county, "B7", profile=own.id)
@@ -130,6 +141,13 @@ def test_b7_unreported_departments_and_no_hospital_are_no_data(county):
     assert result(county, "B7").value is None
     inst(county, "县中医医院", "county_tcm_hospital", {"physicians": 100})
     assert result(county, "B7").value is None
+
+
+def test_b7_a_department_left_blank_waits(county):
+    inst(county, "县中医医院", "county_tcm_hospital", {"dept_preventive": 1, "dept_rehab": 1})
+    r = result(county, "B7")
+    assert (r.value, r.met, r.pending) == (2, None, True)
+    assert waiting(r) == {"县中医医院": "未填报是否设置感染性疾病科"}
 
 
 def test_b7_all_three_met(county):

@@ -6,7 +6,7 @@ import pytest
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from tests.reports.conftest import failing, inst, result, waiting
+from tests.reports.conftest import failing, inst, result, run, waiting
 
 
 def test_c1_tcm_hospital_share_and_physicians_needed(county):
@@ -27,8 +27,10 @@ def _c2_county(county):
 
 
 def test_c2_each_centre_needs_a_quarter_tcm_physicians(county):
+    # A county's own wording (雁江, 北仑: every centre); off in the national profile.
     _c2_county(county)
-    r = result(county, "C2")
+    assert run(county).result("C2") is None
+    r = result(county, "C2", profile="yanjiang-2023")
     assert (r.numerator, r.denominator) == (1, 5)  # 2/8 is exactly 25%: passes
     assert r.gap == "还需 4 家机构达到 25%"
     assert failing(r) == {
@@ -42,7 +44,8 @@ def test_c2_each_centre_needs_a_quarter_tcm_physicians(county):
 def test_c2_threshold_comes_from_the_profile(county):
     _c2_county(county)
     own = copy_profile(county, "baseline", "三成")
-    update_profile(county, own.id, {"indicators": {"C2": {"threshold": {"share": 0.3}}}})
+    update_profile(county, own.id, {"indicators": {"C2": {"on": True,
+                                                          "threshold": {"share": 0.3}}}})
     r = result(county, "C2", profile=own.id)
     assert r.numerator == 0
     assert r.gap == "还需 5 家机构达到 30%"
@@ -65,10 +68,33 @@ def test_c3_stations_need_a_tcm_physician_or_other_tcm_capable_staff(county):
 
 def test_c4_village_clinics_need_one_tcm_capable_person(county):
     inst(county, "甲村卫生室", "village_clinic", {"other_tcm_staff": 1})
-    inst(county, "乙村卫生室", "village_clinic", {"other_tcm_staff": 0})
+    inst(county, "乙村卫生室", "village_clinic", {"tcm_physicians": 0, "other_tcm_staff": 0})
+    # Nobody yet, but a TCM-category physician not reported may be the one person it needs.
+    inst(county, "丙村卫生室", "village_clinic", {"other_tcm_staff": 0})
     r = result(county, "C4")
-    assert (r.value, r.gap) == (0.5, "还需 1 家机构配备中医药人员")
+    assert (r.value, r.gap) == (1 / 3, "还需 2 家机构配备中医药人员")  # 80% of 3 clinics
     assert failing(r) == {"乙村卫生室": (0, "需配备 1 名能提供中医药服务的人员")}
+    assert waiting(r) == {"丙村卫生室": "未填报中医药人员配备情况"}
+
+
+def test_c4_nationally_asks_four_clinics_in_five(county):
+    # 80%以上的村卫生室至少配备1名能够提供中医药服务的医务人员; 雁江 asks every one.
+    for n in range(4):
+        inst(county, f"{n}村卫生室", "village_clinic", {"other_tcm_staff": 1})
+    inst(county, "4村卫生室", "village_clinic", {"tcm_physicians": 0, "other_tcm_staff": 0})
+    assert result(county, "C4").met is True
+    assert result(county, "C4", profile="yanjiang-2023").met is False
+
+
+def test_c7_pools_the_centres_physicians(county):
+    # 中医类别医师占同类机构医师总数比例超过25%: 2 + 3 + 0 of 8 + 11 + 5 is 20.8%.
+    inst(county, "甲镇卫生院", "township_hc", {"physicians": 8, "tcm_physicians": 2})
+    inst(county, "乙镇卫生院", "township_hc", {"physicians": 11, "tcm_physicians": 3})
+    inst(county, "丙社区卫生服务中心", "chc", {"physicians": 5, "tcm_physicians": 0})
+    r = result(county, "C7")
+    assert (r.numerator, r.denominator, r.met) == (5, 24, False)
+    assert r.gap == "还需 2 名中医类别医师"  # 7 of 26 is 26.9%
+    assert failing(r) == {"丙社区卫生服务中心": (0.0, "还需 2 名中医类别医师")}
 
 
 def test_c5_is_a_rate_per_ten_thousand_over_active_institutions(county):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.judge.profiles import copy_profile, update_profile
 
-from tests.reports.conftest import act, failing, inst, result
+from tests.reports.conftest import act, failing, inst, result, waiting
 
 
 def test_d1_counts_the_calendar_year_and_only_tcm_content(county):
@@ -93,12 +93,37 @@ def test_d6_gap_counts_tcm_activities_added_to_all(county):
 
 
 def test_d6_d7_without_centre_activities_are_no_data(county):
-    inst(county, "甲镇卫生院", "township_hc")
+    inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})  # reported: no activities
     v = inst(county, "乙村卫生室", "village_clinic")
     act(county, v, "义诊", people=30)
     for ind in ("D6", "D7"):
         r = result(county, ind)
         assert (r.value, r.met, r.gap) == (None, None, None)
+
+
+def test_d6_d7_wait_for_a_centre_whose_log_has_not_arrived(county):
+    a = inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})
+    act(county, a, "健康讲座", people=40)
+    inst(county, "乙镇卫生院", "township_hc")  # neither figures nor a single activity
+    for ind in ("D6", "D7"):
+        r = result(county, ind)
+        assert (r.value, r.met, r.pending) == (1.0, None, True)
+        assert waiting(r) == {"乙镇卫生院": "未填报本年度数据和活动记录"}
+
+
+def test_d7_a_blank_audience_waits_only_where_it_could_decide(county):
+    a = inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})
+    act(county, a, "健康讲座", people=60)
+    act(county, a, "健康讲座", people=40, tcm=0)
+    act(county, a, "宣传栏更换", tcm=0)  # a notice board's audience is not counted
+    assert (result(county, "D7").value, result(county, "D7").met) == (0.6, True)
+    # A TCM talk with its audience left blank could only raise the share: still 达标.
+    act(county, a, "健康讲座")
+    r = result(county, "D7")
+    assert (r.met, waiting(r)) == (True, {"甲镇卫生院": "未填报 1 次活动的参与人数"})
+    # Another activity's blank audience could sink it: 待填报, not 达标.
+    act(county, a, "义诊", tcm=0)
+    assert (result(county, "D7").met, result(county, "D7").pending) == (None, True)
 
 
 def test_d8_d9_count_every_institution_and_are_informational(county):

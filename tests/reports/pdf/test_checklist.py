@@ -47,7 +47,8 @@ def test_one_sheet_per_institution_in_route_order_with_books_and_boxes(
         ["本县中医医院", "甲镇一村卫生室", "乙镇卫生院"]  # hospital, then townships by pinyin
     hospital, clinic, centre_page = sheets
     assert "医院等级：二级甲等" in hospital and "中医类别医师/医师20/50（40%）" in hospital
-    assert "村卫生室80%以上能够提供中医药服务" in clinic and "中医馆" not in clinic
+    assert "村卫生室80%以上具备提供中医药服务的场所和设备" in clinic and "中医馆" not in clinic
+    assert "80%以上村卫生室能够规范开展6项以上中医药适宜技术" in clinic
     assert "中医药服务场所和设备：否" in clinic and "台账：不达标" in clinic
     assert "适宜技术6类11项" in centre_page and "中医馆挂牌但无诊室" in centre_page
     whole = "".join(pages)

@@ -33,8 +33,11 @@ def _item(item_id: str, points: float, *, by: dict[str, Any], rule: dict[str, An
             "judge": by, "points": points, "rule": rule or {"kind": "all"}, "veto": veto}
 
 
-def _indicator(ind: str) -> dict[str, Any]:
-    return {"by": "indicator", "indicator": ind}
+def _indicator(ind: str, target: float | None = None) -> dict[str, Any]:
+    judge: dict[str, Any] = {"by": "indicator", "indicator": ind}
+    if target is not None:
+        judge["target"] = {"op": ">=", "value": target}
+    return judge
 
 
 def _document(*words: str) -> dict[str, Any]:
@@ -105,10 +108,10 @@ def test_a_failing_veto_item_makes_85_of_100_points_not_enough(county: CountyFil
 
 def test_a_deduction_per_failing_institution_gains_nothing_until_above_its_floor(
         county: CountyFile) -> None:
-    """C4 (3 points, 1 off per failing clinic, never below 1) with 5 clinics lacking staff scores
-    1. The first three fixes gain nothing (4, 3, 2 failing still give 3 − n ≤ 1); the fourth
+    """C4 (every clinic, 3 points, 1 off per failing clinic, never below 1) with 5 clinics lacking
+    staff scores 1. The first three fixes gain nothing (4, 3, 2 failing still give 3 − n ≤ 1); the fourth
     gives 2, the fifth 3. So for 1 point the path takes G05's one action, not C4's four."""
-    _standard(county, 2, _item("C4", 3, by=_indicator("C4"),
+    _standard(county, 2, _item("C4", 3, by=_indicator("C4", 1.0),
                                rule={"kind": "per_failing", "deduct": 1, "floor": 1}),
               _item("G05", 1, by=_document("经费")))
     for n in range(5):
@@ -123,7 +126,7 @@ def test_a_deduction_per_failing_institution_gains_nothing_until_above_its_floor
     gains = [a.points for a in p.actions if a.item == "C4"]
     assert gains == [0, 0, 0, 1, 1]  # the third fix gains nothing: the floor holds it at 1
     # Needing all 3 more points: G05 and every one of the five clinics.
-    _standard(county, 4, _item("C4", 3, by=_indicator("C4"),
+    _standard(county, 4, _item("C4", 3, by=_indicator("C4", 1.0),
                                rule={"kind": "per_failing", "deduct": 1, "floor": 1}),
               _item("G05", 1, by=_document("经费")))
     p = plan(county, YEAR, today=TODAY)
@@ -273,7 +276,7 @@ def _ratio_bound(tracks: list[Track], need: int) -> int:
     return len(per_action) + 1
 
 
-@pytest.mark.parametrize("size, length", [("small", 4), ("large", 10)])
+@pytest.mark.parametrize("size, length", [("small", 3), ("large", 6)])
 def test_the_demo_counties_path_is_as_short_as_can_be(tmp_path: Path, size: str,
                                                        length: int) -> None:
     """The small demo (the shape tuned on) and the large one (held out): the path meets the
