@@ -193,11 +193,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE", help="合并到这个县级数据文件")
     p.add_argument("other", type=Path, metavar="OTHER",
                    help="要合并进来的文件（乡镇填报文件或另一台电脑上的副本）")
-    p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
+    p.add_argument("--dry-run", action="store_true",
+                   help="试运行：做正式合并的全部检查，显示将要发生的变化，不写入；退出码与正式合并相同")
     p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
     p.add_argument("--yes", action="store_true",
-                   help="确认删除：合并将删除较多记录（超过 5 条或某类记录的十分之一）时必须加上")
+                   help="确认：合并将删除较多记录（超过 5 条或某类记录的十分之一）、删除模拟评审，"
+                        "或乡镇填报文件改动了应由县里决定的内容时必须加上")
 
     p = sub.add_parser("new-year", help="开始新年度：把上年的中医馆、技术、科室、人员等情况沿用到该年（待确认）")
     p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
