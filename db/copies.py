@@ -114,8 +114,10 @@ def _verify_copy(path: Path, shown: str, source: sqlite3.Connection) -> None:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
+        # The source was checked value by value when it was opened; the copy's pages are its
+        # pages, so SQLite's check and the schema's are enough here.
         ok = conn.execute("PRAGMA integrity_check(1)").fetchone()[0] == "ok" \
-            and structure.find_problem(conn, version) is None
+            and structure.find_problem(conn, version, values=False) is None
     finally:
         conn.close()
     if ok and version == source.execute("PRAGMA user_version").fetchone()[0]:

@@ -141,8 +141,10 @@ def check(conn: sqlite3.Connection, path: Path, version: int) -> None:
         raise problem.refusal(path)
 
 
-def find_problem(conn: sqlite3.Connection, version: int) -> Problem | None:
-    """What makes the file `conn` reads other than a county file of `version`, or None."""
+def find_problem(conn: sqlite3.Connection, version: int, *, values: bool = True
+                 ) -> Problem | None:
+    """What makes the file `conn` reads other than a county file of `version`, or None.
+    `values=False` leaves out the pass over every value (a copy of a file checked on opening)."""
     want = expected(version)
     found = _objects(conn)
     if found is None:
@@ -167,7 +169,7 @@ def find_problem(conn: sqlite3.Connection, version: int) -> Problem | None:
         tables = [n for n in missing if want.objects[n][0] == "table"]
         first = (tables or missing)[0]
         return _damage(f"缺少{'数据表' if tables else '索引'}“{_WORDS.get(first, first)}”")
-    return _bad_values(conn, want)
+    return _bad_values(conn, want) if values else None
 
 
 def _objects(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]] | None:
