@@ -170,3 +170,21 @@ def test_one_flipped_bit_anywhere_never_gives_a_traceback(tmp_path: Path) -> Non
     code, said = run_bounded(["rollup", str(folder), "--year", "2024"])
     assert code in (0, 3) and "Traceback" not in said, said
     assert pages >= 40 and refused >= pages // 2  # the flips did reach what SQLite reads
+
+
+def test_a_review_whose_stored_rule_cannot_be_read_is_named(tmp_path: Path) -> None:
+    """Text inside a record can be damaged past every check (SQLite keeps no checksums): the
+    commands that read it say which file and which 模拟评审, in one sentence."""
+    from db.county import CountyFile
+    from reports.judge import review as rv
+    from tests.crafted import raw
+
+    path = make_fixture.main(tmp_path / "固定县.tcmcounty")
+    raw(path, "UPDATE review SET rule = '{\"hospitals\": 1, \"centres\"'")
+    with CountyFile.open(path, daily_backup=False) as county:
+        name = rv.reviews(county)[0]["name"]
+    for argv in (["review-export", str(path), "--year", "2023", "-o", str(tmp_path / "评审.xlsx")],
+                 ["review-checklist", str(path), "--year", "2023", "-o", str(tmp_path / "表.pdf")]):
+        code, said = run_bounded(argv)
+        assert code == 3 and "Traceback" not in said, said
+        assert f"文件“{path.name}”中模拟评审“{name}”的抽样规则已损坏" in said

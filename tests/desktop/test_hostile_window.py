@@ -59,3 +59,19 @@ def test_a_damaged_file_offers_this_computers_backups_and_keeps_the_open_one(
     assert title == "文件已损坏" and "要选一个恢复吗" in text
     assert text.startswith(f"文件“{damaged.name}”已损坏（数据表的定义中有无法识别的字符）")
     assert window.county is not None and window.county.path == demo_file
+
+
+def test_a_review_whose_rule_cannot_be_read_says_so_in_its_tab(
+        window: MainWindow, demo_file: Path, said: list[tuple[str, str]]) -> None:
+    from reports.judge import review as rv
+    from tests.crafted import raw
+
+    assert window.county is not None
+    rid = rv.create_review(window.county, 2024, seed=7)
+    window.close_county()
+    raw(demo_file, f"UPDATE review SET rule = 'not a rule' WHERE id = '{rid}'")
+    assert window.open_path(demo_file)
+    window.show_year(2024, "review")
+    text = window.pages["review"].summary.text()
+    assert "“2024年第1次模拟评审”的抽样规则已损坏，无法读取" in text
+    assert window.pages["review"].model.rowCount() == 0
