@@ -309,6 +309,7 @@ def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
 
 # Bounds on the work a merge does for the other file, so a crafted file cannot hang the program.
 MAX_ROWS = 1_000_000  # per table
+MAX_READ_SECONDS = 120.0
 # Per kind, far above what a county holds (the large demo county: 643 institutions, 3,215 years
 # of figures, 5,773 activities), so a file padded with records is refused before it is read:
 # 100,000 findings once took a merge 95 s.
@@ -320,7 +321,7 @@ MAX_RECORDS = {"setting": 1_000, "profile": 1_000, "county_year": 200, "institut
 
 def max_records(table: str) -> int:
     return min(MAX_ROWS, MAX_RECORDS.get(table, MAX_ROWS))
-MAX_READ_SECONDS = 120.0
+
 
 _SYNC_TEXT = ("id", "rev", "updated_at", "updated_by")
 _TABLE_WORDS = {**TABLE_LABELS, "blob": "佐证材料文件", "revlog": "修订记录", "audit": "修改记录"}
