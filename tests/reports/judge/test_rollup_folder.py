@@ -69,3 +69,4 @@ def test_a_folder_that_cannot_be_read_says_so(demo: Path, tmp_path: Path,
     assert main(["rollup", str(folder), "--year", "2024"]) == 3
     err = capsys.readouterr().err
     assert err == f"tcmcounty: 无法读取文件夹“{folder}”：没有权限。\n"
+
