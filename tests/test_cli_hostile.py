@@ -142,7 +142,7 @@ def _live_offset(data: bytes, page: int, rng: random.Random) -> int:
     return start + content + rng.randrange(PAGE - content)
 
 
-@pytest.mark.slow  # about 100 runs of a command: 5 s on an idle 2-core machine
+@pytest.mark.slow  # about 100 runs of a command: 10–14 s on a busy 2-core machine
 def test_one_flipped_bit_anywhere_never_gives_a_traceback(tmp_path: Path) -> None:
     """Every page of a small county file (one record of every kind), one bit flipped in what
     SQLite reads of it: evaluate reads the file as the county's own, merge as the other file,
