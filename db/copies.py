@@ -7,9 +7,12 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+import shutil
 import sqlite3
+import time
 from typing import Any
 
+from . import structure
 from .errors import Damaged, KnownError, known_write_error, os_error_text
 from .header import check_header
 
@@ -77,6 +80,28 @@ def copy_into(conn: sqlite3.Connection, tmp: Path) -> None:
         target.close()
 
 
+# A temporary file (or folder) that a write left beside its destination when the program was
+# killed: the next write to the same place removes it once it is this old. No write of ours
+# takes that long (the large county's report: seconds); a younger one may belong to another
+# copy of the program writing right now.
+LEFTOVER_AGE_S = 600
+
+
+def clear_leftovers(folder: Path, *patterns: str) -> None:
+    """Remove what killed writes left in `folder`: entries matching `patterns` (globs of the
+    temporary names a writer uses, made with glob.escape from its destination's name)."""
+    cutoff = time.time() - LEFTOVER_AGE_S
+    for pattern in patterns:
+        for path in folder.glob(pattern):
+            with contextlib.suppress(OSError):
+                if path.lstat().st_mtime >= cutoff:
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+
+
 def discard(path: Path) -> None:
     """A copy that failed leaves nothing: neither the half copy nor its journal."""
     for leftover in (path, path.with_name(path.name + "-journal")):
@@ -88,10 +113,14 @@ def _verify_copy(path: Path, shown: str, source: sqlite3.Connection) -> None:
     version = check_header(path)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        ok = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
+        conn.execute("PRAGMA trusted_schema = OFF")
+        # The source was checked value by value when it was opened; the copy's pages are its
+        # pages, so SQLite's check and the schema's are enough here.
+        ok = conn.execute("PRAGMA integrity_check(1)").fetchone()[0] == "ok" \
+            and structure.find_problem(conn, version, values=False) is None
     finally:
         conn.close()
-    if ok == "ok" and version == source.execute("PRAGMA user_version").fetchone()[0]:
+    if ok and version == source.execute("PRAGMA user_version").fetchone()[0]:
         return
     # A damaged original gives a damaged copy: say so, never blame the stick for it.
     if source.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":

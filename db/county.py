@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import json
 import logging
@@ -22,7 +23,7 @@ import uuid
 
 import sqlite_utils
 
-from . import paths, schema
+from . import paths, schema, structure
 from .backups import backed_up_today, make_backup
 from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationError, in_use,
                      is_busy, known_write_error)
@@ -88,17 +89,31 @@ def refuse_to_replace(dest: Path, *, source: Path | None = None, same_county: st
 
 
 def _county_id_of(path: Path) -> str | None:
-    """The county id of a county file, or None for anything else."""
+    """The county id of a county file, or None for anything else. A file with our header that
+    fails the checks (damaged, crafted) is still a county file, of no known county ("")."""
     try:
-        check_header(path)
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        version = check_header(path)
+    except (KnownError, OSError):
+        return None
+    try:
+        conn = _read_only(path)
         try:
-            row = conn.execute("SELECT value FROM setting WHERE id = 'county_id'").fetchone()
+            with structure.time_bound(conn, 10.0):
+                # Our schema (no view where `setting` should be), to read one value safely.
+                if structure.find_problem(conn, version, values=False) is not None:
+                    return ""
+                row = conn.execute("SELECT value FROM setting WHERE id = 'county_id'").fetchone()
         finally:
             conn.close()
-    except (KnownError, sqlite3.DatabaseError, OSError):
-        return None
-    return row[0] if row else ""
+    except (KnownError, sqlite3.DatabaseError, OSError, UnicodeDecodeError):
+        return ""
+    return row[0] if row and isinstance(row[0], str) else ""
+
+
+# Text as read from a county file: a byte SQLite cannot vouch for (it keeps no page checksums)
+# shows as U+FFFD instead of failing whichever screen or report reads it. (A C callable: as fast
+# as the default.)
+LENIENT_TEXT = functools.partial(str, encoding="utf-8", errors="replace")
 
 
 def _connect(path: Path, *, mode: str) -> sqlite3.Connection:
@@ -106,10 +121,30 @@ def _connect(path: Path, *, mode: str) -> sqlite3.Connection:
     # isolation_level=None: no implicit transactions; writes are grouped by `atomic()` only.
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
     conn.row_factory = sqlite3.Row
+    conn.text_factory = LENIENT_TEXT
+    return conn
+
+
+def _read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A connection that reads a file nobody has checked yet: nothing stored in it runs (no
+    function a view, trigger or default could call), and nothing is written."""
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.text_factory = LENIENT_TEXT
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
 def _configure(conn: sqlite3.Connection, *, writable: bool) -> None:
+    # Defence in depth: the schema is checked to be ours on open, and even so nothing stored in
+    # the file may call a function with side effects.
+    conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA foreign_keys = ON")
     if writable:
         # A county file travels on USB sticks: one file, no -wal/-shm side files.
@@ -155,29 +190,51 @@ def _roll_back_interrupted_write(path: Path) -> None:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise _refused(path, exc, "rollback of hot journal failed: ") from None
+    except UnicodeDecodeError as exc:  # a malformed schema, quoted in SQLite's message
+        raise _damaged(path, f"malformed schema: {exc.object!r}") from None
 
 
-def _verify(path: Path) -> None:
-    """Check the whole structure read-only, so a damaged file is refused and left as it was.
+def verify_file(path: Path, version: int) -> None:
+    """Check a county file read-only, so a damaged or crafted one is refused and left as it was:
+    SQLite's own check of every page, then the schema and the kinds of values against ours
+    (db.structure). Bounded in time like a merge's reading of the other file.
 
     A full integrity check on every open, not only the day's first (when the daily backup's
     check would see it): it also compares every index with its table, so a flipped byte in an
-    indexed value is caught, and costs 13 ms on the large demo county (README).
+    indexed value is caught; with the schema check, about 0.06 s on the large demo county (README).
     """
     try:
-        conn = _connect(path, mode="ro")
-        try:
-            result = [r[0] for r in conn.execute("PRAGMA integrity_check(1)")]
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        finally:
-            conn.close()
+        conn = _read_only(path)
     except sqlite3.DatabaseError as exc:
         raise _refused(path, exc) from None
-    if result != ["ok"]:
-        raise _damaged(path, "; ".join(result))
-    missing = set(schema.V1_TABLES) - names
-    if missing:
-        raise _damaged(path, f"missing tables {sorted(missing)}", "缺少数据表")
+    try:
+        _check_open(conn, path, version)
+    finally:
+        conn.close()
+
+
+def _check_open(conn: sqlite3.Connection, path: Path, version: int, *, quick: bool = False,
+                values: bool = True) -> None:
+    """verify_file's checks on an open connection. `quick`: SQLite's quick_check (no index
+    comparison), as for a folder of files read one by one; `values`: the pass over every value
+    (left out when the same file was checked with it moments before)."""
+    try:
+        with structure.time_bound(conn):
+            check = "quick_check" if quick else "integrity_check"
+            result = [r[0] for r in conn.execute(f"PRAGMA {check}(1)")]
+            if result != ["ok"]:
+                raise _damaged(path, "; ".join(map(str, result)))
+            problem = structure.find_problem(conn, version, values=values)
+            if problem is not None:
+                raise problem.refusal(path)
+    except sqlite3.DatabaseError as exc:
+        if structure.interrupted(exc):
+            raise structure.too_slow(path) from None
+        raise _refused(path, exc) from None
+    except UnicodeDecodeError as exc:
+        # SQLite's message quotes the schema's text it could not parse; a flipped bit there
+        # is not UTF-8, and Python fails on the message itself.
+        raise _damaged(path, f"malformed schema: {exc.object!r}") from None
 
 
 class CountyFile:
@@ -275,7 +332,7 @@ class CountyFile:
         writable = _writable(path)
         if writable:
             _roll_back_interrupted_write(path)
-        _verify(path)
+        verify_file(path, version)
         lock = FileLock(path) if exclusive and writable else None
         if lock is not None:
             lock.acquire()
@@ -296,12 +353,16 @@ class CountyFile:
         return county
 
     @classmethod
-    def open_untouched(cls, path: str | os.PathLike[str]) -> CountyFile:
+    def open_untouched(cls, path: str | os.PathLike[str], *, values: bool = True) -> CountyFile:
         """Open a county file only to read it, leaving every byte as it was (a folder of counties
         rolled up by a city): no backup, no upgrade, no lock file, no journal rolled back.
 
         SQLite's `immutable` mode reads without taking locks or creating side files. A file that
         would need writing first (an older version, a write cut off) is refused with the reason.
+        A file from another office is read as a merge reads one: checked against our schema
+        first, so nothing stored in it runs, and every read of it is bounded in time. `values`:
+        False when the caller checked this file value by value moments before (a rollup opens
+        each file twice: to know which county it is, then to judge it).
         """
         path = Path(path)
         version = check_header(path)
@@ -311,24 +372,15 @@ class CountyFile:
             raise NeedsOpening(f"“{path.name}”上次保存没有完成（旁边留有 -journal 文件），"
                              "请先用本程序打开一次。")
         try:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                   isolation_level=None)
+            conn = _read_only(path, immutable=True)
         except sqlite3.DatabaseError as exc:
             raise _refused(path, exc) from None
-        conn.row_factory = sqlite3.Row
         try:
-            # A file from another office is read as a merge reads one: its triggers and views
-            # never run, and each table we read must be a real table.
-            conn.execute("PRAGMA trusted_schema = OFF")
-            conn.execute("PRAGMA query_only = ON")
-            result = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
-            kinds = {r[0]: r[1] for r in conn.execute("SELECT name, type FROM sqlite_master")}
-        except sqlite3.DatabaseError as exc:
+            _check_open(conn, path, version, quick=True, values=values)
+        except BaseException:
             conn.close()
-            raise _refused(path, exc) from None
-        if result != ["ok"] or any(kinds.get(t) != "table" for t in schema.V1_TABLES):
-            conn.close()
-            raise _damaged(path, "; ".join(result) or "missing tables")
+            raise
+        structure.bound(conn)  # every read of it, not only the check
         # The machine id is never made here: reading must not write even the program's own folder.
         return cls(path, conn, machine="read-only", read_only=True)
 

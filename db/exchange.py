@@ -11,19 +11,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 import functools
 import hashlib
+import json
 from pathlib import Path
 import sqlite3
+import tempfile
 import time
 from typing import Any
 
-from . import schema, vocab
+from . import merge_scope, schema, structure, township, vocab
 from .copies import copy_into, snapshot_connection, write_beside
 from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, evidence_too_big,
                      refuse_to_replace)
 from .errors import FileExists, KnownError
 from .header import check_header
 from .fields import FIELDS, TABLE_LABELS, check_applies, duplicate_among, same_key, validate
-from .townships import all_townships, ever_in_township_sql
+from .townships import all_townships
 
 PREFER = ("mine", "theirs", "newer")
 # Settings that describe one copy, not the county: they never travel in a merge.
@@ -68,20 +70,20 @@ def write_township_file(county: CountyFile, town: str, dest: Path) -> Path:
 def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
     copy_into(county.conn, tmp)
     with CountyFile.open(tmp, machine=county.machine, daily_backup=False) as copy:
-        # Its institutions of every year: a clinic that moved to another township later is the
-        # township's for the years before (db.townships); each year's views show that year's.
-        keep = ever_in_township_sql()
+        # Which institutions are the township's (in any year: db.township decides, for this and
+        # the merge); each year's views in the file show that year's.
+        ids = {"ids": json.dumps(sorted(township.institutions_of(copy.conn, town)))}
+        keep = "SELECT value FROM json_each(:ids)"
         with copy.atomic():
             c = copy.conn
             c.execute("PRAGMA defer_foreign_keys = ON")
             # A township fills in its own institutions, and the 模拟评审 findings for them.
             for table in ("activity", "institution_year", "institution_township", "check_review",
                           "review_inst", "review_finding"):
-                c.execute(f"DELETE FROM {table} WHERE institution_id NOT IN ({keep})",
-                          {"town": town})
+                c.execute(f"DELETE FROM {table} WHERE institution_id NOT IN ({keep})", ids)
             # 达标路径 arrangements at its own institutions; the county's own actions stay home.
             c.execute(f"DELETE FROM planned_action WHERE institution_id IS NULL "
-                      f"OR institution_id NOT IN ({keep})", {"town": town})
+                      f"OR institution_id NOT IN ({keep})", ids)
             c.execute("""DELETE FROM evidence WHERE owner_table = 'activity'
                          AND owner_id NOT IN (SELECT id FROM activity)""")
             c.execute("""DELETE FROM evidence WHERE owner_table = 'review_finding'
@@ -89,8 +91,8 @@ def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
             c.execute("DELETE FROM evidence WHERE owner_table NOT IN "
                       "('activity', 'review_finding')")
             c.execute(f"UPDATE institution SET parent_id = NULL "
-                      f"WHERE parent_id NOT IN ({keep})", {"town": town})
-            c.execute(f"DELETE FROM institution WHERE id NOT IN ({keep})", {"town": town})
+                      f"WHERE parent_id NOT IN ({keep})", ids)
+            c.execute(f"DELETE FROM institution WHERE id NOT IN ({keep})", ids)
             c.execute("DELETE FROM county_year")
             c.execute("DELETE FROM task")
             c.execute("DELETE FROM blob WHERE sha256 NOT IN (SELECT sha256 FROM evidence)")
@@ -102,7 +104,7 @@ def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
             copy.log("生成乡镇填报文件", label=town)
         copy.conn.execute("VACUUM")
         others = copy.conn.execute(f"SELECT count(*) FROM institution WHERE id NOT IN ({keep})",
-                                   {"town": town}).fetchone()[0]
+                                   ids).fetchone()[0]
         others += copy.conn.execute(
             "SELECT count(*) FROM review_finding WHERE institution_id NOT IN "
             "(SELECT id FROM institution)").fetchone()[0]
@@ -199,10 +201,18 @@ class MergePlan:
     _audit: list[dict[str, Any]] = field(default_factory=list)
     _blobs: list[str] = field(default_factory=list)
     _live: dict[str, int] = field(default_factory=dict)  # my records per table, not deleted
+    # What the other file changes that the county must confirm (db.merge_scope): clauses.
+    scope: list[str] = field(default_factory=list)
 
     @property
     def unresolved(self) -> list[Conflict]:
         return [c for c in self.conflicts if not c.decided]
+
+    @property
+    def confirmation(self) -> str:
+        """Why this merge needs the user's yes before it is written (a mass deletion, a
+        模拟评审 deleted, a township's file changing what the county decides), or ""."""
+        return self.mass_deletion + "".join(self.scope)
 
     @property
     def mass_deletion(self) -> str:
@@ -310,6 +320,18 @@ def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
 # Bounds on the work a merge does for the other file, so a crafted file cannot hang the program.
 MAX_ROWS = 1_000_000  # per table
 MAX_READ_SECONDS = 120.0
+# Per kind, far above what a county holds (the large demo county: 643 institutions, 3,215 years
+# of figures, 5,773 activities), so a file padded with records is refused before it is read:
+# 100,000 findings once took a merge 95 s.
+MAX_RECORDS = {"setting": 1_000, "profile": 1_000, "county_year": 200, "institution": 20_000,
+               "institution_year": 200_000, "task": 10_000, "phase": 1_000, "review": 1_000,
+               "review_inst": 20_000, "review_finding": 20_000, "evidence": 100_000,
+               "check_review": 100_000, "blob": 100_000}
+
+
+def max_records(table: str) -> int:
+    return min(MAX_ROWS, MAX_RECORDS.get(table, MAX_ROWS))
+
 
 _SYNC_TEXT = ("id", "rev", "updated_at", "updated_by")
 _TABLE_WORDS = {**TABLE_LABELS, "blob": "佐证材料文件", "revlog": "修订记录", "audit": "修改记录"}
@@ -369,6 +391,7 @@ class _Other:
             if self.read("PRAGMA quick_check(1)")[0][0] != "ok":
                 raise _refusal(path, "已损坏")
             self._check_schema()
+            self._check_structure()
         except BaseException:
             self.close()
             raise
@@ -386,7 +409,8 @@ class _Other:
             if "interrupt" in str(exc):
                 raise _refusal(self.path, f"读取超过 {MAX_READ_SECONDS:.0f} 秒仍未完成") from None
             raise _refusal(self.path, "的内容无法读取（文件已损坏或不是本程序写出的）") from None
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            # (UnicodeDecodeError: SQLite's message quoting a schema that is not UTF-8.)
             raise _refusal(self.path, "的内容无法读取（文件已损坏或不是本程序写出的）") from None
 
     def _check_schema(self) -> None:
@@ -405,9 +429,22 @@ class _Other:
             if theirs != ours:
                 raise _refusal(self.path, f"中数据表“{_TABLE_WORDS.get(table, table)}”的列与本程序的"
                                "不一致")
-            if self.read(f'SELECT count(*) FROM "{table}"')[0][0] > MAX_ROWS:
+            if self.read(f'SELECT count(*) FROM "{table}"')[0][0] > max_records(table):
                 raise _refusal(self.path, f"中数据表“{_TABLE_WORDS.get(table, table)}”的记录超过 "
-                               f"{MAX_ROWS} 条")
+                               f"{max_records(table):,} 条")
+
+    def _check_structure(self) -> None:
+        """Nothing but our schema, as a county file is checked on opening (db.structure): no
+        trigger, view, generated column, extra table or index, and values of their columns'
+        kinds."""
+        try:
+            problem = structure.find_problem(self.conn, schema.current_version())
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            if structure.interrupted(exc):
+                raise _refusal(self.path, f"读取超过 {MAX_READ_SECONDS:.0f} 秒仍未完成") from None
+            raise _refusal(self.path, "的内容无法读取（文件已损坏或不是本程序写出的）") from None
+        if problem is not None:
+            raise _refusal(self.path, problem.reason)
 
     def rows(self, table: str) -> dict[str, dict[str, Any]]:
         out = {}
@@ -455,6 +492,33 @@ def _check_applies(other: Path, t: dict[str, Any], m: dict[str, Any] | None,
 _YEAR_FACTS = {f.name for f in FIELDS["institution_year"]}
 
 
+# ---- what the other file may change ---------------------------------------------------------
+
+def _judge_scope(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None:
+    """A township's file may change its own institutions' records only; a 模拟评审 deleted, or a
+    township's file changing the county's records, needs the county's yes (db.merge_scope).
+    Every record the merge would take from the other file is judged, conflicts included (the
+    clerk may take their side)."""
+    town_row = theirs_db.read("SELECT value FROM setting WHERE id = 'township_scope' "
+                              "AND deleted = 0")
+    town = town_row[0][0] if town_row and isinstance(town_row[0][0], str) \
+        and town_row[0][0].strip() else None
+    theirs = theirs_db.read("SELECT id, township, name FROM institution")
+    their_towns = {r[0]: r[1] for r in theirs}
+    names = {r[0]: r[1] for r in county.conn.execute("SELECT id, name FROM institution")}
+    names.update({r[0]: str(r[2]) for r in theirs})
+    incoming = [merge_scope.Incoming(c.table, c.theirs, c.mine, c.label)
+                for c in plan.conflicts]
+    for table, rec in plan._writes:
+        mine = county.get(table, rec["id"], include_deleted=True)
+        incoming.append(merge_scope.Incoming(table, rec, mine, _label(table, rec, names)))
+    verdict = merge_scope.judge(county.conn, incoming, town=town, their_towns=their_towns,
+                                other=plan.other.name)
+    if verdict.refused:
+        raise _refusal(plan.other, verdict.refused[0])
+    plan.scope = verdict.confirm
+
+
 def _open_other(path: Path) -> _Other:
     return _Other(path)
 
@@ -466,7 +530,9 @@ def plan_merge(county: CountyFile, other: Path) -> MergePlan:
         raise KnownError("不能把文件与它自己合并。")
     theirs_db = _open_other(other)
     try:
-        return _plan(county, theirs_db, other)
+        plan = _plan(county, theirs_db, other)
+        _judge_scope(county, plan, theirs_db)
+        return plan
     finally:
         theirs_db.close()
 
@@ -658,19 +724,59 @@ def apply_merge(county: CountyFile, plan: MergePlan, *, confirmed: bool = False)
     and a merge that deletes many records must be `confirmed` by the user."""
     from .backups import make_backup
 
-    if plan.unresolved:
-        raise KnownError(f"还有 {len(plan.unresolved)} 条冲突未决定，未合并任何内容。")
-    for c in plan.conflicts:
-        c.check()
-    _check_twins(county, plan)
-    if plan.mass_deletion and not confirmed:
-        raise KnownError(f"{plan.mass_deletion}未经确认，未合并任何内容。")
+    _check_decisions(county, plan, confirmed)
     theirs_db = _open_other(plan.other)
     try:
         make_backup(county.conn, county.path, "合并前")
         _write_merge(county, plan, theirs_db)
     finally:
         theirs_db.close()
+
+
+def _check_decisions(county: CountyFile, plan: MergePlan, confirmed: bool) -> None:
+    """What the clerk decided must make a whole: every conflict decided, no record put together
+    from both sides that cannot be, no institution twice, and a yes where one is needed."""
+    if plan.unresolved:
+        raise KnownError(f"还有 {len(plan.unresolved)} 条冲突未决定，未合并任何内容。")
+    for c in plan.conflicts:
+        c.check()
+    _check_twins(county, plan)
+    if plan.confirmation and not confirmed:
+        raise KnownError(f"{plan.confirmation}未经确认，未合并任何内容。")
+
+
+class _Rehearsed(Exception):
+    """Raised inside the rehearsal's transaction so that it is rolled back."""
+
+
+def rehearse_merge(county: CountyFile, plan: MergePlan, *, confirmed: bool = False) -> None:
+    """`merge --dry-run`: every check `apply_merge` makes, and its writes too, in a transaction
+    that is then rolled back, so a dry run says yes only to a merge that would be written (the
+    evidence files' checksums, records that clash in the file, links to missing records).
+    Nothing is kept and no backup is made; a county file that may not be written is rehearsed
+    on a temporary copy."""
+    _check_decisions(county, plan, confirmed)
+    theirs_db = _open_other(plan.other)
+    try:
+        if not county.read_only:
+            _rehearse_on(county, plan, theirs_db)
+            return
+        with tempfile.TemporaryDirectory(prefix="tcmcounty-") as folder:
+            scratch = Path(folder) / "rehearsal.tcmcounty"
+            copy_into(county.conn, scratch)
+            with CountyFile.open(scratch, machine=county.machine, daily_backup=False) as copy:
+                _rehearse_on(copy, plan, theirs_db)
+    finally:
+        theirs_db.close()
+
+
+def _rehearse_on(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None:
+    try:
+        with county.atomic():
+            _write_merge(county, plan, theirs_db)
+            raise _Rehearsed
+    except _Rehearsed:
+        pass
 
 
 def _blob(theirs_db: _Other, sha: str) -> tuple[str, bytes]:

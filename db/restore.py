@@ -11,7 +11,7 @@ import sqlite3
 from . import paths
 from .backups import SUFFIX, make_backup
 from .copies import snapshot_connection
-from .county import CountyFile
+from .county import CountyFile, verify_file
 from .errors import Damaged, KnownError, os_error_text
 from .header import check_header
 from .lock import FileLock
@@ -20,9 +20,11 @@ from .lock import FileLock
 def restore_backup(county_path: Path, backup: Path) -> Path:
     """Put a backup in place of the county file, after backing up the file as it is now.
 
-    The county file must not be open. Returns the backup made of the current state.
+    The county file must not be open. Returns the backup made of the current state. The backup
+    is checked as strictly as a file being opened (it may have come from anywhere): one that
+    would be refused on opening never takes the county file's place.
     """
-    check_header(backup)
+    verify_file(backup, check_header(backup))
     try:
         current = CountyFile.open(county_path, exclusive=True, daily_backup=False)
     except Damaged:

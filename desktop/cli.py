@@ -197,11 +197,13 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE", help="合并到这个县级数据文件")
     p.add_argument("other", type=Path, metavar="OTHER",
                    help="要合并进来的文件（乡镇填报文件或另一台电脑上的副本）")
-    p.add_argument("--dry-run", action="store_true", help="只显示将要发生的变化，不写入")
+    p.add_argument("--dry-run", action="store_true",
+                   help="试运行：做正式合并的全部检查，显示将要发生的变化，不写入；退出码与正式合并相同")
     p.add_argument("--prefer", choices=["mine", "theirs", "newer"],
                    help="两边都改过的记录：mine 保留本文件，theirs 采用对方，newer 采用较新的")
     p.add_argument("--yes", action="store_true",
-                   help="确认删除：合并将删除较多记录（超过 5 条或某类记录的十分之一）时必须加上")
+                   help="确认：合并将删除较多记录（超过 5 条或某类记录的十分之一）、删除模拟评审，"
+                        "或乡镇填报文件改动了应由县里决定的内容时必须加上")
 
     p = sub.add_parser("new-year", help="开始新年度：把上年的中医馆、技术、科室、人员等情况沿用到该年（待确认）")
     p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
@@ -364,13 +366,19 @@ def _write_workbook(args: argparse.Namespace, write: Callable[[Any], Path], done
         try:
             out = write(county)
         except WorkbookError as exc:
-            cause = exc.__cause__ or exc.__context__
-            if isinstance(cause, OSError) and cause.errno in USER_OS_ERRORS:
+            if _disk_said_no(exc):
                 raise
             print(f"tcmcounty: {exc}", file=sys.stderr)
             return EXIT_REFUSED
     print(f"{done}：{out}")
     return 0
+
+
+def _disk_said_no(exc: BaseException) -> bool:
+    """A workbook not written because of the disk (full, no permission, read-only), which exits
+    3 like any file that cannot be written, rather than 1 like a workbook refused."""
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(cause, OSError) and cause.errno in USER_OS_ERRORS
 
 
 @_command("report")
@@ -405,29 +413,32 @@ def _snapshot(args: argparse.Namespace) -> int:
 @_command("merge")
 def _merge(args: argparse.Namespace) -> int:
     from db.county import CountyFile
-    from db.exchange import apply_merge, plan_merge
+    from db.exchange import apply_merge, plan_merge, rehearse_merge
 
+    # --dry-run goes through every step the merge does, in the same order, and stops short of
+    # keeping anything: its exit code is the one the merge would give.
     with CountyFile.open(args.file, exclusive=True) as county:
         plan = plan_merge(county, args.other)
         if args.prefer:
             plan.decide_all(args.prefer)
         for line in plan.lines():
             print(line)
-        if args.dry_run:
-            if plan.mass_deletion:
-                print(f"（{plan.mass_deletion}正式合并时需加 --yes）")
-            print("（试运行：未写入任何内容）")
-            return EXIT_CONFLICT if plan.unresolved else 0
+        trial = "（试运行：未写入任何内容）" if args.dry_run else ""
         if plan.unresolved:
             print(f"tcmcounty: 有 {len(plan.unresolved)} 条记录两边都改过，未合并任何内容。"
-                  "请用 --prefer mine|theirs|newer 决定，或在窗口中逐条决定。", file=sys.stderr)
+                  f"请用 --prefer mine|theirs|newer 决定，或在窗口中逐条决定。{trial}",
+                  file=sys.stderr)
             return EXIT_CONFLICT
-        if plan.mass_deletion and not args.yes:
-            # A file from another PC could delete everything it carries: the clerk reads the
-            # preview above and confirms with --yes.
-            print(f"tcmcounty: {plan.mass_deletion}未合并任何内容。核对上面的预览无误后，"
-                  "加上 --yes 再运行一次。", file=sys.stderr)
+        if plan.confirmation and not args.yes:
+            # A file from another PC could delete everything it carries, or a township's file
+            # change the county's 模拟评审: the clerk reads the preview and confirms with --yes.
+            print(f"tcmcounty: {plan.confirmation}未合并任何内容。核对上面的预览无误后，"
+                  f"加上 --yes 再运行一次。{trial}", file=sys.stderr)
             return EXIT_USAGE
+        if args.dry_run:
+            rehearse_merge(county, plan, confirmed=args.yes)
+            print("（试运行：合并可以完成；未写入任何内容）")
+            return 0
         apply_merge(county, plan, confirmed=args.yes)
     print("合并完成。")
     return 0
@@ -486,6 +497,8 @@ def _rollup(args: argparse.Namespace) -> int:
     try:
         written = write(result, out)
     except WorkbookError as exc:
+        if _disk_said_no(exc):  # as the .pdf: exit 3
+            raise
         print(f"tcmcounty: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     print(f"已写出多县汇总：{written}")

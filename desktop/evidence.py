@@ -40,6 +40,8 @@ def attach_files(county: CountyFile, files: list[Path], **owner: Any) -> None:
     """All chosen files are stored, or none (one transaction)."""
     with county.atomic():
         for path in files:
+            if not path.is_file():  # a pipe or a device: its first read would wait for ever
+                raise KnownError(f"“{path.name}”不是普通文件（是管道、设备等特殊文件），不能作为佐证材料。")
             try:
                 size = path.stat().st_size
                 if size > MAX_EVIDENCE_BYTES:

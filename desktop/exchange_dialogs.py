@@ -275,9 +275,9 @@ def merge_file(window: Host) -> None:
         return
     if not dialogs.exec_dialog(MergeDialog(plan, window)):
         return
-    if plan.mass_deletion and not dialogs.confirm(
-            window, "确认删除", f"{plan.mass_deletion}确定要删除这些记录吗？\n"
-            "（删除前会先备份本文件；可在预览中核对是哪些记录。）"):
+    if plan.confirmation and not dialogs.confirm(
+            window, "确认合并", f"{plan.confirmation}确定要这样合并吗？\n"
+            "（合并前会先备份本文件；可在预览中核对是哪些记录。）"):
         return
     try:
         exchange.apply_merge(window.county, plan, confirmed=True)

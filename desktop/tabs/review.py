@@ -108,7 +108,14 @@ class ReviewTab(TableTab):
             button.setEnabled(key == "new" or self.review_id is not None)
         if self.ctx is None:
             return
-        self.model.set_rows(self.load(self.ctx))
+        try:
+            rows = self.load(self.ctx)
+        except KnownError as exc:  # a review the file holds but cannot read (damaged there)
+            self.model.set_rows([])
+            self.fill_filter(self.inst_filter, [])
+            self.summary.setText(str(exc))
+            return
+        self.model.set_rows(rows)
         sample = sorted({(r["ord"], r["inst_id"], r["name"]) for r in self.model.rows})
         self.fill_filter(self.inst_filter, [(f"{k}. {name}", iid) for k, iid, name in sample])
         self.show_score()

@@ -10,10 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 import contextlib
 import datetime as _dt
+import glob
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from db.copies import clear_leftovers
 from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
 from db.fields import applies
@@ -341,6 +343,8 @@ def save_atomically(book: Workbook, out_path: str | os.PathLike[str]) -> Path:
     except KnownError as exc:  # no such folder, or not a folder: the workbook was not written
         raise WorkbookError(f"无法写入“{out}”：{exc}") from None
     tmp = out.with_name(f".{out.stem}.{os.getpid()}.part.xlsx")
+    # What a killed save left beside this workbook goes now (db.copies: once it is old enough).
+    clear_leftovers(out.parent, f".{glob.escape(out.stem)}.*.part.xlsx")
     try:
         book.save(tmp)
         os.replace(tmp, out)

@@ -76,9 +76,14 @@ class Rule:
 
     @classmethod
     def from_json(cls, text: str) -> Rule:
-        raw = json.loads(text)
-        return cls(int(raw.get("hospitals", 1)), int(raw.get("centres", 0)),
-                   int(raw.get("stations", 0)))
+        """The stored rule; KnownError if it cannot be read (a flipped bit, another program's
+        edit), as for a damaged target profile."""
+        try:
+            raw = json.loads(text)
+            return cls(int(raw.get("hospitals", 1)), int(raw.get("centres", 0)),
+                       int(raw.get("stations", 0)))
+        except (ValueError, TypeError, AttributeError):
+            raise KnownError("抽样规则已损坏，无法读取") from None
 
 
 def _in_scope(insts: list[dict[str, Any]], types: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -235,7 +240,15 @@ def load(county: CountyFile, review_id: str) -> Review:
     findings = {(f["institution_id"], f["item_id"]): f for f in
                 county.rows("review_finding", "review_id = ?", (review_id,))}
     return Review(row["id"], row["year"], row["name"], row["review_date"], row["seed"],
-                  Rule.from_json(row["rule"]), row["note"], route_order(sample), findings)
+                  _stored_rule(county, row), row["note"], route_order(sample), findings)
+
+
+def _stored_rule(county: CountyFile, row: dict[str, Any]) -> Rule:
+    try:
+        return Rule.from_json(row["rule"])
+    except KnownError as exc:
+        raise KnownError(f"文件“{county.path.name}”中模拟评审“{row['name']}”的{exc}。"
+                         "请从备份恢复，或新建一次模拟评审。") from None
 
 
 def swap(county: CountyFile, review_id: str, out_id: str, in_id: str, note: str) -> None:

@@ -18,8 +18,10 @@ from pathlib import Path
 import sqlite3
 from typing import Any
 
+from db import structure
 from db.county import CountyFile
-from db.errors import KnownError, NeedsOpening, NewerVersion, NotCountyFile, ValidationError
+from db.errors import (KnownError, NeedsOpening, NewerVersion, NotCountyFile, ValidationError,
+                       os_error_text)
 
 from reports.judge import standard
 from reports.judge.catalogue import BY_ID
@@ -191,14 +193,28 @@ def _kind(exc: KnownError) -> str:
 
 def county_files(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
     """Every file of the folder a clerk put there, in name order. The program's own side files
-    (lock files, journals) and hidden files are not county files and are passed over silently."""
+    (lock files, journals), hidden files and subfolders are passed over silently; anything else
+    that is not a plain file (a pipe, a link pointing at itself) is listed, to be skipped with
+    its reason."""
     folder = Path(folder)
     if not folder.is_dir():
         raise KnownError(f"“{folder}”不是文件夹，请给出存放各县数据文件的文件夹。")
-    skip = {p.resolve() for p in exclude}
-    return [p for p in sorted(folder.iterdir(), key=lambda p: p.name)
-            if p.is_file() and not p.name.startswith(".") and not p.name.endswith("-journal")
-            and p.resolve() not in skip]
+    skip = {_resolved(p) for p in exclude}
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        raise KnownError(f"无法读取文件夹“{folder}”：{os_error_text(exc)}。") from None
+    return [p for p in entries
+            if not p.name.startswith(".") and not p.name.endswith("-journal")
+            and not p.is_dir() and _resolved(p) not in skip]
+
+
+def _resolved(path: Path) -> Path:
+    """The real path, or the path itself where there is none (a link that points at itself)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11 on a symlink loop
+        return path
 
 
 def _scan_one(path: Path) -> _Candidate:
@@ -207,7 +223,9 @@ def _scan_one(path: Path) -> _Candidate:
         last = county.conn.execute("SELECT max(at) FROM audit").fetchone()[0] or ""
         return _Candidate(path, county.county_id, county.county_name, last,
                           county.setting(standard.STORED_SETTING))
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if structure.interrupted(exc):
+            raise structure.too_slow(path) from None
         raise NotCountyFile(f"文件“{path.name}”已损坏（内部结构校验未通过），无法读取。") from None
     finally:
         county.close()
@@ -315,11 +333,14 @@ def _row(cand: _Candidate, now: Evaluation, before: Evaluation) -> CountyRow:
 
 
 def _judge_one(cand: _Candidate, year: int, std: Standard, today: _dt.date) -> CountyRow:
-    county = CountyFile.open_untouched(cand.path)
+    # Checked value by value moments ago, in the scan; its schema and pages are checked again.
+    county = CountyFile.open_untouched(cand.path, values=False)
     try:
         now = evaluate(county, year, today=today, std=std)
         before = evaluate(county, year - 1, today=today, std=std)
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if structure.interrupted(exc):  # each file's reading is bounded in time (db.structure)
+            raise structure.too_slow(cand.path) from None
         raise NotCountyFile(f"文件“{cand.path.name}”已损坏（读取数据时出错），无法汇总。") from None
     finally:
         county.close()

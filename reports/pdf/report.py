@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 import datetime as _dt
 import errno
+import glob
 import io
 import os
 from pathlib import Path
 import tempfile
 from typing import TYPE_CHECKING
 
+from db.copies import clear_leftovers
 from db.county import refuse_to_replace
 from db.errors import FileBusy, KnownError
 
@@ -132,6 +134,8 @@ class _Output:
     def __init__(self, out: Path):
         _check_destination(out)
         self.out = out
+        # What a killed run left beside this PDF goes now (db.copies: once it is old enough).
+        clear_leftovers(out.parent, f".{glob.escape(out.stem)}-*.part")
         try:
             fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=".part")
         except OSError as exc:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import unicodedata
 import zipfile
 
+from db.copies import clear_leftovers
 from db.errors import KnownError
 from reports.judge import standard as standards
 from reports.judge.catalogue import BY_ID, SECTIONS
@@ -120,6 +121,7 @@ def export_evidence(county: CountyFile, dest: Path, *, as_zip: bool = False) -> 
     entries = evidence_entries(county)
     if not entries:
         raise KnownError("文件中还没有佐证材料。请先在各页面为指标、任务或活动添加。")
+    clear_leftovers(dest.parent, ".evidence-*")  # what a killed export left (once old enough)
     work = Path(tempfile.mkdtemp(prefix=".evidence-", dir=dest.parent))
     try:
         root = work / "佐证材料"

@@ -289,7 +289,7 @@ def test_a_table_with_too_many_records_is_refused(bureau: Path,
     other = _changed_copy(bureau)
     monkeypatch.setattr(exchange, "MAX_ROWS", 1000)  # the demo has 1030 activities
     with CountyFile.open(bureau, daily_backup=False) as county:
-        with pytest.raises(KnownError, match="数据表“宣传活动”的记录超过 1000 条"):
+        with pytest.raises(KnownError, match="数据表“宣传活动”的记录超过 1,000 条"):
             plan_merge(county, other)
 
 

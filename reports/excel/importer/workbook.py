@@ -32,6 +32,8 @@ def check_file(path: Path) -> None:
         raise WorkbookError(f"找不到工作簿“{path}”。")
     if path.is_dir():
         raise WorkbookError(f"“{name}”是一个文件夹，不是 Excel 工作簿。")
+    if not path.is_file():  # a pipe or a device would keep the first read waiting for ever
+        raise WorkbookError(f"“{name}”不是普通文件（是管道、设备等特殊文件），不是 Excel 工作簿。")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise WorkbookError(f"工作簿“{name}”太大（{size / 1024 / 1024:.0f} MB，上限 "
