@@ -26,7 +26,7 @@ from . import paths, schema
 from .backups import backed_up_today, make_backup
 from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationError, in_use,
                      is_busy, known_write_error)
-from .fields import FIELDS, TABLE_LABELS, duplicate_among, validate
+from .fields import FIELDS, TABLE_LABELS, InstitutionKeys, duplicate_among, validate
 from .header import check_header
 from .lock import FileLock
 
@@ -501,13 +501,15 @@ class CountyFile:
         names = [f.name for f in FIELDS[table]]
         prepared = []
         with self.atomic():
-            known = self.rows(table) if table == "institution" else []
+            # Each institution's keys computed once: checking every new one against all the
+            # others stays linear in the county's size.
+            known = InstitutionKeys(self.rows(table)) if table == "institution" else None
             for values in records:
                 rec = _prepare(table, {k: v for k, v in values.items() if k != "id"})
                 rec["id"] = values.get("id") or self.new_id()
-                if table == "institution":
-                    _raise_duplicate(rec, duplicate_among(rec, known))
-                    known.append(rec)
+                if known is not None:
+                    _raise_duplicate(rec, known.duplicate(rec))
+                    known.add(rec)
                 self._stamp(rec)
                 prepared.append(rec)
             cols = ["id", *names, "rev", "updated_at", "updated_by"]

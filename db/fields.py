@@ -303,15 +303,51 @@ def duplicate_among(record: dict[str, Any], others: Any) -> str | None:
     The same 机构代码, or the same name in the same township, is the same institution twice; a
     record never clashes with itself (same id). Only the first clash is named.
     """
-    rid, code = record.get("id"), same_key(record.get("code"))
-    name, town = same_key(record.get("name")), same_key(record.get("township"))
-    for other in others:
-        if rid is not None and other.get("id") == rid:
-            continue
-        if code and same_key(other.get("code")) == code:
+    return InstitutionKeys(others).duplicate(record)
+
+
+class InstitutionKeys:
+    """Institutions by the keys two copies of one are recognised by, each computed once: many
+    records are checked against many institutions in time linear in both (an import creating
+    6,400 institutions compared every pair before). Answers as `duplicate_among` does: the
+    first clash in the order the institutions were added, a code clash before a name clash on
+    the same institution."""
+
+    def __init__(self, others: Any = ()) -> None:
+        self._by_code: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self._by_name: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+        self._added = 0
+        for other in others:
+            self.add(other)
+
+    def add(self, other: dict[str, Any]) -> None:
+        at = (self._added, other)
+        self._added += 1
+        code = same_key(other.get("code"))
+        if code:
+            self._by_code.setdefault(code, []).append(at)
+        name = same_key(other.get("name"))
+        if name:
+            self._by_name.setdefault((name, same_key(other.get("township"))), []).append(at)
+
+    def duplicate(self, record: dict[str, Any]) -> str | None:
+        """Why `record` would be a second copy of an institution added here, or None."""
+        rid, code = record.get("id"), same_key(record.get("code"))
+        name = same_key(record.get("name"))
+        by_code = self._first(self._by_code.get(code, ()), rid) if code else None
+        by_name = (self._first(self._by_name.get((name, same_key(record.get("township"))), ()),
+                               rid) if name else None)
+        if by_code is not None and (by_name is None or by_code[0] <= by_name[0]):
+            other = by_code[1]
             return (f"机构代码“{other['code']}”已被“{other['name']}”使用，"
                     "同一机构不能登记两次")
-        if name and same_key(other.get("name")) == name and same_key(other.get("township")) == town:
+        if by_name is not None:
+            other = by_name[1]
             where = f"“{other['township']}”" if other.get("township") else "未填乡镇的机构中"
             return f"{where}已有名为“{other['name']}”的机构，同一机构不能登记两次"
-    return None
+        return None
+
+    @staticmethod
+    def _first(found: Any, rid: Any) -> tuple[int, dict[str, Any]] | None:
+        # A record never clashes with itself.
+        return next((f for f in found if rid is None or f[1].get("id") != rid), None)
