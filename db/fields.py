@@ -316,22 +316,38 @@ class InstitutionKeys:
     def __init__(self, others: Any = ()) -> None:
         self._by_code: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._by_name: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+        # An institution's place in the order and its keys, by its id (to replace it).
+        self._at: dict[Any, tuple[int, str, tuple[str, str] | None]] = {}
         self._added = 0
         for other in others:
             self.add(other)
 
-    def add(self, other: dict[str, Any]) -> None:
-        at = (self._added, other)
-        self._added += 1
+    def add(self, other: dict[str, Any], at: int | None = None) -> None:
+        if at is None:
+            at, self._added = self._added, self._added + 1
         code = same_key(other.get("code"))
         if code:
-            self._by_code.setdefault(code, []).append(at)
+            self._by_code.setdefault(code, []).append((at, other))
         name = same_key(other.get("name"))
-        if name:
-            self._by_name.setdefault((name, same_key(other.get("township"))), []).append(at)
+        named = (name, same_key(other.get("township"))) if name else None
+        if named:
+            self._by_name.setdefault(named, []).append((at, other))
+        if other.get("id") is not None:
+            self._at[other["id"]] = (at, code, named)
 
-    def duplicate(self, record: dict[str, Any]) -> str | None:
-        """Why `record` would be a second copy of an institution added here, or None."""
+    def replace(self, other: dict[str, Any]) -> None:
+        """`other` in place of the institution with its id, keeping that one's place."""
+        rid = other["id"]
+        at = None
+        if rid in self._at:
+            at, code, named = self._at.pop(rid)
+            for index, key in ((self._by_code, code), (self._by_name, named)):
+                if key:
+                    index[key] = [f for f in index[key] if f[1].get("id") != rid]
+        self.add(other, at)
+
+    def clash(self, record: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+        """The institution `record` would be a second copy of, and why; or None."""
         rid, code = record.get("id"), same_key(record.get("code"))
         name = same_key(record.get("name"))
         by_code = self._first(self._by_code.get(code, ()), rid) if code else None
@@ -339,15 +355,21 @@ class InstitutionKeys:
                                rid) if name else None)
         if by_code is not None and (by_name is None or by_code[0] <= by_name[0]):
             other = by_code[1]
-            return (f"机构代码“{other['code']}”已被“{other['name']}”使用，"
-                    "同一机构不能登记两次")
+            return other, (f"机构代码“{other['code']}”已被“{other['name']}”使用，"
+                           "同一机构不能登记两次")
         if by_name is not None:
             other = by_name[1]
             where = f"“{other['township']}”" if other.get("township") else "未填乡镇的机构中"
-            return f"{where}已有名为“{other['name']}”的机构，同一机构不能登记两次"
+            return other, f"{where}已有名为“{other['name']}”的机构，同一机构不能登记两次"
         return None
+
+    def duplicate(self, record: dict[str, Any]) -> str | None:
+        """Why `record` would be a second copy of an institution added here, or None."""
+        found = self.clash(record)
+        return found[1] if found else None
 
     @staticmethod
     def _first(found: Any, rid: Any) -> tuple[int, dict[str, Any]] | None:
-        # A record never clashes with itself.
-        return next((f for f in found if rid is None or f[1].get("id") != rid), None)
+        # The earliest in the order; a record never clashes with itself.
+        return min((f for f in found if rid is None or f[1].get("id") != rid),
+                   key=lambda f: f[0], default=None)
