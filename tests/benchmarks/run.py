@@ -883,8 +883,10 @@ def _measure(name: str) -> dict[str, object]:
 
 def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "--child":
-        print(json.dumps(_measure(argv[1]), ensure_ascii=False))
-        return 0
+        print(json.dumps(_measure(argv[1]), ensure_ascii=False), flush=True)
+        # Out at once: after thousands of Qt paints, PySide6 6.12's None refcount slip (issue 22)
+        # can abort the interpreter's own shutdown, which is no part of any measurement.
+        os._exit(0)
     names = argv or list(STEPS)
     print(f"{'step':<24}{'seconds':>9}{'peak MB':>9}  {'budget':<14}note")
     for name in names:
