@@ -601,8 +601,12 @@ class CountyFile:
         return [r["id"] for r in prepared]
 
     def update(self, table: str, record_id: str, changes: dict[str, Any], *,
-               audit: bool = True) -> dict[str, Any]:
-        """Change some fields of a record; the whole record must still make sense."""
+               audit: bool = True, register: InstitutionKeys | None = None) -> dict[str, Any]:
+        """Change some fields of a record; the whole record must still make sense.
+
+        `register`: the file's institutions by their keys, for a batch of many changes (an
+        import), checked there instead of against every institution each time, and kept up
+        to date here."""
         _check_table(table)
         _reject_unknown(table, changes)
         with self.atomic():
@@ -612,13 +616,18 @@ class CountyFile:
             new = {**old, **changes}
             validate(table, new)
             if {"name", "township", "code"} & set(changes):
-                self._refuse_duplicate(table, new)
+                if register is not None and table == "institution":
+                    _raise_duplicate(new, register.duplicate(new))
+                else:
+                    self._refuse_duplicate(table, new)
             changed = [k for k in changes if old.get(k) != new.get(k)]
             if not changed:
                 return old
             self._stamp(new)
             self.db[table].update(record_id, {k: new[k] for k in (*changed, "rev", "updated_at",
                                                                   "updated_by")})
+            if register is not None and table == "institution":
+                register.replace(new)
             if audit:
                 label = self._describe(table, new)
                 for key in changed:

@@ -301,9 +301,21 @@ def duplicate_among(record: dict[str, Any], others: Any) -> str | None:
     """Why `record` would be a second copy of one of `others` (institution dicts), or None.
 
     The same 机构代码, or the same name in the same township, is the same institution twice; a
-    record never clashes with itself (same id). Only the first clash is named.
+    record never clashes with itself (same id). Only the first clash is named. (One record
+    against a few, or once: many records against many are checked with InstitutionKeys.)
     """
-    return InstitutionKeys(others).duplicate(record)
+    rid, code = record.get("id"), same_key(record.get("code"))
+    name, town = same_key(record.get("name")), same_key(record.get("township"))
+    for other in others:
+        if rid is not None and other.get("id") == rid:
+            continue
+        if code and same_key(other.get("code")) == code:
+            return (f"机构代码“{other['code']}”已被“{other['name']}”使用，"
+                    "同一机构不能登记两次")
+        if name and same_key(other.get("name")) == name and same_key(other.get("township")) == town:
+            where = f"“{other['township']}”" if other.get("township") else "未填乡镇的机构中"
+            return f"{where}已有名为“{other['name']}”的机构，同一机构不能登记两次"
+    return None
 
 
 class InstitutionKeys:
