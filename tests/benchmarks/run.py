@@ -589,6 +589,35 @@ def import_first_year_10x() -> str:
     return _first_year_import(10)
 
 
+@step("import-move-10x", "linear")
+def import_move_10x() -> str:
+    """Every institution of the 10× county moved to a renamed township by one workbook (matched
+    by 机构代码): each one checked for a twin, as the first year's import checks new ones."""
+    import shutil
+
+    import openpyxl
+
+    from reports.excel.importer import apply, plan_import
+
+    target = WORK / "move-10x.tcmcounty"
+    shutil.copyfile(tenfold.build(10), target)
+    book = WORK / "move-10x.xlsx"
+    with CountyFile.open(target, daily_backup=False) as county:
+        rows = county.query("SELECT code, name, township FROM institution WHERE deleted = 0")
+        wb = openpyxl.Workbook(write_only=True)
+        sheet = wb.create_sheet("机构")
+        sheet.append(["机构代码", "机构名称", "所属乡镇"])
+        for r in rows:
+            sheet.append([r["code"], r["name"], f"{r['township']}（新）"])
+        wb.save(book)
+        start = time.perf_counter()
+        plan = plan_import(county, book)
+        apply(plan)
+        took = time.perf_counter() - start
+    assert plan.ok, plan.summary_text()
+    return f"{len(rows):,} institutions moved in {took:.2f} s"
+
+
 _BARE_WINDOW = """
 import sys, time
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
