@@ -372,7 +372,8 @@ def duplicate_among(record: dict[str, Any], others: Any) -> str | None:
     """Why `record` would be a second copy of one of `others` (institution dicts), or None.
 
     The same 机构代码, or the same name in the same township, is the same institution twice; a
-    record never clashes with itself (same id). Only the first clash is named.
+    record never clashes with itself (same id). Only the first clash is named. (One record
+    against a few, or once: many records against many are checked with InstitutionKeys.)
     """
     rid, code = record.get("id"), same_key(record.get("code"))
     name, town = same_key(record.get("name")), same_key(record.get("township"))
@@ -386,3 +387,72 @@ def duplicate_among(record: dict[str, Any], others: Any) -> str | None:
             where = f"“{other['township']}”" if other.get("township") else "未填乡镇的机构中"
             return f"{where}已有名为“{other['name']}”的机构，同一机构不能登记两次"
     return None
+
+
+class InstitutionKeys:
+    """Institutions by the keys two copies of one are recognised by, each computed once: many
+    records are checked against many institutions in time linear in both (an import creating
+    6,400 institutions compared every pair before). Answers as `duplicate_among` does: the
+    first clash in the order the institutions were added, a code clash before a name clash on
+    the same institution."""
+
+    def __init__(self, others: Any = ()) -> None:
+        self._by_code: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self._by_name: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+        # An institution's place in the order and its keys, by its id (to replace it).
+        self._at: dict[Any, tuple[int, str, tuple[str, str] | None]] = {}
+        self._added = 0
+        for other in others:
+            self.add(other)
+
+    def add(self, other: dict[str, Any], at: int | None = None) -> None:
+        if at is None:
+            at, self._added = self._added, self._added + 1
+        code = same_key(other.get("code"))
+        if code:
+            self._by_code.setdefault(code, []).append((at, other))
+        name = same_key(other.get("name"))
+        named = (name, same_key(other.get("township"))) if name else None
+        if named:
+            self._by_name.setdefault(named, []).append((at, other))
+        if other.get("id") is not None:
+            self._at[other["id"]] = (at, code, named)
+
+    def replace(self, other: dict[str, Any]) -> None:
+        """`other` in place of the institution with its id, keeping that one's place."""
+        rid = other["id"]
+        at = None
+        if rid in self._at:
+            at, code, named = self._at.pop(rid)
+            for index, key in ((self._by_code, code), (self._by_name, named)):
+                if key:
+                    index[key] = [f for f in index[key] if f[1].get("id") != rid]
+        self.add(other, at)
+
+    def clash(self, record: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+        """The institution `record` would be a second copy of, and why; or None."""
+        rid, code = record.get("id"), same_key(record.get("code"))
+        name = same_key(record.get("name"))
+        by_code = self._first(self._by_code.get(code, ()), rid) if code else None
+        by_name = (self._first(self._by_name.get((name, same_key(record.get("township"))), ()),
+                               rid) if name else None)
+        if by_code is not None and (by_name is None or by_code[0] <= by_name[0]):
+            other = by_code[1]
+            return other, (f"机构代码“{other['code']}”已被“{other['name']}”使用，"
+                           "同一机构不能登记两次")
+        if by_name is not None:
+            other = by_name[1]
+            where = f"“{other['township']}”" if other.get("township") else "未填乡镇的机构中"
+            return other, f"{where}已有名为“{other['name']}”的机构，同一机构不能登记两次"
+        return None
+
+    def duplicate(self, record: dict[str, Any]) -> str | None:
+        """Why `record` would be a second copy of an institution added here, or None."""
+        found = self.clash(record)
+        return found[1] if found else None
+
+    @staticmethod
+    def _first(found: Any, rid: Any) -> tuple[int, dict[str, Any]] | None:
+        # The earliest in the order; a record never clashes with itself.
+        return min((f for f in found if rid is None or f[1].get("id") != rid),
+                   key=lambda f: f[0], default=None)

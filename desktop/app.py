@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMainWindow
 
 
 def choose_file(argument: Path | None) -> Path:
+    if argument is not None:
+        return argument
     from desktop import settings
     from desktop.file_actions import demo_copy
 
-    if argument is not None:
-        return argument
     last = settings.last_file()
     if last is not None and last.exists():
         return last
@@ -100,13 +100,23 @@ def _gaps_translator(app: QApplication) -> QObject:
     return Gaps(app)
 
 
-def run(argument: Path | None) -> int:
+def start(argument: Path | None) -> tuple[QApplication, QMainWindow]:
+    """The window, shown on the chosen file (its events not yet processed)."""
+    from db.county import verify_ahead
+
+    path = choose_file(argument)
+    verify_ahead(path)  # the file's structure is checked while Qt and the window load
     from desktop.main_window import MainWindow
 
     app = make_app()
     window = MainWindow()
     window.show()  # first, so a file that cannot be opened is explained over the welcome page
-    window.open_path(choose_file(argument))
+    window.open_path(path)
+    return app, window
+
+
+def run(argument: Path | None) -> int:
+    app, window = start(argument)
     # For the installed app's smoke test (tests/test_bundle.py): close the window after N ms,
     # first saving what the screen shows (on X11: the X server's picture, not Qt's own).
     quit_ms = os.environ.get("TCMCOUNTY_SMOKE_QUIT_MS")

@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import datetime as _dt
+import importlib
 from pathlib import Path
+import threading
+from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu,
-                               QPushButton, QStackedWidget, QTabWidget, QToolBar, QVBoxLayout,
-                               QWidget)
+                               QPushButton, QStackedWidget, QTabBar, QTabWidget, QToolBar,
+                               QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
-from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
-                     review_actions, rollup_actions, screen, settings, standard_actions,
-                     year_actions)
+from db.vocab import warm_pinyin
+from desktop import dialogs, screen, settings
 from desktop.about import TITLE, show_about
 from desktop.context import Context
 from desktop.worker import Runner
-from desktop.failing_dialog import FailingDialog
-from desktop.profile_dialog import ProfileDialog
-from desktop.tabs.activities import ActivitiesTab
-from desktop.tabs.checks import ChecksTab
-from desktop.tabs.county import CountyTab
-from desktop.tabs.halls import HallsTab
-from desktop.tabs.institutions import InstitutionsTab
-from desktop.tabs.overview import OverviewTab
-from desktop.tabs.path import PathTab
-from desktop.tabs.personnel import PersonnelTab
-from desktop.tabs.progress import ProgressTab
-from desktop.tabs.review import ReviewTab
-from desktop.tabs.tasks import TasksTab
 from desktop.welcome import WelcomePage
 from desktop.undo import EditHistory, Step, add_edit_menu
 from reports.judge.profiles import active_profile
@@ -52,6 +41,43 @@ TAB_TITLES = (("overview", "总览"), ("path", "达标路径"), ("progress", "�
               ("county", "全县情况"), ("tasks", "任务与佐证"), ("checks", "数据核查"),
               ("review", "模拟评审"))
 
+# How long after a file is shown the pinyin of its names is prepared, off the UI thread: after
+# the first paint, which it would otherwise share the interpreter with.
+WARM_UP_MS = 300
+
+# Each tab's class, imported and built the first time the tab is shown or asked for: the window
+# opens on 总览 without loading (or laying out) the nine others.
+_PAGE_CLASSES = {
+    "overview": ("desktop.tabs.overview", "OverviewTab"),
+    "path": ("desktop.tabs.path", "PathTab"),
+    "institutions": ("desktop.tabs.institutions", "InstitutionsTab"),
+    "halls": ("desktop.tabs.halls", "HallsTab"),
+    "personnel": ("desktop.tabs.personnel", "PersonnelTab"),
+    "activities": ("desktop.tabs.activities", "ActivitiesTab"),
+    "county": ("desktop.tabs.county", "CountyTab"),
+    "tasks": ("desktop.tabs.tasks", "TasksTab"),
+    "progress": ("desktop.tabs.progress", "ProgressTab"),
+    "checks": ("desktop.tabs.checks", "ChecksTab"),
+    "review": ("desktop.tabs.review", "ReviewTab"),
+}
+
+
+class _Page:
+    """A tab of the window as an attribute (`window.halls`), built on first use."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __get__(self, window: MainWindow | None, owner: type) -> Any:
+        return self if window is None else window.page(self.key)
+
+
+def _action(path: str) -> Any:
+    """A function of desktop/ ("exchange_dialogs.merge_file"), its module imported when first
+    used: a third of the window's code is behind menus a clerk opens now and then."""
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(f"desktop.{module}"), name)
+
 # Keys that switch tabs wherever the focus is (a table would take Ctrl+Tab for itself).
 _NEXT_TAB = {(Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier),
              (Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)}
@@ -63,6 +89,18 @@ _PREVIOUS_TAB = {(Qt.Key.Key_Backtab, Qt.KeyboardModifier.ControlModifier
 
 
 class MainWindow(QMainWindow):
+    overview = _Page("overview")
+    path_tab = _Page("path")
+    institutions = _Page("institutions")
+    halls = _Page("halls")
+    personnel = _Page("personnel")
+    activities = _Page("activities")
+    county_tab = _Page("county")
+    tasks = _Page("tasks")
+    progress_tab = _Page("progress")
+    checks = _Page("checks")
+    review_tab = _Page("review")
+
     def __init__(self) -> None:
         super().__init__()
         self.county: CountyFile | None = None
@@ -72,49 +110,22 @@ class MainWindow(QMainWindow):
         self.file_actions: list[QAction] = []  # what needs an open file
         self._build_toolbar()
         self.tabs = QTabWidget(self)
-        self.overview = OverviewTab()
-        self.path_tab = PathTab()
-        self.institutions = InstitutionsTab()
-        self.halls = HallsTab()
-        self.personnel = PersonnelTab()
-        self.activities = ActivitiesTab()
-        self.county_tab = CountyTab()
-        self.tasks = TasksTab()
-        self.progress_tab = ProgressTab()
-        self.checks = ChecksTab()
-        self.review_tab = ReviewTab()
-        self.pages: dict[str, QWidget] = {
-            "overview": self.overview, "path": self.path_tab,
-            "institutions": self.institutions, "halls": self.halls,
-            "personnel": self.personnel, "activities": self.activities, "county": self.county_tab,
-            "tasks": self.tasks, "progress": self.progress_tab, "checks": self.checks,
-            "review": self.review_tab,
-        }
-        self.review_tab.action_requested.connect(lambda key: review_actions.RUN[key](self))
+        # A tab built on first show takes its placeholder's place, which stays current.
+        self.tabs.tabBar().setSelectionBehaviorOnRemove(QTabBar.SelectionBehavior.SelectLeftTab)
+        self.pages: dict[str, QWidget] = {}  # the tabs built so far
+        self._tab_index = {key: i for i, (key, _t) in enumerate(TAB_TITLES)}
         for number, (key, title) in enumerate(TAB_TITLES, start=1):
-            self.tabs.addTab(self.pages[key], title)
-            if number <= 10:
-                key_name = f"Alt+{number % 10}"  # the tenth tab is Alt+0, as the keys run
-                QShortcut(QKeySequence(key_name), self,
+            self.tabs.addTab(QWidget(self.tabs), title)
+            self.tabs.setTabToolTip(number - 1, self._tab_tip(number - 1))
+            if number <= 10:  # the tenth tab is Alt+0, as the keys run; the last has none
+                QShortcut(QKeySequence(f"Alt+{number % 10}"), self,
                           lambda i=number - 1: self.tabs.setCurrentIndex(i))
-            else:
-                key_name = "在总览按 Ctrl+PgUp"
-            self.tabs.setTabToolTip(number - 1, f"{title}（{key_name}）")
-            changed = getattr(self.pages[key], "changed", None)
-            if changed is not None:
-                changed.connect(lambda k=key: self._file_changed(k))
         self.history = EditHistory(self)  # 撤销 / 重做 of the open file, across its tabs
         self.history.replayed.connect(self._show_step)
         self.history.failed.connect(lambda step: self.tabs.setCurrentWidget(step.tab))
-        for page in self.pages.values():
-            if hasattr(page, "history"):
-                page.history = self.history  # type: ignore[attr-defined]
         self.stale: set[str] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.overview.failing_requested.connect(self.show_failing)
-        self.progress_tab.jump.connect(self.go_to_institution)
-        self.path_tab.action_requested.connect(self.go_to_action)
-        self.checks.jump.connect(self.go_to_institution)
+        self.page("overview")
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -126,9 +137,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.tabs, 1)
         self.welcome = WelcomePage(self)
-        self.welcome.new_requested.connect(lambda: file_actions.new_file(self))
-        self.welcome.open_requested.connect(lambda: file_actions.open_file(self))
-        self.welcome.demo_requested.connect(lambda: file_actions.open_demo(self))
+        self.welcome.new_requested.connect(self._later("file_actions.new_file"))
+        self.welcome.open_requested.connect(self._later("file_actions.open_file"))
+        self.welcome.demo_requested.connect(self._later("file_actions.open_demo"))
         self.welcome.recent_requested.connect(self.open_path)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.welcome)
@@ -144,6 +155,57 @@ class MainWindow(QMainWindow):
         if saved is None or not self.restoreGeometry(saved):
             screen.fill(self)  # first run: the whole usable screen, status bar in view
         self._show_file_state()
+
+    def _later(self, path: str) -> Any:
+        """The slot of a menu item whose code is imported when it is chosen (see _action)."""
+        return lambda: _action(path)(self)
+
+    # ---- tabs, each built when first needed --------------------------------------------------
+
+    def _tab_tip(self, index: int) -> str:
+        if index >= 10:
+            return f"{TAB_TITLES[index][1]}（在总览按 Ctrl+PgUp）"
+        return f"{TAB_TITLES[index][1]}（Alt+{(index + 1) % 10}）"  # the tenth tab is Alt+0
+
+    def page(self, key: str) -> Any:
+        """The tab `key`, built (and put in its placeholder's place) the first time it is
+        asked for."""
+        page = self.pages.get(key)
+        if page is not None:
+            return page
+        module, name = _PAGE_CLASSES[key]
+        page = getattr(importlib.import_module(module), name)()
+        self.pages[key] = page
+        index = self._tab_index[key]
+        placeholder = self.tabs.widget(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)  # the same tab stays current: nothing to react to
+        try:
+            self.tabs.insertTab(index, page, TAB_TITLES[index][1])
+            self.tabs.removeTab(index + 1)
+            self.tabs.setTabToolTip(index, self._tab_tip(index))
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        self._connect(key, page)
+        return page
+
+    def _connect(self, key: str, page: Any) -> None:
+        changed = getattr(page, "changed", None)
+        if changed is not None:
+            changed.connect(lambda: self._file_changed(key))
+        if hasattr(page, "history"):
+            page.history = self.history
+        if key == "overview":
+            page.failing_requested.connect(self.show_failing)
+        elif key in ("progress", "checks"):
+            page.jump.connect(self.go_to_institution)
+        elif key == "path":
+            page.action_requested.connect(self.go_to_action)
+        elif key == "review":
+            page.action_requested.connect(
+                lambda action: _action("review_actions.RUN")[action](self))
 
     # ---- chrome ----------------------------------------------------------------------------
 
@@ -174,33 +236,33 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("文件(&F)")
-        self._action(menu, "新建(&N)…", lambda: file_actions.new_file(self),
+        self._action(menu, "新建(&N)…", self._later("file_actions.new_file"),
                      QKeySequence.StandardKey.New, needs_file=False)
-        self._action(menu, "打开(&O)…", lambda: file_actions.open_file(self),
+        self._action(menu, "打开(&O)…", self._later("file_actions.open_file"),
                      QKeySequence.StandardKey.Open, needs_file=False)
         self.recent_menu = menu.addMenu("最近打开(&R)")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
-        self._action(menu, "打开多县汇总(&L)…", lambda: rollup_actions.open_rollup(self),
+        self._action(menu, "打开多县汇总(&L)…", self._later("rollup_actions.open_rollup"),
                      needs_file=False)
-        self._action(menu, "另存副本(&A)…", lambda: exchange_dialogs.save_copy(self))
+        self._action(menu, "另存副本(&A)…", self._later("exchange_dialogs.save_copy"))
         menu.addSeparator()
-        self._action(menu, "导入 Excel(&I)…", lambda: excel_actions.import_excel(self))
-        self._action(menu, "导出 Excel(&E)…", lambda: excel_actions.export_excel(self))
-        self._action(menu, "生成自评报告(&P)…", lambda: report_actions.make_report(self),
+        self._action(menu, "导入 Excel(&I)…", self._later("excel_actions.import_excel"))
+        self._action(menu, "导出 Excel(&E)…", self._later("excel_actions.export_excel"))
+        self._action(menu, "生成自评报告(&P)…", self._later("report_actions.make_report"),
                      QKeySequence.StandardKey.Print)
-        self._action(menu, "模拟评审现场核查表(&C)…", lambda: review_actions.write_checklist(self))
-        self._action(menu, "导出模拟评审 Excel(&V)…", lambda: review_actions.export_findings(self))
+        self._action(menu, "模拟评审现场核查表(&C)…", self._later("review_actions.write_checklist"))
+        self._action(menu, "导出模拟评审 Excel(&V)…", self._later("review_actions.export_findings"))
         menu.addSeparator()
-        self._action(menu, "开始新年度(&Y)…", lambda: year_actions.start_new_year(self))
+        self._action(menu, "开始新年度(&Y)…", self._later("year_actions.start_new_year"))
         menu.addSeparator()
-        self._action(menu, "合并其他文件(&M)…", lambda: exchange_dialogs.merge_file(self))
-        self._action(menu, "写出乡镇填报文件(&T)…", lambda: exchange_dialogs.township_file(self))
-        self._action(menu, "恢复备份(&B)…", lambda: exchange_dialogs.restore_backup(self))
+        self._action(menu, "合并其他文件(&M)…", self._later("exchange_dialogs.merge_file"))
+        self._action(menu, "写出乡镇填报文件(&T)…", self._later("exchange_dialogs.township_file"))
+        self._action(menu, "恢复备份(&B)…", self._later("exchange_dialogs.restore_backup"))
         menu.addSeparator()
         self._action(menu, "目标设置(&G)…", self.edit_profiles)
-        self._action(menu, "导入评分表(&S)…", lambda: standard_actions.import_standard(self))
-        self._action(menu, "导出评分表(&W)…", lambda: standard_actions.export_standard(self))
-        self._action(menu, "恢复国家建设标准(&Z)", lambda: standard_actions.reset_standard(self))
+        self._action(menu, "导入评分表(&S)…", self._later("standard_actions.import_standard"))
+        self._action(menu, "导出评分表(&W)…", self._later("standard_actions.export_standard"))
+        self._action(menu, "恢复国家建设标准(&Z)", self._later("standard_actions.reset_standard"))
         menu.addSeparator()
         self._action(menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit, needs_file=False)
         add_edit_menu(self, self.history)
@@ -264,7 +326,7 @@ class MainWindow(QMainWindow):
         try:
             county = CountyFile.open(path, exclusive=True)
         except Damaged as exc:
-            if exchange_dialogs.offer_restore(self, Path(path), str(exc)):
+            if _action("exchange_dialogs.offer_restore")(self, Path(path), str(exc)):
                 return True
             self.welcome.show_reason(str(exc))
             return False
@@ -291,12 +353,22 @@ class MainWindow(QMainWindow):
         self.welcome.show_reason("")
         self.reload_years()
         self._show_file_state()
+        # Once the file is on screen: the register's names read into pinyin, so that the first
+        # look at a list sorted by name (机构, 中医馆, 人员, 活动) does not wait for pypinyin.
+        QTimer.singleShot(WARM_UP_MS, self, self._warm_sort_keys)
         return True
+
+    def _warm_sort_keys(self) -> None:
+        if self.county is None:
+            return
+        texts = [t for r in self.county.conn.execute(
+            "SELECT name, township FROM institution WHERE deleted = 0") for t in r if t]
+        threading.Thread(target=warm_pinyin, args=(texts,), name="pinyin", daemon=True).start()
 
     def show_year(self, year: int, tab: str | None = None) -> None:
         self.year_box.setCurrentIndex(max(0, self.year_box.findData(year)))
         if tab is not None:
-            self.tabs.setCurrentWidget(self.pages[tab])
+            self.tabs.setCurrentWidget(self.page(tab))
 
     def close_county(self) -> None:
         if self.county is not None:
@@ -341,15 +413,18 @@ class MainWindow(QMainWindow):
         self.ctx = Context.load(self.county, self.year)
         settings.remember_year(self.county.path, self.year)
         self.profile_label.setText(f" {active_profile(self.county).name} ")
-        self.stale = set(self.pages)
+        self.stale = set(_PAGE_CLASSES)
         self._tab_shown(self.tabs.currentIndex())
 
     def _tab_shown(self, index: int) -> None:
         if self.ctx is None:
             return
-        key = next(k for k, w in self.pages.items() if w is self.tabs.widget(index))
+        if not 0 <= index < len(TAB_TITLES):
+            return
+        key = TAB_TITLES[index][0]
+        page = self.page(key)
         if key in self.stale:
-            self.pages[key].refresh(self.ctx)  # type: ignore[attr-defined]
+            page.refresh(self.ctx)
             self.stale.discard(key)
 
     def _file_changed(self, source: str) -> None:
@@ -361,7 +436,7 @@ class MainWindow(QMainWindow):
             page.refresh(self.ctx)  # type: ignore[attr-defined]
         else:
             page.rejudged(self.ctx)  # type: ignore[attr-defined]
-        self.stale = set(self.pages) - {source}
+        self.stale = set(_PAGE_CLASSES) - {source}
         self.statusBar().showMessage("已保存", 3000)
 
     def _show_step(self, step: Step) -> None:
@@ -379,6 +454,8 @@ class MainWindow(QMainWindow):
     def edit_profiles(self) -> None:
         if self.county is None:
             return
+        from desktop.profile_dialog import ProfileDialog
+
         dialog = ProfileDialog(self.county, self)
         dialog.profile_changed.connect(self._year_changed)
         dialogs.exec_dialog(dialog)
@@ -392,6 +469,8 @@ class MainWindow(QMainWindow):
         result = self.ctx.evaluation.result(indicator_id)
         if result is None:
             return
+        from desktop.failing_dialog import FailingDialog
+
         dialog = FailingDialog(result, self)
         dialog.jump.connect(lambda inst: self.go_to_institution(_TAB_OF.get(indicator_id,
                                                                             "institutions"), inst,
@@ -400,7 +479,7 @@ class MainWindow(QMainWindow):
 
     def go_to_institution(self, tab: str, institution_id: str,
                           indicator: str | None = None) -> bool:
-        page = self.pages.get(tab if tab != "county" else "institutions")
+        page = self.page(tab if tab != "county" else "institutions")
         self.tabs.setCurrentWidget(page)
         if tab == "activities":
             # What the reviewer looks at: its activities (of the kind D1–D5 count) and its row
@@ -412,8 +491,8 @@ class MainWindow(QMainWindow):
         # Not on that tab (a hospital has no 中医馆 row): its staff, else the register.
         for other in ("personnel", "institutions"):
             if other != tab:
-                self.tabs.setCurrentWidget(self.pages[other])
-                if self.pages[other].select_record(institution_id):  # type: ignore[attr-defined]
+                self.tabs.setCurrentWidget(self.page(other))
+                if self.page(other).select_record(institution_id):
                     return True
         return False
 
@@ -433,8 +512,8 @@ class MainWindow(QMainWindow):
 
     def screenshot_views(self) -> list[tuple[str, object]]:
         """(name, how to show it) for each tab: used by docs/screenshots.py."""
-        return [(key, lambda w=widget: self.tabs.setCurrentWidget(w))
-                for key, widget in self.pages.items()]
+        return [(key, lambda k=key: self.tabs.setCurrentWidget(self.page(k)))
+                for key in _PAGE_CLASSES]
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
         # An editor still open (a cell, a spin box) saves what it holds when it loses focus.

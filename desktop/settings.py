@@ -20,9 +20,11 @@ def last_file() -> Path | None:
 
 def remember_file(path: Path) -> None:
     s = settings()
+    recent = ([str(path)] + [p for p in _recent(s) if p != str(path)])[:8]
+    if s.value("last_file") == str(path) and _recent(s) == recent:
+        return  # reopening the same file: the settings file is not written again (and synced)
     s.setValue("last_file", str(path))
-    recent = [str(path)] + [p for p in _recent(s) if p != str(path)]
-    s.setValue("recent_files", recent[:8])
+    s.setValue("recent_files", recent)
 
 
 def recent_files() -> list[Path]:
@@ -62,7 +64,8 @@ def chosen_year(path: Path) -> int | None:
 
 
 def remember_year(path: Path, year: int) -> None:
-    settings().setValue(f"files/{_file_key(path)}/year", int(year))
+    if chosen_year(path) != int(year):  # unchanged: no write (each is synced to disk)
+        settings().setValue(f"files/{_file_key(path)}/year", int(year))
 
 
 def _dialog_key(dialog: str) -> str:

@@ -96,6 +96,15 @@ class RecordFilter(QSortFilterProxyModel):
             else:
                 self.tests[key] = test
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A clicked header: the record model orders its own rows, keys computed once (see
+        RecordModel.sort); this filter keeps them in that order."""
+        model = self.sourceModel()
+        if isinstance(model, RecordModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
+
     def lessThan(self, left: QModelIndex | QPersistentModelIndex,  # noqa: N802
                  right: QModelIndex | QPersistentModelIndex) -> bool:
         # Sort keys are Python values (pinyin text, task numbers as tuples): compare them here.

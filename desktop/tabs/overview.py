@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from desktop import dialogs
 from desktop.context import Context
-from desktop.evidence import attach_files, show_evidence
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
 from reports.judge import standard as standards
@@ -175,6 +174,8 @@ class OverviewTab(TableTab):
         files = dialogs.open_file_names(self, f"为 {row['id']} {row['name']} 选择佐证材料",
                                         "所有文件 (*)")
         if files:
+            from desktop.evidence import attach_files  # loaded when first used, not at start
+
             county, year = self.ctx.county, self.ctx.year
             if self.save(lambda: attach_files(county, [Path(f) for f in files],
                                               owner_table="indicator", indicator_id=row["id"],
@@ -188,6 +189,8 @@ class OverviewTab(TableTab):
         if row is None or self.ctx is None:
             self.refuse("请先选中一项指标，再查看佐证材料。")
             return
+        from desktop.evidence import show_evidence  # loaded when first used, not at start
+
         if show_evidence(self.ctx.county, f"{row['id']} {row['name']}（{self.ctx.year} 年）",
                          {"owner_table": "indicator", "indicator_id": row["id"],
                           "year": self.ctx.year}, self):

@@ -132,10 +132,11 @@ class ProgressTab(TableTab):
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         state = progress(ctx.county, ctx.year)
+        towns = state.townships
         self.towns.set_rows([{"id": t.township, "township": t.township,
                               "institutions": t.institutions, "complete": t.complete,
                               "partial": t.partial, "none": t.none, "carried": t.carried or None,
-                              "share": t.share} for t in state.townships])
+                              "share": t.share} for t in towns])
         day = path_tab.today()
         paces: dict[str, list[Pace]] = {}
         for p in pace(ctx.evaluation, get_profile(ctx.county, ctx.evaluation.profile_id),
@@ -145,7 +146,7 @@ class ProgressTab(TableTab):
         rows = [_row(i, paces.get(i.id, [])) for i in state.institutions]
         self.fill_filter(self.pace_filter, [(s, s) for s in (BEHIND, SHORT, ON_PACE)
                                             if any(r["pace_status"] == s for r in rows)])
-        self.fill_filter(self.town_filter, [(t.township, t.township) for t in state.townships])
+        self.fill_filter(self.town_filter, [(t.township, t.township) for t in towns])
         self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "待确认", "已填齐")
                                               if any(r["status"] == s for r in rows)])
         total = len(rows)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from hypothesis import given, strategies as st
 import pytest
 
 from db.county import CountyFile
@@ -138,3 +139,51 @@ def test_duplicate_institution_answers_for_merge(county: CountyFile, centre: str
     assert duplicate_institution(county.conn, {"name": "青石镇卫生院", "township": "青石镇",
                                                "id": centre}) is None
     assert duplicate_institution(county, {"name": "新卫生院", "township": "青石镇"}) is None
+
+
+def _pairwise(record: dict[str, Any], others: list[dict[str, Any]]) -> str | None:
+    """The duplicate rule as README states it, checked pair by pair (the reference)."""
+    from db.fields import same_key
+
+    for other in others:
+        if record.get("id") is not None and other.get("id") == record["id"]:
+            continue
+        code = same_key(record.get("code"))
+        if code and same_key(other.get("code")) == code:
+            return f"机构代码“{other['code']}”已被“{other['name']}”使用，同一机构不能登记两次"
+        name = same_key(record.get("name"))
+        if name and same_key(other.get("name")) == name \
+                and same_key(other.get("township")) == same_key(record.get("township")):
+            where = f"“{other['township']}”" if other.get("township") else "未填乡镇的机构中"
+            return f"{where}已有名为“{other['name']}”的机构，同一机构不能登记两次"
+    return None
+
+
+_texts = st.sampled_from(["张村卫生室", "张村 卫生室", "ＱＨ１", "QH1", "qh1", "", None, "李村"])
+_institution = st.fixed_dictionaries({
+    "id": st.sampled_from(["a", "b", "c", None]), "name": _texts, "code": _texts,
+    "township": st.sampled_from(["青石镇", "青石 镇", "白水镇", None])})
+
+
+@given(record=_institution, others=st.lists(_institution, max_size=8))
+def test_keys_computed_once_refuse_exactly_as_the_pairwise_rule(record, others) -> None:
+    # The import and the data layer look institutions up by keys computed once; the sentence
+    # a clerk reads (which institution, code or name) is the one the rule names first.
+    from db.fields import InstitutionKeys, duplicate_among
+
+    others = [o for o in others if o["name"]]
+    assert duplicate_among(record, others) == _pairwise(record, others)
+    keys = InstitutionKeys()
+    for other in others:
+        keys.add(other)
+    assert keys.duplicate(record) == _pairwise(record, others)
+
+
+def test_a_batch_holding_one_institution_twice_is_refused_whole(county: CountyFile,
+                                                                centre: str) -> None:
+    batch = [{"name": f"青石镇{n}村卫生室", "type": "village_clinic", "township": "青石镇",
+              "code": f"V{n:03d}"} for n in range(300)]
+    batch.append({"name": "青石镇7村卫生室", "type": "village_clinic", "township": "青石 镇"})
+    with pytest.raises(ValidationError, match="“青石镇”已有名为“青石镇7村卫生室”的机构"):
+        county.insert_many("institution", batch)
+    assert county.count("institution") == 1

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -117,3 +118,23 @@ def test_a_damaged_file_offers_its_backups_and_keeps_the_damaged_bytes(
     kept = list(paths.backups_dir().glob("*.damaged"))
     assert len(kept) == 1 and kept[0].read_bytes() == bytes(data)
     assert [b.reason for b in backups.list_backups(path.stem)] == ["每日"]
+
+
+def test_tabs_are_built_when_first_shown_under_their_own_title(window: MainWindow,
+                                                               tmp_path: Path,
+                                                               qtbot: QtBot) -> None:
+    # The window opens on 总览 without building the ten other tabs; each one, opened the
+    # first time (by click, Alt+number or a jump), shows its rows where its placeholder was.
+    window.show()
+    window.open_path(write_demo(tmp_path / "县.tcmcounty"))
+    assert set(window.pages) == {"overview"}
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())][:4] == [
+        "总览", "达标路径", "填报进度", "机构"]
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(3).center())
+    assert window.tabs.currentIndex() == 3 and window.tabs.currentWidget() is window.institutions
+    assert window.institutions.model.rowCount() == 75 and window.institutions.isVisible()
+    assert window.tabs.tabText(3) == "机构" and window.tabs.tabToolTip(3) == "机构（Alt+4）"
+    assert window.tabs.count() == 11 and set(window.pages) == {"overview", "institutions"}
+    # The eleventh tab has no Alt key of its own (Alt+1 stays 总览's).
+    assert window.tabs.tabToolTip(10) == "模拟评审（在总览按 Ctrl+PgUp）"

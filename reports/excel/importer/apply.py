@@ -87,20 +87,18 @@ def _insert_many(county: CountyFile, table: str,
 
 def _write(plan: ImportPlan, county: CountyFile) -> None:
     new = [r for r in plan.institutions if r.is_new]
-    new_ids = {r.id for r in new}
-    # A parent that is itself new may come later in the list: set those parents afterwards.
-    _insert_many(county, "institution", [
-        ({**r.values, "id": r.id,
-          "parent_id": None if r.values.get("parent_id") in new_ids else r.values.get("parent_id")},
-         r.origins) for r in new])
-    for r in new:
-        if r.values.get("parent_id") in new_ids:
-            _guarded(r, lambda r=r: county.update("institution", r.id,
-                                                  {"parent_id": r.values["parent_id"]},
-                                                  audit=False))
-    for r in plan.institutions:
-        if not r.is_new and r.changes():
-            _guarded(r, lambda r=r: county.update("institution", r.id, r.changes(), audit=False))
+    # A parent that is itself new may come later in the list: the reference is checked when
+    # the transaction ends, so every new institution is written once, with its parent.
+    county.conn.execute("PRAGMA defer_foreign_keys = ON")
+    _insert_many(county, "institution", [({**r.values, "id": r.id}, r.origins) for r in new])
+    updates = [r for r in plan.institutions if not r.is_new and r.changes()]
+    # Renamed or moved institutions are checked for twins through keys computed once, not
+    # against every institution of the file for each of them.
+    register = (db_fields.InstitutionKeys(county.rows("institution"))
+                if any({"name", "township", "code"} & set(r.changes()) for r in updates) else None)
+    for r in updates:
+        _guarded(r, lambda r=r: county.update("institution", r.id, r.changes(), audit=False,
+                                              register=register))
     for table, records in (("institution_year", plan.year_records),
                            ("county_year", plan.county_records)):
         inserts = [r for r in records if r.is_new and not r.revive and r.changes()]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+import functools
 import os
 from pathlib import Path
 import re
@@ -61,40 +62,145 @@ class RawSheet:
     merges: list[_Box]
 
 
+@dataclass(frozen=True)
+class _SheetPart:
+    """A visible worksheet: its name and where its XML is in the zip."""
+
+    title: str
+    path: str
+
+
 _CHUNK = 1 << 20
 _MAX_MERGES = 50_000
 _MAX_ROW_NUMBER = 1_048_576  # Excel's last row
 _MB = 1024 * 1024
 
+# The sheet's root element, which says the namespace prefix its tags carry (usually none).
+_ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
+_KEEP = 1024  # bytes carried into the next chunk, so that a tag cut in two is read whole
+_ROW_NUMBER = re.compile(rb"\br\s*=\s*[\"'](\d{1,9})[\"']")
 
-def _sheet_xml(book: Any, ws: Any) -> Any:
-    """The sheet's XML as a stream: openpyxl 3.1's archive and sheet path (the version is
-    pinned), because read-only mode keeps neither the merged ranges nor a bounded row reader."""
-    return book._archive.open(ws._worksheet_path)
+
+@functools.lru_cache(maxsize=8)
+def _tags(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    """What the byte scan looks for, with the sheet's prefix written out (a pattern that starts
+    with literal text is searched for at memchr speed): a row's start tag, a cell value that
+    holds something (a non-empty <v>, or an inline string), and the end of the rows."""
+    p = re.escape(prefix)
+    return (re.compile(b"<" + p + rb"row(?=[\s/>])([^>]*)>"),
+            re.compile(b"<" + p + rb"(?:v(?:\s[^>]*)?>[^<]|is[\s>])"),
+            re.compile(b"</" + p + rb"sheetData\s*>"))
 
 
-def _scan_sheet(book: Any, ws: Any) -> tuple[list[_Box], int]:
-    """The sheet's merged ranges and how many XML elements it holds, read from its XML in chunks
-    at the speed of a byte search: parsing costs a hundred times more per element, so a sheet
-    too big to parse is refused before its parsing starts."""
+@dataclass
+class _Budget:
+    """What is left to read in the whole workbook."""
+
+    elements: int
+    rows: int
+
+
+class _RowsOver(Exception):
+    """The row limit was passed at row `number` (as Excel numbers it)."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
+
+
+class _LastRow:
+    """The last row holding a value, found in a sheet's XML chunk by chunk at the speed of a
+    byte search, counted as the parse counts it: a row is numbered by its r (else one after the
+    row before), and holds a value when one of its cells has a non-empty <v> or an inline
+    string. Raises _RowsOver as soon as a row holding a value is numbered past `allowed`.
+    (Only a row whose sole content is blank text beyond the 200 columns read counts here and not
+    in the parse; no spreadsheet program writes one.)"""
+
+    def __init__(self, allowed: int):
+        self.allowed = allowed
+        self.last = 0
+        self._number = 0
+        self._filled = False
+        self._done = False
+        self._buf = b""
+        self._tags: tuple[re.Pattern[bytes], ...] | None = None
+
+    def feed(self, chunk: bytes, *, end: bool = False) -> None:
+        if self._done:
+            return
+        buf = self._buf + chunk
+        if self._tags is None:
+            root = _ROOT.search(buf)
+            if root is None and not end and len(buf) < 4 * _KEEP:
+                self._buf = buf  # the root tag is not whole yet
+                return
+            self._tags = _tags(root.group(1) or b"" if root else b"")
+        row_start, filled, data_end = self._tags
+        stop = data_end.search(buf)
+        limit = stop.start() if stop else len(buf)
+        pos = 0
+        for row in row_start.finditer(buf, 0, limit):
+            self._close(buf, pos, row.start())
+            found = _ROW_NUMBER.search(row.group(1))
+            self._number = int(found.group(1)) if found else self._number + 1
+            if not 1 <= self._number <= _MAX_ROW_NUMBER:
+                raise ValueError(f"row number {self._number}")
+            pos = row.end()
+        if stop is not None or end:
+            self._close(buf, pos, limit)
+            self._done, self._buf = True, b""
+            return
+        if not self._filled and filled.search(buf, pos):
+            self._filled = True
+        self._buf = buf[max(pos, len(buf) - _KEEP):]
+
+    def _close(self, buf: bytes, start: int, end: int) -> None:
+        """The row open since `start` ends at `end`."""
+        assert self._tags is not None
+        if self._filled or (self._number and self._tags[1].search(buf, start, end)):
+            if self._number > self.last:
+                self.last = self._number
+                if self.last > self.allowed:
+                    raise _RowsOver(self.last)
+        self._filled = False
+
+
+def _scan_sheet(archive: Any, part: _SheetPart, budget: _Budget, workbook: str) -> list[_Box]:
+    """Count a sheet's XML elements and rows and find its merged ranges, reading its XML in
+    chunks at the speed of a byte search (parsing costs a hundred times more per element): a
+    workbook over a limit is refused as soon as the count passes it, before any of it is
+    parsed, whatever its size. Takes what the sheet uses from `budget`."""
     from openpyxl.utils.cell import range_boundaries
 
     refs: set[bytes] = set()
     tail = b""
-    elements = 0
-    with _sheet_xml(book, ws) as xml:
-        while chunk := xml.read(_CHUNK):
-            # Every element has one start tag ("<c" or "<c/>"); end tags start "</".
-            elements += chunk.count(b"<") - chunk.count(b"</")
-            if tail.endswith(b"<") and chunk.startswith(b"/"):
-                elements -= 1
-            data = tail + chunk
-            refs.update(_MERGE.findall(data))
-            tail = data[-80:]  # a tag cut in two by the chunk boundary is found next time
-            if len(refs) > _MAX_MERGES:
-                raise WorkbookError(f"工作表“{ws.title}”的合并单元格超过 {_MAX_MERGES:,} 处，未导入。"
-                                    "请取消合并后再导入。")
-    return [range_boundaries(ref.decode()) for ref in sorted(refs)], elements
+    rows = _LastRow(budget.rows)
+    try:
+        with archive.open(part.path) as xml:
+            while chunk := xml.read(_CHUNK):
+                # Every element has one start tag ("<c" or "<c/>"); end tags start "</".
+                budget.elements -= chunk.count(b"<") - chunk.count(b"</")
+                if tail.endswith(b"<") and chunk.startswith(b"/"):
+                    budget.elements += 1
+                if budget.elements < 0:
+                    raise _too_many_elements(workbook, part.title)
+                rows.feed(chunk)
+                data = tail + chunk
+                refs.update(_MERGE.findall(data))
+                tail = data[-80:]  # a tag cut in two by the chunk boundary is found next time
+                if len(refs) > _MAX_MERGES:
+                    raise WorkbookError(f"工作表“{part.title}”的合并单元格超过 {_MAX_MERGES:,} 处，"
+                                        "未导入。请取消合并后再导入。")
+            rows.feed(b"", end=True)
+    except _RowsOver as over:
+        raise _too_many_rows(workbook, part.title, over.number) from None
+    budget.rows -= rows.last
+    return [range_boundaries(ref.decode()) for ref in sorted(refs)]
+
+
+def _too_many_rows(workbook: str, sheet: str, number: int) -> WorkbookError:
+    return WorkbookError(f"工作簿“{workbook}”超过 {MAX_ROWS:,} 行（工作表“{sheet}”"
+                         f"第 {number:,} 行仍有内容），未导入。请拆分后再导入。")
 
 
 def _check_parts(path: Path) -> None:
@@ -143,53 +249,46 @@ def _check_parts(path: Path) -> None:
                             f"{MAX_UNPACKED // _MB} MB，未导入。请拆分后再导入。")
 
 
-@dataclass
-class _Budget:
-    """What is left to read in the whole workbook."""
-
-    elements: int
-    rows: int
-
-
-def _sheet_rows(book: Any, ws: Any, budget: _Budget, workbook: str) -> list[tuple[Any, ...]]:
+def _sheet_rows(archive: Any, part: _SheetPart, values: Any, budget: _Budget,
+                workbook: str) -> list[tuple[Any, ...]]:
     """A sheet's rows as value tuples, row 1 first, up to the last row holding a value. The work
     follows what the XML really holds: empty cells and rows cost one step each and are not kept,
-    a cell far to the right adds no padding, and the sheet's declared size is ignored."""
+    a cell far to the right adds no padding, and the sheet's declared size is ignored. The
+    limits are checked again here (the scan has counted them), should the XML hide a row or an
+    element from a byte search."""
     from openpyxl.worksheet._reader import ROW_TAG, WorkSheetParser
     from openpyxl.xml.constants import SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
     data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
-    left = MAX_XML_ELEMENTS  # a second guard: the scan has already counted them
-    parser = WorkSheetParser(None, ws._shared_strings, data_only=True, epoch=book.epoch,
-                             date_formats=book._date_formats,
-                             timedelta_formats=book._timedelta_formats)
+    parser = WorkSheetParser(None, values.strings, data_only=True, epoch=values.book.epoch,
+                             date_formats=values.book._date_formats,
+                             timedelta_formats=values.book._timedelta_formats)
     rows: list[tuple[Any, ...]] = []
-    with _sheet_xml(book, ws) as xml:
+    with archive.open(part.path) as xml:
         data = None
         for event, element in iterparse(xml, events=("start", "end")):
             if event == "start":
                 if element.tag == data_tag:
                     data = element
                 continue
-            left -= 1
-            if left < 0:
-                raise _too_many_elements(workbook, ws.title)
+            budget.elements -= 1
+            if budget.elements < 0:
+                raise _too_many_elements(workbook, part.title)
             if element.tag == data_tag:
                 break  # what follows (merged ranges, print setup) is read elsewhere or not needed
             if element.tag != ROW_TAG:
                 continue
-            number, values = _row_values(parser, element, ws.title)
+            number, cells = _row_values(parser, element, part.title)
             element.clear()
             if data is not None:
                 data.clear()  # rows read are dropped, so memory stays flat
-            if values and number > len(rows):
+            if cells and number > len(rows):
                 budget.rows -= number - len(rows)
                 if budget.rows < 0:
-                    raise WorkbookError(f"工作簿“{workbook}”超过 {MAX_ROWS:,} 行（工作表“{ws.title}”"
-                                        f"第 {number:,} 行仍有内容），未导入。请拆分后再导入。")
+                    raise _too_many_rows(workbook, part.title, number)
                 rows.extend([()] * (number - 1 - len(rows)))
-                rows.append(values)
+                rows.append(cells)
     return rows
 
 
@@ -234,44 +333,86 @@ def _row_values(parser: Any, element: Any, sheet: str) -> tuple[int, tuple[Any, 
     return number, tuple(values.get(c) for c in range(1, max(values) + 1))
 
 
+@dataclass
+class _Values:
+    """What cell values are read with: the shared strings, and the workbook's date formats."""
+
+    strings: Any
+    book: Any
+
+
+def _open_book(fh: Any) -> Any:
+    """openpyxl's reader with only the package's list of parts and the workbook part read (sheet
+    names, states, where each sheet is): cheap, whatever the sheets hold. openpyxl's own
+    read-only load also parses every sheet without a <dimension> from end to end to find its
+    size (a 1,000,000-row sheet: 10 s), which this importer never needs."""
+    from openpyxl.reader.excel import ExcelReader
+
+    reader = ExcelReader(fh, read_only=True, data_only=True, keep_links=False)
+    reader.read_manifest()
+    reader.read_workbook()
+    return reader
+
+
+def _sheet_parts(reader: Any) -> tuple[list[_SheetPart], list[str]]:
+    """The visible worksheets in the workbook's order, and the names of the hidden ones."""
+    visible, hidden = [], []
+    for sheet, rel in reader.parser.find_sheets():
+        if rel.target not in reader.valid_files or "chartsheet" in rel.Type:
+            continue
+        if sheet.state != "visible":
+            hidden.append(sheet.name)
+        else:
+            visible.append(_SheetPart(sheet.name, rel.target))
+    return visible, hidden
+
+
+def _cell_values(reader: Any) -> _Values:
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader.read_strings()
+    apply_stylesheet(reader.archive, reader.parser.wb)
+    return _Values(reader.shared_strings, reader.parser.wb)
+
+
 def read_sheets(path: Path) -> tuple[list[RawSheet], list[str]]:
     """Every visible sheet's rows as value tuples, row 1 first, within the limits; and the names
-    of the hidden sheets, which are not read (what a clerk cannot see is not data)."""
-    import openpyxl
-
+    of the hidden sheets, which are not read (what a clerk cannot see is not data). Every limit
+    is checked on every visible sheet before any of them is parsed."""
     _check_parts(path)
-    sheets: list[RawSheet] = []
-    hidden: list[str] = []
-    budget = _Budget(MAX_XML_ELEMENTS, MAX_ROWS)
     with open(path, "rb") as fh, warnings.catch_warnings():
         # openpyxl warns about parts of a workbook it does not keep (data-validation extensions,
         # slicers, a missing default style). Reading values is unaffected, and the test suite
         # turns warnings into errors, so they are silenced here, for openpyxl only.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?$")
         try:
-            book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+            reader = _open_book(fh)
+            parts, hidden = _sheet_parts(reader)
         except MemoryError:
             raise
         except Exception:  # noqa: BLE001 - zip, XML and openpyxl errors alike: not a workbook
             raise WorkbookError(f"“{path.name}”不是有效的 Excel 工作簿（.xlsx），未导入。") from None
         try:
-            for ws in book.worksheets:
-                if ws.sheet_state != "visible":
-                    hidden.append(ws.title)
-                    continue
-                merges, elements = _scan_sheet(book, ws)
-                budget.elements -= elements
-                if budget.elements < 0:
-                    raise _too_many_elements(path.name, ws.title)
-                rows = _sheet_rows(book, ws, budget, path.name)
-                sheets.append(RawSheet(ws.title, rows, merges))
+            archive = reader.archive
+            budget = _Budget(MAX_XML_ELEMENTS, MAX_ROWS)
+            merges = [_scan_sheet(archive, part, budget, path.name) for part in parts]
+            try:
+                values = _cell_values(reader)
+            except MemoryError:
+                raise
+            except Exception:  # noqa: BLE001 - as above: the workbook's own parts are broken
+                raise WorkbookError(f"“{path.name}”不是有效的 Excel 工作簿（.xlsx），未导入。") \
+                    from None
+            parsing = _Budget(MAX_XML_ELEMENTS, MAX_ROWS)
+            sheets = [RawSheet(part.title, _sheet_rows(archive, part, values, parsing, path.name),
+                               boxes) for part, boxes in zip(parts, merges, strict=True)]
         except (WorkbookError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged part in the zip: any parser error
             raise WorkbookError(f"工作簿“{path.name}”已损坏，无法读取（{type(exc).__name__}）。") \
                 from None
         finally:
-            book.close()
+            reader.archive.close()
     return sheets, hidden
 
 
