@@ -39,7 +39,8 @@ def _import_planned(window: Host, plan: Any) -> None:
     if not plan.has_changes:
         dialogs.info(window, "导入 Excel", "工作簿中的数据与本文件一致，没有需要导入的变化。")
         return
-    if not dialogs.show_text(window, "导入 Excel：确认要导入的变化", plan.summary_text(),
+    if not dialogs.show_text(window, "导入 Excel：确认要导入的变化",
+                             plan.summary_text() + "\n\n导入后不能撤销（导入前会先备份本文件）。",
                              accept="导入"):
         return
     try:
@@ -47,8 +48,10 @@ def _import_planned(window: Host, plan: Any) -> None:
     except (ImportRefused, KnownError) as exc:
         dialogs.error(window, "导入未完成", f"{exc}\n本文件未作任何改动。")
         return
+    window.history.cannot_undo("导入 Excel")
     window.reload_years()
-    window.statusBar().showMessage("导入完成", 8000)
+    window.statusBar().showMessage("导入完成（导入不能撤销；导入前的文件已备份，可在“恢复备份”中找回）",
+                                   8000)
 
 
 def export_excel(window: Host) -> None:

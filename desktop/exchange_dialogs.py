@@ -283,6 +283,7 @@ def merge_file(window: Host) -> None:
     except KnownError as exc:
         dialogs.error(window, "合并未完成", f"{exc}\n本文件未作任何改动。")
         return
+    window.history.cannot_undo("合并其他文件")
     window.reload_years()
     window.statusBar().showMessage(f"已合并“{Path(name).name}”：{plan.summary()}", 8000)
 

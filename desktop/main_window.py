@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.history = EditHistory(self)  # 撤销 / 重做 of the open file, across its tabs
         self.history.replayed.connect(self._show_step)
         self.history.failed.connect(lambda step: self.tabs.setCurrentWidget(step.tab))
+        self.history.refused.connect(lambda text: self.statusBar().showMessage(text, 5000))
         for page in self.pages.values():
             if hasattr(page, "history"):
                 page.history = self.history  # type: ignore[attr-defined]
@@ -372,6 +373,7 @@ class MainWindow(QMainWindow):
             return
         dialog = ProfileDialog(self.county, self)
         dialog.profile_changed.connect(self._year_changed)
+        dialog.profile_changed.connect(lambda: self.history.cannot_undo("目标设置"))
         dialogs.exec_dialog(dialog)
         self._year_changed()
 

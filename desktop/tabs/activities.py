@@ -17,6 +17,7 @@ from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import RecordView, TableTab
+from desktop.undo import EXISTS, added, removed
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
 from reports.judge.matrix import activity_counts, minimum_counts
 
@@ -219,7 +220,14 @@ class ActivitiesTab(TableTab):
             return
         county = self.ctx.county
         dialog = ActivityDialog(county, self.ctx.year, None, self)
-        self.save_from(dialog, lambda: county.insert("activity", dialog.values()))
+        new: list[dict[str, Any]] = []
+
+        def save() -> None:
+            values = dialog.values()
+            new.append({**values, "id": county.insert("activity", values)})
+        if self.save_from(dialog, save, lambda: f"新增活动“{new[-1]['title']}”",
+                          undo=lambda: [added(new[-1])]):
+            self.select_record(new[-1]["id"])
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -234,6 +242,9 @@ class ActivitiesTab(TableTab):
 
     def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
+        if EXISTS in values:  # undo / redo of 新增 or 删除
+            self.store_exists("activity", row, values[EXISTS])
+            return
         self.ctx.county.update("activity", row["id"], values)
 
     def delete(self) -> None:
@@ -242,7 +253,8 @@ class ActivitiesTab(TableTab):
             return
         if dialogs.confirm(self, "删除活动", f"确定删除 {row['date']}“{row['title']}”吗？"):
             county = self.ctx.county
-            self.save(lambda: county.delete("activity", row["id"]))
+            self.save(lambda: county.delete("activity", row["id"]), f"删除活动“{row['title']}”",
+                      undo=lambda: [removed(row)])
 
     def attach(self) -> None:
         row = self.selected_row()
@@ -256,7 +268,7 @@ class ActivitiesTab(TableTab):
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files],
                                            owner_table="activity", owner_id=row["id"],
-                                           year=int(row["date"][:4])))
+                                           year=int(row["date"][:4])), "添加佐证材料")
             self.select_record(row["id"])  # the reload after saving must not lose the row
 
     def evidence(self) -> None:
@@ -268,6 +280,7 @@ class ActivitiesTab(TableTab):
         if show_evidence(self.ctx.county, f"{row['date']} {row['title']}",
                          {"owner_table": "activity", "owner_id": row["id"],
                           "year": int(row["date"][:4])}, self):
+            self.not_undoable("修改佐证材料")
             self.changed.emit()
             self.select_record(row["id"])
 

@@ -32,6 +32,9 @@ ALL = "（全部）"
 # invalidateRowsFilter: without this, its filters and search would show every row.
 FILTER_CHANGE_CALLS = hasattr(QSortFilterProxyModel, "beginFilterChange")
 
+# How a change is named in 编辑 → 撤销: words, or a function giving them once the change is made.
+Named = str | Callable[[], str]
+
 MAX_NAMED = 12  # refused cells named one by one; beyond that, how many more
 
 
@@ -300,20 +303,39 @@ class TableTab(QWidget):
 
     # ---- shared behaviour ------------------------------------------------------------------
 
-    def save(self, action: Callable[[], object]) -> bool:
-        """Run one user action's writes; a refusal is shown beside the table, nothing lands."""
+    def save(self, action: Callable[[], object], what: Named, *,
+             undo: Callable[[], list[Change]] | None = None) -> bool:
+        """Run one user action's writes; a refusal is shown beside the table, nothing lands.
+        `undo` gives what the action changed (asked after it ran) as one step of 撤销 named
+        `what`; without it the action cannot be undone and 撤销 says so."""
+        year = self.ctx.year if self.ctx is not None else 0
         try:
             action()
         except KnownError as exc:
             self.refuse(str(exc))
             return False
         self.message.hide()
+        self.record(what, undo() if undo is not None else None, year)
         self.changed.emit()
         return True
 
-    def save_from(self, dialog: QDialog, action: Callable[[], object]) -> bool:
+    def record(self, what: Named, changes: list[Change] | None, year: int) -> None:
+        """A change just made: one step of 撤销, or (None) a change that cannot be undone.
+        `what` may be asked for only now (a record's name is known once it is saved)."""
+        if self.history is None:
+            return
+        what = what() if callable(what) else what
+        if changes is None:
+            self.history.cannot_undo(what)
+        elif changes:
+            self.history.push(Step(self, year, what, changes))
+
+    def save_from(self, dialog: QDialog, action: Callable[[], object], what: Named, *,
+                  undo: Callable[[], list[Change]] | None = None) -> bool:
         """Show an edit dialog until what was typed is saved or the clerk cancels: a refusal is
-        said in the dialog, which opens again holding what was typed."""
+        said in the dialog, which opens again holding what was typed. `what` and `undo` as
+        for `save`."""
+        year = self.ctx.year if self.ctx is not None else 0
         while dialogs.exec_dialog(dialog):
             try:
                 action()
@@ -321,6 +343,7 @@ class TableTab(QWidget):
                 show_refusal(dialog, str(exc))
                 continue
             self.message.hide()
+            self.record(what, undo() if undo is not None else None, year)
             self.changed.emit()
             return True
         return False
@@ -331,7 +354,7 @@ class TableTab(QWidget):
         `store` writes `table`, so undo and redo go through the same checks). `confirm(values)`,
         if given, is asked before writing; False leaves everything as it was."""
         assert self.ctx is not None
-        county, year = self.ctx.county, self.ctx.year
+        county = self.ctx.county
         done: list[list[Change]] = []
 
         def save() -> None:
@@ -342,13 +365,25 @@ class TableTab(QWidget):
             done.append([Change(dict(record), k, record.get(k), v) for k, v in values.items()
                          if record.get(k) != v])
         try:
-            if not self.save_from(dialog, save):
-                return False
+            return self.save_from(dialog, save, what, undo=lambda: done[-1])
         except _Declined:
             return False
-        if done and done[-1] and self.history is not None:
-            self.history.push(Step(self, year, what, done[-1]))
-        return True
+
+    def store_exists(self, table: str, row: dict[str, Any], exists: bool) -> None:
+        """Undo or redo of a 新增 or 删除: the record comes back (same id, same merge history)
+        or becomes a tombstone again."""
+        assert self.ctx is not None
+        county = self.ctx.county
+        if exists:
+            if county.get(table, row["id"], include_deleted=True) is None:
+                raise KnownError("这条记录已不在文件中，不能恢复。")
+            county.restore(table, row["id"])
+        else:
+            county.delete(table, row["id"])
+
+    def not_undoable(self, what: str) -> None:
+        """A change made outside `save` (a dialog of its own wrote it) that cannot be undone."""
+        self.record(what, None, 0)
 
     def refresh(self, ctx: Context) -> None:
         self.ctx = ctx

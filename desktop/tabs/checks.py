@@ -12,7 +12,8 @@ from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
-from reports.judge.checks import KINDS, find_checks, mark_verified
+from desktop.undo import Change
+from reports.judge.checks import KINDS, find_checks, mark_verified, set_verified
 
 # Where the figure behind a finding is entered, for the double-click.
 KIND_TAB = {"physicians": "personnel", "tcm_physicians": "personnel", "same_day": "activities",
@@ -83,15 +84,34 @@ class ChecksTab(TableTab):
                                 f"{finding.current}）\n核实说明（如：新增分院，数据属实）：")
         if note is None:
             return
-        county = self.ctx.county
-        self.save(lambda: mark_verified(county, finding, note))
+        self._mark(finding, True, note, "标记已核实")
 
     def unverify(self) -> None:
         finding = self._chosen()
-        if finding is None or self.ctx is None or not finding.verified:
+        if finding is None or self.ctx is None:
             return
+        if not finding.verified:
+            self.refuse(f"{finding.institution}：{finding.label} 尚未核实，无需取消。")
+            return
+        self._mark(finding, False, finding.note, "取消核实")
+
+    def _mark(self, finding: Any, verified: bool, note: str, what: str) -> None:
+        """One step of 撤销: the mark and the note as they were go back together."""
+        assert self.ctx is not None
         county = self.ctx.county
-        self.save(lambda: mark_verified(county, finding, finding.note, verified=False))
+        row = next(r for r in self.model.rows if r["id"] == finding.key)
+        self.save(lambda: mark_verified(county, finding, note, verified=verified),
+                  f"{what}（{finding.institution}：{finding.label}）",
+                  undo=lambda: [Change(dict(row), "verified", bool(finding.verified), verified),
+                                Change(dict(row), "note", finding.note or None, note or None)])
+        self.select_record(finding.key)
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        """撤销 / 重做 of a mark: written as a mark is, by the finding's key."""
+        assert self.ctx is not None
+        set_verified(self.ctx.county, row["id"], year, row.get("institution_id"),
+                     values.get("note", row.get("note")),
+                     verified=bool(values.get("verified", row.get("verified"))))
 
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)

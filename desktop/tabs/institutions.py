@@ -10,13 +10,14 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from db.county import CountyFile
 from db.errors import KnownError
-from db.vocab import INSTITUTION_TYPES, OWNERSHIP, institution_key, pinyin_key
+from db.vocab import (INSTITUTION_TYPES, OWNERSHIP, YEAR_MAX, YEAR_MIN, institution_key,
+                      pinyin_key)
 from desktop import dialogs
 from desktop.context import Context
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
-from desktop.undo import EXISTS, Step, added, removed
+from desktop.undo import EXISTS, Change, added, removed
 from reports.judge.span import years_change
 
 PARENT_TYPES = ("chc", "township_hc")
@@ -51,6 +52,8 @@ def _status(year: int) -> Any:
             return f"{row['active_from']} 年启用"
         if row.get("active_to") is not None and row["active_to"] < year:
             return f"自 {row['active_to'] + 1} 年停用"
+        if row.get("active_to") is not None:  # stopped after this year: say so, not just 在用
+            return f"在用，统计到 {row['active_to']} 年"
         return "在用"
     return value
 
@@ -178,7 +181,7 @@ class InstitutionsTab(TableTab):
             Column("ownership", "公立/民营", "choice", choices=OWNERSHIP, width=70),
             Column("years", "统计年度", width=90, value=years_text,
                    tip="启用年度–停用年度：机构在这些年度纳入统计"),
-            Column("status", "状态", width=110),
+            Column("status", "状态", width=150),
         ], editable=False)
         self.type_filter = self.add_filter("type", "类型")
         self.town_filter = self.add_filter("township", "乡镇")
@@ -223,9 +226,9 @@ class InstitutionsTab(TableTab):
             if values["type"] == "county_tcm_hospital":
                 self._second_hospital_confirmed(dialog)
             new.append({**values, "id": county.insert("institution", values)})
-        if self.save_from(dialog, save) and new and self.history is not None:
-            self.history.push(Step(self, year, f"新增机构“{new[-1]['name']}”",
-                                   [added(new[-1])]))
+        if self.save_from(dialog, save, lambda: f"新增机构“{new[-1]['name']}”",
+                          undo=lambda: [added(new[-1])]):
+            self.select_record(new[-1]["id"])  # the clerk sees the row just added
 
     def _second_hospital_confirmed(self, dialog: QDialog) -> None:
         """Raise KnownError (said in the dialog, which keeps what was typed) unless there is no
@@ -265,40 +268,53 @@ class InstitutionsTab(TableTab):
         assert self.ctx is not None
         county = self.ctx.county
         if EXISTS in values:  # undo / redo of 新增 or 删除
-            if values[EXISTS]:
-                if county.get("institution", row["id"], include_deleted=True) is None:
-                    raise KnownError("这家机构已不在文件中，不能恢复。")
-                county.restore("institution", row["id"])
-            else:
-                county.delete("institution", row["id"])
+            if values[EXISTS] and county.get("institution", row["id"],
+                                             include_deleted=True) is None:
+                raise KnownError("这家机构已不在文件中，不能恢复。")
+            self.store_exists("institution", row, values[EXISTS])
             return
         county.update("institution", row["id"], values)
 
     def deactivate(self) -> None:
+        """停用…: asks for the last year counted, offering only years the file accepts (not
+        before the institution's start), and says what 状态 now reads."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中要停用的机构。")
             return
+        low = max(YEAR_MIN, row.get("active_from") or YEAR_MIN)
+        suggested = row.get("active_to") or max(low, self.ctx.year - 1)
         year = dialogs.ask_int(self, "停用机构", f"“{row['name']}”最后统计到哪一年？\n"
-                               "（该年之后撤并或停业；某年没有交数据不等于停用）",
-                               self.ctx.year - 1, 2000, 2100)
-        if year is not None:
-            self._set_years(row, {"active_to": year})
+                               "（该年之后撤并或停业；某年没有交数据不等于停用）"
+                               + (f"\n该机构 {low} 年启用，最早可填 {low}。"
+                                  if row.get("active_from") else ""),
+                               min(suggested, YEAR_MAX), low, YEAR_MAX)
+        if year is not None and self._set_years(row, {"active_to": year},
+                                                f"停用机构“{row['name']}”"):
+            self._say(f"已停用“{row['name']}”：统计到 {year} 年"
+                      + ("，本年度起不再统计" if year < self.ctx.year else "") + "。")
 
     def reactivate(self) -> None:
         """恢复: an institution stopped by mistake counts again in every year after its start."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中要恢复的机构。")
             return
         if row.get("active_to") is None:
             self.refuse(f"“{row['name']}”没有停用，无需恢复。")
             return
-        self._set_years(row, {"active_to": None})
+        if self._set_years(row, {"active_to": None}, f"恢复机构“{row['name']}”"):
+            self._say(f"已恢复“{row['name']}”：{years_text({**row, 'active_to': None})}。")
 
-    def _set_years(self, row: dict[str, Any], years: dict[str, Any]) -> None:
+    def _set_years(self, row: dict[str, Any], years: dict[str, Any], what: str) -> bool:
+        """Change an institution's years after showing what that changes; one step of 撤销."""
         assert self.ctx is not None
         county = self.ctx.county
-        if self._years_confirmed(row, years):
-            self.save(lambda: county.update("institution", row["id"], years))
+        if not self._years_confirmed(row, years):
+            return False
+        return self.save(lambda: county.update("institution", row["id"], years), what,
+                         undo=lambda: [Change(dict(row), k, row.get(k), v)
+                                       for k, v in years.items()])
 
     def _years_confirmed(self, row: dict[str, Any], years: dict[str, Any]) -> bool:
         """Show which indicators of which years the change alters; True to go ahead."""
@@ -317,13 +333,13 @@ class InstitutionsTab(TableTab):
     def delete(self) -> None:
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中要删除的机构。")
             return
         if dialogs.confirm(self, "删除机构", f"确定删除“{row['name']}”吗？\n"
-                           "删除后可在“最近删除”中恢复。"):
-            county, year = self.ctx.county, self.ctx.year
-            if self.save(lambda: county.delete("institution", row["id"])) \
-                    and self.history is not None:
-                self.history.push(Step(self, year, f"删除机构“{row['name']}”", [removed(row)]))
+                           "删除后可在“最近删除”中恢复，也可以撤销（Ctrl+Z）。"):
+            county = self.ctx.county
+            self.save(lambda: county.delete("institution", row["id"]),
+                      f"删除机构“{row['name']}”", undo=lambda: [removed(row)])
 
     def show_deleted(self) -> None:
         if self.ctx is None:
@@ -333,4 +349,7 @@ class InstitutionsTab(TableTab):
             chosen = dialog.chosen()
             if chosen is not None:
                 county = self.ctx.county
-                self.save(lambda: county.restore("institution", chosen["id"]))
+                if self.save(lambda: county.restore("institution", chosen["id"]),
+                             f"恢复已删除的机构“{chosen['name']}”",
+                             undo=lambda: [Change(dict(chosen), EXISTS, False, True)]):
+                    self.select_record(chosen["id"])

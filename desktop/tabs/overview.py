@@ -207,7 +207,7 @@ class OverviewTab(TableTab):
             county, year = self.ctx.county, self.ctx.year
             if self.save(lambda: attach_files(county, [Path(f) for f in files],
                                               owner_table="indicator", indicator_id=row["id"],
-                                              year=year)):
+                                              year=year), "添加佐证材料"):
                 self.refresh(self.ctx)
                 self.select_record(row["id"])
 
@@ -220,6 +220,7 @@ class OverviewTab(TableTab):
         if show_evidence(self.ctx.county, f"{row['id']} {row['name']}（{self.ctx.year} 年）",
                          {"owner_table": "indicator", "indicator_id": row["id"],
                           "year": self.ctx.year}, self):
+            self.not_undoable("修改佐证材料")
             self.changed.emit()
             self.refresh(self.ctx)
             self.select_record(row["id"])

@@ -11,17 +11,20 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPushButton, QSplitter,
                                QTableView)
 
-from db.newyear import confirm_carried
+from db.newyear import carried_rows
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
 from desktop.tabs.base import TableTab
+from desktop.undo import Change
 from reports.judge.progress import PARTS, InstitutionProgress, progress
 
 _MARK = {True: "✓", False: "缺", None: "—"}
 # Where each part is entered, for the double-click.
 PART_TAB = {"staff": "personnel", "visits": "halls", "hall": "halls", "techniques": "halls",
             "activities": "activities"}
+# The key of a Change to an institution's 沿用上年 marker (its row's "carried" is a count).
+CARRIED = "carried_marker"
 _STATUS_TONE = {"已填齐": "pass", "未填报": "fail", "部分填报": None, "待确认": "none"}
 
 
@@ -143,12 +146,24 @@ class ProgressTab(TableTab):
     # ---- confirming carried-over values ------------------------------------------------------
 
     def _confirm(self, ids: list[str] | None, what: str) -> None:
+        """Confirm carried-over values: one step of 撤销, which marks them 沿用上年 again."""
         assert self.ctx is not None
         county, year = self.ctx.county, self.ctx.year
-        done: list[int] = []
-        if self.save(lambda: done.append(confirm_carried(county, year, ids))):
-            if not done[0]:
-                self.refuse(f"{what}没有待确认的沿用数据。")
+        wanted = None if ids is None else set(ids)
+        rows = [r for r in carried_rows(county, year)
+                if wanted is None or r["institution_id"] in wanted]
+        if not rows:
+            self.refuse(f"{what}没有待确认的沿用数据。")
+            return
+        changes = [Change({"id": r["institution_id"], "name": r["name"]}, CARRIED, r["carried"],
+                          None) for r in rows]
+        if self.apply(changes, f"确认沿用上年数据（{what}，{len(rows)} 家）", year=year):
+            self._say(f"已确认{what} {len(rows)} 家机构从上年沿用的数据。")
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        """Confirming (or, on 撤销, marking again) one institution's carried-over values."""
+        assert self.ctx is not None
+        self.ctx.county.set_institution_year(row["id"], year, {"carried": values[CARRIED]})
 
     def confirm_selected(self) -> None:
         row = self.selected_row()

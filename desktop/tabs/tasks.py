@@ -23,6 +23,7 @@ from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
+from desktop.undo import EXISTS, added, removed
 from reports.plan import tasks as plan
 from reports.plan.evidence import export_evidence
 
@@ -122,6 +123,7 @@ class PhasesDialog(QDialog):
     def __init__(self, county: CountyFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.county = county
+        self.edited = False  # whether anything was written (it cannot be undone)
         self.setWindowTitle("创建阶段")
         self.resize(620, 320)
         self.model = RecordModel([Column("name", "阶段", editable=True, width=200),
@@ -159,18 +161,21 @@ class PhasesDialog(QDialog):
         except KnownError as exc:
             self.message.setText(str(exc))
             return str(exc)
+        self.edited = True
         self.message.clear()
         return None
 
     def add(self) -> None:
         n = self.county.count("phase") + 1
         self.county.insert("phase", {"name": f"第{n}阶段", "ord": n})
+        self.edited = True
         self.reload()
 
     def remove(self) -> None:
         index = self.view.currentIndex()
         if index.isValid():
             self.county.delete("phase", self.model.rows[index.row()]["id"])
+            self.edited = True
             self.reload()
 
 
@@ -237,6 +242,9 @@ class TasksTab(TableTab):
 
     def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
+        if EXISTS in values:  # undo / redo of 新增 or 删除
+            self.store_exists("task", row, values[EXISTS])
+            return
         self.ctx.county.update("task", row["id"], {
             k: v if k == "status" else (v or None) for k, v in values.items()})
 
@@ -253,7 +261,14 @@ class TasksTab(TableTab):
             return
         county = self.ctx.county
         dialog = TaskDialog([p["name"] for p in county.rows("phase", order="ord")], self)
-        self.save_from(dialog, lambda: county.insert("task", dialog.values()))
+        new: list[dict[str, Any]] = []
+
+        def save() -> None:
+            values = dialog.values()
+            new.append({**values, "id": county.insert("task", values)})
+        if self.save_from(dialog, save, lambda: f"新增任务“{_short(new[-1]['text'])}”",
+                          undo=lambda: [added(new[-1])]):
+            self.select_record(new[-1]["id"])
 
     def delete(self) -> None:
         row = self.selected_row()
@@ -261,7 +276,8 @@ class TasksTab(TableTab):
             return
         if dialogs.confirm(self, "删除任务", f"确定删除任务“{row['text'][:30]}”吗？"):
             county = self.ctx.county
-            self.save(lambda: county.delete("task", row["id"]))
+            self.save(lambda: county.delete("task", row["id"]), f"删除任务“{_short(row['text'])}”",
+                      undo=lambda: [removed(row)])
 
     def attach(self) -> None:
         row = self.selected_row()
@@ -272,7 +288,7 @@ class TasksTab(TableTab):
         if files:
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files], owner_table="task",
-                                           owner_id=row["id"]))
+                                           owner_id=row["id"]), "添加佐证材料")
             self.select_record(row["id"])  # the reload after saving must not lose the row
 
     def evidence(self) -> None:
@@ -283,13 +299,17 @@ class TasksTab(TableTab):
             return
         if show_evidence(self.ctx.county, f"任务 {row['number'] or ''} {row['text'][:30]}".strip(),
                          {"owner_table": "task", "owner_id": row["id"]}, self):
+            self.not_undoable("修改佐证材料")
             self.changed.emit()
             self.select_record(row["id"])
 
     def edit_phases(self) -> None:
         if self.ctx is None:
             return
-        dialogs.exec_dialog(PhasesDialog(self.ctx.county, self))
+        dialog = PhasesDialog(self.ctx.county, self)
+        dialogs.exec_dialog(dialog)
+        if dialog.edited:
+            self.not_undoable("编辑阶段")
         self.changed.emit()
 
     def from_template(self) -> None:
@@ -323,7 +343,7 @@ class TasksTab(TableTab):
             return
         county = self.ctx.county
         outcome: list[plan.TaskImport] = []
-        if self.save(lambda: outcome.append(plan.import_tasks(county, found))):
+        if self.save(lambda: outcome.append(plan.import_tasks(county, found)), "导入任务"):
             o = outcome[0]
             dialogs.info(self, "导入任务", f"新增任务 {o.added} 项，阶段 {o.phases_added} 个；"
                          f"已有的 {o.skipped} 项未改动。")
@@ -343,6 +363,11 @@ class TasksTab(TableTab):
             self.refuse(str(exc))
             return
         dialogs.info(self, "导出佐证材料", f"已导出到：\n{out}\n目录见其中的“佐证材料目录.csv”。")
+
+
+def _short(text: str) -> str:
+    """A task as 撤销 names it: its first words."""
+    return text if len(text) <= 20 else text[:19] + "…"
 
 
 def _task_order(row: dict[str, Any]) -> tuple:
