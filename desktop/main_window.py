@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         # Items arrive after the first show: the box grows to "2026 年（无数据）" whenever they do.
         self.year_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_box.currentIndexChanged.connect(lambda _i: self._year_changed())
+        # A year chosen: the keys go back to the table (Ctrl+Home must not change the year).
+        self.year_box.activated.connect(lambda _i: self.focus_table())
         bar.addWidget(self.year_box)
         bar.addSeparator()
         bar.addWidget(QLabel(" 目标方案："))
@@ -221,9 +223,25 @@ class MainWindow(QMainWindow):
             self.welcome.refresh()
         self.stack.setCurrentIndex(1 if has_file else 0)
 
+    def focus_table(self) -> QWidget:
+        """The keyboard to the table of the tab in front (or the tab itself)."""
+        page = self.tabs.currentWidget()
+        target = getattr(page, "view", None) or page
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return target
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         """Ctrl+Tab / Ctrl+PgDn and back switch tabs from anywhere in this window, a table
-        included (it would take them itself)."""
+        included (it would take them itself). Ctrl+Home / Ctrl+End on the 年度 box go to the
+        table, as the clerk means them, instead of jumping to the first or last year."""
+        if obj is self.year_box and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            target = self.focus_table()
+            QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, event.key(),
+                                                     event.modifiers()))
+            return True
         if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
                 and isinstance(event, QKeyEvent) and isinstance(obj, QWidget) \
                 and obj.window() is self and self.county is not None:
@@ -363,8 +381,12 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(step.tab)
         if self.ctx is not None:
             step.tab.refresh(self.ctx)  # it may have been behind other tabs' edits
-        first = step.changes[0]
-        step.tab.select_cell(first.row["id"], first.key)
+        select_changes = getattr(step.tab, "select_changes", None)
+        if select_changes is not None:
+            select_changes(step.changes)  # a pasted block stays selected as a block
+        else:
+            first = step.changes[0]
+            step.tab.select_cell(first.row["id"], first.key)
         self.statusBar().showMessage(f"已{'撤销' if step in self.history.undone else '重做'}："
                                      f"{step.what}", 4000)
 

@@ -12,18 +12,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QModelIndex,
+from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QMetaMethod, QModelIndex,
                             QPersistentModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMenu, QTableView, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
+                               QToolTip, QVBoxLayout, QWidget)
 
 from db.errors import KnownError, ValidationError
 from desktop import clipboard, dialogs
 from desktop.forms import show_refusal
 from desktop.context import Context
 from desktop.delegates import FieldDelegate
-from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
+from desktop.models import REFUSED_ROLE, ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
 from desktop.undo import Change, EditHistory, Step
 
 ALL = "（全部）"
@@ -121,7 +122,8 @@ class RecordFilter(QSortFilterProxyModel):
 
 
 class RecordView(QTableView):
-    """The table: Excel's keys for copy and paste, and Enter doing what a double-click does."""
+    """The table: Excel's keys for copy and paste; Enter commits a cell and moves down (or, in
+    a table whose rows open a dialog, does what a double-click does)."""
 
     copy_requested = Signal(bool)  # with the headers
     paste_requested = Signal()
@@ -143,9 +145,33 @@ class RecordView(QTableView):
             self.clear_requested.emit()
         elif (not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
               and self.currentIndex().isValid()):
-            self.entered.emit(self.currentIndex())
+            if self.isSignalConnected(QMetaMethod.fromSignal(self.entered)):
+                self.entered.emit(self.currentIndex())
+            else:
+                self.move_down()  # a sheet of cells: Enter goes down, as in Excel
         else:
             super().keyPressEvent(event)
+
+    def closeEditor(self, editor: QWidget,  # noqa: N802 (Qt name)
+                    hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Enter in a cell (the delegate's SubmitModelCache): saved, the cursor goes down; a
+        value refused stays in the open cell as typed, with the reason beside it."""
+        index = self.currentIndex()
+        if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            super().closeEditor(editor, hint)
+            return
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        if index.isValid() and index.data(REFUSED_ROLE):
+            self.edit(index)
+        else:
+            self.move_down()
+
+    def move_down(self) -> None:
+        index = self.currentIndex()
+        below = index.siblingAtRow(index.row() + 1) if index.isValid() else QModelIndex()
+        if below.isValid():
+            self.setCurrentIndex(below)
+            self.scrollTo(below)
 
 
 class TableTab(QWidget):
@@ -277,9 +303,22 @@ class TableTab(QWidget):
                 self.model.set_values(rid, {c.key: c.new for c in cells})
         if record and self.history is not None:
             self.history.push(Step(self, year, what, changes))
-        self.message.hide()
+        self.show_standing()
         self.cells_written()
         return True
+
+    def show_standing(self) -> None:
+        """After a save: cells still refused keep their reason in view (a later edit that
+        saves must not make it look as if they were saved too); else the line goes."""
+        standing = list(dict.fromkeys(self.model.refusals.values()))
+        if not standing:
+            self.message.hide()
+            return
+        lines = standing[:MAX_NAMED]
+        if len(standing) > MAX_NAMED:
+            lines.append(f"……另有 {len(standing) - MAX_NAMED} 处")
+        self.message.setText("以下单元格仍未保存（红色标出，改正后保存）：\n" + "\n".join(lines))
+        self.message.show()
 
     def cells_written(self) -> None:
         """Cells landed (typed, pasted, undone): the window judges the year again. A tab whose
@@ -524,7 +563,14 @@ class TableTab(QWidget):
                     continue
                 if value != col.raw(row):
                     changes.append(Change(dict(row), col.key, col.raw(row), value))
+                elif (same := self.same_value(row, col)) is not None:
+                    changes.append(same)
         return changes, refusals
+
+    def same_value(self, row: dict[str, Any], col: Column) -> Change | None:
+        """A value pasted as it is: no change, unless the tab says otherwise (a carried-over
+        value is confirmed by it)."""
+        return None
 
     def clear(self) -> None:
         """Delete: the selected cells back to blank (未填报), checked whole and written in one
@@ -595,6 +641,29 @@ class TableTab(QWidget):
             index = at.siblingAtColumn(self.model.column_index(key))
             self.view.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def select_changes(self, changes: list[Change]) -> None:
+        """Show the cells an undo or redo just changed, selected as the clerk left them: a
+        pasted block stays one block (its bounding rectangle), the first cell current."""
+        if not changes or not self.select_record(changes[0].row["id"]):
+            return
+        keys = {c.key for c in self.model.columns}
+        cells = []
+        for c in changes:
+            at = self.model.row_of(c.row["id"])
+            if at is None:
+                continue
+            column = self.model.column_index(c.key) if c.key in keys else 0
+            index = self.proxy.mapFromSource(self.model.index(at, column))
+            if index.isValid():
+                cells.append(index)
+        if not cells:
+            return
+        rows, cols = [i.row() for i in cells], [i.column() for i in cells]
+        self.view.selectionModel().setCurrentIndex(
+            cells[0], QItemSelectionModel.SelectionFlag.NoUpdate)
+        self._select(min(rows), min(cols), max(rows), max(cols))
+        self.view.scrollTo(cells[0])
 
     def selected_row(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.county import parse_carried
+from db.county import parse_carried, uncarry
 from db.vocab import INSTITUTION_TYPES, institution_key, pinyin_key
 from desktop.context import Context
 from desktop.models import Column
 from desktop.tabs.base import TableTab
 from desktop.undo import Change
-
 
 
 def name_columns() -> list[Column]:
@@ -49,8 +48,27 @@ class YearFactsTab(TableTab):
         if year == self.ctx.year:  # a value typed is no longer 沿用上年
             self._carried_now[row["id"]] = saved.get("carried")
 
+    def write(self, row: dict[str, Any], col: Column, value: Any) -> str | None:
+        """A carried-over value typed again as it is: confirmed (one step of 撤销, which marks
+        it 沿用上年 again)."""
+        if self.ctx is None or value != col.raw(row) or self.carried(row, col) is None:
+            return super().write(row, col, value)
+        marker = row.get("carried")
+        if self.apply([Change(dict(row), "carried", marker, uncarry(marker, [col.key]))],
+                      f"确认 {col.label}（沿用上年）", year=self.ctx.year):
+            return None
+        return self.message.text()
+
+    def same_value(self, row: dict[str, Any], col: Column) -> Change | None:
+        """A carried-over value pasted as it is confirms it too."""
+        if self.carried(row, col) is None:
+            return None
+        return Change(dict(row), col.key, col.raw(row), col.raw(row))
+
     def apply(self, changes: list[Change], what: str, *, year: int, record: bool = True) -> bool:
         self._carried_now: dict[str, Any] = {}
+        if record:
+            changes = _with_carried(changes)
         done = super().apply(changes, what, year=year, record=record)
         if done:
             for rid, carried in self._carried_now.items():
@@ -68,6 +86,24 @@ class YearFactsTab(TableTab):
         if self.ctx is None or col.key not in self.marks:
             return None
         return self.ctx.gap(self.marks[col.key], row["id"])
+
+
+def _with_carried(changes: list[Change]) -> list[Change]:
+    """The changes with, per row, the 沿用上年 marker as it was and as the writes leave it: an
+    undo then marks the values carried again instead of leaving them confirmed."""
+    out = [c for c in changes if c.key != "carried"]
+    by_row: dict[str, list[Change]] = {}
+    for c in out:
+        by_row.setdefault(c.row["id"], []).append(c)
+    confirms = {c.row["id"]: c for c in changes if c.key == "carried"}
+    for rid, cells in by_row.items():
+        marker = cells[0].row.get("carried")
+        after = uncarry(confirms[rid].new if rid in confirms else marker,
+                        [c.key for c in cells if c.new is not None])
+        if after != marker:
+            out.append(Change(cells[0].row, "carried", marker, after))
+    out += [c for rid, c in confirms.items() if rid not in by_row]
+    return out
 
 
 def _share(num: str, den: str) -> Any:
