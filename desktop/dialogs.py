@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 import re
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import (QDialog, QFileDialog, QInputDialog, QLabel, QMenu, QMessageBox,
+                               QWidget)
 
 from desktop import settings
 
@@ -21,6 +23,11 @@ def info(parent: QWidget | None, title: str, text: str) -> None:
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def exec_menu(menu: QMenu, at: QPoint) -> None:
+    """Show a context menu at a point of the screen; tests replace this to read its entries."""
+    menu.exec(at)
 
 
 def exec_dialog(dialog: QDialog) -> bool:

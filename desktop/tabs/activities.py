@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
@@ -87,9 +87,9 @@ class ActivitiesTab(TableTab):
             Column("evidence", "佐证", "int", width=45),
         ], editable=False)
         self.search.setPlaceholderText("按活动名称搜索…")
-        self.kind_filter = self.add_filter("kind", "类型")
+        self.kind_filter = self.add_filter("kind", "类型", "L")
         self.fill_filter(self.kind_filter, [(k, k) for k in ACTIVITY_KINDS])
-        self.inst_filter = self.add_filter("institution_id", "机构")
+        self.inst_filter = self.add_filter("institution_id", "机构", "J")
         # Set by a jump from 总览 / 填报进度 / 数据核查: (institution id, indicator id or None).
         self._focus: tuple[str, str | None] | None = None
         self.focus_note = QLabel(self)
@@ -98,12 +98,13 @@ class ActivitiesTab(TableTab):
         self.focus_note.hide()
         for combo in (self.inst_filter, self.kind_filter):
             combo.currentIndexChanged.connect(self._filters_changed)
-        for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("删除", self.delete),
-                            ("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
-            b = QPushButton(label, self)
-            b.setObjectName(f"button_{label.rstrip('…')}")
-            b.clicked.connect(slot)
-            self.filters.addWidget(b)
+        actions = QHBoxLayout()  # a row of their own, as on 机构: the tab fits a narrow window
+        for label, letter, slot in (("新增…", "N", self.add), ("编辑…", "I", self.edit),
+                                    ("删除", "D", self.delete), ("添加佐证…", "A", self.attach),
+                                    ("佐证材料…", "M", self.evidence)):
+            self.add_button(label, letter, slot, layout=actions)
+        actions.addStretch(1)
+        self.layout_.insertLayout(1, actions)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         self.view.entered.connect(lambda _i: self.edit())
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QMetaMethod, QModelIndex,
                             QPersistentModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal)
-from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QDialog,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
-                               QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstractItemView,
+                               QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMenu, QPushButton, QTableView, QToolTip, QVBoxLayout, QWidget)
 
 from db.errors import KnownError, ValidationError
 from desktop import clipboard, dialogs
@@ -50,6 +50,13 @@ def _record_model(view: QTableView) -> RecordModel:
         model = model.sourceModel()
     assert isinstance(model, RecordModel)
     return model
+
+
+def caption(label: str, letter: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    """A box's caption with its access key: Alt+`letter` puts the keyboard in the box."""
+    caption = QLabel(f"{label}(&{letter})", parent)
+    caption.setBuddy(buddy)
+    return caption
 
 
 class _Refused(Exception):
@@ -214,11 +221,18 @@ class TableTab(QWidget):
         header.setStretchLastSection(True)
         for i, col in enumerate(columns):
             header.resizeSection(i, col.width or 90)
+        # Tab and Shift+Tab leave the table for the tab's boxes and buttons (inside a cell being
+        # edited, Tab still saves it and goes to the next cell).
+        self.view.setTabKeyNavigation(False)
+        # The tab's actions, in the order of its buttons: also in the table's context menu.
+        self.tab_actions: list[QAbstractButton | QAction] = []
         self.search = QLineEdit(self)
+        self.search.setObjectName("search")
         self.search.setPlaceholderText("按名称搜索…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
         self.filters = QHBoxLayout()
+        self.filters.addWidget(caption("搜索", "S", self.search, self))
         self.filters.addWidget(self.search, 2)
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #a40000;")
@@ -231,10 +245,12 @@ class TableTab(QWidget):
 
     # ---- filters ---------------------------------------------------------------------------
 
-    def add_filter(self, key: str, label: str) -> QComboBox:
+    def add_filter(self, key: str, label: str, letter: str) -> QComboBox:
+        """A drop-down filter on `key`, reached by Alt+`letter` (its caption's access key)."""
         combo = QComboBox(self)
         combo.setObjectName(f"filter_{key}")
-        combo.addItem(f"{label}：{ALL}", None)
+        combo.addItem(ALL, None)
+        self.filters.addWidget(caption(label, letter, combo, self))
         # A narrow window shortens the filters rather than growing past the screen.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(3)
@@ -242,6 +258,20 @@ class TableTab(QWidget):
             lambda _i: self.proxy.set_equal(key, combo.currentData()))
         self.filters.addWidget(combo, 1)
         return combo
+
+    def add_button(self, label: str, letter: str, slot: Callable[[], object], *,
+                   layout: QHBoxLayout | None = None, tip: str = "") -> QPushButton:
+        """One of the tab's actions: a button with its access letter (新增(&N)…, Alt+N), also
+        offered by the table's context menu (the Menu key)."""
+        words = label.rstrip("…")
+        button = QPushButton(f"{words}(&{letter}){label[len(words):]}", self)
+        button.setObjectName(f"button_{words}")
+        if tip:
+            button.setToolTip(tip)
+        button.clicked.connect(lambda _c=False: slot())
+        (layout if layout is not None else self.filters).addWidget(button)
+        self.tab_actions.append(button)
+        return button
 
     @staticmethod
     def fill_filter(combo: QComboBox, options: list[tuple[str, Any]]) -> None:
@@ -614,21 +644,30 @@ class TableTab(QWidget):
             bar().showMessage(text, 4000)
 
     def _context_menu(self, at: QPoint, view: QTableView | None = None) -> None:
+        """Right click or the Menu key: the tab's own actions, then copy and paste."""
         view = view or self.view
         menu = QMenu(view)
+        for item in self.tab_actions:
+            entry = menu.addAction(item.text())
+            entry.setEnabled(item.isEnabled())
+            entry.triggered.connect(item.click if isinstance(item, QAbstractButton)
+                                    else item.trigger)
+        if self.tab_actions:
+            menu.addSeparator()
         menu.addAction("复制\tCtrl+C", lambda: self.copy(False, view))
         menu.addAction("复制（含表头）\tCtrl+Shift+C", lambda: self.copy(True, view))
         paste = menu.addAction("粘贴\tCtrl+V", self.paste)
         paste.setEnabled(view is self.view and self.model.writer is not None)
         clear = menu.addAction("清除内容\tDelete", self.clear)
         clear.setEnabled(view is self.view and self.model.writer is not None)
-        menu.exec(view.viewport().mapToGlobal(at))
+        dialogs.exec_menu(menu, view.viewport().mapToGlobal(at))
 
     def copyable(self, view: RecordView, refusal: str) -> None:
         """A second table of the tab (read-only, a RecordModel without filter) that selects
         ranges and copies blocks as the main one does; a paste into it says `refusal`."""
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setTabKeyNavigation(False)
         view.copy_requested.connect(lambda with_header: self.copy(with_header, view))
         view.paste_requested.connect(lambda: self.refuse(refusal))
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

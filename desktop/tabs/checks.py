@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel
 
 from desktop import dialogs
 from desktop.context import Context
@@ -36,13 +36,10 @@ class ChecksTab(TableTab):
                    tone=lambda r: "pass" if r["verified"] else "fail"),
             Column("note", "核实说明", width=200),
         ], editable=False)
-        self.kind_filter = self.add_filter("kind", "核查项")
-        self.state_filter = self.add_filter("state", "情况")
-        for label, slot in (("标记已核实…", self.verify), ("取消核实", self.unverify)):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.rstrip('…')}")
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        self.kind_filter = self.add_filter("kind", "核查项", "K")
+        self.state_filter = self.add_filter("state", "情况", "Q")
+        self.add_button("标记已核实…", "V", self.verify)
+        self.add_button("取消核实", "C", self.unverify)
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QLineEdit,
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.errors import KnownError
@@ -183,15 +184,18 @@ class InstitutionsTab(TableTab):
                    tip="启用年度–停用年度：机构在这些年度纳入统计"),
             Column("status", "状态", width=150),
         ], editable=False)
-        self.type_filter = self.add_filter("type", "类型")
-        self.town_filter = self.add_filter("township", "乡镇")
-        for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("停用…", self.deactivate),
-                            ("恢复", self.reactivate), ("删除", self.delete),
-                            ("最近删除…", self.show_deleted)):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.rstrip('…')}")
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        self.type_filter = self.add_filter("type", "类型", "L")
+        self.town_filter = self.add_filter("township", "乡镇", "X")
+        # The register's actions on a row of their own: the filters keep their room, and the
+        # tab still fits a narrow window.
+        self.actions_bar = QHBoxLayout()
+        for label, letter, slot in (("新增…", "N", self.add), ("编辑…", "I", self.edit),
+                                    ("停用…", "T", self.deactivate), ("恢复", "R", self.reactivate),
+                                    ("删除", "D", self.delete),
+                                    ("最近删除…", "Z", self.show_deleted)):
+            self.add_button(label, letter, slot, layout=self.actions_bar)
+        self.actions_bar.addStretch(1)
+        self.layout_.insertLayout(1, self.actions_bar)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         self.view.entered.connect(lambda _i: self.edit())
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel
 
 from desktop import dialogs
 from desktop.context import Context
@@ -78,11 +78,8 @@ class OverviewTab(TableTab):
         self.summary.setWordWrap(True)
         self.layout_.insertWidget(0, self.summary)
         self.search.setPlaceholderText("按名称搜索…")
-        for label, slot in (("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.rstrip('…')}")
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        self.add_button("添加佐证…", "A", self.attach)
+        self.add_button("佐证材料…", "M", self.evidence)
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         evidence = {r["indicator_id"]: r["n"] for r in ctx.county.query(

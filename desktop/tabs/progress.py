@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter,
                                QTableView)
 
 from db.newyear import carried_rows
@@ -57,19 +57,15 @@ class ProgressTab(TableTab):
                    tip="从上年沿用、尚未确认或修改的数据项数"),
             Column("missing", "缺少", width=200),
         ], editable=False)
-        self.town_filter = self.add_filter("township", "乡镇")
-        self.status_filter = self.add_filter("status", "情况")
-        for label, slot in (("确认沿用", self.confirm_selected), ("确认本乡镇", self.confirm_town),
-                            ("全部确认", self.confirm_all), ("导出 Excel…", self.export)):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.rstrip('…')}")
-            button.setToolTip({"确认沿用": "确认所选机构从上年沿用的数据",
-                               "确认本乡镇": "确认所选机构所在乡镇全部机构从上年沿用的数据",
-                               "全部确认": "确认全县从上年沿用的数据",
-                               "导出 Excel…": "导出本年度填报进度（按乡镇、待催报机构），便于催报"
-                               }[label])
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        self.town_filter = self.add_filter("township", "乡镇", "X")
+        self.status_filter = self.add_filter("status", "情况", "Q")
+        for label, letter, slot, tip in (
+                ("确认沿用", "C", self.confirm_selected, "确认所选机构从上年沿用的数据"),
+                ("确认本乡镇", "B", self.confirm_town, "确认所选机构所在乡镇全部机构从上年沿用的数据"),
+                ("全部确认", "L", self.confirm_all, "确认全县从上年沿用的数据"),
+                ("导出 Excel…", "D", self.export,
+                 "导出本年度填报进度（按乡镇、待催报机构），便于催报")):
+            self.add_button(label, letter, slot, tip=tip)
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)

@@ -16,15 +16,15 @@ from db.errors import KnownError
 from db.vocab import INSTITUTION_TYPES
 from desktop.context import Context
 from desktop.models import Column
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, caption
 from reports.judge import review as rv
 
 _VERDICTS = {rv.AGREE: rv.AGREE, rv.DISAGREE: rv.DISAGREE}
 _KEYS = {Qt.Key.Key_1: rv.AGREE, Qt.Key.Key_Y: rv.AGREE, Qt.Key.Key_2: rv.DISAGREE,
          Qt.Key.Key_N: rv.DISAGREE, Qt.Key.Key_0: None, Qt.Key.Key_Delete: None}
-ACTIONS = (("new", "新建模拟评审…"), ("swap", "调换机构…"), ("photo", "添加照片…"),
-           ("open_photos", "查看照片"), ("checklist", "现场核查表 PDF…"),
-           ("export", "导出 Excel…"), ("compare", "历次比较"))
+ACTIONS = (("new", "新建模拟评审(&N)…"), ("swap", "调换机构(&T)…"), ("photo", "添加照片(&A)…"),
+           ("open_photos", "查看照片(&K)"), ("checklist", "现场核查表 PDF(&C)…"),
+           ("export", "导出 Excel(&O)…"), ("compare", "历次比较(&B)"))
 
 
 def _verdict_tone(row: dict[str, Any]) -> str | None:
@@ -64,14 +64,17 @@ class ReviewTab(TableTab):
         self.picker.setObjectName("review_picker")
         self.picker.currentIndexChanged.connect(lambda _i: self._picked())
         self.filters.insertWidget(0, self.picker, 2)
-        self.inst_filter = self.add_filter("inst_id", "机构")
+        self.filters.insertWidget(0, caption("评审", "P", self.picker, self))
+        self.inst_filter = self.add_filter("inst_id", "机构", "J")
         # A tool bar, not a row of buttons: on a narrow window the rest fold into its ›› menu.
         bar = QToolBar(self)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.buttons: dict[str, QAction] = {}
         for key, label in ACTIONS:
             action = bar.addAction(label)
+            action.setIconText(label)  # else the tool button drops the access letter
             action.setObjectName(f"review_{key}")
+            self.tab_actions.append(action)
             action.triggered.connect(lambda _c=False, k=key: self.action_requested.emit(k))
             self.buttons[key] = action
         self.layout_.insertWidget(0, bar)

@@ -196,27 +196,25 @@ class TasksTab(TableTab):
             Column("evidence", "佐证", "int", width=45),
         ])
         self.search.setPlaceholderText("按任务内容搜索…")
-        self.unit_filter = self.add_filter("unit", "单位")
+        self.unit_filter = self.add_filter("unit", "单位", "U")
         self.unit_filter.currentIndexChanged.disconnect()
         self.unit_filter.currentIndexChanged.connect(self._unit_changed)
-        self.phase_filter = self.add_filter("phase", "阶段")
-        self.status_filter = self.add_filter("status", "状态")
+        self.phase_filter = self.add_filter("phase", "阶段", "J")
+        self.status_filter = self.add_filter("status", "状态", "T")
         self.fill_filter(self.status_filter, [(s, s) for s in TASK_STATUSES])
         self.timeline = Timeline(self)
         self.layout_.insertWidget(0, self.timeline)
         actions = (
-            (("新增任务…", self.add), ("删除", self.delete), ("添加佐证…", self.attach),
-             ("佐证材料…", self.evidence), ("编辑阶段…", self.edit_phases)),
-            (("从模板导入…", self.from_template), ("从文件导入…", self.from_file),
-             ("粘贴导入…", self.from_text), ("导出佐证材料…", self.export)),
+            (("新增任务…", "N", self.add), ("删除", "D", self.delete),
+             ("添加佐证…", "A", self.attach), ("佐证材料…", "M", self.evidence),
+             ("编辑阶段…", "P", self.edit_phases)),
+            (("从模板导入…", "B", self.from_template), ("从文件导入…", "I", self.from_file),
+             ("粘贴导入…", "V", self.from_text), ("导出佐证材料…", "O", self.export)),
         )
         for at, group in enumerate(actions, start=2):
             bar = QHBoxLayout()
-            for label, slot in group:
-                b = QPushButton(label, self)
-                b.setObjectName(f"button_{label.rstrip('…')}")
-                b.clicked.connect(slot)
-                bar.addWidget(b)
+            for label, letter, slot in group:
+                self.add_button(label, letter, slot, layout=bar)
             bar.addStretch(1)
             self.layout_.insertLayout(at, bar)
 

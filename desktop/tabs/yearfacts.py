@@ -28,8 +28,8 @@ class YearFactsTab(TableTab):
 
     def __init__(self, columns: list[Column]) -> None:
         super().__init__(columns)
-        self.type_filter = self.add_filter("type", "类型")
-        self.town_filter = self.add_filter("township", "乡镇")
+        self.type_filter = self.add_filter("type", "类型", "L")
+        self.town_filter = self.add_filter("township", "乡镇", "X")
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         rows = ctx.county.institutions_in_year(ctx.year)
