@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
                                QWidget)
 
 from db.county import CountyFile
+from db.demo import is_demo
 from db.errors import Damaged, KnownError
 from desktop import (dialogs, excel_actions, exchange_dialogs, file_actions, report_actions,
                      review_actions, rollup_actions, screen, settings, standard_actions,
@@ -31,7 +32,7 @@ from desktop.tabs.personnel import PersonnelTab
 from desktop.tabs.progress import ProgressTab
 from desktop.tabs.review import ReviewTab
 from desktop.tabs.tasks import TasksTab
-from desktop.welcome import WelcomePage
+from desktop.welcome import StartPanel, WelcomePage
 from desktop.undo import EditHistory, Step, add_edit_menu
 from reports.judge.profiles import active_profile
 
@@ -115,7 +116,13 @@ class MainWindow(QMainWindow):
         working = QWidget(self)
         column = QVBoxLayout(working)
         column.setContentsMargins(0, 0, 0, 0)
+        self.start_panel = StartPanel(self)
+        self.start_panel.import_requested.connect(lambda: excel_actions.import_excel(self))
+        self.start_panel.template_requested.connect(lambda: excel_actions.export_template(self))
+        self.start_panel.add_requested.connect(self._add_first_institution)
+        self.start_panel.hide()
         column.addWidget(self.banner)
+        column.addWidget(self.start_panel)
         column.addWidget(self.tabs, 1)
         self.welcome = WelcomePage(self)
         self.welcome.new_requested.connect(lambda: file_actions.new_file(self))
@@ -182,6 +189,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self._action(menu, "导入 Excel(&I)…", lambda: excel_actions.import_excel(self))
         self._action(menu, "导出 Excel(&E)…", lambda: excel_actions.export_excel(self))
+        self._action(menu, "导出填报模板(&K)…", lambda: excel_actions.export_template(self))
         self._action(menu, "生成自评报告(&P)…", lambda: report_actions.make_report(self),
                      QKeySequence.StandardKey.Print)
         self._action(menu, "模拟评审现场核查表(&C)…", lambda: review_actions.write_checklist(self))
@@ -293,11 +301,18 @@ class MainWindow(QMainWindow):
         settings.remember_file(path.resolve())
         dialogs.set_county_file(county.path)
         town = county.setting("township_scope")
+        demo = is_demo(county)
         self.setWindowTitle(f"{county.county_name}{f'·{town}（乡镇填报文件）' if town else ''}"
-                            f" — {county.path} — {TITLE}")
-        self.banner.setText(f"这是 {town} 的乡镇填报文件：只含本乡镇的机构，填好后交回县卫生健康局合并。"
-                            "全县汇总的指标在这里显示为“由县里汇总”。" if town else "")
-        self.banner.setVisible(bool(town))
+                            f"{'（示例县）' if demo else ''} — {county.path} — {TITLE}")
+        if town:
+            self.banner.setText(f"这是 {town} 的乡镇填报文件：只含本乡镇的机构，填好后交回县卫生健康局"
+                                "合并。全县汇总的指标在这里显示为“由县里汇总”。")
+        elif demo:
+            self.banner.setText(f"这是示例县 {county.county_name}：数据都是虚构的，用来熟悉程序，可以随意"
+                                "修改。开始本县的工作：文件 → 新建（或打开本县的数据文件）。")
+        else:
+            self.banner.setText("")
+        self.banner.setVisible(bool(town or demo))
         self.readonly_label.setText("只读方式打开：本文件所在位置不能写入，修改不会保存"
                                     if county.read_only else "")
         self.welcome.show_reason("")
@@ -350,6 +365,7 @@ class MainWindow(QMainWindow):
     def _year_changed(self) -> None:
         if self.county is None:
             return
+        self._show_start_panel()
         self.ctx = Context.load(self.county, self.year)
         settings.remember_year(self.county.path, self.year)
         self.profile_label.setText(f" {active_profile(self.county).name} ")
@@ -364,9 +380,19 @@ class MainWindow(QMainWindow):
             self.pages[key].refresh(self.ctx)  # type: ignore[attr-defined]
             self.stale.discard(key)
 
+    def _show_start_panel(self) -> None:
+        """How to start, while the register is empty (a new file)."""
+        empty = self.county is not None and not self.county.count("institution")
+        self.start_panel.setVisible(empty)
+
+    def _add_first_institution(self) -> None:
+        self.tabs.setCurrentWidget(self.institutions)
+        self.institutions.add()
+
     def _file_changed(self, source: str) -> None:
         """An edit landed: judge the year again, repaint the tab in front, reload the rest later."""
         assert self.county is not None
+        self._show_start_panel()
         self.ctx = Context.load(self.county, self.year)
         page = self.pages[source]
         if getattr(page, "reload_on_change", False):
