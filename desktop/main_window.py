@@ -106,8 +106,10 @@ class MainWindow(QMainWindow):
         self.stale: set[str] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
         self.overview.failing_requested.connect(self.show_failing)
-        self.progress_tab.jump.connect(self.go_to_institution)
-        self.checks.jump.connect(self.go_to_institution)
+        self.progress_tab.jump.connect(lambda tab, inst, column: self.go_to_institution(
+            tab, inst, column=column or None))
+        self.checks.jump.connect(lambda tab, inst, column: self.go_to_institution(
+            tab, inst, column=column or None))
         self.banner = QLabel(self)
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -441,8 +443,10 @@ class MainWindow(QMainWindow):
                                                                 indicator_id))
         dialogs.exec_dialog(dialog)
 
-    def go_to_institution(self, tab: str, institution_id: str,
-                          indicator: str | None = None) -> bool:
+    def go_to_institution(self, tab: str, institution_id: str, indicator: str | None = None,
+                          *, column: str | None = None) -> bool:
+        """Show the institution's row on `tab`, with the cell of `column` (the part missing,
+        the figure in question) current and scrolled into view beside the frozen name."""
         page = self.pages.get(tab if tab != "county" else "institutions")
         self.tabs.setCurrentWidget(page)
         if tab == "activities":
@@ -451,6 +455,8 @@ class MainWindow(QMainWindow):
             self.activities.show_institution(institution_id, indicator)
             return True
         if page.select_record(institution_id):  # type: ignore[union-attr]
+            if column is not None:
+                page.select_cell(institution_id, column)  # type: ignore[union-attr]
             return True
         # Not on that tab (a hospital has no 中医馆 row): its staff, else the register.
         for other in ("personnel", "institutions"):

@@ -17,11 +17,13 @@ from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QMetaMethod, QM
 from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstractItemView,
                                QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QPushButton, QTableView, QToolTip, QVBoxLayout, QWidget)
+                               QMenu, QPushButton, QStyle, QTableView, QToolTip, QVBoxLayout,
+                               QWidget)
 
 from db.errors import KnownError, ValidationError
 from desktop import clipboard, dialogs
 from desktop.forms import show_refusal
+from desktop.frozen import FreezableView
 from desktop.context import Context
 from desktop.delegates import FieldDelegate
 from desktop.models import REFUSED_ROLE, ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
@@ -50,6 +52,18 @@ def _record_model(view: QTableView) -> RecordModel:
         model = model.sourceModel()
     assert isinstance(model, RecordModel)
     return model
+
+
+def fit_columns(view: QTableView, columns: list[Column]) -> None:
+    """Each column as wide as its spec says, and never narrower than its header's words (a
+    header cut to "医馆/中医" or "医药内容" is a header the clerk cannot read)."""
+    header = view.horizontalHeader()
+    metrics = header.fontMetrics()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    for i, col in enumerate(columns):
+        words = max((metrics.horizontalAdvance(line) for line in col.header.split("\n")),
+                    default=0)
+        header.resizeSection(i, max(col.width or 90, words + 2 * margin + 6))
 
 
 def caption(label: str, letter: str, buddy: QWidget, parent: QWidget) -> QLabel:
@@ -128,7 +142,7 @@ class RecordFilter(QSortFilterProxyModel):
                 and all(test(row) for test in self.tests.values()))
 
 
-class RecordView(QTableView):
+class RecordView(FreezableView):
     """The table: Excel's keys for copy and paste; Enter commits a cell and moves down (or, in
     a table whose rows open a dialog, does what a double-click does)."""
 
@@ -188,8 +202,10 @@ class TableTab(QWidget):
     reload_on_change = False  # True where an edit adds or removes rows
     history: EditHistory | None = None  # the window's 撤销 / 重做, shared by its tabs
 
-    def __init__(self, columns: list[Column], *, editable: bool = True,
+    def __init__(self, columns: list[Column], *, editable: bool = True, frozen: int = 0,
                  parent: QWidget | None = None) -> None:
+        """`frozen`: how many leading columns (the name) stay in view while the table
+        scrolls sideways."""
         super().__init__(parent)
         self.ctx: Context | None = None
         self.model = RecordModel(columns, writer=self.write if editable else None,
@@ -219,8 +235,9 @@ class TableTab(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for i, col in enumerate(columns):
-            header.resizeSection(i, col.width or 90)
+        fit_columns(self.view, columns)
+        if frozen:
+            self.view.freeze(frozen)
         # Tab and Shift+Tab leave the table for the tab's boxes and buttons (inside a cell being
         # edited, Tab still saves it and goes to the next cell).
         self.view.setTabKeyNavigation(False)

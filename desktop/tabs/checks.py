@@ -18,10 +18,14 @@ from reports.judge.checks import KINDS, find_checks, mark_verified, set_verified
 # Where the figure behind a finding is entered, for the double-click.
 KIND_TAB = {"physicians": "personnel", "tcm_physicians": "personnel", "same_day": "activities",
             "duplicate": "activities"}
+# And the column of the figure in question there, brought into view beside the name.
+KIND_COLUMN = {"visits": "visits", "tcm_visits": "tcm_visits", "physicians": "physicians",
+               "tcm_physicians": "tcm_physicians", "techniques": "tech_items",
+               "hall_state": "hall_state", "tcm_share": "tcm_visits"}
 
 
 class ChecksTab(TableTab):
-    jump = Signal(str, str)  # tab key, institution id
+    jump = Signal(str, str, str)  # tab key, institution id, column key ("" for the name)
     reload_on_change = True
 
     def __init__(self) -> None:
@@ -35,7 +39,7 @@ class ChecksTab(TableTab):
             Column("state", "核实情况", width=70,
                    tone=lambda r: "pass" if r["verified"] else "fail"),
             Column("note", "核实说明", width=200),
-        ], editable=False)
+        ], editable=False, frozen=2)
         self.kind_filter = self.add_filter("kind", "核查项", "K")
         self.state_filter = self.add_filter("state", "情况", "Q")
         self.add_button("标记已核实…", "V", self.verify)
@@ -113,4 +117,5 @@ class ChecksTab(TableTab):
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if row is not None:
-            self.jump.emit(KIND_TAB.get(row["kind"], "halls"), row["institution_id"])
+            self.jump.emit(KIND_TAB.get(row["kind"], "halls"), row["institution_id"],
+                           KIND_COLUMN.get(row["kind"], ""))

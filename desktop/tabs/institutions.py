@@ -183,7 +183,7 @@ class InstitutionsTab(TableTab):
             Column("years", "统计年度", width=90, value=years_text,
                    tip="启用年度–停用年度：机构在这些年度纳入统计"),
             Column("status", "状态", width=150),
-        ], editable=False)
+        ], editable=False, frozen=1)
         self.type_filter = self.add_filter("type", "类型", "L")
         self.town_filter = self.add_filter("township", "乡镇", "X")
         # The register's actions on a row of their own: the filters keep their room, and the

@@ -17,12 +17,16 @@ from desktop.context import Context
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
 from desktop.tabs.base import TableTab
 from desktop.undo import Change
+from reports.judge.catalogue import STATIONS
 from reports.judge.progress import PARTS, InstitutionProgress, progress
 
 _MARK = {True: "✓", False: "缺", None: "—"}
 # Where each part is entered, for the double-click.
 PART_TAB = {"staff": "personnel", "visits": "halls", "hall": "halls", "techniques": "halls",
             "activities": "activities"}
+# And the first column of it there, brought into view beside the institution's name.
+PART_COLUMN = {"staff": "physicians", "visits": "visits", "hall": "hall_state",
+               "techniques": "tech_categories"}
 # The key of a Change to an institution's 沿用上年 marker (its row's "carried" is a count).
 CARRIED = "carried_marker"
 _STATUS_TONE = {"已填齐": "pass", "未填报": "fail", "部分填报": None, "待确认": "none"}
@@ -35,6 +39,7 @@ def _part(key: str) -> Column:
 
 def _row(i: InstitutionProgress) -> dict[str, Any]:
     return {"id": i.id, "name": i.name, "township": i.township, "type_name": i.type_name,
+            "type": i.type,
             "parts": i.parts, "share": i.share, "done_text": f"{i.done}/{i.asked}",
             "status": i.status, "missing": "、".join(i.missing), "carried": i.carried or None,
             "carried_from": i.carried_from, "first_missing": next(
@@ -42,7 +47,7 @@ def _row(i: InstitutionProgress) -> dict[str, Any]:
 
 
 class ProgressTab(TableTab):
-    jump = Signal(str, str)  # tab key, institution id
+    jump = Signal(str, str, str)  # tab key, institution id, column key ("" for the name)
     reload_on_change = True
 
     def __init__(self) -> None:
@@ -56,7 +61,7 @@ class ProgressTab(TableTab):
             Column("carried", "沿用待确认", "int", width=75,
                    tip="从上年沿用、尚未确认或修改的数据项数"),
             Column("missing", "缺少", width=200),
-        ], editable=False)
+        ], editable=False, frozen=2)
         self.town_filter = self.add_filter("township", "乡镇", "X")
         self.status_filter = self.add_filter("status", "情况", "Q")
         for label, letter, slot, tip in (
@@ -137,7 +142,11 @@ class ProgressTab(TableTab):
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if row is not None:
-            self.jump.emit(PART_TAB.get(row["first_missing"] or "", "halls"), row["id"])
+            part = row["first_missing"] or ""
+            column = PART_COLUMN.get(part, "")
+            if part == "hall" and row.get("type") in STATIONS:
+                column = "tcm_corner"  # a station's part is its 中医阁 or service place
+            self.jump.emit(PART_TAB.get(part, "halls"), row["id"], column)
 
     # ---- confirming carried-over values ------------------------------------------------------
 

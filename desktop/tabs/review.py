@@ -57,7 +57,7 @@ class ReviewTab(TableTab):
             Column("differs", "台账与现场", width=90,
                    value=lambda r: "不一致" if _differs(r) else "",
                    tone=lambda r: "fail" if _differs(r) else None),
-        ])
+        ], frozen=3)
         self.view.setSortingEnabled(False)
         self.review_id: str | None = None
         self.picker = QComboBox(self)

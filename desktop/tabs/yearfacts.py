@@ -27,7 +27,7 @@ class YearFactsTab(TableTab):
     marks: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, columns: list[Column]) -> None:
-        super().__init__(columns)
+        super().__init__(columns, frozen=1)  # the name stays while typing far to the right
         self.type_filter = self.add_filter("type", "类型", "L")
         self.town_filter = self.add_filter("township", "乡镇", "X")
 

@@ -80,7 +80,7 @@ def test_the_overview_fits_the_window_on_a_1366_pixel_screen(window: MainWindow,
 
 
 def test_title_year_and_profile_are_always_shown(window: MainWindow, demo_file: Path) -> None:
-    assert window.windowTitle().startswith("青河县 — ")
+    assert window.windowTitle().startswith("青河县（示例县） — ")
     assert str(demo_file) in window.windowTitle()
     assert window.year == 2024
     assert "国家建设标准" in window.profile_label.text()
