@@ -472,8 +472,16 @@ class TableTab(QWidget):
         self.record(what, None, 0)
 
     def refresh(self, ctx: Context) -> None:
+        """Load the rows again; the record the clerk was on stays current (after 停用, a
+        confirmation, an import) when it is still shown."""
+        current = self.view.currentIndex()
+        kept = current.data(ROW_ROLE) if current.isValid() else None
         self.ctx = ctx
         self.model.set_rows(self.load(ctx))
+        if kept is not None and (at := self.model.row_of(kept.get("id"))) is not None:
+            index = self.proxy.mapFromSource(self.model.index(at, current.column()))
+            if index.isValid():
+                self.view.setCurrentIndex(index)
         self.message.hide()
         QToolTip.hideText()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLineEdit,
+                               QLabel, QLineEdit,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
@@ -15,7 +15,7 @@ from db.vocab import (INSTITUTION_TYPES, OWNERSHIP, YEAR_MAX, YEAR_MIN, institut
                       pinyin_key)
 from desktop import dialogs
 from desktop.context import Context
-from desktop.forms import finish_form
+from desktop.forms import finish_form, show_refusal
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
 from desktop.undo import EXISTS, Change, added, removed
@@ -30,13 +30,16 @@ TOWNSHIP_TYPES = ("chc", "township_hc", "chs", "village_clinic")
 
 
 def missing(values: dict[str, Any]) -> str | None:
-    """What the dialog must not save without, as the sentence to show; None when complete."""
+    """Everything the dialog must not save without, in one sentence; None when complete."""
+    lacking = []
+    if not values.get("name"):
+        lacking.append("填写机构名称")
     if not values.get("type"):
-        return "请选择机构类型。"
-    if values["type"] in TOWNSHIP_TYPES and not values.get("township"):
-        return (f"{INSTITUTION_TYPES[values['type']]}须填写所属乡镇（街道）："
-                "按乡镇统计的指标要用到它。")
-    return None
+        lacking.append("选择机构类型")
+    elif values["type"] in TOWNSHIP_TYPES and not values.get("township"):
+        lacking.append(f"填写所属乡镇（街道）（{INSTITUTION_TYPES[values['type']]}按乡镇统计，"
+                       "要用到它）")
+    return f"请{'；'.join(lacking)}。" if lacking else None
 
 
 def years_text(row: dict[str, Any]) -> str:
@@ -117,6 +120,20 @@ class InstitutionDialog(QDialog):
         form.addRow("启用年度", self.active_from)
         form.addRow("停用年度", self.active_to)
         finish_form(self, form)
+        # Once a refusal is shown, it keeps up with the fields: what is still missing, or gone.
+        self.name.textChanged.connect(self._recheck)
+        self.type.currentIndexChanged.connect(self._recheck)
+        self.township.currentTextChanged.connect(self._recheck)
+
+    def _recheck(self) -> None:
+        label = self.findChild(QLabel, "refusal")
+        if label is None or label.isHidden():
+            return
+        still = missing(self.values())
+        if still:
+            show_refusal(self, still)
+        else:
+            label.hide()
 
     def values(self) -> dict[str, Any]:
         start, end = self.active_from.value(), self.active_to.value()

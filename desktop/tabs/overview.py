@@ -27,6 +27,20 @@ _ITEM_STATUS = {SCORED: "达标", ZERO: "未达标", PARTLY: "部分达标"}
 _STATUS_ORDER = {k: n for n, k in enumerate(
     ("达标", "部分达标", "未达标", "待填报", "无数据", "不考核", "不计分", "不适用", COUNTY_LEVEL))}
 
+# Clicking 达标情况 puts the worst first; the rest after, then what is not judged here.
+_STATUS_SORT = {k: n for n, k in enumerate(
+    ("未达标", "部分达标", "待填报", "无数据", "达标", "不计分", "不考核", "不适用", COUNTY_LEVEL))}
+
+
+def _standard_order(row: dict[str, Any]) -> int:
+    return int(row["ord"])
+
+
+def _points_lost(row: dict[str, Any]) -> float:
+    """Clicking 得分 puts the items that lose the most points first."""
+    return -float(row.get("lost") or 0)
+
+
 _TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "部分达标": "fail"}
 
 
@@ -48,16 +62,19 @@ class OverviewTab(TableTab):
 
     def __init__(self) -> None:
         super().__init__([
-            Column("section_name", "板块", width=90, whole_tip=True),
-            Column("code", "条目", width=68, tip="评分标准中的条目编号", whole_tip=True),
-            Column("id", "编号", width=42),
+            Column("section_name", "板块", width=90, whole_tip=True, order=_standard_order),
+            Column("code", "条目", width=68, tip="评分标准中的条目编号（点击按评分标准的顺序排列）",
+                   whole_tip=True, order=_standard_order),
+            Column("id", "编号", width=42, order=_standard_order),
             Column("name", "评分项 / 指标", width=190, whole_tip=True),
             Column("value_text", "实际值", width=70),
             Column("target_text", "目标", width=70, whole_tip=True),
             Column("previous_text", "上年", width=62),
-            Column("status", "达标情况", width=66, tone=_status_tone),
-            Column("points_text", "得分", width=66, tone=_points_tone,
-                   tip="本项得分 / 满分（按评分标准的计分方式）"),
+            Column("status", "达标情况", width=66, tone=_status_tone,
+                   order=lambda r: _STATUS_SORT.get(r["status"], len(_STATUS_SORT)),
+                   tip="点击表头：未达标的排在前面"),
+            Column("points_text", "得分", width=66, tone=_points_tone, order=_points_lost,
+                   tip="本项得分 / 满分（按评分标准的计分方式）；点击表头：失分多的排在前面"),
             Column("veto", "必备", width=40, tip="必备项：一项不达标即不能通过评审"),
             Column("failing_count", "未达标", "int", width=54, tip="未达标的机构数（双击查看）"),
             Column("waiting_count", "未填报", "int", width=54,
@@ -65,12 +82,11 @@ class OverviewTab(TableTab):
             Column("evidence", "佐证", "int", width=40, tip="本年度为该项添加的佐证材料份数"),
             Column("gap", "差距 / 说明", width=240, whole_tip=True),
         ], editable=False)
-        self.view.setSortingEnabled(False)
+        # Sorted by a header click (失分, 达标情况 …); 条目 goes back to the standard's order.
         # One line per item, elided with … (the tooltip has the whole text): the table fits a
         # 1366-pixel screen.
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.proxy.sort(-1)  # the standard's order
         self.view.doubleClicked.connect(self._open)
         self.view.entered.connect(self._open)  # Enter does what a double-click does
         self.summary = QLabel(self)
@@ -105,6 +121,8 @@ class OverviewTab(TableTab):
             if r.id not in shown:
                 rows.append(self._row(f"{r.section} {SECTIONS[r.section]}", "", r.id, r, None,
                                       evidence, r.name, ctx.county_level))
+        for n, row in enumerate(rows):
+            row["ord"] = n
         self.summary.setText(self._summary(ctx, rows, score))
         return rows
 
@@ -142,6 +160,7 @@ class OverviewTab(TableTab):
             row["veto"] = "必备" if scored.veto else ""
             if scored.state != OFF and scored.max:
                 row["points_text"] = f"{scored.points:g} / {scored.max:g}"
+                row["lost"] = scored.max - scored.points
             if r is None:
                 row["status"] = _ITEM_STATUS.get(scored.state, scored.state)
                 row["gap"] = scored.reason
