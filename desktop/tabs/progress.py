@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter
                                QTableView)
 
 from db.newyear import carried_rows
+from db.vocab import institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, fit_columns
 from desktop.undo import Change
 from reports.judge.catalogue import STATIONS
 from reports.judge.progress import PARTS, InstitutionProgress, progress
@@ -35,6 +36,24 @@ _STATUS_TONE = {"已填齐": "pass", "未填报": "fail", "部分填报": None, 
 def _part(key: str) -> Column:
     return Column(key, PARTS[key], width=70, value=lambda r, k=key: _MARK[r["parts"][k]],
                   tone=lambda r, k=key: "fail" if r["parts"][k] is False else None)
+
+
+def _towns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per township, counted from the institutions' rows by their 填报情况, so the two tables
+    and the headline always agree."""
+    by_town: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_town.setdefault(r["township"], []).append(r)
+    out = []
+    for town, insts in by_town.items():
+        count = {s: sum(1 for r in insts if r["status"] == s)
+                 for s in ("已填齐", "待确认", "部分填报", "未填报")}
+        out.append({"id": town, "township": town, "institutions": len(insts),
+                    "complete": count["已填齐"], "waiting": count["待确认"] or None,
+                    "partial": count["部分填报"], "none": count["未填报"],
+                    "carried": sum(1 for r in insts if r["carried"]) or None,
+                    "share": count["已填齐"] / len(insts)})
+    return out
 
 
 def _row(i: InstitutionProgress) -> dict[str, Any]:
@@ -58,7 +77,7 @@ class ProgressTab(TableTab):
             *(_part(k) for k in PARTS),
             Column("share", "已交比例", "share", width=70),
             Column("status", "填报情况", width=75, tone=lambda r: _STATUS_TONE.get(r["status"])),
-            Column("carried", "沿用待确认", "int", width=75,
+            Column("carried", "沿用待确认（项）", "int", width=75,
                    tip="从上年沿用、尚未确认或修改的数据项数"),
             Column("missing", "缺少", width=200),
         ], editable=False, frozen=2)
@@ -77,12 +96,16 @@ class ProgressTab(TableTab):
         self.towns = RecordModel([
             Column("township", "乡镇（街道）", width=120),
             Column("institutions", "应报机构", "int", width=70),
+            # The same four words as 填报情况 below and the headline above: they add up to 应报.
             Column("complete", "已填齐", "int", width=60),
+            Column("waiting", "待确认", "int", width=60,
+                   tip="各项已有、但有从上年沿用尚未确认的数据的机构数"),
             Column("partial", "部分填报", "int", width=70),
             Column("none", "未填报", "int", width=60,
                    tone=lambda r: "fail" if r["none"] else None),
-            Column("carried", "沿用待确认", "int", width=80),
-            Column("share", "填齐比例", "share", width=70),
+            Column("carried", "有沿用待确认（家）", "int", width=80,
+                   tip="有从上年沿用、尚未确认的数据的机构数（不论是否填齐）"),
+            Column("share", "填齐比例", "share", width=70, tip="已填齐 / 应报机构"),
         ], parent=self)
         self.towns_proxy = QSortFilterProxyModel(self)
         self.towns_proxy.setSortRole(SORT_ROLE)
@@ -97,8 +120,7 @@ class ProgressTab(TableTab):
         self.town_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.town_view.horizontalHeader().setStretchLastSection(True)
         self.town_view.verticalHeader().setDefaultSectionSize(24)
-        for n, col in enumerate(self.towns.columns):
-            self.town_view.setColumnWidth(n, col.width)
+        fit_columns(self.town_view, self.towns.columns)
         self.town_view.clicked.connect(self._town_clicked)
         # The township table above the institutions, in a splitter the clerk can move.
         self.layout_.removeWidget(self.view)
@@ -113,12 +135,12 @@ class ProgressTab(TableTab):
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         state = progress(ctx.county, ctx.year)
-        self.towns.set_rows([{"id": t.township, "township": t.township,
-                              "institutions": t.institutions, "complete": t.complete,
-                              "partial": t.partial, "none": t.none, "carried": t.carried or None,
-                              "share": t.share} for t in state.townships])
-        rows = [_row(i) for i in state.institutions]
-        self.fill_filter(self.town_filter, [(t.township, t.township) for t in state.townships])
+        # The register's order: townships in pinyin order, within one by type, then name.
+        rows = sorted((_row(i) for i in state.institutions),
+                      key=lambda r: (pinyin_key(r["township"]), institution_key(r)))
+        towns = _towns(rows)
+        self.towns.set_rows(towns)
+        self.fill_filter(self.town_filter, [(t["township"], t["township"]) for t in towns])
         self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "部分填报", "待确认", "已填齐")
                                               if any(r["status"] == s for r in rows)])
         total = len(rows)
@@ -126,7 +148,7 @@ class ProgressTab(TableTab):
         waiting = sum(1 for r in rows if r["status"] == "待确认")
         none, carried = len(state.unreported), len(state.unconfirmed)
         text = (f"<b>{ctx.year} 年填报进度</b>：应报 {total} 家，已填齐 {done} 家，"
-                + (f"各项已有、待确认沿用数据 {waiting} 家，" if waiting else "")
+                + (f"待确认 {waiting} 家（各项已有，沿用上年的数据待确认），" if waiting else "")
                 + f"部分填报 {total - done - waiting - none} 家，未填报 <b>{none}</b> 家")
         if carried:
             text += (f"；{carried} 家有从上年沿用、尚未确认的数据（在中医馆/中医阁、人员配备页"

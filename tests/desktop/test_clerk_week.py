@@ -109,3 +109,47 @@ def test_the_new_institution_dialog_names_what_is_missing_and_keeps_up(
     assert "所属乡镇" in said[3] and "机构名称" not in said[3]
     assert said[4] == ""
     assert window.institutions.selected_row()["name"] == "桃源村卫生室"  # the new row, selected
+
+
+# ---- 7: 填报进度's counts agree and its rows follow the register --------------------------------
+
+def test_progress_counts_agree_between_headline_and_tables_after_a_new_year(
+        window: MainWindow) -> None:
+    import re
+
+    from db.newyear import start_new_year
+    from db.vocab import institution_key, pinyin_key
+
+    county = window.county
+    assert county is not None
+    start_new_year(county, 2025)
+    # A clinic confirms what was carried over: 已填齐; a centre reports its visits: still
+    # waiting for its activities (部分填报); the rest have all parts, carried (待确认).
+    clinic = next(r for r in county.institutions_in_year(2025) if r["type"] == "village_clinic")
+    county.set_institution_year(clinic["id"], 2025, {"carried": None})
+    centre = next(r for r in county.institutions_in_year(2025) if r["type"] == "township_hc")
+    county.set_institution_year(centre["id"], 2025, {"visits": 900, "tcm_visits": 300})
+    window.reload_years()
+    window.show_year(2025, "progress")
+    tab = window.progress_tab
+    headline = tab.summary.text()
+    numbers = {word: int(n) for word, n in re.findall(
+        r"(已填齐|待确认|部分填报|未填报) (?:<b>)?(\d+)", headline)}
+    towns = tab.towns.rows
+    for key, word in (("complete", "已填齐"), ("waiting", "待确认"), ("partial", "部分填报"),
+                      ("none", "未填报")):
+        in_towns = sum(t[key] or 0 for t in towns)
+        in_rows = sum(1 for r in tab.model.rows if r["status"] == word)
+        assert in_towns == in_rows == numbers.get(word, 0), word
+    assert numbers["已填齐"] >= 1
+    assert sum(t["institutions"] for t in towns) == len(tab.model.rows)
+    carried_institutions = sum(1 for r in tab.model.rows if r["carried"])
+    assert sum(t["carried"] or 0 for t in towns) == carried_institutions
+    assert f"{carried_institutions} 家有从上年沿用" in headline
+    headers = [c.header for c in tab.model.columns] + [c.header for c in tab.towns.columns]
+    assert "沿用待确认（项）" in headers and "有沿用待确认（家）" in headers
+    # The register's order: townships in pinyin order, within one by type and name.
+    rows = tab.model.rows
+    assert rows == sorted(rows, key=lambda r: (pinyin_key(r["township"]), institution_key(r)))
+    assert [t["township"] for t in towns] == sorted((t["township"] for t in towns),
+                                                    key=pinyin_key)
