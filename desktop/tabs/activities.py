@@ -74,6 +74,7 @@ class ActivityDialog(QDialog):
 
 
 class ActivitiesTab(TableTab):
+    table = "activity"  # the records it shows (merge dialogs name fields in its words)
     reload_on_change = True
 
     def __init__(self) -> None:

@@ -201,6 +201,7 @@ class TableTab(QWidget):
     changed = Signal()  # the file changed: the window re-judges the year
     reload_on_change = False  # True where an edit adds or removes rows
     history: EditHistory | None = None  # the window's 撤销 / 重做, shared by its tabs
+    table: str | None = None  # the table its rows are records of, where they are one table
 
     def __init__(self, columns: list[Column], *, editable: bool = True, frozen: int = 0,
                  parent: QWidget | None = None) -> None:

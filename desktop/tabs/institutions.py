@@ -187,6 +187,7 @@ class DeletedDialog(QDialog):
 
 
 class InstitutionsTab(TableTab):
+    table = "institution"  # the records it shows (merge dialogs name fields in its words)
     reload_on_change = True
 
     def __init__(self) -> None:

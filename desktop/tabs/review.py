@@ -153,7 +153,8 @@ class ReviewTab(TableTab):
             self.summary.setText(head + "模拟评审在县里计分：县卫生健康局合并各乡镇的现场结论后"
                                  f"计算得分，此处不显示得分；{rest}")
             return
-        veto = "、".join(i.code for i in s.veto_failures)
+        # The item's words, as 总览 names it: a code alone (一（一）1) says nothing to the clerk.
+        veto = "、".join(f"{i.id} {i.text}（{i.code}）" for i in s.veto_failures)
         self.summary.setText(
             head + f"模拟评审得分 <b>{s.total:g}</b> / {s.max:g} 分，合格线 {s.pass_mark:g} 分，"
             f"<b>{'通过' if s.passed else '未通过'}</b>"

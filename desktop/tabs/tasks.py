@@ -45,6 +45,7 @@ class Timeline(QWidget):
     def set_phases(self, phases: list[dict[str, Any]]) -> None:
         self.phases = [p for p in phases if p.get("start_date") and p.get("end_date")]
         self.setVisible(bool(self.phases))
+        self.set_tooltip()
         self.update()
 
     def span(self) -> tuple[_dt.date, _dt.date]:
@@ -53,10 +54,8 @@ class Timeline(QWidget):
         now = today()
         return min(first, now), max(last, now)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
-        if not self.phases:
-            return
-        painter = QPainter(self)
+    def bars(self) -> list[tuple[dict[str, Any], QRectF]]:
+        """Each phase's bar, along the calendar from the first phase (or today) to the last."""
         first, last = self.span()
         days = max(1, (last - first).days)
         width = self.width() - 20
@@ -64,25 +63,68 @@ class Timeline(QWidget):
         def x(day: _dt.date) -> float:
             return 10 + width * (day - first).days / days
 
-        colours = ["#9ecae1", "#a1d99b", "#fdd0a2", "#dadaeb", "#c7e9c0"]
-        for i, p in enumerate(self.phases):
+        out = []
+        for p in self.phases:
             a = x(_dt.date.fromisoformat(p["start_date"]))
             b = x(_dt.date.fromisoformat(p["end_date"]))
-            rect = QRectF(a, 8, max(2.0, b - a), 26)
+            out.append((p, QRectF(a, 8, max(2.0, b - a), 26)))
+        return out
+
+    def today_x(self) -> float:
+        first, last = self.span()
+        return 10 + (self.width() - 20) * (today() - first).days / max(1, (last - first).days)
+
+    def labels(self) -> list[tuple[str, QRectF]]:
+        """Every text the timeline writes and where: a phase's name inside its bar (shortened
+        with … when the bar is narrow, left out when not even that fits), its start month under
+        it, and 今天 by the red line; none overlapping another (a month that would is left
+        out; the tooltip has every phase whole)."""
+        metrics = self.fontMetrics()
+        out: list[tuple[str, QRectF]] = []
+        for p, rect in self.bars():
+            name = metrics.elidedText(p["name"], Qt.TextElideMode.ElideRight,
+                                      int(rect.width()) - 6)
+            if name and name != "…":
+                out.append((name, QRectF(rect.center().x() - metrics.horizontalAdvance(name) / 2,
+                                         rect.top(), metrics.horizontalAdvance(name) + 1,
+                                         rect.height())))
+        now = self.today_x()
+        said = f"今天 {today():%Y-%m-%d}"
+        wide = metrics.horizontalAdvance(said) + 2
+        # Near the right edge: on the left of the line.
+        left = now - 3 - wide if now + 3 + wide > self.width() else now + 3
+        taken = [QRectF(left, 40, wide, 18)]
+        months: list[tuple[str, QRectF]] = []
+        for p, rect in self.bars():
+            month = p["start_date"][:7]
+            spot = QRectF(rect.left(), 40, metrics.horizontalAdvance(month) + 2, 18)
+            if not any(spot.adjusted(-4, 0, 4, 0).intersects(t) for t in taken):
+                months.append((month, spot))
+                taken.append(spot)
+        return out + months + [(said, QRectF(left, 40, wide, 18))]
+
+    def set_tooltip(self) -> None:
+        self.setToolTip("\n".join(f"{p['name']}：{p['start_date']} 至 {p['end_date']}"
+                                   for p in self.phases))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        if not self.phases:
+            return
+        painter = QPainter(self)
+        colours = ["#9ecae1", "#a1d99b", "#fdd0a2", "#dadaeb", "#c7e9c0"]
+        for i, (_p, rect) in enumerate(self.bars()):
             painter.fillRect(rect, QColor(colours[i % len(colours)]))
             painter.setPen(QColor("#333333"))
             painter.drawRect(rect)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, p["name"])
-            painter.drawText(QRectF(a, 38, 120, 18), Qt.AlignmentFlag.AlignLeft,
-                             p["start_date"][:7])
-        now = x(today())
+        painter.setPen(QColor("#333333"))
+        labels = self.labels()
+        for text, rect in labels[:-1]:
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        now = self.today_x()
         painter.setPen(QPen(QColor("#c00000"), 2))
         painter.drawLine(int(now), 2, int(now), 56)
-        label = f"今天 {today():%Y-%m-%d}"
-        if now + 110 > self.width():  # near the right edge: write it on the left of the line
-            painter.drawText(QRectF(now - 113, 40, 110, 18), Qt.AlignmentFlag.AlignRight, label)
-        else:
-            painter.drawText(QRectF(now + 3, 40, 110, 18), Qt.AlignmentFlag.AlignLeft, label)
+        text, rect = labels[-1]
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, text)
         painter.end()
 
 
@@ -180,6 +222,7 @@ class PhasesDialog(QDialog):
 
 
 class TasksTab(TableTab):
+    table = "task"  # the records it shows (merge dialogs name fields in its words)
     reload_on_change = True
 
     def __init__(self) -> None:

@@ -23,6 +23,7 @@ def name_columns() -> list[Column]:
 class YearFactsTab(TableTab):
     """Subclasses set `types` (None = every type) and `marks` (column -> indicators)."""
 
+    table = "institution_year"  # the records it shows (merge dialogs name fields in its words)
     types: tuple[str, ...] | None = None
     marks: dict[str, tuple[str, ...]] = {}
 

@@ -153,3 +153,108 @@ def test_progress_counts_agree_between_headline_and_tables_after_a_new_year(
     assert rows == sorted(rows, key=lambda r: (pinyin_key(r["township"]), institution_key(r)))
     assert [t["township"] for t in towns] == sorted((t["township"] for t in towns),
                                                     key=pinyin_key)
+
+
+# ---- 10: the task timeline's words never overlap ----------------------------------------------
+
+def test_timeline_labels_never_overlap_and_names_are_whole_or_shortened(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as _dt
+
+    from desktop.tabs import tasks
+
+    monkeypatch.setattr(tasks, "today", lambda: _dt.date(2026, 12, 6))
+    line = tasks.Timeline()
+    qtbot.addWidget(line)
+    line.resize(1300, 64)
+    phases = [("筹备阶段", "2023-01-01", "2023-01-31"), ("准备阶段", "2023-02-01", "2023-03-31"),
+              ("实施阶段", "2023-04-01", "2025-12-31"), ("评估验收阶段", "2026-01-01", "2026-06-30")]
+    line.set_phases([{"name": n, "start_date": a, "end_date": b} for n, a, b in phases])
+    labels = line.labels()
+    for n, (text, rect) in enumerate(labels):
+        assert line.rect().adjusted(0, 0, 1, 1).contains(rect.toRect()), text
+        for other, spot in labels[n + 1:]:
+            assert not rect.intersects(spot), (text, other)
+    names = [t for t, r in labels if r.top() < 38]
+    assert "实施阶段" in names and "评估验收阶段" in names
+    assert all(n in dict.fromkeys(p[0] for p in phases) or n.endswith("…") for n in names)
+    months = [t for t, r in labels if r.top() >= 38 and not t.startswith("今天")]
+    assert "2023-01" in months and "2023-04" in months
+    assert labels[-1][0] == "今天 2026-12-06"
+    assert "准备阶段：2023-02-01 至 2023-03-31" in line.toolTip()
+
+
+# ---- 11: the merge speaks the tabs' words, keeps the year in view, and says when there is
+# nothing to merge; 模拟评审 names a failed 必备 item in words ---------------------------------
+
+def test_a_merge_conflict_uses_the_tabs_words_and_keeps_the_year(
+        window: MainWindow, demo_file: Any, answer: Any, qtbot: QtBot,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from db.county import CountyFile
+    from desktop import exchange_dialogs
+    from desktop.exchange_dialogs import MergeDialog
+
+    county = window.county
+    assert county is not None
+    other = demo_file.with_name("乡镇.tcmcounty")
+    shutil.copyfile(demo_file, other)
+    centre = next(r for r in county.institutions_in_year(2024) if r["type"] == "township_hc")
+    with CountyFile.open(other, machine="b" * 32) as o:
+        o.set_institution_year(centre["id"], 2024, {"other_tcm_staff": 5})
+    county.set_institution_year(centre["id"], 2024, {"other_tcm_staff": 3})
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    seen: list[Any] = []
+
+    def decide(dialog: Any) -> bool:
+        assert isinstance(dialog, MergeDialog)
+        [row] = dialog.model.rows
+        assert row["field"] == "其他能提供中医药服务人员"  # as 人员配备 heads its column
+        record = dialog.model.index(0, dialog.model.column_index("record"))
+        assert "2024" in record.data() and record.data(Qt.ItemDataRole.ToolTipRole) == \
+            record.data()
+        assert dialog.table.textElideMode() == Qt.TextElideMode.ElideMiddle
+        dialog.decide_all("theirs")
+        seen.append(dialog)
+        return True
+    answer(decide)
+    exchange_dialogs.merge_file(window)
+    assert seen
+    # The same file again: nothing to merge, said so, no dialog with a 合并 button.
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda _p, _t, text: told.append(text))
+    exchange_dialogs.merge_file(window)
+    assert len(seen) == 1 and "没有需要合并的内容" in told[0]
+
+
+def test_the_review_names_a_failed_required_item_in_words(window: MainWindow) -> None:
+    from reports.judge import review as rv
+
+    county = window.county
+    assert county is not None
+    rid = rv.create_review(county, window.year, seed=7, rule=rv.Rule(1, 2, 2))
+    window.tabs.setCurrentWidget(window.review_tab)
+    window.review_tab.review_id = rid
+    window.review_tab.refresh(window.ctx)
+    text = window.review_tab.summary.text()
+    assert "必备项未达到：" in text
+    failed = text.split("必备项未达到：")[1]
+    assert "G01" in failed and "中医药" in failed  # the item's words, not 一（一）1 alone
+
+
+# ---- 12: a township's file does not judge county-wide figures on 人员配备 -------------------------
+
+def test_a_township_file_leaves_county_wide_staff_figures_to_the_county(
+        qtbot: QtBot, window: MainWindow, tmp_path: Any) -> None:
+    from db import exchange
+
+    county = window.county
+    assert county is not None
+    out = tmp_path / "太溪镇.tcmcounty"
+    exchange.write_township_file(county, "太溪镇", out)
+    assert window.open_path(out)
+    window.tabs.setCurrentWidget(window.personnel)
+    line = window.personnel.county_line.text()
+    assert "C6" in line and "由县里汇总" in line.split("C6")[1]
+    assert "未达标" not in line.split("C6")[1]
