@@ -6,7 +6,7 @@ import datetime as _dt
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu,
                                QPushButton, QStackedWidget, QTabWidget, QToolBar, QVBoxLayout,
                                QWidget)
@@ -88,11 +88,10 @@ class MainWindow(QMainWindow):
         }
         self.review_tab.action_requested.connect(lambda key: review_actions.RUN[key](self))
         for number, (key, title) in enumerate(TAB_TITLES, start=1):
-            self.tabs.addTab(self.pages[key], title)
-            key_name = f"Alt+{number % 10}"  # the tenth tab is Alt+0, as the keys run
-            self.tabs.setTabToolTip(number - 1, f"{title}（{key_name}）")
-            QShortcut(QKeySequence(key_name), self,
-                      lambda i=number - 1: self.tabs.setCurrentIndex(i))
+            # "1 总览" with the 1 as its access key: Alt+1 opens it, and the tab says so. The
+            # tenth tab is Alt+0, as the keys run.
+            self.tabs.addTab(self.pages[key], f"&{number % 10} {title}")
+            self.tabs.setTabToolTip(number - 1, f"{title}（Alt+{number % 10}）")
             changed = getattr(self.pages[key], "changed", None)
             if changed is not None:
                 changed.connect(lambda k=key: self._file_changed(k))

@@ -356,10 +356,10 @@ class TasksTab(TableTab):
     def from_template(self) -> None:
         if self.ctx is None:
             return
-        names = [f"{words}（{key}）" for key, words in plan.TEMPLATES.items()]
-        choice = dialogs.ask_item(self, "从模板导入任务", "任务模板：", names)
+        by_words = {words: key for key, words in plan.TEMPLATES.items()}
+        choice = dialogs.ask_item(self, "从模板导入任务", "任务模板：", list(by_words))
         if choice:
-            key = choice[choice.rindex("（") + 1:-1]
+            key = by_words[choice]
             self._import(lambda: plan.load_template(key))
 
     def from_file(self) -> None:

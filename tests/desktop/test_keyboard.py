@@ -57,10 +57,11 @@ def test_alt_and_a_number_opens_that_tab(qtbot: QtBot, window: MainWindow) -> No
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_6, Qt.KeyboardModifier.AltModifier)
     assert window.tabs.currentWidget() is window.activities
     assert "Alt+6" in window.tabs.tabToolTip(5)
+    assert window.tabs.tabText(5) == "&6 文化宣传活动"  # the tab shows its key, 6 underlined
     # The tenth tab, 模拟评审, is Alt+0.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_0, Qt.KeyboardModifier.AltModifier)
     assert window.tabs.currentWidget() is window.review_tab
-    assert "Alt+0" in window.tabs.tabToolTip(9)
+    assert "Alt+0" in window.tabs.tabToolTip(9) and window.tabs.tabText(9) == "&0 模拟评审"
 
 
 def test_every_menu_and_menu_item_has_an_accelerator(window: MainWindow) -> None:
