@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QApplication, QFileDialog, QGridLayout, QMessageBox, QSizePolicy,
-                               QSpacerItem, QTreeView, QWidget)
+                               QListView, QSpacerItem, QTreeView, QWidget)
 
 # What a window manager adds around a window before it has been shown once (title bar, borders):
 # the real margins are known only afterwards, so a first fit reserves this much.
@@ -85,17 +85,25 @@ def _widen_for_title(box: QMessageBox) -> None:
 
 
 def _widen_file_columns(dialog: QFileDialog) -> None:
-    """Qt's own file dialog (Linux): the 类型 column wide enough for "SQLite3 数据库", the name
-    column for a long county file name."""
+    """Qt's own file dialog (Linux): wide enough for its columns, the 类型 column for "SQLite3
+    数据库", the name column for a long county file name, the side bar for 计算机."""
     tree = dialog.findChild(QTreeView, "treeView")
     if tree is None or dialog.property("tcmcounty_columns"):
         return
+    # Room for 名称, 类型 and 修改日期 side by side (fit() keeps it on the screen).
+    dialog.resize(max(dialog.width(), 900), max(dialog.height(), 520))
     header = tree.header()
     metrics = header.fontMetrics()
     header.resizeSection(0, max(header.sectionSize(0), metrics.horizontalAdvance("字" * 18)))
     if header.count() > 2:
+        header.resizeSection(1, max(header.sectionSize(1),
+                                    metrics.horizontalAdvance("1023.9 MiB") + 16))
         header.resizeSection(2, max(header.sectionSize(2),
                                     metrics.horizontalAdvance("SQLite3 数据库文件") + 24))
+    sidebar = dialog.findChild(QListView, "sidebar")  # 计算机, the home folder: not "计…"
+    if sidebar is not None:
+        sidebar.setMinimumWidth(max(sidebar.minimumWidth(), metrics.horizontalAdvance("计算机") * 2
+                                    + 48))
     dialog.setProperty("tcmcounty_columns", True)
 
 

@@ -258,3 +258,21 @@ def test_a_township_file_leaves_county_wide_staff_figures_to_the_county(
     line = window.personnel.county_line.text()
     assert "C6" in line and "由县里汇总" in line.split("C6")[1]
     assert "未达标" not in line.split("C6")[1]
+
+
+def test_the_review_table_shows_its_last_column_whole_at_1366(qtbot: QtBot,
+                                                               window: MainWindow) -> None:
+    from reports.judge import review as rv
+
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.county is not None
+    rid = rv.create_review(window.county, window.year, seed=7, rule=rv.Rule(1, 2, 2))
+    window.tabs.setCurrentWidget(window.review_tab)
+    tab = window.review_tab
+    tab.review_id = rid
+    tab.refresh(window.ctx)
+    header = tab.view.horizontalHeader()
+    last = tab.model.column_index("differs")
+    words = header.fontMetrics().horizontalAdvance(tab.model.columns[last].header)
+    assert header.sectionViewportPosition(last) + words + 8 <= tab.view.viewport().width()
