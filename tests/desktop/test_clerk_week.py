@@ -276,3 +276,20 @@ def test_the_review_table_shows_its_last_column_whole_at_1366(qtbot: QtBot,
     last = tab.model.column_index("differs")
     words = header.fontMetrics().horizontalAdvance(tab.model.columns[last].header)
     assert header.sectionViewportPosition(last) + words + 8 <= tab.view.viewport().width()
+
+
+def test_no_table_header_is_narrower_than_its_words(window: MainWindow) -> None:
+    """"中医馆/中医阁" in 填报进度 and "中医药内容" in 文化宣传活动 were cut."""
+    from desktop.tabs.base import TableTab
+
+    for key, page in window.pages.items():
+        if not isinstance(page, TableTab):
+            continue
+        header = page.view.horizontalHeader()
+        for n, col in enumerate(page.model.columns[:-1]):  # the last one stretches
+            words = max(header.fontMetrics().horizontalAdvance(line)
+                        for line in col.header.split("\n"))
+            assert header.sectionSize(n) >= words + 8, (key, col.header)
+    towns = window.progress_tab.town_view.horizontalHeader()
+    for n, col in enumerate(window.progress_tab.towns.columns):
+        assert towns.sectionSize(n) >= towns.fontMetrics().horizontalAdvance(col.header) + 8
