@@ -58,7 +58,7 @@ def fit_columns(view: QTableView, columns: list[Column]) -> None:
 
 def caption(label: str, letter: str, buddy: QWidget, parent: QWidget) -> QLabel:
     """A box's caption with its access key: Alt+`letter` puts the keyboard in the box."""
-    caption = QLabel(f"{label}(&{letter})", parent)
+    caption = QLabel(f"{label}(&{letter})" if letter else label, parent)
     caption.setBuddy(buddy)
     return caption
 
@@ -253,7 +253,7 @@ class TableTab(BlockEditing, QWidget):
 
     # ---- filters ---------------------------------------------------------------------------
 
-    def add_filter(self, key: str, label: str, letter: str) -> QComboBox:
+    def add_filter(self, key: str, label: str, letter: str = "") -> QComboBox:
         """A drop-down filter on `key`, reached by Alt+`letter` (its caption's access key)."""
         combo = QComboBox(self)
         combo.setObjectName(f"filter_{key}")
@@ -380,11 +380,12 @@ class TableTab(BlockEditing, QWidget):
 
     # ---- shared behaviour ------------------------------------------------------------------
 
-    def save(self, action: Callable[[], object], what: Named, *,
+    def save(self, action: Callable[[], object], what: Named | None = None, *,
              undo: Callable[[], list[Change]] | None = None) -> bool:
         """Run one user action's writes; a refusal is shown beside the table, nothing lands.
         `undo` gives what the action changed (asked after it ran) as one step of 撤销 named
-        `what`; without it the action cannot be undone and 撤销 says so."""
+        `what`; without it the action cannot be undone and 撤销 says so. (No `what`: the
+        caller records the step itself.)"""
         year = self.ctx.year if self.ctx is not None else 0
         try:
             action()
@@ -396,10 +397,10 @@ class TableTab(BlockEditing, QWidget):
         self.changed.emit()
         return True
 
-    def record(self, what: Named, changes: list[Change] | None, year: int) -> None:
+    def record(self, what: Named | None, changes: list[Change] | None, year: int) -> None:
         """A change just made: one step of 撤销, or (None) a change that cannot be undone.
         `what` may be asked for only now (a record's name is known once it is saved)."""
-        if self.history is None:
+        if self.history is None or what is None:
             return
         what = what() if callable(what) else what
         if changes is None:
@@ -407,7 +408,8 @@ class TableTab(BlockEditing, QWidget):
         elif changes:
             self.history.push(Step(self, year, what, changes))
 
-    def save_from(self, dialog: QDialog, action: Callable[[], object], what: Named, *,
+    def save_from(self, dialog: QDialog, action: Callable[[], object],
+                  what: Named | None = None, *,
                   undo: Callable[[], list[Change]] | None = None) -> bool:
         """Show an edit dialog until what was typed is saved or the clerk cancels: a refusal is
         said in the dialog, which opens again holding what was typed. `what` and `undo` as

@@ -238,3 +238,22 @@ def test_a_change_that_cannot_be_undone_says_so_and_ctrl_z_does_nothing(
     assert window.county.query("SELECT west_learn_tcm FROM institution_year WHERE "
                                "institution_id = ? AND year = ?",
                                (row["id"], year))[0]["west_learn_tcm"] == 7
+
+
+def test_every_save_in_the_tabs_names_its_change() -> None:
+    """Each user action saved through a tab says what it is, so it becomes a step of 撤销 or
+    撤销 says it cannot be undone; a `save(action)` without its words would do neither."""
+    import ast
+
+    import desktop.tabs
+
+    unnamed = []
+    for path in sorted(Path(desktop.tabs.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "self" \
+                    and node.func.attr in ("save", "save_from"):
+                wanted = 2 if node.func.attr == "save" else 3
+                if len(node.args) < wanted and not any(k.arg == "what" for k in node.keywords):
+                    unnamed.append(f"{path.name}:{node.lineno}")
+    assert not unnamed, unnamed
