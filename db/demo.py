@@ -74,6 +74,12 @@ def write_demo(path: str | Path, size: str = "small") -> Path:
     return Path(path)
 
 
+def is_demo(county: CountyFile) -> bool:
+    """Whether the file is (a copy of) the demo county: its identity was made by write_demo."""
+    row = county.conn.execute("SELECT updated_by FROM setting WHERE id = 'county_id'").fetchone()
+    return row is not None and row[0] == DEMO_MACHINE
+
+
 def _fill(county: CountyFile, spec: Size, rng: random.Random) -> None:
     institutions = _institutions(spec, rng)
     county.insert_many("institution", [i.record for i in institutions])

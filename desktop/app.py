@@ -81,11 +81,18 @@ def load_chinese_translations(app: QApplication) -> bool:
 
 
 def _gaps_translator(app: QApplication) -> QObject:
-    """The few words Qt's own Chinese translation lacks (the file dialog's two labels)."""
+    """The few words Qt's own Chinese translation lacks (the file dialog's two labels, and
+    "Folder" and "File" in its 类型 column)."""
     from PySide6.QtCore import QTranslator
 
     words = {("QFileDialog", "&Look in:"): "查找范围(&L)：",
-             ("QFileDialog", "Files of &type:"): "文件类型(&T)："}
+             ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+             # The file dialog's 类型 column (the translation keys these by platform).
+             ("QAbstractFileIconProvider", "Folder"): "文件夹",
+             ("QAbstractFileIconProvider", "Drive"): "驱动器",
+             ("QAbstractFileIconProvider", "File"): "文件",
+             ("QAbstractFileIconProvider", "%1 File"): "%1 文件",
+             ("QAbstractFileIconProvider", "Shortcut"): "快捷方式"}
 
     class Gaps(QTranslator):
         def translate(self, context: str, source: str, disambiguation: str | None = None,

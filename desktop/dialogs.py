@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-import re
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import (QDialog, QFileDialog, QInputDialog, QLabel, QMenu, QMessageBox,
+                               QWidget)
 
 from desktop import settings
 
@@ -23,6 +24,11 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def exec_menu(menu: QMenu, at: QPoint) -> None:
+    """Show a context menu at a point of the screen; tests replace this to read its entries."""
+    menu.exec(at)
+
+
 def exec_dialog(dialog: QDialog) -> bool:
     """Run a modal dialog; tests replace this to fill the dialog in and accept it."""
     return dialog.exec() == QDialog.DialogCode.Accepted
@@ -34,7 +40,8 @@ def ask_int(parent: QWidget | None, title: str, label: str, value: int, low: int
     return number if ok else None
 
 
-# The county file open in the window: file dialogs start where the user last was for it.
+# The county file open in the window: its file dialogs all start in the folder last used by any
+# of them (the clerk keeps a county's workbooks, reports and township files in one place).
 _county_path: Path | None = None
 
 
@@ -43,43 +50,37 @@ def set_county_file(path: Path | None) -> None:
     _county_path = path
 
 
-def _dialog(title: str) -> str:
-    """Which dialog this is, for remembering its folder: its title, less what names the record
-    (evidence for any indicator is one dialog)."""
-    return re.sub(r"^为 .* (?=选择)", "", title)
+def start_folder() -> Path:
+    """The folder every file dialog starts in, for the open county file."""
+    return settings.last_folder(_county_path)
 
 
-def start_folder(title: str) -> Path:
-    """The folder a file dialog (known by its title) starts in for the open county file."""
-    return settings.last_folder(_county_path, _dialog(title))
-
-
-def _chosen(title: str, name: str) -> str:
+def _chosen(name: str, folder: bool = False) -> str:
     if name:
-        settings.remember_folder(_county_path, _dialog(title), Path(name).parent)
+        settings.remember_folder(_county_path, Path(name) if folder else Path(name).parent)
     return name
 
 
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str:
-    return _chosen(title, QFileDialog.getOpenFileName(
-        parent, title, str(start_folder(title)), filters)[0])
+    return _chosen(QFileDialog.getOpenFileName(parent, title, str(start_folder()), filters)[0])
 
 
 def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[str]:
-    names = QFileDialog.getOpenFileNames(parent, title, str(start_folder(title)), filters)[0]
+    names = QFileDialog.getOpenFileNames(parent, title, str(start_folder()), filters)[0]
     if names:
-        _chosen(title, names[0])
+        _chosen(names[0])
     return names
 
 
 def open_folder_name(parent: QWidget | None, title: str) -> str:
-    return QFileDialog.getExistingDirectory(parent, title, "")
+    return _chosen(QFileDialog.getExistingDirectory(parent, title, str(start_folder())),
+                   folder=True)
 
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
-    """`suggested` gives the file's name; it is offered in the dialog's start folder."""
-    start = start_folder(title) / Path(suggested).name if suggested else start_folder(title)
-    return _chosen(title, QFileDialog.getSaveFileName(parent, title, str(start), filters)[0])
+    """`suggested` gives the file's name; it is offered in the start folder."""
+    start = start_folder() / Path(suggested).name if suggested else start_folder()
+    return _chosen(QFileDialog.getSaveFileName(parent, title, str(start), filters)[0])
 
 
 def open_with_system(path: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from db.county import CountyFile
+from db.vocab import pinyin_key
 from db.errors import KnownError
 from desktop import dialogs, worker
 from desktop.host import Host
@@ -53,7 +54,8 @@ def _import_planned(window: Host, plan: Any) -> None:
     if not plan.has_changes:
         dialogs.info(window, "导入 Excel", "工作簿中的数据与本文件一致，没有需要导入的变化。")
         return
-    if not dialogs.show_text(window, "导入 Excel：确认要导入的变化", plan.summary_text(),
+    if not dialogs.show_text(window, "导入 Excel：确认要导入的变化",
+                             plan.summary_text() + "\n\n导入后不能撤销（导入前会先备份本文件）。",
                              accept="导入"):
         return
     try:
@@ -61,8 +63,45 @@ def _import_planned(window: Host, plan: Any) -> None:
     except (ImportRefused, KnownError) as exc:
         dialogs.error(window, "导入未完成", f"{exc}\n本文件未作任何改动。")
         return
+    window.history.cannot_undo("导入 Excel")
     window.reload_years()
-    window.statusBar().showMessage("导入完成", 8000)
+    window.statusBar().showMessage("导入完成（导入不能撤销；导入前的文件已备份，可在“恢复备份”中找回）",
+                                   8000)
+
+
+def export_template(window: Host) -> None:
+    """导出填报模板: the fill-in workbook of the year, for the whole county or one township (as
+    `tcmcounty template`): sent to institutions, filled in, and brought back by 导入 Excel."""
+    if window.county is None:
+        return
+    county = window.county
+    year, path = window.year, county.path
+    towns = sorted({r["township"] for r in county.rows("institution") if r["township"]},
+                   key=pinyin_key)
+    whole = "全县（所有乡镇、街道）"
+    town: str | None = None
+    if towns:
+        chosen = dialogs.ask_item(window, "导出填报模板", f"{year} 年度的填报模板，发给：",
+                                  [whole, *towns])
+        if not chosen:
+            return
+        town = None if chosen == whole else chosen
+    name = dialogs.save_file_name(window, "导出填报模板",
+                                  f"{county.county_name}{town or ''}{year}年度填报模板.xlsx",
+                                  "Excel 工作簿 (*.xlsx)")
+    if not name:
+        return
+    out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+
+    def work(progress: worker.Progress) -> Path:
+        from reports.excel.template import write_template
+
+        with CountyFile.open(path, daily_backup=False) as own:
+            return write_template(own, year, out, town)
+
+    window.jobs.run("导出填报模板", work, lambda result: dialogs.info(
+        window, "导出填报模板", f"已写出{town or '全县'} {year} 年度的填报模板：\n{result}\n\n"
+        "各机构填好后，用“文件 → 导入 Excel”导入（可先导入一次，检查有无被拒绝的行）。"))
 
 
 def _decided(plan: Any) -> dict[tuple[str, int], str]:

@@ -58,6 +58,28 @@ class SideDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
+def nothing_to_merge(plan: MergePlan) -> bool:
+    """The other file brings nothing this one lacks (the same file merged again, say)."""
+    return not (plan.new or plan.updated or plan.deleted or plan.conflicts)
+
+
+def tab_labels(window: Any) -> dict[tuple[str, str], str]:
+    """(table, field) -> the header the tabs show it under ("其他能提供中医药服务人员"), so
+    a conflict speaks of a field in the words the clerk edits it by."""
+    labels: dict[tuple[str, str], str] = {}
+    # Tabs are built when first shown: those that edit a merged record's fields are built here.
+    page_of = getattr(window, "page", None)
+    pages = [page_of(key) for key in ("institutions", "halls", "personnel", "county",
+                                      "activities", "tasks")] if callable(page_of) \
+        else list(getattr(window, "pages", {}).values())
+    for page in pages:
+        table, model = getattr(page, "table", None), getattr(page, "model", None)
+        if table and model is not None:
+            for col in model.columns:
+                labels.setdefault((table, col.key), col.label)
+    return labels
+
+
 class MergeDialog(QDialog):
     """What a merge will do; conflicts in one table, field by field, each to be decided."""
 
@@ -65,7 +87,9 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"合并“{plan.other.name}”")
-        head = QLabel(f"<b>将要合并：</b>{plan.summary()}。"
+        empty = nothing_to_merge(plan)
+        head = QLabel("<b>没有需要合并的内容：</b>对方文件中的记录本文件都已有，合并不会改动本文件。"
+                      if empty else f"<b>将要合并：</b>{plan.summary()}。"
                       + ("<br>下表中的项目两边都改过：请逐项在“采用”一列选择本文件或对方"
                          "（选中若干行按空格键可在两边之间切换，F2 或双击打开选择）。"
                          if plan.conflicts else ""))
@@ -74,8 +98,11 @@ class MergeDialog(QDialog):
         preview.setReadOnly(True)
         preview.setPlainText("\n".join(plan.lines(conflicts=False)))
         self.preview = preview
+        words = tab_labels(parent)
         self.model = RecordModel([
-            Column("record", "记录", width=220),
+            # Long names are shortened in the middle, so the year at the end stays in view;
+            # the tooltip gives the whole record.
+            Column("record", "记录", width=260, whole_tip=True),
             Column("field", "项目", width=150),
             Column("mine", "本文件", width=150, tone=self._tone("mine")),
             Column("theirs", "对方文件", width=150, tone=self._tone("theirs")),
@@ -85,7 +112,8 @@ class MergeDialog(QDialog):
         ], writer=self._write, parent=self)
         self.model.set_rows([
             {"id": f"{n}/{key}", "conflict": c, "key": key,
-             "record": f"{TABLE_LABELS[c.table]}：{c.label}", "field": lab,
+             "record": f"{TABLE_LABELS[c.table]}：{c.label}",
+             "field": words.get((c.table, key), lab),
              "mine": shown_value(c.table, key, a), "theirs": shown_value(c.table, key, b),
              "side": c.choices.get(key)}
             for n, c in enumerate(plan.conflicts) for key, lab, a, b in c.fields])
@@ -99,6 +127,7 @@ class MergeDialog(QDialog):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.SelectedClicked)
         self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
         for i, col in enumerate(self.model.columns):
             header.resizeSection(i, col.width)
@@ -129,7 +158,8 @@ class MergeDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.addButton("合并", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel.setText("取消")
+        self.cancel.setText("关闭" if empty else "取消")
+        self.ok.setVisible(not empty)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -194,7 +224,7 @@ class MergeDialog(QDialog):
         left = sum(1 for r in self.model.rows if r["side"] is None)
         total = self.model.rowCount()
         self.count.setText(f"已决定 {total - left} / {total} 项" if total else "")
-        self.ok.setEnabled(not self.plan.unresolved)
+        self.ok.setEnabled(not self.plan.unresolved and not nothing_to_merge(self.plan))
         self.problem.hide()
 
     def accept(self) -> None:
@@ -273,6 +303,10 @@ def merge_file(window: Host) -> None:
     except KnownError as exc:
         dialogs.error(window, "不能合并", str(exc))
         return
+    if nothing_to_merge(plan):
+        dialogs.info(window, "合并其他文件", f"没有需要合并的内容：“{Path(name).name}”中的记录"
+                     "本文件都已有（例如这个文件已经合并过）。本文件未作任何改动。")
+        return
     if not dialogs.exec_dialog(MergeDialog(plan, window)):
         return
     if plan.confirmation and not dialogs.confirm(
@@ -284,6 +318,7 @@ def merge_file(window: Host) -> None:
     except KnownError as exc:
         dialogs.error(window, "合并未完成", f"{exc}\n本文件未作任何改动。")
         return
+    window.history.cannot_undo("合并其他文件")
     window.reload_years()
     window.statusBar().showMessage(f"已合并“{Path(name).name}”：{plan.summary()}", 8000)
 

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar
 
     from db.county import CountyFile
+    from desktop.undo import EditHistory
     from desktop.worker import Runner
 
 
@@ -19,6 +20,7 @@ class Host(Protocol):
 
     county: CountyFile | None
     jobs: Runner
+    history: EditHistory  # 撤销 / 重做; an action that cannot be undone tells it (cannot_undo)
 
     @property
     def year(self) -> int: ...

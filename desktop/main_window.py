@@ -9,19 +9,20 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu,
                                QPushButton, QStackedWidget, QTabBar, QTabWidget, QToolBar,
                                QVBoxLayout, QWidget)
 
 from db.county import CountyFile
+from db.demo import is_demo
 from db.errors import Damaged, KnownError
 from db.vocab import warm_pinyin
 from desktop import dialogs, screen, settings
 from desktop.about import TITLE, show_about
 from desktop.context import Context
 from desktop.worker import Runner
-from desktop.welcome import WelcomePage
+from desktop.welcome import StartPanel, WelcomePage
 from desktop.undo import EditHistory, Step, add_edit_menu
 from reports.judge.profiles import active_profile
 
@@ -115,14 +116,12 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}  # the tabs built so far
         self._tab_index = {key: i for i, (key, _t) in enumerate(TAB_TITLES)}
         for number, (key, title) in enumerate(TAB_TITLES, start=1):
-            self.tabs.addTab(QWidget(self.tabs), title)
+            self.tabs.addTab(QWidget(self.tabs), self._tab_label(number - 1))
             self.tabs.setTabToolTip(number - 1, self._tab_tip(number - 1))
-            if number <= 10:  # the tenth tab is Alt+0, as the keys run; the last has none
-                QShortcut(QKeySequence(f"Alt+{number % 10}"), self,
-                          lambda i=number - 1: self.tabs.setCurrentIndex(i))
         self.history = EditHistory(self)  # 撤销 / 重做 of the open file, across its tabs
         self.history.replayed.connect(self._show_step)
         self.history.failed.connect(lambda step: self.tabs.setCurrentWidget(step.tab))
+        self.history.refused.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.stale: set[str] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
         self.page("overview")
@@ -134,7 +133,13 @@ class MainWindow(QMainWindow):
         working = QWidget(self)
         column = QVBoxLayout(working)
         column.setContentsMargins(0, 0, 0, 0)
+        self.start_panel = StartPanel(self)
+        self.start_panel.import_requested.connect(self._later("excel_actions.import_excel"))
+        self.start_panel.template_requested.connect(self._later("excel_actions.export_template"))
+        self.start_panel.add_requested.connect(self._add_first_institution)
+        self.start_panel.hide()
         column.addWidget(self.banner)
+        column.addWidget(self.start_panel)
         column.addWidget(self.tabs, 1)
         self.welcome = WelcomePage(self)
         self.welcome.new_requested.connect(self._later("file_actions.new_file"))
@@ -162,10 +167,17 @@ class MainWindow(QMainWindow):
 
     # ---- tabs, each built when first needed --------------------------------------------------
 
+    @staticmethod
+    def _tab_label(index: int) -> str:
+        """"1 总览" with the 1 as its access key: Alt+1 opens it, and the tab says so. The tenth
+        tab is Alt+0, as the keys run; the eleventh has no number."""
+        title = TAB_TITLES[index][1]
+        return f"&{(index + 1) % 10} {title}" if index < 10 else title
+
     def _tab_tip(self, index: int) -> str:
         if index >= 10:
             return f"{TAB_TITLES[index][1]}（在总览按 Ctrl+PgUp）"
-        return f"{TAB_TITLES[index][1]}（Alt+{(index + 1) % 10}）"  # the tenth tab is Alt+0
+        return f"{TAB_TITLES[index][1]}（Alt+{(index + 1) % 10}）"
 
     def page(self, key: str) -> Any:
         """The tab `key`, built (and put in its placeholder's place) the first time it is
@@ -181,7 +193,7 @@ class MainWindow(QMainWindow):
         current = self.tabs.currentIndex()
         self.tabs.blockSignals(True)  # the same tab stays current: nothing to react to
         try:
-            self.tabs.insertTab(index, page, TAB_TITLES[index][1])
+            self.tabs.insertTab(index, page, self._tab_label(index))
             self.tabs.removeTab(index + 1)
             self.tabs.setTabToolTip(index, self._tab_tip(index))
             self.tabs.setCurrentIndex(current)
@@ -200,7 +212,8 @@ class MainWindow(QMainWindow):
         if key == "overview":
             page.failing_requested.connect(self.show_failing)
         elif key in ("progress", "checks"):
-            page.jump.connect(self.go_to_institution)
+            page.jump.connect(lambda tab, inst, column: self.go_to_institution(
+                tab, inst, column=column or None))
         elif key == "path":
             page.action_requested.connect(self.go_to_action)
         elif key == "review":
@@ -213,19 +226,23 @@ class MainWindow(QMainWindow):
         bar = QToolBar("年度与方案", self)
         bar.setMovable(False)
         bar.setObjectName("main_toolbar")
-        bar.addWidget(QLabel(" 年度："))
+        year_label = QLabel(" 年度(&Y)：", self)
+        bar.addWidget(year_label)
         self.year_box = QComboBox(self)
+        year_label.setBuddy(self.year_box)
         self.year_box.setObjectName("year")
         # Items arrive after the first show: the box grows to "2026 年（无数据）" whenever they do.
         self.year_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year_box.currentIndexChanged.connect(lambda _i: self._year_changed())
+        # A year chosen: the keys go back to the table (Ctrl+Home must not change the year).
+        self.year_box.activated.connect(lambda _i: self.focus_table())
         bar.addWidget(self.year_box)
         bar.addSeparator()
         bar.addWidget(QLabel(" 目标方案："))
         self.profile_label = QLabel(self)
         self.profile_label.setObjectName("profile")
         bar.addWidget(self.profile_label)
-        self.profile_button = QPushButton("目标设置…", self)
+        self.profile_button = QPushButton("目标设置(&G)…", self)
         self.profile_button.clicked.connect(self.edit_profiles)
         bar.addWidget(self.profile_button)
         bar.addSeparator()
@@ -248,6 +265,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         self._action(menu, "导入 Excel(&I)…", self._later("excel_actions.import_excel"))
         self._action(menu, "导出 Excel(&E)…", self._later("excel_actions.export_excel"))
+        self._action(menu, "导出填报模板(&K)…", self._later("excel_actions.export_template"))
         self._action(menu, "生成自评报告(&P)…", self._later("report_actions.make_report"),
                      QKeySequence.StandardKey.Print)
         self._action(menu, "模拟评审现场核查表(&C)…", self._later("review_actions.write_checklist"))
@@ -291,9 +309,25 @@ class MainWindow(QMainWindow):
             self.welcome.refresh()
         self.stack.setCurrentIndex(1 if has_file else 0)
 
+    def focus_table(self) -> QWidget:
+        """The keyboard to the table of the tab in front (or the tab itself)."""
+        page = self.tabs.currentWidget()
+        target = getattr(page, "view", None) or page
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return target
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         """Ctrl+Tab / Ctrl+PgDn and back switch tabs from anywhere in this window, a table
-        included (it would take them itself)."""
+        included (it would take them itself). Ctrl+Home / Ctrl+End on the 年度 box go to the
+        table, as the clerk means them, instead of jumping to the first or last year."""
+        if obj is self.year_box and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            target = self.focus_table()
+            QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, event.key(),
+                                                     event.modifiers()))
+            return True
         if event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
                 and isinstance(event, QKeyEvent) and isinstance(obj, QWidget) \
                 and obj.window() is self and self.county is not None:
@@ -343,11 +377,18 @@ class MainWindow(QMainWindow):
         settings.remember_file(path.resolve())
         dialogs.set_county_file(county.path)
         town = county.setting("township_scope")
+        demo = is_demo(county)
         self.setWindowTitle(f"{county.county_name}{f'·{town}（乡镇填报文件）' if town else ''}"
-                            f" — {county.path} — {TITLE}")
-        self.banner.setText(f"这是 {town} 的乡镇填报文件：只含本乡镇的机构，填好后交回县卫生健康局合并。"
-                            "全县汇总的指标在这里显示为“由县里汇总”。" if town else "")
-        self.banner.setVisible(bool(town))
+                            f"{'（示例县）' if demo else ''} — {county.path} — {TITLE}")
+        if town:
+            self.banner.setText(f"这是 {town} 的乡镇填报文件：只含本乡镇的机构，填好后交回县卫生健康局"
+                                "合并。全县汇总的指标在这里显示为“由县里汇总”。")
+        elif demo:
+            self.banner.setText(f"这是示例县 {county.county_name}：数据都是虚构的，用来熟悉程序，可以随意"
+                                "修改。开始本县的工作：文件 → 新建（或打开本县的数据文件）。")
+        else:
+            self.banner.setText("")
+        self.banner.setVisible(bool(town or demo))
         self.readonly_label.setText("只读方式打开：本文件所在位置不能写入，修改不会保存"
                                     if county.read_only else "")
         self.welcome.show_reason("")
@@ -410,6 +451,7 @@ class MainWindow(QMainWindow):
     def _year_changed(self) -> None:
         if self.county is None:
             return
+        self._show_start_panel()
         self.ctx = Context.load(self.county, self.year)
         settings.remember_year(self.county.path, self.year)
         self.profile_label.setText(f" {active_profile(self.county).name} ")
@@ -427,9 +469,19 @@ class MainWindow(QMainWindow):
             page.refresh(self.ctx)
             self.stale.discard(key)
 
+    def _show_start_panel(self) -> None:
+        """How to start, while the register is empty (a new file)."""
+        empty = self.county is not None and not self.county.count("institution")
+        self.start_panel.setVisible(empty)
+
+    def _add_first_institution(self) -> None:
+        self.tabs.setCurrentWidget(self.institutions)
+        self.institutions.add()
+
     def _file_changed(self, source: str) -> None:
         """An edit landed: judge the year again, repaint the tab in front, reload the rest later."""
         assert self.county is not None
+        self._show_start_panel()
         self.ctx = Context.load(self.county, self.year)
         page = self.pages[source]
         if getattr(page, "reload_on_change", False):
@@ -446,8 +498,12 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(step.tab)
         if self.ctx is not None:
             step.tab.refresh(self.ctx)  # it may have been behind other tabs' edits
-        first = step.changes[0]
-        step.tab.select_cell(first.row["id"], first.key)
+        select_changes = getattr(step.tab, "select_changes", None)
+        if select_changes is not None:
+            select_changes(step.changes)  # a pasted block stays selected as a block
+        else:
+            first = step.changes[0]
+            step.tab.select_cell(first.row["id"], first.key)
         self.statusBar().showMessage(f"已{'撤销' if step in self.history.undone else '重做'}："
                                      f"{step.what}", 4000)
 
@@ -458,6 +514,7 @@ class MainWindow(QMainWindow):
 
         dialog = ProfileDialog(self.county, self)
         dialog.profile_changed.connect(self._year_changed)
+        dialog.profile_changed.connect(lambda: self.history.cannot_undo("目标设置"))
         dialogs.exec_dialog(dialog)
         self._year_changed()
 
@@ -477,8 +534,10 @@ class MainWindow(QMainWindow):
                                                                 indicator_id))
         dialogs.exec_dialog(dialog)
 
-    def go_to_institution(self, tab: str, institution_id: str,
-                          indicator: str | None = None) -> bool:
+    def go_to_institution(self, tab: str, institution_id: str, indicator: str | None = None,
+                          *, column: str | None = None) -> bool:
+        """Show the institution's row on `tab`, with the cell of `column` (the part missing,
+        the figure in question) current and scrolled into view beside the frozen name."""
         page = self.page(tab if tab != "county" else "institutions")
         self.tabs.setCurrentWidget(page)
         if tab == "activities":
@@ -487,6 +546,8 @@ class MainWindow(QMainWindow):
             self.activities.show_institution(institution_id, indicator)
             return True
         if page.select_record(institution_id):  # type: ignore[union-attr]
+            if column is not None:
+                page.select_cell(institution_id, column)  # type: ignore[union-attr]
             return True
         # Not on that tab (a hospital has no 中医馆 row): its staff, else the register.
         for other in ("personnel", "institutions"):

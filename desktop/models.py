@@ -22,6 +22,7 @@ from db.vocab import pinyin_key
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+REFUSED_ROLE = Qt.ItemDataRole.UserRole + 3  # the refusal of what was typed into the cell, if any
 
 FAIL_BACKGROUND = QColor("#f8d7d3")
 ERROR_BACKGROUND = QColor("#f3b0a8")
@@ -187,6 +188,9 @@ class RecordModel(QAbstractTableModel):
         self.loaded: list[dict[str, Any]] = []
         self.sorted_by: tuple[int, Qt.SortOrder] | None = None
         self._keys: dict[int, dict[int, Any]] = {}  # column -> id(row) -> sort key
+        # What was typed into a refused cell: shown there (and in its editor) until it is
+        # corrected or the tab is left, so the clerk fixes the entry instead of retyping it.
+        self.typed: dict[tuple[str, str], str] = {}
 
     # ---- loading ----------------------------------------------------------------------------
 
@@ -196,6 +200,7 @@ class RecordModel(QAbstractTableModel):
         self._keys = {}
         self.rows = self._ordered() if self.sorted_by else rows
         self.refusals = {}  # what was refused was never saved: a fresh look shows the file
+        self.typed = {}
         self.endResetModel()
 
     # ---- sorting: by a clicked header, every row's key computed once per load ----------------
@@ -250,7 +255,13 @@ class RecordModel(QAbstractTableModel):
     def clear_refusals(self) -> None:
         if self.refusals:
             self.refusals = {}
+            self.typed = {}
             self._repaint()
+
+    def _settled(self, key: tuple[str, str]) -> None:
+        """The cell holds what the file holds again: no refusal, nothing typed kept."""
+        self.refusals.pop(key, None)
+        self.typed.pop(key, None)
 
     def set_values(self, record_id: str, values: dict[str, Any]) -> None:
         """Show values the file now holds (after a paste, undo or redo) in the row they belong to."""
@@ -259,7 +270,7 @@ class RecordModel(QAbstractTableModel):
             return
         self.rows[at].update(values)
         for key in values:
-            self.refusals.pop((record_id, key), None)
+            self._settled((record_id, key))
         self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
         self._changed(self.rows[at])
 
@@ -306,6 +317,10 @@ class RecordModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self.rows):
             return None
         row, col = self.rows[index.row()], self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole) and self.typed:
+            typed = self.typed.get((row.get("id", ""), col.key))
+            if typed is not None:
+                return typed
         if role == Qt.ItemDataRole.DisplayRole:
             return col.text(row)
         if role == Qt.ItemDataRole.EditRole:
@@ -315,6 +330,8 @@ class RecordModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         refusal = self.refusals.get((row.get("id", ""), col.key))
+        if role == REFUSED_ROLE:
+            return refusal
         mark = None if refusal else (self.marker(row, col) if self.marker else None)
         tone = col.tone(row) if col.tone else None
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -349,26 +366,34 @@ class RecordModel(QAbstractTableModel):
             return False
         row, col = self.rows[index.row()], self.columns[index.column()]
         key = (row.get("id", ""), col.key)
+        typed = value if isinstance(value, str) and col.kind in ("int", "text") else None
         if isinstance(value, str) and col.kind != "text":
             try:
                 value = col.parse(value)
             except ValueError as exc:
-                self.refusals[key] = f"{row_label(row)}（{col.label}）：{exc}，未保存。"
-                self.dataChanged.emit(index, index)
+                self._refuse(index, key, f"{row_label(row)}（{col.label}）：{exc}，未保存。", typed)
                 self.refused.emit(self.refusals[key])
                 return False
-        if value == col.raw(row):
-            self.refusals.pop(key, None)
+        # The same value again is no change, unless it was carried over from last year:
+        # typing it confirms it.
+        if value == col.raw(row) and not (self.carried and self.carried(row, col)):
+            self._settled(key)
             self.dataChanged.emit(index, index)
             return False
         refusal = self.writer(row, col, value)
         if refusal:
-            self.refusals[key] = refusal
-            self.dataChanged.emit(index, index)
+            self._refuse(index, key, refusal, typed)
             return False
-        self.refusals.pop(key, None)
+        self._settled(key)
         row[col.key] = value
         first, last = self.index(index.row(), 0), self.index(index.row(), len(self.columns) - 1)
         self.dataChanged.emit(first, last)
         self._changed(row)
         return True
+
+    def _refuse(self, index: Index, key: tuple[str, str], message: str,
+                typed: str | None) -> None:
+        self.refusals[key] = message
+        if typed is not None:
+            self.typed[key] = typed
+        self.dataChanged.emit(index, index)

@@ -78,6 +78,7 @@ def new_review(window: ReviewHost) -> None:
     except KnownError as exc:
         dialogs.error(window, "新建模拟评审", str(exc))
         return
+    window.history.cannot_undo("新建模拟评审")
     tab = window.review_tab
     tab.review_id = rid
     tab.refresh(tab.ctx)
@@ -113,6 +114,7 @@ def swap_institution(window: ReviewHost) -> None:
     except KnownError as exc:
         dialogs.error(window, "调换机构", str(exc))
         return
+    window.history.cannot_undo("调换机构")
     tab.refresh(tab.ctx)
 
 
@@ -135,6 +137,7 @@ def add_photo(window: ReviewHost) -> None:
     except KnownError as exc:
         dialogs.error(window, "添加照片", f"{exc}\n未添加任何照片。")
         return
+    window.history.cannot_undo("添加照片")
     tab.refresh(tab.ctx)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QApplication, QGridLayout, QMessageBox, QSizePolicy,
-                               QSpacerItem, QWidget)
+from PySide6.QtWidgets import (QApplication, QFileDialog, QGridLayout, QMessageBox, QSizePolicy,
+                               QListView, QSpacerItem, QTreeView, QWidget)
 
 # What a window manager adds around a window before it has been shown once (title bar, borders):
 # the real margins are known only afterwards, so a first fit reserves this much.
@@ -23,6 +23,19 @@ def available(widget: QWidget) -> QRect:
     screen = (parent.window().screen() if parent is not None else None) or widget.screen() \
         or QGuiApplication.primaryScreen()
     return screen.availableGeometry()
+
+
+def shown_title(widget: QWidget) -> str:
+    """The title as the title bar shows it: on Linux Qt adds " — " and the program's name
+    ("新建县级数据文件 — 中医药示范县创建自评"), which the width must leave room for too."""
+    title = widget.windowTitle()
+    name = QGuiApplication.applicationDisplayName()
+    return title if not name or name in title else f"{title} — {name}"
+
+
+def title_width(widget: QWidget) -> int:
+    """How wide the window must be for its title bar to show its whole title."""
+    return widget.fontMetrics().horizontalAdvance(shown_title(widget)) + TITLE_BAR_EXTRA
 
 
 def frame_margins(widget: QWidget) -> QMargins:
@@ -44,8 +57,7 @@ def fit(widget: QWidget, area: QRect | None = None) -> None:
         _widen_for_title(widget)
     room = QSize(area.width() - margins.left() - margins.right(),
                  area.height() - margins.top() - margins.bottom())
-    title = widget.fontMetrics().horizontalAdvance(widget.windowTitle()) + TITLE_BAR_EXTRA
-    width = min(max(widget.width(), title), room.width())
+    width = min(max(widget.width(), title_width(widget)), room.width())
     height = min(widget.height(), room.height())
     if (width, height) != (widget.width(), widget.height()):
         widget.resize(width, height)
@@ -65,11 +77,34 @@ def _widen_for_title(box: QMessageBox) -> None:
         return
     layout = box.layout()
     if isinstance(layout, QGridLayout):
-        width = box.fontMetrics().horizontalAdvance(box.windowTitle()) + TITLE_BAR_EXTRA
+        width = title_width(box)
         layout.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Minimum,
                                    QSizePolicy.Policy.Minimum),
                        layout.rowCount(), 0, 1, layout.columnCount())
     box.setProperty("tcmcounty_widened", True)
+
+
+def _widen_file_columns(dialog: QFileDialog) -> None:
+    """Qt's own file dialog (Linux): wide enough for its columns, the 类型 column for "SQLite3
+    数据库", the name column for a long county file name, the side bar for 计算机."""
+    tree = dialog.findChild(QTreeView, "treeView")
+    if tree is None or dialog.property("tcmcounty_columns"):
+        return
+    # Room for 名称, 类型 and 修改日期 side by side (fit() keeps it on the screen).
+    dialog.resize(max(dialog.width(), 900), max(dialog.height(), 520))
+    header = tree.header()
+    metrics = header.fontMetrics()
+    header.resizeSection(0, max(header.sectionSize(0), metrics.horizontalAdvance("字" * 18)))
+    if header.count() > 2:
+        header.resizeSection(1, max(header.sectionSize(1),
+                                    metrics.horizontalAdvance("1023.9 MiB") + 16))
+        header.resizeSection(2, max(header.sectionSize(2),
+                                    metrics.horizontalAdvance("SQLite3 数据库文件") + 24))
+    sidebar = dialog.findChild(QListView, "sidebar")  # 计算机, the home folder: not "计…"
+    if sidebar is not None:
+        sidebar.setMinimumWidth(max(sidebar.minimumWidth(), metrics.horizontalAdvance("计算机") * 2
+                                    + 48))
+    dialog.setProperty("tcmcounty_columns", True)
 
 
 def fill(widget: QWidget) -> None:
@@ -91,6 +126,8 @@ class ScreenFit(QObject):
                 or obj.windowType() not in (Qt.WindowType.Window, Qt.WindowType.Dialog):
             return False  # not menus, tooltips, or a combo box's list: those place themselves
         if kind == QEvent.Type.Show:
+            if isinstance(obj, QFileDialog):
+                _widen_file_columns(obj)
             fit(obj)
             if obj.frameGeometry() == obj.geometry():
                 # The window manager adds the frame after the show (X11), with no event to

@@ -1,4 +1,5 @@
-"""What the window remembers between runs (last file, geometry), kept in the data folder."""
+"""What the window remembers between runs (last file, geometry, per county file the year and
+the folder its file dialogs last used), kept in the data folder."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def remember_geometry(data: QByteArray) -> None:
     settings().setValue("geometry", data)
 
 
-# ---- per county file: the year being looked at, and each dialog's last folder ---------------
+# ---- per county file: the year being looked at, and the folder its file dialogs last used ----
 
 def _file_key(path: Path) -> str:
     """A settings key for one county file (its resolved path, hashed: a path's slashes and
@@ -68,26 +69,23 @@ def remember_year(path: Path, year: int) -> None:
         settings().setValue(f"files/{_file_key(path)}/year", int(year))
 
 
-def _dialog_key(dialog: str) -> str:
-    import hashlib
-
-    return hashlib.sha1(dialog.encode("utf-8")).hexdigest()[:12]
-
-
-def last_folder(path: Path | None, dialog: str) -> Path:
-    """Where a file dialog starts: the folder last used in this dialog for this county file,
-    else the user's Documents (never the program's folder or the working folder)."""
-    if path is not None:
-        value = settings().value(f"files/{_file_key(path)}/folders/{_dialog_key(dialog)}")
+def last_folder(path: Path | None) -> Path:
+    """Where every file dialog starts: the folder last used by any of them for this county
+    file (导入评分表 opens where 导出评分表 just wrote), else the last one used at all, else the
+    user's Documents (never the program's folder or the working folder)."""
+    s = settings()
+    for key in ([f"files/{_file_key(path)}/folder"] if path is not None else []) + ["folder"]:
+        value = s.value(key)
         if value and Path(str(value)).is_dir():
             return Path(str(value))
     return documents_folder()
 
 
-def remember_folder(path: Path | None, dialog: str, chosen: Path) -> None:
+def remember_folder(path: Path | None, chosen: Path) -> None:
+    s = settings()
     if path is not None:
-        settings().setValue(f"files/{_file_key(path)}/folders/{_dialog_key(dialog)}",
-                            str(chosen))
+        s.setValue(f"files/{_file_key(path)}/folder", str(chosen))
+    s.setValue("folder", str(chosen))
 
 
 def documents_folder() -> Path:

@@ -39,6 +39,7 @@ def import_standard(window: Host) -> None:
     except KnownError as exc:
         dialogs.error(window, "导入未完成", f"{exc}\n本文件未作任何改动。")
         return
+    window.history.cannot_undo("导入评分表")
     _judge_again(window)
     window.statusBar().showMessage("评分表已导入", 8000)
 
@@ -76,4 +77,5 @@ def reset_standard(window: Host) -> None:
     except KnownError as exc:
         dialogs.error(window, "恢复国家建设标准", f"{exc}\n本文件未作任何改动。")
         return
+    window.history.cannot_undo("恢复国家建设标准")
     _judge_again(window)

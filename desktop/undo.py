@@ -1,5 +1,9 @@
-"""撤销 / 重做: the edits typed or pasted into the tables of the open county file, one step per
-user action, kept across tab switches and forgotten when another file is opened.
+"""撤销 / 重做: the changes a user makes to the open county file, one step per user action, kept
+across tab switches and forgotten when another file is opened.
+
+Every change is either a step or says it cannot be undone: an import, a merge, evidence added …
+clear the history and 编辑 → 撤销 names the change that ended it, so Ctrl+Z never reaches behind
+it to a step the clerk no longer has in mind.
 
 Undoing writes the old values back as a normal edit (one transaction, in the audit log), so a
 merge and the log see it like any other change.
@@ -61,23 +65,39 @@ class EditHistory(QObject):
     changed = Signal()
     replayed = Signal(object)  # the Step just undone or redone: the window shows where
     failed = Signal(object)  # the Step the file refused to write back: its tab says why
+    refused = Signal(str)  # 撤销 asked after a change that cannot be undone: the sentence
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.done: list[Step] = []
         self.undone: list[Step] = []
+        self.blocked: str | None = None  # the last change, when it cannot be undone
 
     def push(self, step: Step) -> None:
         self.done.append(step)
         self.undone.clear()
+        self.blocked = None
         self.changed.emit()
 
     def clear(self) -> None:
         self.done.clear()
         self.undone.clear()
+        self.blocked = None
+        self.changed.emit()
+
+    def cannot_undo(self, what: str) -> None:
+        """A change that is not a step (an import, a merge, evidence added …): the steps before
+        it are forgotten, as Excel forgets them after a macro, and 撤销 says why it does nothing
+        (undoing an older step now could write over what this change brought in)."""
+        self.done.clear()
+        self.undone.clear()
+        self.blocked = what
         self.changed.emit()
 
     def undo(self) -> bool:
+        if not self.done and self.blocked:
+            self.refused.emit(self.undo_text())
+            return False
         return self._replay(self.done, self.undone, undo=True)
 
     def redo(self) -> bool:
@@ -99,7 +119,9 @@ class EditHistory(QObject):
         return True
 
     def undo_text(self) -> str:
-        return f"撤销 {self.done[-1].what}" if self.done else "撤销"
+        if self.done:
+            return f"撤销 {self.done[-1].what}"
+        return f"撤销（“{self.blocked}”不能撤销）" if self.blocked else "撤销"
 
     def redo_text(self) -> str:
         return f"重做 {self.undone[-1].what}" if self.undone else "重做"
@@ -121,7 +143,8 @@ def add_edit_menu(window: QMainWindow, history: EditHistory) -> None:
 
     def update() -> None:
         undo.setText(history.undo_text().replace("撤销", "撤销(&U)", 1))
-        undo.setEnabled(bool(history.done))
+        # After a change that cannot be undone the item stays on, so Ctrl+Z says why.
+        undo.setEnabled(bool(history.done or history.blocked))
         redo.setText(history.redo_text().replace("重做", "重做(&R)", 1))
         redo.setEnabled(bool(history.undone))
 

@@ -1,15 +1,43 @@
 """The welcome page the window shows when no county file is open (first start on a file that
-could not be opened, say): why, and the ways on — 新建, 打开, 打开示例县, 最近打开."""
+could not be opened, say): why, and the ways on — 新建, 打开, 打开示例县, 最近打开. And the
+hint a file with an empty register shows: how to start (导入 Excel, 导出填报模板, 新增机构)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from desktop import settings
+
+
+class StartPanel(QFrame):
+    """Above the tabs while the register is empty: the three ways to fill it."""
+
+    import_requested = Signal()
+    template_requested = Signal()
+    add_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("start_panel")
+        self.setStyleSheet("#start_panel { background: #eef5ff; border: 1px solid #9ab8e0; }")
+        text = QLabel("<b>本文件还没有机构。</b>先建立机构名册，再填报各项数据。三种办法："
+                      "已有机构名册或填报表的，<b>导入 Excel</b>；要各机构自己填写的，"
+                      "<b>导出填报模板</b>，填好后再导入；机构不多的，逐家<b>新增机构</b>。", self)
+        text.setWordWrap(True)
+        row = QHBoxLayout(self)
+        row.addWidget(text, 1)
+        # No access letters: the same actions have theirs in the 文件 menu and on 机构.
+        for words, signal, name in (("导入 Excel…", self.import_requested, "import"),
+                                    ("导出填报模板…", self.template_requested, "template"),
+                                    ("新增机构…", self.add_requested, "add")):
+            button = QPushButton(words, self)
+            button.setObjectName(f"start_{name}")
+            button.clicked.connect(signal.emit)
+            row.addWidget(button)
 
 
 class WelcomePage(QWidget):

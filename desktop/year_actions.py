@@ -29,6 +29,7 @@ def start_new_year(window: Host) -> None:
     except KnownError as exc:
         dialogs.error(window, "开始新年度", str(exc))
         return
+    window.history.cannot_undo("开始新年度")
     window.reload_years()
     window.show_year(year, "progress")
     dialogs.info(window, "开始新年度", done.summary())

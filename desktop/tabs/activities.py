@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
@@ -17,6 +17,7 @@ from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import RecordView, TableTab
+from desktop.undo import EXISTS, added, removed
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
 from reports.judge.duplicates import Group, duplicate_groups
 from reports.judge.matrix import activity_counts, minimum_counts
@@ -75,6 +76,7 @@ class ActivityDialog(QDialog):
 
 
 class ActivitiesTab(TableTab):
+    table = "activity"  # the records it shows (merge dialogs name fields in its words)
     reload_on_change = True
 
     def __init__(self) -> None:
@@ -92,9 +94,9 @@ class ActivitiesTab(TableTab):
             Column("evidence", "佐证", "int", width=45),
         ], editable=False)
         self.search.setPlaceholderText("按活动名称搜索…")
-        self.kind_filter = self.add_filter("kind", "类型")
+        self.kind_filter = self.add_filter("kind", "类型", "L")
         self.fill_filter(self.kind_filter, [(k, k) for k in ACTIVITY_KINDS])
-        self.inst_filter = self.add_filter("institution_id", "机构")
+        self.inst_filter = self.add_filter("institution_id", "机构", "J")
         # Set by a jump from 总览 / 填报进度 / 数据核查: (institution id, indicator id or None).
         self._focus: tuple[str, str | None] | None = None
         self.groups: dict[str, Group] = {}  # activity id → the copies it is one activity with
@@ -104,12 +106,13 @@ class ActivitiesTab(TableTab):
         self.focus_note.hide()
         for combo in (self.inst_filter, self.kind_filter):
             combo.currentIndexChanged.connect(self._filters_changed)
-        for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("删除", self.delete),
-                            ("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
-            b = QPushButton(label, self)
-            b.setObjectName(f"button_{label.rstrip('…')}")
-            b.clicked.connect(slot)
-            self.filters.addWidget(b)
+        actions = QHBoxLayout()  # a row of their own, as on 机构: the tab fits a narrow window
+        for label, letter, slot in (("新增…", "N", self.add), ("编辑…", "I", self.edit),
+                                    ("删除", "D", self.delete), ("添加佐证…", "A", self.attach),
+                                    ("佐证材料…", "M", self.evidence)):
+            self.add_button(label, letter, slot, layout=actions)
+        actions.addStretch(1)
+        self.layout_.insertLayout(1, actions)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         self.view.entered.connect(lambda _i: self.edit())
 
@@ -241,7 +244,14 @@ class ActivitiesTab(TableTab):
             return
         county = self.ctx.county
         dialog = ActivityDialog(county, self.ctx.year, None, self)
-        self.save_from(dialog, lambda: county.insert("activity", dialog.values()))
+        new: list[dict[str, Any]] = []
+
+        def save() -> None:
+            values = dialog.values()
+            new.append({**values, "id": county.insert("activity", values)})
+        if self.save_from(dialog, save, lambda: f"新增活动“{new[-1]['title']}”",
+                          undo=lambda: [added(new[-1])]):
+            self.select_record(new[-1]["id"])
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -256,6 +266,9 @@ class ActivitiesTab(TableTab):
 
     def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
+        if EXISTS in values:  # undo / redo of 新增 or 删除
+            self.store_exists("activity", row, values[EXISTS])
+            return
         self.ctx.county.update("activity", row["id"], values)
 
     def delete(self) -> None:
@@ -264,7 +277,8 @@ class ActivitiesTab(TableTab):
             return
         if dialogs.confirm(self, "删除活动", f"确定删除 {row['date']}“{row['title']}”吗？"):
             county = self.ctx.county
-            self.save(lambda: county.delete("activity", row["id"]))
+            self.save(lambda: county.delete("activity", row["id"]), f"删除活动“{row['title']}”",
+                      undo=lambda: [removed(row)])
 
     def attach(self) -> None:
         row = self.selected_row()
@@ -278,7 +292,7 @@ class ActivitiesTab(TableTab):
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files],
                                            owner_table="activity", owner_id=row["id"],
-                                           year=int(row["date"][:4])))
+                                           year=int(row["date"][:4])), "添加佐证材料")
             self.select_record(row["id"])  # the reload after saving must not lose the row
 
     def evidence(self) -> None:
@@ -290,6 +304,7 @@ class ActivitiesTab(TableTab):
         if show_evidence(self.ctx.county, f"{row['date']} {row['title']}",
                          {"owner_table": "activity", "owner_id": row["id"],
                           "year": int(row["date"][:4])}, self):
+            self.not_undoable("修改佐证材料")
             self.changed.emit()
             self.select_record(row["id"])
 

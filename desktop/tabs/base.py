@@ -1,9 +1,11 @@
-"""A tab built around one table: search box, filters, the view, and a line for refusals.
+"""A tab built around one table: search box, filters, the tab's buttons, the view, and a line
+for refusals.
 
-The table behaves as a clerk used to Excel expects: ranges are selected, Ctrl+C copies a block
-(Ctrl+Shift+C with the headers), Ctrl+V pastes one checked whole before anything is written, Delete
-clears the selected cells the same way, and every edit, paste or clearing is one step for 撤销 /
-重做.
+The table behaves as a clerk used to Excel expects: ranges are selected, block copy, paste and
+clearing (desktop/tabs/blocks.py), Enter saves a cell and moves down, a refused entry stays as
+typed until corrected; every change the tab makes is one step for 撤销 / 重做 or says it cannot
+be undone. Every button, the search box and each filter has its access letter, and the table's
+context menu offers the tab's actions.
 """
 
 from __future__ import annotations
@@ -12,18 +14,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QModelIndex,
+from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QMetaMethod, QModelIndex,
                             QPersistentModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal)
-from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMenu, QTableView, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QHideEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstractItemView,
+                               QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMenu, QPushButton, QStyle, QTableView, QToolTip, QVBoxLayout,
+                               QWidget)
 
 from db.errors import KnownError, ValidationError
-from desktop import clipboard, dialogs
+from desktop import dialogs
 from desktop.forms import show_refusal
+from desktop.frozen import FreezableView
+from desktop.tabs.blocks import BlockEditing
 from desktop.context import Context
 from desktop.delegates import FieldDelegate
-from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
+from desktop.models import REFUSED_ROLE, ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
 from desktop.undo import Change, EditHistory, Step
 
 ALL = "（全部）"
@@ -32,20 +38,29 @@ ALL = "（全部）"
 # invalidateRowsFilter: without this, its filters and search would show every row.
 FILTER_CHANGE_CALLS = hasattr(QSortFilterProxyModel, "beginFilterChange")
 
+# How a change is named in 编辑 → 撤销: words, or a function giving them once the change is made.
+Named = str | Callable[[], str]
+
 MAX_NAMED = 12  # refused cells named one by one; beyond that, how many more
 
 
-def _same_text(pasted: str, shown: str) -> bool:
-    return " ".join(pasted.split()) == " ".join(shown.split())
+def fit_columns(view: QTableView, columns: list[Column]) -> None:
+    """Each column as wide as its spec says, and never narrower than its header's words (a
+    header cut to "医馆/中医" or "医药内容" is a header the clerk cannot read)."""
+    header = view.horizontalHeader()
+    metrics = header.fontMetrics()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    for i, col in enumerate(columns):
+        words = max((metrics.horizontalAdvance(line) for line in col.header.split("\n")),
+                    default=0)
+        header.resizeSection(i, max(col.width or 90, words + 2 * margin + 6))
 
 
-def _record_model(view: QTableView) -> RecordModel:
-    """The RecordModel behind a view, under its filter if it has one."""
-    model = view.model()
-    if isinstance(model, QSortFilterProxyModel):
-        model = model.sourceModel()
-    assert isinstance(model, RecordModel)
-    return model
+def caption(label: str, letter: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    """A box's caption with its access key: Alt+`letter` puts the keyboard in the box."""
+    caption = QLabel(f"{label}(&{letter})" if letter else label, parent)
+    caption.setBuddy(buddy)
+    return caption
 
 
 class _Refused(Exception):
@@ -126,8 +141,9 @@ class RecordFilter(QSortFilterProxyModel):
                 and all(test(row) for test in self.tests.values()))
 
 
-class RecordView(QTableView):
-    """The table: Excel's keys for copy and paste, and Enter doing what a double-click does."""
+class RecordView(FreezableView):
+    """The table: Excel's keys for copy and paste; Enter commits a cell and moves down (or, in
+    a table whose rows open a dialog, does what a double-click does)."""
 
     copy_requested = Signal(bool)  # with the headers
     paste_requested = Signal()
@@ -149,20 +165,47 @@ class RecordView(QTableView):
             self.clear_requested.emit()
         elif (not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
               and self.currentIndex().isValid()):
-            self.entered.emit(self.currentIndex())
+            if self.isSignalConnected(QMetaMethod.fromSignal(self.entered)):
+                self.entered.emit(self.currentIndex())
+            else:
+                self.move_down()  # a sheet of cells: Enter goes down, as in Excel
         else:
             super().keyPressEvent(event)
 
+    def closeEditor(self, editor: QWidget,  # noqa: N802 (Qt name)
+                    hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Enter in a cell (the delegate's SubmitModelCache): saved, the cursor goes down; a
+        value refused stays in the open cell as typed, with the reason beside it."""
+        index = self.currentIndex()
+        if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            super().closeEditor(editor, hint)
+            return
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        if index.isValid() and index.data(REFUSED_ROLE):
+            self.edit(index)
+        else:
+            self.move_down()
 
-class TableTab(QWidget):
+    def move_down(self) -> None:
+        index = self.currentIndex()
+        below = index.siblingAtRow(index.row() + 1) if index.isValid() else QModelIndex()
+        if below.isValid():
+            self.setCurrentIndex(below)
+            self.scrollTo(below)
+
+
+class TableTab(BlockEditing, QWidget):
     """Subclasses give columns, load rows for the context, and store edits (`store`)."""
 
     changed = Signal()  # the file changed: the window re-judges the year
     reload_on_change = False  # True where an edit adds or removes rows
     history: EditHistory | None = None  # the window's 撤销 / 重做, shared by its tabs
+    table: str | None = None  # the table its rows are records of, where they are one table
 
-    def __init__(self, columns: list[Column], *, editable: bool = True,
+    def __init__(self, columns: list[Column], *, editable: bool = True, frozen: int = 0,
                  parent: QWidget | None = None) -> None:
+        """`frozen`: how many leading columns (the name) stay in view while the table
+        scrolls sideways."""
         super().__init__(parent)
         self.ctx: Context | None = None
         self.model = RecordModel(columns, writer=self.write if editable else None,
@@ -193,13 +236,21 @@ class TableTab(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for i, col in enumerate(columns):
-            header.resizeSection(i, col.width or 90)
+        fit_columns(self.view, columns)
+        if frozen:
+            self.view.freeze(frozen)
+        # Tab and Shift+Tab leave the table for the tab's boxes and buttons (inside a cell being
+        # edited, Tab still saves it and goes to the next cell).
+        self.view.setTabKeyNavigation(False)
+        # The tab's actions, in the order of its buttons: also in the table's context menu.
+        self.tab_actions: list[QAbstractButton | QAction] = []
         self.search = QLineEdit(self)
+        self.search.setObjectName("search")
         self.search.setPlaceholderText("按名称搜索…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
         self.filters = QHBoxLayout()
+        self.filters.addWidget(caption("搜索", "S", self.search, self))
         self.filters.addWidget(self.search, 2)
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #a40000;")
@@ -212,10 +263,12 @@ class TableTab(QWidget):
 
     # ---- filters ---------------------------------------------------------------------------
 
-    def add_filter(self, key: str, label: str) -> QComboBox:
+    def add_filter(self, key: str, label: str, letter: str = "") -> QComboBox:
+        """A drop-down filter on `key`, reached by Alt+`letter` (its caption's access key)."""
         combo = QComboBox(self)
         combo.setObjectName(f"filter_{key}")
-        combo.addItem(f"{label}：{ALL}", None)
+        combo.addItem(ALL, None)
+        self.filters.addWidget(caption(label, letter, combo, self))
         # A narrow window shortens the filters rather than growing past the screen.
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(3)
@@ -223,6 +276,20 @@ class TableTab(QWidget):
             lambda _i: self.proxy.set_equal(key, combo.currentData()))
         self.filters.addWidget(combo, 1)
         return combo
+
+    def add_button(self, label: str, letter: str, slot: Callable[[], object], *,
+                   layout: QHBoxLayout | None = None, tip: str = "") -> QPushButton:
+        """One of the tab's actions: a button with its access letter (新增(&N)…, Alt+N), also
+        offered by the table's context menu (the Menu key)."""
+        words = label.rstrip("…")
+        button = QPushButton(f"{words}(&{letter}){label[len(words):]}", self)
+        button.setObjectName(f"button_{words}")
+        if tip:
+            button.setToolTip(tip)
+        button.clicked.connect(lambda _c=False: slot())
+        (layout if layout is not None else self.filters).addWidget(button)
+        self.tab_actions.append(button)
+        return button
 
     @staticmethod
     def fill_filter(combo: QComboBox, options: list[tuple[str, Any]]) -> None:
@@ -284,9 +351,22 @@ class TableTab(QWidget):
                 self.model.set_values(rid, {c.key: c.new for c in cells})
         if record and self.history is not None:
             self.history.push(Step(self, year, what, changes))
-        self.message.hide()
+        self.show_standing()
         self.cells_written()
         return True
+
+    def show_standing(self) -> None:
+        """After a save: cells still refused keep their reason in view (a later edit that
+        saves must not make it look as if they were saved too); else the line goes."""
+        standing = list(dict.fromkeys(self.model.refusals.values()))
+        if not standing:
+            self.message.hide()
+            return
+        lines = standing[:MAX_NAMED]
+        if len(standing) > MAX_NAMED:
+            lines.append(f"……另有 {len(standing) - MAX_NAMED} 处")
+        self.message.setText("以下单元格仍未保存（红色标出，改正后保存）：\n" + "\n".join(lines))
+        self.message.show()
 
     def cells_written(self) -> None:
         """Cells landed (typed, pasted, undone): the window judges the year again. A tab whose
@@ -314,20 +394,41 @@ class TableTab(QWidget):
 
     # ---- shared behaviour ------------------------------------------------------------------
 
-    def save(self, action: Callable[[], object]) -> bool:
-        """Run one user action's writes; a refusal is shown beside the table, nothing lands."""
+    def save(self, action: Callable[[], object], what: Named | None = None, *,
+             undo: Callable[[], list[Change]] | None = None) -> bool:
+        """Run one user action's writes; a refusal is shown beside the table, nothing lands.
+        `undo` gives what the action changed (asked after it ran) as one step of 撤销 named
+        `what`; without it the action cannot be undone and 撤销 says so. (No `what`: the
+        caller records the step itself.)"""
+        year = self.ctx.year if self.ctx is not None else 0
         try:
             action()
         except KnownError as exc:
             self.refuse(str(exc))
             return False
         self.message.hide()
+        self.record(what, undo() if undo is not None else None, year)
         self.changed.emit()
         return True
 
-    def save_from(self, dialog: QDialog, action: Callable[[], object]) -> bool:
+    def record(self, what: Named | None, changes: list[Change] | None, year: int) -> None:
+        """A change just made: one step of 撤销, or (None) a change that cannot be undone.
+        `what` may be asked for only now (a record's name is known once it is saved)."""
+        if self.history is None or what is None:
+            return
+        what = what() if callable(what) else what
+        if changes is None:
+            self.history.cannot_undo(what)
+        elif changes:
+            self.history.push(Step(self, year, what, changes))
+
+    def save_from(self, dialog: QDialog, action: Callable[[], object],
+                  what: Named | None = None, *,
+                  undo: Callable[[], list[Change]] | None = None) -> bool:
         """Show an edit dialog until what was typed is saved or the clerk cancels: a refusal is
-        said in the dialog, which opens again holding what was typed."""
+        said in the dialog, which opens again holding what was typed. `what` and `undo` as
+        for `save`."""
+        year = self.ctx.year if self.ctx is not None else 0
         while dialogs.exec_dialog(dialog):
             try:
                 action()
@@ -335,6 +436,7 @@ class TableTab(QWidget):
                 show_refusal(dialog, str(exc))
                 continue
             self.message.hide()
+            self.record(what, undo() if undo is not None else None, year)
             self.changed.emit()
             return True
         return False
@@ -345,7 +447,7 @@ class TableTab(QWidget):
         `store` writes `table`, so undo and redo go through the same checks). `confirm(values)`,
         if given, is asked before writing; False leaves everything as it was."""
         assert self.ctx is not None
-        county, year = self.ctx.county, self.ctx.year
+        county = self.ctx.county
         done: list[list[Change]] = []
 
         def save() -> None:
@@ -356,17 +458,37 @@ class TableTab(QWidget):
             done.append([Change(dict(record), k, record.get(k), v) for k, v in values.items()
                          if record.get(k) != v])
         try:
-            if not self.save_from(dialog, save):
-                return False
+            return self.save_from(dialog, save, what, undo=lambda: done[-1])
         except _Declined:
             return False
-        if done and done[-1] and self.history is not None:
-            self.history.push(Step(self, year, what, done[-1]))
-        return True
+
+    def store_exists(self, table: str, row: dict[str, Any], exists: bool) -> None:
+        """Undo or redo of a 新增 or 删除: the record comes back (same id, same merge history)
+        or becomes a tombstone again."""
+        assert self.ctx is not None
+        county = self.ctx.county
+        if exists:
+            if county.get(table, row["id"], include_deleted=True) is None:
+                raise KnownError("这条记录已不在文件中，不能恢复。")
+            county.restore(table, row["id"])
+        else:
+            county.delete(table, row["id"])
+
+    def not_undoable(self, what: str) -> None:
+        """A change made outside `save` (a dialog of its own wrote it) that cannot be undone."""
+        self.record(what, None, 0)
 
     def refresh(self, ctx: Context) -> None:
+        """Load the rows again; the record the clerk was on stays current (after 停用, a
+        confirmation, an import) when it is still shown."""
+        current = self.view.currentIndex()
+        kept = current.data(ROW_ROLE) if current.isValid() else None
         self.ctx = ctx
         self.model.set_rows(self.load(ctx))
+        if kept is not None and (at := self.model.row_of(kept.get("id"))) is not None:
+            index = self.proxy.mapFromSource(self.model.index(at, current.column()))
+            if index.isValid():
+                self.view.setCurrentIndex(index)
         self.message.hide()
         QToolTip.hideText()
 
@@ -403,142 +525,6 @@ class TableTab(QWidget):
             else f"{verdict}："
         self.refuse(head + ("\n" if len(refusals) > 1 else "") + "\n".join(lines))
 
-    # ---- copy and paste --------------------------------------------------------------------
-
-    def _selected_block(self, view: QTableView | None = None) -> tuple[int, int, int, int] | None:
-        """(top, left, bottom, right) of the selection in view rows and columns, when it is one
-        rectangle; the current cell when nothing is selected. `view` is the tab's table unless
-        another (a tab's second, read-only table) is named."""
-        view = view or self.view
-        indexes = view.selectionModel().selectedIndexes() if view.selectionModel() else []
-        if not indexes:
-            cur = view.currentIndex()
-            return (cur.row(), cur.column(), cur.row(), cur.column()) if cur.isValid() else None
-        rows = [i.row() for i in indexes]
-        cols = [i.column() for i in indexes]
-        top, left, bottom, right = min(rows), min(cols), max(rows), max(cols)
-        if len(indexes) != (bottom - top + 1) * (right - left + 1):
-            self.refuse("选定的是几块不相连的区域：请选一个矩形区域再复制。")
-            return None
-        return top, left, bottom, right
-
-    def copy(self, with_header: bool = False, view: QTableView | None = None) -> None:
-        """The selected block of `view` (the tab's table unless named) to the clipboard as Excel
-        writes it (counts without separators; a header on one line)."""
-        view = view or self.view
-        block = self._selected_block(view)
-        if block is None:
-            return
-        top, left, bottom, right = block
-        cells = [[self._copy_text(r, c, view) for c in range(left, right + 1)]
-                 for r in range(top, bottom + 1)]
-        if with_header:
-            columns = _record_model(view).columns
-            cells.insert(0, [" ".join(columns[c].label.split()) for c in range(left, right + 1)])
-        QGuiApplication.clipboard().setText(clipboard.to_text(cells))
-        n = (bottom - top + 1) * (right - left + 1)
-        self._say(f"已复制 {n} 个单元格" + ("（含表头）" if with_header else ""))
-
-    def _copy_text(self, view_row: int, column: int, view: QTableView | None = None) -> str:
-        view = view or self.view
-        row = view.model().index(view_row, column).data(ROW_ROLE)
-        col = _record_model(view).columns[column]
-        value = col.raw(row)
-        if col.kind == "int" and isinstance(value, int):
-            return str(value)
-        return col.text(row)
-
-    def paste(self) -> None:
-        """Paste a block from Excel at the selection: every cell is read and checked first, then
-        all are written in one transaction, or none (each refused cell named)."""
-        if self.ctx is None:
-            return
-        block = clipboard.from_text(QGuiApplication.clipboard().text())
-        if not block:
-            self.refuse("剪贴板里没有可粘贴的文字：请先在 Excel 或本表中复制。")
-            return
-        target = self._selected_block()
-        if target is None:
-            self.refuse("请先选中要粘贴到的单元格。")
-            return
-        top, left, bottom, right = target
-        if len(block) == 1 and len(block[0]) == 1:  # one value fills the selection, as in Excel
-            block = [[block[0][0]] * (right - left + 1) for _ in range(bottom - top + 1)]
-        height, width = len(block), len(block[0])
-        rows, cols = self.proxy.rowCount(), self.proxy.columnCount()
-        if top + height > rows or left + width > cols:
-            self.refuse(f"未粘贴：复制的内容有 {height} 行 {width} 列，从所选单元格起表格只剩 "
-                        f"{rows - top} 行 {cols - left} 列，超出了表格。")
-            return
-        changes, refusals = self._read_block(block, top, left)
-        if refusals:
-            self.refuse_many(refusals, "未粘贴")
-            return
-        if not changes:
-            self._say("粘贴的内容与表中相同，没有改动。")
-            return
-        if self.apply(changes, f"粘贴 {len(changes)} 个单元格", year=self.ctx.year):
-            self._select(top, left, top + height - 1, left + width - 1)
-            self._say(f"已粘贴 {len(changes)} 个单元格")
-
-    def _read_block(self, block: list[list[str]], top: int,
-                    left: int) -> tuple[list[Change], list[str]]:
-        changes: list[Change] = []
-        refusals: list[str] = []
-        for r, cells in enumerate(block):
-            row = self.proxy.index(top + r, left).data(ROW_ROLE)
-            for c, text in enumerate(cells):
-                col = self.model.columns[left + c]
-                if not (col.editable and self.model.writer is not None):
-                    # Rows copied back from Excel with their names are welcome when the names
-                    # match; a name that differs means the rows are not lined up.
-                    if not _same_text(text, self._copy_text(top + r, left + c)):
-                        refusals.append(f"{row_label(row)}（{col.label}）：这一列不能在表中修改"
-                                        f"，表中是“{col.text(row)}”，粘贴的是“{text.strip()}”")
-                    continue
-                try:
-                    value = col.parse(text)
-                except ValueError as exc:
-                    refusals.append(f"{row_label(row)}（{col.label}）：{exc}")
-                    continue
-                if value != col.raw(row):
-                    why = self.inapplicable(row, col) if value is not None else None
-                    if why:  # a fact this row does not fill: named before anything is written
-                        refusals.append(f"{row_label(row)}（{col.label}）：{why.split('；')[0]}")
-                        continue
-                    changes.append(Change(dict(row), col.key, col.raw(row), value))
-        return changes, refusals
-
-    def clear(self) -> None:
-        """Delete: the selected cells back to blank (未填报), checked whole and written in one
-        transaction, as a paste of blanks; a read-only cell that is not blank refuses it all."""
-        if self.ctx is None:
-            return
-        indexes = self.view.selectionModel().selectedIndexes() if self.view.selectionModel() \
-            else []
-        if not indexes and self.view.currentIndex().isValid():
-            indexes = [self.view.currentIndex()]
-        changes: list[Change] = []
-        refusals: list[str] = []
-        for index in sorted(indexes, key=lambda i: (i.row(), i.column())):
-            row = index.data(ROW_ROLE)
-            col = self.model.columns[index.column()]
-            if col.raw(row) is None or col.text(row) == "":
-                continue
-            if not (col.editable and self.model.writer is not None):
-                refusals.append(f"{row_label(row)}（{col.label}）：这一列不能在表中修改，"
-                                f"表中是“{col.text(row)}”，不能清除")
-                continue
-            changes.append(Change(dict(row), col.key, col.raw(row), None))
-        if refusals:
-            self.refuse_many(refusals, "未清除")
-            return
-        if not changes:
-            self._say("所选单元格已是空白，没有改动。")
-            return
-        if self.apply(changes, f"清除 {len(changes)} 个单元格", year=self.ctx.year):
-            self._say(f"已清除 {len(changes)} 个单元格")
-
     def _select(self, top: int, left: int, bottom: int, right: int) -> None:
         selection = QItemSelection(self.proxy.index(top, left), self.proxy.index(bottom, right))
         self.view.selectionModel().select(selection,
@@ -551,21 +537,30 @@ class TableTab(QWidget):
             bar().showMessage(text, 4000)
 
     def _context_menu(self, at: QPoint, view: QTableView | None = None) -> None:
+        """Right click or the Menu key: the tab's own actions, then copy and paste."""
         view = view or self.view
         menu = QMenu(view)
+        for item in self.tab_actions:
+            entry = menu.addAction(item.text())
+            entry.setEnabled(item.isEnabled())
+            entry.triggered.connect(item.click if isinstance(item, QAbstractButton)
+                                    else item.trigger)
+        if self.tab_actions:
+            menu.addSeparator()
         menu.addAction("复制\tCtrl+C", lambda: self.copy(False, view))
         menu.addAction("复制（含表头）\tCtrl+Shift+C", lambda: self.copy(True, view))
         paste = menu.addAction("粘贴\tCtrl+V", self.paste)
         paste.setEnabled(view is self.view and self.model.writer is not None)
         clear = menu.addAction("清除内容\tDelete", self.clear)
         clear.setEnabled(view is self.view and self.model.writer is not None)
-        menu.exec(view.viewport().mapToGlobal(at))
+        dialogs.exec_menu(menu, view.viewport().mapToGlobal(at))
 
     def copyable(self, view: RecordView, refusal: str) -> None:
         """A second table of the tab (read-only, a RecordModel without filter) that selects
         ranges and copies blocks as the main one does; a paste into it says `refusal`."""
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setTabKeyNavigation(False)
         view.copy_requested.connect(lambda with_header: self.copy(with_header, view))
         view.paste_requested.connect(lambda: self.refuse(refusal))
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -578,6 +573,29 @@ class TableTab(QWidget):
             index = at.siblingAtColumn(self.model.column_index(key))
             self.view.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def select_changes(self, changes: list[Change]) -> None:
+        """Show the cells an undo or redo just changed, selected as the clerk left them: a
+        pasted block stays one block (its bounding rectangle), the first cell current."""
+        if not changes or not self.select_record(changes[0].row["id"]):
+            return
+        keys = {c.key for c in self.model.columns}
+        cells = []
+        for c in changes:
+            at = self.model.row_of(c.row["id"])
+            if at is None:
+                continue
+            column = self.model.column_index(c.key) if c.key in keys else 0
+            index = self.proxy.mapFromSource(self.model.index(at, column))
+            if index.isValid():
+                cells.append(index)
+        if not cells:
+            return
+        rows, cols = [i.row() for i in cells], [i.column() for i in cells]
+        self.view.selectionModel().setCurrentIndex(
+            cells[0], QItemSelectionModel.SelectionFlag.NoUpdate)
+        self._select(min(rows), min(cols), max(rows), max(cols))
+        self.view.scrollTo(cells[0])
 
     def selected_row(self) -> dict[str, Any] | None:
         index = self.view.currentIndex()

@@ -6,21 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel
 
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
-from reports.judge.checks import KINDS, find_checks, mark_verified
+from desktop.undo import Change
+from reports.judge.checks import KINDS, find_checks, mark_verified, set_verified
 
 # Where the figure behind a finding is entered, for the double-click.
 KIND_TAB = {"physicians": "personnel", "tcm_physicians": "personnel", "same_day": "activities",
             "duplicate": "activities"}
+# And the column of the figure in question there, brought into view beside the name.
+KIND_COLUMN = {"visits": "visits", "tcm_visits": "tcm_visits", "physicians": "physicians",
+               "tcm_physicians": "tcm_physicians", "techniques": "tech_items",
+               "hall_state": "hall_state", "tcm_share": "tcm_visits"}
 
 
 class ChecksTab(TableTab):
-    jump = Signal(str, str)  # tab key, institution id
+    jump = Signal(str, str, str)  # tab key, institution id, column key ("" for the name)
     reload_on_change = True
 
     def __init__(self) -> None:
@@ -35,14 +40,11 @@ class ChecksTab(TableTab):
             Column("state", "核实情况", width=110,
                    tone=lambda r: "pass" if r["verified"] else "fail"),
             Column("note", "核实说明", width=200),
-        ], editable=False)
-        self.kind_filter = self.add_filter("kind", "核查项")
-        self.state_filter = self.add_filter("state", "情况")
-        for label, slot in (("标记已核实…", self.verify), ("取消核实", self.unverify)):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.rstrip('…')}")
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        ], editable=False, frozen=2)
+        self.kind_filter = self.add_filter("kind", "核查项", "K")
+        self.state_filter = self.add_filter("state", "情况", "Q")
+        self.add_button("标记已核实…", "V", self.verify)
+        self.add_button("取消核实", "C", self.unverify)
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
@@ -95,17 +97,37 @@ class ChecksTab(TableTab):
         note = dialogs.ask_text(self, "标记已核实", prompt)
         if note is None:
             return
-        county = self.ctx.county
-        self.save(lambda: mark_verified(county, finding, note))
+        self._mark(finding, True, note, "标记已核实")
 
     def unverify(self) -> None:
         finding = self._chosen()
-        if finding is None or self.ctx is None or not finding.verified:
+        if finding is None or self.ctx is None:
             return
+        if not finding.verified:
+            self.refuse(f"{finding.institution}：{finding.label} 尚未核实，无需取消。")
+            return
+        self._mark(finding, False, finding.note, "取消核实")
+
+    def _mark(self, finding: Any, verified: bool, note: str, what: str) -> None:
+        """One step of 撤销: the mark and the note as they were go back together."""
+        assert self.ctx is not None
         county = self.ctx.county
-        self.save(lambda: mark_verified(county, finding, finding.note, verified=False))
+        row = next(r for r in self.model.rows if r["id"] == finding.key)
+        self.save(lambda: mark_verified(county, finding, note, verified=verified),
+                  f"{what}（{finding.institution}：{finding.label}）",
+                  undo=lambda: [Change(dict(row), "verified", bool(finding.verified), verified),
+                                Change(dict(row), "note", finding.note or None, note or None)])
+        self.select_record(finding.key)
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        """撤销 / 重做 of a mark: written as a mark is, by the finding's key."""
+        assert self.ctx is not None
+        set_verified(self.ctx.county, row["id"], year, row.get("institution_id"),
+                     values.get("note", row.get("note")),
+                     verified=bool(values.get("verified", row.get("verified"))))
 
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if row is not None:
-            self.jump.emit(KIND_TAB.get(row["kind"], "halls"), row["institution_id"])
+            self.jump.emit(KIND_TAB.get(row["kind"], "halls"), row["institution_id"],
+                           KIND_COLUMN.get(row["kind"], ""))

@@ -5,21 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QMenu,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QMenu, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from db.county import CountyFile
 from db.errors import KnownError
 from db.townships import (Merger, Move, all_townships, apply_merger, apply_moves, histories,
                           history, history_text, township_sql, write_history)
-from db.vocab import INSTITUTION_TYPES, OWNERSHIP, institution_key, pinyin_key
+from db.vocab import (INSTITUTION_TYPES, OWNERSHIP, YEAR_MAX, YEAR_MIN, institution_key,
+                      pinyin_key)
 from desktop import dialogs
 from desktop.context import Context
-from desktop.forms import finish_form
+from desktop.forms import finish_form, show_refusal
 from desktop.models import ROW_ROLE, Column, RecordModel
 from desktop.tabs.base import TableTab
 from desktop.township_actions import MergerDialog, MoveDialog
-from desktop.undo import EXISTS, Change, Step, added, removed
+from desktop.undo import EXISTS, Change, added, removed
 from reports.judge.span import years_change
 
 PARENT_TYPES = ("chc", "township_hc")
@@ -38,13 +40,16 @@ TOWNSHIP_TYPES = ("chc", "township_hc", "chs", "village_clinic")
 
 
 def missing(values: dict[str, Any]) -> str | None:
-    """What the dialog must not save without, as the sentence to show; None when complete."""
+    """Everything the dialog must not save without, in one sentence; None when complete."""
+    lacking = []
+    if not values.get("name"):
+        lacking.append("填写机构名称")
     if not values.get("type"):
-        return "请选择机构类型。"
-    if values["type"] in TOWNSHIP_TYPES and not values.get("township"):
-        return (f"{INSTITUTION_TYPES[values['type']]}须填写所属乡镇（街道）："
-                "按乡镇统计的指标要用到它。")
-    return None
+        lacking.append("选择机构类型")
+    elif values["type"] in TOWNSHIP_TYPES and not values.get("township"):
+        lacking.append(f"填写所属乡镇（街道）（{INSTITUTION_TYPES[values['type']]}按乡镇统计，"
+                       "要用到它）")
+    return f"请{'；'.join(lacking)}。" if lacking else None
 
 
 def years_text(row: dict[str, Any]) -> str:
@@ -61,6 +66,8 @@ def _status(year: int) -> Any:
             return f"{row['active_from']} 年启用"
         if row.get("active_to") is not None and row["active_to"] < year:
             return f"自 {row['active_to'] + 1} 年停用"
+        if row.get("active_to") is not None:  # stopped after this year: say so, not just 在用
+            return f"在用，统计到 {row['active_to']} 年"
         return "在用"
     return value
 
@@ -127,6 +134,20 @@ class InstitutionDialog(QDialog):
         form.addRow("启用年度", self.active_from)
         form.addRow("停用年度", self.active_to)
         finish_form(self, form)
+        # Once a refusal is shown, it keeps up with the fields: what is still missing, or gone.
+        self.name.textChanged.connect(self._recheck)
+        self.type.currentIndexChanged.connect(self._recheck)
+        self.township.currentTextChanged.connect(self._recheck)
+
+    def _recheck(self) -> None:
+        label = self.findChild(QLabel, "refusal")
+        if label is None or label.isHidden():
+            return
+        still = missing(self.values())
+        if still:
+            show_refusal(self, still)
+        else:
+            label.hide()
 
     def values(self) -> dict[str, Any]:
         start, end = self.active_from.value(), self.active_to.value()
@@ -180,6 +201,7 @@ class DeletedDialog(QDialog):
 
 
 class InstitutionsTab(TableTab):
+    table = "institution"  # the records it shows (merge dialogs name fields in its words)
     reload_on_change = True
 
     def __init__(self) -> None:
@@ -192,30 +214,32 @@ class InstitutionsTab(TableTab):
             Column("ownership", "公立/民营", "choice", choices=OWNERSHIP, width=70),
             Column("years", "统计年度", width=90, value=years_text,
                    tip="启用年度–停用年度：机构在这些年度纳入统计"),
-            Column("status", "状态", width=110),
+            Column("status", "状态", width=150),
             Column("moves", "乡镇变更", width=200, whole_tip=True),
-        ], editable=False)
-        self.type_filter = self.add_filter("type", "类型")
-        self.town_filter = self.add_filter("township", "乡镇")
-        for label, slot in (("新增…", self.add), ("编辑…", self.edit), ("停用…", self.deactivate),
-                            ("恢复", self.reactivate), ("乡镇", None), ("删除", self.delete),
-                            ("最近删除…", self.show_deleted)):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.rstrip('…')}")
-            if slot is not None:
-                button.clicked.connect(slot)
-            else:
-                # 调整所属乡镇 and 乡镇撤并 under one button, so the row stays as narrow as a
-                # small window allows.
-                menu = QMenu(button)
-                menu.addAction("调整所属乡镇…", self.move).setObjectName("action_调整乡镇")
-                menu.addAction("乡镇撤并…", self.merge_township).setObjectName("action_乡镇撤并")
-                button.setMenu(menu)
-            # Full width on a wide window; on a narrow one a button may shrink to its words (the
-            # style's 80 px for each of seven would keep the window from narrowing).
-            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(label)
-                                   + (40 if slot is None else 20))
-            self.filters.addWidget(button)
+        ], editable=False, frozen=1)
+        self.type_filter = self.add_filter("type", "类型", "L")
+        self.town_filter = self.add_filter("township", "乡镇", "X")
+        # The register's actions on a row of their own: the filters keep their room, and the
+        # tab still fits a narrow window.
+        self.actions_bar = QHBoxLayout()
+        for label, letter, slot in (("新增…", "N", self.add), ("编辑…", "I", self.edit),
+                                    ("停用…", "T", self.deactivate), ("恢复", "R", self.reactivate),
+                                    ("删除", "D", self.delete),
+                                    ("最近删除…", "Z", self.show_deleted)):
+            self.add_button(label, letter, slot, layout=self.actions_bar)
+        # 调整所属乡镇 and 乡镇撤并 under one button (Alt+M); the context menu offers both.
+        towns = QPushButton("乡镇(&M)", self)
+        towns.setObjectName("button_乡镇")
+        menu = QMenu(towns)
+        for words, name, slot in (("调整所属乡镇…", "action_调整乡镇", self.move),
+                                  ("乡镇撤并…", "action_乡镇撤并", self.merge_township)):
+            action = menu.addAction(words, slot)
+            action.setObjectName(name)
+            self.tab_actions.append(action)
+        towns.setMenu(menu)
+        self.actions_bar.insertWidget(self.actions_bar.count() - 2, towns)
+        self.actions_bar.addStretch(1)
+        self.layout_.insertLayout(1, self.actions_bar)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         self.view.entered.connect(lambda _i: self.edit())
 
@@ -255,9 +279,9 @@ class InstitutionsTab(TableTab):
             if values["type"] == "county_tcm_hospital":
                 self._second_hospital_confirmed(dialog)
             new.append({**values, "id": county.insert("institution", values)})
-        if self.save_from(dialog, save) and new and self.history is not None:
-            self.history.push(Step(self, year, f"新增机构“{new[-1]['name']}”",
-                                   [added(new[-1])]))
+        if self.save_from(dialog, save, lambda: f"新增机构“{new[-1]['name']}”",
+                          undo=lambda: [added(new[-1])]):
+            self.select_record(new[-1]["id"])  # the clerk sees the row just added
 
     def _second_hospital_confirmed(self, dialog: QDialog) -> None:
         """Raise KnownError (said in the dialog, which keeps what was typed) unless there is no
@@ -302,40 +326,53 @@ class InstitutionsTab(TableTab):
             if not values:
                 return
         if EXISTS in values:  # undo / redo of 新增 or 删除
-            if values[EXISTS]:
-                if county.get("institution", row["id"], include_deleted=True) is None:
-                    raise KnownError("这家机构已不在文件中，不能恢复。")
-                county.restore("institution", row["id"])
-            else:
-                county.delete("institution", row["id"])
+            if values[EXISTS] and county.get("institution", row["id"],
+                                             include_deleted=True) is None:
+                raise KnownError("这家机构已不在文件中，不能恢复。")
+            self.store_exists("institution", row, values[EXISTS])
             return
         county.update("institution", row["id"], values)
 
     def deactivate(self) -> None:
+        """停用…: asks for the last year counted, offering only years the file accepts (not
+        before the institution's start), and says what 状态 now reads."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中要停用的机构。")
             return
+        low = max(YEAR_MIN, row.get("active_from") or YEAR_MIN)
+        suggested = row.get("active_to") or max(low, self.ctx.year - 1)
         year = dialogs.ask_int(self, "停用机构", f"“{row['name']}”最后统计到哪一年？\n"
-                               "（该年之后撤并或停业；某年没有交数据不等于停用）",
-                               self.ctx.year - 1, 2000, 2100)
-        if year is not None:
-            self._set_years(row, {"active_to": year})
+                               "（该年之后撤并或停业；某年没有交数据不等于停用）"
+                               + (f"\n该机构 {low} 年启用，最早可填 {low}。"
+                                  if row.get("active_from") else ""),
+                               min(suggested, YEAR_MAX), low, YEAR_MAX)
+        if year is not None and self._set_years(row, {"active_to": year},
+                                                f"停用机构“{row['name']}”"):
+            self._say(f"已停用“{row['name']}”：统计到 {year} 年"
+                      + ("，本年度起不再统计" if year < self.ctx.year else "") + "。")
 
     def reactivate(self) -> None:
         """恢复: an institution stopped by mistake counts again in every year after its start."""
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中要恢复的机构。")
             return
         if row.get("active_to") is None:
             self.refuse(f"“{row['name']}”没有停用，无需恢复。")
             return
-        self._set_years(row, {"active_to": None})
+        if self._set_years(row, {"active_to": None}, f"恢复机构“{row['name']}”"):
+            self._say(f"已恢复“{row['name']}”：{years_text({**row, 'active_to': None})}。")
 
-    def _set_years(self, row: dict[str, Any], years: dict[str, Any]) -> None:
+    def _set_years(self, row: dict[str, Any], years: dict[str, Any], what: str) -> bool:
+        """Change an institution's years after showing what that changes; one step of 撤销."""
         assert self.ctx is not None
         county = self.ctx.county
-        if self._years_confirmed(row, years):
-            self.save(lambda: county.update("institution", row["id"], years))
+        if not self._years_confirmed(row, years):
+            return False
+        return self.save(lambda: county.update("institution", row["id"], years), what,
+                         undo=lambda: [Change(dict(row), k, row.get(k), v)
+                                       for k, v in years.items()])
 
     def _years_confirmed(self, row: dict[str, Any], years: dict[str, Any]) -> bool:
         """Show which indicators of which years the change alters; True to go ahead."""
@@ -378,13 +415,16 @@ class InstitutionsTab(TableTab):
             moves = dialog.moves()
             apply_moves(county, moves)
             done.append(moves)
-        if self.save_from(dialog, save) and done and done[-1] and self.history is not None:
+
+        def what() -> str:
             moves = done[-1]
-            what = (f"调整所属乡镇（{moves[0].name}" + (f" 等 {len(moves)} 家" if len(moves) > 1
-                                                     else "") + "）")
-            self.history.push(Step(self, year, what, [
-                Change({"id": m.institution_id, "name": m.name}, TOWNSHIPS, m.before, m.after)
-                for m in moves]))
+            return (f"调整所属乡镇（{moves[0].name}"
+                    + (f" 等 {len(moves)} 家" if len(moves) > 1 else "") + "）")
+
+        def undo() -> list[Change]:
+            return [Change({"id": m.institution_id, "name": m.name}, TOWNSHIPS, m.before, m.after)
+                    for m in done[-1]]
+        self.save_from(dialog, save, what, undo=undo)
 
     def merge_township(self) -> None:
         """乡镇撤并: the selected centre stops after the year before, its township's institutions
@@ -407,11 +447,8 @@ class InstitutionsTab(TableTab):
                 raise _Declined
             apply_merger(county, merger)
             done.append(merger)
-        try:
-            saved = self.save_from(dialog, save)
-        except _Declined:
-            return
-        if saved and done and self.history is not None:
+
+        def undo() -> list[Change]:
             m = done[-1]
             changes = [Change(dict(record), "active_to", record["active_to"], m.year - 1)]
             changes += [Change({"id": mv.institution_id, "name": mv.name}, TOWNSHIPS, mv.before,
@@ -419,7 +456,12 @@ class InstitutionsTab(TableTab):
             if m.parent is not None:
                 changes += [Change({"id": iid, "name": name}, "parent_id", old, m.parent["id"])
                             for iid, name, old in m.reparented]
-            self.history.push(Step(self, year, f"乡镇撤并（{m.old_town} 并入 {m.town}）", changes))
+            return changes
+        try:
+            self.save_from(dialog, save,
+                           lambda: f"乡镇撤并（{done[-1].old_town} 并入 {done[-1].town}）", undo=undo)
+        except _Declined:
+            return
 
     def _merger_confirmed(self, merger: Merger) -> bool:
         """The register's changes and every result they alter, before anything is written."""
@@ -435,13 +477,13 @@ class InstitutionsTab(TableTab):
     def delete(self) -> None:
         row = self.selected_row()
         if row is None or self.ctx is None:
+            self.refuse("请先选中要删除的机构。")
             return
         if dialogs.confirm(self, "删除机构", f"确定删除“{row['name']}”吗？\n"
-                           "删除后可在“最近删除”中恢复。"):
-            county, year = self.ctx.county, self.ctx.year
-            if self.save(lambda: county.delete("institution", row["id"])) \
-                    and self.history is not None:
-                self.history.push(Step(self, year, f"删除机构“{row['name']}”", [removed(row)]))
+                           "删除后可在“最近删除”中恢复，也可以撤销（Ctrl+Z）。"):
+            county = self.ctx.county
+            self.save(lambda: county.delete("institution", row["id"]),
+                      f"删除机构“{row['name']}”", undo=lambda: [removed(row)])
 
     def show_deleted(self) -> None:
         if self.ctx is None:
@@ -451,4 +493,7 @@ class InstitutionsTab(TableTab):
             chosen = dialog.chosen()
             if chosen is not None:
                 county = self.ctx.county
-                self.save(lambda: county.restore("institution", chosen["id"]))
+                if self.save(lambda: county.restore("institution", chosen["id"]),
+                             f"恢复已删除的机构“{chosen['name']}”",
+                             undo=lambda: [Change(dict(chosen), EXISTS, False, True)]):
+                    self.select_record(chosen["id"])

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel
 
 from desktop import dialogs
 from desktop.context import Context
@@ -17,7 +17,22 @@ from desktop.tabs.base import TableTab
 from reports.judge import standard as standards
 from reports.judge import tally
 from reports.judge.results import OFF, PENDING, SCORED, UNSCORED, Score
-from reports.judge.wording import format_target, format_value, no_data_line, township_line
+from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, no_data_line,
+                                   township_line)
+
+# Clicking 达标情况 puts the worst first; the rest after, then what is not judged here.
+_STATUS_SORT = {k: n for n, k in enumerate(
+    ("未达标", "部分达标", "待填报", "无数据", "达标", "不计分", "不考核", "不适用", COUNTY_LEVEL))}
+
+
+def _standard_order(row: dict[str, Any]) -> int:
+    return int(row["ord"])
+
+
+def _points_lost(row: dict[str, Any]) -> float:
+    """Clicking 得分 puts the items that lose the most points first."""
+    return -float(row.get("lost") or 0)
+
 
 _TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "部分达标": "fail"}
 
@@ -40,16 +55,19 @@ class OverviewTab(TableTab):
 
     def __init__(self) -> None:
         super().__init__([
-            Column("section_name", "板块", width=90, whole_tip=True),
-            Column("code", "条目", width=68, tip="评分标准中的条目编号", whole_tip=True),
-            Column("id", "编号", width=42),
+            Column("section_name", "板块", width=90, whole_tip=True, order=_standard_order),
+            Column("code", "条目", width=68, tip="评分标准中的条目编号（点击按评分标准的顺序排列）",
+                   whole_tip=True, order=_standard_order),
+            Column("id", "编号", width=42, order=_standard_order),
             Column("name", "评分项 / 指标", width=190, whole_tip=True),
             Column("value_text", "实际值", width=70),
             Column("target_text", "目标", width=70, whole_tip=True),
             Column("previous_text", "上年", width=62),
-            Column("status", "达标情况", width=66, tone=_status_tone),
-            Column("points_text", "得分", width=66, tone=_points_tone,
-                   tip="本项得分 / 满分（按评分标准的计分方式）"),
+            Column("status", "达标情况", width=66, tone=_status_tone,
+                   order=lambda r: _STATUS_SORT.get(r["status"], len(_STATUS_SORT)),
+                   tip="点击表头：未达标的排在前面"),
+            Column("points_text", "得分", width=66, tone=_points_tone, order=_points_lost,
+                   tip="本项得分 / 满分（按评分标准的计分方式）；点击表头：失分多的排在前面"),
             Column("veto", "必备", width=40, tip="必备项：一项不达标即不能通过评审"),
             Column("failing_count", "未达标", "int", width=54, tip="未达标的机构数（双击查看）"),
             Column("waiting_count", "未填报", "int", width=54,
@@ -57,12 +75,11 @@ class OverviewTab(TableTab):
             Column("evidence", "佐证", "int", width=40, tip="本年度为该项添加的佐证材料份数"),
             Column("gap", "差距 / 说明", width=240, whole_tip=True),
         ], editable=False)
-        self.view.setSortingEnabled(False)
+        # Sorted by a header click (失分, 达标情况 …); 条目 goes back to the standard's order.
         # One line per item, elided with … (the tooltip has the whole text): the table fits a
         # 1366-pixel screen.
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.proxy.sort(-1)  # the standard's order
         self.view.doubleClicked.connect(self._open)
         self.view.entered.connect(self._open)  # Enter does what a double-click does
         self.summary = QLabel(self)
@@ -70,11 +87,8 @@ class OverviewTab(TableTab):
         self.summary.setWordWrap(True)
         self.layout_.insertWidget(0, self.summary)
         self.search.setPlaceholderText("按名称搜索…")
-        for label, slot in (("添加佐证…", self.attach), ("佐证材料…", self.evidence)):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.rstrip('…')}")
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        self.add_button("添加佐证…", "A", self.attach)
+        self.add_button("佐证材料…", "M", self.evidence)
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         evidence = {r["indicator_id"]: r["n"] for r in ctx.county.query(
@@ -85,6 +99,8 @@ class OverviewTab(TableTab):
         # The same rows and counts the report prints (tally.py), so the two always agree.
         lines = tally.lines(ctx.evaluation, std)
         rows = [self._row(line, evidence, ctx.county_level) for line in lines]
+        for n, row in enumerate(rows):
+            row["ord"] = n  # the standard's order, which clicking 条目 returns to
         self.summary.setText(self._summary(ctx, lines, ctx.evaluation.score, std))
         return rows
 
@@ -122,6 +138,7 @@ class OverviewTab(TableTab):
             row["veto"] = "必备" if scored.veto else ""
             if scored.state != OFF and scored.max:
                 row["points_text"] = f"{scored.points:g} / {scored.max:g}"
+                row["lost"] = scored.max - scored.points
             if r is None:
                 row["gap"] = scored.reason
         return row
@@ -179,7 +196,7 @@ class OverviewTab(TableTab):
             county, year = self.ctx.county, self.ctx.year
             if self.save(lambda: attach_files(county, [Path(f) for f in files],
                                               owner_table="indicator", indicator_id=row["id"],
-                                              year=year)):
+                                              year=year), "添加佐证材料"):
                 self.refresh(self.ctx)
                 self.select_record(row["id"])
 
@@ -194,6 +211,7 @@ class OverviewTab(TableTab):
         if show_evidence(self.ctx.county, f"{row['id']} {row['name']}（{self.ctx.year} 年）",
                          {"owner_table": "indicator", "indicator_id": row["id"],
                           "year": self.ctx.year}, self):
+            self.not_undoable("修改佐证材料")
             self.changed.emit()
             self.refresh(self.ctx)
             self.select_record(row["id"])

@@ -10,7 +10,7 @@ from db.vocab import HOSPITAL_GRADES
 from desktop.context import Context
 from desktop.models import Column
 from desktop.tabs.yearfacts import YearFactsTab, _share, name_columns
-from reports.judge.wording import format_value, status_text
+from reports.judge.wording import COUNTY_LEVEL, format_value, status_text
 
 _DEPARTMENTS = ("dept_preventive", "dept_rehab", "dept_infectious")
 
@@ -108,6 +108,10 @@ class PersonnelTab(YearFactsTab):
         for ind in ("C1", "C5", "C6"):
             r = ctx.evaluation.result(ind)
             if r is None:
+                continue
+            if r.id in ctx.county_level:
+                # A township's file holds a fraction of the county: as 总览 says, not judged here.
+                parts.append(f"<b>{r.id} {r.name}</b>：{COUNTY_LEVEL}")
                 continue
             parts.append(f"<b>{r.id} {r.name}</b>：{format_value(r.kind, r.value)}"
                          f"（{status_text(r)}）")

@@ -9,15 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter,
                                QTableView)
 
-from db.newyear import confirm_carried
+from db.newyear import carried_rows
+from db.vocab import institution_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
 from desktop.tabs import path as path_tab
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, fit_columns
+from desktop.undo import Change
+from reports.judge.catalogue import STATIONS
 from reports.judge.facts import load_facts
 from reports.judge.profiles import get_profile
 from reports.judge.progress import PARTS, InstitutionProgress, progress
@@ -27,6 +30,11 @@ _MARK = {True: "✓", False: "缺", None: "—"}
 # Where each part is entered, for the double-click.
 PART_TAB = {"staff": "personnel", "visits": "halls", "hall": "halls", "techniques": "halls",
             "activities": "activities"}
+# And the first column of it there, brought into view beside the institution's name.
+PART_COLUMN = {"staff": "physicians", "visits": "visits", "hall": "hall_state",
+               "techniques": "tech_categories"}
+# The key of a Change to an institution's 沿用上年 marker (its row's "carried" is a count).
+CARRIED = "carried_marker"
 _STATUS_TONE = {"已填齐": "pass", "未填报": "fail", "待确认": "none"}
 
 
@@ -43,9 +51,29 @@ def _pace_status(paces: list[Pace]) -> str | None:
     return None
 
 
+def _towns(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per township, counted from the institutions' rows by their 填报情况, so the two tables
+    and the headline always agree: 已填齐 + 待确认 + 未填报 = 应报, and 其中部分填报 are the
+    未填报 that sent something (partly reported is not reported)."""
+    by_town: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_town.setdefault(r["township"], []).append(r)
+    out = []
+    for town, insts in by_town.items():
+        count = {s: sum(1 for r in insts if r["status"] == s) for s in ("已填齐", "待确认", "未填报")}
+        out.append({"id": town, "township": town, "institutions": len(insts),
+                    "complete": count["已填齐"], "waiting": count["待确认"] or None,
+                    "none": count["未填报"],
+                    "partial": sum(1 for r in insts if r["partial"]) or None,
+                    "carried": sum(1 for r in insts if r["carried"]) or None,
+                    "share": count["已填齐"] / len(insts)})
+    return out
+
+
 def _row(i: InstitutionProgress, paces: list[Pace]) -> dict[str, Any]:
     shown = [p for p in paces if p.status != ON_PACE] or paces
     return {"id": i.id, "name": i.name, "township": i.township, "type_name": i.type_name,
+            "type": i.type, "partial": i.partial,
             "pace_status": _pace_status(paces),
             "pace": "；".join(p.text for p in shown),
             "parts": i.parts, "share": i.share, "done_text": f"{i.done}/{i.asked}",
@@ -55,7 +83,7 @@ def _row(i: InstitutionProgress, paces: list[Pace]) -> dict[str, Any]:
 
 
 class ProgressTab(TableTab):
-    jump = Signal(str, str)  # tab key, institution id
+    jump = Signal(str, str, str)  # tab key, institution id, column key ("" for the name)
     reload_on_change = True
 
     def __init__(self) -> None:
@@ -64,44 +92,44 @@ class ProgressTab(TableTab):
             Column("name", "机构名称", width=190),
             Column("type_name", "类型", width=90),
             *(_part(k) for k in PARTS),
-            Column("share", "已交比例", "share", width=64),
-            Column("status", "填报情况", width=70, tone=lambda r: _STATUS_TONE.get(r["status"])),
-            Column("carried", "沿用待确认", "int", width=70,
+            Column("share", "已交比例", "share", width=70),
+            Column("status", "填报情况", width=75, tone=lambda r: _STATUS_TONE.get(r["status"])),
+            Column("carried", "沿用待确认（项）", "int", width=75,
                    tip="从上年沿用、尚未确认或修改的数据项数"),
             Column("missing", "缺少", width=150),
             Column("pace_status", "活动进度", width=64,
                    tone=lambda r: "fail" if r["pace_status"] == BEHIND else None,
                    tip="宣传栏更换、健康咨询、讲座等全年最低要求：到今天已有的次数少于按时间比例应有的次数为“落后”"),
             Column("pace", "尚未达到的年度要求", width=150, whole_tip=True),
-        ], editable=False)
-        self.town_filter = self.add_filter("township", "乡镇")
-        self.status_filter = self.add_filter("status", "情况")
-        self.pace_filter = self.add_filter("pace_status", "活动进度")
-        for label, slot in (("确认沿用", self.confirm_selected), ("确认本乡镇", self.confirm_town),
-                            ("全部确认", self.confirm_all), ("导出 Excel…", self.export)):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.rstrip('…')}")
-            button.setToolTip({"确认沿用": "确认所选机构从上年沿用的数据",
-                               "确认本乡镇": "确认所选机构所在乡镇全部机构从上年沿用的数据",
-                               "全部确认": "确认全县从上年沿用的数据",
-                               "导出 Excel…": "导出本年度填报进度（按乡镇、待催报机构），便于催报"
-                               }[label])
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        ], editable=False, frozen=2)
+        self.town_filter = self.add_filter("township", "乡镇", "X")
+        self.status_filter = self.add_filter("status", "情况", "Q")
+        self.pace_filter = self.add_filter("pace_status", "活动进度", "P")
+        for label, letter, slot, tip in (
+                ("确认沿用", "C", self.confirm_selected, "确认所选机构从上年沿用的数据"),
+                ("确认本乡镇", "B", self.confirm_town, "确认所选机构所在乡镇全部机构从上年沿用的数据"),
+                ("全部确认", "L", self.confirm_all, "确认全县从上年沿用的数据"),
+                ("导出 Excel…", "D", self.export,
+                 "导出本年度填报进度（按乡镇、待催报机构），便于催报")):
+            self.add_button(label, letter, slot, tip=tip)
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         self.towns = RecordModel([
             Column("township", "乡镇（街道）", width=120),
             Column("institutions", "应报机构", "int", width=70),
+            # The same four words as 填报情况 below and the headline above: they add up to 应报.
             Column("complete", "已填齐", "int", width=60),
+            Column("waiting", "待确认", "int", width=60,
+                   tip="各项已有、但有从上年沿用尚未确认的数据的机构数"),
             Column("none", "未填报", "int", width=60,
                    tone=lambda r: "fail" if r["none"] else None,
                    tip="缺少任何一项应报数据的机构（部分填报的也算未填报）"),
             Column("partial", "其中部分填报", "int", width=90,
                    tip="未填报的机构中，已交了部分数据的家数"),
-            Column("carried", "沿用待确认", "int", width=80),
-            Column("share", "填齐比例", "share", width=70),
+            Column("carried", "有沿用待确认（家）", "int", width=80,
+                   tip="有从上年沿用、尚未确认的数据的机构数（不论是否填齐）"),
+            Column("share", "填齐比例", "share", width=70, tip="已填齐 / 应报机构"),
         ], parent=self)
         self.towns_proxy = QSortFilterProxyModel(self)
         self.towns_proxy.setSortRole(SORT_ROLE)
@@ -116,8 +144,7 @@ class ProgressTab(TableTab):
         self.town_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.town_view.horizontalHeader().setStretchLastSection(True)
         self.town_view.verticalHeader().setDefaultSectionSize(24)
-        for n, col in enumerate(self.towns.columns):
-            self.town_view.setColumnWidth(n, col.width)
+        fit_columns(self.town_view, self.towns.columns)
         self.town_view.clicked.connect(self._town_clicked)
         # The township table above the institutions, in a splitter the clerk can move.
         self.layout_.removeWidget(self.view)
@@ -132,21 +159,20 @@ class ProgressTab(TableTab):
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         state = progress(ctx.county, ctx.year)
-        towns = state.townships
-        self.towns.set_rows([{"id": t.township, "township": t.township,
-                              "institutions": t.institutions, "complete": t.complete,
-                              "partial": t.partial, "none": t.none, "carried": t.carried or None,
-                              "share": t.share} for t in towns])
         day = path_tab.today()
         paces: dict[str, list[Pace]] = {}
         for p in pace(ctx.evaluation, get_profile(ctx.county, ctx.evaluation.profile_id),
                       load_facts(ctx.county, ctx.year, until=day), {}, day):
             if p.institution_id:
                 paces.setdefault(p.institution_id, []).append(p)
-        rows = [_row(i, paces.get(i.id, [])) for i in state.institutions]
+        # The register's order: townships in pinyin order, within one by type, then name.
+        rows = sorted((_row(i, paces.get(i.id, [])) for i in state.institutions),
+                      key=lambda r: (pinyin_key(r["township"]), institution_key(r)))
+        towns = _towns(rows)
+        self.towns.set_rows(towns)
         self.fill_filter(self.pace_filter, [(s, s) for s in (BEHIND, SHORT, ON_PACE)
                                             if any(r["pace_status"] == s for r in rows)])
-        self.fill_filter(self.town_filter, [(t.township, t.township) for t in towns])
+        self.fill_filter(self.town_filter, [(t["township"], t["township"]) for t in towns])
         self.fill_filter(self.status_filter, [(s, s) for s in ("未填报", "待确认", "已填齐")
                                               if any(r["status"] == s for r in rows)])
         total = len(rows)
@@ -156,7 +182,7 @@ class ProgressTab(TableTab):
         partial = sum(1 for i in state.unreported if i.partial)
         # The same 未填报 as evaluate, the report's draft note and --final: partly is not yet.
         text = (f"<b>{ctx.year} 年填报进度</b>：应报 {total} 家，已填齐 {done} 家，"
-                + (f"各项已有、待确认沿用数据 {waiting} 家，" if waiting else "")
+                + (f"待确认 {waiting} 家（各项已有，沿用上年的数据待确认），" if waiting else "")
                 + f"未填报 <b>{none}</b> 家" + (f"（其中部分填报 {partial} 家，缺少的项目见“缺少”列）"
                                               if partial else ""))
         if not state.has_data:
@@ -178,19 +204,35 @@ class ProgressTab(TableTab):
     def _open(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)
         if row is not None:
+            part = row["first_missing"] or ""
+            column = PART_COLUMN.get(part, "")
+            if part == "hall" and row.get("type") in STATIONS:
+                column = "tcm_corner"  # a station's part is its 中医阁 or service place
             # Nothing missing but behind on the year's activities: its activity log.
             fallback = "activities" if row["pace_status"] else "halls"
-            self.jump.emit(PART_TAB.get(row["first_missing"] or "", fallback), row["id"])
+            self.jump.emit(PART_TAB.get(part, fallback), row["id"], column)
 
     # ---- confirming carried-over values ------------------------------------------------------
 
     def _confirm(self, ids: list[str] | None, what: str) -> None:
+        """Confirm carried-over values: one step of 撤销, which marks them 沿用上年 again."""
         assert self.ctx is not None
         county, year = self.ctx.county, self.ctx.year
-        done: list[int] = []
-        if self.save(lambda: done.append(confirm_carried(county, year, ids))):
-            if not done[0]:
-                self.refuse(f"{what}没有待确认的沿用数据。")
+        wanted = None if ids is None else set(ids)
+        rows = [r for r in carried_rows(county, year)
+                if wanted is None or r["institution_id"] in wanted]
+        if not rows:
+            self.refuse(f"{what}没有待确认的沿用数据。")
+            return
+        changes = [Change({"id": r["institution_id"], "name": r["name"]}, CARRIED, r["carried"],
+                          None) for r in rows]
+        if self.apply(changes, f"确认沿用上年数据（{what}，{len(rows)} 家）", year=year):
+            self._say(f"已确认{what} {len(rows)} 家机构从上年沿用的数据。")
+
+    def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
+        """Confirming (or, on 撤销, marking again) one institution's carried-over values."""
+        assert self.ctx is not None
+        self.ctx.county.set_institution_year(row["id"], year, {"carried": values[CARRIED]})
 
     def confirm_selected(self) -> None:
         row = self.selected_row()

@@ -16,15 +16,15 @@ from db.errors import KnownError
 from db.vocab import INSTITUTION_TYPES
 from desktop.context import Context
 from desktop.models import Column
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, caption
 from reports.judge import review as rv
 
 _VERDICTS = {rv.AGREE: rv.AGREE, rv.DISAGREE: rv.DISAGREE}
 _KEYS = {Qt.Key.Key_1: rv.AGREE, Qt.Key.Key_Y: rv.AGREE, Qt.Key.Key_2: rv.DISAGREE,
          Qt.Key.Key_N: rv.DISAGREE, Qt.Key.Key_0: None, Qt.Key.Key_Delete: None}
-ACTIONS = (("new", "新建模拟评审…"), ("swap", "调换机构…"), ("photo", "添加照片…"),
-           ("open_photos", "查看照片"), ("checklist", "现场核查表 PDF…"),
-           ("export", "导出 Excel…"), ("compare", "历次比较"))
+ACTIONS = (("new", "新建模拟评审(&N)…"), ("swap", "调换机构(&T)…"), ("photo", "添加照片(&A)…"),
+           ("open_photos", "查看照片(&K)"), ("checklist", "现场核查表 PDF(&C)…"),
+           ("export", "导出 Excel(&O)…"), ("compare", "历次比较(&B)"))
 
 
 def _verdict_tone(row: dict[str, Any]) -> str | None:
@@ -47,31 +47,34 @@ class ReviewTab(TableTab):
             Column("township", "乡镇（街道）", width=90),
             Column("name", "机构", width=170),
             Column("code", "条目", width=70),
-            Column("item_text", "评分项", width=260),
-            Column("book", "台账记载", width=240),
+            Column("item_text", "评分项", width=220, whole_tip=True),
+            Column("book", "台账记载", width=200, whole_tip=True),
             Column("book_verdict", "台账", width=55),
             Column("verdict", "现场结论", "choice", editable=True, choices=_VERDICTS, width=70,
                    tone=_verdict_tone, tip="1 或 Y：符合；2 或 N：不符合；0 或 Delete：清除"),
-            Column("note", "备注", editable=True, width=200),
+            Column("note", "备注", editable=True, width=150),
             Column("photos", "照片", "int", width=45),
             Column("differs", "台账与现场", width=90,
                    value=lambda r: "不一致" if _differs(r) else "",
                    tone=lambda r: "fail" if _differs(r) else None),
-        ])
+        ], frozen=3)
         self.view.setSortingEnabled(False)
         self.review_id: str | None = None
         self.picker = QComboBox(self)
         self.picker.setObjectName("review_picker")
         self.picker.currentIndexChanged.connect(lambda _i: self._picked())
         self.filters.insertWidget(0, self.picker, 2)
-        self.inst_filter = self.add_filter("inst_id", "机构")
+        self.filters.insertWidget(0, caption("评审", "P", self.picker, self))
+        self.inst_filter = self.add_filter("inst_id", "机构", "J")
         # A tool bar, not a row of buttons: on a narrow window the rest fold into its ›› menu.
         bar = QToolBar(self)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.buttons: dict[str, QAction] = {}
         for key, label in ACTIONS:
             action = bar.addAction(label)
+            action.setIconText(label)  # else the tool button drops the access letter
             action.setObjectName(f"review_{key}")
+            self.tab_actions.append(action)
             action.triggered.connect(lambda _c=False, k=key: self.action_requested.emit(k))
             self.buttons[key] = action
         self.layout_.insertWidget(0, bar)
@@ -163,7 +166,8 @@ class ReviewTab(TableTab):
                 head + f"<b>{out.coverage_text}</b>：现场结论录完后显示模拟评审得分（按抽查口径）；"
                 f"台账与现场不一致 {len(out.differences)} 处；整改 {len(out.fixes)} 项")
             return
-        veto = "、".join(i.code for i in s.veto_failures)
+        # The item's words, as 总览 names it: a code alone (一（一）1) says nothing to the clerk.
+        veto = "、".join(f"{i.id} {i.text}（{i.code}）" for i in s.veto_failures)
         self.summary.setText(
             head + f"{out.coverage_text}，模拟评审得分（按抽查口径） <b>{s.total:g}</b> / {s.max:g} 分，"
             f"合格线 {s.pass_mark:g} 分，<b>{'通过' if s.passed else '未通过'}</b>"

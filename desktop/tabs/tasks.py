@@ -23,6 +23,7 @@ from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
+from desktop.undo import EXISTS, added, removed
 from reports.plan import tasks as plan
 from reports.plan.evidence import export_evidence
 
@@ -44,6 +45,7 @@ class Timeline(QWidget):
     def set_phases(self, phases: list[dict[str, Any]]) -> None:
         self.phases = [p for p in phases if p.get("start_date") and p.get("end_date")]
         self.setVisible(bool(self.phases))
+        self.set_tooltip()
         self.update()
 
     def span(self) -> tuple[_dt.date, _dt.date]:
@@ -52,10 +54,8 @@ class Timeline(QWidget):
         now = today()
         return min(first, now), max(last, now)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
-        if not self.phases:
-            return
-        painter = QPainter(self)
+    def bars(self) -> list[tuple[dict[str, Any], QRectF]]:
+        """Each phase's bar, along the calendar from the first phase (or today) to the last."""
         first, last = self.span()
         days = max(1, (last - first).days)
         width = self.width() - 20
@@ -63,25 +63,68 @@ class Timeline(QWidget):
         def x(day: _dt.date) -> float:
             return 10 + width * (day - first).days / days
 
-        colours = ["#9ecae1", "#a1d99b", "#fdd0a2", "#dadaeb", "#c7e9c0"]
-        for i, p in enumerate(self.phases):
+        out = []
+        for p in self.phases:
             a = x(_dt.date.fromisoformat(p["start_date"]))
             b = x(_dt.date.fromisoformat(p["end_date"]))
-            rect = QRectF(a, 8, max(2.0, b - a), 26)
+            out.append((p, QRectF(a, 8, max(2.0, b - a), 26)))
+        return out
+
+    def today_x(self) -> float:
+        first, last = self.span()
+        return 10 + (self.width() - 20) * (today() - first).days / max(1, (last - first).days)
+
+    def labels(self) -> list[tuple[str, QRectF]]:
+        """Every text the timeline writes and where: a phase's name inside its bar (shortened
+        with … when the bar is narrow, left out when not even that fits), its start month under
+        it, and 今天 by the red line; none overlapping another (a month that would is left
+        out; the tooltip has every phase whole)."""
+        metrics = self.fontMetrics()
+        out: list[tuple[str, QRectF]] = []
+        for p, rect in self.bars():
+            name = metrics.elidedText(p["name"], Qt.TextElideMode.ElideRight,
+                                      int(rect.width()) - 6)
+            if name and name != "…":
+                out.append((name, QRectF(rect.center().x() - metrics.horizontalAdvance(name) / 2,
+                                         rect.top(), metrics.horizontalAdvance(name) + 1,
+                                         rect.height())))
+        now = self.today_x()
+        said = f"今天 {today():%Y-%m-%d}"
+        wide = metrics.horizontalAdvance(said) + 2
+        # Near the right edge: on the left of the line.
+        left = now - 3 - wide if now + 3 + wide > self.width() else now + 3
+        taken = [QRectF(left, 40, wide, 18)]
+        months: list[tuple[str, QRectF]] = []
+        for p, rect in self.bars():
+            month = p["start_date"][:7]
+            spot = QRectF(rect.left(), 40, metrics.horizontalAdvance(month) + 2, 18)
+            if not any(spot.adjusted(-4, 0, 4, 0).intersects(t) for t in taken):
+                months.append((month, spot))
+                taken.append(spot)
+        return out + months + [(said, QRectF(left, 40, wide, 18))]
+
+    def set_tooltip(self) -> None:
+        self.setToolTip("\n".join(f"{p['name']}：{p['start_date']} 至 {p['end_date']}"
+                                   for p in self.phases))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        if not self.phases:
+            return
+        painter = QPainter(self)
+        colours = ["#9ecae1", "#a1d99b", "#fdd0a2", "#dadaeb", "#c7e9c0"]
+        for i, (_p, rect) in enumerate(self.bars()):
             painter.fillRect(rect, QColor(colours[i % len(colours)]))
             painter.setPen(QColor("#333333"))
             painter.drawRect(rect)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, p["name"])
-            painter.drawText(QRectF(a, 38, 120, 18), Qt.AlignmentFlag.AlignLeft,
-                             p["start_date"][:7])
-        now = x(today())
+        painter.setPen(QColor("#333333"))
+        labels = self.labels()
+        for text, rect in labels[:-1]:
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        now = self.today_x()
         painter.setPen(QPen(QColor("#c00000"), 2))
         painter.drawLine(int(now), 2, int(now), 56)
-        label = f"今天 {today():%Y-%m-%d}"
-        if now + 110 > self.width():  # near the right edge: write it on the left of the line
-            painter.drawText(QRectF(now - 113, 40, 110, 18), Qt.AlignmentFlag.AlignRight, label)
-        else:
-            painter.drawText(QRectF(now + 3, 40, 110, 18), Qt.AlignmentFlag.AlignLeft, label)
+        text, rect = labels[-1]
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft, text)
         painter.end()
 
 
@@ -122,6 +165,7 @@ class PhasesDialog(QDialog):
     def __init__(self, county: CountyFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.county = county
+        self.edited = False  # whether anything was written (it cannot be undone)
         self.setWindowTitle("创建阶段")
         self.resize(620, 320)
         self.model = RecordModel([Column("name", "阶段", editable=True, width=200),
@@ -159,22 +203,26 @@ class PhasesDialog(QDialog):
         except KnownError as exc:
             self.message.setText(str(exc))
             return str(exc)
+        self.edited = True
         self.message.clear()
         return None
 
     def add(self) -> None:
         n = self.county.count("phase") + 1
         self.county.insert("phase", {"name": f"第{n}阶段", "ord": n})
+        self.edited = True
         self.reload()
 
     def remove(self) -> None:
         index = self.view.currentIndex()
         if index.isValid():
             self.county.delete("phase", self.model.rows[index.row()]["id"])
+            self.edited = True
             self.reload()
 
 
 class TasksTab(TableTab):
+    table = "task"  # the records it shows (merge dialogs name fields in its words)
     reload_on_change = True
 
     def __init__(self) -> None:
@@ -191,27 +239,25 @@ class TasksTab(TableTab):
             Column("evidence", "佐证", "int", width=45),
         ])
         self.search.setPlaceholderText("按任务内容搜索…")
-        self.unit_filter = self.add_filter("unit", "单位")
+        self.unit_filter = self.add_filter("unit", "单位", "U")
         self.unit_filter.currentIndexChanged.disconnect()
         self.unit_filter.currentIndexChanged.connect(self._unit_changed)
-        self.phase_filter = self.add_filter("phase", "阶段")
-        self.status_filter = self.add_filter("status", "状态")
+        self.phase_filter = self.add_filter("phase", "阶段", "J")
+        self.status_filter = self.add_filter("status", "状态", "T")
         self.fill_filter(self.status_filter, [(s, s) for s in TASK_STATUSES])
         self.timeline = Timeline(self)
         self.layout_.insertWidget(0, self.timeline)
         actions = (
-            (("新增任务…", self.add), ("删除", self.delete), ("添加佐证…", self.attach),
-             ("佐证材料…", self.evidence), ("编辑阶段…", self.edit_phases)),
-            (("从模板导入…", self.from_template), ("从文件导入…", self.from_file),
-             ("粘贴导入…", self.from_text), ("导出佐证材料…", self.export)),
+            (("新增任务…", "N", self.add), ("删除", "D", self.delete),
+             ("添加佐证…", "A", self.attach), ("佐证材料…", "M", self.evidence),
+             ("编辑阶段…", "P", self.edit_phases)),
+            (("从模板导入…", "B", self.from_template), ("从文件导入…", "I", self.from_file),
+             ("粘贴导入…", "V", self.from_text), ("导出佐证材料…", "O", self.export)),
         )
         for at, group in enumerate(actions, start=2):
             bar = QHBoxLayout()
-            for label, slot in group:
-                b = QPushButton(label, self)
-                b.setObjectName(f"button_{label.rstrip('…')}")
-                b.clicked.connect(slot)
-                bar.addWidget(b)
+            for label, letter, slot in group:
+                self.add_button(label, letter, slot, layout=bar)
             bar.addStretch(1)
             self.layout_.insertLayout(at, bar)
 
@@ -237,6 +283,9 @@ class TasksTab(TableTab):
 
     def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
+        if EXISTS in values:  # undo / redo of 新增 or 删除
+            self.store_exists("task", row, values[EXISTS])
+            return
         self.ctx.county.update("task", row["id"], {
             k: v if k == "status" else (v or None) for k, v in values.items()})
 
@@ -253,7 +302,14 @@ class TasksTab(TableTab):
             return
         county = self.ctx.county
         dialog = TaskDialog([p["name"] for p in county.rows("phase", order="ord")], self)
-        self.save_from(dialog, lambda: county.insert("task", dialog.values()))
+        new: list[dict[str, Any]] = []
+
+        def save() -> None:
+            values = dialog.values()
+            new.append({**values, "id": county.insert("task", values)})
+        if self.save_from(dialog, save, lambda: f"新增任务“{_short(new[-1]['text'])}”",
+                          undo=lambda: [added(new[-1])]):
+            self.select_record(new[-1]["id"])
 
     def delete(self) -> None:
         row = self.selected_row()
@@ -261,7 +317,8 @@ class TasksTab(TableTab):
             return
         if dialogs.confirm(self, "删除任务", f"确定删除任务“{row['text'][:30]}”吗？"):
             county = self.ctx.county
-            self.save(lambda: county.delete("task", row["id"]))
+            self.save(lambda: county.delete("task", row["id"]), f"删除任务“{_short(row['text'])}”",
+                      undo=lambda: [removed(row)])
 
     def attach(self) -> None:
         row = self.selected_row()
@@ -272,7 +329,7 @@ class TasksTab(TableTab):
         if files:
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files], owner_table="task",
-                                           owner_id=row["id"]))
+                                           owner_id=row["id"]), "添加佐证材料")
             self.select_record(row["id"])  # the reload after saving must not lose the row
 
     def evidence(self) -> None:
@@ -283,22 +340,26 @@ class TasksTab(TableTab):
             return
         if show_evidence(self.ctx.county, f"任务 {row['number'] or ''} {row['text'][:30]}".strip(),
                          {"owner_table": "task", "owner_id": row["id"]}, self):
+            self.not_undoable("修改佐证材料")
             self.changed.emit()
             self.select_record(row["id"])
 
     def edit_phases(self) -> None:
         if self.ctx is None:
             return
-        dialogs.exec_dialog(PhasesDialog(self.ctx.county, self))
+        dialog = PhasesDialog(self.ctx.county, self)
+        dialogs.exec_dialog(dialog)
+        if dialog.edited:
+            self.not_undoable("编辑阶段")
         self.changed.emit()
 
     def from_template(self) -> None:
         if self.ctx is None:
             return
-        names = [f"{words}（{key}）" for key, words in plan.TEMPLATES.items()]
-        choice = dialogs.ask_item(self, "从模板导入任务", "任务模板：", names)
+        by_words = {words: key for key, words in plan.TEMPLATES.items()}
+        choice = dialogs.ask_item(self, "从模板导入任务", "任务模板：", list(by_words))
         if choice:
-            key = choice[choice.rindex("（") + 1:-1]
+            key = by_words[choice]
             self._import(lambda: plan.load_template(key))
 
     def from_file(self) -> None:
@@ -323,7 +384,7 @@ class TasksTab(TableTab):
             return
         county = self.ctx.county
         outcome: list[plan.TaskImport] = []
-        if self.save(lambda: outcome.append(plan.import_tasks(county, found))):
+        if self.save(lambda: outcome.append(plan.import_tasks(county, found)), "导入任务"):
             o = outcome[0]
             dialogs.info(self, "导入任务", f"新增任务 {o.added} 项，阶段 {o.phases_added} 个；"
                          f"已有的 {o.skipped} 项未改动。")
@@ -343,6 +404,11 @@ class TasksTab(TableTab):
             self.refuse(str(exc))
             return
         dialogs.info(self, "导出佐证材料", f"已导出到：\n{out}\n目录见其中的“佐证材料目录.csv”。")
+
+
+def _short(text: str) -> str:
+    """A task as 撤销 names it: its first words."""
+    return text if len(text) <= 20 else text[:19] + "…"
 
 
 def _task_order(row: dict[str, Any]) -> tuple:

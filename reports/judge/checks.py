@@ -181,6 +181,13 @@ def find_checks(county: CountyFile, year: int) -> list[Finding]:
 def mark_verified(county: CountyFile, finding: Finding, note: str, *,
                   verified: bool = True) -> None:
     """Mark a finding 已核实 with a note (or take the mark back); merged like any record."""
-    county.upsert("check_review", review_id(finding.key), {
-        "check_key": finding.key, "year": finding.year, "institution_id": finding.institution_id,
-        "verified": 1 if verified else 0, "note": note.strip() or None})
+    set_verified(county, finding.key, finding.year, finding.institution_id, note,
+                 verified=verified)
+
+
+def set_verified(county: CountyFile, key: str, year: int, institution_id: str | None,
+                 note: str | None, *, verified: bool) -> None:
+    """The 已核实 mark of the finding `key` (what an undo writes back, knowing only the key)."""
+    county.upsert("check_review", review_id(key), {
+        "check_key": key, "year": year, "institution_id": institution_id,
+        "verified": 1 if verified else 0, "note": (note or "").strip() or None})

@@ -123,7 +123,7 @@ def window_switch() -> str:
         start = time.perf_counter()
         window.tabs.setCurrentIndex(i)
         app.processEvents()
-        times[window.tabs.tabText(i)] = time.perf_counter() - start
+        times[window.tabs.tabText(i).split(" ", 1)[-1]] = time.perf_counter() - start
     start = time.perf_counter()
     window.year_box.setCurrentIndex(window.year_box.findData(2023))
     app.processEvents()

@@ -1,9 +1,13 @@
 """Qt's own words (buttons of standard dialogs, the file dialogs) are Chinese, from the
 translations PySide6 ships, loaded at start."""
 
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QPushButton
+from pathlib import Path
+
+from PySide6.QtWidgets import (QApplication, QDialogButtonBox, QFileDialog, QLabel, QPushButton,
+                               QTreeView)
 from pytestqt.qtbot import QtBot
 
+from db.county import CountyFile
 from desktop.app import load_chinese_translations
 
 
@@ -27,3 +31,34 @@ def test_the_file_dialog_speaks_chinese(qapp: QApplication, qtbot: QtBot) -> Non
     assert any("文件名" in w for w in words), words
     assert any("打开" in w for w in words), words
     assert not any(w.startswith(("File name", "Look in", "Open", "Cancel")) for w in words)
+
+
+def test_the_file_dialog_says_wenjianjia_and_shows_the_type_whole(
+        qapp: QApplication, qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 27: "Folder" was English and "SQLite3 数据库" read "SQ…据库" in the 类型 column."""
+    from desktop import screen
+
+    assert load_chinese_translations(qapp)
+    screen.install(qapp)
+    (tmp_path / "各乡镇").mkdir()
+    CountyFile.create(tmp_path / "青河县.tcmcounty", "青河县").close()
+    dialog = QFileDialog(None, "打开县级数据文件", str(tmp_path))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tree = dialog.findChild(QTreeView, "treeView")
+    model = tree.model()
+
+    def row_of(name: str) -> int | None:
+        root = tree.rootIndex()
+        return next((r for r in range(model.rowCount(root))
+                     if model.index(r, 0, root).data() == name), None)
+    qtbot.waitUntil(lambda: row_of("各乡镇") is not None and row_of("青河县.tcmcounty") is not None)
+    root = tree.rootIndex()
+    assert model.index(row_of("各乡镇"), 2, root).data() == "文件夹"
+    for column in (1, 2):  # 体积 ("744.0 KiB", was "744…KiB") and 类型
+        words = model.index(row_of("青河县.tcmcounty"), column, root).data()
+        assert tree.header().sectionSize(column) >= \
+            tree.fontMetrics().horizontalAdvance(words) + 8, words

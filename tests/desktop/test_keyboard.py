@@ -1,10 +1,19 @@
-"""The keyboard: tabs switch from anywhere (a table included), menus and tabs have keys."""
+"""The keyboard: tabs switch from anywhere (a table included), menus and tabs have keys, and
+every tab's buttons, search box and filters have their own access letter (Alt+letter), Tab leaves
+a table, and the Menu key offers the tab's actions."""
 
+from typing import Any
+
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QContextMenuEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
+from desktop import dialogs
 from desktop.main_window import MainWindow
+from desktop.tabs.base import TableTab
+from desktop.tabs.institutions import InstitutionDialog
 from tests.desktop.conftest import bar_menus
 
 
@@ -53,11 +62,12 @@ def test_alt_and_a_number_opens_that_tab(qtbot: QtBot, window: MainWindow) -> No
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_7, Qt.KeyboardModifier.AltModifier)
     assert window.tabs.currentWidget() is window.activities
     assert "Alt+7" in window.tabs.tabToolTip(6)
+    assert window.tabs.tabText(6) == "&7 文化宣传活动"  # the tab shows its key, 7 underlined
     # The tenth tab, 数据核查, is Alt+0; the eleventh, 模拟评审, one Ctrl+PgUp from 总览.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_0, Qt.KeyboardModifier.AltModifier)
     assert window.tabs.currentWidget() is window.checks
-    assert "Alt+0" in window.tabs.tabToolTip(9)
-    assert "Ctrl+PgUp" in window.tabs.tabToolTip(10)
+    assert "Alt+0" in window.tabs.tabToolTip(9) and window.tabs.tabText(9) == "&0 数据核查"
+    assert "Ctrl+PgUp" in window.tabs.tabToolTip(10) and window.tabs.tabText(10) == "模拟评审"
 
 
 def test_every_menu_and_menu_item_has_an_accelerator(window: MainWindow) -> None:
@@ -74,3 +84,93 @@ def test_every_menu_and_menu_item_has_an_accelerator(window: MainWindow) -> None
         assert len(letters) == len(set(letters)), (menu.title(), letters)
     texts = [a.text() for a in menus[0].actions()]
     assert "打开(&O)…" in texts and "新建(&N)…" in texts
+
+
+# ---- issue 27: every tab's actions by keyboard -----------------------------------------------
+
+def _letter(text: str) -> str:
+    sequence = QKeySequence.mnemonic(text)
+    assert not sequence.isEmpty(), f"no access letter: {text}"
+    return sequence.toString().removeprefix("Alt+")
+
+
+def _keyboard_targets(page: TableTab) -> list[tuple[str, str]]:
+    """(what, its access letter) for the tab's buttons, search box and filters."""
+    found = [(item.text(), _letter(item.text())) for item in page.tab_actions]
+    captions = {label.buddy(): label for label in page.findChildren(QLabel) if label.buddy()}
+    boxes = [page.search, *(c for c in page.findChildren(QComboBox)
+                            if c.objectName().startswith("filter_")
+                            or c.objectName() == "review_picker")]
+    for box in boxes:
+        assert box in captions, f"{box.objectName()} has no caption with an access letter"
+        found.append((captions[box].text(), _letter(captions[box].text())))
+    return found
+
+
+def test_every_tab_action_search_and_filter_has_its_own_access_letter(
+        window: MainWindow) -> None:
+    # Always there: the menus, the 年度 box and 目标设置.
+    always = [_letter(m.title()) for m in bar_menus(window)]
+    year_caption = next(label for label in window.findChildren(QLabel)
+                        if label.buddy() is window.year_box)
+    always += [_letter(year_caption.text()), _letter(window.profile_button.text())]
+    assert len(always) == len(set(always)), always
+    for key, page in window.pages.items():
+        if not isinstance(page, TableTab):
+            continue  # 全县情况: a form, its boxes one Tab apart
+        window.tabs.setCurrentWidget(page)
+        targets = _keyboard_targets(page)
+        buttons = [b for b in page.findChildren(QPushButton) if b.isVisibleTo(page)]
+        assert {b.text() for b in buttons} <= {t for t, _ in targets}, key
+        letters = [letter for _, letter in targets] + always
+        assert len(letters) == len(set(letters)), (key, sorted(letters))
+
+
+def test_alt_letters_reach_the_boxes_and_run_the_buttons(qtbot: QtBot, window: MainWindow,
+                                                         answer: Any) -> None:
+    seen = answer(lambda dialog: False)
+    window.tabs.setCurrentWidget(window.institutions)
+    _focus_table(qtbot, window)
+    year = window.year
+    for letter, box in ((Qt.Key.Key_S, window.institutions.search),
+                        (Qt.Key.Key_L, window.institutions.type_filter),
+                        (Qt.Key.Key_Y, window.year_box)):
+        qtbot.keyClick(QApplication.focusWidget(), letter, Qt.KeyboardModifier.AltModifier)
+        assert QApplication.focusWidget() is box
+    assert window.year == year
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(seen))  # a button's access key clicks it a moment later
+    assert isinstance(seen[0], InstitutionDialog) and seen[0].windowTitle() == "新增机构"
+
+
+def test_tab_and_shift_tab_leave_the_table(qtbot: QtBot, window: MainWindow) -> None:
+    for page in (window.halls, window.institutions):
+        window.tabs.setCurrentWidget(page)
+        _focus_table(qtbot, window)
+        at = page.view.currentIndex()
+        qtbot.keyClick(page.view, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is not page.view
+        assert page.view.currentIndex() == at  # not moved to the next cell
+        _focus_table(qtbot, window)
+        qtbot.keyClick(page.view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        assert QApplication.focusWidget() is not page.view
+
+
+def test_the_menu_key_offers_the_tabs_actions_then_copy_and_paste(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    offered: list[list[str]] = []
+    monkeypatch.setattr(dialogs, "exec_menu", lambda menu, _at: offered.append(
+        [a.text() for a in menu.actions() if not a.isSeparator()]))
+    for page in (window.institutions, window.activities, window.progress_tab, window.checks,
+                 window.overview, window.tasks, window.review_tab):
+        window.tabs.setCurrentWidget(page)
+        _focus_table(qtbot, window)
+        view = page.view
+        rect = view.visualRect(view.currentIndex())
+        QApplication.sendEvent(view, QContextMenuEvent(
+            QContextMenuEvent.Reason.Keyboard, rect.center(), view.mapToGlobal(rect.center())))
+        texts = offered[-1]
+        assert texts[:len(page.tab_actions)] == [a.text() for a in page.tab_actions]
+        assert texts[-4:] == ["复制\tCtrl+C", "复制（含表头）\tCtrl+Shift+C", "粘贴\tCtrl+V",
+                              "清除内容\tDelete"]
+    assert "停用(&T)…" in offered[0] and "新建模拟评审(&N)…" in offered[-1]

@@ -129,12 +129,12 @@ def test_tabs_are_built_when_first_shown_under_their_own_title(window: MainWindo
     window.open_path(write_demo(tmp_path / "县.tcmcounty"))
     assert set(window.pages) == {"overview"}
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())][:4] == [
-        "总览", "达标路径", "填报进度", "机构"]
+        "&1 总览", "&2 达标路径", "&3 填报进度", "&4 机构"]
     bar = window.tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(3).center())
     assert window.tabs.currentIndex() == 3 and window.tabs.currentWidget() is window.institutions
     assert window.institutions.model.rowCount() == 75 and window.institutions.isVisible()
-    assert window.tabs.tabText(3) == "机构" and window.tabs.tabToolTip(3) == "机构（Alt+4）"
+    assert window.tabs.tabText(3) == "&4 机构" and window.tabs.tabToolTip(3) == "机构（Alt+4）"
     assert window.tabs.count() == 11 and set(window.pages) == {"overview", "institutions"}
     # The eleventh tab has no Alt key of its own (Alt+1 stays 总览's).
     assert window.tabs.tabToolTip(10) == "模拟评审（在总览按 Ctrl+PgUp）"

@@ -1,5 +1,6 @@
-"""What the window remembers per county file: the year chosen, and each file dialog's folder
-(first time: the user's Documents, never the program's or the working folder)."""
+"""What the window remembers per county file: the year chosen, and the folder its file dialogs
+last used, one for all of them (first time: the user's Documents, never the program's or the
+working folder)."""
 
 from pathlib import Path
 import shutil
@@ -69,7 +70,7 @@ def test_file_dialogs_start_in_documents_then_where_last_used(
     assert Path(seen[1]) == stick
     seen = _capture(monkeypatch, "")
     window.tasks.export()
-    assert Path(seen[0]).parent == documents  # each dialog its own folder
+    assert Path(seen[0]).parent == stick  # one folder for all of the county's file dialogs
 
 
 def test_evidence_dialogs_remember_their_folder(window: MainWindow, tmp_path: Path,
@@ -85,3 +86,34 @@ def test_evidence_dialogs_remember_their_folder(window: MainWindow, tmp_path: Pa
     assert Path(seen[0]) == settings.documents_folder() and Path(seen[1]) == photos
     with CountyFile.open(window.county.path, daily_backup=False) as county:
         assert county.rows("evidence")
+
+
+def test_every_file_dialog_starts_where_the_last_one_wrote(
+        window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27: 导入评分表 opened at home right after 导出评分表 wrote to work/; merge,
+    checklist, report and roll-up started at home."""
+    from desktop import exchange_dialogs, report_actions, review_actions, rollup_actions, \
+        standard_actions
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.setattr(dialogs, "info", lambda *a: None)
+    seen = _capture(monkeypatch, str(work / "评分表.xlsx"))
+    standard_actions.export_standard(window)
+    assert Path(seen[0]).parent == settings.documents_folder()  # the first time
+    seen = _capture(monkeypatch, "")  # and now each is cancelled: where did it start?
+    folders: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        lambda _p, _t, start: folders.append(start) or "")
+    monkeypatch.setattr(dialogs, "show_text", lambda *a, **k: True)
+    standard_actions.import_standard(window)
+    exchange_dialogs.merge_file(window)
+    monkeypatch.setattr(dialogs, "exec_dialog", lambda *a, **k: True)  # 草稿 or 正式: either
+    report_actions.make_report(window)
+    from reports.judge import review as rv
+    window.review_tab.review_id = rv.create_review(window.county, window.year, seed=1,
+                                                   rule=rv.Rule(1, 1, 1))
+    review_actions.write_checklist(window)
+    rollup_actions.open_rollup(window)
+    assert len(seen) == 4 and all(Path(s) == work or Path(s).parent == work for s in seen), seen
+    assert folders == [str(work)]

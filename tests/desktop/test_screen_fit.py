@@ -5,6 +5,7 @@ content: the large demo county, long names, 30 merge conflicts."""
 import datetime as _dt
 from pathlib import Path
 import shutil
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QByteArray, QDataStream, QIODevice, QRect
@@ -59,8 +60,20 @@ def assert_fits(qtbot: QtBot, widget: QWidget) -> None:
     frame = screen.ASSUMED_FRAME
     assert smallest.width() + frame.left() + frame.right() <= WORK_AREA.width(), widget
     assert smallest.height() + frame.top() + frame.bottom() <= WORK_AREA.height(), widget
-    title = widget.fontMetrics().horizontalAdvance(widget.windowTitle())
-    assert widget.width() >= title + 100, f"title cut: {widget.windowTitle()}"
+    # The title as the title bar shows it: on Linux Qt adds " — 中医药示范县创建自评".
+    title = widget.fontMetrics().horizontalAdvance(screen.shown_title(widget))
+    assert widget.width() >= title + 100, f"title cut: {screen.shown_title(widget)}"
+
+
+@pytest.fixture(autouse=True)
+def _program_name(qapp: QApplication) -> Any:
+    """The program's name, which the title bars add to every title, as when it runs."""
+    from desktop.about import TITLE
+
+    before = qapp.applicationDisplayName()
+    qapp.setApplicationDisplayName(TITLE)
+    yield
+    qapp.setApplicationDisplayName(before)
 
 
 def test_first_run_fills_the_screen_with_the_status_bar_in_view(qtbot: QtBot) -> None:
@@ -224,3 +237,20 @@ def test_the_rollup_window_fits(qtbot: QtBot, large_master: Path, tmp_path: Path
     view = RollupWindow(folder, 2024, lambda _path: None)
     qtbot.addWidget(view)
     assert_fits(qtbot, view)
+
+
+def test_dialog_titles_are_whole_beside_the_program_name(qtbot: QtBot, large: MainWindow,
+                                                        tmp_path: Path) -> None:
+    """Issue 27: "新建县级数据文… 范县创建自评", "写出乡镇填报文…" were cut in the title bar."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    ask = QInputDialog(large)
+    ask.setWindowTitle("写出乡镇填报文件")
+    ask.setLabelText("乡镇（街道）：")
+    ask.setComboBoxItems(["太溪镇", "城关街道"])
+    files = QFileDialog(large, "新建县级数据文件", str(tmp_path), "县级数据文件 (*.tcmcounty)")
+    files.setOption(QFileDialog.Option.DontUseNativeDialog)
+    for dialog in (ask, files):
+        qtbot.addWidget(dialog)
+        assert_fits(qtbot, dialog)
+        dialog.close()

@@ -12,7 +12,7 @@ from desktop import dialogs
 from desktop.failing_dialog import FailingDialog
 from desktop.about import about_text
 from desktop.main_window import MainWindow
-from desktop.models import FAIL_BACKGROUND, ROW_ROLE
+from desktop.models import ERROR_BACKGROUND, FAIL_BACKGROUND, ROW_ROLE
 from desktop.tabs.activities import ActivityDialog
 from desktop.tabs import base
 from desktop.tabs.base import TableTab
@@ -80,7 +80,7 @@ def test_the_overview_fits_the_window_on_a_1366_pixel_screen(window: MainWindow,
 
 
 def test_title_year_and_profile_are_always_shown(window: MainWindow, demo_file: Path) -> None:
-    assert window.windowTitle().startswith("青河县 — ")
+    assert window.windowTitle().startswith("青河县（示例县） — ")
     assert str(demo_file) in window.windowTitle()
     assert window.year == 2024
     assert "国家建设标准" in window.profile_label.text()
@@ -137,8 +137,8 @@ def test_editing_a_count_saves_it_and_rejudges(window: MainWindow, qtbot: QtBot)
     assert window.ctx.evaluation.result("B1").met is False
 
 
-def test_a_refused_value_is_explained_and_the_old_value_stays(window: MainWindow,
-                                                              qtbot: QtBot) -> None:
+def test_a_refused_value_is_explained_and_the_file_keeps_the_old_value(window: MainWindow,
+                                                                      qtbot: QtBot) -> None:
     window.tabs.setCurrentWidget(window.halls)
     tab = window.halls
     name = next(r["name"] for r in tab.model.rows if r["type"] == "township_hc")
@@ -147,6 +147,13 @@ def test_a_refused_value_is_explained_and_the_old_value_stays(window: MainWindow
     assert "中医诊疗人次" in tab.message.text() and "不能多于总诊疗人次" in tab.message.text()
     assert name in tab.message.text()
     assert _facts(window, name)["tcm_visits"] == before["tcm_visits"]
+    # The cell keeps what was typed, marked, to be corrected (issue 27); leaving the tab
+    # shows what the file holds.
+    index = tab.proxy.index(_row(tab, name), tab.model.column_index("tcm_visits"))
+    assert index.data() == str(before["visits"] + 1)
+    assert index.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
+    window.tabs.setCurrentWidget(window.personnel)
+    window.tabs.setCurrentWidget(tab)
     index = tab.proxy.index(_row(tab, name), tab.model.column_index("tcm_visits"))
     assert index.data() == f"{before['tcm_visits']:,}"
 

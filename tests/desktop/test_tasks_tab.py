@@ -97,11 +97,14 @@ def test_import_a_template_twice(tab: tasks_tab.TasksTab, window: MainWindow,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     told: list[str] = []
     monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
-    monkeypatch.setattr(dialogs, "ask_item", lambda p, t, label, items: next(
-        i for i in items if "qijiang" in i))
+    offered: list[list[str]] = []
+    monkeypatch.setattr(dialogs, "ask_item", lambda p, t, label, items: offered.append(items)
+                        or next(i for i in items if "綦江" in i))
     tab.from_template()
     tab.from_template()
     assert "新增任务 23 项" in told[0] and "已有的 23 项未改动" in told[1]
+    # The templates by their words only, never the program's own ids ("（anyue-2023）").
+    assert not any(ch.isascii() and ch.isalpha() for item in offered[0] for ch in item)
     assert window.county.count("task") == 12 + 23
 
 

@@ -2,8 +2,10 @@
 file. A township's fill-in file says whose it is and judges only what it can."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from db import exchange
@@ -99,3 +101,74 @@ def test_a_year_without_any_data_says_so_in_the_headline(window: MainWindow) -> 
     assert f"2030 年尚无任何数据（本文件有数据的年度：{years[0]}–{years[-1]}）" in headline
     window.overview.refresh(Context.load(window.county, years[-1]))
     assert "尚无任何数据" not in window.overview.summary.text()
+
+
+# ---- issue 27: a new file says how to start; the demo county says what it is -----------------
+
+def test_an_empty_register_shows_how_to_start_and_the_template_is_in_the_window(
+        empty: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        answer: Any) -> None:
+    import openpyxl
+
+    from desktop.tabs.institutions import InstitutionDialog
+
+    path = tmp_path / "白水县.tcmcounty"
+    CountyFile.create(path, "白水县").close()
+    assert empty.open_path(path)
+    empty.show()
+    qtbot.waitExposed(empty)
+    panel = empty.start_panel
+    assert panel.isVisible() and "还没有机构" in panel.findChild(QLabel).text()
+    assert {b.text() for b in panel.findChildren(QPushButton)} == {
+        "导入 Excel…", "导出填报模板…", "新增机构…"}
+    assert "导出填报模板(&K)…" in [a.text() for a in bar_menus(empty)[0].actions()]
+    out = tmp_path / "模板.xlsx"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(out))
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
+    panel.findChild(QPushButton, "start_template").click()
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert "导入 Excel" in told[0]
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    assert any(c.value == "机构名称" for row in sheet.iter_rows(max_row=10) for c in row)
+
+    def fill(dialog: Any) -> bool:
+        assert isinstance(dialog, InstitutionDialog)
+        dialog.name.setText("白水县中医医院")
+        dialog.type.setCurrentIndex(dialog.type.findData("county_tcm_hospital"))
+        return True
+    answer(fill)
+    panel.findChild(QPushButton, "start_add").click()
+    assert empty.tabs.currentWidget() is empty.institutions
+    assert empty.institutions.selected_row()["name"] == "白水县中医医院"
+    assert not panel.isVisible()  # the register has begun
+
+
+def test_the_template_can_be_for_one_township(window: MainWindow, qtbot: QtBot, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    asked: list[list[str]] = []
+    monkeypatch.setattr(dialogs, "ask_item", lambda _p, _t, _l, items: asked.append(items)
+                        or "太溪镇")
+    out = tmp_path / "太溪镇.xlsx"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(out))
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
+    excel_actions.export_template(window)
+    qtbot.waitUntil(lambda: bool(told), timeout=20_000)
+    assert asked[0][0].startswith("全县") and "太溪镇" in asked[0]
+    names = [c.value for row in openpyxl.load_workbook(out).worksheets[0].iter_rows()
+             for c in row if isinstance(c.value, str) and c.value.endswith(("卫生院", "卫生室"))
+             and c.value not in ("乡镇卫生院", "村卫生室")]  # the 机构类型 column
+    assert names and all(n.startswith("太溪镇") for n in names)
+    assert not window.start_panel.isVisible()
+
+
+def test_the_demo_county_says_so_above_the_tabs(window: MainWindow, tmp_path: Path) -> None:
+    assert window.banner.isVisibleTo(window) and "示例县" in window.banner.text()
+    assert "虚构" in window.banner.text() and "（示例县）" in window.windowTitle()
+    path = tmp_path / "白水县.tcmcounty"
+    CountyFile.create(path, "白水县").close()
+    assert window.open_path(path)
+    assert not window.banner.isVisibleTo(window) and "示例县" not in window.windowTitle()

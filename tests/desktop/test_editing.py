@@ -1,0 +1,177 @@
+"""Typing into the tables as a clerk used to Excel does (issue 27): Enter saves and moves down, a
+refused entry stays as typed with its reason in view until corrected, an undone paste stays
+selected as a block, Ctrl+Home never changes the year, and a carried-over value typed again is
+confirmed."""
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from db.newyear import start_new_year
+from desktop.main_window import MainWindow
+from desktop.models import REFUSED_ROLE, ROW_ROLE
+from desktop.tabs.base import TableTab
+
+
+def _active(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+
+
+def _cell(tab: TableTab, row: int, key: str) -> Any:
+    return tab.proxy.index(row, tab.model.column_index(key))
+
+
+def _stored(window: MainWindow, tab: TableTab, row: int, key: str) -> Any:
+    assert window.county is not None
+    rid = tab.proxy.index(row, 0).data(ROW_ROLE)["id"]
+    found = window.county.rows("institution_year", "institution_id = ? AND year = ?",
+                               (rid, window.year))
+    return found[0][key] if found else None
+
+
+def _type(qtbot: QtBot, tab: TableTab, row: int, key: str, text: str) -> QLineEdit:
+    """Go to the cell and type into it as the clerk does (the first key opens the editor)."""
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(_cell(tab, row, key))
+    qtbot.keyClicks(tab.view, text[0])
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.insert(text[1:])  # as an input method would give it (QTest types ASCII only)
+    return editor
+
+
+def test_enter_saves_the_cell_and_moves_down_as_in_excel(window: MainWindow,
+                                                          qtbot: QtBot) -> None:
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    editor = _type(qtbot, tab, 2, "west_learn_tcm", "3")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.view.currentIndex().row() == 3)
+    assert tab.view.currentIndex().column() == tab.model.column_index("west_learn_tcm")
+    assert _stored(window, tab, 2, "west_learn_tcm") == 3
+    # Not editing, Enter moves down too (these rows open no dialog).
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    assert tab.view.currentIndex().row() == 4
+
+
+def test_a_refused_entry_keeps_what_was_typed_and_its_reason_stays_until_corrected(
+        window: MainWindow, qtbot: QtBot) -> None:
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    before = _stored(window, tab, 1, "tcm_gps")
+    editor = _type(qtbot, tab, 1, "tcm_gps", "1２人")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # Refused: the cell stays open holding the typed text, the reason beside the table.
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+                    and QApplication.focusWidget() is not editor)
+    reopened = QApplication.focusWidget()
+    assert isinstance(reopened, QLineEdit) and reopened.text() == "1２人"
+    assert tab.view.currentIndex().row() == 1
+    assert "应填数字" in tab.message.text() and tab.message.isVisible()
+    qtbot.keyClick(reopened, Qt.Key.Key_Escape)
+    assert _cell(tab, 1, "tcm_gps").data() == "1２人"  # still shown as typed, in red
+    assert _cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)
+    assert _stored(window, tab, 1, "tcm_gps") == before
+    # Another cell saved: the first one's reason is still there, it is still not saved.
+    editor = _type(qtbot, tab, 4, "west_learn_tcm", "2")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _stored(window, tab, 4, "west_learn_tcm") == 2)
+    assert tab.message.isVisible() and "仍未保存" in tab.message.text()
+    assert "应填数字" in tab.message.text()
+    # Corrected: saved, and the line goes.
+    tab.view.setCurrentIndex(_cell(tab, 1, "tcm_gps"))
+    tab.view.edit(_cell(tab, 1, "tcm_gps"))
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.text() == "1２人"
+    editor.setText("12")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _stored(window, tab, 1, "tcm_gps") == 12)
+    assert tab.message.isHidden()
+    assert _cell(tab, 1, "tcm_gps").data() == "12"
+
+
+def test_undoing_a_paste_keeps_the_pasted_block_selected(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    left, right = (tab.model.column_index(k) for k in ("tech_categories", "tech_items"))
+    QGuiApplication.clipboard().setText("7\t19\r\n8\t20\r\n9\t21\r\n")
+    tab.view.setCurrentIndex(tab.proxy.index(2, left))
+    tab.paste()
+    block = {(r, c) for r in (2, 3, 4) for c in (left, right)}
+
+    def selected() -> set[tuple[int, int]]:
+        return {(i.row(), i.column()) for i in tab.view.selectionModel().selectedIndexes()}
+    assert selected() == block
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))  # the clerk moved on
+    assert window.history.undo()
+    assert selected() == block
+    assert window.history.redo()
+    assert selected() == block
+
+
+def test_ctrl_home_on_the_year_box_goes_to_the_first_cell_not_the_first_year(
+        window: MainWindow, qtbot: QtBot) -> None:
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.halls)
+    year = window.year
+    index = window.year_box.findData(year - 1)
+    window.year_box.setFocus()
+    window.year_box.setCurrentIndex(index)
+    window.year_box.activated.emit(index)  # chosen with the mouse
+    assert QApplication.focusWidget() is window.halls.view  # the keys went back to the table
+    window.year_box.setFocus()
+    window.halls.view.setCurrentIndex(window.halls.proxy.index(5, 5))
+    for key in (Qt.Key.Key_Home, Qt.Key.Key_End):
+        qtbot.keyClick(window.year_box, key, Qt.KeyboardModifier.ControlModifier)
+        assert window.year == year - 1
+    qtbot.keyRelease(window.halls.view, Qt.Key.Key_Control)  # QTest leaves Ctrl held otherwise
+    assert QApplication.focusWidget() is window.halls.view
+    assert window.halls.view.currentIndex().row() == window.halls.proxy.rowCount() - 1
+
+
+def test_typing_a_carried_value_again_confirms_it_and_undo_marks_it_carried_again(
+        window: MainWindow, qtbot: QtBot) -> None:
+    county = window.county
+    assert county is not None
+    start_new_year(county, 2025)
+    window.reload_years()
+    window.show_year(2025, "halls")
+    tab = window.halls
+    row = next(r for r in range(tab.proxy.rowCount())
+               if tab.carried(tab.proxy.index(r, 0).data(ROW_ROLE),
+                              tab.model.columns[tab.model.column_index("tech_items")]))
+    index = _cell(tab, row, "tech_items")
+    shown = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "沿用上年" in shown
+    assert tab.proxy.setData(index, index.data())  # the same number typed again
+    assert "沿用上年" not in (index.data(Qt.ItemDataRole.ToolTipRole) or "")
+    assert "tech_items" not in (_stored(window, tab, row, "carried") or "")
+    assert window.history.undo_text() == "撤销 确认 适宜技术（项）（沿用上年）"
+    window.history.undo()
+    assert "tech_items" in _stored(window, tab, row, "carried")
+    assert "沿用上年" in (_cell(tab, row, "tech_items").data(Qt.ItemDataRole.ToolTipRole) or "")
+    # A changed value confirms as before, and its undo brings back the carried value as it was.
+    other = _cell(tab, row, "tech_categories")
+    old = other.data(Qt.ItemDataRole.EditRole)
+    assert tab.proxy.setData(other, str(old + 1))
+    assert "tech_categories" not in (_stored(window, tab, row, "carried") or "")
+    window.history.undo()
+    assert _stored(window, tab, row, "tech_categories") == old
+    assert "tech_categories" in _stored(window, tab, row, "carried")
+    # Pasting the carried values as they are confirms them too.
+    other = _cell(tab, row, "tech_categories")  # the undo reloaded the rows
+    tab.view.setCurrentIndex(other)
+    tab.view.selectionModel().select(QItemSelection(other, _cell(tab, row, "tech_items")),
+                                     QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    tab.copy()
+    tab.paste()
+    carried = _stored(window, tab, row, "carried") or ""
+    assert "tech_categories" not in carried and "tech_items" not in carried
+
