@@ -21,7 +21,7 @@ from pathlib import Path
 
 from db.errors import (USER_OS_ERRORS, Damaged, FileExists, KnownError, ValidationError,
                        known_write_error)
-from desktop import review_cli
+from desktop import plan_cli, review_cli
 
 EXIT_USAGE = 2
 EXIT_BAD_FILE = 3
@@ -222,6 +222,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
                    help="保存为此乡镇填报文件（不会覆盖已有文件）")
     review_cli.add_parsers(sub, _year)
+    plan_cli.add_parsers(sub, _year)
     return parser
 
 
@@ -505,6 +506,7 @@ def _terminal_progress() -> Callable[[int, int, str], None]:
 
 
 COMMANDS.update(review_cli.COMMANDS)
+COMMANDS.update(plan_cli.COMMANDS)
 
 
 def _open_window(file: Path | None) -> int:
