@@ -21,7 +21,7 @@ from pathlib import Path
 
 from db.errors import (USER_OS_ERRORS, Damaged, FileExists, KnownError, ValidationError,
                        known_write_error)
-from desktop import plan_cli, review_cli
+from desktop import review_cli
 
 EXIT_USAGE = 2
 EXIT_BAD_FILE = 3
@@ -222,8 +222,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--town", required=True, metavar="T", help="乡镇（街道）名称")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
                    help="保存为此乡镇填报文件（不会覆盖已有文件）")
+    tasks_cli.add_parsers(sub, _year)
     review_cli.add_parsers(sub, _year)
-    plan_cli.add_parsers(sub, _year)
     return parser
 
 
@@ -506,8 +506,10 @@ def _terminal_progress() -> Callable[[int, int, str], None]:
     return show
 
 
+from desktop import tasks_cli  # noqa: E402 (the creation plan's tasks and evidence)
+
+COMMANDS.update(tasks_cli.COMMANDS)
 COMMANDS.update(review_cli.COMMANDS)
-COMMANDS.update(plan_cli.COMMANDS)
 
 
 def _open_window(file: Path | None) -> int:

@@ -1,6 +1,7 @@
-"""The creation plan's commands of `tcmcounty`: tasks (task-import, task-list, task-status) and
-evidence (evidence-add, evidence-list, evidence-remove), so that a county prepared by a script
-can score the governance items as one kept in the window does. Registered by desktop/cli.py.
+"""The creation plan's tasks and evidence as commands of `tcmcounty`: tasks (task-import,
+task-list, task-status) and evidence (evidence-add, evidence-list, evidence-remove), so that a
+county prepared by a script can score the governance items as one kept in the window does.
+Registered by desktop/cli.py.
 
 The checks are the window's (reports.plan.tasks, reports.plan.attach): a task list must hold
 tasks, a status is one of the four, evidence files are stored all or none and each within the
