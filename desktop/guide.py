@@ -4,14 +4,21 @@ A few HTML pages with small screenshots (docs/guide_screenshots.py takes them fr
 window), shown in a QTextBrowser beside a list of the pages. The window stays open beside the
 main window (it is not modal), so a clerk can read and work at once; F1 again brings it to the
 front at the page for the tab in use.
+
+What the pages say about the tabs is filled in from the window's own list of tabs as a page is
+loaded, so the guide never names a tab or an Alt key the window does not have: `<!--tab-table-->`
+becomes a table of the tabs with a line on each, `<!--tab-keys-->` the Alt+1 … Alt+0 keys, and
+`<!--if-tab:KEY-->…<!--end-if-->` is kept only where the window has that tab.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+import re
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QListWidget,
                                QListWidgetItem, QPushButton, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -30,8 +37,62 @@ PAGES = (("index.html", "目录"),
 TAB_PAGE = {"progress": "cycle.html", "checks": "cycle.html", "review": "review.html"}
 
 
+# A line on each tab, for the table on the first day's page.
+TAB_WORDS = {
+    "overview": "本年度每个评分项的数值、目标、是否达标、得分和必备项；双击一项看未达标的机构并转到该机构。",
+    "path": "先做哪几件事就能达到合格线：每项行动加多少分，可安排责任人和完成时限；进度落后的机构。",
+    "progress": "各乡镇、各机构哪些数据已报、哪些未报，沿用上年的数据在这里确认。",
+    "institutions": "全县机构名册：新增、编辑、停用、调整所属乡镇。",
+    "halls": "各机构本年度的中医馆/中医阁、适宜技术等，像 Excel 一样直接在表格里填写、粘贴。",
+    "personnel": "各机构本年度的医师、中医类别医师、西学中人数和诊疗人次，同样直接填写、粘贴。",
+    "activities": "宣传栏、讲座、义诊等活动记录和佐证照片，右侧是各机构活动次数。",
+    "county": "常住人口、老年人和儿童健康管理、满意率等全县数字。",
+    "tasks": "创建方案的任务、牵头和配合单位、完成时限、状态和佐证材料。",
+    "checks": "与上年相比变化异常、或重复录入的数据，逐条核实。",
+    "review": "像评审专家那样抽查机构、现场核对、打分。",
+}
+
+
 def guide_folder() -> Path:
     return resource_path("guide")
+
+
+def _tabs() -> tuple[tuple[str, str], ...]:
+    from desktop.main_window import TAB_TITLES
+
+    return TAB_TITLES
+
+
+def render(html: str) -> str:
+    """A page with what it says about the tabs filled in from the window's tabs."""
+    tabs = _tabs()
+    keys = {key for key, _ in tabs}
+    html = re.sub(r"<!--if-tab:(\w+)-->(.*?)<!--end-if-->",
+                  lambda m: m.group(2) if m.group(1) in keys else "", html, flags=re.S)
+    rows = "".join(f"<tr><td>{title}</td><td>{TAB_WORDS.get(key, '')}</td></tr>"
+                   for key, title in tabs)
+    table = ('<table border="1" cellspacing="0" cellpadding="4"><tr><th>页签</th><th>做什么</th>'
+             f"</tr>{rows}</table>")
+    shown = "、".join(f"{n % 10} {title}" for n, (_, title) in enumerate(tabs[:10], start=1))
+    rest = "、".join(title for _, title in tabs[10:])
+    alt = f"直接打开页签：{shown}" + (f"；{rest}用 Ctrl+PgDn / Ctrl+PgUp 翻到" if rest else "")
+    return html.replace("<!--tab-table-->", table).replace("<!--tab-keys-->", alt) \
+        .replace("<!--tab-count-->", str(len(tabs)))
+
+
+_HTML = (QTextDocument.ResourceType.HtmlResource, QTextDocument.ResourceType.HtmlResource.value)
+
+
+class GuideBrowser(QTextBrowser):
+    """A QTextBrowser whose pages are rendered (see `render`) as they load; pictures as they are.
+    Called once per page and picture, not per paint."""
+
+    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802 (Qt name)
+        data = super().loadResource(kind, url)
+        if kind in _HTML and data is not None:
+            text = bytes(data).decode("utf-8") if not isinstance(data, str) else data
+            return render(text)
+        return data
 
 
 class GuideWindow(QDialog):
@@ -53,7 +114,7 @@ class GuideWindow(QDialog):
             self.pages.addItem(item)
         self.pages.setFixedWidth(180)
         self.pages.currentItemChanged.connect(self._page_chosen)
-        self.browser = QTextBrowser(self)
+        self.browser = GuideBrowser(self)
         self.browser.setObjectName("guide_browser")
         self.browser.setOpenExternalLinks(False)  # offline: only the guide's own pages
         self.browser.sourceChanged.connect(self._page_shown)

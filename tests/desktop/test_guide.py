@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.guide import PAGES, GuideWindow, guide_folder
+from desktop import guide as guide_module
+from desktop.guide import PAGES, TAB_WORDS, GuideWindow, guide_folder, render
 from desktop.main_window import TAB_TITLES, MainWindow
 from tests.desktop.conftest import bar_menus
 
@@ -22,7 +23,9 @@ ADDED_ELSEWHERE = {"导出填报模板"}
 
 
 def pages() -> dict[str, str]:
-    return {name: (guide_folder() / name).read_text(encoding="utf-8") for name, _ in PAGES}
+    """Each page as the guide shows it (what it says about the tabs filled in)."""
+    return {name: render((guide_folder() / name).read_text(encoding="utf-8"))
+            for name, _ in PAGES}
 
 
 def plain(html: str) -> str:
@@ -132,9 +135,23 @@ def test_what_the_guide_says_to_click_is_there(window: MainWindow) -> None:
     for quoted in re.findall(r"“([^”]+)”页", "".join(plain(h) for h in pages().values())):
         assert quoted in tabs, quoted
     first_day = plain(pages()["first-day.html"])
-    for title in tabs - {"中医馆/中医阁", "人员配备"}:
-        assert title in first_day, title
-    assert "中医馆/中医阁、人员配备" in first_day
+    for key, title in TAB_TITLES:
+        assert f"{title}{TAB_WORDS[key]}" in first_day.replace("\n", ""), title
+    assert f"下面 {len(TAB_TITLES)} 个页签" in first_day
+
+
+def test_the_tabs_are_told_as_the_window_has_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window with an eleventh tab (达标路径 beside 总览): ten Alt keys, the last tab named with
+    Ctrl+PgDn, and the pages' words about 达标路径 shown only where the window has it."""
+    eleven = (TAB_TITLES[0], ("path", "达标路径"), *TAB_TITLES[1:])
+    monkeypatch.setattr(guide_module, "_tabs", lambda: eleven)
+    keys = plain(render((guide_folder() / "shortcuts.html").read_text(encoding="utf-8")))
+    assert "1 总览、2 达标路径、3 填报进度" in keys and "0 数据核查；模拟评审用 Ctrl+PgDn" in keys
+    cycle = (guide_folder() / "cycle.html").read_text(encoding="utf-8")
+    assert "达标路径" in plain(render(cycle))
+    monkeypatch.setattr(guide_module, "_tabs", lambda: TAB_TITLES)
+    assert ("达标路径" in plain(render(cycle))) == any(k == "path" for k, _ in TAB_TITLES)
+    assert set(TAB_WORDS) >= {key for key, _ in eleven}
 
 
 @pytest.mark.parametrize("tab, page", [("progress", "cycle.html"), ("review", "review.html"),
