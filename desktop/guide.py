@@ -57,15 +57,11 @@ def guide_folder() -> Path:
     return resource_path("guide")
 
 
-def _tabs() -> tuple[tuple[str, str], ...]:
-    from desktop.main_window import TAB_TITLES
-
-    return TAB_TITLES
+Tabs = tuple[tuple[str, str], ...]  # (key, title) in the window's order
 
 
-def render(html: str) -> str:
-    """A page with what it says about the tabs filled in from the window's tabs."""
-    tabs = _tabs()
+def render(html: str, tabs: Tabs) -> str:
+    """A page with what it says about the tabs filled in from the window's `tabs`."""
     keys = {key for key, _ in tabs}
     html = re.sub(r"<!--if-tab:(\w+)-->(.*?)<!--end-if-->",
                   lambda m: m.group(2) if m.group(1) in keys else "", html, flags=re.S)
@@ -87,18 +83,22 @@ class GuideBrowser(QTextBrowser):
     """A QTextBrowser whose pages are rendered (see `render`) as they load; pictures as they are.
     Called once per page and picture, not per paint."""
 
+    def __init__(self, tabs: Tabs, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tabs = tabs
+
     def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802 (Qt name)
         data = super().loadResource(kind, url)
         if kind in _HTML and data is not None:
             text = bytes(data).decode("utf-8") if not isinstance(data, str) else data
-            return render(text)
+            return render(text, self.tabs)
         return data
 
 
 class GuideWindow(QDialog):
     """The guide: pages on the left, the page on the right, 后退 / 前进 / 目录 below."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, tabs: Tabs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("使用说明")
         self.setModal(False)
@@ -114,7 +114,7 @@ class GuideWindow(QDialog):
             self.pages.addItem(item)
         self.pages.setFixedWidth(180)
         self.pages.currentItemChanged.connect(self._page_chosen)
-        self.browser = GuideBrowser(self)
+        self.browser = GuideBrowser(tabs, self)
         self.browser.setObjectName("guide_browser")
         self.browser.setOpenExternalLinks(False)  # offline: only the guide's own pages
         self.browser.sourceChanged.connect(self._page_shown)
@@ -175,11 +175,12 @@ class GuideWindow(QDialog):
                 return
 
 
-def show_guide(parent: QWidget, tab: str | None = None) -> GuideWindow:
-    """Open the guide beside `parent` (one per window), at the page for `tab` if there is one."""
+def show_guide(parent: QWidget, tabs: Tabs, tab: str | None = None) -> GuideWindow:
+    """Open the guide beside `parent` (one per window), telling its `tabs`, at the page for
+    `tab` if there is one."""
     guide = getattr(parent, "_guide", None)
     if not isinstance(guide, GuideWindow):
-        guide = GuideWindow(parent)
+        guide = GuideWindow(tabs, parent)
         parent._guide = guide  # type: ignore[attr-defined]
     if tab in TAB_PAGE:
         guide.show_page(TAB_PAGE[tab])

@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
 
         front = self.tabs.currentWidget()
         tab = next((k for k, page in self.pages.items() if page is front), None)
-        show_guide(self, tab if self.county is not None else None)
+        show_guide(self, TAB_TITLES, tab if self.county is not None else None)
 
     def _action(self, menu: QMenu, text: str, slot: object,
                 shortcut: QKeySequence.StandardKey | None = None, *,

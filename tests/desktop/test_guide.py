@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop import guide as guide_module
 from desktop.guide import PAGES, TAB_WORDS, GuideWindow, guide_folder, render
 from desktop.main_window import TAB_TITLES, MainWindow
 from tests.desktop.conftest import bar_menus
@@ -24,7 +23,7 @@ ADDED_ELSEWHERE = {"导出填报模板"}
 
 def pages() -> dict[str, str]:
     """Each page as the guide shows it (what it says about the tabs filled in)."""
-    return {name: render((guide_folder() / name).read_text(encoding="utf-8"))
+    return {name: render((guide_folder() / name).read_text(encoding="utf-8"), TAB_TITLES)
             for name, _ in PAGES}
 
 
@@ -65,7 +64,7 @@ def test_f1_opens_the_guide_beside_the_window_and_it_fits(qtbot: QtBot,
 
 
 def test_pages_are_listed_linked_and_followed(qtbot: QtBot) -> None:
-    guide = GuideWindow()
+    guide = GuideWindow(TAB_TITLES)
     qtbot.addWidget(guide)
     listed = [guide.pages.item(i).text() for i in range(guide.pages.count())]
     assert listed == [words for _, words in PAGES]
@@ -140,17 +139,15 @@ def test_what_the_guide_says_to_click_is_there(window: MainWindow) -> None:
     assert f"下面 {len(TAB_TITLES)} 个页签" in first_day
 
 
-def test_the_tabs_are_told_as_the_window_has_them(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tabs_are_told_as_the_window_has_them() -> None:
     """A window with an eleventh tab (达标路径 beside 总览): ten Alt keys, the last tab named with
     Ctrl+PgDn, and the pages' words about 达标路径 shown only where the window has it."""
     eleven = (TAB_TITLES[0], ("path", "达标路径"), *TAB_TITLES[1:])
-    monkeypatch.setattr(guide_module, "_tabs", lambda: eleven)
-    keys = plain(render((guide_folder() / "shortcuts.html").read_text(encoding="utf-8")))
+    keys = plain(render((guide_folder() / "shortcuts.html").read_text(encoding="utf-8"), eleven))
     assert "1 总览、2 达标路径、3 填报进度" in keys and "0 数据核查；模拟评审用 Ctrl+PgDn" in keys
     cycle = (guide_folder() / "cycle.html").read_text(encoding="utf-8")
-    assert "达标路径" in plain(render(cycle))
-    monkeypatch.setattr(guide_module, "_tabs", lambda: TAB_TITLES)
-    assert ("达标路径" in plain(render(cycle))) == any(k == "path" for k, _ in TAB_TITLES)
+    assert "达标路径" in plain(render(cycle, eleven))
+    assert "达标路径" not in plain(render(cycle, tuple(t for t in eleven if t[0] != "path")))
     assert set(TAB_WORDS) >= {key for key, _ in eleven}
 
 
