@@ -8,7 +8,7 @@ import re
 
 from PySide6.QtCore import QUrl, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -47,6 +47,8 @@ def test_f1_opens_the_guide_beside_the_window_and_it_fits(qtbot: QtBot,
     action = next(a for a in help_menu.actions() if a.text() == "使用说明(&G)")
     assert action.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
     assert action.isEnabled()
+    hint = window.statusBar().findChild(QLabel, "guide_hint")
+    assert hint is not None and "F1" in hint.text() and "使用说明" in hint.text()
     window.show()
     action.trigger()
     guide = window._guide  # type: ignore[attr-defined]
