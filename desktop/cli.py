@@ -121,7 +121,8 @@ def _build_parser() -> argparse.ArgumentParser:
         description="全国基层中医药工作示范县创建自评工具。\n"
                     "不带参数运行时打开窗口（上次用过的文件；首次运行时打开示例县）；"
                     "tcmcounty FILE 在窗口中打开 FILE。",
-        epilog="退出码：0 完成；1 工作簿被拒绝；2 用法错误；3 不是县级数据文件、文件正被使用、"
+        epilog="退出码：0 完成；1 工作簿、任务清单或佐证材料被拒绝（未写入）；2 用法错误（含所指的任务、"
+               "评分项、活动或佐证材料不存在或不止一项）；3 不是县级数据文件、文件正被使用、"
                "无法写入等；4 合并时有冲突未决定。各命令的用法：tcmcounty 命令 -h",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -223,6 +224,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--town", required=True, metavar="T", help="乡镇（街道）名称")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
                    help="保存为此乡镇填报文件（不会覆盖已有文件）")
+    tasks_cli.add_parsers(sub, _year)
     review_cli.add_parsers(sub, _year)
     plan_cli.add_parsers(sub, _year)
     return parser
@@ -518,6 +520,9 @@ def _terminal_progress() -> Callable[[int, int, str], None]:
     return show
 
 
+from desktop import tasks_cli  # noqa: E402 (the creation plan's tasks and evidence)
+
+COMMANDS.update(tasks_cli.COMMANDS)
 COMMANDS.update(review_cli.COMMANDS)
 COMMANDS.update(plan_cli.COMMANDS)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import mimetypes
 import os
 from pathlib import Path
 import shutil
@@ -21,10 +20,12 @@ from typing import Any
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout,
                                QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from db.county import MAX_EVIDENCE_BYTES, CountyFile, evidence_too_big, refuse_to_replace
+from db.county import CountyFile, refuse_to_replace
 from db.errors import KnownError
 from desktop import dialogs
 from desktop.models import Column, RecordModel
+# Storing (all or none) and finding an owner's files are shared with the command line.
+from reports.plan.attach import attach_files, owner_where
 from reports.plan.evidence import safe_name
 
 # What a bureau's evidence is: documents, spreadsheets, scans and photos. The system opens these
@@ -34,22 +35,6 @@ SAFE_TO_OPEN = frozenset({"pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "et
                           "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff"})
 
 _folder: Path | None = None
-
-
-def attach_files(county: CountyFile, files: list[Path], **owner: Any) -> None:
-    """All chosen files are stored, or none (one transaction)."""
-    with county.atomic():
-        for path in files:
-            if not path.is_file():  # a pipe or a device: its first read would wait for ever
-                raise KnownError(f"“{path.name}”不是普通文件（是管道、设备等特殊文件），不能作为佐证材料。")
-            try:
-                size = path.stat().st_size
-                if size > MAX_EVIDENCE_BYTES:
-                    raise KnownError(f"{evidence_too_big(path.name, size)}，请压缩或拆分后再添加。")
-                data = path.read_bytes()
-            except OSError as exc:
-                raise KnownError(f"无法读取文件“{path.name}”：{exc.strerror or exc}。") from None
-            county.add_evidence(path.name, data, mime=mimetypes.guess_type(path.name)[0], **owner)
 
 
 def open_evidence(county: CountyFile, where: str, params: tuple[Any, ...],
@@ -69,14 +54,6 @@ def open_evidence(county: CountyFile, where: str, params: tuple[Any, ...],
         except KnownError as exc:
             dialogs.error(parent, "打开佐证材料", str(exc))
     return True
-
-
-def owner_where(owner: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
-    """The evidence of one owner: an activity or task by its id, an indicator for a year."""
-    if owner["owner_table"] == "indicator":
-        return ("owner_table = 'indicator' AND indicator_id = ? AND year = ?",
-                (owner["indicator_id"], owner["year"]))
-    return "owner_table = ? AND owner_id = ?", (owner["owner_table"], owner["owner_id"])
 
 
 def rename_evidence(county: CountyFile, evidence_id: str, new_name: str) -> str:

@@ -285,7 +285,22 @@ class MainWindow(QMainWindow):
         self._action(menu, "退出(&X)", self.close, QKeySequence.StandardKey.Quit, needs_file=False)
         add_edit_menu(self, self.history)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "使用说明(&G)", self.show_guide,
+                     QKeySequence.StandardKey.HelpContents, needs_file=False)
         self._action(help_menu, "关于(&A)", lambda: show_about(self), needs_file=False)
+        # Where a new clerk finds the guide: always in sight, at the status bar's right.
+        hint = QLabel(" 按 F1 查看使用说明 ", self)
+        hint.setObjectName("guide_hint")
+        hint.setStyleSheet("color: #555555;")
+        self.statusBar().addPermanentWidget(hint)
+
+    def show_guide(self) -> None:
+        """帮助 → 使用说明 (F1), at the page about the tab in front when there is one."""
+        from desktop.guide import show_guide
+
+        front = self.tabs.currentWidget()
+        tab = next((k for k, page in self.pages.items() if page is front), None)
+        show_guide(self, TAB_TITLES, tab if self.county is not None else None)
 
     def _action(self, menu: QMenu, text: str, slot: object,
                 shortcut: QKeySequence.StandardKey | None = None, *,

@@ -46,33 +46,65 @@ def _met_tone(met: bool | None) -> str | None:
     return "pass" if met is True else "fail" if met is False else "none"
 
 
+NO_DATA = "无数据"
+
+
+def _or_no_data(key: str, when: str = "has_data") -> Callable[[dict], Any]:
+    """The row's figure, or 无数据 where the county's file has nothing for that year."""
+    return lambda row: row[key] if row[when] else NO_DATA
+
+
+def _sorted_after_figures(key: str, when: str = "has_data") -> Callable[[dict], float]:
+    """无数据 sorts below every figure, as a blank does."""
+    return lambda row: float(row[key]) if row[when] and row[key] is not None else -1e9
+
+
 def county_columns() -> list[Column]:
     return [
         Column("county", "县（区）", width=90),
-        Column("total", "得分", "int", width=60),
+        Column("total", "得分", "int", width=60, value=_or_no_data("total"),
+               order=_sorted_after_figures("total"),
+               tone=lambda r: None if r["has_data"] else "none"),
         Column("max", "满分", "int", width=50),
         Column("pass_mark", "合格线", "int", width=55),
-        Column("passed", "达到合格线", "bool", width=75,
-               tone=lambda r: "pass" if r["passed"] else "fail"),
-        Column("veto", "必备项", width=200, tone=lambda r: "fail" if r["vetoes"] else "pass"),
-        Column("previous_total", "上年得分", "int", width=65),
-        Column("change", "比上年", "int", width=60),
+        Column("passed", "达到合格线", width=75,
+               value=lambda r: ("是" if r["passed"] else "否") if r["has_data"] else NO_DATA,
+               order=lambda r: (1.0 if r["passed"] else 0.0) if r["has_data"] else -1.0,
+               tone=lambda r: "none" if not r["has_data"] else "pass" if r["passed"] else "fail"),
+        Column("veto", "必备项", width=200, tone=lambda r: "none" if not r["has_data"]
+               else "fail" if r["vetoes"] else "pass"),
+        Column("previous_total", "上年得分", "int", width=65,
+               value=_or_no_data("previous_total", "previous_has_data"),
+               order=_sorted_after_figures("previous_total", "previous_has_data")),
+        Column("change", "比上年", "int", width=60,
+               value=lambda r: "—" if r["change"] is None else r["change"],
+               order=_sorted_after_figures("change")),
         Column("profile", "目标方案", width=140),
         Column("file", "文件", width=200),
     ]
 
 
 def matrix_columns(r: Rollup) -> list[Column]:
-    """County, score, then one column per item with its points, coloured by met."""
-    out = [Column("county", "县（区）", width=90), Column("total", "得分", "int", width=55)]
+    """County, score, then one column per item with its points, coloured by met; each item's
+    header gives its id (★ for 必备) over its first words, the tooltip its whole text."""
+    out = [Column("county", "县（区）", width=90),
+           Column("total", "得分", "int", width=55, value=_or_no_data("total"),
+                  order=_sorted_after_figures("total"))]
     for col in r.columns:
         out.append(Column(
-            col.id, col.id + ("★" if col.veto else ""), "int", width=48,
-            tip=f"{col.code} {col.text}（满分 {col.max:g}）",
-            value=lambda row, k=col.id: row["cells"][k].points if k in row["cells"] else None,
-            tone=lambda row, k=col.id: _met_tone(row["cells"][k].met) if k in row["cells"]
-            else "none"))
+            col.id, col.header, "int", width=_header_width(col),
+            tip=f"{col.code} {col.text}（{f'满分 {col.max:g}' if col.scored else '只统计，不计分'}）",
+            value=lambda row, k=col.id: row["cells"][k].points
+            if row["has_data"] and k in row["cells"] else None,
+            tone=lambda row, k=col.id: _met_tone(row["cells"][k].met)
+            if row["has_data"] and k in row["cells"] else "none"))
     return out
+
+
+def _header_width(col: Any) -> int:
+    """Room for the item's words on the header's second line (about 13 px a character), until
+    the view sizes the column to them."""
+    return max(48, 13 * len(col.name) + 12)
 
 
 def skipped_columns() -> list[Column]:
@@ -85,11 +117,12 @@ def county_records(r: Rollup) -> list[dict[str, Any]]:
     rows = []
     for c in r.counties:
         vetoes = [f"{i}（{codes.get(i, '')}）" for i in c.veto_failures]
-        rows.append({"id": str(c.path), "path": c.path, "county": c.county, "total": c.total,
+        veto = ("未达到：" + "、".join(vetoes) if vetoes else "均达到") if c.has_data else NO_DATA
+        rows.append({"id": str(c.path), "path": c.path, "county": c.shown, "total": c.total,
                      "max": c.max, "pass_mark": c.pass_mark, "passed": c.passed,
-                     "vetoes": vetoes, "veto": "未达到：" + "、".join(vetoes) if vetoes else "均达到",
-                     "previous_total": c.previous_total,
-                     "change": round(c.total - c.previous_total, 1), "profile": c.profile,
+                     "has_data": c.has_data, "previous_has_data": c.previous_has_data,
+                     "vetoes": vetoes, "veto": veto,
+                     "previous_total": c.previous_total, "change": c.change, "profile": c.profile,
                      "file": c.file, "cells": c.cells, "status": c.status_line(r.columns)})
     return rows
 
@@ -99,6 +132,8 @@ def _cell_tip(r: Rollup, item_id: str) -> Callable[[dict], str]:
 
     def tip(row: dict) -> str:
         cell = row["cells"].get(item_id)
+        if not row["has_data"]:
+            return f"{row['county']}：{row['status']}"
         if cell is None:
             return ""
         value = f"数值 {format_value(col.kind, cell.value)}；" if col.kind else ""
@@ -126,9 +161,9 @@ class ShareChart(QWidget):
         self.bars: list[tuple[str, float, str]] = []  # label, share, text
 
     def set_shares(self, shares: list[ItemShare]) -> None:
+        # Items that only count (只统计，不计分) have no share of counties passing: no bar.
         judged = sorted((s for s in shares if s.judged), key=lambda s: s.passed / s.judged)
-        self.bars = [(_bar_label(s), s.passed / s.judged, f"{s.passed}/{s.judged} 县")
-                     for s in judged]
+        self.bars = [(_bar_label(s), s.passed / s.judged, s.share_text) for s in judged]
         self.setMinimumHeight(self.ROW * len(self.bars) + 30)
         self.updateGeometry()
         self.update()
@@ -284,6 +319,11 @@ class RollupWindow(QMainWindow):
         self.matrix.rows = records
         self.matrix.endResetModel()
         _widths(self.matrix_view, self.matrix.columns)
+        # The county (with its file's name where two share one) and each item's words in full.
+        for view in (self.county_view, self.matrix_view):
+            view.resizeColumnToContents(0)
+        for i in range(2, len(self.matrix.columns)):
+            self.matrix_view.resizeColumnToContents(i)
         self.chart.set_shares(result.shares())
         self.skipped.set_rows([{"id": s.file, "file": s.file, "kind": s.kind,
                                 "reason": s.reason} for s in result.skipped])

@@ -21,7 +21,7 @@ KIND_TAB = {"physicians": "personnel", "tcm_physicians": "personnel", "same_day"
 # And the column of the figure in question there, brought into view beside the name.
 KIND_COLUMN = {"visits": "visits", "tcm_visits": "tcm_visits", "physicians": "physicians",
                "tcm_physicians": "tcm_physicians", "techniques": "tech_items",
-               "hall_state": "hall_state", "tcm_share": "tcm_visits"}
+               "hall_state": "hall_state", "tcm_share": "tcm_visits", "hall_area": "hall_area"}
 
 
 class ChecksTab(TableTab):

@@ -366,8 +366,7 @@ class TasksTab(TableTab):
         name = dialogs.open_file_name(self, "选择任务清单", "Excel 工作簿或文本 (*.xlsx *.txt)")
         if name:
             path = Path(name)
-            self._import(lambda: plan.parse_sheet(path) if path.suffix.lower() == ".xlsx"
-                         else plan.parse_text(path.read_text(encoding="utf-8")))
+            self._import(lambda: plan.read_task_file(path))  # as `task-import` reads it
 
     def from_text(self) -> None:
         text = dialogs.ask_long_text(self, "粘贴导入任务",

@@ -1,5 +1,6 @@
 """多县汇总 as a workbook: the counties' scores, every county on every item (value, met, points,
 last year beside this year), how many counties pass each item, and the files left out and why.
+A county with nothing for the year reads 无数据 (not 0 分) and is left out of the counts.
 
 Values only, never formulas: saved through export.save_atomically, where a county name that
 starts with “=” stays text.
@@ -28,7 +29,8 @@ DETAIL_COLUMNS = [Out("县（区）", 14), Out("条目", 11), Out("编号", 7), 
 SHARE_COLUMNS = [Out("序号", 6), Out("条目", 11), Out("编号", 7), Out("评分项", 50), Out("必备", 6),
                  Out("满分", 7, SCORE_FORMAT), Out("达标县数", 9, INT_FORMAT),
                  Out("参评县数", 9, INT_FORMAT), Out("达标比例", 9, SHARE_FORMAT),
-                 Out("上年达标县数", 9, INT_FORMAT)]
+                 Out("上年达标县数", 9, INT_FORMAT), Out("说明", 16)]
+NO_DATA = "无数据"
 SKIPPED_COLUMNS = [Out("序号", 6), Out("文件", 28), Out("类别", 16), Out("原因", 70)]
 
 
@@ -48,13 +50,19 @@ def _counties(book, r: Rollup) -> None:
     rows = []
     for n, c in enumerate(r.counties, start=1):
         vetoes = "、".join(f"{i}（{codes.get(i, '')}）" for i in c.veto_failures)
-        rows.append([n, c.county, c.file, c.profile, c.total, c.max, c.pass_mark,
-                     "是" if c.passed else "否", f"未达到：{vetoes}" if vetoes else "均达到",
-                     c.previous_total, "是" if c.previous_passed else "否",
-                     round(c.total - c.previous_total, 1), c.last_change[:16].replace("T", " ")])
+        now = [c.total, c.max, c.pass_mark, "是" if c.passed else "否",
+               f"未达到：{vetoes}" if vetoes else "均达到"] if c.has_data else \
+            [NO_DATA, c.max, c.pass_mark, NO_DATA, c.no_data]
+        before = [c.previous_total, "是" if c.previous_passed else "否"] \
+            if c.previous_has_data else [NO_DATA, NO_DATA]
+        rows.append([n, c.shown, c.file, c.profile, *now, *before, c.change,
+                     c.last_change[:16].replace("T", " ")])
     last = write_table(ws, f"{r.year}年度 多县汇总 各县得分（{r.standard_name}）", COUNTY_COLUMNS,
                        rows, wrap=(9,))
-    lines = [f"共 {len(r.counties)} 个县，{r.passed} 个达到合格线（上年 {r.previous_passed} 个），"
+    empty = r.without_data
+    lines = [f"共 {len(r.counties)} 个县"
+             + (f"（其中 {len(empty)} 个本年度无数据，不计入统计）" if empty else "")
+             + f"，{r.passed} 个达到合格线（上年 {r.previous_passed} 个），"
              f"{r.veto_clear} 个必备项均达到；跳过 {len(r.skipped)} 个文件（见“跳过的文件”表）。"]
     if r.note:
         lines.append(r.note)
@@ -72,8 +80,8 @@ def _cell_row(county: str, col: Column, cell: Cell) -> list:
 
 def _details(book, r: Rollup) -> None:
     ws = book.create_sheet("逐项明细")
-    rows = (_cell_row(c.county, col, c.cells[col.id])
-            for c in r.counties for col in r.columns if col.id in c.cells)
+    rows = (_cell_row(c.shown, col, c.cells[col.id])
+            for c in r.with_data for col in r.columns if col.id in c.cells)
     write_table(ws, f"{r.year}年度 各县逐项情况（数值、是否达标、得分，上年在右）", DETAIL_COLUMNS,
                 rows, wrap=(4, 14))
 
@@ -82,18 +90,21 @@ def _matrix(book, r: Rollup) -> None:
     """Counties down, items across, points in the cells: the table a meeting looks at."""
     ws = book.create_sheet("得分矩阵")
     columns = [Out("县（区）", 14), Out("得分", 8, SCORE_FORMAT), Out("达到合格线", 8)] + [
-        Out(f"{c.id}{'★' if c.veto else ''}", 6, SCORE_FORMAT) for c in r.columns]
-    rows = ([c.county, c.total, "是" if c.passed else "否"]
+        Out(c.header, 10, SCORE_FORMAT) for c in r.columns]
+    rows = ([c.shown, c.total, "是" if c.passed else "否"]
             + [c.cells[col.id].points if col.id in c.cells else None for col in r.columns]
+            if c.has_data else [c.shown, NO_DATA, NO_DATA] + [None] * len(r.columns)
             for c in r.counties)
-    last = write_table(ws, f"{r.year}年度 各县逐项得分（★为必备项；空白为不适用）", columns, rows)
-    ws.cell(last + 2, 1, "各列编号对应的评分项见“各项达标县数”表。")
+    last = write_table(ws, f"{r.year}年度 各县逐项得分（★为必备项；空白为不适用或无数据）", columns,
+                       rows)
+    ws.cell(last + 2, 1, "各列评分项的全文见“各项达标县数”表。")
 
 
 def _shares(book, r: Rollup) -> None:
     ws = book.create_sheet("各项达标县数")
     rows = [[n, s.column.code, s.column.id, s.column.text, "是" if s.column.veto else "",
-             s.column.max, s.passed, s.judged, s.share, s.previous_passed]
+             s.column.max, *([s.passed, s.judged, s.share, s.previous_passed] if s.judged
+                             else [None] * 4), "" if s.judged else s.share_text]
             for n, s in enumerate(r.shares(), start=1)]
     write_table(ws, f"{r.year}年度 各评分项达标县数", SHARE_COLUMNS, rows, wrap=(4,))
 

@@ -8,6 +8,9 @@ reviewer would use, kept as constants):
 
 - visits or TCM visits doubled or halved (from a year with at least MIN_VISITS);
 - physicians (all, or TCM-category) changed by half, and by at least MIN_STAFF_CHANGE people;
+- the 中医馆's floor area doubled or halved, by at least MIN_AREA_CHANGE m²: a hall is seldom
+  rebuilt within a year, and a typo here (3600 for 360) decides A2's 达标 as a doctor count
+  decides C2;
 - techniques (items or categories) fewer than last year; a 中医馆 state lower than last year;
 - the TCM share of visits moved by more than 20 percentage points;
 - all of an institution's activities of the year (at least MIN_SAME_DAY) on one day;
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
 
 MIN_VISITS = 100
 MIN_STAFF_CHANGE = 2
+MIN_AREA_CHANGE = 20  # m²
 SHARE_JUMP = 0.20
 MIN_SAME_DAY = 3
 
@@ -41,6 +45,7 @@ KINDS = {
     "tcm_visits": "中医诊疗人次翻倍或减半",
     "physicians": "执业（助理）医师数变化过半",
     "tcm_physicians": "中医类别医师数变化过半",
+    "hall_area": "中医馆面积翻倍或减半",
     "techniques": "适宜技术减少",
     "hall_state": "中医馆达标情况倒退",
     "tcm_share": "中医诊疗量占比变化超过20个百分点",
@@ -51,7 +56,7 @@ KINDS = {
 # The township each finding is listed under is the institution's in the year checked.
 _YEARS_SQL = f"""
 SELECT i.id, i.name, {township_sql()} AS township, y.year, y.visits, y.tcm_visits, y.physicians, y.tcm_physicians,
-       y.tech_items, y.tech_categories, y.hall_state
+       y.tech_items, y.tech_categories, y.hall_state, y.hall_area
 FROM institution i
 JOIN institution_year y ON y.institution_id = i.id AND y.deleted = 0 AND y.year IN (:year, :last)
 WHERE i.deleted = 0
@@ -116,6 +121,11 @@ def _year_over_year(prev: dict[str, Any], cur: dict[str, Any], year: int) -> lis
         if a and b is not None and abs(b - a) * 2 >= a and abs(b - a) >= MIN_STAFF_CHANGE:
             out.append(_finding(key, cur, year, number(a), number(b),
                                 f"比上年{'增加' if b > a else '减少'} {abs(b - a)} 人"))
+    a, b = prev["hall_area"], cur["hall_area"]
+    if a and b is not None and abs(b - a) >= MIN_AREA_CHANGE and (b >= 2 * a or 2 * b <= a):
+        word = "翻了一倍以上" if b >= 2 * a else "减少了一半以上"
+        out.append(_finding("hall_area", cur, year, f"{number(a)} 平方米", f"{number(b)} 平方米",
+                            f"比上年{word}"))
     fewer = [(prev[k] - cur[k], unit) for k, unit in (("tech_categories", "类"), ("tech_items", "项"))
              if prev[k] is not None and cur[k] is not None and cur[k] < prev[k]]
     if fewer:

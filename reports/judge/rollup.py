@@ -6,12 +6,17 @@ copy changed last wins; the other is named) is skipped with the reason. Each cou
 judged for the year and the year before with the same standard, and only a small row per county
 is kept, so memory does not grow with the size of the files. Every file is opened with
 `CountyFile.open_untouched`: nothing, not even a lock or a backup, is written.
+
+A county whose file holds nothing for the year reads 无数据, never 0 分: it is left out of the
+counts of counties passing, of each item's share and of every average, and named apart. Two files
+of different counties that bear the same name are told apart by their file names (`label`).
+Items that score nothing (只统计，不计分, such as D8 and D9) have no share of counties passing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import datetime as _dt
 import json
 from pathlib import Path
@@ -26,8 +31,9 @@ from db.errors import (KnownError, NeedsOpening, NewerVersion, NotCountyFile, Va
 from reports.judge import standard
 from reports.judge.catalogue import BY_ID
 from reports.judge.evaluation import evaluate
-from reports.judge.results import NO_DATA, OFF, PARTLY, SCORED, ZERO, Evaluation
+from reports.judge.results import NO_DATA, OFF, PARTLY, SCORED, UNSCORED, ZERO, Evaluation
 from reports.judge.standard import Standard
+from reports.judge.wording import no_data_line
 
 Progress = Callable[[int, int, str], None]
 
@@ -58,6 +64,17 @@ class Column:
     veto: bool
     indicator: str | None
     kind: str | None  # the indicator's kind (share | rate | count), for showing its value
+    name: str = ""  # a few words for a column header: the indicator's name, else the text's start
+
+    @property
+    def scored(self) -> bool:
+        """False for an item that only counts (只统计，不计分): it has no share of passing."""
+        return self.max > 0
+
+    @property
+    def header(self) -> str:
+        """The id (★ for 必备) over the item's words, for a table's column header."""
+        return f"{self.id}{'★' if self.veto else ''}\n{self.name}"
 
 
 @dataclass(frozen=True)
@@ -92,19 +109,41 @@ class CountyRow:
     previous_passed: bool
     previous_veto_failures: tuple[str, ...]
     cells: dict[str, Cell]
+    # Whether the file holds any facts for the year (and the year before); when not, why not in
+    # a sentence (“2026 年尚无任何数据（本文件有数据的年度：2022–2024）”).
+    has_data: bool = True
+    previous_has_data: bool = True
+    no_data: str = ""
+    label: str = ""  # the name shown: the county's, with its file's where two share a name
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.county
 
     @property
     def veto_state(self) -> str:
+        if not self.has_data:
+            return "无数据"
         return "必备项均达到" if not self.veto_failures else \
             f"必备项未达到 {len(self.veto_failures)} 项"
 
+    @property
+    def change(self) -> float | None:
+        """The score's change from last year; None where either year has no data."""
+        if not (self.has_data and self.previous_has_data):
+            return None
+        return round(self.total - self.previous_total, 1)
+
     def status_line(self, columns: list[Column]) -> str:
         """One line a city clerk reads aloud: score, verdict, 必备, the change from last year."""
+        if not self.has_data:
+            return f"无数据：{self.no_data}，不计入汇总的平均分和各项统计。"
         codes = {c.id: c.code for c in columns}
         verdict = "达到合格线" if self.passed else "未达到示范县标准"
         vetoes = "、".join(f"{i}（{codes.get(i, '')}）" for i in self.veto_failures)
-        delta = round(self.total - self.previous_total, 1)
-        change = f"，比上年{'增加' if delta >= 0 else '减少'} {abs(delta):g} 分" if delta else "，与上年持平"
+        delta = self.change
+        change = ("，上年无数据" if delta is None else "，与上年持平" if not delta
+                  else f"，比上年{'增加' if delta > 0 else '减少'} {abs(delta):g} 分")
         return (f"{self.total:g}/{self.max:g} 分（合格线 {self.pass_mark:g}），{verdict}"
                 + (f"；必备项未达到：{vetoes}" if vetoes else "；必备项均达到") + change + "。")
 
@@ -113,12 +152,19 @@ class CountyRow:
 class ItemShare:
     column: Column
     passed: int
-    judged: int  # counties for which the item applies
+    judged: int  # counties with data for the year for which the item applies and scores
     previous_passed: int
 
     @property
     def share(self) -> float | None:
         return self.passed / self.judged if self.judged else None
+
+    @property
+    def share_text(self) -> str:
+        """“2/3 县”, or why there is no share: the item only counts, or applies nowhere."""
+        if not self.column.scored:
+            return "只统计，不计分"
+        return f"{self.passed}/{self.judged} 县" if self.judged else "各县均不适用"
 
 
 @dataclass
@@ -133,23 +179,39 @@ class Rollup:
     note: str = ""  # how the standard was chosen, where a reader would ask
 
     @property
+    def with_data(self) -> list[CountyRow]:
+        """The counties whose files hold anything for the year: the ones counted and averaged."""
+        return [c for c in self.counties if c.has_data]
+
+    @property
+    def without_data(self) -> list[CountyRow]:
+        return [c for c in self.counties if not c.has_data]
+
+    @property
     def passed(self) -> int:
-        return sum(c.passed for c in self.counties)
+        return sum(c.passed for c in self.with_data)
 
     @property
     def previous_passed(self) -> int:
-        return sum(c.previous_passed for c in self.counties)
+        return sum(c.previous_passed for c in self.counties if c.previous_has_data)
 
     @property
     def veto_clear(self) -> int:
-        return sum(not c.veto_failures for c in self.counties)
+        return sum(not c.veto_failures for c in self.with_data)
+
+    @property
+    def mean(self) -> float | None:
+        """The average score of the counties with data; None when none has any."""
+        counted = self.with_data
+        return sum(c.total for c in counted) / len(counted) if counted else None
 
     def shares(self) -> list[ItemShare]:
-        """Each item with the counties that pass it (this year and last), in standard order."""
+        """Each item with the counties that pass it (this year and last), in standard order.
+        Counties without data for the year, and items that only count, are not judged."""
         out = []
         for col in self.columns:
-            cells = [c.cells[col.id] for c in self.counties if col.id in c.cells]
-            judged = [x for x in cells if x.state != OFF]
+            cells = [c.cells[col.id] for c in self.with_data if col.id in c.cells]
+            judged = [x for x in cells if x.state not in (OFF, UNSCORED)] if col.scored else []
             out.append(ItemShare(col, sum(x.met is True for x in judged), len(judged),
                                  sum(x.previous_met is True for x in judged)))
         return out
@@ -162,9 +224,13 @@ class Rollup:
 
     def summary_text(self) -> str:
         n = len(self.counties)
-        lines = [f"{self.year}年度 多县汇总（{self.standard_name}）：读取 {n} 个县，"
+        empty = self.without_data
+        lines = [f"{self.year}年度 多县汇总（{self.standard_name}）：读取 {n} 个县"
+                 + (f"（其中 {len(empty)} 个本年度无数据，不计入统计）" if empty else "") + "，"
                  f"{self.passed} 个达到合格线（上年 {self.previous_passed} 个），"
                  f"{self.veto_clear} 个县必备项均达到；跳过 {len(self.skipped)} 个文件。"]
+        if empty:
+            lines.append("本年度无数据：" + "、".join(c.shown for c in empty) + "。")
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)
@@ -302,8 +368,22 @@ def choose_standard(cands: list[_Candidate], standard_id: str | None) -> tuple[S
 
 def columns_of(std: Standard) -> list[Column]:
     return [Column(i.id, i.code, i.section, i.text, i.points, i.veto, i.indicator,
-                   BY_ID[i.indicator].kind if i.indicator in BY_ID else None)
+                   BY_ID[i.indicator].kind if i.indicator in BY_ID else None,
+                   short_name(i.text, BY_ID[i.indicator].name if i.indicator in BY_ID else None))
             for i in std.items]
+
+
+HEADER_WORDS = 8  # characters of an item's words under its id in a column header
+
+
+def short_name(text: str, indicator_name: str | None = None) -> str:
+    """A few words naming an item: its indicator's name, else its text up to the first pause,
+    cut at HEADER_WORDS characters with “…”."""
+    words = indicator_name or text
+    for mark in "，（(：；。":
+        words = words.split(mark)[0]
+    words = words.strip() or text
+    return words if len(words) <= HEADER_WORDS else words[:HEADER_WORDS - 1] + "…"
 
 
 def _met(state: str) -> bool | None:
@@ -329,7 +409,9 @@ def _row(cand: _Candidate, now: Evaluation, before: Evaluation) -> CountyRow:
     return CountyRow(cand.path.name, cand.path, cand.county_id, now.county, now.profile_name,
                      cand.last_change, s.total, s.max, s.pass_mark, s.passed,
                      tuple(i.id for i in s.veto_failures), p.total, p.passed,
-                     tuple(i.id for i in p.veto_failures), cells)
+                     tuple(i.id for i in p.veto_failures), cells,
+                     has_data=not now.no_data_at_all, previous_has_data=not before.no_data_at_all,
+                     no_data=no_data_line(now.year, now.data_years) or "")
 
 
 def _judge_one(cand: _Candidate, year: int, std: Standard, today: _dt.date) -> CountyRow:
@@ -360,7 +442,9 @@ def rollup(folder: str | Path, year: int, standard_id: str | None = None, *,
     files = county_files(folder, exclude)
     cands, skipped = _scan(files, tell)
     std, note = choose_standard(cands, standard_id)
-    out = Rollup(folder, year, std.id, std.name, columns_of(std), skipped=skipped, note=note)
+    # The folder by its real name: “.” would read as 文件夹“” on a report's cover.
+    out = Rollup(folder.resolve(), year, std.id, std.name, columns_of(std), skipped=skipped,
+                 note=note)
     for i, cand in enumerate(cands):
         tell(i, len(cands), f"正在汇总“{cand.county or cand.path.name}”（{i + 1}/{len(cands)}）")
         try:
@@ -368,7 +452,18 @@ def rollup(folder: str | Path, year: int, standard_id: str | None = None, *,
         except KnownError as exc:
             out.skipped.append(Skipped(cand.path.name, _kind(exc), str(exc)))
     tell(len(cands), len(cands), f"已汇总 {len(out.counties)} 个县")
+    _label_namesakes(out.counties)
     return out
+
+
+def _label_namesakes(rows: list[CountyRow]) -> None:
+    """Two files of different counties under one name: each shown with its file's name."""
+    names: dict[str, int] = {}
+    for row in rows:
+        names[row.county] = names.get(row.county, 0) + 1
+    for i, row in enumerate(rows):
+        if names[row.county] > 1:
+            rows[i] = replace(row, label=f"{row.county}（{row.file}）")
 
 
 def to_dict(r: Rollup) -> dict[str, Any]:
@@ -376,7 +471,7 @@ def to_dict(r: Rollup) -> dict[str, Any]:
     return {
         "year": r.year, "standard": r.standard_id, "note": r.note,
         "counties": [{"file": c.file, "county": c.county, "county_id": c.county_id,
-                      "total": c.total, "max": c.max, "pass_mark": c.pass_mark,
+                      "label": c.shown, "has_data": c.has_data, "total": c.total, "max": c.max, "pass_mark": c.pass_mark,
                       "passed": c.passed, "veto_failures": list(c.veto_failures),
                       "previous_total": c.previous_total, "previous_passed": c.previous_passed,
                       "items": {k: {"points": v.points, "state": v.state, "met": v.met,

@@ -43,44 +43,59 @@ def _p(markup: str, st: Styles) -> Paragraph:
     return Paragraph(markup, st.body)
 
 
+def folder_name(r: Rollup) -> str:
+    """The folder as a reader knows it: its own name (the whole path for a drive's root)."""
+    return r.folder.name or str(r.folder)
+
+
 def _cover(r: Rollup, st: Styles) -> Story:
-    n = len(r.counties)
+    n = len(r.with_data)
     verdict = f"{r.passed} 个县（区）达到合格线，{n - r.passed} 个未达到"
+    if r.without_data:
+        verdict += f"，{len(r.without_data)} 个本年度无数据"
     return [
         Spacer(1, 60 * mm),
         Paragraph(f"全国基层中医药工作示范县创建<br/>多县汇总报告（{r.year}年度）", st.title),
         Spacer(1, 8 * mm),
-        Paragraph(f"汇总 {n} 个县（区）：{verdict}", st.subtitle),
+        Paragraph(f"汇总 {len(r.counties)} 个县（区）：{verdict}", st.subtitle),
         Paragraph(f"评分标准：{esc(r.standard_name)}", st.subtitle),
-        Paragraph(muted(f"数据来源：文件夹“{esc(r.folder.name)}”中的各县数据文件（只读，未作修改）"),
+        Paragraph(muted(f"数据来源：文件夹“{esc(folder_name(r))}”中的各县数据文件（只读，未作修改）"),
                   st.subtitle),
         PageBreak(),
     ]
 
 
 def _summary(r: Rollup, st: Styles) -> Story:
-    n = len(r.counties)
-    mean = sum(c.total for c in r.counties) / n if n else 0
+    n = len(r.with_data)
     vetoed = n - r.veto_clear
-    text = (f"本次汇总读取 {n} 个县（区）的数据文件，按“{esc(r.standard_name)}”统一评分。"
+    mean = "无" if r.mean is None else f"{r.mean:.1f} 分"
+    text = (f"本次汇总读取 {len(r.counties)} 个县（区）的数据文件，按“{esc(r.standard_name)}”统一评分。"
             f"{r.year}年度达到合格线的 {r.passed} 个，未达到的 {n - r.passed} 个"
-            f"（上年达到 {r.previous_passed} 个）；有必备项未达到的 {vetoed} 个；平均得分 {mean:.1f} 分。")
+            f"（上年达到 {r.previous_passed} 个）；有必备项未达到的 {vetoed} 个；平均得分 {mean}。")
     out: Story = [*_h1(1, "总体情况", st), _p(text, st)]
+    if r.without_data:
+        out.append(_p(f"{r.year}年度无数据的 {len(r.without_data)} 个县（区）："
+                      + "、".join(esc(c.shown) for c in r.without_data)
+                      + "。它们不计入达到、未达到的县数、平均得分和各评分项的达标比例。", st))
     if r.skipped:
         out.append(_p(f"另有 {len(r.skipped)} 个文件未计入汇总，原因见第六部分。", st))
     if r.note:
         out.append(_p(esc(r.note), st))
     last = r.year - 1
-    prev_vetoed = sum(bool(c.previous_veto_failures) for c in r.counties)
+    before = [c for c in r.counties if c.previous_has_data]
+    prev_vetoed = sum(bool(c.previous_veto_failures) for c in before)
     rows = [["达到合格线", str(r.passed), str(r.previous_passed)],
-            ["未达到合格线", str(n - r.passed), str(n - r.previous_passed)],
-            ["有必备项未达到", str(vetoed), str(prev_vetoed)]]
+            ["未达到合格线", str(n - r.passed), str(len(before) - r.previous_passed)],
+            ["有必备项未达到", str(vetoed), str(prev_vetoed)],
+            ["无数据", str(len(r.counties) - n), str(len(r.counties) - len(before))]]
     out += [Spacer(1, 4), table(["情况", f"{r.year}年度（县）", f"{last}年度（县）"], rows,
                                 [160, 120, FRAME_W - 280], st, align="lcc")]
     return out
 
 
 def _veto_text(c: CountyRow, codes: dict[str, str]) -> str:
+    if not c.has_data:
+        return muted("无数据")
     if not c.veto_failures:
         return "均达到"
     return red("未达到：" + "、".join(f"{i}（{esc(codes.get(i, ''))}）" for i in c.veto_failures))
@@ -88,21 +103,27 @@ def _veto_text(c: CountyRow, codes: dict[str, str]) -> str:
 
 def _counties(r: Rollup, st: Styles) -> Story:
     codes = {c.id: c.code for c in r.columns}
-    ranked = sorted(r.counties, key=lambda c: (-c.total, c.county))
+    ranked = sorted(r.counties, key=lambda c: (not c.has_data, -c.total, c.shown))
     rows = []
     for n, c in enumerate(ranked, start=1):
-        delta = round(c.total - c.previous_total, 1)
-        rows.append([str(n), esc(c.county), f"{c.total:g}", f"{c.pass_mark:g}",
-                     "达到" if c.passed else red("未达到"), _veto_text(c, codes),
-                     f"{c.previous_total:g}", f"{delta:+.1f}" if delta else "0"])
+        delta = c.change
+        rows.append([str(n), esc(c.shown), f"{c.total:g}" if c.has_data else muted("无数据"),
+                     f"{c.pass_mark:g}",
+                     muted("无数据") if not c.has_data else "达到" if c.passed else red("未达到"),
+                     _veto_text(c, codes),
+                     f"{c.previous_total:g}" if c.previous_has_data else muted("无数据"),
+                     "—" if delta is None else f"{delta:+.1f}" if delta else "0"])
     widths = [28, 70, 42, 42, 44, FRAME_W - 324, 50, 48]
     return [*_h1(2, "各县得分", st),
-            _p("按得分从高到低排列。得分相同按县名排列；“增减”为与上年得分相比。", st),
+            _p("按得分从高到低排列，本年度无数据的县（区）列在最后。得分相同按县名排列；“增减”为与上年"
+               "得分相比（任一年无数据时为“—”）。", st),
             table(["序号", "县（区）", "得分", "合格线", "是否达到", "必备项", "上年得分", "增减"],
                   rows, widths, st, align="clccclcc")]
 
 
 def _share_text(s: ItemShare) -> str:
+    if not s.column.scored:
+        return "不计分"
     return f"{s.passed}/{s.judged}" if s.judged else "不适用"
 
 
@@ -116,8 +137,8 @@ def _items(r: Rollup, st: Styles) -> Story:
     for drawing in charts.share_bars(bars, 1.0, FRAME_W, st.fonts.body):
         out += [drawing, Spacer(1, 4)]
     rows = [[esc(s.column.id), esc(s.column.code), esc(s.column.text),
-             "是" if s.column.veto else "", _share_text(s), percent(s.share),
-             str(s.previous_passed) if s.judged else "—"]
+             "是" if s.column.veto else "", _share_text(s),
+             percent(s.share) if s.judged else "—", str(s.previous_passed) if s.judged else "—"]
             for s in shares]
     out.append(table(["编号", "条目", "评分项", "必备", "达标县数", "比例", "上年达标"], rows,
                      [34, 52, FRAME_W - 280, 30, 52, 50, 62], st, align="cclcccc"))
@@ -143,19 +164,19 @@ def _weakest(r: Rollup, st: Styles) -> Story:
     out.append(_p(f"以下是达标县（区）比例最低的 {len(weak)} 个评分项，建议市级统筹督导。", st))
     rows = []
     for s in weak:
-        failing = [c.county for c in r.counties
+        failing = [c.shown for c in r.with_data
                    if s.column.id in c.cells and c.cells[s.column.id].met is not True
                    and c.cells[s.column.id].state != "不适用"]
         rows.append([esc(s.column.id) + ("★" if s.column.veto else ""),
-                     esc(s.column.text), _share_text(s), esc(_names(failing, len(r.counties)))])
+                     esc(s.column.text), _share_text(s), esc(_names(failing, len(r.with_data)))])
     out.append(table(["编号", "评分项", "达标县数", "尚未达标的县（区）"], rows,
                      [40, FRAME_W - 250, 50, 160], st, align="clcl"))
     return out
 
 
 def _status(r: Rollup, st: Styles) -> Story:
-    rows = [[esc(c.county), esc(c.status_line(r.columns))]
-            for c in sorted(r.counties, key=lambda c: c.county)]
+    rows = [[esc(c.shown), esc(c.status_line(r.columns))]
+            for c in sorted(r.counties, key=lambda c: c.shown)]
     return [*_h1(5, "各县情况一览", st),
             table(["县（区）", "情况"], rows, [80, FRAME_W - 80], st)]
 

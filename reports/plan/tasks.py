@@ -232,6 +232,30 @@ def _sheet_tasks(rows: list[tuple[str, ...]]) -> TaskList:
     return result
 
 
+def read_task_file(path: Path) -> TaskList:
+    """A task list from a file: an Excel workbook (.xlsx), else text (a plan's paragraphs, or a
+    Word table copied as text) in UTF-8 or, as Windows Notepad saves it, GB18030."""
+    if path.suffix.lower() == ".xlsx":
+        return parse_sheet(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise KnownError(f"无法读取“{path.name}”：{exc.strerror or exc}。") from None
+    if len(raw) > MAX_TEXT_BYTES:
+        raise KnownError(f"“{path.name}”有 {len(raw) // 1024 // 1024} MB，不像任务清单的文字"
+                         f"（最多 {MAX_TEXT_BYTES // 1024 // 1024} MB）。")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return parse_text(raw.decode(encoding))
+        except UnicodeDecodeError:
+            continue
+    raise KnownError(f"“{path.name}”不是文字文件（既不是 UTF-8 也不是 GBK 编码），"
+                     "请另存为 .txt 或 .xlsx 后再导入。")
+
+
+MAX_TEXT_BYTES = 10 * 1024 * 1024  # a plan is a few pages; anything bigger is not a task list
+
+
 def _date(text: str) -> str | None:
     m = re.match(r"(\d{4})\D(\d{1,2})\D(\d{1,2})", text or "")
     if m:
@@ -244,6 +268,18 @@ def _date(text: str) -> str | None:
 
 
 # ---- templates and importing ---------------------------------------------------------------------
+
+def find_template(given: str) -> str:
+    """A shipped template by its id (anyue-2023) or words of its name (安岳县)."""
+    text = given.strip()
+    if text in TEMPLATES:
+        return text
+    found = [key for key, words in TEMPLATES.items() if text and text in words]
+    if len(found) == 1:
+        return found[0]
+    listed = "；".join(f"{key}（{words}）" for key, words in TEMPLATES.items())
+    raise KnownError(f"没有名为“{given}”的任务模板。可用的模板：{listed}。")
+
 
 def load_template(template_id: str) -> TaskList:
     if template_id not in TEMPLATES:
@@ -264,6 +300,15 @@ class TaskImport:
     added: int = 0
     skipped: int = 0
     phases_added: int = 0
+
+
+def preview_tasks(county: CountyFile, found: TaskList) -> TaskImport:
+    """What `import_tasks` would add, nothing written (the same rule: number and text)."""
+    have = {(r["number"] or "", r["text"]) for r in county.rows("task")}
+    phases = {r["name"] for r in county.rows("phase")}
+    new = {(t.number, t.text) for t in found.tasks} - have
+    return TaskImport(added=len(new), skipped=len(found.tasks) - len(new),
+                      phases_added=len({p.name for p in found.phases} - phases))
 
 
 def import_tasks(county: CountyFile, found: TaskList) -> TaskImport:
@@ -295,6 +340,21 @@ def import_tasks(county: CountyFile, found: TaskList) -> TaskImport:
             outcome.phases_added += 1
         county.log("导入创建任务", new=f"新增任务 {outcome.added} 项，阶段 {outcome.phases_added} 个")
     return outcome
+
+
+def task_label(task: dict[str, Any], width: int = 40) -> str:
+    """“（三）建立中医药工作联席会议制度…”: the 序号 and the start of the text."""
+    text = task["text"] if len(task["text"]) <= width else task["text"][:width - 1] + "…"
+    return f"（{task['number']}）{text}" if task.get("number") else text
+
+
+def set_status(county: CountyFile, task: dict[str, Any], status: str,
+               note: str | None = None) -> None:
+    """A task's 状态 (and 进展备注 when given), checked as a typed one is; one write."""
+    values: dict[str, Any] = {"status": status}
+    if note is not None:
+        values["note"] = note.strip() or None
+    county.update("task", task["id"], values)
 
 
 def overdue(task: dict[str, Any], today: _dt.date) -> bool:

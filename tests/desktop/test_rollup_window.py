@@ -94,3 +94,25 @@ def test_the_menu_opens_the_summary_and_a_county_in_its_own_window(
     assert county_window.county.county_name == "甲县"
     assert county_window is not window
     county_window.close()
+
+
+def test_an_empty_county_reads_no_data_and_items_have_their_words(qtbot: QtBot,
+                                                                  folder: Path) -> None:
+    from db.county import CountyFile
+
+    CountyFile.create(folder / "丙县.tcmcounty", "丙县").close()
+    view = loaded(qtbot, folder, [])
+    model = view.county_view.model()
+    last = model.rowCount() - 1
+    assert view.row_at(view.county_view, last)["county"] == "丙县"  # below every score
+    shown = [model.index(last, c).data() for c in range(model.columnCount())]
+    assert shown[1] == "无数据" and shown[4] == "无数据" and shown[7] == "—"
+    assert "0.0" not in shown[:8] and "与上年持平" not in view.summary.text()
+    assert "（其中 1 个本年度无数据，不计入统计）" in view.summary.text()
+    headers = [view.matrix.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(view.matrix.columnCount())]
+    assert "A1★\n中医馆设置率" in headers
+    # Items that only count have no bar: no “0%（0/2 县）” for D8 and D9.
+    labels = [b[0] for b in view.chart.bars]
+    assert labels and not any(label.startswith(("D8", "D9")) for label in labels)
+    assert all(b[2].endswith("/2 县") for b in view.chart.bars)

@@ -89,6 +89,7 @@ def plan_import(county: CountyFile, path: str | os.PathLike[str], *, year: int |
     planner.resolve_parents()
     planner.resolve_townships()
     planner.note_duplicates()
+    planner.note_other_years()
     plan.unreported = planner.unreported()
     if progress is not None:
         progress(total, total)

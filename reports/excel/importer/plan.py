@@ -194,6 +194,10 @@ class ImportPlan:
     # Activities this import adds that are one activity with another (counted once): (rows of
     # the workbook as "工作表“…”第 n 行", what, copies after the import, confirmed as separate).
     duplicate_activities: list[tuple[list[str], str, int, bool]] = field(default_factory=list)
+    # The years the workbook is about (its figures' years, else the import's year), and the
+    # activities it adds dated outside them: (sheet, row as Excel shows it, date).
+    workbook_years: list[int] = field(default_factory=list)
+    other_year_activities: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def undecided(self) -> list[Any]:
@@ -292,6 +296,7 @@ class ImportPlan:
             lines.append(f"所属乡镇变更：{len(self.township_moves)} 家（自表中年度起，此前年度不变）")
             lines += _capped([f"  {m.line()}" for m in self.township_moves], limit)
         lines.append(f"新增宣传活动：{self.activities_added} 条。")
+        lines += self._other_year_lines(limit)
         if self.duplicate_activities:
             lines.append("以下活动与同一机构同日、同类、同名的另一条是同一活动，在各项指标中按一次计"
                          "（如确为分别举办，请在“数据核查”中标记已核实：确为两次）：")
@@ -318,6 +323,21 @@ class ImportPlan:
         if self.ok and not self.has_changes:
             lines.append("文件中已有这些数据，导入不会改变任何内容。")
         return lines
+
+    def _other_year_lines(self, limit: int) -> list[str]:
+        """The activities dated outside the workbook's years, named row by row."""
+        if not self.other_year_activities:
+            return []
+        years = "、".join(f"{y}年" for y in self.workbook_years)
+        per_year: dict[str, int] = {}
+        for _, _, date in self.other_year_activities:
+            per_year[date[:4]] = per_year.get(date[:4], 0) + 1
+        counted = "，".join(f"{y}年 {n} 条" for y, n in sorted(per_year.items()))
+        head = (f"请注意：有 {len(self.other_year_activities)} 条活动的日期不在本工作簿的年度（{years}）"
+                f"内，导入后计入活动日期所在的年度（{counted}），不计入{years}。"
+                "如是日期填错，请改正后再导入：")
+        return [head, *_capped([f"  工作表“{sheet}”第 {row} 行：活动日期 {date}"
+                                for sheet, row, date in self.other_year_activities], limit)]
 
     def summary_text(self, limit: int = 50, refusal_limit: int = 500) -> str:
         return "\n".join(self.summary_lines(limit, refusal_limit))

@@ -52,6 +52,9 @@ class Planner:
         self.parents: list[tuple[Record, str, Origin]] = []
         self.listed: set[str] = set()  # institutions already in plan.institutions
         self.towns = Statements(county)  # 所属乡镇 by institution and year
+        # Rows of institution data refused, by name: an activity of such an institution is
+        # refused as belonging to that row, not as an institution nobody has heard of.
+        self.refused_institutions: dict[str, Row] = {}
         for row in county.rows("institution"):
             self._index(Record("institution", row["id"], fields_of("institution", row),
                                 fields_of("institution", row), self._inst_what(row["id"])))
@@ -223,6 +226,14 @@ class Planner:
             rec.origins.setdefault(name, row.origin(keys.get(name, name)))
 
     def institution_row(self, row: Row) -> None:
+        try:
+            self._institution_row(row)
+        except RowRefused:
+            if row.values.get("name") is not None:
+                self.refused_institutions.setdefault(match_key(row.values["name"]), row)
+            raise
+
+    def _institution_row(self, row: Row) -> None:
         v = row.values
         if v.get("name") is None:
             raise self._refuse(row, "name", "机构名称不能为空")
@@ -476,6 +487,11 @@ class Planner:
         date = v.get("date")
         inst = self._match(row, int(date[:4]) if date else None)
         if inst is None:
+            refused = self.refused_institutions.get(match_key(v["name"]))
+            if refused is not None:
+                raise self._refuse(row, "name", f"“{v['name']}”在工作表“{refused.sheet}”第 "
+                                   f"{refused.number} 行，但该行被拒绝（原因见该行），机构未能新增；"
+                                   "改正该行后，本行随之导入")
             raise self._refuse(row, "name", f"“{v['name']}”不在本县机构名单中（也不在本工作簿的"
                                "机构表中），请先添加该机构")
         rec = {"institution_id": inst.id, "date": date, "kind": v.get("kind"),
@@ -515,6 +531,21 @@ class Planner:
             return (f"活动日期 {date} 晚于导入年度（{self.default_year} 年）的次年年底，"
                     "请核对日期或导入年度")
         return None
+
+    def note_other_years(self) -> None:
+        """Activities this import adds dated outside the years the workbook is about (the years of
+        its figures, else the import's year): a 2024/3/5 in a 2026 workbook is most likely a
+        slip of the year, and would count in 2024 unseen. Said in the summary, row by row, before
+        anything is written; not refused, since a log of earlier years is imported the same way."""
+        years = {y for _, y in self.year_records} | set(self.county_records)
+        if not years and self.default_year is not None:
+            years = {self.default_year}
+        if not years:
+            return
+        self.plan.workbook_years = sorted(years)
+        self.plan.other_year_activities = [
+            (row.sheet, row.number, rec["date"]) for rec, row in self.plan.new_activities
+            if int(rec["date"][:4]) not in years]
 
     def note_duplicates(self) -> None:
         """Activities this import adds that are one activity with another (reports.judge.

@@ -105,3 +105,22 @@ def test_a_township_file_carries_only_its_own_checks(county, tmp_path):
     with CountyFile.open(out, daily_backup=False) as town:
         assert [f.institution for f in find_checks(town, 2024) if f.verified] == ["甲镇卫生院"]
         assert town.count("check_review") == 1
+
+
+def test_a_hall_shrunk_to_a_third_is_found_as_a_doctor_count_is(county):
+    _two_years(county, "甲镇卫生院", "township_hc",
+               {"physicians": 88, "hall_state": "standard", "hall_area": 360},
+               {"physicians": 28, "hall_state": "standard", "hall_area": 120})
+    _two_years(county, "乙镇卫生院", "township_hc", {"hall_state": "built", "hall_area": 330},
+               {"hall_state": "standard", "hall_area": 3300})  # a zero too many makes 达标
+    _two_years(county, "丙镇卫生院", "township_hc", {"hall_state": "built", "hall_area": 260},
+               {"hall_state": "standard", "hall_area": 310})  # built up to the standard
+    found = _kinds(county)
+    assert [f.label for f in found["physicians"]] == ["执业（助理）医师数变化过半"]
+    by_name = {f.institution: f for f in found["hall_area"]}
+    assert sorted(by_name) == sorted(["甲镇卫生院", "乙镇卫生院"])  # not 丙镇's upgrade
+    shrunk, grown = by_name["甲镇卫生院"], by_name["乙镇卫生院"]
+    assert (shrunk.institution, shrunk.label, shrunk.previous, shrunk.current, shrunk.detail) == (
+        "甲镇卫生院", "中医馆面积翻倍或减半", "360 平方米", "120 平方米", "比上年减少了一半以上")
+    assert (grown.institution, grown.current, grown.detail) == (
+        "乙镇卫生院", "3,300 平方米", "比上年翻了一倍以上")
