@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication
 
+    from desktop.crash_log import Session
+    from desktop.main_window import MainWindow
+
 
 def choose_file(argument: Path | None) -> Path:
     from desktop import settings
@@ -100,13 +103,28 @@ def _gaps_translator(app: QApplication) -> QObject:
     return Gaps(app)
 
 
-def run(argument: Path | None) -> int:
+def start(argument: Path | None) -> tuple[MainWindow, Session | None]:
+    """The window shown on its file. From here on a fatal error leaves its trace in the data
+    folder (desktop/crash_log.py); a session that died before this one is said in one sentence
+    above the window."""
+    from desktop import crash_log
     from desktop.main_window import MainWindow
 
-    app = make_app()
+    session, crashes = crash_log.begin()
+    said = crash_log.notice(crashes[-1]) if crashes else ""
     window = MainWindow()
+    if session is not None:
+        window.file_opened.connect(session.opened)
     window.show()  # first, so a file that cannot be opened is explained over the welcome page
+    if said:
+        window.show_notice(said)
     window.open_path(choose_file(argument))
+    return window, session
+
+
+def run(argument: Path | None) -> int:
+    app = make_app()
+    window, session = start(argument)
     # For the installed app's smoke test (tests/test_bundle.py): close the window after N ms,
     # first saving what the screen shows (on X11: the X server's picture, not Qt's own).
     quit_ms = os.environ.get("TCMCOUNTY_SMOKE_QUIT_MS")
@@ -121,4 +139,7 @@ def run(argument: Path | None) -> int:
             window.close()
 
         QTimer.singleShot(int(quit_ms), close)
-    return app.exec()
+    code = app.exec()
+    if session is not None:
+        session.end()
+    return code
