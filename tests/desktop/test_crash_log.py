@@ -72,10 +72,24 @@ def _started(qtbot: QtBot, county: Path | None) -> tuple[MainWindow, Any]:
     return window, session
 
 
-def test_a_quit_leaves_no_trace(demo_file: Path, _private_home: Path) -> None:
-    done = _program(_private_home, str(demo_file), quit_ms=500)
+# The program, with an exit handler as the evidence viewer has (its temporary folder removed).
+QUITS = r"""
+import atexit, sys
+from pathlib import Path
+from desktop import cli
+atexit.register(lambda: Path(sys.argv[2]).write_text("removed", encoding="utf-8"))
+raise SystemExit(cli.main(sys.argv[1:2]))
+"""
+
+
+def test_a_quit_leaves_no_trace_and_runs_the_exit_handlers(demo_file: Path, tmp_path: Path,
+                                                            _private_home: Path) -> None:
+    marker = tmp_path / "exit-handler-ran"
+    done = _program(_private_home, str(demo_file), str(marker), code=QUITS, quit_ms=500)
     assert done.returncode == 0, done.stderr
     assert list((_private_home / "logs").iterdir()) == []
+    assert marker.read_text(encoding="utf-8") == "removed"
+    assert not demo_file.with_name(f".~{demo_file.name}.lock").exists()  # the file let go
 
 
 @pytest.mark.parametrize("how, words", [(NONE_DEALLOC, "Fatal Python error: none_dealloc"),
