@@ -558,7 +558,14 @@ def _run_command(argv: list[str]) -> int:
     args: argparse.Namespace | None = None
     try:
         try:
-            args = _parse(argv)
+            try:
+                args = _parse(argv)
+            except SystemExit:
+                # -h wrote the help into stdout's buffer: a closed pipe shows at this flush
+                # (below: exit 3, quietly), not as "Exception ignored … BrokenPipeError" and
+                # exit 120 when Python flushes at exit (unless PYTHONUNBUFFERED is set).
+                sys.stdout.flush()
+                raise
             code = COMMANDS[args.command](args)
             sys.stdout.flush()  # a closed pipe shows here, not as "Exception ignored" at exit
             return code
@@ -581,8 +588,7 @@ def _run_command(argv: list[str]) -> int:
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
-    """The arguments, with argparse's words in Chinese. (Help into a closed pipe is already
-    quiet: argparse drops a failed write of its messages.)"""
+    """The arguments, with argparse's words in Chinese."""
     with _chinese_argparse():
         return build_parser().parse_args(argv)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QThread
 from PySide6.QtWidgets import (QDialog, QFileDialog, QInputDialog, QLabel, QMenu, QMessageBox,
                                QWidget)
 
@@ -30,8 +30,17 @@ def exec_menu(menu: QMenu, at: QPoint) -> None:
 
 
 def exec_dialog(dialog: QDialog) -> bool:
-    """Run a modal dialog; tests replace this to fill the dialog in and accept it."""
-    return dialog.exec() == QDialog.DialogCode.Accepted
+    """Run a modal dialog; tests replace this to fill the dialog in and accept it.
+
+    The dialog is let go once control is back in the event loop that ran the caller (who reads
+    it first, and may run it again after a refusal): one made for a single use with the window
+    as its parent would otherwise stay, hidden, as long as the window, a merge preview with its
+    whole plan. Outside any event loop (at start-up) it stays: there the deletion would come in
+    the next dialog's own loop."""
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    if QThread.currentThread().loopLevel() > 0:
+        dialog.deleteLater()
+    return accepted
 
 
 def ask_int(parent: QWidget | None, title: str, label: str, value: int, low: int,

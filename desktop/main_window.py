@@ -8,9 +8,9 @@ from pathlib import Path
 import threading
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu,
+from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QPushButton, QStackedWidget, QTabBar, QTabWidget, QToolBar,
                                QVBoxLayout, QWidget)
 
@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
     progress_tab = _Page("progress")
     checks = _Page("checks")
     review_tab = _Page("review")
+    file_opened = Signal(object)  # the Path of a county file the window has just opened
 
     def __init__(self) -> None:
         super().__init__()
@@ -149,7 +150,12 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(working)
-        self.setCentralWidget(self.stack)
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._build_notice())
+        outer.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self._build_menus()
         self.statusBar()
         app = QApplication.instance()
@@ -250,6 +256,30 @@ class MainWindow(QMainWindow):
         self.readonly_label.setStyleSheet("color: #a40000; font-weight: bold;")
         bar.addWidget(self.readonly_label)
         self.addToolBar(bar)
+
+    def _build_notice(self) -> QWidget:
+        """A line above everything for what the clerk must read once (the program closed
+        unexpectedly last time), until 知道了; its text can be selected and copied."""
+        self.notice_bar = QWidget(self)
+        self.notice_bar.setObjectName("notice_bar")
+        self.notice_bar.setStyleSheet(
+            "#notice_bar { background: #fde7e9; border: 1px solid #c0707a; }")
+        self.notice = QLabel(self.notice_bar)
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        seen = QPushButton("知道了", self.notice_bar)
+        seen.clicked.connect(self.notice_bar.hide)
+        row = QHBoxLayout(self.notice_bar)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.notice, 1)
+        row.addWidget(seen)
+        self.notice_bar.hide()
+        return self.notice_bar
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice_bar.show()
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("文件(&F)")
@@ -412,6 +442,7 @@ class MainWindow(QMainWindow):
         # Once the file is on screen: the register's names read into pinyin, so that the first
         # look at a list sorted by name (机构, 中医馆, 人员, 活动) does not wait for pypinyin.
         QTimer.singleShot(WARM_UP_MS, self, self._warm_sort_keys)
+        self.file_opened.emit(county.path)
         return True
 
     def _warm_sort_keys(self) -> None:

@@ -176,14 +176,19 @@ def test_a_full_backups_folder_stops_the_change_with_one_sentence(
 
 # ---- output into a closed pipe ------------------------------------------------------------------
 
+@pytest.mark.parametrize("unbuffered", ["", "1"])  # PYTHONUNBUFFERED, as some machines set it
 @pytest.mark.parametrize("command", [["evaluate", "{county}", "--year", "2024"],
                                      ["merge", "{county}", "{other}", "--dry-run"]])
-def test_output_into_a_closed_pipe_stops_quietly(command: list[str], tmp_path: Path) -> None:
+def test_output_into_a_closed_pipe_stops_quietly(command: list[str], unbuffered: str,
+                                                 tmp_path: Path) -> None:
     files = _inputs(tmp_path)
     before = _digest(files["county"])
     argv = [a.format(**files) for a in command]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
     child = subprocess.Popen([sys.executable, "-m", "desktop", *argv], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+                             stderr=subprocess.PIPE, env=env)
     assert child.stdout is not None and child.stderr is not None
     child.stdout.close()  # like `| head` that has read enough
     err = child.stderr.read().decode("utf-8")

@@ -33,10 +33,11 @@ from desktop.models import REFUSED_ROLE, ROW_ROLE, SORT_ROLE, Column, RecordMode
 from desktop.undo import Change, EditHistory, Step
 
 ALL = "（全部）"
-# Qt 6.9 brought beginFilterChange/endFilterChange (6.10 deprecates the older call). The installed
-# app for glibc 2.31 PCs carries Qt 6.8 (packaging/requirements-bullseye.txt), which has only
-# invalidateRowsFilter: without this, its filters and search would show every row.
-FILTER_CHANGE_CALLS = hasattr(QSortFilterProxyModel, "beginFilterChange")
+# Qt 6.10 brought endFilterChange (6.9 has only beginFilterChange; 6.10 deprecates the older call).
+# The development install carries Qt 6.9 and the installed app for glibc 2.31 PCs Qt 6.8
+# (pyproject.toml, packaging/requirements-bullseye.txt), which have invalidateRowsFilter: without
+# this, their filters and search would show every row.
+FILTER_CHANGE_CALLS = hasattr(QSortFilterProxyModel, "endFilterChange")
 
 # How a change is named in 编辑 → 撤销: words, or a function giving them once the change is made.
 Named = str | Callable[[], str]

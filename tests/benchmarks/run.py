@@ -739,8 +739,8 @@ print(time.thread_time(), time.process_time(), flush=True)
 _OUR_WINDOW = """
 import sys, time
 from pathlib import Path
-from desktop.app import start
-app, window = start(Path(sys.argv[1]))
+from desktop.app import launch
+app, window, _session = launch(Path(sys.argv[1]))
 app.processEvents()
 assert window.overview.model.rowCount() > 0
 print(time.thread_time(), time.process_time(), flush=True)
@@ -807,13 +807,13 @@ def tabs_10x() -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from desktop.app import start
+    from desktop.app import launch
 
     copy = WORK / "tabs-10x.tcmcounty"
     shutil.copyfile(tenfold.build(10), copy)
     times = {}
     for settle in (0, 1000):
-        app, window = start(copy)
+        app, window, _session = launch(copy)
         window.show_year(TENFOLD_YEAR)
         app.processEvents()
         loop = QEventLoop()
