@@ -3,6 +3,7 @@ what would change shown before anything is written, then one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,9 @@ def export_template(window: Host) -> None:
     `tcmcounty template`): sent to institutions, filled in, and brought back by 导入 Excel."""
     if window.county is None:
         return
-    county = window.county
-    year, path = window.year, county.path
-    towns = sorted({r["township"] for r in county.rows("institution") if r["township"]},
+    county, year = window.county, window.year
+    # The year's townships (a township merged away later still has its own template that year).
+    towns = sorted({r["township"] for r in county.institutions_in_year(year) if r["township"]},
                    key=pinyin_key)
     whole = "全县（所有乡镇、街道）"
     town: str | None = None
@@ -86,22 +87,14 @@ def export_template(window: Host) -> None:
         if not chosen:
             return
         town = None if chosen == whole else chosen
-    name = dialogs.save_file_name(window, "导出填报模板",
-                                  f"{county.county_name}{town or ''}{year}年度填报模板.xlsx",
-                                  "Excel 工作簿 (*.xlsx)")
-    if not name:
-        return
-    out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
 
-    def work(progress: worker.Progress) -> Path:
+    def write(own: CountyFile, out: Path) -> Path:
         from reports.excel.template import write_template
 
-        with CountyFile.open(path, daily_backup=False) as own:
-            return write_template(own, year, out, town)
-
-    window.jobs.run("导出填报模板", work, lambda result: dialogs.info(
-        window, "导出填报模板", f"已写出{town or '全县'} {year} 年度的填报模板：\n{result}\n\n"
-        "各机构填好后，用“文件 → 导入 Excel”导入（可先导入一次，检查有无被拒绝的行）。"))
+        return write_template(own, year, out, town)
+    _write_book(window, "导出填报模板", f"{county.county_name}{town or ''}{year}年度填报模板.xlsx",
+                write, lambda result: f"已写出{town or '全县'} {year} 年度的填报模板：\n{result}\n\n"
+                "各机构填好后，用“文件 → 导入 Excel”导入（可先导入一次，检查有无被拒绝的行）。")
 
 
 def _decided(plan: Any) -> dict[tuple[str, int], str]:
@@ -112,20 +105,30 @@ def _decided(plan: Any) -> dict[tuple[str, int], str]:
 def export_excel(window: Host) -> None:
     if window.county is None:
         return
-    county = window.county
-    year, path = window.year, county.path
-    name = dialogs.save_file_name(window, "导出 Excel",
-                                  str(path.with_name(f"{county.county_name}{year}年数据.xlsx")),
-                                  "Excel 工作簿 (*.xlsx)")
+    county, year = window.county, window.year
+
+    def write(own: CountyFile, out: Path) -> Path:
+        from reports.excel.export import export_workbook
+
+        return export_workbook(own, year, out)
+    _write_book(window, "导出 Excel",
+                str(county.path.with_name(f"{county.county_name}{year}年数据.xlsx")), write,
+                lambda result: f"已导出 {year} 年的数据和指标结果：\n{result}")
+
+
+def _write_book(window: Host, title: str, suggested: str,
+                write: Callable[[CountyFile, Path], Path], said: Callable[[Path], str]) -> None:
+    """Ask where, then write a workbook from the open file in the background (with its own
+    connection) and say where it went."""
+    assert window.county is not None
+    path = window.county.path
+    name = dialogs.save_file_name(window, title, suggested, "Excel 工作簿 (*.xlsx)")
     if not name:
         return
     out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
 
     def work(progress: worker.Progress) -> Path:
-        from reports.excel.export import export_workbook
-
         with CountyFile.open(path, daily_backup=False) as own:
-            return export_workbook(own, year, out)
+            return write(own, out)
 
-    window.jobs.run("导出 Excel", work, lambda result: dialogs.info(
-        window, "导出 Excel", f"已导出 {year} 年的数据和指标结果：\n{result}"))
+    window.jobs.run(title, work, lambda result: dialogs.info(window, title, said(result)))
