@@ -122,7 +122,6 @@ def _facts(inst: Inst, progress: float, rng: random.Random) -> list[Any]:
         grade = None if state == "未建" else "普通"
         platform = _yes(state != "未建" and rng.random() < 0.6 + 0.4 * progress)
         cats, items = rng.randint(4, 8), rng.randint(8, 16)
-        place = "是"
     elif inst.type in ("社区卫生服务站", "村卫生室"):
         physicians = rng.randint(0, 3)
         tcm = 1 if physicians and rng.random() < 0.35 else 0
