@@ -51,8 +51,16 @@ class FrozenColumns(QTableView):
             lambda row, _old, size: self.setRowHeight(row, size))
         table.horizontalHeader().sortIndicatorChanged.connect(
             lambda col, order: self.horizontalHeader().setSortIndicator(col, order))
+        # Its rows follow the table's, also when its own range is laid out after the table has
+        # scrolled (a reload, then a jump to a row: Qt lays the pane out later, and a value set
+        # before then would be cut to 0, leaving every name beside another row's figures).
         self.verticalScrollBar().valueChanged.connect(table.verticalScrollBar().setValue)
-        table.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        table.verticalScrollBar().valueChanged.connect(self._follow)
+        table.verticalScrollBar().rangeChanged.connect(self._follow)
+        self.verticalScrollBar().rangeChanged.connect(self._follow)
+
+    def _follow(self, *_args: object) -> None:
+        self.verticalScrollBar().setValue(self.table.verticalScrollBar().value())
 
     def attach(self) -> None:
         """The table's model and selection are ours too (again after the table gets a model)."""

@@ -514,6 +514,10 @@ class MainWindow(QMainWindow):
         if key in self.stale:
             page.refresh(self.ctx)
             self.stale.discard(key)
+        # A tab opened (Alt+5, say) while the keys were on the 年度 box: they go to its table,
+        # so that ↓ moves down the rows instead of changing the year under the clerk.
+        if QApplication.focusWidget() is self.year_box:
+            self.focus_table()
 
     def _show_start_panel(self) -> None:
         """How to start, while the register is empty (a new file)."""

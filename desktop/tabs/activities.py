@@ -114,7 +114,7 @@ class ActivitiesTab(TableTab):
         actions.addStretch(1)
         self.layout_.insertLayout(1, actions)
         self.view.doubleClicked.connect(lambda _i: self.edit())
-        self.view.entered.connect(lambda _i: self.edit())
+        self.view.enter_pressed.connect(lambda _i: self.edit())
 
         self.matrix = RecordModel([], parent=self)
         self.matrix_view = RecordView(self)

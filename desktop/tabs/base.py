@@ -149,7 +149,7 @@ class RecordView(FreezableView):
     copy_requested = Signal(bool)  # with the headers
     paste_requested = Signal()
     clear_requested = Signal()
-    entered = Signal(QModelIndex)
+    enter_pressed = Signal(QModelIndex)  # not "entered": QAbstractItemView has that (mouse over)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
         editing = self.state() == QAbstractItemView.State.EditingState
@@ -166,8 +166,8 @@ class RecordView(FreezableView):
             self.clear_requested.emit()
         elif (not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
               and self.currentIndex().isValid()):
-            if self.isSignalConnected(QMetaMethod.fromSignal(self.entered)):
-                self.entered.emit(self.currentIndex())
+            if self.isSignalConnected(QMetaMethod.fromSignal(self.enter_pressed)):
+                self.enter_pressed.emit(self.currentIndex())
             else:
                 self.move_down()  # a sheet of cells: Enter goes down, as in Excel
         else:
@@ -178,6 +178,21 @@ class RecordView(FreezableView):
         """Enter in a cell (the delegate's SubmitModelCache): saved, the cursor goes down; a
         value refused stays in the open cell as typed, with the reason beside it."""
         index = self.currentIndex()
+        step = {QAbstractItemDelegate.EndEditHint.EditNextItem: 1,
+                QAbstractItemDelegate.EndEditHint.EditPreviousItem: -1}.get(hint)
+        if step is not None:
+            # Tab while typing a row, as in Excel: on to the next cell that takes a value,
+            # past those the program works out (中医类别占比); none left: stay in the table.
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            if index.isValid() and index.data(REFUSED_ROLE):
+                self.edit(index)  # the refused entry stays open as typed, with its reason
+                return
+            following = self._editable_beside(index, step)
+            if following.isValid():
+                self.setCurrentIndex(following)
+                self.scrollTo(following)
+                self.edit(following)
+            return
         if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             super().closeEditor(editor, hint)
             return
@@ -186,6 +201,18 @@ class RecordView(FreezableView):
             self.edit(index)
         else:
             self.move_down()
+
+    def _editable_beside(self, index: QModelIndex, step: int) -> QModelIndex:
+        """The next cell of the row, right (step 1) or left (-1), that can be edited."""
+        if not index.isValid():
+            return QModelIndex()
+        col = index.column() + step
+        while 0 <= col < self.model().columnCount():
+            cell = index.siblingAtColumn(col)
+            if not self.isColumnHidden(col) and cell.flags() & Qt.ItemFlag.ItemIsEditable:
+                return cell
+            col += step
+        return QModelIndex()
 
     def move_down(self) -> None:
         index = self.currentIndex()

@@ -241,7 +241,7 @@ class InstitutionsTab(TableTab):
         self.actions_bar.addStretch(1)
         self.layout_.insertLayout(1, self.actions_bar)
         self.view.doubleClicked.connect(lambda _i: self.edit())
-        self.view.entered.connect(lambda _i: self.edit())
+        self.view.enter_pressed.connect(lambda _i: self.edit())
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         # The township of the year looked at; earlier or later ones in 乡镇变更 (db.townships).

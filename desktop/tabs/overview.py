@@ -81,7 +81,7 @@ class OverviewTab(TableTab):
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.doubleClicked.connect(self._open)
-        self.view.entered.connect(self._open)  # Enter does what a double-click does
+        self.view.enter_pressed.connect(self._open)  # Enter does what a double-click does
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)

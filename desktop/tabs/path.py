@@ -142,7 +142,7 @@ class PathTab(TableTab):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.view.doubleClicked.connect(self._open)
-        self.view.entered.connect(self._open)
+        self.view.enter_pressed.connect(self._open)
         self.search.setPlaceholderText("按机构名称搜索…")
         self.town_filter = self.add_filter("township", "乡镇")
         self.stage_filter = self.add_filter("stage", "路径")
@@ -189,7 +189,7 @@ class PathTab(TableTab):
             self.pace_view.setColumnWidth(n, col.width)
         self.copyable(self.pace_view, "进度表只供查看：请在“文化宣传活动”页登记活动。")
         self.pace_view.doubleClicked.connect(self._open_pace)
-        self.pace_view.entered.connect(self._open_pace)
+        self.pace_view.enter_pressed.connect(self._open_pace)
         self.town_filter.currentIndexChanged.connect(
             lambda _i: self.pace_proxy.set_equal("township", self.town_filter.currentData()))
         self.pace_label = QLabel(self)

@@ -136,6 +136,19 @@ def test_ctrl_home_on_the_year_box_goes_to_the_first_cell_not_the_first_year(
     assert window.halls.view.currentIndex().row() == window.halls.proxy.rowCount() - 1
 
 
+def test_a_tab_opened_from_the_year_box_takes_the_keys_so_down_never_changes_the_year(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """A fresh clerk: Alt+Y, then Alt+5 and ↓ to go down the rows moved the year instead."""
+    _active(qtbot, window)
+    year = window.year
+    window.year_box.setFocus()
+    qtbot.keyClick(window.year_box, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is window.halls)
+    assert QApplication.focusWidget() is window.halls.view
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert window.year == year
+
+
 def test_typing_a_carried_value_again_confirms_it_and_undo_marks_it_carried_again(
         window: MainWindow, qtbot: QtBot) -> None:
     county = window.county
@@ -175,3 +188,33 @@ def test_typing_a_carried_value_again_confirms_it_and_undo_marks_it_carried_agai
     carried = _stored(window, tab, row, "carried") or ""
     assert "tech_categories" not in carried and "tech_items" not in carried
 
+
+
+def test_tab_while_typing_a_row_skips_the_worked_out_share_and_stays_in_the_table(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """A fresh clerk typed a clinic's staff with Tab between the cells: at 中医类别占比 (worked
+    out, not typed) the keys left the table and the next digits filtered it empty in 搜索."""
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    row = 20  # a station: its figures are small
+    editor = _type(qtbot, tab, row, "physicians", "4")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: tab.view.currentIndex().column()
+                    == tab.model.column_index("tcm_physicians"))
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)  # still typing, in the next cell
+    editor.insert("1")
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    # Past 中医类别占比 to the next figure that is typed.
+    qtbot.waitUntil(lambda: tab.view.currentIndex().column()
+                    == tab.model.column_index("other_tcm_staff"))
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    editor.insert("2")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tab.view.currentIndex().row() == row + 1)
+    assert (_stored(window, tab, row, "physicians"), _stored(window, tab, row, "tcm_physicians"),
+            _stored(window, tab, row, "other_tcm_staff")) == (4, 1, 2)
+    assert tab.search.text() == "" and tab.proxy.rowCount() == tab.model.rowCount()

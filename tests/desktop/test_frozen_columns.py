@@ -85,3 +85,28 @@ def test_a_jump_from_the_progress_tab_lands_on_the_missing_part_beside_the_name(
     rect = halls.view.visualRect(current)
     assert halls.view.viewport().rect().contains(rect) and rect.left() >= _edge(halls)
     assert _name_beside(halls, current.row()) == centre["name"]
+
+
+def test_the_frozen_names_stay_beside_their_rows_after_an_institution_is_added(
+        qtbot: QtBot, window: MainWindow, answer: object) -> None:
+    """A fresh clerk's try: after 新增 the table scrolled to the new row, the name pane stayed at
+    the top, so every name stood beside another institution's figures."""
+    _shown(qtbot, window)
+    tab = window.institutions
+    window.tabs.setCurrentWidget(tab)
+
+    def fill(dialog: object) -> bool:
+        dialog.name.setText("桃源村卫生室")  # type: ignore[attr-defined]
+        dialog.type.setCurrentIndex(dialog.type.findData("village_clinic"))  # type: ignore
+        dialog.township.setCurrentText("长江镇")  # type: ignore[attr-defined]
+        return True
+    answer(fill)  # type: ignore[operator]
+    tab.add()
+    frozen = tab.view.frozen
+    # The layout after the reload, as the event loop runs it: the pane follows the table.
+    qtbot.waitUntil(lambda: frozen.verticalScrollBar().value()
+                    == tab.view.verticalScrollBar().value() > 0)
+    current = tab.view.currentIndex()
+    assert current.data(ROW_ROLE)["name"] == "桃源村卫生室"
+    assert tab.view.verticalScrollBar().value() > 0  # it scrolled down to the new row
+    assert _name_beside(tab, current.row()) == "桃源村卫生室"
