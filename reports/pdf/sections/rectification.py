@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from reportlab.platypus import Flowable, Spacer
 
 from reports.judge.catalogue import BY_ID
-from reports.judge.results import ItemScore, Result
+from reports.judge.results import OFF, ItemScore, Result
 from reports.judge.wording import COUNTY_LEVEL, format_target
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
@@ -60,6 +60,7 @@ def rectification_part(data: ReportData, st: Styles) -> Story:
         out += [para(f"对照目标方案，本年度有 {len(unmet)} 项指标未达标。逐项整改清单如下，"
                    "按达标路径排序（先做的在前），完成时限由各责任单位商定后填写。", st),
                 _rectification_table(data, unmet, st), Spacer(1, 6)]
+    out += _items_part(data, st)
     watch = [r for r in own if r.met is True and r.failing]
     if watch:
         out.append(para("以下指标全县已达标，但仍有机构未达到要求，建议一并督促整改：" + "；".join(
@@ -84,6 +85,48 @@ def problems_in_order(data: ReportData) -> list[Result]:
 def _path_place(data: ReportData, item_id: str) -> int:
     """Where the 达标路径 first works on an item (what it does not touch: after, in order)."""
     return data.path_order.get(item_id, len(data.path_order))
+
+
+def items_in_order(data: ReportData) -> list[ItemScore]:
+    """The scored items that rest on no indicator (组织管理: plans, meetings, funding … judged
+    from the tasks and their evidence; H1) and fall short of their points, in the 达标路径's
+    order: what the county does itself, often the quickest points. 必备 ones stand in the table
+    of 必备 items above; items this file leaves to the county are not its to list."""
+    score = data.evaluation.score
+    if score is None:
+        return []
+    veto = {i.id for i in _vetoes_failed(data)}
+    short = [i for i in score.items
+             if i.indicator is None and i.id not in veto and not is_county_level(data, i.id)
+             and i.points is not None and i.state != OFF and i.max and i.points < i.max]
+    return sorted(short, key=lambda i: _path_place(data, i.id))
+
+
+def _items_part(data: ReportData, st: Styles) -> Story:
+    items = items_in_order(data)
+    if not items:
+        return []
+    rows = [[str(n), esc(item_ref(data, i)), f"{i.points:g} / {i.max:g} 分<br/>{esc(i.reason)}",
+             esc(_requirement(i)), ""]
+            for n, i in enumerate(items, start=1)]
+    widths = [24, 150, 110, 130]
+    lost = sum(i.max - (i.points or 0) for i in items)
+    return [para(f"组织管理等不按指标计算的评分项有 {len(items)} 项未得满分（共少得 {lost:g} 分），"
+                 "由县卫生健康局会同责任单位整改，按达标路径排序：", st),
+            table(["序号", "评分项", "现状", "整改要求", "完成时限"], rows,
+                  [*widths, FRAME_W - sum(widths)], st, align="cllll"),
+            Spacer(1, 6)]
+
+
+def _requirement(i: ItemScore) -> str:
+    """What is to be done, in a reviewer's words (the program's own steps are in 达标路径)."""
+    if "未上传佐证材料" in i.reason:
+        return "任务已完成，整理归档佐证材料"
+    if "没有对应任务" in i.reason:
+        return "列入创建任务，明确责任单位，完成后形成佐证材料"
+    if "任务" in i.reason:
+        return "按期完成对应任务，并形成佐证材料"
+    return f"按评分标准落实：{i.text}"
 
 
 def _vetoes_failed(data: ReportData) -> list[ItemScore]:

@@ -47,3 +47,10 @@ def test_the_rectification_list_follows_the_path(tmp_path: Path) -> None:
              if r.id in codes}
     found = sorted(unmet, key=lambda i: table.index(names[i]))
     assert found == expected, (found, expected)
+    # The items done at the county (plans, funding … judged from the tasks and their evidence)
+    # are in the list too, after the indicators, in the path's order: G05 and G06 first.
+    items = part[part.index("不按指标计算的评分项"):]
+    assert "一（二）1建立持续稳定的中医药发展多元投入机制" in items
+    assert items.index("一（二）1") < items.index("一（二）2") < items.index("一（一）3")
+    assert "按期完成对应任务，并形成佐证材料" in items and "G05" not in items
+
