@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.history.replayed.connect(self._show_step)
         self.history.failed.connect(lambda step: self.tabs.setCurrentWidget(step.tab))
         self.history.refused.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.history.discard_typed = self._discard_typed
         self.stale: set[str] = set()
         self.tabs.currentChanged.connect(self._tab_shown)
         self.page("overview")
@@ -439,6 +440,13 @@ class MainWindow(QMainWindow):
         self.welcome.show_reason("")
         self.reload_years()
         self._show_file_state()
+        # Another file: every table starts at its top (总览 at its first item, the 必备 G01),
+        # not where the last file was left.
+        for page in self.pages.values():
+            view = getattr(page, "view", None)
+            if view is not None:
+                view.scrollToTop()
+                view.setCurrentIndex(view.model().index(0, 0))
         # Once the file is on screen: the register's names read into pinyin, so that the first
         # look at a list sorted by name (机构, 中医馆, 人员, 活动) does not wait for pypinyin.
         QTimer.singleShot(WARM_UP_MS, self, self._warm_sort_keys)
@@ -518,6 +526,16 @@ class MainWindow(QMainWindow):
         # so that ↓ moves down the rows instead of changing the year under the clerk.
         if QApplication.focusWidget() is self.year_box:
             self.focus_table()
+
+    def _discard_typed(self) -> bool:
+        """撤销 with a refused entry still red in the tab in front: the entry goes (it was never
+        saved), and the steps before it stay."""
+        page = self.tabs.currentWidget()
+        discard = getattr(page, "discard_typed", None)
+        if callable(discard) and discard():
+            self.statusBar().showMessage("已撤销未保存的输入（该单元格恢复为文件中的值）", 5000)
+            return True
+        return False
 
     def _show_start_panel(self) -> None:
         """How to start, while the register is empty (a new file)."""

@@ -11,6 +11,7 @@ merge and the log see it like any other change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -72,6 +73,9 @@ class EditHistory(QObject):
         self.done: list[Step] = []
         self.undone: list[Step] = []
         self.blocked: str | None = None  # the last change, when it cannot be undone
+        # Asked first by 撤销: an entry typed but refused (still red in its cell, never saved)
+        # is what the clerk means to take back, not the step before it. True: it was.
+        self.discard_typed: Callable[[], bool] | None = None
 
     def push(self, step: Step) -> None:
         self.done.append(step)
@@ -95,6 +99,8 @@ class EditHistory(QObject):
         self.changed.emit()
 
     def undo(self) -> bool:
+        if self.discard_typed is not None and self.discard_typed():
+            return False
         if not self.done and self.blocked:
             self.refused.emit(self.undo_text())
             return False

@@ -164,6 +164,12 @@ class RecordView(FreezableView):
               and event.modifiers() == Qt.KeyboardModifier.NoModifier):
             # As in Excel: the selected cells become blank (Backspace would open an editor).
             self.clear_requested.emit()
+        elif (not editing and event.key() == Qt.Key.Key_F10
+              and event.modifiers() == Qt.KeyboardModifier.ShiftModifier):
+            # Shift+F10 opens the context menu, as the Menu key does (many laptops lack one).
+            cell = self.visualRect(self.currentIndex())
+            self.customContextMenuRequested.emit(
+                cell.center() if cell.isValid() else self.viewport().rect().center())
         elif (not editing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
               and self.currentIndex().isValid()):
             if self.isSignalConnected(QMetaMethod.fromSignal(self.enter_pressed)):
@@ -415,6 +421,15 @@ class TableTab(BlockEditing, QWidget):
     def carried(self, row: dict[str, Any], col: Column) -> str | None:
         """The tooltip of a value carried over from last year and not yet confirmed."""
         return None
+
+    def discard_typed(self) -> bool:
+        """Entries typed here and refused (red, never saved) are let go, the cells showing the
+        file's values again; False when there was none."""
+        if not self.model.refusals:
+            return False
+        self.model.clear_refusals()
+        self.message.hide()
+        return True
 
     def inapplicable(self, row: dict[str, Any], col: Column) -> str | None:
         """Why the row does not fill this cell (grey, said in the tooltip), or None."""

@@ -92,8 +92,11 @@ class ArrangeDialog(QDialog):
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.due.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
-        day = QDate.fromString(due, "yyyy-MM-dd") if due else QDate(year, 12, 31)
-        self.due.setDate(day if day.isValid() else QDate(year, 12, 31))
+        # By the year's end; a year already over: a month from today, never a date gone by.
+        default = max(QDate(year, 12, 31), QDate.currentDate().addMonths(1)) \
+            if QDate(year, 12, 31) < QDate.currentDate() else QDate(year, 12, 31)
+        day = QDate.fromString(due, "yyyy-MM-dd") if due else default
+        self.due.setDate(day if day.isValid() else default)
         form = QFormLayout()
         form.addRow(QLabel(f"为所选 {count} 项行动指定责任人和完成时限：", self))
         form.addRow("责任人(&R)：", self.person)
@@ -121,7 +124,7 @@ class PathTab(TableTab):
             Column("township", "乡镇（街道）", width=84, whole_tip=True),
             Column("name", "机构", width=130, whole_tip=True),
             Column("need", "需要", width=66, tip="补报数据、佐证材料、人员、开展活动、建设设置……"),
-            Column("what", "行动", width=236, whole_tip=True),
+            Column("what", "行动", width=360, whole_tip=True),
             Column("rule", "计分方式", width=84, whole_tip=True),
             Column("points", "得分", width=44, value=_points,
                    order=lambda r: r["points"] if r["points"] is not None else -1.0,
@@ -166,7 +169,7 @@ class PathTab(TableTab):
                    else None),
             Column("township", "乡镇（街道）", width=100),
             Column("name", "机构", width=200, whole_tip=True),
-            Column("what", "年度最低要求", width=110),
+            Column("what", "年度最低要求", width=160),
             Column("count", "到今天已有", "int", width=76),
             Column("expected", "到今天应有", "int", width=76,
                    tip="全年要求 × 本年度已过去的比例（向下取整）"),

@@ -28,6 +28,13 @@ INSTITUTION_SHEET = "机构年度数据"
 ACTIVITY_SHEET = "活动记录"
 HELP_SHEET = "填表说明"
 SPARE_INSTITUTION_ROWS = 30  # for institutions the file does not know yet
+# A county starting from an empty register lists every institution in the template: a county
+# has 100–700 (README of the domain), all of them with the drop-downs and checks.
+EMPTY_REGISTER_ROWS = 800
+
+
+def _spare(rows: Sequence[object]) -> int:
+    return SPARE_INSTITUTION_ROWS if rows else EMPTY_REGISTER_ROWS
 ACTIVITY_ROWS = 500
 FIRST_DATA_ROW = 4  # title, group headers, headers
 
@@ -210,7 +217,7 @@ def _institution_sheet(ws: Worksheet, title: str, year: int, rows: list[dict[str
                 ws.cell(r, index).number_format = formats[index]
             if not applies("hall_state" if out.key == "has_hall" else out.key, row.get("type")):
                 ws.cell(r, index).fill = grey  # this institution does not fill it
-    last = FIRST_DATA_ROW + len(rows) + SPARE_INSTITUTION_ROWS - 1
+    last = FIRST_DATA_ROW + len(rows) + _spare(rows) - 1
     year_col = next(i for i, out in enumerate(columns, start=1) if out.key == "year")
     for r in range(FIRST_DATA_ROW + len(rows), last + 1):
         # Spare rows carry the year: a clerk adding an institution types nothing more for it.
@@ -294,7 +301,7 @@ def write_template(county: CountyFile, year: int, out_path: str | os.PathLike[st
     ws = book.active
     ws.title = INSTITUTION_SHEET
     _institution_sheet(ws, f"{place}{year}年度 基层中医药工作机构数据填报表", year, rows)
-    last_name_row = FIRST_DATA_ROW + len(rows) + SPARE_INSTITUTION_ROWS - 1
+    last_name_row = FIRST_DATA_ROW + len(rows) + _spare(rows) - 1
     names_ref = f"'{INSTITUTION_SHEET}'!$B${FIRST_DATA_ROW}:$B${last_name_row}"
     _activity_sheet(book.create_sheet(ACTIVITY_SHEET),
                     f"{place}{year}年度 中医药文化宣传与健康教育活动记录", year, names_ref)

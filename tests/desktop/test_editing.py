@@ -97,6 +97,27 @@ def test_a_refused_entry_keeps_what_was_typed_and_its_reason_stays_until_correct
     assert _cell(tab, 1, "tcm_gps").data() == "12"
 
 
+def test_ctrl_z_takes_back_a_refused_entry_before_any_earlier_step(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """A fresh clerk: a refused entry (red in its cell), then Ctrl+Z undid an earlier good edit
+    in another row. The red entry is what Ctrl+Z takes back first."""
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    editor = _type(qtbot, tab, 4, "west_learn_tcm", "2")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _stored(window, tab, 4, "west_learn_tcm") == 2)
+    editor = _type(qtbot, tab, 1, "tcm_gps", "-5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(_cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    window.history.undo()  # 编辑 → 撤销 (Ctrl+Z)
+    assert not _cell(tab, 1, "tcm_gps").data(REFUSED_ROLE) and tab.message.isHidden()
+    assert _stored(window, tab, 4, "west_learn_tcm") == 2  # the good edit stays
+    window.history.undo()  # and only now the step before it
+    assert _stored(window, tab, 4, "west_learn_tcm") != 2
+
+
 def test_undoing_a_paste_keeps_the_pasted_block_selected(window: MainWindow) -> None:
     window.tabs.setCurrentWidget(window.halls)
     tab = window.halls

@@ -174,3 +174,15 @@ def test_the_menu_key_offers_the_tabs_actions_then_copy_and_paste(
         assert texts[-4:] == ["复制\tCtrl+C", "复制（含表头）\tCtrl+Shift+C", "粘贴\tCtrl+V",
                               "清除内容\tDelete"]
     assert "停用(&T)…" in offered[0] and "新建模拟评审(&N)…" in offered[-1]
+
+
+def test_shift_f10_opens_the_context_menu_as_the_menu_key_does(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many office laptops have no Menu key: Shift+F10 is the other way to it."""
+    offered: list[list[str]] = []
+    monkeypatch.setattr(dialogs, "exec_menu", lambda menu, _at: offered.append(
+        [a.text() for a in menu.actions() if not a.isSeparator()]))
+    window.tabs.setCurrentWidget(window.institutions)
+    _focus_table(qtbot, window)
+    qtbot.keyClick(window.institutions.view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert offered and "停用(&T)…" in offered[0] and "粘贴\tCtrl+V" in offered[0]

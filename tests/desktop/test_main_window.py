@@ -138,3 +138,20 @@ def test_tabs_are_built_when_first_shown_under_their_own_title(window: MainWindo
     assert window.tabs.count() == 11 and set(window.pages) == {"overview", "institutions"}
     # The eleventh tab has no Alt key of its own (Alt+1 stays 总览's).
     assert window.tabs.tabToolTip(10) == "模拟评审（在总览按 Ctrl+PgUp）"
+
+
+def test_another_file_opens_with_its_tables_at_the_top(window: MainWindow, tmp_path: Path,
+                                                       qtbot: QtBot) -> None:
+    """A fresh clerk: after 新建 the new county's 总览 showed rows 37–53 of the list, where the
+    demo had been left, with the 必备 G01 out of sight."""
+    window.resize(1000, 500)  # a list longer than the window
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_path(write_demo(tmp_path / "县.tcmcounty"))
+    view = window.overview.view
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0)
+    view.setCurrentIndex(view.model().index(view.model().rowCount() - 1, 0))
+    view.scrollToBottom()
+    assert view.verticalScrollBar().value() > 0
+    assert window.open_path(write_demo(tmp_path / "另一县.tcmcounty"))
+    assert view.verticalScrollBar().value() == 0 and view.currentIndex().row() == 0

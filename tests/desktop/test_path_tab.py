@@ -93,7 +93,9 @@ def test_arranging_actions_projects_the_score_and_undoes_in_one_step(
     tab.findChild(QPushButton, "button_安排").click()
     stored = {r["action_key"]: r for r in window.county.rows("planned_action")}
     assert set(stored) == {"G01", "G05"}
-    assert {(r["person"], r["due_date"]) for r in stored.values()} == {("张三", "2024-12-31")}
+    # 2024 is over: the time given by default is a month from today, not a date gone by.
+    due = QDate.currentDate().addMonths(1).toString("yyyy-MM-dd")
+    assert {(r["person"], r["due_date"]) for r in stored.values()} == {("张三", due)}
     status = tab.model.column_index("status")
     assert [tab.proxy.index(r, status).data() for r in (0, 1)] == ["已安排", "已安排"]
     assert "已安排 2 项，全部完成后预计 77.2 分" in tab.summary.text()

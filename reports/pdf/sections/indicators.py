@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph
 
@@ -123,11 +124,11 @@ def trend_ids(data: ReportData) -> list[str]:
 
 
 def _trend_part(data: ReportData, st: Styles) -> Story:
-    heading = h2(2, "主要指标历年变化", st)
     ids = trend_ids(data)
     years = [e.year for e in data.trend]
     if not ids:
-        return [*heading, para(f"文件中没有{data.year}年度以前的数据，暂无历年对比。", st)]
+        return [*h2(2, "主要指标历年变化", st),
+                para(f"文件中没有{data.year}年度以前的数据，暂无历年对比。", st)]
     series = []
     rows = []
     for ind_id in ids:
@@ -138,6 +139,8 @@ def _trend_part(data: ReportData, st: Styles) -> Story:
         rows.append([ref(data, current), *[esc(shown(current.kind, v)) for v in values],
                      esc(format_target(current.kind, current.target))])
     drawing = charts.trend_lines(years, series, FRAME_W, st.fonts.table)
+    # The heading stays with its chart: never alone at the foot of a page.
+    heading = h2(2, "主要指标历年变化", st, room=drawing.height + 20 * mm)
     caption = Paragraph(f"图1 主要指标{years[0]}—{years[-1]}年变化", st.caption)
     year_w = min(56.0, (FRAME_W - 220) / len(years))
     widths = [FRAME_W - 60 - year_w * len(years), *[year_w] * len(years), 60]
