@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import datetime as _dt
+import functools
 from typing import Any
+import unicodedata
 
 from . import vocab
 from .errors import ValidationError
@@ -363,9 +365,13 @@ def check_applies(inst_type: str | None, values: dict[str, Any]) -> None:
 
 def same_key(text: Any) -> str:
     """How two names or codes are compared: NFKC, no spaces, case-folded (as the importer does)."""
-    import unicodedata
+    return _text_key(str(text or ""))
 
-    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).casefold()
+
+@functools.lru_cache(maxsize=65536)
+def _text_key(text: str) -> str:
+    # Names and titles repeat (the same lecture title in every centre): each worked out once.
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
 def duplicate_among(record: dict[str, Any], others: Any) -> str | None:

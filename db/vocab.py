@@ -108,10 +108,11 @@ def _word_pinyin(word: str) -> tuple[str, ...]:
 
 def institution_key(row: dict) -> tuple:
     """Type in INSTITUTION_TYPES order (the county TCM hospital first), township, then name."""
-    kind = row.get("type")
-    order = list(INSTITUTION_TYPES).index(kind) if kind in INSTITUTION_TYPES else len(
-        INSTITUTION_TYPES)
+    order = _TYPE_ORDER.get(row.get("type"), len(_TYPE_ORDER))  # type: ignore[arg-type]
     return (order, pinyin_key(row.get("township")), pinyin_key(row.get("name")))
+
+
+_TYPE_ORDER = {kind: n for n, kind in enumerate(INSTITUTION_TYPES)}
 
 
 def number_key(number: str | None) -> tuple:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import datetime as _dt
+from typing import TYPE_CHECKING
 
 from db.county import CountyFile
 from reports.judge.evaluation import evaluate
+from reports.judge.progress import Progress, progress
 from reports.judge.results import Evaluation
+
+if TYPE_CHECKING:
+    from reports.judge.facts import Facts
 
 
 @dataclass
@@ -19,17 +25,30 @@ class Context:
     # In a township's fill-in file, what only the county's merged data can judge (items and
     # indicators; decided in reports/judge/scoring.county_level).
     county_level: frozenset[str] = frozenset()
+    # 填报进度 of the year: read once, for the judgement's 未填报 and the tab alike
+    progress: Progress | None = None
+    _to_date: dict[_dt.date, Facts] = field(default_factory=dict)
 
     @classmethod
     def load(cls, county: CountyFile, year: int) -> Context:
-        result = evaluate(county, year)
+        state = progress(county, year)
+        result = evaluate(county, year, state=state)
         county_level = result.county_level
         # Cells are marked for what falls short and for what has not been reported alike.
         failing = {
             r.id: {f.institution_id: (f.gap or "未达标") for f in (*r.failing, *r.not_reported)}
             for r in result.results if r.id not in county_level
         }
-        return cls(county, year, result, failing, county_level)
+        return cls(county, year, result, failing, county_level, state)
+
+    def facts_to(self, day: _dt.date) -> Facts:
+        """The year's facts with activities up to `day` (yearly minimums against the share of
+        the year gone): read once for the context, however many tabs ask (达标路径, 填报进度)."""
+        if day not in self._to_date:
+            from reports.judge.facts import load_facts
+
+            self._to_date[day] = load_facts(self.county, self.year, until=day)
+        return self._to_date[day]
 
     def gap(self, indicator_ids: tuple[str, ...], institution_id: str) -> str | None:
         """Why this institution fails any of these indicators, in the bureau's words."""

@@ -22,7 +22,7 @@ from desktop.models import ROW_ROLE, Column, RecordModel
 from desktop.tabs.base import RecordFilter, RecordView, TableTab
 from desktop.undo import Change
 from reports.judge import standard as standards
-from reports.judge.facts import load_documents, load_facts
+from reports.judge.facts import load_documents
 from reports.judge.profiles import get_profile
 from reports.plan import arranged as arrangements
 from reports.plan import path as paths
@@ -219,7 +219,7 @@ class PathTab(TableTab):
         county, year, day = ctx.county, ctx.year, today()
         std = standards.for_county(county)
         docs = load_documents(county)
-        to_date = load_facts(county, year, until=day)
+        to_date = ctx.facts_to(day)
         towns = paths.townships(county, year)
         self._inputs = (std, docs, towns, day)
         self.plan = paths.build(std, ctx.evaluation, docs, towns, day,

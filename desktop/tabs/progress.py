@@ -21,7 +21,6 @@ from desktop.tabs import path as path_tab
 from desktop.tabs.base import TableTab, fit_columns
 from desktop.undo import Change
 from reports.judge.catalogue import STATIONS
-from reports.judge.facts import load_facts
 from reports.judge.profiles import get_profile
 from reports.judge.progress import PARTS, InstitutionProgress, progress
 from reports.plan.pace import BEHIND, ON_PACE, SHORT, Pace, pace
@@ -158,11 +157,11 @@ class ProgressTab(TableTab):
         self.view.doubleClicked.connect(self._open)
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
-        state = progress(ctx.county, ctx.year)
+        state = ctx.progress or progress(ctx.county, ctx.year)
         day = path_tab.today()
         paces: dict[str, list[Pace]] = {}
         for p in pace(ctx.evaluation, get_profile(ctx.county, ctx.evaluation.profile_id),
-                      load_facts(ctx.county, ctx.year, until=day), {}, day):
+                      ctx.facts_to(day), {}, day):
             if p.institution_id:
                 paces.setdefault(p.institution_id, []).append(p)
         # The register's order: townships in pinyin order, within one by type, then name.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+import functools
 from typing import TYPE_CHECKING, Any
 
 from db.county import parse_carried
@@ -62,11 +63,11 @@ class InstitutionProgress:
     carried_from: int | None
     has_row: bool  # a row of figures for the year
 
-    @property
+    @functools.cached_property
     def asked(self) -> int:
         return sum(1 for v in self.parts.values() if v is not None)
 
-    @property
+    @functools.cached_property
     def done(self) -> int:
         return sum(1 for v in self.parts.values() if v)
 
@@ -74,18 +75,18 @@ class InstitutionProgress:
     def share(self) -> float:
         return self.done / self.asked if self.asked else 1.0
 
-    @property
+    @functools.cached_property
     def reported(self) -> bool:
         """Every part asked of the institution is in (activities alone, or staff without visits,
         are not a report of the year)."""
         return self.has_row and self.done == self.asked
 
-    @property
+    @functools.cached_property
     def partial(self) -> bool:
         """未填报, though something of the year is in: what is missing is the thing to chase."""
         return not self.reported and (self.has_row or self.done > 0)
 
-    @property
+    @functools.cached_property
     def status(self) -> str:
         if not self.reported:
             return UNREPORTED
