@@ -78,6 +78,26 @@ def _lost(drive: Callable[[], object], repeats: int = REPEATS) -> int:
     return lost
 
 
+def _lost_per_round(drive: Callable[[], object], rounds: int = 3, enough: int = 5 * ENOUGH) -> int:
+    """References to None a round of `drive` loses as a rule: the median of `rounds` rounds
+    after one to fill caches. A binding's slip loses them every round; a round that lets go of
+    something held from before (a cache making room, a tab dropping the judgement it last
+    showed) loses some once, which is no leak: measured 1,899 in one round of three, and
+    -91 and -65 in the others, against ~8,000 every round on PySide6 6.12.0."""
+    drive()
+    losses = []
+    for _ in range(rounds):
+        before = none_refs()
+        drive()
+        losses.append(before - none_refs())
+        if losses[-1] > enough:  # a slip loses ~8,000 a round: stop before the count runs out
+            break
+    lost = sorted(losses)[len(losses) // 2]
+    if lost > 0:
+        _seen_dropping.append(os.environ.get("PYTEST_CURRENT_TEST", "an earlier test").split()[0])
+    return lost
+
+
 def _why(lost: int, what: str) -> str:
     return (f"None lost {lost} references over {what} on PySide6 {PySide6.__version__}: on "
             "Python 3.11 the interpreter aborts when the count reaches 0 (README, “Which Qt”)")
@@ -100,8 +120,9 @@ def test_a_stretch_of_work_on_the_large_county_keeps_none_alive(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Every tab drawn and scrolled, counts typed (and a mistake refused), a drop-down set, a
     block pasted, cells cleared, a county figure entered, each undone or redone by Ctrl+Z /
-    Ctrl+Y or the menu, another year and back, a failing list and a merge preview: three times,
-    the first to fill caches. The file ends as it began."""
+    Ctrl+Y or the menu, another year and back, a failing list and a merge preview: four times,
+    the first to fill caches; a round as a rule keeps None's count. The file ends as it
+    began."""
     master, town = large_master
     county = tmp_path / "青河县.tcmcounty"
     shutil.copyfile(master, county)
@@ -117,12 +138,12 @@ def test_a_stretch_of_work_on_the_large_county_keeps_none_alive(
     def work() -> None:
         clerk.rng.seed(22)  # the same round each time
         clerk.round_trip()
-    lost = _lost(work, 2)
-    assert lost <= 0, _why(lost, "rounds of a clerk's work on the large county")
+    lost = _lost_per_round(work)
+    assert lost <= 0, _why(lost, "each round of a clerk's work on the large county")
     assert not clerk.anomalies, clerk.anomalies
     # Each round opened the failing list and the merge preview and wrote every kind of edit.
-    assert clerk.counts["dialogs"] == 6
-    assert clerk.counts["undo"] == 18 and clerk.counts["redo"] == 3
+    assert clerk.counts["dialogs"] == 8
+    assert clerk.counts["undo"] == 24 and clerk.counts["redo"] == 4
     window.close()
     assert differences(master, county, clerk.ledger) == []
 
