@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 import datetime as _dt
-from typing import TYPE_CHECKING
 
 from db.county import CountyFile
 from reports.judge.evaluation import evaluate
+from reports.judge.facts import Facts, facts_until, load_facts
 from reports.judge.progress import Progress, progress
 from reports.judge.results import Evaluation
-
-if TYPE_CHECKING:
-    from reports.judge.facts import Facts
 
 
 @dataclass
@@ -27,28 +24,42 @@ class Context:
     county_level: frozenset[str] = frozenset()
     # 填报进度 of the year: read once, for the judgement's 未填报 and the tab alike
     progress: Progress | None = None
+    # the year's facts the judgement read: the tabs that count from them read no more
+    facts: Facts | None = None
     _to_date: dict[_dt.date, Facts] = field(default_factory=dict)
+    _towns: dict[str, str | None] | None = None
 
     @classmethod
     def load(cls, county: CountyFile, year: int) -> Context:
         state = progress(county, year)
-        result = evaluate(county, year, state=state)
+        facts = load_facts(county, year)
+        result = evaluate(county, year, state=state, facts=facts)
         county_level = result.county_level
         # Cells are marked for what falls short and for what has not been reported alike.
         failing = {
             r.id: {f.institution_id: (f.gap or "未达标") for f in (*r.failing, *r.not_reported)}
             for r in result.results if r.id not in county_level
         }
-        return cls(county, year, result, failing, county_level, state)
+        return cls(county, year, result, failing, county_level, state, facts)
+
+    def year_facts(self) -> Facts:
+        if self.facts is None:
+            self.facts = load_facts(self.county, self.year)
+        return self.facts
 
     def facts_to(self, day: _dt.date) -> Facts:
         """The year's facts with activities up to `day` (yearly minimums against the share of
-        the year gone): read once for the context, however many tabs ask (达标路径, 填报进度)."""
+        the year gone): counted once for the context, however many tabs ask (达标路径, 填报进度)."""
         if day not in self._to_date:
-            from reports.judge.facts import load_facts
-
-            self._to_date[day] = load_facts(self.county, self.year, until=day)
+            self._to_date[day] = facts_until(self.county, self.year_facts(), day)
         return self._to_date[day]
+
+    def townships(self) -> dict[str, str | None]:
+        """Each institution counted in the year → its township that year (the judgement's, so
+        the same as reports.plan.path.townships)."""
+        if self._towns is None:
+            self._towns = {i["id"]: i["township"] for i in self.year_facts().institutions}
+        return self._towns
 
     def gap(self, indicator_ids: tuple[str, ...], institution_id: str) -> str | None:
         """Why this institution fails any of these indicators, in the bureau's words."""

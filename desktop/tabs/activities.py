@@ -312,13 +312,14 @@ class ActivitiesTab(TableTab):
 
     def _load_matrix(self, ctx: Context) -> None:
         minimums = minimum_counts(ctx.county)
-        counts = activity_counts(ctx.county, ctx.year)
+        facts = ctx.year_facts()
+        counts = activity_counts(ctx.county, ctx.year, facts)
         columns = [Column("name", "机构", width=150)]
         for ind, (label, minimum) in minimums.items():
             columns.append(Column(ind, f"{ind} {label}\n（≥{minimum}）", "int", width=76,
                                   tone=_short_of(ind, minimum)))
-        # The year's centres in the order of the year's townships (db.townships).
-        rows = [{"id": r["id"], "name": r["name"]} for r in ctx.county.institutions_in_year(ctx.year)
+        # The year's centres in the order of the year's townships (db.townships), then names.
+        rows = [{"id": r["id"], "name": r["name"]} for r in facts.institutions
                 if r["type"] in CENTRE_TYPES]
         for r in rows:
             r.update({ind: counts.get(r["id"], {}).get(ind, 0) for ind in minimums})

@@ -220,7 +220,7 @@ class PathTab(TableTab):
         std = standards.for_county(county)
         docs = load_documents(county)
         to_date = ctx.facts_to(day)
-        towns = paths.townships(county, year)
+        towns = ctx.townships()
         self._inputs = (std, docs, towns, day)
         self.plan = paths.build(std, ctx.evaluation, docs, towns, day,
                                 arrangements.read(county, year))

@@ -146,18 +146,18 @@ def indicator_values(county: CountyFile, year: int, profile: Profile
 
 def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
              today: _dt.date | None = None, std: standard.Standard | None = None,
-             state: Progress | None = None) -> Evaluation:
+             state: Progress | None = None, facts: Facts | None = None) -> Evaluation:
     """Judge every switched-on indicator of `year` against a profile (default: the file's own).
 
     `today` decides which tasks are overdue; tests pass a fixed date. `std` judges with another
     standard than the file's own (a city rolling up counties judges them all alike): its targets
     and conditions under the county's layer, and its points. `state` is the year's 填报进度 when
-    the caller has it already (the report does).
+    the caller has it already (the report does); `facts`, the year's facts likewise.
     """
     std = std or standard.for_county(county)
     profile = (profiles.get_profile(county, profile_id, std) if profile_id
                else profiles.active_profile(county, std))
-    facts = load_facts(county, year)
+    facts = facts if facts is not None else load_facts(county, year)
     previous = _values(load_facts(county, year - 1), profile)
     results = []
     for ind in CATALOGUE:

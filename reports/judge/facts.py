@@ -97,6 +97,17 @@ def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None) 
                  rows[0] if rows else {})
 
 
+def facts_until(county: CountyFile, facts: Facts, until: _dt.date) -> Facts:
+    """The same year's facts with activities only up to `until`, the institutions and county
+    figures as `facts` read them (what load_facts(…, until=…) gives, without reading them again).
+    """
+    if until >= _dt.date(facts.year, 12, 31):
+        return facts
+    active = {inst["id"] for inst in facts.institutions}
+    return Facts(facts.year, facts.institutions, _tallies(county, facts.year, active, until),
+                 facts.county)
+
+
 def _tallies(county: CountyFile, year: int, active: set[str],
              until: _dt.date | None) -> dict[str, dict[tuple[str, int], Tally]]:
     """Per institution, kind and TCM flag: activities (an activity entered twice once, see

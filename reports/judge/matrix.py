@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
-from reports.judge.facts import load_facts
+from reports.judge.facts import Facts, load_facts
 from reports.judge.profiles import Profile, active_profile
 
 if TYPE_CHECKING:
@@ -29,9 +29,11 @@ def minimum_counts(county: CountyFile, profile: Profile | None = None) -> dict[s
     return result
 
 
-def activity_counts(county: CountyFile, year: int) -> dict[str, dict[str, int]]:
-    """Institution id -> indicator id -> count, for every active institution with activities."""
-    facts = load_facts(county, year)
+def activity_counts(county: CountyFile, year: int, facts: Facts | None = None
+                    ) -> dict[str, dict[str, int]]:
+    """Institution id -> indicator id -> count, for every active institution with activities
+    (from the year's `facts` when the caller has them)."""
+    facts = facts if facts is not None else load_facts(county, year)
     counts: dict[str, dict[str, int]] = {}
     for inst_id in facts.activity:
         row = {}
