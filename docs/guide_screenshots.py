@@ -76,24 +76,28 @@ def prepare(folder: Path) -> tuple[Path, Path, Path]:
     demo = write_demo(folder / "青河县.tcmcounty", "small")
     with CountyFile.open(demo, daily_backup=False) as county:
         rid = rv.create_review(county, YEAR, seed=20240517)
-        review = rv.load(county, rid)
-        for n, inst in enumerate(review.sample[:3]):
-            for k, item in enumerate(("A1", "B1", "C2", "D1")):
-                rv.set_finding(county, rid, inst["id"], item,
-                               rv.DISAGREE if (n + k) % 4 == 0 else rv.AGREE)
+        # The first items of the first institutions on the route, as the tab lists them (each
+        # institution has its own checklist: the county hospital's items are not a centre's).
+        _review, sheets = rv.sheets(county, rid)
+        for n, sheet in enumerate(sheets[:3]):
+            for k, line in enumerate(sheet.lines[:4]):
+                rv.set_finding(county, rid, sheet.inst["id"], line.item.id,
+                               rv.DISAGREE if (n + k) % 4 == 1 else rv.AGREE)
         town = county.institutions_in_year(YEAR)[5]["township"]
         township = exchange.write_township_file(county, town, folder / f"青河县-{town}.tcmcounty")
         names = [i["name"] for i in county.institutions_in_year(YEAR) if i["township"] == town]
-    # The township fills in: two centres' visits, one activity; the bureau meanwhile corrected
-    # one of the same figures, which makes a conflict to decide.
+    # The township fills in: three institutions' visits (a few per cent more than the books, as
+    # a late correction is), one activity; the bureau meanwhile corrected one of the same
+    # figures, which makes a conflict to decide.
     with CountyFile.open(township, daily_backup=False) as theirs:
         filled = [i for i in theirs.institutions_in_year(YEAR) if i["year_row"]][:3]
-        for k, inst in enumerate(filled):
-            theirs.set_institution_year(inst["id"], YEAR, {"visits": 30_000 + 1_250 * k})
+        for inst in filled:
+            theirs.set_institution_year(inst["id"], YEAR, {"visits": round(inst["visits"] * 1.06)})
         theirs.insert("activity", {"institution_id": filled[0]["id"], "date": "2024-10-23",
                                    "kind": "义诊", "title": "重阳节中医义诊", "people": 80})
     with CountyFile.open(demo, daily_backup=False) as county:
-        county.set_institution_year(filled[0]["id"], YEAR, {"visits": 29_400})
+        county.set_institution_year(filled[0]["id"], YEAR,
+                                    {"visits": round(filled[0]["visits"] * 1.03)})
     book = folder / "各机构2024年数据.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -138,13 +142,13 @@ def main() -> int:
                                          ("progress", "progress", 1000, 460),
                                          ("checks", "checks", 1100, 420),
                                          ("review", "review", 1000, 520)):
-            window.tabs.setCurrentWidget(window.pages[key])
+            window.tabs.setCurrentWidget(window.page(key))
             settle(app, 0.8)
             save(app, name, upper(window, width, height))
 
         dialogs.open_file_name = lambda *_a, **_k: str(book)
         dialogs.exec_dialog = captured(app, "import")
-        window.tabs.setCurrentWidget(window.pages["activities"])
+        window.tabs.setCurrentWidget(window.page("activities"))
         excel_actions.import_excel(window)
         while not dialogs.exec_dialog.done:  # the workbook is read off the UI thread
             settle(app, 0.2)
