@@ -131,7 +131,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("year", "年度", "year", required=True),
         _f("name", "评审名称", "text", required=True),
         _f("review_date", "评审日期", "date"),
-        _f("seed", "抽样种子", required=True),
+        _f("seed", "抽签号", required=True),
         _f("rule", "抽样规则", "text", required=True),
         _f("note", "备注", "text"),
     ),

@@ -38,7 +38,7 @@ class NewReviewDialog(QDialog):
         self.seed = QSpinBox(self)
         self.seed.setRange(0, 2_000_000_000)
         self.seed.setValue(seed)
-        self.seed.setToolTip("同一种子、同一机构名册，抽到的机构相同；记下它可以重复这次抽样")
+        self.seed.setToolTip("同一抽签号、同一机构名册，抽到的机构相同；记下它可以重复这次抽样")
         self.sizes = []
         for label, value in (("县级中医医院", rule.hospitals),
                              ("乡镇卫生院/社区卫生服务中心", rule.centres),
@@ -49,7 +49,7 @@ class NewReviewDialog(QDialog):
             form.addRow(f"抽查{label}（家）：", spin)
             self.sizes.append(spin)
         form.insertRow(0, "评审名称：", self.name)
-        form.insertRow(1, "抽样种子：", self.seed)
+        form.insertRow(1, "抽签号：", self.seed)
         form.addRow(QLabel("县级中医医院必查；乡镇卫生院逐个乡镇抽取，村卫生室和服务站在各乡镇间轮流抽取，"
                            "先抽已抽中卫生院所在的乡镇。", self))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -82,7 +82,7 @@ def new_review(window: ReviewHost) -> None:
     tab = window.review_tab
     tab.review_id = rid
     tab.refresh(tab.ctx)
-    window.statusBar().showMessage(f"已抽取 {len(rv.load(county, rid).sample)} 家机构，抽样种子 "
+    window.statusBar().showMessage(f"已抽取 {len(rv.load(county, rid).sample)} 家机构，抽签号 "
                                    f"{dialog.seed.value()}", 8000)
 
 
@@ -213,7 +213,7 @@ def compare_reviews(window: ReviewHost) -> None:
         # Only a complete review has a score; one still being entered shows how far it got.
         result = (f"{s.total:g} 分（按抽查口径）/ 合格线 {s.pass_mark:g}，"
                   f"{'通过' if s.passed else '未通过'}" if out.complete else "尚未录完，不计分")
-        lines.append(f"{row['name']}（种子 {row['seed']}{'，' + row['review_date'] if row['review_date'] else ''}）："
+        lines.append(f"{row['name']}（抽签号 {row['seed']}{'，' + row['review_date'] if row['review_date'] else ''}）："
                      f"{result}；不一致 {len(out.differences)} 处，整改 {len(out.fixes)} 项，"
                      f"{out.coverage_text}")
     dialogs.show_text(window, f"{window.year}年历次模拟评审", "\n".join(lines) or "本年度还没有模拟评审。")

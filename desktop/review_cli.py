@@ -29,7 +29,7 @@ def _seed(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"抽样种子应为整数，收到“{text}”") from None
+        raise argparse.ArgumentTypeError(f"抽签号应为整数，收到“{text}”") from None
 
 
 COUNTY_FILE = "县级数据文件（.tcmcounty）"
@@ -37,11 +37,11 @@ REVIEW = "模拟评审编号（默认为该年度最近一次模拟评审）"
 
 
 def add_parsers(sub: Any, year: Callable[[str], int]) -> None:
-    p = sub.add_parser("review-sample", help="模拟现场评审：显示抽查名单（或按种子抽样）")
+    p = sub.add_parser("review-sample", help="模拟现场评审：显示抽查名单（或按抽签号抽样）")
     p.add_argument("file", type=Path, metavar="FILE", help=COUNTY_FILE)
     p.add_argument("--year", type=year, required=True, metavar="Y", help="评审的年度，如 2024")
     p.add_argument("--seed", type=_seed, metavar="N",
-                   help="按此抽样种子重新抽样（不指定时显示该年度最近一次模拟评审的名单）")
+                   help="按此抽签号重新抽样（不指定时显示该年度最近一次模拟评审的名单）")
     p.add_argument("--hospitals", type=_count, metavar="N", help="抽查县级中医医院家数（默认 1）")
     p.add_argument("--centres", type=_count, metavar="N", help="抽查乡镇卫生院/社区卫生服务中心家数")
     p.add_argument("--stations", type=_count, metavar="N", help="抽查卫生服务站/村卫生室家数")
@@ -82,14 +82,14 @@ def pick_review(county: Any, year: int, review_id: str | None) -> str:
     latest = review.latest(county, year)
     if latest is None:
         raise KnownError(f"{year}年还没有模拟评审。请先在窗口中“新建模拟评审”，或运行 "
-                         f"tcmcounty review-sample 文件 --year {year} --seed 种子 --save。")
+                         f"tcmcounty review-sample 文件 --year {year} --seed 抽签号 --save。")
     return latest
 
 
 def sample_lines(title: str, seed: int, rule_text: str, sample: list[dict[str, Any]]) -> list[str]:
     from db.vocab import INSTITUTION_TYPES
 
-    lines = [title, f"抽样种子：{seed}", f"抽样规则：{rule_text}", f"抽查 {len(sample)} 家（按路线顺序）："]
+    lines = [title, f"抽签号：{seed}", f"抽样规则：{rule_text}", f"抽查 {len(sample)} 家（按路线顺序）："]
     for k, inst in enumerate(sample, start=1):
         swapped = f"  〔人工调换，原抽中：{inst['drawn']}；{inst['swap_note']}〕" if inst.get("drawn") else ""
         lines.append(f"{k:>3}  {inst['township'] or '—'}  {inst['name']}"
@@ -104,7 +104,7 @@ def _review_sample(args: argparse.Namespace) -> int:
 
     sizes = (args.hospitals, args.centres, args.stations)
     if args.seed is None and (any(s is not None for s in sizes) or args.save is not None):
-        print("tcmcounty review-sample: 指定抽查家数或 --save 时须同时给出 --seed 抽样种子",
+        print("tcmcounty review-sample: 指定抽查家数或 --save 时须同时给出 --seed 抽签号",
               file=sys.stderr)
         return 2
     with CountyFile.open(args.file, exclusive=args.save is not None) as county:

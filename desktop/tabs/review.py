@@ -99,7 +99,7 @@ class ReviewTab(TableTab):
         self.picker.blockSignals(True)
         self.picker.clear()
         for row in rows:
-            self.picker.addItem(f"{row['name']}（种子 {row['seed']}）", row["id"])
+            self.picker.addItem(f"{row['name']}（抽签号 {row['seed']}）", row["id"])
         at = self.picker.findData(keep) if keep else -1
         self.picker.setCurrentIndex(at if at >= 0 else self.picker.count() - 1)
         self.picker.blockSignals(False)
@@ -151,7 +151,7 @@ class ReviewTab(TableTab):
             return
         out = rv.score_review(self.ctx.county, self.review_id, self.ctx.evaluation)
         r, s = out.review, out.score
-        head = f"<b>{r.name}</b>　抽样种子 <b>{r.seed}</b>（{r.rule.text()}）<br/>"
+        head = f"<b>{r.name}</b>　抽签号 <b>{r.seed}</b>（{r.rule.text()}）<br/>"
         rest = (f"台账与现场不一致 {len(out.differences)} 处；整改 {len(out.fixes)} 项；"
                 f"已录入 {out.entered} / {out.expected}")
         if self.ctx.evaluation.township_scope:

@@ -37,12 +37,12 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
     ws.title = SCORE_SHEET
     s, b = outcome.score, outcome.books_score
     if outcome.complete:
-        head = (f"{county.county_name} {r.name}（抽样种子 {r.seed}）：{outcome.coverage_text}，"
+        head = (f"{county.county_name} {r.name}（抽签号 {r.seed}）：{outcome.coverage_text}，"
                 f"模拟评审得分（按抽查口径）{s.total:g} 分 / 满分 {s.max:g} 分，合格线 "
                 f"{s.pass_mark:g} 分，{'通过' if s.passed else '未通过'}；按台账 {b.total:g} 分")
     else:
         # Part of the findings is no result: coverage, and no simulated points anywhere.
-        head = (f"{county.county_name} {r.name}（抽样种子 {r.seed}）：{outcome.coverage_text}，"
+        head = (f"{county.county_name} {r.name}（抽签号 {r.seed}）：{outcome.coverage_text}，"
                 "现场结论录完后计模拟评审得分")
     write_table(ws, head, [Out("编号", 8), Out("条目", 11), Out("评分内容", 48), Out("必备", 6),
                            Out("分值", 7), Out("台账得分", 9), Out("模拟评审得分", 11),
@@ -75,7 +75,7 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
                   f.supervisor, None] for f in outcome.fixes), wrap=(4, 5))
     compare = book.create_sheet(COMPARE_SHEET)
     write_table(compare, f"{r.year}年历次模拟评审",
-                [Out("评审", 24), Out("评审日期", 12), Out("抽样种子", 10), Out("抽查机构", 9),
+                [Out("评审", 24), Out("评审日期", 12), Out("抽签号", 10), Out("抽查机构", 9),
                  Out("已录入结论", 10), Out("模拟评审得分", 12), Out("合格线", 8), Out("是否通过", 9),
                  Out("必备项未达到", 24), Out("台账与现场不一致", 14)],
                 ([row["name"], row["review_date"], row["seed"], len(o.review.sample),

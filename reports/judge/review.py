@@ -204,7 +204,7 @@ def create_review(county: CountyFile, year: int, *, seed: int, rule: Rule | None
             {"review_id": rid, "institution_id": inst["id"], "ord": k}
             for k, inst in enumerate(sample, start=1)])
         county.log("新建模拟评审", table="review", record_id=rid,
-                   label=f"{year}年 抽样种子 {seed}，抽查 {len(sample)} 家")
+                   label=f"{year}年 抽签号 {seed}，抽查 {len(sample)} 家")
     return rid
 
 

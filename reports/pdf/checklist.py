@@ -98,7 +98,7 @@ def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Style
         Paragraph(f"现场核查表（{k} / {n}）", st.h1),
         Paragraph(f"被检查机构：<b>{esc(inst['name'])}</b>（{kind}）　"
                   f"所属乡镇（街道）：{esc(inst['township'] or '—')}", st.h3),
-        Paragraph(muted(f"{esc(r.name)}；抽样种子 {r.seed}；评审日期："
+        Paragraph(muted(f"{esc(r.name)}；抽签号 {r.seed}；评审日期："
                         f"{esc(r.review_date) if r.review_date else '____年__月__日'}"), st.note),
     ]
     if inst.get("drawn"):

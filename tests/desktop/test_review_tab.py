@@ -30,7 +30,7 @@ def test_a_review_is_drawn_keyed_in_and_scored(window: MainWindow, qtbot: QtBot,
                                                answer: Callable) -> None:
     tab = window.review_tab
     _new_review(window, answer, 4242)
-    assert "抽样种子 <b>4242</b>" in tab.summary.text()
+    assert "抽签号 <b>4242</b>" in tab.summary.text()
     county = window.county
     assert county is not None
     rid = rv.latest(county, window.year)
@@ -130,6 +130,6 @@ def test_a_township_file_shows_no_review_score(window: MainWindow, answer: Calla
     assert window.open_path(town_file)
     _new_review(window, answer, 4242)
     text = window.review_tab.summary.text()
-    assert "抽样种子 <b>4242</b>" in text
+    assert "抽签号 <b>4242</b>" in text
     assert "模拟评审在县里计分" in text and "此处不显示得分" in text
     assert "模拟评审得分" not in text and "按台账" not in text and "通过" not in text

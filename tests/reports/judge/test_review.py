@@ -197,7 +197,7 @@ def test_review_sample_prints_the_stored_draw_and_repeats_it_from_the_seed(
     path = str(county.path)
     assert main(["review-sample", path, "--year", str(YEAR)]) == 0
     stored = capsys.readouterr().out
-    assert "抽样种子：31337" in stored
+    assert "抽签号：31337" in stored
     assert [n for n in names if n in stored] == names
     assert main(["review-sample", path, "--year", str(YEAR), "--seed", "31337",
                  "--hospitals", "1", "--centres", "2", "--stations", "4", "--json"]) == 0
