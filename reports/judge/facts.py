@@ -55,6 +55,9 @@ class Tally:
     blank: int = 0  # activities whose 参与人数 is blank
 
 
+_NOTHING = Tally()
+
+
 @dataclass
 class Facts:
     """Everything one year's indicators read, loaded once."""
@@ -80,8 +83,11 @@ class Facts:
               skip: str | None = None) -> Tally:
         """Activities of one institution, optionally of one kind and TCM flag (or all but the
         kind `skip`), summed."""
+        logged = self.activity.get(inst_id)
+        if not logged:
+            return _NOTHING
         n = titles = people = blank = 0
-        for (k, t), tally in self.activity.get(inst_id, {}).items():
+        for (k, t), tally in logged.items():
             if (kind is None or k == kind) and (tcm is None or t == tcm) and k != skip:
                 n, titles = n + tally.n, titles + tally.titles
                 people, blank = people + tally.people, blank + tally.blank

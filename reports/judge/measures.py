@@ -529,7 +529,8 @@ def _d7(facts: Facts, s: Setting) -> Outcome:
 
 def _county_count(kind: str, tcm: int | None, noun: str) -> Callable[[Facts, Setting], Outcome]:
     def compute(facts: Facts, s: Setting) -> Outcome:
-        count = sum(facts.tally(i["id"], kind, tcm).n for i in facts.institutions)
+        # Only institutions with activities have any (facts.activity holds the counted ones).
+        count = sum(facts.tally(i, kind, tcm).n for i in facts.activity)
 
         def gap_to(bound: Fraction) -> str | None:
             return f"还需 {math.ceil(bound - count)} 次{noun}"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from db.county import parse_carried
@@ -51,6 +51,24 @@ ORDER BY COALESCE({township_sql()}, ''), i.name, i.id
 """
 
 
+class _once:  # noqa: N801 (used as a decorator, like functools.cached_property)
+    """functools.cached_property without the lock Python 3.11 takes on every first read (which
+    cost the 10× county's 6,400 institutions 0.05 s of each judgement)."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)  # read from there from now on
+        return value
+
+
 @dataclass(frozen=True)
 class InstitutionProgress:
     id: str
@@ -63,11 +81,11 @@ class InstitutionProgress:
     carried_from: int | None
     has_row: bool  # a row of figures for the year
 
-    @functools.cached_property
+    @_once
     def asked(self) -> int:
         return sum(1 for v in self.parts.values() if v is not None)
 
-    @functools.cached_property
+    @_once
     def done(self) -> int:
         return sum(1 for v in self.parts.values() if v)
 
@@ -75,18 +93,18 @@ class InstitutionProgress:
     def share(self) -> float:
         return self.done / self.asked if self.asked else 1.0
 
-    @functools.cached_property
+    @_once
     def reported(self) -> bool:
         """Every part asked of the institution is in (activities alone, or staff without visits,
         are not a report of the year)."""
         return self.has_row and self.done == self.asked
 
-    @functools.cached_property
+    @_once
     def partial(self) -> bool:
         """未填报, though something of the year is in: what is missing is the thing to chase."""
         return not self.reported and (self.has_row or self.done > 0)
 
-    @functools.cached_property
+    @_once
     def status(self) -> str:
         if not self.reported:
             return UNREPORTED
