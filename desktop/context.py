@@ -51,7 +51,7 @@ class Context:
         """The year's facts with activities up to `day` (yearly minimums against the share of
         the year gone): counted once for the context, however many tabs ask (达标路径, 填报进度)."""
         if day not in self._to_date:
-            self._to_date[day] = facts_until(self.county, self.year_facts(), day)
+            self._to_date[day] = facts_until(self.year_facts(), day)
         return self._to_date[day]
 
     def townships(self) -> dict[str, str | None]:

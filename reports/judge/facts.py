@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +66,9 @@ class Facts:
     institutions: list[dict[str, Any]]
     activity: dict[str, dict[tuple[str, int], Tally]]  # institution id → (kind, tcm) → tally
     county: dict[str, Any]  # the county_year row; {} when the year has none
+    # The year's activities as counted (duplicates once, active institutions only): kept so
+    # that counts to a day are taken from them without reading the log again.
+    log: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
 
     def has_data(self, reads: str) -> bool:
         """Whether the year holds any of the facts an indicator reads."""
@@ -99,35 +102,32 @@ def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None) 
     institutions = in_file_scope(county, county.query(_INSTITUTIONS_SQL, {"year": year}))
     active = {inst["id"] for inst in institutions}
     rows = county.rows("county_year", "year = ?", (year,))
-    return Facts(year, institutions, _tallies(county, year, active, until),
-                 rows[0] if rows else {})
+    log = [r for r in counted_activities(county, year) if r["institution_id"] in active]
+    return Facts(year, institutions, _tallies(log, until), rows[0] if rows else {}, log)
 
 
-def facts_until(county: CountyFile, facts: Facts, until: _dt.date) -> Facts:
+def facts_until(facts: Facts, until: _dt.date) -> Facts:
     """The same year's facts with activities only up to `until`, the institutions and county
     figures as `facts` read them (what load_facts(…, until=…) gives, without reading them again).
     """
     if until >= _dt.date(facts.year, 12, 31):
         return facts
-    active = {inst["id"] for inst in facts.institutions}
-    return Facts(facts.year, facts.institutions, _tallies(county, facts.year, active, until),
-                 facts.county)
+    return Facts(facts.year, facts.institutions, _tallies(facts.log, until), facts.county,
+                 facts.log)
 
 
-def _tallies(county: CountyFile, year: int, active: set[str],
-             until: _dt.date | None) -> dict[str, dict[tuple[str, int], Tally]]:
-    """Per institution, kind and TCM flag: activities (an activity entered twice once, see
-    reports.judge.duplicates), distinct titles (compared as the duplicates are), people reached
-    and activities whose 参与人数 is blank."""
+def _tallies(log: list[dict[str, Any]], until: _dt.date | None
+             ) -> dict[str, dict[tuple[str, int], Tally]]:
+    """Per institution, kind and TCM flag, of the counted activities `log` (an activity entered
+    twice once, see reports.judge.duplicates; those of deleted or inactive institutions left
+    out, as they count for no one): activities, distinct titles (compared as the duplicates
+    are), people reached and activities whose 参与人数 is blank."""
     n: dict[tuple[str, str, int], int] = defaultdict(int)
     titles: dict[tuple[str, str, int], set[str]] = defaultdict(set)
     people: dict[tuple[str, str, int], int] = defaultdict(int)
     blank: dict[tuple[str, str, int], int] = defaultdict(int)
     last = until.isoformat() if until is not None else None
-    for row in counted_activities(county, year):
-        # Activities of deleted or inactive institutions do not count for anyone.
-        if row["institution_id"] not in active:
-            continue
+    for row in log:
         if last is not None and row["date"] > last:
             continue
         key = (row["institution_id"], row["kind"], row["tcm_content"])

@@ -135,3 +135,19 @@ def test_county_wide_counts_d8_d9_count_a_copy_once(county):
         act(county, h, "进校园", "2024-09-01", title="中医药文化进校园", people=300)
         act(county, h, "传统健身", "2024-09-02", title="八段锦比赛", people=100)
     assert (result(county, "D8").value, result(county, "D9").value) == (1, 1)
+
+
+def test_counts_to_a_day_from_the_years_facts_are_those_read_to_that_day(county) -> None:
+    """达标路径 and 填报进度 count to today from the facts the judgement read (facts_until): the
+    same tallies as reading the file to that day, the duplicate counted once either way."""
+    import datetime as dt
+
+    from reports.judge.facts import facts_until, load_facts
+
+    _liutang(county)
+    year = load_facts(county, 2024)
+    for day in ("2024-01-01", "2024-03-04", "2024-10-22", "2024-10-23", "2024-11-01",
+                "2024-12-30", "2024-12-31"):
+        until = dt.date.fromisoformat(day)
+        assert facts_until(year, until).activity == load_facts(county, 2024, until=until).activity
+    assert facts_until(year, dt.date(2024, 12, 31)) is year
