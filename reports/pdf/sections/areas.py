@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+import os
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -25,6 +26,9 @@ from reports.pdf.sections.indicators import trend_ids
 
 LONG_LIST = 30  # more failing institutions than this are listed compactly, grouped by gap
 TOWNS_LISTED = 30  # townships named in those counts, the most first
+# More groups than this (and than a third of the names), each short by its own amount (诊疗人次
+# still needed): one list, every name followed by its gap, not a heading for each name.
+GAP_GROUPS = 12
 ROWS_LISTED = 60  # per-institution tables (staffing, activities) show at most this many rows
 FAILING_SHEET = "未达标机构"  # the export's sheet naming every failing institution
 
@@ -299,6 +303,8 @@ def _compact_failing(data: ReportData, r: Result, st: Styles) -> Flowable:
     groups: dict[str, list[Failing]] = {}
     for f in r.failing:
         groups.setdefault(f.gap or "", []).append(f)
+    if len(groups) > max(GAP_GROUPS, len(r.failing) // 3):
+        return _each_with_its_gap(data, r, st)
     rows: list[list[str]] = []
     group_rows: list[int] = []
     seq = 0
@@ -318,4 +324,25 @@ def _compact_failing(data: ReportData, r: Result, st: Styles) -> Flowable:
             rows.append(cells[i:i + per_row] + [""] * (per_row - len(cells[i:i + per_row])))
     header = [f"未达到要求的机构（共 {len(r.failing)} 家，按差距分组，按乡镇排列）", "", "", ""]
     return table(header, rows, [FRAME_W / per_row] * per_row, st, groups=group_rows,
+                 extra=[("SPAN", (0, 0), (-1, 0))])
+
+
+def _each_with_its_gap(data: ReportData, r: Result, st: Styles) -> Flowable:
+    """Names three to a row in the order of the townships, each with what it still needs and
+    its own figure (when the gaps are amounts, hardly two alike). Words every gap shares
+    (“中医诊疗人次还需增加”) are said once, in the heading."""
+    per_row = 3
+    gaps = [f.gap or "未达到要求" for f in r.failing]
+    shared = os.path.commonprefix(gaps)
+    shared = shared[:next((i for i, c in enumerate(shared) if c.isdigit()), len(shared))]
+    if len(shared.strip()) < 4 or any(len(g) == len(shared) for g in gaps):
+        shared = ""
+    cells = [f'<font size="8">{n}. {inst_name(f.institution)}</font> '
+             + muted(esc(f"{gap[len(shared):].strip()}；现状 {figure_of(data, r.id, f)}"), 7.5)
+             for n, (f, gap) in enumerate(zip(r.failing, gaps), start=1)]
+    rows = [cells[i:i + per_row] + [""] * (per_row - len(cells[i:i + per_row]))
+            for i in range(0, len(cells), per_row)]
+    said = f"“{esc(shared.strip())}”的数量和现状" if shared else "差距和现状"
+    header = [f"未达到要求的机构（共 {len(r.failing)} 家，按乡镇排列，名称后为{said}）", "", ""]
+    return table(header, rows, [FRAME_W / per_row] * per_row, st,
                  extra=[("SPAN", (0, 0), (-1, 0))])

@@ -1,0 +1,35 @@
+"""When institutions fall short each by its own amount (诊疗人次 still needed), the report lists
+them as one list, each name followed by its amount and figure, not a heading for every name; the
+words every gap shares are said once, in the heading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reports.judge.evaluation import evaluate
+from reports.pdf.report import write_report
+from reports.pdf.sections.areas import LONG_LIST
+
+from tests.reports.conftest import TODAY, YEAR, inst
+from tests.reports.pdf.test_pdf import flat_text
+
+COUNT = LONG_LIST + 10  # past the table of one row a name
+
+
+def test_each_centre_short_by_its_own_amount_is_one_line_of_a_list(county, tmp_path: Path
+                                                                   ) -> None:
+    for n in range(COUNT):  # every centre short of the TCM share by another amount
+        inst(county, f"第{n + 1}镇卫生院", "township_hc",
+             {"visits": 10_000 + 100 * n, "tcm_visits": 1_000 + 37 * n}, township=f"第{n + 1}镇")
+    failing = [r for r in evaluate(county, YEAR, today=TODAY).results
+               if len(r.failing) == COUNT and len({f.gap for f in r.failing}) == COUNT]
+    assert failing, "the county should have an indicator each centre misses by its own amount"
+    r = failing[0]
+    shared = "中医诊疗人次还需增加"
+    assert all(f.gap.startswith(shared) for f in r.failing), [f.gap for f in r.failing]
+    text = flat_text(write_report(county, YEAR, tmp_path / "r.pdf", today=TODAY))
+    assert f"名称后为“{shared}”的数量和现状" in text
+    for f in r.failing:
+        amount = f.gap.removeprefix(shared).strip()
+        assert f"{f.institution}{amount}；现状" in text, (f.institution, amount)
+    assert text.count(shared) < 10  # said in the heading, not once a name
