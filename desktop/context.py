@@ -31,8 +31,8 @@ class Context:
 
     @classmethod
     def load(cls, county: CountyFile, year: int) -> Context:
-        state = progress(county, year)
-        facts = load_facts(county, year)
+        facts = load_facts(county, year, logged=True)
+        state = progress(county, year, facts.institutions)
         result = evaluate(county, year, state=state, facts=facts)
         county_level = result.county_level
         # Cells are marked for what falls short and for what has not been reported alike.

@@ -27,7 +27,7 @@ SELECT i.id, i.name, {township_sql()} AS township, COALESCE(iy.inst_type, i.type
        iy.dept_preventive, iy.dept_rehab, iy.dept_infectious,
        iy.hall_area, iy.hall_consult_rooms, iy.hall_treat_rooms, iy.hall_treat_area,
        iy.hospital_grade, iy.dept_guidance, iy.tech_center, iy.tcm_dept, iy.tcm_pharmacy,
-       iy.fd_teams, iy.fd_teams_tcm, iy.decoction_room, iy.edu_base
+       iy.fd_teams, iy.fd_teams_tcm, iy.decoction_room, iy.edu_base{{logged}}
 FROM institution i
 LEFT JOIN institution_year iy
        ON iy.institution_id = i.id AND iy.year = :year AND iy.deleted = 0
@@ -36,6 +36,12 @@ WHERE i.deleted = 0
   AND (i.active_to IS NULL OR i.active_to >= :year)
 ORDER BY COALESCE({township_sql()}, ''), i.name, i.id
 """
+# With each institution's activities of the year, entered twice or not: what 填报进度 reads
+# (reports.judge.progress), so the window reads the year's institutions once for both.
+_INSTITUTIONS_LOGGED_SQL = _INSTITUTIONS_SQL.replace("{logged}", """,
+       (SELECT count(*) FROM activity a WHERE a.institution_id = i.id AND a.deleted = 0
+          AND a.date BETWEEN :first AND :last) AS activities""")
+_INSTITUTIONS_SQL = _INSTITUTIONS_SQL.replace("{logged}", "")
 
 _TASKS_SQL = """
 SELECT count(*) AS total,
@@ -97,9 +103,14 @@ class Facts:
         return Tally(n, titles, people, blank)
 
 
-def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None) -> Facts:
-    """The year's facts; with `until`, activities only up to that day (counts to date)."""
-    institutions = in_file_scope(county, county.query(_INSTITUTIONS_SQL, {"year": year}))
+def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None,
+               logged: bool = False) -> Facts:
+    """The year's facts; with `until`, activities only up to that day (counts to date). `logged`:
+    each institution also carries `activities`, its activities of the year as entered, for
+    reports.judge.progress."""
+    sql = _INSTITUTIONS_LOGGED_SQL if logged else _INSTITUTIONS_SQL
+    params = {"year": year, "first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
+    institutions = in_file_scope(county, county.query(sql, params if logged else {"year": year}))
     active = {inst["id"] for inst in institutions}
     rows = county.rows("county_year", "year = ?", (year,))
     log = [r for r in counted_activities(county, year) if r["institution_id"] in active]

@@ -232,10 +232,15 @@ def _has_data(county: CountyFile, params: dict[str, Any]) -> bool:
     return bool(county.query(_ANY_SQL, params)[0]["any_data"])
 
 
-def progress(county: CountyFile, year: int) -> Progress:
+def progress(county: CountyFile, year: int, rows: list[dict[str, Any]] | None = None
+             ) -> Progress:
+    """The year's 填报进度. `rows`: the year's institutions as load_facts(…, logged=True) read
+    them, when the caller has them (the same institutions, order and columns as _SQL's)."""
     params = {"year": year, "first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}
     out = Progress(year, has_data=_has_data(county, params))
-    for row in in_file_scope(county, county.query(_SQL, params)):
+    if rows is None:
+        rows = in_file_scope(county, county.query(_SQL, params))
+    for row in rows:
         source, fields = parse_carried(row["carried"])
         parts = _parts(row)
         if row["year_row"] is None:

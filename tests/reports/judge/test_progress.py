@@ -61,3 +61,26 @@ def test_carried_values_show_until_confirmed(county):
     assert progress(county, 2025).missing_text() == [
         "尚未填齐本年度数据的机构 1 家，其中部分填报 1 家：甲镇卫生院（缺诊疗量、适宜技术、宣传活动）。",
         "沿用上年数据尚未确认的机构 1 家：甲镇卫生院。"]
+
+
+def test_read_with_the_years_facts_it_is_the_same(tmp_path) -> None:
+    """The window reads the year's institutions once for the judgement and 填报进度 alike
+    (load_facts(…, logged=True)): the same 填报进度 as reading it on its own, township file too."""
+    from db.county import CountyFile
+    from db.demo import write_demo
+    from db.exchange import write_township_file
+    from reports.judge.facts import load_facts
+
+    demo = tmp_path / "demo.tcmcounty"
+    write_demo(demo, "small")
+    with CountyFile.open(demo) as county:
+        town = county.query("SELECT township FROM institution WHERE type = 'township_hc'")[0]
+        write_township_file(county, town["township"], tmp_path / "town.tcmcounty")
+        checked = [(county, y) for y in (2023, 2024, 2025)]
+        for c, year in checked:
+            rows = load_facts(c, year, logged=True).institutions
+            assert progress(c, year, rows) == progress(c, year)
+    with CountyFile.open(tmp_path / "town.tcmcounty") as town_file:
+        rows = load_facts(town_file, 2024, logged=True).institutions
+        assert progress(town_file, 2024, rows) == progress(town_file, 2024)
+        assert 0 < len(rows) < 75
