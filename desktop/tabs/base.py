@@ -19,12 +19,13 @@ from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QMetaMethod, QM
 from PySide6.QtGui import QAction, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstractItemView,
                                QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QPushButton, QStyle, QTableView, QToolTip, QVBoxLayout,
+                               QMenu, QPushButton, QTableView, QToolTip, QVBoxLayout,
                                QWidget)
 
 from db.errors import KnownError, ValidationError
 from desktop import dialogs
 from desktop.forms import show_refusal
+from desktop.columns import ColumnFit
 from desktop.frozen import FreezableView
 from desktop.tabs.blocks import BlockEditing
 from desktop.context import Context
@@ -43,18 +44,6 @@ FILTER_CHANGE_CALLS = hasattr(QSortFilterProxyModel, "endFilterChange")
 Named = str | Callable[[], str]
 
 MAX_NAMED = 12  # refused cells named one by one; beyond that, how many more
-
-
-def fit_columns(view: QTableView, columns: list[Column]) -> None:
-    """Each column as wide as its spec says, and never narrower than its header's words (a
-    header cut to "医馆/中医" or "医药内容" is a header the clerk cannot read)."""
-    header = view.horizontalHeader()
-    metrics = header.fontMetrics()
-    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-    for i, col in enumerate(columns):
-        words = max((metrics.horizontalAdvance(line) for line in col.header.split("\n")),
-                    default=0)
-        header.resizeSection(i, max(col.width or 90, words + 2 * margin + 6))
 
 
 def caption(label: str, letter: str, buddy: QWidget, parent: QWidget) -> QLabel:
@@ -267,10 +256,8 @@ class TableTab(BlockEditing, QWidget):
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.view.verticalHeader().setDefaultSectionSize(26)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        fit_columns(self.view, columns)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.columns_fit = ColumnFit(self.view, self.model)
         if frozen:
             self.view.freeze(frozen)
         # Tab and Shift+Tab leave the table for the tab's boxes and buttons (inside a cell being

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
 
 from db.errors import KnownError
 from desktop import dialogs
+from desktop.columns import ColumnFit
 from desktop.context import Context
 from desktop.forms import finish_form
 from desktop.models import ROW_ROLE, Column, RecordModel
@@ -186,10 +187,8 @@ class PathTab(TableTab):
         self.pace_proxy.sort(-1)
         self.pace_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.pace_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.pace_view.horizontalHeader().setStretchLastSection(True)
         self.pace_view.verticalHeader().setDefaultSectionSize(24)
-        for n, col in enumerate(self.pace.columns):
-            self.pace_view.setColumnWidth(n, col.width)
+        self.pace_fit = ColumnFit(self.pace_view, self.pace)
         self.copyable(self.pace_view, "进度表只供查看：请在“文化宣传活动”页登记活动。")
         self.pace_view.doubleClicked.connect(self._open_pace)
         self.pace_view.enter_pressed.connect(self._open_pace)

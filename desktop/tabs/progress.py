@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter,
-                               QTableView)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QSplitter
 
 from db.newyear import carried_rows
 from db.vocab import institution_key, pinyin_key
 from desktop import dialogs
+from desktop.columns import ColumnFit
 from desktop.context import Context
+from desktop.frozen import FreezableView
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
 from desktop.tabs import path as path_tab
-from desktop.tabs.base import TableTab, fit_columns
+from desktop.tabs.base import TableTab
 from desktop.undo import Change
 from reports.judge.catalogue import STATIONS
 from reports.judge.profiles import get_profile
@@ -133,7 +134,7 @@ class ProgressTab(TableTab):
         self.towns_proxy = QSortFilterProxyModel(self)
         self.towns_proxy.setSortRole(SORT_ROLE)
         self.towns_proxy.setSourceModel(self.towns)
-        self.town_view = QTableView(self)
+        self.town_view = FreezableView(self)
         self.town_view.setObjectName("towns")
         self.town_view.setModel(self.towns_proxy)
         self.town_view.setSortingEnabled(True)
@@ -141,9 +142,8 @@ class ProgressTab(TableTab):
         self.towns_proxy.sort(-1)
         self.town_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.town_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.town_view.horizontalHeader().setStretchLastSection(True)
         self.town_view.verticalHeader().setDefaultSectionSize(24)
-        fit_columns(self.town_view, self.towns.columns)
+        self.towns_fit = ColumnFit(self.town_view, self.towns)
         self.town_view.clicked.connect(self._town_clicked)
         # The township table above the institutions, in a splitter the clerk can move.
         self.layout_.removeWidget(self.view)
