@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QFormLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QHeaderView, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from db.errors import KnownError
@@ -20,6 +20,7 @@ from desktop.columns import ColumnFit
 from desktop.context import Context
 from desktop.forms import finish_form
 from desktop.models import ROW_ROLE, Column, RecordModel
+from desktop.splits import FitSplitter, table_height
 from desktop.tabs.base import RecordFilter, RecordView, TableTab
 from desktop.undo import Change
 from reports.judge import standard as standards
@@ -203,12 +204,16 @@ class PathTab(TableTab):
         box.addWidget(self.pace_label)
         box.addWidget(self.pace_view, 1)
         self.layout_.removeWidget(self.view)
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.view)
-        split.addWidget(lower)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        self.layout_.insertWidget(2, split, 1)
+        # Room for every row of the minimums when they are few (at 1366×768 the fifth was
+        # under the edge), the actions keeping at least eight rows.
+        self.split = FitSplitter(Qt.Orientation.Vertical, self, small=1,
+                                 need=lambda: self._pace_height(box.spacing()),
+                                 keep=lambda: table_height(self.view, 8))
+        self.split.addWidget(self.view)
+        self.split.addWidget(lower)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.layout_.insertWidget(2, self.split, 1)
         self.plan: paths.Plan | None = None
         self._inputs: tuple[Any, ...] | None = None
 
@@ -242,7 +247,15 @@ class PathTab(TableTab):
         self.fill_filter(self.need_filter, [(n, n) for n in sorted({r["need"] for r in rows
                                                                     if r["need"]})])
         self.summary.setText(self._summary())
+        self.split.fit()
         return rows
+
+    def _pace_height(self, spacing: int) -> int:
+        """The height the minimums need: their line, and every row they show."""
+        label = self.pace_label
+        words = label.heightForWidth(max(1, self.pace_view.width())) if label.wordWrap() \
+            else label.sizeHint().height()
+        return words + spacing + table_height(self.pace_view, self.pace_proxy.rowCount())
 
     @staticmethod
     def _pace_row(n: int, p: Pace) -> dict[str, Any]:

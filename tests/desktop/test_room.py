@@ -1,6 +1,6 @@
 """Room on the commonest bureau screen, 1366×768, as a clerk looks at it: every header reads
-whole, and the columns holding the names and findings show them whole before an empty column
-gets room."""
+whole, the columns holding the names and findings show them whole before an empty column gets
+room, and a table below another shows its rows when they are few."""
 
 from typing import Any
 
@@ -106,3 +106,28 @@ def test_a_column_the_clerk_widened_stays_after_a_reload(qtbot: QtBot,
     checks.refresh(window.ctx)
     assert header.sectionSize(column) == widened
 
+
+def test_the_lower_tables_show_their_rows_when_few(qtbot: QtBot, window: MainWindow) -> None:
+    """达标路径's 年度最低要求 said "未达到的 5 项" and showed 4; 填报进度 showed 4½ of 12 townships.
+    The main table above (below) keeps its rows in view too."""
+    path = _shown(qtbot, window, "path")
+    rows = path.pace_proxy.rowCount()
+    assert rows == 5
+    assert path.pace_view.viewport().height() >= rows * path.pace_view.rowHeight(0)
+    assert path.view.viewport().height() >= 8 * path.view.rowHeight(0)
+    progress = _shown(qtbot, window, "progress")
+    towns = progress.towns_proxy.rowCount()
+    assert towns == 12
+    assert progress.town_view.viewport().height() >= towns * progress.town_view.rowHeight(0)
+    assert progress.view.viewport().height() >= 6 * progress.view.rowHeight(0)
+
+
+def test_a_splitter_the_clerk_moved_stays_after_a_reload(qtbot: QtBot,
+                                                         window: MainWindow) -> None:
+    progress = _shown(qtbot, window, "progress")
+    split = progress.split
+    split.moveSplitter(120, 1)  # the handle dragged up: fewer townships, more institutions
+    sizes = split.sizes()
+    assert sizes[0] <= 120
+    progress.refresh(window.ctx)
+    assert split.sizes() == sizes
