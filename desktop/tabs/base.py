@@ -338,9 +338,19 @@ class TableTab(BlockEditing, QWidget):
         if self.ctx is None:
             return "没有打开的文件"
         change = Change(dict(row), col.key, col.raw(row), value)
-        if self.apply([change], f"修改 {col.label}", year=self.ctx.year):
+        if self.apply([change], self.cell_change("修改", row, col), year=self.ctx.year):
             return None
         return self.message.text()
+
+    def cell_change(self, verb: str, row: dict[str, Any], col: Column) -> str:
+        """How 撤销 names a change to one cell: what was done, to which row's which column
+        (修改“长江镇中心卫生院”的西学中), as it names a record edited in a dialog."""
+        name = self.row_name(row)
+        return f"{verb}“{name}”的{col.label}" if name else f"{verb} {col.label}"
+
+    def row_name(self, row: dict[str, Any]) -> str:
+        """The words naming a row: its institution, activity or task."""
+        return row_label(row)
 
     def apply(self, changes: list[Change], what: str, *, year: int, record: bool = True) -> bool:
         """Write cells, row by row, in one transaction: all land or none. Every refused row is

@@ -257,6 +257,10 @@ class PathTab(TableTab):
             else label.sizeHint().height()
         return words + spacing + table_height(self.pace_view, self.pace_proxy.rowCount())
 
+    def row_name(self, row: dict[str, Any]) -> str:
+        """An action is named by its item and where it is to be done (G01 全县)."""
+        return f"{row['item']} {row['name']}"
+
     @staticmethod
     def _pace_row(n: int, p: Pace) -> dict[str, Any]:
         return {"id": f"pace{n}", "status": p.status, "township": p.township or paths.COUNTY_WIDE,

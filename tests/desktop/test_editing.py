@@ -187,7 +187,8 @@ def test_typing_a_carried_value_again_confirms_it_and_undo_marks_it_carried_agai
     assert tab.proxy.setData(index, index.data())  # the same number typed again
     assert "沿用上年" not in (index.data(Qt.ItemDataRole.ToolTipRole) or "")
     assert "tech_items" not in (_stored(window, tab, row, "carried") or "")
-    assert window.history.undo_text() == "撤销 确认 适宜技术（项）（沿用上年）"
+    name = tab.proxy.index(row, 0).data(ROW_ROLE)["name"]
+    assert window.history.undo_text() == f"撤销 确认“{name}”的适宜技术（项）（沿用上年）"
     window.history.undo()
     assert "tech_items" in _stored(window, tab, row, "carried")
     assert "沿用上年" in (_cell(tab, row, "tech_items").data(Qt.ItemDataRole.ToolTipRole) or "")
