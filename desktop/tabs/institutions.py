@@ -188,7 +188,7 @@ class DeletedDialog(QDialog):
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setColumnWidth(0, 220)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.restore_button = buttons.addButton("恢复所选机构",
+        self.restore_button = buttons.addButton("恢复所选机构(&R)",
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
@@ -232,8 +232,8 @@ class InstitutionsTab(TableTab):
         towns = QPushButton("乡镇(&M)", self)
         towns.setObjectName("button_乡镇")
         menu = QMenu(towns)
-        for words, name, slot in (("调整所属乡镇…", "action_调整乡镇", self.move),
-                                  ("乡镇撤并…", "action_乡镇撤并", self.merge_township)):
+        for words, name, slot in (("调整所属乡镇(&A)…", "action_调整乡镇", self.move),
+                                  ("乡镇撤并(&B)…", "action_乡镇撤并", self.merge_township)):
             action = menu.addAction(words, slot)
             action.setObjectName(name)
             self.tab_actions.append(action)

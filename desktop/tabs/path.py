@@ -149,17 +149,11 @@ class PathTab(TableTab):
         self.view.doubleClicked.connect(self._open)
         self.view.enter_pressed.connect(self._open)
         self.search.setPlaceholderText("按机构名称搜索…")
-        self.town_filter = self.add_filter("township", "乡镇")
-        self.stage_filter = self.add_filter("stage", "路径")
-        self.need_filter = self.add_filter("need", "需要")
-        for label, slot, tip in (
-                ("安排(&A)…", self.arrange, "为所选行动指定责任人和完成时限（已安排）"),
-                ("取消安排(&X)", self.unarrange, "清除所选行动的责任人和完成时限")):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.split('(')[0]}")
-            button.setToolTip(tip)
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        self.town_filter = self.add_filter("township", "乡镇", "Z")
+        self.stage_filter = self.add_filter("stage", "路径", "L")
+        self.need_filter = self.add_filter("need", "需要", "N")
+        self.add_button("安排…", "A", self.arrange, tip="为所选行动指定责任人和完成时限（已安排）")
+        self.add_button("取消安排", "X", self.unarrange, tip="清除所选行动的责任人和完成时限")
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
