@@ -384,7 +384,23 @@ class TableTab(BlockEditing, QWidget):
             self.history.push(Step(self, year, what, changes))
         self.show_standing()
         self.cells_written()
+        if year == self.ctx.year:
+            self._try_refused_again(list(by_row))
         return True
+
+    def _try_refused_again(self, row_ids: list[str]) -> None:
+        """A cell of these rows refused for what another cell said (中医类别医师 raised past
+        西学中 and the non-TCM physicians) is tried again now that its row changed: saved, or
+        refused with today's reason, never left red with yesterday's."""
+        cells = [cell for cell in self.model.refusals if cell[0] in row_ids]
+        for rid, key in cells:
+            col = self.model.columns[self.model.column_index(key)]
+            saved = self.model.try_again(rid, key)
+            if saved:
+                row = self.model.rows[self.model.row_of(rid)]
+                self._say(f"已保存此前未保存的{col.label}（{row_label(row)}）")
+        if cells:
+            self.show_standing()
 
     def show_standing(self) -> None:
         """After a save: cells still refused keep their reason in view (a later edit that
