@@ -86,7 +86,8 @@ def _fill(county: CountyFile, spec: Size, rng: random.Random) -> None:
     years = []
     for t, year in enumerate(spec.years):
         progress = t / max(1, len(spec.years) - 1)  # 0 in the first year, 1 in the last
-        years.extend(_year_facts(inst, year, progress, rng) for inst in institutions)
+        years.extend(_leave_room([_year_facts(inst, year, progress, rng)
+                                  for inst in institutions], institutions))
     county.insert_many("institution_year", years)
     county.insert_many("county_year", [
         _county_facts(county, spec, year, t / max(1, len(spec.years) - 1), rng)
@@ -208,6 +209,34 @@ def _year_facts(inst: _Inst, year: int, progress: float, rng: random.Random) -> 
 
 def _share_count(total: int, share: float) -> int:
     return max(0, min(total, round(total * share)))
+
+
+def _leave_room(recs: list[dict[str, Any]], institutions: list[_Inst]) -> list[dict[str, Any]]:
+    """A year's figures with 西学中 at least one below the non-TCM physicians wherever there are
+    any, so a clerk who raises 中医类别执业医师 (or lowers 执业医师) by one is not refused for
+    西学中 then outnumbering them. The trained doctors taken off are given to the centres and
+    stations short of theirs, as far as they have room, so C6 (西学中培训覆盖率) reads as it did;
+    no random number is drawn, so every other figure stays as it was."""
+    scope = {"chc", "township_hc", "chs"}  # C6 counts these; a village clinic only gives up
+    taken = 0
+    for rec, inst in zip(recs, institutions):
+        west, physicians = rec.get("west_learn_tcm"), rec.get("physicians")
+        if west is None or physicians is None:
+            continue
+        cap = max(0, physicians - (rec.get("tcm_physicians") or 0) - 1)
+        if west > cap:
+            rec["west_learn_tcm"] = cap
+            taken += (west - cap) if inst.type in scope else 0
+    for rec, inst in zip(recs, institutions):
+        if taken <= 0:
+            break
+        west, physicians = rec.get("west_learn_tcm"), rec.get("physicians")
+        if inst.type not in scope or west is None or physicians is None:
+            continue
+        given = min(taken, max(0, physicians - (rec.get("tcm_physicians") or 0) - 1 - west))
+        rec["west_learn_tcm"] = west + given
+        taken -= given
+    return recs
 
 
 def _centre_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str, Any]:

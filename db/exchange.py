@@ -224,8 +224,8 @@ class MergePlan:
         many = [t for t, n in per_table.items() if n >= 2 and n * 10 > self._live.get(t, 0)]
         if len(self.deleted) <= MASS_DELETE and not many:
             return ""
-        detail = "、".join(f"{TABLE_LABELS[t]} {n} 条" for t, n in per_table.items())
-        return f"此次合并将删除 {len(self.deleted)} 条记录（{detail}），"
+        detail = "、".join(f"{TABLE_LABELS[t]} {n:,} 条" for t, n in per_table.items())
+        return f"此次合并将删除 {len(self.deleted):,} 条记录（{detail}），"
 
     def decide_all(self, prefer: str) -> None:
         """The command line's --prefer (and the dialog's buttons): every field of every
@@ -234,9 +234,9 @@ class MergePlan:
             c.choice = c.newer_side() if prefer == "newer" else prefer
 
     def summary(self) -> str:
-        parts = [f"新增 {len(self.new)} 条", f"更新 {len(self.updated)} 条",
-                 f"删除 {len(self.deleted)} 条", f"未变 {self.unchanged} 条",
-                 f"冲突 {len(self.conflicts)} 条"]
+        parts = [f"新增 {len(self.new):,} 条", f"更新 {len(self.updated):,} 条",
+                 f"删除 {len(self.deleted):,} 条", f"未变 {self.unchanged:,} 条",
+                 f"冲突 {len(self.conflicts):,} 条"]
         return "，".join(parts)
 
     def lines(self, *, conflicts: bool = True) -> Iterator[str]:
@@ -264,13 +264,23 @@ class MergePlan:
                        f"对方 {shown_value(c.table, key, theirs)}{chosen}")
 
 
+# Whole numbers that name something rather than count it: shown as typed, without separators.
+NAMING_NUMBERS = {"seed"}
+
+
 def shown_value(table: str, key: str, value: Any) -> str:
-    """A field's value as the window shows it: 是/否, the words of a choice, （空）."""
+    """A field's value as the window's tables show it: 是/否, the words of a choice, counts
+    with thousands separators (29,400), shares as percentages, （空）."""
     if key == "deleted":
         return "是" if value else "否"
     kind = next((f for f in FIELDS[table] if f.name == key), None)
     if kind is not None and value is not None and kind.kind == "bool":
         return "是" if value else "否"
+    if (kind is not None and kind.kind == "int" and isinstance(value, int)
+            and key not in NAMING_NUMBERS):
+        return f"{value:,}"
+    if kind is not None and kind.kind == "share" and isinstance(value, int | float):
+        return f"{value * 100:.1f}%"
     if kind is not None and kind.kind == "choice":
         for words in (vocab.INSTITUTION_TYPES, vocab.HALL_STATES, vocab.HALL_GRADES,
                       vocab.OWNERSHIP):

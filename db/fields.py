@@ -253,12 +253,17 @@ def _check_value(table: str, f: Field, value: Any) -> None:
             raise _refuse(table, f, "不能为空")
 
 
+def count_text(value: Any) -> str:
+    """A count as the window's tables write it (29,400)."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
 def _more_than(table: str, small: str, big: str, rec: dict[str, Any], why: str = "") -> None:
     a, b = rec.get(small), rec.get(big)
     if a is not None and b is not None and a > b:
         f, g = field(table, small), field(table, big)
         raise ValidationError(
-            f"{f.label}（{a}）不能多于{g.label}（{b}）{why}",
+            f"{f.label}（{count_text(a)}）不能多于{g.label}（{count_text(b)}）{why}",
             table=table, field=small, label=f.label,
         )
 
@@ -279,7 +284,8 @@ def validate(table: str, rec: dict[str, Any]) -> None:
             if west > non_tcm:
                 f = field(table, "west_learn_tcm")
                 raise ValidationError(
-                    f"{f.label}（{west}）不能多于非中医类别医师数（{non_tcm}）",
+                    f"{f.label}（{count_text(west)}）不能多于非中医类别医师数"
+                    f"（{count_text(non_tcm)}）",
                     table=table, field=f.name, label=f.label,
                 )
         if rec.get("hall_state") in (None, "none") and rec.get("hall_grade") in ("boutique", "model"):

@@ -234,8 +234,25 @@ def write_history(county: CountyFile, institution_id: str, periods: list[Period]
             county.update("institution", institution_id, {"township": periods[-1].township})
 
 
-def history_text(periods: list[Period]) -> str:
-    """"2024年及以前 芦苇乡；2025年起 白沙镇" ("" for an institution that never moved)."""
+def lived(periods: Iterable[Period], first: int | None = None,
+          last: int | None = None) -> list[Period]:
+    """`periods` within the years the institution is counted (`first`–`last`, its 启用年度 and
+    停用年度): what is said of it never names a year before it opened or after it closed."""
+    out: list[Period] = []
+    for p in periods:
+        start = p.first if first is None or (p.first is not None and p.first > first) else first
+        end = p.last if last is None or (p.last is not None and p.last < last) else last
+        if start is not None and end is not None and start > end:
+            continue
+        out.append(Period(start, end, p.township))
+    return _joined(out)
+
+
+def history_text(periods: list[Period], first: int | None = None,
+                 last: int | None = None) -> str:
+    """"2024年及以前 芦苇乡；2025年起 白沙镇" ("" for an institution that never moved in the
+    years it is counted, `first`–`last`)."""
+    periods = lived(periods, first, last)
     return "；".join(p.text() for p in periods) if len(periods) > 1 else ""
 
 
@@ -250,14 +267,20 @@ class Move:
     year: int
     before: tuple[Period, ...]
     after: tuple[Period, ...]
+    # The years the institution is counted (启用年度, 停用年度): the line names no other.
+    first: int | None = None
+    last: int | None = None
 
     def line(self) -> str:
         """"某村卫生室：2025年起 芦苇乡 → 白沙镇（2024年及以前仍为 芦苇乡）"."""
         old = next(p for p in self.before if p.holds(self.year)).township or "（未填乡镇）"
         new = next(p for p in self.after if p.holds(self.year)).township or "（未填乡镇）"
-        until = next(p for p in self.after if p.holds(self.year)).last
+        after = lived(self.after, self.first, self.last)
+        until = next(p for p in after if p.holds(self.year)).last
         span = f"{self.year}年起" if until is None else f"{self.year}–{until}年"
-        kept = [p.text() for p in self.after if p.last is not None and p.last < self.year]
+        if until == self.year:
+            span = f"{self.year}年"
+        kept = [p.text() for p in after if p.last is not None and p.last < self.year]
         return (f"{self.name}：{span} {old} → {new}"
                 + (f"（{'；'.join(kept)}，不变）" if kept else ""))
 
@@ -265,17 +288,22 @@ class Move:
 def plan_moves(county: CountyFile, institution_ids: Iterable[str], year: int,
                town: str | None) -> list[Move]:
     """What 调整所属乡镇 from `year` would do to each institution; those it leaves as they are
-    are left out. Nothing is written."""
+    are left out. Nothing is written. One that opened after `year` moves from its first year;
+    one that closed before `year` is left as it is (no year it is counted would change)."""
     town = _clean(town)
     out = []
     for iid in institution_ids:
         inst = county.get("institution", iid)
         if inst is None:
             continue
+        first, last = inst.get("active_from"), inst.get("active_to")
+        if last is not None and year > last:
+            continue
+        start = max(year, first) if first is not None else year
         before = history(county, iid)
-        after = moved(before, year, town)
+        after = moved(before, start, town)
         if after != before:
-            out.append(Move(iid, inst["name"], year, tuple(before), tuple(after)))
+            out.append(Move(iid, inst["name"], start, tuple(before), tuple(after), first, last))
     return out
 
 

@@ -128,10 +128,10 @@ class EvidenceDialog(QDialog):
         self.message = dialogs.error_label(self)
         self.message.hide()
         row = QHBoxLayout()
-        for words, name, slot in (("打开", "open", self.open_selected),
-                                  ("重命名…", "rename", self.rename_selected),
-                                  ("删除", "delete", self.delete_selected),
-                                  ("添加…", "add", self.add)):
+        for words, name, slot in (("打开(&O)", "open", self.open_selected),
+                                  ("重命名(&R)…", "rename", self.rename_selected),
+                                  ("删除(&D)", "delete", self.delete_selected),
+                                  ("添加(&A)…", "add", self.add)):
             button = QPushButton(words)
             button.setObjectName(f"evidence_{name}")
             button.setAutoDefault(False)

@@ -58,7 +58,7 @@ class FailingDialog(QDialog):
             text += "。双击一行（或选中后点“转到该机构”）可在对应页面中找到它。"
         note = QLabel(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.go = buttons.addButton("转到该机构", QDialogButtonBox.ButtonRole.ActionRole)
+        self.go = buttons.addButton("转到该机构(&J)", QDialogButtonBox.ButtonRole.ActionRole)
         self.go.clicked.connect(self._jump)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -8,7 +8,7 @@ the table's. The table (a `FreezableView`) keeps the cell being worked on out fr
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -129,6 +129,9 @@ class FreezableView(QTableView):
     never under them."""
 
     frozen: FrozenColumns | None = None
+    # Its cells' area changed size (the window, a splitter, a scroll bar come or gone): the
+    # columns are shared out again (desktop.columns).
+    viewport_resized = Signal()
 
     def freeze(self, count: int) -> None:
         if self.frozen is None:
@@ -169,9 +172,20 @@ class FreezableView(QTableView):
                 break
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        """The viewport's size changed (QAbstractScrollArea passes its resize here)."""
         super().resizeEvent(event)
         if self.frozen is not None:
             self.frozen.place()
+        old, new = event.oldSize().width(), event.size().width()
+        if new != old:
+            self.viewport_resized.emit()
+        current = self.currentIndex()
+        if 0 < new < old and current.isValid():
+            # The vertical scroll bar came just after a cell at the right edge was scrolled
+            # into view (a jump to a tab shown for the first time): it stays in view.
+            cell = self.visualRect(current)
+            if cell.left() >= 0 and new < cell.right() < old:
+                self.scrollTo(current)
 
     def updateGeometries(self) -> None:  # noqa: N802 (Qt name)
         super().updateGeometries()

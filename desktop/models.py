@@ -191,6 +191,9 @@ class RecordModel(QAbstractTableModel):
         # What was typed into a refused cell: shown there (and in its editor) until it is
         # corrected or the tab is left, so the clerk fixes the entry instead of retyping it.
         self.typed: dict[tuple[str, str], str] = {}
+        # The value of a refused cell, read but refused by the file (西学中 outnumbering the
+        # non-TCM physicians): tried again once another cell of its row is corrected.
+        self.wanted: dict[tuple[str, str], Any] = {}
 
     # ---- loading ----------------------------------------------------------------------------
 
@@ -201,6 +204,7 @@ class RecordModel(QAbstractTableModel):
         self.rows = self._ordered() if self.sorted_by else rows
         self.refusals = {}  # what was refused was never saved: a fresh look shows the file
         self.typed = {}
+        self.wanted = {}
         self.endResetModel()
 
     # ---- sorting: by a clicked header, every row's key computed once per load ----------------
@@ -256,12 +260,28 @@ class RecordModel(QAbstractTableModel):
         if self.refusals:
             self.refusals = {}
             self.typed = {}
+            self.wanted = {}
             self._repaint()
 
     def _settled(self, key: tuple[str, str]) -> None:
         """The cell holds what the file holds again: no refusal, nothing typed kept."""
         self.refusals.pop(key, None)
         self.typed.pop(key, None)
+        self.wanted.pop(key, None)
+
+    def try_again(self, record_id: str, key: str) -> bool | None:
+        """Write a refused cell's value again (the cell it clashed with was corrected): True if
+        it is saved now, False if refused again (with today's reason), None if there is nothing
+        to try (what was typed could not even be read)."""
+        cell = (record_id, key)
+        if cell not in self.wanted:
+            return None
+        value = self.typed.get(cell, self.wanted[cell])
+        at = self.row_of(record_id)
+        self._settled(cell)
+        if at is None:
+            return None
+        return self.setData(self.index(at, self.column_index(key)), value)
 
     def set_values(self, record_id: str, values: dict[str, Any]) -> None:
         """Show values the file now holds (after a paste, undo or redo) in the row they belong to."""
@@ -383,6 +403,7 @@ class RecordModel(QAbstractTableModel):
         refusal = self.writer(row, col, value)
         if refusal:
             self._refuse(index, key, refusal, typed)
+            self.wanted[key] = value
             return False
         self._settled(key)
         row[col.key] = value

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from db.county import CountyFile
 from db.errors import KnownError
 from db.townships import Merger, Move, all_townships, plan_merger, plan_moves
+from db.vocab import YEAR_MAX, YEAR_MIN
 from desktop.forms import finish_form
 
 # Where the preview says nothing yet: a township still to choose.
@@ -32,10 +33,10 @@ def _town_box(county: CountyFile, current: str | None) -> QComboBox:
     return box
 
 
-def _year_box(year: int) -> QSpinBox:
+def _year_box(year: int, low: int = YEAR_MIN, high: int = YEAR_MAX) -> QSpinBox:
     box = QSpinBox()
-    box.setRange(2000, 2100)
-    box.setValue(year)
+    box.setRange(low, high)
+    box.setValue(min(max(year, low), high))
     box.setObjectName("from_year")
     box.setSuffix(" 年起")
     return box
@@ -61,13 +62,23 @@ class MoveDialog(QDialog):
         names = "、".join(r["name"] for r in rows[:6]) + (f" 等 {len(rows)} 家" if len(rows) > 6
                                                          else "")
         self.town = _town_box(county, rows[0].get("township") if len(rows) == 1 else None)
-        self.year = _year_box(year)
+        # Only years some selected institution is counted in (启用年度–停用年度).
+        starts = [r.get("active_from") for r in rows]
+        ends = [r.get("active_to") for r in rows]
+        low = YEAR_MIN if None in starts else min(starts)
+        high = YEAR_MAX if None in ends else max(ends)
+        self.year = _year_box(year, low, high)
         self.preview = _preview()
         form = QFormLayout()
         form.addRow("机构", QLabel(names))
         form.addRow("新的所属乡镇（街道）", self.town)
         form.addRow("自", self.year)
-        note = QLabel("所选年度及以后（到下一次调整为止）按新的乡镇统计；此前的年度仍按原乡镇。")
+        said = "所选年度及以后（到下一次调整为止）按新的乡镇统计；此前的年度仍按原乡镇。"
+        if len(rows) == 1 and (low != YEAR_MIN or high != YEAR_MAX):
+            life = ([f"{low} 年启用"] if low != YEAR_MIN else []) + \
+                ([f"统计到 {high} 年"] if high != YEAR_MAX else [])
+            said += f"该机构{'，'.join(life)}：只能选这些年度。"
+        note = QLabel(said)
         note.setWordWrap(True)
         form.addRow("", note)
         form.addRow("将改变", self.preview)

@@ -7,15 +7,17 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
+from desktop.columns import ColumnFit
 from desktop.context import Context
 from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
+from desktop.splits import FitSplitter, table_height
 from desktop.tabs.base import RecordView, TableTab
 from desktop.undo import EXISTS, added, removed
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
@@ -126,6 +128,8 @@ class ActivitiesTab(TableTab):
         # By pixel, so the last column (D5) can be scrolled wholly into view on a narrow screen.
         self.matrix_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Never narrower than a header ("D1 宣传栏更换" whole, not ")1 宣传栏更换"), names whole.
+        self.matrix_fit = ColumnFit(self.matrix_view, self.matrix)
         self.matrix_title = QLabel(self)
         self.matrix_title.setWordWrap(True)  # else its one long line widens the whole window
         right = QWidget(self)
@@ -137,13 +141,15 @@ class ActivitiesTab(TableTab):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.focus_note)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(left)
-        split.addWidget(right)
-        # Half each: at 1366 px the matrix shows D1–D5 without scrolling; the log scrolls.
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        self.layout_.replaceWidget(self.view, split)
+        # The matrix as wide as its names and D1–D5 need (never more than half), the log the
+        # rest: at 1366 px both show whole; a narrower window halves them as before.
+        self.split = FitSplitter(Qt.Orientation.Horizontal, self, small=1,
+                                 need=self._matrix_width, keep=lambda: self.split.width() // 2)
+        self.split.addWidget(left)
+        self.split.addWidget(right)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
+        self.layout_.replaceWidget(self.view, self.split)
         left_layout.addWidget(self.view)
 
     # ---- the log -------------------------------------------------------------------------
@@ -310,6 +316,16 @@ class ActivitiesTab(TableTab):
 
     # ---- the D1–D5 matrix --------------------------------------------------------------------
 
+    def _matrix_width(self) -> int:
+        """The width the matrix needs to show its names and counts whole."""
+        view = self.matrix_view
+        if not self.matrix.columns:
+            return 0
+        side = view.verticalHeader().sizeHint().width()
+        bar = (view.verticalScrollBar().sizeHint().width()
+               if table_height(view, self.matrix.rowCount()) > view.height() else 0)
+        return self.matrix_fit.natural_width() + side + 2 * view.frameWidth() + bar
+
     def _load_matrix(self, ctx: Context) -> None:
         minimums = minimum_counts(ctx.county)
         facts = ctx.year_facts()
@@ -325,10 +341,7 @@ class ActivitiesTab(TableTab):
             r.update({ind: counts.get(r["id"], {}).get(ind, 0) for ind in minimums})
         self.matrix.columns = columns
         self.matrix.set_rows(rows)
-        header = self.matrix_view.horizontalHeader()
-        for i, col in enumerate(columns):
-            # Never narrower than its header ("D1 宣传栏更换" whole, not ")1 宣传栏更换").
-            self.matrix_view.setColumnWidth(i, max(col.width, header.sectionSizeHint(i)))
+        self.split.fit()
         short = sum(1 for r in rows if any(r[i] < m for i, (_, m) in minimums.items()))
         self.matrix_title.setText(f"<b>{ctx.year} 年各机构宣传教育次数</b>（只计有中医药内容的活动；"
                                   f"{short} 家机构有未达最低次数的项目，已标红）")

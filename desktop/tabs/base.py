@@ -19,12 +19,13 @@ from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QMetaMethod, QM
 from PySide6.QtGui import QAction, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstractItemView,
                                QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QMenu, QPushButton, QStyle, QTableView, QToolTip, QVBoxLayout,
+                               QMenu, QPushButton, QTableView, QToolTip, QVBoxLayout,
                                QWidget)
 
 from db.errors import KnownError, ValidationError
 from desktop import dialogs
 from desktop.forms import show_refusal
+from desktop.columns import ColumnFit
 from desktop.frozen import FreezableView
 from desktop.tabs.blocks import BlockEditing
 from desktop.context import Context
@@ -43,18 +44,6 @@ FILTER_CHANGE_CALLS = hasattr(QSortFilterProxyModel, "endFilterChange")
 Named = str | Callable[[], str]
 
 MAX_NAMED = 12  # refused cells named one by one; beyond that, how many more
-
-
-def fit_columns(view: QTableView, columns: list[Column]) -> None:
-    """Each column as wide as its spec says, and never narrower than its header's words (a
-    header cut to "医馆/中医" or "医药内容" is a header the clerk cannot read)."""
-    header = view.horizontalHeader()
-    metrics = header.fontMetrics()
-    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-    for i, col in enumerate(columns):
-        words = max((metrics.horizontalAdvance(line) for line in col.header.split("\n")),
-                    default=0)
-        header.resizeSection(i, max(col.width or 90, words + 2 * margin + 6))
 
 
 def caption(label: str, letter: str, buddy: QWidget, parent: QWidget) -> QLabel:
@@ -267,10 +256,8 @@ class TableTab(BlockEditing, QWidget):
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.view.verticalHeader().setDefaultSectionSize(26)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        fit_columns(self.view, columns)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.columns_fit = ColumnFit(self.view, self.model)
         if frozen:
             self.view.freeze(frozen)
         # Tab and Shift+Tab leave the table for the tab's boxes and buttons (inside a cell being
@@ -351,9 +338,19 @@ class TableTab(BlockEditing, QWidget):
         if self.ctx is None:
             return "没有打开的文件"
         change = Change(dict(row), col.key, col.raw(row), value)
-        if self.apply([change], f"修改 {col.label}", year=self.ctx.year):
+        if self.apply([change], self.cell_change("修改", row, col), year=self.ctx.year):
             return None
         return self.message.text()
+
+    def cell_change(self, verb: str, row: dict[str, Any], col: Column) -> str:
+        """How 撤销 names a change to one cell: what was done, to which row's which column
+        (修改“长江镇中心卫生院”的西学中), as it names a record edited in a dialog."""
+        name = self.row_name(row)
+        return f"{verb}“{name}”的{col.label}" if name else f"{verb} {col.label}"
+
+    def row_name(self, row: dict[str, Any]) -> str:
+        """The words naming a row: its institution, activity or task."""
+        return row_label(row)
 
     def apply(self, changes: list[Change], what: str, *, year: int, record: bool = True) -> bool:
         """Write cells, row by row, in one transaction: all land or none. Every refused row is
@@ -387,7 +384,23 @@ class TableTab(BlockEditing, QWidget):
             self.history.push(Step(self, year, what, changes))
         self.show_standing()
         self.cells_written()
+        if year == self.ctx.year:
+            self._try_refused_again(list(by_row))
         return True
+
+    def _try_refused_again(self, row_ids: list[str]) -> None:
+        """A cell of these rows refused for what another cell said (中医类别医师 raised past
+        西学中 and the non-TCM physicians) is tried again now that its row changed: saved, or
+        refused with today's reason, never left red with yesterday's."""
+        cells = [cell for cell in self.model.refusals if cell[0] in row_ids]
+        for rid, key in cells:
+            col = self.model.columns[self.model.column_index(key)]
+            saved = self.model.try_again(rid, key)
+            if saved:
+                row = self.model.rows[self.model.row_of(rid)]
+                self._say(f"已保存此前未保存的{col.label}（{row_label(row)}）")
+        if cells:
+            self.show_standing()
 
     def show_standing(self) -> None:
         """After a save: cells still refused keep their reason in view (a later edit that

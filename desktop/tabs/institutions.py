@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from db.county import CountyFile
 from db.errors import KnownError
 from db.townships import (Merger, Move, all_townships, apply_merger, apply_moves, histories,
-                          history, history_text, township_sql, write_history)
+                          history, history_text, lived, township_sql, write_history)
 from db.vocab import (INSTITUTION_TYPES, OWNERSHIP, YEAR_MAX, YEAR_MIN, institution_key,
                       pinyin_key)
 from desktop import dialogs
@@ -121,7 +121,8 @@ class InstitutionDialog(QDialog):
         form = QFormLayout()
         form.addRow("机构名称", self.name)
         form.addRow("机构类型", self.type)
-        periods = history(county, record["id"]) if record else []
+        periods = lived(history(county, record["id"]), record.get("active_from"),
+                        record.get("active_to")) if record else []
         if len(periods) > 1:
             # Today's township; the years before its last change keep theirs (db.townships).
             self.township.setToolTip(history_text(periods) + "。按年度调整请用“乡镇 → 调整所属乡镇…”。")
@@ -187,7 +188,7 @@ class DeletedDialog(QDialog):
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setColumnWidth(0, 220)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.restore_button = buttons.addButton("恢复所选机构",
+        self.restore_button = buttons.addButton("恢复所选机构(&R)",
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
@@ -231,8 +232,8 @@ class InstitutionsTab(TableTab):
         towns = QPushButton("乡镇(&M)", self)
         towns.setObjectName("button_乡镇")
         menu = QMenu(towns)
-        for words, name, slot in (("调整所属乡镇…", "action_调整乡镇", self.move),
-                                  ("乡镇撤并…", "action_乡镇撤并", self.merge_township)):
+        for words, name, slot in (("调整所属乡镇(&A)…", "action_调整乡镇", self.move),
+                                  ("乡镇撤并(&B)…", "action_乡镇撤并", self.merge_township)):
             action = menu.addAction(words, slot)
             action.setObjectName(name)
             self.tab_actions.append(action)
@@ -255,7 +256,7 @@ class InstitutionsTab(TableTab):
         for r in rows:
             r["township"] = r.pop("township_of_year")
             r["status"] = status(r)
-            r["moves"] = history_text(moves.get(r["id"], []))
+            r["moves"] = history_text(moves.get(r["id"], []), r["active_from"], r["active_to"])
         rows.sort(key=institution_key)
         self.fill_filter(self.type_filter, [
             (w, k) for k, w in INSTITUTION_TYPES.items() if any(r["type"] == k for r in rows)])

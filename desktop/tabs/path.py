@@ -11,14 +11,16 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QFormLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QHeaderView, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from db.errors import KnownError
 from desktop import dialogs
+from desktop.columns import ColumnFit
 from desktop.context import Context
 from desktop.forms import finish_form
 from desktop.models import ROW_ROLE, Column, RecordModel
+from desktop.splits import FitSplitter, table_height
 from desktop.tabs.base import RecordFilter, RecordView, TableTab
 from desktop.undo import Change
 from reports.judge import standard as standards
@@ -147,17 +149,11 @@ class PathTab(TableTab):
         self.view.doubleClicked.connect(self._open)
         self.view.enter_pressed.connect(self._open)
         self.search.setPlaceholderText("按机构名称搜索…")
-        self.town_filter = self.add_filter("township", "乡镇")
-        self.stage_filter = self.add_filter("stage", "路径")
-        self.need_filter = self.add_filter("need", "需要")
-        for label, slot, tip in (
-                ("安排(&A)…", self.arrange, "为所选行动指定责任人和完成时限（已安排）"),
-                ("取消安排(&X)", self.unarrange, "清除所选行动的责任人和完成时限")):
-            button = QPushButton(label, self)
-            button.setObjectName(f"button_{label.split('(')[0]}")
-            button.setToolTip(tip)
-            button.clicked.connect(slot)
-            self.filters.addWidget(button)
+        self.town_filter = self.add_filter("township", "乡镇", "Z")
+        self.stage_filter = self.add_filter("stage", "路径", "L")
+        self.need_filter = self.add_filter("need", "需要", "N")
+        self.add_button("安排…", "A", self.arrange, tip="为所选行动指定责任人和完成时限（已安排）")
+        self.add_button("取消安排", "X", self.unarrange, tip="清除所选行动的责任人和完成时限")
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
@@ -186,10 +182,8 @@ class PathTab(TableTab):
         self.pace_proxy.sort(-1)
         self.pace_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.pace_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.pace_view.horizontalHeader().setStretchLastSection(True)
         self.pace_view.verticalHeader().setDefaultSectionSize(24)
-        for n, col in enumerate(self.pace.columns):
-            self.pace_view.setColumnWidth(n, col.width)
+        self.pace_fit = ColumnFit(self.pace_view, self.pace)
         self.copyable(self.pace_view, "进度表只供查看：请在“文化宣传活动”页登记活动。")
         self.pace_view.doubleClicked.connect(self._open_pace)
         self.pace_view.enter_pressed.connect(self._open_pace)
@@ -204,12 +198,16 @@ class PathTab(TableTab):
         box.addWidget(self.pace_label)
         box.addWidget(self.pace_view, 1)
         self.layout_.removeWidget(self.view)
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.view)
-        split.addWidget(lower)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        self.layout_.insertWidget(2, split, 1)
+        # Room for every row of the minimums when they are few (at 1366×768 the fifth was
+        # under the edge), the actions keeping at least eight rows.
+        self.split = FitSplitter(Qt.Orientation.Vertical, self, small=1,
+                                 need=lambda: self._pace_height(box.spacing()),
+                                 keep=lambda: table_height(self.view, 8))
+        self.split.addWidget(self.view)
+        self.split.addWidget(lower)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.layout_.insertWidget(2, self.split, 1)
         self.plan: paths.Plan | None = None
         self._inputs: tuple[Any, ...] | None = None
 
@@ -243,7 +241,19 @@ class PathTab(TableTab):
         self.fill_filter(self.need_filter, [(n, n) for n in sorted({r["need"] for r in rows
                                                                     if r["need"]})])
         self.summary.setText(self._summary())
+        self.split.fit()
         return rows
+
+    def _pace_height(self, spacing: int) -> int:
+        """The height the minimums need: their line, and every row they show."""
+        label = self.pace_label
+        words = label.heightForWidth(max(1, self.pace_view.width())) if label.wordWrap() \
+            else label.sizeHint().height()
+        return words + spacing + table_height(self.pace_view, self.pace_proxy.rowCount())
+
+    def row_name(self, row: dict[str, Any]) -> str:
+        """An action is named by its item and where it is to be done (G01 全县)."""
+        return f"{row['item']} {row['name']}"
 
     @staticmethod
     def _pace_row(n: int, p: Pace) -> dict[str, Any]:

@@ -9,16 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter,
-                               QTableView)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel
 
 from db.newyear import carried_rows
 from db.vocab import institution_key, pinyin_key
 from desktop import dialogs
+from desktop.columns import ColumnFit
 from desktop.context import Context
+from desktop.frozen import FreezableView
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
+from desktop.splits import FitSplitter, table_height
 from desktop.tabs import path as path_tab
-from desktop.tabs.base import TableTab, fit_columns
+from desktop.tabs.base import TableTab
 from desktop.undo import Change
 from reports.judge.catalogue import STATIONS
 from reports.judge.profiles import get_profile
@@ -133,7 +135,7 @@ class ProgressTab(TableTab):
         self.towns_proxy = QSortFilterProxyModel(self)
         self.towns_proxy.setSortRole(SORT_ROLE)
         self.towns_proxy.setSourceModel(self.towns)
-        self.town_view = QTableView(self)
+        self.town_view = FreezableView(self)
         self.town_view.setObjectName("towns")
         self.town_view.setModel(self.towns_proxy)
         self.town_view.setSortingEnabled(True)
@@ -141,18 +143,22 @@ class ProgressTab(TableTab):
         self.towns_proxy.sort(-1)
         self.town_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.town_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.town_view.horizontalHeader().setStretchLastSection(True)
         self.town_view.verticalHeader().setDefaultSectionSize(24)
-        fit_columns(self.town_view, self.towns.columns)
+        self.towns_fit = ColumnFit(self.town_view, self.towns)
         self.town_view.clicked.connect(self._town_clicked)
         # The township table above the institutions, in a splitter the clerk can move.
         self.layout_.removeWidget(self.view)
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.town_view)
-        split.addWidget(self.view)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 3)
-        self.layout_.insertWidget(1, split, 1)
+        # Every township in view when they are few (12 showed 4½ at 1366×768), the
+        # institutions keeping at least six rows.
+        self.split = FitSplitter(
+            Qt.Orientation.Vertical, self, small=0,
+            need=lambda: table_height(self.town_view, self.towns_proxy.rowCount()),
+            keep=lambda: table_height(self.view, 6))
+        self.split.addWidget(self.town_view)
+        self.split.addWidget(self.view)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 3)
+        self.layout_.insertWidget(1, self.split, 1)
         self.layout_.insertWidget(0, self.summary)
         self.view.doubleClicked.connect(self._open)
 
@@ -169,6 +175,7 @@ class ProgressTab(TableTab):
                       key=lambda r: (pinyin_key(r["township"]), institution_key(r)))
         towns = _towns(rows)
         self.towns.set_rows(towns)
+        self.split.fit()
         self.fill_filter(self.pace_filter, [(s, s) for s in (BEHIND, SHORT, ON_PACE)
                                             if any(r["pace_status"] == s for r in rows)])
         self.fill_filter(self.town_filter, [(t["township"], t["township"]) for t in towns])

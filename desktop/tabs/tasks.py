@@ -177,7 +177,7 @@ class PhasesDialog(QDialog):
         self.view.setItemDelegate(FieldDelegate(self.view))
         for i, col in enumerate(self.model.columns):
             self.view.setColumnWidth(i, col.width)
-        add, remove = QPushButton("新增阶段"), QPushButton("删除所选阶段")
+        add, remove = QPushButton("新增阶段(&N)"), QPushButton("删除所选阶段(&D)")
         add.clicked.connect(self.add)
         remove.clicked.connect(self.remove)
         self.message = dialogs.error_label(self)

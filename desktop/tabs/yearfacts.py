@@ -57,7 +57,7 @@ class YearFactsTab(TableTab):
             return super().write(row, col, value)
         marker = row.get("carried")
         if self.apply([Change(dict(row), "carried", marker, uncarry(marker, [col.key]))],
-                      f"确认 {col.label}（沿用上年）", year=self.ctx.year):
+                      self.cell_change("确认", row, col) + "（沿用上年）", year=self.ctx.year):
             return None
         return self.message.text()
 

@@ -73,3 +73,16 @@ def test_large_county(tmp_path: Path) -> None:
         assert (n_centres, n_units) == (40, 600)
         assert county.years() == [2020, 2021, 2022, 2023, 2024]
         assert 5000 <= county.count("activity") <= 7000
+
+
+def test_one_more_tcm_physician_is_accepted_everywhere(small: Path, tmp_path: Path) -> None:
+    """A newcomer raising 中医类别执业医师 by one was refused where 西学中 equalled the non-TCM
+    physicians: every institution of every year now leaves room for it."""
+    copy = tmp_path / "copy.tcmcounty"
+    copy.write_bytes(small.read_bytes())
+    with CountyFile.open(copy, daily_backup=False) as county:
+        rows = county.query("SELECT * FROM institution_year WHERE physicians > tcm_physicians")
+        assert rows
+        for r in rows:
+            county.set_institution_year(r["institution_id"], r["year"],
+                                        {"tcm_physicians": r["tcm_physicians"] + 1})

@@ -176,3 +176,14 @@ def test_the_institutions_a_township_file_holds_are_those_of_any_year(county, lu
     assert institutions_ever_in_township(county, "白沙镇") == {luwei["白沙镇卫生院"],
                                                              luwei["东湾村卫生室"]}
     assert luwei["东湾村卫生室"] in institutions_ever_in_township(county, "芦苇乡")
+
+
+def test_a_move_keeps_to_the_years_an_institution_is_counted(county, luwei):
+    clinic = luwei["东湾村卫生室"]
+    county.update("institution", clinic, {"active_from": 2023, "active_to": 2026})
+    # Asked from 2020, it moves from its first year; nothing names a year before 2023.
+    [move] = plan_moves(county, [clinic], 2020, "白沙镇")
+    assert move.year == 2023 and move.line() == "东湾村卫生室：2023–2026年 芦苇乡 → 白沙镇"
+    [move] = plan_moves(county, [clinic], 2025, "白沙镇")
+    assert move.line() == "东湾村卫生室：2025–2026年 芦苇乡 → 白沙镇（2023–2024年 芦苇乡，不变）"
+    assert plan_moves(county, [clinic], 2027, "白沙镇") == []  # closed by then: nothing to move

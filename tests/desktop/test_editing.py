@@ -97,6 +97,35 @@ def test_a_refused_entry_keeps_what_was_typed_and_its_reason_stays_until_correct
     assert _cell(tab, 1, "tcm_gps").data() == "12"
 
 
+def test_an_entry_refused_for_another_column_is_saved_once_that_one_is_corrected(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """中医类别医师 raised past what 西学中 leaves is refused, naming 西学中. The clerk lowers 西学中
+    in the same row: the raised figure is saved then, and no red line is left behind saying
+    the old reason."""
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    row = next(r for r in range(tab.proxy.rowCount())
+               if tab.proxy.index(r, 0).data() == "长江镇中心卫生院")
+    physicians, west = (_stored(window, tab, row, k) for k in ("physicians", "west_learn_tcm"))
+    raised = physicians - west + 1  # one more than 西学中 leaves room for
+    editor = _type(qtbot, tab, row, "tcm_physicians", str(raised))
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(_cell(tab, row, "tcm_physicians").data(REFUSED_ROLE)))
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert "西学中人数" in tab.message.text() and tab.message.isVisible()
+    editor = _type(qtbot, tab, row, "west_learn_tcm", str(physicians - raised))
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: _stored(window, tab, row, "tcm_physicians") == raised)
+    assert _stored(window, tab, row, "west_learn_tcm") == physicians - raised
+    assert tab.message.isHidden()
+    assert not _cell(tab, row, "tcm_physicians").data(REFUSED_ROLE)
+    assert _cell(tab, row, "tcm_physicians").data() == str(raised)
+    assert "已保存此前未保存的中医类别医师" in window.statusBar().currentMessage()
+    # Two steps of 撤销, the last one first.
+    assert window.history.undo_text() == "撤销 修改“长江镇中心卫生院”的中医类别医师"
+
+
 def test_ctrl_z_takes_back_a_refused_entry_before_any_earlier_step(
         window: MainWindow, qtbot: QtBot) -> None:
     """A fresh clerk: a refused entry (red in its cell), then Ctrl+Z undid an earlier good edit
@@ -187,7 +216,8 @@ def test_typing_a_carried_value_again_confirms_it_and_undo_marks_it_carried_agai
     assert tab.proxy.setData(index, index.data())  # the same number typed again
     assert "沿用上年" not in (index.data(Qt.ItemDataRole.ToolTipRole) or "")
     assert "tech_items" not in (_stored(window, tab, row, "carried") or "")
-    assert window.history.undo_text() == "撤销 确认 适宜技术（项）（沿用上年）"
+    name = tab.proxy.index(row, 0).data(ROW_ROLE)["name"]
+    assert window.history.undo_text() == f"撤销 确认“{name}”的适宜技术（项）（沿用上年）"
     window.history.undo()
     assert "tech_items" in _stored(window, tab, row, "carried")
     assert "沿用上年" in (_cell(tab, row, "tech_items").data(Qt.ItemDataRole.ToolTipRole) or "")

@@ -190,9 +190,9 @@ def test_every_preview_line_sits_under_its_own_record(window: MainWindow, demo_f
                 heading = line.strip()
                 under[heading] = set()
         assert under == expected
-        assert "37000" not in dialog.preview.toPlainText()  # the conflict is in the table only
+        assert "37,000" not in dialog.preview.toPlainText()  # the conflict is in the table only
         assert [(r["record"], r["field"], r["mine"], r["theirs"]) for r in dialog.model.rows] \
-            == [(f"机构年度数据：{centre['name']} 2024", "总诊疗人次", "37000", "38000")]
+            == [(f"机构年度数据：{centre['name']} 2024", "总诊疗人次", "37,000", "38,000")]
         return False
     answer(look)
     exchange_dialogs.merge_file(window)
@@ -311,3 +311,27 @@ def test_a_duplicate_institution_is_kept_once_from_the_dialog(window: MainWindow
     exchange_dialogs.merge_file(window)
     assert county.count("institution") == before
     assert not county.rows("institution", "code = 'QH00099'")
+
+
+def test_the_merge_preview_writes_numbers_as_the_tables_do(window: MainWindow, demo_file: Path,
+                                                           answer: Any,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """"39088" and "1268 → 1344" in the preview, "29,400" in the tables: now 29,400 in both."""
+    other = demo_file.with_name("乡镇.tcmcounty")
+    shutil.copyfile(demo_file, other)
+    county = window.county
+    row = county.query("SELECT y.id, y.visits, i.name FROM institution_year y JOIN institution i "
+                       "ON i.id = y.institution_id WHERE y.year = 2024 AND y.visits >= 1000 "
+                       "ORDER BY i.name LIMIT 1")[0]
+    with CountyFile.open(other, machine="b" * 32) as o:
+        o.update("institution_year", row["id"], {"visits": row["visits"] + 31_000})
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    seen: list[tuple[str, str]] = []
+    answer(lambda dialog: seen.append((dialog.plan.summary(), dialog.preview.toPlainText()))
+           or False)
+    exchange_dialogs.merge_file(window)
+    [(summary, preview)] = seen
+    assert f"{row['visits']:,} → {row['visits'] + 31_000:,}" in preview
+    unchanged = int(summary.split("未变 ")[1].split(" 条")[0].replace(",", ""))
+    assert unchanged >= 1000 and f"未变 {unchanged:,} 条" in summary

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from desktop import dialogs
@@ -115,13 +115,15 @@ def test_every_tab_action_search_and_filter_has_its_own_access_letter(
                         if label.buddy() is window.year_box)
     always += [_letter(year_caption.text()), _letter(window.profile_button.text())]
     assert len(always) == len(set(always)), always
-    for key, page in window.pages.items():
+    for key, _show in window.screenshot_views():  # every tab, built as the clerk opens it
+        page = window.page(key)
         if not isinstance(page, TableTab):
             continue  # 全县情况: a form, its boxes one Tab apart
         window.tabs.setCurrentWidget(page)
         targets = _keyboard_targets(page)
-        buttons = [b for b in page.findChildren(QPushButton) if b.isVisibleTo(page)]
-        assert {b.text() for b in buttons} <= {t for t, _ in targets}, key
+        # Every button too (乡镇(&M) opens a menu of its own actions).
+        targets += [(b.text(), _letter(b.text())) for b in page.findChildren(QPushButton)
+                    if b.isVisibleTo(page) and b not in page.tab_actions]
         letters = [letter for _, letter in targets] + always
         assert len(letters) == len(set(letters)), (key, sorted(letters))
 
@@ -186,3 +188,33 @@ def test_shift_f10_opens_the_context_menu_as_the_menu_key_does(
     _focus_table(qtbot, window)
     qtbot.keyClick(window.institutions.view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
     assert offered and "停用(&T)…" in offered[0] and "粘贴\tCtrl+V" in offered[0]
+
+
+def test_the_dialogs_of_the_tabs_buttons_have_access_letters(window: MainWindow,
+                                                             answer: Any) -> None:
+    """佐证材料's 打开 / 重命名 / 删除 / 添加, 最近删除's 恢复所选机构, 编辑阶段's buttons, 转到该机构
+    and 目标设置's had none: each now has its own letter in its dialog."""
+    seen: list[Any] = answer(lambda dialog: False)
+    window.tabs.setCurrentWidget(window.overview)
+    window.overview.view.setCurrentIndex(window.overview.proxy.index(0, 0))
+    window.overview.evidence()
+    window.overview.failing_requested.emit("B1")
+    window.tabs.setCurrentWidget(window.institutions)
+    window.institutions.show_deleted()
+    window.tabs.setCurrentWidget(window.tasks)
+    window.tasks.edit_phases()
+    window.edit_profiles()
+    titles = [d.windowTitle() for d in seen]
+    assert len(seen) == 5, titles
+    def standard(button: QPushButton) -> bool:  # 确定 / 取消 / 关闭: Enter and Esc
+        box = button.parent()
+        return isinstance(box, QDialogButtonBox) and \
+            box.standardButton(button) != QDialogButtonBox.StandardButton.NoButton
+
+    for dialog in seen:
+        words = [b.text() for b in dialog.findChildren(QPushButton)
+                 if b.text() and not standard(b)]
+        letters = [_letter(w) for w in words]
+        assert len(letters) == len(set(letters)), (dialog.windowTitle(), words)
+    menu = window.institutions.findChild(QPushButton, "button_乡镇").menu()
+    assert [_letter(a.text()) for a in menu.actions()] == ["A", "B"]

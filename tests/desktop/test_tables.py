@@ -250,7 +250,7 @@ def test_undo_and_redo_survive_a_tab_switch_and_are_audited(window: MainWindow,
     _type_into(tab, _row(tab, name), "tcm_physicians", str(after))
     assert _facts(window, name)["tcm_physicians"] == after
     undo, redo = _action(window, "action_undo"), _action(window, "action_redo")
-    assert undo.text() == "撤销(&U) 修改 中医类别医师" and undo.isEnabled()
+    assert undo.text() == f"撤销(&U) 修改“{name}”的中医类别医师" and undo.isEnabled()
     assert not redo.isEnabled()
 
     window.tabs.setCurrentWidget(window.tasks)
@@ -263,7 +263,7 @@ def test_undo_and_redo_survive_a_tab_switch_and_are_audited(window: MainWindow,
     index = tab.proxy.index(_row(tab, name), tab.model.column_index("tcm_physicians"))
     assert index.data() == str(before)
     assert _audit_count(window) == audit + 1  # an undo is a normal audited edit
-    assert redo.text() == "重做(&R) 修改 中医类别医师"
+    assert redo.text() == f"重做(&R) 修改“{name}”的中医类别医师"
 
     qtbot.keyClick(tab.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert _facts(window, name)["tcm_physicians"] == after

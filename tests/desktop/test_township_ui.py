@@ -174,3 +174,37 @@ def test_copies_of_one_activity_are_marked_in_the_log_and_confirmed_in_checks(
     assert lectures() == before + 2
     checks.refresh(window.ctx)
     assert any(r["state"] == "已核实：确为两次" for r in checks.model.rows)
+
+
+def test_a_move_offers_and_names_only_the_years_the_clinic_is_counted(
+        window: MainWindow, answer: Any) -> None:
+    """A clinic opened in 2022 (its 启用年度): 调整所属乡镇 offers no year before 2022 and says
+    nothing of 2021; moved from its first year, it has one township in every year it counts."""
+    county, tab = window.county, window.institutions
+    window.tabs.setCurrentWidget(tab)
+    clinic, other = _clinic_and_other_town(window)
+    old = clinic["township"]
+    county.update("institution", clinic["id"], {"active_from": 2022})
+    tab.refresh(window.ctx)
+    tab.select_record(clinic["id"])
+    seen: list[tuple[int, int, str]] = []
+
+    def fill(dialog: Any) -> bool:
+        dialog.town.setCurrentText(other)
+        seen.append((dialog.year.minimum(), dialog.year.value(), dialog.preview.toPlainText()))
+        dialog.year.setValue(2000)  # typed below the range: held at the clinic's first year
+        seen.append((dialog.year.minimum(), dialog.year.value(), dialog.preview.toPlainText()))
+        return False
+    answer(fill)
+    _menu(tab, "action_调整乡镇").trigger()
+    assert seen[0] == (2022, 2024,
+                       f"{clinic['name']}：2024年起 {old} → {other}（2022–2023年 {old}，不变）")
+    assert seen[1] == (2022, 2022, f"{clinic['name']}：2022年起 {old} → {other}")
+
+    def from_2024(dialog: Any) -> bool:
+        dialog.town.setCurrentText(other)
+        return True
+    answer(from_2024)
+    _menu(tab, "action_调整乡镇").trigger()
+    shown = next(r for r in tab.model.rows if r["id"] == clinic["id"])
+    assert shown["moves"] == f"2022–2023年 {old}；2024年起 {other}"

@@ -257,3 +257,18 @@ def test_every_save_in_the_tabs_names_its_change() -> None:
                 if len(node.args) < wanted and not any(k.arg == "what" for k in node.keywords):
                     unnamed.append(f"{path.name}:{node.lineno}")
     assert not unnamed, unnamed
+
+
+def test_a_figure_typed_in_is_named_with_its_institution(window: MainWindow,
+                                                         qtbot: QtBot) -> None:
+    """编辑 → 撤销 and the status bar said "修改 西学中": whose? As 编辑机构“…” does, it names the
+    institution."""
+    tab = window.personnel
+    window.tabs.setCurrentWidget(tab)
+    at = next(r for r in range(tab.proxy.rowCount())
+              if tab.proxy.index(r, 0).data() == "长江镇中心卫生院")
+    index = tab.proxy.index(at, tab.model.column_index("west_learn_tcm"))
+    assert tab.proxy.setData(index, str(int(index.data() or 0) - 1))
+    assert _undo(window).text() == "撤销(&U) 修改“长江镇中心卫生院”的西学中"
+    _ctrl_z(qtbot, window)
+    assert window.statusBar().currentMessage() == "已撤销：修改“长江镇中心卫生院”的西学中"

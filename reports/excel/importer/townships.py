@@ -132,7 +132,8 @@ def resolve(statements: Statements, institutions: dict[str, Record],
             year = min(y for y in by_year
                        if not same_town(next(p.township for p in before if p.holds(y)),
                                         by_year[y][0]))
-            moves.append(Move(inst_id, rec.values["name"], year, tuple(before), tuple(after)))
+            moves.append(Move(inst_id, rec.values["name"], year, tuple(before), tuple(after),
+                              rec.values.get("active_from"), rec.values.get("active_to")))
     return moves
 
 
