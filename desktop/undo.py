@@ -62,6 +62,11 @@ class Step:
         return [Change(c.row, c.key, c.new, c.old) for c in self.changes]
 
 
+# Steps kept for 撤销: a day's work and more (Excel keeps 100). Each holds the rows it changed,
+# so the oldest are let go: hours of typing must not grow the window without end.
+KEPT_STEPS = 500
+
+
 class EditHistory(QObject):
     changed = Signal()
     replayed = Signal(object)  # the Step just undone or redone: the window shows where
@@ -79,6 +84,7 @@ class EditHistory(QObject):
 
     def push(self, step: Step) -> None:
         self.done.append(step)
+        del self.done[:-KEPT_STEPS]
         self.undone.clear()
         self.blocked = None
         self.changed.emit()

@@ -1,16 +1,30 @@
 """A window on a fresh copy of the small demo county, and a way to answer dialogs."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 import shutil
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from db.demo import write_demo
 from desktop import dialogs
 from desktop.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _no_key_left_held(qapp: Any) -> Iterator[None]:
+    """A simulated Shift that moved the focus (Shift+Tab out of a table, Shift+F10 opening a
+    menu) can leave Qt believing Shift is still down, and the next test's selectRow extends
+    a selection instead of making one. (On a real keyboard the window system says when a key
+    is let go.) A key released to a widget of its own clears what Qt believes is held."""
+    yield
+    if QApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        QTest.keyRelease(QWidget(), Qt.Key.Key_Shift)
 
 
 @pytest.fixture(scope="session")

@@ -272,3 +272,18 @@ def test_a_figure_typed_in_is_named_with_its_institution(window: MainWindow,
     assert _undo(window).text() == "撤销(&U) 修改“长江镇中心卫生院”的西学中"
     _ctrl_z(qtbot, window)
     assert window.statusBar().currentMessage() == "已撤销：修改“长江镇中心卫生院”的西学中"
+
+
+def test_the_oldest_steps_are_let_go_after_a_long_day(window: MainWindow,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """撤销 keeps the last KEPT_STEPS steps, as Excel keeps its last 100: hours of typing do not
+    grow the window without end, and the newest step is still the one undone."""
+    from desktop import undo
+
+    monkeypatch.setattr(undo, "KEPT_STEPS", 3)
+    history = window.history
+    steps = [undo.Step(window.personnel, 2024, f"修改 第{n}格", []) for n in range(5)]
+    for step in steps:
+        history.push(step)
+    assert history.done == steps[-3:]
+    assert history.undo_text() == "撤销 修改 第4格"
