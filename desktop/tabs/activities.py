@@ -334,9 +334,11 @@ class ActivitiesTab(TableTab):
         for ind, (label, minimum) in minimums.items():
             columns.append(Column(ind, f"{ind} {label}\n（≥{minimum}）", "int", width=76,
                                   tone=_short_of(ind, minimum)))
-        # The year's centres in the order of the year's townships (db.townships), then names.
-        rows = [{"id": r["id"], "name": r["name"]} for r in facts.institutions
-                if r["type"] in CENTRE_TYPES]
+        # The year's centres as the register reads: the year's townships (db.townships) in
+        # pinyin order, then type and name, as 填报进度 lists them.
+        centres = sorted((r for r in facts.institutions if r["type"] in CENTRE_TYPES),
+                         key=lambda r: (pinyin_key(r["township"]), institution_key(r)))
+        rows = [{"id": r["id"], "name": r["name"]} for r in centres]
         for r in rows:
             r.update({ind: counts.get(r["id"], {}).get(ind, 0) for ind in minimums})
         self.matrix.columns = columns

@@ -330,6 +330,14 @@ def test_short_counts_are_marked_in_the_matrix(window: MainWindow) -> None:
     assert "（≥4）" in matrix.headerData(d1, Qt.Orientation.Horizontal)
 
 
+def test_the_matrix_lists_the_centres_as_the_register_reads(window: MainWindow) -> None:
+    """Townships in pinyin order (长江镇 before 城关街道 before 东城街道), as 填报进度 lists them."""
+    window.tabs.setCurrentWidget(window.activities)
+    names = [r["name"] for r in window.activities.matrix.rows]
+    assert names[:3] == ["长江镇中心卫生院", "城关街道社区卫生服务中心", "东城街道社区卫生服务中心"]
+    assert names[-1] == "永丰镇卫生院"
+
+
 def test_county_figures_save_on_entry_and_refuse_nonsense(window: MainWindow,
                                                           qtbot: QtBot) -> None:
     window.tabs.setCurrentWidget(window.county_tab)
