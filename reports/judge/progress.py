@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.county import parse_carried
 from db.townships import in_file_scope, township_sql
-from db.vocab import CENTRE_TYPES, INSTITUTION_TYPES
+from db.vocab import CENTRE_TYPES, INSTITUTION_TYPES, pinyin_key
 
 from reports.judge.catalogue import STATIONS
 
@@ -152,7 +152,7 @@ class Progress:
         for inst in self.institutions:
             groups[inst.township].append(inst)
         out = []
-        for town, insts in sorted(groups.items()):
+        for town, insts in sorted(groups.items(), key=lambda kv: pinyin_key(kv[0])):
             out.append(TownshipProgress(
                 town, len(insts), sum(1 for i in insts if i.reported),
                 sum(1 for i in insts if i.partial),

@@ -6,11 +6,11 @@ the activity counts behind D1–D5 and the task list. No layout here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
-from db.vocab import CENTRE_TYPES, STATION_TYPES
+from db.vocab import CENTRE_TYPES, STATION_TYPES, institution_key, pinyin_key
 
 from reports.judge.checks import Finding, find_checks
 from reports.judge.evaluation import evaluate, indicator_values
@@ -117,6 +117,10 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
     state = progress(county, year)  # once: the evaluation's 未填报 and the draft note share it
     evaluation = evaluate(county, year, profile_id, today=today, state=state)
     profile = profiles.get_profile(county, evaluation.profile_id)
+    institutions = _institutions(county, year)
+    evaluation = _in_register_order(evaluation, institutions)
+    rank = {inst["id"]: n for n, inst in enumerate(institutions)}
+    state.institutions.sort(key=lambda i: rank.get(i.id, len(rank)))  # the draft note's names
     tick("计算历年变化")
     trend = _trend(county, evaluation, profile)
     tick("读取机构数据")
@@ -124,7 +128,7 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         county=evaluation.county, year=year, today=today, evaluation=evaluation, profile=profile,
         previous_status={r.id: previous_status(r) for r in evaluation.results},
         trend=trend,
-        institutions=_institutions(county, year),
+        institutions=institutions,
         activity=matrix.activity_counts(county, year),
         minimums=matrix.minimum_counts(county, profile),
         tasks=_tasks(county, today),
@@ -159,9 +163,24 @@ def _trend(county: CountyFile, evaluation: Evaluation, profile: Profile) -> list
 
 
 def _institutions(county: CountyFile, year: int) -> list[dict[str, Any]]:
-    # Each under the township it belongs to in the year reported (db.townships).
-    return [{**row, "township": row["township"] or ""}
+    """Each under the township it belongs to in the year reported (db.townships), as a Chinese
+    register reads: townships in pinyin order, then type and name."""
+    rows = [{**row, "township": row["township"] or ""}
             for row in load_facts(county, year).institutions]
+    return sorted(rows, key=lambda r: (pinyin_key(r["township"]), institution_key(r)))
+
+
+def _in_register_order(evaluation: Evaluation, institutions: list[dict[str, Any]]) -> Evaluation:
+    """The evaluation with every list of institutions (failing, not reported) in the register's
+    order of `institutions`, not the file's."""
+    rank = {inst["id"]: n for n, inst in enumerate(institutions)}
+
+    def ordered(items: Any, key: str = "institution_id") -> tuple[Any, ...]:
+        return tuple(sorted(items, key=lambda f: rank.get(getattr(f, key), len(rank))))
+
+    results = tuple(replace(r, failing=ordered(r.failing), not_reported=ordered(r.not_reported))
+                    for r in evaluation.results)
+    return replace(evaluation, results=results, unreported=ordered(evaluation.unreported, "id"))
 
 
 _TASKS_SQL = """

@@ -33,3 +33,16 @@ def test_each_centre_short_by_its_own_amount_is_one_line_of_a_list(county, tmp_p
         amount = f.gap.removeprefix(shared).strip()
         assert f"{f.institution}{amount}；现状" in text, (f.institution, amount)
     assert text.count(shared) < 10  # said in the heading, not once a name
+
+
+def test_the_report_lists_institutions_as_a_register_reads(county, tmp_path: Path) -> None:
+    """Townships in pinyin order (安乐镇, 长江镇, 东城街道), not in the order of their characters'
+    codes (东 before 安 before 长), in the staffing table and every list of names."""
+    for town in ("东城街道", "安乐镇", "长江镇"):
+        inst(county, f"{town}卫生院", "township_hc",
+             {"visits": 10_000, "tcm_visits": 1_000, "physicians": 10, "tcm_physicians": 1},
+             township=town)
+    text = flat_text(write_report(county, YEAR, tmp_path / "r.pdf", today=TODAY))
+    a, c, d = (text.find(f"{t}卫生院") for t in ("安乐镇", "长江镇", "东城街道"))
+    assert -1 < a < c < d
+    assert "长江镇卫生院、东城街道卫生院" in text.replace("安乐镇卫生院、", "")
