@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QTableView, QVBoxLayout, QWidget)
 
+from db.vocab import institution_key, pinyin_key
 from desktop.models import Column, RecordModel
-from reports.judge.results import Result
+from reports.judge.results import Failing, Result
 from reports.judge.wording import format_target, format_value, status_text
 
 
 class FailingDialog(QDialog):
     jump = Signal(str)  # institution id
 
-    def __init__(self, result: Result, parent: QWidget | None = None) -> None:
+    def __init__(self, result: Result, parent: QWidget | None = None, *,
+                 institutions: dict[str, dict[str, Any]] | None = None) -> None:
+        """`institutions`: the year's, by id (township, type), to list them as the register
+        reads: townships in pinyin order, then type and name."""
         super().__init__(parent)
         self.setWindowTitle(f"{result.id} {result.name}")
-        self.resize(720, 460)
+        self.resize(840, 460)
+        known = institutions or {}
+
+        def town(f: Failing) -> str:
+            return (known.get(f.institution_id) or {}).get("township") or ""
+
+        def register(f: Failing) -> tuple[Any, ...]:
+            inst = known.get(f.institution_id) or {"name": f.institution}
+            return (pinyin_key(town(f)), institution_key(inst))
         head = QLabel(
             f"<b>{result.id} {result.name}</b>：{format_value(result.kind, result.value)}，"
             f"目标 {format_target(result.kind, result.target)}，{status_text(result)}。"
             + (f"<br>{result.gap}" if result.gap else ""))
         head.setWordWrap(True)
         self.model = RecordModel([
+            Column("township", "乡镇（街道）", width=110),
             Column("institution", "机构", width=240),
             Column("value_text", "本机构数值", width=110),
             Column("gap", "还差什么", width=300),
@@ -35,12 +50,12 @@ class FailingDialog(QDialog):
         # Those that fall short first, then those that have not reported (marked as such).
         self.model.set_rows([
             {"id": f.institution_id, "institution": f.institution, "gap": f.gap or "",
-             "value_text": _own_value(f.value, kind)}
-            for f in result.failing
+             "township": town(f), "value_text": _own_value(f.value, kind)}
+            for f in sorted(result.failing, key=register)
         ] + [
             {"id": f.institution_id, "institution": f.institution, "gap": f.gap or "",
-             "value_text": "未填报"}
-            for f in result.not_reported
+             "township": town(f), "value_text": "未填报"}
+            for f in sorted(result.not_reported, key=register)
         ])
         self.view = QTableView(self)
         self.view.setModel(self.model)

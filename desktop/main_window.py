@@ -596,7 +596,8 @@ class MainWindow(QMainWindow):
             return
         from desktop.failing_dialog import FailingDialog
 
-        dialog = FailingDialog(result, self)
+        dialog = FailingDialog(result, self, institutions={
+            i["id"]: i for i in self.ctx.year_facts().institutions})
         dialog.jump.connect(lambda inst: self.go_to_institution(_TAB_OF.get(indicator_id,
                                                                             "institutions"), inst,
                                                                 indicator_id))

@@ -134,3 +134,18 @@ def test_overview_counts_not_reported_apart_and_the_dialog_lists_them(
     rows = seen[0].model.rows
     assert rows[-1]["institution"] == "青河县新开村卫生室" and rows[-1]["value_text"] == "未填报"
     assert all(r["value_text"] != "未填报" for r in rows[:-1])
+
+
+def test_the_failing_list_reads_as_the_register_with_each_township(window: MainWindow,
+                                                                  answer: Any) -> None:
+    """Townships in pinyin order (长江镇 … 永丰镇), each row with its township, those that fall
+    short before those that have not reported."""
+    from db.vocab import pinyin_key
+
+    failing = [r for r in window.ctx.evaluation.results if len(r.failing) >= 3]
+    assert failing, "the demo county should have an indicator several institutions miss"
+    seen = answer(lambda dialog: False)
+    window.show_failing(failing[0].id)
+    rows = [r for r in seen[0].model.rows if r["value_text"] != "未填报"]
+    towns = [r["township"] for r in rows]
+    assert all(towns) and towns == sorted(towns, key=pinyin_key)
