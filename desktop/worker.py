@@ -10,7 +10,7 @@ from collections.abc import Callable
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db.errors import KnownError
@@ -35,12 +35,25 @@ class Job(QObject):
             result = self.work(lambda done, total, message: self.progress.emit(done, total,
                                                                                message))
         except KnownError as exc:
+            self._back_home()
             self.failed.emit(str(exc))
         except Exception:  # a bug: the user gets a sentence, the log gets the traceback
             log.exception("background job failed")
+            self._back_home()
             self.failed.emit("程序内部出错，工作未完成。请把日志发给维护人员。")
         else:
+            self._back_home()
             self.done.emit(result)
+
+    def _back_home(self) -> None:
+        """Hand the job back to the UI thread, to be deleted there with its Python wrapper.
+        Deleted on the worker thread, its destructor asks the interpreter (for overrides) while
+        holding one of Qt's connection locks; the UI thread, holding the interpreter while it
+        connects a new dialog's signals, can be waiting for that very lock: both wait for ever
+        (seen after an import, as its question dialog opened)."""
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
 
 
 def start(parent: QObject, work: Callable[[Progress], Any]) -> tuple[QThread, Job]:
@@ -51,7 +64,9 @@ def start(parent: QObject, work: Callable[[Progress], Any]) -> tuple[QThread, Jo
     thread.started.connect(job.run)
     job.done.connect(thread.quit)
     job.failed.connect(thread.quit)
-    thread.finished.connect(job.deleteLater)
+    # The job is not deleted here (thread.finished → deleteLater would delete it on the worker
+    # thread): it goes back to the UI thread when its work ends (Job._back_home) and is deleted
+    # there when its holder lets it go.
     return thread, job
 
 
