@@ -41,8 +41,31 @@ def input_method_module(environ: Mapping[str, str], plugin_dirs: Iterable[Path])
     return "ibus"
 
 
+CHINESE = "zh_CN.UTF-8"
+# What Qt reads, on Linux, to say sizes, dates and its own words in the file dialogs.
+_SAID_BY = ("LC_MESSAGES", "LC_TIME", "LC_NUMERIC")
+
+
+def chinese_locale(environ: dict[str, str] | os._Environ[str], platform: str) -> None:
+    """On Linux, Qt's file dialogs say sizes and dates as the session's locale does: on a PC set
+    to English (or to none, C) they read “45 bytes” and “6 Dec 2026”. The program speaks Chinese
+    whatever the PC's language: messages, dates and numbers are set to zh_CN here, before Qt
+    starts; the character type (LC_CTYPE, which input methods read) is left as it was. Windows
+    and macOS take the user's own settings, Chinese on a bureau's PC."""
+    if not platform.startswith("linux"):
+        return
+    everything = environ.pop("LC_ALL", None)
+    if everything:  # it would override ours: kept for what it decides but these
+        environ.setdefault("LC_CTYPE", everything)
+        environ.setdefault("LANG", everything)
+    for name in _SAID_BY:
+        if not (environ.get(name) or environ.get("LANG") or "").startswith("zh"):
+            environ[name] = CHINESE
+
+
 def make_app() -> QApplication:
     """The one QApplication, with the bundled Chinese font so text shows on any PC."""
+    chinese_locale(os.environ, sys.platform)  # before Qt reads the session's locale
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication

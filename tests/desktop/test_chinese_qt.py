@@ -62,3 +62,39 @@ def test_the_file_dialog_says_wenjianjia_and_shows_the_type_whole(
         words = model.index(row_of("青河县.tcmcounty"), column, root).data()
         assert tree.header().sectionSize(column) >= \
             tree.fontMetrics().horizontalAdvance(words) + 8, words
+
+
+def test_sizes_and_dates_in_the_file_dialog_are_chinese_on_a_pc_set_to_english(
+        tmp_path: Path) -> None:
+    """On Linux Qt says a file's size and date as the session's locale does ("6 bytes",
+    "6 Dec 2026"); the program sets messages, dates and numbers to Chinese before Qt starts,
+    leaving the character type (which input methods read) as it was."""
+    import os
+    import subprocess
+    import sys
+
+    from desktop.app import chinese_locale
+
+    env = {"LC_ALL": "en_US.UTF-8", "LC_TIME": "de_DE.UTF-8"}
+    chinese_locale(env, "linux")
+    assert env == {"LC_CTYPE": "en_US.UTF-8", "LANG": "en_US.UTF-8", "LC_TIME": "zh_CN.UTF-8",
+                   "LC_MESSAGES": "zh_CN.UTF-8", "LC_NUMERIC": "zh_CN.UTF-8"}
+    chinese = {"LANG": "zh_CN.UTF-8"}
+    chinese_locale(chinese, "linux")
+    assert chinese == {"LANG": "zh_CN.UTF-8"}  # a Chinese session is left alone
+    windows = {"LANG": "en_US"}
+    chinese_locale(windows, "win32")
+    assert windows == {"LANG": "en_US"}
+
+    code = ("from desktop.app import make_app\n"
+            "from PySide6.QtCore import QLocale, QDate\n"
+            "app = make_app()\n"
+            "loc = QLocale.system()\n"
+            "print(loc.name(), loc.formattedDataSize(6), loc.toString(QDate(2026, 12, 6),"
+            " QLocale.FormatType.ShortFormat))\n")
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    run_env.update({"LC_ALL": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen"})
+    out = subprocess.run([sys.executable, "-c", code], env=run_env, capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parents[2], check=True)
+    if sys.platform.startswith("linux"):
+        assert out.stdout.split() == ["zh_CN", "6", "字节", "2026/12/6"], out.stdout
