@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import (QItemSelection, QItemSelectionModel, QMetaMethod, QModelIndex,
-                            QPersistentModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal)
+from PySide6.QtCore import (QEvent, QItemSelection, QItemSelectionModel, QMetaMethod,
+                            QModelIndex, QObject, QPersistentModelIndex, QPoint,
+                            QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QAction, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstractItemView,
                                QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -51,6 +52,20 @@ def caption(label: str, letter: str, buddy: QWidget, parent: QWidget) -> QLabel:
     caption = QLabel(f"{label}(&{letter})" if letter else label, parent)
     caption.setBuddy(buddy)
     return caption
+
+
+class _UndoIsTheWindows(QObject):
+    """Ctrl+Z / Ctrl+Y in a search box go to 编辑 → 撤销 / 重做 (the last step: a deletion, a
+    typed figure), not to the box's own typing: a clerk who has just deleted an institution
+    with the cursor still in 搜索 means the deletion."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)):
+            event.ignore()  # not the box's: the window's shortcut takes it
+            return True
+        return False
 
 
 class _Refused(Exception):
@@ -270,12 +285,19 @@ class TableTab(BlockEditing, QWidget):
         self.search.setPlaceholderText("按名称搜索…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
+        self._undo_filter = _UndoIsTheWindows(self.search)
+        self.search.installEventFilter(self._undo_filter)
         self.filters = QHBoxLayout()
         self.filters.addWidget(caption("搜索", "S", self.search, self))
         self.filters.addWidget(self.search, 2)
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #a40000;")
         self.message.setWordWrap(True)
+        # Its line is kept when empty: the table must not move under the pointer as a
+        # message comes and goes (a double-click would land on another row).
+        keep = self.message.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)
+        self.message.setSizePolicy(keep)
         self.message.hide()
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.filters)

@@ -227,6 +227,14 @@ def _undo_keys_in_a_county_box(w: MainWindow) -> None:
     QTest.keyClick(box, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
 
 
+def _undo_keys_in_a_search_box(w: MainWindow) -> None:
+    w.tabs.setCurrentWidget(w.institutions)
+    box = w.institutions.search
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(box, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+
+
 def _keys_in_the_review_table(w: MainWindow) -> None:
     w.tabs.setCurrentWidget(w.review_tab)
     QTest.keyClick(w.review_tab.view, Qt.Key.Key_Down)
@@ -269,6 +277,7 @@ OVERRIDES: dict[str, Callable[[MainWindow], None]] = {
     "RecordView.keyPressEvent, MainWindow.eventFilter, ScreenFit.eventFilter": _keys_in_a_table,
     "TableTab.hideEvent": _switch_tabs,
     "CountyTab.eventFilter": _undo_keys_in_a_county_box,
+    "_UndoIsTheWindows.eventFilter (search boxes)": _undo_keys_in_a_search_box,
     "ReviewTab.eventFilter": _keys_in_the_review_table,
     "Timeline.paintEvent": _draw_the_timeline,
     "FailingDialog.keyPressEvent": _failing_list,

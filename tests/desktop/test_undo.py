@@ -287,3 +287,25 @@ def test_the_oldest_steps_are_let_go_after_a_long_day(window: MainWindow,
         history.push(step)
     assert history.done == steps[-3:]
     assert history.undo_text() == "撤销 修改 第4格"
+
+
+def test_ctrl_z_in_the_search_box_takes_back_the_deletion(
+        window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """搜索 “沈铺”, 删除 the one found, Ctrl+Z with the cursor still in 搜索: the institution is
+    back (not the search text cleared first)."""
+    tab = window.institutions
+    window.tabs.setCurrentWidget(tab)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    name = "平场镇沈铺村卫生室"
+    tab.search.setFocus()
+    tab.search.setText("沈铺")  # typed (QTest types Latin-1 only)
+    tab.select_record(_active(window, name)["id"])
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    tab.delete()
+    assert _active(window, name)["deleted"]
+    tab.search.setFocus()
+    qtbot.keyClick(tab.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not _active(window, name)["deleted"]
+    assert tab.search.text() == "沈铺"
