@@ -24,6 +24,18 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def choose(parent: QWidget | None, title: str, text: str, go: str, stay: str) -> bool:
+    """Two plain answers, `stay` the default (Enter, Esc): True when `go` is chosen."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    go_button = box.addButton(go, QMessageBox.ButtonRole.DestructiveRole)
+    stay_button = box.addButton(stay, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay_button)
+    box.setEscapeButton(stay_button)
+    box.exec()
+    return box.clickedButton() is go_button
+
+
 def exec_menu(menu: QMenu, at: QPoint) -> None:
     """Show a context menu at a point of the screen; tests replace this to read its entries."""
     menu.exec(at)

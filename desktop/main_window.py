@@ -537,6 +537,25 @@ class MainWindow(QMainWindow):
             return True
         return False
 
+    def _leave_refused_entries(self) -> bool:
+        """Closing with entries typed and refused (red, never saved): say which and why, and
+        let the clerk go back to correct them (the default) or leave them. True: close."""
+        if self.county is None:
+            return True
+        pending = []
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            model = getattr(page, "model", None)
+            for message in getattr(model, "refusals", {}).values():
+                pending.append(f"“{self.tabs.tabText(i).split(' ', 1)[-1]}”：{message}")
+        if not pending:
+            return True
+        shown = "\n".join(pending[:5]) + (f"\n……共 {len(pending)} 项" if len(pending) > 5 else "")
+        return dialogs.choose(self, "有输入没有保存",
+                              f"下面的输入没有通过检查，没有保存：\n{shown}\n\n"
+                              "返回修改后再退出，还是放弃这些输入？（其他修改都已保存。）",
+                              "放弃这些输入并退出", "返回修改")
+
     def _show_start_panel(self) -> None:
         """How to start, while the register is empty (a new file)."""
         empty = self.county is not None and not self.county.count("institution")
@@ -650,6 +669,9 @@ class MainWindow(QMainWindow):
         focused = QApplication.focusWidget()
         if focused is not None:
             focused.clearFocus()
+        if not self._leave_refused_entries():
+            event.ignore()
+            return
         settings.remember_geometry(self.saveGeometry())
         if self.county is not None:
             self.county.close()

@@ -81,6 +81,8 @@ class Clerk:
         patch(dialogs, "error", lambda _p, title, text: self.said.append(f"{title}：{text}"))
         patch(dialogs, "info", lambda _p, title, text: self.said.append(f"{title}：{text}"))
         patch(dialogs, "confirm", lambda _p, title, text: self.said.append(title) or False)
+        # Quitting with a refused entry still red: 放弃这些输入并退出 (the refusal was noted).
+        patch(dialogs, "choose", lambda _p, title, *_a: self.said.append(title) or True)
 
     def _expect_dialog(self) -> None:
         QTimer.singleShot(0, self._in_dialog)

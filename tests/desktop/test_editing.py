@@ -269,3 +269,29 @@ def test_tab_while_typing_a_row_skips_the_worked_out_share_and_stays_in_the_tabl
     assert (_stored(window, tab, row, "physicians"), _stored(window, tab, row, "tcm_physicians"),
             _stored(window, tab, row, "other_tcm_staff")) == (4, 1, 2)
     assert tab.search.text() == "" and tab.proxy.rowCount() == tab.model.rowCount()
+
+
+def test_quitting_with_a_refused_entry_asks_first(window: MainWindow, qtbot: QtBot,
+                                                  monkeypatch: Any) -> None:
+    """A refused entry is red and unsaved: 退出 says which and why, and 返回修改 (the default)
+    keeps the window and the file open; 放弃 closes as before."""
+    from desktop import dialogs
+
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    editor = _type(qtbot, tab, 1, "tcm_gps", "-5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(_cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)))
+    asked: list[str] = []
+
+    def stay(_parent: Any, _title: str, text: str, go: str, stay_text: str) -> bool:
+        asked.append(text)
+        return False
+    monkeypatch.setattr(dialogs, "choose", stay)
+    assert not window.close()
+    assert window.county is not None and window.isVisible()
+    assert "“人员配备”" in asked[0] and "未保存" in asked[0]
+    monkeypatch.setattr(dialogs, "choose", lambda *a: True)
+    assert window.close()
+    assert window.county is None
