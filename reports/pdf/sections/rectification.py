@@ -27,6 +27,20 @@ TOWNS_NAMED = 10  # only the townships with the most to do, so the cell stays sh
 
 
 def _concerned(data: ReportData, r: Result) -> str:
+    """Who must act: the institutions that fall short, and those that have not reported (the
+    county's gap counts them too: “还需 5 家” with 4 short and 1 未填报)."""
+    text = _short(data, r)
+    waiting = r.not_reported
+    if not waiting:
+        return text
+    names = "、".join(inst_name(f.institution) for f in waiting[:NAMES_IN_RECTIFICATION])
+    more = f" 等 {len(waiting)} 家" if len(waiting) > NAMES_IN_RECTIFICATION else ""
+    if not r.failing:
+        return f"{len(waiting)} 家未填报，须补报：{names}{more}"
+    return f"{text}；另有 {len(waiting)} 家未填报，须补报：{names}{more}"
+
+
+def _short(data: ReportData, r: Result) -> str:
     if not r.failing:
         return "全县" if not BY_ID[r.id].scope else esc(BY_ID[r.id].scope_text)
     n = len(r.failing)

@@ -46,3 +46,17 @@ def test_the_report_lists_institutions_as_a_register_reads(county, tmp_path: Pat
     a, c, d = (text.find(f"{t}卫生院") for t in ("安乐镇", "长江镇", "东城街道"))
     assert -1 < a < c < d
     assert "长江镇卫生院、东城街道卫生院" in text.replace("安乐镇卫生院、", "")
+
+
+def test_the_rectification_list_names_who_has_not_reported_beside_who_falls_short(
+        county, tmp_path: Path) -> None:
+    """“还需 4 家机构…” counts an institution that has not reported: the 整改清单 names it too,
+    so the cell does not say 共 3 家 under a gap of 4."""
+    for n in range(3):
+        inst(county, f"第{n + 1}镇卫生院", "township_hc", {"hall_state": "none"},
+             township=f"第{n + 1}镇")
+    inst(county, "迟报镇卫生院", "township_hc", None, township="迟报镇")
+    text = flat_text(write_report(county, YEAR, tmp_path / "r.pdf", today=TODAY))
+    rectification = text[text.rindex("存在问题及整改清单"):]
+    assert "共3家：第1镇卫生院、第2镇卫生院、第3镇卫生院" in rectification
+    assert "另有1家未填报，须补报：迟报镇卫生院" in rectification
