@@ -16,6 +16,8 @@ from desktop.models import ROW_ROLE, Column
 from desktop.tabs.base import TableTab
 from reports.judge import standard as standards
 from reports.judge import tally
+from reports.judge.facts import load_documents
+from reports.judge.scoring import document_files
 from reports.judge.results import OFF, PENDING, SCORED, UNSCORED, Score
 from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, no_data_line,
                                    township_line)
@@ -72,7 +74,8 @@ class OverviewTab(TableTab):
             Column("failing_count", "未达标", "int", width=54, tip="未达标的机构数（双击查看）"),
             Column("waiting_count", "未填报", "int", width=54,
                    tip="本年度应统计、但尚未填报该指标所需数据的机构数"),
-            Column("evidence", "佐证", "int", width=40, tip="本年度为该项添加的佐证材料份数"),
+            Column("evidence", "佐证", "int", width=40,
+                   tip="本年度为该项添加的佐证材料份数（组织管理等评分项含对应创建任务的佐证）"),
             Column("gap", "差距 / 说明", width=240, whole_tip=True),
         ], editable=False)
         # Sorted by a header click (失分, 达标情况 …); 条目 goes back to the standard's order.
@@ -96,6 +99,10 @@ class OverviewTab(TableTab):
             "AND owner_table = 'indicator' AND (year = ? OR year IS NULL) GROUP BY indicator_id",
             (ctx.year,))}
         std = standards.for_county(ctx.county)
+        # A governance item counts its tasks' evidence too, as its 说明 (已完成，佐证材料 N 份) does.
+        docs = load_documents(ctx.county)
+        evidence.update({item.id: document_files(item, docs, ctx.year)
+                         for item in std.items if item.by == "document"})
         # The same rows and counts the report prints (tally.py), so the two always agree.
         lines = tally.lines(ctx.evaluation, std)
         rows = [self._row(line, evidence, ctx.county_level) for line in lines]

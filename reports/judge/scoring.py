@@ -93,10 +93,16 @@ def matched_tasks(item: Item, docs: Documents) -> list[dict]:
     return [t for t in docs.tasks if any(w in (t["text"] or "") for w in words)]
 
 
+def document_files(item: Item, docs: Documents, year: int) -> int:
+    """The evidence a governance item is judged by: attached to it in 总览 (for the year or for
+    none) and to the creation tasks it is judged by (the count 总览's 佐证 column shows)."""
+    return docs.item_files(item.id, year) + sum(t["files"] for t in matched_tasks(item, docs))
+
+
 def score_document(item: Item, docs: Documents, year: int) -> ItemScore:
     """A governance item: its creation tasks done, and evidence shown."""
     tasks = matched_tasks(item, docs)
-    files = docs.item_files(item.id, year) + sum(t["files"] for t in tasks)
+    files = document_files(item, docs, year)
     open_tasks = [t for t in tasks if t["status"] != "已完成"]
     if not files:
         if tasks and not open_tasks:

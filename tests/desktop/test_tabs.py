@@ -100,6 +100,16 @@ def test_overview_shows_every_indicator_in_words(window: MainWindow) -> None:
     assert "达标" in window.overview.summary.text()
 
 
+def test_a_governance_items_evidence_counts_what_its_words_count(window: MainWindow) -> None:
+    """G02's 说明 says 已完成，佐证材料 1 份 (a file of its creation task): its 佐证 column says 1,
+    not blank (it counted only files added in 总览)."""
+    rows = {r["id"]: r for r in window.overview.model.rows}
+    for item in ("G02",):
+        said = rows[item]["gap"]
+        assert "佐证材料 1 份" in said, said
+        assert rows[item]["evidence"] == 1
+
+
 def test_double_click_lists_failing_institutions_and_jumps_to_one(
         window: MainWindow, qtbot: QtBot, answer: Any) -> None:
     c2 = window.ctx.evaluation.result("C7")
