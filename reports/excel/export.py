@@ -19,7 +19,8 @@ from db.copies import clear_leftovers
 from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
 from db.fields import applies
-from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
+from db.vocab import (HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP,
+                      institution_key)
 
 from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, CODE, COUNTY_COLUMNS, NAME, OWNER, PARENT, TOWNSHIP, TYPE, YEAR,
                                  YEAR_COLUMNS, Column, WorkbookError, has_hall_word, yes_no)
@@ -93,8 +94,10 @@ ORDER BY a.date, i.name, a.kind, a.title, a.rowid
 
 
 def institution_rows(county: CountyFile, year: int) -> list[dict[str, Any]]:
-    """Institutions active in the year, ordered as the window lists them, with the year's facts."""
-    return [{**r, "year": year} for r in county.institutions_in_year(year)]
+    """Institutions active in the year, ordered as the window's 机构 tab lists them (type, then
+    township and name in pinyin order), with the year's facts."""
+    return sorted(({**r, "year": year} for r in county.institutions_in_year(year)),
+                  key=institution_key)
 
 
 def cell_value(key: str, row: dict[str, Any]) -> Any:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.county import stable_id
 from db.townships import in_file_scope, township_sql
-from db.vocab import HALL_STATES
+from db.vocab import HALL_STATES, pinyin_key
 
 from reports.judge import duplicates
 from reports.judge.wording import number, percent
@@ -184,7 +184,8 @@ def find_checks(county: CountyFile, year: int) -> list[Finding]:
             f = replace(f, detail=f.detail + ("，已核实为分别举办，分别计数" if f.verified
                                               else "，按一次计"))
         out.append(f)
-    out.sort(key=lambda f: (f.township, f.institution, f.kind, f.key))
+    # As a register reads: townships, then institutions, in pinyin order.
+    out.sort(key=lambda f: (pinyin_key(f.township), pinyin_key(f.institution), f.kind, f.key))
     return out
 
 

@@ -124,3 +124,19 @@ def test_a_hall_shrunk_to_a_third_is_found_as_a_doctor_count_is(county):
         "甲镇卫生院", "中医馆面积翻倍或减半", "360 平方米", "120 平方米", "比上年减少了一半以上")
     assert (grown.institution, grown.current, grown.detail) == (
         "乙镇卫生院", "3,300 平方米", "比上年翻了一倍以上")
+
+
+def test_findings_and_the_workbooks_rows_read_as_a_register(tmp_path) -> None:
+    """Townships in pinyin order (长江镇, 城关街道, 东城街道 …), not by their characters' codes,
+    in 数据核查 and in the rows of the fill-in template and the export."""
+    from db.county import CountyFile
+    from db.demo import write_demo
+    from db.vocab import pinyin_key
+    from reports.excel.export import institution_rows
+
+    with CountyFile.open(write_demo(tmp_path / "demo.tcmcounty", "small")) as county:
+        towns = [f.township for f in find_checks(county, 2024)]
+        assert len(set(towns)) > 3 and towns == sorted(towns, key=pinyin_key)
+        centres = [r["township"] for r in institution_rows(county, 2024)
+                   if r["type"] == "township_hc"]
+        assert len(centres) > 3 and centres == sorted(centres, key=pinyin_key)
