@@ -44,6 +44,10 @@ def check_header(path: Path) -> int:
         raise NotCountyFile(f"文件“{name}”是空的（0 字节），不是县级数据文件。")
     if not head.startswith(SQLITE_MAGIC):
         # Words a clerk can act on: the programs whose files get opened by mistake, and the way on.
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".et"):
+            raise NotCountyFile(f"文件“{name}”是 Excel（或 WPS 表格）文件，不是县级数据文件。"
+                                "要把表格中的数据读入本县文件，请用“文件 → 导入 Excel”；"
+                                f"{OPEN_COUNTY_FILE}")
         raise NotCountyFile(f"文件“{name}”不是本程序的县级数据文件（可能是 Word、Excel 或其他程序的"
                             f"文件）。{OPEN_COUNTY_FILE}")
     if len(head) < 100:

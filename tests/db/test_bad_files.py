@@ -44,6 +44,15 @@ def test_plain_text(tmp_path: Path) -> None:
     _assert_refused(path, NotCountyFile, "请打开以 .tcmcounty 结尾的县级数据文件")
 
 
+def test_a_workbook_opened_as_the_county_file_points_to_the_import(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "2024年填报表.xlsx"
+    openpyxl.Workbook().save(path)
+    _assert_refused(path, NotCountyFile, "是 Excel（或 WPS 表格）文件")
+    _assert_refused(path, NotCountyFile, "请用“文件 → 导入 Excel”")
+
+
 def test_no_word_a_clerk_cannot_act_on(tmp_path: Path) -> None:
     """A .docx or another program's database: the reason in words of files a clerk knows."""
     docx = tmp_path / "说明.docx"
