@@ -224,6 +224,12 @@ class OverviewTab(TableTab):
             self.select_record(row["id"])
 
     def _open(self, index: QModelIndex) -> None:
+        """An indicator: the institutions behind it. An item judged by documents (组织管理 …):
+        its 佐证材料, where they are added, opened and removed."""
         row = index.data(ROW_ROLE)
-        if row is not None and row.get("indicator"):
+        if row is None:
+            return
+        if row.get("indicator"):
             self.failing_requested.emit(row["indicator"])
+        elif self.ctx is not None and row["id"] not in self.ctx.county_level:
+            self.evidence()

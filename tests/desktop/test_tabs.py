@@ -110,6 +110,24 @@ def test_a_governance_items_evidence_counts_what_its_words_count(window: MainWin
         assert rows[item]["evidence"] == 1
 
 
+def test_double_click_on_a_governance_item_opens_its_evidence(window: MainWindow,
+                                                             monkeypatch: Any) -> None:
+    """G01 (judged by documents, not institutions): Enter or a double-click opens its 佐证材料,
+    where they are added."""
+    from desktop import evidence
+
+    opened: list[str] = []
+    monkeypatch.setattr(evidence, "show_evidence",
+                        lambda _county, title, owner, _parent: opened.append(title) or False)
+    tab = window.overview
+    at = next(r for r in range(tab.proxy.rowCount())
+              if tab.proxy.index(r, 0).data(ROW_ROLE)["id"] == "G01")
+    index = tab.proxy.index(at, 0)
+    tab.view.setCurrentIndex(index)
+    tab.view.doubleClicked.emit(index)
+    assert opened and opened[0].startswith("G01 ")
+
+
 def test_double_click_lists_failing_institutions_and_jumps_to_one(
         window: MainWindow, qtbot: QtBot, answer: Any) -> None:
     c2 = window.ctx.evaluation.result("C7")
