@@ -54,6 +54,9 @@ def caption(label: str, letter: str, buddy: QWidget, parent: QWidget) -> QLabel:
     return caption
 
 
+TOOLTIP_MS = 6000  # how long a refusal's note stays by its cell
+
+
 class _UndoIsTheWindows(QObject):
     """Ctrl+Z / Ctrl+Y in a search box go to 编辑 → 撤销 / 重做 (the last step: a deletion, a
     typed figure), not to the box's own typing: a clerk who has just deleted an institution
@@ -429,7 +432,7 @@ class TableTab(BlockEditing, QWidget):
         saves must not make it look as if they were saved too); else the line goes."""
         standing = list(dict.fromkeys(self.model.refusals.values()))
         if not standing:
-            self.message.hide()
+            self._say_nothing()
             return
         lines = standing[:MAX_NAMED]
         if len(standing) > MAX_NAMED:
@@ -463,7 +466,7 @@ class TableTab(BlockEditing, QWidget):
         if not self.model.refusals:
             return False
         self.model.clear_refusals()
-        self.message.hide()
+        self._say_nothing()
         return True
 
     def inapplicable(self, row: dict[str, Any], col: Column) -> str | None:
@@ -484,7 +487,7 @@ class TableTab(BlockEditing, QWidget):
         except KnownError as exc:
             self.refuse(str(exc))
             return False
-        self.message.hide()
+        self._say_nothing()
         self.record(what, undo() if undo is not None else None, year)
         self.changed.emit()
         return True
@@ -513,7 +516,7 @@ class TableTab(BlockEditing, QWidget):
             except KnownError as exc:
                 show_refusal(dialog, str(exc))
                 continue
-            self.message.hide()
+            self._say_nothing()
             self.record(what, undo() if undo is not None else None, year)
             self.changed.emit()
             return True
@@ -567,14 +570,12 @@ class TableTab(BlockEditing, QWidget):
             index = self.proxy.mapFromSource(self.model.index(at, current.column()))
             if index.isValid():
                 self.view.setCurrentIndex(index)
-        self.message.hide()
-        QToolTip.hideText()
+        self._say_nothing()
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt name)
         # A refused value was never saved: coming back to the tab shows what the file holds.
         self.model.clear_refusals()
-        self.message.hide()
-        QToolTip.hideText()
+        self._say_nothing()
         super().hideEvent(event)
 
     def rejudged(self, ctx: Context) -> None:
@@ -586,13 +587,20 @@ class TableTab(BlockEditing, QWidget):
                 self.model.index(self.model.rowCount() - 1, self.model.columnCount() - 1))
 
     def refuse(self, text: str, column_key: str | None = None) -> None:
-        """Show a refusal beside the table and, for a cell, next to the cell itself."""
+        """Show a refusal beside the table and, for a cell, next to the cell itself (for a few
+        seconds: the line under the table keeps it)."""
         self.message.setText(text)
         self.message.show()
         index = self.view.currentIndex()
         if index.isValid():
             rect = self.view.visualRect(index)
-            QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), text, self.view)
+            QToolTip.showText(self.view.viewport().mapToGlobal(rect.bottomLeft()), text, self.view,
+                              rect, TOOLTIP_MS)
+
+    def _say_nothing(self) -> None:
+        """The refusal is over (saved, undone, let go): its line and the note by the cell go."""
+        self.message.hide()
+        QToolTip.hideText()
 
     def refuse_many(self, refusals: list[str], verdict: str) -> None:
         """Name each refused cell (up to MAX_NAMED) under one sentence saying nothing landed."""
