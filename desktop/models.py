@@ -263,6 +263,18 @@ class RecordModel(QAbstractTableModel):
             self.wanted = {}
             self._repaint()
 
+    def let_go(self, index: Index) -> bool:
+        """The refused entry of this cell goes, the cell showing what the file holds; False
+        when it had none."""
+        if not index.isValid():
+            return False
+        key = (self.rows[index.row()].get("id", ""), self.columns[index.column()].key)
+        if key not in self.refusals:
+            return False
+        self._settled(key)
+        self.dataChanged.emit(index, index)
+        return True
+
     def _settled(self, key: tuple[str, str]) -> None:
         """The cell holds what the file holds again: no refusal, nothing typed kept."""
         self.refusals.pop(key, None)

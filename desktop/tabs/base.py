@@ -157,6 +157,7 @@ class RecordView(FreezableView):
     paste_requested = Signal()
     clear_requested = Signal()
     enter_pressed = Signal(QModelIndex)  # not "entered": QAbstractItemView has that (mouse over)
+    escape_pressed = Signal(QModelIndex)  # on a cell whose typed entry was refused
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
         editing = self.state() == QAbstractItemView.State.EditingState
@@ -183,6 +184,10 @@ class RecordView(FreezableView):
                 self.enter_pressed.emit(self.currentIndex())
             else:
                 self.move_down()  # a sheet of cells: Enter goes down, as in Excel
+        elif (not editing and event.key() == Qt.Key.Key_Escape
+              and self.currentIndex().data(REFUSED_ROLE)):
+            # As Esc in Excel: the entry is let go, the cell shows what the file holds.
+            self.escape_pressed.emit(self.currentIndex())
         else:
             super().keyPressEvent(event)
 
@@ -259,6 +264,7 @@ class TableTab(BlockEditing, QWidget):
         self.view.copy_requested.connect(self.copy)
         self.view.paste_requested.connect(self.paste)
         self.view.clear_requested.connect(self.clear)
+        self.view.escape_pressed.connect(self._let_go)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.setModel(self.proxy)
@@ -468,6 +474,12 @@ class TableTab(BlockEditing, QWidget):
         self.model.clear_refusals()
         self._say_nothing()
         return True
+
+    def _let_go(self, index: QModelIndex) -> None:
+        """Esc on a refused entry: it goes (it was never saved), the cell shows the file's value."""
+        source = self.proxy.mapToSource(index)
+        if self.model.let_go(source):
+            self.show_standing()
 
     def inapplicable(self, row: dict[str, Any], col: Column) -> str | None:
         """Why the row does not fill this cell (grey, said in the tooltip), or None."""

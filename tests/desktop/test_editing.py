@@ -295,3 +295,23 @@ def test_quitting_with_a_refused_entry_asks_first(window: MainWindow, qtbot: QtB
     monkeypatch.setattr(dialogs, "choose", lambda *a: True)
     assert window.close()
     assert window.county is None
+
+
+def test_escape_on_a_refused_entry_shows_the_files_value_again(window: MainWindow,
+                                                               qtbot: QtBot) -> None:
+    """As Esc in Excel: −5 refused stays red until Esc, which brings back what the file
+    holds (nothing was saved either way), and the line under the table goes."""
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    before = _stored(window, tab, 1, "tcm_gps")
+    editor = _type(qtbot, tab, 1, "tcm_gps", "-5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(_cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)))
+    tab.view.setCurrentIndex(_cell(tab, 1, "tcm_gps"))
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Escape)
+    assert not _cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)
+    assert tab.message.isHidden()
+    assert _stored(window, tab, 1, "tcm_gps") == before
+    assert window.isVisible()  # Esc did not close anything
