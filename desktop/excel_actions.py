@@ -57,7 +57,7 @@ def _import_planned(window: Host, plan: Any) -> None:
         return
     if not dialogs.show_text(window, "导入 Excel：确认要导入的变化",
                              plan.summary_text() + "\n\n导入后不能撤销（导入前会先备份本文件）。",
-                             accept="导入"):
+                             accept="导入(&I)"):
         return
     try:
         apply(plan, window.county)

@@ -137,8 +137,8 @@ class MergeDialog(QDialog):
         self.problem = dialogs.error_label(self)
         self.problem.hide()
         all_row = QHBoxLayout()
-        for words, side in (("全部采用本文件", "mine"), ("全部采用对方", "theirs"),
-                            ("全部采用较新的", "newer")):
+        for words, side in (("全部采用本文件(&M)", "mine"), ("全部采用对方(&T)", "theirs"),
+                            ("全部采用较新的(&N)", "newer")):
             button = QPushButton(words)
             button.setObjectName(f"all_{side}")
             button.setAutoDefault(False)
@@ -156,7 +156,7 @@ class MergeDialog(QDialog):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 2 if plan.conflicts else 0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok = buttons.addButton("合并", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok = buttons.addButton("合并(&H)", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.cancel.setText("关闭" if empty else "取消")
         self.ok.setVisible(not empty)
