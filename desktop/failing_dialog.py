@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -12,16 +13,18 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 from db.vocab import institution_key, pinyin_key
 from desktop.models import Column, RecordModel
 from reports.judge.results import Failing, Result
-from reports.judge.wording import format_target, format_value, status_text
+from reports.judge.wording import format_target, format_value, own_figure, status_text
 
 
 class FailingDialog(QDialog):
     jump = Signal(str)  # institution id
 
     def __init__(self, result: Result, parent: QWidget | None = None, *,
-                 institutions: dict[str, dict[str, Any]] | None = None) -> None:
-        """`institutions`: the year's, by id (township, type), to list them as the register
-        reads: townships in pinyin order, then type and name."""
+                 institutions: dict[str, dict[str, Any]] | None = None,
+                 relabel: Callable[[str], str] = str) -> None:
+        """`institutions`: the year's facts by id, to list them as the register reads
+        (townships in pinyin order, then type and name) and say each one's own figure in
+        words as the report does (中医馆未建, 未接入, 2类5项); `relabel`: the county's own words."""
         super().__init__(parent)
         self.setWindowTitle(f"{result.id} {result.name}")
         self.resize(840, 460)
@@ -44,13 +47,13 @@ class FailingDialog(QDialog):
             Column("value_text", "本机构数值", width=110),
             Column("gap", "还差什么", width=300),
         ], parent=self)
-        kind = "share" if result.kind == "share" and result.id not in ("D1", "D2", "D3", "D4",
-                                                                        "D5", "B1", "B2",
-                                                                        "B3") else "count"
+        def figure(f: Failing) -> str:
+            return relabel(own_figure(result.id, f.value, known.get(f.institution_id) or {}))
+
         # Those that fall short first, then those that have not reported (marked as such).
         self.model.set_rows([
             {"id": f.institution_id, "institution": f.institution, "gap": f.gap or "",
-             "township": town(f), "value_text": _own_value(f.value, kind)}
+             "township": town(f), "value_text": figure(f)}
             for f in sorted(result.failing, key=register)
         ] + [
             {"id": f.institution_id, "institution": f.institution, "gap": f.gap or "",
@@ -95,9 +98,3 @@ class FailingDialog(QDialog):
         if index.isValid():
             self.jump.emit(self.model.rows[index.row()]["id"])
             self.accept()
-
-
-def _own_value(value: float | int | None, kind: str) -> str:
-    if value is None:
-        return "未填报"
-    return format_value(kind, value)

@@ -24,7 +24,7 @@ from desktop.context import Context
 from desktop.worker import Runner
 from desktop.welcome import StartPanel, WelcomePage
 from desktop.undo import EditHistory, Step, add_edit_menu
-from reports.judge.profiles import active_profile
+from reports.judge.profiles import active_profile, get_profile
 
 
 # Which tab holds the institutions behind an indicator.
@@ -615,8 +615,9 @@ class MainWindow(QMainWindow):
             return
         from desktop.failing_dialog import FailingDialog
 
+        profile = get_profile(self.ctx.county, self.ctx.evaluation.profile_id)
         dialog = FailingDialog(result, self, institutions={
-            i["id"]: i for i in self.ctx.year_facts().institutions})
+            i["id"]: i for i in self.ctx.year_facts().institutions}, relabel=profile.relabel)
         dialog.jump.connect(lambda inst: self.go_to_institution(_TAB_OF.get(indicator_id,
                                                                             "institutions"), inst,
                                                                 indicator_id))

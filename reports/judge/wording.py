@@ -181,3 +181,36 @@ def _summary(evaluation: Evaluation) -> dict[str, Any]:
     for r in evaluation.results:
         counts[COUNTY_LEVEL if r.id in evaluation.county_level else status_text(r)] += 1
     return counts
+
+
+def own_figure(ind_id: str, value: float | int | None, inst: dict[str, Any]) -> str:
+    """An institution's own figure for an indicator, in words (中医馆未建, 未接入, 2类5项, 23.5%):
+    what the report's lists and 总览's list of institutions show beside each name. `inst` is the
+    institution's row of the year's facts (for its 中医馆 state, grade, techniques, teams)."""
+    from db.vocab import HALL_STATES, HOSPITAL_GRADES
+    from reports.judge.catalogue import ACTIVITY_MINIMUMS
+
+    if value is None:
+        return "未填报"
+    if ind_id in ("A1", "A2"):
+        return f"中医馆{HALL_STATES.get(inst.get('hall_state') or 'none', '未建')}"
+    if ind_id == "A3":
+        return "未接入"
+    if ind_id in ("A4", "A8", "A9"):
+        return "不具备"
+    if ind_id == "B9":
+        return HOSPITAL_GRADES.get(inst.get("hospital_grade") or "none", "未定级")
+    if ind_id in ("B10", "B11", "B12", "B13"):
+        return "未设置"
+    if ind_id == "B14":
+        return f"{inst.get('fd_teams_tcm')}/{inst.get('fd_teams')} 个团队有中医药人员"
+    if ind_id in ("B1", "B2", "B3"):
+        cats, items = inst.get("tech_categories"), inst.get("tech_items")
+        return f"{cats}类{items}项" if cats is not None else f"{items}项"
+    if ind_id in ("B4", "C2", "C7"):
+        return percent(value, trim=False)
+    if ind_id in ("C3", "C4"):
+        return f"{number(value)} 人"
+    if ind_id in ACTIVITY_MINIMUMS:
+        return f"{number(value)} {ACTIVITY_MINIMUMS[ind_id][2]}"
+    return number(value)

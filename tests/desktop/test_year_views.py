@@ -149,3 +149,15 @@ def test_the_failing_list_reads_as_the_register_with_each_township(window: MainW
     rows = [r for r in seen[0].model.rows if r["value_text"] != "未填报"]
     towns = [r["township"] for r in rows]
     assert all(towns) and towns == sorted(towns, key=pinyin_key)
+
+
+def test_the_failing_list_says_each_ones_figure_in_words(window: MainWindow, answer: Any) -> None:
+    """A yes/no item shows what the institution lacks (中医馆未建, 不具备), not “0.0%”; a share
+    shows the institution's own share, as the report's lists do."""
+    results = {r.id: r for r in window.ctx.evaluation.results if r.failing}
+    seen = answer(lambda dialog: False)
+    for ind in results:
+        window.show_failing(ind)
+    texts = [row["value_text"] for dialog in seen for row in dialog.model.rows]
+    assert texts and "0.0%" not in texts
+    assert all(t for t in texts)

@@ -8,10 +8,9 @@ import datetime as _dt
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
-from db.vocab import HALL_STATES, HOSPITAL_GRADES
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
 from reports.judge.results import Failing, ItemScore, Result
-from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, number, percent,
+from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, number, own_figure,
                                    status_text)
 from reports.pdf.data import ReportData
 from reports.pdf.layout import Heading, Styles, esc, muted, red, shorten
@@ -156,32 +155,8 @@ def int_cell(value: int | None) -> str:
 
 
 def figure_of(data: ReportData, ind_id: str, f: Failing) -> str:
-    """An institution's own figure for an indicator, in words."""
-    if f.value is None:
-        return "未填报"
-    inst = data.institution(f.institution_id)
-    if ind_id in ("A1", "A2"):
-        return relabel(data, f"中医馆{HALL_STATES.get(inst.get('hall_state') or 'none', '未建')}")
-    if ind_id == "A3":
-        return "未接入"
-    if ind_id in ("A4", "A8", "A9"):
-        return "不具备"
-    if ind_id == "B9":
-        return HOSPITAL_GRADES.get(inst.get("hospital_grade") or "none", "未定级")
-    if ind_id in ("B10", "B11", "B12", "B13"):
-        return "未设置"
-    if ind_id == "B14":
-        return f"{inst.get('fd_teams_tcm')}/{inst.get('fd_teams')} 个团队有中医药人员"
-    if ind_id in ("B1", "B2", "B3"):
-        cats, items = inst.get("tech_categories"), inst.get("tech_items")
-        return f"{cats}类{items}项" if cats is not None else f"{items}项"
-    if ind_id in ("B4", "C2", "C7"):
-        return percent(f.value, trim=False)
-    if ind_id in ("C3", "C4"):
-        return f"{number(f.value)} 人"
-    if ind_id in D_UNITS:
-        return f"{number(f.value)} {D_UNITS[ind_id]}"
-    return number(f.value)
+    """An institution's own figure for an indicator, in words, in the county's own terms."""
+    return relabel(data, own_figure(ind_id, f.value, data.institution(f.institution_id)))
 
 
 def where_listed(r: Result) -> str:
