@@ -78,14 +78,7 @@ class MoveDialog(QDialog):
             life = ([f"{low} 年启用"] if low != YEAR_MIN else []) + \
                 ([f"统计到 {high} 年"] if high != YEAR_MAX else [])
             said += f"该机构{'，'.join(life)}：只能选这些年度。"
-        note = QLabel(said)
-        note.setWordWrap(True)
-        form.addRow("", note)
-        form.addRow("将改变", self.preview)
-        finish_form(self, form)
-        self.town.currentTextChanged.connect(self._update)
-        self.year.valueChanged.connect(self._update)
-        self._update()
+        _finish(self, form, said)
 
     def moves(self) -> list[Move]:
         town = self.town.currentText().strip()
@@ -120,15 +113,8 @@ class MergerDialog(QDialog):
         form.addRow("被撤并乡镇的卫生院", QLabel(centre["name"]))
         form.addRow("并入乡镇（街道）", self.town)
         form.addRow("撤并年度", self.year)
-        note = QLabel("该卫生院统计到撤并年度的上一年；其所在乡镇的机构自撤并年度起划归并入的乡镇，"
-                      "此前的年度仍按原乡镇。")
-        note.setWordWrap(True)
-        form.addRow("", note)
-        form.addRow("将改变", self.preview)
-        finish_form(self, form)
-        self.town.currentTextChanged.connect(self._update)
-        self.year.valueChanged.connect(self._update)
-        self._update()
+        _finish(self, form, "该卫生院统计到撤并年度的上一年；其所在乡镇的机构自撤并年度起划归并入的乡镇，"
+                "此前的年度仍按原乡镇。")
 
     def merger(self) -> Merger:
         town = self.town.currentText().strip()
@@ -214,3 +200,16 @@ class PossibleMovesDialog(QDialog):
     def decisions(self) -> dict[tuple[str, int], str]:
         return {q.key: box.currentData() for q, box in zip(self.questions, self.boxes)
                 if box.currentData() is not None}
+
+
+def _finish(dialog: Any, form: QFormLayout, note: str) -> None:
+    """The two dialogs' common end: the note under the choices, the preview of what changes,
+    the buttons, and the preview kept up to date as the township or year is chosen."""
+    label = QLabel(note)
+    label.setWordWrap(True)
+    form.addRow("", label)
+    form.addRow("将改变", dialog.preview)
+    finish_form(dialog, form)
+    dialog.town.currentTextChanged.connect(dialog._update)
+    dialog.year.valueChanged.connect(dialog._update)
+    dialog._update()
