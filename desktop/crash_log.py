@@ -138,7 +138,23 @@ def _versions() -> str:
     from desktop import __version__ as own
 
     return (f"tcmcounty {own}，Python {platform.python_version()}，PySide6 {PySide6.__version__}，"
-            f"{platform.platform()}")
+            f"{system()}")
+
+
+def system() -> str:
+    """The operating system as the log says it: "Linux 6.1.0-18-amd64 x86_64 glibc 2.36",
+    "Windows 10 10.0.19045 AMD64". From what the system call answers at once: platform.platform()
+    would start `uname -p` in a subprocess (and read the interpreter's binary for its C library)
+    on every start."""
+    name = platform.uname()
+    words = [name.system, name.release, name.machine]
+    if name.system == "Windows":
+        words.insert(2, name.version)
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        libc = os.confstr("CS_GNU_LIBC_VERSION")  # "glibc 2.36"; absent off glibc
+        if libc:
+            words.append(libc)
+    return " ".join(w for w in words if w)
 
 
 def _dead_sessions(folder: Path) -> list[Crash]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+import functools
 import math
 import re
 from typing import Any
@@ -32,7 +33,14 @@ def exact(number: float | int | Fraction) -> Fraction:
         return number
     if isinstance(number, int):
         return Fraction(number)
-    return Fraction(repr(float(number)))
+    return _exact_float(float(number))
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_float(number: float) -> Fraction:
+    # A target is compared with every institution's figure: its fraction is read from its
+    # shortest decimal form once, not for each of them (Fractions cannot change).
+    return Fraction(repr(number))
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,26 @@ def test_another_running_window_is_not_taken_for_a_crash(quiet_faulthandler: lis
     first.end()
     second.end()
     assert not first.log.exists() and not second.log.exists()
+
+
+def test_the_log_names_the_system_without_starting_a_program(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log's first lines say the versions and the system; working that out starts no
+    subprocess (platform.platform() runs `uname -p`: 5 ms of every start)."""
+    import platform
+
+    started: list[Any] = []
+
+    def popen(*args: Any, **_kwargs: Any) -> None:
+        started.append(args)
+        raise OSError("no program may be started here")
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    monkeypatch.setattr(platform, "_uname_cache", None)  # as at a start: nothing asked yet
+    said = crash_log._versions()
+    assert started == []
+    assert said.startswith("tcmcounty ") and "Python 3." in said and "PySide6 6." in said
+    system = crash_log.system()
+    assert said.endswith(system)
+    uname = platform.uname()
+    assert system.startswith(f"{uname.system} {uname.release}") and uname.machine in system
