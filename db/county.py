@@ -329,6 +329,21 @@ class CountyFile:
         # PRAGMA data_version when opened after the full check: unchanged at closing, nothing
         # but this connection (through our own checks) wrote the file meanwhile.
         self._seen_version: int | None = None
+        self._memo: dict[Any, Any] = {}
+        self._memo_stamp: tuple[int, int | None] | None = None
+
+    def memo(self) -> dict[Any, Any]:
+        """Where what is worked out from the file's content (a year's facts) is kept while the
+        content stays as it was: emptied as soon as this connection changes a row or another one
+        commits. Inside a transaction nothing is kept (a fresh dict each time): what it wrote
+        may yet be rolled back."""
+        if self.conn.in_transaction:
+            return {}
+        stamp = (self.conn.total_changes, self._data_version())
+        if stamp != self._memo_stamp:
+            self._memo = {}
+            self._memo_stamp = stamp
+        return self._memo
 
     @functools.cached_property
     def db(self) -> Any:

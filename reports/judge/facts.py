@@ -115,17 +115,37 @@ def load_facts(county: CountyFile, year: int, *, until: _dt.date | None = None,
                logged: bool = False) -> Facts:
     """The year's facts; with `until`, activities only up to that day (counts to date). `logged`:
     each institution also carries `activities`, its activities of the year as entered, for
-    reports.judge.progress."""
-    institutions = in_file_scope(county, county.query(_INSTITUTIONS_SQL, {"year": year}))
-    if logged:
+    reports.judge.progress.
+
+    A whole year's facts are read once while the file stays as it was (CountyFile.memo): the
+    year judged as last year's beside the next is not read again when the clerk turns to it."""
+    memo = county.memo()
+    facts = memo.pop(("facts", year), None)
+    if facts is not None:
+        memo[("facts", year)] = facts  # the newest looked at, kept longest
+    else:
+        facts = _read_facts(county, year)
+        kept = [key for key in memo if key[0] == "facts"]
+        for key in kept[:-(_YEARS_KEPT - 1)]:  # the years looked at last
+            del memo[key]
+        memo[("facts", year)] = facts
+    if logged and facts.institutions and "activities" not in facts.institutions[0]:
         counts = dict(county.conn.execute(
             _LOGGED_SQL, {"first": f"{year:04d}-01-01", "last": f"{year:04d}-12-31"}).fetchall())
-        for inst in institutions:
+        for inst in facts.institutions:
             inst["activities"] = counts.get(inst["id"], 0)
+    return facts_until(facts, until) if until is not None else facts
+
+
+_YEARS_KEPT = 3  # a year, the one before it (its 上年), and the one last looked at
+
+
+def _read_facts(county: CountyFile, year: int) -> Facts:
+    institutions = in_file_scope(county, county.query(_INSTITUTIONS_SQL, {"year": year}))
     active = {inst["id"] for inst in institutions}
     rows = county.rows("county_year", "year = ?", (year,))
     log = [r for r in counted_activities(county, year) if r["institution_id"] in active]
-    return Facts(year, institutions, _tallies(log, until), rows[0] if rows else {}, log)
+    return Facts(year, institutions, _tallies(log, None), rows[0] if rows else {}, log)
 
 
 def facts_until(facts: Facts, until: _dt.date) -> Facts:
