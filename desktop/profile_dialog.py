@@ -204,7 +204,7 @@ class ProfileDialog(QDialog):
         dialog.setWindowTitle("复制为新方案")
         name = QLineEdit(f"{source.name}（本县）")
         form = QFormLayout(dialog)
-        form.addRow("新方案名称", name)
+        form.addRow("新方案名称(&N)：", name)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(dialog.accept)

@@ -40,16 +40,16 @@ class NewReviewDialog(QDialog):
         self.seed.setValue(seed)
         self.seed.setToolTip("同一抽签号、同一机构名册，抽到的机构相同；记下它可以重复这次抽样")
         self.sizes = []
-        for label, value in (("县级中医医院", rule.hospitals),
-                             ("乡镇卫生院/社区卫生服务中心", rule.centres),
-                             ("卫生服务站/村卫生室", rule.stations)):
+        for label, value, key in (("县级中医医院", rule.hospitals, "H"),
+                                  ("乡镇卫生院/社区卫生服务中心", rule.centres, "C"),
+                                  ("卫生服务站/村卫生室", rule.stations, "V")):
             spin = QSpinBox(self)
             spin.setRange(0, 999)
             spin.setValue(value)
-            form.addRow(f"抽查{label}（家）：", spin)
+            form.addRow(f"抽查{label}（家）(&{key})：", spin)
             self.sizes.append(spin)
-        form.insertRow(0, "评审名称：", self.name)
-        form.insertRow(1, "抽签号：", self.seed)
+        form.insertRow(0, "评审名称(&N)：", self.name)
+        form.insertRow(1, "抽签号(&S)：", self.seed)
         form.addRow(QLabel("县级中医医院必查；乡镇卫生院逐个乡镇抽取，村卫生室和服务站在各乡镇间轮流抽取，"
                            "先抽已抽中卫生院所在的乡镇。", self))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

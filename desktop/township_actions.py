@@ -70,9 +70,9 @@ class MoveDialog(QDialog):
         self.year = _year_box(year, low, high)
         self.preview = _preview()
         form = QFormLayout()
-        form.addRow("机构", QLabel(names))
-        form.addRow("新的所属乡镇（街道）", self.town)
-        form.addRow("自", self.year)
+        form.addRow("机构：", QLabel(names))
+        form.addRow("新的所属乡镇（街道）(&W)：", self.town)
+        form.addRow("自(&Y)：", self.year)
         said = "所选年度及以后（到下一次调整为止）按新的乡镇统计；此前的年度仍按原乡镇。"
         if len(rows) == 1 and (low != YEAR_MIN or high != YEAR_MAX):
             life = ([f"{low} 年启用"] if low != YEAR_MIN else []) + \
@@ -110,9 +110,9 @@ class MergerDialog(QDialog):
         self.preview = _preview()
         self.preview.setMinimumHeight(240)
         form = QFormLayout()
-        form.addRow("被撤并乡镇的卫生院", QLabel(centre["name"]))
-        form.addRow("并入乡镇（街道）", self.town)
-        form.addRow("撤并年度", self.year)
+        form.addRow("被撤并乡镇的卫生院：", QLabel(centre["name"]))
+        form.addRow("并入乡镇（街道）(&W)：", self.town)
+        form.addRow("撤并年度(&Y)：", self.year)
         _finish(self, form, "该卫生院统计到撤并年度的上一年；其所在乡镇的机构自撤并年度起划归并入的乡镇，"
                 "此前的年度仍按原乡镇。")
 
@@ -208,7 +208,7 @@ def _finish(dialog: Any, form: QFormLayout, note: str) -> None:
     label = QLabel(note)
     label.setWordWrap(True)
     form.addRow("", label)
-    form.addRow("将改变", dialog.preview)
+    form.addRow("将改变：", dialog.preview)
     finish_form(dialog, form)
     dialog.town.currentTextChanged.connect(dialog._update)
     dialog.year.valueChanged.connect(dialog._update)

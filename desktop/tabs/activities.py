@@ -27,6 +27,9 @@ from reports.judge.matrix import activity_counts, minimum_counts
 ONCE, TWICE = "按一次计", "确为两次"
 
 
+NO_PEOPLE = -1  # the 参与人数 box at its blank
+
+
 class ActivityDialog(QDialog):
     def __init__(self, county: CountyFile, year: int, record: dict[str, Any] | None,
                  parent: QWidget | None = None) -> None:
@@ -43,7 +46,10 @@ class ActivityDialog(QDialog):
         self.kind.addItems(list(ACTIVITY_KINDS))
         self.title = QLineEdit()
         self.people = QSpinBox()
-        self.people.setRange(0, 10_000_000)
+        # Below 0 is the blank: 参与人数 not known stays unknown, also when the activity is
+        # edited for another field (a 0 would say nobody came).
+        self.people.setRange(NO_PEOPLE, 10_000_000)
+        self.people.setSpecialValueText("（未填）")
         self.people.setGroupSeparatorShown(True)
         self.tcm = QCheckBox("有中医药内容")
         self.tcm.setChecked(True)
@@ -52,17 +58,19 @@ class ActivityDialog(QDialog):
             self.institution.setCurrentIndex(self.institution.findData(record["institution_id"]))
             self.kind.setCurrentText(record["kind"])
             self.title.setText(record["title"])
-            self.people.setValue(record.get("people") or 0)
+            people = record.get("people")
+            self.people.setValue(NO_PEOPLE if people is None else people)
             self.tcm.setChecked(bool(record["tcm_content"]))
         else:
             today = QDate.currentDate()
             self.date.setDate(today if today.year() == year else QDate(year, 1, 1))
+            self.people.setValue(NO_PEOPLE)
         form = QFormLayout()
-        form.addRow("活动日期", self.date)
-        form.addRow("开展机构", self.institution)
-        form.addRow("活动类型", self.kind)
-        form.addRow("活动名称", self.title)
-        form.addRow("参与人数", self.people)
+        form.addRow("活动日期(&D)：", self.date)
+        form.addRow("开展机构(&I)：", self.institution)
+        form.addRow("活动类型(&K)：", self.kind)
+        form.addRow("活动名称(&N)：", self.title)
+        form.addRow("参与人数(&P)：", self.people)
         form.addRow("", self.tcm)
         finish_form(self, form)
 
@@ -72,7 +80,7 @@ class ActivityDialog(QDialog):
             "institution_id": self.institution.currentData(),
             "kind": self.kind.currentText(),
             "title": self.title.text().strip(),
-            "people": self.people.value(),
+            "people": None if self.people.value() == NO_PEOPLE else self.people.value(),
             "tcm_content": int(self.tcm.isChecked()),
         }
 

@@ -119,21 +119,21 @@ class InstitutionDialog(QDialog):
             self.active_from.setValue(year or NO_YEAR)
             self.active_to.setValue(NO_YEAR)
         form = QFormLayout()
-        form.addRow("机构名称", self.name)
-        form.addRow("机构类型", self.type)
+        form.addRow("机构名称(&N)：", self.name)
+        form.addRow("机构类型(&T)：", self.type)
         periods = lived(history(county, record["id"]), record.get("active_from"),
                         record.get("active_to")) if record else []
         if len(periods) > 1:
             # Today's township; the years before its last change keep theirs (db.townships).
             self.township.setToolTip(history_text(periods) + "。按年度调整请用“乡镇 → 调整所属乡镇…”。")
-            form.addRow(f"所属乡镇（街道，{periods[-1].first}年起）", self.township)
+            form.addRow(f"所属乡镇（街道，{periods[-1].first}年起）(&W)：", self.township)
         else:
-            form.addRow("所属乡镇（街道）", self.township)
-        form.addRow("机构代码", self.code)
-        form.addRow("上级机构（乡村一体化）", self.parent_box)
-        form.addRow("公立/民营", self.ownership)
-        form.addRow("启用年度", self.active_from)
-        form.addRow("停用年度", self.active_to)
+            form.addRow("所属乡镇（街道）(&W)：", self.township)
+        form.addRow("机构代码(&C)：", self.code)
+        form.addRow("上级机构（乡村一体化）(&P)：", self.parent_box)
+        form.addRow("公立/民营(&O)：", self.ownership)
+        form.addRow("启用年度(&F)：", self.active_from)
+        form.addRow("停用年度(&U)：", self.active_to)
         finish_form(self, form)
         # Once a refusal is shown, it keeps up with the fields: what is still missing, or gone.
         self.name.textChanged.connect(self._recheck)

@@ -218,3 +218,76 @@ def test_the_dialogs_of_the_tabs_buttons_have_access_letters(window: MainWindow,
         assert len(letters) == len(set(letters)), (dialog.windowTitle(), words)
     menu = window.institutions.findChild(QPushButton, "button_乡镇").menu()
     assert [_letter(a.text()) for a in menu.actions()] == ["A", "B"]
+
+
+def _letters(dialog: Any) -> dict[str, Any]:
+    """Each field of a dialog's form by its label's access letter."""
+    from PySide6.QtWidgets import QFormLayout
+
+    found: dict[str, Any] = {}
+    for form in dialog.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = field.widget() if field is not None else None
+            if label is None or widget is None or isinstance(widget, QLabel) \
+                    or getattr(widget, "isReadOnly", lambda: False)():
+                continue  # words or a preview, nothing to type into
+            text = label.widget().text()
+            assert "(&" in text and text.endswith("："), text
+            assert label.widget().buddy() is widget, text
+            letter = text.split("(&")[1][0]
+            assert letter not in found, f"{letter} twice in {dialog.windowTitle()}"
+            found[letter] = field.widget()
+    return found
+
+
+def test_every_field_of_the_edit_dialogs_has_its_letter(qtbot: QtBot, window: MainWindow) -> None:
+    """As in 文件 → 打开's dialog: Alt+letter puts the cursor in the field its label names."""
+    from desktop.review_actions import NewReviewDialog
+    from desktop.tabs.activities import ActivityDialog
+    from desktop.tabs.tasks import TaskDialog
+    from desktop.township_actions import MergerDialog, MoveDialog
+    from reports.judge import review as rv
+
+    county = window.county
+    inst = county.query("SELECT * FROM institution WHERE type = 'township_hc' LIMIT 1")[0]
+    made = [InstitutionDialog(county, None, window), InstitutionDialog(county, inst, window),
+            ActivityDialog(county, window.year, None, window), TaskDialog(["启动阶段"], window),
+            MoveDialog(county, [inst], window.year, window),
+            MergerDialog(county, inst, window.year, window),
+            NewReviewDialog(window, rv.Rule(1, 2, 3), 7, "模拟评审")]
+    for dialog in made:
+        qtbot.addWidget(dialog)
+        letters = _letters(dialog)
+        assert len(letters) >= 2, dialog.windowTitle()
+    activity = _letters(made[2])
+    made[2].show()
+    qtbot.waitExposed(made[2])
+    made[2].activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is made[2])
+    activity["D"].setFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is activity["N"])  # 活动名称
+    task = made[3]
+    assert task.text.tabChangesFocus()  # Tab leaves 任务内容 for 牵头单位
+
+
+def test_an_activity_edited_keeps_its_blank_people(window: MainWindow, answer: Any) -> None:
+    """参与人数 not known stays blank when the activity is edited for its name, and a new
+    activity starts blank: the box never turns 未填 into 0."""
+    from desktop.tabs.activities import ActivityDialog
+
+    county = window.county
+    row = county.query("SELECT * FROM activity WHERE deleted = 0 LIMIT 1")[0]
+    county.update("activity", row["id"], {"people": None})
+    dialog = ActivityDialog(county, window.year, county.get("activity", row["id"]), window)
+    assert dialog.people.text() == "（未填）"
+    dialog.title.setText(row["title"] + "（改）")
+    assert dialog.values()["people"] is None
+    dialog.people.setValue(0)
+    assert dialog.values()["people"] == 0  # nobody came: said, not guessed
+    new = ActivityDialog(county, window.year, None, window)
+    assert new.values()["people"] is None
+    new.people.setValue(40)
+    assert new.values()["people"] == 40
