@@ -72,6 +72,18 @@ def _status(year: int) -> Any:
     return value
 
 
+# The endings that say a grassroots unit's type whatever the place (青河镇卫生院, 柳村卫生室).
+# Hospitals are never guessed: a county has one 县级中医医院, chosen on purpose.
+_TYPE_BY_ENDING = (("社区卫生服务中心", "chc"), ("社区卫生服务站", "chs"), ("卫生院", "township_hc"),
+                   ("卫生室", "village_clinic"), ("中医诊所", "tcm_clinic"))
+
+
+def type_from_name(name: str) -> str | None:
+    """The type a new institution's name says by its ending, or None."""
+    name = name.strip()
+    return next((kind for ending, kind in _TYPE_BY_ENDING if name.endswith(ending)), None)
+
+
 class InstitutionDialog(QDialog):
     """Add or edit one institution; the parent is chosen from the township centres."""
 
@@ -135,10 +147,21 @@ class InstitutionDialog(QDialog):
         form.addRow("启用年度(&F)：", self.active_from)
         form.addRow("停用年度(&U)：", self.active_to)
         finish_form(self, form)
+        if record is None:
+            # A new 卫生室 or 卫生院 is typed as such: its type follows the name's ending until
+            # the clerk picks one.
+            self._guessed: str | None = None
+            self.name.textChanged.connect(self._guess_type)
         # Once a refusal is shown, it keeps up with the fields: what is still missing, or gone.
         self.name.textChanged.connect(self._recheck)
         self.type.currentIndexChanged.connect(self._recheck)
         self.township.currentTextChanged.connect(self._recheck)
+
+    def _guess_type(self, name: str) -> None:
+        if self.type.currentData() not in (None, self._guessed):
+            return  # chosen by the clerk
+        self._guessed = type_from_name(name)
+        self.type.setCurrentIndex(max(0, self.type.findData(self._guessed)))
 
     def _recheck(self) -> None:
         label = self.findChild(QLabel, "refusal")

@@ -562,3 +562,32 @@ def test_jump_to_an_institution_with_no_activity_shows_an_empty_log_not_all(
     assert tab.inst_filter.currentText() == "永丰镇卫生院"
     assert tab.proxy.rowCount() == 0
     assert "永丰镇卫生院 的 健康讲座：0 次" in tab.focus_note.text()
+
+
+def test_a_new_institution_takes_its_type_from_its_name(window: MainWindow, qtbot: QtBot) -> None:
+    """柳村卫生室 is a 村卫生室 as it is typed; a type the clerk picks stays; hospitals are never
+    guessed (a county has one 县级中医医院, chosen on purpose)."""
+    dialog = InstitutionDialog(window.county, None, window)
+    qtbot.addWidget(dialog)
+    assert dialog.type.currentData() is None
+    for typed in "柳村卫生室":  # as an input method puts each character in
+        dialog.name.insert(typed)
+    assert dialog.type.currentText() == "村卫生室"
+    dialog.name.setText("青河镇卫生院")
+    assert dialog.type.currentData() == "township_hc"
+    dialog.name.setText("青河镇")  # no ending that says it: back to 请选择
+    assert dialog.type.currentData() is None
+    dialog.name.setText("城关社区卫生服务站")
+    assert dialog.type.currentData() == "chs"
+    dialog.type.setCurrentIndex(dialog.type.findData("other"))
+    dialog.name.setText("城关社区卫生服务中心")
+    assert dialog.type.currentData() == "other"  # the clerk's choice
+    fresh = InstitutionDialog(window.county, None, window)
+    qtbot.addWidget(fresh)
+    fresh.name.setText("青河县中医医院")
+    assert fresh.type.currentData() is None
+    record = window.county.query("SELECT * FROM institution WHERE type = 'chs' LIMIT 1")[0]
+    edit = InstitutionDialog(window.county, record, window)
+    qtbot.addWidget(edit)
+    edit.name.setText("某村卫生室")  # editing never changes the type by itself
+    assert edit.type.currentData() == "chs"
