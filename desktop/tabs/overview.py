@@ -161,7 +161,13 @@ class OverviewTab(TableTab):
         text = ""
         empty = no_data_line(ev.year, ev.data_years)
         if empty:
-            text += f"<span style='color:#a15c00'><b>{empty}。</b></span><br/>"
+            text += f"<span style='color:#a15c00'><b>{empty}。</b></span>"
+            later = [y for y in ev.data_years if y < ev.year]
+            if later and not ev.township_scope:
+                # What a clerk does at a new year's start: the standing facts carried over.
+                text += (f"要把 {max(later)} 年的中医馆、适宜技术、科室、人员等情况沿用到 {ev.year} 年"
+                         "（逐项待确认），请用“文件 → 开始新年度”。")
+            text += "<br/>"
         town = township_line(ev)
         if town:
             text += f"<b>{ctx.year} 年</b>　{town}<br/>"
