@@ -34,6 +34,7 @@ class Context:
         facts = load_facts(county, year, logged=True)
         state = progress(county, year, facts.institutions)
         result = evaluate(county, year, state=state, facts=facts)
+        state = result.progress  # with the figures the indicators wait for
         county_level = result.county_level
         # Cells are marked for what falls short and for what has not been reported alike.
         failing = {

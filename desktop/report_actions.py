@@ -62,9 +62,12 @@ def make_report(window: Host) -> None:
         return
     county = window.county
     year, path = window.year, county.path
-    from reports.judge.progress import progress
+    from reports.judge.evaluation import evaluate
 
-    choice = ReportKindDialog(window, year, progress(county, year))
+    ctx = getattr(window, "ctx", None)
+    state = (ctx.progress if ctx is not None and ctx.county is county and ctx.year == year
+             and ctx.progress is not None else evaluate(county, year).progress)
+    choice = ReportKindDialog(window, year, state)
     if not dialogs.exec_dialog(choice):
         return
     final = choice.final

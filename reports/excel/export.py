@@ -399,9 +399,10 @@ def export_progress(county: CountyFile, year: int, out_path: str | os.PathLike[s
     complete (most missing first within its township), then everyone, for the phone calls."""
     import openpyxl
 
-    from reports.judge.progress import PARTS, progress
+    from reports.judge.evaluation import evaluate
+    from reports.judge.progress import PARTS
 
-    state = progress(county, year)
+    state = evaluate(county, year).progress  # with the figures the indicators wait for
     name = county.county_name
     book = openpyxl.Workbook()
     book.remove(book.active)

@@ -166,15 +166,35 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
             continue
         outcome = _compute(ind, facts, setting)
         results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id), facts))
-    # 未填报 as 填报进度 and the report's --final count it: any part asked and missing.
+    town = county.setting("township_scope") or None
+    county_level = scoring.county_level(std, (r.id for r in results)) if town else frozenset()
+    # 未填报 as 填报进度 and the report's --final count it: any part asked and missing, or a
+    # figure an indicator waits for.
+    state = (state or year_progress(county, year)).waiting_on(
+        waiting_figures(results, county_level))
     towns = {i["id"]: i["township"] for i in facts.institutions}
     unreported = tuple(Unreported(i.name, i.id, towns.get(i.id), i.missing_text,
                                   tuple(i.missing))
-                       for i in (state or year_progress(county, year)).unreported)
+                       for i in state.unreported)
     score = scoring.score(std, profile, {r.id: r for r in results}, facts, load_documents(county))
-    town = county.setting("township_scope") or None
-    county_level = scoring.county_level(std, (r.id for r in results)) if town else frozenset()
     return Evaluation(county.county_name, year, profile.id, profile.name, tuple(results),
                       task_progress(county, today or _dt.date.today()), score=score,
                       unreported=unreported, township_scope=town, county_level=county_level,
-                      data_years=tuple(county.years()))
+                      data_years=tuple(county.years()), progress=state)
+
+
+def waiting_figures(results: list[Result] | tuple[Result, ...], county_level: frozenset[str]
+                    ) -> dict[str, list[str]]:
+    """Institution id → what the year's indicators wait for it to fill in ("中医馆建设情况（面积、
+    诊室数）"), each said once, in the catalogue's order (a township's file leaves out what the
+    county judges after merging)."""
+    out: dict[str, list[str]] = {}
+    for r in results:
+        if r.id in county_level:
+            continue
+        for f in r.not_reported:
+            words = (f.gap or "").removeprefix(MISSING).strip() or "本年度数据"
+            said = out.setdefault(f.institution_id, [])
+            if words not in said:
+                said.append(words)
+    return out

@@ -10,13 +10,16 @@ is None, never counted against the institution.
 This is the one definition of 未填报 the year's lists share (`evaluate`'s top-level
 `not_reported`, 填报进度, the report's draft note and `report --final`'s refusal): an institution
 that lacks any part asked of it has not reported, whatever else it sent — partly reported is
-not reported.
+not reported. An institution that sent every part but left blank a figure an indicator of the
+year still waits for (the area and rooms of a 中医馆 typed 提档升级, say) has not reported either:
+the judgement adds what it waits for (Progress.waiting_on, from reports.judge.evaluation), so
+总览's 未填报 and 填报进度 never disagree.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +83,8 @@ class InstitutionProgress:
     carried: int  # values carried over from last year, not yet confirmed
     carried_from: int | None
     has_row: bool  # a row of figures for the year
+    # What an indicator of the year waits for beyond the parts ("中医馆建设情况（面积、诊室数）")
+    waiting: tuple[str, ...] = ()
 
     @_once
     def asked(self) -> int:
@@ -96,8 +101,8 @@ class InstitutionProgress:
     @_once
     def reported(self) -> bool:
         """Every part asked of the institution is in (activities alone, or staff without visits,
-        are not a report of the year)."""
-        return self.has_row and self.done == self.asked
+        are not a report of the year), and no indicator waits for a figure it left blank."""
+        return self.has_row and self.done == self.asked and not self.waiting
 
     @_once
     def partial(self) -> bool:
@@ -112,14 +117,15 @@ class InstitutionProgress:
 
     @property
     def missing(self) -> list[str]:
-        return [PARTS[k] for k, v in self.parts.items() if v is False]
+        return [*(PARTS[k] for k, v in self.parts.items() if v is False), *self.waiting]
 
     @property
     def missing_text(self) -> str:
         """'缺人员、诊疗量' or '本年度数据均未填报', as every list of 未填报 says it."""
         if not self.partial:
             return "本年度数据均未填报"
-        return "缺" + "、".join(self.missing)
+        said = "、".join(self.missing)
+        return f"缺 {said}" if said[:1].isdigit() else f"缺{said}"  # "缺 2 次活动的参与人数"
 
     @property
     def type_name(self) -> str:
@@ -163,6 +169,16 @@ class Progress:
     @property
     def unreported(self) -> list[InstitutionProgress]:
         return [i for i in self.institutions if not i.reported]
+
+    def waiting_on(self, figures: dict[str, list[str]]) -> Progress:
+        """The same progress with, for each institution id in `figures`, the figures indicators
+        of the year wait for (an institution lacking a part is 未填报 already: its parts say
+        what to send first)."""
+        if not figures:
+            return self
+        return Progress(self.year, [
+            replace(i, waiting=tuple(figures[i.id])) if i.id in figures and i.reported else i
+            for i in self.institutions], self.has_data)
 
     @property
     def unconfirmed(self) -> list[InstitutionProgress]:

@@ -3,7 +3,7 @@ progress, and the whole evaluation in the `evaluate --json` shape of contract.md
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reports.judge.profiles import Target
@@ -164,6 +164,9 @@ class Evaluation:
     county_level: frozenset[str] = frozenset()
     # Years the file holds any facts for, ascending: to say so when `year` has none at all.
     data_years: tuple[int, ...] = ()
+    # The year's 填报进度 with what the indicators wait for (reports.judge.progress): the lists of
+    # 未填报 everywhere are taken from it.
+    progress: Any = field(default=None, compare=False, repr=False)
 
     @property
     def no_data_at_all(self) -> bool:

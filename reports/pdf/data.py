@@ -14,7 +14,7 @@ from db.vocab import CENTRE_TYPES, STATION_TYPES, institution_key, pinyin_key
 
 from reports.judge.checks import Finding, find_checks
 from reports.judge.evaluation import evaluate, indicator_values
-from reports.judge.progress import Progress, progress
+from reports.judge.progress import Progress
 from reports.judge.facts import load_facts
 from reports.judge import matrix, review
 from reports.judge import profiles
@@ -114,8 +114,9 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
            tick: Tick) -> ReportData:
     """Read what the report needs; `tick` is told each step, for the progress bar."""
     tick("计算指标")
-    state = progress(county, year)  # once: the evaluation's 未填报 and the draft note share it
-    evaluation = evaluate(county, year, profile_id, today=today, state=state)
+    evaluation = evaluate(county, year, profile_id, today=today)
+    # the evaluation's 未填报 and the draft note share it
+    state: Progress = evaluation.progress
     profile = profiles.get_profile(county, evaluation.profile_id)
     institutions = _institutions(county, year)
     evaluation = _in_register_order(evaluation, institutions)

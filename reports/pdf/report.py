@@ -23,7 +23,7 @@ from db.copies import clear_leftovers
 from db.county import refuse_to_replace
 from db.errors import FileBusy, KnownError
 
-from reports.judge.progress import progress as year_progress
+from reports.judge.evaluation import evaluate
 from reports.pdf.fonts import fonts
 from reports.pdf.layout import Contents, document, numbered_canvas, styles
 from reports.pdf.data import ReportData, gather
@@ -56,7 +56,7 @@ def write_report(county: CountyFile, year: int, out_path: str | os.PathLike[str]
     out = Path(out_path)
     refuse_to_replace(out, source=county.path)
     if final:
-        state = year_progress(county, year)
+        state = evaluate(county, year, profile_id, today=today).progress
         if state.is_draft:
             raise DraftRefused(f"{year}年度的数据尚未齐全，不能生成正式报告：\n"
                                + "\n".join(state.missing_text()))

@@ -151,3 +151,39 @@ def test_an_item_that_waits_for_reports_scores_nothing_and_says_so(county):
     assert a1 is not None
     assert (a1.points, a1.state, a1.reason) == (0, "待填报", "待 1 家机构填报")
     assert a1.veto and "A1" in [i.indicator for i in score.veto_failures]
+
+
+def test_a_figure_an_indicator_waits_for_keeps_the_institution_unreported(county, tmp_path):
+    """Every part sent, but the area and rooms of a 中医馆 typed 提档升级 left blank: A10 waits for
+    them, so the institution is 未填报 in the year's list, in 填报进度 and in the report's draft
+    note alike, saying what it lacks; once filled in, it has reported (one answer everywhere)."""
+    from reports.judge.progress import progress
+    from reports.pdf.report import DraftRefused, write_report
+
+    import pytest
+
+    full = {"hall_state": "upgraded", "platform_connected": 1, "physicians": 20,
+            "tcm_physicians": 8, "other_tcm_staff": 2, "tcm_gps": 2, "west_learn_tcm": 12,
+            "fd_teams": 3, "fd_teams_tcm": 3, "visits": 30000, "tcm_visits": 12000,
+            "tech_categories": 7, "tech_items": 12}
+    a = inst(county, "甲镇卫生院", "township_hc", full)
+    act(county, a, "健康讲座", people=60)
+    assert progress(county, 2024).unreported == []  # its parts are all in
+    ev = run(county)
+    assert [f.institution for f in ev.result("A10").not_reported] == ["甲镇卫生院"]
+    said = "缺中医馆建设情况（面积、诊室数、治疗室数、治疗室面积）"
+    assert [(u.name, u.missing) for u in ev.unreported] == [("甲镇卫生院", said)]
+    state = ev.progress
+    assert [(i.name, i.status, i.missing_text) for i in state.unreported] == [
+        ("甲镇卫生院", "未填报", said)]
+    assert state.is_draft and f"甲镇卫生院（{said}）" in state.missing_text()[0]
+    with pytest.raises(DraftRefused, match="中医馆建设情况"):
+        write_report(county, 2024, tmp_path / "final.pdf", final=True)
+    county.set_institution_year(a, 2024, {"hall_area": 400, "hall_consult_rooms": 4,
+                                          "hall_treat_rooms": 2, "hall_treat_area": 60})
+    ev = run(county)
+    assert ev.result("A10").not_reported == () and ev.unreported == ()
+    assert not ev.progress.is_draft
+    # An activity's 参与人数 left blank is waited for likewise, said as the indicator says it.
+    act(county, a, "义诊")
+    assert [u.missing for u in run(county).unreported] == ["缺 1 次活动的参与人数"]

@@ -30,10 +30,14 @@ def _pages(path: Path) -> list[str]:
 
 
 def _complete(county: CountyFile, year: int) -> None:
-    """Every part the centres must report: visits, techniques and the year's activity log."""
+    """Every part the centres must report (visits, techniques and the year's activity log) and
+    every other figure an indicator reads of them (the 中医馆's platform, family-doctor teams,
+    TCM general practitioners, 西学中): a figure left blank keeps them 未填报."""
     for inst in county.rows("institution"):
-        county.set_institution_year(inst["id"], year, {"visits": 800, "tcm_visits": 300,
-                                                       "tech_categories": 6, "tech_items": 10})
+        county.set_institution_year(inst["id"], year, {
+            "visits": 800, "tcm_visits": 300, "tech_categories": 6, "tech_items": 10,
+            "platform_connected": 1, "fd_teams": 2, "fd_teams_tcm": 2, "tcm_gps": 1,
+            "west_learn_tcm": 2})
         county.insert("activity", {"institution_id": inst["id"], "date": f"{year}-03-05",
                                    "kind": "健康讲座", "title": "中医药知识讲座", "people": 40,
                                    "tcm_content": 1})
