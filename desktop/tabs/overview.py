@@ -18,7 +18,7 @@ from reports.judge import standard as standards
 from reports.judge import tally
 from reports.judge.facts import load_documents
 from reports.judge.scoring import document_files
-from reports.judge.results import OFF, PENDING, SCORED, UNSCORED, Score
+from reports.judge.results import NO_DATA, OFF, PENDING, SCORED, UNSCORED, Score
 from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, no_data_line,
                                    township_line)
 
@@ -146,6 +146,12 @@ class OverviewTab(TableTab):
             if scored.state != OFF and scored.max:
                 row["points_text"] = f"{scored.points:g} / {scored.max:g}"
                 row["lost"] = scored.max - scored.points
+            elif scored.state == UNSCORED:
+                # Counted, judged against its target, but worth no points of its own (the
+                # standard scores it under another item): said, not left blank.
+                row["points_text"] = UNSCORED
+                if not row["gap"]:
+                    row["gap"] = scored.reason
             if r is None:
                 row["gap"] = scored.reason
         return row
@@ -178,10 +184,19 @@ class OverviewTab(TableTab):
                      f"（合格线 {score.pass_mark:g} 分），{verdict}。")
             vetoes = [i for i in score.items if i.veto and i.state != OFF]
             failed = [i for i in vetoes if i.veto_failed]
+            # One without the data to judge it is not said to fall short: it lacks the data,
+            # and counts as not reached until it has them.
+            said = []
+            for state, words in ((None, "未达到"), (NO_DATA, "无数据"), (PENDING, "待填报")):
+                these = [i for i in failed if (i.state if i.state in (NO_DATA, PENDING)
+                                               else None) == state]
+                if these:
+                    said.append(f"{len(these)} 项{words}（" + "、".join(
+                        f"{i.id} {i.text}" for i in these) + "）" + ("" if state is None
+                                                                   else "，按未达到计"))
             text += (f"　必备项 {len(vetoes)} 项：" + (
                 "均已达到。" if not failed else
-                f"<span style=\"color:#a40000\">{len(failed)} 项未达到（"
-                + "、".join(f"{i.id} {i.text}" for i in failed) + "）</span>。"))
+                "<span style=\"color:#a40000\">" + "；".join(said) + "</span>。"))
             # The one honest line on what the score rests on, as the report prints it.
             text += f"<br/><span style='color:#555555'>{std.basis_line}</span><br/>"
         else:

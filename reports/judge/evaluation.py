@@ -103,6 +103,10 @@ def _judge(ind: Indicator, setting: Setting, outcome: Outcome, profile: Profile,
         gap = f"待 {len(waiting)} 家机构填报"
     elif met is False:
         gap = profile.relabel(_county_gap(ind, target, outcome))  # type: ignore[arg-type]
+        if gap and waiting and ind.is_inst and outcome.denominator:
+            # A share of institutions: those counted as not passing include the ones not yet
+            # reported, said, so that 还需 36 家 beside 未达标 35 家 adds up.
+            gap += f"；另有 {len(waiting)} 家未填报"
 
     def relabelled(items: list[Failing]) -> tuple[Failing, ...]:
         return tuple(Failing(f.institution, f.institution_id, f.value,

@@ -18,7 +18,7 @@ def test_a1_counts_centres_with_a_hall_and_names_the_rest(county):
     assert (r.numerator, r.denominator) == (1, 3)
     assert r.value == pytest.approx(1 / 3)
     assert r.met is False and not r.pending  # 乙 fails whatever 丙 reports
-    assert r.gap == "还需 2 家机构建设中医馆"
+    assert r.gap == "还需 2 家机构建设中医馆；另有 1 家未填报"
     assert failing(r) == {"乙镇卫生院": (0, "需建设中医馆")}
     assert waiting(r) == {"丙社区卫生服务中心": "未填报中医馆情况"}
 
@@ -79,7 +79,7 @@ def test_a4_stations_need_place_and_equipment(county):
     inst(county, "丁镇卫生院", "township_hc", {"hall_state": "built"})  # out of scope
     r = result(county, "A4")
     assert (r.numerator, r.denominator) == (1, 3)
-    assert r.gap == "还需 2 家机构具备中医药服务场所和设备"
+    assert r.gap == "还需 2 家机构具备中医药服务场所和设备；另有 1 家未填报"
     assert failing(r) == {"乙村卫生室": (0, "需配备中医药服务场所和设备")}
     assert waiting(r) == {"丙村卫生室": "未填报是否具备中医药服务场所和设备"}
 

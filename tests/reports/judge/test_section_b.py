@@ -27,7 +27,7 @@ def test_b1_six_categories_and_ten_items_where_the_county_asks(county):
     inst(county, "戊社区卫生服务中心", "chc", {"hall_state": "built"})
     r = result(county, "B1", profile="yanjiang-2023")
     assert (r.numerator, r.denominator) == (1, 5)
-    assert r.gap == "还需 4 家机构适宜技术达到 6类10项"
+    assert r.gap == "还需 4 家机构适宜技术达到 6类10项；另有 1 家未填报"
     # A new category brings at least one new item: 5类10项 still needs 1 more item.
     assert failing(r) == {
         "乙镇卫生院": (10, "还需 1 类 1 项适宜技术"),

@@ -32,7 +32,7 @@ def test_c2_each_centre_needs_a_quarter_tcm_physicians(county):
     assert run(county).result("C2") is None
     r = result(county, "C2", profile="yanjiang-2023")
     assert (r.numerator, r.denominator) == (1, 5)  # 2/8 is exactly 25%: passes
-    assert r.gap == "还需 4 家机构达到 25%"
+    assert r.gap == "还需 4 家机构达到 25%；另有 1 家未填报"
     assert failing(r) == {
         "乙镇卫生院": (0.2, "还需 1 名中医类别医师"),  # 3/11 = 27%
         "丙镇卫生院": (None, "还需 1 名中医类别医师"),  # no physicians at all
@@ -48,7 +48,7 @@ def test_c2_threshold_comes_from_the_profile(county):
                                                           "threshold": {"share": 0.3}}}})
     r = result(county, "C2", profile=own.id)
     assert r.numerator == 0
-    assert r.gap == "还需 5 家机构达到 30%"
+    assert r.gap == "还需 5 家机构达到 30%；另有 1 家未填报"
     assert failing(r)["甲镇卫生院"] == (0.25, "还需 1 名中医类别医师")  # 3/9 = 33%
 
 
@@ -72,7 +72,7 @@ def test_c4_village_clinics_need_one_tcm_capable_person(county):
     # Nobody yet, but a TCM-category physician not reported may be the one person it needs.
     inst(county, "丙村卫生室", "village_clinic", {"other_tcm_staff": 0})
     r = result(county, "C4")
-    assert (r.value, r.gap) == (1 / 3, "还需 2 家机构配备中医药人员")  # 80% of 3 clinics
+    assert (r.value, r.gap) == (1 / 3, "还需 2 家机构配备中医药人员；另有 1 家未填报")  # 80% of 3 clinics
     assert failing(r) == {"乙村卫生室": (0, "需配备 1 名能提供中医药服务的人员")}
     assert waiting(r) == {"丙村卫生室": "未填报中医药人员配备情况"}
 
