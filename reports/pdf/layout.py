@@ -23,6 +23,7 @@ from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, Pag
                                 Paragraph, TableStyle)
 from reportlab.platypus import paragraph as _paragraph
 
+from reports.pdf import linebreak
 from reports.pdf.fonts import FontSet
 
 # reportlab keeps Japanese punctuation off the start of a line but not the full-width Chinese
@@ -31,6 +32,8 @@ _CHINESE_CANNOT_START = "，；：！？）》」』”’"
 for _module in (_paragraph, _textsplit):
     _module.ALL_CANNOT_START += "".join(
         c for c in _CHINESE_CANNOT_START if c not in _module.ALL_CANNOT_START)
+# and an item's number, a year or a percentage is never cut in two (reports.pdf.linebreak)
+linebreak.install()
 
 PAGE_W, PAGE_H = A4
 # The left margin is the wider one: printed reports are bound on the left.
