@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractItemDelegate, QDateEdit, QLineEdit, QPushButton
+from PySide6.QtWidgets import QAbstractItemDelegate, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+from desktop.datefield import DateField
 from desktop.main_window import MainWindow
 from desktop.models import ROW_ROLE
 from desktop.tabs import path as path_tab
@@ -115,7 +116,7 @@ def test_person_and_date_are_typed_into_the_table_and_delete_clears_them(
         tab.view.setCurrentIndex(index)
         tab.view.edit(index)
         if isinstance(value, QDate):  # the date picker
-            editor: Any = tab.view.viewport().findChild(QDateEdit)
+            editor: Any = tab.view.viewport().findChild(DateField)
             editor.setDate(value)
         else:
             editor = tab.view.viewport().findChild(QLineEdit)
