@@ -8,7 +8,7 @@ the section the cursor is in: 2024-11-15 typed over its year became 2024-01-11, 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QPoint, QRectF, Qt
+from PySide6.QtCore import QDate, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
 
@@ -52,11 +52,22 @@ class DateField(QLineEdit):
         self.picker = self.addAction(_calendar_icon(), QLineEdit.ActionPosition.TrailingPosition)
         self.picker.setToolTip("从日历中选择日期（Alt+↓）")
         self.picker.triggered.connect(self.pick)
-        # Read once typed: what will be saved is shown as it is stored (20241115 → 2024-11-15).
+        # Read once typed (Enter, Tab, a click elsewhere): shown as it will be saved.
         self.editingFinished.connect(self._tidy)
+        # The last date it held that could be read (as the clerk came to it, or once typed):
+        # the calendar opens there when what is typed now cannot be.
+        self._known = QDate()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """Wide enough for a date typed the longest way and the calendar icon beside it (a
+        table's narrow date column gives its editor this width)."""
+        hint = super().sizeHint()
+        text = self.fontMetrics().horizontalAdvance("2024年12月31日")
+        return QSize(text + hint.height() + 16, hint.height())
 
     def setDate(self, date: QDate) -> None:  # noqa: N802 (as QDateEdit names it)
         self.setText(date.toString(ISO) if date.isValid() else "")
+        self._remember()
 
     def value(self) -> str | None:
         """The date as stored (2024-11-15), None when blank; ValidationError says why not."""
@@ -67,16 +78,30 @@ class DateField(QLineEdit):
         except ValueError as exc:
             raise ValidationError(f"{self.label}：{exc}", label=self.label) from None
 
-    def _tidy(self) -> None:
+    def _read(self) -> QDate:
+        """The date typed, or an invalid QDate when blank or unreadable."""
         try:
             value = self.value()
         except ValidationError:
-            return  # left as typed: the refusal names it when the clerk saves
-        if value is not None and value != self.text():
-            self.setText(value)
+            return QDate()
+        return QDate.fromString(value, ISO) if value else QDate()
+
+    def _remember(self) -> None:
+        date = self._read()
+        if date.isValid():
+            self._known = date
+
+    def _tidy(self) -> None:
+        # Shown as stored (20241115 → 2024-11-15); what cannot be read is left as typed, for
+        # the refusal to name when the clerk saves.
+        date = self._read()
+        if date.isValid() and date.toString(ISO) != self.text():
+            self.setDate(date)
+        self._remember()
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt name)
         super().focusInEvent(event)
+        self._remember()
         # Reached by the keyboard or as the dialog opens: the date is selected, so a date typed
         # replaces it (a click puts the cursor where it was clicked, to correct one digit).
         if event.reason() != Qt.FocusReason.MouseFocusReason:
@@ -93,12 +118,11 @@ class DateField(QLineEdit):
         super().keyPressEvent(event)
 
     def pick(self) -> None:
-        """Open the calendar under the field, at the date typed (or today)."""
-        try:
-            value = self.value()
-        except ValidationError:
-            value = None
-        shown = QDate.fromString(value, ISO) if value else QDate.currentDate()
+        """Open the calendar under the field at the date typed; if it cannot be read, at the
+        last date that could (or today)."""
+        shown = self._read()
+        if not shown.isValid():
+            shown = self._known if self._known.isValid() else QDate.currentDate()
         # A child of the field: a table cell's editor stays open while the calendar has focus.
         calendar = QCalendarWidget(self)
         calendar.setWindowFlags(Qt.WindowType.Popup)

@@ -65,6 +65,14 @@ class FieldDelegate(QStyledItemDelegate):
             return DateField(col.label, parent)
         return super().createEditor(parent, option, index)
 
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,  # noqa: N802
+                             index: Index) -> None:
+        super().updateEditorGeometry(editor, option, index)
+        if isinstance(editor, DateField):
+            # A narrow date column: the editor runs over the next cell, as an entry does in
+            # Excel, so the date typed shows whole beside the calendar icon.
+            editor.resize(max(editor.width(), editor.sizeHint().width()), editor.height())
+
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, QComboBox):

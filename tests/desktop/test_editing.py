@@ -346,6 +346,7 @@ def test_a_date_typed_whole_into_a_cell_is_that_date(window: MainWindow, qtbot: 
     assert task["deadline"] != "2024-11-15"
     editor = _type_date(qtbot, tab, 0, "deadline", typed)
     assert editor.text() == typed  # the date that was there is typed over, not merged into
+    assert editor.width() >= editor.sizeHint().width()  # shown whole beside the calendar icon
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.county.get("task", task["id"])["deadline"] == "2024-11-15")
     assert tab.message.isHidden()
