@@ -1,14 +1,16 @@
-"""Editors by column kind: a drop-down for states and yes/no, plain text for counts, a date picker."""
+"""Editors by column kind: a drop-down for states and yes/no, plain text for counts, a date
+typed or picked from a calendar."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QLineEdit, QStyle,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QLineEdit, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
+from desktop.datefield import DateField
 from desktop.models import Column, RecordModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -58,24 +60,28 @@ class FieldDelegate(QStyledItemDelegate):
             edit.setPlaceholderText("未填")
             return edit
         if col.kind == "date":
-            edit = QDateEdit(parent)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
-            return edit
+            # Typed whole as in Excel, or picked from its calendar; read by the model, so a
+            # date that does not exist is refused with the reason, never saved as another day.
+            return DateField(col.label, parent)
         return super().createEditor(parent, option, index)
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,  # noqa: N802
+                             index: Index) -> None:
+        super().updateEditorGeometry(editor, option, index)
+        if isinstance(editor, DateField):
+            # A narrow date column: the editor runs over the next cell, as an entry does in
+            # Excel, so the date typed shows whole beside the calendar icon.
+            editor.resize(max(editor.width(), editor.sizeHint().width()), editor.height())
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, QComboBox):
             at = editor.findData(value)
             editor.setCurrentIndex(max(at, 0))
-        elif isinstance(editor, QLineEdit) and (col := _column(index)) is not None \
-                and col.kind == "int":
+        elif isinstance(editor, DateField) or (
+                isinstance(editor, QLineEdit) and (col := _column(index)) is not None
+                and col.kind == "int"):
             editor.setText("" if value is None else str(value))
-        elif isinstance(editor, QDateEdit):
-            date = QDate.fromString(str(value), "yyyy-MM-dd") if value else QDate.currentDate()
-            editor.setDate(date)
         else:
             super().setEditorData(editor, index)
 
@@ -84,10 +90,8 @@ class FieldDelegate(QStyledItemDelegate):
         value: Any
         if isinstance(editor, QComboBox):
             value = editor.currentData()
-        elif isinstance(editor, QDateEdit):
-            value = editor.date().toString("yyyy-MM-dd")
         elif isinstance(editor, QLineEdit):
-            value = editor.text()  # the model reads it by the column's kind
+            value = editor.text()  # the model reads it by the column's kind (a date too)
         else:
             super().setModelData(editor, model, index)
             return

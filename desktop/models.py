@@ -18,7 +18,7 @@ import unicodedata
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from db.vocab import pinyin_key
+from db.vocab import YEAR_MAX, YEAR_MIN, pinyin_key
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -90,7 +90,7 @@ class Column:
                     return key
             raise ValueError(f"“{text}”不是可选的值（可选：{'、'.join(self.choices.values())}）")
         if self.kind == "date":
-            return _parse_date(text)
+            return parse_date(text).isoformat()
         return text
 
     @property
@@ -132,14 +132,34 @@ def parse_count(text: str) -> int:
     raise ValueError(f"应填数字，收到“{text}”")
 
 
-def _parse_date(text: str) -> str:
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", text)
+# A date as clerks type it in Excel or WPS: 2024-11-15, 2024/11/15, 2024.11.15, 2024年11月15日
+# (one-digit months and days too), or 20241115.
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+                   r"|(\d{4})(\d{2})(\d{2})")
+_MONTH_ONLY = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*月?")
+DATE_EXAMPLE = "应为 年-月-日，如 2026-03-31"
+
+
+def parse_date(text: str) -> _dt.date:
+    """The date typed or pasted as `text` (full-width digits too); ValueError says why not.
+
+    Never a guess: a part missing, a month or day that does not exist, is refused, not moved
+    to another day."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    m = _DATE.fullmatch(text)
+    if m is None:
+        if _MONTH_ONLY.fullmatch(text):
+            raise ValueError(f"“{text}”缺少日（{DATE_EXAMPLE}）")
+        raise ValueError(f"“{text}”不是有效日期（{DATE_EXAMPLE}）")
+    year, month, day = (int(g) for g in (m.groups()[:3] if m[1] else m.groups()[3:]))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValueError(f"“{text}”的年份 {year} 不在 {YEAR_MIN}–{YEAR_MAX} 之间")
+    if not 1 <= month <= 12:
+        raise ValueError(f"“{text}”不是有效日期（没有 {month} 月）")
     try:
-        if m is None:
-            raise ValueError
-        return _dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        return _dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"“{text}”不是有效日期（应为 年-月-日，如 2026-03-31）") from None
+        raise ValueError(f"“{text}”不是有效日期（{year} 年 {month} 月没有 {day} 日）") from None
 
 
 def _compare(a: Any, b: Any) -> int:
@@ -398,7 +418,7 @@ class RecordModel(QAbstractTableModel):
             return False
         row, col = self.rows[index.row()], self.columns[index.column()]
         key = (row.get("id", ""), col.key)
-        typed = value if isinstance(value, str) and col.kind in ("int", "text") else None
+        typed = value if isinstance(value, str) and col.kind in ("int", "date", "text") else None
         if isinstance(value, str) and col.kind != "text":
             try:
                 value = col.parse(value)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
@@ -14,6 +14,7 @@ from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.columns import ColumnFit
 from desktop.context import Context
+from desktop.datefield import DateField
 from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
@@ -35,10 +36,7 @@ class ActivityDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("编辑活动" if record else "新增活动")
-        self.date = QDateEdit()
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
+        self.date = DateField("活动日期")
         self.institution = QComboBox()
         for r in sorted(county.rows("institution"), key=institution_key):
             self.institution.addItem(r["name"], r["id"])
@@ -54,7 +52,7 @@ class ActivityDialog(QDialog):
         self.tcm = QCheckBox("有中医药内容")
         self.tcm.setChecked(True)
         if record:
-            self.date.setDate(QDate.fromString(record["date"], "yyyy-MM-dd"))
+            self.date.setText(record["date"])
             self.institution.setCurrentIndex(self.institution.findData(record["institution_id"]))
             self.kind.setCurrentText(record["kind"])
             self.title.setText(record["title"])
@@ -75,8 +73,9 @@ class ActivityDialog(QDialog):
         finish_form(self, form)
 
     def values(self) -> dict[str, Any]:
+        """What the fields hold; ValidationError when 活动日期 is not a date."""
         return {
-            "date": self.date.date().toString("yyyy-MM-dd"),
+            "date": self.date.value(),
             "institution_id": self.institution.currentData(),
             "kind": self.kind.currentText(),
             "title": self.title.text().strip(),

@@ -10,7 +10,7 @@ import datetime as _dt
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -18,7 +18,8 @@ from db.errors import KnownError
 from desktop import dialogs
 from desktop.columns import ColumnFit
 from desktop.context import Context
-from desktop.forms import finish_form
+from desktop.datefield import DateField
+from desktop.forms import finish_form, show_refusal
 from desktop.models import ROW_ROLE, Column, RecordModel
 from desktop.splits import FitSplitter, table_height
 from desktop.tabs.base import RecordFilter, RecordView, TableTab
@@ -90,10 +91,7 @@ class ArrangeDialog(QDialog):
         self.person = QLineEdit(person, self)
         self.person.setPlaceholderText("如：张三（县卫生健康局中医股）")
         self.person.setMinimumWidth(260)
-        self.due = QDateEdit(self)
-        self.due.setCalendarPopup(True)
-        self.due.setDisplayFormat("yyyy-MM-dd")
-        self.due.setDateRange(QDate(2000, 1, 1), QDate(2100, 12, 31))
+        self.due = DateField("完成时限", self)
         # By the year's end; a year already over: a month from today, never a date gone by.
         default = max(QDate(year, 12, 31), QDate.currentDate().addMonths(1)) \
             if QDate(year, 12, 31) < QDate.currentDate() else QDate(year, 12, 31)
@@ -106,8 +104,9 @@ class ArrangeDialog(QDialog):
         finish_form(self, form)
 
     def values(self) -> dict[str, Any]:
+        """What the fields hold; ValidationError when 完成时限 is not a date."""
         return {"person": self.person.text().strip() or None,
-                "due_date": self.due.date().toString("yyyy-MM-dd")}
+                "due_date": self.due.value()}
 
 
 class PathTab(TableTab):
@@ -318,9 +317,15 @@ class PathTab(TableTab):
         first = rows[0]
         dialog = ArrangeDialog(len(rows), first.get("person") or "", first.get("due_date"),
                                self.ctx.year, self)
-        if not dialogs.exec_dialog(dialog):
-            return
-        values = dialog.values()
+        while True:
+            if not dialogs.exec_dialog(dialog):
+                return
+            try:
+                values = dialog.values()
+            except KnownError as exc:  # a date that cannot be read: said, the dialog again
+                show_refusal(dialog, str(exc))
+                continue
+            break
         if not values["person"]:
             self.refuse("未安排：请填写责任人。")
             return

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -77,3 +78,15 @@ def bar_menus(window: Any) -> list[Any]:
 
     by_title = {m.title(): m for m in window.findChildren(QMenu)}
     return [by_title[a.text()] for a in window.menuBar().actions()]
+
+
+def type_keys(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type into `widget` key by key; 年月日 come as an input method commits them (QTest types
+    ASCII only)."""
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClick(widget, ch)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)

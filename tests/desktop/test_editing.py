@@ -1,19 +1,22 @@
 """Typing into the tables as a clerk used to Excel does (issue 27): Enter saves and moves down, a
 refused entry stays as typed with its reason in view until corrected, an undone paste stays
-selected as a block, Ctrl+Home never changes the year, and a carried-over value typed again is
-confirmed."""
+selected as a block, Ctrl+Home never changes the year, a carried-over value typed again is
+confirmed, and a date typed as in Excel or WPS is that date or refused with the reason."""
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from db.newyear import start_new_year
+from desktop.datefield import DateField
 from desktop.main_window import MainWindow
-from desktop.models import REFUSED_ROLE, ROW_ROLE
+from desktop.models import ERROR_BACKGROUND, REFUSED_ROLE, ROW_ROLE
 from desktop.tabs.base import TableTab
+from tests.desktop.conftest import type_keys
 
 
 def _active(qtbot: QtBot, window: MainWindow) -> None:
@@ -315,3 +318,64 @@ def test_escape_on_a_refused_entry_shows_the_files_value_again(window: MainWindo
     assert tab.message.isHidden()
     assert _stored(window, tab, 1, "tcm_gps") == before
     assert window.isVisible()  # Esc did not close anything
+
+
+# ---- dates typed as in Excel or WPS -------------------------------------------------------------
+
+def _type_date(qtbot: QtBot, tab: TableTab, row: int, key: str, text: str) -> DateField:
+    """Go to a date cell and type over it key by key (the first key opens the editor)."""
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(_cell(tab, row, key))
+    qtbot.keyClicks(tab.view, text[0])
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, DateField)
+    type_keys(qtbot, editor, text[1:])
+    return editor
+
+
+@pytest.mark.parametrize("typed", ["2024-11-15", "2024/11/15", "2024.11.15", "20241115",
+                                   "2024年11月15日"])
+def test_a_date_typed_whole_into_a_cell_is_that_date(window: MainWindow, qtbot: QtBot,
+                                                     typed: str) -> None:
+    """创建任务's 完成时限 typed over as in Excel (its date editor made 2024-11-15 typed over the
+    year 2024-01-11, and kept the old date for 20241115 or 2024/11/15 without a word)."""
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.tasks)
+    tab = window.tasks
+    task = _cell(tab, 0, "deadline").data(ROW_ROLE)
+    assert task["deadline"] != "2024-11-15"
+    editor = _type_date(qtbot, tab, 0, "deadline", typed)
+    assert editor.text() == typed  # the date that was there is typed over, not merged into
+    assert editor.width() >= editor.sizeHint().width()  # shown whole beside the calendar icon
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.county.get("task", task["id"])["deadline"] == "2024-11-15")
+    assert tab.message.isHidden()
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("2024-02-30", "“2024-02-30”不是有效日期（2024 年 2 月没有 30 日）"),
+    ("2024-13-01", "“2024-13-01”不是有效日期（没有 13 月）"),
+    ("11月15日", "“11月15日”不是有效日期（应为 年-月-日，如 2026-03-31）"),
+])
+def test_a_date_that_cannot_be_read_is_refused_in_its_cell(window: MainWindow, qtbot: QtBot,
+                                                           typed: str, reason: str) -> None:
+    """As a word in a count: the cell red, the reason naming the institution and the column,
+    what was typed kept in the reopened cell, nothing saved."""
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.path_tab)
+    tab = window.path_tab
+    row = next(r for r in range(tab.proxy.rowCount())
+               if tab.proxy.index(r, 0).data(ROW_ROLE)["name"])
+    name = tab.proxy.index(row, 0).data(ROW_ROLE)["name"]
+    editor = _type_date(qtbot, tab, row, "due_date", typed)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), DateField)
+                    and QApplication.focusWidget() is not editor)
+    reopened = QApplication.focusWidget()
+    assert isinstance(reopened, DateField) and reopened.text() == typed
+    assert f"{name}（完成时限）：{reason}，未保存。" in tab.message.text()
+    qtbot.keyClick(reopened, Qt.Key.Key_Escape)
+    cell = _cell(tab, row, "due_date")
+    assert cell.data() == typed and reason in cell.data(REFUSED_ROLE)
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
+    assert window.county.rows("planned_action") == []

@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QAbstractItemDelegate, QDateEdit, QLineEdit, QPushButton
+from PySide6.QtWidgets import QAbstractItemDelegate, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+from desktop.datefield import DateField
 from desktop.main_window import MainWindow
 from desktop.models import ROW_ROLE
 from desktop.tabs import path as path_tab
 from desktop.tabs.path import ArrangeDialog, PathTab
+from tests.desktop.conftest import type_keys
 
 SEPTEMBER = _dt.date(2024, 9, 1)
 
@@ -107,6 +109,32 @@ def test_arranging_actions_projects_the_score_and_undoes_in_one_step(
     assert len(window.county.rows("planned_action")) == 2
 
 
+def test_an_arranged_date_is_typed_as_in_excel_and_one_that_does_not_exist_is_refused(
+        window: MainWindow, tab: PathTab, answer: Any, qtbot: QtBot) -> None:
+    """安排行动's 完成时限 typed over whole: 2025年3月31日 is that day; 2025-02-29 is said in the
+    dialog, which comes back holding it."""
+    def bad(dialog: ArrangeDialog) -> bool:
+        dialog.person.setText("张三")
+        dialog.due.selectAll()
+        type_keys(qtbot, dialog.due, "2025-02-29")
+        return True
+
+    def refused(dialog: ArrangeDialog) -> bool:
+        assert dialog.due.text() == "2025-02-29"
+        assert dialog.findChild(QLabel, "refusal").text() == (
+            "未保存：完成时限：“2025-02-29”不是有效日期（2025 年 2 月没有 29 日）")
+        dialog.due.selectAll()
+        type_keys(qtbot, dialog.due, "2025年3月31日")
+        return True
+    left = [bad, refused]
+    answer(lambda dialog: left.pop(0)(dialog))
+    tab.view.selectRow(0)
+    tab.findChild(QPushButton, "button_安排").click()
+    assert not left
+    assert [(r["person"], r["due_date"]) for r in window.county.rows("planned_action")] == [
+        ("张三", "2025-03-31")]
+
+
 def test_person_and_date_are_typed_into_the_table_and_delete_clears_them(
         window: MainWindow, tab: PathTab) -> None:
     at = _at(tab, lambda r: r["item"] == "D5")
@@ -115,7 +143,7 @@ def test_person_and_date_are_typed_into_the_table_and_delete_clears_them(
         tab.view.setCurrentIndex(index)
         tab.view.edit(index)
         if isinstance(value, QDate):  # the date picker
-            editor: Any = tab.view.viewport().findChild(QDateEdit)
+            editor: Any = tab.view.viewport().findChild(DateField)
             editor.setDate(value)
         else:
             editor = tab.view.viewport().findChild(QLineEdit)

@@ -235,6 +235,33 @@ def test_quoted_cells_with_tabs_and_line_breaks_paste_whole(window: MainWindow,
     assert window.county.get("task", second)["note"] == "含\t制表符"
 
 
+def test_dates_pasted_from_excel_are_those_dates_or_refused_whole(window: MainWindow,
+                                                                  qtbot: QtBot) -> None:
+    """完成时限 of three tasks pasted as Excel or WPS copies dates (2024/11/15, 20241120,
+    2024年12月1日); a block holding a day that does not exist writes nothing and names it."""
+    window.tabs.setCurrentWidget(window.tasks)
+    tab = window.tasks
+    ids = [tab.proxy.index(r, 0).data(ROW_ROLE)["id"] for r in range(3)]
+    QGuiApplication.clipboard().setText("2024/11/15\r\n20241120\r\n2024年12月1日\r\n")
+    _select(tab, 0, "deadline", 0, "deadline")
+    tab.paste()
+    assert tab.message.isHidden(), tab.message.text()
+    assert [window.county.get("task", i)["deadline"] for i in ids] == [
+        "2024-11-15", "2024-11-20", "2024-12-01"]
+
+    top = next(r for r in range(tab.proxy.rowCount())  # the rows were loaded again
+               if tab.proxy.index(r, 0).data(ROW_ROLE)["id"] == ids[0])
+    second = tab.proxy.index(top + 1, 0).data(ROW_ROLE)
+    QGuiApplication.clipboard().setText("2024/12/20\r\n2024/02/30\r\n")
+    _select(tab, top, "deadline", top, "deadline")
+    tab.paste()
+    assert "未粘贴" in tab.message.text()
+    assert "（完成时限）：“2024/02/30”不是有效日期（2024 年 2 月没有 30 日）" in tab.message.text()
+    assert second["text"][:10] in tab.message.text()
+    assert [window.county.get("task", i)["deadline"] for i in ids] == [
+        "2024-11-15", "2024-11-20", "2024-12-01"]
+
+
 # ---- finding 13: undo and redo ------------------------------------------------------------------
 
 def test_undo_and_redo_survive_a_tab_switch_and_are_audited(window: MainWindow,
@@ -631,7 +658,8 @@ def test_a_new_institution_is_refused_without_a_type_or_its_township(
         assert isinstance(dialog, InstitutionDialog)
         if not said:
             assert dialog.type.currentText() == "（请选择）"
-            # only a name (whose ending says no type) and a code, as the user did
+            # Only a name and a code, as the user did; a name whose ending says no type (one
+            # ending in 卫生室 would pick 村卫生室 as it is typed).
             dialog.name.setText("青河县东湖村医务室")
             dialog.code.setText("QH08888")
             said.append("")

@@ -4,8 +4,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QLineEdit, QPushButton
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (QAbstractItemDelegate, QApplication, QCalendarWidget, QComboBox,
+                               QLabel, QLineEdit, QPushButton, QTableView)
 from pytestqt.qtbot import QtBot
 
 from desktop import dialogs
@@ -18,6 +19,7 @@ from desktop.tabs import base
 from desktop.tabs.base import TableTab
 from desktop.tabs.institutions import DeletedDialog, InstitutionDialog
 from reports.judge.matrix import minimum_counts
+from tests.desktop.conftest import type_keys
 
 
 def _models(w: MainWindow) -> list[Any]:
@@ -321,7 +323,7 @@ def test_activity_add_counts_in_the_matrix_and_keeps_evidence(
         dialog.kind.setCurrentText("健康讲座")
         dialog.title.setText("冬令进补与膏方")
         dialog.people.setValue(85)
-        dialog.date.setDate(dialog.date.date().fromString("2024-12-31", "yyyy-MM-dd"))
+        dialog.date.setText("2024-12-31")
         return True
     answer(fill)
     tab.add()
@@ -343,6 +345,106 @@ def test_activity_add_counts_in_the_matrix_and_keeps_evidence(
     answer(lambda dialog: dialog.open_selected() or False)
     tab.evidence()
     assert Path(opened[0]).read_bytes() == b"\xff\xd8fake jpeg"
+
+
+def _activity_dialog(window: MainWindow, qtbot: QtBot, answer: Any,
+                     *fills: Any) -> list[Any]:
+    """新增活动 through the tab, each showing of the dialog answered by the next of `fills`
+    (called with the dialog shown)."""
+    window.tabs.setCurrentWidget(window.activities)
+    left = list(fills)
+
+    def fill(dialog: Any) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        accepted = left.pop(0)(dialog)
+        dialog.hide()
+        return accepted
+    seen = answer(fill)
+    window.activities.add()
+    assert not left, "the dialog was shown fewer times than expected"
+    return seen
+
+
+@pytest.mark.parametrize("typed", ["2024-11-15", "2024/11/15", "2024.11.15", "20241115",
+                                   "2024年11月15日", "２０２４－１１－１５"])
+def test_a_date_typed_whole_in_the_activity_dialog_is_that_date(
+        window: MainWindow, qtbot: QtBot, answer: Any, typed: str) -> None:
+    """As a clerk types it in Excel or WPS, over the date the dialog starts with (QDateEdit
+    saved 2024-11-15 as 2024-01-11, and let 20241115 and 2024/11/15 go without a word)."""
+    def fill(dialog: ActivityDialog) -> bool:
+        field = dialog.date
+        qtbot.waitUntil(field.hasFocus)  # the first field, as the dialog opens
+        assert field.selectedText() == field.text() != ""  # typing replaces the date shown
+        type_keys(qtbot, field, typed)
+        qtbot.keyClick(field, Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.institution  # Tab moves on
+        assert field.text() == "2024-11-15"  # shown as it will be saved
+        dialog.title.setText("冬季养生讲座")
+        return True
+    _activity_dialog(window, qtbot, answer, fill)
+    rows = window.county.rows("activity", "title = ?", ("冬季养生讲座",))
+    assert [r["date"] for r in rows] == ["2024-11-15"]
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("2024-02-30", "“2024-02-30”不是有效日期（2024 年 2 月没有 30 日）"),
+    ("2024-13-01", "“2024-13-01”不是有效日期（没有 13 月）"),
+    ("2024-11", "“2024-11”缺少日"),
+    ("下周三", "“下周三”不是有效日期（应为 年-月-日，如 2026-03-31）"),
+    ("", "活动日期：不能为空"),
+])
+def test_a_date_that_cannot_be_read_is_refused_in_the_dialog_as_typed(
+        window: MainWindow, qtbot: QtBot, answer: Any, typed: str, reason: str) -> None:
+    def bad(dialog: ActivityDialog) -> bool:
+        qtbot.waitUntil(dialog.date.hasFocus)
+        type_keys(qtbot, dialog.date, typed)
+        if not typed:
+            qtbot.keyClick(dialog.date, Qt.Key.Key_Backspace)
+        dialog.title.setText("冬季养生讲座")
+        return True
+
+    def refused(dialog: ActivityDialog) -> bool:
+        refusal = dialog.findChild(QLabel, "refusal")
+        assert refusal.isVisible()
+        assert refusal.text().startswith("未保存：活动日期：") and reason in refusal.text()
+        assert dialog.date.text() == typed  # kept as typed, to be corrected
+        dialog.date.setText("2024-11-15")
+        return True
+    seen = _activity_dialog(window, qtbot, answer, bad, refused)
+    assert len(seen) == 2 and seen[0] is seen[1]  # the same dialog, open again
+    rows = window.county.rows("activity", "title = ?", ("冬季养生讲座",))
+    assert [r["date"] for r in rows] == ["2024-11-15"]  # saved once corrected, never before
+
+
+# A popup under the offscreen platform, which cannot grab the keyboard for it.
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")
+def test_the_calendar_still_picks_a_date(window: MainWindow, qtbot: QtBot,
+                                         answer: Any) -> None:
+    def pick(dialog: ActivityDialog) -> bool:
+        field = dialog.date
+        field.setDate(QDate(2024, 11, 3))
+        field.selectAll()
+        type_keys(qtbot, field, "2024-11-31")
+        qtbot.keyClick(field, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+        calendar = field.findChild(QCalendarWidget)
+        qtbot.waitUntil(calendar.isVisible)
+        # A day that does not exist typed: it opens at the last date that could be read.
+        assert calendar.selectedDate() == QDate(2024, 11, 3)
+        days = calendar.findChild(QTableView)
+        model = days.model()
+        day = next(model.index(r, c) for r in range(model.rowCount())
+                   for c in range(model.columnCount()) if model.index(r, c).data() == 15)
+        qtbot.mouseClick(days.viewport(), Qt.MouseButton.LeftButton,
+                         pos=days.visualRect(day).center())
+        qtbot.waitUntil(lambda: not calendar.isVisible())
+        assert field.text() == "2024-11-15"
+        dialog.title.setText("冬季养生讲座")
+        return True
+    _activity_dialog(window, qtbot, answer, pick)
+    rows = window.county.rows("activity", "title = ?", ("冬季养生讲座",))
+    assert [r["date"] for r in rows] == ["2024-11-15"]
 
 
 def test_short_counts_are_marked_in_the_matrix(window: MainWindow) -> None:
