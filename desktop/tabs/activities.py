@@ -18,7 +18,7 @@ from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.splits import FitSplitter, table_height
-from desktop.tabs.base import RecordView, TableTab
+from desktop.tabs.base import RecordView, TableTab, opens_rows
 from desktop.undo import EXISTS, added, removed
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
 from reports.judge.duplicates import Group, duplicate_groups
@@ -123,8 +123,7 @@ class ActivitiesTab(TableTab):
             self.add_button(label, letter, slot, layout=actions)
         actions.addStretch(1)
         self.layout_.insertLayout(1, actions)
-        self.view.doubleClicked.connect(lambda _i: self.edit())
-        self.view.enter_pressed.connect(lambda _i: self.edit())
+        opens_rows(self.view, lambda _i: self.edit())
 
         self.matrix = RecordModel([], parent=self)
         self.matrix_view = RecordView(self)

@@ -240,6 +240,13 @@ class RecordView(FreezableView):
             self.scrollTo(below)
 
 
+def opens_rows(view: RecordView, slot: Callable[[QModelIndex], object]) -> None:
+    """Rows that lead somewhere (a dialog, another tab): a double-click on a row and Enter (or
+    Return) on the current one do the same, `slot(index)`, instead of Enter moving down."""
+    view.doubleClicked.connect(slot)
+    view.enter_pressed.connect(slot)
+
+
 class TableTab(BlockEditing, QWidget):
     """Subclasses give columns, load rows for the context, and store edits (`store`)."""
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, Column
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, opens_rows
 from desktop.undo import Change
 from reports.judge.checks import KINDS, find_checks, mark_verified, set_verified
 
@@ -49,7 +49,7 @@ class ChecksTab(TableTab):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         self.layout_.insertWidget(0, self.summary)
-        self.view.doubleClicked.connect(self._open)
+        opens_rows(self.view, self._open)
         self.findings: dict[str, Any] = {}
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
@@ -70,7 +70,7 @@ class ChecksTab(TableTab):
         self.summary.setText(
             f"<b>{ctx.year} 年数据核查</b>：与 {ctx.year - 1} 年相比变化异常或录入可疑的数据 "
             f"{len(rows)} 项，未核实 <b>{open_}</b> 项（未核实的将列入自评报告附件）。"
-            "核实无误的，选中后点“标记已核实”并写明原因；有误的，双击转到该机构修改。"
+            "核实无误的，选中后点“标记已核实”并写明原因；有误的，双击或按回车转到该机构修改。"
             "同一活动重复录入的，在各项指标中按一次计，标记已核实（确为两次）后分别计数。")
         return rows
 

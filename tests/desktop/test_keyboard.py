@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop import dialogs
 from desktop.main_window import MainWindow
+from desktop.models import ROW_ROLE
 from desktop.tabs.base import TableTab
 from desktop.tabs.institutions import InstitutionDialog
 from tests.desktop.conftest import bar_menus
@@ -291,3 +292,51 @@ def test_an_activity_edited_keeps_its_blank_people(window: MainWindow, answer: A
     assert new.values()["people"] is None
     new.people.setValue(40)
     assert new.values()["people"] == 40
+
+
+# ---- Enter on a row that leads somewhere, and the search box --------------------------------
+
+def _on_row(tab: TableTab, test: Any) -> Any:
+    """Make the first row passing `test` current (on its second column): its record."""
+    for r in range(tab.proxy.rowCount()):
+        row = tab.proxy.index(r, 0).data(ROW_ROLE)
+        if test(row):
+            tab.view.setCurrentIndex(tab.proxy.index(r, 1))
+            return row
+    raise AssertionError("no such row")
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_enter_on_a_progress_row_goes_where_the_double_click_goes(
+        qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    """填报进度 says "双击或按回车": Enter went down a row instead of to the part missing."""
+    county = window.county
+    unreported = county.query("SELECT institution_id FROM institution_year WHERE year = ? "
+                              "AND physicians IS NOT NULL LIMIT 1", (window.year,))[0]
+    county.set_institution_year(unreported["institution_id"], window.year, {
+        "physicians": None, "tcm_physicians": None, "other_tcm_staff": None})  # staff not in
+    window.reload_years()
+    tab = window.page("progress")
+    window.tabs.setCurrentWidget(tab)
+    row = _on_row(tab, lambda r: r["first_missing"] == "staff")
+    assert row["id"] == unreported["institution_id"]
+    qtbot.keyClick(tab.view, key)
+    assert tab.view.currentIndex().data(ROW_ROLE)["id"] == row["id"]  # not a row down
+    assert window.tabs.currentWidget() is window.personnel
+    assert window.personnel.selected_row()["id"] == row["id"]
+    current = window.personnel.view.currentIndex()
+    assert window.personnel.model.columns[current.column()].key == "physicians"
+    assert "双击机构或按回车" in tab.summary.text()  # and the heading says so
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_enter_on_a_finding_goes_to_the_institution_to_correct(
+        qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    tab = window.page("checks")
+    window.tabs.setCurrentWidget(tab)
+    row = _on_row(tab, lambda r: r["kind"] in ("visits", "physicians", "tcm_visits"))
+    qtbot.keyClick(tab.view, key)
+    assert tab.view.currentIndex().data(ROW_ROLE)["id"] == row["id"]  # not a row down
+    page = window.tabs.currentWidget()
+    assert page is not tab and page.selected_row()["id"] == row["institution_id"]
+    assert "双击或按回车转到该机构修改" in tab.summary.text()
