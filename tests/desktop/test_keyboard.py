@@ -340,3 +340,49 @@ def test_enter_on_a_finding_goes_to_the_institution_to_correct(
     page = window.tabs.currentWidget()
     assert page is not tab and page.selected_row()["id"] == row["institution_id"]
     assert "双击或按回车转到该机构修改" in tab.summary.text()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_down_or_enter_in_the_search_box_goes_to_what_was_found(
+        qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    """Alt+S, a name, then Down or Enter: the keyboard on the first row found (it did nothing,
+    and Tab took five presses to reach the table)."""
+    tab = window.institutions
+    window.tabs.setCurrentWidget(tab)
+    _focus_table(qtbot, window)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is tab.search
+    tab.search.setText("沈铺")  # typed (QTest types Latin-1 only)
+    assert not tab.view.currentIndex().isValid()  # the row it was on is not found
+    qtbot.keyClick(tab.search, key)
+    assert QApplication.focusWidget() is tab.view
+    assert tab.view.currentIndex() == tab.proxy.index(0, 0)
+    assert "沈铺" in tab.selected_row()["name"]
+    assert tab.view.selectionModel().isSelected(tab.proxy.index(0, 0))
+
+
+def test_from_the_search_box_the_row_the_clerk_was_on_stays_current(
+        qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.institutions
+    window.tabs.setCurrentWidget(tab)
+    _focus_table(qtbot, window)
+    kept = _on_row(tab, lambda r: "卫生院" in r["name"] and tab.proxy.index(0, 0).data(ROW_ROLE)
+                   ["id"] != r["id"])
+    tab.search.setFocus()
+    tab.search.setText("卫生院")
+    assert tab.proxy.rowCount() > 1
+    qtbot.keyClick(tab.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is tab.view
+    assert tab.selected_row()["id"] == kept["id"]
+    # Nothing found: the keyboard stays in the box, to type again; no other row stood in for
+    # the clerk's meanwhile, and it is current again once shown.
+    tab.search.setFocus()
+    tab.search.setText("无此机构")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is tab.search
+    tab.search.setText("沈铺")
+    assert tab.selected_row() is None
+    tab.search.clear()
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is tab.view
+    assert tab.selected_row()["id"] == kept["id"]
