@@ -513,7 +513,9 @@ class TableTab(BlockEditing, QWidget):
         if not any(c.key == key for c in self.model.columns):  # a whole record (EXISTS)
             return f"{row_label(cells[0].row)}：{exc}"
         col = self.model.columns[self.model.column_index(key)]
-        return f"{row_label(cells[0].row)}（{col.label}）：{exc}"
+        # The cell's column names the field: "（中医馆等级）：未建中医馆的…", said once.
+        reason = exc.reason if isinstance(exc, ValidationError) and exc.field == key else str(exc)
+        return f"{row_label(cells[0].row)}（{col.label}）：{reason}"
 
     def mark(self, row: dict[str, Any], col: Column) -> str | None:
         return None

@@ -64,10 +64,7 @@ def cell_reason(exc: KnownError, own: bool) -> str:
     """Why a cell is refused, said after its column ("“执业（助理）医师数”列：不能为负数（-3）"): a
     field's own check names the field ("执业（助理）医师数：不能为负数（-3）"), which the refusal
     names already as the column; `own` False (the cell of another field in the rule) keeps it."""
-    text = str(exc)
-    if own and isinstance(exc, ValidationError) and exc.label and text.startswith(exc.label + "："):
-        return text[len(exc.label) + 1:]
-    return text
+    return exc.reason if own and isinstance(exc, ValidationError) else str(exc)
 
 
 @dataclass(frozen=True)
