@@ -62,6 +62,14 @@ class ValidationError(KnownError):
         self.field = field
         self.label = label
 
+    @property
+    def reason(self) -> str:
+        """The message without the field's name in front ("不能为负数（-3）" of "执业（助理）医师数：
+        不能为负数（-3）"), for a message that names the field already (its column, its cell)."""
+        named = f"{self.label}："
+        return self.message[len(named):] if self.label and self.message.startswith(named) \
+            else self.message
+
 
 _OS_WORDS = {
     errno.ENOENT: "文件夹或文件不存在",

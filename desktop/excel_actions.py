@@ -61,8 +61,11 @@ def _import_planned(window: Host, plan: Any) -> None:
         return
     try:
         apply(plan, window.county)
-    except (ImportRefused, KnownError) as exc:
-        dialogs.error(window, "导入未完成", f"{exc}\n本文件未作任何改动。")
+    except ImportRefused as exc:  # it says the file was not changed
+        dialogs.error(window, worker.not_done("导入 Excel"), str(exc))
+        return
+    except KnownError as exc:
+        dialogs.error(window, worker.not_done("导入 Excel"), f"{exc}\n本文件未作任何改动。")
         return
     window.history.cannot_undo("导入 Excel")
     window.reload_years()

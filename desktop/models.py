@@ -95,8 +95,14 @@ class Column:
 
     @property
     def label(self) -> str:
-        """The header on one line, as a message names the column."""
-        return " ".join(self.header.split())
+        """The header on one line, as a message names the column: a header set on two lines
+        to keep its column narrow reads as one word again (中医药\n内容: 中医药内容)."""
+        lines = [" ".join(line.split()) for line in self.header.split("\n") if line.strip()]
+        words = lines[0] if lines else ""
+        for line in lines[1:]:
+            spaced = words[-1:].isascii() or line[:1].isascii()  # "D1 …", not "中医药 内容"
+            words += (" " if spaced else "") + line
+        return words
 
     def text(self, row: dict[str, Any]) -> str:
         v = self.raw(row)

@@ -56,6 +56,13 @@ class Job(QObject):
             self.moveToThread(app.thread())
 
 
+def not_done(title: str) -> str:
+    """The title of a refusal: "生成自评报告未完成", and after Latin letters a space, as the
+    program writes 导入 Excel everywhere ("导入 Excel 未完成", not "导入 Excel未完成")."""
+    spaced = title[-1:].isascii() and title[-1:].isalnum()
+    return f"{title}{' ' if spaced else ''}未完成"
+
+
 def start(parent: QObject, work: Callable[[Progress], Any]) -> tuple[QThread, Job]:
     """Run `work(progress)` on a new thread; connect to the job's signals before it ends."""
     thread = QThread(parent)
@@ -102,7 +109,7 @@ class Runner(QObject):
 
     def _failed(self, message: str) -> None:
         self.progress.close()
-        dialogs.error(self.window, f"{self._title}未完成", message)
+        dialogs.error(self.window, not_done(self._title), message)
 
     def _progress(self, done: int, total: int, message: str) -> None:
         self.progress.setMaximum(total)

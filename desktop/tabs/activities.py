@@ -19,7 +19,7 @@ from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.splits import FitSplitter, table_height
-from desktop.tabs.base import RecordView, TableTab
+from desktop.tabs.base import RecordView, TableTab, opens_rows
 from desktop.undo import EXISTS, added, removed
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
 from reports.judge.duplicates import Group, duplicate_groups
@@ -98,9 +98,12 @@ class ActivitiesTab(TableTab):
             # so, until 数据核查 marks them 确为两次. Beside the title, so it is seen unscrolled.
             Column("counted", "重复录入", width=70,
                    tone=lambda r: "fail" if r.get("counted") == ONCE else None),
-            Column("people", "参与人数", "int", width=70),
-            Column("tcm_content", "中医药内容", "bool", width=75),
-            Column("evidence", "佐证", "int", width=45),
+            # Two-line headers: at 1366×768 the log shows every column beside the matrix,
+            # 佐证 too, with four-digit row numbers and 社区卫生服务中心 names.
+            Column("people", "参与\n人数", "int", width=44),
+            Column("tcm_content", "中医药\n内容", "bool", width=48,
+                   tip="活动是否有中医药内容（各项次数只计有中医药内容的活动）"),
+            Column("evidence", "佐证", "int", width=45, tip="该活动的佐证材料份数"),
         ], editable=False)
         self.search.setPlaceholderText("按活动名称搜索…")
         self.kind_filter = self.add_filter("kind", "类型", "L")
@@ -122,8 +125,7 @@ class ActivitiesTab(TableTab):
             self.add_button(label, letter, slot, layout=actions)
         actions.addStretch(1)
         self.layout_.insertLayout(1, actions)
-        self.view.doubleClicked.connect(lambda _i: self.edit())
-        self.view.enter_pressed.connect(lambda _i: self.edit())
+        opens_rows(self.view, lambda _i: self.edit())
 
         self.matrix = RecordModel([], parent=self)
         self.matrix_view = RecordView(self)

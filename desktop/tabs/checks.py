@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QLabel
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, Column
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, opens_rows
 from desktop.undo import Change
 from reports.judge.checks import KINDS, find_checks, mark_verified, set_verified
 
+# The checks one year's figures allow (the rest compare with the year before).
+WITHIN_YEAR = ("same_day", "duplicate")
 # Where the figure behind a finding is entered, for the double-click.
 KIND_TAB = {"physicians": "personnel", "tcm_physicians": "personnel", "same_day": "activities",
             "duplicate": "activities"}
@@ -49,7 +51,7 @@ class ChecksTab(TableTab):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         self.layout_.insertWidget(0, self.summary)
-        self.view.doubleClicked.connect(self._open)
+        opens_rows(self.view, self._open)
         self.findings: dict[str, Any] = {}
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
@@ -67,10 +69,16 @@ class ChecksTab(TableTab):
         self.fill_filter(self.state_filter, [("未核实", "未核实"), ("已核实", "已核实"),
                                              ("已核实：确为两次", "已核实：确为两次")])
         open_ = sum(1 for r in rows if not r["verified"])
+        last = ctx.year - 1
+        if last in ctx.county.years():
+            found = f"与 {last} 年相比变化异常或录入可疑的数据 {len(rows)} 项"
+        else:
+            # The file's first year: nothing to compare with, only what one year shows.
+            found = (f"文件中没有 {last} 年的数据，无法与上年比较，只做了本年度内的核查"
+                     f"（{'、'.join(KINDS[k] for k in WITHIN_YEAR)}），可疑的数据 {len(rows)} 项")
         self.summary.setText(
-            f"<b>{ctx.year} 年数据核查</b>：与 {ctx.year - 1} 年相比变化异常或录入可疑的数据 "
-            f"{len(rows)} 项，未核实 <b>{open_}</b> 项（未核实的将列入自评报告附件）。"
-            "核实无误的，选中后点“标记已核实”并写明原因；有误的，双击转到该机构修改。"
+            f"<b>{ctx.year} 年数据核查</b>：{found}，未核实 <b>{open_}</b> 项（未核实的将列入自评报告附件）。"
+            "核实无误的，选中后点“标记已核实”并写明原因；有误的，双击或按回车转到该机构修改。"
             "同一活动重复录入的，在各项指标中按一次计，标记已核实（确为两次）后分别计数。")
         return rows
 

@@ -19,7 +19,7 @@ from desktop import dialogs
 from desktop.context import Context
 from desktop.forms import finish_form, show_refusal
 from desktop.models import ROW_ROLE, Column, RecordModel
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, opens_rows
 from desktop.township_actions import MergerDialog, MoveDialog
 from desktop.undo import EXISTS, Change, added, removed
 from reports.judge.span import years_change
@@ -264,8 +264,7 @@ class InstitutionsTab(TableTab):
         self.actions_bar.insertWidget(self.actions_bar.count() - 2, towns)
         self.actions_bar.addStretch(1)
         self.layout_.insertLayout(1, self.actions_bar)
-        self.view.doubleClicked.connect(lambda _i: self.edit())
-        self.view.enter_pressed.connect(lambda _i: self.edit())
+        opens_rows(self.view, lambda _i: self.edit())
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         # The township of the year looked at; earlier or later ones in 乡镇变更 (db.townships).

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, Column
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, opens_rows
 from reports.judge import standard as standards
 from reports.judge import tally
 from reports.judge.facts import load_documents
@@ -83,8 +83,7 @@ class OverviewTab(TableTab):
         # 1366-pixel screen.
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.doubleClicked.connect(self._open)
-        self.view.enter_pressed.connect(self._open)  # Enter does what a double-click does
+        opens_rows(self.view, self._open)
         self.summary = QLabel(self)
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)

@@ -22,7 +22,7 @@ from desktop.datefield import DateField
 from desktop.forms import finish_form, show_refusal
 from desktop.models import ROW_ROLE, Column, RecordModel
 from desktop.splits import FitSplitter, table_height
-from desktop.tabs.base import RecordFilter, RecordView, TableTab
+from desktop.tabs.base import RecordFilter, RecordView, TableTab, opens_rows
 from desktop.undo import Change
 from reports.judge import standard as standards
 from reports.judge.facts import load_documents
@@ -145,8 +145,7 @@ class PathTab(TableTab):
         # A double-click goes to the row to fix; F2 or typing edits 责任人 and 完成时限.
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.view.doubleClicked.connect(self._open)
-        self.view.enter_pressed.connect(self._open)
+        opens_rows(self.view, self._open)
         self.search.setPlaceholderText("按机构名称搜索…")
         self.town_filter = self.add_filter("township", "乡镇", "Z")
         self.stage_filter = self.add_filter("stage", "路径", "L")
@@ -184,8 +183,7 @@ class PathTab(TableTab):
         self.pace_view.verticalHeader().setDefaultSectionSize(24)
         self.pace_fit = ColumnFit(self.pace_view, self.pace)
         self.copyable(self.pace_view, "进度表只供查看：请在“文化宣传活动”页登记活动。")
-        self.pace_view.doubleClicked.connect(self._open_pace)
-        self.pace_view.enter_pressed.connect(self._open_pace)
+        opens_rows(self.pace_view, self._open_pace)
         self.town_filter.currentIndexChanged.connect(
             lambda _i: self.pace_proxy.set_equal("township", self.town_filter.currentData()))
         self.pace_label = QLabel(self)

@@ -20,7 +20,7 @@ from desktop.frozen import FreezableView
 from desktop.models import ROW_ROLE, SORT_ROLE, Column, RecordModel
 from desktop.splits import FitSplitter, table_height
 from desktop.tabs import path as path_tab
-from desktop.tabs.base import TableTab
+from desktop.tabs.base import TableTab, opens_rows
 from desktop.undo import Change
 from reports.judge.catalogue import STATIONS
 from reports.judge.profiles import get_profile
@@ -160,7 +160,7 @@ class ProgressTab(TableTab):
         self.split.setStretchFactor(1, 3)
         self.layout_.insertWidget(1, self.split, 1)
         self.layout_.insertWidget(0, self.summary)
-        self.view.doubleClicked.connect(self._open)
+        opens_rows(self.view, self._open)
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         state = ctx.progress or progress(ctx.county, ctx.year)
@@ -199,7 +199,7 @@ class ProgressTab(TableTab):
         behind = sum(1 for r in rows if r["pace_status"] == BEHIND)
         if behind:
             text += f"；宣传活动进度<b>落后</b> {behind} 家（按全年最低要求和已过去的时间计）"
-        self.summary.setText(text + "。双击机构转到需要填写的页面。")
+        self.summary.setText(text + "。双击机构或按回车，转到该机构需要填写的页面。")
         return rows
 
     def _town_clicked(self, index: QModelIndex) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from desktop import dialogs
+from desktop import dialogs, worker
 from desktop.main_window import MainWindow
 from desktop import excel_actions
 
@@ -68,6 +68,7 @@ def test_a_refused_row_is_named_and_nothing_is_written(
     ws.title = "乡镇填报"
     ws.append(["机构名称", "机构类型", "年度", "执业（助理）医师数", "中医类别执业（助理）医师数"])
     ws.append(["新开镇卫生院", "乡镇卫生院", 2024, 5, 9])
+    ws.append(["新开二镇卫生院", "乡镇卫生院", 2024, -3, 1])
     path = tmp_path / "错.xlsx"
     book.save(path)
     before = window.county.count("institution")
@@ -80,4 +81,29 @@ def test_a_refused_row_is_named_and_nothing_is_written(
     title, text = shown[0]
     assert "未导入任何内容" in title
     assert "工作表“乡镇填报”第 2 行“中医类别执业（助理）医师数”列" in text
+    # The column named once: not "…“执业（助理）医师数”列：执业（助理）医师数：不能为负数（-3）".
+    assert "工作表“乡镇填报”第 3 行“执业（助理）医师数”列：不能为负数（-3）" in text
+    assert "列：执业（助理）医师数：" not in text
+    # Nothing was imported: no "新增机构：0 家 …" as if something had been done.
+    assert "整个工作簿不会导入" in text
+    assert not any(words in text for words in ("新增机构", "数据有变化的记录", "新增宣传活动"))
     assert window.county.count("institution") == before
+
+
+def test_a_workbook_without_a_known_sheet_names_the_sheets_it_has(
+        window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "工资"])
+    book.create_sheet("汇总").append(["合计", 3000])
+    path = tmp_path / "bad1.xlsx"
+    book.save(path)
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(path))
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "error", lambda p, title, text: said.append((title, text)))
+    excel_actions.import_excel(window)
+    qtbot.waitUntil(lambda: bool(said), timeout=20_000)
+    title, text = said[0]
+    assert title == "导入 Excel 未完成"  # not "导入 Excel未完成"
+    assert "没有可识别的工作表" in text and "找到的工作表：“Sheet”、“汇总”" in text
+    assert worker.not_done("生成自评报告") == "生成自评报告未完成"
+    assert worker.not_done("导出 Excel") == "导出 Excel 未完成"

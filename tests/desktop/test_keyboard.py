@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop import dialogs
 from desktop.main_window import MainWindow
+from desktop.models import ROW_ROLE
 from desktop.tabs.base import TableTab
 from desktop.tabs.institutions import InstitutionDialog
 from tests.desktop.conftest import bar_menus
@@ -291,3 +292,97 @@ def test_an_activity_edited_keeps_its_blank_people(window: MainWindow, answer: A
     assert new.values()["people"] is None
     new.people.setValue(40)
     assert new.values()["people"] == 40
+
+
+# ---- Enter on a row that leads somewhere, and the search box --------------------------------
+
+def _on_row(tab: TableTab, test: Any) -> Any:
+    """Make the first row passing `test` current (on its second column): its record."""
+    for r in range(tab.proxy.rowCount()):
+        row = tab.proxy.index(r, 0).data(ROW_ROLE)
+        if test(row):
+            tab.view.setCurrentIndex(tab.proxy.index(r, 1))
+            return row
+    raise AssertionError("no such row")
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_enter_on_a_progress_row_goes_where_the_double_click_goes(
+        qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    """填报进度 says "双击或按回车": Enter went down a row instead of to the part missing."""
+    county = window.county
+    unreported = county.query("SELECT institution_id FROM institution_year WHERE year = ? "
+                              "AND physicians IS NOT NULL LIMIT 1", (window.year,))[0]
+    county.set_institution_year(unreported["institution_id"], window.year, {
+        "physicians": None, "tcm_physicians": None, "other_tcm_staff": None})  # staff not in
+    window.reload_years()
+    tab = window.page("progress")
+    window.tabs.setCurrentWidget(tab)
+    row = _on_row(tab, lambda r: r["first_missing"] == "staff")
+    assert row["id"] == unreported["institution_id"]
+    qtbot.keyClick(tab.view, key)
+    assert tab.view.currentIndex().data(ROW_ROLE)["id"] == row["id"]  # not a row down
+    assert window.tabs.currentWidget() is window.personnel
+    assert window.personnel.selected_row()["id"] == row["id"]
+    current = window.personnel.view.currentIndex()
+    assert window.personnel.model.columns[current.column()].key == "physicians"
+    assert "双击机构或按回车" in tab.summary.text()  # and the heading says so
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_enter_on_a_finding_goes_to_the_institution_to_correct(
+        qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    tab = window.page("checks")
+    window.tabs.setCurrentWidget(tab)
+    row = _on_row(tab, lambda r: r["kind"] in ("visits", "physicians", "tcm_visits"))
+    qtbot.keyClick(tab.view, key)
+    assert tab.view.currentIndex().data(ROW_ROLE)["id"] == row["id"]  # not a row down
+    page = window.tabs.currentWidget()
+    assert page is not tab and page.selected_row()["id"] == row["institution_id"]
+    assert "双击或按回车转到该机构修改" in tab.summary.text()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_down_or_enter_in_the_search_box_goes_to_what_was_found(
+        qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    """Alt+S, a name, then Down or Enter: the keyboard on the first row found (it did nothing,
+    and Tab took five presses to reach the table)."""
+    tab = window.institutions
+    window.tabs.setCurrentWidget(tab)
+    _focus_table(qtbot, window)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is tab.search
+    tab.search.setText("沈铺")  # typed (QTest types Latin-1 only)
+    assert not tab.view.currentIndex().isValid()  # the row it was on is not found
+    qtbot.keyClick(tab.search, key)
+    assert QApplication.focusWidget() is tab.view
+    assert tab.view.currentIndex() == tab.proxy.index(0, 0)
+    assert "沈铺" in tab.selected_row()["name"]
+    assert tab.view.selectionModel().isSelected(tab.proxy.index(0, 0))
+
+
+def test_from_the_search_box_the_row_the_clerk_was_on_stays_current(
+        qtbot: QtBot, window: MainWindow) -> None:
+    tab = window.institutions
+    window.tabs.setCurrentWidget(tab)
+    _focus_table(qtbot, window)
+    kept = _on_row(tab, lambda r: "卫生院" in r["name"] and tab.proxy.index(0, 0).data(ROW_ROLE)
+                   ["id"] != r["id"])
+    tab.search.setFocus()
+    tab.search.setText("卫生院")
+    assert tab.proxy.rowCount() > 1
+    qtbot.keyClick(tab.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is tab.view
+    assert tab.selected_row()["id"] == kept["id"]
+    # Nothing found: the keyboard stays in the box, to type again; no other row stood in for
+    # the clerk's meanwhile, and it is current again once shown.
+    tab.search.setFocus()
+    tab.search.setText("无此机构")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is tab.search
+    tab.search.setText("沈铺")
+    assert tab.selected_row() is None
+    tab.search.clear()
+    qtbot.keyClick(tab.search, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is tab.view
+    assert tab.selected_row()["id"] == kept["id"]

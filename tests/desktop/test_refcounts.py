@@ -233,6 +233,9 @@ def _undo_keys_in_a_search_box(w: MainWindow) -> None:
     box.setFocus()
     QTest.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(box, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(box, Qt.Key.Key_Down)  # into the table, and back
+    box.setFocus()
+    QTest.keyClick(box, Qt.Key.Key_Return)
 
 
 def _keys_in_the_review_table(w: MainWindow) -> None:
@@ -277,7 +280,7 @@ OVERRIDES: dict[str, Callable[[MainWindow], None]] = {
     "RecordView.keyPressEvent, MainWindow.eventFilter, ScreenFit.eventFilter": _keys_in_a_table,
     "TableTab.hideEvent": _switch_tabs,
     "CountyTab.eventFilter": _undo_keys_in_a_county_box,
-    "_UndoIsTheWindows.eventFilter (search boxes)": _undo_keys_in_a_search_box,
+    "_SearchKeys.eventFilter, TableTab.to_table (search boxes)": _undo_keys_in_a_search_box,
     "ReviewTab.eventFilter": _keys_in_the_review_table,
     "Timeline.paintEvent": _draw_the_timeline,
     "FailingDialog.keyPressEvent": _failing_list,

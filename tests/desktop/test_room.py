@@ -2,13 +2,17 @@
 whole, the columns holding the names and findings show them whole before an empty column gets
 room, and a table below another shows its rows when they are few."""
 
+from pathlib import Path
+import shutil
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QStyle, QTableView
 from pytestqt.qtbot import QtBot
 
+from db.demo import write_demo
 from desktop.columns import widths
 from desktop.main_window import MainWindow
 
@@ -131,3 +135,31 @@ def test_a_splitter_the_clerk_moved_stays_after_a_reload(qtbot: QtBot,
     assert sizes[0] <= 120
     progress.refresh(window.ctx)
     assert split.sizes() == sizes
+
+
+@pytest.fixture(scope="module")
+def large_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("large") / "large.tcmcounty", "large")
+
+
+def test_the_activity_log_shows_every_column_at_1366_with_the_large_county(
+        qtbot: QtBot, large_master: Path, tmp_path: Path) -> None:
+    """The large county's log (1,000-odd rows, 社区卫生服务中心 names) scrolled sideways at
+    1366×768, its last column 佐证 cut off beside the D1–D5 matrix."""
+    path = tmp_path / "大县.tcmcounty"
+    shutil.copyfile(large_master, path)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(path)
+    activities = _shown(qtbot, window, "activities")  # at the size it opens with on 1366×768
+    assert window.width() <= 1366
+    view = activities.view
+    assert activities.proxy.rowCount() > 999  # four-digit row numbers beside the log
+    _fits(view)
+    assert view.horizontalScrollBar().maximum() == 0
+    _whole_text(view, activities.model.column_index("institution"))
+    _whole_text(view, activities.model.column_index("date"))
+    _fits(activities.matrix_view)
+    # A header set on two lines to save room still names its column as one word.
+    tcm = activities.model.columns[activities.model.column_index("tcm_content")]
+    assert "\n" in tcm.header and tcm.label == "中医药内容"

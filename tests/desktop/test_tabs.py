@@ -188,6 +188,19 @@ def test_a_refused_value_is_explained_and_the_file_keeps_the_old_value(window: M
     assert index.data() == f"{before['tcm_visits']:,}"
 
 
+def test_a_refusal_names_the_cells_column_once(window: MainWindow) -> None:
+    """"…（中医馆等级）：中医馆等级：未建中医馆的…" said the column twice, as 导入 Excel did."""
+    window.tabs.setCurrentWidget(window.halls)
+    tab = window.halls
+    at = next(i for i, r in enumerate(tab.model.rows) if r.get("hall_state") in ("none", None))
+    index = tab.proxy.mapFromSource(tab.model.index(at, tab.model.column_index("hall_grade")))
+    tab.view.setCurrentIndex(index)
+    tab.proxy.setData(index, "精品", Qt.ItemDataRole.EditRole)
+    text = tab.message.text()
+    assert f"{tab.model.rows[at]['name']}（中医馆等级）：未建中医馆的机构不能评为精品中医馆" in text
+    assert "中医馆等级：未建" not in text
+
+
 def test_hall_state_is_picked_from_a_list(window: MainWindow, qtbot: QtBot) -> None:
     window.tabs.setCurrentWidget(window.halls)
     tab = window.halls

@@ -161,3 +161,25 @@ def test_the_failing_list_says_each_ones_figure_in_words(window: MainWindow, ans
     texts = [row["value_text"] for dialog in seen for row in dialog.model.rows]
     assert texts and "0.0%" not in texts
     assert all(t for t in texts)
+
+
+def test_checks_of_the_files_first_year_claim_no_comparison(window: MainWindow) -> None:
+    """The first year in the file (the demo's 2022, nothing for 2021): its one finding, an
+    activity entered twice, was headed "与 2021 年相比变化异常…" though no 2021 figure exists."""
+    county = window.county
+    assert county.years()[0] == 2022
+    centre = county.query("SELECT id FROM institution WHERE type = 'township_hc' "
+                          "AND deleted = 0 LIMIT 1")[0]
+    for _ in range(2):
+        county.insert("activity", {"institution_id": centre["id"], "date": "2022-06-01",
+                                   "kind": "健康讲座", "title": "夏季养生讲座", "people": 40})
+    window.show_year(2022, "checks")
+    tab = window.checks
+    tab.refresh(window.ctx)
+    assert {r["kind"] for r in tab.model.rows} == {"duplicate"}
+    text = tab.summary.text()
+    assert "相比" not in text and "2021 年相比" not in text
+    assert "文件中没有 2021 年的数据" in text and "只做了本年度内的核查" in text
+    assert "同一活动重复录入" in text and f"可疑的数据 {len(tab.model.rows)} 项" in text
+    window.show_year(2023, "checks")  # 2022 is there to compare with
+    assert "与 2022 年相比变化异常或录入可疑的数据" in window.checks.summary.text()

@@ -68,8 +68,10 @@ def plan_import(county: CountyFile, path: str | os.PathLike[str], *, year: int |
     sheets = [s for raw in raws if (s := identify(raw, plan))]
     if not sheets:
         hidden = "、".join(f"“{n}”" for n in plan.hidden_sheets)
+        found = "、".join(f"“{raw.name}”" for raw in raws)
         raise WorkbookError(f"工作簿“{path.name}”中没有可识别的工作表：需要有“机构名称”“活动日期”"
                             "或“常住人口”等表头，未导入。"
+                            + (f"找到的工作表：{found}，其中没有这些表头。" if found else "")
                             + (f"（隐藏的工作表{hidden}未读取：如需导入，请在 Excel 中取消隐藏。）"
                                if hidden else ""))
     planner = Planner(county, plan)

@@ -13,7 +13,7 @@ from db.errors import KnownError, ValidationError
 from db.townships import write_history
 
 from reports.excel.importer.plan import (PARTNERS, ImportPlan, ImportRefused, Origin, Record,
-                                         Refusal, Row, blank_record, fingerprint)
+                                         Refusal, Row, blank_record, cell_reason, fingerprint)
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 
 
 class _WriteFailed(Exception):
-    def __init__(self, origin: Origin | None, exc: ValidationError):
+    def __init__(self, origins: dict[str, Origin], exc: ValidationError):
         super().__init__(str(exc))
-        self.origin = origin
-        self.exc = exc
+        self.origin = _origin_for(origins, exc)
+        self.reason = cell_reason(exc, exc.field in origins)
 
 
 def apply(plan: ImportPlan, county: CountyFile | None = None) -> None:
@@ -46,7 +46,7 @@ def apply(plan: ImportPlan, county: CountyFile | None = None) -> None:
             _write(plan, county)
     except _WriteFailed as failed:
         o = failed.origin or Origin(plan.source.name, 0, "")
-        plan.refusals.append(Refusal(o.sheet, o.row, o.column, str(failed.exc)))
+        plan.refusals.append(Refusal(o.sheet, o.row, o.column, failed.reason))
         raise ImportRefused(plan) from None
 
 
@@ -62,7 +62,7 @@ def _guarded(rec: Record, write: Callable[[], Any]) -> None:
     try:
         write()
     except ValidationError as exc:
-        raise _WriteFailed(_origin_for(rec.origins, exc), exc) from None
+        raise _WriteFailed(rec.origins, exc) from None
 
 
 def _insert_many(county: CountyFile, table: str,
@@ -81,7 +81,7 @@ def _insert_many(county: CountyFile, table: str,
                 # The store's own check, looked up afresh: the one it just failed.
                 db_fields.validate(table, full)
             except ValidationError as exc:
-                raise _WriteFailed(_origin_for(origins, exc), exc) from None
+                raise _WriteFailed(origins, exc) from None
         raise
 
 

@@ -10,7 +10,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db.errors import KnownError
+from db.errors import KnownError, ValidationError
 from db.fields import FIELDS, label as field_label
 from db.vocab import HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP
 
@@ -58,6 +58,13 @@ class Refusal:
     def __str__(self) -> str:
         where = f"工作表“{self.sheet}”第 {self.row} 行"
         return f"{where}“{self.column}”列：{self.reason}" if self.column else f"{where}：{self.reason}"
+
+
+def cell_reason(exc: KnownError, own: bool) -> str:
+    """Why a cell is refused, said after its column ("“执业（助理）医师数”列：不能为负数（-3）"): a
+    field's own check names the field ("执业（助理）医师数：不能为负数（-3）"), which the refusal
+    names already as the column; `own` False (the cell of another field in the rule) keeps it."""
+    return exc.reason if own and isinstance(exc, ValidationError) else str(exc)
 
 
 @dataclass(frozen=True)
@@ -269,25 +276,45 @@ class ImportPlan:
 
     def summary_lines(self, limit: int = 50, refusal_limit: int = 500) -> list[str]:
         """The summary the user reads before anything is written, in Chinese; each list is cut
-        after `limit` lines (refusals after `refusal_limit`) with a count of the rest."""
+        after `limit` lines (refusals after `refusal_limit`) with a count of the rest. A plan
+        with refused rows imports nothing: it names the problems, and no count of institutions
+        or activities it would have added reads as if something happened."""
         counts = (f"读取 {self.rows_read} 行：可导入 {self.rows_accepted} 行，"
                   f"跳过 {self.rows_skipped} 行（合计、说明等），拒绝 {len(self.refused_rows)} 行。")
         lines = [f"工作簿：{self.source.name}", counts]
         if self.refusals:
             lines.append(f"有 {len(self.refusals)} 处问题，整个工作簿不会导入，请改正后再导入：")
             lines += _capped([f"  {r}" for r in self.refusals], refusal_limit)
-        new = self.new_institutions
-        lines.append(f"新增机构：{len(new)} 家" + ("" if new else "。"))
-        lines += _capped([f"  {n}" for n in new], limit)
-        updated = self.updated
-        lines.append(f"数据有变化的记录：{len(updated)} 条" + ("" if updated else "。"))
-        lines += _capped([f"  {c}" for c in updated], limit)
+        else:
+            new = self.new_institutions
+            lines.append(f"新增机构：{len(new)} 家" + ("" if new else "。"))
+            lines += _capped([f"  {n}" for n in new], limit)
+            updated = self.updated
+            lines.append(f"数据有变化的记录：{len(updated)} 条" + ("" if updated else "。"))
+            lines += _capped([f"  {c}" for c in updated], limit)
         if self.undecided:
             lines.append(f"有 {len(self.undecided)} 行的机构在本县其他乡镇有同名同类机构，且未填机构代码："
                          "可能是撤乡并镇后划归新乡镇的同一机构，也可能是另一家同名机构。"
                          "请逐行确认后再导入（命令行：--moves move 均按同一机构划转，--moves new "
                          "均按新机构新增；也可在表中填写机构代码）：")
             lines += _capped([f"  {q}" for q in self.undecided], refusal_limit)
+        if not self.refusals:
+            lines += self._would_do_lines(limit)
+        if self.unknown_columns:
+            lines.append("未识别的列（已忽略）：" + "；".join(
+                f"{sheet}“{header}”" for sheet, header in self.unknown_columns))
+        if self.ignored_sheets:
+            lines.append("未识别的工作表（已忽略）：" + "、".join(self.ignored_sheets))
+        if self.hidden_sheets:
+            lines.append("隐藏的工作表（未导入）：" + "、".join(self.hidden_sheets))
+        if self.ok and not self.has_changes:
+            lines.append("文件中已有这些数据，导入不会改变任何内容。")
+        return lines
+
+    def _would_do_lines(self, limit: int) -> list[str]:
+        """What importing would do beyond new institutions and changed records: townships,
+        activities, and what the file would say after it."""
+        lines: list[str] = []
         decided = [q for q in self.possible_moves if q.decision is not None]
         if decided:
             lines.append("已确认的同名机构：")
@@ -313,15 +340,6 @@ class ImportPlan:
                                                      else "")
                 lines.append(f"{year}年仍未填报的机构：{len(names)} 家（{shown}）。请补报，"
                              "或在“机构”页记录其停用年度。")
-        if self.unknown_columns:
-            lines.append("未识别的列（已忽略）：" + "；".join(
-                f"{sheet}“{header}”" for sheet, header in self.unknown_columns))
-        if self.ignored_sheets:
-            lines.append("未识别的工作表（已忽略）：" + "、".join(self.ignored_sheets))
-        if self.hidden_sheets:
-            lines.append("隐藏的工作表（未导入）：" + "、".join(self.hidden_sheets))
-        if self.ok and not self.has_changes:
-            lines.append("文件中已有这些数据，导入不会改变任何内容。")
         return lines
 
     def _other_year_lines(self, limit: int) -> list[str]:

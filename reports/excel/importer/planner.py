@@ -19,7 +19,7 @@ from db.vocab import HALL_STATES, INSTITUTION_TYPES
 from reports.excel.vocab import YEAR_COLUMNS, match_key
 from reports.judge.duplicates import activity_key, confirmed, finding_key, key_of
 from reports.excel.importer.plan import (PARTNERS, ImportPlan, Origin, Record, Refusal, Row,
-                                         RowRefused, blank_record, fields_of)
+                                         RowRefused, blank_record, cell_reason, fields_of)
 from reports.excel.importer.townships import (MOVE, NEW, PossibleMove, Statements, decision_for,
                                               found_in, resolve, row_town, same_town)
 
@@ -203,7 +203,7 @@ class Planner:
         key = exc.field
         if key not in row.values:
             key = next((p for p in PARTNERS.get(exc.field, ()) if p in row.values), key)
-        return self._refuse(row, key, str(exc))
+        return self._refuse(row, key, cell_reason(exc, key == exc.field))
 
     def _merge(self, row: Row, rec: Record, changes: dict[str, Any],
                keys: dict[str, str]) -> dict[str, Any]:

@@ -397,8 +397,8 @@ def test_no_year_anywhere_is_refused_once_for_the_sheet(county, tmp_path):
     (["适宜技术类数", "适宜技术项数"], [7, 6], "适宜技术类数", "适宜技术类数（7）不能多于适宜技术项数（6）"),
     (["执业（助理）医师数", "中医类别执业（助理）医师数", "西学中人数"], [10, 4, 7], "西学中人数",
      "西学中人数（7）不能多于非中医类别医师数（6）"),
-    (["执业（助理）医师数"], [-3], "执业（助理）医师数", "执业（助理）医师数：不能为负数（-3）"),
-    (["执业（助理）医师数"], ["-3"], "执业（助理）医师数", "执业（助理）医师数：不能为负数（-3）"),
+    (["执业（助理）医师数"], [-3], "执业（助理）医师数", "不能为负数（-3）"),
+    (["执业（助理）医师数"], ["-3"], "执业（助理）医师数", "不能为负数（-3）"),
     (["执业（助理）医师数"], [12.5], "执业（助理）医师数", "应为整数，收到“12.5”"),
     (["执业（助理）医师数"], ["十二"], "执业（助理）医师数", "应为整数，收到“十二”"),
     (["执业（助理）医师数"], [_dt.date(2024, 1, 1)], "执业（助理）医师数", "应为整数，收到日期“2024-01-01”"),
@@ -406,10 +406,12 @@ def test_no_year_anywhere_is_refused_once_for_the_sheet(county, tmp_path):
     (["中医馆达标情况"], ["还行"], "中医馆达标情况",
      "“还行”不是可识别的中医馆达标情况（可填：未建、已建未达标、达标、提档升级）"),
     (["中医馆等级"], ["五星"], "中医馆等级", "“五星”不是可识别的中医馆等级（可填：普通、精品、示范）"),
-    (["中医馆等级"], ["精品"], "中医馆等级", "中医馆等级：未建中医馆的机构不能评为精品中医馆"),
+    (["中医馆等级"], ["精品"], "中医馆等级", "未建中医馆的机构不能评为精品中医馆"),
 ])
 def test_impossible_institution_values_are_refused(county, tmp_path, columns, values, column,
                                                    reason):
+    """Each refusal names the cell's column once: "“执业（助理）医师数”列：不能为负数（-3）", not
+    "…列：执业（助理）医师数：不能为负数（-3）"."""
     texts = refused(county, tmp_path, {"机构": [[*INST, *columns],
                                                 ["甲卫生院", "乡镇卫生院", YEAR, *values]]})
     assert texts == [f"工作表“机构”第 2 行“{column}”列：{reason}"]
@@ -449,7 +451,7 @@ def test_two_sheets_that_disagree_are_refused(county, tmp_path):
      "接受中医药健康管理的0-36个月儿童数（51）不能多于0-36个月儿童数（50）"),
     (["医联体覆盖人口"], [400000], "医联体覆盖人口", "医联体覆盖人口（400,000）不能多于常住人口（300,000）"),
     (["群众中医药服务满意率"], ["150%"], "群众中医药服务满意率",
-     "群众中医药服务满意率：应在 0–100% 之间，收到 150%"),
+     "应在 0–100% 之间，收到 150%"),
     (["群众中医药服务满意率"], ["很好"], "群众中医药服务满意率", "应为百分比（如 92%），收到“很好”"),
 ])
 def test_impossible_county_values_are_refused(county, tmp_path, columns, values, column, reason):
@@ -464,9 +466,9 @@ def test_impossible_county_values_are_refused(county, tmp_path, columns, values,
     (["甲镇卫生院", "2024-02-30", "义诊", "义诊"], "活动日期",
      "“2024-02-30”不是日期（应填 2024-03-05、2024/3/5 或 2024年3月5日）"),
     (["甲镇卫生院", "2024-03-05", "广场舞", "义诊"], "活动类型", "“广场舞”不是可识别的活动类型"),
-    (["甲镇卫生院", "2024-03-05", "义诊", None], "活动名称", "活动名称：不能为空"),
-    (["甲镇卫生院", None, "义诊", "义诊"], "活动日期", "活动日期：不能为空"),
-    (["甲镇卫生院", "2024-03-05", "义诊", "义诊", -5], "参与人数", "参与人数：不能为负数（-5）"),
+    (["甲镇卫生院", "2024-03-05", "义诊", None], "活动名称", "不能为空"),
+    (["甲镇卫生院", None, "义诊", "义诊"], "活动日期", "不能为空"),
+    (["甲镇卫生院", "2024-03-05", "义诊", "义诊", -5], "参与人数", "不能为负数（-5）"),
     (["甲镇卫生院", "2024-03-05", "义诊", "义诊", 5, "不一定"], "是否中医药内容", "应为“是”或“否”"),
     (["乙镇卫生院", "2024-03-05", "义诊", "义诊"], "机构名称", "“乙镇卫生院”不在本县机构名单中"),
     ([None, "2024-03-05", "义诊", "义诊"], "机构名称", "机构名称不能为空"),
@@ -689,8 +691,21 @@ def _strip_dimension(path: Path) -> None:
 
 def test_a_workbook_without_a_recognisable_sheet_is_refused(county, tmp_path):
     path = write_book(tmp_path / "other.xlsx", {"工资": [["姓名", "工资"], ["张三", 3000]]})
-    with pytest.raises(WorkbookError, match="没有可识别的工作表"):
+    with pytest.raises(WorkbookError, match="没有可识别的工作表.*找到的工作表：“工资”，"):
         plan_import(county, path)
+
+
+def test_a_refused_workbooks_summary_counts_nothing_as_done(county, tmp_path):
+    """After "整个工作簿不会导入", no "新增机构：0 家", "新增宣传活动：0 条" as if it had happened."""
+    path = write_book(tmp_path / "bad.xlsx", {"机构": [[*INST, "执业（助理）医师数"],
+                                                      ["甲卫生院", "乡镇卫生院", YEAR, -3],
+                                                      ["乙卫生院", "乡镇卫生院", YEAR, 4]]})
+    plan = plan_import(county, path)
+    text = plan.summary_text()
+    assert not plan.ok and "整个工作簿不会导入" in text
+    assert "“执业（助理）医师数”列：不能为负数（-3）" in text
+    assert not any(words in text for words in ("新增机构", "数据有变化的记录", "新增宣传活动",
+                                               "仍未填报"))
 
 
 def test_a_workbook_with_another_extension_is_still_read(county, tmp_path):
