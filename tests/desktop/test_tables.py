@@ -631,12 +631,14 @@ def test_a_new_institution_is_refused_without_a_type_or_its_township(
         assert isinstance(dialog, InstitutionDialog)
         if not said:
             assert dialog.type.currentText() == "（请选择）"
-            dialog.name.setText("青河县东湖村卫生室")  # only a name and a code, as the user did
+            # Only a name and a code, as the user did; a name whose ending says no type (a
+            # 卫生室 picks its type as it is typed).
+            dialog.name.setText("青河县东湖村医务室")
             dialog.code.setText("QH08888")
             said.append("")
             return True
         said.append(dialog.findChild(QLabel, "refusal").text())
-        assert dialog.name.text() == "青河县东湖村卫生室"
+        assert dialog.name.text() == "青河县东湖村医务室"
         if len(said) == 2:
             dialog.type.setCurrentIndex(dialog.type.findData("village_clinic"))
             return True
@@ -648,7 +650,7 @@ def test_a_new_institution_is_refused_without_a_type_or_its_township(
     tab.add()
     assert said[1] == "未保存：请选择机构类型。"
     assert "填写所属乡镇（街道）" in said[2] and "村卫生室" in said[2]
-    added = county.rows("institution", "name = ?", ("青河县东湖村卫生室",))
+    added = county.rows("institution", "name = ?", ("青河县东湖村医务室",))
     assert len(added) == 1 and added[0]["township"] == "城关街道"
     assert county.count("institution", "type = 'county_tcm_hospital'") == hospitals
 
