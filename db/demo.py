@@ -1,15 +1,22 @@
 """The fictional demo county 青河县: the same data every run, realistic enough to show every
 indicator passing for most institutions, with a handful of believable failures in each section
 that shrink year over year.
+
+As in a real county, an institution's figures move a little from one year to the next: each is
+drawn once, in the first year, and then steps from last year's (visits grow a few per cent,
+staff come and go one or two at a time, techniques only go up, a bar once met stays met). So
+数据核查 of a year lists only what a reviewer should look at: a few TCM physicians hired where a
+centre comes to meet its share, and the handful of slips planted each year (_slips: a visit count
+typed with a zero too many, a hall's area doubled, two techniques lost, a lecture entered twice).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 import datetime as _dt
 from pathlib import Path
 import random
-from typing import Any
+from typing import Any, Callable
 
 from .county import CountyFile, stable_id
 from .vocab import HALL_STATES
@@ -83,11 +90,15 @@ def is_demo(county: CountyFile) -> bool:
 def _fill(county: CountyFile, spec: Size, rng: random.Random) -> None:
     institutions = _institutions(spec, rng)
     county.insert_many("institution", [i.record for i in institutions])
-    years = []
+    years: list[dict[str, Any]] = []
+    last: list[dict[str, Any]] = []
     for t, year in enumerate(spec.years):
         progress = t / max(1, len(spec.years) - 1)  # 0 in the first year, 1 in the last
-        years.extend(_leave_room([_year_facts(inst, year, progress, rng)
-                                  for inst in institutions], institutions))
+        recs = [_year_facts(inst, year, progress, rng) for inst in institutions]
+        if last:
+            _slips(recs, last, institutions, rng)
+        years.extend(_leave_room(recs, institutions))
+        last = recs
     county.insert_many("institution_year", years)
     county.insert_many("county_year", [
         _county_facts(county, spec, year, t / max(1, len(spec.years) - 1), rng)
@@ -96,8 +107,11 @@ def _fill(county: CountyFile, spec: Size, rng: random.Random) -> None:
     activities: list[dict[str, Any]] = []
     for t, year in enumerate(spec.years):
         progress = t / max(1, len(spec.years) - 1)
-        for inst in institutions:
-            activities.extend(_activities(inst, year, progress, rng))
+        logged = [a for inst in institutions for a in _activities(inst, year, progress, rng)]
+        if t:
+            # A lecture entered twice (数据核查 lists it; it counts once until marked 确为两次).
+            logged.append(dict(rng.choice([a for a in logged if a["kind"] == "健康讲座"])))
+        activities.extend(logged)
     county.insert_many("activity", activities)
     county.insert_many("task", _tasks(spec))
     county.insert_many("phase", [
@@ -119,10 +133,42 @@ class _Inst:
     record: dict[str, Any]
     weak: frozenset[str]  # the bars this institution keeps missing, year after year
     hall_rank: int = 0  # a 中医馆 once built is not unbuilt: its state only goes up
+    # What is drawn once for the institution and kept (its luck on each bar, its share of TCM
+    # physicians, its hall's area …), and last year's counts, from which this year's figures step.
+    fixed: dict[str, Any] = field(default_factory=dict)
+    last: dict[str, int] = field(default_factory=dict)
 
     @property
     def type(self) -> str:
         return self.record["type"]
+
+
+def _once(inst: _Inst, key: str, draw: Callable[[], Any]) -> Any:
+    """A figure of the institution drawn the first time it is asked for, the same every year."""
+    if key not in inst.fixed:
+        inst.fixed[key] = draw()
+    return inst.fixed[key]
+
+
+def _grown(inst: _Inst, key: str, first: Callable[[], int], progress: float,
+           rng: random.Random) -> int:
+    """A count (visits) drawn in the institution's first year, then a small step each year from
+    last year's: a few per cent up or down, more growth as the county's work takes hold."""
+    prev = inst.last.get(key)
+    value = first() if prev is None else round(
+        prev * (1 + rng.uniform(-0.03, 0.05) + 0.03 * progress))
+    inst.last[key] = value
+    return value
+
+
+def _stepped(inst: _Inst, key: str, first: Callable[[], int], steps: tuple[int, ...],
+             low: int, high: int, rng: random.Random) -> int:
+    """A headcount drawn in the institution's first year, then moved by one of `steps` a year
+    (kept within low..high): staff come and go a person or two at a time."""
+    prev = inst.last.get(key)
+    value = first() if prev is None else max(low, min(high, prev + rng.choice(steps)))
+    inst.last[key] = value
+    return value
 
 
 def _unique_names(rng: random.Random, first: str, second: str, n: int, taken: set[str]) -> list[str]:
@@ -188,11 +234,17 @@ def _passes(inst: _Inst, bar: str, progress: float, rng: random.Random) -> bool:
     """Whether an institution meets a bar this year.
 
     Its own weak points it mostly misses every year (these are the names the report lists);
-    anything else it misses now and then in early years and almost never in the last one.
+    anything else it misses now and then in early years and almost never in the last one. Its
+    luck on a bar is drawn once, so a bar once met stays met: what changes from year to year is
+    the county's progress, as in a real county, where a gap closed stays closed.
     """
+    return _meets(inst, bar, progress, _once(inst, "luck/" + bar, rng.random))
+
+
+def _meets(inst: _Inst, bar: str, progress: float, luck: float) -> bool:
     if bar in inst.weak:
-        return rng.random() < 0.1 + 0.15 * progress
-    return rng.random() >= 0.3 * (1 - progress) + 0.01
+        return luck < 0.1 + 0.15 * progress
+    return luck >= 0.3 * (1 - progress) + 0.01
 
 
 def _year_facts(inst: _Inst, year: int, progress: float, rng: random.Random) -> dict[str, Any]:
@@ -203,7 +255,7 @@ def _year_facts(inst: _Inst, year: int, progress: float, rng: random.Random) -> 
     elif inst.type in ("chs", "village_clinic"):
         rec.update(_station_facts(inst, progress, rng))
     else:
-        rec.update(_hospital_facts(inst.type, progress, rng))
+        rec.update(_hospital_facts(inst, progress, rng))
     return rec
 
 
@@ -243,9 +295,14 @@ def _centre_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str,
     def ok(bar: str) -> bool:
         return _passes(inst, bar, progress, rng)
 
-    if not ok("hall"):
+    def once(key: str, draw: Callable[[], Any]) -> Any:
+        return _once(inst, key, draw)
+
+    # A hall may be built, brought up to standard or upgraded in any year (a fresh chance each
+    # year, the better the later), and is never unbuilt: its state only goes up.
+    if not _meets(inst, "hall", progress, rng.random()):
         state = "none" if progress < 0.5 else "built"
-    elif not ok("standard"):
+    elif not _meets(inst, "standard", progress, rng.random()):
         state = "built"
     else:
         state = "upgraded" if rng.random() < 0.25 + 0.35 * progress else "standard"
@@ -254,23 +311,27 @@ def _centre_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str,
     state = order[inst.hall_rank]
     grade = None
     if state in ("standard", "upgraded"):
-        roll = rng.random() * (1.3 - 0.5 * progress)
+        roll = once("grade", rng.random) * (1.3 - 0.5 * progress)
         grade = "model" if roll < 0.08 else "boutique" if roll < 0.25 else "normal"
     elif state == "built":
         grade = "normal"
-    physicians = rng.randint(10, 45)
-    share = rng.uniform(0.26, 0.42) if ok("tcm_share") else rng.uniform(0.12, 0.24)
+    physicians = _stepped(inst, "physicians", lambda: rng.randint(10, 45), (-1, 0, 0, 1, 1, 2),
+                          8, 60, rng)
+    # Where the centre stands within the range of its bar: the same every year, so a share
+    # moves only when the centre starts meeting the bar (a few TCM physicians hired, say).
+    place = once("share", rng.random)
+    share = 0.26 + 0.16 * place if ok("tcm_share") else 0.12 + 0.12 * place
     tcm = _share_count(physicians, share)
     non_tcm = physicians - tcm
-    west = non_tcm if ok("west") else _share_count(non_tcm, rng.uniform(0.6, 0.95))
-    visits = rng.randint(18_000, 90_000)
-    visit_share = rng.uniform(0.36, 0.52) if ok("visits") else rng.uniform(0.22, 0.34)
-    if ok("tech"):
-        cats, items = rng.randint(6, 8), rng.randint(10, 16)
-    else:
-        cats, items = rng.randint(4, 6), rng.randint(7, 9)
+    trained = once("west", lambda: rng.uniform(0.6, 0.95))
+    west = non_tcm if ok("west") else _share_count(non_tcm, trained)
+    visits = _grown(inst, "visits", lambda: rng.randint(18_000, 90_000), progress, rng)
+    place = once("visit_share", rng.random) + rng.uniform(-0.05, 0.05)
+    visit_share = 0.36 + 0.16 * place if ok("visits") else 0.22 + 0.12 * place
+    cats, items = _techniques(inst, ok("tech"), ((6, 8), (10, 16)), ((4, 6), (7, 9)), progress,
+                              rng)
     return {
-        **_construction(state, visits, tcm),
+        **_construction(inst, state, rng),
         "fd_teams": 2 + physicians // 10,
         # Teams lack TCM staff where the centre itself is short of TCM physicians.
         "fd_teams_tcm": 2 + physicians // 10 - (tcm < 4),
@@ -281,26 +342,50 @@ def _centre_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str,
         "tech_items": items,
         "physicians": physicians,
         "tcm_physicians": tcm,
-        "other_tcm_staff": rng.randint(1, 6),
-        "tcm_gps": rng.randint(1, 4),
+        "other_tcm_staff": once("other", lambda: rng.randint(1, 6)),
+        "tcm_gps": once("gps", lambda: rng.randint(1, 4)),
         "west_learn_tcm": west,
         "visits": visits,
         "tcm_visits": _share_count(visits, visit_share),
     }
 
 
-def _construction(state: str, visits: int, tcm: int) -> dict[str, Any]:
-    """The 中医馆's area and rooms, taken from figures already drawn (so the random stream, and
-    every other demo figure, stays as it was). One centre in three has not recorded them, so its
-    达标 rests on the typed status alone."""
-    if state == "none" or visits % 3 == 0:
+def _techniques(inst: _Inst, met: bool, good: tuple[tuple[int, int], tuple[int, int]],
+                short: tuple[tuple[int, int], tuple[int, int]], progress: float,
+                rng: random.Random) -> tuple[int, int]:
+    """The 适宜技术 (categories, items) of the year: drawn once within the bar's range (`good`)
+    and below it (`short`), so they go up, never down, when the institution comes to meet the
+    bar; an item added now and then (more often as the county's work takes hold) counts once the
+    bar is met, and those lost (_slips) stay lost."""
+    (good_cats, good_items), (short_cats, short_items) = good, short
+    if "tech" not in inst.fixed:
+        inst.fixed["tech"] = (rng.randint(*good_cats), rng.randint(*good_items),
+                              rng.randint(*short_cats), rng.randint(*short_items))
+        inst.fixed["tech_added"] = inst.fixed["tech_lost"] = 0
+    elif rng.random() < 0.15 + 0.25 * progress:
+        inst.fixed["tech_added"] += 1
+    cats, items, cats_short, items_short = inst.fixed["tech"]
+    if met:
+        return cats, items + inst.fixed["tech_added"] - inst.fixed["tech_lost"]
+    return cats_short, items_short
+
+
+def _construction(inst: _Inst, state: str, rng: random.Random) -> dict[str, Any]:
+    """The 中医馆's area and rooms, drawn once and kept (a hall is not rebuilt every year; a built
+    hall brought up to standard gets the standard's area and rooms). One centre in three has not
+    recorded them, so its 达标 rests on the typed status alone; a hall typed 提档升级 always has
+    them, as A10 asks for them before it counts the hall."""
+    unrecorded = _once(inst, "unrecorded", lambda: rng.random() < 1 / 3)
+    if state == "none" or (unrecorded and state != "upgraded"):
         return {}
+    area, rooms, treat_area = _once(inst, "hall", lambda: (
+        rng.randrange(120), rng.randrange(2), rng.randrange(20)))
     built = state == "built"
     return {
-        "hall_area": (180 if built else 300) + visits % 120,
-        "hall_consult_rooms": 2 if built else 3 + tcm % 2,
+        "hall_area": ((180 if built else 300) + area) * inst.fixed.get("hall_area_times", 1),
+        "hall_consult_rooms": 2 if built else 3 + rooms,
         "hall_treat_rooms": 1 if built else 2,
-        "hall_treat_area": (25 if built else 40) + visits % 20,
+        "hall_treat_area": (25 if built else 40) + treat_area,
     }
 
 
@@ -308,43 +393,60 @@ def _station_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str
     def ok(bar: str) -> bool:
         return _passes(inst, bar, progress, rng)
 
-    physicians = rng.randint(1, 4) if inst.type == "chs" else rng.randint(0, 2)
-    tcm = 1 if physicians and rng.random() < 0.35 else 0
-    other = rng.randint(1, 2) if ok("staff") or tcm else 0
+    def once(key: str, draw: Callable[[], Any]) -> Any:
+        return _once(inst, key, draw)
+
+    chs = inst.type == "chs"
+    physicians = _stepped(inst, "physicians",
+                          lambda: rng.randint(1, 4) if chs else rng.randint(0, 2),
+                          (0,) * 9 + (1,), 0, 5 if chs else 3, rng)
+    tcm = 1 if physicians and once("tcm", rng.random) < 0.35 else 0
+    other = once("other", lambda: rng.randint(1, 2)) if ok("staff") or tcm else 0
     if inst.type == "village_clinic" and not (tcm or other) and ok("staff"):
         other = 1
-    if ok("tech"):
-        cats, items = rng.randint(4, 6), rng.randint(6, 10)
-    else:
-        cats, items = rng.randint(1, 3), rng.randint(3, 5)
-    visits = rng.randint(1_200, 9_000)
+    cats, items = _techniques(inst, ok("tech"), ((4, 6), (6, 10)), ((1, 3), (3, 5)), progress,
+                              rng)
+    visits = _grown(inst, "visits", lambda: rng.randint(1_200, 9_000), progress, rng)
+    share = once("visit_share", lambda: rng.uniform(0.2, 0.5)) + rng.uniform(-0.03, 0.03)
     return {
         "service_place": int(ok("place")),
-        "tcm_corner": int(rng.random() < 0.04 + 0.1 * progress),
+        "tcm_corner": int(once("corner", rng.random) < 0.04 + 0.1 * progress),
         "tech_categories": cats,
         "tech_items": items,
         "physicians": physicians,
         "tcm_physicians": tcm,
         "other_tcm_staff": other,
         "tcm_gps": 0,
-        "west_learn_tcm": physicians - tcm if rng.random() < 0.8 else 0,
+        "west_learn_tcm": physicians - tcm if once("west", rng.random) < 0.8 else 0,
         "visits": visits,
-        "tcm_visits": _share_count(visits, rng.uniform(0.2, 0.5)),
+        "tcm_visits": _share_count(visits, share),
     }
 
 
-def _hospital_facts(type_: str, progress: float, rng: random.Random) -> dict[str, Any]:
-    if type_ == "county_tcm_hospital":
-        physicians = rng.randint(150, 180)
+def _hospital_facts(inst: _Inst, progress: float, rng: random.Random) -> dict[str, Any]:
+    def once(key: str, draw: Callable[[], Any]) -> Any:
+        return _once(inst, key, draw)
+
+    def grown(key: str, low: int, high: int) -> int:
+        return _grown(inst, key, lambda: rng.randint(low, high), progress, rng)
+
+    def staff(key: str, low: int, high: int) -> int:
+        return _stepped(inst, key, lambda: rng.randint(low, high), (-2, 0, 1, 2, 3, 4), low, 999,
+                        rng)
+
+    if inst.type == "county_tcm_hospital":
+        physicians = staff("physicians", 150, 180)
         return {
             "physicians": physicians,
             "tcm_physicians": _share_count(physicians, 0.55 + 0.1 * progress),
-            "other_tcm_staff": rng.randint(10, 20),
-            "tcm_gps": rng.randint(8, 12),
+            "other_tcm_staff": staff("other", 10, 20),
+            "tcm_gps": once("gps", lambda: rng.randint(8, 12)),
             "west_learn_tcm": 0,
-            "visits": rng.randint(260_000, 320_000),
-            "tcm_visits": rng.randint(150_000, 200_000),
-            "tech_categories": 9, "tech_items": rng.randint(40, 60),
+            "visits": grown("visits", 260_000, 320_000),
+            "tcm_visits": grown("tcm_visits", 150_000, 200_000),
+            "tech_categories": 9,
+            "tech_items": _stepped(inst, "tech_items", lambda: rng.randint(40, 60), (0, 0, 1, 2),
+                                   40, 99, rng),
             "dept_preventive": 1,
             "dept_rehab": 1,
             "hospital_grade": "2a",
@@ -356,21 +458,48 @@ def _hospital_facts(type_: str, progress: float, rng: random.Random) -> dict[str
             # The 中医健康宣教基地 was set up at the hospital with the creation plan.
             "edu_base": int(progress >= 0.5),
         }
-    physicians = rng.randint(90, 260)
+    physicians = staff("physicians", 90, 260)
+    general = inst.type == "county_general_hospital"
     return {
         "tcm_dept": 1,
         # The 妇幼保健院 has a TCM department but no 中药房 (nor 煎药室) yet: a gap the demo shows.
-        "tcm_pharmacy": int(type_ == "county_general_hospital"),
-        "decoction_room": int(type_ == "county_general_hospital"),
+        "tcm_pharmacy": int(general),
+        "decoction_room": int(general),
         "edu_base": 0,
         "physicians": physicians,
-        "tcm_physicians": _share_count(physicians, rng.uniform(0.05, 0.1)),
-        "other_tcm_staff": rng.randint(3, 10),
-        "tcm_gps": rng.randint(1, 3),
-        "west_learn_tcm": rng.randint(5, 20),
-        "visits": rng.randint(120_000, 400_000),
-        "tcm_visits": rng.randint(8_000, 25_000),
+        "tcm_physicians": _share_count(physicians, once("share", lambda: rng.uniform(0.05, 0.1))),
+        "other_tcm_staff": staff("other", 3, 10),
+        "tcm_gps": once("gps", lambda: rng.randint(1, 3)),
+        "west_learn_tcm": staff("west", 5, 20),
+        "visits": grown("visits", 120_000, 400_000),
+        "tcm_visits": grown("tcm_visits", 8_000, 25_000),
     }
+
+
+def _slips(recs: list[dict[str, Any]], last: list[dict[str, Any]], institutions: list[_Inst],
+           rng: random.Random) -> None:
+    """The few things a reviewer should catch in a year's figures (数据核查 lists each): a
+    village clinic's visits typed with a zero too many (that year only), a 中医馆's area typed
+    as the whole building's, twice the hall's (kept in later years), and a station that lost two
+    适宜技术 items with a doctor who left (still meeting its bar; they stay lost). `last`: the
+    figures of the year before, in the same order."""
+    rows = list(zip(recs, last, institutions))
+    typo = rng.choice([rec for rec, _, inst in rows if inst.type == "village_clinic"])
+    typo["visits"] *= 10
+    halls = [(rec, inst) for rec, before, inst in rows
+             if rec.get("hall_area") and before.get("hall_area")
+             and rec["hall_state"] == before["hall_state"] in ("standard", "upgraded")
+             and "hall_area_times" not in inst.fixed]
+    if halls:
+        rec, inst = rng.choice(halls)
+        inst.fixed["hall_area_times"] = 2
+        rec["hall_area"] *= 2
+    stations = [(rec, before, inst) for rec, before, inst in rows
+                if inst.type in ("chs", "village_clinic") and not inst.fixed["tech_lost"]
+                and before["tech_items"] >= 8 and rec is not typo]
+    rec, before, inst = rng.choice(stations)
+    inst.fixed["tech_lost"] = rec["tech_items"] - (before["tech_items"] - 2)
+    rec["tech_items"] = before["tech_items"] - 2
 
 
 def _county_facts(county: CountyFile, spec: Size, year: int, progress: float,

@@ -25,13 +25,13 @@ def test_plan_json_holds_the_path_in_order(demo: Path, capsys: pytest.CaptureFix
     out = json.loads(capsys.readouterr().out)
     assert {"total", "pass_mark", "reachable", "projected", "actions"} <= set(out)
     assert (out["total"], out["pass_mark"], out["reachable"], out["projected"]) == \
-        (71.2, 80, True, 80.2)
+        (70.3, 80, True, 81.3)
     actions = out["actions"]
     for a in actions:
         assert {"item", "institution", "points", "veto", "what"} <= set(a)
     assert [a["order"] for a in actions] == list(range(1, len(actions) + 1))
     path = actions[:out["path_length"]]
-    assert [a["item"] for a in path] == ["G01", "G05", "G06"]
+    assert [a["item"] for a in path] == ["G01", "G05", "G06", "G03"]
     assert path[0]["veto"] is True and path[0]["institution"] is None
     at_one = next(a for a in actions if a["institution"] is not None)
     assert at_one["what"].startswith(at_one["institution"] + "：")
@@ -46,8 +46,8 @@ def test_plan_text_says_what_to_do_first(demo: Path, capsys: pytest.CaptureFixtu
     monkeypatch.setattr(plan_cli, "today", lambda: _dt.date(2024, 9, 1))
     assert main(["plan", str(demo), "--year", "2024"]) == 0
     text = capsys.readouterr().out
-    assert "按达标路径完成前 3 项行动，得分可达 80.2 分并满足全部必备项" in text
-    assert "   1  G01  【必备】+3 分 → 74.2  〔佐证材料〕上传 G01 佐证材料（对应任务已完成）" in text
+    assert "按达标路径完成前 4 项行动，得分可达 81.3 分并满足全部必备项" in text
+    assert "   1  G01  【必备】+3 分 → 73.3  〔佐证材料〕上传 G01 佐证材料（对应任务已完成）" in text
     assert "年度最低要求进度（到今天）：" in text and "落后" in text
 
 

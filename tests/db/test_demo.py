@@ -73,6 +73,42 @@ def test_large_county(tmp_path: Path) -> None:
         assert (n_centres, n_units) == (40, 600)
         assert county.years() == [2020, 2021, 2022, 2023, 2024]
         assert 5000 <= county.count("activity") <= 7000
+        _few_findings_a_year(county, most=40)
+        _upgraded_halls_have_their_figures(county)
+
+
+def _few_findings_a_year(county: CountyFile, most: int) -> None:
+    """数据核查 of each year lists what a reviewer should look at, not every village clinic: the
+    figures move a little from year to year, and the slips planted each year are there."""
+    from reports.judge.checks import find_checks
+
+    clinics = {r["id"] for r in county.rows("institution", "type = 'village_clinic'")}
+    first, *later = county.years()
+    assert len(find_checks(county, first)) <= 5  # no last year to compare with
+    for year in later:
+        found = find_checks(county, year)
+        kinds = {f.kind for f in found}
+        assert 5 <= len(found) <= most, (year, len(found))
+        assert {"visits", "hall_area", "techniques", "duplicate"} <= kinds, (year, kinds)
+        # Of all the village clinics: this year's visits typed with a zero too many and last
+        # year's back to normal (each with the TCM share it moved), and the techniques lost.
+        assert sum(f.institution_id in clinics for f in found) <= 5
+
+
+def _upgraded_halls_have_their_figures(county: CountyFile) -> None:
+    """A 中医馆 typed 提档升级 always has its area and rooms: A10 waits for them, and 填报进度
+    counts them in the 中医馆 report."""
+    rows = county.query("""SELECT * FROM institution_year WHERE hall_state = 'upgraded'""")
+    assert rows
+    for r in rows:
+        assert None not in (r["hall_area"], r["hall_consult_rooms"], r["hall_treat_rooms"],
+                            r["hall_treat_area"]), r
+
+
+def test_a_years_figures_follow_on_from_last_years(small: Path) -> None:
+    with CountyFile.open(small) as county:
+        _few_findings_a_year(county, most=15)
+        _upgraded_halls_have_their_figures(county)
 
 
 def test_one_more_tcm_physician_is_accepted_everywhere(small: Path, tmp_path: Path) -> None:

@@ -287,15 +287,16 @@ def test_read_only_media_opens_read_only(bureau: Path, monkeypatch: pytest.Monke
 # ---- conflicts decided field by field -----------------------------------------------------------
 
 def _edit_both_fields(bureau: Path) -> tuple[Path, str]:
-    """Both copies change the same centre's 2024 facts, in two fields each."""
+    """Both copies change the same centre's 2024 facts, in two fields each (visits above any
+    demo centre's TCM visits, so neither copy is refused)."""
     other = _copy(bureau, "other.tcmcounty")
     with CountyFile.open(bureau, machine="a" * 32, clock=lambda: "2025-03-01T00:00:00.000000Z"
                          ) as mine:
         rid = _centre(mine)["id"]
-        mine.set_institution_year(rid, 2024, {"visits": 37000, "tech_items": 11})
+        mine.set_institution_year(rid, 2024, {"visits": 97000, "tech_items": 11})
     with CountyFile.open(other, machine="b" * 32, clock=lambda: "2025-03-02T00:00:00.000000Z"
                          ) as theirs:
-        theirs.set_institution_year(rid, 2024, {"visits": 38000, "tech_items": 12})
+        theirs.set_institution_year(rid, 2024, {"visits": 98000, "tech_items": 12})
     return other, rid
 
 
@@ -309,7 +310,7 @@ def test_each_field_of_a_conflict_takes_the_side_chosen_for_it(bureau: Path) -> 
         plan = plan_merge(county, other)
         [c] = plan.conflicts
         assert [(k, a, b) for k, _lab, a, b in c.fields] == [("tech_items", 11, 12),
-                                                            ("visits", 37000, 38000)]
+                                                            ("visits", 97000, 98000)]
         c.choices["visits"] = "theirs"
         with pytest.raises(KnownError, match="1 条冲突未决定"):
             apply_merge(county, plan)
@@ -317,7 +318,7 @@ def test_each_field_of_a_conflict_takes_the_side_chosen_for_it(bureau: Path) -> 
         assert c.choice == "mixed"
         apply_merge(county, plan)
         facts = _facts(county, rid)
-        assert (facts["visits"], facts["tech_items"]) == (38000, 11)
+        assert (facts["visits"], facts["tech_items"]) == (98000, 11)
         # A new revision that knows both parents: merging again changes nothing, asks nothing.
         once = _data(county)
         again = plan_merge(county, other)
@@ -329,7 +330,7 @@ def test_each_field_of_a_conflict_takes_the_side_chosen_for_it(bureau: Path) -> 
         plan = merge(theirs, bureau)
         assert not plan.conflicts
         facts = _facts(theirs, rid)
-        assert (facts["visits"], facts["tech_items"]) == (38000, 11)
+        assert (facts["visits"], facts["tech_items"]) == (98000, 11)
 
 
 def test_a_mix_that_makes_no_sense_is_refused_naming_the_record(bureau: Path) -> None:
@@ -355,7 +356,7 @@ def test_prefer_still_decides_every_field(bureau: Path) -> None:
     with CountyFile.open(bureau) as county:
         merge(county, other, prefer="newer")
         facts = _facts(county, rid)
-        assert (facts["visits"], facts["tech_items"]) == (38000, 12)
+        assert (facts["visits"], facts["tech_items"]) == (98000, 12)
 
 
 # ---- a second institution that is one already there --------------------------------------------

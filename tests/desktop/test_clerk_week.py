@@ -204,9 +204,10 @@ def test_a_merge_conflict_uses_the_tabs_words_and_keeps_the_year(
     other = demo_file.with_name("乡镇.tcmcounty")
     shutil.copyfile(demo_file, other)
     centre = next(r for r in county.institutions_in_year(2024) if r["type"] == "township_hc")
+    # Both copies change it (the demo's centres have 1 to 6).
     with CountyFile.open(other, machine="b" * 32) as o:
-        o.set_institution_year(centre["id"], 2024, {"other_tcm_staff": 5})
-    county.set_institution_year(centre["id"], 2024, {"other_tcm_staff": 3})
+        o.set_institution_year(centre["id"], 2024, {"other_tcm_staff": 9})
+    county.set_institution_year(centre["id"], 2024, {"other_tcm_staff": 7})
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
     seen: list[Any] = []
 

@@ -171,8 +171,9 @@ def test_every_preview_line_sits_under_its_own_record(window: MainWindow, demo_f
         o.set_institution_year(clinic["id"], 2024, {"visits": 4321})
         o.update("institution", clinic["id"], {"code": "QH-CLINIC"})
         o.update("task", task["id"], {"note": "对方的进展"})
-        o.set_institution_year(centre["id"], 2024, {"visits": 38000})
-    county.set_institution_year(centre["id"], 2024, {"visits": 37000})
+        # Above any demo centre's TCM visits, so neither copy is refused.
+        o.set_institution_year(centre["id"], 2024, {"visits": 98000})
+    county.set_institution_year(centre["id"], 2024, {"visits": 97000})
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
     expected = {
         f"更新 机构年度数据：{clinic['name']} 2024": {"总诊疗人次"},
@@ -190,9 +191,9 @@ def test_every_preview_line_sits_under_its_own_record(window: MainWindow, demo_f
                 heading = line.strip()
                 under[heading] = set()
         assert under == expected
-        assert "37,000" not in dialog.preview.toPlainText()  # the conflict is in the table only
+        assert "97,000" not in dialog.preview.toPlainText()  # the conflict is in the table only
         assert [(r["record"], r["field"], r["mine"], r["theirs"]) for r in dialog.model.rows] \
-            == [(f"机构年度数据：{centre['name']} 2024", "总诊疗人次", "37,000", "38,000")]
+            == [(f"机构年度数据：{centre['name']} 2024", "总诊疗人次", "97,000", "98,000")]
         return False
     answer(look)
     exchange_dialogs.merge_file(window)

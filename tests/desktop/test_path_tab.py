@@ -42,15 +42,15 @@ def test_every_model_passes_the_model_tester(tab: PathTab, qtmodeltester: Any) -
 
 
 def test_the_path_comes_first_in_order_with_points_and_the_veto_item(tab: PathTab) -> None:
-    """The demo county, 71.2 points with G01 (必备) failing: three actions reach 80.2."""
+    """The demo county, 70.3 points with G01 (必备) failing: four actions reach 81.3."""
     text = tab.summary.text()
-    assert "2024 年自评得分 71.2 分（合格线 80 分），必备项 G01 未达到" in text
-    assert "按达标路径完成前 3 项行动，得分可达 80.2 分并满足全部必备项" in text
+    assert "2024 年自评得分 70.3 分（合格线 80 分），必备项 G01 未达到" in text
+    assert "按达标路径完成前 4 项行动，得分可达 81.3 分并满足全部必备项" in text
     rows = _rows(tab)
-    assert [r["stage"] for r in rows[:5]] == ["达标路径"] * 3 + ["继续提高"] * 2
+    assert [r["stage"] for r in rows[:6]] == ["达标路径"] * 4 + ["继续提高"] * 2
     first = rows[0]
     assert (first["item"], first["veto"], first["points"], first["cumulative"]) == \
-        ("G01", "必备达到", 3.0, 74.2)
+        ("G01", "必备达到", 3.0, 73.3)
     assert [r["order"] for r in rows] == list(range(1, len(rows) + 1))
     # Sortable: by points, most first, and back to the chosen order.
     column = tab.model.column_index("points")
@@ -100,7 +100,7 @@ def test_arranging_actions_projects_the_score_and_undoes_in_one_step(
     assert {(r["person"], r["due_date"]) for r in stored.values()} == {("张三", due)}
     status = tab.model.column_index("status")
     assert [tab.proxy.index(r, status).data() for r in (0, 1)] == ["已安排", "已安排"]
-    assert "已安排 2 项，全部完成后预计 77.2 分" in tab.summary.text()
+    assert "已安排 2 项，全部完成后预计 76.3 分" in tab.summary.text()
     assert window.history.undo_text() == "撤销 安排 2 项行动"
     window.history.undo()
     assert window.county.rows("planned_action") == []
@@ -138,7 +138,7 @@ def test_an_arranged_date_is_typed_as_in_excel_and_one_that_does_not_exist_is_re
 def test_person_and_date_are_typed_into_the_table_and_delete_clears_them(
         window: MainWindow, tab: PathTab) -> None:
     at = _at(tab, lambda r: r["item"] == "D5")
-    for key, value in (("person", "永丰镇卫生院 李医生"), ("due_date", QDate(2025, 3, 31))):
+    for key, value in (("person", "清塘镇中心卫生院 李医生"), ("due_date", QDate(2025, 3, 31))):
         index = tab.proxy.index(at, tab.model.column_index(key))
         tab.view.setCurrentIndex(index)
         tab.view.edit(index)
@@ -151,8 +151,8 @@ def test_person_and_date_are_typed_into_the_table_and_delete_clears_them(
         tab.view.commitData(editor)
         tab.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
     row = window.county.rows("planned_action")[0]
-    assert (row["person"], row["due_date"]) == ("永丰镇卫生院 李医生", "2025-03-31")
-    assert _rows(tab)[at]["person"] == "永丰镇卫生院 李医生"
+    assert (row["person"], row["due_date"]) == ("清塘镇中心卫生院 李医生", "2025-03-31")
+    assert _rows(tab)[at]["person"] == "清塘镇中心卫生院 李医生"
     # The two cells selected, as in Excel: Delete clears them and takes the arrangement back.
     tab._select(at, tab.model.column_index("person"), at, tab.model.column_index("due_date"))
     tab.clear()

@@ -244,17 +244,18 @@ def test_json_score_block_is_added_after_the_contract_keys(county: CountyFile) -
 # reads. Items not listed score 0.
 DEMO_2024 = {
     "G02": 3,
-    # 二、服务网络: the 妇幼保健院 has no 中药房 nor 煎药室 (B13: 1 − 0.5); every 中医馆 is typed 达标
-    # or 提档升级 (A2); the county TCM hospital set up its 宣教基地 (B15). A8 and A9 score nothing
-    # of their own: their requirement is B2's and B3's.
+    # 二、服务网络: the 妇幼保健院 has no 中药房 nor 煎药室 (B13: 1 − 0.5); every 中医馆 but 马河镇卫生院's
+    # (已建未达标) is typed 达标 or 提档升级 (A2: 3 − 1); the county TCM hospital set up its 宣教基地
+    # (B15). A8 and A9 score nothing of their own: their requirement is B2's and B3's.
     "H1": 2, "B9": 1, "B10": 1, "B11": 1, "B7": 2, "B8": 2, "B12": 1, "B13": 0.5, "B15": 2,
-    "A1": 4, "A2": 3, "A10": 1, "A3": 1, "A5": 1,
-    # 三、服务能力: one station short of 6项 (B2: 3 − 0.5); the centres' TCM physicians pooled are
-    # 31% (C7); B14 25 of 26 teams → 0.96 × 1 = 0.9 (rounded down); C6 89.6% of 100% → 0.8.
-    "B1": 4, "B2": 2.5, "B3": 3, "B4": 3, "B5": 2, "B6": 2, "B14": 0.9,
+    "A1": 4, "A2": 2, "A10": 1, "A3": 1, "A5": 1,
+    # 三、服务能力: two stations at 2类5项, short of 4类6项 (B2: 3 − 2 × 0.5); the centres' TCM
+    # physicians pooled are 34% (C7); B14 48 of 48 teams; C6 89.95% of 100% → 0.8 (rounded down).
+    "B1": 4, "B2": 2, "B3": 3, "B4": 3, "B5": 2, "B6": 2, "B14": 1,
     "C1": 3, "C7": 3, "C3": 2, "C4": 2, "C5": 2, "C6": 0.8,
-    # 四、文化: D1, D3, D4 one centre short each (− 0.5), D5 two (− 1); 素养水平 27% ≥ 25%.
-    "D1": 1.5, "D2": 2, "D3": 1.5, "D4": 1.5, "D5": 1, "D6": 1, "D7": 1, "D10": 4, "D11": 2,
+    # 四、文化: D2, D3, D4 and D5 one centre short each (− 0.5; D2's counts a 健康咨询 entered twice
+    # once); 素养水平 27% ≥ 25%.
+    "D1": 2, "D2": 1.5, "D3": 1.5, "D4": 1.5, "D5": 1.5, "D6": 1, "D7": 1, "D10": 4, "D11": 2,
 }
 
 
@@ -265,7 +266,7 @@ def test_demo_county_score_matches_a_hand_count(tmp_path: Path) -> None:
     assert score is not None
     got = {i.id: i.points for i in score.items if i.points}
     assert got == DEMO_2024
-    assert score.total == pytest.approx(sum(DEMO_2024.values())) == 71.2
+    assert score.total == pytest.approx(sum(DEMO_2024.values())) == 70.3
     # G01 (纳入规划, 必备): the task is done but no document is attached.
     assert [i.id for i in score.veto_failures] == ["G01"]
     assert score.passed is False
