@@ -8,7 +8,7 @@ the section the cursor is in: 2024-11-15 typed over its year became 2024-01-11, 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QPoint, QRectF, QSize, Qt
+from PySide6.QtCore import QDate, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QIcon, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
 
@@ -42,6 +42,8 @@ class DateField(QLineEdit):
     """A date typed whole (2024-11-15, 2024/11/15, 2024.11.15, 20241115, 2024年11月15日) or
     picked from the calendar: the button at its right end, Alt+↓ or F4. `label` names the
     field in a refusal."""
+
+    picked = Signal()  # a day was chosen in the calendar (a table's cell saves it at once)
 
     def __init__(self, label: str = "日期", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,3 +152,4 @@ class DateField(QLineEdit):
             calendar.close()
         self.setFocus(Qt.FocusReason.PopupFocusReason)
         self.selectAll()
+        self.picked.emit()

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QLineEdit, QStyle,
-                               QStyledItemDelegate, QStyleOptionViewItem, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QLineEdit,
+                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget)
 
 from desktop.datefield import DateField
 from desktop.models import Column, RecordModel
@@ -62,8 +62,18 @@ class FieldDelegate(QStyledItemDelegate):
         if col.kind == "date":
             # Typed whole as in Excel, or picked from its calendar; read by the model, so a
             # date that does not exist is refused with the reason, never saved as another day.
-            return DateField(col.label, parent)
+            field = DateField(col.label, parent)
+            # A day clicked in a cell's calendar is the clerk's choice made: saved at once,
+            # with no Enter or click elsewhere needed.
+            field.picked.connect(self._save_picked)
+            return field
         return super().createEditor(parent, option, index)
+
+    def _save_picked(self) -> None:
+        field = self.sender()
+        if isinstance(field, DateField):
+            self.commitData.emit(field)
+            self.closeEditor.emit(field, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,  # noqa: N802
                              index: Index) -> None:

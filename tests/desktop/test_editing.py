@@ -379,3 +379,25 @@ def test_a_date_that_cannot_be_read_is_refused_in_its_cell(window: MainWindow, q
     assert cell.data() == typed and reason in cell.data(REFUSED_ROLE)
     assert cell.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
     assert window.county.rows("planned_action") == []
+
+
+# A popup under the offscreen platform, which cannot grab the keyboard for it.
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing the keyboard")
+def test_a_day_picked_in_a_cells_calendar_is_saved_at_once(window: MainWindow,
+                                                            qtbot: QtBot) -> None:
+    """完成时限 chosen from the cell's calendar: the click is the choice, saved without Enter."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QCalendarWidget
+
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.tasks)
+    tab = window.tasks
+    task = _cell(tab, 0, "deadline").data(ROW_ROLE)
+    editor = _type_date(qtbot, tab, 0, "deadline", "2")
+    qtbot.keyClick(editor, Qt.Key.Key_F4)
+    calendar = editor.findChild(QCalendarWidget)
+    qtbot.waitUntil(calendar.isVisible)
+    calendar.clicked.emit(QDate(2025, 3, 31))  # as a click on the 31st does
+    # saved with the click itself, not when the focus happens to leave the cell later
+    assert window.county.get("task", task["id"])["deadline"] == "2025-03-31"
+    assert tab.message.isHidden()
