@@ -96,7 +96,10 @@ class InstitutionProgress:
 
     @property
     def share(self) -> float:
-        return self.done / self.asked if self.asked else 1.0
+        """Of the parts asked, the share sent; a figure still waited for counts as one more part
+        not in (so 未填报 never reads 100%)."""
+        asked = self.asked + bool(self.waiting)
+        return self.done / asked if asked else 1.0
 
     @_once
     def reported(self) -> bool:

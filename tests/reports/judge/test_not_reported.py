@@ -176,6 +176,7 @@ def test_a_figure_an_indicator_waits_for_keeps_the_institution_unreported(county
     state = ev.progress
     assert [(i.name, i.status, i.missing_text) for i in state.unreported] == [
         ("甲镇卫生院", "未填报", said)]
+    assert state.unreported[0].share == 5 / 6  # every part in, one figure still to come
     assert state.is_draft and f"甲镇卫生院（{said}）" in state.missing_text()[0]
     with pytest.raises(DraftRefused, match="中医馆建设情况"):
         write_report(county, 2024, tmp_path / "final.pdf", final=True)
