@@ -81,11 +81,22 @@ def _points(row: dict[str, Any]) -> str:
     return "" if row["points"] is None else f"+{row['points']:g}"
 
 
+def _named(rows: list[dict[str, Any]], shown: int = 3) -> str:
+    """The actions a dialog acts on, as the clerk sees them in the table (the first few)."""
+    from html import escape
+
+    def one(r: dict[str, Any]) -> str:
+        who = r.get("name") or r.get("township") or ""
+        return escape(f"{r.get('item_label') or ''} {who}：{r.get('what') or ''}".strip())
+    more = f"<br/>等（共 {len(rows)} 项）" if len(rows) > shown else ""
+    return "<br/>".join(f"· {one(r)}" for r in rows[:shown]) + more
+
+
 class ArrangeDialog(QDialog):
     """安排: who is responsible for the selected actions, and by when."""
 
     def __init__(self, count: int, person: str, due: str | None, year: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, named: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("安排行动")
         self.person = QLineEdit(person, self)
@@ -98,7 +109,12 @@ class ArrangeDialog(QDialog):
         day = QDate.fromString(due, "yyyy-MM-dd") if due else default
         self.due.setDate(day if day.isValid() else default)
         form = QFormLayout()
-        form.addRow(QLabel(f"为所选 {count} 项行动指定责任人和完成时限：", self))
+        # Which actions: said, so that nobody arranges G01 believing it is the row last clicked.
+        what = QLabel(f"为所选 {count} 项行动指定责任人和完成时限：" + (f"<br/>{named}" if named
+                                                                else ""), self)
+        what.setWordWrap(True)
+        what.setMaximumWidth(520)
+        form.addRow(what)
         form.addRow("责任人(&R)：", self.person)
         form.addRow("完成时限(&D)：", self.due)
         finish_form(self, form)
@@ -175,6 +191,13 @@ class PathTab(TableTab):
         self.pace_view = RecordView(self)
         self.pace_view.setObjectName("pace")
         self.pace_view.setModel(self.pace_proxy)
+        # Which table the clerk worked in last: 安排 acts on the actions above, never on a
+        # row of minimums clicked below.
+        self._in_pace = False
+        for view, here in ((self.pace_view, True), (self.view, False)):
+            view.pressed.connect(lambda _i, here=here: self._worked_in(here))
+            view.selectionModel().currentChanged.connect(
+                lambda _c, _p, here=here: self._worked_in(here))
         self.pace_view.setSortingEnabled(True)
         self.pace_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.pace_proxy.sort(-1)
@@ -301,6 +324,9 @@ class PathTab(TableTab):
             self.summary.setText(self._summary())
         self._say("已保存")
 
+    def _worked_in(self, pace: bool) -> None:
+        self._in_pace = pace
+
     def _selected_rows(self) -> list[dict[str, Any]]:
         rows = {i.row(): i.data(ROW_ROLE) for i in self.view.selectionModel().selectedIndexes()}
         if not rows and self.view.currentIndex().isValid():
@@ -309,12 +335,18 @@ class PathTab(TableTab):
 
     def arrange(self) -> None:
         rows = self._selected_rows()
+        if self._in_pace:
+            # The clerk was working in the minimums below, which are not actions: the row still
+            # selected above is not what they mean.
+            self.refuse("下方的年度最低要求只供查看进度，不能安排：请在上方的行动表中选中要安排的行动，"
+                        "再点“安排”。")
+            return
         if not rows or self.ctx is None:
             self.refuse("请先选中要安排的行动（可以选几行）。")
             return
         first = rows[0]
         dialog = ArrangeDialog(len(rows), first.get("person") or "", first.get("due_date"),
-                               self.ctx.year, self)
+                               self.ctx.year, self, named=_named(rows))
         while True:
             if not dialogs.exec_dialog(dialog):
                 return

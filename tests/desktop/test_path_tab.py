@@ -187,3 +187,31 @@ def test_progress_shows_who_is_behind_pace_with_a_filter(
     assert behind and all("到今天应有" in r["pace"] for r in behind)
     tab.pace_filter.setCurrentIndex(tab.pace_filter.findData("落后"))
     assert tab.proxy.rowCount() == len(behind)
+
+
+def test_arranging_names_its_actions_and_never_takes_a_row_of_minimums_for_one(
+        window: MainWindow, tab: PathTab, answer: Any) -> None:
+    """A clerk clicked a centre in the minimums below and pressed 安排: G01, still selected
+    above, was arranged. Now 安排 after working below is refused with directions, and the
+    dialog names the actions it arranges."""
+    from PySide6.QtWidgets import QLabel
+
+    seen: list[str] = []
+
+    def fill(dialog: ArrangeDialog) -> bool:
+        seen.append("\n".join(w.text() for w in dialog.findChildren(QLabel)))
+        dialog.person.setText("周丽")
+        return True
+    answer(fill)
+    tab.view.selectRow(0)
+    assert tab.pace_proxy.rowCount() > 0
+    tab.pace_view.pressed.emit(tab.pace_proxy.index(0, 0))  # a click on a centre below
+    tab.pace_view.setCurrentIndex(tab.pace_proxy.index(0, 0))
+    tab.findChild(QPushButton, "button_安排").click()
+    assert seen == [] and window.county.rows("planned_action") == []
+    assert "下方的年度最低要求只供查看进度" in tab.message.text()
+    tab.view.pressed.emit(tab.proxy.index(0, 0))  # back in the actions
+    tab.findChild(QPushButton, "button_安排").click()
+    first = _rows(tab)[0]
+    assert first["what"] in seen[0] and "为所选 1 项行动" in seen[0]
+    assert [r["action_key"] for r in window.county.rows("planned_action")] == [first["item"]]
