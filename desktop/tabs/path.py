@@ -33,7 +33,8 @@ from reports.plan.pace import BEHIND, Pace, pace as pace_of
 
 ON_PATH, FURTHER, DONE = "达标路径", "继续提高", "已完成"
 _STAGE_ORDER = {ON_PATH: 0, FURTHER: 1, DONE: 2}
-_STATUS_TONE = {arrangements.ARRANGED: "pass", arrangements.INCOMPLETE: "fail"}
+OVERDUE = "已逾期"  # arranged, its 完成时限 gone by and the action not done
+_STATUS_TONE = {arrangements.ARRANGED: "pass", arrangements.INCOMPLETE: "fail", OVERDUE: "fail"}
 
 
 def today() -> _dt.date:
@@ -45,7 +46,8 @@ def _status(row: dict[str, Any]) -> str:
     if row["stage"] == DONE:
         return DONE
     if row.get("person") and row.get("due_date"):
-        return arrangements.ARRANGED
+        # Shown red as 任务与佐证 shows a task past its deadline.
+        return OVERDUE if row["due_date"] < today().isoformat() else arrangements.ARRANGED
     if row.get("person") or row.get("due_date"):
         return arrangements.INCOMPLETE
     return arrangements.OPEN
@@ -60,7 +62,7 @@ def _row(year: int, a: paths.Action) -> dict[str, Any]:
             "need": a.need + ("（补录）" if a.late else ""), "what": a.what, "rule": a.rule,
             "points": a.points, "cumulative": a.cumulative,
             # A 必备 item's actions; the one that meets it says so.
-            "veto": ("必备达到" if a.clears_veto else "必备") if a.veto else "",
+            "veto": ("补齐必备" if a.clears_veto else "必备") if a.veto else "",
             "person": arr.person if arr else None, "due_date": arr.due_date if arr else None,
             "late": a.late, "clears_veto": a.clears_veto}
 
@@ -147,7 +149,7 @@ class PathTab(TableTab):
                    order=lambda r: r["points"] if r["points"] is not None else -1.0,
                    tip="按此顺序完成这一项后增加的分数"),
             Column("veto", "必备", width=66, tone=lambda r: "fail" if r["veto"] else None,
-                   tip="必备项的行动：必备项一项不达标即不能通过评审；“必备达到”：完成这一项后该必备项达到"),
+                   tip="必备项的行动：必备项一项不达标即不能通过评审；“补齐必备”：完成这一项后该必备项即达到"),
             Column("cumulative", "累计", width=44,
                    value=lambda r: "" if r["cumulative"] is None else f"{r['cumulative']:g}",
                    order=lambda r: r["cumulative"] or 0.0, tip="完成这一项及之前各项后的得分"),

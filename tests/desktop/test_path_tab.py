@@ -50,7 +50,7 @@ def test_the_path_comes_first_in_order_with_points_and_the_veto_item(tab: PathTa
     assert [r["stage"] for r in rows[:6]] == ["达标路径"] * 4 + ["继续提高"] * 2
     first = rows[0]
     assert (first["item"], first["veto"], first["points"], first["cumulative"]) == \
-        ("G01", "必备达到", 3.0, 73.3)
+        ("G01", "补齐必备", 3.0, 73.3)
     assert [r["order"] for r in rows] == list(range(1, len(rows) + 1))
     # Sortable: by points, most first, and back to the chosen order.
     column = tab.model.column_index("points")
@@ -215,3 +215,18 @@ def test_arranging_names_its_actions_and_never_takes_a_row_of_minimums_for_one(
     first = _rows(tab)[0]
     assert first["what"] in seen[0] and "为所选 1 项行动" in seen[0]
     assert [r["action_key"] for r in window.county.rows("planned_action")] == [first["item"]]
+
+
+def test_an_arrangement_past_its_date_reads_overdue(window: MainWindow, tab: PathTab,
+                                                    answer: Any) -> None:
+    """完成时限 gone by and the action not done: 已逾期 in red, as 任务与佐证 marks a late task."""
+    def fill(dialog: ArrangeDialog) -> bool:
+        dialog.person.setText("周丽")
+        dialog.due.setDate(QDate.currentDate().addDays(-1))
+        return True
+    answer(fill)
+    tab.view.selectRow(0)
+    tab.findChild(QPushButton, "button_安排").click()
+    status = tab.proxy.index(0, tab.model.column_index("status"))
+    assert status.data() == "已逾期"
+    assert status.data(Qt.ItemDataRole.BackgroundRole) is not None  # marked, not plain
