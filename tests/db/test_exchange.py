@@ -542,3 +542,27 @@ def test_a_conflict_decided_into_a_twin_of_mine_is_refused(bureau: Path) -> None
         c.choice = "mine"
         apply_merge(county, plan)
         assert county.get("institution", second["id"])["code"] == "MINE-2"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "open: a record changed on both sides in different fields is one conflict, decided for the "
+    "whole record (全部采用较新的 takes every field of the newer side), so the other side's "
+    "one-sided change is lost. A field changed on one side only must be taken without asking; "
+    "that needs the common ancestor's values (the revlog keeps revision ids only, and imports "
+    "write without per-field audit). Found by a fresh-clerk try, 2026-12-06."))
+def test_changes_to_different_fields_of_one_record_both_survive_a_merge(bureau: Path,
+                                                                        tmp_path: Path) -> None:
+    with CountyFile.open(bureau) as county:
+        centre = _centre(county)
+        write_township_file(county, centre["township"], tmp_path / "town.tcmcounty")
+        rid = county.institution_year_id(centre["id"], 2024)
+        base = county.get("institution_year", rid)
+        county.update("institution_year", rid, {"tcm_physicians": base["tcm_physicians"] + 1})
+    with CountyFile.open(tmp_path / "town.tcmcounty") as town:
+        town.update("institution_year", rid, {"visits": base["visits"] + 51})
+    with CountyFile.open(bureau) as county:
+        plan = merge(county, tmp_path / "town.tcmcounty", prefer="newer")
+        merged = county.get("institution_year", rid)
+    assert not plan.conflicts  # no field was changed on both sides
+    assert (merged["tcm_physicians"], merged["visits"]) == (base["tcm_physicians"] + 1,
+                                                            base["visits"] + 51)
