@@ -196,6 +196,9 @@ class MergePlan:
     deleted: list[Change] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    # Records both files changed, in different fields: each field from the file that changed it
+    # (decided from the two files' 修改记录, see _one_sided), written without asking.
+    combined: list[Conflict] = field(default_factory=list)
     # (table, theirs record) to write, and revisions learnt from the other file
     _writes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     _revs: list[tuple[str, str]] = field(default_factory=list)
@@ -235,6 +238,7 @@ class MergePlan:
 
     def summary(self) -> str:
         parts = [f"新增 {len(self.new):,} 条", f"更新 {len(self.updated):,} 条",
+                 *([f"两边各改不同项 {len(self.combined):,} 条"] if self.combined else []),
                  f"删除 {len(self.deleted):,} 条", f"未变 {self.unchanged:,} 条",
                  f"冲突 {len(self.conflicts):,} 条"]
         return "，".join(parts)
@@ -253,6 +257,12 @@ class MergePlan:
                     key = ch.keys[n] if n < len(ch.keys) else ""
                     yield (f"      {lab}：{shown_value(ch.table, key, old)} → "
                            f"{shown_value(ch.table, key, new)}")
+        for c in self.combined:
+            yield f"  合并 {TABLE_LABELS[c.table]}：{_shown(c.label)}（两边改的是不同的项，各取所改）"
+            for key, lab, mine, theirs in c.fields:
+                side = c.choices[key]
+                yield (f"      {lab}：{shown_value(c.table, key, mine if side == 'mine' else theirs)}"
+                       f"（{SIDES[side]}所改）")
         for c in self.conflicts if conflicts else ():
             decided = {"mine": "（保留本文件）", "theirs": "（采用对方）",
                        "mixed": "（逐项决定）"}.get(c.choice or "", "")
@@ -520,6 +530,9 @@ def _judge_scope(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
     names.update({r[0]: str(r[2]) for r in theirs})
     incoming = [merge_scope.Incoming(c.table, c.theirs, c.mine, c.label)
                 for c in plan.conflicts]
+    # a record put together from both: what it takes from theirs is what is judged
+    incoming += [merge_scope.Incoming(c.table, c.merged(), c.mine, c.label)
+                 for c in plan.combined]
     for table, rec in plan._writes:
         mine = county.get(table, rec["id"], include_deleted=True)
         incoming.append(merge_scope.Incoming(table, rec, mine, _label(table, rec, names)))
@@ -668,6 +681,7 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
     their_audit = theirs_db.read(_select("audit"))
     my_audit = _mine_of(mine_db, "SELECT id FROM audit WHERE id IN ({})",
                         [r["id"] for r in their_audit])
+    _one_sided(plan, county, [dict(r) for r in their_audit], my_audit)
     plan._audit = [_checked_audit(other, dict(r)) for r in their_audit
                    if r["id"] not in my_audit]
     their_blobs = theirs_db.read("SELECT sha256, length(data) FROM blob")
@@ -683,6 +697,68 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
         if sha not in my_blobs:
             plan._blobs.append(sha)
     return plan
+
+
+EXPORTED = "生成乡镇填报文件"  # the audit line a township's file starts with (its copy's birth)
+
+
+def _one_sided(plan: MergePlan, county: CountyFile, their_audit: list[dict[str, Any]],
+               shared: set[Any]) -> None:
+    """Conflicts in which each differing field was changed by one file only go to
+    `plan.combined`, each field from the file that changed it: the county corrected 中医类别医师
+    while the township typed its 诊疗人次, and neither is lost nor asked about.
+
+    Decided only on proof, from a township's file (its 修改记录 starts empty at 生成乡镇填报文件,
+    so every line in it is the township's own since) merged on the computer that made it: what
+    each side changed since is read from the two 修改记录 (the county's lines after the file was
+    made, by this computer's clock). Nothing is decided for a record a line names without its
+    field (added, deleted, restored), or at all when either side wrote without a line per field
+    since (an Excel import, 开始新年度, a merge, a restored backup: a line naming no record) or
+    the county's file was written on another computer since; nor when a field was changed on
+    both sides or on neither: those stay conflicts for the clerk."""
+    if not plan.conflicts:
+        return
+    births = [a for a in their_audit if a.get("action") == EXPORTED and not a.get("record_id")]
+    if len(births) != 1 or births[0]["machine"] != county.machine:
+        return  # not a township's file this computer wrote
+    born = births[0]
+    since = str(born["at"])
+    if any(not a.get("record_id") and a is not born for a in their_audit):
+        return  # the township wrote in bulk since (an import, a merge …)
+    mine = [dict(r) for r in county.conn.execute(
+        "SELECT id, machine, record_id, field FROM audit WHERE at >= ?", (since,))]
+    if any(a["id"] not in shared and (not a["record_id"] or a["machine"] != county.machine)
+           for a in mine):
+        return  # the county wrote in bulk since, or on another computer
+    ids = {c.record_id for c in plan.conflicts if not c.duplicate_of}
+    theirs_changed: dict[str, set[str | None]] = {}
+    for a in their_audit:
+        if a.get("record_id") in ids and a["id"] not in shared:
+            theirs_changed.setdefault(a["record_id"], set()).add(a.get("field"))
+    mine_changed: dict[str, set[str | None]] = {}
+    for a in mine:
+        if a["record_id"] in ids and a["id"] not in shared:
+            mine_changed.setdefault(a["record_id"], set()).add(a["field"])
+    kept = []
+    for c in plan.conflicts:
+        ours, theirs = mine_changed.get(c.record_id, set()), theirs_changed.get(c.record_id, set())
+        choices = {}
+        if not c.duplicate_of and None not in ours and None not in theirs:
+            for key, *_ in c.fields:
+                if (key in ours) != (key in theirs):
+                    choices[key] = "mine" if key in ours else "theirs"
+        if choices and len(choices) == len(c.fields):
+            c.choices = choices
+            try:
+                c.check()  # the record put together must still make sense as a whole
+            except KnownError:
+                c.choices = {}
+                kept.append(c)
+                continue
+            plan.combined.append(c)
+        else:
+            kept.append(c)
+    plan.conflicts = kept
 
 
 def _checked_audit(other: Path, rec: dict[str, Any]) -> dict[str, Any]:
@@ -868,6 +944,8 @@ def _write_merge(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
                 conn.execute("INSERT OR IGNORE INTO blob (sha256, data) VALUES (?, ?)",
                              _blob(theirs_db, sha))
             writes = list(plan._writes)
+            for c in plan.combined:
+                writes.append((c.table, _restamped(county, c.merged())))
             for c in plan.conflicts:
                 if c.duplicate_of:
                     writes += _keep_one(county, c)

@@ -60,7 +60,7 @@ class SideDelegate(QStyledItemDelegate):
 
 def nothing_to_merge(plan: MergePlan) -> bool:
     """The other file brings nothing this one lacks (the same file merged again, say)."""
-    return not (plan.new or plan.updated or plan.deleted or plan.conflicts)
+    return not (plan.new or plan.updated or plan.deleted or plan.conflicts or plan.combined)
 
 
 def tab_labels(window: Any) -> dict[tuple[str, str], str]:

@@ -544,14 +544,10 @@ def test_a_conflict_decided_into_a_twin_of_mine_is_refused(bureau: Path) -> None
         assert county.get("institution", second["id"])["code"] == "MINE-2"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "open: a record changed on both sides in different fields is one conflict, decided for the "
-    "whole record (全部采用较新的 takes every field of the newer side), so the other side's "
-    "one-sided change is lost. A field changed on one side only must be taken without asking; "
-    "that needs the common ancestor's values (the revlog keeps revision ids only, and imports "
-    "write without per-field audit). Found by a fresh-clerk try, 2026-12-06."))
 def test_changes_to_different_fields_of_one_record_both_survive_a_merge(bureau: Path,
                                                                         tmp_path: Path) -> None:
+    """The county corrected 中医类别医师, the township typed its 诊疗人次, in the same row: both
+    kept, nothing asked (a fresh clerk's 全部采用较新的 once reverted the county's correction)."""
     with CountyFile.open(bureau) as county:
         centre = _centre(county)
         write_township_file(county, centre["township"], tmp_path / "town.tcmcounty")
@@ -566,3 +562,58 @@ def test_changes_to_different_fields_of_one_record_both_survive_a_merge(bureau: 
     assert not plan.conflicts  # no field was changed on both sides
     assert (merged["tcm_physicians"], merged["visits"]) == (base["tcm_physicians"] + 1,
                                                             base["visits"] + 51)
+
+
+def _town_and_edits(bureau: Path, tmp_path: Path, mine: dict, theirs: dict
+                    ) -> tuple[Path, str, dict]:
+    """A township's file of the first centre, then `mine` and `theirs` written to its 2024 row
+    in the county's file and the township's (through the window's own writes, each logged)."""
+    with CountyFile.open(bureau) as county:
+        centre = _centre(county)
+        town = write_township_file(county, centre["township"], tmp_path / "town.tcmcounty")
+        rid = county.institution_year_id(centre["id"], 2024)
+        base = county.get("institution_year", rid)
+        if mine:
+            county.update("institution_year", rid, mine)
+    with CountyFile.open(town) as township:
+        township.update("institution_year", rid, theirs)
+    return town, rid, base
+
+
+def test_a_field_changed_on_both_sides_is_still_asked(bureau: Path, tmp_path: Path) -> None:
+    town, rid, base = _town_and_edits(bureau, tmp_path, {"other_tcm_staff": 7, "tcm_gps": 8},
+                                      {"tcm_gps": 9})  # the demo's centres have 1–4
+    with CountyFile.open(bureau) as county:
+        plan = plan_merge(county, town)
+        assert not plan.combined
+        assert [sorted(k for k, *_ in c.fields) for c in plan.conflicts] == [
+            ["other_tcm_staff", "tcm_gps"]]
+
+
+def test_nothing_is_decided_after_a_write_without_field_lines(bureau: Path,
+                                                              tmp_path: Path) -> None:
+    """An Excel import (or 开始新年度, a merge…) writes without a line per field: after one on
+    either side since the township's file was made, who changed what is not known, so asked."""
+    town, rid, base = _town_and_edits(bureau, tmp_path, {}, {"tcm_gps": 3})
+    with CountyFile.open(bureau) as county:
+        county.update("institution_year", rid, {"other_tcm_staff": 7}, audit=False)
+        county.log("导入 Excel", label="某乡镇报表.xlsx")
+        plan = plan_merge(county, town)
+        assert not plan.combined and len(plan.conflicts) == 1
+
+
+def test_a_combined_record_travels_back_without_a_conflict(bureau: Path, tmp_path: Path) -> None:
+    town, rid, base = _town_and_edits(bureau, tmp_path, {"other_tcm_staff": 7}, {"tcm_gps": 3})
+    with CountyFile.open(bureau) as county:
+        plan = plan_merge(county, town)
+        assert [c.record_id for c in plan.combined] == [rid] and not plan.conflicts
+        assert "两边各改不同项 1 条" in plan.summary()
+        assert any("两边改的是不同的项" in line for line in plan.lines())
+        apply_merge(county, plan)
+        again = plan_merge(county, town)
+        assert not again.conflicts and not again.combined and not again.updated
+    with CountyFile.open(town) as township:
+        back = merge(township, bureau)
+        assert not back.conflicts
+        row = township.get("institution_year", rid)
+        assert (row["other_tcm_staff"], row["tcm_gps"]) == (7, 3)
