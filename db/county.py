@@ -807,10 +807,11 @@ class CountyFile:
 
     def log(self, action: str, *, table: str | None = None, record_id: str | None = None,
             label: str | None = None, field: str | None = None, old: str | None = None,
-            new: str | None = None) -> None:
-        """Append one line to the audit log: what, old, new, when, on which computer."""
+            new: str | None = None, line_id: str | None = None, at: str | None = None) -> None:
+        """Append one line to the audit log: what, old, new, when, on which computer. `line_id`
+        and `at`: the same line as one written in another file (a township's file's birth)."""
         self.db["audit"].insert({
-            "id": self.new_id(), "at": self.clock(), "machine": self.machine, "host": self.host,
+            "id": line_id or self.new_id(), "at": at or self.clock(), "machine": self.machine, "host": self.host,
             "action": action, "table_name": table, "record_id": record_id, "label": label,
             "field": field, "old": old, "new": new,
         })

@@ -34,6 +34,8 @@ LOCAL_SETTINGS = {"township_scope"}
 # A merge deleting more than this many records, or more than a tenth of one kind (at least two),
 # is shown and must be confirmed: a file from a stranger's PC could tombstone all it carries.
 MASS_DELETE = 5
+# The 修改记录 line a township's file starts with, in it and in the county's file alike.
+EXPORTED = "生成乡镇填报文件"
 
 
 # ---- snapshots ------------------------------------------------------------------------------
@@ -64,11 +66,17 @@ def write_township_file(county: CountyFile, town: str, dest: Path) -> Path:
         raise FileExists(f"文件“{dest.name}”已存在，不会覆盖。请换一个文件名。")
     # Built and reduced under a temporary name: an interrupted write never leaves `dest` holding
     # the whole county (it would open fine under the township's name).
-    write_beside(dest, lambda tmp: _build_township(county, town, tmp), county.conn)
+    birth = {"line_id": county.new_id(), "at": county.clock()}
+    write_beside(dest, lambda tmp: _build_township(county, town, tmp, birth), county.conn)
+    if not county.read_only:
+        # The same line in the county's own 修改记录: proof, when the file comes back, that
+        # this county made it and when (what db.exchange._one_sided reads changes since).
+        with county.atomic():
+            county.log(EXPORTED, label=town, **birth)
     return dest
 
 
-def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
+def _build_township(county: CountyFile, town: str, tmp: Path, birth: dict[str, str]) -> None:
     copy_into(county.conn, tmp)
     with CountyFile.open(tmp, machine=county.machine, daily_backup=False) as copy:
         # Which institutions are the township's (in any year: db.township decides, for this and
@@ -102,7 +110,7 @@ def _build_township(county: CountyFile, town: str, tmp: Path) -> None:
                       + ")")
             c.execute("DELETE FROM audit")
             copy.upsert("setting", "township_scope", {"value": town}, audit=False)
-            copy.log("生成乡镇填报文件", label=town)
+            copy.log(EXPORTED, label=town, **birth)
         copy.conn.execute("VACUUM")
         others = copy.conn.execute(f"SELECT count(*) FROM institution WHERE id NOT IN ({keep})",
                                    ids).fetchone()[0]
@@ -699,9 +707,6 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
     return plan
 
 
-EXPORTED = "生成乡镇填报文件"  # the audit line a township's file starts with (its copy's birth)
-
-
 def _one_sided(plan: MergePlan, county: CountyFile, their_audit: list[dict[str, Any]],
                shared: set[Any]) -> None:
     """Conflicts in which each differing field was changed by one file only go to
@@ -712,24 +717,34 @@ def _one_sided(plan: MergePlan, county: CountyFile, their_audit: list[dict[str, 
     so every line in it is the township's own since) merged on the computer that made it: what
     each side changed since is read from the two 修改记录 (the county's lines after the file was
     made, by this computer's clock). Nothing is decided for a record a line names without its
-    field (added, deleted, restored), or at all when either side wrote without a line per field
-    since (an Excel import, 开始新年度, a merge, a restored backup: a line naming no record) or
-    the county's file was written on another computer since; nor when a field was changed on
-    both sides or on neither: those stay conflicts for the clerk."""
+    field (added, deleted, restored) or that another computer's line brought since, or at all
+    when either side wrote without a line per field since (an Excel import, 开始新年度, a
+    restored backup: a line naming no record); nor when a field was changed on both sides or on
+    neither: those stay conflicts for the clerk. (What is not seen: another computer's change
+    brought in by a merge whose clock was behind this one's by more than the time since the
+    township's file was made.)"""
     if not plan.conflicts:
         return
     births = [a for a in their_audit if a.get("action") == EXPORTED and not a.get("record_id")]
-    if len(births) != 1 or births[0]["machine"] != county.machine:
-        return  # not a township's file this computer wrote
+    if len(births) != 1 or births[0]["id"] not in shared:
+        return  # not a township's file this county wrote (or one from before it kept the line)
     born = births[0]
-    since = str(born["at"])
+    # When and where it was made, as this file recorded it (not as the other file says).
+    since, machine = county.conn.execute("SELECT at, machine FROM audit WHERE id = ?",
+                                         (born["id"],)).fetchone()
+    if machine != county.machine:
+        return  # made on another computer: its clock says nothing against this one's
     if any(not a.get("record_id") and a is not born for a in their_audit):
         return  # the township wrote in bulk since (an import, a merge …)
     mine = [dict(r) for r in county.conn.execute(
-        "SELECT id, machine, record_id, field FROM audit WHERE at >= ?", (since,))]
-    if any(a["id"] not in shared and (not a["record_id"] or a["machine"] != county.machine)
+        "SELECT id, machine, action, record_id, field FROM audit WHERE at >= ?", (since,))]
+    if any(a["id"] not in shared and not a["record_id"]
+           and not (a["action"] in (EXPORTED, "合并") and a["machine"] == county.machine)
            for a in mine):
-        return  # the county wrote in bulk since, or on another computer
+        # The county wrote in bulk since (an import, 开始新年度, a restore, or a merge that
+        # brought another file's bulk line). Writing township files, and merges (which bring
+        # the other file's lines with its records), leave the lines whole.
+        return
     ids = {c.record_id for c in plan.conflicts if not c.duplicate_of}
     theirs_changed: dict[str, set[str | None]] = {}
     for a in their_audit:
@@ -738,7 +753,10 @@ def _one_sided(plan: MergePlan, county: CountyFile, their_audit: list[dict[str, 
     mine_changed: dict[str, set[str | None]] = {}
     for a in mine:
         if a["record_id"] in ids and a["id"] not in shared:
-            mine_changed.setdefault(a["record_id"], set()).add(a["field"])
+            # A line another computer wrote (brought by a merge): its clock is not this one's,
+            # so what else it changed of the record is not known.
+            said = a["field"] if a["machine"] == county.machine else None
+            mine_changed.setdefault(a["record_id"], set()).add(said)
     kept = []
     for c in plan.conflicts:
         ours, theirs = mine_changed.get(c.record_id, set()), theirs_changed.get(c.record_id, set())

@@ -617,3 +617,37 @@ def test_a_combined_record_travels_back_without_a_conflict(bureau: Path, tmp_pat
         assert not back.conflicts
         row = township.get("institution_year", rid)
         assert (row["other_tcm_staff"], row["tcm_gps"]) == (7, 3)
+
+
+def test_files_of_several_townships_merge_in_turn_keeping_both_sides(bureau: Path,
+                                                                     tmp_path: Path) -> None:
+    """The bureau writes every township's file, then merges them back one by one: writing the
+    others and merging the first do not stop the second from keeping both sides' changes."""
+    with CountyFile.open(bureau) as county:
+        centres = county.rows("institution", "type = 'township_hc'", order="name")[:2]
+        files = [write_township_file(county, c["township"], tmp_path / f"t{n}.tcmcounty")
+                 for n, c in enumerate(centres)]
+        rids = [county.institution_year_id(c["id"], 2024) for c in centres]
+        for rid in rids:
+            county.update("institution_year", rid, {"other_tcm_staff": 7})
+    for path, rid in zip(files, rids):
+        with CountyFile.open(path) as town:
+            town.update("institution_year", rid, {"tcm_gps": 9})
+    with CountyFile.open(bureau) as county:
+        for path, rid in zip(files, rids):
+            plan = merge(county, path)
+            assert [c.record_id for c in plan.combined] == [rid] and not plan.conflicts
+            row = county.get("institution_year", rid)
+            assert (row["other_tcm_staff"], row["tcm_gps"]) == (7, 9)
+
+
+def test_a_forged_birth_line_proves_nothing(bureau: Path, tmp_path: Path) -> None:
+    """A file that says it is a township's file of this county, but whose 生成乡镇填报文件 line the
+    county never wrote, has every conflict asked."""
+    town, rid, base = _town_and_edits(bureau, tmp_path, {"other_tcm_staff": 7}, {"tcm_gps": 9})
+    with CountyFile.open(town) as township:
+        township.conn.execute("UPDATE audit SET id = 'forged' WHERE action = '生成乡镇填报文件'")
+        township.conn.commit()
+    with CountyFile.open(bureau) as county:
+        plan = plan_merge(county, town)
+        assert not plan.combined and len(plan.conflicts) == 1
