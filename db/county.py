@@ -811,8 +811,8 @@ class CountyFile:
         """Append one line to the audit log: what, old, new, when, on which computer. `line_id`
         and `at`: the same line as one written in another file (a township's file's birth)."""
         self.db["audit"].insert({
-            "id": line_id or self.new_id(), "at": at or self.clock(), "machine": self.machine, "host": self.host,
-            "action": action, "table_name": table, "record_id": record_id, "label": label,
+            "id": line_id or self.new_id(), "at": at or self.clock(), "machine": self.machine,
+            "host": self.host, "action": action, "table_name": table, "record_id": record_id, "label": label,
             "field": field, "old": old, "new": new,
         })
 
