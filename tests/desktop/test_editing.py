@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from db.newyear import start_new_year
@@ -37,12 +37,17 @@ def _stored(window: MainWindow, tab: TableTab, row: int, key: str) -> Any:
     return found[0][key] if found else None
 
 
-def _type(qtbot: QtBot, tab: TableTab, row: int, key: str, text: str) -> QLineEdit:
-    """Go to the cell and type into it as the clerk does (the first key opens the editor)."""
+def _open(qtbot: QtBot, tab: TableTab, row: int, key: str, first: str) -> QWidget:
+    """Go to the cell and press the first key of what the clerk types (it opens the editor)."""
     tab.view.setFocus()
     tab.view.setCurrentIndex(_cell(tab, row, key))
-    qtbot.keyClicks(tab.view, text[0])
-    editor = QApplication.focusWidget()
+    qtbot.keyClicks(tab.view, first)
+    return QApplication.focusWidget()
+
+
+def _type(qtbot: QtBot, tab: TableTab, row: int, key: str, text: str) -> QLineEdit:
+    """Go to the cell and type into it as the clerk does (the first key opens the editor)."""
+    editor = _open(qtbot, tab, row, key, text[0])
     assert isinstance(editor, QLineEdit)
     editor.insert(text[1:])  # as an input method would give it (QTest types ASCII only)
     return editor
@@ -324,10 +329,7 @@ def test_escape_on_a_refused_entry_shows_the_files_value_again(window: MainWindo
 
 def _type_date(qtbot: QtBot, tab: TableTab, row: int, key: str, text: str) -> DateField:
     """Go to a date cell and type over it key by key (the first key opens the editor)."""
-    tab.view.setFocus()
-    tab.view.setCurrentIndex(_cell(tab, row, key))
-    qtbot.keyClicks(tab.view, text[0])
-    editor = QApplication.focusWidget()
+    editor = _open(qtbot, tab, row, key, text[0])
     assert isinstance(editor, DateField)
     type_keys(qtbot, editor, text[1:])
     return editor
