@@ -19,6 +19,7 @@ from reports.judge.facts import load_facts
 from reports.judge import matrix, review
 from reports.judge import profiles
 from reports.judge.standard import Standard, for_county, shipped
+from reports.plan import arranged
 from reports.plan.path import rectification_order
 from reports.plan.evidence import evidence_entries
 from reports.judge.results import Evaluation, Result
@@ -80,6 +81,9 @@ class ReportData:
     # 达标路径 (issue 28): item and indicator ids → their place in the path, so the 整改清单
     # lists first what the county should do first.
     path_order: dict[str, int] = field(default_factory=dict)
+    # 达标路径's 已安排 (reports.plan.arranged) by the standard's item: who and by when, printed
+    # in the 整改清单's 完成时限 instead of a blank to fill in by hand.
+    arranged: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def is_draft(self) -> bool:
@@ -141,6 +145,7 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         progress=state,
         unchecked=[f for f in find_checks(county, year) if not f.verified],
         path_order=rectification_order(county, evaluation, today),
+        arranged=_arranged(county, year),
     )
 
 
@@ -201,4 +206,15 @@ def _tasks(county: CountyFile, today: _dt.date) -> list[Task]:
         out.append(Task(row["number"] or "", row["category"] or "", row["text"],
                         row["lead_unit"] or "", row["assist_units"] or "", deadline, status,
                         overdue))
+    return out
+
+
+def _arranged(county: CountyFile, year: int) -> dict[str, list[Any]]:
+    """The year's complete arrangements (someone named and a date set) by item id, earliest due
+    first."""
+    out: dict[str, list[Any]] = {}
+    for a in sorted(arranged.read(county, year).values(),
+                    key=lambda a: (a.due_date or "", a.person or "")):
+        if a.complete:
+            out.setdefault(a.item_id, []).append(a)
     return out

@@ -72,7 +72,8 @@ def rectification_part(data: ReportData, st: Styles) -> Story:
         out.append(para("本年度纳入考核且有数据的指标均已达标。", st))
     else:
         out += [para(f"对照目标方案，本年度有 {len(unmet)} 项指标未达标。逐项整改清单如下，"
-                   "按达标路径排序（先做的在前），完成时限由各责任单位商定后填写。", st),
+                   "按达标路径排序（先做的在前）；完成时限及责任人为达标路径中已安排的，"
+                 "未安排的由各责任单位商定后填写。", st),
                 _rectification_table(data, unmet, st), Spacer(1, 6)]
     out += _items_part(data, st)
     watch = [r for r in own if r.met is True and r.failing]
@@ -121,15 +122,27 @@ def _items_part(data: ReportData, st: Styles) -> Story:
     if not items:
         return []
     rows = [[str(n), esc(item_ref(data, i)), f"{i.points:g} / {i.max:g} 分<br/>{esc(i.reason)}",
-             esc(_requirement(i)), ""]
+             esc(_requirement(i)), _due(data, i.id)]
             for n, i in enumerate(items, start=1)]
-    widths = [24, 150, 110, 130]
+    widths = [24, 150, 110, 120]
     lost = sum(i.max - (i.points or 0) for i in items)
     return [para(f"组织管理等不按指标计算的评分项有 {len(items)} 项未得满分（共少得 {lost:g} 分），"
                  "由县卫生健康局会同责任单位整改，按达标路径排序：", st),
             table(["序号", "评分项", "现状", "整改要求", "完成时限"], rows,
                   [*widths, FRAME_W - sum(widths)], st, align="cllll"),
             Spacer(1, 6)]
+
+
+def _due(data: ReportData, item_id: str) -> str:
+    """完成时限 as 达标路径 arranged it: the date, then who (the last date and how many, when the
+    item's actions are several); blank, to be agreed and written in, when nothing is arranged."""
+    plans = data.arranged.get(item_id, [])
+    if not plans:
+        return ""
+    if len(plans) == 1:
+        return f"{esc(plans[0].due_date)}<br/>{esc(plans[0].person)}"
+    people = "、".join(dict.fromkeys(esc(a.person) for a in plans))
+    return f"{esc(plans[-1].due_date)} 前<br/>{people}（{len(plans)} 项行动）"
 
 
 def _requirement(i: ItemScore) -> str:
@@ -155,7 +168,7 @@ def _veto_rectification(data: ReportData, st: Styles) -> Story:
     vetoes = _vetoes_failed(data)
     if not vetoes:
         return []
-    rows = [[str(n), f"{esc(item_ref(data, i))}{red('【必备】')}", esc(i.reason), ""]
+    rows = [[str(n), f"{esc(item_ref(data, i))}{red('【必备】')}", esc(i.reason), _due(data, i.id)]
             for n, i in enumerate(vetoes, start=1)]
     widths = [24, FRAME_W - 24 - 150 - 70, 150]
     return [para(f"必备项未达到 {len(vetoes)} 项：按评分标准，必备项一项不达标即不能通过评审，"
@@ -169,7 +182,7 @@ def _rectification_table(data: ReportData, unmet: Sequence[Result], st: Styles) 
     for n, r in enumerate(unmet, start=1):
         problem = (f"{ref(data, r)}<br/>现状 {red(esc(shown(r.kind, r.value)))}，"
                    f"标准 {esc(format_target(r.kind, r.target))}")
-        rows.append([str(n), problem, esc(r.gap or ""), _concerned(data, r), ""])
-    widths = [24, 116, 112, 160]
+        rows.append([str(n), problem, esc(r.gap or ""), _concerned(data, r), _due(data, r.id)])
+    widths = [24, 116, 112, 150]
     return table(["序号", "存在问题", "整改要求（全县）", "涉及机构", "完成时限"], rows,
                  [*widths, FRAME_W - sum(widths)], st, align="cllll")

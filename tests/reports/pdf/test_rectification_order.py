@@ -54,3 +54,25 @@ def test_the_rectification_list_follows_the_path(tmp_path: Path) -> None:
     assert items.index("一（二）1") < items.index("一（二）2") < items.index("一（一）3")
     assert "按期完成对应任务，并形成佐证材料" in items and "G05" not in items
 
+
+
+def test_the_rectification_list_prints_what_the_path_arranged(tmp_path: Path) -> None:
+    """达标路径's 安排 (责任人, 完成时限) stands in the 整改清单's 完成时限 column; an item nothing
+    was arranged for keeps the blank to write in."""
+    from reports.plan import arranged
+
+    path = write_demo(tmp_path / "青河县.tcmcounty", "small")
+    out = tmp_path / "报告.pdf"
+    with CountyFile.open(path) as county:
+        arranged.store(county, 2024, "G01", "G01", None, None,
+                       {"person": "李明", "due_date": "2027-01-06"})
+        arranged.store(county, 2024, "G05", "G05", None, None,
+                       {"person": "王芳", "due_date": None})  # 待补全: not printed
+        write_report(county, 2024, out, today=TODAY)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-raw", str(out), "-"],
+                                             capture_output=True, text=True, encoding="utf-8",
+                                             check=True).stdout)
+    part = text[text.index("存在问题及整改清单", text.index("八、")):]
+    assert "2027-01-06李明" in part
+    assert "王芳" not in part
+    assert "完成时限及责任人为达标路径中已安排的" in part
