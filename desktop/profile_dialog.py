@@ -147,6 +147,11 @@ class ProfileDialog(QDialog):
         self.delete_button.setEnabled(not profile.builtin)
         # The same line on the score's basis as 总览 and the report print beside the score.
         basis = standard.for_county(self.county).basis_line
+        changed = profiles.changed_from(self.county, profile)
+        if changed is not None:
+            source, ids = changed
+            basis = (f"与“{source}”相比，改动了 {len(ids)} 项指标的设置：{'、'.join(ids)}。"
+                     if ids else f"与“{source}”相同，尚未改动。") + f"\n{basis}"
         self.state.setText(
             (profile.description or "") + f"\n{basis}"
             + ("\n内置方案只能查看；要修改请先“复制为新方案”。"

@@ -395,12 +395,28 @@ def copy_profile(county: CountyFile, key: str, new_name: str) -> Profile:
     """Copy any profile into the file under a new name; the copy can then be changed."""
     source = get_profile(county, key)
     name = _check_name_free(county, new_name)
+    # The source's description speaks of the source ("…，不加本县方案"): the copy says what it is.
+    body = {**source.to_body(), "description": f"本县方案，以“{source.name}”为基础调整。"}
     with county.atomic():
         pid = county.insert("profile", {
             "name": name, "based_on": source.id,
-            "body": json.dumps(source.to_body(), ensure_ascii=False, indent=1),
+            "body": json.dumps(body, ensure_ascii=False, indent=1),
         })
     return get_profile(county, pid)
+
+
+def changed_from(county: CountyFile, profile: Profile) -> tuple[str, list[str]] | None:
+    """(the name of the profile `profile` was copied from, the indicators whose setting differs
+    from it, in the catalogue's order), or None for a built-in profile or one whose source is
+    gone."""
+    if profile.builtin or not profile.based_on:
+        return None
+    try:
+        source = get_profile(county, profile.based_on)
+    except KnownError:
+        return None
+    return source.name, [ind.id for ind in CATALOGUE
+                         if profile.setting(ind.id) != source.setting(ind.id)]
 
 
 def _own_profile(county: CountyFile, profile_id: str, doing: str) -> Profile:

@@ -55,6 +55,10 @@ def test_copy_change_and_use_a_profile(dialog: ProfileDialog, window: MainWindow
     assert _set(dialog, "B1", "threshold", "5类8项")
     dialog.labels["中医馆"].setText("中医馆（蒙医馆）")
     dialog.labels["中医馆"].editingFinished.emit()
+    # It says what it is and what it changes, not the national scheme's own words.
+    said = dialog.state.text()
+    assert "本县方案，以“" in said and "不加本县方案" not in said
+    assert "改动了 4 项指标的设置：B1、B5、C2、D8" in said
     dialog._use()
     stored = profiles.get_profile(county, mine.id)
     assert stored.setting("C2").threshold == {"share": 0.3}

@@ -187,10 +187,13 @@ def test_unknown_profile_names_the_choices(county):
 ])
 def test_nonsense_is_refused_with_a_chinese_message(county, changes, message):
     own = copy_profile(county, "baseline", "试验")
+    copied = get_profile(county, own.id).to_body()
     with pytest.raises(ValidationError, match=message):
         update_profile(county, own.id, changes)
-    # Nothing was written: the profile is as it was.
-    assert get_profile(county, own.id).to_body() == get_profile(county, "baseline").to_body()
+    # Nothing was written: the profile is as it was copied (the baseline's settings).
+    assert get_profile(county, own.id).to_body() == copied
+    assert {**copied, "description": ""} == {**get_profile(county, "baseline").to_body(),
+                                             "description": ""}
 
 
 def test_profile_names_must_be_unique_and_present(county):
