@@ -280,6 +280,7 @@ class RollupWindow(QMainWindow):
         folder, year = self.folder, self.year
         self.year_box.setEnabled(False)
         self.progress.setRange(0, 0)
+        self.progress.show()
         self.status_text.setText(f"正在读取“{folder}”……")
 
         def work(progress: worker.Progress) -> Rollup:
@@ -299,15 +300,14 @@ class RollupWindow(QMainWindow):
 
     def _failed(self, message: str) -> None:
         self.year_box.setEnabled(True)
-        self.progress.setRange(0, 1)
+        self.progress.hide()  # nothing is being read any more
         self.status_text.setText(message)
         self.summary.setText(message)
 
     def _loaded(self, result: Rollup) -> None:
         self.result = result
         self.year_box.setEnabled(True)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
+        self.progress.hide()  # done: the status line says what was read, not a full bar
         self.status_text.setText(f"已汇总 {len(result.counties)} 个县，跳过 "
                                  f"{len(result.skipped)} 个文件")
         self.summary.setText(result.summary_text())
