@@ -18,6 +18,7 @@ from db.errors import KnownError
 from db.vocab import TASK_STATUSES, number_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
+from desktop.datefield import DateField
 from desktop.delegates import FieldDelegate
 from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
@@ -142,6 +143,10 @@ class TaskDialog(QDialog):
         self.phase = QComboBox()
         self.phase.setEditable(True)
         self.phase.addItems(["", *phases])
+        # As the table has them, so a task is entered whole in one go.
+        self.deadline = DateField("完成时限", self)
+        self.status = QComboBox()
+        self.status.addItems(list(TASK_STATUSES))
         form = QFormLayout()
         form.addRow("任务类别(&C)：", self.category)
         form.addRow("序号(&N)：", self.number)
@@ -149,6 +154,8 @@ class TaskDialog(QDialog):
         form.addRow("牵头单位(&L)：", self.lead)
         form.addRow("配合单位（用顿号分隔）(&A)：", self.assist)
         form.addRow("阶段(&P)：", self.phase)
+        form.addRow("完成时限(&D)：", self.deadline)
+        form.addRow("状态(&S)：", self.status)
         finish_form(self, form)
 
     def values(self) -> dict[str, Any]:
@@ -157,7 +164,9 @@ class TaskDialog(QDialog):
                 "text": self.text.toPlainText().strip(),
                 "lead_unit": self.lead.text().strip() or None,
                 "assist_units": self.assist.text().strip() or None,
-                "phase": self.phase.currentText().strip() or None}
+                "phase": self.phase.currentText().strip() or None,
+                "deadline": self.deadline.value(),  # ValidationError: said in the dialog
+                "status": self.status.currentText()}
 
 
 class PhasesDialog(QDialog):

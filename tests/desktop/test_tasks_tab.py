@@ -175,3 +175,31 @@ def test_overview_scores_each_item_and_a_governance_item_scores_once_evidenced(
     ov.attach()
     assert ov.proxy.index(row("G01"), points).data() == "3 / 3"
     assert "得分 73.3 / 100 分" in ov.summary.text() and "均已达到" in ov.summary.text()
+
+
+def test_a_new_task_is_entered_whole_with_its_deadline_and_status(
+        tab: tasks_tab.TasksTab, window: MainWindow, answer: Any) -> None:
+    """新增任务 has 完成时限 and 状态 as the table does; a date that does not exist is said in the
+    dialog, which comes back holding what was typed."""
+    from PySide6.QtWidgets import QLabel
+
+    said: list[str] = []
+
+    def fill(dialog: Any) -> bool:
+        assert isinstance(dialog, TaskDialog)
+        if not said:
+            dialog.number.setText("14")
+            dialog.text.setPlainText("建立中医药工作联席会议制度")
+            dialog.deadline.setText("2027/2/30")
+            dialog.status.setCurrentText("推进中")
+            said.append("")
+            return True
+        said.append(dialog.findChild(QLabel, "refusal").text())
+        assert dialog.text.toPlainText() == "建立中医药工作联席会议制度"
+        dialog.deadline.setText("2027/3/31")
+        return True
+    answer(fill)
+    tab.add()
+    assert "完成时限" in said[1] and "2 月没有 30 日" in said[1]
+    row = window.county.rows("task", "number = '14'")[0]
+    assert (row["deadline"], row["status"]) == ("2027-03-31", "推进中")
