@@ -109,7 +109,7 @@ def frag_split(frags: list[Any], max_widths: Any, calc_bounds: bool,
         else:
             glyphs.append(paragraph.cjkU(text, f, encoding))
     widths = []
-    for n, g in enumerate(glyphs):
+    for g in glyphs:
         w = g.width
         if hasattr(w, "normalizedValue"):  # a width given relative to the line
             w._normalizer = max_widths[0]
