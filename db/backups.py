@@ -56,6 +56,14 @@ def clear_leftovers() -> None:
                 path.unlink()
 
 
+def _taken(stamp: str) -> _dt.datetime:
+    """"20241115-093012-123456" (as _NAME matched it) as a time; read by hand: strptime's first
+    use loads the locale and compiles its patterns, 3 ms of every start."""
+    d, t, us = stamp.split("-")
+    return _dt.datetime(int(d[:4]), int(d[4:6]), int(d[6:]), int(t[:2]), int(t[2:4]),
+                        int(t[4:]), int(us))
+
+
 def list_backups(stem: str | None = None) -> list[Backup]:
     """Backups, newest first; only those of one county file when `stem` is given."""
     found = []
@@ -63,7 +71,10 @@ def list_backups(stem: str | None = None) -> list[Backup]:
         m = _NAME.match(path.name)
         if not m or (stem is not None and m["stem"] != stem):
             continue
-        taken = _dt.datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S-%f")
+        try:
+            taken = _taken(m["stamp"])
+        except ValueError:  # 20241399-…: not a time this program wrote
+            continue
         found.append(Backup(path, m["stem"], taken, m["reason"]))
     return sorted(found, key=lambda b: b.taken, reverse=True)
 

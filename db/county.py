@@ -558,8 +558,27 @@ class CountyFile:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        # Plain tuples zipped with the column names: three times faster than dict(sqlite3.Row)
-        # (the 10× county's year is 6,400 rows of 40 columns, read by every view of it).
+        """The rows of a SELECT, as dicts.
+
+        Plain tuples zipped with the column names: three times faster than dict(sqlite3.Row)
+        (the 10× county's year is 6,400 rows of 40 columns, read by every view of it). Text is
+        read as SQLite's UTF-8 directly, a fifth faster than through LENIENT_TEXT; only if some
+        text is not UTF-8 (a flipped bit) is the query read again leniently."""
+        conn = self.conn
+        head = sql.lstrip()[:6].upper()
+        if head != "SELECT" and not head.startswith("WITH"):  # read again only what only reads
+            return self._query(sql, params)
+        conn.text_factory = str
+        try:
+            return self._query(sql, params)
+        except sqlite3.OperationalError as exc:
+            if not str(exc).startswith("Could not decode to UTF-8"):
+                raise
+        finally:
+            conn.text_factory = LENIENT_TEXT
+        return self._query(sql, params)
+
+    def _query(self, sql: str, params: Any) -> list[dict[str, Any]]:
         cursor = self.conn.cursor()
         cursor.row_factory = None
         cursor.execute(sql, params)

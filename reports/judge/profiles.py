@@ -231,7 +231,7 @@ def _standard_body(std: standard.Standard) -> dict[str, Any]:
     lives in one place, the standard (shipped in resources/standards/, or a province's 评分表),
     where a bureau can correct it. What a 评分表 leaves out is the shipped standard's; an
     indicator one of its items scores is on."""
-    body = copy.deepcopy(_read_json(f"{BASELINE}.json"))
+    body = _read_json(f"{BASELINE}.json")  # read afresh: ours to change
     shipped = standard.shipped()
     for ind_id, entry in body["indicators"].items():
         own = std.for_indicator(ind_id)
@@ -248,33 +248,38 @@ def _standard_body(std: standard.Standard) -> dict[str, Any]:
     return body
 
 
-_BUILT: dict[int, tuple[standard.Standard, dict[str, Profile]]] = {}
+_BUILT: dict[int, tuple[standard.Standard, dict[str, Any], dict[str, Profile]]] = {}
 
 
-def _builtins(std: standard.Standard | None = None) -> dict[str, Profile]:
-    """The built-in profiles laid on `std` (default: the shipped standard), built once per
-    standard object (the shipped one, or a county's 评分表 as parsed and cached)."""
+def _builtin(pid: str, std: standard.Standard | None = None) -> Profile:
+    """The built-in profile `pid` laid on `std` (default: the shipped standard), built the first
+    time it is asked for, once per standard object (the shipped one, or a county's 评分表 as
+    parsed and cached): opening a file builds the one it uses, not all five."""
     std = std or standard.shipped()
     cached = _BUILT.get(id(std))
-    if cached is not None and cached[0] is std:
-        return cached[1]
-    base = _standard_body(std)
-    profiles: dict[str, Profile] = {}
-    for pid in BUILTIN_ORDER:
+    if cached is None or cached[0] is not std:
+        if len(_BUILT) >= 8:
+            _BUILT.pop(next(iter(_BUILT)))
+        cached = _BUILT[id(std)] = (std, _standard_body(std), {})
+    _, base, built = cached
+    profile = built.get(pid)
+    if profile is None:
         raw = _read_json(f"{pid}.json")
         validate_body(raw)
         layer = raw if raw.get("based_on") else {}
-        profiles[pid] = _build(pid, raw["name"], base, layer, builtin=True,
-                               based_on=raw.get("based_on"))
-    if len(_BUILT) >= 8:
-        _BUILT.pop(next(iter(_BUILT)))
-    _BUILT[id(std)] = (std, profiles)
-    return profiles
+        profile = built[pid] = _build(pid, raw["name"], base, layer, builtin=True,
+                                      based_on=raw.get("based_on"))
+    return profile
+
+
+def _builtins(std: standard.Standard | None = None) -> dict[str, Profile]:
+    """Every built-in profile laid on `std`, in their fixed order."""
+    return {pid: _builtin(pid, std) for pid in BUILTIN_ORDER}
 
 
 def national(indicator_id: str) -> Setting:
     """The indicator as the shipped national standard sets it, before any county layer."""
-    return _builtins()[BASELINE].setting(indicator_id)
+    return _builtin(BASELINE).setting(indicator_id)
 
 
 def builtin_profiles(std: standard.Standard | None = None) -> list[Profile]:
@@ -348,15 +353,14 @@ def get_profile(county: CountyFile, key: str, std: standard.Standard | None = No
     """A profile by id, or by its exact name, laid on `std` (default: the standard that judges
     the file); KnownError if the file has no such profile."""
     std = std or standard.for_county(county)
-    builtins = _builtins(std)
-    if key in builtins:
-        return builtins[key]
+    if key in BUILTIN_ORDER:
+        return _builtin(key, std)
     row = county.get("profile", key)
     if row is None:
         found = county.rows("profile", "name = ?", (key,))
         row = found[0] if found else None
     if row is None:
-        for p in builtins.values():
+        for p in _builtins(std).values():
             if p.name == key:
                 return p
         raise KnownError(f"找不到目标方案“{key}”。可用的方案：" +
@@ -371,7 +375,7 @@ def active_profile(county: CountyFile, std: standard.Standard | None = None) -> 
     try:
         return get_profile(county, key, std)
     except KnownError:
-        return _builtins(std)[BASELINE]
+        return _builtin(BASELINE, std)
 
 
 def set_active(county: CountyFile, key: str) -> Profile:

@@ -72,8 +72,8 @@ class _once:  # noqa: N801 (used as a decorator, like functools.cached_property)
         return value
 
 
-@dataclass(frozen=True)
-class InstitutionProgress:
+@dataclass  # not frozen: one is made for each institution of the year (6,400 at ten times the
+class InstitutionProgress:  # large demo), and a frozen class's __init__ is three times slower
     id: str
     name: str
     township: str

@@ -169,6 +169,8 @@ def _number(x: Any) -> bool:
 def unprintable(text: str) -> str | None:
     """The first character of `text` a person cannot see or that reorders what they see (a
     control, a direction mark such as U+202E, an unassigned code point), shown as U+XXXX."""
+    if text.isprintable():  # none of those (nor a line break or tab): said at C speed
+        return None
     for ch in text:
         if ch in "\n\t":
             continue

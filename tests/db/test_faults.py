@@ -176,3 +176,16 @@ def test_what_an_interrupted_backup_left_is_cleared_and_never_listed(tmp_path: P
     assert [b.reason for b in backups.list_backups()] == ["每日"]
     assert not any(path.exists() for path in stale)
     assert fresh.exists()
+
+
+def test_a_backup_is_listed_with_its_time_and_a_name_with_no_such_time_is_not(
+        tmp_path: Path) -> None:
+    import datetime as dt
+
+    from db import backups, paths
+
+    folder = paths.backups_dir()
+    (folder / "县--20241115-093012-000042--导入前.tcmcounty").write_bytes(b"\0")
+    (folder / "县--20241399-250000-000000--每日.tcmcounty").write_bytes(b"\0")  # month 13
+    assert [(b.taken, b.reason) for b in backups.list_backups("县")] == [
+        (dt.datetime(2024, 11, 15, 9, 30, 12, 42), "导入前")]

@@ -150,3 +150,20 @@ def test_a_crafted_county_file_is_not_replaced_by_an_output(
     dest = crafted_copy(good, tmp_path, name)
     with pytest.raises(FileExists, match="是一个县级数据文件，不会被覆盖"):
         refuse_to_replace(dest)
+
+
+def test_text_that_is_not_utf8_reads_as_a_replacement_character_in_every_query(
+        good: Path, tmp_path: Path) -> None:
+    """Queries read text as plain UTF-8 first (faster) and read again leniently only when some
+    is not: the same U+FFFD, and the text of every other row as it is."""
+    path = Path(shutil.copyfile(good, tmp_path / good.name))
+    raw(path, "UPDATE institution SET name = CAST(x'e5b9b3ff' AS TEXT) "
+              "WHERE rowid = (SELECT min(rowid) FROM institution)")
+    with CountyFile.open(path) as county:
+        names = [r["name"] for r in county.query(
+            "  select name from institution WHERE deleted = 0 ORDER BY rowid")]
+        assert names[0] == "平\ufffd" and all("\ufffd" not in n for n in names[1:])
+        with county.atomic():  # inside a transaction too
+            assert county.query("WITH t AS (SELECT name FROM institution) SELECT * FROM t")
+        county.conn.execute("SELECT CAST(x'ff' AS TEXT)").fetchone()  # the connection's own
+        assert county.conn.text_factory is not str

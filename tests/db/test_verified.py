@@ -3,6 +3,7 @@ every page and value (db.verified); any other content is checked in full, as bef
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -102,3 +103,13 @@ def test_the_same_content_at_another_path_is_not_taken_for_it(
     CountyFile.open(copy).close()
     CountyFile.open(copy).close()
     assert full_checks == [False, True, False]
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096 * 3 + 7])
+def test_fingerprint_is_the_files_sha256_whatever_its_size(tmp_path: Path, size: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verified, "_CHUNK", 4096)  # pieces smaller than the file, and larger
+    data = bytes((i * 7919) % 251 for i in range(size))
+    path = tmp_path / "f.bin"
+    path.write_bytes(data)
+    assert verified.fingerprint(path) == hashlib.sha256(data).hexdigest()

@@ -300,3 +300,18 @@ def test_what_a_township_file_leaves_to_the_county() -> None:
     assert {"G01", "G13", "G17", "H1", "B7", "B9", "B10", "B11", "B12", "B13", "C1", "C5",
             "B4", "A5", "D11"} <= ids
     assert not {"A1", "A2", "B1", "C2", "C4", "D1", "D5"} & ids
+
+
+def test_unprintable_names_the_first_hidden_character_of_any_text() -> None:
+    """A character a person cannot see (or that reorders what they see) is found wherever it is
+    in a text, whichever kind it is; visible text, line breaks, tabs and wide spaces pass."""
+    import unicodedata
+
+    hidden = ("Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp")
+    for code in [*range(0, 0x3100), *range(0xD7F0, 0x10000, 3), 0xE0001, 0x10FFFD]:
+        ch = chr(code)
+        expected = (f"U+{code:04X}" if ch not in "\n\t" and unicodedata.category(ch) in hidden
+                    else None)
+        assert standard.unprintable(f"中医馆{ch}建设") == expected, hex(code)
+    assert standard.unprintable("第一行\n第二行\t　全角空格 a b") is None
+    assert standard.unprintable("\u202e甲\u200b乙") == "U+202E"
