@@ -37,6 +37,7 @@ from db.vocab import (CENTRE_TYPES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TY
 from reports.judge import profiles, standard
 from reports.judge.catalogue import BY_ID, DEPARTMENTS
 from reports.judge.facts import Facts, load_facts
+from reports.judge.measures import UNCOUNTED_AUDIENCE
 from reports.judge.profiles import Profile, exact
 from reports.judge.results import OFF, PARTLY, SCORED, UNSCORED, ZERO, Evaluation, ItemScore, Score
 from reports.judge.scoring import _round
@@ -433,8 +434,45 @@ def _own_share(num: Any, den: Any, profile: Profile, ind_id: str) -> bool | None
     return target.holds(exact(num) / exact(den))
 
 
-def _books_verdict(item: Item, inst: dict[str, Any], ev: Evaluation, profile: Profile
-                   ) -> tuple[str | None, str | None]:
+def _own_count(inst: dict[str, Any], keys: tuple[str, ...], profile: Profile, ind_id: str
+               ) -> bool | None:
+    """How many of `keys` the institution has set up (1), against the indicator's target; None
+    while one is blank."""
+    target = profile.setting(ind_id).target
+    if target is None or any(inst[k] is None for k in keys):
+        return None
+    return target.holds(exact(sum(1 for k in keys if inst[k] == 1)))
+
+
+def _own_base(inst: dict[str, Any], r: Any) -> bool | None:
+    """B15 at one county hospital: its own 宣教基地 agrees; without one, its books decide the item
+    only while the county has none anywhere (another hospital's base meets it)."""
+    if inst["edu_base"] is None:
+        return None
+    return True if inst["edu_base"] == 1 else (None if r.met else False)
+
+
+def _own_activities(inst: dict[str, Any], facts: Facts, profile: Profile, ind_id: str
+                    ) -> bool | None:
+    """D6/D7 in the institution's own log: TCM-content activities (D6) or their audience (D7)
+    over all, against the county's target; None while an audience it weighs is blank."""
+    if ind_id == "D6":
+        return _own_share(facts.tally(inst["id"], tcm=1).n, facts.tally(inst["id"]).n, profile,
+                          ind_id)
+    every = facts.tally(inst["id"], skip=UNCOUNTED_AUDIENCE)
+    if every.blank:
+        return None
+    return _own_share(facts.tally(inst["id"], tcm=1, skip=UNCOUNTED_AUDIENCE).people,
+                      every.people, profile, ind_id)
+
+
+def _non_tcm(inst: dict[str, Any]) -> int | None:
+    phys, tcm = inst["physicians"], inst["tcm_physicians"]
+    return None if phys is None or tcm is None else phys - tcm
+
+
+def _books_verdict(item: Item, inst: dict[str, Any], ev: Evaluation, profile: Profile,
+                   facts: Facts) -> tuple[str | None, str | None]:
     if item.by == "count":
         return AGREE, None
     ind = BY_ID[item.indicator or ""]
@@ -446,11 +484,22 @@ def _books_verdict(item: Item, inst: dict[str, Any], ev: Evaluation, profile: Pr
         if inst["year_row"] is None and failing is None and ind.is_inst:
             return None, "未填报"
         return (DISAGREE, failing.gap) if failing else (AGREE, None)
+    # A figure the county reaches in sum (a share of all the centres' physicians, a count of
+    # departments): what this institution's own books show, against the same target.
     own: bool | None = {
         "A5": lambda: None if inst["tcm_corner"] is None else inst["tcm_corner"] == 1,
         "A10": lambda: None if inst["hall_state"] is None else inst["hall_state"] == "upgraded",
+        "B7": lambda: _own_count(inst, tuple(DEPARTMENTS), profile, "B7"),
+        "B14": lambda: _own_share(inst["fd_teams_tcm"], inst["fd_teams"], profile, "B14"),
+        "B15": lambda: _own_base(inst, r),
         "C1": lambda: _own_share(inst["tcm_physicians"], inst["physicians"], profile, "C1"),
+        "C6": lambda: _own_share(inst["west_learn_tcm"], _non_tcm(inst), profile, "C6"),
+        "C7": lambda: _own_share(inst["tcm_physicians"], inst["physicians"], profile, "C7"),
+        "D6": lambda: _own_activities(inst, facts, profile, "D6"),
+        "D7": lambda: _own_activities(inst, facts, profile, "D7"),
     }.get(ind.id, lambda: None)()
+    if own is False and failing is not None:
+        return DISAGREE, failing.gap  # listed below the target (C7): what it would take
     return (None if own is None else AGREE if own else DISAGREE), None
 
 
@@ -463,7 +512,7 @@ def books(county_facts: Facts, ev: Evaluation, profile: Profile, item: Item,
         return Book("本年度未填报", DISAGREE if BY_ID[item.indicator or ""].is_inst else None,
                     "未填报")
     words = _BOOKS.get(item.indicator or "", lambda i, f: "")(inst, county_facts)
-    verdict, gap = _books_verdict(item, inst, ev, profile)
+    verdict, gap = _books_verdict(item, inst, ev, profile, county_facts)
     return Book(profile.relabel(words), verdict, profile.relabel(gap) if gap else None)
 
 

@@ -16,7 +16,7 @@ from db.vocab import pinyin_key
 from reports.judge import review, standard
 from reports.judge.review import AGREE, DISAGREE, Rule
 
-from tests.reports.conftest import YEAR, inst, run
+from tests.reports.conftest import YEAR, act, inst, run
 
 TOWNS = ["东山镇", "西河乡", "南岭镇", "北坝乡", "中和镇", "青石镇"]
 
@@ -262,3 +262,45 @@ def test_the_route_goes_through_townships_in_pinyin_order(county: CountyFile) ->
     rid = review.create_review(county, YEAR, seed=3, rule=Rule(0, 6, 0))
     towns = [i["township"] for i in review.load(county, rid).sample]
     assert towns == ["北坝乡", "东山镇", "南岭镇", "青石镇", "西河乡", "中和镇"]
+
+
+def test_the_books_decide_a_summed_item_at_each_institution_from_its_own_figures(
+        county: CountyFile) -> None:
+    """A figure the county reaches in sum (the centres' physicians, their activities, the
+    hospital's departments) is still what an institution's own books show: the 台账 column says
+    符合 or 不符合 against the same target, blank only where a figure it needs is blank."""
+    hospital = inst(county, "本县中医医院", "county_tcm_hospital",
+                    {"physicians": 40, "tcm_physicians": 30, "dept_preventive": 1,
+                     "dept_rehab": 1, "dept_infectious": 0, "edu_base": 0}, township="城关镇")
+    inst(county, "本县人民医院", "county_general_hospital", {"edu_base": 1}, township="城关镇")
+    good = inst(county, "甲镇卫生院", "township_hc",
+                {"physicians": 10, "tcm_physicians": 4, "west_learn_tcm": 6, "fd_teams": 3,
+                 "fd_teams_tcm": 3}, township="甲镇")
+    short = inst(county, "乙镇卫生院", "township_hc",
+                 {"physicians": 10, "tcm_physicians": 1, "west_learn_tcm": 2, "fd_teams": 4,
+                  "fd_teams_tcm": 1}, township="乙镇")
+    blank = inst(county, "丙镇卫生院", "township_hc", {"physicians": 10}, township="丙镇")
+    for _ in range(3):
+        act(county, good, "健康讲座", people=50, tcm=1)
+        act(county, short, "健康讲座", people=50, tcm=0)
+    act(county, blank, "健康讲座", people=None, tcm=1)
+    rid = review.create_review(county, YEAR, seed=1, rule=Rule(1, 3, 0))
+    ev = run(county)
+    _, sheets = review.sheets(county, rid, ev)
+    books = {(s.inst["name"], line.item.indicator): line.book.verdict
+             for s in sheets for line in s.lines}
+    assert books[("本县中医医院", "B7")] == DISAGREE  # 2 of the 3 departments
+    # No 宣教基地 of its own, but the county has one at another hospital: not decided here.
+    assert books[("本县中医医院", "B15")] is None
+    for ind in ("C6", "C7", "B14", "D6", "D7"):
+        assert books[("甲镇卫生院", ind)] == AGREE, ind
+        assert books[("乙镇卫生院", ind)] == DISAGREE, ind
+    assert books[("丙镇卫生院", "C7")] is None  # 中医类别医师 blank
+    assert books[("丙镇卫生院", "D7")] is None  # an activity's 参与人数 blank
+    assert books[("丙镇卫生院", "D6")] == AGREE  # its one activity had TCM content
+    county.set_institution_year(hospital, YEAR, {"edu_base": 0})
+    county.delete("institution", next(i["id"] for i in county.institutions_in_year(YEAR)
+                                       if i["name"] == "本县人民医院"))
+    _, sheets = review.sheets(county, rid, run(county))
+    assert next(line.book.verdict for s in sheets for line in s.lines
+                if line.item.indicator == "B15") == DISAGREE  # none anywhere in the county
