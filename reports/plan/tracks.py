@@ -168,8 +168,13 @@ def _waiting_track(item: Item, now: ItemScore, units: list[Unit], note: str) -> 
     return Track(item, now, units, [flat] * (len(units) + 1), [False] * (len(units) + 1), note)
 
 
+def _nobody(r: Result) -> bool:
+    """No institution of the kind the indicator judges counts in the year."""
+    return r.value is None and r.is_inst and r.denominator == 0
+
+
 def _indicator_track(item: Item, now: ItemScore, r: Result) -> Track | None:
-    if r.value is None and r.is_inst and r.denominator == 0:
+    if _nobody(r):
         # No institution of its kind counts in the year: nothing to do that would score it.
         ind = BY_ID.get(r.id)
         kinds = ind.scope_text if ind is not None else r.name
@@ -239,6 +244,8 @@ def tracks(std: Standard, evaluation: Evaluation, docs: Documents) -> list[Track
             continue
         if item.by == "indicator":
             r = evaluation.result(item.indicator or "")
+            if r is not None and evaluation.township_scope and _nobody(r):
+                continue  # none of its kind in this township: the county judges it with the rest
             track = _indicator_track(item, now, r) if r is not None else None
         elif item.by == "document":
             track = _document_track(item, now, docs)

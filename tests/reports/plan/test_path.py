@@ -350,3 +350,19 @@ def test_arrangements_travel_to_a_township_and_merge_back(tmp_path: Path) -> Non
         assert rows[at.key]["person"] == "平场镇卫生院 王院长"
         assert rows[county_wide.key]["person"] == "县中医股"
         assert county.count("planned_action") == 2
+
+
+def test_a_township_without_an_institution_of_a_kind_leaves_that_item_to_the_county(
+        tmp_path: Path) -> None:
+    """平场镇 has no community station: in its own file B2 and the like are no note of
+    “无法计分” — the county judges them with the townships that have them."""
+    path = write_demo(tmp_path / "县.tcmcounty", "small")
+    with CountyFile.open(path) as county:
+        kinds = {r["type"] for r in county.query(
+            "SELECT type FROM institution WHERE deleted = 0 AND township = '平场镇'")}
+        assert "chs" not in kinds
+        town = write_township_file(county, "平场镇", tmp_path / "平场镇.tcmcounty")
+    with CountyFile.open(town) as copy:
+        p = plan(copy, 2024, today=AFTER_YEAR)
+        assert not [n for n in p.notes if "无法计分" in n], p.notes
+        assert p.actions and all(a.township in (None, "", "平场镇") for a in p.actions)
