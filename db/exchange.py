@@ -152,6 +152,9 @@ class Conflict:
     # When that institution of theirs is one of mine they edited into the twin: mine as it was,
     # kept as it is (beside the twin) when the clerk keeps 本文件.
     kept_apart: dict[str, Any] | None = None
+    # key → the value both files held when the township's file was made, where the two 修改记录
+    # prove it (see _one_sided): what each side changed it from.
+    original: dict[str, Any] = field(default_factory=dict)
 
     @property
     def decided(self) -> bool:
@@ -278,7 +281,9 @@ class MergePlan:
             for key, lab, mine, theirs in c.fields:
                 side = c.choices.get(key)
                 chosen = f"（采用{SIDES[side]}）" if side in SIDES and c.choice == "mixed" else ""
-                yield (f"      {lab}：本文件 {shown_value(c.table, key, mine)}，"
+                was = (f"原为 {shown_value(c.table, key, c.original[key])}，"
+                       if key in c.original else "")
+                yield (f"      {lab}：{was}本文件 {shown_value(c.table, key, mine)}，"
                        f"对方 {shown_value(c.table, key, theirs)}{chosen}")
 
 
@@ -737,7 +742,8 @@ def _one_sided(plan: MergePlan, county: CountyFile, their_audit: list[dict[str, 
     if any(not a.get("record_id") and a is not born for a in their_audit):
         return  # the township wrote in bulk since (an import, a merge …)
     mine = [dict(r) for r in county.conn.execute(
-        "SELECT id, machine, action, record_id, field FROM audit WHERE at >= ?", (since,))]
+        "SELECT id, at, machine, action, record_id, field, old FROM audit WHERE at >= ? "
+        "ORDER BY at, rowid", (since,))]
     if any(a["id"] not in shared and not a["record_id"]
            and not (a["action"] in (EXPORTED, "合并") and a["machine"] == county.machine)
            for a in mine):
@@ -777,6 +783,37 @@ def _one_sided(plan: MergePlan, county: CountyFile, their_audit: list[dict[str, 
         else:
             kept.append(c)
     plan.conflicts = kept
+    _originals(kept, [a for a in mine if a["id"] not in shared and a["machine"] == county.machine],
+               [a for a in their_audit if a["id"] not in shared])
+
+
+def _originals(conflicts: list[Conflict], mine: list[dict[str, Any]],
+               theirs: list[dict[str, Any]]) -> None:
+    """Each conflicting field's value when the township's file was made: the value each side's
+    first change of it since started from (the 修改记录's 原值), where the two agree."""
+    def first_old(lines: list[dict[str, Any]]) -> dict[tuple[str, str], str | None]:
+        out: dict[tuple[str, str], str | None] = {}
+        for a in sorted(lines, key=lambda a: a.get("at") or ""):
+            if a.get("action") == "修改" and a.get("record_id") and a.get("field"):
+                out.setdefault((a["record_id"], a["field"]), a.get("old"))
+        return out
+
+    ours, theirs_first = first_old(mine), first_old(theirs)
+    for c in conflicts:
+        if c.duplicate_of:
+            continue
+        for key, _label, a, b in c.fields:
+            at = (c.record_id, key)
+            if at not in ours or at not in theirs_first or ours[at] != theirs_first[at]:
+                continue  # not changed on both sides since, or from different values
+            text = ours[at]
+            if text is None or isinstance(a, str) or isinstance(b, str):
+                c.original[key] = text
+                continue
+            try:
+                c.original[key] = json.loads(text)
+            except ValueError:
+                continue
 
 
 def _checked_audit(other: Path, rec: dict[str, Any]) -> dict[str, Any]:

@@ -102,10 +102,12 @@ class MergeDialog(QDialog):
         self.model = RecordModel([
             # Long names are shortened in the middle, so the year at the end stays in view;
             # the tooltip gives the whole record.
-            Column("record", "记录", width=260, whole_tip=True),
-            Column("field", "项目", width=150),
-            Column("mine", "本文件", width=150, tone=self._tone("mine")),
-            Column("theirs", "对方文件", width=150, tone=self._tone("theirs")),
+            Column("record", "记录", width=220, whole_tip=True),
+            Column("field", "项目", width=140),
+            Column("original", "原值", width=90,
+                   tip="生成乡镇填报文件时两边相同的值（据双方的修改记录；无从查证时空白）"),
+            Column("mine", "本文件", width=130, tone=self._tone("mine")),
+            Column("theirs", "对方文件", width=130, tone=self._tone("theirs")),
             Column("side", "采用", "choice", True, {**SIDES, "undecided": "（请选择）"}, width=80,
                    value=lambda r: r["side"] or "undecided",
                    tone=lambda r: None if r["side"] else "fail"),
@@ -114,6 +116,8 @@ class MergeDialog(QDialog):
             {"id": f"{n}/{key}", "conflict": c, "key": key,
              "record": f"{TABLE_LABELS[c.table]}：{c.label}",
              "field": words.get((c.table, key), lab),
+             "original": (shown_value(c.table, key, c.original[key]) if key in c.original
+                          else ""),
              "mine": shown_value(c.table, key, a), "theirs": shown_value(c.table, key, b),
              "side": c.choices.get(key)}
             for n, c in enumerate(plan.conflicts) for key, lab, a, b in c.fields])

@@ -651,3 +651,31 @@ def test_a_forged_birth_line_proves_nothing(bureau: Path, tmp_path: Path) -> Non
     with CountyFile.open(bureau) as county:
         plan = plan_merge(county, town)
         assert not plan.combined and len(plan.conflicts) == 1
+
+
+def test_a_true_conflict_says_what_the_field_was_before_either_side_changed_it(
+        bureau: Path, tmp_path: Path) -> None:
+    """Both sides changed 中医类别全科医生数 since the township's file was made: the conflict says
+    what it was then (from the two 修改记录), so the clerk sees which side corrected what."""
+    town, rid, base = _town_and_edits(bureau, tmp_path, {"other_tcm_staff": 7, "tcm_gps": 8},
+                                      {"tcm_gps": 9})
+    with CountyFile.open(bureau) as county:
+        plan = plan_merge(county, town)
+        [c] = plan.conflicts
+        assert c.original == {"tcm_gps": base["tcm_gps"]}  # other_tcm_staff: the county's alone
+        text = "\n".join(plan.lines())
+        assert f"原为 {base['tcm_gps']}，本文件 8，对方 9" in text
+
+
+def test_a_conflict_without_proof_of_the_original_says_none(bureau: Path) -> None:
+    """Two copies of one file (no township file's 修改记录 to read from): no 原值 is guessed."""
+    other = _copy(bureau, "other.tcmcounty")
+    with CountyFile.open(bureau) as mine:
+        centre = _centre(mine)
+        rid = mine.institution_year_id(centre["id"], 2024)
+        mine.update("institution_year", rid, {"tcm_gps": 8})
+    with CountyFile.open(other, machine="b" * 32) as theirs:
+        theirs.update("institution_year", rid, {"tcm_gps": 9})
+    with CountyFile.open(bureau) as county:
+        [c] = plan_merge(county, other).conflicts
+        assert c.original == {}

@@ -13,6 +13,7 @@ from desktop.exchange_dialogs import BackupsDialog, MergeDialog
 from desktop.main_window import MainWindow
 from desktop import exchange_dialogs
 from db import exchange
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 
@@ -336,3 +337,22 @@ def test_the_merge_preview_writes_numbers_as_the_tables_do(window: MainWindow, d
     assert f"{row['visits']:,} → {row['visits'] + 31_000:,}" in preview
     unchanged = int(summary.split("未变 ")[1].split(" 条")[0].replace(",", ""))
     assert unchanged >= 1000 and f"未变 {unchanged:,} 条" in summary
+
+
+def test_a_conflict_shows_the_value_both_files_had_when_the_township_file_was_made(
+        window: MainWindow, tmp_path: Path, qtbot: Any) -> None:
+    county = window.county
+    centre = county.rows("institution", "type = 'township_hc'", order="name")[0]
+    town = exchange.write_township_file(county, centre["township"], tmp_path / "town.tcmcounty")
+    rid = county.institution_year_id(centre["id"], 2024)
+    before = county.get("institution_year", rid)["tcm_gps"]
+    county.update("institution_year", rid, {"tcm_gps": 8})
+    with CountyFile.open(town) as township:
+        township.update("institution_year", rid, {"tcm_gps": 9})
+    dialog = MergeDialog(exchange.plan_merge(county, town), window)
+    qtbot.addWidget(dialog)
+    [row] = dialog.model.rows
+    assert (row["original"], row["mine"], row["theirs"]) == (str(before), "8", "9")
+    header = dialog.model.headerData(dialog.model.column_index("original"),
+                                     Qt.Orientation.Horizontal)
+    assert header == "原值"
