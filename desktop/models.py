@@ -146,6 +146,15 @@ _MONTH_ONLY = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*月?")
 DATE_EXAMPLE = "应为 年-月-日，如 2026-03-31"
 
 
+def _excel_serial(text: str) -> _dt.date | None:
+    """The day an Excel/WPS date serial (45611: days since 1899-12-30) names, if `text` is one
+    in the years a date here may have."""
+    if not text.isdigit() or len(text) != 5:
+        return None
+    day = _dt.date(1899, 12, 30) + _dt.timedelta(days=int(text))
+    return day if YEAR_MIN <= day.year <= YEAR_MAX else None
+
+
 def parse_date(text: str) -> _dt.date:
     """The date typed or pasted as `text` (full-width digits too); ValueError says why not.
 
@@ -156,6 +165,12 @@ def parse_date(text: str) -> _dt.date:
     if m is None:
         if _MONTH_ONLY.fullmatch(text):
             raise ValueError(f"“{text}”缺少日（{DATE_EXAMPLE}）")
+        serial = _excel_serial(text)
+        if serial is not None:
+            # Copied from a column Excel or WPS shows as numbers: said, never taken as the day
+            # (a count pasted one column off would read as a date as well).
+            raise ValueError(f"“{text}”像是 Excel 的日期序号（即 {serial.isoformat()}），不是日期："
+                             f"请在表格中把该列设为日期格式后再复制，或直接输入 {serial.isoformat()}")
         raise ValueError(f"“{text}”不是有效日期（{DATE_EXAMPLE}）")
     year, month, day = (int(g) for g in (m.groups()[:3] if m[1] else m.groups()[3:]))
     if not YEAR_MIN <= year <= YEAR_MAX:

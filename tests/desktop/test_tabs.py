@@ -406,6 +406,7 @@ def test_a_date_typed_whole_in_the_activity_dialog_is_that_date(
     ("2024-13-01", "“2024-13-01”不是有效日期（没有 13 月）"),
     ("2024-11", "“2024-11”缺少日"),
     ("下周三", "“下周三”不是有效日期（应为 年-月-日，如 2026-03-31）"),
+    ("45611", "“45611”像是 Excel 的日期序号（即 2024-11-15），不是日期"),
     ("", "活动日期：不能为空"),
 ])
 def test_a_date_that_cannot_be_read_is_refused_in_the_dialog_as_typed(
