@@ -763,14 +763,12 @@ def _one_sided(plan: MergePlan, county: CountyFile, their_audit: list[dict[str, 
             # so what else it changed of the record is not known.
             said = a["field"] if a["machine"] == county.machine else None
             mine_changed.setdefault(a["record_id"], set()).add(said)
-    kept = []
+    kept, known = [], []
     for c in plan.conflicts:
         ours, theirs = mine_changed.get(c.record_id, set()), theirs_changed.get(c.record_id, set())
-        choices = {}
-        if not c.duplicate_of and None not in ours and None not in theirs:
-            for key, *_ in c.fields:
-                if (key in ours) != (key in theirs):
-                    choices[key] = "mine" if key in ours else "theirs"
+        proven = not c.duplicate_of and None not in ours and None not in theirs
+        choices = {key: "mine" if key in ours else "theirs" for key, *_ in c.fields
+                   if (key in ours) != (key in theirs)} if proven else {}
         if choices and len(choices) == len(c.fields):
             c.choices = choices
             try:
@@ -778,19 +776,26 @@ def _one_sided(plan: MergePlan, county: CountyFile, their_audit: list[dict[str, 
             except KnownError:
                 c.choices = {}
                 kept.append(c)
+                known.append(c)
                 continue
             plan.combined.append(c)
         else:
+            if proven:
+                # A field changed on both sides is the clerk's to decide; each of the others
+                # starts on the side that changed it (the clerk may still turn it).
+                c.choices = choices
+                known.append(c)
             kept.append(c)
     plan.conflicts = kept
-    _originals(kept, [a for a in mine if a["id"] not in shared and a["machine"] == county.machine],
+    _originals(known, [a for a in mine if a["id"] not in shared and a["machine"] == county.machine],
                [a for a in their_audit if a["id"] not in shared])
 
 
 def _originals(conflicts: list[Conflict], mine: list[dict[str, Any]],
                theirs: list[dict[str, Any]]) -> None:
-    """Each conflicting field's value when the township's file was made: the value each side's
-    first change of it since started from (the 修改记录's 原值), where the two agree."""
+    """Each field's value when the township's file was made, for conflicts whose changes since
+    are known side by side: the value the first change of it since started from (the 修改记录's
+    原值), on either side; where both changed it, only if the two agree."""
     def first_old(lines: list[dict[str, Any]]) -> dict[tuple[str, str], str | None]:
         out: dict[tuple[str, str], str | None] = {}
         for a in sorted(lines, key=lambda a: a.get("at") or ""):
@@ -800,13 +805,12 @@ def _originals(conflicts: list[Conflict], mine: list[dict[str, Any]],
 
     ours, theirs_first = first_old(mine), first_old(theirs)
     for c in conflicts:
-        if c.duplicate_of:
-            continue
         for key, _label, a, b in c.fields:
             at = (c.record_id, key)
-            if at not in ours or at not in theirs_first or ours[at] != theirs_first[at]:
-                continue  # not changed on both sides since, or from different values
-            text = ours[at]
+            said = [side[at] for side in (ours, theirs_first) if at in side]
+            if not said or said[0] != said[-1]:
+                continue  # no line for it, or the two started from different values
+            text = said[0]
             if text is None or isinstance(a, str) or isinstance(b, str):
                 c.original[key] = text
                 continue

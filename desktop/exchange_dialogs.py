@@ -90,9 +90,11 @@ class MergeDialog(QDialog):
         empty = nothing_to_merge(plan)
         head = QLabel("<b>没有需要合并的内容：</b>对方文件中的记录本文件都已有，合并不会改动本文件。"
                       if empty else f"<b>将要合并：</b>{plan.summary()}。"
-                      + ("<br>下表中的项目两边都改过：请逐项在“采用”一列选择本文件或对方"
+                      + ("<br>下表中的记录两边都改过：请逐项在“采用”一列选择本文件或对方"
                          "（选中若干行按空格键可在两边之间切换，F2 或双击打开选择）。"
-                         if plan.conflicts else ""))
+                         if plan.conflicts else "")
+                      + ("只有一边改过的项已按修改记录选好改动的一边，“全部采用…”不改动它们。"
+                         if any(c.choices for c in plan.conflicts) else ""))
         head.setWordWrap(True)
         preview = QPlainTextEdit()
         preview.setReadOnly(True)
@@ -119,7 +121,9 @@ class MergeDialog(QDialog):
              "original": (shown_value(c.table, key, c.original[key]) if key in c.original
                           else ""),
              "mine": shown_value(c.table, key, a), "theirs": shown_value(c.table, key, b),
-             "side": c.choices.get(key)}
+             "side": c.choices.get(key),
+             # chosen by the 修改记录 (only that side changed it): the buttons leave it
+             "proven": key in c.choices}
             for n, c in enumerate(plan.conflicts) for key, lab, a, b in c.fields])
         self.table = ConflictTable()
         self.table.setObjectName("conflicts")
@@ -213,8 +217,10 @@ class MergeDialog(QDialog):
                 self.model.rowCount() - 1, self.model.columnCount() - 1))
 
     def decide_all(self, side: str) -> None:
-        """全部采用本文件 / 对方 / 较新的: every field of every conflict at once."""
-        self._choose(list(range(self.model.rowCount())), None if side == "newer" else side)
+        """全部采用本文件 / 对方 / 较新的: every field of every conflict at once, but those only one
+        side changed (taking the other would undo a change nobody disputes: Space still can)."""
+        self._choose([n for n, r in enumerate(self.model.rows) if not r["proven"]],
+                     None if side == "newer" else side)
 
     def toggle_selected(self) -> None:
         """Space: the selected rows go to the other side (undecided ones to 对方)."""

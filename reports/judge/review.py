@@ -370,10 +370,11 @@ def _activities(kind: str, distinct: bool) -> Callable[[dict[str, Any], Facts], 
 _BOOKS: dict[str, Callable[[dict[str, Any], Facts], str]] = {
     "A1": lambda i, f: _hall(i),
     "A2": lambda i, f: (f"{_hall(i)}；面积 {_n(i['hall_area'], ' m²')}，诊室 "
-                        f"{_n(i['hall_consult_rooms'])} 间，治疗室 {_n(i['hall_treat_rooms'])} 间 "
-                        f"{_n(i['hall_treat_area'], ' m²')}；中医类别医师 "
-                        f"{_share_text(i['tcm_physicians'], i['physicians'])}；"
-                        f"{_n(i['tech_categories'])} 类中医药服务"),
+                        f"{_n(i['hall_consult_rooms'], ' 间')}，治疗室 "
+                        f"{_n(i['hall_treat_rooms'], ' 间')}，治疗室面积 "
+                        f"{_n(i['hall_treat_area'], ' m²')}；"
+                        f"中医类别医师 {_share_text(i['tcm_physicians'], i['physicians'])}；"
+                        f"中医药服务 {_n(i['tech_categories'], ' 类')}"),
     "A3": lambda i, f: f"接入中医馆健康信息平台：{_yn(i['platform_connected'])}",
     "A4": lambda i, f: f"中医药服务场所和设备：{_yn(i['service_place'])}",
     "A5": lambda i, f: f"中医阁：{_yn(i['tcm_corner'])}",

@@ -662,7 +662,11 @@ def test_a_true_conflict_says_what_the_field_was_before_either_side_changed_it(
     with CountyFile.open(bureau) as county:
         plan = plan_merge(county, town)
         [c] = plan.conflicts
-        assert c.original == {"tcm_gps": base["tcm_gps"]}  # other_tcm_staff: the county's alone
+        assert c.original == {"tcm_gps": base["tcm_gps"],
+                              "other_tcm_staff": base["other_tcm_staff"]}
+        # Only the county changed 其他中医药人员: it starts on the county's side; the field
+        # both changed is the clerk's to decide.
+        assert c.choices == {"other_tcm_staff": "mine"} and not c.decided
         text = "\n".join(plan.lines())
         assert f"原为 {base['tcm_gps']}，本文件 8，对方 9" in text
 

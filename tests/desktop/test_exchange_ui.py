@@ -14,7 +14,7 @@ from desktop.main_window import MainWindow
 from desktop import exchange_dialogs
 from db import exchange
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 
 def test_save_copy_writes_a_verified_copy(window: MainWindow, tmp_path: Path,
@@ -348,11 +348,19 @@ def test_a_conflict_shows_the_value_both_files_had_when_the_township_file_was_ma
     before = county.get("institution_year", rid)["tcm_gps"]
     county.update("institution_year", rid, {"tcm_gps": 8})
     with CountyFile.open(town) as township:
-        township.update("institution_year", rid, {"tcm_gps": 9})
+        township.update("institution_year", rid, {"tcm_gps": 9, "other_tcm_staff": 5})
     dialog = MergeDialog(exchange.plan_merge(county, town), window)
     qtbot.addWidget(dialog)
-    [row] = dialog.model.rows
-    assert (row["original"], row["mine"], row["theirs"]) == (str(before), "8", "9")
+    rows = {r["key"]: r for r in dialog.model.rows}
+    assert set(rows) == {"tcm_gps", "other_tcm_staff"}
+    gps, staff = rows["tcm_gps"], rows["other_tcm_staff"]
+    assert (gps["original"], gps["mine"], gps["theirs"], gps["side"]) == (str(before), "8", "9",
+                                                                          None)
+    assert staff["side"] == "theirs"  # only the township changed it
+    assert any("已按修改记录选好改动的一边" in label.text() for label in dialog.findChildren(QLabel))
+    dialog.decide_all("mine")  # the disputed field only: the township's change is kept
+    assert (gps["side"], staff["side"]) == ("mine", "theirs")
+    assert dialog.ok.isEnabled()
     header = dialog.model.headerData(dialog.model.column_index("original"),
                                      Qt.Orientation.Horizontal)
     assert header == "原值"

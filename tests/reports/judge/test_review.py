@@ -304,3 +304,13 @@ def test_the_books_decide_a_summed_item_at_each_institution_from_its_own_figures
     _, sheets = review.sheets(county, rid, run(county))
     assert next(line.book.verdict for s in sheets for line in s.lines
                 if line.item.indicator == "B15") == DISAGREE  # none anywhere in the county
+
+
+def test_the_books_of_a_hall_say_a_blank_without_a_unit(county: CountyFile) -> None:
+    inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built", "hall_area": 320},
+         township="甲镇")
+    rid = review.create_review(county, YEAR, seed=1, rule=Rule(0, 1, 0))
+    _, sheets = review.sheets(county, rid, run(county))
+    [text] = [line.book.text for s in sheets for line in s.lines if line.item.indicator == "A2"]
+    assert "面积 320 m²，诊室 未填报，治疗室 未填报，治疗室面积 未填报" in text
+    assert "未填报 间" not in text
