@@ -54,6 +54,21 @@ def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def shown_time(stamp: str | None, *, seconds: bool = False) -> str:
+    """A stored time (utc_now's UTC) as the clerk's clock reads it: "2024-11-15 09:30" (with
+    seconds if asked). A stamp without a zone is taken as written; one that cannot be read is
+    shown as it is; none: 未知."""
+    if not stamp:
+        return "未知"
+    try:
+        at = _dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if at.tzinfo is not None:
+        at = at.astimezone()
+    return at.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
 def check_output_folder(path: Path) -> None:
     """The folder a new file goes into must already be there: a mistyped USB drive path is
     refused, not created somewhere unexpected."""

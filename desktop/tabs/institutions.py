@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QLabel, QLineEdit, QMenu, QPushButton, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from db.county import CountyFile
+from db.county import CountyFile, shown_time
 from db.errors import KnownError
 from db.townships import (Merger, Move, all_townships, apply_merger, apply_moves, histories,
                           history, history_text, lived, township_sql, write_history)
@@ -204,7 +204,7 @@ class DeletedDialog(QDialog):
         rows = county.rows("institution", "deleted = 1", include_deleted=True,
                            order="updated_at DESC")
         for r in rows:
-            r["updated_at"] = r["updated_at"].replace("T", " ")[:19]
+            r["updated_at"] = shown_time(r["updated_at"], seconds=True)
         self.model.set_rows(rows)
         self.view = QTableView(self)
         self.view.setModel(self.model)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from db.county import shown_time
 from reports.excel.export import INT_FORMAT, SHARE_FORMAT, Out, save_atomically, write_table
 from reports.judge.rollup import Cell, Column, Rollup
 from reports.judge.wording import format_value
@@ -56,7 +57,7 @@ def _counties(book, r: Rollup) -> None:
         before = [c.previous_total, "是" if c.previous_passed else "否"] \
             if c.previous_has_data else [NO_DATA, NO_DATA]
         rows.append([n, c.shown, c.file, c.profile, *now, *before, c.change,
-                     c.last_change[:16].replace("T", " ")])
+                     shown_time(c.last_change)])
     last = write_table(ws, f"{r.year}年度 多县汇总 各县得分（{r.standard_name}）", COUNTY_COLUMNS,
                        rows, wrap=(9,))
     empty = r.without_data

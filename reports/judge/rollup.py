@@ -24,7 +24,7 @@ import sqlite3
 from typing import Any
 
 from db import structure
-from db.county import CountyFile
+from db.county import CountyFile, shown_time
 from db.errors import (KnownError, NeedsOpening, NewerVersion, NotCountyFile, ValidationError,
                        os_error_text)
 
@@ -319,16 +319,23 @@ def _scan(files: list[Path], progress: Progress) -> tuple[list[_Candidate], list
         winner, *others = _newest_first(group)
         kept.append(winner)
         for other in others:
-            skipped.append(Skipped(other.path.name, DUPLICATE,
-                                   f"“{other.path.name}”与“{winner.path.name}”是同一个县（{winner.county}），"
-                                   f"采用较新的“{winner.path.name}”（最后修改 {_shown_time(winner.last_change)}；"
-                                   f"本文件 {_shown_time(other.last_change)}）。"))
+            skipped.append(Skipped(other.path.name, DUPLICATE, _duplicate_text(winner, other)))
     kept.sort(key=lambda c: c.path.name)
     return kept, skipped
 
 
-def _shown_time(at: str) -> str:
-    return at[:16].replace("T", " ") if at else "未知"
+def _duplicate_text(winner: _Candidate, other: _Candidate) -> str:
+    """Why `other` is passed over for `winner`, the same county: which was changed last, said
+    to the second where the minute does not tell them apart, or that the two hold the same
+    修改记录 (copies of one file) and the one saved last is read."""
+    head = f"“{other.path.name}”与“{winner.path.name}”是同一个县（{winner.county}）的文件，"
+    if winner.last_change == other.last_change:
+        return (head + f"两份的最后一次修改相同（{shown_time(winner.last_change)}，多半是同一文件的"
+                f"副本），汇总“{winner.path.name}”（文件保存时间较晚）。")
+    seconds = shown_time(winner.last_change) == shown_time(other.last_change)
+    late, early = (shown_time(c.last_change, seconds=seconds) for c in (winner, other))
+    when = f"（同在 {late} 这一秒内）" if late == early else f"（{late}；本文件 {early}）"
+    return head + f"汇总最后修改较晚的“{winner.path.name}”{when}。"
 
 
 def _stored(text: str | None) -> Standard | None:

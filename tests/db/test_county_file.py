@@ -141,3 +141,21 @@ def test_years_lists_every_year_with_facts(county: CountyFile, centre: str) -> N
     county.insert("activity", {"institution_id": centre, "date": "2024-05-01", "kind": "义诊",
                                "title": "义诊"})
     assert county.years() == [2022, 2023, 2024]
+
+
+def test_stored_times_are_shown_on_the_clerks_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from db.county import shown_time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert shown_time("2024-11-15T17:30:12.123456Z") == "2024-11-16 01:30"
+        assert shown_time("2024-11-15T17:30:12.123456Z", seconds=True) == "2024-11-16 01:30:12"
+        assert shown_time("2024-11-15 09:30") == "2024-11-15 09:30"  # no zone: as written
+        assert shown_time("") == shown_time(None) == "未知"
+        assert shown_time("昨天") == "昨天"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

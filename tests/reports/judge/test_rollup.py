@@ -226,3 +226,33 @@ def test_counties_on_different_standards_are_scored_alike(three: Path) -> None:
     province = R.rollup(three, YEAR, "某省-2023", today=TODAY)
     assert province.standard_name == "某省示范县评分表（2023）"
     assert {c.pass_mark for c in province.counties} == {60}  # every county, not only 乙县
+
+
+def test_two_copies_of_one_file_are_said_to_be_copies_and_times_are_the_clerks(
+        three: Path, demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same county twice: a plain copy is said to be one (not two identical times side by
+    side); copies changed within one minute show the seconds; times read on the clerk's clock,
+    not UTC."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    import time
+
+    time.tzset()
+    try:
+        shutil.copyfile(three / "甲县.tcmcounty", three / "甲县 - 副本.tcmcounty")
+        reasons = {s.file: s.reason for s in R.rollup(three, YEAR, today=TODAY).skipped}
+        [(file, reason)] = reasons.items()
+        assert "同一文件的副本" in reason and "最后修改较晚" not in reason
+        (three / "甲县 - 副本.tcmcounty").unlink()
+        first = county_copy(demo, three / "丁县.tcmcounty", "丁县", "e" * 32)
+        second = county_copy(demo, three / "丁县（改）.tcmcounty", "丁县", "e" * 32)
+        for path, at in ((first, "2099-11-15T01:30:12.000000Z"),
+                         (second, "2099-11-15T01:30:47.000000Z")):
+            with CountyFile.open(path, daily_backup=False, clock=lambda at=at: at) as c:
+                with c.atomic():
+                    c.log("测试：改过")
+        reasons = {s.file: s.reason for s in R.rollup(three, YEAR, today=TODAY).skipped}
+        assert "汇总最后修改较晚的“丁县（改）.tcmcounty”（2099-11-15 09:30:47；本文件 " \
+               "2099-11-15 09:30:12）" in reasons["丁县.tcmcounty"]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
