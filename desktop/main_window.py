@@ -542,19 +542,35 @@ class MainWindow(QMainWindow):
         let the clerk go back to correct them (the default) or leave them. True: close."""
         if self.county is None:
             return True
-        pending = []
+        pending, first = [], None
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
             model = getattr(page, "model", None)
-            for message in getattr(model, "refusals", {}).values():
+            for cell, message in getattr(model, "refusals", {}).items():
                 pending.append(f"“{self.tabs.tabText(i).split(' ', 1)[-1]}”：{message}")
+                first = first or (page, cell)
         if not pending:
             return True
         shown = "\n".join(pending[:5]) + (f"\n……共 {len(pending)} 项" if len(pending) > 5 else "")
-        return dialogs.choose(self, "有输入没有保存",
-                              f"下面的输入没有通过检查，没有保存：\n{shown}\n\n"
-                              "返回修改后再退出，还是放弃这些输入？（其他修改都已保存。）",
-                              "放弃这些输入并退出", "返回修改")
+        if dialogs.choose(self, "有输入没有保存",
+                          f"下面的输入没有通过检查，没有保存：\n{shown}\n\n"
+                          "返回修改后再退出，还是放弃这些输入？（其他修改都已保存。）",
+                          "放弃这些输入并退出", "返回修改"):
+            return True
+        if first is not None:
+            self._go_to_refused(*first)
+        return False
+
+    def _go_to_refused(self, page: QWidget, cell: tuple[str, str]) -> None:
+        """返回修改: the first refused entry's cell, current in its tab, the keys in its table
+        (not on the 年度 box, where the first ↑ would change the year under the clerk)."""
+        self.tabs.setCurrentWidget(page)
+        record_id, key = cell
+        select = getattr(page, "select_cell", None)
+        if callable(select):
+            select(record_id, key)
+        view = getattr(page, "view", None)
+        (view or page).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_start_panel(self) -> None:
         """How to start, while the register is empty (a new file)."""

@@ -225,6 +225,11 @@ class RecordView(FreezableView):
             return
         if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             super().closeEditor(editor, hint)
+            if hint == QAbstractItemDelegate.EndEditHint.RevertModelCache and index.isValid() \
+                    and index.data(REFUSED_ROLE):
+                # Esc in a refused entry, as in Excel: one press lets it go, and the cell shows
+                # what the file holds again.
+                self.escape_pressed.emit(index)
             return
         super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
         if index.isValid() and index.data(REFUSED_ROLE):

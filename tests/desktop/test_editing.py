@@ -83,8 +83,10 @@ def test_a_refused_entry_keeps_what_was_typed_and_its_reason_stays_until_correct
     assert isinstance(reopened, QLineEdit) and reopened.text() == "1２人"
     assert tab.view.currentIndex().row() == 1
     assert "应填数字" in tab.message.text() and tab.message.isVisible()
-    qtbot.keyClick(reopened, Qt.Key.Key_Escape)
-    assert _cell(tab, 1, "tcm_gps").data() == "1２人"  # still shown as typed, in red
+    # Moved on without correcting it (another cell clicked): it stays as typed, in red.
+    tab.view.setCurrentIndex(_cell(tab, 3, "tcm_gps"))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not reopened)
+    assert _cell(tab, 1, "tcm_gps").data() == "1２人"
     assert _cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)
     assert _stored(window, tab, 1, "tcm_gps") == before
     # Another cell saved: the first one's reason is still there, it is still not saved.
@@ -120,7 +122,6 @@ def test_an_entry_refused_for_another_column_is_saved_once_that_one_is_corrected
     editor = _type(qtbot, tab, row, "tcm_physicians", str(raised))
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(_cell(tab, row, "tcm_physicians").data(REFUSED_ROLE)))
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert "西学中人数" in tab.message.text() and tab.message.isVisible()
     editor = _type(qtbot, tab, row, "west_learn_tcm", str(physicians - raised))
     qtbot.keyClick(editor, Qt.Key.Key_Return)
@@ -147,7 +148,7 @@ def test_ctrl_z_takes_back_a_refused_entry_before_any_earlier_step(
     editor = _type(qtbot, tab, 1, "tcm_gps", "-5")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(_cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)))
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    tab.view.setCurrentIndex(_cell(tab, 5, "tcm_gps"))  # left as it is, red
     window.history.undo()  # 编辑 → 撤销 (Ctrl+Z)
     assert not _cell(tab, 1, "tcm_gps").data(REFUSED_ROLE) and tab.message.isHidden()
     assert _stored(window, tab, 4, "west_learn_tcm") == 2  # the good edit stays
@@ -297,9 +298,18 @@ def test_quitting_with_a_refused_entry_asks_first(window: MainWindow, qtbot: QtB
         asked.append(text)
         return False
     monkeypatch.setattr(dialogs, "choose", stay)
+    tab.view.setCurrentIndex(_cell(tab, 4, "tcm_gps"))  # the clerk moved on meanwhile
+    year = window.year
     assert not window.close()
     assert window.county is not None and window.isVisible()
     assert "“人员配备”" in asked[0] and "未保存" in asked[0]
+    # 返回修改 goes back to the refused cell, the keys in its table: ↑ moves up a row there,
+    # it does not change the year under the clerk.
+    assert window.tabs.currentWidget() is tab
+    assert tab.view.currentIndex() == _cell(tab, 1, "tcm_gps")
+    qtbot.waitUntil(lambda: tab.view.hasFocus())
+    qtbot.keyClick(tab.view, Qt.Key.Key_Up)
+    assert window.year == year and tab.view.currentIndex().row() == 0
     monkeypatch.setattr(dialogs, "choose", lambda *a: True)
     assert window.close()
     assert window.county is None
@@ -376,7 +386,7 @@ def test_a_date_that_cannot_be_read_is_refused_in_its_cell(window: MainWindow, q
     reopened = QApplication.focusWidget()
     assert isinstance(reopened, DateField) and reopened.text() == typed
     assert f"{name}（完成时限）：{reason}，未保存。" in tab.message.text()
-    qtbot.keyClick(reopened, Qt.Key.Key_Escape)
+    tab.view.setCurrentIndex(_cell(tab, row, "person"))  # left as it is: red, as typed
     cell = _cell(tab, row, "due_date")
     assert cell.data() == typed and reason in cell.data(REFUSED_ROLE)
     assert cell.data(Qt.ItemDataRole.BackgroundRole).color() == ERROR_BACKGROUND
@@ -403,3 +413,24 @@ def test_a_day_picked_in_a_cells_calendar_is_saved_at_once(window: MainWindow,
     # saved with the click itself, not when the focus happens to leave the cell later
     assert window.county.get("task", task["id"])["deadline"] == "2025-03-31"
     assert tab.message.isHidden()
+
+
+def test_one_escape_in_a_refused_entry_lets_it_go_as_in_excel(window: MainWindow,
+                                                              qtbot: QtBot) -> None:
+    """Refused, the cell reopens holding 8人 with its reason; one Esc there (as in Excel) closes
+    it and shows what the file holds, the reason gone."""
+    _active(qtbot, window)
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    before = _stored(window, tab, 1, "tcm_gps")
+    editor = _type(qtbot, tab, 1, "tcm_gps", "8人")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
+                    and QApplication.focusWidget() is not editor)
+    reopened = QApplication.focusWidget()
+    qtbot.keyClick(reopened, Qt.Key.Key_Escape)
+    assert not _cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)
+    assert _cell(tab, 1, "tcm_gps").data() == ("" if before is None else str(before))
+    assert tab.message.isHidden()
+    assert _stored(window, tab, 1, "tcm_gps") == before
+    assert tab.view.currentIndex() == _cell(tab, 1, "tcm_gps")
