@@ -182,6 +182,9 @@ def launch(argument: Path | None) -> tuple[QApplication, MainWindow, Session | N
 
 def run(argument: Path | None) -> NoReturn:
     app, window, session = launch(argument)
+    from desktop import unexpected
+
+    unexpected.install()  # the program's own errors are said to the clerk, and kept
     # For the installed app's smoke test (tests/test_bundle.py): close the window after N ms,
     # first saving what the screen shows (on X11: the X server's picture, not Qt's own).
     quit_ms = os.environ.get("TCMCOUNTY_SMOKE_QUIT_MS")

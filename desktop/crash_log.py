@@ -130,6 +130,33 @@ def begin(versions: str = "") -> tuple[Session | None, list[Crash]]:
         return None, []
 
 
+ERRORS_LOG = "errors.log"  # kept: the program's own errors that did not stop it
+ERRORS_KEPT = 256 * 1024  # bytes of it kept, the newest
+
+
+def keep_error(text: str) -> Path | None:
+    """Append `text` (a traceback, with the time and versions) to logs/errors.log, which quitting
+    does not delete: what a clerk is told to send to whoever helps must still be there then.
+    Only the newest ERRORS_KEPT bytes stay. None when the data folder cannot be written."""
+    try:
+        log = logs_dir() / ERRORS_LOG
+        entry = (f"==== {_dt.datetime.now().isoformat(timespec='seconds')}  {_versions()}\n"
+                 f"{text.rstrip()}\n\n")
+        old = log.read_bytes()[-ERRORS_KEPT:] if log.exists() else b""
+        if len(old) + len(entry.encode("utf-8")) > ERRORS_KEPT:
+            tail = old[-(ERRORS_KEPT // 2):]
+            start = tail.find(b"\n==== ")  # from a whole entry on
+            tmp = log.with_name(log.name + ".part")
+            tmp.write_bytes((tail[start + 1:] if start >= 0 else b"") + entry.encode("utf-8"))
+            tmp.replace(log)
+        else:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(entry)
+        return log
+    except OSError:
+        return None
+
+
 def _versions() -> str:
     # The running modules' own version strings: importlib.metadata would read every installed
     # package's metadata (30 ms of each start).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import logging
+import traceback
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
@@ -37,10 +38,15 @@ class Job(QObject):
         except KnownError as exc:
             self._back_home()
             self.failed.emit(str(exc))
-        except Exception:  # a bug: the user gets a sentence, the log gets the traceback
+        except Exception:  # a bug: the user gets a sentence, the kept log the traceback
             log.exception("background job failed")
+            from desktop.crash_log import keep_error
+
+            kept = keep_error(traceback.format_exc())
             self._back_home()
-            self.failed.emit("程序内部出错，工作未完成。请把日志发给维护人员。")
+            self.failed.emit("程序内部出错，工作未完成。"
+                             + (f"出错记录保存在：{kept}\n请把它发给维护人员。" if kept
+                                else "请告诉维护人员。"))
         else:
             self._back_home()
             self.done.emit(result)

@@ -54,3 +54,21 @@ def test_a_job_that_fails_comes_back_too(qtbot: QtBot, monkeypatch: Any) -> None
     runner, _results, _threads = _run(qtbot, refuse)
     qtbot.waitUntil(lambda: said == ["文件已损坏"])
     assert runner.job is not None and runner.job.thread() is QCoreApplication.instance().thread()
+
+
+def test_a_job_that_breaks_says_so_and_keeps_its_record(qtbot: QtBot, monkeypatch: Any) -> None:
+    """A bug in the work: the clerk is told the work was not done and where the record of it is,
+    and that record is still there after the program quits (logs/errors.log)."""
+    from desktop import crash_log, dialogs
+
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _parent, _title, text: said.append(text))
+
+    def broken(progress: Any) -> None:
+        raise ZeroDivisionError("分母为零")
+    _run(qtbot, broken)
+    qtbot.waitUntil(lambda: bool(said))
+    kept = crash_log.logs_dir() / crash_log.ERRORS_LOG
+    assert "工作未完成" in said[0] and str(kept) in said[0]
+    text = kept.read_text(encoding="utf-8")
+    assert "ZeroDivisionError: 分母为零" in text and "tcmcounty" in text
