@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -155,3 +156,19 @@ def test_another_file_opens_with_its_tables_at_the_top(window: MainWindow, tmp_p
     assert view.verticalScrollBar().value() > 0
     assert window.open_path(write_demo(tmp_path / "另一县.tcmcounty"))
     assert view.verticalScrollBar().value() == 0 and view.currentIndex().row() == 0
+
+
+def test_ctrl_s_says_there_is_nothing_to_save(window: MainWindow, qtbot: QtBot,
+                                              demo_file: Path) -> None:
+    """From Excel the hand goes to Ctrl+S: every edit is saved as it is made, and it says so."""
+    assert window.open_path(demo_file)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.tabs.setCurrentWidget(window.personnel)
+    view = window.personnel.view
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "不用另外保存" in window.statusBar().currentMessage()
