@@ -115,7 +115,10 @@ class BlockEditing:
             return
         if self.apply(changes, f"粘贴 {len(changes)} 个单元格", year=self.ctx.year):
             self._select(top, left, top + height - 1, left + width - 1)
-            self._say(f"已粘贴 {len(changes)} 个单元格")
+            same = height * width - len(changes)
+            # The block as the clerk sees it, the cells already holding the value said apart.
+            self._say(f"已粘贴 {height * width} 个单元格"
+                      + (f"（其中 {same} 个与原值相同，未改动）" if same > 0 else ""))
 
     def _read_block(self, block: list[list[str]], top: int,
                     left: int) -> tuple[list[Change], list[str]]:

@@ -849,3 +849,19 @@ def test_a_value_an_older_file_holds_is_shown_grey_and_delete_clears_it(
     _select(tab, _row(tab, name), "hall_area", _row(tab, name), "hall_area")
     qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
     assert _facts(window, name)["hall_area"] is None
+
+
+def test_a_pasted_block_is_counted_whole_with_the_cells_it_left_as_they_were(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """A clerk pasting a 2×2 block counts four cells: the one already holding its value is said
+    apart, not left out of the count."""
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    a, b = _centres(tab, 2)
+    top = _row(tab, a)
+    same = _facts(window, a)["physicians"]
+    QGuiApplication.clipboard().setText(f"{same}\t1\r\n30\t2\r\n")
+    _select(tab, top, "physicians", top, "physicians")
+    qtbot.keyClick(tab.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage() == "已粘贴 4 个单元格（其中 1 个与原值相同，未改动）"
+    assert _action(window, "action_undo").text() == "撤销(&U) 粘贴 3 个单元格"
