@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{county.county_name}{f'·{town}（乡镇填报文件）' if town else ''}"
                             f"{'（示例县）' if demo else ''} — {county.path} — {TITLE}")
         if town:
-            self.banner.setText(f"这是 {town} 的乡镇填报文件：只含本乡镇的机构，填好后交回县卫生健康局"
+            self.banner.setText(f"这是{town}的乡镇填报文件：只含本乡镇的机构，填好后交回县卫生健康局"
                                 "合并。全县汇总的指标在这里显示为“由县里汇总”。")
         elif demo:
             self.banner.setText(f"这是示例县 {county.county_name}：数据都是虚构的，用来熟悉程序，可以随意"

@@ -44,6 +44,17 @@ def test_plain_text(tmp_path: Path) -> None:
     _assert_refused(path, NotCountyFile, "请打开以 .tcmcounty 结尾的县级数据文件")
 
 
+def test_a_file_named_like_a_county_file_is_not_told_to_be_named_so(tmp_path: Path) -> None:
+    """A text renamed 青河县.tcmcounty: the advice is to find the real file, not to open one
+    ending in .tcmcounty (it already does)."""
+    path = tmp_path / "青河县.tcmcounty"
+    path.write_text("这不是数据库", encoding="utf-8")
+    _assert_refused(path, NotCountyFile, "内容却不是县级数据文件：请找到真正的文件")
+    with pytest.raises(NotCountyFile) as caught:
+        CountyFile.open(path)
+    assert "请打开以 .tcmcounty 结尾" not in str(caught.value)
+
+
 def test_a_workbook_opened_as_the_county_file_points_to_the_import(tmp_path: Path) -> None:
     import openpyxl
 

@@ -72,7 +72,7 @@ def test_a_township_file_says_whose_it_is_and_judges_only_what_it_can(
     assert window.open_path(town_file)
     assert "太溪镇" in window.windowTitle() and "乡镇填报文件" in window.windowTitle()
     assert not window.banner.isHidden()
-    assert "这是 太溪镇 的乡镇填报文件" in window.banner.text()
+    assert "这是太溪镇的乡镇填报文件" in window.banner.text()
     assert "交回县卫生健康局合并" in window.banner.text()
     rows = {r["id"]: r for r in window.overview.model.rows}
     assert rows["A5"]["status"] == COUNTY_LEVEL and rows["C6"]["status"] == COUNTY_LEVEL
