@@ -107,8 +107,14 @@ class ReviewTab(TableTab):
 
     def _picked(self) -> None:
         self.review_id = self.picker.currentData()
+        # A township's file enters its own institutions' findings; the draw is the bureau's
+        # (one drawn here would pick among this township's institutions alone).
+        town = self.ctx.evaluation.township_scope if self.ctx is not None else None
         for key, button in self.buttons.items():
-            button.setEnabled(key == "new" or self.review_id is not None)
+            drawn_by_county = bool(town) and key in ("new", "swap")
+            button.setEnabled(not drawn_by_county and (key == "new" or self.review_id is not None))
+            button.setToolTip("模拟评审由县卫生健康局抽取和调换机构；乡镇填报文件中录入本乡镇机构的现场结论"
+                              if drawn_by_county else "")
         if self.ctx is None:
             return
         try:

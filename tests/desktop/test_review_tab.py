@@ -126,9 +126,15 @@ def test_a_township_file_shows_no_review_score(window: MainWindow, answer: Calla
                                                 tmp_path: Path) -> None:
     from db import exchange  # only this test needs a township's file
     assert window.county is not None
+    _new_review(window, answer, 4242)  # drawn by the bureau, in the county's file
     town_file = exchange.write_township_file(window.county, "太溪镇", tmp_path / "太溪镇.tcmcounty")
     assert window.open_path(town_file)
-    _new_review(window, answer, 4242)
+    window.tabs.setCurrentWidget(window.review_tab)
+    # The township enters its findings; drawing and swapping are the bureau's.
+    buttons = window.review_tab.buttons
+    assert not buttons["new"].isEnabled() and not buttons["swap"].isEnabled()
+    assert "县卫生健康局抽取" in buttons["new"].toolTip()
+    assert buttons["export"].isEnabled()
     text = window.review_tab.summary.text()
     assert "抽签号 <b>4242</b>" in text
     assert "模拟评审在县里计分" in text and "此处不显示得分" in text
