@@ -4,6 +4,7 @@ against the pass mark above, and how many institutions have not reported. Double
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from reports.judge.scoring import document_files
 from reports.judge.results import NO_DATA, OFF, PENDING, SCORED, UNSCORED, Score
 from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, no_data_line,
                                    township_line)
+
+NOT_HERE = "不适用"  # in a township's file: no institution of the indicator's kind there
 
 # Clicking 达标情况 puts the worst first; the rest after, then what is not judged here.
 _STATUS_SORT = {k: n for n, k in enumerate(
@@ -104,7 +107,13 @@ class OverviewTab(TableTab):
                          for item in std.items if item.by == "document"})
         # The same rows and counts the report prints (tally.py), so the two always agree.
         lines = tally.lines(ctx.evaluation, std)
+        town = ctx.evaluation.township_scope
+        if town:
+            lines = [self._township_line(line) for line in lines]
         rows = [self._row(line, evidence, ctx.county_level) for line in lines]
+        if town:
+            for row in rows:
+                self._township(row)
         for n, row in enumerate(rows):
             row["ord"] = n  # the standard's order, which clicking 条目 returns to
         self.summary.setText(self._summary(ctx, lines, ctx.evaluation.score, std))
@@ -154,6 +163,25 @@ class OverviewTab(TableTab):
             if r is None:
                 row["gap"] = scored.reason
         return row
+
+    @staticmethod
+    def _township_line(line: tally.Line) -> tally.Line:
+        """An indicator with no institution of its kind in this township (no community station,
+        say) is not “无数据” here: the other townships' to answer, merged at the county."""
+        r = line.result
+        if r is not None and r.is_inst and r.value is None and not r.denominator \
+                and line.status != COUNTY_LEVEL:
+            return replace(line, status=NOT_HERE)
+        return line
+
+    @staticmethod
+    def _township(row: dict[str, Any]) -> None:
+        """A township's file is not scored (the county's points come from all townships merged):
+        no points shown."""
+        row.update({"points_text": "", "score_state": None, "lost": None})
+        if row["status"] == NOT_HERE:
+            row.update({"value_text": "",
+                        "gap": "本乡镇没有此类机构，由县里合并其他乡镇的数据后判断"})
 
     @staticmethod
     def _summary(ctx: Context, lines: list[tally.Line], score: Score | None,

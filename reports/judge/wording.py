@@ -75,7 +75,8 @@ def township_line(evaluation: Evaluation) -> str | None:
     if not evaluation.township_scope:
         return None
     return (f"这是{evaluation.township_scope}的乡镇填报文件：全县得分在县卫生健康局合并各乡镇"
-            f"数据后计算；此处只检查本乡镇机构的填报和达标情况，标为“{COUNTY_LEVEL}”的项不计分。")
+            f"数据后计算，此处不计分，只检查本乡镇机构的填报和达标情况；标为“{COUNTY_LEVEL}”的项"
+            "由县里判断。")
 
 
 def years_text(years: tuple[int, ...] | list[int]) -> str:

@@ -78,6 +78,13 @@ def test_a_township_file_says_whose_it_is_and_judges_only_what_it_can(
     assert rows["A5"]["status"] == COUNTY_LEVEL and rows["C6"]["status"] == COUNTY_LEVEL
     assert rows["C6"]["points_text"] == "" and rows["C6"]["value_text"] == ""  # no points either
     assert rows["A1"]["status"] in ("达标", "未达标", "无数据")
+    # Nothing is scored here: the township's own items say how they stand, without points.
+    assert all(r["points_text"] == "" for r in rows.values())
+    # 太溪镇 has no community station: B2 is the other townships' to answer, not 无数据.
+    kinds = {r["type"] for r in window.county.rows("institution")}
+    if "chs" not in kinds:
+        assert rows["B2"]["status"] == "不适用" and "本乡镇没有此类机构" in rows["B2"]["gap"]
+    assert "此处不计分" in window.overview.summary.text()
     # The county's score and what the county judges as a whole: never scored in a township's file.
     for item in ("G01", "G13", "H1", "B9", "B10", "B11", "B12", "C5", "D11"):
         assert rows[item]["status"] == COUNTY_LEVEL and rows[item]["points_text"] == "", item
