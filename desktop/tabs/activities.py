@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
+from db.errors import ValidationError
+from db.fields import activity_after_today
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.columns import ColumnFit
@@ -36,6 +38,7 @@ class ActivityDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("编辑活动" if record else "新增活动")
+        self.record = record
         self.date = DateField("活动日期")
         self.institution = QComboBox()
         for r in sorted(county.rows("institution"), key=institution_key):
@@ -73,9 +76,19 @@ class ActivityDialog(QDialog):
         finish_form(self, form)
 
     def values(self) -> dict[str, Any]:
-        """What the fields hold; ValidationError when 活动日期 is not a date."""
+        """What the fields hold; ValidationError when 活动日期 is not a date, or a date after
+        today typed (as an import refuses it: an activity of 2027 typed for 2024 would be saved
+        to a year the window cannot show yet). A date the record already had stays allowed."""
+        try:
+            date = self.date.value()
+            late = activity_after_today(date) if date is not None else None
+            if late is not None and (self.record is None or date != self.record["date"]):
+                raise ValidationError(late, table="activity", field="date", label=self.date.label)
+        except ValidationError:
+            self.date.setFocus()  # the dialog opens again with the cursor where to correct
+            raise
         return {
-            "date": self.date.value(),
+            "date": date,
             "institution_id": self.institution.currentData(),
             "kind": self.kind.currentText(),
             "title": self.title.text().strip(),

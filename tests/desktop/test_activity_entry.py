@@ -1,0 +1,144 @@
+"""新增活动 / 编辑活动 as a clerk enters a township's log: a date after today refused as an import
+refuses it, a date in another year said where it went, a second copy asked about first, the
+institution kept from one activity to the next; 删除 names what goes, 添加佐证 offers the types
+the program opens."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from db.fields import activity_after_today
+from desktop import dialogs
+from desktop.evidence import SAFE_TO_OPEN, EvidenceDialog
+from desktop.main_window import MainWindow
+from desktop.models import ROW_ROLE
+from desktop.tabs.activities import ONCE, ActivityDialog
+from tests.desktop.conftest import type_keys
+
+TITLE = "冬季养生讲座"
+
+
+def _tab(window: MainWindow) -> Any:
+    window.tabs.setCurrentWidget(window.activities)
+    return window.activities
+
+
+def _run(window: MainWindow, qtbot: QtBot, answer: Any, *fills: Any,
+         edit: bool = False) -> list[Any]:
+    """新增活动 (or 编辑活动 on the selected row), each showing of the dialog answered by the
+    next of `fills`."""
+    tab = _tab(window)
+    left = list(fills)
+
+    def fill(dialog: ActivityDialog) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        accepted = left.pop(0)(dialog)
+        dialog.hide()
+        return accepted
+    seen = answer(fill)
+    tab.edit() if edit else tab.add()
+    assert not left, "the dialog was shown fewer times than expected"
+    return seen
+
+
+def _titled(window: MainWindow, title: str = TITLE) -> list[dict[str, Any]]:
+    assert window.county is not None
+    return window.county.rows("activity", "title = ? AND deleted = 0", (title,))
+
+
+def _refusal(dialog: ActivityDialog) -> QLabel:
+    label = dialog.findChild(QLabel, "refusal")
+    assert label is not None
+    return label
+
+
+def _shown_titles(window: MainWindow) -> list[str]:
+    tab = window.activities
+    return [tab.proxy.index(r, 0).data(ROW_ROLE)["title"] for r in range(tab.proxy.rowCount())]
+
+
+# ---- a date after today ----------------------------------------------------------------------
+
+def test_a_date_after_today_is_refused_as_an_import_refuses_it_and_kept_to_correct(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    """2027/1/5 typed for 2024 was saved to a year the window does not list: the record could
+    never be seen or deleted. The dialog stays open with the importer's sentence, the date as
+    typed and the cursor on it."""
+    tomorrow = _dt.date.today() + _dt.timedelta(days=1)
+    typed = f"{tomorrow.year}/{tomorrow.month}/{tomorrow.day}"
+
+    def late(dialog: ActivityDialog) -> bool:
+        dialog.date.selectAll()
+        type_keys(qtbot, dialog.date, typed)
+        dialog.title.setText(TITLE)
+        return True
+
+    def refused(dialog: ActivityDialog) -> bool:
+        text = _refusal(dialog).text()
+        # The importer's words (db.fields.activity_after_today): the field, the date, why.
+        assert text == f"未保存：{activity_after_today(tomorrow.isoformat())}"
+        assert text == (f"未保存：活动日期 {tomorrow.isoformat()} 晚于今天"
+                        f"（{_dt.date.today().isoformat()}），不可能已经举办")
+        assert _refusal(dialog).isVisible()
+        assert dialog.date.text() == typed  # kept as typed, to be corrected
+        assert dialog.focusWidget() is dialog.date
+        assert not _titled(window)
+        dialog.date.setText("2024-11-15")
+        return True
+    seen = _run(window, qtbot, answer, late, refused)
+    assert seen[0] is seen[1]  # the same dialog, open again
+    assert [r["date"] for r in _titled(window)] == ["2024-11-15"]
+    assert window.activities.selected_row()["title"] == TITLE
+
+
+def test_an_activity_edited_to_a_date_after_today_is_refused(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    tab = _tab(window)
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
+    record = tab.selected_row()
+    tomorrow = (_dt.date.today() + _dt.timedelta(days=1)).isoformat()
+
+    def late(dialog: ActivityDialog) -> bool:
+        dialog.date.setText(tomorrow)
+        return True
+
+    def refused(dialog: ActivityDialog) -> bool:
+        assert "晚于今天" in _refusal(dialog).text()
+        return False  # 取消
+    _run(window, qtbot, answer, late, refused, edit=True)
+    assert window.county.get("activity", record["id"])["date"] == record["date"]
+
+
+def test_an_activity_already_dated_ahead_can_still_be_edited_for_its_title(
+        window: MainWindow) -> None:
+    """A record the file holds (a township PC whose clock ran ahead) is not refused for a date
+    the clerk did not type: its title can be corrected."""
+    county = window.county
+    tomorrow = (_dt.date.today() + _dt.timedelta(days=1)).isoformat()
+    row = county.query("SELECT * FROM activity WHERE deleted = 0 LIMIT 1")[0]
+    county.update("activity", row["id"], {"date": tomorrow})
+    dialog = ActivityDialog(county, window.year, county.get("activity", row["id"]), window)
+    dialog.title.setText("改过的名称")
+    assert dialog.values()["date"] == tomorrow
+
+
+def test_a_date_pasted_into_the_log_is_refused_and_nothing_lands(
+        window: MainWindow) -> None:
+    """The log's cells are not typed into (Enter opens 编辑活动): a date pasted from Excel is
+    refused whole, the file unchanged."""
+    tab = _tab(window)
+    date = tab.model.column_index("date")
+    index = tab.proxy.index(0, date)
+    tab.view.setCurrentIndex(index)
+    record = index.data(ROW_ROLE)
+    tomorrow = (_dt.date.today() + _dt.timedelta(days=1)).isoformat()
+    QApplication.clipboard().setText(tomorrow)
+    tab.paste()
+    assert "未粘贴" in tab.message.text() and "不能在表中修改" in tab.message.text()
+    assert window.county.get("activity", record["id"])["date"] == record["date"]
