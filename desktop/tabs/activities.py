@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from db.county import CountyFile
 from db.errors import ValidationError
 from db.fields import activity_after_today
+from db.errors import ValidationError
+from db.fields import activity_after_today
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.columns import ColumnFit
@@ -38,6 +40,7 @@ class ActivityDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("编辑活动" if record else "新增活动")
+        self.record = record
         self.record = record
         self.date = DateField("活动日期")
         self.institution = QComboBox()
@@ -129,6 +132,11 @@ class ActivitiesTab(TableTab):
         self.focus_note.setObjectName("focus_note")
         self.focus_note.setWordWrap(True)
         self.focus_note.hide()
+        # Where the last save put an activity the list does not show (another year's date).
+        self.saved_note = QLabel(self)
+        self.saved_note.setObjectName("saved_note")
+        self.saved_note.setWordWrap(True)
+        self.saved_note.hide()
         for combo in (self.inst_filter, self.kind_filter):
             combo.currentIndexChanged.connect(self._filters_changed)
         actions = QHBoxLayout()  # a row of their own, as on 机构: the tab fits a narrow window
@@ -163,6 +171,7 @@ class ActivitiesTab(TableTab):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.focus_note)
+        left_layout.addWidget(self.saved_note)
         # The matrix as wide as its names and D1–D5 need (never more than half), the log the
         # rest: at 1366 px both show whole; a narrower window halves them as before.
         self.split = FitSplitter(Qt.Orientation.Horizontal, self, small=1,
@@ -184,6 +193,7 @@ class ActivitiesTab(TableTab):
             FROM activity a JOIN institution i ON i.id = a.institution_id
             WHERE a.deleted = 0 AND a.date BETWEEN ? AND ?
             ORDER BY a.date DESC, i.name""", (f"{ctx.year}-01-01", f"{ctx.year}-12-31"))
+        self.saved_note.hide()  # said once, after the save; the list now is another's
         groups = duplicate_groups(ctx.county, ctx.year)
         self.groups = {rid: g for g in groups for rid in g.ids}
         for r in rows:
@@ -279,7 +289,8 @@ class ActivitiesTab(TableTab):
             new.append({**values, "id": county.insert("activity", values)})
         if self.save_from(dialog, save, lambda: f"新增活动“{new[-1]['title']}”",
                           undo=lambda: [added(new[-1])]):
-            self.select_record(new[-1]["id"])
+            if not self._say_other_year(new[-1]["date"]):
+                self.select_record(new[-1]["id"])
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -290,7 +301,22 @@ class ActivitiesTab(TableTab):
         if record is None:
             return
         dialog = ActivityDialog(county, self.ctx.year, record, self)
-        self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”")
+        if self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”"):
+            self._say_other_year(county.get("activity", record["id"])["date"])
+
+    def _say_other_year(self, date: str) -> bool:
+        """After a save: an activity dated in another year than the one shown has left the list;
+        say where it went and how to see it (False when it is in the year shown)."""
+        assert self.ctx is not None
+        year = int(date[:4])
+        if year == self.ctx.year:
+            return False
+        text = (f"已保存到 {year} 年度（当前显示 {self.ctx.year} 年；"
+                f"在“年度”中选 {year} 年可以看到）")
+        self.saved_note.setText(text)
+        self.saved_note.show()
+        self._say(text)
+        return True
 
     def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None

@@ -142,3 +142,73 @@ def test_a_date_pasted_into_the_log_is_refused_and_nothing_lands(
     tab.paste()
     assert "未粘贴" in tab.message.text() and "不能在表中修改" in tab.message.text()
     assert window.county.get("activity", record["id"])["date"] == record["date"]
+
+
+# ---- a date in another year ------------------------------------------------------------------
+
+def test_an_activity_of_another_year_says_where_it_was_saved(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    """2023/12/30 entered while 2024 is shown: saved (last December's activity entered in
+    January is normal), and the tab says which year holds it and how to see it."""
+    assert window.year == 2024
+
+    def fill(dialog: ActivityDialog) -> bool:
+        dialog.date.setText("2023/12/30")
+        dialog.title.setText(TITLE)
+        return True
+    _run(window, qtbot, answer, fill)
+    assert [r["date"] for r in _titled(window)] == ["2023-12-30"]
+    said = "已保存到 2023 年度（当前显示 2024 年；在“年度”中选 2023 年可以看到）"
+    note = window.activities.findChild(QLabel, "saved_note")
+    assert not note.isHidden() and note.text() == said
+    assert window.statusBar().currentMessage() == said
+    assert TITLE not in _shown_titles(window)
+    window.show_year(2023, "activities")
+    assert TITLE in _shown_titles(window)
+    assert note.isHidden()  # said once; the list now shows it
+
+
+def test_an_activity_of_the_year_shown_says_nothing_more(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    def fill(dialog: ActivityDialog) -> bool:
+        dialog.date.setText("2024-03-05")
+        dialog.title.setText(TITLE)
+        return True
+    _run(window, qtbot, answer, fill)
+    assert window.activities.findChild(QLabel, "saved_note").isHidden()
+    assert window.activities.selected_row()["title"] == TITLE
+
+
+def test_a_year_the_list_did_not_offer_is_offered_after_the_save(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    """The file holds 2022–2024: an activity of 2019 is saved, the year list then offers 2019
+    (the year shown stays 2024), and there it is."""
+    assert window.year_box.findData(2019) < 0
+
+    def fill(dialog: ActivityDialog) -> bool:
+        dialog.date.setText("2019-05-04")
+        dialog.title.setText(TITLE)
+        return True
+    _run(window, qtbot, answer, fill)
+    assert window.year == 2024
+    assert window.year_box.findData(2019) >= 0
+    assert window.activities.findChild(QLabel, "saved_note").text().startswith(
+        "已保存到 2019 年度（当前显示 2024 年")
+    window.show_year(2019, "activities")
+    assert _shown_titles(window) == [TITLE]
+
+
+def test_an_activity_edited_into_another_year_says_where_it_went(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    tab = _tab(window)
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
+    record = tab.selected_row()
+
+    def move(dialog: ActivityDialog) -> bool:
+        dialog.date.setText("2023-12-30")
+        return True
+    _run(window, qtbot, answer, move, edit=True)
+    assert window.county.get("activity", record["id"])["date"] == "2023-12-30"
+    assert window.activities.findChild(QLabel, "saved_note").text() == (
+        "已保存到 2023 年度（当前显示 2024 年；在“年度”中选 2023 年可以看到）")
+    assert record["id"] not in {r["id"] for r in tab.model.rows}
