@@ -10,9 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
-from db.errors import ValidationError
-from db.fields import activity_after_today
-from db.errors import ValidationError
+from db.errors import KnownError, ValidationError
 from db.fields import activity_after_today
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
@@ -26,7 +24,7 @@ from desktop.splits import FitSplitter, table_height
 from desktop.tabs.base import RecordView, TableTab, opens_rows
 from desktop.undo import EXISTS, added, removed
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
-from reports.judge.duplicates import Group, duplicate_groups
+from reports.judge.duplicates import Group, copies_of, duplicate_groups, key_of
 from reports.judge.matrix import activity_counts, minimum_counts
 
 ONCE, TWICE = "按一次计", "确为两次"
@@ -40,7 +38,6 @@ class ActivityDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("编辑活动" if record else "新增活动")
-        self.record = record
         self.record = record
         self.date = DateField("活动日期")
         self.institution = QComboBox()
@@ -286,6 +283,7 @@ class ActivitiesTab(TableTab):
 
         def save() -> None:
             values = dialog.values()
+            self._ask_if_copy(dialog, values)
             new.append({**values, "id": county.insert("activity", values)})
         if self.save_from(dialog, save, lambda: f"新增活动“{new[-1]['title']}”",
                           undo=lambda: [added(new[-1])]):
@@ -301,8 +299,34 @@ class ActivitiesTab(TableTab):
         if record is None:
             return
         dialog = ActivityDialog(county, self.ctx.year, record, self)
-        if self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”"):
+
+        def confirm(values: dict[str, Any]) -> bool:
+            if key_of(values) != key_of(record):  # made one with another only by this edit
+                self._ask_if_copy(dialog, values, besides=record["id"])
+            return True
+        if self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”",
+                          confirm=confirm):
             self._say_other_year(county.get("activity", record["id"])["date"])
+
+    def _ask_if_copy(self, dialog: ActivityDialog, values: dict[str, Any],
+                     besides: str | None = None) -> None:
+        """Before an activity is saved as a copy of one the file holds (reports.judge.
+        duplicates), the clerk is asked, 不保存 the default; KnownError when not to save (the
+        dialog opens again with what was typed)."""
+        assert self.ctx is not None
+        copies = copies_of(self.ctx.county, values, besides=besides)
+        if not copies:
+            return
+        name = dialog.institution.currentText()
+        n = len(copies)
+        count = "一" if n == 1 else f" {n} "
+        text = (f"{name} {values['date']} 已有{count}条同类型（{values['kind']}）、同名称的活动"
+                f"“{copies[0]['title']}”。\n\n"
+                "再保存一条将视为重复录入，在各项指标中按一次计；若确为分别举办的活动，保存后请在"
+                "“数据核查”中选中该项，点“标记已核实”（确为两次）。\n\n仍要保存吗？")
+        if not dialogs.choose(dialog, "重复录入", text, "仍然保存", "不保存"):
+            raise KnownError(f"{name} {values['date']} 已有同类型、同名称的活动“{copies[0]['title']}”"
+                             "（重复录入按一次计）。请改正日期或名称，或点“取消”。")
 
     def _say_other_year(self, date: str) -> bool:
         """After a save: an activity dated in another year than the one shown has left the list;

@@ -212,3 +212,88 @@ def test_an_activity_edited_into_another_year_says_where_it_went(
     assert window.activities.findChild(QLabel, "saved_note").text() == (
         "已保存到 2023 年度（当前显示 2024 年；在“年度”中选 2023 年可以看到）")
     assert record["id"] not in {r["id"] for r in tab.model.rows}
+
+
+# ---- the same activity twice -------------------------------------------------------------------
+
+def _existing(window: MainWindow) -> dict[str, Any]:
+    assert window.county is not None
+    return window.county.query(
+        """SELECT a.*, i.name AS institution FROM activity a JOIN institution i
+           ON i.id = a.institution_id WHERE a.deleted = 0 AND a.date LIKE '2024-%'
+           ORDER BY a.date LIMIT 1""")[0]
+
+
+def _copy_of(old: dict[str, Any], title: str | None = None) -> Any:
+    def fill(dialog: ActivityDialog) -> bool:
+        dialog.institution.setCurrentIndex(dialog.institution.findData(old["institution_id"]))
+        dialog.date.setText(old["date"])
+        dialog.kind.setCurrentText(old["kind"])
+        dialog.title.setText(f" {old['title']} " if title is None else title)  # spaces: one title
+        return True
+    return fill
+
+
+def test_a_second_copy_of_an_activity_is_asked_about_and_not_saved_by_default(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = _existing(window)
+    asked: list[tuple[str, ...]] = []
+
+    def no(_parent: Any, *words: str) -> bool:
+        asked.append(words)
+        return False  # the default: 不保存
+    monkeypatch.setattr(dialogs, "choose", no)
+
+    def refused(dialog: ActivityDialog) -> bool:
+        assert "已有同类型、同名称的活动" in _refusal(dialog).text()
+        assert dialog.title.text().strip() == old["title"]  # kept as typed
+        return False  # 取消
+    before = len(_titled(window, old["title"]))
+    _run(window, qtbot, answer, _copy_of(old), refused)
+    title, text, go, stay = asked[0]
+    assert (title, go, stay) == ("重复录入", "仍然保存", "不保存")  # stay is the default button
+    assert old["institution"] in text and old["date"] in text and old["title"] in text
+    assert "按一次计" in text
+    assert len(_titled(window, old["title"])) == before
+
+
+def test_a_second_copy_saved_anyway_is_marked_counted_once(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = _existing(window)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "choose", lambda _p, _t, text, *_a: asked.append(text) or True)
+    _run(window, qtbot, answer, _copy_of(old))
+    assert len(asked) == 1
+    tab = window.activities
+    copies = [r for r in tab.model.rows if r["institution_id"] == old["institution_id"]
+              and r["date"] == old["date"] and r["kind"] == old["kind"]]
+    assert len(copies) == 2 and {r["counted"] for r in copies} == {ONCE}
+
+
+def test_another_title_on_the_same_day_is_not_asked_about(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = _existing(window)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "choose", lambda *a: asked.append(a[2]) or True)
+    _run(window, qtbot, answer, _copy_of(old, old["title"] + "（二）"))
+    assert not asked
+    assert _titled(window, old["title"] + "（二）")
+
+
+def test_an_activity_edited_into_a_copy_of_another_is_asked_about(
+        window: MainWindow, qtbot: QtBot, answer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = _existing(window)
+    tab = _tab(window)
+    other = next(r for r in range(tab.proxy.rowCount())
+                 if tab.proxy.index(r, 0).data(ROW_ROLE)["id"] != old["id"])
+    tab.view.setCurrentIndex(tab.proxy.index(other, 0))
+    record = tab.selected_row()
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "choose", lambda *a: asked.append(a[2]) or False)
+
+    def refused(dialog: ActivityDialog) -> bool:
+        assert "已有同类型、同名称的活动" in _refusal(dialog).text()
+        return False
+    _run(window, qtbot, answer, _copy_of(old), refused, edit=True)
+    assert len(asked) == 1
+    assert window.county.get("activity", record["id"])["title"] == record["title"]
