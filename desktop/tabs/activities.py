@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QSpinBox, QVBoxLayout, QWidget)
 
@@ -19,7 +19,7 @@ from desktop.context import Context
 from desktop.datefield import DateField
 from desktop.evidence import attach_files, show_evidence
 from desktop.forms import finish_form
-from desktop.models import Column, RecordModel
+from desktop.models import ROW_ROLE, Column, RecordModel
 from desktop.splits import FitSplitter, table_height
 from desktop.tabs.base import RecordView, TableTab, opens_rows
 from desktop.undo import EXISTS, added, removed
@@ -34,8 +34,11 @@ NO_PEOPLE = -1  # the 参与人数 box at its blank
 
 
 class ActivityDialog(QDialog):
+    """新增活动 (`record` None) or 编辑活动. A new one starts at `institution` (an id) when given:
+    a clerk enters one township's activities one after another."""
+
     def __init__(self, county: CountyFile, year: int, record: dict[str, Any] | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, institution: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("编辑活动" if record else "新增活动")
         self.record = record
@@ -66,6 +69,8 @@ class ActivityDialog(QDialog):
             today = QDate.currentDate()
             self.date.setDate(today if today.year() == year else QDate(year, 1, 1))
             self.people.setValue(NO_PEOPLE)
+            if institution is not None and (at := self.institution.findData(institution)) >= 0:
+                self.institution.setCurrentIndex(at)
         form = QFormLayout()
         form.addRow("活动日期(&D)：", self.date)
         form.addRow("开展机构(&I)：", self.institution)
@@ -134,6 +139,12 @@ class ActivitiesTab(TableTab):
         self.saved_note.setObjectName("saved_note")
         self.saved_note.setWordWrap(True)
         self.saved_note.hide()
+        # The institution a 新增活动 starts at: the one of the row the clerk was last on, or of
+        # the activity last added (a township's activities are entered one after another).
+        # "" for none, not None: its first row would take a reference from None, which
+        # tests/desktop/test_refcounts.py counts as lost.
+        self._institution = ""
+        self.view.selectionModel().currentChanged.connect(self._remember_institution)
         for combo in (self.inst_filter, self.kind_filter):
             combo.currentIndexChanged.connect(self._filters_changed)
         actions = QHBoxLayout()  # a row of their own, as on 机构: the tab fits a narrow window
@@ -274,11 +285,17 @@ class ActivitiesTab(TableTab):
         return (f"同一机构、日期、类型和名称的活动共 {n} 条，视为重复录入，在各项指标中按一次计。"
                 "若确为分别举办的活动，请在“数据核查”中选中该项，点“标记已核实”（确为两次）。")
 
+    def _remember_institution(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        if isinstance(row, dict) and row.get("institution_id"):
+            self._institution = row["institution_id"]
+
     def add(self) -> None:
         if self.ctx is None:
             return
         county = self.ctx.county
-        dialog = ActivityDialog(county, self.ctx.year, None, self)
+        dialog = ActivityDialog(county, self.ctx.year, None, self,
+                                institution=self._institution or self.inst_filter.currentData())
         new: list[dict[str, Any]] = []
 
         def save() -> None:
@@ -287,6 +304,7 @@ class ActivitiesTab(TableTab):
             new.append({**values, "id": county.insert("activity", values)})
         if self.save_from(dialog, save, lambda: f"新增活动“{new[-1]['title']}”",
                           undo=lambda: [added(new[-1])]):
+            self._institution = new[-1]["institution_id"]
             if not self._say_other_year(new[-1]["date"]):
                 self.select_record(new[-1]["id"])
 

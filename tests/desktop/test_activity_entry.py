@@ -297,3 +297,37 @@ def test_an_activity_edited_into_a_copy_of_another_is_asked_about(
     _run(window, qtbot, answer, _copy_of(old), refused, edit=True)
     assert len(asked) == 1
     assert window.county.get("activity", record["id"])["title"] == record["title"]
+
+
+# ---- the institution from one 新增 to the next --------------------------------------------------
+
+def test_a_new_activity_starts_at_the_institution_of_the_last_one_added(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    tab = _tab(window)
+    tab.view.clearSelection()
+    tab.view.selectionModel().clearCurrentIndex()
+    first = ActivityDialog(window.county, window.year, None, window)
+    town = first.institution.itemData(5)
+    starts: list[str] = []
+
+    def fill(dialog: ActivityDialog) -> bool:
+        starts.append(dialog.institution.currentData())
+        dialog.institution.setCurrentIndex(dialog.institution.findData(town))
+        dialog.date.setText("2024-06-01")
+        dialog.title.setText(f"{TITLE}{len(starts)}")
+        return True
+    _run(window, qtbot, answer, fill)
+    _run(window, qtbot, answer, fill)
+    assert starts == [first.institution.itemData(0), town]
+
+
+def test_a_new_activity_starts_at_the_institution_of_the_selected_row(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    tab = _tab(window)
+    row = next(r for r in range(tab.proxy.rowCount())
+               if tab.proxy.index(r, 0).data(ROW_ROLE)["institution"] != "青河县中医医院")
+    tab.view.setCurrentIndex(tab.proxy.index(row, 0))
+    chosen = tab.selected_row()["institution_id"]
+    starts: list[str] = []
+    _run(window, qtbot, answer, lambda d: starts.append(d.institution.currentData()) or False)
+    assert starts == [chosen]
