@@ -371,7 +371,8 @@ class ActivitiesTab(TableTab):
         row = self.selected_row()
         if row is None or self.ctx is None:
             return
-        if dialogs.confirm(self, "删除活动", f"确定删除 {row['date']}“{row['title']}”吗？"):
+        if dialogs.confirm(self, "删除活动", f"确定删除 {row['institution']} {row['date']} 的活动"
+                                          f"“{row['title']}”吗？"):
             county = self.ctx.county
             self.save(lambda: county.delete("activity", row["id"]), f"删除活动“{row['title']}”",
                       undo=lambda: [removed(row)])

@@ -331,3 +331,17 @@ def test_a_new_activity_starts_at_the_institution_of_the_selected_row(
     starts: list[str] = []
     _run(window, qtbot, answer, lambda d: starts.append(d.institution.currentData()) or False)
     assert starts == [chosen]
+
+
+# ---- 删除 and 添加佐证 ------------------------------------------------------------------------
+
+def test_deleting_an_activity_names_its_institution(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    tab = _tab(window)
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
+    row = tab.selected_row()
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or False)
+    tab.delete()
+    assert asked == [f"确定删除 {row['institution']} {row['date']} 的活动“{row['title']}”吗？"]
+    assert not window.county.get("activity", row["id"])["deleted"]
