@@ -17,7 +17,7 @@ from desktop import dialogs
 from desktop.columns import ColumnFit
 from desktop.context import Context
 from desktop.datefield import DateField
-from desktop.evidence import attach_files, show_evidence
+from desktop.evidence import PICKER_FILTER, attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import ROW_ROLE, Column, RecordModel
 from desktop.splits import FitSplitter, table_height
@@ -382,9 +382,7 @@ class ActivitiesTab(TableTab):
         if row is None or self.ctx is None:
             self.refuse("请先在左侧选中一条活动，再添加佐证。")
             return
-        files = dialogs.open_file_names(self, "选择照片或扫描件",
-                                        "图片和文档 (*.jpg *.jpeg *.png *.pdf *.doc *.docx);;"
-                                        "所有文件 (*)")
+        files = dialogs.open_file_names(self, "选择照片或扫描件", PICKER_FILTER)
         if files:
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files],

@@ -345,3 +345,32 @@ def test_deleting_an_activity_names_its_institution(
     tab.delete()
     assert asked == [f"确定删除 {row['institution']} {row['date']} 的活动“{row['title']}”吗？"]
     assert not window.county.get("activity", row["id"])["deleted"]
+
+
+def _patterns(filters: str) -> set[str]:
+    first = filters.split(";;")[0]
+    return set(first[first.index("(") + 1:first.index(")")].split())
+
+
+def test_the_evidence_picker_offers_every_type_the_program_opens(
+        window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    """.wps, .ofd, .xls(x), .tif(f) … were left out of 添加佐证's filter; it now lists exactly
+    the documents and images 佐证材料 opens (desktop.evidence), then 所有文件."""
+    tab = _tab(window)
+    tab.view.setCurrentIndex(tab.proxy.index(0, 0))
+    offered: list[str] = []
+    monkeypatch.setattr(dialogs, "open_file_names",
+                        lambda _p, _t, filters: offered.append(filters) or [])
+    tab.attach()
+    dialog = EvidenceDialog(window.county, "活动", {"owner_table": "activity",
+                                                  "owner_id": tab.selected_row()["id"],
+                                                  "year": 2024}, window)
+    dialog.add()
+    window.tabs.setCurrentWidget(window.tasks)
+    window.tasks.view.setCurrentIndex(window.tasks.proxy.index(0, 0))
+    window.tasks.attach()
+    assert len(offered) == 3
+    for filters in offered:
+        assert _patterns(filters) == {f"*.{t}" for t in SAFE_TO_OPEN}
+        assert {"*.wps", "*.ofd", "*.xlsx", "*.tif", "*.tiff"} <= _patterns(filters)
+        assert filters.endswith(";;所有文件 (*)")
