@@ -139,7 +139,7 @@ class ActivitiesTab(TableTab):
         self.saved_note.setObjectName("saved_note")
         self.saved_note.setWordWrap(True)
         self.saved_note.hide()
-        # The institution a 新增活动 starts at: the one of the row the clerk was last on, or of
+        # The institution a 新增活动 starts at: the one of the row the clerk last chose, or of
         # the activity last added (a township's activities are entered one after another).
         # "" for none, not None: its first row would take a reference from None, which
         # tests/desktop/test_refcounts.py counts as lost.
@@ -286,6 +286,10 @@ class ActivitiesTab(TableTab):
                 "若确为分别举办的活动，请在“数据核查”中选中该项，点“标记已核实”（确为两次）。")
 
     def _remember_institution(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        # A row the clerk chose (clicked, moved to, jumped to, just added): selected. The cell
+        # Qt makes current as the table takes the keyboard is not: it stays unselected.
+        if not self.view.selectionModel().isSelected(current):
+            return
         row = current.data(ROW_ROLE) if current.isValid() else None
         if isinstance(row, dict) and row.get("institution_id"):
             self._institution = row["institution_id"]

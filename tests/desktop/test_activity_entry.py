@@ -9,6 +9,7 @@ import datetime as _dt
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -331,6 +332,20 @@ def test_a_new_activity_starts_at_the_institution_of_the_selected_row(
     starts: list[str] = []
     _run(window, qtbot, answer, lambda d: starts.append(d.institution.currentData()) or False)
     assert starts == [chosen]
+
+
+def test_the_row_current_only_as_the_table_takes_the_keyboard_does_not_choose(
+        window: MainWindow, qtbot: QtBot, answer: Any) -> None:
+    """Qt makes the first row's cell current (a frame, not selected) when the log takes the
+    keyboard: the clerk chose no institution, and 新增活动 starts at the first as before."""
+    tab = _tab(window)
+    tab.view.clearSelection()
+    tab.view.selectionModel().setCurrentIndex(tab.proxy.index(0, 0),
+                                              QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert tab.proxy.index(0, 0).data(ROW_ROLE)["institution"] != "青河县中医医院"
+    starts: list[str] = []
+    _run(window, qtbot, answer, lambda d: starts.append(d.institution.currentText()) or False)
+    assert starts == ["青河县中医医院"]
 
 
 # ---- 删除 and 添加佐证 ------------------------------------------------------------------------
