@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from db.fields import activity_after_today
 from desktop import dialogs
 from desktop.evidence import SAFE_TO_OPEN, EvidenceDialog
+from desktop.forms import show_refusal
 from desktop.main_window import MainWindow
 from desktop.models import ROW_ROLE
 from desktop.tabs.activities import ONCE, ActivityDialog
@@ -389,3 +390,21 @@ def test_the_evidence_picker_offers_every_type_the_program_opens(
         assert _patterns(filters) == {f"*.{t}" for t in SAFE_TO_OPEN}
         assert {"*.wps", "*.ofd", "*.xlsx", "*.tif", "*.tiff"} <= _patterns(filters)
         assert filters.endswith(";;所有文件 (*)")
+
+
+def test_a_long_reason_never_squeezes_the_fields(window: MainWindow, qtbot: QtBot) -> None:
+    """Seen at 1366×768: a dialog widened to show its title kept its height when a three-line
+    reason came, and 参与人数 was cut to half its height. The dialog grows instead."""
+    dialog = ActivityDialog(window.county, window.year, None, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.resize(dialog.width() + 60, dialog.height())  # as the title's width asks (screen.py)
+    dialog.hide()
+    show_refusal(dialog, "平场镇卫生院 2024-12-29 已有同类型、同名称的活动“中医养生大讲堂”"
+                         "（重复录入按一次计）。请改正日期或名称，或点“取消”。")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for field in (dialog.date, dialog.institution, dialog.title, dialog.people):
+        assert field.height() >= field.sizeHint().height()
+    assert _refusal(dialog).height() >= _refusal(dialog).heightForWidth(_refusal(dialog).width())
