@@ -315,6 +315,19 @@ def validate(table: str, rec: dict[str, Any]) -> None:
             )
 
 
+def activity_after_today(date: str, today: _dt.date | None = None) -> str | None:
+    """Why an activity dated `date` (2024-11-15) cannot have taken place yet, or None.
+
+    A log lists what was held, so a date after today is a slip (2027 for 2024): the window's
+    新增/编辑活动 and an Excel import refuse it in these words. Not part of `validate`, which a
+    merge, an undo and every reader of a file apply: a record a file already holds (written on a
+    PC whose clock ran ahead) is carried and shown, never refused."""
+    today_text = (today or _dt.date.today()).isoformat()
+    if date > today_text:
+        return f"活动日期 {date} 晚于今天（{today_text}），不可能已经举办"
+    return None
+
+
 # ---- which types fill which facts ---------------------------------------------------------------
 
 _CENTRES = ("chc", "township_hc")

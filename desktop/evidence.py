@@ -31,8 +31,14 @@ from reports.plan.evidence import safe_name
 # What a bureau's evidence is: documents, spreadsheets, scans and photos. The system opens these
 # in a viewer or an office program; it would run a program (.exe, .bat, .lnk, .js, .html …).
 # Archives are left out too: opening one shows its files, a program among them a click away.
-SAFE_TO_OPEN = frozenset({"pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "et", "txt", "csv",
-                          "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff"})
+# In the order the file picker lists them.
+EVIDENCE_TYPES = ("pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "et", "txt", "csv",
+                  "jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff")
+SAFE_TO_OPEN = frozenset(EVIDENCE_TYPES)
+# The file picker of every 添加佐证: these types first, any file (a .heic photo, say) as the
+# second choice, since any file can be stored (it is only not opened from here).
+PICKER_FILTER = (f"文档和图片 ({' '.join(f'*.{t}' for t in EVIDENCE_TYPES)});;"
+                 "所有文件 (*)")
 
 _folder: Path | None = None
 
@@ -223,7 +229,7 @@ class EvidenceDialog(QDialog):
             self.reload()
 
     def add(self) -> None:
-        files = dialogs.open_file_names(self, "选择佐证材料", "所有文件 (*)")
+        files = dialogs.open_file_names(self, "选择佐证材料", PICKER_FILTER)
         if files and self._saved(lambda: attach_files(
                 self.county, [Path(f) for f in files], **self.owner)):
             self.reload()

@@ -27,3 +27,10 @@ def show_refusal(dialog: QDialog, text: str) -> None:
     if label is not None:
         label.setText(f"未保存：{text}")
         label.show()
+        # A dialog once sized (widened to show its title) keeps its height, and the fields
+        # would give up theirs to the reason's lines: it grows to hold both instead.
+        layout = dialog.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            need = layout.totalHeightForWidth(dialog.width())
+            if need > dialog.height():
+                dialog.resize(dialog.width(), need)

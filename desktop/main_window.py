@@ -603,6 +603,10 @@ class MainWindow(QMainWindow):
             page.rejudged(self.ctx)  # type: ignore[attr-defined]
         self.stale = set(_PAGE_CLASSES) - {source}
         self.statusBar().showMessage("已保存", 3000)
+        if any(self.year_box.findData(y) < 0 for y in self.county.years()):
+            # An activity dated in a year the list did not offer (2019 in a file of 2022–2024):
+            # the list offers it now, the year shown stays, so the record can be found.
+            self.reload_years()
 
     def _show_step(self, step: Step) -> None:
         """After 撤销 / 重做: show the tab, year and cell that changed back."""

@@ -5,24 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
+from db.errors import KnownError, ValidationError
+from db.fields import activity_after_today
 from db.vocab import ACTIVITY_KINDS, CENTRE_TYPES, institution_key, pinyin_key
 from desktop import dialogs
 from desktop.columns import ColumnFit
 from desktop.context import Context
 from desktop.datefield import DateField
-from desktop.evidence import attach_files, show_evidence
+from desktop.evidence import PICKER_FILTER, attach_files, show_evidence
 from desktop.forms import finish_form
-from desktop.models import Column, RecordModel
+from desktop.models import ROW_ROLE, Column, RecordModel
 from desktop.splits import FitSplitter, table_height
 from desktop.tabs.base import RecordView, TableTab, opens_rows
 from desktop.undo import EXISTS, added, removed
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
-from reports.judge.duplicates import Group, duplicate_groups
+from reports.judge.duplicates import Group, copies_of, duplicate_groups, key_of
 from reports.judge.matrix import activity_counts, minimum_counts
 
 ONCE, TWICE = "按一次计", "确为两次"
@@ -32,10 +34,14 @@ NO_PEOPLE = -1  # the 参与人数 box at its blank
 
 
 class ActivityDialog(QDialog):
+    """新增活动 (`record` None) or 编辑活动. A new one starts at `institution` (an id) when given:
+    a clerk enters one township's activities one after another."""
+
     def __init__(self, county: CountyFile, year: int, record: dict[str, Any] | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, institution: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("编辑活动" if record else "新增活动")
+        self.record = record
         self.date = DateField("活动日期")
         self.institution = QComboBox()
         for r in sorted(county.rows("institution"), key=institution_key):
@@ -63,6 +69,8 @@ class ActivityDialog(QDialog):
             today = QDate.currentDate()
             self.date.setDate(today if today.year() == year else QDate(year, 1, 1))
             self.people.setValue(NO_PEOPLE)
+            if institution is not None and (at := self.institution.findData(institution)) >= 0:
+                self.institution.setCurrentIndex(at)
         form = QFormLayout()
         form.addRow("活动日期(&D)：", self.date)
         form.addRow("开展机构(&I)：", self.institution)
@@ -73,9 +81,19 @@ class ActivityDialog(QDialog):
         finish_form(self, form)
 
     def values(self) -> dict[str, Any]:
-        """What the fields hold; ValidationError when 活动日期 is not a date."""
+        """What the fields hold; ValidationError when 活动日期 is not a date, or a date after
+        today typed (as an import refuses it: an activity of 2027 typed for 2024 would be saved
+        to a year the window cannot show yet). A date the record already had stays allowed."""
+        try:
+            date = self.date.value()
+            late = activity_after_today(date) if date is not None else None
+            if late is not None and (self.record is None or date != self.record["date"]):
+                raise ValidationError(late, table="activity", field="date", label=self.date.label)
+        except ValidationError:
+            self.date.setFocus()  # the dialog opens again with the cursor where to correct
+            raise
         return {
-            "date": self.date.value(),
+            "date": date,
             "institution_id": self.institution.currentData(),
             "kind": self.kind.currentText(),
             "title": self.title.text().strip(),
@@ -116,6 +134,17 @@ class ActivitiesTab(TableTab):
         self.focus_note.setObjectName("focus_note")
         self.focus_note.setWordWrap(True)
         self.focus_note.hide()
+        # Where the last save put an activity the list does not show (another year's date).
+        self.saved_note = QLabel(self)
+        self.saved_note.setObjectName("saved_note")
+        self.saved_note.setWordWrap(True)
+        self.saved_note.hide()
+        # The institution a 新增活动 starts at: the one of the row the clerk last chose, or of
+        # the activity last added (a township's activities are entered one after another).
+        # "" for none, not None: its first row would take a reference from None, which
+        # tests/desktop/test_refcounts.py counts as lost.
+        self._institution = ""
+        self.view.selectionModel().currentChanged.connect(self._remember_institution)
         for combo in (self.inst_filter, self.kind_filter):
             combo.currentIndexChanged.connect(self._filters_changed)
         actions = QHBoxLayout()  # a row of their own, as on 机构: the tab fits a narrow window
@@ -150,6 +179,7 @@ class ActivitiesTab(TableTab):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.focus_note)
+        left_layout.addWidget(self.saved_note)
         # The matrix as wide as its names and D1–D5 need (never more than half), the log the
         # rest: at 1366 px both show whole; a narrower window halves them as before.
         self.split = FitSplitter(Qt.Orientation.Horizontal, self, small=1,
@@ -171,6 +201,7 @@ class ActivitiesTab(TableTab):
             FROM activity a JOIN institution i ON i.id = a.institution_id
             WHERE a.deleted = 0 AND a.date BETWEEN ? AND ?
             ORDER BY a.date DESC, i.name""", (f"{ctx.year}-01-01", f"{ctx.year}-12-31"))
+        self.saved_note.hide()  # said once, after the save; the list now is another's
         groups = duplicate_groups(ctx.county, ctx.year)
         self.groups = {rid: g for g in groups for rid in g.ids}
         for r in rows:
@@ -254,19 +285,32 @@ class ActivitiesTab(TableTab):
         return (f"同一机构、日期、类型和名称的活动共 {n} 条，视为重复录入，在各项指标中按一次计。"
                 "若确为分别举办的活动，请在“数据核查”中选中该项，点“标记已核实”（确为两次）。")
 
+    def _remember_institution(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        # A row the clerk chose (clicked, moved to, jumped to, just added): selected. The cell
+        # Qt makes current as the table takes the keyboard is not: it stays unselected.
+        if not self.view.selectionModel().isSelected(current):
+            return
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        if isinstance(row, dict) and row.get("institution_id"):
+            self._institution = row["institution_id"]
+
     def add(self) -> None:
         if self.ctx is None:
             return
         county = self.ctx.county
-        dialog = ActivityDialog(county, self.ctx.year, None, self)
+        dialog = ActivityDialog(county, self.ctx.year, None, self,
+                                institution=self._institution or self.inst_filter.currentData())
         new: list[dict[str, Any]] = []
 
         def save() -> None:
             values = dialog.values()
+            self._ask_if_copy(dialog, values)
             new.append({**values, "id": county.insert("activity", values)})
         if self.save_from(dialog, save, lambda: f"新增活动“{new[-1]['title']}”",
                           undo=lambda: [added(new[-1])]):
-            self.select_record(new[-1]["id"])
+            self._institution = new[-1]["institution_id"]
+            if not self._say_other_year(new[-1]["date"]):
+                self.select_record(new[-1]["id"])
 
     def edit(self) -> None:
         row = self.selected_row()
@@ -277,7 +321,48 @@ class ActivitiesTab(TableTab):
         if record is None:
             return
         dialog = ActivityDialog(county, self.ctx.year, record, self)
-        self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”")
+
+        def confirm(values: dict[str, Any]) -> bool:
+            if key_of(values) != key_of(record):  # made one with another only by this edit
+                self._ask_if_copy(dialog, values, besides=record["id"])
+            return True
+        if self.save_edit(dialog, "activity", record, f"编辑活动“{record['title']}”",
+                          confirm=confirm):
+            self._say_other_year(county.get("activity", record["id"])["date"])
+
+    def _ask_if_copy(self, dialog: ActivityDialog, values: dict[str, Any],
+                     besides: str | None = None) -> None:
+        """Before an activity is saved as a copy of one the file holds (reports.judge.
+        duplicates), the clerk is asked, 不保存 the default; KnownError when not to save (the
+        dialog opens again with what was typed)."""
+        assert self.ctx is not None
+        copies = copies_of(self.ctx.county, values, besides=besides)
+        if not copies:
+            return
+        name = dialog.institution.currentText()
+        n = len(copies)
+        count = "一" if n == 1 else f" {n} "
+        text = (f"{name} {values['date']} 已有{count}条同类型（{values['kind']}）、同名称的活动"
+                f"“{copies[0]['title']}”。\n\n"
+                "再保存一条将视为重复录入，在各项指标中按一次计；若确为分别举办的活动，保存后请在"
+                "“数据核查”中选中该项，点“标记已核实”（确为两次）。\n\n仍要保存吗？")
+        if not dialogs.choose(dialog, "重复录入", text, "仍然保存", "不保存"):
+            raise KnownError(f"{name} {values['date']} 已有同类型、同名称的活动“{copies[0]['title']}”"
+                             "（重复录入按一次计）。请改正日期或名称，或点“取消”。")
+
+    def _say_other_year(self, date: str) -> bool:
+        """After a save: an activity dated in another year than the one shown has left the list;
+        say where it went and how to see it (False when it is in the year shown)."""
+        assert self.ctx is not None
+        year = int(date[:4])
+        if year == self.ctx.year:
+            return False
+        text = (f"已保存到 {year} 年度（当前显示 {self.ctx.year} 年；"
+                f"在“年度”中选 {year} 年可以看到）")
+        self.saved_note.setText(text)
+        self.saved_note.show()
+        self._say(text)
+        return True
 
     def store(self, row: dict[str, Any], values: dict[str, Any], year: int) -> None:
         assert self.ctx is not None
@@ -290,7 +375,8 @@ class ActivitiesTab(TableTab):
         row = self.selected_row()
         if row is None or self.ctx is None:
             return
-        if dialogs.confirm(self, "删除活动", f"确定删除 {row['date']}“{row['title']}”吗？"):
+        if dialogs.confirm(self, "删除活动", f"确定删除 {row['institution']} {row['date']} 的活动"
+                                          f"“{row['title']}”吗？"):
             county = self.ctx.county
             self.save(lambda: county.delete("activity", row["id"]), f"删除活动“{row['title']}”",
                       undo=lambda: [removed(row)])
@@ -300,9 +386,7 @@ class ActivitiesTab(TableTab):
         if row is None or self.ctx is None:
             self.refuse("请先在左侧选中一条活动，再添加佐证。")
             return
-        files = dialogs.open_file_names(self, "选择照片或扫描件",
-                                        "图片和文档 (*.jpg *.jpeg *.png *.pdf *.doc *.docx);;"
-                                        "所有文件 (*)")
+        files = dialogs.open_file_names(self, "选择照片或扫描件", PICKER_FILTER)
         if files:
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files],

@@ -243,11 +243,12 @@ class OverviewTab(TableTab):
         if row is None or self.ctx is None:
             self.refuse("请先选中一项，再添加佐证。")
             return
-        files = dialogs.open_file_names(self, f"为 {row['id']} {row['name']} 选择佐证材料",
-                                        "所有文件 (*)")
-        if files:
-            from desktop.evidence import attach_files  # loaded when first used, not at start
+        # Loaded when first used, not at start.
+        from desktop.evidence import PICKER_FILTER, attach_files
 
+        files = dialogs.open_file_names(self, f"为 {row['id']} {row['name']} 选择佐证材料",
+                                        PICKER_FILTER)
+        if files:
             county, year = self.ctx.county, self.ctx.year
             if self.save(lambda: attach_files(county, [Path(f) for f in files],
                                               owner_table="indicator", indicator_id=row["id"],

@@ -20,7 +20,7 @@ from desktop import dialogs
 from desktop.context import Context
 from desktop.datefield import DateField
 from desktop.delegates import FieldDelegate
-from desktop.evidence import attach_files, show_evidence
+from desktop.evidence import PICKER_FILTER, attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
 from desktop.tabs.base import TableTab
@@ -335,7 +335,7 @@ class TasksTab(TableTab):
         if row is None or self.ctx is None:
             self.refuse("请先选中一项任务，再添加佐证。")
             return
-        files = dialogs.open_file_names(self, "选择佐证材料", "所有文件 (*)")
+        files = dialogs.open_file_names(self, "选择佐证材料", PICKER_FILTER)
         if files:
             county = self.ctx.county
             self.save(lambda: attach_files(county, [Path(f) for f in files], owner_table="task",

@@ -39,6 +39,12 @@ WHERE deleted = 0 AND date BETWEEN :first AND :last
 ORDER BY institution_id, date, kind, rowid
 """
 
+# One institution's activities of one day: the only records a new one can be a copy of.
+_SAME_DAY_SQL = """
+SELECT id, institution_id, date, kind, title, people, tcm_content FROM activity
+WHERE deleted = 0 AND institution_id = ? AND date = ? ORDER BY rowid
+"""
+
 
 def title_key(title: Any) -> str:
     return same_key(title)
@@ -110,6 +116,16 @@ class Group:
         if self.two_events:
             return f"已核实为 {len(self.rows)} 次活动，分别计数"
         return "按一次计"
+
+
+def copies_of(county: CountyFile, rec: dict[str, Any], *,
+              besides: str | None = None) -> list[dict[str, Any]]:
+    """The activities the file holds that `rec` (institution_id, date, kind, title) would be one
+    activity with, other than the record `besides` (the one being edited): asked before a second
+    copy is saved."""
+    same_day = county.query(_SAME_DAY_SQL, (rec["institution_id"], rec["date"]))
+    key = key_of(rec)
+    return [r for r in same_day if r["id"] != besides and key_of(r) == key]
 
 
 def year_rows(county: CountyFile, year: int) -> list[dict[str, Any]]:

@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-import datetime as _dt
 from typing import TYPE_CHECKING, Any
 
 from db.county import uncarry
 from db.errors import ValidationError
-from db.fields import applies, check_applies, duplicate_among, validate
+from db.fields import activity_after_today, applies, check_applies, duplicate_among, validate
 from db.vocab import HALL_STATES, INSTITUTION_TYPES
 
 from reports.excel.vocab import YEAR_COLUMNS, match_key
@@ -524,9 +523,8 @@ class Planner:
     def _too_late(self, date: str) -> str | None:
         """Why an activity's date cannot be right, or None: a report lists what took place, so
         nothing after today, nor after the year after the import's year (a typo such as 2042)."""
-        today = _dt.date.today().isoformat()
-        if date > today:
-            return f"活动日期 {date} 晚于今天（{today}），不可能已经举办"
+        if (late := activity_after_today(date)) is not None:
+            return late
         if self.default_year is not None and date > f"{self.default_year + 1:04d}-12-31":
             return (f"活动日期 {date} 晚于导入年度（{self.default_year} 年）的次年年底，"
                     "请核对日期或导入年度")

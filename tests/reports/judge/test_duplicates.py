@@ -8,7 +8,7 @@ import shutil
 from db.county import CountyFile
 from db.exchange import merge
 from reports.judge.checks import find_checks, mark_verified
-from reports.judge.duplicates import duplicate_groups, title_key
+from reports.judge.duplicates import copies_of, duplicate_groups, title_key
 from reports.judge.matrix import activity_counts
 
 from tests.reports.conftest import act, failing, inst, result, run
@@ -151,3 +151,22 @@ def test_counts_to_a_day_from_the_years_facts_are_those_read_to_that_day(county)
         until = dt.date.fromisoformat(day)
         assert facts_until(year, until).activity == load_facts(county, 2024, until=until).activity
     assert facts_until(year, dt.date(2024, 12, 31)) is year
+
+
+def test_copies_of_finds_what_a_new_record_would_be_counted_once_with(county):
+    """新增活动 asks before saving a copy: the file's records the typed one is one activity with,
+    by the rule above (a title with spaces or full-width letters too), never another day's,
+    kind's or institution's, nor the record being edited."""
+    iid = inst(county, "柳塘镇卫生院", "township_hc", {"hall_state": "built"})
+    other = inst(county, "甲镇卫生院", "township_hc", {"hall_state": "built"})
+    first = act(county, iid, "健康讲座", "2024-10-23", **LECTURE)
+    act(county, iid, "健康讲座", "2024-10-24", **LECTURE)
+    act(county, iid, "义诊", "2024-10-23", **LECTURE)
+    act(county, other, "健康讲座", "2024-10-23", **LECTURE)
+    act(county, iid, "健康讲座", "2024-10-23", title="秋冬进补讲座（二）")
+    typed = {"institution_id": iid, "date": "2024-10-23", "kind": "健康讲座",
+             "title": "秋冬进补 讲座 "}
+    assert [r["id"] for r in copies_of(county, typed)] == [first]
+    assert copies_of(county, typed, besides=first) == []
+    county.delete("activity", first)
+    assert copies_of(county, typed) == []
