@@ -153,7 +153,7 @@ def checks_appendix(data: ReportData, st: Styles, n: int) -> Story:
               table(["乡镇（街道）", "项数"], rows, [FRAME_W - 90, 90], st, align="lc")]
     lines = [[str(k), inst_name(f.institution), esc(f.label), esc(f.previous), esc(f.current),
               esc(f.detail)] for k, f in enumerate(top, start=1)]
-    widths = [24, 120, 100, 50, 50]
+    widths = [24, 114, 96, 58, 58]  # 上年, 本年 hold 1,234 平方米 on one line
     title = ("各项明细" if len(top) == len(found)
              else f"需优先核实的 {len(top)} 项（中医馆、适宜技术、人员等计分数据在前）")
     story += [*h2(3, title, st),
