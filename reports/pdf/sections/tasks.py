@@ -34,7 +34,7 @@ def _evidence_index(data: ReportData, st: Styles) -> Story:
     """The list of documents in the reviewers' binder (导出佐证材料 writes the same order)."""
     if not data.evidence:
         return []
-    rows = [[str(n), esc(e.group), esc(e.about), str(e.year or ""), esc(e.filename)]
+    rows = [[str(n), esc(e.group), esc(e.label), str(e.year or ""), esc(e.filename)]
             for n, e in enumerate(data.evidence, start=1)]
     widths = [28, 50, 170, 36]
     return [para(f"佐证材料共 {len(rows)} 份，随报告另行装订，目录如下。", st),
