@@ -21,6 +21,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate,
                                 Paragraph, TableStyle)
+from reportlab.platypus.flowables import _listWrapOn
 from reportlab.platypus import paragraph as _paragraph
 
 from reports.pdf import linebreak
@@ -211,6 +212,44 @@ def _may_outgrow_page(row: Sequence[Cell], widths: Sequence[float]) -> bool:
         if lines * style.leading > FRAME_H / 2:
             return True
     return False
+
+
+class KeepTail(Flowable):
+    """`body` (the text's last paragraph or table), then `tail` (the 落款): on one page where
+    they fit; where they do not, the body's last lines go over with the tail (a paragraph's last
+    two lines, a table's last row under its repeated header), so the tail never stands alone at
+    the top of a page. A body too short to split goes over whole.
+
+    Like reportlab's KeepTogether it asks to be split wherever it lands; unlike it, it does not
+    move a long table to a fresh page to keep it with the tail."""
+
+    LINES_OVER = 2  # a paragraph's lines that go over with the tail: never a lone last line
+
+    def __init__(self, body: Flowable, tail: Sequence[Flowable]):
+        super().__init__()
+        self.body, self.tail = body, list(tail)
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return avail_w, 0xFFFFFF  # always split: split() decides what goes where
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        canv = self.canv
+        _, body_h = _listWrapOn([self.body], avail_w, canv)
+        _, both_h = _listWrapOn([self.body, *self.tail], avail_w, canv)
+        if both_h <= avail_h:
+            return [self.body, *self.tail]
+        if body_h > avail_h:  # the body runs over anyway: its rest is the new body
+            room = avail_h
+        else:  # the body fits but the tail does not: its last lines go over with the tail
+            leading = getattr(getattr(self.body, "style", None), "leading", None)
+            room = body_h - (leading * self.LINES_OVER if leading else 1)
+        self.body.wrapOn(canv, avail_w, avail_h)
+        parts = self.body.splitOn(canv, avail_w, room) if room > 0 else []
+        if len(parts) == 2:
+            return [parts[0], KeepTail(parts[1], self.tail)]
+        if both_h > FRAME_H:  # cannot go over whole either: as it comes rather than fail
+            return [self.body, *self.tail]
+        return []  # the whole body goes over with the tail (reportlab moves it to the next page)
 
 
 # ---- pages ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from reports.pdf.fonts import fonts
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, styles, table
 from reports.pdf.layout import document, numbered_canvas
 from reports.pdf.report import _Output
-from reports.pdf.sections.closing import closing_block
+from reports.pdf.sections.closing import closing_block, with_closing
 from reports.pdf.sections.common import CN_NUMBERS
 
 Story = list
@@ -192,7 +192,7 @@ def _skipped(r: Rollup, st: Styles) -> Story:
 
 def story(r: Rollup, st: Styles) -> Story:
     return [*_cover(r, st), *_summary(r, st), *_counties(r, st), *_items(r, st),
-            *_weakest(r, st), *_status(r, st), *_skipped(r, st), *closing_block(st)]
+            *_weakest(r, st), *_status(r, st), *with_closing(_skipped(r, st), closing_block(st))]
 
 
 def render(r: Rollup) -> bytes:
