@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+import datetime as _dt
 import functools
 from typing import Any
 from xml.sax.saxutils import escape
@@ -322,16 +323,24 @@ class ContentsList(Flowable):
 
 
 def numbered_canvas(font: str, contents: Contents | None = None,
-                    cover: bool = False) -> type[Canvas]:
+                    cover: bool = False, created: _dt.date | None = None) -> type[Canvas]:
     """A canvas that holds every page until the end, so each footer can say 共 Y 页 and the
     contents list its page numbers in one pass. With a cover, the cover has no number and
-    numbering starts on the page after it."""
+    numbering starts on the page after it.
+
+    The file's 创建日期 (what a PDF reader's document properties show) is `created`, the date
+    the report gives on its cover (default: today). Without it reportlab's invariant mode,
+    kept so the same data gives the same bytes, would write 2000-01-01; a day, no time of day,
+    keeps the bytes the same all that day."""
     skip = 1 if cover else 0
+    day = created or _dt.date.today()
+    stamp = f"D:{day:%Y%m%d}000000"
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self.setDateFormatter(lambda *_: stamp)
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)
             self._held.append(dict(self.__dict__))
@@ -398,8 +407,8 @@ def header_painter(left: str, right: str, font: str, *, draft: bool = False
 
 def document(out: Any, *, title: str, author: str, header: tuple[str, str],
              fonts: FontSet, draft: bool = False, cover: bool = False) -> BaseDocTemplate:
-    """An A4 document whose bytes depend only on what is drawn (invariant: no date, no random
-    id). With `cover`, the first page has a template of its own: no running header (a draft
+    """An A4 document whose bytes depend only on what is drawn (invariant: no clock time, no
+    random id; its date is the one numbered_canvas is given). With `cover`, the first page has a template of its own: no running header (a draft
     still says 草稿 across it)."""
     doc = BaseDocTemplate(
         out, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=MARGIN_T,

@@ -20,6 +20,7 @@ from db.errors import KnownError
 from reports.judge import standard as standards
 from reports.judge.catalogue import BY_ID, SECTIONS
 from reports.judge.standard import Standard
+from reports.judge.wording import chinese_date
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -118,7 +119,8 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
     if ev["owner_table"] == "activity" and ev.get("owner_id") in activities:
         a = activities[ev["owner_id"]]
         label = f"{a['date']} {a['institution']} {a['title']}"
-        return Entry("宣传活动", ["文化宣传活动", a["date"][:4] + "年", label], about=label, **common)
+        return Entry("宣传活动", ["文化宣传活动", a["date"][:4] + "年", label], about=label,
+                     label=f"{chinese_date(a['date'])} {a['institution']} {a['title']}", **common)
     return Entry("其他", ["其他"], about=ev.get("owner_table") or "", **common)
 
 

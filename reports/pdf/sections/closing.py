@@ -3,15 +3,19 @@ lines of the text before it."""
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table, TableStyle
 
-from reports.pdf.layout import FRAME_W, KeepTail, Styles
-from reports.pdf.sections.common import Story
+from reports.pdf.layout import FRAME_W, KeepTail, Styles, esc
+from reports.pdf.sections.common import Story, cn_date
 
 
-def closing_block(st: Styles) -> Story:
-    """Lines to sign on, and below them, at the right, room for the unit's stamp and the date."""
+def closing_block(st: Styles, unit: str | None = None, day: _dt.date | None = None) -> Story:
+    """Lines to sign on, and below them, at the right, the unit (to stamp over) and the date,
+    as the cover gives them (2024年12月31日); either left blank to write in by hand when not
+    given."""
     def cell(text: str) -> Paragraph:
         return Paragraph(text, st.sign)
 
@@ -29,9 +33,10 @@ def closing_block(st: Styles) -> Story:
     def blank(n: int) -> str:
         return "&nbsp;" * n  # plain spaces would collapse
 
-    stamp = Table([[cell("单位（盖章）：")], [Spacer(1, 26 * mm)],
-                   [cell(f"日期：{blank(10)}年{blank(5)}月{blank(5)}日")]],
-                  colWidths=[200], hAlign="RIGHT")
+    when = cn_date(day) if day else f"{blank(10)}年{blank(5)}月{blank(5)}日"
+    stamp = Table([[cell(f"单位（盖章）：{esc(unit or '')}")], [Spacer(1, 26 * mm)],
+                   [cell(f"日期：{when}")]],
+                  colWidths=[230], hAlign="RIGHT")
     stamp.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), st.fonts.body)]))
     return [Spacer(1, 8 * mm), signers, Spacer(1, 4 * mm), stamp]
 
