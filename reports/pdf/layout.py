@@ -22,7 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate,
                                 Paragraph, TableStyle)
-from reportlab.platypus.flowables import _listWrapOn
+from reportlab.platypus.flowables import _Container, _listWrapOn
 from reportlab.platypus import paragraph as _paragraph
 
 from reports.pdf import linebreak
@@ -215,28 +215,31 @@ def _may_outgrow_page(row: Sequence[Cell], widths: Sequence[float]) -> bool:
     return False
 
 
-class KeepTail(Flowable):
+class KeepTail(_Container, Flowable):
     """`body` (the text's last paragraph or table), then `tail` (the 落款): on one page where
     they fit; where they do not, the body's last lines go over with the tail (a paragraph's last
     two lines, a table's last row under its repeated header), so the tail never stands alone at
     the top of a page. A body too short to split goes over whole.
 
-    Like reportlab's KeepTogether it asks to be split wherever it lands; unlike it, it does not
-    move a long table to a fresh page to keep it with the tail."""
+    Unlike reportlab's KeepTogether it does not move a long table to a fresh page to keep it
+    with the tail; like it, it reports its whole height, so a heading kept with it (keepWithNext)
+    stays where there is room for both."""
 
     LINES_OVER = 2  # a paragraph's lines that go over with the tail: never a lone last line
 
     def __init__(self, body: Flowable, tail: Sequence[Flowable]):
         super().__init__()
         self.body, self.tail = body, list(tail)
+        self._content = [body, *self.tail]  # what _Container draws when it all fits
 
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
-        return avail_w, 0xFFFFFF  # always split: split() decides what goes where
+        self.width, self.height = _listWrapOn(self._content, avail_w, self.canv)
+        return self.width, self.height
 
     def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
         canv = self.canv
         _, body_h = _listWrapOn([self.body], avail_w, canv)
-        _, both_h = _listWrapOn([self.body, *self.tail], avail_w, canv)
+        _, both_h = _listWrapOn(self._content, avail_w, canv)
         if both_h <= avail_h:
             return [self.body, *self.tail]
         if body_h > avail_h:  # the body runs over anyway: its rest is the new body

@@ -72,6 +72,17 @@ def test_wherever_the_text_ends_the_closing_shares_its_page_with_its_last_lines(
     assert alone == [] and first_moved == []
 
 
+def test_a_heading_kept_with_a_one_paragraph_part_and_the_closing_stays_where_they_fit(
+        tmp_path: Path) -> None:
+    """六、未计入汇总的文件 of the city summary: heading, one sentence, the closing; with room for
+    all three they stay on the page (they once went over to a page of their own)."""
+    st = styles(fonts())
+    story = [Spacer(1, FRAME_H / 3), Paragraph("六、未计入汇总的文件", st.h1),
+             *with_closing([Paragraph("文件夹中的文件均已计入汇总。", st.body)], closing_block(st))]
+    pages = _build(story, tmp_path)
+    assert len(pages) == 1 and SIGN in pages[0] and "六、未计入汇总的文件" in pages[0]
+
+
 def test_the_demo_report_that_used_to_end_on_a_lone_closing(tmp_path: Path) -> None:
     """The small demo county's 2023 report put the 落款 alone on page 19 of 20."""
     path = write_demo(tmp_path / "small.tcmcounty", "small")
