@@ -121,7 +121,13 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
         label = f"{a['date']} {a['institution']} {a['title']}"
         return Entry("宣传活动", ["文化宣传活动", a["date"][:4] + "年", label], about=label,
                      label=f"{chinese_date(a['date'])} {a['institution']} {a['title']}", **common)
-    return Entry("其他", ["其他"], about=ev.get("owner_table") or "", **common)
+    # What it belonged to is gone (a task or activity deleted, an item of another standard).
+    return Entry("其他", ["其他"], about=ev.get("owner_table") or "",
+                 label=_GONE.get(ev.get("owner_table") or "", "其他"), **common)
+
+
+_GONE = {"task": "任务（已删除）", "activity": "活动（已删除）",
+         "indicator": "评分项（现用评分标准中没有此项）"}
 
 
 def _rank(std: Standard | None, item: Any) -> int:
