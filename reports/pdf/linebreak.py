@@ -42,8 +42,8 @@ _QUANTITY = rf"(?:{_RUN})(?: ?(?P<unit{{n}}>{'|'.join(UNITS)}))?"
 _DATE = r"\d{4}年(?P<month>\d{1,2}月\d{1,2}日)"
 _WHOLE = re.compile(
     rf"(?P<item>{_ITEM})"
-    rf"|(?P<date>{_DATE})"
     # 2024年12月31日: may break before the month if wider than a line
+    rf"|(?P<date>{_DATE})"
     # 319,521 / 793,183: may break before the denominator
     rf"|(?P<fraction>{_QUANTITY.format(n=1)} ?/ ?(?P<denominator>{_QUANTITY.format(n=2)}))"
     # ≥ 100%: may break after the sign
