@@ -140,7 +140,7 @@ class CountyRow:
             return f"无数据：{self.no_data}，不计入汇总的平均分和各项统计。"
         codes = {c.id: c.code for c in columns}
         verdict = "达到合格线" if self.passed else "未达到示范县标准"
-        vetoes = "、".join(f"{i}（{codes.get(i, '')}）" for i in self.veto_failures)
+        vetoes = "、".join(codes.get(i) or i for i in self.veto_failures)  # the standard's 条目
         delta = self.change
         change = ("，上年无数据" if delta is None else "，与上年持平" if not delta
                   else f"，比上年{'增加' if delta > 0 else '减少'} {abs(delta):g} 分")

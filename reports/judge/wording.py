@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from fractions import Fraction
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,26 @@ def number(x: float | int | Fraction | None, digits: int = 2) -> str:
     if float(x).is_integer():
         return f"{int(x):,}"
     return f"{float(x):,.{digits}f}".rstrip("0").rstrip(".")
+
+
+_ISO_DATE = re.compile(r"(?<![0-9])(\d{4})-(\d{2})-(\d{2})(?![0-9])")
+
+
+def chinese_date(day: _dt.date | str) -> str:
+    """2024-12-31 → '2024年12月31日', as an official document writes a date; a text that is not
+    a date (a deadline typed as 年底) is given back as it is."""
+    if isinstance(day, str):
+        try:
+            day = _dt.date.fromisoformat(day.strip())
+        except ValueError:
+            return day
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_dates(text: str) -> str:
+    """`text` with every date in it written as chinese_date does (“2024-01-07 健康咨询…” →
+    “2024年1月7日 健康咨询…”), for a sentence worded elsewhere for the window."""
+    return _ISO_DATE.sub(lambda m: chinese_date(m.group(0)), text)
 
 
 def percent(x: float | Fraction | None, digits: int = 1, *, trim: bool = True) -> str:

@@ -20,6 +20,7 @@ from db.county import refuse_to_replace
 from db.vocab import INSTITUTION_TYPES
 
 from reports.judge import review as rv
+from reports.judge.wording import chinese_date
 from reports.pdf.fonts import fonts
 from reports.pdf.layout import FRAME_W, MARGIN_B, MARGIN_R, PAGE_W, Styles, document, esc, muted, numbered_canvas, styles, table
 from reports.pdf.report import _Output
@@ -98,8 +99,8 @@ def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Style
         Paragraph(f"现场核查表（{k} / {n}）", st.h1),
         Paragraph(f"被检查机构：<b>{esc(inst['name'])}</b>（{kind}）　"
                   f"所属乡镇（街道）：{esc(inst['township'] or '—')}", st.h3),
-        Paragraph(muted(f"{esc(r.name)}；抽签号 {r.seed}；评审日期："
-                        f"{esc(r.review_date) if r.review_date else '____年__月__日'}"), st.note),
+        Paragraph(muted(f"{esc(r.name)}；抽签号 {r.seed}；评审日期：" + (
+            esc(chinese_date(r.review_date)) if r.review_date else "____年__月__日")), st.note),
     ]
     if inst.get("drawn"):
         out.append(Paragraph(muted(f"人工调换：原抽中“{esc(inst['drawn'])}”，"

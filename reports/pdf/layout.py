@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+import datetime as _dt
 import functools
 from typing import Any
 from xml.sax.saxutils import escape
@@ -21,6 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, LongTable, PageTemplate,
                                 Paragraph, TableStyle)
+from reportlab.platypus.flowables import _Container, _listWrapOn
 from reportlab.platypus import paragraph as _paragraph
 
 from reports.pdf import linebreak
@@ -213,6 +215,47 @@ def _may_outgrow_page(row: Sequence[Cell], widths: Sequence[float]) -> bool:
     return False
 
 
+class KeepTail(_Container, Flowable):
+    """`body` (the text's last paragraph or table), then `tail` (the 落款): on one page where
+    they fit; where they do not, the body's last lines go over with the tail (a paragraph's last
+    two lines, a table's last row under its repeated header), so the tail never stands alone at
+    the top of a page. A body too short to split goes over whole.
+
+    Unlike reportlab's KeepTogether it does not move a long table to a fresh page to keep it
+    with the tail; like it, it reports its whole height, so a heading kept with it (keepWithNext)
+    stays where there is room for both."""
+
+    LINES_OVER = 2  # a paragraph's lines that go over with the tail: never a lone last line
+
+    def __init__(self, body: Flowable, tail: Sequence[Flowable]):
+        super().__init__()
+        self.body, self.tail = body, list(tail)
+        self._content = [body, *self.tail]  # what _Container draws when it all fits
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.width, self.height = _listWrapOn(self._content, avail_w, self.canv)
+        return self.width, self.height
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        canv = self.canv
+        _, body_h = _listWrapOn([self.body], avail_w, canv)
+        _, both_h = _listWrapOn(self._content, avail_w, canv)
+        if both_h <= avail_h:
+            return [self.body, *self.tail]
+        if body_h > avail_h:  # the body runs over anyway: its rest is the new body
+            room = avail_h
+        else:  # the body fits but the tail does not: its last lines go over with the tail
+            leading = getattr(getattr(self.body, "style", None), "leading", None)
+            room = body_h - (leading * self.LINES_OVER if leading else 1)
+        self.body.wrapOn(canv, avail_w, avail_h)
+        parts = self.body.splitOn(canv, avail_w, room) if room > 0 else []
+        if len(parts) == 2:
+            return [parts[0], KeepTail(parts[1], self.tail)]
+        if both_h > FRAME_H:  # cannot go over whole either: as it comes rather than fail
+            return [self.body, *self.tail]
+        return []  # the whole body goes over with the tail (reportlab moves it to the next page)
+
+
 # ---- pages ------------------------------------------------------------------------------------
 
 class Contents:
@@ -283,16 +326,24 @@ class ContentsList(Flowable):
 
 
 def numbered_canvas(font: str, contents: Contents | None = None,
-                    cover: bool = False) -> type[Canvas]:
+                    cover: bool = False, created: _dt.date | None = None) -> type[Canvas]:
     """A canvas that holds every page until the end, so each footer can say 共 Y 页 and the
     contents list its page numbers in one pass. With a cover, the cover has no number and
-    numbering starts on the page after it."""
+    numbering starts on the page after it.
+
+    The file's 创建日期 (what a PDF reader's document properties show) is `created`, the date
+    the report gives on its cover (default: today). Without it reportlab's invariant mode,
+    kept so the same data gives the same bytes, would write 2000-01-01; a day, no time of day,
+    keeps the bytes the same all that day."""
     skip = 1 if cover else 0
+    day = created or _dt.date.today()
+    stamp = f"D:{day:%Y%m%d}000000"
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self.setDateFormatter(lambda *_: stamp)
 
         def showPage(self) -> None:  # noqa: N802 (reportlab's name)
             self._held.append(dict(self.__dict__))
@@ -359,8 +410,8 @@ def header_painter(left: str, right: str, font: str, *, draft: bool = False
 
 def document(out: Any, *, title: str, author: str, header: tuple[str, str],
              fonts: FontSet, draft: bool = False, cover: bool = False) -> BaseDocTemplate:
-    """An A4 document whose bytes depend only on what is drawn (invariant: no date, no random
-    id). With `cover`, the first page has a template of its own: no running header (a draft
+    """An A4 document whose bytes depend only on what is drawn (invariant: no clock time, no
+    random id; its date is the one numbered_canvas is given). With `cover`, the first page has a template of its own: no running header (a draft
     still says 草稿 across it)."""
     doc = BaseDocTemplate(
         out, pagesize=A4, leftMargin=MARGIN_L, rightMargin=MARGIN_R, topMargin=MARGIN_T,

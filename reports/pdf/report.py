@@ -87,7 +87,8 @@ def render(data: ReportData, steps: _Steps | None = None) -> bytes:
                    draft=data.is_draft, cover=True)
     steps.step("排版页面")
     doc.setProgressCallBack(steps.layout)
-    doc.build(flowables, canvasmaker=numbered_canvas(font_set.body, contents, cover=True))
+    doc.build(flowables, canvasmaker=numbered_canvas(font_set.body, contents, cover=True,
+                                                     created=data.today))
     return buf.getvalue()
 
 

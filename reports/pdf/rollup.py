@@ -23,7 +23,7 @@ from reports.pdf.fonts import fonts
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, styles, table
 from reports.pdf.layout import document, numbered_canvas
 from reports.pdf.report import _Output
-from reports.pdf.sections.closing import closing_block
+from reports.pdf.sections.closing import closing_block, with_closing
 from reports.pdf.sections.common import CN_NUMBERS
 
 Story = list
@@ -98,11 +98,11 @@ def _veto_text(c: CountyRow, codes: dict[str, str]) -> str:
         return muted("无数据")
     if not c.veto_failures:
         return "均达到"
-    return red("未达到：" + "、".join(f"{i}（{esc(codes.get(i, ''))}）" for i in c.veto_failures))
+    return red("未达到：" + "、".join(esc(codes.get(i) or i) for i in c.veto_failures))
 
 
 def _counties(r: Rollup, st: Styles) -> Story:
-    codes = {c.id: c.code for c in r.columns}
+    codes = {c.id: c.code for c in r.columns}  # the standard's 条目, never the program's ids
     ranked = sorted(r.counties, key=lambda c: (not c.has_data, -c.total, c.shown))
     rows = []
     for n, c in enumerate(ranked, start=1):
@@ -131,17 +131,18 @@ def _items(r: Rollup, st: Styles) -> Story:
     shares = r.shares()
     # Weakest first, so the items a city must push stand at the top of the chart.
     ranked = sorted((s for s in shares if s.judged), key=lambda s: (s.passed / s.judged,))
-    bars = [charts.Bar(f"{s.column.id}{'★' if s.column.veto else ''}", s.share) for s in ranked]
+    bars = [charts.Bar(f"{s.column.code}{'★' if s.column.veto else ''} {s.column.name}", s.share)
+            for s in ranked]
     out: Story = [*_h1(3, "各评分项达标情况", st),
                   _p("下图为每个评分项达标的县（区）所占比例，从低到高排列（★为必备项）；红色为尚有县未达标的项。", st)]
     for drawing in charts.share_bars(bars, 1.0, FRAME_W, st.fonts.body):
         out += [drawing, Spacer(1, 4)]
-    rows = [[esc(s.column.id), esc(s.column.code), esc(s.column.text),
+    rows = [[esc(s.column.code), esc(s.column.text),
              "是" if s.column.veto else "", _share_text(s),
              percent(s.share) if s.judged else "—", str(s.previous_passed) if s.judged else "—"]
             for s in shares]
-    out.append(table(["编号", "条目", "评分项", "必备", "达标县数", "比例", "上年达标"], rows,
-                     [34, 52, FRAME_W - 280, 30, 52, 50, 62], st, align="cclcccc"))
+    out.append(table(["条目", "评分项", "必备", "达标县数", "比例", "上年达标"], rows,
+                     [56, FRAME_W - 250, 30, 52, 50, 62], st, align="clcccc"))
     return out
 
 
@@ -167,10 +168,10 @@ def _weakest(r: Rollup, st: Styles) -> Story:
         failing = [c.shown for c in r.with_data
                    if s.column.id in c.cells and c.cells[s.column.id].met is not True
                    and c.cells[s.column.id].state != "不适用"]
-        rows.append([esc(s.column.id) + ("★" if s.column.veto else ""),
+        rows.append([esc(s.column.code) + ("★" if s.column.veto else ""),
                      esc(s.column.text), _share_text(s), esc(_names(failing, len(r.with_data)))])
-    out.append(table(["编号", "评分项", "达标县数", "尚未达标的县（区）"], rows,
-                     [40, FRAME_W - 250, 50, 160], st, align="clcl"))
+    out.append(table(["条目", "评分项", "达标县数", "尚未达标的县（区）"], rows,
+                     [60, FRAME_W - 270, 50, 160], st, align="clcl"))
     return out
 
 
@@ -191,7 +192,7 @@ def _skipped(r: Rollup, st: Styles) -> Story:
 
 def story(r: Rollup, st: Styles) -> Story:
     return [*_cover(r, st), *_summary(r, st), *_counties(r, st), *_items(r, st),
-            *_weakest(r, st), *_status(r, st), *_skipped(r, st), *closing_block(st)]
+            *_weakest(r, st), *_status(r, st), *with_closing(_skipped(r, st), closing_block(st))]
 
 
 def render(r: Rollup) -> bytes:

@@ -20,6 +20,7 @@ from db.errors import KnownError
 from reports.judge import standard as standards
 from reports.judge.catalogue import BY_ID, SECTIONS
 from reports.judge.standard import Standard
+from reports.judge.wording import chinese_date
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -60,9 +61,16 @@ class Entry:
     filename: str
     evidence_id: str
     year: int | None
-    about: str
+    about: str  # with the program's ids (G02 一（一）2 …), as the command line names records
     size: int
     note: str
+    # What a reviewer calls it, printed in the report's 佐证材料目录 and the binder's index: the
+    # standard's 条目 and name (二（一）6 医联体覆盖人口比例), never the program's ids.
+    label: str = ""
+    rank: int = 0  # its item's place in the standard: the binder follows the standard's order
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.about
 
 
 def evidence_entries(county: CountyFile) -> list[Entry]:
@@ -78,7 +86,7 @@ def evidence_entries(county: CountyFile) -> list[Entry]:
     for ev in county.rows("evidence", order="owner_table, indicator_id, year, filename"):
         entries.append(_entry(ev, tasks, activities, std))
     order = {"指标": 0, "创建任务": 1, "宣传活动": 2, "其他": 3}
-    return sorted(entries, key=lambda e: (order[e.group], e.folder, e.filename))
+    return sorted(entries, key=lambda e: (order[e.group], e.rank, e.folder, e.filename))
 
 
 def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any],
@@ -90,14 +98,19 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
     if ev["owner_table"] == "indicator" and ind is not None:
         section = f"{ind.section} {SECTIONS[ind.section]}"
         folder = [section, f"{ind.id} {ind.name}"] + ([f"{year}年"] if year else [])
-        return Entry("指标", folder, about=f"{ind.id} {ind.name}", **common)
+        scored = std.for_indicator(ind.id) if std is not None else None
+        label = (f"{scored.code} {ind.name}" if scored is not None
+                 else f"{ind.name}（本县指标）")  # as the rest of the report says
+        return Entry("指标", folder, about=f"{ind.id} {ind.name}", label=label,
+                     rank=_rank(std, scored), **common)
     item = std.item(ev.get("indicator_id") or "") if std is not None else None
     if ev["owner_table"] == "indicator" and item is not None:
         # A governance item of the standard (规划, 联席会议 …), attached in 总览.
         section = next(s for s in std.sections if s.id == item.section)  # type: ignore[union-attr]
         folder = [f"{section.id} {section.title}", f"{item.id} {item.text[:30]}"] + (
             [f"{year}年"] if year else [])
-        return Entry("指标", folder, about=f"{item.id} {item.code} {item.text}", **common)
+        return Entry("指标", folder, about=f"{item.id} {item.code} {item.text}",
+                     label=f"{item.code} {item.text}", rank=_rank(std, item), **common)
     if ev["owner_table"] == "task" and ev.get("owner_id") in tasks:
         t = tasks[ev["owner_id"]]
         label = f"{(t['number'] or '').zfill(2)} {t['text'][:30]}".strip()
@@ -106,8 +119,22 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
     if ev["owner_table"] == "activity" and ev.get("owner_id") in activities:
         a = activities[ev["owner_id"]]
         label = f"{a['date']} {a['institution']} {a['title']}"
-        return Entry("宣传活动", ["文化宣传活动", a["date"][:4] + "年", label], about=label, **common)
-    return Entry("其他", ["其他"], about=ev.get("owner_table") or "", **common)
+        return Entry("宣传活动", ["文化宣传活动", a["date"][:4] + "年", label], about=label,
+                     label=f"{chinese_date(a['date'])} {a['institution']} {a['title']}", **common)
+    # What it belonged to is gone (a task or activity deleted, an item of another standard).
+    return Entry("其他", ["其他"], about=ev.get("owner_table") or "",
+                 label=_GONE.get(ev.get("owner_table") or "", "其他"), **common)
+
+
+_GONE = {"task": "任务（已删除）", "activity": "活动（已删除）",
+         "indicator": "评分项（现用评分标准中没有此项）"}
+
+
+def _rank(std: Standard | None, item: Any) -> int:
+    """An item's place in the standard; an indicator the standard does not list comes last."""
+    items = std.items if std is not None else []
+    return next((n for n, i in enumerate(items) if item is not None and i.id == item.id),
+                len(items))
 
 
 def export_evidence(county: CountyFile, dest: Path, *, as_zip: bool = False) -> Path:
@@ -151,7 +178,7 @@ def _write_files(county: CountyFile, root: Path, entries: list[Entry]) -> list[l
             raise KnownError(f"佐证材料“{e.filename}”的名称不安全，已停止导出。")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(county.evidence_data(e.evidence_id))
-        rows.append([n, e.group, e.about, e.year or "", e.filename,
+        rows.append([n, e.group, e.label, e.year or "", e.filename,
                      target.relative_to(root).as_posix(), e.size, e.note])
     return rows
 

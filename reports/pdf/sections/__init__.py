@@ -8,8 +8,8 @@ from reports.pdf.data import ReportData
 from reports.pdf.layout import Contents, Styles
 from reports.pdf.sections.appendices import checks_appendix, long_names_appendix, review_appendix
 from reports.pdf.sections.areas import LONG_LIST, area_part
-from reports.pdf.sections.closing import closing_block
-from reports.pdf.sections.common import IN_TABLE, Story, shown
+from reports.pdf.sections.closing import closing_block, with_closing
+from reports.pdf.sections.common import IN_TABLE, Story, shown, township_scope
 from reports.pdf.sections.cover import contents_page, cover
 from reports.pdf.sections.indicators import indicator_part
 from reports.pdf.sections.rectification import TOWNS_NAMED, rectification_part
@@ -28,7 +28,10 @@ def story(data: ReportData, st: Styles, contents: Contents | None = None) -> Sto
     body: Story = [*summary_part(data, st), *indicator_part(data, st)]
     for area in "ABCD":
         body += area_part(data, st, area)
-    body += [*task_part(data, st), *rectification_part(data, st), *closing_block(st)]
+    # The 落款 names the unit the cover does (a township's file leaves it to be written in).
+    unit = None if township_scope(data) else f"{data.county}卫生健康局"
+    body += [*task_part(data, st),
+             *with_closing(rectification_part(data, st), closing_block(st, unit, data.today))]
     n = 0
     for build in (review_appendix, checks_appendix, long_names_appendix):
         part = build(data, st, n + 1)

@@ -11,7 +11,9 @@ from db.vocab import CENTRE_TYPES, INSTITUTION_TYPES
 from reports.judge.checks import Finding
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, NAME_CHARS, Styles, esc, muted, red, table
-from reports.pdf.sections.common import Story, appendix_heading, h2, inst_name, para, township_scope
+from reports.judge.wording import chinese_dates
+from reports.pdf.sections.common import (Story, appendix_heading, cn_date, h2, inst_name, para,
+                                         township_scope)
 
 CHECK_LINES = 20  # the 数据核查 findings printed one by one: the most material
 CHECK_TOWNS = 15  # townships named in the counts, the most findings first
@@ -37,7 +39,7 @@ def review_appendix(data: ReportData, st: Styles, n: int) -> Story:
     r, s = out.review, out.score
     kinds = Counter(INSTITUTION_TYPES.get(i["type"], "其他") for i in r.sample)
     drawn = "、".join(f"{k} {c} 家" for k, c in kinds.items())
-    when = f"（评审日期 {esc(r.review_date)}）" if r.review_date else ""
+    when = f"（评审日期 {esc(cn_date(r.review_date))}）" if r.review_date else ""
     verdict = "达到合格线" if s.passed else red("未达到合格线")
     town = township_scope(data)
     veto = [] if town else s.veto_failures
@@ -152,8 +154,8 @@ def checks_appendix(data: ReportData, st: Styles, n: int) -> Story:
     story += [*h2(2, "按乡镇（街道）", st),
               table(["乡镇（街道）", "项数"], rows, [FRAME_W - 90, 90], st, align="lc")]
     lines = [[str(k), inst_name(f.institution), esc(f.label), esc(f.previous), esc(f.current),
-              esc(f.detail)] for k, f in enumerate(top, start=1)]
-    widths = [24, 120, 100, 50, 50]
+              esc(chinese_dates(f.detail))] for k, f in enumerate(top, start=1)]
+    widths = [24, 114, 96, 58, 58]  # 上年, 本年 hold 1,234 平方米 on one line
     title = ("各项明细" if len(top) == len(found)
              else f"需优先核实的 {len(top)} 项（中医馆、适宜技术、人员等计分数据在前）")
     story += [*h2(3, title, st),

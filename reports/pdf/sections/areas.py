@@ -103,7 +103,7 @@ def _calculation_table(data: ReportData, results: Sequence[Result], st: Styles) 
     rows = [[str(n), ref(data, r), f'<font size="8">{esc(relabel(data, BY_ID[r.id].measure))}</font>',
              _fraction(r), esc(shown(r.kind, r.value)), _judgement(r)]
             for n, r in enumerate(results, start=1)]
-    widths = [24, 128, 102, 78, 48]
+    widths = [24, 122, 102, 84, 48]  # 分子 / 分母 holds 319,521 / 793,183 on one line
     return table(["序号", "指标", "计算方法", "分子 / 分母", "实际值", "达标情况及差距"], rows,
                  [*widths, FRAME_W - sum(widths)], st, align="cllccl")
 

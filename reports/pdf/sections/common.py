@@ -10,8 +10,8 @@ from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
 from reports.judge.results import Failing, ItemScore, Result
-from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, number, own_figure,
-                                   status_text)
+from reports.judge.wording import (COUNTY_LEVEL, chinese_date, format_target, format_value,
+                                   number, own_figure, status_text)
 from reports.pdf.data import ReportData
 from reports.pdf.layout import Heading, Styles, esc, muted, red, shorten
 
@@ -129,8 +129,10 @@ def ref(data: ReportData, r: Result) -> str:
     return f"{esc(code)} {esc(r.name)}" if code else f"{esc(r.name)}（本县指标）"
 
 
-def cn_date(d: _dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+def cn_date(d: _dt.date | str) -> str:
+    """A date as the report prints it, in prose, on the cover, in the 落款 and in tables:
+    2024年12月31日, never 2024-12-31."""
+    return chinese_date(d)
 
 
 def status_cell(status: str) -> str:

@@ -17,8 +17,9 @@ from reports.judge.wording import COUNTY_LEVEL, format_target, percent, status_t
 from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (D_UNITS, Story, code_of, h1, h2, is_county_level, para,
-                                         ref, relabel, shown, status_cell)
+from reports.pdf.sections.common import (AREA_PART, CN_NUMBERS, D_UNITS, Story, code_of, h1, h2,
+                                         is_county_level, para, ref, relabel, shown,
+                                         status_cell)
 
 
 TREND_IDS = ("A2", "B1", "B4", "B5", "C7", "D10")
@@ -91,7 +92,9 @@ def indicator_part(data: ReportData, st: Styles) -> Story:
         if not results:
             continue
         groups.append(len(rows))
-        rows.append([f"{area}. {esc(relabel(data, title))}"])
+        # The program's letters A–D are not the reviewers' words: the group names the part of
+        # this report that details it.
+        rows.append([f"{esc(relabel(data, title))}（明细见第{CN_NUMBERS[AREA_PART[area] - 1]}部分）"])
         for r in results:
             seq += 1
             value = esc(shown(r.kind, r.value))

@@ -12,9 +12,9 @@ from reports.judge.results import OFF, ItemScore, Result
 from reports.judge.wording import COUNTY_LEVEL, format_target
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (Story, h1, inst_name, is_county_level, item_ref,
-                                         own_results, para, ref, shown, township_of, township_scope,
-                                         where_listed)
+from reports.pdf.sections.common import (Story, cn_date, h1, inst_name, is_county_level,
+                                         item_ref, own_results, para, ref, shown, township_of,
+                                         township_scope, where_listed)
 
 
 NAMES_IN_RECTIFICATION = 20  # beyond this the 整改清单 gives counts by township and a reference
@@ -124,7 +124,7 @@ def _items_part(data: ReportData, st: Styles) -> Story:
     rows = [[str(n), esc(item_ref(data, i)), f"{i.points:g} / {i.max:g} 分<br/>{esc(i.reason)}",
              esc(_requirement(i)), _due(data, i.id)]
             for n, i in enumerate(items, start=1)]
-    widths = [24, 150, 110, 120]
+    widths = [24, 142, 110, 118]  # and 完成时限 the rest: 2024年12月31日 on one line
     lost = sum(i.max - (i.points or 0) for i in items)
     return [para(f"组织管理等不按指标计算的评分项有 {len(items)} 项未得满分（共少得 {lost:g} 分），"
                  "由县卫生健康局会同责任单位整改，按达标路径排序：", st),
@@ -140,9 +140,9 @@ def _due(data: ReportData, item_id: str) -> str:
     if not plans:
         return ""
     if len(plans) == 1:
-        return f"{esc(plans[0].due_date)}<br/>{esc(plans[0].person)}"
+        return f"{esc(cn_date(plans[0].due_date))}<br/>{esc(plans[0].person)}"
     people = "、".join(dict.fromkeys(esc(a.person) for a in plans))
-    return f"{esc(plans[-1].due_date)} 前<br/>{people}（{len(plans)} 项行动）"
+    return f"{esc(cn_date(plans[-1].due_date))}前<br/>{people}（{len(plans)} 项行动）"
 
 
 def _requirement(i: ItemScore) -> str:
@@ -170,10 +170,10 @@ def _veto_rectification(data: ReportData, st: Styles) -> Story:
         return []
     rows = [[str(n), f"{esc(item_ref(data, i))}{red('【必备】')}", esc(i.reason), _due(data, i.id)]
             for n, i in enumerate(vetoes, start=1)]
-    widths = [24, FRAME_W - 24 - 150 - 70, 150]
+    widths = [24, FRAME_W - 24 - 150 - 74, 150]
     return [para(f"必备项未达到 {len(vetoes)} 项：按评分标准，必备项一项不达标即不能通过评审，"
                "须首先整改。", st),
-            table(["序号", "必备项", "现状", "完成时限"], rows, [*widths, 70], st, align="clll"),
+            table(["序号", "必备项", "现状", "完成时限"], rows, [*widths, 74], st, align="clll"),
             Spacer(1, 6)]
 
 
@@ -183,6 +183,6 @@ def _rectification_table(data: ReportData, unmet: Sequence[Result], st: Styles) 
         problem = (f"{ref(data, r)}<br/>现状 {red(esc(shown(r.kind, r.value)))}，"
                    f"标准 {esc(format_target(r.kind, r.target))}")
         rows.append([str(n), problem, esc(r.gap or ""), _concerned(data, r), _due(data, r.id)])
-    widths = [24, 116, 112, 150]
+    widths = [24, 116, 112, 142]  # and 完成时限 the rest: 2024年12月31日 on one line
     return table(["序号", "存在问题", "整改要求（全县）", "涉及机构", "完成时限"], rows,
                  [*widths, FRAME_W - sum(widths)], st, align="cllll")

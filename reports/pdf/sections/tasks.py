@@ -26,7 +26,8 @@ def _phases(data: ReportData, st: Styles) -> Story:
     dated = [p for p in data.phases if p["start_date"] and p["end_date"]]
     if not dated:
         return []
-    text = "；".join(f"{esc(p['name'])}（{p['start_date']} 至 {p['end_date']}）" for p in dated)
+    text = "；".join(f"{esc(p['name'])}（{esc(cn_date(p['start_date']))}至{esc(cn_date(p['end_date']))}）"
+                    for p in dated)
     return [para(f"创建工作分为：{text}。", st)]
 
 
@@ -34,7 +35,7 @@ def _evidence_index(data: ReportData, st: Styles) -> Story:
     """The list of documents in the reviewers' binder (导出佐证材料 writes the same order)."""
     if not data.evidence:
         return []
-    rows = [[str(n), esc(e.group), esc(e.about), str(e.year or ""), esc(e.filename)]
+    rows = [[str(n), esc(e.group), esc(e.label), str(e.year or ""), esc(e.filename)]
             for n, e in enumerate(data.evidence, start=1)]
     widths = [28, 50, 170, 36]
     return [para(f"佐证材料共 {len(rows)} 份，随报告另行装订，目录如下。", st),
@@ -63,8 +64,9 @@ def _open_tasks(data: ReportData, st: Styles) -> Story:
     if not open_tasks:
         return []
     rows = [[esc(task.number), esc(task.category), esc(task.text), _units(task),
-             esc(task.deadline) or muted("未定"), _task_status(task)] for task in open_tasks]
-    widths = [28, 52, 170, 98, 62]
+             esc(cn_date(task.deadline)) or muted("未定"), _task_status(task)]
+            for task in open_tasks]
+    widths = [26, 52, 166, 98, 74]  # 完成时限: 2024年12月31日 on one line
     return [table(["序号", "类别", "任务", "牵头单位（配合单位）", "完成时限", "状态"], rows,
                   [*widths, FRAME_W - sum(widths)], st, align="cllccc")]
 

@@ -119,3 +119,13 @@ def test_rate_is_shown_per_ten_thousand(county):
     inst(county, "县中医医院", "county_tcm_hospital", {"tcm_gps": 13})
     c5 = next(line for line in format_table(run(county)).splitlines() if line.startswith("C5"))
     assert c5.split()[2:5] == ["0.65/万人", "≥", "0.6"]
+
+
+def test_dates_are_worded_as_an_official_document_writes_them():
+    from reports.judge.wording import chinese_date, chinese_dates
+
+    assert chinese_date(_dt.date(2024, 12, 31)) == "2024年12月31日"
+    assert chinese_date("2024-03-05") == "2024年3月5日"
+    assert chinese_date("年底") == "年底" and chinese_date("") == ""  # not a date: as typed
+    assert (chinese_dates("2024-01-07 健康咨询“义诊2024-01-08”录入了 2 次，编号 12024-01-070")
+            == "2024年1月7日 健康咨询“义诊2024年1月8日”录入了 2 次，编号 12024-01-070")

@@ -267,11 +267,11 @@ def test_tasks_and_rectification_list(text: str, raw: str, evaluation: Evaluatio
 
 def test_phases_and_the_evidence_index(text: str) -> None:
     tasks = flat(after(text, "七、创建任务进展"))
-    assert flat("准备阶段（2023-05-01至2023-06-30）") in tasks
+    assert flat("准备阶段（2023年5月1日至2023年6月30日）") in tasks
     assert flat("（三）佐证材料目录") in tasks and flat("佐证材料共3份") in tasks
     for document in ("2024年群众中医药服务满意度调查报告.txt", "中医药工作联席会议纪要"):
         assert flat(document) in tasks
-    assert flat("D10群众中医药服务满意率") in tasks
+    assert flat("四（三）1群众中医药服务满意率") in tasks  # the standard's 条目, not D10
 
 
 def test_trend_chart_and_table_cover_each_year(small: Path, text: str) -> None:
@@ -290,7 +290,22 @@ def test_same_data_gives_the_same_bytes(small: Path, report: Path, tmp_path: Pat
     with CountyFile.open(small) as county:
         write_report(county, YEAR, again, today=TODAY)
     assert again.read_bytes() == report.read_bytes()
-    assert b"CreationDate" not in report.read_bytes() or b"D:20000101000000" in report.read_bytes()
+
+
+def test_dates_read_as_an_official_document_writes_them(report: Path, front: str,
+                                                        text: str) -> None:
+    """2025年1月20日 on the cover, in the text, the tables and the 落款, never 2025-01-20; and the
+    file's own 创建日期 is the report's date, not reportlab's fixed 2000-01-01."""
+    assert "报告日期：2025年1月20日" in flat(front)
+    assert flat("截至2025年1月20日") in flat(text)
+    closing = flat(text)[flat(text).index("填报人"):]
+    assert closing.startswith(flat("填报人：审核人：联系电话：单位（盖章）：青河县卫生健康局"
+                                   "日期：2025年1月20日"))
+    assert flat("2024年12月31日") in flat(after(text, "（一）未完成的任务"))  # a task's 完成时限
+    assert re.search(r"\d{4}-\d{1,2}-\d{1,2}", front + text) is None
+    info = run("pdfinfo", report)
+    assert re.search(r"^CreationDate:.*\b2025\b", info, re.M), info
+    assert "2000" not in info and "2000" not in front + text
 
 
 def test_command_line_writes_the_same_report_as_the_window(
@@ -451,10 +466,9 @@ def test_the_report_opens_with_the_score_and_cites_the_standard_never_our_number
     assert line_with(table, "中医馆设置率", "建设标准 二（二）1") is not None
     # In running text an indicator is the standard's number and its name, never our id.
     assert "二（二）2 中医馆达标率" in text or flat("二（二）2中医馆达标率") in flat(text)
-    # (The evidence index keeps our ids: they name the binder's folders the files are in.)
-    body = text[:text.index("佐证材料共")] + text[text.index("八、存在问题及整改清单"):]
-    found = re.search(r"\b[A-D]\d{1,2} [\u4e00-\u9fff]", body)
-    assert found is None, body[found.start():found.start() + 30]
+    # (test_reader_words reads every page for them, the 佐证材料目录 too.)
+    found = re.search(r"\b[A-D]\d{1,2} [\u4e00-\u9fff]", text)
+    assert found is None, text[found.start():found.start() + 30]
     for word in ("种子", "seed", "基线", "000 四", "004 四"):
         assert word not in text, word
     # 整改清单 lists the 必备 failures before the indicators.

@@ -73,6 +73,6 @@ def test_the_rectification_list_prints_what_the_path_arranged(tmp_path: Path) ->
                                              capture_output=True, text=True, encoding="utf-8",
                                              check=True).stdout)
     part = text[text.index("存在问题及整改清单", text.index("八、")):]
-    assert "2027-01-06李明" in part
+    assert "2027年1月6日李明" in part  # as an official document writes a date
     assert "王芳" not in part
     assert "完成时限及责任人为达标路径中已安排的" in part

@@ -54,7 +54,7 @@ def test_the_city_summary_reads_as_a_report(demo_master: Path, tmp_path: Path) -
     for row in result.counties:
         assert re.sub(r"\s+", "", row.status_line(result.columns)) in text
     weakest = result.weakest()[0]
-    assert weakest.column.id in text.split("四、薄弱环节")[1]
+    assert weakest.column.code in text.split("四、薄弱环节")[1]
     assert "说明.txt" in text.split("六、未计入汇总的文件")[1]
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
                            check=True).stdout

@@ -93,3 +93,22 @@ def test_nothing_is_overwritten_and_an_empty_file_says_so(county: CountyFile,
     ("CON .txt", "_CON .txt"), ("conout$.log", "_conout$.log")])
 def test_safe_name(name: str, expected: str) -> None:
     assert safe_name(name) == expected
+
+
+def test_the_index_names_what_each_file_proves_in_the_reviewers_words(county: CountyFile,
+                                                                     tmp_path: Path) -> None:
+    """The binder's index (and the report's 佐证材料目录) says 四（三）1 群众中医药服务满意率, not
+    D10, and a file whose record is gone says so in Chinese, not “indicator”."""
+    from reports.plan.evidence import evidence_entries
+
+    county.add_evidence("旧标准.pdf", b"old", owner_table="indicator", indicator_id="Z99",
+                        year=2024)
+    labels = {e.filename: e.label for e in evidence_entries(county)}
+    assert labels["满意度调查.pdf"] == "四（三）1 群众中医药服务满意率"
+    assert labels["旧标准.pdf"] == "评分项（现用评分标准中没有此项）"
+    assert labels["纪要.docx"] == "任务 2 建立中医药工作联席会议制度"
+    assert labels["照片.jpg"] == "2024年3月5日 青石镇卫生院 春季养肝/讲座"
+    with open(export_evidence(county, tmp_path / "binder") / INDEX_NAME, encoding="utf-8-sig",
+              newline="") as fh:
+        index = {r[4]: r[2] for r in csv.reader(fh)}
+    assert index["满意度调查.pdf"] == "四（三）1 群众中医药服务满意率"
