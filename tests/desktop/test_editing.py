@@ -68,19 +68,28 @@ def test_enter_saves_the_cell_and_moves_down_as_in_excel(window: MainWindow,
     assert tab.view.currentIndex().row() == 4
 
 
-def test_a_refused_entry_keeps_what_was_typed_and_its_reason_stays_until_corrected(
-        window: MainWindow, qtbot: QtBot) -> None:
+def _refused_in_personnel(qtbot: QtBot, window: MainWindow, typed: str
+                          ) -> tuple[TableTab, Any, QLineEdit]:
+    """`typed` entered in 人员配备's second row's 中医类别全科医生 and refused: the tab, what the
+    file held, and the cell's editor as it reopens holding the entry."""
     _active(qtbot, window)
     window.tabs.setCurrentWidget(window.personnel)
     tab = window.personnel
     before = _stored(window, tab, 1, "tcm_gps")
-    editor = _type(qtbot, tab, 1, "tcm_gps", "1２人")
+    editor = _type(qtbot, tab, 1, "tcm_gps", typed)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    # Refused: the cell stays open holding the typed text, the reason beside the table.
     qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
                     and QApplication.focusWidget() is not editor)
     reopened = QApplication.focusWidget()
-    assert isinstance(reopened, QLineEdit) and reopened.text() == "1２人"
+    assert isinstance(reopened, QLineEdit)
+    return tab, before, reopened
+
+
+def test_a_refused_entry_keeps_what_was_typed_and_its_reason_stays_until_corrected(
+        window: MainWindow, qtbot: QtBot) -> None:
+    tab, before, reopened = _refused_in_personnel(qtbot, window, "1２人")
+    # Refused: the cell stays open holding the typed text, the reason beside the table.
+    assert reopened.text() == "1２人"
     assert tab.view.currentIndex().row() == 1
     assert "应填数字" in tab.message.text() and tab.message.isVisible()
     # Moved on without correcting it (another cell clicked): it stays as typed, in red.
@@ -419,15 +428,7 @@ def test_one_escape_in_a_refused_entry_lets_it_go_as_in_excel(window: MainWindow
                                                               qtbot: QtBot) -> None:
     """Refused, the cell reopens holding 8人 with its reason; one Esc there (as in Excel) closes
     it and shows what the file holds, the reason gone."""
-    _active(qtbot, window)
-    window.tabs.setCurrentWidget(window.personnel)
-    tab = window.personnel
-    before = _stored(window, tab, 1, "tcm_gps")
-    editor = _type(qtbot, tab, 1, "tcm_gps", "8人")
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit)
-                    and QApplication.focusWidget() is not editor)
-    reopened = QApplication.focusWidget()
+    tab, before, reopened = _refused_in_personnel(qtbot, window, "8人")
     qtbot.keyClick(reopened, Qt.Key.Key_Escape)
     assert not _cell(tab, 1, "tcm_gps").data(REFUSED_ROLE)
     assert _cell(tab, 1, "tcm_gps").data() == ("" if before is None else str(before))

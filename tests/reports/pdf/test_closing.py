@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as _dt
 import io
 from pathlib import Path
-import shutil
 
 import pytest
 from reportlab.platypus import Paragraph, Spacer
@@ -18,11 +17,9 @@ from reports.pdf.layout import FRAME_H, document, numbered_canvas, styles, table
 from reports.pdf.report import write_report
 from reports.pdf.sections.closing import closing_block, with_closing
 
-from tests.reports.pdf.test_pdf import TOOLS, flat, run
+from tests.reports.pdf.test_pdf import NEEDS_POPPLER, flat, run
 
-pytestmark = pytest.mark.skipif(
-    any(shutil.which(t) is None for t in TOOLS),
-    reason="poppler-utils (pdffonts, pdftotext, pdfinfo) not installed; CI installs them")
+pytestmark = NEEDS_POPPLER
 
 SIGN = "填报人"
 

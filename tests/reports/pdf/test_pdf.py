@@ -25,9 +25,11 @@ from reports.pdf.report import write_report
 from reports.pdf.sections import shown
 
 TOOLS = ("pdffonts", "pdftotext", "pdfinfo")
-pytestmark = pytest.mark.skipif(
+# Every module that reads the PDFs back with poppler's tools: skipped, saying why, without them.
+NEEDS_POPPLER = pytest.mark.skipif(
     any(shutil.which(t) is None for t in TOOLS),
     reason="poppler-utils (pdffonts, pdftotext, pdfinfo) not installed; CI installs them")
+pytestmark = NEEDS_POPPLER
 
 YEAR = 2024
 TODAY = _dt.date(2025, 1, 20)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 import re
-import shutil
 
 import pytest
 
@@ -21,11 +20,9 @@ from reports.judge.review import Rule
 from reports.pdf.report import write_report
 
 from tests.reports.pdf.test_checklist import _finish
-from tests.reports.pdf.test_pdf import TOOLS, flat, flat_text, run
+from tests.reports.pdf.test_pdf import NEEDS_POPPLER, flat, flat_text, run
 
-pytestmark = pytest.mark.skipif(
-    any(shutil.which(t) is None for t in TOOLS),
-    reason="poppler-utils (pdffonts, pdftotext, pdfinfo) not installed; CI installs them")
+pytestmark = NEEDS_POPPLER
 
 YEAR = 2024
 TODAY = _dt.date(2025, 1, 20)

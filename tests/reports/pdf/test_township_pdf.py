@@ -19,11 +19,9 @@ from reports.judge.wording import COUNTY_LEVEL
 from reports.pdf.report import write_report
 
 from tests.reports.pdf.test_checklist import _finish
-from tests.reports.pdf.test_pdf import TOOLS, flat, flat_text, line_with, text_of
+from tests.reports.pdf.test_pdf import NEEDS_POPPLER, flat, flat_text, line_with, text_of
 
-pytestmark = pytest.mark.skipif(
-    any(shutil.which(t) is None for t in TOOLS),
-    reason="poppler-utils (pdffonts, pdftotext, pdfinfo) not installed; CI installs them")
+pytestmark = NEEDS_POPPLER
 
 YEAR = 2024
 TODAY = _dt.date(2025, 1, 20)
