@@ -107,3 +107,24 @@ def test_the_city_summary_prints_no_internal_id(tmp_path: Path) -> None:
     text = run("pdftotext", "-raw", out, "-")
     assert "未达到：一（一）1" in text  # the 必备 item the demo misses, by its 条目
     assert internal_ids(text) == []
+
+
+def test_a_years_report_lists_that_years_evidence(tmp_path: Path) -> None:
+    """The 2024 binder holds 2024's evidence (and what belongs to no year, and the creation
+    tasks'): not a 2023 item's file, nor the photos of a 2023 activity."""
+    from reports.pdf.data import gather
+
+    path = write_demo(tmp_path / "small.tcmcounty", "small")
+    with CountyFile.open(path, machine=MACHINE) as county:
+        for year, name in ((2023, "2023年名单.pdf"), (2024, "2024年名单.pdf"), (None, "长期文件.pdf")):
+            county.add_evidence(name, b"x", owner_table="indicator", indicator_id="A1", year=year)
+        old, new = (county.query("SELECT id FROM activity WHERE deleted = 0 AND date LIKE ? "
+                                 "LIMIT 1", (f"{y}-%",))[0]["id"] for y in (2023, 2024))
+        county.add_evidence("2023活动.jpg", b"x", owner_table="activity", owner_id=old)
+        county.add_evidence("2024活动.jpg", b"x", owner_table="activity", owner_id=new)
+        task = county.rows("task")[0]
+        county.add_evidence("任务纪要.pdf", b"x", owner_table="task", owner_id=task["id"])
+        data = gather(county, YEAR, None, TODAY, lambda _step: None)
+        files = {e.filename for e in data.evidence}
+    assert {"2024年名单.pdf", "长期文件.pdf", "2024活动.jpg", "任务纪要.pdf"} <= files
+    assert not files & {"2023年名单.pdf", "2023活动.jpg"}
