@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer,
+                            Signal)
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QLineEdit,
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget)
@@ -24,6 +25,30 @@ def _column(index: Index) -> Column | None:
         source = getattr(model, "sourceModel", None)
         model = source() if source else None
     return model.columns[index.column()] if isinstance(model, RecordModel) else None
+
+
+class PickBox(QComboBox):
+    """A cell's drop-down whose list, once a value is picked from it (a click, or Enter in the
+    open list), has the cell saved at once, as Excel's list does: an Esc after the pick (or a
+    crash) no longer loses it. Arrows and typed letters on the closed box only move the choice;
+    Enter or leaving the cell saves it, as before."""
+
+    picked = Signal()
+
+    def showPopup(self) -> None:  # noqa: N802 (Qt name)
+        self._shown_at = self.currentIndex()
+        super().showPopup()
+
+    def hidePopup(self) -> None:  # noqa: N802 (Qt name)
+        super().hidePopup()
+        # Qt sets the picked item after hiding the list: look once it has.
+        QTimer.singleShot(0, self, self._look)
+
+    def _look(self) -> None:
+        shown_at = getattr(self, "_shown_at", None)
+        self._shown_at = None
+        if shown_at is not None and self.currentIndex() != shown_at:
+            self.picked.emit()
 
 
 class FieldDelegate(QStyledItemDelegate):
@@ -46,7 +71,8 @@ class FieldDelegate(QStyledItemDelegate):
         if col is None:
             return super().createEditor(parent, option, index)
         if col.kind in ("bool", "choice"):
-            combo = QComboBox(parent)
+            combo = PickBox(parent)
+            combo.picked.connect(self._save_picked)
             combo.addItem(UNKNOWN, None)
             options = {1: "是", 0: "否"} if col.kind == "bool" else col.choices
             for value, words in options.items():
@@ -71,7 +97,7 @@ class FieldDelegate(QStyledItemDelegate):
 
     def _save_picked(self) -> None:
         field = self.sender()
-        if isinstance(field, DateField):
+        if isinstance(field, (DateField, PickBox)):
             self.commitData.emit(field)
             self.closeEditor.emit(field, QAbstractItemDelegate.EndEditHint.NoHint)
 
