@@ -17,7 +17,7 @@ from desktop import dialogs
 from desktop.delegates import FieldDelegate
 from desktop.models import Column, RecordModel
 from reports.judge import profiles, standard, targets
-from reports.judge.catalogue import CATALOGUE
+from reports.judge.catalogue import BY_ID, CATALOGUE
 from reports.judge.profiles import LABEL_TERMS, Profile
 from reports.judge.targets import threshold_text
 from reports.judge.wording import format_target
@@ -150,7 +150,9 @@ class ProfileDialog(QDialog):
         changed = profiles.changed_from(self.county, profile)
         if changed is not None:
             source, ids = changed
-            basis = (f"与“{source}”相比，改动了 {len(ids)} 项指标的设置：{'、'.join(ids)}。"
+            std = standard.for_county(self.county)
+            named = "、".join(_named(i, profile, std) for i in ids)
+            basis = (f"与“{source}”相比，改动了 {len(ids)} 项指标的设置：{named}。"
                      if ids else f"与“{source}”相同，尚未改动。") + f"\n{basis}"
         self.state.setText(
             (profile.description or "") + f"\n{basis}"
@@ -284,6 +286,16 @@ def _basis(item: Any, local: str) -> str:
     if local:
         parts.insert(0, f"本县方案：{local}")
     return "；".join(p for p in parts if p)
+
+
+def _named(ind_id: str, profile: Profile, std: standard.Standard) -> str:
+    """An indicator as the clerk finds it in 总览: the standard's 条目 and its name
+    (三（一）2 社区卫生服务站适宜技术达标率), the id alone where the catalogue lacks it."""
+    ind = BY_ID.get(ind_id)
+    if ind is None:
+        return ind_id
+    item = std.for_indicator(ind_id)
+    return f"{item.code + ' ' if item is not None else ''}{profile.relabel(ind.name)}"
 
 
 def _fmt(x: float, kind: str) -> str:

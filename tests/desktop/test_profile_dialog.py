@@ -58,7 +58,9 @@ def test_copy_change_and_use_a_profile(dialog: ProfileDialog, window: MainWindow
     # It says what it is and what it changes, not the national scheme's own words.
     said = dialog.state.text()
     assert "本县方案，以“" in said and "不加本县方案" not in said
-    assert "改动了 4 项指标的设置：B1、B5、C2、D8" in said
+    # by the standard's 条目 and name, as 总览 shows them, not the program's ids
+    assert ("改动了 4 项指标的设置：三（一）1 基层机构适宜技术达标率、三（二）1 老年人中医药健康管理率、"
+            "三（三）7 基层机构中医类别医师占比达标率、四（二）3 中医药文化进校园活动") in said
     dialog._use()
     stored = profiles.get_profile(county, mine.id)
     assert stored.setting("C2").threshold == {"share": 0.3}
