@@ -144,7 +144,7 @@ class TaskDialog(QDialog):
         self.phase.setEditable(True)
         self.phase.addItems(["", *phases])
         # As the table has them, so a task is entered whole in one go.
-        self.deadline = DateField("完成时限", self)
+        self.deadline = DateField("完成时限")  # parented by the form: the cursor starts at 任务类别
         self.status = QComboBox()
         self.status.addItems(list(TASK_STATUSES))
         form = QFormLayout()

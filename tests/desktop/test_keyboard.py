@@ -386,3 +386,16 @@ def test_from_the_search_box_the_row_the_clerk_was_on_stays_current(
     qtbot.keyClick(tab.search, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is tab.view
     assert tab.selected_row()["id"] == kept["id"]
+
+
+def test_a_new_task_starts_at_its_first_field(qtbot: QtBot, window: MainWindow) -> None:
+    """新增任务 opens with the cursor in 任务类别, the first field, not in 完成时限."""
+    from desktop.tabs.tasks import TaskDialog
+
+    dialog = TaskDialog(["启动阶段"], window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert QApplication.focusWidget() is dialog.category
