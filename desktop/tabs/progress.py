@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel
 
+from db.county import parse_carried
 from db.newyear import carried_rows
 from db.vocab import institution_key, pinyin_key
 from desktop import dialogs
@@ -258,8 +259,13 @@ class ProgressTab(TableTab):
     def confirm_all(self) -> None:
         if self.ctx is None:
             return
-        if dialogs.confirm(self, "全部确认", f"确认全县 {self.ctx.year} 年从上年沿用的全部数据吗？\n"
-                           "确认后这些数据视为本年度已核对的数据。"):
+        rows = carried_rows(self.ctx.county, self.ctx.year)
+        if not rows:
+            self.refuse("全县没有待确认的沿用数据。")
+            return
+        values = sum(len(parse_carried(r["carried"])[1]) for r in rows)
+        if dialogs.confirm(self, "全部确认", f"确认全县 {len(rows)} 家机构 {self.ctx.year} 年从上年沿用的"
+                           f"{values} 项数据吗？\n确认后这些数据视为本年度已核对的数据。"):
             self._confirm(None, "全县")
 
     def export(self) -> None:

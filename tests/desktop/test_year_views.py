@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+import re
 from typing import Any
 
 import openpyxl
@@ -79,9 +80,14 @@ def test_new_year_carries_over_shown_differently_until_confirmed(
     assert visits.data() == ""  # visits never carry over
     window.tabs.setCurrentWidget(window.progress_tab)
     assert "尚未确认" in window.progress_tab.summary.text()
-    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or True)
     qbutton = window.progress_tab.findChild(QPushButton, "button_全部确认")
+    carried = [r for r in window.progress_tab.model.rows if r["carried"]]
     qbutton.click()
+    # It says how much it confirms: institutions and values.
+    assert f"确认全县 {len(carried)} 家机构 2025 年从上年沿用的" in asked[0]
+    assert re.search(r"沿用的\d+ 项数据吗", asked[0])
     assert all(r["carried"] is None for r in window.progress_tab.model.rows)
     window.tabs.setCurrentWidget(window.halls)
     assert not window.halls.proxy.index(centre, tab.model.column_index("hall_state")).data(
