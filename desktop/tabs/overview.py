@@ -21,7 +21,7 @@ from reports.judge.facts import load_documents
 from reports.judge.scoring import document_files
 from reports.judge.results import NO_DATA, OFF, PENDING, SCORED, UNSCORED, Score
 from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, no_data_line,
-                                   township_line)
+                                   no_institution_text, township_line)
 
 NOT_HERE = "不适用"  # in a township's file: no institution of the indicator's kind there
 
@@ -138,7 +138,7 @@ class OverviewTab(TableTab):
                                   else format_value(r.kind, r.previous_value)),
                 "failing_count": len(r.failing) or None,
                 "waiting_count": len(r.not_reported) or None,
-                "gap": r.gap or r.note or "",
+                "gap": r.gap or no_institution_text(r) or r.note or "",
             })
         if line.id in county_level:
             # A township's file: it holds only the township's institutions; the county sums

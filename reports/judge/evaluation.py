@@ -36,6 +36,7 @@ and says what it would take to pass. Rules a bureau would otherwise have to gues
 
 from __future__ import annotations
 
+from dataclasses import replace
 import datetime as _dt
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -163,14 +164,17 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
                else profiles.active_profile(county, std))
     facts = facts if facts is not None else load_facts(county, year)
     previous = _values(load_facts(county, year - 1), profile)
+    town = county.setting("township_scope") or None
     results = []
     for ind in CATALOGUE:
         setting = profile.setting(ind.id)
         if not setting.on:
             continue
         outcome = _compute(ind, facts, setting)
-        results.append(_judge(ind, setting, outcome, profile, previous.get(ind.id), facts))
-    town = county.setting("township_scope") or None
+        result = _judge(ind, setting, outcome, profile, previous.get(ind.id), facts)
+        if not town and _none_of_kind(ind, result, facts):
+            result = replace(result, no_institution=True)
+        results.append(result)
     county_level = scoring.county_level(std, (r.id for r in results)) if town else frozenset()
     # 未填报 as 填报进度 and the report's --final count it: any part asked and missing, or a
     # figure an indicator waits for.
@@ -185,6 +189,14 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
                       task_progress(county, today or _dt.date.today()), score=score,
                       unreported=unreported, township_scope=town, county_level=county_level,
                       data_years=tuple(county.years()), progress=state)
+
+
+def _none_of_kind(ind: Indicator, r: Result, facts: Facts) -> bool:
+    """无数据 with a denominator of 0 because the county has no institution of the kinds the
+    indicator counts in the year (a township's file is left out: another township may have
+    them)."""
+    return (r.is_inst and r.value is None and not r.denominator and not r.not_reported
+            and bool(ind.scope) and not facts.in_scope(ind.scope))
 
 
 def waiting_figures(results: list[Result] | tuple[Result, ...], county_level: frozenset[str]

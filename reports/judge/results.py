@@ -44,6 +44,9 @@ class Result:
     # that would pass if they all passed, a sum that leaves them out). Then `met` is None: 待填报.
     pending: bool = False
     note: str | None = None  # how the value was reached, where a reviewer would ask
+    # 无数据 because the county has no institution of the kind it counts (no 社区卫生服务站):
+    # still never a pass, but no report can fill it (wording.no_institution_text says so).
+    no_institution: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -171,6 +174,12 @@ class Evaluation:
     @property
     def no_data_at_all(self) -> bool:
         return self.year not in self.data_years
+
+    @property
+    def previous_year(self) -> int | None:
+        """The year before, where the file holds data for it: the only year a 上年 column or a
+        comparison with last year may name (a county that began this year has none to compare)."""
+        return self.year - 1 if self.year - 1 in self.data_years else None
 
     def result(self, indicator_id: str) -> Result | None:
         return next((r for r in self.results if r.id == indicator_id), None)

@@ -87,6 +87,30 @@ def status_text(result: Result) -> str:
     return "达标" if result.met else "未达标"
 
 
+def no_institution_reason(result: Result) -> str | None:
+    """'本县没有社区卫生服务站' where the result is 无数据 because the county has no institution
+    of the kind it counts (Result.no_institution), else None."""
+    if not result.no_institution:
+        return None
+    from reports.judge.catalogue import BY_ID
+
+    return f"本县没有{BY_ID[result.id].scope_text}"
+
+
+def no_institution_text(result: Result, *, several: bool = False) -> str | None:
+    """What 总览's 差距/说明 and the report say of such a result, instead of asking for data that
+    cannot exist: still 无数据 and never a pass; switching it off in the profile (scoring.py's
+    不适用) takes its points out of the full marks and lowers the pass mark in proportion.
+    `several`: said once of several such indicators."""
+    reason = no_institution_reason(result)
+    if reason is None:
+        return None
+    this = "这些指标" if several else "此项"
+    return (f"{reason}，{this}无从统计；如本省评分办法对没有此类机构的县不考核{this}，"
+            f"可在“目标设置”中取消{this}的“考核”（取消后不计入评分：满分减去{this}的分值，"
+            "合格线按比例相应降低）")
+
+
 # ---- what the county's score means here -------------------------------------------------------
 
 COUNTY_LEVEL = "由县里汇总"

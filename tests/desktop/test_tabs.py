@@ -718,3 +718,23 @@ def test_an_item_worth_no_points_of_its_own_says_so_in_its_score(window) -> None
         assert rows[item]["status"] in ("达标", "未达标", "待填报", "部分达标"), item
         assert rows[item]["points_text"] == "不计分", item
     assert all(r["points_text"] for r in rows.values() if r["score_state"] not in (None, "不适用"))
+
+
+def test_overview_says_a_county_without_stations_cannot_report_their_indicators(
+        qtbot: QtBot, demo_file: Path) -> None:
+    """No 社区卫生服务站 at all: their indicators stay 无数据, and 差距/说明 says why and what
+    switching one off in 目标设置 does (the report's words), not a blank."""
+    from tests.reports.pdf.test_new_county import without_stations
+
+    without_stations(demo_file)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.open_path(demo_file)
+    rows = {r["id"]: r for r in w.overview.model.rows}
+    for ind_id in ("A8", "B2", "C3"):
+        row = next(r for r in rows.values() if r["indicator"] == ind_id)
+        assert row["status"] == "无数据"
+        assert row["gap"].startswith("本县没有社区卫生服务站，此项无从统计；"), row["gap"]
+        assert "可在“目标设置”中取消此项的“考核”（取消后不计入评分：满分减去此项的分值" in row["gap"]
+    # An indicator the county has institutions for is not said to have none.
+    assert "本县没有" not in next(r for r in rows.values() if r["indicator"] == "A9")["gap"]

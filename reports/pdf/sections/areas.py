@@ -14,7 +14,8 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from db.vocab import HALL_GRADES
 from reports.judge.catalogue import BY_ID, SECTIONS
 from reports.judge.results import Failing, Result
-from reports.judge.wording import COUNTY_LEVEL, number, percent, status_text
+from reports.judge.wording import (COUNTY_LEVEL, no_institution_reason, number, percent,
+                                   status_text)
 from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, shorten, table
@@ -94,7 +95,11 @@ def _judgement(r: Result) -> str:
         return f"达标{extra}"
     if status == "不考核":
         return muted("只统计，不考核")
-    return muted("无数据")
+    if status == "待填报":
+        # The value beside it is of those that reported: not 无数据, and not yet judged.
+        return f"待填报（{len(r.not_reported)} 家未填报）"
+    reason = no_institution_reason(r)
+    return muted(f"{status}（{esc(reason)}）" if reason and status == "无数据" else status)
 
 
 def _calculation_table(data: ReportData, results: Sequence[Result], st: Styles) -> Flowable:

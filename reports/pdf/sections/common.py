@@ -111,6 +111,15 @@ def item_ref(data: ReportData, i: ItemScore) -> str:
 STATUSES = ("达标", "未达标", "待填报", "无数据", "不考核")
 
 
+def no_previous_text(data: ReportData) -> str:
+    """Said once, in 一, where the year before has no data: nothing to compare with last year."""
+    earlier = [y for y in data.evaluation.data_years if y < data.year]
+    if not earlier:
+        return f"文件中没有{data.year}年度以前的数据，暂无与上年对比。"
+    return (f"文件中没有{data.year - 1}年度的数据，暂无与上年对比"
+            "（以前年度的变化见第二部分“主要指标历年变化”）。")
+
+
 def delta_text(n: int) -> str:
     return f"+{n}" if n > 0 else str(n) if n < 0 else "持平"
 

@@ -85,7 +85,9 @@ def indicator_part(data: ReportData, st: Styles) -> Story:
     # The name column as wide as the longest name (within reason), so each row reads as one line.
     longest = max((stringWidth(r.name, st.fonts.table, st.cell.fontSize)
                    for r in data.results), default=0)
-    widths = [24, min(max(longest + 7, 120), 172), 74, 44, 44, 42]
+    # Last year's column only where the file holds last year (一 says once that it does not).
+    last = data.evaluation.previous_year
+    widths = [24, min(max(longest + 7, 120), 172), 74, 44, *([44] if last else []), 42]
     basis_w = FRAME_W - sum(widths)
     for area, title in SECTIONS.items():
         results = [r for r in data.results if r.section == area]
@@ -100,18 +102,20 @@ def indicator_part(data: ReportData, st: Styles) -> Story:
             value = esc(shown(r.kind, r.value))
             if is_county_level(data, r.id):
                 # Smaller, so the five characters fit the 达标情况 column on one line.
-                rows.append([str(seq), esc(r.name), _target_text(data, r), "—", "—",
-                             muted(COUNTY_LEVEL, 6.5),
+                rows.append([str(seq), esc(r.name), _target_text(data, r), "—",
+                             *(["—"] if last else []), muted(COUNTY_LEVEL, 6.5),
                              _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
                 continue
             rows.append([str(seq), esc(r.name), _target_text(data, r),
                          red(value) if r.met is False else value,
-                         esc(shown(r.kind, r.previous_value)),
+                         *([esc(shown(r.kind, r.previous_value))] if last else []),
                          status_cell(status_text(r)),
                          _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
-    header = ["序号", "指标", "标准要求", f"{data.year}年", f"{data.year - 1}年", "达标情况", "依据"]
+    header = ["序号", "指标", "标准要求", f"{data.year}年", *([f"{last}年"] if last else []),
+              "达标情况", "依据"]
     out: Story = [*h1(2, "指标达成情况", st), *h2(1, "指标一览", st),
-                  table(header, rows, [*widths, basis_w], st, align="clcccc", groups=groups)]
+                  table(header, rows, [*widths, basis_w], st, align="clccc" + "c" * bool(last),
+                        groups=groups)]
     out.append(Paragraph(f"注：“依据”栏中“{esc(data.standard.short)}”指《{esc(data.standard.name)}》"
                          "的条目；“本县方案”指本县创建方案提出的、高于或不同于该标准的要求，"
                          "“标准要求”栏两者并列。", st.note))

@@ -9,7 +9,8 @@ from reportlab.platypus import Flowable, Spacer
 
 from reports.judge.catalogue import BY_ID
 from reports.judge.results import OFF, ItemScore, Result
-from reports.judge.wording import COUNTY_LEVEL, format_target
+from reports.judge.wording import (COUNTY_LEVEL, format_target, no_institution_reason,
+                                   no_institution_text)
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
 from reports.pdf.sections.common import (Story, cn_date, h1, inst_name, is_county_level,
@@ -80,11 +81,24 @@ def rectification_part(data: ReportData, st: Styles) -> Story:
     if watch:
         out.append(para("以下指标全县已达标，但仍有机构未达到要求，建议一并督促整改：" + "；".join(
             f"{ref(data, r)}（{len(r.failing)} 家，见{where_listed(r)}）" for r in watch) + "。", st))
-    no_data = [r for r in own if r.value is None]
+    no_data = [r for r in own if r.value is None and not r.no_institution]
     if no_data:
         out.append(para("以下指标因缺少数据无法评价，请补充填报："
                       + "、".join(ref(data, r) for r in no_data) + "。", st))
-    return out
+    return out + _no_institution(data, own, st)
+
+
+def _no_institution(data: ReportData, own: Sequence[Result], st: Styles) -> Story:
+    """无数据 that no report can fill (no 社区卫生服务站 in the county): said so, once for the
+    indicators of each kind of institution, not asked for."""
+    by_reason: dict[str, list[Result]] = {}
+    for r in own:
+        reason = no_institution_reason(r)
+        if reason is not None:
+            by_reason.setdefault(reason, []).append(r)
+    return [para("、".join(ref(data, r) for r in these) + "："
+                 + esc(no_institution_text(these[0], several=len(these) > 1) or "") + "。", st)
+            for these in by_reason.values()]
 
 
 def problems_in_order(data: ReportData) -> list[Result]:

@@ -15,8 +15,8 @@ from reports.judge.wording import COUNTY_LEVEL, status_text
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
 from reports.pdf.sections.common import (STATUSES, Story, cn_date, delta_text, h1, h2,
-                                         is_county_level, item_ref, own_results, para, ref, relabel,
-                                         shown, status_of, township_scope)
+                                         is_county_level, item_ref, no_previous_text, own_results,
+                                         para, ref, relabel, shown, status_of, township_scope)
 
 
 def score_line(data: ReportData, st: Styles) -> Story:
@@ -41,20 +41,27 @@ def score_line(data: ReportData, st: Styles) -> Story:
 
 
 def summary_part(data: ReportData, st: Styles) -> Story:
-    year, last = data.year, data.year - 1
+    year = data.year
     out: Story = [*h1(1, "总体情况", st), *_draft_note(data, st), *score_line(data, st)]
     # The same rows and counts as 总览 (tally.py): every category named, adding up.
     lines = tally.lines(data.evaluation, data.standard)
     out += [*h2(1, "达标概况", st), para(f"{year}年度{tally.counts_text(lines)}。", st)]
     now = Counter(status_of(data, r) for r in data.results)
+    # Compared only with a year the file holds data for: a county that began this year has no
+    # last year, and a column of 无数据 would read as if it had one and lost it all.
+    last = data.evaluation.previous_year
     before = Counter(COUNTY_LEVEL if is_county_level(data, r.id) else data.previous_status[r.id]
-                     for r in data.results)
-    last_counts = "，".join(f"{s} {before[s]} 项" for s in (*STATUSES, COUNTY_LEVEL) if before[s])
-    out.append(para(f"按同一目标衡量，{last}年度按指标计算的 {len(data.results)} 项中"
-                    f"{last_counts or '均无数据'}。", st))
-    changes = _changes(data)
-    if changes:
-        out.append(para(changes, st))
+                     for r in data.results) if last is not None else Counter()
+    if last is None:
+        out.append(para(no_previous_text(data), st))
+    else:
+        last_counts = "，".join(f"{s} {before[s]} 项" for s in (*STATUSES, COUNTY_LEVEL)
+                               if before[s])
+        out.append(para(f"按同一目标衡量，{last}年度按指标计算的 {len(data.results)} 项中"
+                        f"{last_counts or '均无数据'}。", st))
+        changes = _changes(data)
+        if changes:
+            out.append(para(changes, st))
     out.append(para(_institution_counts(data), st))
     t = data.evaluation.tasks
     if t.total:
@@ -63,6 +70,11 @@ def summary_part(data: ReportData, st: Styles) -> Story:
     # 待填报 gets a row only in a year that has it, so a finished year's table stays as it was.
     shown = [s for s in (*STATUSES, COUNTY_LEVEL)
              if s not in ("待填报", COUNTY_LEVEL) or now[s] or before[s]]
+    if last is None:
+        rows = [[s, str(now[s])] for s in shown] + [["合计", str(len(data.results))]]
+        out += [Spacer(1, 4), table(["按指标计算的评分项", f"{year}年度（项）"], rows, [130, 100],
+                                    st, align="lc")]
+        return out + _score_part(data, st)
     rows = [[s, str(now[s]), str(before[s]), delta_text(now[s] - before[s])] for s in shown]
     rows.append(["合计", str(len(data.results)), str(len(data.results)), ""])
     out += [Spacer(1, 4),
