@@ -569,11 +569,12 @@ def test_a_county_figure_is_one_step_to_undo_across_tabs_and_years(window: MainW
     assert stored() == before + 1000 and box.text() == f"{before + 1000:,}"
     # A percentage box too, and an undo goes through the same checks as typing.
     spin = tab.editors["satisfaction"]
-    spin.setValue(91.5)
+    spin.setText("91.5")
     spin.editingFinished.emit()
+    assert spin.text() == "91.5%"
     assert undo.text() == "撤销(&U) 修改 群众中医药服务满意率"
     undo.trigger()
-    assert spin.value() != 91.5
+    assert spin.text() != "91.5%"
     managed = tab.editors["elderly_managed"]
     population = int(tab.editors["elderly_population"].text().replace(",", ""))
     first = window.county.rows("county_year", "year = 2024")[0]["elderly_managed"]
@@ -642,6 +643,38 @@ def test_ctrl_z_in_a_county_figure_undoes_what_was_saved(window: MainWindow, qtb
     qtbot.keyClicks(box, "9")
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert box.text() == f"{1234567:,}" and stored("resident_population") == 1234567
+
+
+def test_a_county_percentage_reads_as_the_clerk_means_it(window: MainWindow, qtbot: QtBot) -> None:
+    """28, 28%, ２８％ are 28%; 0.28 is asked about (0.28% or 28%?), never saved as 0.28%; what is
+    typed keeps its digits (28.56 is 28.56%, not cut to 28.5) and the box shows the same."""
+    window.show_year(2024, "county")
+    tab = window.county_tab
+
+    def stored() -> Any:
+        return window.county.rows("county_year", "year = 2024")[0]["tcm_literacy"]
+    box = tab.editors["tcm_literacy"]
+    for typed, saved, shown in (("28", 0.28, "28%"), ("28.5%", 0.285, "28.5%"),
+                                ("２８％", 0.28, "28%"), ("28.56", 0.2856, "28.56%"),
+                                ("30 %", 0.3, "30%")):
+        box.setText(typed)
+        box.editingFinished.emit()
+        assert (stored(), box.text(), tab.message.text()) == (saved, shown, "")
+    assert tab.results["tcm_literacy"].text().startswith("D11 中医药健康文化素养水平：30.0%（目标 ≥ 25%，达标）")
+    box.setText("0.28")
+    box.editingFinished.emit()
+    assert stored() == 0.3 and box.text() == "30%"
+    assert tab.message.text() == ("未保存：中医药健康文化素养水平：“0.28”是 0.28% 还是 28%？"
+                                  "请输入百分数，如 28 或 28%")
+    box.setText("0.28%")  # said plainly: taken as said
+    box.editingFinished.emit()
+    assert stored() == 0.0028 and box.text() == "0.28%" and tab.message.text() == ""
+    box.setText("120")
+    box.editingFinished.emit()
+    assert stored() == 0.0028 and "0–100%" in tab.message.text()
+    box.setText("")
+    box.editingFinished.emit()
+    assert stored() is None and box.placeholderText().startswith("未填")
 
 
 # ---- 新增机构: no type by default, the township where it counts, one step of 撤销 ----------------
