@@ -197,6 +197,36 @@ def test_a_paste_the_file_refuses_rolls_back_every_row(window: MainWindow, qtbot
     assert [_facts(window, n) for n in (a, b)] == before
 
 
+def test_a_block_pasted_across_the_computed_share_says_why_and_how(window: MainWindow) -> None:
+    """执业 / 中医 / 其他 / 全科 / 西学中 copied from a township's sheet and pasted at 执业: the
+    block runs across 中医类别占比, which the program works out. Nothing is written, and the
+    message names the column, says it is computed, and gives the two ways on."""
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    before = [dict(tab.proxy.index(r, 0).data(ROW_ROLE)) for r in (0, 1)]
+    QGuiApplication.clipboard().setText("30\t12\t2\t3\t1\r\n20\t8\t1\t2\t0\r\n")
+    _select(tab, 0, "physicians", 0, "physicians")
+    tab.paste()
+    text = tab.message.text()
+    assert text.startswith("未粘贴：“中医类别占比”这一列由程序根据其他列算出"
+                           "（中医类别执业（助理）医师数 / 执业（助理）医师数），不能粘贴，整块均未写入。")
+    assert ("复制的 5 列似乎就是表中跳过“中医类别占比”后的 5 列（执业（助理）医师、中医类别医师、"
+            "其他能提供中医药服务人员、中医类别全科医生、西学中）") in text
+    assert "请分两次粘贴" in text and "在 Excel 中先删去这一列再复制" in text
+    assert "表中是“”" not in text
+    assert [dict(tab.proxy.index(r, 0).data(ROW_ROLE)) for r in (0, 1)] == before
+    # Two parts, as the message says: both land.
+    QGuiApplication.clipboard().setText("30\t12\r\n")
+    _select(tab, 0, "physicians", 0, "physicians")
+    tab.paste()
+    QGuiApplication.clipboard().setText("2\t3\t1\r\n")
+    _select(tab, 0, "other_tcm_staff", 0, "other_tcm_staff")
+    tab.paste()
+    row = tab.proxy.index(0, 0).data(ROW_ROLE)
+    assert [row[k] for k in ("physicians", "tcm_physicians", "other_tcm_staff", "tcm_gps",
+                             "west_learn_tcm")] == [30, 12, 2, 3, 1]
+
+
 def test_pasting_into_read_only_columns_or_past_the_end_is_refused(window: MainWindow,
                                                                    qtbot: QtBot) -> None:
     window.tabs.setCurrentWidget(window.personnel)
@@ -204,9 +234,14 @@ def test_pasting_into_read_only_columns_or_past_the_end_is_refused(window: MainW
     QGuiApplication.clipboard().setText("5\t40%\r\n")
     _select(tab, 0, "tcm_physicians", 0, "tcm_physicians")
     tab.paste()
+    assert tab.message.text().startswith("未粘贴：“中医类别占比”这一列由程序根据其他列算出")
+    assert "跳过" not in tab.message.text()  # 2 columns, the second computed: not lined up
+    QGuiApplication.clipboard().setText("别的名字\r\n")
+    _select(tab, 0, "name", 0, "name")
+    tab.paste()
     first = tab.proxy.index(0, 0).data(ROW_ROLE)
-    assert f"{first['name']}（中医类别占比）：这一列不能在表中修改" in tab.message.text()
-    assert "粘贴的是“40%”" in tab.message.text()
+    assert f"{first['name']}（机构名称）：这一列不能在表中修改" in tab.message.text()
+    assert "粘贴的是“别的名字”" in tab.message.text()
     last = tab.proxy.rowCount() - 1
     QGuiApplication.clipboard().setText(EXCEL_BLOCK)
     _select(tab, last, "physicians", last, "physicians")
