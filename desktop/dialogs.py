@@ -82,6 +82,11 @@ def _chosen(name: str, folder: bool = False) -> str:
     return name
 
 
+# A workbook to read: the importer reads .xlsx only, but a township's .xls or WPS .et is listed
+# too (and anything under 所有文件) so that picking it gets the reason (另存为 .xlsx), not silence.
+WORKBOOK_TO_OPEN = "Excel 工作簿 (*.xlsx *.xls *.et);;所有文件 (*)"
+
+
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str:
     return _chosen(QFileDialog.getOpenFileName(parent, title, str(start_folder()), filters)[0])
 

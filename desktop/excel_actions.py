@@ -17,7 +17,7 @@ from desktop.host import Host
 def import_excel(window: Host) -> None:
     if window.county is None:
         return
-    name = dialogs.open_file_name(window, "选择要导入的 Excel 工作簿", "Excel 工作簿 (*.xlsx)")
+    name = dialogs.open_file_name(window, "选择要导入的 Excel 工作簿", dialogs.WORKBOOK_TO_OPEN)
     if not name:
         return
     _plan(window, Path(name), window.year, None)

@@ -16,6 +16,7 @@ from db.errors import KnownError
 from desktop import dialogs
 from desktop.delegates import FieldDelegate
 from desktop.models import Column, RecordModel
+from reports.excel.vocab import BadValue, read_share
 from reports.judge import profiles, standard, targets
 from reports.judge.catalogue import BY_ID, CATALOGUE
 from reports.judge.profiles import LABEL_TERMS, Profile
@@ -27,14 +28,17 @@ _NUMBER = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(%?)\s*$")
 
 
 def parse_number(text: str, kind: str) -> float:
-    """'75%', '75' or '0.75' for a share; a plain number otherwise."""
+    """'75%', '75' or '７５％' for a share, by the rule a percentage box has (0.75 is asked
+    about: 0.75% or 75%?); a plain number otherwise."""
+    if kind == "share":
+        try:
+            return read_share(text, typed=True)
+        except BadValue as exc:
+            raise KnownError(str(exc)) from None
     match = _NUMBER.match(str(text).replace("％", "%"))
     if not match:
         raise KnownError(f"“{text}”不是数字。")
-    value = float(match.group(1))
-    if kind == "share" and (match.group(2) or value > 1):
-        value /= 100
-    return round(value, 6)
+    return round(float(match.group(1)), 6)
 
 
 def parse_threshold(text: str, ind_id: str) -> dict[str, Any]:

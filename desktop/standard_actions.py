@@ -21,7 +21,7 @@ def import_standard(window: Host) -> None:
     county = window.county
     if county is None:
         return
-    name = dialogs.open_file_name(window, "选择本省评分表（Excel）", "Excel 工作簿 (*.xlsx)")
+    name = dialogs.open_file_name(window, "选择本省评分表（Excel）", dialogs.WORKBOOK_TO_OPEN)
     if not name:
         return
     from reports.excel.standard_book import import_standard as keep, read_standard, summary

@@ -65,7 +65,9 @@ class _SearchKeys(QObject):
     搜索 means the deletion.
 
     Down, Enter and Return put the keyboard in the table below, on what was found (TableTab.
-    to_table): search, then work on the row, without Tab past every filter and button."""
+    to_table): search, then work on the row, without Tab past every filter and button. Esc
+    takes the search back (every row shown again) and returns to the table: a clerk who came
+    here by Tab from a cell and typed into the box, not the cell, has the table back as it was."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         kind = event.type()
@@ -80,6 +82,14 @@ class _SearchKeys(QObject):
                 == Qt.KeyboardModifier.NoModifier):
             tab = watched.parent()
             return isinstance(tab, TableTab) and tab.to_table()
+        if (kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            tab = watched.parent()
+            if isinstance(tab, TableTab):
+                searched = bool(tab.search.text())
+                tab.search.clear()
+                return tab.to_table() or searched
         return False
 
 
@@ -330,6 +340,14 @@ class TableTab(BlockEditing, QWidget):
         self.filters = QHBoxLayout()
         self.filters.addWidget(caption("搜索", "S", self.search, self))
         self.filters.addWidget(self.search, 2)
+        # A search that leaves no row says so (an empty table with no word looks like lost data).
+        self.nothing_found = QLabel(self)
+        self.nothing_found.setObjectName("nothing_found")
+        self.nothing_found.hide()
+        self.proxy.modelReset.connect(self._say_if_nothing_found)
+        self.proxy.rowsInserted.connect(self._say_if_nothing_found)
+        self.proxy.rowsRemoved.connect(self._say_if_nothing_found)
+        self.proxy.layoutChanged.connect(self._say_if_nothing_found)
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #a40000;")
         self.message.setWordWrap(True)
@@ -341,6 +359,7 @@ class TableTab(BlockEditing, QWidget):
         self.message.hide()
         self.layout_ = QVBoxLayout(self)
         self.layout_.addLayout(self.filters)
+        self.layout_.addWidget(self.nothing_found)
         self.layout_.addWidget(self.view, 1)
         self.layout_.addWidget(self.message)
 
@@ -376,10 +395,19 @@ class TableTab(BlockEditing, QWidget):
     def _search_for(self, text: str) -> None:
         with self._keeping_current():
             self.proxy.set_search(text)
+        self._say_if_nothing_found()
+
+    def _say_if_nothing_found(self, *_args: Any) -> None:
+        words = self.search.text().strip()
+        empty = bool(words) and self.proxy.rowCount() == 0
+        if empty:
+            self.nothing_found.setText(f"没有与“{words}”匹配的行（按 Esc 清除搜索）")
+        self.nothing_found.setVisible(empty)
 
     def _filter_by(self, key: str, value: Any) -> None:
         with self._keeping_current():
             self.proxy.set_equal(key, value)
+        self._say_if_nothing_found()
 
     def _current_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not self._filtering:

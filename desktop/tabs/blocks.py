@@ -32,6 +32,26 @@ def _record_model(view: QTableView) -> RecordModel:
     return model
 
 
+def _across_computed(computed: list[Column], columns: list[Column], left: int, width: int) -> str:
+    """Why a block pasted across columns the program works out was refused, and the two ways on.
+    The block is not spread over the other columns by itself: a block one column narrower may
+    as well be one whose columns are not lined up, so the clerk says which."""
+    names = "、".join(f"“{c.label}”" for c in computed)
+    one = len(computed) == 1
+    how = f"（{computed[0].tip}）" if one and computed[0].tip else ""
+    text = (f"未粘贴：{names}{'这一列' if one else '这几列'}由程序根据其他列算出{how}，"
+            f"不能粘贴，整块均未写入。")
+    # Would the block fit the columns from the selection on, the computed ones skipped?
+    fillable = [c for c in columns[left:] if c not in computed][:width]
+    if len(fillable) == width and all(c.editable for c in fillable) \
+            and columns[left + width - 1] not in computed:
+        text += (f"复制的 {width} 列似乎就是表中跳过{names}后的 {width} 列"
+                 f"（{'、'.join(c.label for c in fillable)}）。")
+    text += (f"请分两次粘贴（{names}左边的列、右边的列各粘贴一次），"
+             f"或在 Excel 中先删去{'这一列' if one else '这几列'}再复制。")
+    return text
+
+
 class BlockEditing:
     """Copy, paste and clear on a TableTab's table (see the module's docstring)."""
 
@@ -106,7 +126,10 @@ class BlockEditing:
             self.refuse(f"未粘贴：复制的内容有 {height} 行 {width} 列，从所选单元格起表格只剩 "
                         f"{rows - top} 行 {cols - left} 列，超出了表格。")
             return
-        changes, refusals = self._read_block(block, top, left)
+        changes, refusals, computed = self._read_block(block, top, left)
+        if refusals and computed:
+            self.refuse(_across_computed(computed, self.model.columns, left, width))
+            return
         if refusals:
             self.refuse_many(refusals, "未粘贴")
             return
@@ -121,9 +144,14 @@ class BlockEditing:
                       + (f"（其中 {same} 个与原值相同，未改动）" if same > 0 else ""))
 
     def _read_block(self, block: list[list[str]], top: int,
-                    left: int) -> tuple[list[Change], list[str]]:
+                    left: int) -> tuple[list[Change], list[str], list[Column]]:
+        """The changes the block makes, the cells refused, and the columns the program works
+        out when every refusal is a value pasted into one of them (a block copied from Excel
+        across a column that only the table computes), else []."""
         changes: list[Change] = []
         refusals: list[str] = []
+        computed: list[Column] = []
+        others = False
         for r, cells in enumerate(block):
             row = self.proxy.index(top + r, left).data(ROW_ROLE)
             for c, text in enumerate(cells):
@@ -134,21 +162,27 @@ class BlockEditing:
                     if not _same_text(text, self._copy_text(top + r, left + c)):
                         refusals.append(f"{row_label(row)}（{col.label}）：这一列不能在表中修改"
                                         f"，表中是“{col.text(row)}”，粘贴的是“{text.strip()}”")
+                        if col.value is None:
+                            others = True
+                        elif col not in computed:
+                            computed.append(col)
                     continue
                 try:
                     value = col.parse(text)
                 except ValueError as exc:
                     refusals.append(f"{row_label(row)}（{col.label}）：{exc}")
+                    others = True
                     continue
                 if value != col.raw(row):
                     why = self.inapplicable(row, col) if value is not None else None
                     if why:  # a fact this row does not fill: named before anything is written
                         refusals.append(f"{row_label(row)}（{col.label}）：{why.split('；')[0]}")
+                        others = True
                         continue
                     changes.append(Change(dict(row), col.key, col.raw(row), value))
                 elif (same := self.same_value(row, col)) is not None:
                     changes.append(same)
-        return changes, refusals
+        return changes, refusals, [] if others else computed
 
     def same_value(self, row: dict[str, Any], col: Column) -> Change | None:
         """A value pasted as it is: no change, unless the tab says otherwise (a carried-over

@@ -7,7 +7,7 @@ from typing import Any
 
 import unicodedata
 
-from PySide6.QtWidgets import (QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QVBoxLayout, QWidget)
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
@@ -17,7 +17,8 @@ from db.fields import label
 from desktop.context import Context
 from desktop.models import parse_count
 from desktop.undo import Change, EditHistory, Step
-from reports.judge.wording import format_target, format_value, status_text
+from reports.excel.vocab import BadValue, read_share
+from reports.judge.wording import format_target, format_value, percent, status_text
 
 # field, the indicator it feeds (shown beside it)
 _FIELDS = (
@@ -30,8 +31,10 @@ _FIELDS = (
     ("satisfaction", "D10"),
     ("tcm_literacy", "D11"),
 )
-_PERCENT = {"satisfaction", "tcm_literacy"}  # survey shares, entered as percentages
-EMPTY = -1  # a percentage box at its minimum shows "未填"
+# Survey shares, typed as percentages (28, 28%, ２８％) and read by the importer's own rule for a
+# typed share: the schema lets either be anything from 0 to 100%, so 0.28 is asked about.
+_PERCENT = {"satisfaction", "tcm_literacy"}
+SHARE_DIGITS = 4  # percent digits a stored share keeps (read_share rounds to 6 of the fraction)
 # The row a step's changes name: the county's figures are one record per year.
 FIGURES = {"id": "county_year", "name": "全县情况"}
 
@@ -43,23 +46,14 @@ class CountyTab(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.ctx: Context | None = None
-        self.editors: dict[str, QLineEdit | QDoubleSpinBox] = {}
+        self.editors: dict[str, QLineEdit] = {}
         self.results: dict[str, QLabel] = {}
         form = QFormLayout()
         for key, ind in _FIELDS:
-            editor: QLineEdit | QDoubleSpinBox
-            if key in _PERCENT:
-                editor = QDoubleSpinBox()
-                editor.setRange(EMPTY, 100)
-                editor.setDecimals(1)
-                editor.setSuffix(" %")
-                editor.setSpecialValueText("未填")
-                editor.setKeyboardTracking(False)
-            else:
-                # Plain text: a minus sign or a word is refused with the reason, blank is 未填.
-                editor = QLineEdit()
-                editor.setPlaceholderText("未填")
-                editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            # Plain text: a minus sign or a word is refused with the reason, blank is 未填.
+            editor = QLineEdit()
+            editor.setPlaceholderText("未填（百分数，如 28 或 28%）" if key in _PERCENT else "未填")
+            editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             editor.setMinimumWidth(160)
             editor.setObjectName(key)
             editor.editingFinished.connect(lambda k=key: self._save(k))
@@ -126,21 +120,26 @@ class CountyTab(QWidget):
     def _show(self, key: str, value: Any) -> None:
         editor = self.editors[key]
         editor.blockSignals(True)
-        if isinstance(editor, QLineEdit):
-            editor.setText("" if value is None else f"{value:,}")
+        if value is None:
+            editor.setText("")
+        elif key in _PERCENT:
+            editor.setText(percent(value, SHARE_DIGITS))  # all the digits kept: 28.56%
         else:
-            editor.setValue(EMPTY if value is None else round(value * 100, 1))
+            editor.setText(f"{value:,}")
         editor.blockSignals(False)
 
     def _value(self, key: str) -> Any:
-        """What the editor holds; ValueError with the reason when it is not a count."""
-        editor = self.editors[key]
-        if isinstance(editor, QLineEdit):
-            text = unicodedata.normalize("NFKC", editor.text()).strip()
-            return parse_count(text) if text else None
-        if editor.value() == EMPTY:
+        """What the editor holds; ValueError with the reason when it is not a count or a
+        percentage (0.28 is asked about: 0.28% or 28%?)."""
+        text = unicodedata.normalize("NFKC", self.editors[key].text()).strip()
+        if not text:
             return None
-        return round(editor.value() / 100, 4)
+        if key in _PERCENT:
+            try:
+                return read_share(text, typed=True)
+            except BadValue as exc:
+                raise ValueError(str(exc)) from None
+        return parse_count(text)
 
     def _save(self, key: str) -> None:
         if self.ctx is None:

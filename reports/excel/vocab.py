@@ -348,13 +348,17 @@ def read_bool(value: Any) -> int:
     raise BadValue(f"应为“是”或“否”，收到“{clean_text(value)}”")
 
 
-def read_share(value: Any) -> float:
+def read_share(value: Any, *, typed: bool = False) -> float:
     """92%, '92%', 92 and 0.92 all mean 92%. A plain number up to 1 is a fraction, from 2 up it is
     percent points; between the two it is a fraction too (Excel stores 150% as 1.5), so 1.5 is
-    150% and refused rather than quietly read as 1.5%."""
+    150% and refused rather than quietly read as 1.5%.
+
+    `typed`: text a clerk typed into a percentage box, where there is no cell format to say a
+    number is a fraction: a plain number is percent points (28 is 28%), and one between 0 and 1
+    could be either (0.28: 0.28% or 28%?), so it is asked about rather than guessed."""
     if isinstance(value, bool):
         raise BadValue(f"应为百分比（如 92%），收到“{clean_text(value)}”")
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not typed:
         number, percent = float(value), False
     else:
         text = _norm(value).replace(",", "")
@@ -365,6 +369,12 @@ def read_share(value: Any) -> float:
             raise BadValue(f"应为百分比（如 92%），收到“{clean_text(value)}”") from None
     if not math.isfinite(number):
         raise BadValue(f"应为百分比（如 92%），收到“{clean_text(value)}”")
+    if typed and not percent:
+        if 0 < number < 1:
+            shown = clean_text(value).strip()
+            raise BadValue(f"“{shown}”是 {number:g}% 还是 {number * 100:g}%？"
+                           f"请输入百分数，如 {number * 100:g} 或 {number * 100:g}%")
+        percent = True
     if not percent and 1 < number < 2:
         raise BadValue(f"“{clean_text(value)}”即 {number * 100:g}%，超过 100%（如指百分之几，"
                        f"请写成带 % 的数，如 {clean_text(value)}%）")

@@ -107,3 +107,27 @@ def test_a_workbook_without_a_known_sheet_names_the_sheets_it_has(
     assert "没有可识别的工作表" in text and "找到的工作表：“Sheet”、“汇总”" in text
     assert worker.not_done("生成自评报告") == "生成自评报告未完成"
     assert worker.not_done("导出 Excel") == "导出 Excel 未完成"
+
+
+def test_the_import_picker_shows_old_workbooks_and_any_file_so_they_get_the_reason(
+        window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A township's .xls (or WPS .et) is listed and, picked, refused with what to do, rather than
+    not shown at all."""
+    from PySide6.QtWidgets import QFileDialog
+
+    old = tmp_path / "城关镇2024.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # an OLE compound file
+    asked: list[str] = []
+
+    def pick(parent: Any, title: str, folder: str, filters: str) -> tuple[str, str]:
+        asked.append(filters)
+        return str(old), filters.split(";;")[0]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", pick)
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "error", lambda p, title, text: said.append((title, text)))
+    excel_actions.import_excel(window)
+    qtbot.waitUntil(lambda: bool(said), timeout=20_000)
+    first, anything = asked[0].split(";;")
+    assert "*.xlsx" in first and "*.xls " in first and "*.et" in first
+    assert anything == "所有文件 (*)"
+    assert "城关镇2024.xls" in said[0][1] and "另存为 .xlsx" in said[0][1]

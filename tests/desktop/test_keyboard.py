@@ -399,3 +399,32 @@ def test_a_new_task_starts_at_its_first_field(qtbot: QtBot, window: MainWindow) 
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     assert QApplication.focusWidget() is dialog.category
+
+
+def test_a_search_that_leaves_no_row_says_so_and_esc_gives_the_table_back(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """Tab from a cell lands in 搜索; "15" typed there (meant for the cell) hides every row. The
+    tab says why the table is empty, and Esc clears the search and returns to the table, on the
+    row the clerk was on."""
+    tab = window.personnel
+    window.tabs.setCurrentWidget(tab)
+    _focus_table(qtbot, window)
+    kept = _on_row(tab, lambda r: True)
+    rows = tab.proxy.rowCount()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is tab.search
+    qtbot.keyClicks(tab.search, "15")
+    assert tab.proxy.rowCount() == 0
+    assert tab.nothing_found.isVisible()
+    assert tab.nothing_found.text() == "没有与“15”匹配的行（按 Esc 清除搜索）"
+    qtbot.keyClick(tab.search, Qt.Key.Key_Escape)
+    assert tab.search.text() == "" and tab.proxy.rowCount() == rows
+    assert not tab.nothing_found.isVisible()
+    assert QApplication.focusWidget() is tab.view and tab.selected_row()["id"] == kept["id"]
+    # A search that finds rows says nothing; Esc in an empty box goes back to the table too.
+    tab.search.setFocus()
+    tab.search.setText(kept["name"])
+    assert tab.proxy.rowCount() >= 1 and not tab.nothing_found.isVisible()
+    tab.search.clear()
+    qtbot.keyClick(tab.search, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is tab.view

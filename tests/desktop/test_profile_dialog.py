@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from db.errors import KnownError
 from desktop import dialogs
 from desktop.main_window import MainWindow
 from desktop.profile_dialog import ProfileDialog, parse_number, parse_threshold
@@ -87,7 +88,8 @@ def test_nonsense_targets_are_refused_with_a_message(dialog: ProfileDialog,
 def test_numbers_in_the_ways_clerks_write_them() -> None:
     assert parse_number("75%", "share") == 0.75
     assert parse_number("75", "share") == 0.75
-    assert parse_number("0.75", "share") == 0.75
+    with pytest.raises(KnownError, match="“0.75”是 0.75% 还是 75%？"):
+        parse_number("0.75", "share")  # as in 全县情况: a fraction or a percent? asked, not guessed
     assert parse_number("75％", "share") == 0.75
     assert parse_number("0.6", "rate") == 0.6
     assert parse_threshold("6 类 10 项", "B1") == {"categories": 6, "items": 10}

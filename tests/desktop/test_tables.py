@@ -197,6 +197,36 @@ def test_a_paste_the_file_refuses_rolls_back_every_row(window: MainWindow, qtbot
     assert [_facts(window, n) for n in (a, b)] == before
 
 
+def test_a_block_pasted_across_the_computed_share_says_why_and_how(window: MainWindow) -> None:
+    """执业 / 中医 / 其他 / 全科 / 西学中 copied from a township's sheet and pasted at 执业: the
+    block runs across 中医类别占比, which the program works out. Nothing is written, and the
+    message names the column, says it is computed, and gives the two ways on."""
+    window.tabs.setCurrentWidget(window.personnel)
+    tab = window.personnel
+    before = [dict(tab.proxy.index(r, 0).data(ROW_ROLE)) for r in (0, 1)]
+    QGuiApplication.clipboard().setText("30\t12\t2\t3\t1\r\n20\t8\t1\t2\t0\r\n")
+    _select(tab, 0, "physicians", 0, "physicians")
+    tab.paste()
+    text = tab.message.text()
+    assert text.startswith("未粘贴：“中医类别占比”这一列由程序根据其他列算出"
+                           "（中医类别执业（助理）医师数 / 执业（助理）医师数），不能粘贴，整块均未写入。")
+    assert ("复制的 5 列似乎就是表中跳过“中医类别占比”后的 5 列（执业（助理）医师、中医类别医师、"
+            "其他能提供中医药服务人员、中医类别全科医生、西学中）") in text
+    assert "请分两次粘贴" in text and "在 Excel 中先删去这一列再复制" in text
+    assert "表中是“”" not in text
+    assert [dict(tab.proxy.index(r, 0).data(ROW_ROLE)) for r in (0, 1)] == before
+    # Two parts, as the message says: both land.
+    QGuiApplication.clipboard().setText("30\t12\r\n")
+    _select(tab, 0, "physicians", 0, "physicians")
+    tab.paste()
+    QGuiApplication.clipboard().setText("2\t3\t1\r\n")
+    _select(tab, 0, "other_tcm_staff", 0, "other_tcm_staff")
+    tab.paste()
+    row = tab.proxy.index(0, 0).data(ROW_ROLE)
+    assert [row[k] for k in ("physicians", "tcm_physicians", "other_tcm_staff", "tcm_gps",
+                             "west_learn_tcm")] == [30, 12, 2, 3, 1]
+
+
 def test_pasting_into_read_only_columns_or_past_the_end_is_refused(window: MainWindow,
                                                                    qtbot: QtBot) -> None:
     window.tabs.setCurrentWidget(window.personnel)
@@ -204,9 +234,14 @@ def test_pasting_into_read_only_columns_or_past_the_end_is_refused(window: MainW
     QGuiApplication.clipboard().setText("5\t40%\r\n")
     _select(tab, 0, "tcm_physicians", 0, "tcm_physicians")
     tab.paste()
+    assert tab.message.text().startswith("未粘贴：“中医类别占比”这一列由程序根据其他列算出")
+    assert "跳过" not in tab.message.text()  # 2 columns, the second computed: not lined up
+    QGuiApplication.clipboard().setText("别的名字\r\n")
+    _select(tab, 0, "name", 0, "name")
+    tab.paste()
     first = tab.proxy.index(0, 0).data(ROW_ROLE)
-    assert f"{first['name']}（中医类别占比）：这一列不能在表中修改" in tab.message.text()
-    assert "粘贴的是“40%”" in tab.message.text()
+    assert f"{first['name']}（机构名称）：这一列不能在表中修改" in tab.message.text()
+    assert "粘贴的是“别的名字”" in tab.message.text()
     last = tab.proxy.rowCount() - 1
     QGuiApplication.clipboard().setText(EXCEL_BLOCK)
     _select(tab, last, "physicians", last, "physicians")
@@ -569,11 +604,12 @@ def test_a_county_figure_is_one_step_to_undo_across_tabs_and_years(window: MainW
     assert stored() == before + 1000 and box.text() == f"{before + 1000:,}"
     # A percentage box too, and an undo goes through the same checks as typing.
     spin = tab.editors["satisfaction"]
-    spin.setValue(91.5)
+    spin.setText("91.5")
     spin.editingFinished.emit()
+    assert spin.text() == "91.5%"
     assert undo.text() == "撤销(&U) 修改 群众中医药服务满意率"
     undo.trigger()
-    assert spin.value() != 91.5
+    assert spin.text() != "91.5%"
     managed = tab.editors["elderly_managed"]
     population = int(tab.editors["elderly_population"].text().replace(",", ""))
     first = window.county.rows("county_year", "year = 2024")[0]["elderly_managed"]
@@ -642,6 +678,38 @@ def test_ctrl_z_in_a_county_figure_undoes_what_was_saved(window: MainWindow, qtb
     qtbot.keyClicks(box, "9")
     qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert box.text() == f"{1234567:,}" and stored("resident_population") == 1234567
+
+
+def test_a_county_percentage_reads_as_the_clerk_means_it(window: MainWindow, qtbot: QtBot) -> None:
+    """28, 28%, ２８％ are 28%; 0.28 is asked about (0.28% or 28%?), never saved as 0.28%; what is
+    typed keeps its digits (28.56 is 28.56%, not cut to 28.5) and the box shows the same."""
+    window.show_year(2024, "county")
+    tab = window.county_tab
+
+    def stored() -> Any:
+        return window.county.rows("county_year", "year = 2024")[0]["tcm_literacy"]
+    box = tab.editors["tcm_literacy"]
+    for typed, saved, shown in (("28", 0.28, "28%"), ("28.5%", 0.285, "28.5%"),
+                                ("２８％", 0.28, "28%"), ("28.56", 0.2856, "28.56%"),
+                                ("30 %", 0.3, "30%")):
+        box.setText(typed)
+        box.editingFinished.emit()
+        assert (stored(), box.text(), tab.message.text()) == (saved, shown, "")
+    assert tab.results["tcm_literacy"].text().startswith("D11 中医药健康文化素养水平：30.0%（目标 ≥ 25%，达标）")
+    box.setText("0.28")
+    box.editingFinished.emit()
+    assert stored() == 0.3 and box.text() == "30%"
+    assert tab.message.text() == ("未保存：中医药健康文化素养水平：“0.28”是 0.28% 还是 28%？"
+                                  "请输入百分数，如 28 或 28%")
+    box.setText("0.28%")  # said plainly: taken as said
+    box.editingFinished.emit()
+    assert stored() == 0.0028 and box.text() == "0.28%" and tab.message.text() == ""
+    box.setText("120")
+    box.editingFinished.emit()
+    assert stored() == 0.0028 and "0–100%" in tab.message.text()
+    box.setText("")
+    box.editingFinished.emit()
+    assert stored() is None and box.placeholderText().startswith("未填")
 
 
 # ---- 新增机构: no type by default, the township where it counts, one step of 撤销 ----------------
