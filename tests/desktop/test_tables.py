@@ -695,7 +695,8 @@ def test_a_county_percentage_reads_as_the_clerk_means_it(window: MainWindow, qtb
         box.setText(typed)
         box.editingFinished.emit()
         assert (stored(), box.text(), tab.message.text()) == (saved, shown, "")
-    assert tab.results["tcm_literacy"].text().startswith("D11 中医药健康文化素养水平：30.0%（目标 ≥ 25%，达标）")
+    assert tab.results["tcm_literacy"].text().startswith(
+        "四（三）2 中医药健康文化素养水平：30.0%（目标 ≥ 25%，达标）")  # the standard's 条目, not D11
     box.setText("0.28")
     box.editingFinished.emit()
     assert stored() == 0.3 and box.text() == "30%"
@@ -933,3 +934,14 @@ def test_a_pasted_block_is_counted_whole_with_the_cells_it_left_as_they_were(
     qtbot.keyClick(tab.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert window.statusBar().currentMessage() == "已粘贴 4 个单元格（其中 1 个与原值相同，未改动）"
     assert _action(window, "action_undo").text() == "撤销(&U) 粘贴 3 个单元格"
+
+
+
+def test_a_county_figure_not_given_says_no_data_once(window: MainWindow) -> None:
+    """全县情况 with the 素养水平 blank: “无数据（目标 ≥ 25%）”, not “无数据（目标 ≥ 25%，无数据）”."""
+    window.county.set_county_year(2024, {"tcm_literacy": None})
+    window.reload_years()
+    window.tabs.setCurrentWidget(window.county_tab)
+    text = window.county_tab.results["tcm_literacy"].text()
+    assert text.startswith("四（三）2 中医药健康文化素养水平：无数据（目标 ≥ 25%）")
+    assert text.count("无数据") == 1

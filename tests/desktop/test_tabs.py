@@ -492,7 +492,7 @@ def test_county_figures_save_on_entry_and_refuse_nonsense(window: MainWindow,
     box.editingFinished.emit()
     row = window.county.rows("county_year", "year = 2024")[0]
     assert row["elderly_managed"] == population - 10
-    assert "B5" in tab.results["elderly_managed"].text()
+    assert "三（二）1 老年人中医药健康管理率" in tab.results["elderly_managed"].text()
     box.setText(str(population + 1))
     box.editingFinished.emit()
     assert "不能多于65岁及以上常住居民数" in tab.message.text()
