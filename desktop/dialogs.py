@@ -116,8 +116,12 @@ def open_with_system(path: str) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
-def ask_text(parent: QWidget | None, title: str, label: str) -> str | None:
-    text, ok = QInputDialog.getText(parent, title, label)
+def ask_text(parent: QWidget | None, title: str, label: str, *suggested: str) -> str | None:
+    """One line of text; `suggested` (one at most) fills the box to start with."""
+    from PySide6.QtWidgets import QLineEdit
+
+    text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal,
+                                    suggested[0] if suggested else "")
     return text.strip() if ok and text.strip() else None
 
 

@@ -4,6 +4,7 @@ demo county to look around in."""
 from __future__ import annotations
 
 from pathlib import Path
+import re
 
 from db import paths
 from db.county import CountyFile
@@ -22,7 +23,7 @@ def new_file(window: Host) -> None:
     path = Path(name)
     if path.suffix != ".tcmcounty":
         path = path.with_suffix(".tcmcounty")
-    county = dialogs.ask_text(window, "新建县级数据文件", "县（区）名称：")
+    county = dialogs.ask_text(window, "新建县级数据文件", "县（区）名称：", county_from_name(path))
     if not county:
         return
     try:
@@ -31,6 +32,13 @@ def new_file(window: Host) -> None:
         dialogs.error(window, "无法新建文件", str(exc))
         return
     window.open_path(path)
+
+
+def county_from_name(path: Path) -> str:
+    """The county a new file's name gives (东江县.tcmcounty, 东江县2026年.tcmcounty → 东江县;
+    鄂伦春自治旗数据 → 鄂伦春自治旗), to start the 名称 box with; "" when it names none."""
+    found = re.match(r"\s*(\S{1,}?(?:县|区|市|旗))", path.stem)
+    return found[1] if found else ""
 
 
 def open_file(window: Host) -> None:

@@ -172,3 +172,21 @@ def test_ctrl_s_says_there_is_nothing_to_save(window: MainWindow, qtbot: QtBot,
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
     qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert "不用另外保存" in window.statusBar().currentMessage()
+
+
+def test_a_new_files_name_gives_its_county(window: MainWindow, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """文件 → 新建 “东江县2026.tcmcounty”: the 名称 box starts with 东江县, to confirm."""
+    from desktop import file_actions
+
+    assert file_actions.county_from_name(Path("东江县2026年.tcmcounty")) == "东江县"
+    assert file_actions.county_from_name(Path("鄂伦春自治旗.tcmcounty")) == "鄂伦春自治旗"
+    assert file_actions.county_from_name(Path("市中区.tcmcounty")) == "市中区"
+    assert file_actions.county_from_name(Path("数据.tcmcounty")) == ""
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(tmp_path / "东江县.tcmcounty"))
+    offered: list[tuple[str, ...]] = []
+    monkeypatch.setattr(dialogs, "ask_text",
+                        lambda _p, _t, _label, *suggested: offered.append(suggested) or "东江县")
+    file_actions.new_file(window)
+    assert offered == [("东江县",)]
+    assert window.county is not None and window.county.county_name == "东江县"
