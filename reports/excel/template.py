@@ -16,7 +16,7 @@ from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, 
 from reports.excel.export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, help_sheet,
                                   institution_rows, out_column, print_setup, save_atomically,
                                   styles)
-from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, SPAN_MIN, CODE, NAME, TOWNSHIP, TYPE, YEAR, YEAR_COLUMNS, YEAR_MAX, YEAR_MIN,
+from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, SPAN_MIN, CODE, NAME, PARENT, TOWNSHIP, TYPE, YEAR, YEAR_COLUMNS, YEAR_MAX, YEAR_MIN,
                                  YES_NO, Column, WorkbookError, match_key)
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ FIRST_DATA_ROW = 4  # title, group headers, headers
 _BY_KEY = {c.key: c for c in YEAR_COLUMNS}
 # Group headers over the columns (a second header row, as bureau forms have).
 GROUPS: list[tuple[str, list[Column]]] = [
-    ("基本情况", [NAME, CODE, TYPE, TOWNSHIP, YEAR, ACTIVE_FROM, ACTIVE_TO]),
+    ("基本情况", [NAME, CODE, TYPE, TOWNSHIP, PARENT, YEAR, ACTIVE_FROM, ACTIVE_TO]),
     ("中医馆、中医阁", [_BY_KEY[k] for k in ("has_hall", "hall_state", "hall_grade",
                                           "platform_connected", "tcm_corner", "service_place")]),
     ("服务能力", [_BY_KEY[k] for k in ("tech_categories", "tech_items", "visits", "tcm_visits")]),
@@ -56,7 +56,7 @@ GROUPS: list[tuple[str, list[Column]]] = [
                                          "edu_base")]),
     ("家庭医生团队", [_BY_KEY[k] for k in ("fd_teams", "fd_teams_tcm")]),
 ]
-_WIDTHS = {"name": 30, "code": 14, "type": 16, "township": 12, "year": 8, "active_from": 9,
+_WIDTHS = {"name": 30, "code": 14, "type": 16, "township": 12, "parent": 24, "year": 8, "active_from": 9,
            "active_to": 9}
 
 HELP_TEXT = """\
@@ -65,7 +65,7 @@ HELP_TEXT = """\
 一、本工作簿有两张要填写的表：“机构年度数据”（每家机构一行）和“活动记录”（每次活动一行）。填好后交回县卫生健康局中医股，由中医股导入本县的数据文件。
 
 二、“机构年度数据”表中已经列出本县（或本乡镇）的机构。请在本机构所在行填写，不要改动表头（第1–3行），也不要删除或调换列。
-  1. 机构名称、机构代码请不要修改；本表没有列出的机构，请在表格下方的空行中填写，并必须选择“机构类型”。
+  1. 机构名称、机构代码请不要修改；本表没有列出的机构，请在表格下方的空行中填写，并必须选择“机构类型”。村卫生室、社区卫生服务站请在“上级机构”中填写管理它的乡镇卫生院或社区卫生服务中心的名称（与本表中的名称一致）。
   2. “是否……”各列请点击单元格右侧的下拉箭头，选择“是”或“否”。
   3. 中医馆达标情况请从下拉列表中选择：未建、已建未达标、达标、提档升级；中医馆等级选择：普通、精品、示范。未设置中医馆的机构，“是否设置中医馆”选“否”，达标情况和等级不填。
   4. 人数、人次、类数、项数请填写整数（不要填“约”“以上”等文字，也不要带单位）。不知道或不适用的，请留空，不要填0。

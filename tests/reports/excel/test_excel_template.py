@@ -42,6 +42,17 @@ def validations(ws: Worksheet) -> dict[int, list]:
     return found
 
 
+def test_each_unit_is_listed_with_its_supervising_centre(demo, template):
+    """The template carries 上级机构 as the register does: a clinic's centre is there to keep or
+    fill in, and a clinic added in the workbook can be given one."""
+    ws = openpyxl.load_workbook(template)["机构年度数据"]
+    cols = headers(ws)
+    parents = {ws.cell(r, cols["机构名称"]).value: ws.cell(r, cols["上级机构"]).value
+               for r in range(FIRST, ws.max_row + 1) if ws.cell(r, cols["机构名称"]).value}
+    known = {r["name"]: r["parent"] for r in demo.institutions_in_year(YEAR)}
+    assert parents == {n: known[n] for n in parents} and any(parents.values())
+
+
 def test_the_institutions_are_listed_with_their_codes(demo, template):
     ws = openpyxl.load_workbook(template)["机构年度数据"]
     cols = headers(ws)
@@ -128,7 +139,9 @@ def test_a_filled_template_imports_with_no_manual_step(demo, template, tmp_path)
                           "中医诊疗人次": 16000, "适宜技术类数": 6, "适宜技术项数": 11}.items():
         ws.cell(r, cols[header], value)
     spare = max(r for n, r in rows.items() if n) + 1
+    parent = next(n for n in rows if n and n.startswith("城关街道") and n.endswith("中心"))
     for header, value in {"机构名称": "新开村卫生室", "机构类型": "村卫生室", "所属乡镇": "城关街道",
+                          "上级机构": parent,  # a clinic's supervising centre, as the register
                           "是否具备中医药服务场所和设备": "是", "能提供中医药服务的其他人员数": 1}.items():
         ws.cell(spare, cols[header], value)
     log = book["活动记录"]
@@ -150,6 +163,7 @@ def test_a_filled_template_imports_with_no_manual_step(demo, template, tmp_path)
         ("standard", "boutique", 1, 30, 9, 11)
     new = demo.rows("institution", "name = '新开村卫生室'")[0]
     assert (new["type"], new["township"]) == ("village_clinic", "城关街道")
+    assert new["parent_id"] == demo.rows("institution", "name = ?", (parent,))[0]["id"]
     kinds = {a["kind"] for a in demo.rows("activity", "date LIKE '2025-%'")}
     assert kinds == {"义诊", "传统健身"}
     assert not import_workbook(demo, filled).has_changes
