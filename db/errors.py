@@ -56,11 +56,15 @@ class FileExists(KnownError):
 class ValidationError(KnownError):
     """A value that cannot be true; `field` names the column, `label` is its Chinese name."""
 
-    def __init__(self, message: str, *, table: str = "", field: str = "", label: str = ""):
+    def __init__(self, message: str, *, table: str = "", field: str = "", label: str = "",
+                 involves: tuple[str, ...] = ()):
         super().__init__(message)
         self.table = table
         self.field = field
         self.label = label
+        # Every field the broken rule reads (a cross-field rule names two or three): a reader
+        # that could not read one of them knows the rule's verdict would be a guess.
+        self.involves = involves or ((field,) if field else ())
 
     @property
     def reason(self) -> str:

@@ -258,61 +258,83 @@ def count_text(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
-def _more_than(table: str, small: str, big: str, rec: dict[str, Any], why: str = "") -> None:
+def _more_than(table: str, small: str, big: str, rec: dict[str, Any],
+               why: str = "") -> ValidationError | None:
     a, b = rec.get(small), rec.get(big)
     if a is not None and b is not None and a > b:
         f, g = field(table, small), field(table, big)
-        raise ValidationError(
+        return ValidationError(
             f"{f.label}（{count_text(a)}）不能多于{g.label}（{count_text(b)}）{why}",
-            table=table, field=small, label=f.label,
+            table=table, field=small, label=f.label, involves=(small, big),
         )
+    return None
 
 
 def validate(table: str, rec: dict[str, Any]) -> None:
     """Raise ValidationError for the first impossible value in `rec` (a whole record)."""
+    found = problems(table, rec)
+    if found:
+        raise found[0]
+
+
+def problems(table: str, rec: dict[str, Any]) -> list[ValidationError]:
+    """Every impossible value in `rec` (a whole record), each field's own check first in field
+    order, then each broken cross-field rule. A rule over a field that fails its own check is
+    left out: its verdict on an impossible value would mean nothing."""
+    found: list[ValidationError] = []
     for f in FIELDS[table]:
-        _check_value(table, f, rec.get(f.name))
+        try:
+            _check_value(table, f, rec.get(f.name))
+        except ValidationError as exc:
+            found.append(exc)
+    bad = {exc.field for exc in found}
+    rules: list[ValidationError | None] = []
     if table == "institution_year":
-        _more_than(table, "tcm_physicians", "physicians", rec)
-        _more_than(table, "tcm_visits", "visits", rec)
-        _more_than(table, "tech_categories", "tech_items", rec)
-        _more_than(table, "fd_teams_tcm", "fd_teams", rec)
-        _more_than(table, "hall_treat_area", "hall_area", rec)
+        rules += [_more_than(table, "tcm_physicians", "physicians", rec),
+                  _more_than(table, "tcm_visits", "visits", rec),
+                  _more_than(table, "tech_categories", "tech_items", rec),
+                  _more_than(table, "fd_teams_tcm", "fd_teams", rec),
+                  _more_than(table, "hall_treat_area", "hall_area", rec)]
         phys, tcm, west = rec.get("physicians"), rec.get("tcm_physicians"), rec.get("west_learn_tcm")
-        if west is not None and phys is not None:
+        if west is not None and phys is not None and not {"physicians", "tcm_physicians",
+                                                          "west_learn_tcm"} & bad:
             non_tcm = phys - (tcm or 0)
             if west > non_tcm:
                 f = field(table, "west_learn_tcm")
-                raise ValidationError(
+                rules.append(ValidationError(
                     f"{f.label}（{count_text(west)}）不能多于非中医类别医师数"
                     f"（{count_text(non_tcm)}）",
                     table=table, field=f.name, label=f.label,
-                )
+                    involves=("west_learn_tcm", "physicians", "tcm_physicians"),
+                ))
         if rec.get("hall_state") in (None, "none") and rec.get("hall_grade") in ("boutique", "model"):
             f = field(table, "hall_grade")
-            raise ValidationError(
+            rules.append(ValidationError(
                 f"{f.label}：未建中医馆的机构不能评为{vocab.HALL_GRADES[rec['hall_grade']]}中医馆",
-                table=table, field=f.name, label=f.label,
-            )
+                table=table, field=f.name, label=f.label, involves=("hall_grade", "hall_state"),
+            ))
     elif table == "county_year":
-        _more_than(table, "elderly_managed", "elderly_population", rec)
-        _more_than(table, "infant_managed", "infant_population", rec)
-        _more_than(table, "alliance_population", "resident_population", rec)
-        _more_than(table, "elderly_population", "resident_population", rec)
-        _more_than(table, "infant_population", "resident_population", rec)
+        rules += [_more_than(table, "elderly_managed", "elderly_population", rec),
+                  _more_than(table, "infant_managed", "infant_population", rec),
+                  _more_than(table, "alliance_population", "resident_population", rec),
+                  _more_than(table, "elderly_population", "resident_population", rec),
+                  _more_than(table, "infant_population", "resident_population", rec)]
     elif table == "phase":
         a, b = rec.get("start_date"), rec.get("end_date")
         if a and b and a > b:
             f = field(table, "end_date")
-            raise ValidationError(f"{f.label}（{b}）不能早于开始日期（{a}）", table=table,
-                                  field=f.name, label=f.label)
+            rules.append(ValidationError(f"{f.label}（{b}）不能早于开始日期（{a}）", table=table,
+                                         field=f.name, label=f.label,
+                                         involves=("end_date", "start_date")))
     elif table == "institution":
         a, b = rec.get("active_from"), rec.get("active_to")
         if a is not None and b is not None and a > b:
             f = field(table, "active_to")
-            raise ValidationError(
-                f"{f.label}（{b}）不能早于启用年度（{a}）", table=table, field=f.name, label=f.label
-            )
+            rules.append(ValidationError(
+                f"{f.label}（{b}）不能早于启用年度（{a}）", table=table, field=f.name,
+                label=f.label, involves=("active_to", "active_from"),
+            ))
+    return found + [r for r in rules if r is not None and not set(r.involves) & bad]
 
 
 def activity_after_today(date: str, today: _dt.date | None = None) -> str | None:
@@ -373,11 +395,20 @@ def check_applies(inst_type: str | None, values: dict[str, Any]) -> None:
 
     Only values being written are checked: a value an older file already holds is left alone
     (it counts for no indicator), and clearing it is always allowed."""
+    found = not_applying(inst_type, values)
+    if found:
+        raise found[0]
+
+
+def not_applying(inst_type: str | None, values: dict[str, Any]) -> list[ValidationError]:
+    """Every value given for a fact the type does not fill, in the order of `values`."""
+    found = []
     for name, value in values.items():
         if value is not None and value != "" and not applies(name, inst_type):
             f = field("institution_year", name)
-            raise ValidationError(f"{f.label}：{not_applicable(name, inst_type)}",
-                                  table="institution_year", field=name, label=f.label)
+            found.append(ValidationError(f"{f.label}：{not_applicable(name, inst_type)}",
+                                         table="institution_year", field=name, label=f.label))
+    return found
 
 
 # ---- one institution, once -------------------------------------------------------------------
