@@ -41,8 +41,8 @@ from reports.excel.importer.apply import apply
 from reports.excel.importer.plan import (ImportPlan, ImportRefused, Origin, Refusal, Row,
                                          RowRefused, fingerprint)
 from reports.excel.importer.planner import Planner
-from reports.excel.importer.sheets import (Sheet, identify, is_decoration, is_skipped,
-                                           missing_columns, read_row)
+from reports.excel.importer.sheets import (Sheet, column_order, identify, is_decoration,
+                                           is_skipped, missing_columns, read_row)
 from reports.excel.importer.workbook import check_file, read_rows, read_sheets
 from reports.excel.vocab import WorkbookError, is_blank
 
@@ -102,6 +102,7 @@ def _plan_row(plan: ImportPlan, sheet: Sheet, index: int,
               handle: Callable[[Row], None]) -> None:
     row = sheet.rows[index]
     number = index + 1  # as Excel shows it
+    read: Row | None = None
     if all(is_blank(v) for c, v in enumerate(row) if c not in sheet.fillers):
         return  # blank rows (a template's spare rows) are not worth a mention
     plan.rows_read += 1
@@ -109,9 +110,12 @@ def _plan_row(plan: ImportPlan, sheet: Sheet, index: int,
         plan.rows_skipped += 1
         return
     try:
-        handle(read_row(sheet, number, row))
+        read = read_row(sheet, number, row)
+        handle(read)
     except RowRefused as refused:
-        plan.refusals += refused.refusals
+        found = refused.refusals + (read.unread if read is not None else [])
+        places = column_order(sheet)
+        plan.refusals += sorted(found, key=lambda r: places.get(r.column, len(places)))
         plan.refused_rows.add((sheet.name, number))
         return
     plan.rows_accepted += 1

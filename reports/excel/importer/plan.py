@@ -140,6 +140,10 @@ class Row:
     number: int
     headers: dict[str, str]  # column key → the header as written in the workbook
     values: dict[str, Any]
+    # Cells that could not be read (each refused): the row is refused, but its other cells are
+    # still checked so that one import names every problem of the row that can be known.
+    unread: list[Refusal] = field(default_factory=list)
+    unread_keys: frozenset[str] = frozenset()
 
     def origin(self, key: str) -> Origin:
         return Origin(self.sheet, self.number, self.headers.get(key) or header_word(key))

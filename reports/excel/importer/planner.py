@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from db.county import uncarry
 from db.errors import ValidationError
-from db.fields import activity_after_today, applies, check_applies, duplicate_among, validate
+from db.fields import (activity_after_today, applies, duplicate_among, not_applying, problems,
+                       validate)
 from db.vocab import HALL_STATES, INSTITUTION_TYPES
 
 from reports.excel.vocab import YEAR_COLUMNS, match_key
@@ -204,6 +205,12 @@ class Planner:
             key = next((p for p in PARTNERS.get(exc.field, ()) if p in row.values), key)
         return self._refuse(row, key, cell_reason(exc, key == exc.field))
 
+    def _validations(self, row: Row, found: list[ValidationError]) -> list[Refusal]:
+        """Refusals for every broken rule in `found`, but one that reads a cell of the row that
+        could not be read (its verdict would be a guess)."""
+        return [r for exc in found if not set(exc.involves) & row.unread_keys
+                for r in self._validation(row, exc).refusals]
+
     def _merge(self, row: Row, rec: Record, changes: dict[str, Any],
                keys: dict[str, str]) -> dict[str, Any]:
         """`rec`'s values with `changes`, refusing a value another row already gave differently.
@@ -254,16 +261,20 @@ class Planner:
         year_type = inst_changes.pop("inst_type", None)
         keys = {k: k for k in inst_changes}
         merged_inst = self._merge(row, inst, inst_changes, keys)
-        try:
-            validate("institution", merged_inst)
-        except ValidationError as exc:
-            raise self._validation(row, exc) from None
-        if created or {"name", "township", "code"} & set(inst_changes):
+        refusals = self._validations(row, problems("institution", merged_inst))
+        if not refusals and (created or {"name", "township", "code"} & set(inst_changes)):
             self._refuse_duplicate(row, inst.id, merged_inst)
         year_step = None
         if year is not None and (facts or year_type is not None):
-            year_step = self._plan_year(row, inst.id, year, facts, year_type,
-                                        merged_inst["type"])
+            try:
+                year_step = self._plan_year(row, inst.id, year, facts, year_type,
+                                            merged_inst["type"])
+            except RowRefused as refused:
+                refusals += refused.refusals
+        if refusals or row.unread:
+            # Every problem of the row at once; a row with an unreadable cell is refused (its
+            # cells are listed by the caller) and changes nothing.
+            raise RowRefused(refusals)
         old = dict(inst.values)
         self._commit(row, inst, merged_inst, inst_changes, keys)
         if created:
@@ -315,17 +326,14 @@ class Planner:
             changes["inst_type"] = year_type
             keys["inst_type"] = "type"
         merged = self._merge(row, rec, changes, keys)
-        try:
-            validate("institution_year", merged)
-        except ValidationError as exc:
-            raise self._validation(row, exc) from None
-        try:
-            # A fact the type does not fill (中医馆面积 of a 社区卫生服务站 …); a value the file
-            # already holds is left alone, as the window leaves it.
-            check_applies(type_, {k: v for k, v in changes.items()
-                                  if (rec.existing or {}).get(k) != v})
-        except ValidationError as exc:
-            raise self._refuse(row, keys.get(exc.field or "", exc.field or ""), str(exc)) from None
+        refusals = self._validations(row, problems("institution_year", merged))
+        # Facts the type does not fill (中医馆面积 of a 社区卫生服务站 …); a value the file
+        # already holds is left alone, as the window leaves it.
+        for exc in not_applying(type_, {k: v for k, v in changes.items()
+                                         if (rec.existing or {}).get(k) != v}):
+            refusals += self._refuse(row, keys.get(exc.field, exc.field), str(exc)).refusals
+        if refusals:
+            raise RowRefused(refusals)
         return rec, merged, changes, keys
 
     def _institution_changes(self, inst: Record, v: dict[str, Any], year: int | None,
@@ -454,10 +462,9 @@ class Planner:
         rec = self._county_record(year)
         keys = {k: k for k in changes}
         merged = self._merge(row, rec, changes, keys)
-        try:
-            validate("county_year", merged)
-        except ValidationError as exc:
-            raise self._validation(row, exc) from None
+        refusals = self._validations(row, problems("county_year", merged))
+        if refusals or row.unread:
+            raise RowRefused(refusals)  # the unreadable cells are listed by the caller
         self._commit(row, rec, merged, changes, keys)
 
     def _county_record(self, year: int) -> Record:

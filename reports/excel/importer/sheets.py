@@ -184,17 +184,32 @@ def is_decoration(row: tuple[Any, ...]) -> bool:
             and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1)
 
 
+# Cells a row is matched by: when one of them cannot be read, nothing else of the row can be
+# checked against the right records, so only the unreadable cells are reported.
+_IDENTITY = frozenset({"name", "type", "code", "year", "township"})
+
+
 def read_row(sheet: Sheet, number: int, row: tuple[Any, ...]) -> Row:
+    """The row's readable values; cells that cannot be read are `Row.unread` (the planner still
+    checks the rest and refuses the row), or RowRefused when the row cannot be checked without
+    them (a cell it is matched by, or any cell of an activity)."""
     values: dict[str, Any] = {}
     refusals: list[Refusal] = []
+    unread: set[str] = set()
     for c, col in sheet.columns.items():
         try:
             value = read_cell(col, _cell(row, c))
         except BadValue as exc:
             refusals.append(Refusal(sheet.name, number, sheet.headers[col.key], str(exc)))
+            unread.add(col.key)
             continue
         if value is not None:
             values[col.key] = value
-    if refusals:
+    if refusals and (sheet.kind == "activity" or unread & _IDENTITY):
         raise RowRefused(refusals)
-    return Row(sheet.name, number, sheet.headers, values)
+    return Row(sheet.name, number, sheet.headers, values, refusals, frozenset(unread))
+
+
+def column_order(sheet: Sheet) -> dict[str, int]:
+    """Each column's header → its place, to list a row's problems as its columns run."""
+    return {sheet.headers[col.key]: c for c, col in sheet.columns.items()}

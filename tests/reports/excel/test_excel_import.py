@@ -511,7 +511,7 @@ def test_a_refusal_by_the_data_layer_while_writing_names_the_row_and_writes_noth
         inst(county, "甲卫生院", "township_hc", {"visits": 10})
     # Let an impossible row through planning, as a changed rule or a race might: the store's
     # own check during apply must still refuse it, name the row, and write nothing.
-    monkeypatch.setattr(excel_planner, "validate", lambda table, rec: None)
+    monkeypatch.setattr(excel_planner, "problems", lambda table, rec: [])
     before = digest(county.path)
     plan = plan_rows(county, tmp_path / "b.xlsx", {"机构": [
         [*INST, "执业（助理）医师数", "中医类别执业（助理）医师数"],
@@ -809,6 +809,390 @@ def test_a_fact_the_type_does_not_fill_is_refused_naming_the_cell(county, tmp_pa
     assert len(reasons) == 1
     assert reasons[0].startswith("工作表“机构”第 2 行“中医馆面积”列：")
     assert "社区卫生服务站不填此项（中医馆设在社区卫生服务中心、乡镇卫生院" in reasons[0]
+
+
+# ---- every problem of a refused row at once -------------------------------------------------------
+
+def test_a_refused_row_lists_every_problem_it_has_in_one_import(county, tmp_path):
+    # A village clinic's row as a fresh clerk fills it: a count written in words, more 中医类别
+    # physicians than physicians, and a 中医馆 area a 村卫生室 does not fill. 中医诊疗人次 against
+    # the unreadable total is not judged.
+    rows = [[*INST, "执业（助理）医师数", "中医类别执业（助理）医师数", "总诊疗人次", "中医诊疗人次",
+             "中医馆面积"],
+            ["张家村卫生室", "村卫生室", YEAR, 12, 14, "约2100", 2600, 80]]
+    texts = refused(county, tmp_path, {"机构": rows})
+    assert texts == [("工作表“机构”第 3 行“中医类别执业（助理）医师数”列：中医类别执业（助理）医师数（30）"
+                      "不能多于执业（助理）医师数（10）")]
+    assert county.count("institution") == 0
+
+
+def test_every_bad_cell_of_a_row_is_named(county, tmp_path):
+    texts = refused(county, tmp_path, {"机构": [[*INST, "总诊疗人次", "是否设置中医阁"],
+                                                ["甲卫生院", "卫生所所", YEAR, "很多", "大概"]]})
+    assert [t.split("列：")[0] for t in texts] == [
+        "工作表“机构”第 2 行“机构类型”", "工作表“机构”第 2 行“总诊疗人次”", "工作表“机构”第 2 行“是否设置中医阁”"]
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_refusal_by_the_data_layer_while_writing_names_the_row_and_writes_nothing(
+        county, tmp_path, monkeypatch, existing):
+    if existing:
+        inst(county, "甲卫生院", "township_hc", {"visits": 10})
+    # Let an impossible row through planning, as a changed rule or a race might: the store's
+    # own check during apply must still refuse it, name the row, and write nothing.
+    monkeypatch.setattr(excel_planner, "problems", lambda table, rec: [])
+    before = digest(county.path)
+    plan = plan_rows(county, tmp_path / "b.xlsx", {"机构": [
+        [*INST, "执业（助理）医师数", "中医类别执业（助理）医师数"],
+        ["乙卫生院", "乡镇卫生院", YEAR, 3, 1],
+        ["甲卫生院", "乡镇卫生院", YEAR, 5, 8]]})
+    assert plan.ok
+    with pytest.raises(ImportRefused):
+        apply(plan)
+    assert refusal_texts(plan) == [("工作表“机构”第 3 行“中医类别执业（助理）医师数”列：中医类别执业（助理）"
+                                    "医师数（8）不能多于执业（助理）医师数（5）")]
+    assert digest(county.path) == before
+    assert county.count("institution") == (1 if existing else 0)
+
+
+# ---- all or nothing, twice is once ---------------------------------------------------------------
+
+def _mixed_book(path: Path) -> Path:
+    return write_book(path, {
+        "机构": [[*INST, "机构代码", "执业（助理）医师数", "是否设置中医馆"],
+                 ["甲镇卫生院", "乡镇卫生院", YEAR, "J1", 20, "是"],
+                 ["张家村卫生室", "村卫生室", YEAR, "J2", 1, None]],
+        "全县": [["年度", "常住人口", "群众中医药服务满意率"], [YEAR, 300000, "91%"]],
+        "活动": [["机构名称", "活动日期", "活动类型", "活动名称", "参与人数", "是否中医药内容"],
+                 ["甲镇卫生院", "2024-03-05", "义诊", "学雷锋义诊", 120, "是"],
+                 ["甲镇卫生院", "2024-03-05", "义诊", "学雷锋义诊", 80, "是"],
+                 ["张家村卫生室", "2024/6/1", "健康咨询", "儿童保健咨询", 30, "否"]],
+    })
+
+
+def test_importing_twice_changes_nothing_the_second_time(county, tmp_path):
+    book = _mixed_book(tmp_path / "book.xlsx")
+    first = import_workbook(county, book)
+    assert first.ok and len(first.new_institutions) == 2 and first.activities_added == 3
+    after_first = digest(county.path)
+    second = import_workbook(county, book)
+    assert second.ok and not second.has_changes
+    assert second.activities_added == 0 and second.new_institutions == []
+    assert digest(county.path) == after_first
+    assert "导入不会改变任何内容" in second.summary_text()
+
+
+def test_an_import_writes_one_audit_line(county, tmp_path):
+    def audit() -> list[dict]:
+        return county.query("SELECT action, label FROM audit ORDER BY rowid")
+
+    before = len(audit())
+    import_workbook(county, _mixed_book(tmp_path / "book.xlsx"))
+    lines = audit()[before:]
+    assert lines == [{"action": "导入 Excel",
+                      "label": "book.xlsx：新增机构 2 家，修改记录 3 条，新增宣传活动 3 条"}]
+
+
+def test_dry_run_writes_nothing(county, tmp_path):
+    before = digest(county.path)
+    plan = import_workbook(county, _mixed_book(tmp_path / "book.xlsx"), dry_run=True)
+    assert plan.ok and plan.has_changes
+    assert digest(county.path) == before
+
+
+def test_an_activity_already_in_the_file_is_not_added_again_but_updated(county, tmp_path):
+    iid = inst(county, "甲镇卫生院", "township_hc")
+    act(county, iid, "义诊", "2024-03-05", title="学雷锋义诊", people=100)
+    plan = imported(county, tmp_path, {"活动": [
+        ["机构名称", "活动日期", "活动类型", "活动名称", "参与人数"],
+        ["甲镇卫生院", "2024-03-05", "义诊", " 学雷锋义诊 ", 120]]})
+    assert plan.activities_added == 0
+    assert [r["people"] for r in county.rows("activity")] == [120]
+    assert "参与人数 100 → 120" in plan.summary_text()
+
+
+def test_the_summary_shows_old_and_new_values(county, tmp_path):
+    inst(county, "甲镇卫生院", "township_hc", {"physicians": 10, "hall_state": "built",
+                                              "platform_connected": 0})
+    plan = plan_rows(county, tmp_path / "b.xlsx", {"机构": [
+        [*INST, "执业（助理）医师数", "中医馆达标情况", "是否接入中医馆健康信息平台"],
+        ["甲镇卫生院", "乡镇卫生院", YEAR, 12, "达标", "是"],
+        ["新镇卫生院", "乡镇卫生院", YEAR, 7, None, None]]})
+    text = plan.summary_text()
+    assert "新增机构：1 家\n  新镇卫生院（乡镇卫生院）" in text
+    assert ("甲镇卫生院 2024年：中医馆达标情况 已建未达标 → 达标；是否接入中医馆健康信息平台 否 → 是；"
+            "执业（助理）医师数 10 → 12") in text
+    assert "新镇卫生院 2024年：执业（助理）医师数 未填 → 7" in text
+
+
+def test_a_file_changed_after_the_preview_is_not_written(county, tmp_path):
+    plan = plan_rows(county, tmp_path / "b.xlsx", {"机构": [["机构名称", "机构类型"], ["甲", "村卫生室"]]})
+    inst(county, "乙", "village_clinic")
+    with pytest.raises(KnownError, match="预览之后文件已被修改"):
+        apply(plan)
+    assert county.count("institution") == 1
+
+
+def test_a_data_validation_extension_does_not_warn(county, tmp_path):
+    """Excel writes drop-downs that read from another sheet as an extension openpyxl warns
+    about; warnings are errors here, so this fails if the importer lets it through."""
+    plain = write_book(tmp_path / "plain.xlsx", {"机构": [["机构名称", "机构类型"], ["甲", "村卫生室"]]})
+    path = tmp_path / "x14.xlsx"
+    ext = (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" xmlns:x14="http://schemas.'
+           b'microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+           b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation '
+           b'type="list" allowBlank="1"><x14:formula1><xm:f>Sheet2!$A$1:$A$2</xm:f></x14:formula1>'
+           b'<xm:sqref>B2</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>')
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", ext + b"</worksheet>")
+            out.writestr(item, data)
+    plan = plan_import(county, path)
+    assert plan.ok and plan.new_institutions == ["甲（村卫生室）"]
+
+
+# ---- workbooks that cannot be imported at all ----------------------------------------------------
+
+@pytest.mark.parametrize("content,words", [
+    (b"", "不是 Excel 工作簿"),
+    (b"name,type\n\xe7\x94\xb2,village\n", "不是 Excel 工作簿"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504, "设有打开密码"),
+    (b"PK\x03\x04garbage that is no zip", "不是有效的 Excel 工作簿"),
+])
+def test_files_that_are_not_workbooks_are_refused(county, tmp_path, content, words):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(content)
+    before = digest(county.path)
+    with pytest.raises(WorkbookError, match=words) as caught:
+        plan_import(county, path)
+    assert "\n" not in str(caught.value) and "book.xlsx" in str(caught.value)
+    assert digest(county.path) == before
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(county, tmp_path):
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", "<w/>")
+    with pytest.raises(WorkbookError, match="不是有效的 Excel 工作簿"):
+        plan_import(county, path)
+
+
+def test_a_missing_workbook_is_refused(county, tmp_path):
+    with pytest.raises(WorkbookError, match="找不到工作簿"):
+        plan_import(county, tmp_path / "nowhere.xlsx")
+
+
+def test_a_workbook_over_50_mb_is_refused_before_reading(county, tmp_path):
+    path = tmp_path / "huge.xlsx"
+    with open(path, "wb") as fh:
+        fh.write(b"PK\x03\x04")
+        fh.truncate(50 * 1024 * 1024 + 1)  # sparse: costs no disk
+    with pytest.raises(WorkbookError, match="太大"):
+        plan_import(county, path)
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_a_workbook_over_the_row_limit_is_refused(county, tmp_path, monkeypatch, declared):
+    monkeypatch.setattr(excel_workbook, "MAX_ROWS", 50)
+    rows = [["机构名称", "机构类型"]] + [[f"站{i}", "村卫生室"] for i in range(60)]
+    path = write_book(tmp_path / "many.xlsx", {"机构": rows})
+    if not declared:  # a writer that leaves out the sheet size: rows are counted while read
+        _strip_dimension(path)
+    with pytest.raises(WorkbookError, match="超过 50 行"):
+        plan_import(county, path)
+    assert county.count("institution") == 0
+
+
+def _strip_dimension(path: Path) -> None:
+    import re
+
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<dimension[^>]*/>", b"", data)
+            out.writestr(item, data)
+    tmp.replace(path)
+
+
+def test_a_workbook_without_a_recognisable_sheet_is_refused(county, tmp_path):
+    path = write_book(tmp_path / "other.xlsx", {"工资": [["姓名", "工资"], ["张三", 3000]]})
+    with pytest.raises(WorkbookError, match="没有可识别的工作表.*找到的工作表：“工资”，"):
+        plan_import(county, path)
+
+
+def test_a_refused_workbooks_summary_counts_nothing_as_done(county, tmp_path):
+    """After "整个工作簿不会导入", no "新增机构：0 家", "新增宣传活动：0 条" as if it had happened."""
+    path = write_book(tmp_path / "bad.xlsx", {"机构": [[*INST, "执业（助理）医师数"],
+                                                      ["甲卫生院", "乡镇卫生院", YEAR, -3],
+                                                      ["乙卫生院", "乡镇卫生院", YEAR, 4]]})
+    plan = plan_import(county, path)
+    text = plan.summary_text()
+    assert not plan.ok and "整个工作簿不会导入" in text
+    assert "“执业（助理）医师数”列：不能为负数（-3）" in text
+    assert not any(words in text for words in ("新增机构", "数据有变化的记录", "新增宣传活动",
+                                               "仍未填报"))
+
+
+def test_a_workbook_with_another_extension_is_still_read(county, tmp_path):
+    path = write_book(tmp_path / "book.xlsx", {"机构": [["机构名称", "机构类型"], ["甲", "村卫生室"]]})
+    renamed = path.rename(tmp_path / "机构数据.dat")
+    assert plan_import(county, renamed).ok
+
+
+def test_rows_with_only_a_number_and_a_year_are_blank(county, tmp_path):
+    """A template's spare rows carry 序号 and 年度; left unfilled they are not rows at all."""
+    plan = imported(county, tmp_path, {"机构": [["序号", "机构名称", "机构类型", "年度", "总诊疗人次"],
+                                                [1, "甲卫生院", "乡镇卫生院", YEAR, 100],
+                                                [2, None, None, YEAR, None],
+                                                [None, None, None, YEAR, None]]})
+    assert (plan.rows_read, plan.rows_accepted, plan.rows_skipped) == (1, 1, 0)
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 50])  # 50 bytes: merge tags cut between chunks
+def test_a_type_and_township_merged_over_several_rows_belong_to_each(county, tmp_path,
+                                                                     monkeypatch, chunk):
+    monkeypatch.setattr(excel_workbook, "_CHUNK", chunk)
+    rows = [["机构名称", "机构类型", "所属乡镇", "年度", "总诊疗人次"],
+            ["甲村卫生室", "村卫生室", "青石镇", YEAR, 100],
+            ["乙村卫生室", None, None, YEAR, 200],
+            ["丙村卫生室", None, None, YEAR, 300],
+            ["合计", None, None, None, 600]]
+    imported(county, tmp_path, {"村": rows}, book={"merges": {"村": ["B2:B4", "C2:C4", "A5:D5"]}})
+    clinics = county.rows("institution", order="name")
+    assert {(c["type"], c["township"]) for c in clinics} == {("village_clinic", "青石镇")}
+    assert len(clinics) == 3
+
+
+def test_a_plan_can_be_applied_through_another_connection_to_the_same_file(county, tmp_path):
+    """The window reads the workbook in a worker and writes with the worker's own connection."""
+    plan = plan_rows(county, tmp_path / "b.xlsx", {"机构": [["机构名称", "机构类型"], ["甲", "村卫生室"]]})
+    with CountyFile.open(county.path, daily_backup=False) as other:
+        apply(plan, other)
+    assert county.count("institution") == 1
+
+
+def test_a_second_institution_in_the_workbook_is_refused_by_row(county, tmp_path):
+    inst(county, "太溪镇卫生院", "township_hc", code="QH00099", township="太溪镇")
+    texts = refused(county, tmp_path, {"机构": [
+        ["机构名称", "机构类型", "乡镇（街道）", "机构代码"],
+        ["刘桥村卫生室", "村卫生室", "太溪镇", "QH00100"],
+        ["刘桥村卫生室", "村卫生室", "太溪镇", "QH00101"],
+        ["太溪镇卫生院", "乡镇卫生院", "太溪镇", "QH00102"]]})
+    assert texts[0] == ("工作表“机构”第 3 行“机构名称”列：“太溪镇”已有名为“刘桥村卫生室”的机构，"
+                        "同一机构不能登记两次")
+    assert texts[1].startswith("工作表“机构”第 4 行“机构代码”列：机构代码“QH00102”与本县已有机构")
+    assert len(county.rows("institution")) == 1
+
+
+# ---- the standard's facts (issue 16) ------------------------------------------------------------
+
+def test_the_standards_facts_are_read_from_their_columns(county, tmp_path):
+    rows = [[*INST, "中医馆面积（平方米）", "中医诊室数", "中医治疗室数", "中医治疗室面积", "医院等级",
+             "是否设置基层指导科", "是否设置中医药适宜技术推广中心", "是否设置中医科", "是否设置中药房",
+             "家庭医生团队数", "有中医药人员的家庭医生团队数"],
+            ["甲镇卫生院", "乡镇卫生院", YEAR, 320, 3, 2, 45, None, None, None, None, None, 5, 4],
+            ["县中医医院", "县级中医医院", YEAR, None, None, None, None, "二甲", "是", "否", None,
+             None, None, None],
+            ["县妇幼保健院", "妇幼保健院", YEAR, None, None, None, None, None, None, None, "√", "×",
+             None, None]]
+    imported(county, tmp_path, {"s": rows})
+    centre = year_facts(county, "甲镇卫生院")
+    assert (centre["hall_area"], centre["hall_consult_rooms"], centre["hall_treat_rooms"],
+            centre["hall_treat_area"], centre["fd_teams"], centre["fd_teams_tcm"]) == \
+        (320, 3, 2, 45, 5, 4)
+    hospital = year_facts(county, "县中医医院")
+    assert (hospital["hospital_grade"], hospital["dept_guidance"], hospital["tech_center"]) == \
+        ("2a", 1, 0)
+    mc = year_facts(county, "县妇幼保健院")
+    assert (mc["tcm_dept"], mc["tcm_pharmacy"]) == (1, 0)
+
+
+def test_a_bad_hospital_grade_or_team_count_refuses_the_row(county, tmp_path):
+    rows = [[*INST, "医院等级", "家庭医生团队数", "有中医药人员的家庭医生团队数"],
+            ["县中医医院", "县级中医医院", YEAR, "特级", None, None],
+            ["甲镇卫生院", "乡镇卫生院", YEAR, None, 2, 3]]
+    texts = refused(county, tmp_path, {"机构": rows})
+    assert any(t.startswith("工作表“机构”第 2 行“医院等级”列：“特级”不是可识别的医院等级")
+               for t in texts), texts
+    assert any(t.startswith("工作表“机构”第 3 行") and "不能多于家庭医生团队数" in t
+               for t in texts), texts
+
+
+def test_literacy_is_read_from_the_county_sheet(county, tmp_path):
+    rows = [["年度", "常住人口", "中医药健康文化素养水平"], [2024, 1000, "26%"]]
+    imported(county, tmp_path, {"全县": rows})
+    assert county.rows("county_year")[0]["tcm_literacy"] == 0.26
+
+
+# ---- facts a type does not fill ------------------------------------------------------------------
+
+def test_a_fact_the_type_does_not_fill_is_refused_naming_the_cell(county, tmp_path):
+    # A 社区卫生服务站 has a 中医阁, not a 中医馆.
+    reasons = refused(county, tmp_path, {"机构": [
+        [*INST, "中医馆面积", "是否设置中医阁"],
+        ["甲社区卫生服务站", "社区卫生服务站", YEAR, 50, "是"]]})
+    assert len(reasons) == 1
+    assert reasons[0].startswith("工作表“机构”第 2 行“中医馆面积”列：")
+    assert "社区卫生服务站不填此项（中医馆设在社区卫生服务中心、乡镇卫生院" in reasons[0]
+
+
+# ---- every problem of a refused row at once -------------------------------------------------------
+
+# A village clinic's row as a fresh clerk fills it: a count written in words, two counts larger
+# than their totals, and a 中医馆 area a 村卫生室 does not fill.
+_CLERK_ROW = [[*INST, "执业（助理）医师数", "中医类别执业（助理）医师数", "总诊疗人次", "中医诊疗人次",
+               "常住人口服务数", "中医馆面积"],
+              ["张家村卫生室", "村卫生室", YEAR, 12, 14, 2100, 2600, "约30000", 80]]
+
+
+def test_a_refused_row_lists_every_problem_it_has_in_one_import(county, tmp_path):
+    rows = [r[:8] + r[9:] for r in _CLERK_ROW]  # 常住人口服务数 is no column of the template
+    rows[0].insert(7, "总诊疗人次（人次）")
+    rows[1].insert(7, "约30000")
+    rows = [[*INST, "执业（助理）医师数", "中医类别执业（助理）医师数", "总诊疗人次", "中医诊疗人次",
+             "中医馆面积"],
+            ["张家村卫生室", "村卫生室", YEAR, 12, 14, "约2100", 2600, 80]]
+    texts = refused(county, tmp_path, {"机构": rows})
+    assert [t.split("列：")[0] for t in texts] == [
+        "工作表“机构”第 2 行“中医类别执业（助理）医师数”", "工作表“机构”第 2 行“总诊疗人次”",
+        "工作表“机构”第 2 行“中医馆面积”"]
+    assert "不能多于执业（助理）医师数（12）" in texts[0]
+    assert "约2100" in texts[1]
+    assert "村卫生室不填此项" in texts[2]
+
+
+def test_a_rule_over_an_unreadable_cell_is_not_judged(county, tmp_path):
+    # 中医诊疗人次 2,600 against a 总诊疗人次 that could not be read: no guess is reported.
+    texts = refused(county, tmp_path, {"机构": [
+        [*INST, "总诊疗人次", "中医诊疗人次"], ["甲卫生院", "乡镇卫生院", YEAR, "约2100", 2600]]})
+    assert len(texts) == 1 and texts[0].startswith("工作表“机构”第 2 行“总诊疗人次”列：")
+
+
+def test_every_broken_rule_of_a_readable_row_is_listed_as_its_columns_run(county, tmp_path):
+    plan = plan_rows(county, tmp_path / "b.xlsx", {"机构": [
+        [*INST, "执业（助理）医师数", "中医类别执业（助理）医师数", "总诊疗人次", "中医诊疗人次"],
+        ["乙卫生院", "乡镇卫生院", YEAR, 20, 5, 900, 300],
+        ["甲卫生院", "乡镇卫生院", YEAR, 12, 14, 2100, 2600]]})
+    assert refusal_texts(plan) == [
+        "工作表“机构”第 3 行“中医类别执业（助理）医师数”列：中医类别执业（助理）医师数（14）不能多于"
+        "执业（助理）医师数（12）",
+        "工作表“机构”第 3 行“中医诊疗人次”列：中医诊疗人次（2,600）不能多于总诊疗人次（2,100）"]
+    assert (plan.rows_read, plan.rows_accepted, len(plan.refused_rows)) == (2, 1, 1)
+
+
+def test_a_row_with_an_unreadable_cell_changes_nothing_planned_by_later_rows(county, tmp_path):
+    # Its readable 执业（助理）医师数 is not taken: a later row giving another value is no clash.
+    imported_ok = plan_rows(county, tmp_path / "b.xlsx", {"机构": [
+        [*INST, "执业（助理）医师数", "总诊疗人次"],
+        ["甲卫生院", "乡镇卫生院", YEAR, 12, "很多"],
+        ["甲卫生院", "乡镇卫生院", YEAR, 15, 2100]]})
+    assert [t.split("列：")[0] for t in refusal_texts(imported_ok)] == [
+        "工作表“机构”第 2 行“总诊疗人次”"]
+    assert imported_ok.rows_accepted == 1
 
 
 def test_a_station_saying_it_has_no_hall_stores_nothing_for_it(county, tmp_path):
