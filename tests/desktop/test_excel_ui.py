@@ -90,6 +90,35 @@ def test_a_refused_row_is_named_and_nothing_is_written(
     assert window.county.count("institution") == before
 
 
+def test_the_import_message_lists_every_problem_of_a_refused_row(
+        window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A clerk's row with three mistakes learns of all three at once, not one per try.
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "乡镇填报"
+    ws.append(["机构名称", "机构类型", "年度", "执业（助理）医师数", "中医类别执业（助理）医师数",
+               "总诊疗人次", "中医馆面积"])
+    ws.append(["张家村卫生室", "村卫生室", 2024, 12, 14, "约30000", 80])
+    path = tmp_path / "三处.xlsx"
+    book.save(path)
+    before = window.county.count("institution")
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(path))
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "show_text",
+                        lambda p, title, text, accept="": shown.append((title, text)) or False)
+    excel_actions.import_excel(window)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
+    title, text = shown[0]
+    assert "未导入任何内容" in title
+    where = "工作表“乡镇填报”第 2 行"
+    places = [text.index(f"{where}“{column}”列") for column in
+              ("中医类别执业（助理）医师数", "总诊疗人次", "中医馆面积")]
+    assert places == sorted(places)
+    assert "约30000" in text and "不能多于执业（助理）医师数（12）" in text
+    assert "村卫生室不填此项" in text
+    assert window.county.count("institution") == before
+
+
 def test_a_workbook_without_a_known_sheet_names_the_sheets_it_has(
         window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     book = openpyxl.Workbook()
