@@ -61,24 +61,32 @@ def test_import_shows_changes_and_writes_them_when_accepted(
     assert facts == [{"visits": 123_456}]
 
 
-def test_a_refused_row_is_named_and_nothing_is_written(
-        window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _import_refused(window: MainWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch,
+                    path: Path, rows: list[list[Any]]) -> tuple[str, str]:
+    """A township's sheet 乡镇填报 of `rows` (headers first) imported from the window and
+    refused: the title and text the clerk is shown."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "乡镇填报"
-    ws.append(["机构名称", "机构类型", "年度", "执业（助理）医师数", "中医类别执业（助理）医师数"])
-    ws.append(["新开镇卫生院", "乡镇卫生院", 2024, 5, 9])
-    ws.append(["新开二镇卫生院", "乡镇卫生院", 2024, -3, 1])
-    path = tmp_path / "错.xlsx"
+    for row in rows:
+        ws.append(row)
     book.save(path)
-    before = window.county.count("institution")
     monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(path))
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(dialogs, "show_text",
                         lambda p, title, text, accept="": shown.append((title, text)) or False)
     excel_actions.import_excel(window)
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
-    title, text = shown[0]
+    return shown[0]
+
+
+def test_a_refused_row_is_named_and_nothing_is_written(
+        window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = window.county.count("institution")
+    title, text = _import_refused(window, qtbot, monkeypatch, tmp_path / "错.xlsx", [
+        ["机构名称", "机构类型", "年度", "执业（助理）医师数", "中医类别执业（助理）医师数"],
+        ["新开镇卫生院", "乡镇卫生院", 2024, 5, 9],
+        ["新开二镇卫生院", "乡镇卫生院", 2024, -3, 1]])
     assert "未导入任何内容" in title
     assert "工作表“乡镇填报”第 2 行“中医类别执业（助理）医师数”列" in text
     # The column named once: not "…“执业（助理）医师数”列：执业（助理）医师数：不能为负数（-3）".
@@ -93,22 +101,11 @@ def test_a_refused_row_is_named_and_nothing_is_written(
 def test_the_import_message_lists_every_problem_of_a_refused_row(
         window: MainWindow, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A clerk's row with three mistakes learns of all three at once, not one per try.
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = "乡镇填报"
-    ws.append(["机构名称", "机构类型", "年度", "执业（助理）医师数", "中医类别执业（助理）医师数",
-               "总诊疗人次", "中医馆面积"])
-    ws.append(["张家村卫生室", "村卫生室", 2024, 12, 14, "约30000", 80])
-    path = tmp_path / "三处.xlsx"
-    book.save(path)
     before = window.county.count("institution")
-    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(path))
-    shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(dialogs, "show_text",
-                        lambda p, title, text, accept="": shown.append((title, text)) or False)
-    excel_actions.import_excel(window)
-    qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
-    title, text = shown[0]
+    title, text = _import_refused(window, qtbot, monkeypatch, tmp_path / "三处.xlsx", [
+        ["机构名称", "机构类型", "年度", "执业（助理）医师数", "中医类别执业（助理）医师数",
+         "总诊疗人次", "中医馆面积"],
+        ["张家村卫生室", "村卫生室", 2024, 12, 14, "约30000", 80]])
     assert "未导入任何内容" in title
     where = "工作表“乡镇填报”第 2 行"
     places = [text.index(f"{where}“{column}”列") for column in
