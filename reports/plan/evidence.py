@@ -18,7 +18,7 @@ import zipfile
 from db.copies import clear_leftovers
 from db.errors import KnownError
 from reports.judge import standard as standards
-from reports.judge.catalogue import BY_ID, SECTIONS
+from reports.judge.catalogue import BY_ID
 from reports.judge.standard import Standard
 from reports.judge.wording import chinese_date
 
@@ -96,20 +96,20 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
                   note=ev.get("note") or "")
     ind = BY_ID.get(ev.get("indicator_id") or "")
     if ev["owner_table"] == "indicator" and ind is not None:
-        section = f"{ind.section} {SECTIONS[ind.section]}"
-        folder = [section, f"{ind.id} {ind.name}"] + ([f"{year}年"] if year else [])
         scored = std.for_indicator(ind.id) if std is not None else None
         label = (f"{scored.code} {ind.name}" if scored is not None
                  else f"{ind.name}（本县指标）")  # as the rest of the report says
-        return Entry("指标", folder, about=f"{ind.id} {ind.name}", label=label,
-                     rank=_rank(std, scored), **common)
+        folder = (_item_folders(std, scored, ind.name) if std is not None and scored is not None
+                  else ["本县指标", ind.name])
+        return Entry("指标", folder + ([f"{year}年"] if year else []),
+                     about=f"{ind.id} {ind.name}", label=label, rank=_rank(std, scored),
+                     **common)
     item = std.item(ev.get("indicator_id") or "") if std is not None else None
     if ev["owner_table"] == "indicator" and item is not None:
         # A governance item of the standard (规划, 联席会议 …), attached in 总览.
-        section = next(s for s in std.sections if s.id == item.section)  # type: ignore[union-attr]
-        folder = [f"{section.id} {section.title}", f"{item.id} {item.text[:30]}"] + (
-            [f"{year}年"] if year else [])
-        return Entry("指标", folder, about=f"{item.id} {item.code} {item.text}",
+        folder = _item_folders(std, item, _shortened(item.text))  # type: ignore[arg-type]
+        return Entry("指标", folder + ([f"{year}年"] if year else []),
+                     about=f"{item.id} {item.code} {item.text}",
                      label=f"{item.code} {item.text}", rank=_rank(std, item), **common)
     if ev["owner_table"] == "task" and ev.get("owner_id") in tasks:
         t = tasks[ev["owner_id"]]
@@ -128,6 +128,24 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
 
 _GONE = {"task": "任务（已删除）", "activity": "活动（已删除）",
          "indicator": "评分项（现用评分标准中没有此项）"}
+
+
+def _shortened(text: str, size: int = 30) -> str:
+    """A long item's text cut for a folder's name, at a word's end and marked as cut."""
+    if len(text) <= size:
+        return text
+    return text[:size].rstrip("，、；：。,;: ") + "…"
+
+
+def _item_folders(std: Standard, item: Any, name: str) -> list[str]:
+    """The binder's folders for an item of the standard, in the reviewers' words: its section
+    (01 一、组织管理与政策保障) and the item by its 条目 (03 一（一）3 制定创建工作计划…). The leading
+    numbers keep the standard's order in any file manager (by name, 一二三四 would not)."""
+    for n, section in enumerate(std.sections, start=1):
+        for k, it in enumerate(section.items, start=1):
+            if it.id == item.id:
+                return [f"{n:02d} {section.id}、{section.title}", f"{k:02d} {it.code} {name}"]
+    return ["本县指标", name]
 
 
 def _rank(std: Standard | None, item: Any) -> int:

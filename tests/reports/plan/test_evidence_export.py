@@ -39,7 +39,9 @@ def test_folders_by_indicator_task_and_activity_with_an_index(county: CountyFile
                                                               tmp_path: Path) -> None:
     out = export_evidence(county, tmp_path / "binder")
     files = _files(out)
-    assert files["D 中医药文化宣传与健康教育/D10 群众中医药服务满意率/2024年/满意度调查.pdf"] == b"%PDF d10"
+    # In the standard's words and order (01 一、… ahead of 02 二、… in any file manager).
+    assert files["04 四、中医药文化建设与群众满意/12 四（三）1 群众中医药服务满意率/2024年/满意度调查.pdf"] \
+        == b"%PDF d10"
     assert files["创建任务/02 建立中医药工作联席会议制度/纪要.docx"] == b"docx"
     with open(out / INDEX_NAME, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
@@ -112,3 +114,29 @@ def test_the_index_names_what_each_file_proves_in_the_reviewers_words(county: Co
               newline="") as fh:
         index = {r[4]: r[2] for r in csv.reader(fh)}
     assert index["满意度调查.pdf"] == "四（三）1 群众中医药服务满意率"
+
+
+def test_the_binders_folders_follow_the_standard_never_the_programs_ids(county: CountyFile,
+                                                                       tmp_path: Path) -> None:
+    """A reviewer opens 01 一、组织管理与政策保障/03 一（一）3 …, not G03 or B 服务能力/B8: the folders
+    and the index's 位置 use the standard's sections and 条目, numbered in its order."""
+    import re
+
+    from reports.judge import standard as standards
+
+    county.add_evidence("规划.pdf", b"plan", owner_table="indicator", indicator_id="G03")
+    county.add_evidence("医联体.pdf", b"b8", owner_table="indicator", indicator_id="B8",
+                        year=2024)
+    out = export_evidence(county, tmp_path / "binder")
+    files = _files(out)
+    assert files["01 一、组织管理与政策保障/03 一（一）3 制定创建工作计划，基层中医药工作年度有计划、有部署、有检查…"
+                 "/规划.pdf"] == b"plan"
+    assert files["02 二、服务网络/06 二（一）6 医联体覆盖人口比例/2024年/医联体.pdf"] == b"b8"
+    ids = {i.id for i in standards.shipped().items} | {"A", "B", "C", "D"}
+    for path in files:
+        for part in path.split("/")[:-1]:
+            assert part.split(" ")[0] not in ids, part
+            assert not re.match(r"[A-H]\d", part), part
+    with open(out / INDEX_NAME, encoding="utf-8-sig", newline="") as fh:
+        places = [r[5] for r in csv.reader(fh)][1:]
+    assert "02 二、服务网络/06 二（一）6 医联体覆盖人口比例/2024年/医联体.pdf" in places
