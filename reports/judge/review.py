@@ -11,20 +11,35 @@ Rules a bureau would otherwise have to guess:
   on every copy of the file. The drawn institutions are stored with the review: a later change
   to the register does not change a review's sample.
 - The checklist of an institution: the standard's items judged by an indicator whose scope holds
-  the institution's type (items worth 0 points only when the indicator names failing
-  institutions, e.g. 场所和设备), and count items for its type (县级中医医院 exists).
-- The score: an item checked on site (an institution item with at least one finding) is scored
+  the institution's type, and count items for its type (县级中医医院 exists). Items worth 0 points
+  (不计分, read from the standard in use) are not checked unless they are 必备: they change no
+  score, and a county whose own 评分表 gives them points has them checked.
+- A finding says what the site shows at the institution: 符合 where it has or does what the item
+  asks (a 中医阁, 6 适宜技术 …), 不符合 where it does not.
+- Items the county reaches with a share of its institutions below 100% (中医阁 at 10% of
+  stations and clinics, 村卫生室 at 80% …, `share_item`): an institution without it is no defect,
+  so the books' verdict there is left blank and the site tests whether the books are true. The
+  county's figure is corrected by what the sample proved: each sampled institution the books
+  count but the site finds 不符合 is taken out of it, each the books report without it but the
+  site finds 符合 is added (the site is what reviewers believe, either way); an institution whose
+  books are blank is left as the books count it (a blank never helps). The item is then scored
+  by the standard's rule on the corrected figure.
+- Every other item checked on site (an institution item with at least one finding) is scored
   from the findings of the sampled institutions in its scope: 达到即得分 when all are 符合; 按比例得分
-  from the share found 符合 (over the target, for a share of institutions); 每家不达标扣分 per
-  institution found 不符合. Every other item (county figures, documents, items with no finding)
-  keeps the points the books give, marked 按台账. A 必备 item checked on site fails when any
-  institution in its scope is found 不符合.
+  from the share found 符合; 每家不达标扣分 per institution found 不符合. Every other item (county
+  figures, documents, items with no finding) keeps the points the books give, marked 按台账. A
+  必备 item checked on site fails when any institution in its scope is found 不符合.
+- 整改 (`fix_for_finding`): an item each institution must meet gets a line where it is found
+  不符合, and a 更正台账 line where it is found 符合 but the books say 不符合; a share item gets a
+  line only where the site and the books differ (更正台账 either way: the books counted what is
+  not there, or left out what is). A line never contradicts its finding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 import json
 import math
 import random
@@ -39,8 +54,9 @@ from reports.judge.catalogue import BY_ID, DEPARTMENTS
 from reports.judge.facts import Facts, load_facts
 from reports.judge.measures import UNCOUNTED_AUDIENCE
 from reports.judge.profiles import Profile, exact
-from reports.judge.results import OFF, PARTLY, SCORED, UNSCORED, ZERO, Evaluation, ItemScore, Score
-from reports.judge.scoring import _round
+from reports.judge.results import (OFF, PARTLY, SCORED, UNSCORED, ZERO, Evaluation, ItemScore,
+                                   Result, Score)
+from reports.judge.scoring import _round, score_indicator
 from reports.judge.standard import Item, Standard
 
 if TYPE_CHECKING:
@@ -52,9 +68,10 @@ HOSPITAL = "county_tcm_hospital"
 # Default sizes: every county TCM hospital, about 30% of centres and 10% of stations/clinics.
 CENTRE_SHARE, STATION_SHARE, MAX_CENTRES = 0.3, 0.1, 8
 BUREAU = "县卫生健康局"
-# Items a county reaches with some institutions (中医阁 at 10% of clinics, 提档升级 at 15% of
-# 中医馆): one institution without it is no defect of its own, so it gets no 整改 line.
-NOT_REQUIRED_OF_EACH = {"A5", "A6", "A7", "A10"}
+# Shares of institutions the catalogue computes without listing a failing one (中医阁 at 10% of
+# stations and clinics, 提档升级 at 15% of 中医馆): besides these, every is_inst indicator counts
+# institutions.
+SHARE_OF_INSTITUTIONS = frozenset({"A5", "A6", "A7", "A10"})
 
 
 # ---- the rule and the draw ------------------------------------------------------------------
@@ -252,8 +269,22 @@ def _stored_rule(county: CountyFile, row: dict[str, Any]) -> Rule:
                          "请从备份恢复，或新建一次模拟评审。") from None
 
 
+def entered_at(county: CountyFile, review_id: str, institution_id: str,
+               items: set[str] | None = None) -> tuple[int, int]:
+    """(findings with a 现场结论 or a note, photos) entered for one sampled institution (on
+    `items`, the ones its checklist shows): what a swap would clear."""
+    rows = [f for f in county.rows("review_finding", "review_id = ? AND institution_id = ?",
+                                   (review_id, institution_id))
+            if items is None or f["item_id"] in items]
+    pics = photos(county, review_id)
+    return (sum(1 for f in rows if f["verdict"] is not None or f["note"]),
+            sum(pics.get(f["id"], 0) for f in rows))
+
+
 def swap(county: CountyFile, review_id: str, out_id: str, in_id: str, note: str) -> None:
-    """Replace a drawn institution by hand; the one drawn and the clerk's reason are kept."""
+    """Replace a drawn institution by hand; the one drawn and the clerk's reason are kept. The
+    findings and photos entered for the one swapped out are cleared with it (one transaction):
+    they describe a visit that is no longer part of the review."""
     if not note or not note.strip():
         raise ValidationError("调换说明：请写明调换的原因", table="review_inst", field="swap_note",
                               label="调换说明")
@@ -267,6 +298,12 @@ def swap(county: CountyFile, review_id: str, out_id: str, in_id: str, note: str)
         county.update("review_inst", link["id"], {
             "institution_id": in_id, "drawn_id": link["drawn_id"] or out_id,
             "swap_note": note.strip()})
+        for f in county.rows("review_finding", "review_id = ? AND institution_id = ?",
+                             (review_id, out_id)):
+            for pic in county.rows("evidence", "owner_table = 'review_finding' AND owner_id = ?",
+                                   (f["id"],)):
+                county.delete("evidence", pic["id"])
+            county.delete("review_finding", f["id"])
 
 
 def finding_id(county: CountyFile, review_id: str, institution_id: str, item_id: str) -> str:
@@ -311,11 +348,27 @@ def photos(county: CountyFile, review_id: str) -> dict[str, int]:
 # ---- what applies where, and what the books say ----------------------------------------------
 
 def checked_on_site(item: Item) -> bool:
-    """Whether reviewers check an item at institutions (rather than in the county's papers)."""
+    """Whether reviewers check an item at institutions (rather than in the county's papers). An
+    item worth 0 points (不计分) is not: it changes no score, unless it is 必备."""
+    if item.points <= 0 and not item.veto:
+        return False
     if item.by == "count":
         return True
     ind = BY_ID.get(item.indicator or "")
-    return bool(ind and ind.scope and (item.points > 0 or ind.is_inst))
+    return bool(ind and ind.scope)
+
+
+def share_item(item: Item, profile: Profile) -> bool:
+    """Whether an item asks a share of the institutions in its scope below 100% (中医阁 ≥ 10%,
+    村卫生室 ≥ 80% …) under the county's target: one institution without it fails nothing."""
+    ind = BY_ID.get(item.indicator or "")
+    if ind is None or not (ind.is_inst or ind.id in SHARE_OF_INSTITUTIONS):
+        return False
+    target = profile.setting(ind.id).target
+    if target is None or target.op not in (">=", "between"):
+        return False
+    bound = target.value if target.op == ">=" else target.low
+    return bound is not None and exact(bound) < 1
 
 
 def item_types(item: Item) -> tuple[str, ...]:
@@ -426,6 +479,9 @@ class Book:
     text: str
     verdict: str | None
     gap: str | None = None
+    # For a share item (`share_item`), where the verdict is None: whether the books count this
+    # institution in the county's figure (True), report it without (False), or are blank (None).
+    claims: bool | None = None
 
 
 def _own_share(num: Any, den: Any, profile: Profile, ind_id: str) -> bool | None:
@@ -467,6 +523,12 @@ def _own_activities(inst: dict[str, Any], facts: Facts, profile: Profile, ind_id
                       every.people, profile, ind_id)
 
 
+def _own_grade(inst: dict[str, Any], grades: tuple[str, ...]) -> bool | None:
+    if inst["hall_grade"] in grades:
+        return True
+    return None if inst["hall_state"] is None or inst["hall_grade"] is None else False
+
+
 def _non_tcm(inst: dict[str, Any]) -> int | None:
     phys, tcm = inst["physicians"], inst["tcm_physicians"]
     return None if phys is None or tcm is None else phys - tcm
@@ -484,11 +546,16 @@ def _books_verdict(item: Item, inst: dict[str, Any], ev: Evaluation, profile: Pr
     if ind.is_inst or ind.id == "B4":
         if inst["year_row"] is None and failing is None and ind.is_inst:
             return None, "未填报"
+        waiting = next((f for f in r.not_reported if f.institution_id == inst["id"]), None)
+        if waiting is not None and ind.is_inst:
+            return None, waiting.gap or "未填报"  # partly reported is not reported: no verdict
         return (DISAGREE, failing.gap) if failing else (AGREE, None)
     # A figure the county reaches in sum (a share of all the centres' physicians, a count of
     # departments): what this institution's own books show, against the same target.
     own: bool | None = {
         "A5": lambda: None if inst["tcm_corner"] is None else inst["tcm_corner"] == 1,
+        "A6": lambda: _own_grade(inst, ("boutique", "model")),
+        "A7": lambda: _own_grade(inst, ("model",)),
         "A10": lambda: None if inst["hall_state"] is None else inst["hall_state"] == "upgraded",
         "B7": lambda: _own_count(inst, tuple(DEPARTMENTS), profile, "B7"),
         "B14": lambda: _own_share(inst["fd_teams_tcm"], inst["fd_teams"], profile, "B14"),
@@ -508,13 +575,50 @@ def books(county_facts: Facts, ev: Evaluation, profile: Profile, item: Item,
           inst: dict[str, Any]) -> Book:
     if item.by == "count":
         return Book(f"机构名册：{INSTITUTION_TYPES.get(inst['type'], '')}", AGREE)
+    share = share_item(item, profile)
     if inst.get("year_row") is None and item.indicator not in ("D1", "D2", "D3", "D4", "D5",
                                                                "D6", "D7"):
+        if share:
+            return Book("本年度未填报", None)
         return Book("本年度未填报", DISAGREE if BY_ID[item.indicator or ""].is_inst else None,
                     "未填报")
-    words = _BOOKS.get(item.indicator or "", lambda i, f: "")(inst, county_facts)
+    words = profile.relabel(_BOOKS.get(item.indicator or "", lambda i, f: "")(inst, county_facts))
     verdict, gap = _books_verdict(item, inst, ev, profile, county_facts)
-    return Book(profile.relabel(words), verdict, profile.relabel(gap) if gap else None)
+    if share:
+        # The books count the institution in the county's figure or not; neither is a verdict on
+        # the item, which only a share of institutions must meet.
+        return Book(words, None, claims=None if verdict is None else verdict == AGREE)
+    if verdict is None and gap and BY_ID[item.indicator or ""].is_inst:
+        verdict = DISAGREE  # partly reported: an item each must meet is not met by a blank
+    return Book(words, verdict, profile.relabel(gap) if gap else None)
+
+
+def books_say(item: Item, book: Book, profile: Profile) -> str | None:
+    """What the books say of the item at the institution, as 符合/不符合 to set beside a finding:
+    a share item's books say whether they count the institution."""
+    if share_item(item, profile):
+        return None if book.claims is None else AGREE if book.claims else DISAGREE
+    return book.verdict
+
+
+def fix_for_finding(item_text: str, verdict: str, book: Book, share: bool, note: str = ""
+                    ) -> tuple[str, str] | None:
+    """The 整改 line a finding calls for, as (整改内容, 现场情况), or None: see the module's rules.
+    Its 现场情况 always says the finding as it was keyed."""
+    said = f"台账为“{book.text}”" if book.text else "台账未记载"
+    fill = "补报台账：" if "未填报" in (book.text or "") else "更正台账："
+    if share:
+        if verdict == DISAGREE and book.claims:
+            return ("更正台账或按台账整改到位：" + item_text,
+                    f"现场不符合{'：' + note if note else ''}，{said}")
+        if verdict == AGREE and not book.claims:
+            return fill + item_text, f"现场符合，{said}"
+        return None
+    if verdict == DISAGREE:
+        return item_text, note or book.gap or "现场不符合"
+    if book.verdict == DISAGREE:
+        return fill + item_text, f"现场符合，{said}"
+    return None
 
 
 # ---- scoring the findings -------------------------------------------------------------------
@@ -582,20 +686,9 @@ class Outcome:
         return next((i for i in self.score.items if i.id == item_id), None)
 
 
-def _bound(item: Item, profile: Profile) -> float:
-    """What share of sampled institutions found 符合 earns full points (按比例得分)."""
-    ind = BY_ID.get(item.indicator or "")
-    if ind is None or not (ind.is_inst or ind.id in ("A5", "A6", "A7", "A10")):
-        return 1.0  # each institution was checked against the figure itself
-    target = profile.setting(ind.id).target
-    if target is None or target.op not in (">=", "between"):
-        return 1.0
-    bound = target.value if target.op == ">=" else target.low
-    return float(bound) if bound else 1.0
-
-
-def score_item(item: Item, verdicts: list[str], profile: Profile) -> ItemScore:
-    """One item from the findings at the sampled institutions in its scope."""
+def score_item(item: Item, verdicts: list[str]) -> ItemScore:
+    """One item each institution must meet, from the findings at the sampled institutions in its
+    scope."""
     n, bad = len(verdicts), verdicts.count(DISAGREE)
     good = n - bad
     rule = item.rule
@@ -605,7 +698,7 @@ def score_item(item: Item, verdicts: list[str], profile: Profile) -> ItemScore:
     elif bad == 0:
         earned = item.points
     elif rule.kind == "proportion":
-        earned = item.points * min(good / n / _bound(item, profile), 1)
+        earned = item.points * good / n
     elif rule.kind == "per_failing":
         earned = max(item.points - rule.deduct * bad, rule.floor)
     else:
@@ -617,12 +710,33 @@ def score_item(item: Item, verdicts: list[str], profile: Profile) -> ItemScore:
                      state, where, item.indicator)
 
 
+def score_share(item: Item, r: Result | None, found: list[tuple[bool | None, str]]
+                ) -> ItemScore:
+    """A share item (`share_item`) judged by the county's figure as corrected by the sample:
+    `found` holds, per sampled institution, what its books claim (`Book.claims`) and the
+    finding."""
+    lost = sum(1 for claims, verdict in found if claims is True and verdict == DISAGREE)
+    gained = sum(1 for claims, verdict in found if claims is False and verdict == AGREE)
+    where = f"现场抽查 {len(found)} 家，台账与现场不一致 {lost + gained} 家"
+    if r is None or r.numerator is None or not r.denominator:
+        scored = score_indicator(item, r)
+        return replace(scored, reason=f"{where}；{scored.reason}")
+    num = min(max(r.numerator - lost + gained, 0), r.denominator)
+    value = Fraction(num, r.denominator)
+    met = r.target.holds(value) if r.target is not None else None
+    scored = score_indicator(item, replace(r, numerator=num, value=float(value), met=met))
+    figure = (f"全县按抽查更正为 {num}/{r.denominator}（{float(value):.1%}）" if lost + gained
+              else f"全县 {num}/{r.denominator}（{float(value):.1%}）")
+    return replace(scored, reason=f"{where}；{figure}：{scored.reason}")
+
+
 def _with_total(base: Score, items: list[ItemScore]) -> Score:
     total = _round(sum(i.points or 0 for i in items))
     return replace(base, total=total, items=tuple(items))
 
 
 def _fix_for(inst: dict[str, Any], item: Item, what: str, note: str) -> Fix:
+    """A 整改 line at the institution, seen done by the centre above a clinic, else the bureau."""
     parent = inst.get("parent")
     supervisor = parent if parent and inst["type"] in STATION_TYPES else BUREAU
     return Fix(inst["name"], inst["id"], inst.get("township") or "", item.id, item.code, what,
@@ -641,6 +755,7 @@ def score_review(county: CountyFile, review_id: str, ev: Evaluation | None = Non
     books_score = ev.score
     assert books_score is not None
     verdicts: dict[str, list[str]] = {}
+    claimed: dict[str, list[tuple[bool | None, str]]] = {}
     differences, fixes = [], []
     entered = expected = 0
     for inst in review.sample:
@@ -654,25 +769,28 @@ def score_review(county: CountyFile, review_id: str, ev: Evaluation | None = Non
             note = (f or {}).get("note") or ""
             verdicts.setdefault(item.id, []).append(verdict)
             book = books(facts, ev, profile, item, inst)
-            if book.verdict is not None and book.verdict != verdict:
-                shown = f"{book.verdict}（{book.text}）" if book.text else book.verdict
+            share = share_item(item, profile)
+            if share:
+                claimed.setdefault(item.id, []).append((book.claims, verdict))
+            said = books_say(item, book, profile)
+            if said is not None and said != verdict:
+                shown = f"{said}（{book.text}）" if book.text else said
                 differences.append(Difference(inst["name"], inst["id"], inst.get("township") or "",
                                               item.id, item.code, profile.relabel(item.text),
-                                              shown, book.verdict, verdict, note))
-            if verdict == DISAGREE and item.indicator not in NOT_REQUIRED_OF_EACH:
-                fixes.append(_fix_for(inst, item, profile.relabel(item.text),
-                                      note or book.gap or ""))
-            elif book.verdict == DISAGREE:
-                fixes.append(_fix_for(inst, item, "更正台账：" + profile.relabel(item.text),
-                                      f"现场符合，台账为“{book.text}”"))
+                                              shown, said, verdict, note))
+            line = fix_for_finding(profile.relabel(item.text), verdict, book, share, note)
+            if line is not None:
+                fixes.append(_fix_for(inst, item, *line))
     items = []
     for scored in books_score.items:
         item = std.item(scored.id)
         if scored.state == OFF or item is None or scored.id not in verdicts:
             items.append(scored if scored.state == OFF else
                          replace(scored, reason=f"按台账：{scored.reason}"))
+        elif scored.id in claimed:
+            items.append(score_share(item, ev.result(item.indicator or ""), claimed[scored.id]))
         else:
-            items.append(score_item(item, verdicts[scored.id], profile))
+            items.append(score_item(item, verdicts[scored.id]))
     return Outcome(review, _with_total(books_score, items), books_score, set(verdicts),
                    differences, fixes, entered, expected)
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 BOX = "□"
 TICK = "√"  # the bundled font has no ☑
-# 编号 | 评分项 | 台账记载 | 符合 | 不符合 | 备注
+# 条目 | 评分项 | 台账记载 | 符合 | 不符合 | 备注
 WIDTHS = (17 * mm, 58 * mm, 43 * mm, 10 * mm, 12 * mm, FRAME_W - 140 * mm)
 
 
@@ -114,13 +114,13 @@ def _sheet(county: str, r: rv.Review, sheet: rv.Sheet, k: int, n: int, st: Style
             esc(item.code),
             Paragraph(f"{esc(line.text)}<br/>"
                       f"{muted(f'{mark}{item.points:g} 分；{esc(item.evidence)}', 7)}", small),
-            Paragraph(_book(line.book, item.indicator not in rv.NOT_REQUIRED_OF_EACH), small),
+            Paragraph(_book(line.book), small),
             _box(line.verdict == rv.AGREE),
             _box(line.verdict == rv.DISAGREE),
             esc(line.note),
         ])
     if rows:
-        out.append(table(["编号", "评分项（现场查看）", "台账记载", "符合", "不符合", "备注"],
+        out.append(table(["条目", "评分项（现场查看）", "台账记载", "符合", "不符合", "备注"],
                          rows, WIDTHS, st, align=("c", "l", "l", "c", "c", "l"),
                          extra=[("TOPPADDING", (0, 1), (-1, -1), 1.5),
                                 ("BOTTOMPADDING", (0, 1), (-1, -1), 2)]))
@@ -136,9 +136,11 @@ def _compact(st: Styles) -> ParagraphStyle:
     return ParagraphStyle("checklist_cell", parent=st.cell, fontSize=8.5, leading=10.5)
 
 
-def _book(book: rv.Book, required_of_each: bool) -> str:
+def _book(book: rv.Book) -> str:
+    """What the books hold; 台账：不达标 only where the books decide the item at this institution
+    (never under a share item such as 中医阁, which only some institutions need)."""
     text = esc(book.text)
-    if book.verdict == rv.DISAGREE and required_of_each:
+    if book.verdict == rv.DISAGREE:
         text += "<br/>" + muted(f"台账：不达标{('，' + esc(book.gap)) if book.gap else ''}", 7.5)
     return text
 

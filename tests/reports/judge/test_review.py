@@ -208,17 +208,154 @@ def test_review_sample_prints_the_stored_draw_and_repeats_it_from_the_seed(
     assert "还没有模拟评审" in capsys.readouterr().err
 
 
-def test_an_item_not_asked_of_every_institution_gets_no_rectification_line(
+def _clinics(county: CountyFile, corners: int, total: int = 10) -> list[str]:
+    """`total` village clinics of one township, the first `corners` with a 中医阁 in the books."""
+    return [inst(county, f"甲镇{k + 1:02d}村卫生室", "village_clinic",
+                 {"service_place": 1, "tcm_corner": int(k < corners)}, township="甲镇")
+            for k in range(total)]
+
+
+def test_a_share_item_met_by_the_books_is_not_failed_by_a_sample_without_it(
         county: CountyFile) -> None:
-    clinic = inst(county, "甲镇一村卫生室", "village_clinic", {"service_place": 1, "tcm_corner": 1},
-                  township="甲镇")
-    rid = review.create_review(county, YEAR, seed=1, rule=Rule(0, 0, 1))
-    review.set_finding(county, rid, clinic, "A5", DISAGREE, "未见中医阁")
+    """二（三）3 asks a 中医阁 of 10% of stations and clinics: the sampled clinics without one,
+    as the books say, fail nothing; the site confirmed the books."""
+    clinics = _clinics(county, corners=2)
+    rid = review.create_review(county, YEAR, seed=5, rule=Rule(0, 0, 6))
+    sample = review.load(county, rid).sample
+    without = [i for i in sample if i["id"] not in clinics[:2]]
+    assert without
+    for one in sample:
+        review.set_finding(county, rid, one["id"], "A5",
+                           DISAGREE if one in without else AGREE)
     out = review.score_review(county, rid, run(county))
-    # The books said 中医阁 是: a difference to correct, but 10% of clinics is the county's aim.
-    assert [(d.item_id, d.books_verdict, d.found) for d in out.differences] == \
-        [("A5", AGREE, DISAGREE)]
-    assert out.fixes == []
+    a5 = out.item("A5")
+    assert out.books_score.item("A5").points == a5.points == 1
+    assert "台账与现场不一致 0 家" in a5.reason and "全县 2/10（20.0%）" in a5.reason
+    assert not [d for d in out.differences if d.item_id == "A5"]
+    assert not [f for f in out.fixes if f.item_id == "A5"]
+    # The checklist does not mark 中医阁：否 as the books failing at each clinic without one.
+    _, sheets = review.sheets(county, rid, run(county))
+    for sheet in sheets:
+        [line] = [ln for ln in sheet.lines if ln.item.id == "A5"]
+        assert line.book.verdict is None and line.book.gap is None
+        assert line.book.claims == (sheet.inst["id"] in clinics[:2])
+
+
+def test_books_claiming_a_share_item_the_site_lacks_are_corrected_before_judging(
+        county: CountyFile) -> None:
+    """One clinic of ten has a 中医阁 in the books (10%, met). Found without one, the county's
+    figure falls to 0/10 and the item fails; a 整改 line says the books were wrong."""
+    clinics = _clinics(county, corners=1)
+    rid = review.create_review(county, YEAR, seed=5, rule=Rule(0, 0, 10))  # every clinic
+    for one in clinics:
+        review.set_finding(county, rid, one, "A5", DISAGREE, "未见中医阁" if one == clinics[0]
+                           else None)
+    out = review.score_review(county, rid, run(county))
+    assert out.books_score.item("A5").points == 1 and out.item("A5").points == 0
+    assert "全县按抽查更正为 0/10（0.0%）" in out.item("A5").reason
+    assert [(d.institution, d.books_verdict, d.found) for d in out.differences
+            if d.item_id == "A5"] == [("甲镇01村卫生室", AGREE, DISAGREE)]
+    [fix] = [f for f in out.fixes if f.item_id == "A5"]
+    assert fix.institution == "甲镇01村卫生室" and fix.what.startswith("更正台账")
+    assert fix.note == "现场不符合：未见中医阁，台账为“中医阁：是”"
+    # The reverse: another clinic found with a 中医阁 the books left out puts the figure back.
+    review.set_finding(county, rid, clinics[5], "A5", AGREE)
+    out = review.score_review(county, rid, run(county))
+    assert out.item("A5").points == 1 and "更正为 1/10（10.0%）" in out.item("A5").reason
+    fix = next(f for f in out.fixes if f.institution_id == clinics[5])
+    assert fix.note == "现场符合，台账为“中医阁：否”"
+
+
+def test_a_blank_in_the_books_is_not_corrected_upward_by_the_site(county: CountyFile) -> None:
+    """A clinic that has not said whether it has a 中医阁 counts as without one; found with one,
+    it is to be reported (补报), and the county's figure does not rise on a blank."""
+    clinics = _clinics(county, corners=0, total=9)
+    blank = inst(county, "甲镇10村卫生室", "village_clinic", {"service_place": 1},
+                 township="甲镇")
+    rid = review.create_review(county, YEAR, seed=5, rule=Rule(0, 0, 10))
+    for one in [*clinics, blank]:
+        review.set_finding(county, rid, one, "A5", AGREE if one == blank else DISAGREE)
+    out = review.score_review(county, rid, run(county))
+    assert out.item("A5").points == 0 and "全县 0/10（0.0%）" in out.item("A5").reason
+    [fix] = [f for f in out.fixes if f.item_id == "A5"]
+    assert fix.what.startswith("补报台账") and fix.note == "现场符合，台账为“中医阁：未填报”"
+
+
+_EACH, _SHARE = "each", "share"
+_BOOKS = {
+    (_EACH, AGREE): review.Book("中医科：是", AGREE),
+    (_EACH, DISAGREE): review.Book("中医科：否", DISAGREE, "需设置中医科"),
+    (_EACH, None): review.Book("家庭医生团队 未填报 个", None),
+    (_SHARE, True): review.Book("中医阁：是", None, claims=True),
+    (_SHARE, False): review.Book("中医阁：否", None, claims=False),
+    (_SHARE, None): review.Book("中医阁：未填报", None, claims=None),
+}
+
+
+@pytest.mark.parametrize("verdict", [AGREE, DISAGREE])
+@pytest.mark.parametrize("kind,books_value", list(_BOOKS))
+def test_a_rectification_line_never_contradicts_its_finding(kind: str, books_value: object,
+                                                           verdict: str) -> None:
+    """Every finding against every value the books can hold, for an item each institution must
+    meet and for a share item: the 整改 line (if any) says the finding as keyed and the books as
+    they are, and is there exactly when there is something to do."""
+    book = _BOOKS[kind, books_value]
+    line = review.fix_for_finding("某评分项", verdict, book, kind == _SHARE, "")
+    if kind == _EACH:
+        wanted = verdict == DISAGREE or books_value == DISAGREE
+    else:  # only where the site and the books differ; a blank is reported when found 符合
+        wanted = (verdict == DISAGREE) == (books_value is True) if books_value is not None \
+            else verdict == AGREE
+    assert (line is not None) == wanted
+    if line is None:
+        return
+    what, found = line
+    assert found.startswith("现场符合" if verdict == AGREE else ("现场不符合", "需设置中医科"))
+    assert ("现场符合" in found) == (verdict == AGREE)
+    if "台账为" in found:
+        assert f"台账为“{book.text}”" in found
+    # A line for a 符合 finding can only be about the books.
+    assert what.startswith(("更正台账", "补报台账")) or verdict == DISAGREE
+
+
+def test_every_finding_on_the_demo_county_gets_a_rectification_line_that_agrees(
+        tmp_path: Path) -> None:
+    """The demo county (every item kind, the books' real values): every finding keyed 符合, then
+    every one 不符合, then each the opposite of what the books say; each 整改 line agrees with
+    its finding and the books, and the differences are exactly the lines that disagree."""
+    from db.demo import write_demo
+    from reports.judge import profiles
+    from reports.judge.evaluation import evaluate
+    from reports.judge.facts import load_facts
+
+    with CountyFile.open(write_demo(tmp_path / "demo.tcmcounty", "small")) as demo:
+        rid = review.create_review(demo, 2024, seed=441044)
+        ev = evaluate(demo, 2024)
+        profile = profiles.get_profile(demo, ev.profile_id)
+        _, sheets = review.sheets(demo, rid, ev)
+        facts = load_facts(demo, 2024)
+        lines = [(s.inst, ln) for s in sheets for ln in s.lines]
+        kinds = {review.share_item(ln.item, profile) for _, ln in lines}
+        assert kinds == {True, False}
+        assert not any(ln.item.points == 0 for _, ln in lines)  # 不计分 items are not checked
+        for pick in (lambda said: AGREE, lambda said: DISAGREE,
+                     lambda said: DISAGREE if said == AGREE else AGREE):
+            keyed = {}
+            for one, ln in lines:
+                said = review.books_say(ln.item, ln.book, profile)
+                keyed[one["id"], ln.item.id] = pick(said)
+                review.set_finding(demo, rid, one["id"], ln.item.id, keyed[one["id"], ln.item.id])
+            out = review.score_review(demo, rid, ev)
+            for fix in out.fixes:
+                verdict = keyed[fix.institution_id, fix.item_id]
+                assert ("现场符合" in fix.note) == (verdict == AGREE), fix
+                one = next(i for i, _ in lines if i["id"] == fix.institution_id)
+                book = review.books(facts, ev, profile, review.standard.for_county(demo).item(
+                    fix.item_id), one)
+                if "台账为" in fix.note:
+                    assert f"台账为“{book.text}”" in fix.note
+            for d in out.differences:
+                assert d.books_verdict != d.found == keyed[d.institution_id, d.item_id]
 
 
 def test_review_sample_save_stores_the_draw_and_sizes_need_a_seed(

@@ -47,9 +47,13 @@ def test_one_sheet_per_institution_in_route_order_with_books_and_boxes(
         ["本县中医医院", "甲镇一村卫生室", "乙镇卫生院"]  # hospital, then townships by pinyin
     hospital, clinic, centre_page = sheets
     assert "医院等级：二级甲等" in hospital and "中医类别医师/医师20/50（40%）" in hospital
-    assert "村卫生室80%以上具备提供中医药服务的场所和设备" in clinic and "中医馆" not in clinic
+    # Items worth 0 points (不计分: 二（三）2 场所和设备) are not on it; no 中医馆 at a clinic.
+    assert "村卫生室80%以上具备提供中医药服务的场所和设备" not in clinic and "中医馆" not in clinic
     assert "80%以上村卫生室能够规范开展6项以上中医药适宜技术" in clinic
-    assert "中医药服务场所和设备：否" in clinic and "台账：不达标" in clinic
+    # Shares of the county's clinics (中医阁 10%, 80% …): a clinic's books fail nothing there.
+    assert "中医阁：未填报" in clinic and "台账：不达标" not in clinic
+    assert "条目评分项（现场查看）台账记载" in hospital and "编号" not in "".join(pages)
+    assert "台账：不达标" in hospital  # 中医类别医师 40% against 60%: the hospital's own figure
     assert "适宜技术6类11项" in centre_page and "中医馆挂牌但无诊室" in centre_page
     whole = "".join(pages)
     assert whole.count("评审人员（签字）") == 3 and whole.count("被检查机构负责人（签字）") == 3
