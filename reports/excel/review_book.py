@@ -44,12 +44,12 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
         # Part of the findings is no result: coverage, and no simulated points anywhere.
         head = (f"{county.county_name} {r.name}（抽签号 {r.seed}）：{outcome.coverage_text}，"
                 "现场结论录完后计模拟评审得分")
-    write_table(ws, head, [Out("编号", 8), Out("条目", 11), Out("评分内容", 48), Out("必备", 6),
+    write_table(ws, head, [Out("条目", 11), Out("评分内容", 48), Out("必备", 6),
                            Out("分值", 7), Out("台账得分", 9), Out("模拟评审得分", 11),
                            Out("依据", 36)],
-                ([i.id, i.code, i.text, "是" if i.veto else "", i.max,
+                ([i.code, i.text, "是" if i.veto else "", i.max,
                   bi.points if bi else None, i.points if outcome.complete else None, i.reason]
-                 for i, bi in ((i, b.item(i.id)) for i in s.items)), wrap=(3, 8))
+                 for i, bi in ((i, b.item(i.id)) for i in s.items)), wrap=(2, 7))
     findings = book.create_sheet(FINDINGS_SHEET)
     write_table(findings, f"{r.name} 现场结论（{len(sheets)} 家，路线顺序）",
                 [Out("序号", 6), Out("乡镇（街道）", 12), Out("机构", 26), Out("机构类型", 14),
