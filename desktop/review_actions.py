@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 
 from db.county import CountyFile
 from db.errors import KnownError
+from db.vocab import CENTRE_TYPES, INSTITUTION_TYPES, STATION_TYPES, pinyin_key
 from desktop import dialogs
 from desktop.evidence import attach_files, open_evidence
 from desktop.host import Host
@@ -87,23 +88,35 @@ def new_review(window: ReviewHost) -> None:
 
 
 def swap_institution(window: ReviewHost) -> None:
-    """Replace the selected row's institution by another of the same kind, with a reason."""
+    """Replace the selected row's institution by another of its kind, with a reason. Findings
+    entered for it are cleared by the swap: the clerk is told how many first, and 取消 (the
+    default) keeps them."""
     tab = window.review_tab
     row = tab.selected_finding()
     if window.county is None or tab.review_id is None or row is None:
         dialogs.info(window, "调换机构", "请先在表中选中要调换的机构的任意一行。")
         return
     county = window.county
-    current = {i["id"] for i in rv.load(county, tab.review_id).sample}
-    me = next(i for i in county.institutions_in_year(window.year) if i["id"] == row["inst_id"])
-    kin = rv.STATION_TYPES if me["type"] in rv.STATION_TYPES else (me["type"],)
-    options = {f"{i['township'] or '—'}  {i['name']}": i["id"]
-               for i in county.institutions_in_year(window.year)
-               if i["type"] in kin and i["id"] not in current}
+    sample = rv.load(county, tab.review_id).sample
+    current = {i["id"] for i in sample}
+    me = next(i for i in sample if i["id"] == row["inst_id"])
+    # Counted on the rows the clerk sees (findings a file may hold on items no longer checked,
+    # 不计分 ones, go too, unseen and unscored).
+    shown = {r["item_id"] for r in tab.model.rows if r["inst_id"] == me["id"]}
+    findings, pics = rv.entered_at(county, tab.review_id, me["id"], shown)
+    if findings or pics:
+        what = "、".join(x for x in (f"{findings} 项核查结果" if findings else "",
+                                      f"{pics} 张照片" if pics else "") if x)
+        if not dialogs.choose(window, "调换机构",
+                              f"“{me['name']}”已录入 {what}，调换后将清除。\n\n"
+                              "要保留这些结果，请点“取消”。", "调换并清除", "取消"):
+            return
+    options = swap_options(county.institutions_in_year(window.year), me, current)
     if not options:
         dialogs.info(window, "调换机构", "没有可换入的同类机构。")
         return
-    choice = dialogs.ask_item(window, "调换机构", f"换下“{me['name']}”，换入：", list(options))
+    choice = dialogs.ask_item(window, "调换机构", f"换下“{me['name']}”"
+                              f"（{INSTITUTION_TYPES.get(me['type'], '')}），换入：", list(options))
     if not choice:
         return
     reason = dialogs.ask_text(window, "调换机构", "调换原因（将记入名单和核查表）：")
@@ -116,6 +129,20 @@ def swap_institution(window: ReviewHost) -> None:
         return
     window.history.cannot_undo("调换机构")
     tab.refresh(tab.ctx)
+
+
+def swap_options(insts: list[dict[str, Any]], me: dict[str, Any], taken: set[str]
+                 ) -> dict[str, str]:
+    """What may replace `me` (label → id): institutions of its own type first (a village clinic
+    by a village clinic), then the others it was drawn with (a 社区卫生服务站 for a 村卫生室, a
+    社区卫生服务中心 for a 乡镇卫生院), each group by township; each label names its type."""
+    kin = STATION_TYPES if me["type"] in STATION_TYPES else \
+        CENTRE_TYPES if me["type"] in CENTRE_TYPES else (me["type"],)
+    free = [i for i in insts if i["type"] in kin and i["id"] not in taken]
+    free.sort(key=lambda i: (i["type"] != me["type"], pinyin_key(i["township"]),
+                             pinyin_key(i["name"])))
+    return {f"{i['township'] or '—'}  {i['name']}（{INSTITUTION_TYPES.get(i['type'], '')}）": i["id"]
+            for i in free}
 
 
 def add_photo(window: ReviewHost) -> None:

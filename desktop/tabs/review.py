@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolBar
 
 from db.errors import KnownError
 from db.vocab import INSTITUTION_TYPES
@@ -81,6 +81,9 @@ class ReviewTab(TableTab):
         self.summary = QLabel(self)
         self.summary.setObjectName("review_summary")
         self.summary.setWordWrap(True)
+        # Its width is the window's, never its text's: a long line wraps instead of widening
+        # the tab past the screen.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.layout_.insertWidget(1, self.summary)
         self.view.installEventFilter(self)
@@ -173,13 +176,14 @@ class ReviewTab(TableTab):
                 f"台账与现场不一致 {len(out.differences)} 处；整改 {len(out.fixes)} 项")
             return
         # The item's words, as 总览 names it: a code alone (一（一）1) says nothing to the clerk.
+        # One fact a line, so the headline wraps inside the window at 1366 px however many
+        # 必备 items fail.
         veto = "、".join(f"{i.id} {i.text}（{i.code}）" for i in s.veto_failures)
         self.summary.setText(
             head + f"{out.coverage_text}，模拟评审得分（按抽查口径） <b>{s.total:g}</b> / {s.max:g} 分，"
-            f"合格线 {s.pass_mark:g} 分，<b>{'通过' if s.passed else '未通过'}</b>"
-            + (f"；必备项未达到：{veto}" if veto else "")
-            + f"；同期按台账 {out.books_score.total:g} 分；台账与现场不一致 {len(out.differences)} 处；"
-            f"整改 {len(out.fixes)} 项")
+            f"合格线 {s.pass_mark:g} 分，<b>{'通过' if s.passed else '未通过'}</b>；"
+            f"同期按台账 {out.books_score.total:g} 分；台账与现场不一致 {len(out.differences)} 处；"
+            f"整改 {len(out.fixes)} 项" + (f"<br/>必备项未达到：{veto}" if veto else ""))
 
     # ---- entering findings -------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ def test_a_hand_swap_and_the_checklist_from_the_window(window: MainWindow, qtbot
                                                       monkeypatch: Any) -> None:
     tab = window.review_tab
     _new_review(window, answer, 7)
-    clinic_row = next(r for r, row in enumerate(tab.model.rows) if row["item_id"] in ("A9", "A8"))
+    clinic_row = next(r for r, row in enumerate(tab.model.rows) if row["item_id"] in ("B3", "B2"))
     tab.view.setCurrentIndex(tab.proxy.index(clinic_row, 0))
     out_name = tab.model.rows[clinic_row]["name"]
     monkeypatch.setattr(dialogs, "ask_item", lambda parent, title, label, items: items[0])
@@ -139,3 +139,93 @@ def test_a_township_file_shows_no_review_score(window: MainWindow, answer: Calla
     assert "抽签号 <b>4242</b>" in text
     assert "模拟评审在县里计分" in text and "此处不显示得分" in text
     assert "模拟评审得分" not in text and "按台账" not in text and "通过" not in text
+
+
+_REAL_CHOOSE = dialogs.choose  # the fixture in conftest answers it; these tests press its keys
+
+
+def _keyed(window: MainWindow, rid: str, inst_id: str, n: int) -> None:
+    county = window.county
+    assert county is not None
+    rows = [r for r in window.review_tab.model.rows if r["inst_id"] == inst_id][:n]
+    assert len(rows) == n
+    for row in rows:
+        rv.set_finding(county, rid, inst_id, row["item_id"], rv.DISAGREE, "")
+
+
+def test_a_swap_says_what_it_would_clear_and_enter_keeps_it(window: MainWindow, qtbot: QtBot,
+                                                           answer: Callable,
+                                                           monkeypatch: Any) -> None:
+    """An institution with findings entered: the swap says how many would be cleared, and the
+    default button (Enter) is 取消, which keeps them and the sample as it was."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    tab = window.review_tab
+    _new_review(window, answer, 7)
+    county = window.county
+    assert county is not None
+    rid = tab.review_id
+    assert rid is not None
+    clinic = next(r for r in tab.model.rows if r["type"] == "村卫生室")
+    _keyed(window, rid, clinic["inst_id"], 2)
+    tab.refresh(tab.ctx)
+    tab.view.setCurrentIndex(tab.proxy.index(
+        next(k for k, r in enumerate(tab.model.rows) if r["inst_id"] == clinic["inst_id"]), 0))
+    monkeypatch.setattr(dialogs, "choose", _REAL_CHOOSE)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_item", lambda *a: asked.append("item") or None)
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        seen.append(box.defaultButton().text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    QTimer.singleShot(0, press_enter)
+    tab.buttons["swap"].trigger()
+    assert "已录入 2 项核查结果，调换后将清除" in seen[0] and seen[1] == "取消"
+    assert not asked  # nothing swapped, nothing asked
+    r = rv.load(county, rid)
+    assert clinic["inst_id"] in {i["id"] for i in r.sample}
+    assert len([k for k in r.findings if k[0] == clinic["inst_id"]]) == 2
+
+    # Chosen after all: the swap goes through and the findings go with the institution.
+    monkeypatch.setattr(dialogs, "choose", lambda *a: True)
+    offered: list[list[str]] = []
+    monkeypatch.setattr(dialogs, "ask_item",
+                        lambda parent, title, label, items: offered.append(items) or items[0])
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label: "当天停诊")
+    tab.buttons["swap"].trigger()
+    r = rv.load(county, rid)
+    assert clinic["inst_id"] not in {i["id"] for i in r.sample}
+    assert not [k for k in r.findings if k[0] == clinic["inst_id"]]
+    assert rv.entered_at(county, rid, clinic["inst_id"]) == (0, 0)
+    # A village clinic is offered village clinics first, then the stations it was drawn with.
+    kinds = ["村卫生室" if item.endswith("（村卫生室）") else "other" for item in offered[0]]
+    assert kinds[0] == "村卫生室" and kinds == sorted(kinds, key=lambda k: k != "村卫生室")
+    assert "other" in kinds
+
+
+def test_the_headline_wraps_inside_the_window_at_1366(window: MainWindow, qtbot: QtBot,
+                                                      answer: Callable) -> None:
+    """A complete review with failed 必备 items: every line of the headline is inside the tab
+    and shown whole (none cut at the window's edge)."""
+    window.show()
+    qtbot.waitExposed(window)
+    tab = window.review_tab
+    _new_review(window, answer, 441044)
+    county = window.county
+    assert county is not None and tab.review_id is not None
+    for row in tab.model.rows:
+        rv.set_finding(county, tab.review_id, row["inst_id"], row["item_id"], rv.DISAGREE, "")
+    tab.show_score()
+    assert "必备项未达到" in tab.summary.text()
+    qtbot.waitUntil(lambda: tab.summary.height() >= tab.summary.heightForWidth(
+        tab.summary.width()))
+    assert window.frameGeometry().width() <= 1366
+    assert tab.summary.geometry().right() <= tab.width()
+    metrics = tab.summary.fontMetrics()
+    assert metrics.horizontalAdvance(tab.summary.text()) > tab.summary.width()  # long: it wraps
+    assert tab.summary.height() >= 3 * metrics.lineSpacing()
