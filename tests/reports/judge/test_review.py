@@ -451,3 +451,29 @@ def test_the_books_of_a_hall_say_a_blank_without_a_unit(county: CountyFile) -> N
     [text] = [line.book.text for s in sheets for line in s.lines if line.item.indicator == "A2"]
     assert "面积 320 m²，诊室 未填报，治疗室 未填报，治疗室面积 未填报" in text
     assert "未填报 间" not in text
+
+
+def test_items_worth_no_points_are_not_checked_unless_the_county_standard_scores_them(
+        county: CountyFile) -> None:
+    """The shipped standard's 不计分 items (二（三）1/2/4/5/6, 三（三）7, 四（二）3/4) are on no
+    checklist and take no finding into the score; a county 评分表 that gives one points has it
+    checked."""
+    from reports.judge import profiles
+
+    clinic = inst(county, "甲镇一村卫生室", "village_clinic", {"service_place": 0},
+                  township="甲镇")
+    profile = profiles.active_profile(county)
+    shipped = standard.shipped()
+    zero = {i.code for i in shipped.items if i.points == 0}
+    assert {"二（三）1", "二（三）2", "二（三）4", "三（三）7", "四（二）3"} <= zero
+    for kind in ("county_tcm_hospital", "township_hc", "chc", "chs", "village_clinic"):
+        codes = {i.code for i in review.items_for(shipped, profile, kind)}
+        assert not codes & zero, kind
+    rid = review.create_review(county, YEAR, seed=1, rule=Rule(0, 0, 1))
+    review.set_finding(county, rid, clinic, "A9", DISAGREE)  # 二（三）2, keyed in an older copy
+    out = review.score_review(county, rid, run(county))
+    assert "A9" not in out.on_site and out.item("A9").reason.startswith("按台账")
+    assert not [f for f in out.fixes if f.item_id == "A9"] and out.entered == 0
+    standard.store(county, _small_standard())  # A9 worth 2 points there
+    out = review.score_review(county, rid, run(county))
+    assert "A9" in out.on_site and out.item("A9").points == 0 and out.entered == 1
