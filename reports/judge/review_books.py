@@ -16,7 +16,10 @@ from db.vocab import HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES
 
 from reports.judge.catalogue import BY_ID, DEPARTMENTS
 from reports.judge.facts import Facts
-from reports.judge.measures import UNCOUNTED_AUDIENCE
+# The judges the county's figures count institutions by (private there: one indicator each), so
+# the books' word on an institution is the figure's.
+from reports.judge.measures import UNCOUNTED_AUDIENCE, _graded, _hall_judge
+from reports.judge.outcome import Check
 from reports.judge.profiles import Profile, exact
 from reports.judge.results import Evaluation
 from reports.judge.standard import Item, Standard
@@ -207,10 +210,17 @@ def _own_activities(inst: dict[str, Any], facts: Facts, profile: Profile, ind_id
                       every.people, profile, ind_id)
 
 
-def _own_grade(inst: dict[str, Any], grades: tuple[str, ...]) -> bool | None:
-    if inst["hall_grade"] in grades:
-        return True
-    return None if inst["hall_state"] is None or inst["hall_grade"] is None else False
+def _counted(check: Check) -> bool | None:
+    """Whether the county's figure counts an institution, as the indicator's own judge says
+    (None: it has not reported what the judge reads)."""
+    return None if check.missing else check.ok
+
+
+def _own_hall(inst: dict[str, Any], profile: Profile) -> bool | None:
+    """A10 at one centre exactly as the county's figure counts it: 提档升级 typed, and the
+    construction figures the condition asks for recorded and met."""
+    t = profile.setting("A10").threshold
+    return _counted(_hall_judge(t, t.get("hall_states", ["upgraded"]))(inst))
 
 
 def _non_tcm(inst: dict[str, Any]) -> int | None:
@@ -238,9 +248,9 @@ def _books_verdict(item: Item, inst: dict[str, Any], ev: Evaluation, profile: Pr
     # departments): what this institution's own books show, against the same target.
     own: bool | None = {
         "A5": lambda: None if inst["tcm_corner"] is None else inst["tcm_corner"] == 1,
-        "A6": lambda: _own_grade(inst, ("boutique", "model")),
-        "A7": lambda: _own_grade(inst, ("model",)),
-        "A10": lambda: None if inst["hall_state"] is None else inst["hall_state"] == "upgraded",
+        "A6": lambda: _counted(_graded(("boutique", "model"))(inst)),
+        "A7": lambda: _counted(_graded(("model",))(inst)),
+        "A10": lambda: _own_hall(inst, profile),
         "B7": lambda: _own_count(inst, tuple(DEPARTMENTS), profile, "B7"),
         "B14": lambda: _own_share(inst["fd_teams_tcm"], inst["fd_teams"], profile, "B14"),
         "B15": lambda: _own_base(inst, r),

@@ -477,3 +477,30 @@ def test_items_worth_no_points_are_not_checked_unless_the_county_standard_scores
     standard.store(county, _small_standard())  # A9 worth 2 points there
     out = review.score_review(county, rid, run(county))
     assert "A9" in out.on_site and out.item("A9").points == 0 and out.entered == 1
+
+
+def test_the_books_word_on_each_institution_adds_up_to_the_county_figure(
+        county: CountyFile) -> None:
+    """Under a share item the books count a sampled institution exactly as the county's figure
+    does: a 中医馆 typed 提档升级 but short of the construction figures is not counted."""
+    from reports.judge import profiles
+
+    full = {"hall_state": "upgraded", "hall_area": 320, "hall_consult_rooms": 3,
+            "hall_treat_rooms": 2, "hall_treat_area": 45, "physicians": 8, "tcm_physicians": 3,
+            "tech_categories": 6, "platform_connected": 1}
+    inst(county, "甲镇卫生院", "township_hc", full, township="甲镇")
+    inst(county, "乙镇卫生院", "township_hc", {**full, "hall_area": 200}, township="乙镇")
+    inst(county, "丙镇卫生院", "township_hc", {"hall_state": "standard", "platform_connected": 0},
+         township="丙镇")
+    inst(county, "丁镇卫生院", "township_hc", {"physicians": 5}, township="丁镇")
+    rid = review.create_review(county, YEAR, seed=1, rule=Rule(0, 4, 0))
+    ev = run(county)
+    profile = profiles.get_profile(county, ev.profile_id)
+    _, sheets = review.sheets(county, rid, ev)
+    for ind in ("A10", "A3"):
+        lines = [ln for s in sheets for ln in s.lines if ln.item.indicator == ind]
+        assert lines and all(review.share_item(ln.item, profile) for ln in lines)
+        assert sum(1 for ln in lines if ln.book.claims) == ev.result(ind).numerator, ind
+    a10 = {s.inst["name"]: ln.book.claims for s in sheets for ln in s.lines
+           if ln.item.indicator == "A10"}
+    assert a10 == {"甲镇卫生院": True, "乙镇卫生院": False, "丙镇卫生院": False, "丁镇卫生院": None}
