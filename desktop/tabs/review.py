@@ -34,8 +34,10 @@ def _verdict_tone(row: dict[str, Any]) -> str | None:
 
 
 def _differs(row: dict[str, Any]) -> bool:
-    return (row["verdict"] is not None and row["book_verdict"] is not None
-            and row["verdict"] != row["book_verdict"])
+    """As 台账与现场不一致 counts: under a share item (中医阁) the books' 台账 column is blank, and
+    they differ where they count the institution and the site does not, or the reverse."""
+    return (row["verdict"] is not None and row["said"] is not None
+            and row["verdict"] != row["said"])
 
 
 class ReviewTab(TableTab):
@@ -149,7 +151,8 @@ class ReviewTab(TableTab):
                                             if inst.get("drawn") else ""),
                     "type": INSTITUTION_TYPES.get(inst["type"], ""), "code": line.item.code,
                     "item_text": line.text, "book": line.book.text,
-                    "book_verdict": line.book.verdict, "verdict": line.verdict,
+                    "book_verdict": line.book.verdict, "said": line.said,
+                    "verdict": line.verdict,
                     "note": line.note or None, "photos": line.photos or None,
                 })
         return rows

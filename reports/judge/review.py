@@ -556,6 +556,7 @@ class Line:
     verdict: str | None
     note: str
     photos: int
+    said: str | None = None  # the books as 符合/不符合 beside the finding (`books_say`)
 
 
 @dataclass(frozen=True)
@@ -580,7 +581,9 @@ def sheets(county: CountyFile, review_id: str, ev: Evaluation | None = None
         lines = []
         for item in items_for(std, profile, inst["type"]):
             f = r.findings.get((inst["id"], item.id)) or {}
-            lines.append(Line(item, profile.relabel(item.text), books(facts, ev, profile, item, inst),
-                              f.get("verdict"), f.get("note") or "", pics.get(f.get("id", ""), 0)))
+            book = books(facts, ev, profile, item, inst)
+            lines.append(Line(item, profile.relabel(item.text), book, f.get("verdict"),
+                              f.get("note") or "", pics.get(f.get("id", ""), 0),
+                              books_say(item, book, profile)))
         out.append(Sheet(inst, lines))
     return r, out

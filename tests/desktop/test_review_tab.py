@@ -229,3 +229,24 @@ def test_the_headline_wraps_inside_the_window_at_1366(window: MainWindow, qtbot:
     metrics = tab.summary.fontMetrics()
     assert metrics.horizontalAdvance(tab.summary.text()) > tab.summary.width()  # long: it wraps
     assert tab.summary.height() >= 3 * metrics.lineSpacing()
+
+
+def test_a_clinic_without_a_corner_is_no_difference_but_a_false_one_is(
+        window: MainWindow, qtbot: QtBot, answer: Callable) -> None:
+    """二（三）3 (中医阁 at 10% of stations and clinics): the 台账 column is blank at each; 不符合
+    keyed where the books say 中医阁：否 is no 不一致, and where they say 是 it is."""
+    tab = window.review_tab
+    _new_review(window, answer, 441044)
+    corner = [k for k, r in enumerate(tab.model.rows) if r["item_id"] == "A5"]
+    assert corner
+    said = {tab.model.rows[k]["said"] for k in corner}
+    verdict = tab.model.column_index("verdict")
+    for k in corner:
+        assert not tab.model.index(k, tab.model.column_index("book_verdict")).data()
+        assert tab.proxy.setData(tab.proxy.index(k, verdict), rv.DISAGREE)
+    differs = tab.model.column_index("differs")
+    for k in corner:
+        shown = tab.model.index(k, differs).data()
+        assert shown == ("不一致" if tab.model.rows[k]["said"] == rv.AGREE else ""), k
+    assert rv.DISAGREE in said  # the demo's sample has clinics the books say lack one
+    qtbot.waitUntil(lambda: f"已核查 {len(corner)}/" in tab.summary.text())  # rescored
