@@ -504,3 +504,13 @@ def test_the_books_word_on_each_institution_adds_up_to_the_county_figure(
     a10 = {s.inst["name"]: ln.book.claims for s in sheets for ln in s.lines
            if ln.item.indicator == "A10"}
     assert a10 == {"甲镇卫生院": True, "乙镇卫生院": False, "丙镇卫生院": False, "丁镇卫生院": None}
+
+
+def test_a_blank_in_the_books_is_never_their_agreement(county: CountyFile) -> None:
+    """A centre that reported its year but left its 适宜技术 blank: the checklist's books say
+    不符合 (未填报…) for an item each centre must meet, not 符合."""
+    inst(county, "甲镇卫生院", "township_hc", {"hall_state": "standard"}, township="甲镇")
+    rid = review.create_review(county, YEAR, seed=1, rule=Rule(0, 1, 0))
+    _, sheets = review.sheets(county, rid, run(county))
+    [b1] = [ln.book for s in sheets for ln in s.lines if ln.item.indicator == "B1"]
+    assert b1.verdict == DISAGREE and b1.gap is not None and b1.gap.startswith("未填报")
