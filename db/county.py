@@ -344,6 +344,7 @@ class CountyFile:
         # PRAGMA data_version when opened after the full check: unchanged at closing, nothing
         # but this connection (through our own checks) wrote the file meanwhile.
         self._seen_version: int | None = None
+        self._closed = False
         self._memo: dict[Any, Any] = {}
         self._memo_stamp: tuple[int, int | None] | None = None
 
@@ -527,7 +528,14 @@ class CountyFile:
         except sqlite3.Error:
             return None
 
+    @property
+    def is_open(self) -> bool:
+        """False once closed: what a delayed job of the window (a score recomputed a moment after
+        the last keystroke) asks before it reads."""
+        return not self._closed
+
     def close(self) -> None:
+        self._closed = True
         whole = (self._seen_version is not None and not self.conn.in_transaction
                  and self._data_version() == self._seen_version)
         self._seen_version = None

@@ -158,6 +158,10 @@ class ReviewTab(TableTab):
         return rows
 
     def show_score(self) -> None:
+        if self.ctx is not None and not self.ctx.county.is_open:
+            # Closed (another file opened, or the window quitting) within the moment after the
+            # last finding was keyed: the finding is saved; there is nothing left to score here.
+            return
         if self.ctx is None or self.review_id is None:
             self.summary.setText("本年度还没有模拟评审。点“新建模拟评审…”按评审专家的方式抽取机构。")
             return

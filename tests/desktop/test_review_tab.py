@@ -250,3 +250,36 @@ def test_a_clinic_without_a_corner_is_no_difference_but_a_false_one_is(
         assert shown == ("不一致" if tab.model.rows[k]["said"] == rv.AGREE else ""), k
     assert rv.DISAGREE in said  # the demo's sample has clinics the books say lack one
     qtbot.waitUntil(lambda: f"已核查 {len(corner)}/" in tab.summary.text())  # rescored
+
+
+def test_a_finding_keyed_just_before_the_file_closes_is_kept_and_nothing_fails(
+        window: MainWindow, qtbot: QtBot, answer: Callable) -> None:
+    """The score is recomputed 300 ms after the last keystroke; a file closed within that moment
+    (another file opened, the window quitting) leaves the finding saved and the late re-score
+    quiet, instead of an error read off a closed file."""
+    tab = window.review_tab
+    _new_review(window, answer, 77)
+    county = window.county
+    assert county is not None
+    path, rid = county.path, rv.latest(county, window.year)
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(tab.proxy.index(0, tab.model.column_index("verdict")))
+    first = tab.model.rows[0]
+    qtbot.keyClick(tab.view, Qt.Key.Key_1)
+    assert tab.rescore.isActive()
+    window.close_county()
+    assert not county.is_open
+    errors: list[BaseException] = []
+    import sys
+    hook, sys.excepthook = sys.excepthook, lambda t, e, tb: errors.append(e)
+    try:
+        qtbot.waitUntil(lambda: not tab.rescore.isActive())
+        qtbot.wait(10)
+    finally:
+        sys.excepthook = hook
+    assert errors == []
+    from db.county import CountyFile
+
+    with CountyFile.open(path, daily_backup=False) as again:
+        assert rv.load(again, rid).findings[(first["inst_id"], first["item_id"])]["verdict"] \
+            == rv.AGREE
