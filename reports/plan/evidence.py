@@ -362,8 +362,15 @@ def _write_index(root: Path, rows: list[list[Any]]) -> None:
     (root / INDEX_NAME).write_text(buf.getvalue(), encoding="utf-8-sig")
 
 
+# Formats that are compressed already (photos, video, Office and OFD files are zips): deflating
+# them again gains nothing and took most of a binder's zip time (see tests/benchmarks).
+_PACKED = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".mp4", ".mov", ".avi",
+                     ".wmv", ".mp3", ".zip", ".rar", ".7z", ".docx", ".xlsx", ".pptx", ".ofd"})
+
+
 def _zip(root: Path, out: Path) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for path in sorted(root.rglob("*")):
             if path.is_file():
-                z.write(path, Path(root.name, path.relative_to(root)).as_posix())
+                z.write(path, Path(root.name, path.relative_to(root)).as_posix(),
+                        zipfile.ZIP_STORED if path.suffix.lower() in _PACKED else None)
