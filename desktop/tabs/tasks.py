@@ -399,20 +399,22 @@ class TasksTab(TableTab):
                          f"已有的 {o.skipped} 项未改动。")
 
     def export(self) -> None:
+        """The binder of the year the window shows: what that year's report lists."""
         if self.ctx is None:
             return
-        name = dialogs.save_file_name(self, "导出佐证材料（文件夹名，或以 .zip 结尾）",
-                                      f"{self.ctx.county.county_name}佐证材料", "所有文件 (*)")
+        county, year = self.ctx.county, self.ctx.year
+        name = dialogs.save_file_name(self, f"导出 {year} 年度的佐证材料（文件夹名，或以 .zip 结尾）",
+                                      f"{county.county_name}佐证材料（{year}年）", "所有文件 (*)")
         if not name:
             return
         dest = Path(name)
-        county = self.ctx.county
         try:
-            out = export_evidence(county, dest, as_zip=dest.suffix.lower() == ".zip")
+            out = export_evidence(county, dest, year=year, as_zip=dest.suffix.lower() == ".zip")
         except KnownError as exc:
             self.refuse(str(exc))
             return
-        dialogs.info(self, "导出佐证材料", f"已导出到：\n{out}\n目录见其中的“佐证材料目录.csv”。")
+        dialogs.info(self, "导出佐证材料", f"已导出 {year} 年度的佐证材料到：\n{out}\n"
+                     "按评分条目分文件夹存放，目录见其中的“佐证材料目录.csv”。")
 
 
 def _short(text: str) -> str:

@@ -188,3 +188,28 @@ ACTIVITY_MINIMUMS = {
     "D4": ("音像资料", True, "种", "音像资料"),
     "D5": ("健康讲座", False, "次", "健康讲座"),
 }
+
+# A notice board reaches passers-by no one counts: D7 weighs the activities whose audience is.
+UNCOUNTED_AUDIENCE = "宣传栏更换"
+
+
+@dataclass(frozen=True)
+class ActivityCount:
+    """Which of a year's activities an indicator counts (for a share, its numerator), of the
+    institutions in the indicator's scope (any institution where the scope is the county)."""
+
+    kind: str | None  # the kind counted; None: every kind
+    tcm_only: bool = True  # only activities with TCM content
+    skip: str | None = None  # a kind left out
+    people: bool = False  # what counts is the people reached (a blank 参与人数 adds nothing)
+
+
+# The measures (reports/judge/measures.py) count by these, and the binder files an activity's
+# evidence under each item of the standard whose indicator counts the activity.
+ACTIVITY_COUNTS = {
+    **{ind: ActivityCount(kind) for ind, (kind, *_) in ACTIVITY_MINIMUMS.items()},
+    "D6": ActivityCount(None),
+    "D7": ActivityCount(None, skip=UNCOUNTED_AUDIENCE, people=True),
+    "D8": ActivityCount("进校园"),
+    "D9": ActivityCount("传统健身", tcm_only=False),
+}

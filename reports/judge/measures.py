@@ -11,8 +11,8 @@ from typing import Any
 
 from db.vocab import CENTRE_TYPES, HALL_STATES, HOSPITAL_GRADES
 
-from reports.judge.catalogue import (ACTIVITY_MINIMUMS, BY_ID, DEPARTMENTS, STATIONS,
-                                     TCM_HOSPITAL, WITH_HALL)
+from reports.judge.catalogue import (ACTIVITY_COUNTS, ACTIVITY_MINIMUMS, BY_ID, DEPARTMENTS,
+                                     STATIONS, TCM_HOSPITAL, UNCOUNTED_AUDIENCE, WITH_HALL)
 from reports.judge.facts import Facts, Tally
 from reports.judge.gaps import (add_to_both, add_to_numerator, percent_points,
                                 techniques_needed, techniques_text)
@@ -503,15 +503,11 @@ def _d6(facts: Facts, s: Setting) -> Outcome:
                          _log_missing(facts))
 
 
-# A notice board reaches passers-by no one counts: D7 weighs the activities whose audience is.
-UNCOUNTED_AUDIENCE = "宣传栏更换"
-
-
 def _d7(facts: Facts, s: Setting) -> Outcome:
     """People reached by TCM-content activities over people reached by all, of the centres. An
     activity whose 参与人数 is blank waits: a TCM one could only raise the share, another could
     only lower it."""
-    tcm, every = _centre_tallies(facts, skip=UNCOUNTED_AUDIENCE)
+    tcm, every = _centre_tallies(facts, skip=ACTIVITY_COUNTS["D7"].skip)
     logs = _log_missing(facts)
     outcome = summed_ratio(tcm.people, every.people,
                             lambda x: f"有中医药内容的活动还需增加受众 {x:,} 人次", logs)
@@ -527,7 +523,10 @@ def _d7(facts: Facts, s: Setting) -> Outcome:
     return outcome
 
 
-def _county_count(kind: str, tcm: int | None, noun: str) -> Callable[[Facts, Setting], Outcome]:
+def _county_count(ind_id: str, noun: str) -> Callable[[Facts, Setting], Outcome]:
+    rule = ACTIVITY_COUNTS[ind_id]
+    kind, tcm = rule.kind, 1 if rule.tcm_only else None
+
     def compute(facts: Facts, s: Setting) -> Outcome:
         # Only institutions with activities have any (facts.activity holds the counted ones).
         count = sum(facts.tally(i, kind, tcm).n for i in facts.activity)
@@ -536,6 +535,21 @@ def _county_count(kind: str, tcm: int | None, noun: str) -> Callable[[Facts, Set
             return f"还需 {math.ceil(bound - count)} 次{noun}"
         return Outcome(Fraction(count), gap_to=gap_to)
     return compute
+
+
+def counted_by(activity: dict[str, Any], inst_type: str) -> list[str]:
+    """The activity indicators (D1–D9) a counted activity (a row of Facts.log) adds to, by the
+    rules the measures above count with (ACTIVITY_COUNTS): what a photo of it supports."""
+    out = []
+    for ind_id, rule in ACTIVITY_COUNTS.items():
+        scope = BY_ID[ind_id].scope
+        if ((scope and inst_type not in scope)
+                or (rule.kind is not None and activity["kind"] != rule.kind)
+                or (rule.tcm_only and not activity["tcm_content"])
+                or activity["kind"] == rule.skip or (rule.people and not activity["people"])):
+            continue
+        out.append(ind_id)
+    return out
 
 
 def _d10(facts: Facts, s: Setting) -> Outcome:
@@ -565,8 +579,8 @@ COMPUTE: dict[str, Callable[[Facts, Setting], Outcome]] = {
     "C1": _c1, "C2": _c2, "C3": _c3, "C4": _c4, "C5": _c5, "C6": _c6, "C7": _c7,
     "D1": _minimum("D1"), "D2": _minimum("D2"), "D3": _minimum("D3"), "D4": _minimum("D4"),
     "D5": _minimum("D5"), "D6": _d6, "D7": _d7,
-    "D8": _county_count("进校园", 1, "中医药文化进校园活动"),
-    "D9": _county_count("传统健身", None, "传统健身推广活动"),
+    "D8": _county_count("D8", "中医药文化进校园活动"),
+    "D9": _county_count("D9", "传统健身推广活动"),
     "D10": _d10, "D11": _d11,
 }
 

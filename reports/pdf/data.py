@@ -21,7 +21,7 @@ from reports.judge import profiles
 from reports.judge.standard import Standard, for_county, shipped
 from reports.plan import arranged
 from reports.plan.path import rectification_order
-from reports.plan.evidence import Entry, evidence_entries
+from reports.plan.evidence import evidence_entries
 from reports.judge.results import Evaluation, Result
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class ReportData:
     minimums: dict[str, tuple[str, int]]  # D1..D5 switched on → (activity kind, minimum)
     tasks: list[Task]
     standard: Standard = field(default_factory=shipped)
-    evidence: list[Any] = field(default_factory=list)  # evidence_export.Entry, binder order
+    evidence: list[Any] = field(default_factory=list)  # reports.plan.evidence.Entry, binder order
     phases: list[dict[str, Any]] = field(default_factory=list)
     # 模拟现场评审 (issue 17): the year's reviews scored, oldest first; the appendix reports the
     # latest and lists the earlier scores.
@@ -138,7 +138,7 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
         minimums=matrix.minimum_counts(county, profile),
         tasks=_tasks(county, today),
         standard=for_county(county),
-        evidence=[e for e in evidence_entries(county) if _of_year(e, year)],
+        evidence=evidence_entries(county, year),
         phases=county.rows("phase", order="ord, start_date, name"),
         reviews=[review.score_review(county, r["id"], evaluation)
                  for r in review.reviews(county, year)],
@@ -193,15 +193,6 @@ _TASKS_SQL = """
 SELECT * FROM task WHERE deleted = 0
 ORDER BY number IS NULL, CAST(number AS INTEGER), number, text, id
 """
-
-
-def _of_year(entry: Entry, year: int) -> bool:
-    """Whether the year's report lists this piece of evidence: an item's for this year or for no
-    year, an activity's if the activity was held in the year, a creation task's always (tasks
-    run across the years)."""
-    if entry.group == "宣传活动":
-        return f"{year}年" in entry.folder
-    return entry.year in (None, year)
 
 
 def _tasks(county: CountyFile, today: _dt.date) -> list[Task]:

@@ -58,7 +58,7 @@ def test_file_dialogs_start_in_documents_then_where_last_used(
     window.tasks.export()  # 导出佐证材料
     excel_actions.import_excel(window)
     dialogs.save_file_name(window, "保存乡镇填报文件", "青河县-太溪镇.tcmcounty", "")
-    assert Path(seen[0]) == documents / "青河县佐证材料" and Path(seen[1]) == documents
+    assert Path(seen[0]) == documents / "青河县佐证材料（2024年）" and Path(seen[1]) == documents
     assert Path(seen[2]) == documents / "青河县-太溪镇.tcmcounty"
     assert not any(Path(s).is_relative_to(tmp_path) for s in seen)  # not the working folder
     stick = tmp_path / "U盘"

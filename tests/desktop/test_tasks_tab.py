@@ -125,14 +125,30 @@ def test_phases_are_edited_with_dates_checked(window: MainWindow) -> None:
     assert window.county.count("phase") == 5
 
 
-def test_export_evidence_from_the_tab(tab: tasks_tab.TasksTab, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    dest = tmp_path / "佐证材料.zip"
-    monkeypatch.setattr(dialogs, "save_file_name", lambda *a: str(dest))
+def test_export_evidence_from_the_tab(window: MainWindow, tab: tasks_tab.TasksTab,
+                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The binder is of the year the window shows, and the dialog says which."""
+    import zipfile
+
+    asked: list[tuple[str, str]] = []
+    dest = tmp_path / "青河县佐证材料（2023年）.zip"
+
+    def save_as(parent: Any, title: str, suggested: str, filters: str) -> str:
+        asked.append((title, suggested))
+        return str(dest)
+    monkeypatch.setattr(dialogs, "save_file_name", save_as)
     told: list[str] = []
     monkeypatch.setattr(dialogs, "info", lambda p, t, text: told.append(text))
+    window.show_year(2023)
+    assert tab.ctx is not None and tab.ctx.year == 2023
     tab.export()
-    assert dest.exists() and str(dest) in told[0]
+    assert asked == [("导出 2023 年度的佐证材料（文件夹名，或以 .zip 结尾）", "青河县佐证材料（2023年）")]
+    assert dest.exists() and str(dest) in told[0] and "2023 年度" in told[0]
+    with zipfile.ZipFile(dest) as z:
+        names = [n.rsplit("/", 1)[-1] for n in z.namelist()]
+    # the task's minutes (tasks run across years), not 2024's survey report
+    assert "中医药工作联席会议纪要（2023年第1次）.txt" in names
+    assert "2024年群众中医药服务满意度调查报告.txt" not in names
 
 
 def test_indicator_evidence_is_counted_in_the_overview(window: MainWindow, tmp_path: Path,

@@ -55,6 +55,6 @@ def test_the_next_write_removes_what_a_killed_one_left(
 def test_an_evidence_export_removes_what_a_killed_one_left(demo: Path, tmp_path: Path) -> None:
     stale = _leftover(tmp_path / ".evidence-x1y2z3", age_s=LEFTOVER_AGE_S + 60, folder=True)
     with CountyFile.open(demo, daily_backup=False) as county:
-        export_evidence(county, tmp_path / "佐证材料")
+        export_evidence(county, tmp_path / "佐证材料", year=2024)
     assert not stale.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["佐证材料"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from reports.pdf.data import ReportData, Task
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
@@ -35,12 +36,21 @@ def _evidence_index(data: ReportData, st: Styles) -> Story:
     """The list of documents in the reviewers' binder (导出佐证材料 writes the same order)."""
     if not data.evidence:
         return []
-    rows = [[str(n), esc(e.group), esc(e.label), str(e.year or ""), esc(e.filename)]
+    rows = [[str(n), esc(e.group), _what(e), str(e.year or ""), esc(e.filename)]
             for n, e in enumerate(data.evidence, start=1)]
     widths = [28, 50, 170, 36]
     return [para(f"佐证材料共 {len(rows)} 份，随报告另行装订，目录如下。", st),
             table(["序号", "类别", "所属指标、任务或活动", "年度", "文件"], rows,
                   [*widths, FRAME_W - sum(widths)], st, align="cclcl")]
+
+
+def _what(e: Any) -> str:
+    """What a file is attached to, and (for a task's or an activity's) the 条目 it supports: the
+    binder stores it under the first of them."""
+    own = [p.code for p in e.supports if p.label != e.label]
+    if not own:
+        return esc(e.label)
+    return f"{esc(e.label)}<br/>{muted(esc('对应条目：' + '、'.join(own)), 7.5)}"
 
 
 def _tasks_progress(data: ReportData, st: Styles) -> Story:

@@ -81,7 +81,7 @@ def test_evidence_index_neutralises_formula_text_and_keeps_numbers(county, tmp_p
                                          "kind": "健康讲座", "title": text})
         county.add_evidence(f"{text}.jpg", b"x", owner_table="activity", owner_id=act,
                             year=YEAR, note=text)
-    out = export_evidence(county, tmp_path / "佐证")
+    out = export_evidence(county, tmp_path / "佐证", year=YEAR)
     rows = list(csv.reader(io.StringIO((out / INDEX_NAME).read_text(encoding="utf-8-sig"))))
     for row in rows[1:]:
         assert row[0].isdigit() and row[3] == str(YEAR) and row[6] == "1"  # numbers stay numbers

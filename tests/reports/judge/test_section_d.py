@@ -160,3 +160,41 @@ def test_d10_not_entered_is_no_data(county):
     county.set_county_year(2024, {"resident_population": 1000})
     r = result(county, "D10")
     assert (r.value, r.met) == (None, None)
+
+
+def test_the_activities_an_indicator_counts_are_those_the_binder_files_under_it(tmp_path):
+    """measures.counted_by (which items an activity's photos support in the binder) picks out,
+    over the demo county's whole log, exactly what D1–D9 count: the binder and the score cannot
+    disagree on which activity earns an item."""
+    from collections import defaultdict
+
+    from db.county import CountyFile
+    from db.demo import write_demo
+    from db.vocab import CENTRE_TYPES
+    from reports.judge.duplicates import title_key
+    from reports.judge.evaluation import evaluate
+    from reports.judge.facts import load_facts
+    from reports.judge.matrix import activity_counts
+    from reports.judge.measures import counted_by
+
+    with CountyFile.open(write_demo(tmp_path / "青河县.tcmcounty"), daily_backup=False) as c:
+        facts, ev = load_facts(c, 2024), evaluate(c, 2024)
+        types = {i["id"]: i["type"] for i in facts.institutions}
+        rows = defaultdict(list)
+        for row in facts.log:
+            for ind in counted_by(row, types[row["institution_id"]]):
+                rows[ind].append(row)
+        assert len(rows["D6"]) == ev.result("D6").numerator
+        assert sum(r["people"] for r in rows["D7"]) == ev.result("D7").numerator
+        assert (len(rows["D8"]), len(rows["D9"])) == (ev.result("D8").value, ev.result("D9").value)
+        per_centre = defaultdict(dict)
+        for ind in ("D1", "D2", "D3", "D4", "D5"):
+            for inst_id in {r["institution_id"] for r in rows[ind]}:
+                mine = [r for r in rows[ind] if r["institution_id"] == inst_id]
+                per_centre[inst_id][ind] = (len({title_key(r["title"]) for r in mine})
+                                            if ind in ("D3", "D4") else len(mine))
+        # the matrix's counts of the institutions D1–D5 judge (it shows a hospital's too)
+        counted = {i: {k: n for k, n in row.items() if n}
+                   for i, row in activity_counts(c, 2024).items() if types[i] in CENTRE_TYPES}
+        assert per_centre == {i: row for i, row in counted.items() if row}
+        assert len(rows["D6"]) > 300 and rows["D8"] and rows["D9"]  # the demo's log is all there

@@ -1,4 +1,4 @@
-"""导出佐证材料: folders by section and indicator, task or activity; an index; nothing escapes."""
+"""导出佐证材料: folders by the standard's sections and 条目; an index; nothing escapes."""
 
 import csv
 from pathlib import Path
@@ -37,12 +37,14 @@ def _files(root: Path) -> dict[str, bytes]:
 
 def test_folders_by_indicator_task_and_activity_with_an_index(county: CountyFile,
                                                               tmp_path: Path) -> None:
-    out = export_evidence(county, tmp_path / "binder")
+    out = export_evidence(county, tmp_path / "binder", year=2024)
     files = _files(out)
     # In the standard's words and order (01 一、… ahead of 02 二、… in any file manager).
-    assert files["04 四、中医药文化建设与群众满意/12 四（三）1 群众中医药服务满意率/2024年/满意度调查.pdf"] \
+    assert files["04 四、中医药文化建设与群众满意/12 四（三）1 群众中医药服务满意率/满意度调查.pdf"] \
         == b"%PDF d10"
-    assert files["创建任务/02 建立中医药工作联席会议制度/纪要.docx"] == b"docx"
+    # The joint-meeting task's minutes earn 一（一）2's points: they are filed under it.
+    assert files["01 一、组织管理与政策保障/02 一（一）2 建立中医药工作联席会议制度（跨部门协调机制），"
+                 "定期研究解决中…/纪要.docx"] == b"docx"
     with open(out / INDEX_NAME, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:3] == ["序号", "类别", "所属指标/任务/活动"]
@@ -51,13 +53,15 @@ def test_folders_by_indicator_task_and_activity_with_an_index(county: CountyFile
 
 
 def test_unsafe_names_stay_inside_the_export(county: CountyFile, tmp_path: Path) -> None:
-    out = export_evidence(county, tmp_path / "binder")
+    out = export_evidence(county, tmp_path / "binder", year=2024)
     inside = out.resolve()
     for path in out.rglob("*"):
         assert inside in path.resolve().parents
         assert not set(path.name) & set('\\/:*?"<>|') and path.name not in ("..", ".")
     assert not (tmp_path / "逃出去.txt").exists() and not (tmp_path.parent / "逃出去.txt").exists()
-    activity_dir = out / "文化宣传活动" / "2024年" / "2024-03-05 青石镇卫生院 春季养肝_讲座"
+    # A lecture's photos, under 四（一）5 讲座 in a folder of the activity they show
+    activity_dir = (out / "04 四、中医药文化建设与群众满意" / "05 四（一）5 中医药健康知识讲座"
+                    / "2024-03-05 青石镇卫生院 春季养肝_讲座")
     names = sorted(p.name for p in activity_dir.iterdir())
     assert "照片.jpg" in names and "照片（2）.jpg" in names  # same name twice: both kept
     assert "_CON.txt" in names
@@ -65,22 +69,25 @@ def test_unsafe_names_stay_inside_the_export(county: CountyFile, tmp_path: Path)
 
 
 def test_zip_holds_the_same_files(county: CountyFile, tmp_path: Path) -> None:
-    folder = export_evidence(county, tmp_path / "binder")
-    archive = export_evidence(county, tmp_path / "binder.zip", as_zip=True)
+    folder = export_evidence(county, tmp_path / "binder", year=2024)
+    archive = export_evidence(county, tmp_path / "binder.zip", year=2024, as_zip=True)
     with zipfile.ZipFile(archive) as z:
-        names = {n.removeprefix("佐证材料/") for n in z.namelist()}
+        # unpacked, it is one folder named as the zip is (two years' zips never mix)
+        assert all(n.startswith("binder/") for n in z.namelist())
+        unpacked = {n.removeprefix("binder/"): z.read(n) for n in z.namelist()}
         assert all(not n.startswith("/") and ".." not in n.split("/") for n in z.namelist())
-    assert names == set(_files(folder))
+    # photos stored as they are, documents deflated: the same bytes either way
+    assert unpacked == _files(folder)
 
 
 def test_nothing_is_overwritten_and_an_empty_file_says_so(county: CountyFile,
                                                           tmp_path: Path) -> None:
     (tmp_path / "binder").mkdir()
     with pytest.raises(KnownError, match="已存在"):
-        export_evidence(county, tmp_path / "binder")
+        export_evidence(county, tmp_path / "binder", year=2024)
     empty = CountyFile.create(tmp_path / "空.tcmcounty", "空县")
-    with pytest.raises(KnownError, match="还没有佐证材料"):
-        export_evidence(empty, tmp_path / "nothing")
+    with pytest.raises(KnownError, match="还没有 2024 年度的佐证材料"):
+        export_evidence(empty, tmp_path / "nothing", year=2024)
     empty.close()
     assert not (tmp_path / "nothing").exists()
 
@@ -110,8 +117,8 @@ def test_the_index_names_what_each_file_proves_in_the_reviewers_words(county: Co
     assert labels["旧标准.pdf"] == "评分项（现用评分标准中没有此项）"
     assert labels["纪要.docx"] == "任务 2 建立中医药工作联席会议制度"
     assert labels["照片.jpg"] == "2024年3月5日 青石镇卫生院 春季养肝/讲座"
-    with open(export_evidence(county, tmp_path / "binder") / INDEX_NAME, encoding="utf-8-sig",
-              newline="") as fh:
+    out = export_evidence(county, tmp_path / "binder", year=2024)
+    with open(out / INDEX_NAME, encoding="utf-8-sig", newline="") as fh:
         index = {r[4]: r[2] for r in csv.reader(fh)}
     assert index["满意度调查.pdf"] == "四（三）1 群众中医药服务满意率"
 
@@ -127,11 +134,11 @@ def test_the_binders_folders_follow_the_standard_never_the_programs_ids(county: 
     county.add_evidence("规划.pdf", b"plan", owner_table="indicator", indicator_id="G03")
     county.add_evidence("医联体.pdf", b"b8", owner_table="indicator", indicator_id="B8",
                         year=2024)
-    out = export_evidence(county, tmp_path / "binder")
+    out = export_evidence(county, tmp_path / "binder", year=2024)
     files = _files(out)
     assert files["01 一、组织管理与政策保障/03 一（一）3 制定创建工作计划，基层中医药工作年度有计划、有部署、有检查…"
                  "/规划.pdf"] == b"plan"
-    assert files["02 二、服务网络/06 二（一）6 医联体覆盖人口比例/2024年/医联体.pdf"] == b"b8"
+    assert files["02 二、服务网络/06 二（一）6 医联体覆盖人口比例/医联体.pdf"] == b"b8"
     ids = {i.id for i in standards.shipped().items} | {"A", "B", "C", "D"}
     for path in files:
         for part in path.split("/")[:-1]:
@@ -139,4 +146,4 @@ def test_the_binders_folders_follow_the_standard_never_the_programs_ids(county: 
             assert not re.match(r"[A-H]\d", part), part
     with open(out / INDEX_NAME, encoding="utf-8-sig", newline="") as fh:
         places = [r[5] for r in csv.reader(fh)][1:]
-    assert "02 二、服务网络/06 二（一）6 医联体覆盖人口比例/2024年/医联体.pdf" in places
+    assert "02 二、服务网络/06 二（一）6 医联体覆盖人口比例/医联体.pdf" in places
