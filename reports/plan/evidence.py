@@ -73,7 +73,7 @@ class Place:
 
 @dataclass
 class Entry:
-    group: str  # 指标 / 创建任务 / 宣传活动 / 其他: what the file is attached to
+    group: str  # 指标 / 创建任务 / 宣传活动 / 模拟评审 / 其他: what the file is attached to
     folder: list[str]  # where the binder stores it
     filename: str
     evidence_id: str
@@ -104,11 +104,22 @@ def evidence_entries(county: CountyFile, year: int | None = None) -> list[Entry]
         "SELECT a.*, i.name AS institution FROM activity a "
         "JOIN institution i ON i.id = a.institution_id WHERE a.deleted = 0 AND a.id IN "
         "(SELECT owner_id FROM evidence WHERE deleted = 0 AND owner_table = 'activity')")}
+    # The photos of a 模拟评审's findings: the institution and item they were taken at.
+    findings = {r["id"]: r for r in county.query(
+        "SELECT f.id, f.item_id, r.year, i.name AS institution FROM review_finding f "
+        "JOIN review r ON r.id = f.review_id JOIN institution i ON i.id = f.institution_id "
+        "WHERE f.deleted = 0 AND r.deleted = 0 AND f.id IN "
+        "(SELECT owner_id FROM evidence WHERE deleted = 0 AND owner_table = 'review_finding')")}
     std = standards.for_county(county)
     places = _places(std)
     support = _Support(county, std, places, year) if year is not None else None
     entries = []
     for ev in county.rows("evidence", order="owner_table, indicator_id, year, filename"):
+        finding = findings.get(ev["owner_id"]) if ev["owner_table"] == "review_finding" else None
+        if finding is not None:
+            if year is None or finding["year"] == year:
+                entries.append(_finding_entry(ev, finding, std, len(places)))
+            continue
         if year is not None and not _of_year(ev, tasks, activities, year):
             continue
         entries.append(_entry(ev, tasks, activities, std, places, support))
@@ -206,11 +217,25 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
                      **common)
     # What it belonged to is gone (a task or activity deleted, an item of another standard).
     return Entry("其他", ["其他"], about=ev.get("owner_table") or "",
-                 label=_GONE.get(ev.get("owner_table") or "", "其他"), rank=last + 3, **common)
+                 label=_GONE.get(ev.get("owner_table") or "", "其他"), rank=last + 4, **common)
+
+
+def _finding_entry(ev: dict[str, Any], finding: dict[str, Any], std: Standard,
+                   last: int) -> Entry:
+    """A photo taken at a 模拟评审's site visit: kept apart from the evidence the items are scored
+    on (it is the county's own rehearsal), by institution, named by the item it was taken for."""
+    item = std.item(finding["item_id"]) or std.for_indicator(finding["item_id"])
+    what = f"{item.code} {item.text}" if item is not None else "现场核查"
+    label = f"模拟评审现场照片：{finding['institution']} {what}"
+    return Entry("模拟评审", ["模拟评审现场照片", finding["institution"]],
+                 filename=ev["filename"], evidence_id=ev["id"], year=ev.get("year"),
+                 about=label, size=ev["size"], note=ev.get("note") or "", label=label,
+                 rank=last + 3, sha256=ev.get("sha256") or "")
 
 
 _GONE = {"task": "任务（已删除）", "activity": "活动（已删除）",
-         "indicator": "评分项（现用评分标准中没有此项）"}
+         "indicator": "评分项（现用评分标准中没有此项）",
+         "review_finding": "模拟评审现场照片（所属评审已删除）"}
 
 
 def _shortened(text: str, size: int = 30) -> str:

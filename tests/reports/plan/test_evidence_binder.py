@@ -239,3 +239,26 @@ def test_a_year_without_evidence_says_which_year(county: CountyFile, tmp_path: P
     with pytest.raises(KnownError, match="还没有 2023 年度的佐证材料"):
         export_evidence(county, tmp_path / "binder", year=2023)
     assert not (tmp_path / "binder").exists()
+
+
+def test_a_mock_reviews_site_photos_are_filed_as_such_by_institution(demo: CountyFile,
+                                                                    tmp_path: Path) -> None:
+    """A photo taken at a 模拟评审's site visit is the county's own rehearsal, not evidence an item
+    is scored on: it goes under 模拟评审现场照片/<institution> and the index names the institution
+    and the item it was taken for (it was filed under 其他 as "其他"); another year's review's
+    photos stay out of this year's binder."""
+    from reports.judge import review as rv
+
+    centre = _centre(demo)
+    rid = rv.create_review(demo, 2024, seed=7)
+    item = standards.for_county(demo).item("A1") or standards.for_county(demo).for_indicator("A1")
+    assert item is not None
+    rv.add_photo(demo, rid, centre["id"], item.id, "中医馆门口.jpg", b"jpg", 2024)
+    old = rv.create_review(demo, 2023, seed=8)
+    rv.add_photo(demo, old, centre["id"], item.id, "去年.jpg", b"old", 2023)
+    out = export_evidence(demo, tmp_path / "binder", year=2024)
+    files = _files(out)
+    assert files[f"模拟评审现场照片/{centre['name']}/中医馆门口.jpg"] == b"jpg"
+    assert not any(p.endswith("去年.jpg") for p in files)
+    row = next(r for r in _index(out) if r["原文件名"] == "中医馆门口.jpg")
+    assert row["所属指标/任务/活动"] == f"模拟评审现场照片：{centre['name']} {item.code} {item.text}"
