@@ -97,10 +97,11 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
     ind = BY_ID.get(ev.get("indicator_id") or "")
     if ev["owner_table"] == "indicator" and ind is not None:
         scored = std.for_indicator(ind.id) if std is not None else None
-        label = (f"{scored.code} {ind.name}" if scored is not None
-                 else f"{ind.name}（本县指标）")  # as the rest of the report says
+        # as the rest of the report and the window say
+        label = (standards.cite(std, ind.id) if std is not None
+                 else f"{ind.name}（{standards.LOCAL}）")
         folder = (_item_folders(std, scored, ind.name) if std is not None and scored is not None
-                  else ["本县指标", ind.name])
+                  else [standards.LOCAL, ind.name])
         return Entry("指标", folder + ([f"{year}年"] if year else []),
                      about=f"{ind.id} {ind.name}", label=label, rank=_rank(std, scored),
                      **common)
@@ -110,7 +111,7 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
         folder = _item_folders(std, item, _shortened(item.text))  # type: ignore[arg-type]
         return Entry("指标", folder + ([f"{year}年"] if year else []),
                      about=f"{item.id} {item.code} {item.text}",
-                     label=f"{item.code} {item.text}", rank=_rank(std, item), **common)
+                     label=standards.cite(std, item), rank=_rank(std, item), **common)
     if ev["owner_table"] == "task" and ev.get("owner_id") in tasks:
         t = tasks[ev["owner_id"]]
         label = f"{(t['number'] or '').zfill(2)} {t['text'][:30]}".strip()
@@ -145,7 +146,7 @@ def _item_folders(std: Standard, item: Any, name: str) -> list[str]:
         for k, it in enumerate(section.items, start=1):
             if it.id == item.id:
                 return [f"{n:02d} {section.id}、{section.title}", f"{k:02d} {it.code} {name}"]
-    return ["本县指标", name]
+    return [standards.LOCAL, name]
 
 
 def _rank(std: Standard | None, item: Any) -> int:
