@@ -77,7 +77,7 @@ class ProfileDialog(QDialog):
         self.state.setWordWrap(True)
         self.model = RecordModel([
             Column("on", "考核", "bool", True, width=45),
-            Column("code", "条目", width=62, tip="评分标准中的条目编号；评分标准未列的为本县指标"),
+            Column("code", "条目", width=74, tip="评分标准中的条目编号；评分标准未列的为本县指标"),
             Column("name", "评分项 / 指标", width=200, whole_tip=True),
             Column("op", "比较", "choice", True, _OPS, width=55),
             Column("value", "目标值", editable=True, width=70),
@@ -86,7 +86,7 @@ class ProfileDialog(QDialog):
             Column("shown", "现行目标", width=85),
             Column("population", "须填报", width=130, whole_tip=True,
                    tip="哪些机构须填报本项：未填报、待填报只按这些机构判断"),
-            Column("basis", "依据", width=300, whole_tip=True,
+            Column("basis", "依据", width=270, whole_tip=True,
                    tip="所依据的文件和原文；没有依据的为“推定”。本县方案另定的目标，附其来源"),
         ], writer=self._write, parent=self)
         self.table = QTableView()
