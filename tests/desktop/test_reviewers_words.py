@@ -42,7 +42,7 @@ _TAGS = re.compile(r"<[^>]+>")
 _ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
 
 
-# ---- reading what a clerk reads -------------------------------------------------------------------
+# ---- reading what a clerk reads ------------------------------------------------------------------
 
 def _plain(text: Any) -> str:
     """Rich text as it reads (a colour such as #a40000 is not a word on screen)."""
@@ -156,7 +156,7 @@ def dialog_texts(w: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Iterator[tup
     yield from seen
 
 
-# ---- the files ------------------------------------------------------------------------------------
+# ---- the files -----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def masters(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
