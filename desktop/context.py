@@ -10,6 +10,7 @@ from reports.judge.evaluation import evaluate
 from reports.judge.facts import Facts, facts_until, load_facts
 from reports.judge.progress import Progress, progress
 from reports.judge.results import Evaluation
+from reports.judge import standard as standards
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Context:
     progress: Progress | None = None
     # the year's facts the judgement read: the tabs that count from them read no more
     facts: Facts | None = None
+    # the file's own standard (an imported 评分表, else the shipped one): what names its items
+    standard: standards.Standard = field(default_factory=standards.shipped)
     _to_date: dict[_dt.date, Facts] = field(default_factory=dict)
     _towns: dict[str, str | None] | None = None
 
@@ -41,7 +44,8 @@ class Context:
             r.id: {f.institution_id: (f.gap or "未达标") for f in (*r.failing, *r.not_reported)}
             for r in result.results if r.id not in county_level
         }
-        return cls(county, year, result, failing, county_level, state, facts)
+        return cls(county, year, result, failing, county_level, state, facts,
+                   standards.for_county(county))
 
     def year_facts(self) -> Facts:
         if self.facts is None:
@@ -62,6 +66,11 @@ class Context:
             self._towns = {i["id"]: i["township"] for i in self.year_facts().institutions}
         return self._towns
 
+    def cite(self, ident: str, name: str | None = None) -> str:
+        """An indicator or item as the window names it: the file's standard's 条目 and words
+        (二（一）6 医联体覆盖人口比例), never the program's id (standard.cite)."""
+        return standards.cite(self.standard, ident, name)
+
     def gap(self, indicator_ids: tuple[str, ...], institution_id: str) -> str | None:
         """Why this institution fails any of these indicators, in the bureau's words."""
         reasons = []
@@ -69,6 +78,5 @@ class Context:
             gap = self.failing.get(ind, {}).get(institution_id)
             if gap:
                 result = self.evaluation.result(ind)
-                name = result.name if result else ind
-                reasons.append(f"{ind} {name}：{gap}")
+                reasons.append(f"{self.cite(ind, result.name if result else None)}：{gap}")
         return "\n".join(reasons) or None

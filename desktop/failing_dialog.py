@@ -21,12 +21,15 @@ class FailingDialog(QDialog):
 
     def __init__(self, result: Result, parent: QWidget | None = None, *,
                  institutions: dict[str, dict[str, Any]] | None = None,
-                 relabel: Callable[[str], str] = str) -> None:
+                 relabel: Callable[[str], str] = str, cited: str | None = None) -> None:
         """`institutions`: the year's facts by id, to list them as the register reads
         (townships in pinyin order, then type and name) and say each one's own figure in
-        words as the report does (中医馆未建, 未接入, 2类5项); `relabel`: the county's own words."""
+        words as the report does (中医馆未建, 未接入, 2类5项); `relabel`: the county's own words;
+        `cited`: the indicator as the file's standard names it (二（三）3 中医阁设置率), else
+        its name alone."""
         super().__init__(parent)
-        self.setWindowTitle(f"{result.id} {result.name}")
+        cited = cited or result.name
+        self.setWindowTitle(cited)
         self.resize(840, 460)
         known = institutions or {}
 
@@ -37,7 +40,7 @@ class FailingDialog(QDialog):
             inst = known.get(f.institution_id) or {"name": f.institution}
             return (pinyin_key(town(f)), institution_key(inst))
         head = QLabel(
-            f"<b>{result.id} {result.name}</b>：{format_value(result.kind, result.value)}，"
+            f"<b>{cited}</b>：{format_value(result.kind, result.value)}，"
             f"目标 {format_target(result.kind, result.target)}，{status_text(result)}。"
             + (f"<br>{result.gap}" if result.gap else ""))
         head.setWordWrap(True)

@@ -647,7 +647,8 @@ class MainWindow(QMainWindow):
 
         profile = get_profile(self.ctx.county, self.ctx.evaluation.profile_id)
         dialog = FailingDialog(result, self, institutions={
-            i["id"]: i for i in self.ctx.year_facts().institutions}, relabel=profile.relabel)
+            i["id"]: i for i in self.ctx.year_facts().institutions}, relabel=profile.relabel,
+            cited=self.ctx.cite(result.id, result.name))
         dialog.jump.connect(lambda inst: self.go_to_institution(_TAB_OF.get(indicator_id,
                                                                             "institutions"), inst,
                                                                 indicator_id))

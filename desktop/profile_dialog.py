@@ -77,8 +77,8 @@ class ProfileDialog(QDialog):
         self.state.setWordWrap(True)
         self.model = RecordModel([
             Column("on", "考核", "bool", True, width=45),
-            Column("id", "编号", width=45),
-            Column("name", "指标", width=200, whole_tip=True),
+            Column("code", "条目", width=74, tip="评分标准中的条目编号；评分标准未列的为本县指标"),
+            Column("name", "评分项 / 指标", width=200, whole_tip=True),
             Column("op", "比较", "choice", True, _OPS, width=55),
             Column("value", "目标值", editable=True, width=70),
             Column("high", "上限（区间）", editable=True, width=85),
@@ -86,7 +86,7 @@ class ProfileDialog(QDialog):
             Column("shown", "现行目标", width=85),
             Column("population", "须填报", width=130, whole_tip=True,
                    tip="哪些机构须填报本项：未填报、待填报只按这些机构判断"),
-            Column("basis", "依据", width=300, whole_tip=True,
+            Column("basis", "依据", width=270, whole_tip=True,
                    tip="所依据的文件和原文；没有依据的为“推定”。本县方案另定的目标，附其来源"),
         ], writer=self._write, parent=self)
         self.table = QTableView()
@@ -162,14 +162,15 @@ class ProfileDialog(QDialog):
             (profile.description or "") + f"\n{basis}"
             + ("\n内置方案只能查看；要修改请先“复制为新方案”。"
                if profile.builtin else "\n修改后立即保存在本县数据文件中。"))
-        rows = []
+        indicators = {}
         std = standard.for_county(self.county)
         for ind in CATALOGUE:
             s = profile.setting(ind.id)
             t = s.target
             item = std.for_indicator(ind.id)
-            rows.append({
-                "id": ind.id, "name": profile.relabel(ind.name), "kind": ind.kind, "on": int(s.on),
+            indicators[ind.id] = {
+                "id": ind.id, "code": item.code if item is not None else standard.LOCAL,
+                "name": profile.relabel(ind.name), "kind": ind.kind, "on": int(s.on),
                 "op": t.op if t else None,
                 "value": "" if t is None else _fmt(t.low if t.op == "between" else t.value,
                                                    ind.kind),
@@ -179,16 +180,23 @@ class ProfileDialog(QDialog):
                 "shown": format_target(ind.kind, t),
                 "population": ind.population_text,
                 "basis": _basis(item, s.note if profile.local_target(ind.id) else ""),
-            })
-        # The standard's items judged from tasks and the register (规划, 联席会议 …): a county
-        # switches off one that does not apply to it.
-        for item in standard.for_county(self.county).items:
-            if item.indicator is None:
-                rows.append({"id": item.id, "name": item.text, "kind": "item", "item": True,
+            }
+        # In the standard's order, as 总览 lists them; the items judged from tasks and the
+        # register (规划, 联席会议 …) among them: a county switches off one that does not apply
+        # to it. The indicators the standard does not list come last.
+        rows = []
+        for item in std.items:
+            if item.indicator is not None:
+                if item.indicator in indicators:
+                    rows.append(indicators.pop(item.indicator))
+            else:
+                rows.append({"id": item.id, "code": item.code, "name": item.text, "kind": "item",
+                             "item": True,
                              "on": int(profile.item_on(item.id)), "op": None, "value": "",
                              "high": "", "threshold": "", "raw_threshold": {},
                              "shown": "按任务与佐证" if item.by == "document" else "按机构名册",
                              "population": item.scope, "basis": _basis(item, "")})
+        rows += indicators.values()
         self.model.writer = None if profile.builtin else self._write
         self.model.set_rows(rows)
         self.detail.setText("选中一行，在此查看其依据的全文。")
@@ -202,8 +210,12 @@ class ProfileDialog(QDialog):
         if row is None:
             self.detail.clear()
             return
-        self.detail.setText(f"{row['id']} {row['name']}　须填报：{row['population'] or '—'}\n"
+        self.detail.setText(f"{self._cited(row)}　须填报：{row['population'] or '—'}\n"
                             f"依据：{row['basis'] or '—'}")
+
+    def _cited(self, row: dict[str, Any]) -> str:
+        """A row's indicator or item as the window names it (二（一）6 医联体覆盖人口比例)."""
+        return standard.cite(standard.for_county(self.county), row["id"], row["name"])
 
     def _use(self) -> None:
         self._apply(lambda: profiles.set_active(self.county, self.chooser.currentData()))
@@ -250,7 +262,7 @@ class ProfileDialog(QDialog):
         profile = self.current()
         if row.get("item"):
             if col.key != "on":
-                message = f"{row['id']}：该评分项没有目标值，只能设置是否考核。"
+                message = f"{self._cited(row)}：该评分项没有目标值，只能设置是否考核。"
                 self.message.setText(message)
                 return message
             if not self._apply(lambda: profiles.update_profile(
@@ -261,7 +273,7 @@ class ProfileDialog(QDialog):
         try:
             entry = _entry_change(row, col.key, value)
         except KnownError as exc:
-            self.message.setText(f"{row['id']}：{exc}")
+            self.message.setText(f"{self._cited(row)}：{exc}")
             return str(exc)
         error: list[str] = []
 
@@ -293,13 +305,10 @@ def _basis(item: Any, local: str) -> str:
 
 
 def _named(ind_id: str, profile: Profile, std: standard.Standard) -> str:
-    """An indicator as the clerk finds it in 总览: the standard's 条目 and its name
-    (三（一）2 社区卫生服务站适宜技术达标率), the id alone where the catalogue lacks it."""
+    """An indicator or item as the clerk finds it in 总览: the standard's 条目 and its name
+    (三（一）2 社区卫生服务站适宜技术达标率), in the county's own words."""
     ind = BY_ID.get(ind_id)
-    if ind is None:
-        return ind_id
-    item = std.for_indicator(ind_id)
-    return f"{item.code + ' ' if item is not None else ''}{profile.relabel(ind.name)}"
+    return standard.cite(std, ind_id, profile.relabel(ind.name) if ind is not None else None)
 
 
 def _fmt(x: float, kind: str) -> str:

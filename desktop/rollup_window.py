@@ -86,13 +86,13 @@ def county_columns() -> list[Column]:
 
 def matrix_columns(r: Rollup) -> list[Column]:
     """County, score, then one column per item with its points, coloured by met; each item's
-    header gives its id (★ for 必备) over its first words, the tooltip its whole text."""
+    header gives its 条目 (★ for 必备) over its first words, the tooltip its whole text."""
     out = [Column("county", "县（区）", width=90),
            Column("total", "得分", "int", width=55, value=_or_no_data("total"),
                   order=_sorted_after_figures("total"))]
     for col in r.columns:
         out.append(Column(
-            col.id, col.header, "int", width=_header_width(col),
+            col.id, col.label, "int", width=_header_width(col),
             tip=f"{col.code} {col.text}（{f'满分 {col.max:g}' if col.scored else '只统计，不计分'}）",
             value=lambda row, k=col.id: row["cells"][k].points
             if row["has_data"] and k in row["cells"] else None,
@@ -116,7 +116,7 @@ def county_records(r: Rollup) -> list[dict[str, Any]]:
     codes = {c.id: c.code for c in r.columns}
     rows = []
     for c in r.counties:
-        vetoes = [f"{i}（{codes.get(i, '')}）" for i in c.veto_failures]
+        vetoes = [codes.get(i) or i for i in c.veto_failures]  # the standard's 条目, as printed
         veto = ("未达到：" + "、".join(vetoes) if vetoes else "均达到") if c.has_data else NO_DATA
         rows.append({"id": str(c.path), "path": c.path, "county": c.shown, "total": c.total,
                      "max": c.max, "pass_mark": c.pass_mark, "passed": c.passed,
@@ -146,14 +146,14 @@ def _cell_tip(r: Rollup, item_id: str) -> Callable[[dict], str]:
 
 def _bar_label(s: ItemShare) -> str:
     text = s.column.text if len(s.column.text) <= 16 else s.column.text[:15] + "…"
-    return f"{s.column.id}{'★' if s.column.veto else ''} {text}"
+    return f"{s.column.code}{'★' if s.column.veto else ''} {text}"
 
 
 class ShareChart(QWidget):
     """Items by the share of counties that pass them, weakest at the top; ★ marks 必备."""
 
     ROW = 18
-    LABEL = 300  # the item's id and the start of its wording
+    LABEL = 300  # the item's 条目 and the start of its wording
     RIGHT = 130  # room for “100%（12/12 县）” after the longest bar
 
     def __init__(self, parent: QWidget | None = None) -> None:

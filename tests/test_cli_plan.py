@@ -47,7 +47,7 @@ def test_plan_text_says_what_to_do_first(demo: Path, capsys: pytest.CaptureFixtu
     assert main(["plan", str(demo), "--year", "2024"]) == 0
     text = capsys.readouterr().out
     assert "按达标路径完成前 4 项行动，得分可达 81.3 分并满足全部必备项" in text
-    assert "   1  G01  【必备】+3 分 → 73.3  〔佐证材料〕上传 G01 佐证材料（对应任务已完成）" in text
+    assert "   1  G01  【必备】+3 分 → 73.3  〔佐证材料〕上传 一（一）1 佐证材料（对应任务已完成）" in text
     assert "年度最低要求进度（到今天）：" in text and "落后" in text
 
 

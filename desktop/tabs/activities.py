@@ -163,10 +163,10 @@ class ActivitiesTab(TableTab):
         self.copyable(self.matrix_view, "未粘贴：右侧的次数由左侧的活动记录统计得出，不能粘贴；"
                                         "请在左侧新增或编辑活动。")
         self.matrix_view.setObjectName("matrix")
-        # By pixel, so the last column (D5) can be scrolled wholly into view on a narrow screen.
+        # By pixel, so the last column (四（一）5) can be scrolled wholly into view on a narrow screen.
         self.matrix_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.matrix_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # Never narrower than a header ("D1 宣传栏更换" whole, not ")1 宣传栏更换"), names whole.
+        # Never narrower than a header ("宣传栏更换" whole, not "传栏更换"), names whole.
         self.matrix_fit = ColumnFit(self.matrix_view, self.matrix)
         self.matrix_title = QLabel(self)
         self.matrix_title.setWordWrap(True)  # else its one long line widens the whole window
@@ -425,7 +425,10 @@ class ActivitiesTab(TableTab):
         counts = activity_counts(ctx.county, ctx.year, facts)
         columns = [Column("name", "机构", width=150)]
         for ind, (label, minimum) in minimums.items():
-            columns.append(Column(ind, f"{ind} {label}\n（≥{minimum}）", "int", width=76,
+            # The standard's 条目 over the kind it counts ("四（一）1" / "宣传栏更换" / "（≥4）"):
+            # three short lines keep the five columns as narrow as the old ids did.
+            header = ctx.cite(ind, label).replace(" ", "\n", 1)
+            columns.append(Column(ind, f"{header}\n（≥{minimum}）", "int", width=76,
                                   tone=_short_of(ind, minimum)))
         # The year's centres as the register reads: the year's townships (db.townships) in
         # pinyin order, then type and name, as 填报进度 lists them.

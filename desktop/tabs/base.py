@@ -109,6 +109,9 @@ class RecordFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = ""
+        # What the search box looks in, where a tab finds rows by more than their name (总览:
+        # an item's 条目 too).
+        self.searched: Callable[[dict[str, Any]], str] | None = None
         self.equal: dict[str, Any] = {}
         self.tests: dict[str, Callable[[dict[str, Any]], bool]] = {}
 
@@ -164,8 +167,9 @@ class RecordFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         assert isinstance(model, RecordModel)
         row = model.rows[source_row]
-        if self.search and self.search not in str(row.get("name") or row.get("title")
-                                                  or row.get("text") or ""):
+        if self.search and self.search not in (
+                self.searched(row) if self.searched is not None
+                else str(row.get("name") or row.get("title") or row.get("text") or "")):
             return False
         return (all(row.get(k) == v for k, v in self.equal.items())
                 and all(test(row) for test in self.tests.values()))

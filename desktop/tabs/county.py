@@ -18,7 +18,6 @@ from desktop.context import Context
 from desktop.models import parse_count
 from desktop.undo import Change, EditHistory, Step
 from reports.excel.vocab import BadValue, read_share
-from reports.judge import standard as standards
 from reports.judge.wording import format_target, format_value, percent, status_text
 
 # field, the indicator it feeds (shown beside it)
@@ -107,13 +106,11 @@ class CountyTab(QWidget):
 
     def rejudged(self, ctx: Context) -> None:
         self.ctx = ctx
-        std = standards.for_county(ctx.county)
         for key, ind in _FIELDS:
             result = ctx.evaluation.result(ind) if ind else None
             text = ""
             if result is not None:
-                item = std.for_indicator(ind)
-                name = f"{item.code} {result.name}" if item is not None else result.name
+                name = ctx.cite(ind, result.name)
                 target = f"目标 {format_target(result.kind, result.target)}"
                 # 无数据 once: with no value there is nothing to say it against yet.
                 said = (f"无数据（{target}）" if result.value is None else

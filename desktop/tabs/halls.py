@@ -44,5 +44,5 @@ class HallsTab(YearFactsTab):
             Column("visits", "总诊疗人次", "int", True, width=95),
             Column("tcm_visits", "中医诊疗人次", "int", True, width=95),
             Column("tcm_share", "中医诊疗占比", "share", value=_share("tcm_visits", "visits"),
-                   width=90, tip="中医诊疗人次 / 总诊疗人次（B4）"),
+                   width=90, tip="中医诊疗人次 / 总诊疗人次（用于基层机构中医诊疗量占比）"),
         ])

@@ -30,6 +30,11 @@ _STATUS_SORT = {k: n for n, k in enumerate(
     ("未达标", "部分达标", "待填报", "无数据", "达标", "不计分", "不考核", "不适用", COUNTY_LEVEL))}
 
 
+def _half_width(code: str) -> str:
+    """二（一）6 → 二(一)6: how a clerk types a 条目 without a Chinese input method."""
+    return code.replace("（", "(").replace("）", ")")
+
+
 def _standard_order(row: dict[str, Any]) -> int:
     return int(row["ord"])
 
@@ -63,7 +68,6 @@ class OverviewTab(TableTab):
             Column("section_name", "板块", width=90, whole_tip=True, order=_standard_order),
             Column("code", "条目", width=68, tip="评分标准中的条目编号（点击按评分标准的顺序排列）",
                    whole_tip=True, order=_standard_order),
-            Column("id", "编号", width=42, order=_standard_order),
             Column("name", "评分项 / 指标", width=190, whole_tip=True),
             Column("value_text", "实际值", width=70),
             Column("target_text", "目标", width=70, whole_tip=True),
@@ -91,7 +95,11 @@ class OverviewTab(TableTab):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         self.layout_.insertWidget(0, self.summary)
-        self.search.setPlaceholderText("按名称搜索…")
+        self.search.setPlaceholderText("按条目或名称搜索…")
+        # The 条目 as a clerk types it, full-width brackets or not; an id a clerk remembers from
+        # the command line (G02, B9) finds its row too, without the window ever showing one.
+        self.proxy.searched = lambda row: (f"{row['code']} {_half_width(row['code'])} "
+                                           f"{row['name']} {row['id']}")
         self.add_button("添加佐证…", "A", self.attach)
         self.add_button("佐证材料…", "M", self.evidence)
 
@@ -219,8 +227,8 @@ class OverviewTab(TableTab):
                                                else None) == state]
                 if these:
                     said.append(f"{len(these)} 项{words}（" + "、".join(
-                        f"{i.id} {i.text}" for i in these) + "）" + ("" if state is None
-                                                                   else "，按未达到计"))
+                        standards.cite(std, i) for i in these) + "）"
+                                + ("" if state is None else "，按未达到计"))
             text += (f"　必备项 {len(vetoes)} 项：" + (
                 "均已达到。" if not failed else
                 "<span style=\"color:#a40000\">" + "；".join(said) + "</span>。"))
@@ -246,7 +254,7 @@ class OverviewTab(TableTab):
         # Loaded when first used, not at start.
         from desktop.evidence import PICKER_FILTER, attach_files
 
-        files = dialogs.open_file_names(self, f"为 {row['id']} {row['name']} 选择佐证材料",
+        files = dialogs.open_file_names(self, f"为 {self._cited(row)} 选择佐证材料",
                                         PICKER_FILTER)
         if files:
             county, year = self.ctx.county, self.ctx.year
@@ -264,13 +272,18 @@ class OverviewTab(TableTab):
             return
         from desktop.evidence import show_evidence  # loaded when first used, not at start
 
-        if show_evidence(self.ctx.county, f"{row['id']} {row['name']}（{self.ctx.year} 年）",
+        if show_evidence(self.ctx.county, f"{self._cited(row)}（{self.ctx.year} 年）",
                          {"owner_table": "indicator", "indicator_id": row["id"],
                           "year": self.ctx.year}, self):
             self.not_undoable("修改佐证材料")
             self.changed.emit()
             self.refresh(self.ctx)
             self.select_record(row["id"])
+
+    def _cited(self, row: dict[str, Any]) -> str:
+        """The row's item as dialogs name it: its 条目 and words (一（一）1 将中医药工作纳入…)."""
+        assert self.ctx is not None
+        return self.ctx.cite(row["id"], row["name"])
 
     def _open(self, index: QModelIndex) -> None:
         """An indicator: the institutions behind it. An item judged by documents (组织管理 …):

@@ -53,11 +53,13 @@ def _status(row: dict[str, Any]) -> str:
     return arrangements.OPEN
 
 
-def _row(year: int, a: paths.Action) -> dict[str, Any]:
+def _row(year: int, a: paths.Action, rank: dict[str, int]) -> dict[str, Any]:
     arr = a.arranged
     return {"id": arrangements.record_id(year, a.key), "key": a.key, "order": a.order,
             "stage": ON_PATH if a.on_path else FURTHER, "item": a.item, "indicator": a.indicator,
-            "item_label": f"{a.item} {a.item_text}", "township": a.township or paths.COUNTY_WIDE,
+            # The item by the standard's 条目 and words (一（一）1 将中医药工作纳入…), as 总览 has it
+            "item_label": f"{a.code} {a.item_text}", "code": a.code,
+            "rank": rank.get(a.item, len(rank)), "township": a.township or paths.COUNTY_WIDE,
             "name": a.institution or paths.COUNTY_WIDE, "institution_id": a.institution_id,
             "need": a.need + ("（补录）" if a.late else ""), "what": a.what, "rule": a.rule,
             "points": a.points, "cumulative": a.cumulative,
@@ -67,16 +69,24 @@ def _row(year: int, a: paths.Action) -> dict[str, Any]:
             "late": a.late, "clears_veto": a.clears_veto}
 
 
-def _done_row(year: int, d: arrangements.Arrangement, names: dict[str, str],
-              towns: dict[str, str | None]) -> dict[str, Any]:
+def _done_row(d: arrangements.Arrangement, names: dict[str, str],
+              towns: dict[str, str | None], std: standards.Standard) -> dict[str, Any]:
     inst = d.institution_id
+    item = std.item(d.item_id)
     return {"id": d.id, "key": d.key, "order": None, "stage": DONE, "item": d.item_id,
-            "indicator": None, "item_label": d.item_id,
+            "indicator": None, "item_label": standards.cite(std, item) if item is not None
+            else standards.cite(std, d.item_id), "code": item.code if item is not None else "",
+            "rank": _rank(std, d.item_id),
             "township": (towns.get(inst) if inst else None) or paths.COUNTY_WIDE,
             "name": names.get(inst or "", paths.COUNTY_WIDE), "institution_id": inst,
             "need": "", "what": d.what or "", "rule": "", "points": None, "veto": "",
             "cumulative": None, "person": d.person, "due_date": d.due_date, "late": False,
             "clears_veto": False}
+
+
+def _rank(std: standards.Standard, item_id: str) -> int:
+    """An item's place in the standard: clicking 评分项 lists the actions in its order."""
+    return next((n for n, i in enumerate(std.items) if i.id == item_id), len(std.items))
 
 
 def _points(row: dict[str, Any]) -> str:
@@ -139,7 +149,7 @@ class PathTab(TableTab):
                    order=lambda r: (_STAGE_ORDER[r["stage"]], r["order"] or 0),
                    tip="达标路径：按此顺序完成即可达到合格线（并满足全部必备项）；继续提高：其余行动"),
             Column("item_label", "评分项", width=120, whole_tip=True,
-                   order=lambda r: r["item"]),
+                   order=lambda r: (r["rank"], r["item"])),
             Column("township", "乡镇（街道）", width=84, whole_tip=True),
             Column("name", "机构", width=130, whole_tip=True),
             Column("need", "需要", width=66, tip="补报数据、佐证材料、人员、开展活动、建设设置……"),
@@ -244,12 +254,13 @@ class PathTab(TableTab):
         self._inputs = (std, docs, towns, day)
         self.plan = paths.build(std, ctx.evaluation, docs, towns, day,
                                 arrangements.read(county, year))
-        rows = [_row(year, a) for a in self.plan.actions]
+        rank = {i.id: n for n, i in enumerate(std.items)}
+        rows = [_row(year, a, rank) for a in self.plan.actions]
         if self.plan.township_scope:  # no county total in a township's file to add up to
             for r in rows:
                 r["cumulative"] = None
         names = {i["id"]: i["name"] for i in to_date.institutions}
-        rows += [_done_row(year, d, names, towns) for d in self.plan.done]
+        rows += [_done_row(d, names, towns, std) for d in self.plan.done]
         behind = pace_of(ctx.evaluation, get_profile(county, ctx.evaluation.profile_id),
                          to_date, towns, day)
         self.pace.set_rows([self._pace_row(n, p) for n, p in enumerate(behind)])
@@ -274,8 +285,8 @@ class PathTab(TableTab):
         return words + spacing + table_height(self.pace_view, self.pace_proxy.rowCount())
 
     def row_name(self, row: dict[str, Any]) -> str:
-        """An action is named by its item and where it is to be done (G01 全县)."""
-        return f"{row['item']} {row['name']}"
+        """An action is named by its item's 条目 and where it is to be done (一（一）1 全县)."""
+        return f"{row.get('code') or row['item_label']} {row['name']}"
 
     @staticmethod
     def _pace_row(n: int, p: Pace) -> dict[str, Any]:

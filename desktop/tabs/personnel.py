@@ -93,7 +93,7 @@ class PersonnelTab(YearFactsTab):
         result = self.ctx.evaluation.result(ind)
         if result is None or result.met is not False:
             return None
-        return f"{ind} {result.name}：{result.gap or '未达标'}"
+        return f"{self.ctx.cite(ind, result.name)}：{result.gap or '未达标'}"
 
     def refresh(self, ctx: Context) -> None:
         super().refresh(ctx)
@@ -111,8 +111,8 @@ class PersonnelTab(YearFactsTab):
                 continue
             if r.id in ctx.county_level:
                 # A township's file holds a fraction of the county: as 总览 says, not judged here.
-                parts.append(f"<b>{r.id} {r.name}</b>：{COUNTY_LEVEL}")
+                parts.append(f"<b>{ctx.cite(r.id, r.name)}</b>：{COUNTY_LEVEL}")
                 continue
-            parts.append(f"<b>{r.id} {r.name}</b>：{format_value(r.kind, r.value)}"
+            parts.append(f"<b>{ctx.cite(r.id, r.name)}</b>：{format_value(r.kind, r.value)}"
                          f"（{status_text(r)}）")
         self.county_line.setText("全县：" + "　·　".join(parts))

@@ -182,10 +182,10 @@ class ReviewTab(TableTab):
                 head + f"<b>{out.coverage_text}</b>：现场结论录完后显示模拟评审得分（按抽查口径）；"
                 f"台账与现场不一致 {len(out.differences)} 处；整改 {len(out.fixes)} 项")
             return
-        # The item's words, as 总览 names it: a code alone (一（一）1) says nothing to the clerk.
-        # One fact a line, so the headline wraps inside the window at 1366 px however many
-        # 必备 items fail.
-        veto = "、".join(f"{i.id} {i.text}（{i.code}）" for i in s.veto_failures)
+        # The item's 条目 and words, as 总览 names it: a code alone (一（一）1) says little to
+        # the clerk. One fact a line, so the headline wraps inside the window at 1366 px however
+        # many 必备 items fail.
+        veto = "、".join(self.ctx.cite(i) for i in s.veto_failures)
         self.summary.setText(
             head + f"{out.coverage_text}，模拟评审得分（按抽查口径） <b>{s.total:g}</b> / {s.max:g} 分，"
             f"合格线 {s.pass_mark:g} 分，<b>{'通过' if s.passed else '未通过'}</b>；"

@@ -73,8 +73,14 @@ class Column:
 
     @property
     def header(self) -> str:
-        """The id (★ for 必备) over the item's words, for a table's column header."""
+        """The id (★ for 必备) over the item's words, for the workbook's column header."""
         return f"{self.id}{'★' if self.veto else ''}\n{self.name}"
+
+    @property
+    def label(self) -> str:
+        """The standard's 条目 (★ for 必备) over the item's words, for the window's column
+        header: what a reviewer calls it, as the printed summary does."""
+        return f"{self.code}{'★' if self.veto else ''}\n{self.name}"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from reports.judge import standard as standards
 from reports.judge.evaluation import evaluate
 from reports.judge.results import Evaluation
 from reports.judge.wording import format_value, status_text
@@ -22,12 +23,12 @@ if TYPE_CHECKING:
 class Change:
     year: int
     indicator: str
-    name: str
+    name: str  # as the window names it: the standard's 条目 and the name (standard.cite)
     before: str  # "78.3%（达标）"
     after: str
 
     def __str__(self) -> str:
-        return f"{self.year}年 {self.indicator} {self.name}：{self.before} → {self.after}"
+        return f"{self.year}年 {self.name}：{self.before} → {self.after}"
 
 
 class _Rollback(Exception):
@@ -65,9 +66,11 @@ def years_change(county: CountyFile, institution_id: str, changes: dict[str, Any
     except _Rollback:
         pass
     out = []
+    std = standards.for_county(county)
     for y in years:
         for ind, (name, value, status) in before[y].items():
             _, value2, status2 = after[y].get(ind, (name, "—", "—"))
             if (value, status) != (value2, status2):
-                out.append(Change(y, ind, name, f"{value}（{status}）", f"{value2}（{status2}）"))
+                out.append(Change(y, ind, standards.cite(std, ind, name),
+                                  f"{value}（{status}）", f"{value2}（{status2}）"))
     return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import functools
 import json
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 import unicodedata
 
 from db.errors import ValidationError
@@ -147,6 +147,18 @@ class Standard:
     def cite(self, item: Item) -> str:
         return f"{self.short} {item.code}"
 
+    def item_for(self, ident: str) -> Item | None:
+        """The item `ident` stands for: an indicator's id (A1 … D11) gives the item that scores
+        it, if any; any other id, the item of that id. The order 总览's rows and the evidence
+        records key them by (an item judged by an indicator is keyed by the indicator)."""
+        return self.for_indicator(ident) if ident in BY_ID else self.item(ident)
+
+    def code_of(self, ident: str) -> str:
+        """The 条目 (二（一）6) of the item `ident` stands for; '' where the standard does not
+        list it (a county's own indicator)."""
+        item = self.item_for(ident)
+        return item.code if item is not None else ""
+
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "id": self.id, "version": self.version, "name": self.name,
                 "short": self.short, "source": self.source, "description": self.description,
@@ -154,6 +166,43 @@ class Standard:
                 "pass_mark": self.pass_mark, "total": self.total,
                 "sections": [{"id": s.id, "title": s.title,
                               "items": [i.to_dict() for i in s.items]} for s in self.sections]}
+
+
+LOCAL = "本县指标"  # an indicator the file's standard does not list: the county's own
+
+
+class Numbered(Protocol):
+    """An item as a score or a sampled checklist holds it (Item, ItemScore): number and words."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+def cite(std: Standard, ident: str | Numbered, name: str | None = None) -> str:
+    """How everything a clerk or a reviewer reads names an indicator or an item: by the
+    standard's 条目 and its words (二（一）6 医联体覆盖人口比例, 一（一）1 将中医药工作纳入…), an
+    indicator the standard does not list by its name with （本县指标）. Never by the program's
+    ids (B8, G01, H1): only the command line's input and the JSON speak those.
+
+    `ident` is an indicator's or an item's id (see Standard.item_for), or an item itself (an
+    Item, a scored ItemScore) where the caller holds one; `name` is the wording the caller has
+    (an indicator's name with the county's relabels, a short column label), else the catalogue's
+    name of the indicator or the item's own text. The standard is the file's own
+    (standard.for_county): a province's 评分表 numbers its items its own way."""
+    if not isinstance(ident, str):
+        return f"{ident.code} {name or ident.text}"
+    item = std.item_for(ident)
+    indicator = BY_ID.get(ident)
+    if item is not None:
+        words = name or (indicator.name if indicator is not None else item.text)
+        return f"{item.code} {words}"
+    if indicator is not None:
+        return f"{name or indicator.name}（{LOCAL}）"
+    # An item of another standard (evidence kept from a 评分表 since replaced): no 条目 to give.
+    return f"{name}（现用评分标准中没有此项）" if name else "现用评分标准中没有此项"
 
 
 # ---- validation -----------------------------------------------------------------------------------

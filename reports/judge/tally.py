@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from reports.judge.catalogue import SECTIONS
 from reports.judge.results import PARTLY, SCORED, ZERO, Evaluation, ItemScore, Result
-from reports.judge.standard import Standard
+from reports.judge.standard import LOCAL, Standard
 from reports.judge.wording import COUNTY_LEVEL, status_text
 
 # The 达标情况 of a scored item with no indicator (G*, H1), in the indicators' words.
@@ -24,7 +23,7 @@ class Line:
 
     id: str  # the item's id, or the indicator's where the standard does not score it
     code: str  # the standard's number (二（二）1); empty for an indicator it does not score
-    section: str  # '二 服务网络', or the catalogue's area for an unscored indicator
+    section: str  # '二 服务网络', or 本县指标 for an indicator the standard does not score
     text: str  # the standard's wording, or the indicator's name
     result: Result | None
     scored: ItemScore | None
@@ -64,7 +63,9 @@ def lines(ev: Evaluation, std: Standard) -> list[Line]:
                             scored, _status(result, scored, key in ev.county_level)))
     for r in ev.results:
         if r.id not in shown:
-            out.append(Line(r.id, "", f"{r.section} {SECTIONS[r.section]}", r.name, r, None,
+            # In none of the standard's parts; the catalogue's letters (A–D) are the program's,
+            # not the reviewers'.
+            out.append(Line(r.id, "", LOCAL, r.name, r, None,
                             _status(r, None, r.id in ev.county_level)))
     return out
 

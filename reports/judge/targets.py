@@ -112,7 +112,8 @@ def _shown(x: float, kind: str) -> str:
 
 
 def _named(ind: Indicator) -> str:
-    return f"指标 {ind.id}（{ind.name}）"
+    # By its name: the window shows these (目标设置), where no id of the program is shown.
+    return f"指标“{ind.name}”"
 
 
 def _check_bound(ind: Indicator, x: Any, what: str) -> None:

@@ -194,8 +194,8 @@ def _entry(ev: dict[str, Any], tasks: dict[str, Any], activities: dict[str, Any]
         return Entry("指标", list(place.folder), about=about, label=place.label, rank=place.rank,
                      supports=(place,), **common)
     if ev["owner_table"] == "indicator" and ind is not None:
-        return Entry("指标", ["本县指标", ind.name], about=f"{ind.id} {ind.name}",
-                     label=f"{ind.name}（本县指标）", rank=last, **common)
+        return Entry("指标", [standards.LOCAL, ind.name], about=f"{ind.id} {ind.name}",
+                     label=standards.cite(std, ind.id), rank=last, **common)
     if ev["owner_table"] == "task" and ev.get("owner_id") in tasks:
         t = tasks[ev["owner_id"]]
         name = f"{(t['number'] or '').zfill(2)} {t['text'][:30]}".strip()

@@ -103,6 +103,9 @@ class Plan:
     planned_projected: float = 0.0
     done: tuple[Arrangement, ...] = ()
     tracks: tuple[Track, ...] = field(default=(), repr=False, compare=False)
+    # The 必备 items not met, as the window and the report name them (一（一）1 将中医药工作…):
+    # `veto_failures` holds their ids for the JSON.
+    veto_cited: tuple[str, ...] = ()
 
     @property
     def path(self) -> tuple[Action, ...]:
@@ -121,7 +124,7 @@ class Plan:
             return (f"本文件为{self.township_scope}的乡镇填报文件：下列为本乡镇机构可做的 "
                     f"{len(self.actions)} 项行动；得分和是否达到合格线在县里合并各乡镇数据后计算。")
         head = f"{self.year} 年自评得分 {self.total:g} 分（合格线 {self.pass_mark:g} 分）"
-        vetoes = "、".join(self.veto_failures)
+        vetoes = "、".join(self.veto_cited)
         if vetoes:
             head += f"，必备项 {vetoes} 未达到"
         if self.passed:
@@ -327,7 +330,8 @@ def build(std: Standard, evaluation: Evaluation, docs: Documents,
                 score.pass_mark, score.passed, tuple(i.id for i in score.veto_failures),
                 None if town else counts is not None, projected, _shown(best),
                 path_length, tuple(actions), tuple(reasons), tuple(notes), town,
-                len(planned & keys), _shown(with_planned), done, tuple(tr))
+                len(planned & keys), _shown(with_planned), done, tuple(tr),
+                tuple(standards.cite(std, i, short(i.text, 24)) for i in score.veto_failures))
 
 
 def _path_order(tr: list[Track], counts: list[int]) -> list[tuple[int, int]]:
@@ -361,17 +365,17 @@ def _why_not(tr: list[Track], need: int, pass_mark: float, now: int) -> list[str
     for t in tr:
         if t.veto_open and t.first_met() is None:
             why = t.note or "列出的行动都不能使其达到要求"
-            out.append(f"必备项 {t.item.id}（{short(t.item.text, 30)}）不能达到：{why}。")
+            out.append(f"必备项 {t.item.code}（{short(t.item.text, 30)}）不能达到：{why}。")
     best = now + sum(t.gain(len(t.units)) for t in tr)
     if best < _pass_tenths(pass_mark):
         n = sum(len(t.units) for t in tr)
         out.append(f"即使完成全部 {n} 项行动，最多得 {_shown(best):g} 分，仍低于合格线 "
                    f"{pass_mark:g} 分。")
-        blocked = [t.item.id for t in tr if t.note and t.units]
+        blocked = [t.item.code for t in tr if t.note and t.units]
         if blocked:
             more = f" 等 {len(blocked)} 项" if len(blocked) > 12 else ""
             out.append(f"其中 {'、'.join(blocked[:12])}{more} 须先补齐数据才能计分。")
-        empty = [t.item.id for t in tr if t.note and not t.units]
+        empty = [t.item.code for t in tr if t.note and not t.units]
         if empty:
             out.append(f"{'、'.join(empty)} 没有须考核的机构，无法得分。")
     return out or ["没有一组行动能同时满足全部必备项并达到合格线。"]
@@ -385,7 +389,7 @@ def _notes(tr: list[Track], path: list[Action], year: int, today: _dt.date) -> l
                    "尚未登记的活动；如确未开展，本年度不能按此路径达标。")
     waiting = [t for t in tr if t.note and t.units]
     if len(waiting) > 6:
-        out.append(f"{'、'.join(t.item.id for t in waiting[:12])} 等 {len(waiting)} 项无数据或待填报："
+        out.append(f"{'、'.join(t.item.code for t in waiting[:12])} 等 {len(waiting)} 项无数据或待填报："
                    "补齐数据后才能计算这些行动的得分。")
     elif waiting:
         out.append("以下项目的行动暂不能计分：" + "；".join(str(t.note) for t in waiting) + "。")

@@ -179,11 +179,11 @@ def _indicator_track(item: Item, now: ItemScore, r: Result) -> Track | None:
         ind = BY_ID.get(r.id)
         kinds = ind.scope_text if ind is not None else r.name
         return Track(item, now, [], [tenths(now.points)], [False],
-                     f"{item.id} 没有须考核的机构（{kinds}），无法计分")
+                     f"{item.code} 没有须考核的机构（{kinds}），无法计分")
     if r.value is None:
         unit = Unit(item.id, None, None, f"{COUNTY_WIDE}：{r.name}无数据，须先填报所需数据",
                     FIGURES)
-        return _waiting_track(item, now, [unit], f"{item.id} 无数据：填报后才能判断能否得分")
+        return _waiting_track(item, now, [unit], f"{item.code} 无数据：填报后才能判断能否得分")
     if r.is_inst and r.numerator is not None and r.denominator and r.target is not None:
         return _inst_track(item, now, r)
     if r.pending:
@@ -191,7 +191,7 @@ def _indicator_track(item: Item, now: ItemScore, r: Result) -> Track | None:
                       f"{f.institution}：{f.gap or MISSING}，须补报", REPORT, True)
                  for f in r.not_reported]
         return _waiting_track(item, now, units,
-                              f"{item.id} 待 {len(units)} 家机构填报：补报后才能计算得分")
+                              f"{item.code} 待 {len(units)} 家机构填报：补报后才能计算得分")
     if r.met is False:
         return _single(item, now, Unit(item.id, None, None, f"{COUNTY_WIDE}：{r.gap or r.name}",
                                        _need(item, r.gap), effort=3))
@@ -205,13 +205,13 @@ def _document_track(item: Item, now: ItemScore, docs: Documents) -> Track:
     named = "、".join(f"“{short(t['text'])}”" for t in open_tasks[:2]) + \
         (f"等 {len(open_tasks)} 项" if len(open_tasks) > 2 else "")
     if open_tasks and not files:
-        what, need, effort = f"完成任务{named}，并上传 {item.id} 佐证材料", TASK, 2
+        what, need, effort = f"完成任务{named}，并上传 {item.code} 佐证材料", TASK, 2
     elif open_tasks:
         what, need, effort = f"完成任务{named}（佐证材料已有）", TASK, 2
     elif tasks:
-        what, need, effort = f"上传 {item.id} 佐证材料（对应任务已完成）", DOCUMENT, 1
+        what, need, effort = f"上传 {item.code} 佐证材料（对应任务已完成）", DOCUMENT, 1
     else:
-        what, need, effort = (f"在“任务与佐证”中建立并完成对应任务（或在总览为 {item.id} 添加佐证），"
+        what, need, effort = (f"在“任务与佐证”中建立并完成对应任务（或在总览为 {item.code} 添加佐证），"
                               f"上传佐证材料：{short(item.text)}"), DOCUMENT, 3
     return _single(item, now, Unit(item.id, None, None, what, need, effort=effort))
 
@@ -253,7 +253,7 @@ def tracks(std: Standard, evaluation: Evaluation, docs: Documents) -> list[Track
             track = _count_track(item, now)
         else:  # a way of judging this module does not know yet: one action, its reason
             track = _single(item, now, Unit(item.id, None, None,
-                                            f"{item.id}：{now.reason}", BUILD, effort=3))
+                                            f"{item.code}：{now.reason}", BUILD, effort=3))
         if track is not None and (track.units or track.note):
             out.append(track)
     return out

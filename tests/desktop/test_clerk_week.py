@@ -252,7 +252,8 @@ def test_the_review_names_a_failed_required_item_in_words(window: MainWindow) ->
     text = window.review_tab.summary.text()
     assert "必备项未达到：" in text
     failed = text.split("必备项未达到：")[1]
-    assert "G01" in failed and "中医药" in failed  # the item's words, not 一（一）1 alone
+    # the item's 条目 and its words (not 一（一）1 alone), never the program's G01
+    assert "一（一）1 将中医药工作纳入" in failed and "G01" not in failed
 
 
 # ---- 12: a township's file does not judge county-wide figures on 人员配备 -------------------------
@@ -268,8 +269,9 @@ def test_a_township_file_leaves_county_wide_staff_figures_to_the_county(
     assert window.open_path(out)
     window.tabs.setCurrentWidget(window.personnel)
     line = window.personnel.county_line.text()
-    assert "C6" in line and "由县里汇总" in line.split("C6")[1]
-    assert "未达标" not in line.split("C6")[1]
+    # 三（三）6 西学中培训覆盖率, as the standard numbers it
+    assert "三（三）6" in line and "由县里汇总" in line.split("三（三）6")[1]
+    assert "未达标" not in line.split("三（三）6")[1] and "C6" not in line
 
 
 def test_the_review_table_shows_its_last_column_whole_at_1366(qtbot: QtBot,

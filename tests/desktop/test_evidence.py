@@ -259,7 +259,7 @@ def test_indicator_evidence_is_listed_from_the_overview(window: MainWindow, answ
     tab = window.overview
     window.tabs.setCurrentWidget(tab)
     at = next(i for i in range(tab.proxy.rowCount())
-              if tab.proxy.index(i, tab.model.column_index("id")).data() == "B8")
+              if tab.proxy.index(i, tab.model.column_index("code")).data() == "二（一）6")
     tab.view.setCurrentIndex(tab.proxy.index(at, 0))
     doc = tmp_path / "会议纪要.pdf"
     doc.write_bytes(b"%PDF minutes")

@@ -44,13 +44,15 @@ def test_every_model_passes_the_model_tester(tab: PathTab, qtmodeltester: Any) -
 def test_the_path_comes_first_in_order_with_points_and_the_veto_item(tab: PathTab) -> None:
     """The demo county, 70.3 points with G01 (必备) failing: four actions reach 81.3."""
     text = tab.summary.text()
-    assert "2024 年自评得分 70.3 分（合格线 80 分），必备项 G01 未达到" in text
+    assert ("2024 年自评得分 70.3 分（合格线 80 分），必备项 一（一）1 将中医药工作纳入县国民经济和"
+            "社会发展规划及政府… 未达到") in text
     assert "按达标路径完成前 4 项行动，得分可达 81.3 分并满足全部必备项" in text
     rows = _rows(tab)
     assert [r["stage"] for r in rows[:6]] == ["达标路径"] * 4 + ["继续提高"] * 2
     first = rows[0]
     assert (first["item"], first["veto"], first["points"], first["cumulative"]) == \
         ("G01", "补齐必备", 3.0, 73.3)
+    assert first["item_label"].startswith("一（一）1 将中医药工作纳入")  # as 总览 names it
     assert [r["order"] for r in rows] == list(range(1, len(rows) + 1))
     # Sortable: by points, most first, and back to the chosen order.
     column = tab.model.column_index("points")

@@ -112,8 +112,22 @@ def test_an_empty_county_reads_no_data_and_items_have_their_words(qtbot: QtBot,
     assert "（其中 1 个本年度无数据，不计入统计）" in view.summary.text()
     headers = [view.matrix.headerData(c, Qt.Orientation.Horizontal)
                for c in range(view.matrix.columnCount())]
-    assert "A1★\n中医馆设置率" in headers
-    # Items that only count have no bar: no “0%（0/2 县）” for D8 and D9.
+    assert "二（二）1★\n中医馆设置率" in headers  # the standard's 条目, never the program's A1
+    # Items that only count have no bar: no “0%（0/2 县）” for D8 and D9 (四（二）3, 四（二）4).
     labels = [b[0] for b in view.chart.bars]
-    assert labels and not any(label.startswith(("D8", "D9")) for label in labels)
+    assert labels and not any(label.startswith(("四（二）3", "四（二）4")) for label in labels)
+    assert any(label.startswith("二（二）1★") for label in labels)
     assert all(b[2].endswith("/2 县") for b in view.chart.bars)
+
+
+def test_the_summary_window_names_items_as_the_standard_does(qtbot: QtBot, folder: Path) -> None:
+    """The city clerk reads the standard's 条目 (一（一）1★) as in the printed summary, never the
+    program's ids: in the tables, their headers and tooltips, the chart and the lines above."""
+    from tests.desktop.test_reviewers_words import ids_in, texts
+    from tests.internal_ids import pattern
+
+    view = loaded(qtbot, folder, [])
+    seen = [*texts(view, "多县汇总"), *(("图", bar[0]) for bar in view.chart.bars)]
+    shown = " ".join(text for _where, text in seen)
+    assert "未达到：一（一）1" in shown and "一（一）1★" in shown
+    assert ids_in(pattern(), iter(seen)) == []

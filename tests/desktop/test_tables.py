@@ -644,7 +644,7 @@ def test_the_activity_matrix_copies_a_block_as_the_other_tables_do(window: MainW
     qtbot.keyClick(view, Qt.Key.Key_C,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     header = QGuiApplication.clipboard().text().split("\r\n")[0]
-    assert header.startswith("机构\tD1 ") and "（≥" in header and "\n" not in header
+    assert header.startswith("机构\t四（一）1 宣传栏更换") and "（≥" in header and "\n" not in header
     # Counted from the log, not typed: a paste there is refused with the reason.
     qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert "不能粘贴" in tab.message.text()

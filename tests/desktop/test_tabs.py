@@ -127,7 +127,7 @@ def test_double_click_on_a_governance_item_opens_its_evidence(window: MainWindow
     index = tab.proxy.index(at, 0)
     tab.view.setCurrentIndex(index)
     tab.view.doubleClicked.emit(index)
-    assert opened and opened[0].startswith("G01 ")
+    assert opened and opened[0].startswith("一（一）1 将中医药工作纳入")
 
 
 def test_double_click_lists_failing_institutions_and_jumps_to_one(
@@ -163,7 +163,7 @@ def test_editing_a_count_saves_it_and_rejudges(window: MainWindow, qtbot: QtBot)
     # Nine items is below the 10 that B1 asks: the cell is marked with the reason.
     index = tab.proxy.index(_row(tab, name), tab.model.column_index("tech_items"))
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
-    assert "B1" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "三（一）1 基层机构适宜技术达标率" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert window.ctx.evaluation.result("B1").met is False
 
 
@@ -231,8 +231,10 @@ def test_personnel_share_below_threshold_is_marked(window: MainWindow, qtbot: Qt
     index = tab.proxy.index(_row(tab, name), tab.model.column_index("tcm_share"))
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
     assert "还需" in index.data(Qt.ItemDataRole.ToolTipRole)
-    assert "C1" in tab.county_line.text() and "C5" in tab.county_line.text()
-    assert "C6" in tab.county_line.text()
+    # 县级中医医院中医类别医师占比, 每万人口中医类别全科医生数, 西学中培训覆盖率 by their 条目
+    assert "三（三）1 县级中医医院" in tab.county_line.text()
+    assert "三（三）5 每万人口" in tab.county_line.text()
+    assert "三（三）6 西学中" in tab.county_line.text()
 
 
 def test_departments_belong_to_the_tcm_hospital(window: MainWindow, qtbot: QtBot) -> None:
@@ -540,7 +542,7 @@ def test_a_hospital_without_a_pharmacy_is_found_from_the_overview_and_marked(
     assert tab.selected_row()["name"] == "青河县妇幼保健院"
     index = tab.proxy.index(_row(tab, "青河县妇幼保健院"), tab.model.column_index("tcm_pharmacy"))
     assert index.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
-    assert "B13" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "二（一）8" in index.data(Qt.ItemDataRole.ToolTipRole)
 def test_a_clinic_added_this_year_leaves_last_years_results_alone(
         window: MainWindow, qtbot: QtBot, answer: Any) -> None:
     """Seen by a new user: adding a clinic in the window changed 2023's A4, B3 and C4."""
@@ -575,7 +577,7 @@ def test_stopping_an_institution_shows_what_changes_first_and_can_be_undone(
     monkeypatch.setattr(dialogs, "show_text", lambda _p, _t, text, **kw: shown.append(text)
                         or False)
     tab.deactivate()
-    assert "2023年 A4 站室中医药服务覆盖率" in shown[0] and "2024年" in shown[0]
+    assert "2023年 二（三）4 站室中医药服务覆盖率" in shown[0] and "2024年" in shown[0]
     assert county.get("institution", clinic["id"])["active_to"] is None  # declined: unchanged
     monkeypatch.setattr(dialogs, "show_text", lambda *a, **kw: True)
     tab.select_record(clinic["id"])

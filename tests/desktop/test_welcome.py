@@ -109,8 +109,8 @@ def test_a_year_without_any_data_says_so_in_the_headline(window: MainWindow) -> 
     # and what to do about it: carry last year's standing facts over
     assert f"要把 {years[-1]} 年的中医馆" in headline and "文件 → 开始新年度" in headline
     # A 必备 item with nothing to judge it by lacks data; it is not said to fall short.
-    assert "项无数据（A1 " in headline and "按未达到计" in headline
-    assert "A1 " not in headline.split("项无数据")[0]
+    assert "项无数据（二（二）1 " in headline and "按未达到计" in headline
+    assert "二（二）1 " not in headline.split("项无数据")[0]
     window.overview.refresh(Context.load(window.county, years[0] - 1))
     assert "尚无任何数据" in window.overview.summary.text()
     assert "开始新年度" not in window.overview.summary.text()  # nothing before it to carry

@@ -235,7 +235,8 @@ def _activity_matrix(data: ReportData, st: Styles) -> Story:
     ids = list(data.minimums)
     centres = data.centres
     if not ids:
-        return [para("本目标方案未考核 D1—D5 指标。", st)]
+        return [para("本目标方案未考核宣传栏更换、健康咨询、文字资料、音像资料、健康讲座的"
+                     "最低次数（种数）。", st)]
     if not centres:
         return [para("无数据：文件中没有在用的社区卫生服务中心、乡镇卫生院。", st)]
     if not data.activity:

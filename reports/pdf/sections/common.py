@@ -8,6 +8,7 @@ import datetime as _dt
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Paragraph
 
+from reports.judge import standard as standards
 from reports.judge.catalogue import ACTIVITY_MINIMUMS
 from reports.judge.results import Failing, ItemScore, Result
 from reports.judge.wording import (COUNTY_LEVEL, chinese_date, format_target, format_value,
@@ -127,15 +128,14 @@ def delta_text(n: int) -> str:
 def code_of(data: ReportData, r: Result) -> str:
     """The standard's number of the item that scores an indicator ('二（二）1'), or '' where the
     standard does not score it (a county's own indicator)."""
-    item = data.standard.for_indicator(r.id)
-    return item.code if item is not None else ""
+    return data.standard.code_of(r.id)
 
 
 def ref(data: ReportData, r: Result) -> str:
     """An indicator as the text names it: the standard's item number and the indicator's name
-    ('二（二）1 中医馆设置率'); the program's own ids are not the reviewers' words."""
-    code = code_of(data, r)
-    return f"{esc(code)} {esc(r.name)}" if code else f"{esc(r.name)}（本县指标）"
+    ('二（二）1 中医馆设置率'), as the window does (standard.cite); the program's own ids are not
+    the reviewers' words."""
+    return esc(standards.cite(data.standard, r.id, r.name))
 
 
 def cn_date(d: _dt.date | str) -> str:

@@ -286,8 +286,10 @@ def test_evidence_for_a_governance_item_is_filed_under_the_item(county: CountyFi
                         year=2024)
     (entry,) = evidence_entries(county)
     assert entry.group == "指标"
+    # The binder's folders and index speak the standard's 条目; the command line, its id.
     assert entry.folder[0] == "01 一、组织管理与政策保障"
     assert entry.folder[1].startswith("01 一（一）1 将中医药工作")
+    assert entry.label.startswith("一（一）1 将中医药工作")
     assert entry.about.startswith("G01 一（一）1 ")
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-import re
 
 import pytest
 
@@ -15,10 +14,10 @@ from db.county import CountyFile
 from db.demo import write_demo
 from reports.judge import review
 from reports.judge import standard as standards
-from reports.judge.catalogue import BY_ID
 from reports.judge.review import Rule
 from reports.pdf.report import write_report
 
+from tests.internal_ids import internal_ids
 from tests.reports.pdf.test_checklist import _finish
 from tests.reports.pdf.test_pdf import NEEDS_POPPLER, flat, flat_text, run
 
@@ -28,18 +27,6 @@ YEAR = 2024
 TODAY = _dt.date(2025, 1, 20)
 MACHINE = "0" * 32
 UNLISTED = "B8"  # 医联体覆盖人口比例: taken out of the county's standard below
-
-# Every id the program gives an indicator or an item (A1–D11, G01–G17, H1 …), as a word of its
-# own: 二（一）6 or 2024年 never match, B8 or G05★ or “A1 中医馆设置率” do.
-_IDS = sorted({*BY_ID, *(i.id for i in standards.shipped().items)}, key=len, reverse=True)
-INTERNAL_ID = re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(_IDS)})(?![A-Za-z0-9])"
-                         # and the letters of the program's parts: “A. 服务网络”
-                         r"|(?<![A-Za-z0-9])[A-D]\.\s*[\u4e00-\u9fff]")
-
-
-def internal_ids(text: str) -> list[str]:
-    """Each id found, with the words around it, for a message that shows where it is."""
-    return [text[max(m.start() - 15, 0):m.end() + 15] for m in INTERNAL_ID.finditer(text)]
 
 
 def test_the_pattern_finds_our_ids_and_leaves_the_standards_codes() -> None:
@@ -128,3 +115,20 @@ def test_a_years_report_lists_that_years_evidence(tmp_path: Path) -> None:
         files = {e.filename for e in data.evidence}
     assert {"2024年名单.pdf", "长期文件.pdf", "2024活动.jpg", "任务纪要.pdf"} <= files
     assert not files & {"2023年名单.pdf", "2023活动.jpg"}
+
+
+def test_a_profile_without_the_activity_minimums_says_so_in_words(tmp_path: Path) -> None:
+    """A county's profile that does not judge 宣传栏更换 … 健康讲座 (the standard's 四（一）1–5):
+    the report says which requirements it leaves out, by their words, not by D1–D5."""
+    from reports.judge import profiles
+
+    path = write_demo(tmp_path / "small.tcmcounty", "small")
+    with CountyFile.open(path, machine=MACHINE) as county:
+        mine = profiles.copy_profile(county, profiles.active_profile(county).id, "不考核宣传次数")
+        profiles.update_profile(county, mine.id, {"indicators": {
+            ind: {"on": False} for ind in ("D1", "D2", "D3", "D4", "D5")}})
+        profiles.set_active(county, mine.id)
+        out = write_report(county, YEAR, tmp_path / "自评报告.pdf", today=TODAY)
+    text = run("pdftotext", "-raw", out, "-")
+    assert flat("本目标方案未考核宣传栏更换、健康咨询、文字资料、音像资料、健康讲座") in flat(text)
+    assert internal_ids(text) == []

@@ -29,6 +29,7 @@ AFTER_YEAR = _dt.date(2025, 3, 1)  # the year 2024 is over
 
 def _item(item_id: str, points: float, *, by: dict[str, Any], rule: dict[str, Any] | None = None,
           veto: bool = False) -> dict[str, Any]:
+    # The 条目 holds the id only to tell the items apart here: what the plan says is the 条目.
     return {"id": item_id, "code": f"一（一）{item_id}", "text": f"评分项{item_id}",
             "judge": by, "points": points, "rule": rule or {"kind": "all"}, "veto": veto}
 
@@ -103,7 +104,7 @@ def test_a_failing_veto_item_makes_85_of_100_points_not_enough(county: CountyFil
     assert (a.item, a.institution_id, a.veto, a.clears_veto, a.points) == \
         ("A1", bare, True, True, 15)
     assert a.what == "石门镇卫生院：需建设中医馆"
-    assert "必备项 A1 未达到" in p.summary() and "并满足全部必备项" in p.summary()
+    assert "必备项 一（一）A1 评分项A1 未达到" in p.summary() and "并满足全部必备项" in p.summary()
 
 
 def test_a_deduction_per_failing_institution_gains_nothing_until_above_its_floor(
@@ -122,7 +123,7 @@ def test_a_deduction_per_failing_institution_gains_nothing_until_above_its_floor
     c4 = next(t for t in p.tracks if t.item.id == "C4")
     assert c4.scores == [10, 10, 10, 10, 20, 30]  # tenths after 0 … 5 fixes
     assert (p.total, p.path_length) == (1, 1)
-    assert p.actions[0].item == "G05" and p.actions[0].what == "上传 G05 佐证材料（对应任务已完成）"
+    assert p.actions[0].item == "G05" and p.actions[0].what == "上传 一（一）G05 佐证材料（对应任务已完成）"
     gains = [a.points for a in p.actions if a.item == "C4"]
     assert gains == [0, 0, 0, 1, 1]  # the third fix gains nothing: the floor holds it at 1
     # Needing all 3 more points: G05 and every one of the five clinics.
@@ -142,14 +143,14 @@ def test_the_pass_mark_out_of_reach_says_why(county: CountyFile) -> None:
     _centre(county, "东山镇卫生院", 3)  # the year has figures, only not the county's own
     p = plan(county, YEAR, today=TODAY)
     assert p.reachable is False and p.path_length == 0
-    assert "必备项 B5" in p.reasons[0] and "无数据" in p.reasons[0]
+    assert "必备项 一（一）B5" in p.reasons[0] and "无数据" in p.reasons[0]
     assert "本年度无法达到合格线" in p.summary()
     _standard(county, 6, _item("B5", 2, by=_indicator("B5")), _item("G05", 3, by=_document("经费")),
               _item("D11", 3, by=_indicator("D11")))
     p = plan(county, YEAR, today=TODAY)
     assert p.reachable is False
     assert "即使完成全部 3 项行动，最多得 3 分，仍低于合格线 6 分。" in p.reasons
-    assert "其中 B5、D11 须先补齐数据才能计分。" in p.reasons
+    assert "其中 一（一）B5、一（一）D11 须先补齐数据才能计分。" in p.reasons
     assert p.projected == p.best == 3
 
 
@@ -161,13 +162,13 @@ def test_an_item_with_no_institution_to_judge_has_no_action_and_says_so(
     _centre(county, "东山镇卫生院", 3)
     p = plan(county, YEAR, today=TODAY)
     assert [a.item for a in p.actions] == ["G05"] and p.path_length == 1
-    assert "B2 没有须考核的机构（社区卫生服务站），无法计分。" in p.notes
+    assert "一（一）B2 没有须考核的机构（社区卫生服务站），无法计分。" in p.notes
     _standard(county, 1, _item("B2", 2, by=_indicator("B2"), veto=True),
               _item("G05", 1, by=_document("经费")))
     p = plan(county, YEAR, today=TODAY)
     assert p.reachable is False
-    assert p.reasons[0] == ("必备项 B2（评分项B2）不能达到：B2 没有须考核的机构（社区卫生服务站），"
-                            "无法计分。")
+    assert p.reasons[0] == ("必备项 一（一）B2（评分项B2）不能达到：一（一）B2 没有须考核的机构"
+                            "（社区卫生服务站），无法计分。")
 
 
 def test_a_year_with_no_data_at_all_says_so_first(county: CountyFile) -> None:
