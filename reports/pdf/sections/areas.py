@@ -21,7 +21,8 @@ from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, shorten, table
 from reports.pdf.sections.common import (AREA_PART, D_UNITS, IN_TABLE, NAMES_LISTED, Story, against,
                                          figure_of, h1, h2, h3, inst_name, int_cell,
-                                         is_county_level, para, ref, relabel, shown, township_of)
+                                         is_county_level, para, ref, reference_text, relabel,
+                                         shown, township_of)
 from reports.pdf.sections.indicators import trend_ids
 
 
@@ -51,7 +52,8 @@ def area_part(data: ReportData, st: Styles, area: str) -> Story:
     for title, build in extra:
         sub += 1
         out += [*h2(sub, relabel(data, title), st), *build(data, st)]
-    listed = [r for r in results if r.failing and r.id not in IN_TABLE]
+    # A statistic (不计分) has no institutions 未达到要求: nothing is asked of them under it.
+    listed = [r for r in results if r.failing and r.id not in IN_TABLE and not r.statistic]
     if listed:
         # Room for the run-in heading under it too, or this heading would stay behind alone.
         out += h2(sub + 1, "未达到要求的机构", st, room=60 * mm)
@@ -68,12 +70,17 @@ def _area_intro(data: ReportData, results: Sequence[Result], county: int = 0) ->
         return head + (_area_intro(data, results) if results else "")
     if not results:
         return "本目标方案未考核本部分指标。"
+    statistics = [r for r in results if r.statistic]
+    results = [r for r in results if not r.statistic]
     now = Counter(status_text(r) for r in results)
     text = (f"本部分纳入评价的指标 {len(results)} 项，达标 {now['达标']} 项，"
             f"未达标 {now['未达标']} 项，"
             + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "")
             + f"无数据 {now['无数据']} 项")
-    text += f"，只统计不考核 {now['不考核']} 项。" if now["不考核"] else "。"
+    text += f"，只统计不考核 {now['不考核']} 项" if now["不考核"] else ""
+    # 0-point items of the standard: said apart, never among the 未达标.
+    text += (f"；另有统计项 {len(statistics)} 项（不计分）：" + "、".join(ref(data, r) for r in statistics)
+             + "。") if statistics else "。"
     unmet = [r for r in results if r.met is False]
     if unmet:
         text += "未达标的是：" + "；".join(f"{ref(data, r)}（{against(r)}）" for r in unmet) + "。"
@@ -95,6 +102,8 @@ def _judgement(r: Result) -> str:
         return f"达标{extra}"
     if status == "不考核":
         return muted("只统计，不考核")
+    if r.statistic:
+        return muted(esc(reference_text(r)))
     if status == "待填报":
         # The value beside it is of those that reported: not 无数据, and not yet judged.
         return f"待填报（{len(r.not_reported)} 家未填报）"
@@ -106,7 +115,7 @@ def _calculation_table(data: ReportData, results: Sequence[Result], st: Styles) 
     if not results:
         return para("无。", st)
     rows = [[str(n), ref(data, r), f'<font size="8">{esc(relabel(data, BY_ID[r.id].measure))}</font>',
-             _fraction(r), esc(shown(r.kind, r.value)), _judgement(r)]
+             _fraction(r), esc(shown(r.kind, r.value, r.marks)), _judgement(r)]
             for n, r in enumerate(results, start=1)]
     widths = [24, 122, 102, 84, 48]  # 分子 / 分母 holds 319,521 / 793,183 on one line
     return table(["序号", "指标", "计算方法", "分子 / 分母", "实际值", "达标情况及差距"], rows,
@@ -179,7 +188,8 @@ def _staffing(data: ReportData, st: Styles) -> Story:
         own = own_share(inst)
         bars.append(charts.Bar(shorten(inst["name"]), own))
         rows.append([str(n), inst_name(inst["name"]), inst_name(inst["township"]), int_cell(phys), int_cell(tcm),
-                     percent(own, trim=False) if own is not None else muted("无数据"),
+                     percent(own, trim=False, marks=(share,)) if own is not None
+                     else muted("无数据"),
                      _staff_judgement(phys, tcm, own, share, gaps.get(inst["id"]),
                                       "未达标" if each else f"低于 {percent(share)}")])
     widths = [24, 120, 68, 50, 50, 50]

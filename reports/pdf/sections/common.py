@@ -39,12 +39,12 @@ NAMES_LISTED = 240
 D_UNITS = {ind_id: rule[2] for ind_id, rule in ACTIVITY_MINIMUMS.items()}
 
 
-def shown(kind: str, value: float | int | None) -> str:
+def shown(kind: str, value: float | int | None, marks: tuple[float, ...] = ()) -> str:
     """A value as the report prints it: 83.3%, a rate per 10,000 as 0.62 (the indicator's name
-    says 每万人口), a count whole, 无数据."""
+    says 每万人口), a count whole, 无数据; never rounded onto a mark (Result.marks) it misses."""
     if kind == "rate" and value is not None:
         return number(value)
-    return format_value(kind, value)
+    return format_value(kind, value, marks)
 
 
 def h1(n: int, text: str, st: Styles) -> Story:
@@ -104,11 +104,25 @@ def own_results(data: ReportData) -> list[Result]:
     return [r for r in data.results if not is_county_level(data, r.id)]
 
 
+def scored_results(data: ReportData) -> list[Result]:
+    """The indicators the standard gives points: a statistic (0 points, 不计分) is shown with
+    its value, never counted, judged or listed for 整改 with them."""
+    return [r for r in data.results if not r.statistic]
+
+
+def reference_text(r: Result) -> str:
+    """What a statistic is shown against: '不计分（参考 ≥ 80%）', or '只统计，不计分' where the
+    standard gives it no target."""
+    if r.target is None:
+        return "只统计，不计分"
+    return f"不计分（参考 {format_target(r.kind, r.target)}）"
+
+
 def item_ref(data: ReportData, i: ItemScore) -> str:
     return f"{data.standard.short} {i.code} {relabel(data, i.text)}"
 
 
-STATUSES = ("达标", "未达标", "待填报", "无数据", "不考核")
+STATUSES = ("达标", "未达标", "待填报", "无数据", "不考核")  # never 不计分: statistics are apart
 
 
 def no_previous_text(data: ReportData) -> str:
@@ -147,14 +161,14 @@ def cn_date(d: _dt.date | str) -> str:
 def status_cell(status: str) -> str:
     if status == "未达标":
         return red(status)
-    if status in ("无数据", "不考核"):
+    if status in ("无数据", "不考核", "不计分"):
         return muted(status)
     return status
 
 
 def against(r: Result) -> str:
     """'93.3%，标准 ≥ 100%'"""
-    return f"{esc(shown(r.kind, r.value))}，标准 {esc(format_target(r.kind, r.target))}"
+    return f"{esc(shown(r.kind, r.value, r.marks))}，标准 {esc(format_target(r.kind, r.target))}"
 
 
 def township_of(data: ReportData, f: Failing) -> str:
@@ -167,7 +181,10 @@ def int_cell(value: int | None) -> str:
 
 def figure_of(data: ReportData, ind_id: str, f: Failing) -> str:
     """An institution's own figure for an indicator, in words, in the county's own terms."""
-    return relabel(data, own_figure(ind_id, f.value, data.institution(f.institution_id)))
+    r = data.evaluation.result(ind_id)
+    own = data.profile.setting(ind_id).threshold.get("share")
+    marks = (*(r.marks if r else ()), *([own] if own is not None else []))
+    return relabel(data, own_figure(ind_id, f.value, data.institution(f.institution_id), marks))
 
 
 def where_listed(r: Result) -> str:

@@ -99,7 +99,7 @@ def indicator_part(data: ReportData, st: Styles) -> Story:
         rows.append([f"{esc(relabel(data, title))}（明细见第{CN_NUMBERS[AREA_PART[area] - 1]}部分）"])
         for r in results:
             seq += 1
-            value = esc(shown(r.kind, r.value))
+            value = esc(shown(r.kind, r.value, r.marks))
             if is_county_level(data, r.id):
                 # Smaller, so the five characters fit the 达标情况 column on one line.
                 rows.append([str(seq), esc(r.name), _target_text(data, r), "—",
@@ -107,8 +107,8 @@ def indicator_part(data: ReportData, st: Styles) -> Story:
                              _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
                 continue
             rows.append([str(seq), esc(r.name), _target_text(data, r),
-                         red(value) if r.met is False else value,
-                         *([esc(shown(r.kind, r.previous_value))] if last else []),
+                         red(value) if r.met is False and not r.statistic else value,
+                         *([esc(shown(r.kind, r.previous_value, r.marks))] if last else []),
                          status_cell(status_text(r)),
                          _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
     header = ["序号", "指标", "标准要求", f"{data.year}年", *([f"{last}年"] if last else []),
@@ -143,7 +143,7 @@ def _trend_part(data: ReportData, st: Styles) -> Story:
         current = data.evaluation.result(ind_id)
         assert current is not None
         series.append(charts.Series(f"{code_of(data, current)} {current.name}".strip(), values))
-        rows.append([ref(data, current), *[esc(shown(current.kind, v)) for v in values],
+        rows.append([ref(data, current), *[esc(shown(current.kind, v, current.marks)) for v in values],
                      esc(format_target(current.kind, current.target))])
     drawing = charts.trend_lines(years, series, FRAME_W, st.fonts.table)
     # The heading stays with its chart: never alone at the foot of a page.

@@ -77,7 +77,7 @@ def rectification_part(data: ReportData, st: Styles) -> Story:
                  "未安排的由各责任单位商定后填写。", st),
                 _rectification_table(data, unmet, st), Spacer(1, 6)]
     out += _items_part(data, st)
-    watch = [r for r in own if r.met is True and r.failing]
+    watch = [r for r in own if r.met is True and r.failing and not r.statistic]
     if watch:
         out.append(para("以下指标全县已达标，但仍有机构未达到要求，建议一并督促整改：" + "；".join(
             f"{ref(data, r)}（{len(r.failing)} 家，见{where_listed(r)}）" for r in watch) + "。", st))
@@ -103,11 +103,11 @@ def _no_institution(data: ReportData, own: Sequence[Result], st: Styles) -> Stor
 
 def problems_in_order(data: ReportData) -> list[Result]:
     """The indicators this file judges that are 未达标, in the order the 整改清单 lists them:
-    the one place that order is decided. 必备 items first (one of them failed fails the county
+    the one place that order is decided (a statistic, 0 points, is never one). 必备 items first (one of them failed fails the county
     whatever the total), then in the order of the 达标路径 (what reaches the pass mark in the
     fewest actions first), then the catalogue's order."""
     veto_ids = {i.indicator for i in _vetoes_failed(data)}
-    return sorted((r for r in own_results(data) if r.met is False),
+    return sorted((r for r in own_results(data) if r.met is False and not r.statistic),
                   key=lambda r: (r.id not in veto_ids, _path_place(data, r.id)))
 
 
@@ -194,7 +194,7 @@ def _veto_rectification(data: ReportData, st: Styles) -> Story:
 def _rectification_table(data: ReportData, unmet: Sequence[Result], st: Styles) -> Flowable:
     rows = []
     for n, r in enumerate(unmet, start=1):
-        problem = (f"{ref(data, r)}<br/>现状 {red(esc(shown(r.kind, r.value)))}，"
+        problem = (f"{ref(data, r)}<br/>现状 {red(esc(shown(r.kind, r.value, r.marks)))}，"
                    f"标准 {esc(format_target(r.kind, r.target))}")
         rows.append([str(n), problem, esc(r.gap or ""), _concerned(data, r), _due(data, r.id)])
     widths = [24, 116, 112, 142]  # and 完成时限 the rest: 2024年12月31日 on one line

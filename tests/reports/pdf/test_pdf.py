@@ -180,8 +180,8 @@ def test_indicator_table_shows_each_value_last_year_and_status(text: str,
                                                                evaluation: Evaluation) -> None:
     table = after(text, "（一）指标一览")
     for r in evaluation.results:
-        row = line_with(table, r.name, shown(r.kind, r.value),
-                        shown(r.kind, r.previous_value), status_text(r))
+        row = line_with(table, r.name, shown(r.kind, r.value, r.marks),
+                        shown(r.kind, r.previous_value, r.marks), status_text(r))
         assert row is not None, f"row of {r.id} not found with its figures"
 
 
@@ -194,13 +194,18 @@ def test_summary_counts_agree_with_the_overview_and_add_up(small: Path, text: st
     lines = tally.lines(evaluation, shipped())
     summary = flat(text[:text.index("二、指标达成情况")])
     assert flat(tally.counts_text(lines)) in summary
-    every, of_indicators = tally.counts_text(lines).split("；")
-    for part, total in ((every, len(lines)), (of_indicators, len(evaluation.results))):
+    every, of_indicators, statistics = tally.counts_text(lines).split("；")
+    # The standard's 0-point items (只统计，不计分) are said apart, never among the 评分项.
+    scored = [r for r in evaluation.results if not r.statistic]
+    apart = sum(1 for x in lines if x.status == "不计分")
+    assert apart == len(evaluation.results) - len(scored) >= 5
+    assert statistics == f"另有统计项 {apart} 项（不计分）"
+    for part, total in ((every, len(lines) - apart), (of_indicators, len(scored))):
         assert sum(int(n) for n in re.findall(r" (\d+) 项", part.split("：")[1])) == total
-    assert f"按指标计算的 {len(evaluation.results)} 项" in of_indicators
+    assert f"按指标计算的 {len(scored)} 项" in of_indicators
     assert "2023年度" in summary
     # The table beside it counts the same indicators, with a 合计 row.
-    assert line_with(text, "合计", str(len(evaluation.results)), str(len(evaluation.results)))
+    assert line_with(text, "合计", str(len(scored)), str(len(scored)))
 
 
 def test_every_failing_institution_is_named_with_its_gap(text: str,
@@ -208,7 +213,7 @@ def test_every_failing_institution_is_named_with_its_gap(text: str,
     named = 0
     for r in evaluation.results:
         for f in r.failing:
-            if r.id in sections.IN_TABLE:
+            if r.id in sections.IN_TABLE or r.statistic:
                 continue  # shown in the staffing table or the activity matrix, tested below
             assert line_with(text, f.institution, f.gap), (r.id, f.institution, f.gap)
             named += 1
@@ -255,7 +260,7 @@ def test_tasks_and_rectification_list(text: str, raw: str, evaluation: Evaluatio
     assert "制定引进和培养中医药人才政策" in tasks  # 已延期 in the demo
     assert "（逾期）" in tasks
     fix = after(raw, "八、存在问题及整改清单")
-    unmet = [r for r in evaluation.results if r.met is False]
+    unmet = [r for r in evaluation.results if r.met is False and not r.statistic]
     assert unmet
     for r in unmet:
         assert flat(ref(r)) in fix, r.id
@@ -265,6 +270,35 @@ def test_tasks_and_rectification_list(text: str, raw: str, evaluation: Evaluatio
             assert f.institution in fix, (r.id, f.institution)
     for word in ("填报人", "审核人", "单位（盖章）", "日期"):
         assert word in fix
+
+
+def test_a_zero_point_item_is_never_said_to_fail_nor_listed_for_rectification(
+        text: str, raw: str, evaluation: Evaluation) -> None:
+    """二（三）4 and the other items the standard gives 0 points (只统计，不计分): shown with their
+    value and 不计分, never beside 未达标 (in a row or a sentence), never a 整改 line, and their
+    institutions never listed as 未达到要求."""
+    from reports.judge.standard import shipped
+
+    statistics = [r for r in evaluation.results if r.statistic]
+    assert {r.id for r in statistics} >= {"A4", "A8", "A9", "D8", "D9"}
+    codes = {shipped().for_indicator(r.id).code for r in statistics}
+    # A table row is one line; prose is read sentence by sentence (its lines wrap anywhere).
+    for line in text.splitlines():
+        for part in re.split(r"[。；]", line):
+            if any(code in part for code in codes):
+                assert "未达标" not in part, line
+    # A sentence listing what fails, however its lines wrap.
+    for listed in re.findall(r"未达标的是：(.*?)。", raw):
+        assert not any(code in listed for code in codes), listed
+    fix = after(raw, "八、存在问题及整改清单")
+    assert not any(code in fix for code in codes)
+    a4 = evaluation.result("A4")
+    assert line_with(after(text, "（一）指标一览"), "站室中医药服务覆盖率", "≥ 100%",
+                     shown(a4.kind, a4.value, a4.marks), "不计分")
+    # Its seven clinics are not listed under 未达到要求的机构 (二（三）2 is a statistic too).
+    for f in a4.failing:
+        assert f.institution not in fix
+        assert not line_with(text, f.institution, "需配备中医药服务场所和设备")
 
 
 def test_phases_and_the_evidence_index(text: str) -> None:
@@ -343,7 +377,8 @@ def test_year_without_data_says_no_data(small: Path, tmp_path: Path, year: int) 
     text = text_of(out)
     assert f"自评报告（{year}年度）" in flat(text)
     # Nothing of the year is 达标: every indicator waits for reports or has no data.
-    assert re.search(r"按指标计算的\d+项：(待填报\d+项，)?无数据\d+项。", flat(text))
+    assert re.search(r"按指标计算的\d+项：(待填报\d+项，)?无数据\d+项；另有统计项\d+项（不计分）。",
+                     flat(text))
     assert "均无数据" in text
     assert page_count(out) >= 3
 
@@ -439,15 +474,16 @@ def test_large_county_lists_every_failing_institution(tmp_path: Path) -> None:
         write_report(county, 2020, out, today=TODAY)
         result = evaluate(county, 2020, today=TODAY)
     flat = flat_text(out)
-    a4 = result.result("A4")
-    assert a4 is not None and len(a4.failing) > sections.LONG_LIST
+    b3 = result.result("B3")
+    assert b3 is not None and len(b3.failing) > sections.LONG_LIST
     for r in result.results:
         for f in r.failing:
-            assert re.sub(r"\s+", "", f.institution) in flat, (r.id, f.institution)
+            if not r.statistic:  # 0 points: no institution is said to fall short under it
+                assert re.sub(r"\s+", "", f.institution) in flat, (r.id, f.institution)
     total = page_count(out)
     assert 10 <= total <= 40
-    # The compact list of A4 runs over pages, its header repeated on each.
-    header = f"未达到要求的机构（共{len(a4.failing)}家"
+    # The compact list of B3 runs over pages, its header repeated on each.
+    header = f"未达到要求的机构（共{len(b3.failing)}家"
     assert flat.count(header) >= 2
 
 
@@ -583,7 +619,7 @@ def test_a_ten_fold_county_prints_with_a_readable_rectification_list(tmp_path: P
     with CountyFile.open(path) as county:
         assert county.count("institution") == 6403
         write_report(county, 2020, out, today=TODAY)
-        a4 = evaluate(county, 2020, today=TODAY).result("A4")
+        a4 = evaluate(county, 2020, today=TODAY).result("B3")  # the longest scored list
         township = {i["id"]: i["township"] for i in county.rows("institution")}
     assert a4 is not None and len(a4.failing) > 1000
     towns = {township[f.institution_id] for f in a4.failing}
