@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from db.vocab import HALL_GRADES
 from reports.judge.catalogue import BY_ID, SECTIONS
+from reports.judge.measures import hall_check
 from reports.judge.results import Failing, Result
 from reports.judge.wording import (COUNTY_LEVEL, no_institution_reason, number, percent,
                                    status_text)
@@ -20,7 +21,7 @@ from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, shorten, table
 from reports.pdf.sections.common import (AREA_PART, D_UNITS, IN_TABLE, NAMES_LISTED, Story, against,
-                                         figure_of, h1, h2, h3, inst_name, int_cell,
+                                         code_of, figure_of, h1, h2, h3, inst_name, int_cell,
                                          is_county_level, para, ref, reference_text, relabel,
                                          shown, township_of)
 from reports.pdf.sections.indicators import trend_ids
@@ -156,7 +157,43 @@ def _halls(data: ReportData, st: Styles) -> Story:
     ]
     note = "注：接入平台的占比以已建中医馆的机构为分母，其余以同类机构总数为分母。"
     return [table(["项目", "机构数（家）", "占比"], rows, [FRAME_W - 180, 90, 90], st, align="lcc"),
-            Paragraph(esc(relabel(data, note)), st.note)]
+            Paragraph(esc(relabel(data, note)), st.note),
+            *[Paragraph(esc(relabel(data, line)), st.note) for line in typed_not_counted(data)]]
+
+
+def typed_not_counted(data: ReportData) -> list[str]:
+    """Where the table's typed count (中医馆提档升级 9) and the standard's item (二（二）3: 8) differ:
+    which 中医馆 is typed so but not counted, and why, in the reader's terms."""
+    out = []
+    for ind_id, states, word in (("A2", ("standard", "upgraded"), "达标"),
+                                 ("A10", ("upgraded",), "提档升级")):
+        r = data.evaluation.result(ind_id)
+        if r is None or r.statistic:
+            continue
+        setting = data.profile.setting(ind_id)
+        short = [(i, check.gap or "") for i in data.centres if i["hall_state"] in states
+                 for check in [hall_check(ind_id, i, setting)]
+                 if not check.ok and not check.missing]
+        if not short:
+            continue
+        who = "；".join(f"{shorten(i['name'])}（{_hall_reason(i, gap, setting.threshold)}）"
+                       for i, gap in short)
+        counted = (f"该项计入 {number(r.numerator)} 家，占 {shown(r.kind, r.value, r.marks)}"
+                   if r.numerator is not None else "")
+        code = code_of(data, r)
+        item = f"建设标准 {code} 的{word}条件" if code else f"{r.name}（本县指标）的条件"
+        out.append(f"上表“中医馆{word}”按各机构填报的情况统计；其中 {len(short)} 家填报为{word}，"
+                   f"但不符合{item}，未计入该项（{counted}）：{who}。")
+    return out
+
+
+def _hall_reason(inst: dict[str, Any], gap: str, threshold: dict[str, Any]) -> str:
+    """The shortfall as the reader checks it: the centre's own TCM share beside the line."""
+    share, phys, tcm = threshold.get("tcm_share"), inst["physicians"], inst["tcm_physicians"]
+    if "中医类别医师" in gap and share and phys and tcm is not None:
+        own = percent(tcm / phys, trim=False, marks=(share,))
+        return f"中医类别医师占比 {own}，低于 {percent(share)}，{gap}"
+    return gap or "未达到条件"
 
 
 def _staffing(data: ReportData, st: Styles) -> Story:

@@ -301,6 +301,33 @@ def test_a_zero_point_item_is_never_said_to_fail_nor_listed_for_rectification(
         assert not line_with(text, f.institution, "需配备中医药服务场所和设备")
 
 
+def test_the_hall_table_says_which_upgraded_hall_the_standard_does_not_count(
+        raw: str, evaluation: Evaluation) -> None:
+    """中医馆提档升级 9 (typed) beside 二（二）3's 8: the report names the one typed and not
+    counted, and why, so a reader need not infer it."""
+    a10 = evaluation.result("A10")
+    assert a10 is not None and a10.numerator == 8
+    halls = after(raw, "中医馆、中医阁建设情况")
+    assert "中医馆提档升级975.0%" in halls  # the typed count, as the table gives it
+    assert flat("其中 1 家填报为提档升级，但不符合建设标准 二（二）3 的提档升级条件，未计入该项"
+                "（该项计入 8 家，占 66.7%）：平场镇卫生院（中医类别医师占比 22.6%，低于 25%，"
+                "还需 1 名中医类别医师）。") in halls
+
+
+def test_the_checks_appendix_speaks_to_a_reviewer(raw: str) -> None:
+    """What was checked, how many of each kind are still open, and where the whole list is kept:
+    never an instruction about a sheet a reviewer does not have."""
+    from reports.judge.checks import KINDS
+
+    appendix = after(raw, "数据核查情况")
+    assert flat("逐家进行了核查，核查内容共 10 类：与上年相比变化异常") in appendix
+    assert "由县卫生健康局留存" in appendix and "评审时可备查" in appendix
+    assert "的清单见本年度数据导出" not in appendix
+    for label in KINDS.values():  # every kind checked is counted, 0 where nothing is open
+        assert flat(label) in appendix
+    assert "中医馆达标情况倒退0" in appendix
+
+
 def test_phases_and_the_evidence_index(text: str) -> None:
     tasks = flat(after(text, "七、创建任务进展"))
     assert flat("准备阶段（2023年5月1日至2023年6月30日）") in tasks
