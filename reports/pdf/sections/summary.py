@@ -14,7 +14,7 @@ from reports.judge.results import OFF, SCORED
 from reports.judge.wording import COUNTY_LEVEL, status_text
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (STATUSES, Story, cn_date, delta_text, h1, h2,
+from reports.pdf.sections.common import (CN_NUMBERS, STATUSES, TASK_PART, Story, cn_date, delta_text, h1, h2,
                                          is_county_level, item_ref, no_previous_text, own_results,
                                          para, ref, relabel, scored_results, shown, status_of,
                                          township_scope)
@@ -69,7 +69,7 @@ def summary_part(data: ReportData, st: Styles) -> Story:
     t = data.evaluation.tasks
     if t.total:
         out.append(para(f"创建任务共 {t.total} 项，已完成 {t.done} 项，"
-                        f"截至{cn_date(data.today)}逾期未完成 {t.overdue} 项（详见第七部分）。", st))
+                        f"截至{cn_date(data.today)}逾期未完成 {t.overdue} 项（详见第{CN_NUMBERS[TASK_PART - 1]}部分）。", st))
     # 待填报 gets a row only in a year that has it, so a finished year's table stays as it was.
     shown = [s for s in (*STATUSES, COUNTY_LEVEL)
              if s not in ("待填报", COUNTY_LEVEL) or now[s] or before[s]]

@@ -119,11 +119,11 @@ def raw(report: Path) -> str:
 
 
 def ref(r) -> str:
-    """An indicator as the report names it: the standard's item number and its name."""
+    """An indicator as the report names it: the standard's item number and its text."""
     from reports.judge.standard import shipped
 
     item = shipped().for_indicator(r.id)
-    return f"{item.code} {r.name}" if item else f"{r.name}（本县指标）"
+    return f"{item.code} {item.text}" if item else f"{r.name}（本县指标）"
 
 
 def after(text: str, heading: str) -> str:
@@ -164,8 +164,13 @@ def test_title_in_official_form(report: Path, front: str, text: str) -> None:
     assert "青河县创建全国基层中医药工作示范县自评报告（2024年度）" in info
     contents = flat(text_of(report, 2))
     assert contents.startswith("青河县") and "目录" in contents
-    for heading in ("一、总体情况", "二、指标达成情况", "三、服务网络", "四、服务能力", "五、人员配备",
-                    "六、中医药文化宣传与健康教育", "七、创建任务进展", "八、存在问题及整改清单"):
+    # Part 三 follows the standard's sections in its order and numbers (（二）服务网络 is its 二).
+    part = flat(after(text, "三、对照建设标准逐项自评"))
+    sections = ["（一）组织管理与政策保障", "（二）服务网络", "（三）服务能力与人员配备",
+                "（四）中医药文化建设与群众满意", "四、创建任务进展"]
+    assert [part.index(s) for s in sections] == sorted(part.index(s) for s in sections)
+    for heading in ("一、总体情况", "二、指标达成情况", "三、对照建设标准逐项自评", "四、创建任务进展",
+                    "五、存在问题及整改清单"):
         assert heading in text
         # The contents list gives the page the part starts on, as the footers number pages.
         listed = re.search(re.escape(heading) + r"[^·]*·+(\d+)", contents)
@@ -178,11 +183,18 @@ def test_title_in_official_form(report: Path, front: str, text: str) -> None:
 
 def test_indicator_table_shows_each_value_last_year_and_status(text: str,
                                                                evaluation: Evaluation) -> None:
+    from reports.judge.standard import shipped
+
     table = after(text, "（一）指标一览")
     for r in evaluation.results:
-        row = line_with(table, r.name, shown(r.kind, r.value, r.marks),
+        # Each row is the standard's item: its number, its words (wrapped) and the figures.
+        code = shipped().for_indicator(r.id).code
+        row = line_with(table, code, shown(r.kind, r.value, r.marks),
                         shown(r.kind, r.previous_value, r.marks), status_text(r))
         assert row is not None, f"row of {r.id} not found with its figures"
+    # In the standard's words, never the program's indicator names: 中药房、煎药室 (its text).
+    assert "县级综合医院、妇幼保健院设置中药房、煎药室" in table
+    assert "综合医院、妇幼保健院中药房" not in table
 
 
 def test_summary_counts_agree_with_the_overview_and_add_up(small: Path, text: str,
@@ -255,11 +267,11 @@ def test_activity_matrix_shows_counts_and_shortfalls(text: str, evaluation: Eval
 
 
 def test_tasks_and_rectification_list(text: str, raw: str, evaluation: Evaluation) -> None:
-    tasks = after(text, "七、创建任务进展")
+    tasks = after(text, "四、创建任务进展")
     assert f"逾期未完成{evaluation.tasks.overdue}项" in flat(tasks)
     assert "制定引进和培养中医药人才政策" in tasks  # 已延期 in the demo
     assert "（逾期）" in tasks
-    fix = after(raw, "八、存在问题及整改清单")
+    fix = after(raw, "五、存在问题及整改清单")
     unmet = [r for r in evaluation.results if r.met is False and not r.statistic]
     assert unmet
     for r in unmet:
@@ -290,10 +302,10 @@ def test_a_zero_point_item_is_never_said_to_fail_nor_listed_for_rectification(
     # A sentence listing what fails, however its lines wrap.
     for listed in re.findall(r"未达标的是：(.*?)。", raw):
         assert not any(code in listed for code in codes), listed
-    fix = after(raw, "八、存在问题及整改清单")
+    fix = after(raw, "五、存在问题及整改清单")
     assert not any(code in fix for code in codes)
     a4 = evaluation.result("A4")
-    assert line_with(after(text, "（一）指标一览"), "站室中医药服务覆盖率", "≥ 100%",
+    assert line_with(after(text, "（一）指标一览"), "二（三）4", "≥ 100%",
                      shown(a4.kind, a4.value, a4.marks), "不计分")
     # Its seven clinics are not listed under 未达到要求的机构 (二（三）2 is a statistic too).
     for f in a4.failing:
@@ -329,7 +341,7 @@ def test_the_checks_appendix_speaks_to_a_reviewer(raw: str) -> None:
 
 
 def test_phases_and_the_evidence_index(text: str) -> None:
-    tasks = flat(after(text, "七、创建任务进展"))
+    tasks = flat(after(text, "四、创建任务进展"))
     assert flat("准备阶段（2023年5月1日至2023年6月30日）") in tasks
     assert flat("（三）佐证材料目录") in tasks and flat("佐证材料共3份") in tasks
     for document in ("2024年群众中医药服务满意度调查报告.txt", "中医药工作联席会议纪要"):
@@ -342,7 +354,7 @@ def test_trend_chart_and_table_cover_each_year(small: Path, text: str) -> None:
     assert "图1 主要指标2022—2024年变化" in trend
     with CountyFile.open(small) as county:
         values = [evaluate(county, y, today=TODAY).result("A2") for y in (2022, 2023, 2024)]
-    assert line_with(trend, "二（二）2 中医馆达标率",
+    assert line_with(trend, "二（二）2 社区卫生服务中心、乡镇卫生院中医馆达到标准", around=1,
                      *[shown("share", r.value) for r in values if r])
 
 
@@ -528,16 +540,16 @@ def test_the_report_opens_with_the_score_and_cites_the_standard_never_our_number
     assert "尚待对照正式文件核对" in flat(first_page)
     assert "待核对）" not in flat(text)
     table = after(text, "（一）指标一览")
-    assert line_with(table, "中医馆设置率", "建设标准 二（二）1") is not None
-    # In running text an indicator is the standard's number and its name, never our id.
-    assert "二（二）2 中医馆达标率" in text or flat("二（二）2中医馆达标率") in flat(text)
+    assert line_with(table, "二（二）1 社区卫生服务中心、乡镇卫生院全部设置中医馆") is not None
+    # In running text an indicator is the standard's number and its words, never our id.
+    assert flat("二（二）2 社区卫生服务中心、乡镇卫生院中医馆达到标准化建设要求") in flat(text)
     # (test_reader_words reads every page for them, the 佐证材料目录 too.)
     found = re.search(r"\b[A-D]\d{1,2} [\u4e00-\u9fff]", text)
     assert found is None, text[found.start():found.start() + 30]
     for word in ("种子", "seed", "基线", "000 四", "004 四"):
         assert word not in text, word
     # 整改清单 lists the 必备 failures before the indicators.
-    rect = flat(after(text, "八、存在问题及整改清单"))
+    rect = flat(after(text, "五、存在问题及整改清单"))
     assert rect.index("必备项未达到") < rect.index("项指标未达标")
 
 
