@@ -61,7 +61,7 @@ def section_part(data: ReportData, st: Styles, section: Any, n: int) -> Story:
     intro = _items_intro(items)
     if results or county:
         intro += _area_intro(data, results, county)
-    out: Story = [*h2(n, relabel(data, section.title), st),
+    out: Story = [*h2(n, relabel(data, section.title), st, room=60 * mm),
                   para(intro or "本目标方案未考核本部分的评分项。", st)]
     sub = 0
     if results:
