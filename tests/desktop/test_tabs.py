@@ -720,12 +720,14 @@ def test_a_new_institution_takes_its_type_from_its_name(window: MainWindow, qtbo
 
 
 def test_an_item_worth_no_points_of_its_own_says_so_in_its_score(window) -> None:
-    """二（三）1, 2 and 4 are judged against their targets but the standard gives them no points
-    of their own: 得分 reads 不计分, never a blank that looks like something is missing."""
+    """二（三）1, 2 and 4 are worth no points in the standard: statistics, shown with their value
+    and reference target, 达标情况 and 得分 both 不计分 (never 未达标, never a blank that looks
+    like something is missing)."""
     rows = {r["id"]: r for r in window.overview.model.rows}
     for item in ("A8", "A9", "A4"):
-        assert rows[item]["status"] in ("达标", "未达标", "待填报", "部分达标"), item
+        assert rows[item]["status"] == "不计分", item
         assert rows[item]["points_text"] == "不计分", item
+        assert rows[item]["value_text"] and rows[item]["target_text"].startswith("≥"), item
     assert all(r["points_text"] for r in rows.values() if r["score_state"] not in (None, "不适用"))
 
 
