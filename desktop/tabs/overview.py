@@ -140,14 +140,17 @@ class OverviewTab(TableTab):
         }
         if r is not None:
             row.update({
-                "value_text": format_value(r.kind, r.value),
+                "value_text": format_value(r.kind, r.value, r.marks),
                 "target_text": format_target(r.kind, r.target),
                 "previous_text": ("" if r.previous_value is None
-                                  else format_value(r.kind, r.previous_value)),
+                                  else format_value(r.kind, r.previous_value, r.marks)),
                 "failing_count": len(r.failing) or None,
                 "waiting_count": len(r.not_reported) or None,
                 "gap": r.gap or no_institution_text(r) or r.note or "",
             })
+            if r.statistic:
+                # 0 points (只统计，不计分): no 未达标 institutions, no gap to close.
+                row.update({"failing_count": None, "gap": r.note or ""})
         if line.id in county_level:
             # A township's file: it holds only the township's institutions; the county sums
             # these up, so neither a value nor points would mean anything here.

@@ -51,7 +51,7 @@ from reports.judge.outcome import MISSING, Outcome
 from reports.judge.profiles import Profile, Setting, Target
 from reports.judge.progress import Progress, progress as year_progress
 from reports.judge.results import Evaluation, Failing, Result, Unreported
-from reports.judge.wording import number, percent
+from reports.judge.wording import marks_of, number, percent
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -185,6 +185,8 @@ def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
                                   tuple(i.missing))
                        for i in state.unreported)
     score = scoring.score(std, profile, {r.id: r for r in results}, facts, load_documents(county))
+    results = [replace(r, statistic=scoring.is_statistic(std, r.id),
+                       marks=marks_of(r.target, scoring.steps(std, r))) for r in results]
     return Evaluation(county.county_name, year, profile.id, profile.name, tuple(results),
                       task_progress(county, today or _dt.date.today()), score=score,
                       unreported=unreported, township_scope=town, county_level=county_level,

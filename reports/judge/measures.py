@@ -178,6 +178,16 @@ def _serves(ind_id: str, what: str) -> Callable[[Facts, Setting], Outcome]:
     return compute
 
 
+HALL_STATES_COUNTED = {"A2": ["standard", "upgraded"], "A10": ["upgraded"]}
+
+
+def hall_check(ind_id: str, inst: dict[str, Any], s: Setting) -> Check:
+    """One centre's 中医馆 under A2 or A10 as the indicator judges it: what the report says of
+    a 中医馆 typed 提档升级 and not counted (its gap gives the reason)."""
+    states = s.threshold.get("hall_states", HALL_STATES_COUNTED[ind_id])
+    return _hall_judge(s.threshold, states)(inst)
+
+
 def _a10(facts: Facts, s: Setting) -> Outcome:
     """提档升级 (服务内涵建设): typed, and where the condition asks for the construction figures
     (the national one does), recorded and met. A share the county reaches with some centres, so

@@ -47,6 +47,14 @@ class Result:
     # 无数据 because the county has no institution of the kind it counts (no 社区卫生服务站):
     # still never a pass, but no report can fill it (wording.no_institution_text says so).
     no_institution: bool = False
+    # The standard lists the indicator at 0 points (只统计，不计分; its own points decide, an
+    # imported 评分表 may score it): its value and reference target are shown, never a 达标 or
+    # 未达标 the county is judged by, never a 整改 line. Not in the JSON: its score item's state
+    # (不计分) already says so.
+    statistic: bool = False
+    # The thresholds the value is judged by (its target's bounds, each scoring step of its
+    # item): a share is never shown rounded onto one it has not reached (wording.percent).
+    marks: tuple[float, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {

@@ -30,6 +30,7 @@ from reports.judge.catalogue import BY_ID, OTHER_HOSPITALS, TCM_HOSPITAL
 from reports.judge.results import (NO_DATA, OFF, PARTLY, PENDING, SCORED, UNSCORED, ZERO,
                                    ItemScore, Result, Score)
 from reports.judge.standard import Item, Standard
+from reports.judge.wording import percent
 
 if TYPE_CHECKING:
     from reports.judge.facts import Documents, Facts
@@ -77,7 +78,9 @@ def score_indicator(item: Item, r: Result | None) -> ItemScore:
         if bound:
             earned = item.points * min(Fraction(str(r.value)) / Fraction(str(bound)), 1)
             state = PARTLY if _round(earned) > 0 else ZERO
-            return _points(item, earned, state, f"达到要求的 {float(earned / item.points):.0%}"
+            # Cut, never rounded up: 89.95% of the target earns 0.8 of 1 point, and says 89.9%.
+            reached = percent(earned / item.points, marks=((_round(earned) + 0.1) / item.points,))
+            return _points(item, earned, state, f"达到要求的 {reached}"
                            if state == PARTLY else "未达到要求", ind)
     if rule.kind == "per_failing":
         n = _failing_count(r)
@@ -147,6 +150,29 @@ def score(std: Standard, profile: Profile, results: dict[str, Result], facts: Fa
     pass_mark = std.pass_mark if full == std.total or not std.total else \
         math.ceil(std.pass_mark * full / std.total * 10 - 1e-9) / 10
     return Score(std.id, std.name, total, full, pass_mark, tuple(items))
+
+
+def steps(std: Standard, r: Result) -> tuple[float, ...]:
+    """The values at which a proportional item's points go up a tenth (0.9 of the target earns
+    0.9 of one point …): a value shown rounded onto one would read as earning what it does
+    not."""
+    item = std.for_indicator(r.id)
+    target = r.target
+    if item is None or item.rule.kind != "proportion" or not item.points or target is None:
+        return ()
+    bound = target.value if target.op == ">=" else target.low if target.op == "between" else None
+    if not bound:
+        return ()
+    tenths = round(item.points * 10)
+    return tuple(float(Fraction(str(bound)) * k / tenths) for k in range(1, tenths))
+
+
+def is_statistic(std: Standard, indicator_id: str) -> bool:
+    """Whether `std` lists the indicator at 0 points (只统计，不计分): a statistic shown with its
+    value, never a scored item. Decided by the points in the county's own standard, never by a
+    list of ids: a province's 评分表 may score what the shipped standard only counts."""
+    item = std.for_indicator(indicator_id)
+    return item is not None and item.points == 0
 
 
 # ---- a township's fill-in file --------------------------------------------------------------------

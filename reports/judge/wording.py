@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
+import math
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
@@ -44,22 +47,53 @@ def chinese_dates(text: str) -> str:
     return _ISO_DATE.sub(lambda m: chinese_date(m.group(0)), text)
 
 
-def percent(x: float | Fraction | None, digits: int = 1, *, trim: bool = True) -> str:
-    """0.25 → '25%', 0.3333 → '33.3%'; with trim=False, 0.25 → '25.0%' (columns of values)."""
+def _decimal(x: float | Fraction) -> Decimal:
+    """`x` in the decimals it was written or computed in (0.29, not 0.28999…): a share is cut
+    from these, so a value exactly on a mark stays on it."""
+    if isinstance(x, Fraction):
+        return Decimal(x.numerator) / Decimal(x.denominator)
+    return Decimal(repr(float(x)))
+
+
+def percent(x: float | Fraction | None, digits: int = 1, *, trim: bool = True,
+            marks: Iterable[float] = ()) -> str:
+    """0.25 → '25%', 0.3333 → '33.3%'; with trim=False, 0.25 → '25.0%' (columns of values).
+
+    `marks` are the thresholds the value is judged by (its target, each scoring step of a
+    proportional item, an institution's own minimum). Rounding never carries a value onto or
+    across one of them: where it would, the value is cut toward the side it is really on
+    (0.89954 under a 90% step reads 89.9%, as its score says, never 90.0%)."""
     if x is None:
         return NO_VALUE
     text = f"{float(x) * 100:.{digits}f}"
+    shown, real = Decimal(text) / 100, _decimal(x)
+    for mark in marks:
+        m = _decimal(round(float(mark), 9))  # a step computed as 0.9000000000000001 is 0.9
+        if real < m <= shown or shown <= m < real:
+            way = ROUND_FLOOR if real < m else ROUND_CEILING
+            text = str((real * 100).quantize(Decimal(1).scaleb(-digits), rounding=way))
+            break
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}%"
 
 
-def format_value(kind: str, value: float | int | None) -> str:
-    """An indicator's value as users read it: shares in %, the C5 rate per 10,000, counts whole."""
+def marks_of(target: Target | None, steps: Iterable[float] = ()) -> tuple[float, ...]:
+    """The thresholds a value is judged by: its target's bounds and `steps` (scoring.steps)."""
+    bounds = () if target is None else (
+        (target.low, target.high) if target.op == "between" else (target.value,))
+    return tuple(b for b in (*bounds, *steps) if b is not None and math.isfinite(b))
+
+
+def format_value(kind: str, value: float | int | None, marks: Iterable[float] = ()) -> str:
+    """An indicator's value as users read it: shares in %, the C5 rate per 10,000, counts whole.
+    The one rule for the report, 总览 and the terminal alike: pass the result's `marks` (its
+    target and scoring steps), and a share is never shown rounded onto the side of a threshold
+    it is not on."""
     if value is None:
         return "无数据"
     if kind == "share":
-        return percent(value, trim=False)
+        return percent(value, trim=False, marks=marks)
     if kind == "rate":
         return f"{number(value)}/万人"
     return number(value)
@@ -75,9 +109,15 @@ def format_target(kind: str, target: Target | None) -> str:
     return f"{sign} {shown(target.value)}"
 
 
+STATISTIC = "不计分"
+
+
 def status_text(result: Result) -> str:
     """达标 / 未达标 / 无数据, 待填报 while the result waits for institutions that have not
-    reported, or 不考核 for an informational indicator that has a value."""
+    reported, 不考核 for an informational indicator that has a value, or 不计分 for one the
+    standard lists at 0 points (a statistic: never judged as if scored)."""
+    if result.statistic:
+        return STATISTIC
     if result.pending:
         return "待填报"
     if result.value is None:
@@ -161,13 +201,15 @@ def _rows(evaluation: Evaluation) -> list[list[str]]:
     rows = []
     for r in evaluation.results:
         # The count is only meaningful where institutions were judged.
-        judged = r.is_inst and r.value is not None
-        failing = str(len(r.failing)) if r.failing or judged else ""
+        # A statistic (不计分) has no 未达标机构: nothing is judged against it.
+        judged = r.is_inst and r.value is not None and not r.statistic
+        failing = str(len(r.failing)) if judged or r.failing and not r.statistic else ""
         waiting = str(len(r.not_reported)) if r.not_reported else ""
         if r.id in evaluation.county_level:
             rows.append([r.id, r.name, "", format_target(r.kind, r.target), COUNTY_LEVEL, "", ""])
             continue
-        rows.append([r.id, r.name, format_value(r.kind, r.value), format_target(r.kind, r.target),
+        rows.append([r.id, r.name, format_value(r.kind, r.value, r.marks),
+                     format_target(r.kind, r.target),
                      status_text(r), failing, waiting])
     return rows
 
@@ -190,8 +232,10 @@ def format_table(evaluation: Evaluation) -> str:
     counts = _summary(evaluation)
     waiting = f"待填报 {counts['待填报']} 项，" if counts["待填报"] else ""
     county = f"，{COUNTY_LEVEL} {counts[COUNTY_LEVEL]} 项" if counts[COUNTY_LEVEL] else ""
+    # A statistic (0 points) is said apart, never in the counts the county is judged by.
+    stats = f"；另有统计项 {counts[STATISTIC]} 项（{STATISTIC}）" if counts[STATISTIC] else ""
     out += ["", f"达标 {counts['达标']} 项，未达标 {counts['未达标']} 项，{waiting}"
-                f"无数据 {counts['无数据']} 项，不考核 {counts['不考核']} 项{county}。"]
+                f"无数据 {counts['无数据']} 项，不考核 {counts['不考核']} 项{county}{stats}。"]
     if evaluation.unreported:
         names = "、".join(f"{u.name}（{u.missing}）" for u in evaluation.unreported[:20])
         more = f" 等 {len(evaluation.unreported)} 家" if len(evaluation.unreported) > 20 else ""
@@ -224,16 +268,19 @@ def score_line(score: Score, county_level: frozenset[str] = frozenset()) -> str:
 
 
 def _summary(evaluation: Evaluation) -> dict[str, Any]:
-    counts = {"达标": 0, "未达标": 0, "待填报": 0, "无数据": 0, "不考核": 0, COUNTY_LEVEL: 0}
+    counts = {"达标": 0, "未达标": 0, "待填报": 0, "无数据": 0, "不考核": 0, COUNTY_LEVEL: 0,
+              STATISTIC: 0}
     for r in evaluation.results:
         counts[COUNTY_LEVEL if r.id in evaluation.county_level else status_text(r)] += 1
     return counts
 
 
-def own_figure(ind_id: str, value: float | int | None, inst: dict[str, Any]) -> str:
+def own_figure(ind_id: str, value: float | int | None, inst: dict[str, Any],
+               marks: Iterable[float] = ()) -> str:
     """An institution's own figure for an indicator, in words (中医馆未建, 未接入, 2类5项, 23.5%):
     what the report's lists and 总览's list of institutions show beside each name. `inst` is the
-    institution's row of the year's facts (for its 中医馆 state, grade, techniques, teams)."""
+    institution's row of the year's facts (for its 中医馆 state, grade, techniques, teams);
+    `marks`, the thresholds its share is judged by (percent never rounds it onto one)."""
     from db.vocab import HALL_STATES, HOSPITAL_GRADES
     from reports.judge.catalogue import ACTIVITY_MINIMUMS
 
@@ -255,7 +302,8 @@ def own_figure(ind_id: str, value: float | int | None, inst: dict[str, Any]) -> 
         cats, items = inst.get("tech_categories"), inst.get("tech_items")
         return f"{cats}类{items}项" if cats is not None else f"{items}项"
     if ind_id in ("B4", "C2", "C7"):
-        return percent(value, trim=False)
+        # Listed because it falls short of its own minimum: never rounded up onto it.
+        return percent(value, trim=False, marks=marks)
     if ind_id in ("C3", "C4"):
         return f"{number(value)} 人"
     if ind_id in ACTIVITY_MINIMUMS:

@@ -23,6 +23,7 @@ from reports.plan import arranged
 from reports.plan.path import rectification_order
 from reports.plan.evidence import evidence_entries
 from reports.judge.results import Evaluation, Result
+from reports.judge.wording import STATISTIC
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -151,6 +152,8 @@ def gather(county: CountyFile, year: int, profile_id: str | None, today: _dt.dat
 
 def previous_status(r: Result) -> str:
     """Last year's standing, judged against this year's target (the profile being reported)."""
+    if r.statistic:
+        return STATISTIC  # 0 points: last year's figure is a statistic too
     if r.previous_value is None:
         return "无数据"
     if r.target is None:

@@ -98,7 +98,11 @@ def test_overview_shows_every_indicator_in_words(window: MainWindow) -> None:
     assert sorted(indicators) == sorted(r.id for r in window.ctx.evaluation.results)
     assert [r["id"] for r in rows[:2]] == ["G01", "G02"] and rows[-1]["id"] == "D11"
     statuses = {r["status"] for r in rows if r["indicator"]}
-    assert statuses <= {"达标", "未达标", "无数据", "不考核"} and "未达标" in statuses
+    assert statuses <= {"达标", "未达标", "无数据", "不考核", "不计分"} and "未达标" in statuses
+    # The standard's 0-point items (二（三）4 …) are statistics: 不计分, with no 未达标 count.
+    a4 = next(r for r in rows if r["indicator"] == "A4")
+    assert (a4["status"], a4["points_text"], a4["failing_count"]) == ("不计分", "不计分", None)
+    assert a4["value_text"].endswith("%") and a4["target_text"] == "≥ 100%"
     assert "达标" in window.overview.summary.text()
 
 
@@ -591,16 +595,21 @@ def test_stopping_an_institution_shows_what_changes_first_and_can_be_undone(
 def test_overview_headline_counts_every_row_in_the_words_of_its_column(window) -> None:
     """总览 lists the standard's scoring items and the indicators: the headline counts them all,
     and 达标情况 speaks of 达标 / 未达标 for both, never 得分 / 不得分 (that is the 得分 column)."""
-    rows = window.overview.model.rows
+    every_row = window.overview.model.rows
+    # The standard's 0-point items are said apart (另有统计项 N 项), never among the 评分项.
+    rows = [r for r in every_row if r["status"] != "不计分"]
+    apart = len(every_row) - len(rows)
+    assert apart >= 5
     indicators = sum(1 for r in rows if r["indicator"])
     headline = window.overview.summary.text()
     assert f"评分项 {len(rows)} 项：" in headline
+    assert f"；另有统计项 {apart} 项（不计分）。" in headline
     assert f"其中按指标计算的 {indicators} 项：" in headline
     assert len(rows) > indicators
     assert not {r["status"] for r in rows} & {"得分", "不得分", "部分得分"}
     import re
     words = "达标|未达标|部分达标|待填报|无数据|不考核|不计分|不适用"
-    every, of_indicators = headline.split(f"评分项 {len(rows)} 项：")[1].split("。")[0].split("；")
+    every, of_indicators, _ = headline.split(f"评分项 {len(rows)} 项：")[1].split("。")[0].split("；")
 
     def added(text: str) -> int:
         return sum(int(n) for n in re.findall(rf"(?:{words}) (\d+) 项", text))
@@ -713,12 +722,14 @@ def test_a_new_institution_takes_its_type_from_its_name(window: MainWindow, qtbo
 
 
 def test_an_item_worth_no_points_of_its_own_says_so_in_its_score(window) -> None:
-    """二（三）1, 2 and 4 are judged against their targets but the standard gives them no points
-    of their own: 得分 reads 不计分, never a blank that looks like something is missing."""
+    """二（三）1, 2 and 4 are worth no points in the standard: statistics, shown with their value
+    and reference target, 达标情况 and 得分 both 不计分 (never 未达标, never a blank that looks
+    like something is missing)."""
     rows = {r["id"]: r for r in window.overview.model.rows}
     for item in ("A8", "A9", "A4"):
-        assert rows[item]["status"] in ("达标", "未达标", "待填报", "部分达标"), item
+        assert rows[item]["status"] == "不计分", item
         assert rows[item]["points_text"] == "不计分", item
+        assert rows[item]["value_text"] and rows[item]["target_text"].startswith("≥"), item
     assert all(r["points_text"] for r in rows.values() if r["score_state"] not in (None, "不适用"))
 
 
@@ -733,7 +744,9 @@ def test_overview_says_a_county_without_stations_cannot_report_their_indicators(
     qtbot.addWidget(w)
     assert w.open_path(demo_file)
     rows = {r["id"]: r for r in w.overview.model.rows}
-    for ind_id in ("A8", "B2", "C3"):
+    # A8 is a statistic (0 points in the standard): 不计分, nothing to switch off.
+    assert next(r for r in rows.values() if r["indicator"] == "A8")["status"] == "不计分"
+    for ind_id in ("B2", "C3"):
         row = next(r for r in rows.values() if r["indicator"] == ind_id)
         assert row["status"] == "无数据"
         assert row["gap"].startswith("本县没有社区卫生服务站，此项无从统计；"), row["gap"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reports.pdf.data import ReportData
 from reports.pdf.layout import Contents, Styles
 from reports.pdf.sections.appendices import checks_appendix, long_names_appendix, review_appendix
-from reports.pdf.sections.areas import LONG_LIST, area_part
+from reports.pdf.sections.areas import LONG_LIST, standard_part
 from reports.pdf.sections.closing import closing_block, with_closing
 from reports.pdf.sections.common import IN_TABLE, Story, shown, township_scope
 from reports.pdf.sections.cover import contents_page, cover
@@ -22,12 +22,11 @@ def title_of(county: str, year: int) -> str:
 
 
 def story(data: ReportData, st: Styles, contents: Contents | None = None) -> Story:
-    """The whole report: cover, contents, parts 一 to 八, the closing block, then the appendices
+    """The whole report: cover, contents, parts 一 to 五 (三 follows the standard's sections), the
+    closing block, then the appendices
     that have something to say, numbered 附件1, 附件2 … in that order. `contents` collects the
     pages the parts land on, for the canvas to write into the contents list."""
-    body: Story = [*summary_part(data, st), *indicator_part(data, st)]
-    for area in "ABCD":
-        body += area_part(data, st, area)
+    body: Story = [*summary_part(data, st), *indicator_part(data, st), *standard_part(data, st)]
     # The 落款 names the unit the cover does (a township's file leaves it to be written in).
     unit = None if township_scope(data) else f"{data.county}卫生健康局"
     body += [*task_part(data, st),

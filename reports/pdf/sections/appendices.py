@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from db.vocab import CENTRE_TYPES, INSTITUTION_TYPES
-from reports.judge.checks import Finding
+from reports.judge.checks import KINDS, Finding
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, NAME_CHARS, Styles, esc, muted, red, table
 from reports.judge.wording import chinese_dates
@@ -128,22 +128,40 @@ def _spread(ranked: list[Finding]) -> list[Finding]:
     return sorted(taken, key=lambda f: order[id(f)])
 
 
+# What 数据核查 looks at, in a reviewer's words: changes from last year, then entries in the year.
+_AGAINST_LAST_YEAR = ("visits", "tcm_visits", "physicians", "tcm_physicians", "hall_area",
+                      "techniques", "hall_state", "tcm_share")
+
+
+def checks_intro(data: ReportData, found: list[Finding]) -> str:
+    """What was checked, how many problems are still open and where the whole list is kept: a
+    reviewer reads this without the bureau's files, so it names them as the bureau's to show."""
+    towns = {f.township or "未填乡镇" for f in found}
+    changes = "，".join(KINDS[k] for k in _AGAINST_LAST_YEAR)
+    within = "、".join(KINDS[k] for k in KINDS if k not in _AGAINST_LAST_YEAR)
+    return (f"县卫生健康局对{data.year}年度各机构填报的数据逐家进行了核查，核查内容共 {len(KINDS)} 类："
+            f"与上年相比变化异常（{changes}）和当年录入可疑（{within}）。截至报告日期，尚待核实的共 "
+            f"{len(found)} 项，涉及 {len({f.institution_id for f in found})} 家机构、{len(towns)} 个"
+            "乡镇（街道），各类项数如下表（0 项表示该类没有尚待核实的数据）。逐项核查清单及核实情况由县卫生"
+            f"健康局留存（本年度数据导出表中的“{CHECKS_SHEET}”表），评审时可备查。")
+
+
 def checks_appendix(data: ReportData, st: Styles, n: int) -> Story:
-    """数据核查 not yet marked 已核实, summarised: counts by kind and by township, the most
-    material lines, and where the whole list is (the Excel export)."""
+    """数据核查 not yet marked 已核实, summarised: what was checked, counts by kind (every kind,
+    0 where nothing was found) and by township, the most material lines, and where the whole
+    list is kept (the bureau's Excel export)."""
     found = data.unchecked
     if not found:
         return []
-    kinds = Counter(f.label for f in found)
+    kinds = Counter(f.kind for f in found)
     towns = Counter(f.township or "未填乡镇" for f in found)
     top = _spread(material_first(data, found))
+    order = [*_AGAINST_LAST_YEAR, *(k for k in KINDS if k not in _AGAINST_LAST_YEAR)]
     story: Story = [
         *appendix_heading(n, "数据核查情况", st),
-        para(f"与上年相比变化异常或录入可疑、尚未核实的数据共 {len(found)} 项，涉及 "
-             f"{len({f.institution_id for f in found})} 家机构、{len(towns)} 个乡镇（街道）。"
-             f"全部 {len(found)} 项的清单见本年度数据导出（Excel）的“{CHECKS_SHEET}”工作表。", st),
+        para(esc(checks_intro(data, found)), st),
         *h2(1, "按核查项", st),
-        table(["核查项", "项数"], [[esc(k), str(c)] for k, c in kinds.most_common()],
+        table(["核查项", "尚待核实（项）"], [[esc(KINDS[k]), str(kinds[k])] for k in order],
               [FRAME_W - 90, 90], st, align="lc"),
     ]
     shown = towns.most_common(CHECK_TOWNS)

@@ -1,5 +1,7 @@
-"""三至六、each area of the standard: how each indicator is computed, the tables behind it
-(中医馆, staffing, activities) and the institutions that fall short."""
+"""三、对照建设标准逐项自评: the standard's sections in its order and numbers (（一）组织管理与政策
+保障, （二）服务网络 …), each with its items in its words: how each indicator is computed, the
+tables behind it (中医馆, staffing, activities), the items judged from tasks and evidence, and
+the institutions that fall short."""
 
 from __future__ import annotations
 
@@ -9,19 +11,22 @@ import os
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer
 
 from db.vocab import HALL_GRADES
-from reports.judge.catalogue import BY_ID, SECTIONS
-from reports.judge.results import Failing, Result
+from reports.judge.catalogue import BY_ID
+from reports.judge.measures import hall_check
+from reports.judge.results import OFF, SCORED, Failing, ItemScore, Result
 from reports.judge.wording import (COUNTY_LEVEL, no_institution_reason, number, percent,
                                    status_text)
 from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, shorten, table
-from reports.pdf.sections.common import (AREA_PART, D_UNITS, IN_TABLE, NAMES_LISTED, Story, against,
-                                         figure_of, h1, h2, h3, inst_name, int_cell,
-                                         is_county_level, para, ref, relabel, shown, township_of)
+from reports.pdf.sections.common import (ACTIVITY_TABLE, D_UNITS, IN_TABLE, NAMES_LISTED,
+                                         STAFFING_TABLE, STANDARD_PART, Story, against,
+                                         code_of, figure_of, h4, section_of, township_scope, h1, h2, h3, inst_name, int_cell,
+                                         is_county_level, para, ref, reference_text, relabel,
+                                         shown, township_of)
 from reports.pdf.sections.indicators import trend_ids
 
 
@@ -34,30 +39,85 @@ ROWS_LISTED = 60  # per-institution tables (staffing, activities) show at most t
 FAILING_SHEET = "未达标机构"  # the export's sheet naming every failing institution
 
 
-def area_part(data: ReportData, st: Styles, area: str) -> Story:
-    part = AREA_PART[area]
-    results = [r for r in data.results if r.section == area]
+def standard_part(data: ReportData, st: Styles) -> Story:
+    """三: one sub-part for each section of the standard, in its order and numbers."""
+    out: Story = [*h1(STANDARD_PART, "对照建设标准逐项自评", st),
+                  para(f"按《{esc(data.standard.name)}》的章节和条目顺序逐项列出本县情况；评分项为"
+                       "建设标准原文，本县方案另设的指标标注“本县指标”。", st)]
+    for n, section in enumerate(data.standard.sections, start=1):
+        out += section_part(data, st, section, n)
+    return out
+
+
+def section_part(data: ReportData, st: Styles, section: Any, n: int) -> Story:
+    """One section of the standard: its indicators computed, the tables behind them, its items
+    judged from tasks and evidence, and the institutions that fall short."""
+    order = {i.indicator: k for k, i in enumerate(section.items) if i.indicator}
+    results = sorted((r for r in data.results if section_of(data, r) == section.id),
+                     key=lambda r: order.get(r.id, len(order)))
     county = sum(1 for r in results if is_county_level(data, r.id))
     results = [r for r in results if not is_county_level(data, r.id)]
-    out: Story = [*h1(part, relabel(data, SECTIONS[area]), st),
-                  para(_area_intro(data, results, county), st),
-                  *h2(1, "指标计算明细", st), _calculation_table(data, results, st)]
-    sub = 1
-    extra: list[tuple[str, Callable[[ReportData, Styles], Story]]] = {
-        "A": [("中医馆、中医阁建设情况", _halls)],
-        "C": [("基层医疗卫生机构中医类别医师配备", _staffing)],
-        "D": [("基层医疗卫生机构中医药宣传与健康教育活动开展情况", _activity_matrix)],
-    }.get(area, [])
-    for title, build in extra:
+    items = _item_scores(data, section)
+    intro = _items_intro(items)
+    if results or county:
+        intro += _area_intro(data, results, county)
+    out: Story = [*h2(n, relabel(data, section.title), st, room=60 * mm),
+                  para(intro or "本目标方案未考核本部分的评分项。", st)]
+    sub = 0
+    if results:
         sub += 1
-        out += [*h2(sub, relabel(data, title), st), *build(data, st)]
-    listed = [r for r in results if r.failing and r.id not in IN_TABLE]
+        out += [*h3(sub, "指标计算明细", st), _calculation_table(data, results, st)]
+    ids = {r.id for r in results}
+    for wanted, title, build in (
+            (("A1", "A2", "A3", "A5", "A10"), "中医馆、中医阁建设情况", _halls),
+            (("C7", "C2"), STAFFING_TABLE, _staffing),
+            (("D1", "D2", "D3", "D4", "D5"), ACTIVITY_TABLE, _activity_matrix)):
+        if ids & set(wanted):
+            sub += 1
+            out += [*h3(sub, esc(relabel(data, title)), st), *build(data, st)]
+    if items:
+        sub += 1
+        out += [*h3(sub, "按创建任务和佐证材料评分的项目", st), _items_table(data, items, st)]
+    # A statistic (不计分) has no institutions 未达到要求: nothing is asked of them under it.
+    listed = [r for r in results if r.failing and r.id not in IN_TABLE and not r.statistic]
     if listed:
+        sub += 1
         # Room for the run-in heading under it too, or this heading would stay behind alone.
-        out += h2(sub + 1, "未达到要求的机构", st, room=60 * mm)
-        for n, r in enumerate(listed, start=1):
-            out += _failing_block(data, r, st, n)
+        out += [CondPageBreak(60 * mm), *h3(sub, "未达到要求的机构", st)]
+        for k, r in enumerate(listed, start=1):
+            out += _failing_block(data, r, st, k)
     return out
+
+
+def _item_scores(data: ReportData, section: Any) -> list[ItemScore]:
+    """The section's items judged from the creation tasks, their evidence and the register
+    (not from an indicator), as scored; none in a township's file (the county judges them)."""
+    score = data.evaluation.score
+    if score is None or township_scope(data):
+        return []
+    found = [score.item(i.id) for i in section.items if i.indicator is None]
+    return [i for i in found if i is not None and i.state != OFF]
+
+
+def _items_intro(items: list[ItemScore]) -> str:
+    if not items:
+        return ""
+    got = sum(i.points or 0 for i in items)
+    full = sum(i.max for i in items)
+    done = sum(1 for i in items if i.state == SCORED)
+    return (f"本部分按创建任务和佐证材料评分的项目 {len(items)} 项，得 {got:g} / {full:g} 分，"
+            f"其中 {done} 项得满分。")
+
+
+def _items_table(data: ReportData, items: list[ItemScore], st: Styles) -> Flowable:
+    rows = []
+    for i in items:
+        name = esc(relabel(data, i.text)) + (red("【必备】") if i.veto else "")
+        points = f"{i.points or 0:g} / {i.max:g}"
+        rows.append([esc(i.code), name, points if i.state == SCORED else red(points),
+                     esc(i.reason)])
+    widths = [58, FRAME_W - 58 - 56 - 150, 56]
+    return table(["条目", "评分项", "得分", "完成情况"], rows, [*widths, 150], st, align="clcl")
 
 
 def _area_intro(data: ReportData, results: Sequence[Result], county: int = 0) -> str:
@@ -68,12 +128,17 @@ def _area_intro(data: ReportData, results: Sequence[Result], county: int = 0) ->
         return head + (_area_intro(data, results) if results else "")
     if not results:
         return "本目标方案未考核本部分指标。"
+    statistics = [r for r in results if r.statistic]
+    results = [r for r in results if not r.statistic]
     now = Counter(status_text(r) for r in results)
     text = (f"本部分纳入评价的指标 {len(results)} 项，达标 {now['达标']} 项，"
             f"未达标 {now['未达标']} 项，"
             + (f"待填报 {now['待填报']} 项，" if now["待填报"] else "")
             + f"无数据 {now['无数据']} 项")
-    text += f"，只统计不考核 {now['不考核']} 项。" if now["不考核"] else "。"
+    text += f"，只统计不考核 {now['不考核']} 项" if now["不考核"] else ""
+    # 0-point items of the standard: said apart, never among the 未达标.
+    text += (f"；另有统计项 {len(statistics)} 项（不计分）：" + "、".join(ref(data, r) for r in statistics)
+             + "。") if statistics else "。"
     unmet = [r for r in results if r.met is False]
     if unmet:
         text += "未达标的是：" + "；".join(f"{ref(data, r)}（{against(r)}）" for r in unmet) + "。"
@@ -95,6 +160,8 @@ def _judgement(r: Result) -> str:
         return f"达标{extra}"
     if status == "不考核":
         return muted("只统计，不考核")
+    if r.statistic:
+        return muted(esc(reference_text(r)))
     if status == "待填报":
         # The value beside it is of those that reported: not 无数据, and not yet judged.
         return f"待填报（{len(r.not_reported)} 家未填报）"
@@ -106,7 +173,7 @@ def _calculation_table(data: ReportData, results: Sequence[Result], st: Styles) 
     if not results:
         return para("无。", st)
     rows = [[str(n), ref(data, r), f'<font size="8">{esc(relabel(data, BY_ID[r.id].measure))}</font>',
-             _fraction(r), esc(shown(r.kind, r.value)), _judgement(r)]
+             _fraction(r), esc(shown(r.kind, r.value, r.marks)), _judgement(r)]
             for n, r in enumerate(results, start=1)]
     widths = [24, 122, 102, 84, 48]  # 分子 / 分母 holds 319,521 / 793,183 on one line
     return table(["序号", "指标", "计算方法", "分子 / 分母", "实际值", "达标情况及差距"], rows,
@@ -147,7 +214,43 @@ def _halls(data: ReportData, st: Styles) -> Story:
     ]
     note = "注：接入平台的占比以已建中医馆的机构为分母，其余以同类机构总数为分母。"
     return [table(["项目", "机构数（家）", "占比"], rows, [FRAME_W - 180, 90, 90], st, align="lcc"),
-            Paragraph(esc(relabel(data, note)), st.note)]
+            Paragraph(esc(relabel(data, note)), st.note),
+            *[Paragraph(esc(relabel(data, line)), st.note) for line in typed_not_counted(data)]]
+
+
+def typed_not_counted(data: ReportData) -> list[str]:
+    """Where the table's typed count (中医馆提档升级 9) and the standard's item (二（二）3: 8) differ:
+    which 中医馆 is typed so but not counted, and why, in the reader's terms."""
+    out = []
+    for ind_id, states, word in (("A2", ("standard", "upgraded"), "达标"),
+                                 ("A10", ("upgraded",), "提档升级")):
+        r = data.evaluation.result(ind_id)
+        if r is None or r.statistic:
+            continue
+        setting = data.profile.setting(ind_id)
+        short = [(i, check.gap or "") for i in data.centres if i["hall_state"] in states
+                 for check in [hall_check(ind_id, i, setting)]
+                 if not check.ok and not check.missing]
+        if not short:
+            continue
+        who = "；".join(f"{shorten(i['name'])}（{_hall_reason(i, gap, setting.threshold)}）"
+                       for i, gap in short)
+        counted = (f"该项计入 {number(r.numerator)} 家，占 {shown(r.kind, r.value, r.marks)}"
+                   if r.numerator is not None else "")
+        code = code_of(data, r)
+        item = f"建设标准 {code} 的{word}条件" if code else f"{r.name}（本县指标）的条件"
+        out.append(f"上表“中医馆{word}”按各机构填报的情况统计；其中 {len(short)} 家填报为{word}，"
+                   f"但不符合{item}，未计入该项（{counted}）：{who}。")
+    return out
+
+
+def _hall_reason(inst: dict[str, Any], gap: str, threshold: dict[str, Any]) -> str:
+    """The shortfall as the reader checks it: the centre's own TCM share beside the line."""
+    share, phys, tcm = threshold.get("tcm_share"), inst["physicians"], inst["tcm_physicians"]
+    if "中医类别医师" in gap and share and phys and tcm is not None:
+        own = percent(tcm / phys, trim=False, marks=(share,))
+        return f"中医类别医师占比 {own}，低于 {percent(share)}，{gap}"
+    return gap or "未达到条件"
 
 
 def _staffing(data: ReportData, st: Styles) -> Story:
@@ -179,7 +282,8 @@ def _staffing(data: ReportData, st: Styles) -> Story:
         own = own_share(inst)
         bars.append(charts.Bar(shorten(inst["name"]), own))
         rows.append([str(n), inst_name(inst["name"]), inst_name(inst["township"]), int_cell(phys), int_cell(tcm),
-                     percent(own, trim=False) if own is not None else muted("无数据"),
+                     percent(own, trim=False, marks=(share,)) if own is not None
+                     else muted("无数据"),
                      _staff_judgement(phys, tcm, own, share, gaps.get(inst["id"]),
                                       "未达标" if each else f"低于 {percent(share)}")])
     widths = [24, 120, 68, 50, 50, 50]
@@ -270,7 +374,7 @@ def _activity_matrix(data: ReportData, st: Styles) -> Story:
 
 
 def _failing_block(data: ReportData, r: Result, st: Styles, n: int) -> Story:
-    heading = h3(n, f"{ref(data, r)}：全县 {against(r)}，{status_text(r)}；"
+    heading = h4(n, f"{ref(data, r)}：全县 {against(r)}，{status_text(r)}；"
                     f"以下 {len(r.failing)} 家未达到要求：", st)
     if len(r.failing) <= LONG_LIST:
         rows = [[str(n), inst_name(f.institution), inst_name(township_of(data, f)),

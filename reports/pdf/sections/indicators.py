@@ -1,23 +1,23 @@
-"""二、指标达成情况: every indicator against its target, and the main ones over the years."""
+"""二、指标达成情况: every indicator against its target, in the standard's sections and words,
+and the main ones over the years."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph
 
 from db.vocab import HALL_STATES
 from reports.judge import profiles
-from reports.judge.catalogue import SECTIONS
 from reports.judge.results import Result
+from reports.judge.tally import section_name
 from reports.judge.wording import COUNTY_LEVEL, format_target, percent, status_text
 from reports.pdf import charts
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (AREA_PART, CN_NUMBERS, D_UNITS, Story, code_of, h1, h2,
+from reports.pdf.sections.common import (CN_NUMBERS, D_UNITS, INDICATOR_PART, STANDARD_PART,
+                                         Story, code_of, h1, h2, section_number, section_of,
                                          is_county_level, para, ref, relabel, shown,
                                          status_cell)
 
@@ -55,10 +55,10 @@ def _condition(ind_id: str, threshold: dict[str, Any]) -> str:
 
 
 def _basis(data: ReportData, r: Result) -> str:
-    """The standard item the indicator is scored under, and the county's own plan where it sets
-    a target of its own; never the program's internal numbering."""
+    """The county's own plan where it sets a target of its own, or where the standard does not
+    list the indicator (the 条目 column cites the standard); never the program's numbering."""
     item = data.standard.for_indicator(r.id)
-    parts = [data.standard.cite(item)] if item is not None else []
+    parts = []
     if data.profile.local_target(r.id) or item is None:
         note = data.profile.setting(r.id).note
         parts.append(f"本县方案：{note}" if note and not note.startswith("地方") else
@@ -66,59 +66,51 @@ def _basis(data: ReportData, r: Result) -> str:
     return ", ".join(parts)
 
 
-def _basis_cell(text: str, width: float, font: str, size: float = 7.5) -> str:
-    """Sources one to a line where they would otherwise break mid-citation ("004 四(" / "三)2")."""
-    lines: list[str] = []
-    for item in re.split(r",\s*", text):
-        joined = f"{lines[-1]}, {item}" if lines else item
-        if lines and stringWidth(joined, font, size) <= width:
-            lines[-1] = joined
-        else:
-            lines.append(item)
-    return f'<font size="{size}">' + "<br/>".join(esc(line) for line in lines) + "</font>"
-
-
 def indicator_part(data: ReportData, st: Styles) -> Story:
     rows: list[list[str]] = []
     groups: list[int] = []
-    seq = 0
-    # The name column as wide as the longest name (within reason), so each row reads as one line.
-    longest = max((stringWidth(r.name, st.fonts.table, st.cell.fontSize)
-                   for r in data.results), default=0)
     # Last year's column only where the file holds last year (一 says once that it does not).
     last = data.evaluation.previous_year
-    widths = [24, min(max(longest + 7, 120), 172), 74, 44, *([44] if last else []), 42]
-    basis_w = FRAME_W - sum(widths)
-    for area, title in SECTIONS.items():
-        results = [r for r in data.results if r.section == area]
+    widths = [50, 0, 74, 44, *([44] if last else []), 42]
+    widths[1] = FRAME_W - sum(widths)
+    part = CN_NUMBERS[STANDARD_PART - 1]
+    for n, section in enumerate(data.standard.sections, start=1):
+        order = {i.indicator: k for k, i in enumerate(section.items) if i.indicator}
+        results = sorted((r for r in data.results if section_of(data, r) == section.id),
+                         key=lambda r: order.get(r.id, len(order)))
         if not results:
             continue
         groups.append(len(rows))
-        # The program's letters A–D are not the reviewers' words: the group names the part of
-        # this report that details it.
-        rows.append([f"{esc(relabel(data, title))}（明细见第{CN_NUMBERS[AREA_PART[area] - 1]}部分）"])
+        # The standard's part in its own style, and where this report details it.
+        rows.append([f"{esc(relabel(data, section_name(section)))}"
+                     f"（明细见第{part}部分{section_number(data, section.id)}）"])
         for r in results:
-            seq += 1
-            value = esc(shown(r.kind, r.value))
+            item = data.standard.for_indicator(r.id)
+            code = esc(item.code) if item is not None else ""
+            name = esc(relabel(data, item.text)) if item is not None else \
+                f"{esc(r.name)}{muted('（本县指标）', 7.5)}"
+            basis = _basis(data, r)
+            if basis:
+                name += f"<br/>{muted(esc(basis), 7)}"
+            value = esc(shown(r.kind, r.value, r.marks))
             if is_county_level(data, r.id):
                 # Smaller, so the five characters fit the 达标情况 column on one line.
-                rows.append([str(seq), esc(r.name), _target_text(data, r), "—",
-                             *(["—"] if last else []), muted(COUNTY_LEVEL, 6.5),
-                             _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
+                rows.append([code, name, _target_text(data, r), "—", *(["—"] if last else []),
+                             muted(COUNTY_LEVEL, 6.5)])
                 continue
-            rows.append([str(seq), esc(r.name), _target_text(data, r),
-                         red(value) if r.met is False else value,
-                         *([esc(shown(r.kind, r.previous_value))] if last else []),
-                         status_cell(status_text(r)),
-                         _basis_cell(_basis(data, r), basis_w - 6, st.fonts.table)])
-    header = ["序号", "指标", "标准要求", f"{data.year}年", *([f"{last}年"] if last else []),
-              "达标情况", "依据"]
-    out: Story = [*h1(2, "指标达成情况", st), *h2(1, "指标一览", st),
-                  table(header, rows, [*widths, basis_w], st, align="clccc" + "c" * bool(last),
+            rows.append([code, name, _target_text(data, r),
+                         red(value) if r.met is False and not r.statistic else value,
+                         *([esc(shown(r.kind, r.previous_value, r.marks))] if last else []),
+                         status_cell(status_text(r))])
+    header = ["条目", "评分项（建设标准原文）", "标准要求", f"{data.year}年",
+              *([f"{last}年"] if last else []), "达标情况"]
+    out: Story = [*h1(INDICATOR_PART, "指标达成情况", st), *h2(1, "指标一览", st),
+                  table(header, rows, widths, st, align="clccc" + "c" * bool(last),
                         groups=groups)]
-    out.append(Paragraph(f"注：“依据”栏中“{esc(data.standard.short)}”指《{esc(data.standard.name)}》"
-                         "的条目；“本县方案”指本县创建方案提出的、高于或不同于该标准的要求，"
-                         "“标准要求”栏两者并列。", st.note))
+    out.append(Paragraph(f"注：“条目”指《{esc(data.standard.name)}》的条目编号，评分项为其原文；"
+                         "“本县方案”指本县创建方案提出的、高于或不同于该标准的要求，"
+                         "“标准要求”栏两者并列；统计项（不计分）列出数值和参考要求，不评价达标。",
+                         st.note))
     return out + _trend_part(data, st)
 
 
@@ -143,7 +135,7 @@ def _trend_part(data: ReportData, st: Styles) -> Story:
         current = data.evaluation.result(ind_id)
         assert current is not None
         series.append(charts.Series(f"{code_of(data, current)} {current.name}".strip(), values))
-        rows.append([ref(data, current), *[esc(shown(current.kind, v)) for v in values],
+        rows.append([ref(data, current), *[esc(shown(current.kind, v, current.marks)) for v in values],
                      esc(format_target(current.kind, current.target))])
     drawing = charts.trend_lines(years, series, FRAME_W, st.fonts.table)
     # The heading stays with its chart: never alone at the foot of a page.

@@ -1,4 +1,4 @@
-"""八、存在问题及整改清单: what falls short, in the order it is to be fixed."""
+"""五、存在问题及整改清单: what falls short, in the order it is to be fixed."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from reports.judge.wording import (COUNTY_LEVEL, format_target, no_institution_r
                                    no_institution_text)
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (Story, cn_date, h1, inst_name, is_county_level,
+from reports.pdf.sections.common import (RECTIFICATION_PART, Story, cn_date, h1, inst_name, is_county_level,
                                          item_ref, own_results, para, ref, shown, township_of,
                                          township_scope, where_listed)
 
@@ -47,19 +47,19 @@ def _short(data: ReportData, r: Result) -> str:
     n = len(r.failing)
     if n <= NAMES_IN_RECTIFICATION:
         names = "、".join(inst_name(f.institution) for f in r.failing)
-        return f"共 {n} 家：{names}" + muted(f"（各家差距见{where_listed(r)}）", 7.5)
+        return f"共 {n} 家：{names}" + muted(f"（各家差距见{where_listed(data, r)}）", 7.5)
     towns = Counter(township_of(data, f) or "未填乡镇" for f in r.failing)
     if len(towns) <= TOWNS_IN_RECTIFICATION:
         by_town = "、".join(f"{inst_name(t)} {k} 家" for t, k in towns.items())
-        return f"共 {n} 家，其中{by_town}。名单及各家差距见{where_listed(r)}。"
+        return f"共 {n} 家，其中{by_town}。名单及各家差距见{where_listed(data, r)}。"
     # Hundreds of townships would make one cell pages long: the ones with the most to do.
     most = "、".join(f"{inst_name(t)} {k} 家" for t, k in towns.most_common(TOWNS_NAMED))
     return (f"共 {n} 家，涉及乡镇（街道）{len(towns)} 个，较多的是{most}等。"
-            f"名单及各家差距见{where_listed(r)}。")
+            f"名单及各家差距见{where_listed(data, r)}。")
 
 
 def rectification_part(data: ReportData, st: Styles) -> Story:
-    out: Story = h1(8, "存在问题及整改清单", st)
+    out: Story = h1(RECTIFICATION_PART, "存在问题及整改清单", st)
     out += _veto_rectification(data, st)
     # In a township's file only its own institutions' indicators: the county's are judged there.
     own = own_results(data)
@@ -77,10 +77,10 @@ def rectification_part(data: ReportData, st: Styles) -> Story:
                  "未安排的由各责任单位商定后填写。", st),
                 _rectification_table(data, unmet, st), Spacer(1, 6)]
     out += _items_part(data, st)
-    watch = [r for r in own if r.met is True and r.failing]
+    watch = [r for r in own if r.met is True and r.failing and not r.statistic]
     if watch:
         out.append(para("以下指标全县已达标，但仍有机构未达到要求，建议一并督促整改：" + "；".join(
-            f"{ref(data, r)}（{len(r.failing)} 家，见{where_listed(r)}）" for r in watch) + "。", st))
+            f"{ref(data, r)}（{len(r.failing)} 家，见{where_listed(data, r)}）" for r in watch) + "。", st))
     no_data = [r for r in own if r.value is None and not r.no_institution]
     if no_data:
         out.append(para("以下指标因缺少数据无法评价，请补充填报："
@@ -94,7 +94,7 @@ def _no_institution(data: ReportData, own: Sequence[Result], st: Styles) -> Stor
     by_reason: dict[str, list[Result]] = {}
     for r in own:
         reason = no_institution_reason(r)
-        if reason is not None:
+        if reason is not None and not r.statistic:  # 0 points: no 考核 to switch off
             by_reason.setdefault(reason, []).append(r)
     return [para("、".join(ref(data, r) for r in these) + "："
                  + esc(no_institution_text(these[0], several=len(these) > 1) or "") + "。", st)
@@ -103,11 +103,11 @@ def _no_institution(data: ReportData, own: Sequence[Result], st: Styles) -> Stor
 
 def problems_in_order(data: ReportData) -> list[Result]:
     """The indicators this file judges that are 未达标, in the order the 整改清单 lists them:
-    the one place that order is decided. 必备 items first (one of them failed fails the county
+    the one place that order is decided (a statistic, 0 points, is never one). 必备 items first (one of them failed fails the county
     whatever the total), then in the order of the 达标路径 (what reaches the pass mark in the
     fewest actions first), then the catalogue's order."""
     veto_ids = {i.indicator for i in _vetoes_failed(data)}
-    return sorted((r for r in own_results(data) if r.met is False),
+    return sorted((r for r in own_results(data) if r.met is False and not r.statistic),
                   key=lambda r: (r.id not in veto_ids, _path_place(data, r.id)))
 
 
@@ -194,7 +194,7 @@ def _veto_rectification(data: ReportData, st: Styles) -> Story:
 def _rectification_table(data: ReportData, unmet: Sequence[Result], st: Styles) -> Flowable:
     rows = []
     for n, r in enumerate(unmet, start=1):
-        problem = (f"{ref(data, r)}<br/>现状 {red(esc(shown(r.kind, r.value)))}，"
+        problem = (f"{ref(data, r)}<br/>现状 {red(esc(shown(r.kind, r.value, r.marks)))}，"
                    f"标准 {esc(format_target(r.kind, r.target))}")
         rows.append([str(n), problem, esc(r.gap or ""), _concerned(data, r), _due(data, r.id)])
     widths = [24, 116, 112, 142]  # and 完成时限 the rest: 2024年12月31日 on one line

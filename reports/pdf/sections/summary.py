@@ -14,9 +14,10 @@ from reports.judge.results import OFF, SCORED
 from reports.judge.wording import COUNTY_LEVEL, status_text
 from reports.pdf.data import ReportData
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import (STATUSES, Story, cn_date, delta_text, h1, h2,
+from reports.pdf.sections.common import (CN_NUMBERS, STATUSES, TASK_PART, Story, cn_date, delta_text, h1, h2,
                                          is_county_level, item_ref, no_previous_text, own_results,
-                                         para, ref, relabel, shown, status_of, township_scope)
+                                         para, ref, relabel, scored_results, shown, status_of,
+                                         township_scope)
 
 
 def score_line(data: ReportData, st: Styles) -> Story:
@@ -46,18 +47,20 @@ def summary_part(data: ReportData, st: Styles) -> Story:
     # The same rows and counts as 总览 (tally.py): every category named, adding up.
     lines = tally.lines(data.evaluation, data.standard)
     out += [*h2(1, "达标概况", st), para(f"{year}年度{tally.counts_text(lines)}。", st)]
-    now = Counter(status_of(data, r) for r in data.results)
+    # Statistics (0 points, 不计分) are not counted here: counts_text says them apart.
+    results = scored_results(data)
+    now = Counter(status_of(data, r) for r in results)
     # Compared only with a year the file holds data for: a county that began this year has no
     # last year, and a column of 无数据 would read as if it had one and lost it all.
     last = data.evaluation.previous_year
     before = Counter(COUNTY_LEVEL if is_county_level(data, r.id) else data.previous_status[r.id]
-                     for r in data.results) if last is not None else Counter()
+                     for r in results) if last is not None else Counter()
     if last is None:
         out.append(para(no_previous_text(data), st))
     else:
         last_counts = "，".join(f"{s} {before[s]} 项" for s in (*STATUSES, COUNTY_LEVEL)
                                if before[s])
-        out.append(para(f"按同一目标衡量，{last}年度按指标计算的 {len(data.results)} 项中"
+        out.append(para(f"按同一目标衡量，{last}年度按指标计算的 {len(results)} 项中"
                         f"{last_counts or '均无数据'}。", st))
         changes = _changes(data)
         if changes:
@@ -66,17 +69,17 @@ def summary_part(data: ReportData, st: Styles) -> Story:
     t = data.evaluation.tasks
     if t.total:
         out.append(para(f"创建任务共 {t.total} 项，已完成 {t.done} 项，"
-                        f"截至{cn_date(data.today)}逾期未完成 {t.overdue} 项（详见第七部分）。", st))
+                        f"截至{cn_date(data.today)}逾期未完成 {t.overdue} 项（详见第{CN_NUMBERS[TASK_PART - 1]}部分）。", st))
     # 待填报 gets a row only in a year that has it, so a finished year's table stays as it was.
     shown = [s for s in (*STATUSES, COUNTY_LEVEL)
              if s not in ("待填报", COUNTY_LEVEL) or now[s] or before[s]]
     if last is None:
-        rows = [[s, str(now[s])] for s in shown] + [["合计", str(len(data.results))]]
+        rows = [[s, str(now[s])] for s in shown] + [["合计", str(len(results))]]
         out += [Spacer(1, 4), table(["按指标计算的评分项", f"{year}年度（项）"], rows, [130, 100],
                                     st, align="lc")]
         return out + _score_part(data, st)
     rows = [[s, str(now[s]), str(before[s]), delta_text(now[s] - before[s])] for s in shown]
-    rows.append(["合计", str(len(data.results)), str(len(data.results)), ""])
+    rows.append(["合计", str(len(results)), str(len(results)), ""])
     out += [Spacer(1, 4),
             table(["按指标计算的评分项", f"{year}年度（项）", f"{last}年度（项）", "增减"], rows,
                   [130, 100, 100, FRAME_W - 330], st, align="lccc")]
@@ -100,9 +103,8 @@ def _score_part(data: ReportData, st: Styles) -> Story:
         got = sum(i.points or 0 for i in shown_items)
         full = sum(i.max for i in shown_items if i.state != OFF)
         groups.append(len(rows))
-        # The standard's own part numbers, said to be its own: the report numbers its sections too.
-        rows.append([f"建设标准第{section.id}部分　{esc(relabel(data, section.title))}"
-                     f"（{got:g} / {full:g} 分）"])
+        # The standard's parts in its own style (一、组织管理与政策保障), as 总览 and the binder.
+        rows.append([f"{esc(relabel(data, tally.section_name(section)))}（{got:g} / {full:g} 分）"])
         for i in shown_items:
             name = esc(relabel(data, i.text)) + (red("【必备】") if i.veto else "")
             points = "—" if i.points is None else f"{i.points:g}"
@@ -134,7 +136,7 @@ def _township_score_part(data: ReportData, st: Styles) -> Story:
     groups: list[int] = []
     for section, shown_items in _sections_with_points(data, score):
         groups.append(len(rows))
-        rows.append([f"建设标准第{section.id}部分　{esc(relabel(data, section.title))}"])
+        rows.append([esc(relabel(data, tally.section_name(section)))])
         for i in shown_items:
             name = esc(relabel(data, i.text)) + ("【必备】" if i.veto else "")
             if is_county_level(data, i.id):

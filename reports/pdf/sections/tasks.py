@@ -1,4 +1,4 @@
-"""七、创建任务进展: open tasks, phases and the list of evidence in the binder."""
+"""四、创建任务进展: open tasks, phases and the list of evidence in the binder."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from reports.pdf.data import ReportData, Task
 from reports.pdf.layout import FRAME_W, Styles, esc, muted, red, table
-from reports.pdf.sections.common import Story, cn_date, h1, h2, para
+from reports.pdf.sections.common import TASK_PART, Story, cn_date, h1, h2, para
 
 
 def task_part(data: ReportData, st: Styles) -> Story:
@@ -54,7 +54,7 @@ def _what(e: Any) -> str:
 
 
 def _tasks_progress(data: ReportData, st: Styles) -> Story:
-    heading = h1(7, "创建任务进展", st)
+    heading = h1(TASK_PART, "创建任务进展", st)
     tasks = data.tasks
     if not tasks:
         return [*heading, para("文件中尚未录入创建任务。", st)]

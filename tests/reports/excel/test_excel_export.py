@@ -118,7 +118,9 @@ def test_the_indicator_sheet_is_set_up_for_printing(demo, exported):
     cells = {ws.cell(i, 2).value: ws.cell(i, 4) for i in range(3, ws.max_row + 1)}
     for result in evaluation.results:
         row = rows[result.id]
-        assert row[2] == result.name and row[6] in ("达标", "未达标", "无数据", "不考核")
+        assert row[2] == result.name and row[6] in ("达标", "未达标", "无数据", "不考核", "不计分")
+        # The standard's 0-point items are statistics here too, never 达标 or 未达标.
+        assert (row[6] == "不计分") == result.statistic, result.id
         if result.kind == "share" and result.value is not None:
             assert cells[result.id].number_format == "0.0%"
             assert row[3] == pytest.approx(result.value)

@@ -86,4 +86,5 @@ def test_the_demo_report_that_used_to_end_on_a_lone_closing(tmp_path: Path) -> N
     with CountyFile.open(path) as county:
         out = write_report(county, 2023, tmp_path / "r.pdf", today=_dt.date(2025, 1, 20))
     page = _signing_page(_pages(out.read_bytes(), tmp_path))
-    assert flat("见第五（二）表）。") in page  # the end of the 整改清单's last paragraph
+    # The end of the 整改清单's last paragraph.
+    assert flat("见第三部分（三）“基层医疗卫生机构中医类别医师配备”表）。") in page

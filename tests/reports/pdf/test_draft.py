@@ -100,8 +100,11 @@ def test_unchecked_findings_are_in_the_appendix_and_checked_ones_are_not(county,
     text = "".join(_pages(write_report(county, 2024, tmp_path / "r.pdf", today=TODAY)))
     appendix = text[text.index("附件1：数据核查情况"):]
     assert "中医馆达标情况倒退" in appendix and "中医诊疗人次翻倍或减半" in appendix
-    assert "总诊疗人次翻倍或减半" not in appendix
-    assert "“数据核查”工作表" in appendix  # where the whole list is
+    # Checked (counted 0 among those still open) and never listed: it was verified.
+    assert "总诊疗人次翻倍或减半0" in appendix and "2024年分院划出" not in appendix
+    assert appendix.count("总诊疗人次翻倍或减半") == 2  # what was checked, and its count
+    # Where the whole list is kept: the bureau's, shown on request, not a sheet to look up.
+    assert "由县卫生健康局留存（本年度数据导出表中的“数据核查”表），评审时可备查" in appendix
     assert "标记已核实" not in text  # no instructions to the clerk in print
 
 

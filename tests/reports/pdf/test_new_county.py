@@ -80,9 +80,11 @@ def test_a_pending_indicator_reads_待填报_in_its_parts_table_as_in_the_list(
         value = shown(r.kind, r.value)
         assert f"{value}待填报" in text, r.id
         assert f"{value}无数据" not in text, r.id
-    part = _part(text, "五、", "六、")
-    waiting = sum(1 for r in pending if r.section == "C")
-    no_value = sum(1 for r in evaluation.results if r.section == "C" and r.value is None)
+    # 三（三）'s staffing indicators are detailed under the standard's 三、服务能力与人员配备.
+    part = _part(text, "（三）服务能力与人员配备", "（四）中医药文化建设与群众满意")
+    section = {i.indicator: i.section for i in evaluation.score.items if i.indicator}
+    waiting = sum(1 for r in pending if section[r.id] == "三")
+    no_value = sum(1 for r in evaluation.results if section[r.id] == "三" and r.value is None)
     assert f"待填报{waiting}项，无数据{no_value}项" in part
     # The detail table's 达标情况 cells: exactly as many 无数据 as the sentence says.
     table = part[part.index("序号指标计算方法"):]
@@ -131,4 +133,6 @@ def test_no_institution_of_the_kind_is_said_so_not_asked_for(report: Path,
     assert ("可在“目标设置”中取消这些指标的“考核”（取消后不计入评分：满分减去这些指标的分值，"
             "合格线按比例相应降低）。") in rectification
     assert "无数据（本县没有社区卫生服务站）" in text
-    assert flat("三（一）2 社区卫生服务站适宜技术达标率") in rectification
+    assert flat("三（一）2 社区卫生服务站能够规范开展6项以上中医药适宜技术") in rectification
+    # A statistic (二（三）1, 0 points) has nothing to switch off: not in that sentence.
+    assert "二（三）1" not in rectification

@@ -119,11 +119,11 @@ def raw(report: Path) -> str:
 
 
 def ref(r) -> str:
-    """An indicator as the report names it: the standard's item number and its name."""
+    """An indicator as the report names it: the standard's item number and its text."""
     from reports.judge.standard import shipped
 
     item = shipped().for_indicator(r.id)
-    return f"{item.code} {r.name}" if item else f"{r.name}（本县指标）"
+    return f"{item.code} {item.text}" if item else f"{r.name}（本县指标）"
 
 
 def after(text: str, heading: str) -> str:
@@ -164,8 +164,13 @@ def test_title_in_official_form(report: Path, front: str, text: str) -> None:
     assert "青河县创建全国基层中医药工作示范县自评报告（2024年度）" in info
     contents = flat(text_of(report, 2))
     assert contents.startswith("青河县") and "目录" in contents
-    for heading in ("一、总体情况", "二、指标达成情况", "三、服务网络", "四、服务能力", "五、人员配备",
-                    "六、中医药文化宣传与健康教育", "七、创建任务进展", "八、存在问题及整改清单"):
+    # Part 三 follows the standard's sections in its order and numbers (（二）服务网络 is its 二).
+    part = flat(after(text, "三、对照建设标准逐项自评"))
+    sections = ["（一）组织管理与政策保障", "（二）服务网络", "（三）服务能力与人员配备",
+                "（四）中医药文化建设与群众满意", "四、创建任务进展"]
+    assert [part.index(s) for s in sections] == sorted(part.index(s) for s in sections)
+    for heading in ("一、总体情况", "二、指标达成情况", "三、对照建设标准逐项自评", "四、创建任务进展",
+                    "五、存在问题及整改清单"):
         assert heading in text
         # The contents list gives the page the part starts on, as the footers number pages.
         listed = re.search(re.escape(heading) + r"[^·]*·+(\d+)", contents)
@@ -178,11 +183,18 @@ def test_title_in_official_form(report: Path, front: str, text: str) -> None:
 
 def test_indicator_table_shows_each_value_last_year_and_status(text: str,
                                                                evaluation: Evaluation) -> None:
+    from reports.judge.standard import shipped
+
     table = after(text, "（一）指标一览")
     for r in evaluation.results:
-        row = line_with(table, r.name, shown(r.kind, r.value),
-                        shown(r.kind, r.previous_value), status_text(r))
+        # Each row is the standard's item: its number, its words (wrapped) and the figures.
+        code = shipped().for_indicator(r.id).code
+        row = line_with(table, code, shown(r.kind, r.value, r.marks),
+                        shown(r.kind, r.previous_value, r.marks), status_text(r))
         assert row is not None, f"row of {r.id} not found with its figures"
+    # In the standard's words, never the program's indicator names: 中药房、煎药室 (its text).
+    assert "县级综合医院、妇幼保健院设置中药房、煎药室" in table
+    assert "综合医院、妇幼保健院中药房" not in table
 
 
 def test_summary_counts_agree_with_the_overview_and_add_up(small: Path, text: str,
@@ -194,13 +206,18 @@ def test_summary_counts_agree_with_the_overview_and_add_up(small: Path, text: st
     lines = tally.lines(evaluation, shipped())
     summary = flat(text[:text.index("二、指标达成情况")])
     assert flat(tally.counts_text(lines)) in summary
-    every, of_indicators = tally.counts_text(lines).split("；")
-    for part, total in ((every, len(lines)), (of_indicators, len(evaluation.results))):
+    every, of_indicators, statistics = tally.counts_text(lines).split("；")
+    # The standard's 0-point items (只统计，不计分) are said apart, never among the 评分项.
+    scored = [r for r in evaluation.results if not r.statistic]
+    apart = sum(1 for x in lines if x.status == "不计分")
+    assert apart == len(evaluation.results) - len(scored) >= 5
+    assert statistics == f"另有统计项 {apart} 项（不计分）"
+    for part, total in ((every, len(lines) - apart), (of_indicators, len(scored))):
         assert sum(int(n) for n in re.findall(r" (\d+) 项", part.split("：")[1])) == total
-    assert f"按指标计算的 {len(evaluation.results)} 项" in of_indicators
+    assert f"按指标计算的 {len(scored)} 项" in of_indicators
     assert "2023年度" in summary
     # The table beside it counts the same indicators, with a 合计 row.
-    assert line_with(text, "合计", str(len(evaluation.results)), str(len(evaluation.results)))
+    assert line_with(text, "合计", str(len(scored)), str(len(scored)))
 
 
 def test_every_failing_institution_is_named_with_its_gap(text: str,
@@ -208,7 +225,7 @@ def test_every_failing_institution_is_named_with_its_gap(text: str,
     named = 0
     for r in evaluation.results:
         for f in r.failing:
-            if r.id in sections.IN_TABLE:
+            if r.id in sections.IN_TABLE or r.statistic:
                 continue  # shown in the staffing table or the activity matrix, tested below
             assert line_with(text, f.institution, f.gap), (r.id, f.institution, f.gap)
             named += 1
@@ -250,12 +267,12 @@ def test_activity_matrix_shows_counts_and_shortfalls(text: str, evaluation: Eval
 
 
 def test_tasks_and_rectification_list(text: str, raw: str, evaluation: Evaluation) -> None:
-    tasks = after(text, "七、创建任务进展")
+    tasks = after(text, "四、创建任务进展")
     assert f"逾期未完成{evaluation.tasks.overdue}项" in flat(tasks)
     assert "制定引进和培养中医药人才政策" in tasks  # 已延期 in the demo
     assert "（逾期）" in tasks
-    fix = after(raw, "八、存在问题及整改清单")
-    unmet = [r for r in evaluation.results if r.met is False]
+    fix = after(raw, "五、存在问题及整改清单")
+    unmet = [r for r in evaluation.results if r.met is False and not r.statistic]
     assert unmet
     for r in unmet:
         assert flat(ref(r)) in fix, r.id
@@ -267,8 +284,64 @@ def test_tasks_and_rectification_list(text: str, raw: str, evaluation: Evaluatio
         assert word in fix
 
 
+def test_a_zero_point_item_is_never_said_to_fail_nor_listed_for_rectification(
+        text: str, raw: str, evaluation: Evaluation) -> None:
+    """二（三）4 and the other items the standard gives 0 points (只统计，不计分): shown with their
+    value and 不计分, never beside 未达标 (in a row or a sentence), never a 整改 line, and their
+    institutions never listed as 未达到要求."""
+    from reports.judge.standard import shipped
+
+    statistics = [r for r in evaluation.results if r.statistic]
+    assert {r.id for r in statistics} >= {"A4", "A8", "A9", "D8", "D9"}
+    codes = {shipped().for_indicator(r.id).code for r in statistics}
+    # A table row is one line; prose is read sentence by sentence (its lines wrap anywhere).
+    for line in text.splitlines():
+        for part in re.split(r"[。；]", line):
+            if any(code in part for code in codes):
+                assert "未达标" not in part, line
+    # A sentence listing what fails, however its lines wrap.
+    for listed in re.findall(r"未达标的是：(.*?)。", raw):
+        assert not any(code in listed for code in codes), listed
+    fix = after(raw, "五、存在问题及整改清单")
+    assert not any(code in fix for code in codes)
+    a4 = evaluation.result("A4")
+    assert line_with(after(text, "（一）指标一览"), "二（三）4", "≥ 100%",
+                     shown(a4.kind, a4.value, a4.marks), "不计分")
+    # Its seven clinics are not listed under 未达到要求的机构 (二（三）2 is a statistic too).
+    for f in a4.failing:
+        assert f.institution not in fix
+        assert not line_with(text, f.institution, "需配备中医药服务场所和设备")
+
+
+def test_the_hall_table_says_which_upgraded_hall_the_standard_does_not_count(
+        raw: str, evaluation: Evaluation) -> None:
+    """中医馆提档升级 9 (typed) beside 二（二）3's 8: the report names the one typed and not
+    counted, and why, so a reader need not infer it."""
+    a10 = evaluation.result("A10")
+    assert a10 is not None and a10.numerator == 8
+    halls = after(raw, "中医馆、中医阁建设情况")
+    assert "中医馆提档升级975.0%" in halls  # the typed count, as the table gives it
+    assert flat("其中 1 家填报为提档升级，但不符合建设标准 二（二）3 的提档升级条件，未计入该项"
+                "（该项计入 8 家，占 66.7%）：平场镇卫生院（中医类别医师占比 22.6%，低于 25%，"
+                "还需 1 名中医类别医师）。") in halls
+
+
+def test_the_checks_appendix_speaks_to_a_reviewer(raw: str) -> None:
+    """What was checked, how many of each kind are still open, and where the whole list is kept:
+    never an instruction about a sheet a reviewer does not have."""
+    from reports.judge.checks import KINDS
+
+    appendix = after(raw, "数据核查情况")
+    assert flat("逐家进行了核查，核查内容共 10 类：与上年相比变化异常") in appendix
+    assert "由县卫生健康局留存" in appendix and "评审时可备查" in appendix
+    assert "的清单见本年度数据导出" not in appendix
+    for label in KINDS.values():  # every kind checked is counted, 0 where nothing is open
+        assert flat(label) in appendix
+    assert "中医馆达标情况倒退0" in appendix
+
+
 def test_phases_and_the_evidence_index(text: str) -> None:
-    tasks = flat(after(text, "七、创建任务进展"))
+    tasks = flat(after(text, "四、创建任务进展"))
     assert flat("准备阶段（2023年5月1日至2023年6月30日）") in tasks
     assert flat("（三）佐证材料目录") in tasks and flat("佐证材料共3份") in tasks
     for document in ("2024年群众中医药服务满意度调查报告.txt", "中医药工作联席会议纪要"):
@@ -281,7 +354,7 @@ def test_trend_chart_and_table_cover_each_year(small: Path, text: str) -> None:
     assert "图1 主要指标2022—2024年变化" in trend
     with CountyFile.open(small) as county:
         values = [evaluate(county, y, today=TODAY).result("A2") for y in (2022, 2023, 2024)]
-    assert line_with(trend, "二（二）2 中医馆达标率",
+    assert line_with(trend, "二（二）2 社区卫生服务中心、乡镇卫生院中医馆达到标准", around=1,
                      *[shown("share", r.value) for r in values if r])
 
 
@@ -343,7 +416,8 @@ def test_year_without_data_says_no_data(small: Path, tmp_path: Path, year: int) 
     text = text_of(out)
     assert f"自评报告（{year}年度）" in flat(text)
     # Nothing of the year is 达标: every indicator waits for reports or has no data.
-    assert re.search(r"按指标计算的\d+项：(待填报\d+项，)?无数据\d+项。", flat(text))
+    assert re.search(r"按指标计算的\d+项：(待填报\d+项，)?无数据\d+项；另有统计项\d+项（不计分）。",
+                     flat(text))
     assert "均无数据" in text
     assert page_count(out) >= 3
 
@@ -439,15 +513,16 @@ def test_large_county_lists_every_failing_institution(tmp_path: Path) -> None:
         write_report(county, 2020, out, today=TODAY)
         result = evaluate(county, 2020, today=TODAY)
     flat = flat_text(out)
-    a4 = result.result("A4")
-    assert a4 is not None and len(a4.failing) > sections.LONG_LIST
+    b3 = result.result("B3")
+    assert b3 is not None and len(b3.failing) > sections.LONG_LIST
     for r in result.results:
         for f in r.failing:
-            assert re.sub(r"\s+", "", f.institution) in flat, (r.id, f.institution)
+            if not r.statistic:  # 0 points: no institution is said to fall short under it
+                assert re.sub(r"\s+", "", f.institution) in flat, (r.id, f.institution)
     total = page_count(out)
     assert 10 <= total <= 40
-    # The compact list of A4 runs over pages, its header repeated on each.
-    header = f"未达到要求的机构（共{len(a4.failing)}家"
+    # The compact list of B3 runs over pages, its header repeated on each.
+    header = f"未达到要求的机构（共{len(b3.failing)}家"
     assert flat.count(header) >= 2
 
 
@@ -465,16 +540,16 @@ def test_the_report_opens_with_the_score_and_cites_the_standard_never_our_number
     assert "尚待对照正式文件核对" in flat(first_page)
     assert "待核对）" not in flat(text)
     table = after(text, "（一）指标一览")
-    assert line_with(table, "中医馆设置率", "建设标准 二（二）1") is not None
-    # In running text an indicator is the standard's number and its name, never our id.
-    assert "二（二）2 中医馆达标率" in text or flat("二（二）2中医馆达标率") in flat(text)
+    assert line_with(table, "二（二）1 社区卫生服务中心、乡镇卫生院全部设置中医馆") is not None
+    # In running text an indicator is the standard's number and its words, never our id.
+    assert flat("二（二）2 社区卫生服务中心、乡镇卫生院中医馆达到标准化建设要求") in flat(text)
     # (test_reader_words reads every page for them, the 佐证材料目录 too.)
     found = re.search(r"\b[A-D]\d{1,2} [\u4e00-\u9fff]", text)
     assert found is None, text[found.start():found.start() + 30]
     for word in ("种子", "seed", "基线", "000 四", "004 四"):
         assert word not in text, word
     # 整改清单 lists the 必备 failures before the indicators.
-    rect = flat(after(text, "八、存在问题及整改清单"))
+    rect = flat(after(text, "五、存在问题及整改清单"))
     assert rect.index("必备项未达到") < rect.index("项指标未达标")
 
 
@@ -583,7 +658,7 @@ def test_a_ten_fold_county_prints_with_a_readable_rectification_list(tmp_path: P
     with CountyFile.open(path) as county:
         assert county.count("institution") == 6403
         write_report(county, 2020, out, today=TODAY)
-        a4 = evaluate(county, 2020, today=TODAY).result("A4")
+        a4 = evaluate(county, 2020, today=TODAY).result("B3")  # the longest scored list
         township = {i["id"]: i["township"] for i in county.rows("institution")}
     assert a4 is not None and len(a4.failing) > 1000
     towns = {township[f.institution_id] for f in a4.failing}

@@ -71,7 +71,7 @@ def test_no_page_of_the_report_prints_an_internal_id(report: Path) -> None:
 
 def test_the_evidence_list_names_items_by_the_standard_and_says_which_it_does_not_list(
         report: Path) -> None:
-    index = flat_text(report).split("佐证材料目录")[1].split("八、存在问题及整改清单")[0]
+    index = flat_text(report).split("佐证材料目录")[1].split("五、存在问题及整改清单")[0]
     assert flat("二（二）1 中医馆设置率") in index
     assert flat("一（二）1 建立持续稳定的中医药发展多元投入机制") in index
     assert flat("医联体覆盖人口比例（本县指标）") in index

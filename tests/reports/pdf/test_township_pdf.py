@@ -55,7 +55,7 @@ def _ref(r) -> str:
     from reports.judge.standard import shipped
 
     item = shipped().for_indicator(r.id)
-    return f"{item.code} {r.name}" if item else f"{r.name}（本县指标）"
+    return f"{item.code} {item.text}" if item else f"{r.name}（本县指标）"
 
 
 def test_the_report_opens_with_the_township_sentence_not_a_county_score(report: Path) -> None:
@@ -74,7 +74,8 @@ def test_county_level_items_say_by_the_county_without_points(report: Path,
     text = text_of(report)
     # An indicator of the county as a whole, in 指标一览: no status of its own.
     county_ind = next(r for r in evaluation.results if r.id in evaluation.county_level)
-    assert line_with(text, county_ind.name, COUNTY_LEVEL, around=1), county_ind.id
+    code = evaluation.score.for_indicator(county_ind.id).code
+    assert line_with(text, code, COUNTY_LEVEL, around=1), county_ind.id
     # The standard's items: the county's 由县里汇总, no 得分 column at all.
     score = evaluation.score
     assert score is not None
