@@ -40,7 +40,7 @@ class FailingDialog(QDialog):
             inst = known.get(f.institution_id) or {"name": f.institution}
             return (pinyin_key(town(f)), institution_key(inst))
         head = QLabel(
-            f"<b>{cited}</b>：{format_value(result.kind, result.value)}，"
+            f"<b>{cited}</b>：{format_value(result.kind, result.value, result.marks)}，"
             f"目标 {format_target(result.kind, result.target)}，{status_text(result)}。"
             + (f"<br>{result.gap}" if result.gap else ""))
         head.setWordWrap(True)

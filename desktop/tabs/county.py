@@ -114,7 +114,7 @@ class CountyTab(QWidget):
                 target = f"目标 {format_target(result.kind, result.target)}"
                 # 无数据 once: with no value there is nothing to say it against yet.
                 said = (f"无数据（{target}）" if result.value is None else
-                        f"{format_value(result.kind, result.value)}（{target}，"
+                        f"{format_value(result.kind, result.value, result.marks)}（{target}，"
                         f"{status_text(result)}）")
                 text = f"{name}：{said}"
                 if result.gap:

@@ -113,6 +113,6 @@ class PersonnelTab(YearFactsTab):
                 # A township's file holds a fraction of the county: as 总览 says, not judged here.
                 parts.append(f"<b>{ctx.cite(r.id, r.name)}</b>：{COUNTY_LEVEL}")
                 continue
-            parts.append(f"<b>{ctx.cite(r.id, r.name)}</b>：{format_value(r.kind, r.value)}"
+            parts.append(f"<b>{ctx.cite(r.id, r.name)}</b>：{format_value(r.kind, r.value, r.marks)}"
                          f"（{status_text(r)}）")
         self.county_line.setText("全县：" + "　·　".join(parts))

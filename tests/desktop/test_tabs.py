@@ -753,3 +753,17 @@ def test_overview_says_a_county_without_stations_cannot_report_their_indicators(
         assert "可在“目标设置”中取消此项的“考核”（取消后不计入评分：满分减去此项的分值" in row["gap"]
     # An indicator the county has institutions for is not said to have none.
     assert "本县没有" not in next(r for r in rows.values() if r["indicator"] == "A9")["gap"]
+
+
+def test_the_failing_list_never_rounds_a_share_onto_a_threshold_it_misses(qtbot: QtBot) -> None:
+    """197 of 219 西学中 is 89.95%: 总览 and the report read 89.9% (it scores as short of 90%);
+    the failing list's headline says the same, never 90.0%."""
+    from reports.judge.profiles import Target
+    from reports.judge.results import Result
+
+    result = Result("C6", "西学中比例", "C", "share", False, 197 / 219, 197, 219,
+                    Target(">=", 1.0), False, None, (), None, marks=(0.9, 1.0))
+    dialog = FailingDialog(result)
+    qtbot.addWidget(dialog)
+    head = dialog.findChildren(QLabel)[0].text()
+    assert "89.9%" in head and "90.0%" not in head
