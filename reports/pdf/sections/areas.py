@@ -75,6 +75,11 @@ def section_part(data: ReportData, st: Styles, section: Any, n: int) -> Story:
         if ids & set(wanted):
             sub += 1
             out += [*h3(sub, esc(relabel(data, title)), st), *build(data, st)]
+        elif build is _activity_matrix and any(i.indicator in wanted for i in section.items):
+            # The section's activity minimums all switched off in the county's profile: the
+            # table says which requirements that leaves out, in their words.
+            sub += 1
+            out += [*h3(sub, esc(relabel(data, title)), st), *build(data, st)]
     if items:
         sub += 1
         out += [*h3(sub, "按创建任务和佐证材料评分的项目", st), _items_table(data, items, st)]
