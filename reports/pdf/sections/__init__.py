@@ -5,7 +5,7 @@ are report.py's and layout.py's business."""
 from __future__ import annotations
 
 from reports.pdf.data import ReportData
-from reports.pdf.layout import Contents, Styles
+from reports.pdf.layout import Contents, Styles, county_shown
 from reports.pdf.sections.appendices import checks_appendix, long_names_appendix, review_appendix
 from reports.pdf.sections.areas import LONG_LIST, area_part
 from reports.pdf.sections.closing import closing_block, with_closing
@@ -28,8 +28,9 @@ def story(data: ReportData, st: Styles, contents: Contents | None = None) -> Sto
     body: Story = [*summary_part(data, st), *indicator_part(data, st)]
     for area in "ABCD":
         body += area_part(data, st, area)
-    # The 落款 names the unit the cover does (a township's file leaves it to be written in).
-    unit = None if township_scope(data) else f"{data.county}卫生健康局"
+    # The 落款 names the unit the cover does (a township's file leaves it to be written in),
+    # within what its one-page block holds.
+    unit = None if township_scope(data) else f"{county_shown(data.county)}卫生健康局"
     body += [*task_part(data, st),
              *with_closing(rectification_part(data, st), closing_block(st, unit, data.today))]
     n = 0
