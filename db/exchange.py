@@ -572,29 +572,26 @@ def _unmarked_township(county: CountyFile, theirs_db: _Other,
 
     Such a file is judged by the township's rules all the same, so deleting the marker cannot
     turn it into a copy allowed to change what the county decides. It is the township's file if
-    it has the shape of one (none of the county's own figures or tasks, which a township's file
-    is made without, and only the institutions of one township) and names that township: by the
-    line 生成乡镇填报文件 that this county wrote into both files when it made it, or else by the
-    one township all its institutions are in."""
+    it holds none of the county's own figures or tasks (a township's file is made without them)
+    and either holds the line 生成乡镇填报文件 that this county wrote into both files when it
+    made it (unless this file is itself that township's file, the county's file coming back to
+    it), or holds the institutions of one township only. A file that names no township and
+    holds several townships' institutions is merged as a copy of the whole county: with the
+    marker and the line both removed, nothing tells the two apart (its settings are still asked
+    about, as from any file)."""
     if any(theirs_db.read(f"SELECT 1 FROM {table} LIMIT 1") for table in ("county_year", "task")):
         return None
-    town = None
-    for line_id, label in theirs_db.read("SELECT id, label FROM audit WHERE action = ? "
-                                         "AND record_id IS NULL", (EXPORTED,)):
-        mine = county.conn.execute("SELECT label FROM audit WHERE id = ? AND action = ?",
-                                   (line_id, EXPORTED)).fetchone()
-        if mine is not None and mine[0] == label:
-            town = label
-    if town is None:
-        towns = set(their_towns.values())
-        town = towns.pop() if len(towns) == 1 else None
-    if not isinstance(town, str) or not town.strip():
-        return None
-    own = township.institutions_of(county.conn, town)
-    mine = _mine_of(county.conn, "SELECT id FROM institution WHERE id IN ({})", their_towns)
-    if all(i in own or (i not in mine and t == town) for i, t in their_towns.items()):
-        return town
-    return None
+    if not county.setting("township_scope"):
+        for line_id, label in theirs_db.read("SELECT id, label FROM audit WHERE action = ? "
+                                             "AND record_id IS NULL", (EXPORTED,)):
+            mine = county.conn.execute("SELECT label FROM audit WHERE id = ? AND action = ?",
+                                       (line_id, EXPORTED)).fetchone()
+            if mine is not None and mine[0] == label and isinstance(label, str) \
+                    and label.strip():
+                return label
+    towns = set(their_towns.values())
+    town = towns.pop() if len(towns) == 1 else None
+    return town if isinstance(town, str) and town.strip() else None
 
 
 def _open_other(path: Path) -> _Other:
