@@ -361,7 +361,7 @@ class CountyFile:
         if text in self._said:
             return
         self._said.add(text)
-        listener = type(self).listener
+        listener = self.listener
         if listener is not None:
             listener(text)
         else:

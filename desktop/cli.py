@@ -602,8 +602,8 @@ def _notices_on_stderr() -> Any:
         with contextlib.suppress(BrokenPipeError, OSError):
             print(f"tcmcounty: 注意：{text}", file=sys.stderr)
 
-    saved = CountyFile.listener
-    CountyFile.listener = say
+    saved = CountyFile.__dict__["listener"]
+    CountyFile.listener = staticmethod(say)  # type: ignore[assignment]
     try:
         yield
     finally:
