@@ -14,8 +14,13 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from reports.pdf.data import ReportData
 from reports.pdf.layout import (FRAME_W, Contents, ContentsList, Heading, Styles, county_shown, esc,
-                                red)
+                                red, shorten)
 from reports.pdf.sections.common import Story, cn_date, township_scope
+
+
+# The title gives a county's name whole up to what one cover page holds (a name of thousands of
+# characters, from a file written elsewhere, would otherwise fill a dozen pages).
+TITLE_CHARS = 200
 
 
 def cover(data: ReportData, st: Styles) -> Story:
@@ -31,7 +36,8 @@ def cover(data: ReportData, st: Styles) -> Story:
             else f"{esc(county_shown(data.county))}卫生健康局")
     out: Story = [
         Spacer(1, 38 * mm),
-        Paragraph(f"{esc(data.county)}<br/>创建全国基层中医药工作示范县<br/>自评报告", big),
+        Paragraph(f"{esc(shorten(data.county, TITLE_CHARS))}<br/>创建全国基层中医药工作示范县<br/>自评报告",
+                  big),
         Spacer(1, 6 * mm),
         Paragraph(f"（{data.year}年度）", year),
     ]
