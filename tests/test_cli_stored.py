@@ -84,11 +84,23 @@ def test_an_activity_on_a_day_that_does_not_exist_exports_as_its_text(
 
 
 def test_a_county_name_of_thousands_of_characters_still_makes_a_report(
-        county: Path, tmp_path: Path) -> None:
+        county: Path, master: Path, tmp_path: Path) -> None:
+    def master_copy(folder: Path) -> Path:
+        return Path(shutil.copyfile(master, folder / "原样.tcmcounty"))
+
     raw(county, "UPDATE setting SET value = '" + "县" * 3000 + "' WHERE id = 'county_name'")
     for argv in (["report", str(county), "--year", "2024", "-o", str(tmp_path / "r.pdf")],
                  ["review-sample", str(county), "--year", "2024", "--seed", "7", "--save"]):
         assert main(argv) == 0
     assert main(["review-checklist", str(county), "--year", "2024", "-o",
                  str(tmp_path / "c.pdf")]) == 0
-    assert (tmp_path / "r.pdf").stat().st_size > 0 and (tmp_path / "c.pdf").stat().st_size > 0
+    from tests.reports.pdf.test_pdf import flat_text, page_count
+
+    report = tmp_path / "r.pdf"
+    plain = tmp_path / "plain.pdf"
+    assert main(["report", str(master_copy(tmp_path)), "--year", "2024", "-o", str(plain)]) == 0
+    # The cover's title holds what one page does; the unit's rows (报送单位, 落款) 40 characters.
+    assert page_count(report) <= page_count(plain) + 1
+    text = flat_text(report)
+    assert "报送单位：" + "县" * 39 + "…卫生健康局" in text and "县" * 200 not in text
+    assert (tmp_path / "c.pdf").stat().st_size > 0
