@@ -5,7 +5,8 @@ year, activities, checks, the 模拟评审 findings for its drawn institutions, 
 belongs to another township is refused, the whole merge with it; what belongs to the whole county
 (a 模拟评审 or its draw, county figures, tasks, phases, target profiles, settings) is shown and
 needs the county's confirmation, as does the deletion of a 模拟评审 from any file (its draw and
-findings go with it) and a change of a setting (the 评分标准, the profile in use) from any file. Which institutions are the township's is db.township's answer.
+findings go with it) and a change of a setting (the 评分标准, the profile in use) from any file.
+Which institutions are the township's is db.township's answer.
 """
 
 from __future__ import annotations

@@ -104,3 +104,17 @@ def test_a_county_name_of_thousands_of_characters_still_makes_a_report(
     text = flat_text(report)
     assert "报送单位：" + "县" * 39 + "…卫生健康局" in text and "县" * 200 not in text
     assert (tmp_path / "c.pdf").stat().st_size > 0
+
+
+def test_the_rollup_reads_past_a_poisoned_standard(county: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    raw(county, "INSERT OR REPLACE INTO setting VALUES ('standard', 'x', "
+                f"'2025-06-01T08:00:00Z', 'evilpc', 0, '{DEEP}')")
+    folder = tmp_path / "各县"
+    folder.mkdir()
+    shutil.move(county, folder / county.name)
+    assert main(["rollup", str(folder), "--year", "2024"]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "跳过 0 个文件" in captured.out
+    assert f"青河县（{county.name}）：" in captured.out
+    assert "中保存的评分标准无法读取（嵌套超过 32 层）" in captured.err

@@ -7,7 +7,9 @@ opening a file neither reopens it by itself nor says that no file was open."""
 from __future__ import annotations
 
 from pathlib import Path
+import shutil
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -138,3 +140,49 @@ def test_the_session_log_tells_an_open_file_from_one_being_opened(
     crash = crash_log._read(session.log)
     assert crash.opening is None and crash.file == demo_file
     session.end()
+
+
+# ---- merging in the window: the same refusals and questions as the command line ------------
+
+@pytest.mark.parametrize("confirmed", [False, True])
+def test_a_copy_changing_the_profile_in_use_is_asked_about(
+        window: MainWindow, demo_file: Path, answer: Any, confirmed: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from db.county import CountyFile
+    from desktop import dialogs, exchange_dialogs
+
+    other = Path(shutil.copyfile(demo_file, demo_file.with_name("副本.tcmcounty")))
+    with CountyFile.open(other, machine="b" * 32, daily_backup=False) as o:
+        o.set_setting("active_profile", "qijiang-2027")
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    answer(lambda dialog: True)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm",
+                        lambda parent, title, text: asked.append(text) or confirmed)
+    exchange_dialogs.merge_file(window)
+    assert asked and asked[0].startswith("此次合并将改动设置（选用的目标方案），确定要这样合并吗？")
+    assert window.county is not None
+    assert (window.county.setting("active_profile") == "qijiang-2027") is confirmed
+
+
+def test_a_poisoned_standard_is_refused_in_the_window(
+        window: MainWindow, demo_file: Path, answer: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop import dialogs, exchange_dialogs
+
+    assert window.county is not None
+    town = window.county.rows("institution", "township IS NOT NULL", order="name")[0]["township"]
+    other = demo_file.with_name("乡镇.tcmcounty")
+    from db.exchange import write_township_file
+
+    write_township_file(window.county, town, other)
+    raw(other, "DELETE FROM setting WHERE id = 'township_scope'",
+        "INSERT OR REPLACE INTO setting VALUES ('standard', 'x', '2025-06-01T08:00:00Z', "
+        f"'evilpc', 0, '{DEEP}')")
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *a: str(other))
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda p, t, text: shown.append(text))
+    seen = answer(lambda dialog: True)
+    exchange_dialogs.merge_file(window)
+    assert shown == ["文件“乡镇.tcmcounty”中的评分标准无法读取（嵌套超过 32 层），不能合并；两个文件都没有改动。"]
+    assert seen == [] and window.county.setting("standard") is None
