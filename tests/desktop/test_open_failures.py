@@ -186,3 +186,17 @@ def test_a_poisoned_standard_is_refused_in_the_window(
     exchange_dialogs.merge_file(window)
     assert shown == ["文件“乡镇.tcmcounty”中的评分标准无法读取（嵌套超过 32 层），不能合并；两个文件都没有改动。"]
     assert seen == [] and window.county.setting("standard") is None
+
+
+def test_a_phase_on_a_day_that_does_not_exist_is_left_off_the_timeline(qtbot: QtBot) -> None:
+    """The bars are drawn on every paint: a phase from a file written elsewhere, dated
+    2024-02-30, is left off instead of failing each time."""
+    from desktop.tabs.tasks import Timeline
+
+    timeline = Timeline()
+    qtbot.addWidget(timeline)
+    timeline.resize(900, 80)
+    timeline.set_phases([{"name": "准备阶段", "start_date": "2024-01-01", "end_date": "2024-03-31"},
+                         {"name": "坏阶段", "start_date": "2024-02-30", "end_date": "2024-06-30"}])
+    assert [p["name"] for p in timeline.phases] == ["准备阶段"]
+    assert len(timeline.bars()) == 1 and timeline.grab().width() == 900
