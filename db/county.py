@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 import sqlite3
 import threading
-from typing import Any
+from typing import Any, ClassVar
 import uuid
 
 from . import paths, schema, structure, verified
@@ -347,6 +347,30 @@ class CountyFile:
         self._closed = False
         self._memo: dict[Any, Any] = {}
         self._memo_stamp: tuple[int, int | None] | None = None
+        # Sentences about stored values that could not be read and what is used instead (the
+        # shipped standard for a damaged 评分标准 …), each said once for this opened file.
+        self._said: set[str] = set()
+        self._notices: list[str] = []
+
+    # Where a notice goes as it is said, when someone listens (the command line: its stderr);
+    # else it waits for `take_notices` (the window's notice line).
+    listener: ClassVar[Callable[[str], None] | None] = None
+
+    def notice(self, text: str) -> None:
+        """Say `text` about this file once: a value read from it was not used, and what was."""
+        if text in self._said:
+            return
+        self._said.add(text)
+        listener = self.listener
+        if listener is not None:
+            listener(text)
+        else:
+            self._notices.append(text)
+
+    def take_notices(self) -> list[str]:
+        """The notices said since the last call (each only ever once)."""
+        out, self._notices = self._notices, []
+        return out
 
     def memo(self) -> dict[Any, Any]:
         """Where what is worked out from the file's content (a year's facts) is kept while the

@@ -18,7 +18,7 @@ import tempfile
 import time
 from typing import Any
 
-from . import merge_scope, schema, structure, township, vocab
+from . import merge_scope, schema, stored, structure, township, vocab
 from .copies import copy_into, snapshot_connection, write_beside
 from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, evidence_too_big,
                      refuse_to_replace)
@@ -507,6 +507,13 @@ def _check_record(other: Path, table: str, rec: dict[str, Any]) -> None:
         raise _refusal(other, f"中的{TABLE_LABELS[table]}记录有误（{exc}）") from None
     if table == "evidence" and (rec["size"] or 0) > MAX_EVIDENCE_BYTES:
         raise _refusal(other, "中的" + evidence_too_big(rec["filename"], rec["size"]))
+    unreadable = stored.problem(table, rec)
+    if unreadable is not None:
+        # Read later with the same parser (the shipped standard would then judge in its place,
+        # said once): refused now instead, while both files are as they were.
+        what, why = unreadable
+        named = f"“{_shown(rec.get('name'))[:40]}”" if table != "setting" else ""
+        raise _refusal(other, f"中的{what}{named}无法读取（{why}）")
 
 
 def _check_applies(other: Path, t: dict[str, Any], m: dict[str, Any] | None,
@@ -539,6 +546,8 @@ def _judge_scope(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
         and town_row[0][0].strip() else None
     theirs = theirs_db.read("SELECT id, township, name FROM institution")
     their_towns = {r[0]: r[1] for r in theirs}
+    if town is None:
+        town = _unmarked_township(county, theirs_db, their_towns)
     names = {r[0]: r[1] for r in county.conn.execute("SELECT id, name FROM institution")}
     names.update({r[0]: str(r[2]) for r in theirs})
     incoming = [merge_scope.Incoming(c.table, c.theirs, c.mine, c.label)
@@ -554,6 +563,35 @@ def _judge_scope(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
     if verdict.refused:
         raise _refusal(plan.other, verdict.refused[0])
     plan.scope = verdict.confirm
+
+
+def _unmarked_township(county: CountyFile, theirs_db: _Other,
+                       their_towns: dict[str, Any]) -> str | None:
+    """The township whose fill-in file this is, although its 乡镇填报文件 marker was removed (a
+    setting anyone can delete with a SQLite tool), or None for a copy of the whole county.
+
+    Such a file is judged by the township's rules all the same, so deleting the marker cannot
+    turn it into a copy allowed to change what the county decides. It is the township's file if
+    it holds none of the county's own figures or tasks (a township's file is made without them)
+    and either holds the line 生成乡镇填报文件 that this county wrote into both files when it
+    made it (unless this file is itself that township's file, the county's file coming back to
+    it), or holds the institutions of one township only. A file that names no township and
+    holds several townships' institutions is merged as a copy of the whole county: with the
+    marker and the line both removed, nothing tells the two apart (its settings are still asked
+    about, as from any file)."""
+    if any(theirs_db.read(f"SELECT 1 FROM {table} LIMIT 1") for table in ("county_year", "task")):
+        return None
+    if not county.setting("township_scope"):
+        for line_id, label in theirs_db.read("SELECT id, label FROM audit WHERE action = ? "
+                                             "AND record_id IS NULL", (EXPORTED,)):
+            mine = county.conn.execute("SELECT label FROM audit WHERE id = ? AND action = ?",
+                                       (line_id, EXPORTED)).fetchone()
+            if mine is not None and mine[0] == label and isinstance(label, str) \
+                    and label.strip():
+                return label
+    towns = set(their_towns.values())
+    town = towns.pop() if len(towns) == 1 else None
+    return town if isinstance(town, str) and town.strip() else None
 
 
 def _open_other(path: Path) -> _Other:
@@ -815,7 +853,7 @@ def _originals(conflicts: list[Conflict], mine: list[dict[str, Any]],
                 c.original[key] = text
                 continue
             try:
-                c.original[key] = json.loads(text)
+                c.original[key] = stored.loads(text)
             except ValueError:
                 continue
 

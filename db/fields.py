@@ -253,6 +253,16 @@ def _check_value(table: str, f: Field, value: Any) -> None:
             raise _refuse(table, f, "不能为空")
 
 
+def as_date(value: Any) -> _dt.date | None:
+    """A stored date (2024-03-05) as a date, or None when it is not one: a file written by
+    another program can hold 2024-02-30 in a date column, and a reader shows such text as it is
+    instead of failing on it."""
+    try:
+        return _dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def count_text(value: Any) -> str:
     """A count as the window's tables write it (29,400)."""
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)

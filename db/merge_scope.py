@@ -5,7 +5,8 @@ year, activities, checks, the 模拟评审 findings for its drawn institutions, 
 belongs to another township is refused, the whole merge with it; what belongs to the whole county
 (a 模拟评审 or its draw, county figures, tasks, phases, target profiles, settings) is shown and
 needs the county's confirmation, as does the deletion of a 模拟评审 from any file (its draw and
-findings go with it). Which institutions are the township's is db.township's answer.
+findings go with it) and a change of a setting (the 评分标准, the profile in use) from any file.
+Which institutions are the township's is db.township's answer.
 """
 
 from __future__ import annotations
@@ -55,7 +56,25 @@ def judge(conn: sqlite3.Connection, incoming: list[Incoming], *, town: str | Non
     _review_deletions(conn, incoming, verdict)
     if town is not None:
         _Township(conn, incoming, town, their_towns, other).judge(verdict)
+    else:
+        _settings(incoming, verdict)
     return verdict
+
+
+# The settings a clerk knows by name; any other is named by its key.
+SETTING_WORDS = {"standard": "评分标准（导入的本省评分表）", "active_profile": "选用的目标方案",
+                 "county_name": "县（区）名称"}
+
+
+def _settings(incoming: list[Incoming], verdict: Verdict) -> None:
+    """A setting changes how the whole file is judged or named (the 评分标准, the profile in
+    use): asked about from any file, not only from a township's (whose rules ask already)."""
+    changed = [rec for rec in incoming if rec.table == "setting"
+               and not (rec.mine is None and rec.theirs.get("deleted"))]
+    if changed:
+        words = [SETTING_WORDS.get(str(rec.theirs.get("id")), _one_line(rec.theirs.get("id")))
+                 for rec in changed]
+        verdict.confirm.append(f"此次合并将改动设置（{_examples(words)}），")
 
 
 def _review_deletions(conn: sqlite3.Connection, incoming: list[Incoming],

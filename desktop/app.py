@@ -145,12 +145,29 @@ def start(argument: Path | None) -> tuple[MainWindow, Session | None]:
     said = crash_log.notice(crashes[-1]) if crashes else ""
     window = MainWindow()
     if session is not None:
+        window.file_opening.connect(session.opening)
         window.file_opened.connect(session.opened)
+        window.file_not_opened.connect(session.not_opened)
     window.show()  # first, so a file that cannot be opened is explained over the welcome page
     if said:
         window.show_notice(said)
-    window.open_path(choose_file(argument))
+    path = choose_file(argument)
+    died_on = crashes[-1].opening if crashes else None
+    if argument is None and died_on is not None and _same_file(path, died_on):
+        # The last session died opening the file that would be reopened now: not again without
+        # the clerk's asking, or every start would die the same way.
+        window.welcome.show_reason(f"上次打开“{path.name}”时程序意外关闭，这次没有自动打开它。"
+                                   "可以在下面最近打开的文件中选它再试一次。")
+        return window, session
+    window.open_path(path)
     return window, session
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def launch(argument: Path | None) -> tuple[QApplication, MainWindow, Session | None]:

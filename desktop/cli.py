@@ -416,6 +416,9 @@ def _snapshot(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from db.county import CountyFile
     from db.exchange import apply_merge, plan_merge, rehearse_merge
+    # The parsers of the values a county file keeps as JSON (评分标准, profiles, 模拟评审 rules),
+    # registered with db.stored as they are imported: the merge checks what it brings with them.
+    import reports.judge  # noqa: F401
 
     # --dry-run goes through every step the merge does, in the same order, and stops short of
     # keeping anything: its exit code is the one the merge would give.
@@ -566,7 +569,8 @@ def _run_command(argv: list[str]) -> int:
                 # exit 120 when Python flushes at exit (unless PYTHONUNBUFFERED is set).
                 sys.stdout.flush()
                 raise
-            code = COMMANDS[args.command](args)
+            with _notices_on_stderr():
+                code = COMMANDS[args.command](args)
             sys.stdout.flush()  # a closed pipe shows here, not as "Exception ignored" at exit
             return code
         except (OSError, sqlite3.Error) as exc:
@@ -585,6 +589,25 @@ def _run_command(argv: list[str]) -> int:
         return _refuse(exc, EXIT_USAGE)
     except KnownError as exc:
         return _refuse(exc, EXIT_BAD_FILE)
+
+
+@contextlib.contextmanager
+def _notices_on_stderr() -> Any:
+    """What reading a county file could not use and what it used instead (a damaged 评分标准 →
+    the shipped one, a damaged profile → the baseline), said on stderr once as it happens; the
+    command goes on (exit 0) on what it used."""
+    from db.county import CountyFile
+
+    def say(text: str) -> None:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            print(f"tcmcounty: 注意：{text}", file=sys.stderr)
+
+    saved = CountyFile.__dict__["listener"]
+    CountyFile.listener = staticmethod(say)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        CountyFile.listener = saved
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:

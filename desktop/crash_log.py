@@ -33,6 +33,8 @@ from db.errors import Damaged, FileBusy, KnownError
 from db.lock import FileLock
 
 FILE_LINE = "打开的文件："  # a session log's line naming the county file the window opened
+OPENING_LINE = "正在打开的文件："  # written before opening it: a crash while opening names it
+NOT_OPENED_LINE = "未能打开："  # the opening ended without the file (refused, said, window goes on)
 STARTED_LINE = "开始时间："
 KEEP = 10  # crash logs kept
 _STAMP = "%Y%m%d-%H%M%S-%f"
@@ -51,6 +53,9 @@ class Crash:
     log: Path
     started: _dt.datetime | None
     file: Path | None
+    # The file the window was opening (and showing: its judgement included) when it died, if it
+    # had not finished: the file that the next start, reopening the last file, would die on too.
+    opening: Path | None = None
 
 
 class Session:
@@ -74,8 +79,14 @@ class Session:
                 self._out.write(text)
                 self._out.flush()
 
+    def opening(self, path: Path) -> None:
+        self._write(f"{OPENING_LINE}{path}\n")
+
     def opened(self, path: Path) -> None:
         self._write(f"{FILE_LINE}{path}\n")
+
+    def not_opened(self, path: Path) -> None:
+        self._write(f"{NOT_OPENED_LINE}{path}\n")
 
     def end(self) -> None:
         """The program quits as it should: no trace is left."""
@@ -207,15 +218,19 @@ def _dead_sessions(folder: Path) -> list[Crash]:
 
 
 def _read(log: Path) -> Crash:
-    started, file = None, None
+    started, file, opening = None, None, None
     with contextlib.suppress(OSError):
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith(STARTED_LINE):
                 with contextlib.suppress(ValueError):
                     started = _dt.datetime.fromisoformat(line.removeprefix(STARTED_LINE))
             elif line.startswith(FILE_LINE):
-                file = Path(line.removeprefix(FILE_LINE))
-    return Crash(log, started, file)
+                file, opening = Path(line.removeprefix(FILE_LINE)), None
+            elif line.startswith(OPENING_LINE):
+                opening = Path(line.removeprefix(OPENING_LINE))
+            elif line.startswith(NOT_OPENED_LINE):
+                opening = None
+    return Crash(log, started, file, opening)
 
 
 def notice(crash: Crash) -> str:
@@ -225,13 +240,17 @@ def notice(crash: Crash) -> str:
     head = "程序上次" + (f"（{crash.started:%Y-%m-%d %H:%M} 启动的那次）" if crash.started else "") \
         + "意外关闭"
     tail = f"；记录见 {crash.log}"
-    if crash.file is None:
+    if crash.opening is not None:
+        # Died while opening (or first showing) this file: said, and checked like an open one.
+        head += f"（当时正在打开“{crash.opening.name}”）"
+    file = crash.opening or crash.file
+    if file is None:
         return f"{head}，当时没有打开的文件{tail}。"
-    name = crash.file.name
+    name = file.name
     try:
-        _check(crash.file)
+        _check(file)
     except Damaged:
-        found = list_backups(crash.file.stem)
+        found = list_backups(file.stem)
         if not found:
             return (f"{head}，“{name}”已损坏，本机没有它的备份，请找U盘或其他电脑上的副本"
                     f"{tail}。")
@@ -241,7 +260,7 @@ def notice(crash: Crash) -> str:
     except KnownError as exc:
         return f"{head}，未能检查“{name}”（{exc}）{tail}。"
     except OSError:
-        return f"{head}，“{name}”已不在原处（{crash.file}）{tail}。"
+        return f"{head}，“{name}”已不在原处（{file}）{tail}。"
     return f"{head}，已检查“{name}”：文件完好，关闭前保存的修改都在{tail}。"
 
 

@@ -23,6 +23,9 @@ from desktop import dialogs
 from desktop.file_actions import FILE_FILTER
 from desktop.host import Host
 from desktop.models import Column, RecordModel
+# Registers the parsers of the values a county file keeps as JSON with db.stored, which a merge
+# checks what it brings with (the window has them loaded anyway; said here for the merge).
+import reports.judge  # noqa: F401,E402
 
 class ConflictTable(QTableView):
     """The conflicts, one row per field; Space gives the selected rows to the other side."""

@@ -6,6 +6,7 @@ import datetime as _dt
 import importlib
 from pathlib import Path
 import threading
+import traceback
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -101,7 +102,9 @@ class MainWindow(QMainWindow):
     progress_tab = _Page("progress")
     checks = _Page("checks")
     review_tab = _Page("review")
+    file_opening = Signal(object)  # the Path of a county file the window is about to open
     file_opened = Signal(object)  # the Path of a county file the window has just opened
+    file_not_opened = Signal(object)  # … or has not opened after all (refused, or failed)
 
     def __init__(self) -> None:
         super().__init__()
@@ -282,6 +285,17 @@ class MainWindow(QMainWindow):
         self.notice.setText(text)
         self.notice_bar.show()
 
+    def _say_file_notices(self) -> None:
+        """What reading the open file could not use, and what it used instead (a damaged
+        评分标准, profile or 模拟评审 rule): each sentence once, added to the notice line."""
+        if self.county is None:
+            return
+        said = self.county.take_notices()
+        if not said:
+            return
+        shown = self.notice.text() if not self.notice_bar.isHidden() else ""
+        self.show_notice("\n".join([*([shown] if shown else []), *said]))
+
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("文件(&F)")
         self._action(menu, "新建(&N)…", self._later("file_actions.new_file"),
@@ -409,18 +423,25 @@ class MainWindow(QMainWindow):
     # ---- files -----------------------------------------------------------------------------
 
     def open_path(self, path: Path) -> bool:
-        """Open a county file; on a known problem, say so and keep what was open."""
-        if self.county is not None and self.county.path.resolve() == Path(path).resolve():
+        """Open a county file; on a known problem, say so and keep what was open. Whatever goes
+        wrong while the file is read and judged for showing, the window stays, on the welcome
+        page, saying so in a sentence that names the file (db.errors: the clerk's problem) or,
+        for an error of the program's own, where its record is kept."""
+        path = Path(path)
+        if self.county is not None and self.county.path.resolve() == path.resolve():
             self.reload_years()  # already open here (and locked by this window)
             return True
+        self.file_opening.emit(path)
         try:
             county = CountyFile.open(path, exclusive=True)
         except Damaged as exc:
-            if _action("exchange_dialogs.offer_restore")(self, Path(path), str(exc)):
+            self.file_not_opened.emit(path)
+            if _action("exchange_dialogs.offer_restore")(self, path, str(exc)):
                 return True
             self.welcome.show_reason(str(exc))
             return False
         except KnownError as exc:  # in use by another program, not a county file, …: no restore
+            self.file_not_opened.emit(path)
             dialogs.error(self, "无法打开文件", f"{exc}\n"
                           + ("仍显示原来打开的文件。" if self.county is not None
                              else "可以新建一个文件，或打开另一个文件。"))
@@ -430,7 +451,40 @@ class MainWindow(QMainWindow):
             self.county.close()
         self.county = county
         self.history.clear()  # steps of another file cannot be undone in this one
+        try:
+            self._show_opened(county)
+        except Exception as exc:  # noqa: BLE001 - whatever the file's content makes fail
+            self._could_not_show(county, exc)
+            return False
+        # Remembered only once shown: a file the window cannot show is not reopened at every
+        # start.
         settings.remember_file(path.resolve())
+        self.file_opened.emit(county.path)
+        return True
+
+    def _could_not_show(self, county: CountyFile, exc: Exception) -> None:
+        """The file opened but could not be read or judged for showing: closed again, the
+        welcome page in front with one sentence naming it."""
+        name = county.path.name
+        if isinstance(exc, KnownError):
+            said = f"文件“{name}”无法显示：{exc}"
+        else:
+            from desktop.crash_log import keep_error
+
+            kept = keep_error(f"打开“{county.path}”时出错\n"
+                              + "".join(traceback.format_exception(exc)))
+            where = f"出错记录保存在：{kept}，请把它发给维护人员" if kept \
+                else "出错记录未能保存（数据文件夹不能写入）"
+            said = (f"文件“{name}”已打开，但程序读取或评判其中的内容时出错（{type(exc).__name__}），"
+                    f"未能显示；文件本身没有改动。{where}。")
+        self.file_not_opened.emit(county.path)
+        self.close_county()
+        self.history.clear()
+        self.setWindowTitle(TITLE)
+        self.welcome.show_reason(said)
+
+    def _show_opened(self, county: CountyFile) -> None:
+        """The file just opened, on screen: title, banner, its years and their judgement."""
         dialogs.set_county_file(county.path)
         town = county.setting("township_scope")
         demo = is_demo(county)
@@ -460,8 +514,6 @@ class MainWindow(QMainWindow):
         # Once the file is on screen: the register's names read into pinyin, so that the first
         # look at a list sorted by name (机构, 中医馆, 人员, 活动) does not wait for pypinyin.
         QTimer.singleShot(WARM_UP_MS, self, self._warm_sort_keys)
-        self.file_opened.emit(county.path)
-        return True
 
     def _warm_sort_keys(self) -> None:
         if self.county is None:
@@ -521,6 +573,7 @@ class MainWindow(QMainWindow):
         self.profile_label.setText(f" {active_profile(self.county).name} ")
         self.stale = set(_PAGE_CLASSES)
         self._tab_shown(self.tabs.currentIndex())
+        self._say_file_notices()
 
     def _tab_shown(self, index: int) -> None:
         if self.ctx is None:
@@ -532,6 +585,7 @@ class MainWindow(QMainWindow):
         if key in self.stale:
             page.refresh(self.ctx)
             self.stale.discard(key)
+            self._say_file_notices()  # a tab reads what the others did not (a review's rule)
         # A tab opened (Alt+5, say) while the keys were on the 年度 box: they go to its table,
         # so that ↓ moves down the rows instead of changing the year under the clerk.
         if QApplication.focusWidget() is self.year_box:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from db.county import CountyFile
 from db.errors import KnownError
+from db.fields import as_date
 from db.vocab import TASK_STATUSES, number_key, pinyin_key
 from desktop import dialogs
 from desktop.context import Context
@@ -44,7 +45,10 @@ class Timeline(QWidget):
         self.setMinimumHeight(64)
 
     def set_phases(self, phases: list[dict[str, Any]]) -> None:
-        self.phases = [p for p in phases if p.get("start_date") and p.get("end_date")]
+        # Only phases whose dates are dates (a file from elsewhere can hold 2024-02-30): the
+        # bars are drawn on every paint, where a failure would repeat for ever.
+        self.phases = [p for p in phases
+                       if as_date(p.get("start_date")) and as_date(p.get("end_date"))]
         self.setVisible(bool(self.phases))
         self.set_tooltip()
         self.update()

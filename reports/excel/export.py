@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 import contextlib
-import datetime as _dt
 import glob
 import os
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from db.copies import clear_leftovers
 from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
-from db.fields import applies
+from db.fields import applies, as_date
 from db.vocab import (HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP,
                       institution_key)
 
@@ -120,7 +119,7 @@ def cell_value(key: str, row: dict[str, Any]) -> Any:
     if key == "ownership":
         return OWNERSHIP.get(value, value) if value else None
     if key == "date" and value:
-        return _dt.date.fromisoformat(value)
+        return as_date(value) or value  # a date that is not one (2024-02-30) as its text
     if key in ("platform_connected", "tcm_corner", "service_place", "dept_preventive",
                "dept_rehab", "dept_infectious", "tcm_content", "dept_guidance", "tech_center",
                "tcm_dept", "tcm_pharmacy", "decoction_room", "edu_base"):

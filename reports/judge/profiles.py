@@ -18,6 +18,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from db import stored
 from db.errors import KnownError, ValidationError
 from resources import resource_path
 
@@ -329,14 +330,37 @@ def _layer_of(body: dict[str, Any]) -> dict[str, Any]:
     return layer
 
 
+class ProfileDamaged(KnownError):
+    """A profile stored in the file that the program cannot read (not a deleted one)."""
+
+
+def _body_of(text: Any) -> dict[str, Any]:
+    """A stored profile's body, read within db.stored's bounds and checked."""
+    body = stored.loads(text)
+    validate_body(body)
+    return body
+
+
 def _from_row(row: dict[str, Any], std: standard.Standard) -> Profile:
     try:
-        body = json.loads(row["body"])
-        validate_body(body)
+        body = _body_of(row["body"])
         return _build(row["id"], row["name"], _standard_body(std), _layer_of(body),
                       builtin=False, based_on=row.get("based_on"))
-    except (ValueError, KnownError) as exc:
-        raise KnownError(f"目标方案“{row['name']}”已损坏，无法使用：{exc}") from None
+    except stored.UNREADABLE as exc:
+        raise ProfileDamaged(f"目标方案“{row['name']}”已损坏，无法使用：{stored.reason(exc)}") \
+            from None
+
+
+def _read_stored(text: str) -> None:
+    """What a merge asks of a profile body it would bring: readable, valid, and a layer whose
+    every target makes a Target (laid on the file's standard only when it is read)."""
+    layer = _layer_of(_body_of(text))
+    for entry in layer.get("indicators", {}).values():
+        if entry.get("target"):
+            Target.from_dict(entry["target"])
+
+
+stored.register("profile", "body", None, _read_stored)
 
 
 # ---- reading and writing a county file's profiles -----------------------------------------------
@@ -345,7 +369,12 @@ def list_profiles(county: CountyFile, std: standard.Standard | None = None) -> l
     """Built-in profiles first (fixed order), then the file's own, by name, laid on `std`
     (default: the standard that judges the file)."""
     std = std or standard.for_county(county)
-    own = [_from_row(r, std) for r in county.rows("profile", order="name, id")]
+    own = []
+    for row in county.rows("profile", order="name, id"):
+        try:
+            own.append(_from_row(row, std))
+        except ProfileDamaged as exc:
+            county.notice(f"文件“{county.path.name}”中的{exc}；它不在可选的方案中。")
     return builtin_profiles(std) + own
 
 
@@ -374,6 +403,11 @@ def active_profile(county: CountyFile, std: standard.Standard | None = None) -> 
     key = county.setting(ACTIVE_SETTING) or BASELINE
     try:
         return get_profile(county, key, std)
+    except ProfileDamaged as exc:
+        baseline = _builtin(BASELINE, std)
+        county.notice(f"文件“{county.path.name}”选用的{exc}；现按“{baseline.name}”评判，"
+                      "可在“目标方案”中另选一个。")
+        return baseline
     except KnownError:
         return _builtin(BASELINE, std)
 

@@ -46,6 +46,7 @@ import math
 import random
 from typing import TYPE_CHECKING, Any
 
+from db import stored
 from db.errors import KnownError, ValidationError
 from db.vocab import CENTRE_TYPES, STATION_TYPES, pinyin_key
 
@@ -63,6 +64,8 @@ if TYPE_CHECKING:
     from db.county import CountyFile
 
 HOSPITAL = "county_tcm_hospital"
+MAX_DRAWN = 10_000  # institutions of one kind a rule may ask for: more than a county has
+MAX_RULE_CHARS = 1_000
 # Default sizes: every county TCM hospital, about 30% of centres and 10% of stations/clinics.
 CENTRE_SHARE, STATION_SHARE, MAX_CENTRES = 0.3, 0.1, 8
 BUREAU = "县卫生健康局"
@@ -89,13 +92,28 @@ class Rule:
     @classmethod
     def from_json(cls, text: str) -> Rule:
         """The stored rule; KnownError if it cannot be read (a flipped bit, another program's
-        edit), as for a damaged target profile."""
+        edit, a count of 1e999 or nesting 100,000 deep), as for a damaged target profile."""
         try:
-            raw = json.loads(text)
-            return cls(int(raw.get("hospitals", 1)), int(raw.get("centres", 0)),
-                       int(raw.get("stations", 0)))
-        except (ValueError, TypeError, AttributeError):
-            raise KnownError("抽样规则已损坏，无法读取") from None
+            raw = stored.loads(text, max_chars=MAX_RULE_CHARS)
+        except ValueError as exc:
+            raise KnownError(f"抽样规则已损坏，无法读取（{exc}）") from None
+        if not isinstance(raw, dict):
+            raise KnownError("抽样规则已损坏，无法读取（格式不对）")
+        counts = []
+        for key, default in (("hospitals", 1), ("centres", 0), ("stations", 0)):
+            value = raw.get(key, default)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int) \
+                    or not 0 <= value <= MAX_DRAWN:
+                raise KnownError(f"抽样规则已损坏，无法读取（家数应为 0–{MAX_DRAWN:,} 的整数）")
+            counts.append(value)
+        rule = cls(*counts)
+        try:
+            check_rule(rule)
+        except ValidationError as exc:
+            raise KnownError(f"抽样规则已损坏，无法读取（{exc.reason}）") from None
+        return rule
 
 
 def _in_scope(insts: list[dict[str, Any]], types: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -256,11 +274,22 @@ def load(county: CountyFile, review_id: str) -> Review:
 
 
 def _stored_rule(county: CountyFile, row: dict[str, Any]) -> Rule:
+    """The review's rule as stored; one that cannot be read is shown as the default rule for
+    the year (the draw itself is stored apart and stays as drawn), and the file is told so."""
     try:
         return Rule.from_json(row["rule"])
     except KnownError as exc:
-        raise KnownError(f"文件“{county.path.name}”中模拟评审“{row['name']}”的{exc}。"
-                         "请从备份恢复，或新建一次模拟评审。") from None
+        rule = default_rule(county.institutions_in_year(row["year"]))
+        county.notice(f"文件“{county.path.name}”中模拟评审“{row['name']}”的{exc}，"
+                      f"现按默认规则显示（{rule.text()}）；抽中的机构不受影响。")
+        return rule
+
+
+def _read_stored(text: str) -> None:
+    Rule.from_json(text)
+
+
+stored.register("review", "rule", None, _read_stored)
 
 
 def entered_at(county: CountyFile, review_id: str, institution_id: str,

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 import datetime as _dt
-import json
 from pathlib import Path
 import sqlite3
 from typing import Any
@@ -348,8 +347,8 @@ def _stored(text: str | None) -> Standard | None:
     if not text:
         return None
     try:
-        return standard.parse(json.loads(text))
-    except (ValueError, ValidationError):
+        return standard.from_text(text)  # within db.stored's bounds: any shape, any depth
+    except ValidationError:
         return None
 
 

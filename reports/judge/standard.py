@@ -17,6 +17,7 @@ import math
 from typing import TYPE_CHECKING, Any, Protocol
 import unicodedata
 
+from db import stored
 from db.errors import ValidationError
 from db.vocab import INSTITUTION_TYPES, OWNERSHIP
 from resources import resource_path
@@ -215,6 +216,11 @@ def _number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def _word(value: Any, words: Any) -> bool:
+    """Whether `value` is one of `words` (a list or an object where a word belongs is not)."""
+    return isinstance(value, str) and value in words
+
+
 def unprintable(text: str) -> str | None:
     """The first character of `text` a person cannot see or that reorders what they see (a
     control, a direction mark such as U+202E, an unassigned code point), shown as U+XXXX."""
@@ -266,7 +272,7 @@ def _text(raw: dict[str, Any], key: str, where: str, *, required: bool = True) -
 
 
 def _rule(raw: Any, where: str, points: float) -> Rule:
-    if not isinstance(raw, dict) or raw.get("kind") not in RULES:
+    if not isinstance(raw, dict) or not _word(raw.get("kind"), RULES):
         raise _refuse(f"{where}的计分方式无效，应为 " + "、".join(RULES.values()) + " 之一。")
     if raw["kind"] != "per_failing":
         return Rule(raw["kind"])
@@ -279,7 +285,7 @@ def _rule(raw: Any, where: str, points: float) -> Rule:
 
 
 def _judge(raw: Any, where: str) -> dict[str, Any]:
-    if not isinstance(raw, dict) or raw.get("by") not in JUDGED_BY:
+    if not isinstance(raw, dict) or not _word(raw.get("by"), JUDGED_BY):
         raise _refuse(f"{where}的评价方式无效，应为 " + "、".join(JUDGED_BY.values()) + " 之一。")
     by = raw["by"]
     allowed = {"indicator": {"by", "indicator", "target", "threshold"},
@@ -287,9 +293,9 @@ def _judge(raw: Any, where: str) -> dict[str, Any]:
     if set(raw) - allowed:
         raise _refuse(f"{where}的评价方式中有不认识的项目：{'、'.join(sorted(set(raw) - allowed))}。")
     if by == "indicator":
-        ind = BY_ID.get(raw.get("indicator"))  # type: ignore[arg-type]
+        ind = BY_ID.get(raw["indicator"]) if isinstance(raw.get("indicator"), str) else None
         if ind is None:
-            raise _refuse(f"{where}所用的指标“{raw.get('indicator')}”不存在。")
+            raise _refuse(f"{where}所用的指标“{str(raw.get('indicator'))[:MAX_ID]}”不存在。")
         try:
             check_target(ind, raw.get("target"))
             if "threshold" in raw:
@@ -304,11 +310,12 @@ def _judge(raw: Any, where: str) -> dict[str, Any]:
             raise _refuse(f"{where}须给出用于对应创建任务的关键词（至多 {MAX_KEYWORDS} 个）。")
     if by == "count":
         types = raw.get("types")
-        if not isinstance(types, list) or not types or not set(types) <= set(INSTITUTION_TYPES):
+        if not isinstance(types, list) or not types or not all(
+                _word(t, INSTITUTION_TYPES) for t in types):
             raise _refuse(f"{where}的机构类型无效。")
         if not isinstance(raw.get("min", 1), int) or not 1 <= raw.get("min", 1) <= 10_000:
             raise _refuse(f"{where}的最少机构数应为正整数。")
-        if raw.get("ownership", "public") not in OWNERSHIP:
+        if not _word(raw.get("ownership", "public"), OWNERSHIP):
             raise _refuse(f"{where}的举办性质应为 公立 或 民营。")
     return dict(raw)
 
@@ -408,19 +415,41 @@ def shipped() -> Standard:
 
 @functools.lru_cache(maxsize=8)
 def _parse_text(text: str) -> Standard:
-    return parse(json.loads(text))
+    return from_text(text)
+
+
+def from_text(text: str) -> Standard:
+    """A standard stored as JSON text (in a county file, or a file merged in): read within the
+    bounds of db.stored and parsed; ValidationError naming why if the program cannot use it,
+    whatever its shape (a list where a word belongs, nesting 100,000 deep, 1e999)."""
+    try:
+        return parse(stored.loads(text))
+    except ValidationError:
+        raise
+    except stored.UNREADABLE as exc:
+        raise _refuse(f"{stored.reason(exc)}。") from None
 
 
 def for_county(county: CountyFile) -> Standard:
     """The file's own standard (an imported 评分表) if it holds one, else the shipped one. A stored
-    standard that no longer parses falls back to the shipped one, as a deleted profile does."""
+    standard that does not parse falls back to the shipped one, as a deleted profile does, and
+    the file is told so once (CountyFile.notice): never silently scored by another standard."""
     text = county.setting(STORED_SETTING)
     if not text:
         return shipped()
     try:
         return _parse_text(text)
-    except (ValueError, ValidationError):
+    except ValidationError as exc:
+        county.notice(f"文件“{county.path.name}”中保存的评分标准无法读取（{exc.reason.rstrip('。')}），"
+                      f"现按程序自带的{shipped().name}评分；重新导入本省评分表即可恢复。")
         return shipped()
+
+
+def _read_stored(text: str) -> None:
+    from_text(text)
+
+
+stored.register("setting", "value", STORED_SETTING, _read_stored)
 
 
 def store(county: CountyFile, std: Standard) -> None:

@@ -22,7 +22,7 @@ from db.vocab import INSTITUTION_TYPES
 from reports.judge import review as rv
 from reports.judge.wording import chinese_date
 from reports.pdf.fonts import fonts
-from reports.pdf.layout import FRAME_W, MARGIN_B, MARGIN_R, PAGE_W, Styles, document, esc, muted, numbered_canvas, styles, table
+from reports.pdf.layout import FRAME_W, MARGIN_B, MARGIN_R, PAGE_W, Styles, county_shown, document, esc, muted, numbered_canvas, styles, table
 from reports.pdf.report import _Output
 
 if TYPE_CHECKING:
@@ -49,17 +49,18 @@ def write_checklists(county: CountyFile, review_id: str,
 
 def render(county: CountyFile, review_id: str) -> bytes:
     r, sheets = rv.sheets(county, review_id)
+    name = county_shown(county.county_name)
     font_set = fonts()
     st = styles(font_set)
     flow: list[Flowable] = []
     for k, sheet in enumerate(sheets, start=1):
         if k > 1:
             flow.append(PageBreak())
-        flow += _sheet(county.county_name, r, sheet, k, len(sheets), st)
+        flow += _sheet(name, r, sheet, k, len(sheets), st)
     buf = io.BytesIO()
-    doc = document(buf, title=f"{county.county_name}{r.year}年模拟现场评审现场核查表",
-                   author=county.county_name, fonts=font_set,
-                   header=(f"{county.county_name}创建全国基层中医药工作示范县 模拟现场评审现场核查表",
+    doc = document(buf, title=f"{name}{r.year}年模拟现场评审现场核查表",
+                   author=name, fonts=font_set,
+                   header=(f"{name}创建全国基层中医药工作示范县 模拟现场评审现场核查表",
                            f"{r.year}年度 · {r.name}"))
     # A loose second page must still say whose it is: each page ends by naming the institution.
     doc.pageTemplates[0].onPageEnd = _page_owner(font_set.body)

@@ -113,6 +113,16 @@ def esc(text: object) -> str:
     return escape(str(text))
 
 
+# A county's name where it stands in a table row (the cover's 报送单位, the 落款), which cannot
+# break across pages: a real one is a few characters (阿鲁科尔沁旗), one from a file written
+# elsewhere may be thousands, which no page could hold (reportlab's LayoutError).
+COUNTY_CHARS = 40
+
+
+def county_shown(name: str) -> str:
+    return shorten(name, COUNTY_CHARS)
+
+
 def shorten(text: str, limit: int = NAME_CHARS) -> str:
     """`text` cut to `limit` characters with an ellipsis, for a table cell or a chart label."""
     return text if len(text) <= limit else text[:limit - 1] + "…"

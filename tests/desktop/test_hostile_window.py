@@ -61,8 +61,10 @@ def test_a_damaged_file_offers_this_computers_backups_and_keeps_the_open_one(
     assert window.county is not None and window.county.path == demo_file
 
 
-def test_a_review_whose_rule_cannot_be_read_says_so_in_its_tab(
+def test_a_review_whose_rule_cannot_be_read_says_so_in_the_notice_line(
         window: MainWindow, demo_file: Path, said: list[tuple[str, str]]) -> None:
+    """The review is shown with its draw (stored apart), its rule as the default one, and the
+    notice line says so once, however often the tab is shown again."""
     from reports.judge import review as rv
     from tests.crafted import raw
 
@@ -72,6 +74,10 @@ def test_a_review_whose_rule_cannot_be_read_says_so_in_its_tab(
     raw(demo_file, f"UPDATE review SET rule = 'not a rule' WHERE id = '{rid}'")
     assert window.open_path(demo_file)
     window.show_year(2024, "review")
-    text = window.pages["review"].summary.text()
-    assert "“2024年第1次模拟评审”的抽样规则已损坏，无法读取" in text
-    assert window.pages["review"].model.rowCount() == 0
+    window.show_year(2024, "overview")
+    window.show_year(2024, "review")
+    notice = window.notice.text()
+    assert not window.notice_bar.isHidden()
+    assert notice.count("“2024年第1次模拟评审”的抽样规则已损坏，无法读取") == 1, notice
+    assert "现按默认规则显示" in notice and "抽中的机构不受影响" in notice
+    assert window.pages["review"].model.rowCount() > 0  # the draw, as drawn

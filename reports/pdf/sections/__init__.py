@@ -5,7 +5,7 @@ are report.py's and layout.py's business."""
 from __future__ import annotations
 
 from reports.pdf.data import ReportData
-from reports.pdf.layout import Contents, Styles
+from reports.pdf.layout import Contents, Styles, county_shown
 from reports.pdf.sections.appendices import checks_appendix, long_names_appendix, review_appendix
 from reports.pdf.sections.areas import LONG_LIST, standard_part
 from reports.pdf.sections.closing import closing_block, with_closing
@@ -27,8 +27,9 @@ def story(data: ReportData, st: Styles, contents: Contents | None = None) -> Sto
     that have something to say, numbered 附件1, 附件2 … in that order. `contents` collects the
     pages the parts land on, for the canvas to write into the contents list."""
     body: Story = [*summary_part(data, st), *indicator_part(data, st), *standard_part(data, st)]
-    # The 落款 names the unit the cover does (a township's file leaves it to be written in).
-    unit = None if township_scope(data) else f"{data.county}卫生健康局"
+    # The 落款 names the unit the cover does (a township's file leaves it to be written in),
+    # within what its one-page block holds.
+    unit = None if township_scope(data) else f"{county_shown(data.county)}卫生健康局"
     body += [*task_part(data, st),
              *with_closing(rectification_part(data, st), closing_block(st, unit, data.today))]
     n = 0

@@ -13,8 +13,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from reports.pdf.data import ReportData
-from reports.pdf.layout import FRAME_W, Contents, ContentsList, Heading, Styles, esc, red
+from reports.pdf.layout import (FRAME_W, Contents, ContentsList, Heading, Styles, county_shown, esc,
+                                red, shorten)
 from reports.pdf.sections.common import Story, cn_date, township_scope
+
+
+# The title gives a county's name whole up to what one cover page holds (a name of thousands of
+# characters, from a file written elsewhere, would otherwise fill a dozen pages).
+TITLE_CHARS = 200
 
 
 def cover(data: ReportData, st: Styles) -> Story:
@@ -24,10 +30,14 @@ def cover(data: ReportData, st: Styles) -> Story:
     year = ParagraphStyle("cover_year", parent=st.title, fontName=st.fonts.body, fontSize=18,
                           leading=30)
     town = township_scope(data)
-    unit = f"{esc(town)}（乡镇填报文件）" if town else f"{esc(data.county)}卫生健康局"
+    # In a table row, which cannot break across pages: a name of thousands of characters (from a
+    # file written elsewhere) is shortened there; the title above gives it whole.
+    unit = (f"{esc(county_shown(town))}（乡镇填报文件）" if town
+            else f"{esc(county_shown(data.county))}卫生健康局")
     out: Story = [
         Spacer(1, 38 * mm),
-        Paragraph(f"{esc(data.county)}<br/>创建全国基层中医药工作示范县<br/>自评报告", big),
+        Paragraph(f"{esc(shorten(data.county, TITLE_CHARS))}<br/>创建全国基层中医药工作示范县<br/>自评报告",
+                  big),
         Spacer(1, 6 * mm),
         Paragraph(f"（{data.year}年度）", year),
     ]

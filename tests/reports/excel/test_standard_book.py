@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from db.county import CountyFile
+from db.errors import KnownError
 from db.exchange import merge
 from desktop.cli import main
 from reports.excel.standard_book import (ITEMS_SHEET, StandardRefused, export_standard,
@@ -90,9 +91,12 @@ def test_an_imported_sheet_scores_the_file_and_travels_in_a_merge(county_path: P
     assert (score.standard_name, score.max, score.pass_mark) == ("某省示范县现场评审评分表", 107, 85)
     assert score.item("D10").points == 14 and score.item("G02").max == 0
     assert score.total == pytest.approx(70.3 + 10 - 3)
-    # The other copy takes the sheet in a merge, as any record.
+    # The other copy takes the sheet in a merge, as any record, once the clerk confirms it (a
+    # setting that changes how the file is scored is asked about from any file).
     with CountyFile.open(other) as county:
-        merge(county, county_path)
+        with pytest.raises(KnownError, match="此次合并将改动设置（评分标准"):
+            merge(county, county_path)
+        merge(county, county_path, confirmed=True)
         assert evaluate(county, 2024).score.standard_name == "某省示范县现场评审评分表"
 
 
