@@ -27,6 +27,7 @@ from .backups import backed_up_today, make_backup
 from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationError, in_use,
                      is_busy, known_write_error)
 from .fields import FIELDS, TABLE_LABELS, InstitutionKeys, check_applies, duplicate_among, validate
+from .given import check_writable_name, real, same_file
 from .header import check_header
 from .ids import NAMESPACE, stable_id  # noqa: F401 (stable_id is used from here by many)
 from .lock import FileLock
@@ -72,6 +73,7 @@ def shown_time(stamp: str | None, *, seconds: bool = False) -> str:
 def check_output_folder(path: Path) -> None:
     """The folder a new file goes into must already be there: a mistyped USB drive path is
     refused, not created somewhere unexpected."""
+    check_writable_name(path, FileExists)
     folder = path.parent
     if not folder.exists():
         raise KnownError(f"文件夹“{folder}”不存在。请先插好U盘或选择已有的文件夹。")
@@ -91,7 +93,7 @@ def refuse_to_replace(dest: Path, *, source: Path | None = None, same_county: st
     check_output_folder(dest)
     if not dest.exists():
         return
-    if source is not None and dest.resolve() == Path(source).resolve():
+    if source is not None and same_file(dest, source):
         raise FileExists(f"输出文件“{dest.name}”就是正在读取的县级数据文件，不会覆盖。请换一个文件名。")
     other_id = _county_id_of(dest)
     if same_county is not None:
@@ -281,7 +283,7 @@ def _state(path: Path) -> tuple[int, int, int]:
 def verify_ahead(path: str | os.PathLike[str]) -> None:
     """Start checking the structure of `path` in the background for the next `open` of it.
     Nothing is started for a file that is not there or has a write to roll back first."""
-    path = Path(path).resolve()
+    path = real(path)
     try:
         state = _state(path)
     except OSError:
@@ -304,13 +306,13 @@ def verify_ahead(path: str | os.PathLike[str]) -> None:
 def _verified_ahead(path: Path) -> bool:
     """True when a check started ahead passed for the file as it is now; raises what it found
     wrong. False when there was none (or the file has changed since): check now."""
-    found = _ahead.pop(path.resolve(), None)
+    found = _ahead.pop(real(path), None)
     if found is None:
         return False
     state, thread, verdict = found
     thread.join()
     try:
-        if _state(path.resolve()) != state:
+        if _state(real(path)) != state:
             return False
     except OSError:
         return False

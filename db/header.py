@@ -4,12 +4,11 @@ without being touched."""
 
 from __future__ import annotations
 
-import errno
 from pathlib import Path
-import stat
 
 from . import schema
 from .errors import KnownError, NewerVersion, NotCountyFile, os_error_text
+from .given import check_readable
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 OPEN_COUNTY_FILE = "请打开以 .tcmcounty 结尾的县级数据文件。"
@@ -31,19 +30,7 @@ def _header(path: Path) -> bytes:
 def check_header(path: Path) -> int:
     """Refuse what is not a county file by its first 100 bytes; return its schema version."""
     name = path.name
-    try:
-        kind = path.stat().st_mode
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise NotCountyFile(f"“{name}”是循环指向自身的链接（快捷方式），不是县级数据文件。") from None
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise KnownError(f"找不到文件“{path}”。") from None
-        raise KnownError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
-    if stat.S_ISDIR(kind):
-        raise NotCountyFile(f"“{name}”是一个文件夹，不是县级数据文件。")
-    if not stat.S_ISREG(kind):
-        # A pipe or a device would block the program on its first read, waiting for ever.
-        raise NotCountyFile(f"“{name}”不是普通文件（是管道、设备等特殊文件），不是县级数据文件。")
+    check_readable(path, "县级数据文件")
     try:
         head = _header(path)
     except OSError as exc:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QMa
 from db.county import CountyFile
 from db.demo import is_demo
 from db.errors import Damaged, KnownError
+from db.given import same_file
 from db.vocab import warm_pinyin
 from desktop import dialogs, screen, settings
 from desktop.about import TITLE, show_about
@@ -410,7 +411,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: Path) -> bool:
         """Open a county file; on a known problem, say so and keep what was open."""
-        if self.county is not None and self.county.path.resolve() == Path(path).resolve():
+        if self.county is not None and same_file(self.county.path, path):
             self.reload_years()  # already open here (and locked by this window)
             return True
         try:

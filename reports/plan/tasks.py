@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from db.errors import KnownError
+from db.given import check_readable
 from resources import resource_path
 
 if TYPE_CHECKING:
@@ -237,6 +238,7 @@ def read_task_file(path: Path) -> TaskList:
     Word table copied as text) in UTF-8 or, as Windows Notepad saves it, GB18030."""
     if path.suffix.lower() == ".xlsx":
         return parse_sheet(path)
+    check_readable(path, "任务清单文件", refused=KnownError)
     try:
         raw = path.read_bytes()
     except OSError as exc:

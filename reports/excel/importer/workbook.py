@@ -15,6 +15,7 @@ from typing import Any
 import warnings
 
 
+from db.given import check_readable
 from reports.excel.vocab import (MAX_BOOK_ELEMENTS, MAX_BYTES, MAX_COLUMNS, MAX_LIST_ELEMENTS,
                                  MAX_OTHER_PART, MAX_PARTS, MAX_ROWS, MAX_SHEET_PART,
                                  MAX_STRINGS_ELEMENTS, MAX_STRINGS_PART, MAX_STYLE_ELEMENTS,
@@ -31,12 +32,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def check_file(path: Path) -> None:
     """Refuse, by size and first bytes, what openpyxl cannot or should not open."""
     name = path.name
-    if not path.exists():
-        raise WorkbookError(f"找不到工作簿“{path}”。")
-    if path.is_dir():
-        raise WorkbookError(f"“{name}”是一个文件夹，不是 Excel 工作簿。")
-    if not path.is_file():  # a pipe or a device would keep the first read waiting for ever
-        raise WorkbookError(f"“{name}”不是普通文件（是管道、设备等特殊文件），不是 Excel 工作簿。")
+    check_readable(path, "Excel 工作簿", missing=f"找不到工作簿“{path}”。", refused=WorkbookError,
+                   failed=WorkbookError)
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise WorkbookError(f"工作簿“{name}”太大（{size / 1024 / 1024:.0f} MB，上限 "
