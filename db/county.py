@@ -24,11 +24,11 @@ import uuid
 
 from . import paths, schema, structure, verified
 from .backups import backed_up_today, make_backup
-from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationError, in_use,
-                     is_busy, known_write_error)
+from .errors import (Damaged, FileExists, KnownError, MissingEvidence, NeedsOpening,
+                     ValidationError, in_use, is_busy, known_write_error)
 from .fields import FIELDS, TABLE_LABELS, InstitutionKeys, check_applies, duplicate_among, validate
 from .given import check_writable_name, real, same_file
-from .header import check_header
+from .header import check_header, check_size
 from .ids import NAMESPACE, stable_id  # noqa: F401 (stable_id is used from here by many)
 from .lock import FileLock
 from .townships import in_file_scope, township_sql
@@ -221,6 +221,7 @@ def verify_file(path: Path, version: int) -> None:
     A file whose every byte is as this computer last saw it whole (db.verified) has only its
     schema compared: the rest cannot have changed.
     """
+    check_size(path)  # a file padded far past its pages is refused before it is hashed
     try:
         before = _state(path)
         digest: str | None = verified.fingerprint(path)
@@ -915,13 +916,20 @@ class CountyFile:
             })
 
     def evidence_data(self, evidence_id: str) -> bytes:
+        """The stored file of an evidence record; KnownError naming the record (its file name)
+        when the record is gone or its file is not in the county file (a copy damaged, or
+        edited by another program)."""
         row = self.conn.execute(
             "SELECT b.data FROM evidence e JOIN blob b ON b.sha256 = e.sha256 WHERE e.id = ?",
             (evidence_id,),
         ).fetchone()
-        if row is None:
-            raise KnownError("找不到该佐证材料。")
-        return bytes(row[0])
+        if row is not None:
+            return bytes(row[0])
+        named = self.conn.execute("SELECT filename FROM evidence WHERE id = ?",
+                                  (evidence_id,)).fetchone()
+        if named is None:
+            raise KnownError("找不到该佐证材料（可能已被删除）。")
+        raise MissingEvidence(f"佐证材料“{named[0]}”的文件内容不在本县数据文件中。")
 
 
 def duplicate_institution(county: CountyFile | sqlite3.Connection,

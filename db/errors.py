@@ -27,6 +27,10 @@ class Damaged(NotCountyFile):
     a file that is only in use, see FileInUse)."""
 
 
+class MissingEvidence(KnownError):
+    """An evidence record whose stored file is not in the county file; the message names it."""
+
+
 class NewerVersion(KnownError):
     """The file was written by a newer version of the program."""
 

@@ -277,8 +277,23 @@ def _norm(value: Any) -> str:
     return "".join(unicodedata.normalize("NFKC", clean_text(value)).split())
 
 
+class Uncalculated:
+    """A formula cell saved without its result (a workbook written by a program and never opened
+    in Excel or WPS): nothing to read, yet not a blank the clerk left. A row of nothing else is
+    blank, as before; a column read from it refuses the row saying why."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNCALCULATED"
+
+
+UNCALCULATED = Uncalculated()
+FORMULA_WITHOUT_VALUE = "是公式，没有保存计算结果：请在 Excel 或 WPS 中打开并保存后再导入"
+
+
 def is_blank(value: Any) -> bool:
-    if value is None:
+    if value is None or value is UNCALCULATED:
         return True
     if isinstance(value, str):
         text = value.strip()
@@ -482,6 +497,8 @@ READERS = {
 
 def read_cell(column: Column, value: Any) -> Any:
     """The stored value of one cell for `column`; None when not reported; BadValue if unreadable."""
+    if value is UNCALCULATED:
+        raise BadValue(FORMULA_WITHOUT_VALUE)
     if is_blank(value):
         return None
     if isinstance(value, str) and len(value) > MAX_TEXT:

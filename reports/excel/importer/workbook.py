@@ -20,7 +20,8 @@ from reports.excel.vocab import (MAX_BOOK_ELEMENTS, MAX_BYTES, MAX_COLUMNS, MAX_
                                  MAX_OTHER_PART, MAX_PARTS, MAX_ROWS, MAX_SHEET_PART,
                                  MAX_STRINGS_ELEMENTS, MAX_STRINGS_PART, MAX_STYLE_ELEMENTS,
                                  MAX_STYLES_PART,
-                                 MAX_UNPACKED, MAX_XML_ELEMENTS, WorkbookError, is_blank)
+                                 MAX_UNPACKED, MAX_XML_ELEMENTS, UNCALCULATED, WorkbookError,
+                                 is_blank)
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -308,7 +309,7 @@ def _check_sizes(name: str, sizes: dict[str, int], strings: str | None, sheets: 
 
 
 def _sheet_rows(archive: Any, part: _SheetPart, values: Any, budget: _Budget,
-                workbook: str) -> list[tuple[Any, ...]]:
+                workbook: str, uncalculated: bool = False) -> list[tuple[Any, ...]]:
     """A sheet's rows as value tuples, row 1 first, up to the last row holding a value. The work
     follows what the XML really holds: empty cells and rows cost one step each and are not kept,
     a cell far to the right adds no padding, and the sheet's declared size is ignored. The
@@ -337,7 +338,7 @@ def _sheet_rows(archive: Any, part: _SheetPart, values: Any, budget: _Budget,
                 break  # what follows (merged ranges, print setup) is read elsewhere or not needed
             if element.tag != ROW_TAG:
                 continue
-            number, cells = _row_values(parser, element, part.title)
+            number, cells = _row_values(parser, element, part.title, uncalculated)
             element.clear()
             if data is not None:
                 data.clear()  # rows read are dropped, so memory stays flat
@@ -355,9 +356,22 @@ def _too_many_elements(workbook: str, sheet: str) -> WorkbookError:
                          f"{MAX_XML_ELEMENTS:,} 个 XML 元素的上限），未导入。请拆分后再导入。")
 
 
-def _row_values(parser: Any, element: Any, sheet: str) -> tuple[int, tuple[Any, ...]]:
+def _formula_only(cell: Any) -> bool:
+    """A formula saved without its result: an <f> and no <v>, or an empty <v> in a cell not
+    typed as text (openpyxl and other writers leave <v/>; Excel saves an empty text result as
+    t="str" with an empty <v>, which is a result: "")."""
+    found = {_local(child.tag): child for child in cell}
+    if "f" not in found:
+        return False
+    value = found.get("v")
+    return value is None or (not value.text and cell.get("t") != "str")
+
+
+def _row_values(parser: Any, element: Any, sheet: str, uncalculated: bool = False
+                ) -> tuple[int, tuple[Any, ...]]:
     """One <row>: its number and the values of its cells up to the last one holding a value.
-    Cells without a value (formatted but empty) are skipped without being parsed."""
+    Cells without a value (formatted but empty) are skipped without being parsed; a formula
+    without its result is UNCALCULATED when `uncalculated` is asked for, else skipped."""
     from openpyxl.utils.cell import coordinate_to_tuple
 
     r = element.get("r")
@@ -378,7 +392,9 @@ def _row_values(parser: Any, element: Any, sheet: str) -> tuple[int, tuple[Any, 
         skipped = None
         found = parser.parse_cell(cell)
         if found["value"] is None:
-            continue
+            if not (uncalculated and _formula_only(cell)):
+                continue
+            found["value"] = UNCALCULATED
         if found["column"] > MAX_COLUMNS:
             if is_blank(found["value"]):
                 continue
@@ -477,10 +493,11 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def read_sheets(path: Path) -> tuple[list[RawSheet], list[str]]:
+def read_sheets(path: Path, *, uncalculated: bool = False) -> tuple[list[RawSheet], list[str]]:
     """Every visible sheet's rows as value tuples, row 1 first, within the limits; and the names
     of the hidden sheets, which are not read (what a clerk cannot see is not data). Every limit
-    is checked on every visible sheet before any of them is parsed."""
+    is checked on every visible sheet before any of them is parsed. `uncalculated`: a formula
+    saved without its result is UNCALCULATED (vocab), not skipped as empty."""
     _check_parts(path)
     with open(path, "rb") as fh, warnings.catch_warnings():
         # openpyxl warns about parts of a workbook it does not keep (data-validation extensions,
@@ -506,7 +523,8 @@ def read_sheets(path: Path) -> tuple[list[RawSheet], list[str]]:
                 raise WorkbookError(f"“{path.name}”不是有效的 Excel 工作簿（.xlsx），未导入。") \
                     from None
             parsing = _Budget(MAX_XML_ELEMENTS, MAX_ROWS)
-            sheets = [RawSheet(part.title, _sheet_rows(archive, part, values, parsing, path.name),
+            sheets = [RawSheet(part.title, _sheet_rows(archive, part, values, parsing, path.name,
+                                                       uncalculated),
                                boxes) for part, boxes in zip(parts, merges, strict=True)]
         except (WorkbookError, MemoryError):
             raise

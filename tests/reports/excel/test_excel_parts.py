@@ -142,3 +142,31 @@ def test_dates_and_durations_are_told_from_the_styles_as_openpyxl_tells_them(
         ours = excel_workbook._date_styles(z)
     assert ours == (theirs.date_formats, theirs.timedelta_formats)
     assert len(ours[0]) >= 5 and ours[1]  # the dates and the [h]:mm:ss duration
+
+
+def test_a_formula_saved_without_its_result_is_said_as_such_not_as_empty(
+        county: CountyFile, tmp_path: Path) -> None:
+    # openpyxl (and other programs) save a formula without calculating it; Excel would.
+    rows = [ACTIVITY_HEADER, ("青石镇卫生院", "2024-03-05", "义诊", '=A1&"讲座"', 30),
+            (None, None, None, "=A2", None)]  # a spare row of formulas only: blank, as before
+    book = write_book(tmp_path / "公式.xlsx", {"活动记录": rows})
+    county.insert("institution", {"name": "青石镇卫生院", "type": "township_hc",
+                                  "township": "青石镇"})
+    plan = plan_import(county, book)
+    assert [(r.sheet, r.row, r.column, r.reason) for r in plan.refusals] == [
+        ("活动记录", 2, "活动名称", "是公式，没有保存计算结果：请在 Excel 或 WPS 中打开并保存后再导入")]
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_a_blank_cell(
+        county: CountyFile, tmp_path: Path) -> None:
+    header = b'<row r="1">' + b"".join(_text(f"{chr(65 + i)}1", h)
+                                       for i, h in enumerate(ACTIVITY_HEADER)) + b"</row>"
+    row = (b'<row r="2">' + _text("A2", "青石镇卫生院") + _text("B2", "2024-03-05")
+           + _text("C2", "义诊") + _text("D2", "春季义诊")
+           + b'<c r="E2" t="str"><f>IF(A2="","x","")</f><v></v></c></row>')  # 参与人数 not given
+    book = _book(tmp_path / "空结果.xlsx", {"活动记录": _sheet(header + row)})
+    county.insert("institution", {"name": "青石镇卫生院", "type": "township_hc",
+                                  "township": "青石镇"})
+    plan = plan_import(county, book)
+    assert plan.ok, plan.summary_text()
+    assert plan.activities_added == 1
