@@ -402,8 +402,8 @@ def _row_values(parser: Any, element: Any, sheet: str, uncalculated: bool = Fals
                                 f"超出读取范围（每张表最多 {MAX_COLUMNS} 列），未导入。"
                                 "请删除表格右侧多余的内容后再导入。")
         values[found["column"]] = found["value"]
-    if not values:
-        return number, ()
+    if all(v is UNCALCULATED for v in values.values()):
+        return number, ()  # nothing but formulas without results (a template's spare rows)
     return number, tuple(values.get(c) for c in range(1, max(values) + 1))
 
 
