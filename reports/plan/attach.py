@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from db.county import MAX_EVIDENCE_BYTES, evidence_too_big
-from db.errors import KnownError
+from db.errors import KnownError, os_error_text
 from db.given import check_readable
 from db.fields import same_key
 from db.vocab import number_key
@@ -56,7 +56,7 @@ def attach_files(county: CountyFile, files: list[Path], *, note: str | None = No
                     raise KnownError(f"{evidence_too_big(path.name, size)}，请压缩或拆分后再添加。")
                 data = path.read_bytes()
             except OSError as exc:
-                raise KnownError(f"无法读取文件“{path.name}”：{exc.strerror or exc}。") from None
+                raise KnownError(f"无法读取文件“{path.name}”：{os_error_text(exc)}。") from None
             ids.append(county.add_evidence(path.name, data, note=(note or "").strip() or None,
                                            mime=mimetypes.guess_type(path.name)[0], **owner))
     return ids

@@ -16,7 +16,7 @@ from pathlib import Path
 import re
 from typing import TYPE_CHECKING, Any
 
-from db.errors import KnownError
+from db.errors import KnownError, os_error_text
 from db.given import check_readable
 from resources import resource_path
 
@@ -242,7 +242,7 @@ def read_task_file(path: Path) -> TaskList:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise KnownError(f"无法读取“{path.name}”：{exc.strerror or exc}。") from None
+        raise KnownError(f"无法读取“{path.name}”：{os_error_text(exc)}。") from None
     if len(raw) > MAX_TEXT_BYTES:
         raise KnownError(f"“{path.name}”有 {len(raw) // 1024 // 1024} MB，不像任务清单的文字"
                          f"（最多 {MAX_TEXT_BYTES // 1024 // 1024} MB）。")

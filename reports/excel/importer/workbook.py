@@ -15,6 +15,7 @@ from typing import Any
 import warnings
 
 
+from db.errors import os_error_text
 from db.given import check_readable
 from reports.excel.vocab import (MAX_BOOK_ELEMENTS, MAX_BYTES, MAX_COLUMNS, MAX_LIST_ELEMENTS,
                                  MAX_OTHER_PART, MAX_PARTS, MAX_ROWS, MAX_SHEET_PART,
@@ -43,7 +44,7 @@ def check_file(path: Path) -> None:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise WorkbookError(f"无法读取工作簿“{name}”：{exc.strerror or exc}。") from None
+        raise WorkbookError(f"无法读取工作簿“{name}”：{os_error_text(exc)}。") from None
     if head.startswith(_OLE_MAGIC):
         raise WorkbookError(f"工作簿“{name}”设有打开密码（已加密），或是旧版 .xls 文件，无法读取。"
                             "请在 Excel 中取消密码并另存为 .xlsx 后再导入。")
@@ -241,7 +242,7 @@ def _check_parts(path: Path) -> None:
     except zipfile.BadZipFile:
         raise WorkbookError(f"“{name}”不是有效的 Excel 工作簿（.xlsx），未导入。") from None
     except OSError as exc:
-        raise WorkbookError(f"无法读取工作簿“{name}”：{exc.strerror or exc}。") from None
+        raise WorkbookError(f"无法读取工作簿“{name}”：{os_error_text(exc)}。") from None
 
 
 def _book_part(manifest: Any) -> str | None:
