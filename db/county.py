@@ -24,10 +24,11 @@ import uuid
 
 from . import paths, schema, structure, verified
 from .backups import backed_up_today, make_backup
-from .errors import (Damaged, FileExists, KnownError, NeedsOpening, ValidationError, in_use,
-                     is_busy, known_write_error)
+from .errors import (Damaged, FileExists, KnownError, MissingEvidence, NeedsOpening,
+                     ValidationError, in_use, is_busy, known_write_error)
 from .fields import FIELDS, TABLE_LABELS, InstitutionKeys, check_applies, duplicate_among, validate
-from .header import check_header
+from .given import check_writable_name, real, same_file
+from .header import check_header, check_size
 from .ids import NAMESPACE, stable_id  # noqa: F401 (stable_id is used from here by many)
 from .lock import FileLock
 from .townships import in_file_scope, township_sql
@@ -72,6 +73,7 @@ def shown_time(stamp: str | None, *, seconds: bool = False) -> str:
 def check_output_folder(path: Path) -> None:
     """The folder a new file goes into must already be there: a mistyped USB drive path is
     refused, not created somewhere unexpected."""
+    check_writable_name(path, FileExists)
     folder = path.parent
     if not folder.exists():
         raise KnownError(f"文件夹“{folder}”不存在。请先插好U盘或选择已有的文件夹。")
@@ -91,7 +93,7 @@ def refuse_to_replace(dest: Path, *, source: Path | None = None, same_county: st
     check_output_folder(dest)
     if not dest.exists():
         return
-    if source is not None and dest.resolve() == Path(source).resolve():
+    if source is not None and same_file(dest, source):
         raise FileExists(f"输出文件“{dest.name}”就是正在读取的县级数据文件，不会覆盖。请换一个文件名。")
     other_id = _county_id_of(dest)
     if same_county is not None:
@@ -196,6 +198,7 @@ def _roll_back_interrupted_write(path: Path) -> None:
     journal = path.with_name(path.name + "-journal")
     if not journal.exists():
         return
+    _rehearse_roll_back(path, journal)
     try:
         conn = _connect(path, mode="rw")
         try:
@@ -206,6 +209,53 @@ def _roll_back_interrupted_write(path: Path) -> None:
         raise _refused(path, exc, "rollback of hot journal failed: ") from None
     except UnicodeDecodeError as exc:  # a malformed schema, quoted in SQLite's message
         raise _damaged(path, f"malformed schema: {exc.object!r}") from None
+
+
+# A rehearsal copies the file and its journal: up to this much together (ten times the large
+# demo county is 54 MB). Past it the write is rolled back in place, checked after.
+MAX_REHEARSAL_BYTES = 1024 * 1024 * 1024
+
+
+def _rehearse_roll_back(path: Path, journal: Path) -> None:
+    """Roll the cut-off write back on a copy first, and check what it gives: a journal another
+    program left could restore what we never create (a trigger), and SQLite's own recovery
+    would write that into the file before the check refused it. Refused here, the file and its
+    journal stay byte for byte as they were; passed, the file itself is rolled back next (the
+    same journal gives the same result). A copy that cannot be made (no room in the temporary
+    folder, a file past MAX_REHEARSAL_BYTES) leaves the rollback in place, as it was before:
+    recovering the county's own crashed write comes first."""
+    import shutil
+    import tempfile
+
+    try:
+        if path.stat().st_size + journal.stat().st_size > MAX_REHEARSAL_BYTES:
+            return
+        work = Path(tempfile.mkdtemp(prefix="tcmcounty-rollback-"))
+    except OSError:
+        return
+    try:
+        copy = work / path.name  # the same name: a refusal names the user's file
+        try:
+            shutil.copyfile(path, copy)
+            shutil.copyfile(journal, work / journal.name)
+        except OSError:
+            return
+        try:
+            conn = _connect(copy, mode="rw")
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                conn.close()
+            version = check_header(copy)
+            conn = _read_only(copy)
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            return  # the rollback in place says what is wrong, in its own words
+        try:
+            _check_open(conn, copy, version)
+        finally:
+            conn.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def verify_file(path: Path, version: int) -> None:
@@ -219,6 +269,7 @@ def verify_file(path: Path, version: int) -> None:
     A file whose every byte is as this computer last saw it whole (db.verified) has only its
     schema compared: the rest cannot have changed.
     """
+    check_size(path)  # a file padded far past its pages is refused before it is hashed
     try:
         before = _state(path)
         digest: str | None = verified.fingerprint(path)
@@ -281,7 +332,7 @@ def _state(path: Path) -> tuple[int, int, int]:
 def verify_ahead(path: str | os.PathLike[str]) -> None:
     """Start checking the structure of `path` in the background for the next `open` of it.
     Nothing is started for a file that is not there or has a write to roll back first."""
-    path = Path(path).resolve()
+    path = real(path)
     try:
         state = _state(path)
     except OSError:
@@ -304,13 +355,13 @@ def verify_ahead(path: str | os.PathLike[str]) -> None:
 def _verified_ahead(path: Path) -> bool:
     """True when a check started ahead passed for the file as it is now; raises what it found
     wrong. False when there was none (or the file has changed since): check now."""
-    found = _ahead.pop(path.resolve(), None)
+    found = _ahead.pop(real(path), None)
     if found is None:
         return False
     state, thread, verdict = found
     thread.join()
     try:
-        if _state(path.resolve()) != state:
+        if _state(real(path)) != state:
             return False
     except OSError:
         return False
@@ -937,13 +988,20 @@ class CountyFile:
             })
 
     def evidence_data(self, evidence_id: str) -> bytes:
+        """The stored file of an evidence record; KnownError naming the record (its file name)
+        when the record is gone or its file is not in the county file (a copy damaged, or
+        edited by another program)."""
         row = self.conn.execute(
             "SELECT b.data FROM evidence e JOIN blob b ON b.sha256 = e.sha256 WHERE e.id = ?",
             (evidence_id,),
         ).fetchone()
-        if row is None:
-            raise KnownError("找不到该佐证材料。")
-        return bytes(row[0])
+        if row is not None:
+            return bytes(row[0])
+        named = self.conn.execute("SELECT filename FROM evidence WHERE id = ?",
+                                  (evidence_id,)).fetchone()
+        if named is None:
+            raise KnownError("找不到该佐证材料（可能已被删除）。")
+        raise MissingEvidence(f"佐证材料“{named[0]}”的文件内容不在本县数据文件中。")
 
 
 def duplicate_institution(county: CountyFile | sqlite3.Connection,

@@ -27,6 +27,10 @@ class Damaged(NotCountyFile):
     a file that is only in use, see FileInUse)."""
 
 
+class MissingEvidence(KnownError):
+    """An evidence record whose stored file is not in the county file; the message names it."""
+
+
 class NewerVersion(KnownError):
     """The file was written by a newer version of the program."""
 
@@ -87,6 +91,11 @@ _OS_WORDS = {
     errno.EBUSY: "文件正被其他程序占用",
     errno.EDQUOT: "磁盘配额已用完",
     errno.EIO: "读写磁盘或U盘时出错（U盘可能已拔出）",
+    errno.ELOOP: "链接（快捷方式）循环指向自身",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.ENXIO: "设备不存在或未连接",
+    errno.ENODEV: "设备不存在或未连接",
+    errno.EINVAL: "文件名无效",
 }
 
 

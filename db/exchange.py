@@ -23,6 +23,7 @@ from .copies import copy_into, snapshot_connection, write_beside
 from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, evidence_too_big,
                      refuse_to_replace)
 from .errors import FileExists, KnownError
+from .given import same_file
 from .header import check_header
 from .fields import (FIELDS, TABLE_LABELS, InstitutionKeys, check_applies, duplicate_among,
                      same_key, validate)
@@ -43,7 +44,7 @@ EXPORTED = "生成乡镇填报文件"
 def snapshot(county: CountyFile, dest: Path) -> Path:
     """另存副本: a verified copy of the county file for a USB stick."""
     dest = Path(dest)
-    if dest.resolve() == county.path.resolve():
+    if same_file(dest, county.path):
         raise KnownError("副本不能保存到原文件自身的位置。")
     refuse_to_replace(dest, same_county=county.county_id)
     return snapshot_connection(county.conn, dest)
@@ -601,7 +602,7 @@ def _open_other(path: Path) -> _Other:
 def plan_merge(county: CountyFile, other: Path) -> MergePlan:
     """Compare `other` with the open file; nothing is written."""
     other = Path(other)
-    if other.resolve() == county.path.resolve():
+    if same_file(other, county.path):
         raise KnownError("不能把文件与它自己合并。")
     theirs_db = _open_other(other)
     try:

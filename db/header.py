@@ -4,12 +4,11 @@ without being touched."""
 
 from __future__ import annotations
 
-import errno
 from pathlib import Path
-import stat
 
 from . import schema
 from .errors import KnownError, NewerVersion, NotCountyFile, os_error_text
+from .given import check_readable
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 OPEN_COUNTY_FILE = "请打开以 .tcmcounty 结尾的县级数据文件。"
@@ -31,19 +30,7 @@ def _header(path: Path) -> bytes:
 def check_header(path: Path) -> int:
     """Refuse what is not a county file by its first 100 bytes; return its schema version."""
     name = path.name
-    try:
-        kind = path.stat().st_mode
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise NotCountyFile(f"“{name}”是循环指向自身的链接（快捷方式），不是县级数据文件。") from None
-        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise KnownError(f"找不到文件“{path}”。") from None
-        raise KnownError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
-    if stat.S_ISDIR(kind):
-        raise NotCountyFile(f"“{name}”是一个文件夹，不是县级数据文件。")
-    if not stat.S_ISREG(kind):
-        # A pipe or a device would block the program on its first read, waiting for ever.
-        raise NotCountyFile(f"“{name}”不是普通文件（是管道、设备等特殊文件），不是县级数据文件。")
+    check_readable(path, "县级数据文件")
     try:
         head = _header(path)
     except OSError as exc:
@@ -71,4 +58,54 @@ def check_header(path: Path) -> int:
         )
     if version < 1:
         raise NotCountyFile(f"文件“{name}”已损坏（缺少数据版本）。")
+    _check_made_here(path, head)
+    if not path.with_name(name + "-journal").exists():
+        # A write cut off may have grown the file before its header: rolled back first (the
+        # opening checks the size again, before anything reads the whole file).
+        check_size(path, head)
     return version
+
+
+_CHANGED = "不是本程序原样写出的县级数据文件（被其他程序改动过）"
+
+
+def _check_made_here(path: Path, head: bytes) -> None:
+    """What only another program sets: the WAL journal (this program keeps one self-contained
+    file, and a read would rewrite the header or need side files), and text stored as UTF-16.
+    Neither is damage: no backup is offered for a file another program changed."""
+    name = path.name
+    if head[18] == 2 or head[19] == 2:
+        raise NotCountyFile(f"文件“{name}”被设成了 WAL 日志模式（本程序只用单个文件保存），{_CHANGED}，"
+                            "无法打开。")
+    if int.from_bytes(head[56:60], "big") not in (0, 1):
+        raise NotCountyFile(f"文件“{name}”中的文字以 UTF-16 编码保存（本程序只用 UTF-8），{_CHANGED}，"
+                            "无法打开。")
+
+
+# Bytes past the pages the header counts that are let pass (none in a file this program wrote).
+SIZE_SLACK = 1024 * 1024
+
+
+def check_size(path: Path, head: bytes | None = None) -> None:
+    """Refuse a file far larger than the pages its header counts, before anything reads all of
+    it (hashing 6 GB of padding took 20 s). SQLite never reads past those pages, so the rest is
+    nothing this program wrote. The count is valid when the header's change counter and
+    version-valid-for agree (always, from SQLite 3.7.0 on); a header that does not vouch for it
+    is not one this program wrote either."""
+    name = path.name
+    try:
+        head = head or _header(path)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise KnownError(f"无法读取文件“{name}”：{os_error_text(exc)}。") from None
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    if pages == 0 or head[24:28] != head[92:96]:
+        raise NotCountyFile(f"文件“{name}”的文件头没有记载有效的页数，{_CHANGED}，无法打开。")
+    expected = pages * page_size
+    if size > expected + SIZE_SLACK:
+        raise NotCountyFile(
+            f"文件“{name}”有 {size / 1024 / 1024:,.1f} MB，比文件头记载的 {pages:,} 页"
+            f"（{expected / 1024 / 1024:,.1f} MB）多出 {(size - expected) / 1024 / 1024:,.1f} MB，"
+            f"{_CHANGED}，无法打开。")

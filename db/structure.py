@@ -162,6 +162,12 @@ def find_problem(conn: sqlite3.Connection, version: int, *, values: bool = True
         return Problem(f"含有本程序不会创建的{_KINDS.get(found[name][0], '对象')}"
                        f"“{shown_name(name)}”", damaged=False)
     for name, (kind, table, sql) in found.items():
+        if (kind, table, sql) != want.objects[name] and kind == "table":
+            extra = _extra_column(conn, name, want)
+            if extra is not None:  # added by another program (a generated column …), not damage
+                return Problem(f"的数据表“{_WORDS.get(name, name)}”中含有本程序不会创建的列"
+                               f"“{shown_name(extra)}”", damaged=False)
+    for name, (kind, table, sql) in found.items():
         if (kind, table, sql) != want.objects[name]:
             return _damage(f"{_KINDS[kind]}“{_WORDS.get(name, name)}”的定义与本程序的不一致")
     missing = [n for n in want.objects if n not in found]
@@ -170,6 +176,22 @@ def find_problem(conn: sqlite3.Connection, version: int, *, values: bool = True
         first = (tables or missing)[0]
         return _damage(f"缺少{'数据表' if tables else '索引'}“{_WORDS.get(first, first)}”")
     return _bad_values(conn, want) if values else None
+
+
+def _extra_column(conn: sqlite3.Connection, table: str, want: Expected) -> bytes | None:
+    """A column of our `table` (a name from our schema, never from the file) that our schema
+    does not have, or None. A bit flipped in a definition rarely leaves it readable SQL that
+    declares one more column: that is what another program's ALTER TABLE does."""
+    ours = {column for column, _kind, _notnull in want.columns.get(table, ())}
+    try:
+        rows = conn.execute("SELECT CAST(name AS BLOB) FROM pragma_table_xinfo(?)", (table,)
+                            ).fetchall()
+    except sqlite3.DatabaseError:
+        return None  # the definition does not parse: damage, said by the caller
+    for (raw,) in rows:
+        if raw is not None and bytes(raw).decode("utf-8", "replace") not in ours:
+            return bytes(raw)
+    return None
 
 
 def _objects(conn: sqlite3.Connection) -> dict[str, tuple[str, str, str]] | None:

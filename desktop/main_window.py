@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QMa
 from db.county import CountyFile
 from db.demo import is_demo
 from db.errors import Damaged, KnownError
+from db.given import same_file
 from db.vocab import warm_pinyin
 from desktop import dialogs, screen, settings
 from desktop.about import TITLE, show_about
@@ -428,7 +429,7 @@ class MainWindow(QMainWindow):
         page, saying so in a sentence that names the file (db.errors: the clerk's problem) or,
         for an error of the program's own, where its record is kept."""
         path = Path(path)
-        if self.county is not None and self.county.path.resolve() == path.resolve():
+        if self.county is not None and same_file(self.county.path, path):
             self.reload_years()  # already open here (and locked by this window)
             return True
         self.file_opening.emit(path)

@@ -78,6 +78,43 @@ def generated_column(path: Path) -> None:
               "GENERATED ALWAYS AS (zeroblob(2000000000)) VIRTUAL")
 
 
+def wal_mode(path: Path) -> None:
+    """Switched to WAL by another tool (the -wal file checkpointed and gone, as on closing)."""
+    raw(path, "PRAGMA journal_mode = WAL")
+
+
+def utf16(path: Path) -> None:
+    """The same schema and rows re-encoded as UTF-16 by another tool, header values kept."""
+    copy = path.with_name(path.name + ".utf16")
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(copy, isolation_level=None)
+    try:
+        dst.execute("PRAGMA encoding = 'UTF-16le'")
+        for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
+                                  "ORDER BY rowid").fetchall():
+            dst.execute(sql)
+        dst.execute("BEGIN")
+        for (table,) in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                    ).fetchall():
+            rows = src.execute(f'SELECT * FROM "{table}"').fetchall()
+            if rows:
+                dst.executemany(f'INSERT INTO "{table}" VALUES ({",".join("?" * len(rows[0]))})',
+                                rows)
+        dst.execute("COMMIT")
+        for pragma in ("application_id", "user_version"):
+            dst.execute(f"PRAGMA {pragma} = {src.execute(f'PRAGMA {pragma}').fetchone()[0]}")
+    finally:
+        src.close()
+        dst.close()
+    copy.replace(path)
+
+
+def padded(path: Path) -> None:
+    """8 MB of (sparse) nothing after the last page, as a tool padding the file would leave."""
+    with path.open("r+b") as fh:
+        fh.truncate(path.stat().st_size + 8 * 1024 * 1024)
+
+
 def extra_table(path: Path) -> None:
     raw(path, "CREATE TABLE notes (id TEXT, body TEXT)")
 
@@ -102,7 +139,10 @@ CRAFTED: dict[str, tuple[Callable[[Path], None], str]] = {
     "trigger adding physicians": (trigger_adds_physicians, "触发器“more”"),
     "endless trigger": (endless_trigger, "触发器“forever”"),
     "failing trigger": (failing_trigger, "触发器“refuse”"),
-    "generated column": (generated_column, "已损坏"),
+    "generated column": (generated_column, "本程序不会创建的列“huge”"),
+    "WAL mode": (wal_mode, "WAL 日志模式"),
+    "UTF-16": (utf16, "UTF-16 编码"),
+    "padded past its pages": (padded, "多出 8.0 MB"),
     "extra table": (extra_table, "数据表“notes”"),
     "extra index": (extra_index, "索引“by_township”"),
     "text in a count": (text_in_a_count, "类型不符"),

@@ -27,9 +27,23 @@ MAX_XML_ELEMENTS = 3_000_000  # XML elements in all sheets (a filled cell is two
 MAX_MERGED_CELLS = 2_000_000  # cells covered by merged ranges below the headers
 MAX_SHEET_PART = 256 * 1024 * 1024  # a sheet's XML, unpacked
 MAX_STRINGS_PART = 32 * 1024 * 1024  # the shared strings, held in memory whole
-MAX_OTHER_PART = 16 * 1024 * 1024  # any other part (styles, workbook …), unpacked
+MAX_OTHER_PART = 16 * 1024 * 1024  # any other part (workbook, relationships …), unpacked
+# The styles part is read as a stream (below), so its size costs a byte scan only: Excel's
+# ceiling of 64,000 cell formats with alignments and named styles is about 25 MB.
+MAX_STYLES_PART = 64 * 1024 * 1024
 MAX_UNPACKED = 512 * 1024 * 1024  # all parts together, unpacked
 MAX_PARTS = 10_000
+# XML elements in each part read besides the sheets, counted by a byte scan before it is parsed.
+# The styles part is read as a stream for its date formats only (about 3 µs an element); Excel's
+# ceiling of 64,000 cell formats, each with its alignment, with as many named styles, is about
+# 320,000. Lists of parts (content types, relationships) hold one element per
+# part; the workbook part holds a sheet list and defined names (tens of thousands in a workbook
+# copied from year to year); the shared strings, two elements a plain string, a few more with
+# formatted runs.
+MAX_STYLE_ELEMENTS = 500_000
+MAX_LIST_ELEMENTS = 2 * MAX_PARTS
+MAX_BOOK_ELEMENTS = 100_000
+MAX_STRINGS_ELEMENTS = 2_000_000
 MAX_TEXT = 2_000  # characters in one cell (a name, a title)
 # No count in a county comes near this; it keeps absurd cells away from SQLite's 64-bit integers.
 MAX_COUNT = 10**12
@@ -263,8 +277,23 @@ def _norm(value: Any) -> str:
     return "".join(unicodedata.normalize("NFKC", clean_text(value)).split())
 
 
+class Uncalculated:
+    """A formula cell saved without its result (a workbook written by a program and never opened
+    in Excel or WPS): nothing to read, yet not a blank the clerk left. A row of nothing else is
+    blank, as before; a column read from it refuses the row saying why."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNCALCULATED"
+
+
+UNCALCULATED = Uncalculated()
+FORMULA_WITHOUT_VALUE = "是公式，没有保存计算结果：请在 Excel 或 WPS 中打开并保存后再导入"
+
+
 def is_blank(value: Any) -> bool:
-    if value is None:
+    if value is None or value is UNCALCULATED:
         return True
     if isinstance(value, str):
         text = value.strip()
@@ -468,6 +497,8 @@ READERS = {
 
 def read_cell(column: Column, value: Any) -> Any:
     """The stored value of one cell for `column`; None when not reported; BadValue if unreadable."""
+    if value is UNCALCULATED:
+        raise BadValue(FORMULA_WITHOUT_VALUE)
     if is_blank(value):
         return None
     if isinstance(value, str) and len(value) > MAX_TEXT:

@@ -16,7 +16,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from db.county import MAX_EVIDENCE_BYTES, evidence_too_big
-from db.errors import KnownError
+from db.errors import KnownError, os_error_text
+from db.given import check_readable
 from db.fields import same_key
 from db.vocab import number_key
 from reports.judge import standard as standards
@@ -49,17 +50,13 @@ def attach_files(county: CountyFile, files: list[Path], *, note: str | None = No
     ids = []
     with county.atomic():
         for path in files:
-            if path.is_dir():
-                raise KnownError(f"“{path.name}”是文件夹，请选择文件。")
-            if path.exists() and not path.is_file():  # a pipe or a device: a read would wait
-                raise KnownError(f"“{path.name}”不是普通文件（是管道、设备等特殊文件），不能作为佐证材料。")
+            size = check_readable(path, "可以添加的佐证材料文件", refused=KnownError).st_size
             try:
-                size = path.stat().st_size
                 if size > MAX_EVIDENCE_BYTES:
                     raise KnownError(f"{evidence_too_big(path.name, size)}，请压缩或拆分后再添加。")
                 data = path.read_bytes()
             except OSError as exc:
-                raise KnownError(f"无法读取文件“{path.name}”：{exc.strerror or exc}。") from None
+                raise KnownError(f"无法读取文件“{path.name}”：{os_error_text(exc)}。") from None
             ids.append(county.add_evidence(path.name, data, note=(note or "").strip() or None,
                                            mime=mimetypes.guess_type(path.name)[0], **owner))
     return ids

@@ -19,7 +19,7 @@ import unicodedata
 import zipfile
 
 from db.copies import clear_leftovers
-from db.errors import KnownError
+from db.errors import KnownError, MissingEvidence
 from reports.judge import standard as standards
 from reports.judge.catalogue import ACTIVITY_COUNTS, BY_ID
 from reports.judge.duplicates import key_of
@@ -313,7 +313,7 @@ def _write_files(county: CountyFile, root: Path, entries: list[Entry]) -> list[l
             target = _unique(folder / safe_name(e.filename, f"文件{n}"), used)
             _inside(root, target, e.filename)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(county.evidence_data(e.evidence_id))
+            target.write_bytes(_stored(county, e))
             stored[(tuple(e.folder), e.sha256)] = target
         place = target.relative_to(root).as_posix()
         elsewhere = [p for p in e.supports if tuple(e.folder[:len(p.folder)]) != p.folder]
@@ -325,6 +325,16 @@ def _write_files(county: CountyFile, root: Path, entries: list[Entry]) -> list[l
     for p, files in also.items():
         _write_also(root, p, files, used)
     return rows
+
+
+def _stored(county: CountyFile, e: Entry) -> bytes:
+    """The entry's file; a record whose file is missing stops the binder naming the record,
+    what it belongs to and the way on (nothing is written: the binder appears whole or not)."""
+    try:
+        return county.evidence_data(e.evidence_id)
+    except MissingEvidence as exc:
+        raise KnownError(f"{str(exc).rstrip('。')}（{e.group}：{e.label}），佐证材料未导出。请在该{e.group}的佐证材料中"
+                         "删除这一份后重新添加原文件，再导出。") from None
 
 
 def _inside(root: Path, target: Path, filename: str) -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 import re
 from typing import TYPE_CHECKING, Any
 
-from db.errors import KnownError
+from db.errors import KnownError, os_error_text
+from db.given import check_readable
 from resources import resource_path
 
 if TYPE_CHECKING:
@@ -237,10 +238,11 @@ def read_task_file(path: Path) -> TaskList:
     Word table copied as text) in UTF-8 or, as Windows Notepad saves it, GB18030."""
     if path.suffix.lower() == ".xlsx":
         return parse_sheet(path)
+    check_readable(path, "任务清单文件", refused=KnownError)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise KnownError(f"无法读取“{path.name}”：{exc.strerror or exc}。") from None
+        raise KnownError(f"无法读取“{path.name}”：{os_error_text(exc)}。") from None
     if len(raw) > MAX_TEXT_BYTES:
         raise KnownError(f"“{path.name}”有 {len(raw) // 1024 // 1024} MB，不像任务清单的文字"
                          f"（最多 {MAX_TEXT_BYTES // 1024 // 1024} MB）。")

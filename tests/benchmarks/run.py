@@ -1010,6 +1010,47 @@ def _million_row_book() -> Path:
     return MILLION
 
 
+STYLES = WORK / "styles-3m.xlsx"
+STYLES_MAX = WORK / "styles-64000.xlsx"
+
+
+def _styles_book(path: Path, cell_xfs: bytes, extra: bytes = b"") -> Path:
+    """A one-sheet workbook whose styles part holds `cell_xfs` (and `extra` after them)."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    if path.exists():
+        return path
+    book = openpyxl.Workbook()
+    book.active.title = "活动记录"
+    for row in (("机构名称", "活动日期", "活动类型", "活动名称", "参与人数"),
+                ("青石镇卫生院", "2024-03-05", "义诊", "春季义诊", 30)):
+        book.active.append(row)
+    book.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/styles.xml"] = re.sub(rb"<cellXfs count=\"\d+\">.*</cellXfs>",
+                                    lambda _m: b"<cellXfs>" + cell_xfs + b"</cellXfs>" + extra,
+                                    parts["xl/styles.xml"], count=1, flags=re.S)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _styles_books() -> tuple[Path, Path]:
+    """The tester's 60 KB styles bomb (3,000,000 empty <xf/>), and Excel's ceiling of 64,000
+    cell formats with alignments and as many named styles (which must still import)."""
+    plain = (b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+             b'<alignment horizontal="center" wrapText="1"/></xf>')
+    named = b"".join(b'<cellStyle name="s%d" xfId="0"/>' % i for i in range(64_000))
+    return (_styles_book(STYLES, b"<xf/>" * 3_000_000),
+            _styles_book(STYLES_MAX, plain * 64_000,
+                         b"<cellStyles>" + named + b"</cellStyles>"))
+
+
 def _refused(book: Path) -> str:
     from reports.excel.importer import plan_import
     from reports.excel.vocab import WorkbookError
@@ -1036,8 +1077,8 @@ def _refused(book: Path) -> str:
 
 @step("limits-prepare", "(setup)")
 def limits_prepare() -> str:
-    """The two workbooks over the limits, written once."""
-    books = (tenfold.ten_year_book(10), _million_row_book())
+    """The workbooks over the limits (and one at Excel's ceiling of formats), written once."""
+    books = (tenfold.ten_year_book(10), _million_row_book(), *_styles_books())
     return ", ".join(f"{b.name} {b.stat().st_size / 1e6:.1f} MB" for b in books)
 
 
@@ -1050,6 +1091,32 @@ def limits_ten_year_book() -> str:
 @step("limits-million-rows", "≤ 1 s")
 def limits_million_rows() -> str:
     return _refused(MILLION)
+
+
+@step("limits-styles-bomb", "≤ 1 s")
+def limits_styles_bomb() -> str:
+    """60 KB of styles holding 3,000,000 <xf/> (was 60 s and 1.9 GB before a dry run said yes)."""
+    return _refused(STYLES)
+
+
+@step("limits-styles-64000", "≤ 2 s")
+def limits_styles_64000() -> str:
+    """Excel's ceiling of cell formats still imports: the plan's time, with the styles read."""
+    from reports.excel.importer import plan_import
+
+    if not STYLES_MAX.exists():
+        return "run the limits-prepare step first"
+    target = WORK / "limits.tcmcounty"
+    target.unlink(missing_ok=True)
+    CountyFile.create(target, tenfold.COUNTY).close()
+    with CountyFile.open(target, daily_backup=False) as county:
+        took = []
+        for _ in range(3):
+            start = time.perf_counter()
+            plan = plan_import(county, STYLES_MAX, year=2024)
+            took.append(time.perf_counter() - start)
+    return (f"planned in {_median(took):.2f} s ({STYLES_MAX.stat().st_size / 1e6:.1f} MB "
+            f"packed): {plan.summary_text().splitlines()[0]}")
 
 
 @step("snapshot-vs-backup-10x", "(compare)")

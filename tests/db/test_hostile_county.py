@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from db import schema, structure
+from db import schema, structure, verified
 from db.county import CountyFile, refuse_to_replace
 from db.demo import write_demo
 from db.errors import Damaged, FileExists, KnownError, NotCountyFile
@@ -167,3 +167,78 @@ def test_text_that_is_not_utf8_reads_as_a_replacement_character_in_every_query(
             assert county.query("WITH t AS (SELECT name FROM institution) SELECT * FROM t")
         county.conn.execute("SELECT CAST(x'ff' AS TEXT)").fetchone()  # the connection's own
         assert county.conn.text_factory is not str
+
+
+@pytest.mark.parametrize("name", ["generated column", "WAL mode", "UTF-16",
+                                  "padded past its pages"])
+def test_a_file_another_program_changed_is_not_called_damaged_and_no_backup_is_offered(
+        good: Path, tmp_path: Path, name: str) -> None:
+    """Another program's change (a column added, WAL switched on, text re-encoded, padding) is
+    "not ours": restoring a backup over it would lose what the county entered since."""
+    path = crafted_copy(good, tmp_path / "stick", name)
+    before = digest(path)
+    with pytest.raises(NotCountyFile) as refused:
+        CountyFile.open(path)
+    assert not isinstance(refused.value, Damaged)
+    assert "被其他程序改动过" in str(refused.value) and "备份" not in str(refused.value)
+    assert digest(path) == before
+
+
+def test_a_file_padded_to_gigabytes_is_refused_before_it_is_read_whole(
+        good: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = Path(shutil.copyfile(good, tmp_path / good.name))
+    with path.open("r+b") as fh:
+        fh.truncate(6 * 1024 ** 3)  # sparse: costs the disk nothing
+    hashed: list[Path] = []
+    monkeypatch.setattr(verified, "fingerprint", lambda p: hashed.append(p) or "0")
+    with pytest.raises(NotCountyFile, match=r"有 6,144.0 MB，比文件头记载的 [\d,]+ 页"):
+        CountyFile.open(path)
+    assert hashed == []
+
+
+def _hot_journal_restoring(path: Path) -> None:
+    """A journal beside the file whose rollback brings back a trigger, as another program could
+    leave one: the file without the trigger, a cut-off write's journal holding it."""
+    raw(path, "CREATE TRIGGER hj AFTER INSERT ON audit BEGIN DELETE FROM activity; END")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA cache_size = 1")  # spill: the change reaches the file mid-transaction
+    conn.execute("BEGIN")
+    conn.execute("DROP TRIGGER hj")
+    conn.execute("UPDATE institution SET note = 'x'")
+    journal = path.with_name(path.name + "-journal")
+    cut = path.read_bytes(), journal.read_bytes()
+    conn.execute("ROLLBACK")
+    conn.close()
+    path.write_bytes(cut[0])
+    journal.write_bytes(cut[1])
+
+
+def test_a_journal_that_would_restore_a_trigger_is_refused_before_it_is_rolled_back(
+        good: Path, tmp_path: Path) -> None:
+    path = Path(shutil.copyfile(good, tmp_path / good.name))
+    _hot_journal_restoring(path)
+    journal = path.with_name(path.name + "-journal")
+    before = digest(path), digest(journal)
+    with pytest.raises(NotCountyFile, match=f"文件“{path.name}”含有本程序不会创建的触发器“hj”"):
+        CountyFile.open(path, exclusive=True)
+    assert (digest(path), digest(journal)) == before  # recovery was rehearsed on a copy
+
+
+def test_a_write_of_ours_cut_off_is_still_rolled_back_on_opening(good: Path, tmp_path: Path
+                                                                 ) -> None:
+    path = Path(shutil.copyfile(good, tmp_path / good.name))
+    with CountyFile.open(path, daily_backup=False) as county:
+        names = sorted(r["name"] for r in county.query("SELECT name FROM institution"))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA cache_size = 1")
+    conn.execute("BEGIN")
+    conn.execute("UPDATE institution SET name = name || '（半截）'")
+    journal = path.with_name(path.name + "-journal")
+    cut = path.read_bytes(), journal.read_bytes()
+    conn.execute("ROLLBACK")
+    conn.close()
+    path.write_bytes(cut[0])
+    journal.write_bytes(cut[1])
+    with CountyFile.open(path, daily_backup=False) as county:
+        assert sorted(r["name"] for r in county.query("SELECT name FROM institution")) == names
+    assert not journal.exists()

@@ -81,3 +81,13 @@ def test_a_review_whose_rule_cannot_be_read_says_so_in_the_notice_line(
     assert notice.count("“2024年第1次模拟评审”的抽样规则已损坏，无法读取") == 1, notice
     assert "现按默认规则显示" in notice and "抽中的机构不受影响" in notice
     assert window.pages["review"].model.rowCount() > 0  # the draw, as drawn
+
+
+def test_a_link_pointing_at_itself_is_one_sentence_and_the_open_file_stays(
+        window: MainWindow, demo_file: Path, tmp_path: Path,
+        said: list[tuple[str, str]]) -> None:
+    loop = tmp_path / "自己.tcmcounty"
+    loop.symlink_to(loop)
+    assert not window.open_path(loop)
+    assert said[-1][1].startswith("“自己.tcmcounty”是循环指向自身的链接（快捷方式），不是县级数据文件。")
+    assert window.county is not None and window.county.path == demo_file

@@ -64,7 +64,7 @@ def plan_import(county: CountyFile, path: str | os.PathLike[str], *, year: int |
     path = Path(path)
     check_file(path)
     plan = ImportPlan(county, path, year, fingerprint=fingerprint(county), move_decisions=moves)
-    raws, plan.hidden_sheets = read_sheets(path)
+    raws, plan.hidden_sheets = read_sheets(path, uncalculated=True)
     sheets = [s for raw in raws if (s := identify(raw, plan))]
     if not sheets:
         hidden = "、".join(f"“{n}”" for n in plan.hidden_sheets)

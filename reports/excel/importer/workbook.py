@@ -15,9 +15,14 @@ from typing import Any
 import warnings
 
 
-from reports.excel.vocab import (MAX_BYTES, MAX_COLUMNS, MAX_OTHER_PART, MAX_PARTS, MAX_ROWS,
-                                 MAX_SHEET_PART, MAX_STRINGS_PART, MAX_UNPACKED, MAX_XML_ELEMENTS,
-                                 WorkbookError, is_blank)
+from db.errors import os_error_text
+from db.given import check_readable
+from reports.excel.vocab import (MAX_BOOK_ELEMENTS, MAX_BYTES, MAX_COLUMNS, MAX_LIST_ELEMENTS,
+                                 MAX_OTHER_PART, MAX_PARTS, MAX_ROWS, MAX_SHEET_PART,
+                                 MAX_STRINGS_ELEMENTS, MAX_STRINGS_PART, MAX_STYLE_ELEMENTS,
+                                 MAX_STYLES_PART,
+                                 MAX_UNPACKED, MAX_XML_ELEMENTS, UNCALCULATED, WorkbookError,
+                                 is_blank)
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -29,12 +34,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def check_file(path: Path) -> None:
     """Refuse, by size and first bytes, what openpyxl cannot or should not open."""
     name = path.name
-    if not path.exists():
-        raise WorkbookError(f"找不到工作簿“{path}”。")
-    if path.is_dir():
-        raise WorkbookError(f"“{name}”是一个文件夹，不是 Excel 工作簿。")
-    if not path.is_file():  # a pipe or a device would keep the first read waiting for ever
-        raise WorkbookError(f"“{name}”不是普通文件（是管道、设备等特殊文件），不是 Excel 工作簿。")
+    check_readable(path, "Excel 工作簿", missing=f"找不到工作簿“{path}”。", refused=WorkbookError,
+                   failed=WorkbookError)
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise WorkbookError(f"工作簿“{name}”太大（{size / 1024 / 1024:.0f} MB，上限 "
@@ -43,7 +44,7 @@ def check_file(path: Path) -> None:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        raise WorkbookError(f"无法读取工作簿“{name}”：{exc.strerror or exc}。") from None
+        raise WorkbookError(f"无法读取工作簿“{name}”：{os_error_text(exc)}。") from None
     if head.startswith(_OLE_MAGIC):
         raise WorkbookError(f"工作簿“{name}”设有打开密码（已加密），或是旧版 .xls 文件，无法读取。"
                             "请在 Excel 中取消密码并另存为 .xlsx 后再导入。")
@@ -205,8 +206,11 @@ def _too_many_rows(workbook: str, sheet: str, number: int) -> WorkbookError:
 
 def _check_parts(path: Path) -> None:
     """Refuse, from the zip's directory alone, a workbook whose parts would unpack too big: a
-    megabyte can unpack to gigabytes. Nothing is decompressed here; zipfile also never unpacks
-    more than a part's stated size, so what it states is what it costs."""
+    megabyte can unpack to gigabytes. zipfile never unpacks more than a part's stated size, so
+    what it states is what it costs. Then count the XML elements of every part besides the sheets
+    that is parsed (the list of parts, the workbook part and its relationships, the shared
+    strings, the styles) by a byte scan, before anything parses it: 60 KB of styles can hold
+    3,000,000 elements, a minute and 2 GB for openpyxl."""
     import zipfile
 
     from openpyxl.packaging.manifest import Manifest
@@ -221,23 +225,79 @@ def _check_parts(path: Path) -> None:
                 raise WorkbookError(f"工作簿“{name}”由 {len(parts):,} 个部件组成，超过上限 "
                                     f"{MAX_PARTS:,} 个，未导入。")
             sizes = {p.filename: p.file_size for p in parts}
-            strings, sheets = None, set()
-            if sizes.get(ARC_CONTENT_TYPES, 0) <= MAX_OTHER_PART:
+            strings, sheets, book = None, set(), None
+            if ARC_CONTENT_TYPES in sizes and sizes[ARC_CONTENT_TYPES] <= MAX_OTHER_PART:
+                _count_elements(z, ARC_CONTENT_TYPES, MAX_LIST_ELEMENTS, name, "部件清单")
                 with contextlib.suppress(Exception):  # no manifest: openpyxl refuses it next
                     manifest = Manifest.from_tree(fromstring(z.read(ARC_CONTENT_TYPES)))
                     found = manifest.find(SHARED_STRINGS)
                     strings = found.PartName.lstrip("/") if found is not None else None
                     sheets = {o.PartName.lstrip("/") for o in manifest.Override
                               if o.ContentType == WORKSHEET_TYPE}
+                    book = _book_part(manifest)
+            _check_sizes(name, sizes, strings, sheets)
+            for part, limit, what in _parsed_parts(book, strings):
+                if part in sizes:
+                    _count_elements(z, part, limit, name, what)
     except zipfile.BadZipFile:
         raise WorkbookError(f"“{name}”不是有效的 Excel 工作簿（.xlsx），未导入。") from None
     except OSError as exc:
-        raise WorkbookError(f"无法读取工作簿“{name}”：{exc.strerror or exc}。") from None
+        raise WorkbookError(f"无法读取工作簿“{name}”：{os_error_text(exc)}。") from None
+
+
+def _book_part(manifest: Any) -> str | None:
+    """Where the workbook part is, as openpyxl finds it (None: openpyxl refuses the file)."""
+    from openpyxl.reader.excel import _find_workbook_part
+
+    try:
+        return str(_find_workbook_part(manifest).PartName).lstrip("/")
+    except Exception:  # noqa: BLE001 - no workbook part: refused as not a workbook next
+        return None
+
+
+def _parsed_parts(book: str | None, strings: str | None) -> list[tuple[str, int, str]]:
+    """The parts besides the sheets that reading parses whole, each with its element limit and
+    its name in a sentence."""
+    from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.xml.constants import ARC_STYLE
+
+    found = [(ARC_STYLE, MAX_STYLE_ELEMENTS, "单元格样式表")]
+    if book is not None:
+        found += [(book, MAX_BOOK_ELEMENTS, "工作簿部件（工作表清单与名称）"),
+                  (get_rels_path(book), MAX_LIST_ELEMENTS, "工作簿的部件关系表")]
+    if strings is not None:
+        found.append((strings, MAX_STRINGS_ELEMENTS, "共享字符串表（所有单元格的文字）"))
+    return found
+
+
+def _count_elements(archive: Any, part: str, limit: int, workbook: str, what: str) -> None:
+    """Refuse a part holding more than `limit` XML elements, counted at the speed of a byte
+    search (every element has one start tag; end tags start "</"), before it is parsed."""
+    left = limit
+    tail = b""
+    with archive.open(part) as xml:
+        while chunk := xml.read(_CHUNK):
+            left -= chunk.count(b"<") - chunk.count(b"</")
+            if tail == b"<" and chunk.startswith(b"/"):
+                left += 1
+            tail = chunk[-1:]
+            if left < 0:
+                raise WorkbookError(f"工作簿“{workbook}”中的{what}（{part}）超过 {limit:,} 个 XML "
+                                    "元素的上限，未导入。请在 Excel 或 WPS 中打开、清除多余的格式"
+                                    "后另存，再导入。")
+
+
+def _check_sizes(name: str, sizes: dict[str, int], strings: str | None, sheets: set[str]
+                 ) -> None:
+    from openpyxl.xml.constants import ARC_STYLE
+
     for part, size in sizes.items():
         if part == strings:
             limit, what = MAX_STRINGS_PART, "共享字符串表（所有单元格的文字）"
         elif part in sheets or part.startswith("xl/worksheets/"):
             limit, what = MAX_SHEET_PART, f"工作表部件“{part}”"
+        elif part == ARC_STYLE:
+            limit, what = MAX_STYLES_PART, f"单元格样式表“{part}”"
         else:
             limit, what = MAX_OTHER_PART, f"部件“{part}”"
         if size > limit:
@@ -250,7 +310,7 @@ def _check_parts(path: Path) -> None:
 
 
 def _sheet_rows(archive: Any, part: _SheetPart, values: Any, budget: _Budget,
-                workbook: str) -> list[tuple[Any, ...]]:
+                workbook: str, uncalculated: bool = False) -> list[tuple[Any, ...]]:
     """A sheet's rows as value tuples, row 1 first, up to the last row holding a value. The work
     follows what the XML really holds: empty cells and rows cost one step each and are not kept,
     a cell far to the right adds no padding, and the sheet's declared size is ignored. The
@@ -261,9 +321,9 @@ def _sheet_rows(archive: Any, part: _SheetPart, values: Any, budget: _Budget,
     from openpyxl.xml.functions import iterparse
 
     data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
-    parser = WorkSheetParser(None, values.strings, data_only=True, epoch=values.book.epoch,
-                             date_formats=values.book._date_formats,
-                             timedelta_formats=values.book._timedelta_formats)
+    parser = WorkSheetParser(None, values.strings, data_only=True, epoch=values.epoch,
+                             date_formats=values.date_formats,
+                             timedelta_formats=values.timedelta_formats)
     rows: list[tuple[Any, ...]] = []
     with archive.open(part.path) as xml:
         data = None
@@ -279,7 +339,7 @@ def _sheet_rows(archive: Any, part: _SheetPart, values: Any, budget: _Budget,
                 break  # what follows (merged ranges, print setup) is read elsewhere or not needed
             if element.tag != ROW_TAG:
                 continue
-            number, cells = _row_values(parser, element, part.title)
+            number, cells = _row_values(parser, element, part.title, uncalculated)
             element.clear()
             if data is not None:
                 data.clear()  # rows read are dropped, so memory stays flat
@@ -297,9 +357,22 @@ def _too_many_elements(workbook: str, sheet: str) -> WorkbookError:
                          f"{MAX_XML_ELEMENTS:,} 个 XML 元素的上限），未导入。请拆分后再导入。")
 
 
-def _row_values(parser: Any, element: Any, sheet: str) -> tuple[int, tuple[Any, ...]]:
+def _formula_only(cell: Any) -> bool:
+    """A formula saved without its result: an <f> and no <v>, or an empty <v> in a cell not
+    typed as text (openpyxl and other writers leave <v/>; Excel saves an empty text result as
+    t="str" with an empty <v>, which is a result: "")."""
+    found = {_local(child.tag): child for child in cell}
+    if "f" not in found:
+        return False
+    value = found.get("v")
+    return value is None or (not value.text and cell.get("t") != "str")
+
+
+def _row_values(parser: Any, element: Any, sheet: str, uncalculated: bool = False
+                ) -> tuple[int, tuple[Any, ...]]:
     """One <row>: its number and the values of its cells up to the last one holding a value.
-    Cells without a value (formatted but empty) are skipped without being parsed."""
+    Cells without a value (formatted but empty) are skipped without being parsed; a formula
+    without its result is UNCALCULATED when `uncalculated` is asked for, else skipped."""
     from openpyxl.utils.cell import coordinate_to_tuple
 
     r = element.get("r")
@@ -320,7 +393,9 @@ def _row_values(parser: Any, element: Any, sheet: str) -> tuple[int, tuple[Any, 
         skipped = None
         found = parser.parse_cell(cell)
         if found["value"] is None:
-            continue
+            if not (uncalculated and _formula_only(cell)):
+                continue
+            found["value"] = UNCALCULATED
         if found["column"] > MAX_COLUMNS:
             if is_blank(found["value"]):
                 continue
@@ -328,17 +403,20 @@ def _row_values(parser: Any, element: Any, sheet: str) -> tuple[int, tuple[Any, 
                                 f"超出读取范围（每张表最多 {MAX_COLUMNS} 列），未导入。"
                                 "请删除表格右侧多余的内容后再导入。")
         values[found["column"]] = found["value"]
-    if not values:
-        return number, ()
+    if all(v is UNCALCULATED for v in values.values()):
+        return number, ()  # nothing but formulas without results (a template's spare rows)
     return number, tuple(values.get(c) for c in range(1, max(values) + 1))
 
 
 @dataclass
 class _Values:
-    """What cell values are read with: the shared strings, and the workbook's date formats."""
+    """What cell values are read with: the shared strings, the workbook's calendar, and which
+    cell styles show a date or a duration."""
 
     strings: Any
-    book: Any
+    epoch: Any
+    date_formats: set[int]
+    timedelta_formats: set[int]
 
 
 def _open_book(fh: Any) -> Any:
@@ -368,17 +446,59 @@ def _sheet_parts(reader: Any) -> tuple[list[_SheetPart], list[str]]:
 
 
 def _cell_values(reader: Any) -> _Values:
-    from openpyxl.styles.stylesheet import apply_stylesheet
-
     reader.read_strings()
-    apply_stylesheet(reader.archive, reader.parser.wb)
-    return _Values(reader.shared_strings, reader.parser.wb)
+    dates, durations = _date_styles(reader.archive)
+    return _Values(reader.shared_strings, reader.parser.wb.epoch, dates, durations)
 
 
-def read_sheets(path: Path) -> tuple[list[RawSheet], list[str]]:
+def _date_styles(archive: Any) -> tuple[set[int], set[int]]:
+    """Which cell styles (by position in <cellXfs>) show a date, and which a duration: all that
+    reading values needs from the styles part, decided as openpyxl's stylesheet decides it. Read
+    as a stream keeping two sets of numbers: openpyxl builds an object for every font, border
+    and style (2 s and 130 MB for Excel's ceiling of 64,000 formats); this reads the 500,000
+    elements allowed in under 2 s, in flat memory."""
+    from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+    from openpyxl.xml.constants import ARC_STYLE
+    from openpyxl.xml.functions import iterparse
+
+    if ARC_STYLE not in archive.namelist():
+        return set(), set()
+    custom: dict[int, str] = {}
+    numbers: list[int] = []
+    stack: list[Any] = []
+    with archive.open(ARC_STYLE) as xml:
+        for event, element in iterparse(xml, events=("start", "end")):
+            if event == "start":
+                stack.append(element)
+                continue
+            stack.pop()
+            parent = _local(stack[-1].tag) if stack else ""
+            tag = _local(element.tag)
+            if tag == "numFmt" and parent == "numFmts":
+                custom[int(element.get("numFmtId"))] = element.get("formatCode")
+            elif tag == "xf" and parent == "cellXfs":
+                numbers.append(int(element.get("numFmtId", 0)))
+            if stack:
+                stack[-1].remove(element)  # what was read is dropped: memory stays flat
+    dates, durations = set(), set()
+    for index, number in enumerate(numbers):
+        code = custom[number] if number in custom else builtin_format_code(number)
+        if is_date_format(code):
+            dates.add(index)
+        if is_timedelta_format(code):
+            durations.add(index)
+    return dates, durations
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def read_sheets(path: Path, *, uncalculated: bool = False) -> tuple[list[RawSheet], list[str]]:
     """Every visible sheet's rows as value tuples, row 1 first, within the limits; and the names
     of the hidden sheets, which are not read (what a clerk cannot see is not data). Every limit
-    is checked on every visible sheet before any of them is parsed."""
+    is checked on every visible sheet before any of them is parsed. `uncalculated`: a formula
+    saved without its result is UNCALCULATED (vocab), not skipped as empty."""
     _check_parts(path)
     with open(path, "rb") as fh, warnings.catch_warnings():
         # openpyxl warns about parts of a workbook it does not keep (data-validation extensions,
@@ -404,7 +524,8 @@ def read_sheets(path: Path) -> tuple[list[RawSheet], list[str]]:
                 raise WorkbookError(f"“{path.name}”不是有效的 Excel 工作簿（.xlsx），未导入。") \
                     from None
             parsing = _Budget(MAX_XML_ELEMENTS, MAX_ROWS)
-            sheets = [RawSheet(part.title, _sheet_rows(archive, part, values, parsing, path.name),
+            sheets = [RawSheet(part.title, _sheet_rows(archive, part, values, parsing, path.name,
+                                                       uncalculated),
                                boxes) for part, boxes in zip(parts, merges, strict=True)]
         except (WorkbookError, MemoryError):
             raise

@@ -315,7 +315,8 @@ def test_a_really_big_shared_string_is_refused(clinic, tmp_path):
         plan_import(clinic, path)
 
 
-@pytest.mark.parametrize("part,limit", [(SHEET, "256 MB"), ("xl/styles.xml", "16 MB")])
+@pytest.mark.parametrize("part,limit", [(SHEET, "256 MB"), ("xl/styles.xml", "64 MB"),
+                                        ("xl/workbook.xml", "16 MB")])
 def test_oversized_parts_are_refused_naming_the_part(clinic, tmp_path, part, limit):
     path = write_book(tmp_path / "大.xlsx", {"活动": [ACTIVITY_HEADER]})
     _claim_size(path, part, 1 << 31)

@@ -147,3 +147,17 @@ def test_the_binders_folders_follow_the_standard_never_the_programs_ids(county: 
     with open(out / INDEX_NAME, encoding="utf-8-sig", newline="") as fh:
         places = [r[5] for r in csv.reader(fh)][1:]
     assert "02 二、服务网络/06 二（一）6 医联体覆盖人口比例/医联体.pdf" in places
+
+
+def test_a_record_whose_stored_file_is_missing_is_named_with_what_it_belongs_to(
+        county: CountyFile, tmp_path: Path) -> None:
+    # A copy edited by another program (or damaged and repaired) lost the minutes' content.
+    county.conn.execute("PRAGMA foreign_keys = OFF")
+    county.conn.execute("UPDATE evidence SET sha256 = '00' WHERE filename = '纪要.docx'")
+    with pytest.raises(KnownError) as refused:
+        export_evidence(county, tmp_path / "binder", year=2024)
+    said = str(refused.value)
+    assert said.startswith("佐证材料“纪要.docx”的文件内容不在本县数据文件中（创建任务：")
+    assert "联席会议" in said and "删除这一份后重新添加" in said
+    assert not (tmp_path / "binder").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".evidence")] == []
