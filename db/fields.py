@@ -24,18 +24,37 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     default: Any = None
+    # Text only: the most characters it may hold (None: a store of the program's own JSON,
+    # bounded where it is parsed), and whether it may hold line breaks and tabs (a note).
+    limit: int | None = None
+    lines: bool = False
+
+
+# How long a text field may be. A name is a line on a form (the longest real 机构名称 is under
+# 40 characters); free text (a task, a note) is a paragraph, as an Excel cell may hold.
+NAME_MAX = 100
+TITLE_MAX = 200  # an activity's 活动名称: a headline, longer than a name
+TEXT_MAX = 2_000
 
 
 def _f(name: str, label: str, kind: str = "int", **kw: Any) -> Field:
+    if kind == "text":
+        kw.setdefault("limit", TEXT_MAX)
+        kw.setdefault("lines", name in ("note", "swap_note"))
     return Field(name, label, kind, **kw)
 
 
+def _name(name: str, label: str, **kw: Any) -> Field:
+    kw.setdefault("limit", NAME_MAX)
+    return _f(name, label, "text", **kw)
+
+
 FIELDS: dict[str, tuple[Field, ...]] = {
-    "setting": (_f("value", "值", "text"),),
+    "setting": (_f("value", "值", "text", limit=None),),
     "profile": (
-        _f("name", "方案名称", "text", required=True),
+        _name("name", "方案名称", required=True),
         _f("based_on", "来源方案", "text"),
-        _f("body", "方案内容", "text", required=True),
+        _f("body", "方案内容", "text", required=True, limit=None),
     ),
     "county_year": (
         _f("year", "年度", "year", required=True),
@@ -49,10 +68,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("tcm_literacy", "中医药健康文化素养水平", "share"),
     ),
     "institution": (
-        _f("name", "机构名称", "text", required=True),
+        _name("name", "机构名称", required=True),
         _f("type", "机构类型", "choice", required=True, choices=tuple(vocab.INSTITUTION_TYPES)),
-        _f("township", "所属乡镇（街道）", "text"),
-        _f("code", "机构代码", "text"),
+        _name("township", "所属乡镇（街道）"),
+        _name("code", "机构代码"),
         _f("parent_id", "上级机构", "ref"),
         _f("ownership", "公立/民营", "choice", choices=tuple(vocab.OWNERSHIP), default="public"),
         _f("active_from", "启用年度", "year"),
@@ -98,13 +117,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "institution_township": (
         _f("institution_id", "机构", "ref", required=True),
         _f("until_year", "截至年度", "year", required=True),
-        _f("township", "所属乡镇（街道）", "text"),
+        _name("township", "所属乡镇（街道）"),
     ),
     "activity": (
         _f("institution_id", "机构", "ref", required=True),
         _f("date", "活动日期", "date", required=True),
         _f("kind", "活动类型", "choice", required=True, choices=vocab.ACTIVITY_KINDS),
-        _f("title", "活动名称", "text", required=True),
+        _name("title", "活动名称", required=True, limit=TITLE_MAX),
         _f("people", "参与人数"),
         _f("tcm_content", "是否中医药内容", "bool", default=1),
         _f("note", "备注", "text"),
@@ -121,7 +140,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("note", "备注", "text"),
     ),
     "phase": (
-        _f("name", "阶段名称", "text", required=True),
+        _name("name", "阶段名称", required=True),
         _f("start_date", "开始日期", "date"),
         _f("end_date", "结束日期", "date"),
         _f("ord", "顺序"),
@@ -129,10 +148,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "review": (
         _f("year", "年度", "year", required=True),
-        _f("name", "评审名称", "text", required=True),
+        _name("name", "评审名称", required=True),
         _f("review_date", "评审日期", "date"),
         _f("seed", "抽签号", required=True),
-        _f("rule", "抽样规则", "text", required=True),
+        _f("rule", "抽样规则", "text", required=True, limit=None),
         _f("note", "备注", "text"),
     ),
     "review_inst": (
@@ -162,7 +181,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("item_id", "评分项", "text", required=True),
         _f("institution_id", "机构", "ref"),
         _f("what", "行动内容", "text"),
-        _f("person", "责任人", "text"),
+        _name("person", "责任人"),
         _f("due_date", "完成时限", "date"),
         _f("note", "备注", "text"),
     ),
@@ -251,6 +270,93 @@ def _check_value(table: str, f: Field, value: Any) -> None:
             raise _refuse(table, f, f"应为文字，收到“{value}”")
         if f.required and not value.strip():
             raise _refuse(table, f, "不能为空")
+        if kind == "text" and f.limit is not None:
+            reason = text_problem(value, f.limit, lines=f.lines)
+            if reason:
+                raise _refuse(table, f, reason)
+
+
+# ---- text a user or a file gives -----------------------------------------------------------------
+# One rule for every name, title and note, whoever writes it (the window, an Excel import, a task
+# list, a merge): control characters (ESC, BEL, NUL …) would reach a terminal or a workbook raw,
+# and invisible format characters (zero-width space, BOM, word joiner, direction marks and
+# overrides) make two names that look the same differ, or show one reversed. Writers remove
+# them (clean_text); the check refuses what is left (text_problem), so a record a merge brings
+# that still holds them is refused, naming the field.
+
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _hidden(ch: str, lines: bool) -> str | None:
+    """What a character not printable on its own is: "control", "format", or None (fine)."""
+    if lines and ch in "\t\n":
+        return None
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Zl", "Zp"):
+        return "control"
+    if category in ("Cf", "Cs"):
+        return "format"
+    return None  # a space such as U+3000, or a private-use or unassigned character
+
+
+def clean_text(text: str, *, lines: bool = False) -> str:
+    """`text` without control and invisible format characters: a tab or line break becomes a
+    space (kept, as a line break, in a note), everything else of them is removed."""
+    if text.isprintable():  # nearly every value: nothing to look at character by character
+        return text
+    if lines:
+        text = text.replace("\r\n", "\n")
+    out = []
+    for ch in text:
+        kind = _hidden(ch, lines)
+        if kind is None:
+            out.append(ch)
+        elif kind == "control" and (ch == "\t" or ch in _BREAKS):
+            out.append("\n" if lines and ch in _BREAKS else " ")
+    return "".join(out)
+
+
+def text_problem(text: str, limit: int, *, lines: bool = False) -> str | None:
+    """Why `text` cannot be stored in a field of `limit` characters, or None."""
+    if len(text) > limit:
+        return f"超过 {limit:,} 个字（收到 {len(text):,} 个）"
+    if text.isprintable():
+        return None
+    for n, ch in enumerate(text, start=1):
+        kind = _hidden(ch, lines)
+        if kind == "control":
+            return f"第 {n} 个字符是控制字符（U+{ord(ch):04X}），不能保存"
+        if kind == "format":
+            return f"第 {n} 个字符是看不见的格式字符（U+{ord(ch):04X}），不能保存"
+    return None
+
+
+def tidy(table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with each text field cleaned by the field's rule (what every write does first)."""
+    out = dict(values)
+    for f in FIELDS[table]:
+        value = out.get(f.name)
+        if f.kind == "text" and f.limit is not None and isinstance(value, str):
+            out[f.name] = clean_text(value, lines=f.lines)
+    return out
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """Text from a file as a message or a terminal shows it: one line, no control or format
+    character (each as a visible <U+001B>), cut after `limit` characters."""
+    text = "" if value is None else str(value)
+    if not text.isprintable():
+        text = " ".join(text.splitlines())  # one value, one line
+    cut = len(text) > limit
+    return visible(text[:limit]) + ("……" if cut else "")
+
+
+def visible(text: str) -> str:
+    """`text` with each control or format character but a line break or tab written out
+    (<U+001B>), as a terminal is sent it: text from a file cannot clear the screen or ring."""
+    if text.isprintable():
+        return text
+    return "".join(ch if _hidden(ch, True) is None else f"<U+{ord(ch):04X}>" for ch in text)
 
 
 def count_text(value: Any) -> str:
@@ -421,7 +527,8 @@ def same_key(text: Any) -> str:
 @functools.lru_cache(maxsize=65536)
 def _text_key(text: str) -> str:
     # Names and titles repeat (the same lecture title in every centre): each worked out once.
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    # Invisible characters are no difference: 李坡村<U+200B>卫生室 is 李坡村卫生室.
+    return "".join(clean_text(unicodedata.normalize("NFKC", text)).split()).casefold()
 
 
 def duplicate_among(record: dict[str, Any], others: Any) -> str | None:
