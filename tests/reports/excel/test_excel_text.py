@@ -103,3 +103,15 @@ def test_a_workbook_is_written_whatever_text_an_older_file_holds(dirty: Path, tm
     assert not any(_hidden(c) for c in cells)
     assert any("桃山镇卫生院[2J" in c for c in cells)  # the name, as it shows, still there
     assert any(c.startswith("青河县[2J") for c in cells)
+
+
+def test_the_review_workbook_is_written_whatever_text_an_older_file_holds(dirty: Path,
+                                                                         tmp_path: Path) -> None:
+    from desktop.cli import main
+
+    assert main(["review-sample", str(dirty), "--year", str(YEAR), "--seed", "7", "--save"]) == 0
+    out = tmp_path / "评审.xlsx"
+    assert main(["review-export", str(dirty), "--year", str(YEAR), "-o", str(out)]) == 0
+    cells = _cells(out)
+    assert cells and not any(_hidden(c) for c in cells)
+    assert any(c.startswith("青河县[2J") for c in cells)
