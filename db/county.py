@@ -26,7 +26,8 @@ from . import paths, schema, structure, verified
 from .backups import backed_up_today, make_backup
 from .errors import (Damaged, FileExists, KnownError, MissingEvidence, NeedsOpening,
                      ValidationError, in_use, is_busy, known_write_error)
-from .fields import FIELDS, TABLE_LABELS, InstitutionKeys, check_applies, duplicate_among, validate
+from .fields import (FIELDS, NAME_MAX, TABLE_LABELS, InstitutionKeys, check_applies, clean_text,
+                     duplicate_among, text_problem, tidy, validate)
 from .given import check_writable_name, real, same_file
 from .header import check_header, check_size
 from .ids import NAMESPACE, stable_id  # noqa: F401 (stable_id is used from here by many)
@@ -459,8 +460,12 @@ class CountyFile:
     ) -> CountyFile:
         """Make a new county file; it appears at `path` only once complete (and `fill`ed)."""
         path = Path(path)
-        if not county_name or not county_name.strip():
+        county_name = clean_text(county_name or "").strip()
+        if not county_name:
             raise ValidationError("县（区）名称：不能为空", table="setting", field="county_name")
+        reason = text_problem(county_name, NAME_MAX)
+        if reason:
+            raise ValidationError(f"县（区）名称：{reason}", table="setting", field="county_name")
         check_output_folder(path)
         if path.exists():
             raise FileExists(f"“{path.name or path}”已存在，不会覆盖。请换一个文件名。")
@@ -835,14 +840,16 @@ class CountyFile:
             old = self.get(table, record_id)
             if old is None:
                 raise KnownError(f"要修改的{TABLE_LABELS[table]}记录已不存在（可能已被删除）。")
-            new = {**old, **changes}
+            # Cleaned as a whole: an invisible character an older file holds in another field
+            # goes with this write instead of refusing it.
+            new = tidy(table, {**old, **changes})
             validate(table, new)
             if {"name", "township", "code"} & set(changes):
                 if register is not None and table == "institution":
                     _raise_duplicate(new, register.duplicate(new))
                 else:
                     self._refuse_duplicate(table, new)
-            changed = [k for k in changes if old.get(k) != new.get(k)]
+            changed = [f.name for f in FIELDS[table] if old.get(f.name) != new.get(f.name)]
             if not changed:
                 return old
             if table == "institution_year":
@@ -1104,6 +1111,7 @@ def _prepare(table: str, values: dict[str, Any]) -> dict[str, Any]:
     """A whole record from `values`, defaults filled in, checked for impossible values."""
     _check_table(table)
     _reject_unknown(table, values)
+    values = tidy(table, values)
     rec = {f.name: values.get(f.name) for f in FIELDS[table]}
     for f in FIELDS[table]:
         if rec[f.name] is None:

@@ -25,8 +25,8 @@ from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, eviden
 from .errors import FileExists, KnownError
 from .given import same_file
 from .header import check_header
-from .fields import (FIELDS, TABLE_LABELS, InstitutionKeys, check_applies, duplicate_among,
-                     same_key, validate)
+from .fields import (FIELDS, TABLE_LABELS, TEXT_MAX, InstitutionKeys, check_applies,
+                     duplicate_among, same_key, shown, validate)
 from .townships import all_townships
 
 PREFER = ("mine", "theirs", "newer")
@@ -316,8 +316,9 @@ def shown_value(table: str, key: str, value: Any) -> str:
 def _shown(value: Any) -> str:
     if value is None or value == "":
         return "（空）"
-    # One value, one line: text from the other file cannot fake further lines of the preview.
-    return " ".join(str(value).splitlines())
+    # One value, one line: text from the other file cannot fake further lines of the preview,
+    # nor send a terminal its control sequences (ESC [2J clears the screen).
+    return shown(value, TEXT_MAX)
 
 
 def _newer(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -500,12 +501,15 @@ def _check_sync(other: Path, table: str, rec: dict[str, Any]) -> None:
         raise _refusal(other, f"中{what}“{_shown(rec['id'])}”的删除标记无效（{rec['deleted']!r}）")
 
 
-def _check_record(other: Path, table: str, rec: dict[str, Any]) -> None:
-    """An incoming record (tombstones too) must pass the checks a typed one does."""
+def _check_record(other: Path, table: str, rec: dict[str, Any], label: str = "") -> None:
+    """An incoming record (tombstones too) must pass the checks a typed one does: a name
+    holding a control character or 100,000 characters is refused with its file, not cleaned,
+    so what the other copy holds is never silently something else here."""
     try:
         validate(table, rec)
     except KnownError as exc:
-        raise _refusal(other, f"中的{TABLE_LABELS[table]}记录有误（{exc}）") from None
+        which = f"“{shown(label)}”" if label else ""
+        raise _refusal(other, f"中的{TABLE_LABELS[table]}记录{which}有误（{exc}）") from None
     if table == "evidence" and (rec["size"] or 0) > MAX_EVIDENCE_BYTES:
         raise _refusal(other, "中的" + evidence_too_big(rec["filename"], rec["size"]))
     unreadable = stored.problem(table, rec)
@@ -700,7 +704,7 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
                     m["rev"] == t["rev"] or (rid, t["rev"]) in my_revs)):
                 _check_applies(other, t, m, types, label)
             if m is None:
-                _check_record(other, table, t)
+                _check_record(other, table, t, label)
                 plan._writes.append((table, t))
                 if not t["deleted"]:
                     plan.new.append(Change(table, rid, label))
@@ -708,7 +712,7 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
             if m["rev"] == t["rev"] or (rid, t["rev"]) in my_revs:
                 plan.unchanged += 1
                 continue
-            _check_record(other, table, t)
+            _check_record(other, table, t, label)
             diff = [(k, m.get(k), t.get(k)) for k in keys if m.get(k) != t.get(k)]
             if (rid, m["rev"]) in their_revs or not diff:
                 # Theirs descends from mine (or both say the same): take theirs.

@@ -14,6 +14,7 @@ import unicodedata
 
 from . import vocab
 from .errors import ValidationError
+from .text import clean_text, shown, text_problem, visible  # noqa: F401 (used from here too)
 
 
 @dataclass(frozen=True)
@@ -24,18 +25,37 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     default: Any = None
+    # Text only: the most characters it may hold (None: a store of the program's own JSON,
+    # bounded where it is parsed), and whether it may hold line breaks and tabs (a note).
+    limit: int | None = None
+    lines: bool = False
+
+
+# How long a text field may be. A name is a line on a form (the longest real 机构名称 is under
+# 40 characters); free text (a task, a note) is a paragraph, as an Excel cell may hold.
+NAME_MAX = 100
+TITLE_MAX = 200  # an activity's 活动名称: a headline, longer than a name
+TEXT_MAX = 2_000
 
 
 def _f(name: str, label: str, kind: str = "int", **kw: Any) -> Field:
+    if kind == "text":
+        kw.setdefault("limit", TEXT_MAX)
+        kw.setdefault("lines", name in ("note", "swap_note"))
     return Field(name, label, kind, **kw)
 
 
+def _name(name: str, label: str, **kw: Any) -> Field:
+    kw.setdefault("limit", NAME_MAX)
+    return _f(name, label, "text", **kw)
+
+
 FIELDS: dict[str, tuple[Field, ...]] = {
-    "setting": (_f("value", "值", "text"),),
+    "setting": (_f("value", "值", "text", limit=None),),
     "profile": (
-        _f("name", "方案名称", "text", required=True),
+        _name("name", "方案名称", required=True),
         _f("based_on", "来源方案", "text"),
-        _f("body", "方案内容", "text", required=True),
+        _f("body", "方案内容", "text", required=True, limit=None),
     ),
     "county_year": (
         _f("year", "年度", "year", required=True),
@@ -49,10 +69,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("tcm_literacy", "中医药健康文化素养水平", "share"),
     ),
     "institution": (
-        _f("name", "机构名称", "text", required=True),
+        _name("name", "机构名称", required=True),
         _f("type", "机构类型", "choice", required=True, choices=tuple(vocab.INSTITUTION_TYPES)),
-        _f("township", "所属乡镇（街道）", "text"),
-        _f("code", "机构代码", "text"),
+        _name("township", "所属乡镇（街道）"),
+        _name("code", "机构代码"),
         _f("parent_id", "上级机构", "ref"),
         _f("ownership", "公立/民营", "choice", choices=tuple(vocab.OWNERSHIP), default="public"),
         _f("active_from", "启用年度", "year"),
@@ -98,13 +118,13 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "institution_township": (
         _f("institution_id", "机构", "ref", required=True),
         _f("until_year", "截至年度", "year", required=True),
-        _f("township", "所属乡镇（街道）", "text"),
+        _name("township", "所属乡镇（街道）"),
     ),
     "activity": (
         _f("institution_id", "机构", "ref", required=True),
         _f("date", "活动日期", "date", required=True),
         _f("kind", "活动类型", "choice", required=True, choices=vocab.ACTIVITY_KINDS),
-        _f("title", "活动名称", "text", required=True),
+        _name("title", "活动名称", required=True, limit=TITLE_MAX),
         _f("people", "参与人数"),
         _f("tcm_content", "是否中医药内容", "bool", default=1),
         _f("note", "备注", "text"),
@@ -121,7 +141,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("note", "备注", "text"),
     ),
     "phase": (
-        _f("name", "阶段名称", "text", required=True),
+        _name("name", "阶段名称", required=True),
         _f("start_date", "开始日期", "date"),
         _f("end_date", "结束日期", "date"),
         _f("ord", "顺序"),
@@ -129,10 +149,10 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "review": (
         _f("year", "年度", "year", required=True),
-        _f("name", "评审名称", "text", required=True),
+        _name("name", "评审名称", required=True),
         _f("review_date", "评审日期", "date"),
         _f("seed", "抽签号", required=True),
-        _f("rule", "抽样规则", "text", required=True),
+        _f("rule", "抽样规则", "text", required=True, limit=None),
         _f("note", "备注", "text"),
     ),
     "review_inst": (
@@ -162,7 +182,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _f("item_id", "评分项", "text", required=True),
         _f("institution_id", "机构", "ref"),
         _f("what", "行动内容", "text"),
-        _f("person", "责任人", "text"),
+        _name("person", "责任人"),
         _f("due_date", "完成时限", "date"),
         _f("note", "备注", "text"),
     ),
@@ -251,6 +271,22 @@ def _check_value(table: str, f: Field, value: Any) -> None:
             raise _refuse(table, f, f"应为文字，收到“{value}”")
         if f.required and not value.strip():
             raise _refuse(table, f, "不能为空")
+        if kind == "text" and f.limit is not None:
+            reason = text_problem(value, f.limit, lines=f.lines)
+            if reason:
+                raise _refuse(table, f, reason)
+
+
+# ---- text a user or a file gives (the rule itself: db.text) -------------------------------------
+
+def tidy(table: str, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with each text field cleaned by the field's rule (what every write does first)."""
+    out = dict(values)
+    for f in FIELDS[table]:
+        value = out.get(f.name)
+        if f.kind == "text" and f.limit is not None and isinstance(value, str):
+            out[f.name] = clean_text(value, lines=f.lines)
+    return out
 
 
 def as_date(value: Any) -> _dt.date | None:
@@ -431,7 +467,8 @@ def same_key(text: Any) -> str:
 @functools.lru_cache(maxsize=65536)
 def _text_key(text: str) -> str:
     # Names and titles repeat (the same lecture title in every centre): each worked out once.
-    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    # Invisible characters are no difference: 李坡村<U+200B>卫生室 is 李坡村卫生室.
+    return "".join(clean_text(unicodedata.normalize("NFKC", text)).split()).casefold()
 
 
 def duplicate_among(record: dict[str, Any], others: Any) -> str | None:

@@ -16,11 +16,12 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 from pathlib import Path
 
 from db.errors import (USER_OS_ERRORS, Damaged, FileExists, KnownError, ValidationError,
                        known_write_error)
+from db.fields import visible
 from desktop import plan_cli, review_cli
 
 EXIT_USAGE = 2
@@ -513,13 +514,15 @@ def _rollup(args: argparse.Namespace) -> int:
 def _terminal_progress() -> Callable[[int, int, str], None]:
     """Progress on stderr: one line rewritten in place on a terminal, a line per step elsewhere."""
     live = sys.stderr.isatty()
+    # The line is rewritten with a control sequence of our own, past VisibleText.
+    err = getattr(sys.stderr, "raw", sys.stderr)
 
     def show(done: int, total: int, message: str) -> None:
-        text = f"[{done}/{total}] {message}"
-        sys.stderr.write(f"\r{text}\x1b[K" if live else text + "\n")
+        text = visible(f"[{done}/{total}] {message}")
+        err.write(f"\r{text}\x1b[K" if live else text + "\n")
         if live and done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            err.write("\n")
+        err.flush()
     return show
 
 
@@ -546,6 +549,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_window(Path(argv[0]) if argv else None)
     hook = sys.unraisablehook
     sys.unraisablehook = _quiet_failed_close(hook)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (VisibleText(s) if s is not None else s for s in streams)
     try:
         code = _run_command(argv)
         # A write that failed may leave a library's file object behind (a half-written zip);
@@ -554,7 +559,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.collect()
         return code
     finally:
+        sys.stdout, sys.stderr = streams
         sys.unraisablehook = hook
+
+
+class VisibleText:
+    """A console stream that writes each control or invisible format character as <U+001B>:
+    names, titles and file names from a county file, a workbook or a folder reach the terminal
+    in every message the commands print, and an ESC [2J or a BEL in one must not act there."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.raw = stream
+
+    def write(self, text: str) -> int:
+        self.raw.write(visible(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
 
 
 def _run_command(argv: list[str]) -> int:

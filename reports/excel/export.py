@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from db.copies import clear_leftovers
 from db.county import refuse_to_replace
 from db.errors import FileExists, KnownError, os_error_text
-from db.fields import applies, as_date
+from db.fields import applies, as_date, clean_text
 from db.vocab import (HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES, OWNERSHIP,
                       institution_key)
 
@@ -44,6 +44,15 @@ _MAX_CELL_TEXT = 30_000  # Excel holds 32,767 characters in a cell
 # Leading characters with which a spreadsheet starts a formula (or, for DDE, a command) when the
 # text is typed or read from CSV; the full-width forms are taken as the same by some versions.
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+
+
+def sheet_text(value: Any) -> Any:
+    """A value as a cell may hold it, for every workbook the program writes: text loses the
+    control characters openpyxl refuses (an ESC or NUL in a name an older file holds would stop
+    the export) and the invisible format characters (a U+202E would show a name reversed)."""
+    if isinstance(value, str) and not value.isprintable():
+        return clean_text(value, lines=True)
+    return value
 
 
 @dataclass(frozen=True)
@@ -151,7 +160,7 @@ def write_table(ws: Worksheet, title: str, columns: Sequence[Out],
     from openpyxl.utils import get_column_letter
 
     style = styles()
-    ws.append([title])
+    ws.append([sheet_text(title)])
     ws.cell(1, 1).font = style["title"]
     if len(columns) > 1:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
@@ -165,7 +174,7 @@ def write_table(ws: Worksheet, title: str, columns: Sequence[Out],
     last = 2
     formats = [(i, c.fmt) for i, c in enumerate(columns, start=1) if c.fmt]
     for values in rows:
-        ws.append(list(values))
+        ws.append([sheet_text(v) for v in values])
         last += 1
         for i, fmt in formats:
             ws.cell(last, i).number_format = fmt
@@ -184,7 +193,7 @@ def help_sheet(ws: Worksheet, text: str) -> None:
 
     ws.column_dimensions["A"].width = 110
     for n, line in enumerate(text.splitlines(), start=1):
-        cell = ws.cell(n, 1, line or None)
+        cell = ws.cell(n, 1, sheet_text(line) or None)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if n == 1:
             cell.font = Font(bold=True, size=14)

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from db.county import shown_time
-from reports.excel.export import INT_FORMAT, SHARE_FORMAT, Out, save_atomically, write_table
+from reports.excel.export import INT_FORMAT, SHARE_FORMAT, Out, save_atomically, sheet_text, write_table
 from reports.judge.rollup import Cell, Column, Rollup
 from reports.judge.wording import format_value
 
@@ -68,7 +68,7 @@ def _counties(book, r: Rollup) -> None:
     if r.note:
         lines.append(r.note)
     for i, line in enumerate(lines):
-        ws.cell(last + 2 + i, 2, line)
+        ws.cell(last + 2 + i, 2, sheet_text(line))
 
 
 def _cell_row(county: str, col: Column, cell: Cell) -> list:

@@ -27,7 +27,7 @@ from db.backups import make_backup
 from db.errors import KnownError, ValidationError
 from db.vocab import INSTITUTION_TYPES, OWNERSHIP
 
-from reports.excel.export import Out, help_sheet, save_atomically, styles, write_table
+from reports.excel.export import Out, help_sheet, save_atomically, sheet_text, styles, write_table
 from reports.excel.importer.workbook import check_file, read_sheets
 from reports.excel.vocab import (YES_NO, BadValue, WorkbookError, clean_text, header_key,
                                  is_blank, read_bool, read_type)
@@ -187,7 +187,7 @@ def write_standard(std: Standard | None, out_path: str | os.PathLike[str]) -> Pa
     for key, label in INFO:
         value = getattr(std, key) if std is not None else None
         info.append([label, _number(value) if key == "pass_mark" and value is not None
-                     else value or None])
+                     else sheet_text(value) or None])
     help_sheet(book.create_sheet(HELP_SHEET), HELP_TEXT)
     return save_atomically(book, out_path)
 
@@ -268,6 +268,11 @@ def _item(reader: _Reader, sheet: str, number: int, cells: dict[str, Any],
             bad(key, f"不能超过 {limit} 个字（现有 {len(text)} 个）")
         elif unprintable(text):
             bad(key, f"有看不见的控制字符（{unprintable(text)}），请删去后再导入")
+    # The 编号 too, before clean_text (which removes such characters from data cells) reads it:
+    # a province's standard is refused, not silently changed.
+    raw_id = "" if is_blank(cells.get("id")) else str(cells["id"])
+    if unprintable(raw_id):
+        bad("id", f"有看不见的控制字符（{unprintable(raw_id)}），请删去后再导入")
     if len(reader.reasons) > before:
         return None
     item: dict[str, Any] = {"id": clean_text(cells["id"]), "code": clean_text(cells["code"]),

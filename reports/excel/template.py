@@ -15,7 +15,7 @@ from db.vocab import ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, 
 
 from reports.excel.export import (DATE_FORMAT, INT_FORMAT, SEQ, Out, cell_value, help_sheet,
                                   institution_rows, out_column, print_setup, save_atomically,
-                                  styles)
+                                  sheet_text, styles)
 from reports.excel.vocab import (ACTIVE_FROM, ACTIVE_TO, SPAN_MIN, CODE, NAME, PARENT, TOWNSHIP, TYPE, YEAR, YEAR_COLUMNS, YEAR_MAX, YEAR_MIN,
                                  YES_NO, Column, WorkbookError, match_key)
 
@@ -179,7 +179,7 @@ def _headers(ws: Worksheet, title: str, columns: Sequence[Out]) -> None:
     from openpyxl.utils import get_column_letter
 
     style = styles()
-    ws.cell(1, 1, title).font = style["title"]
+    ws.cell(1, 1, sheet_text(title)).font = style["title"]
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     start = 2  # column B: 序号 stands alone in column A
     for group, cols in GROUPS:
@@ -212,7 +212,7 @@ def _institution_sheet(ws: Worksheet, title: str, year: int, rows: list[dict[str
         for index, out in enumerate(columns, start=1):
             value = n if out.key == "seq" else cell_value(out.key, row)
             if value is not None:
-                ws.cell(r, index, value)
+                ws.cell(r, index, sheet_text(value))
             if index in formats:
                 ws.cell(r, index).number_format = formats[index]
             if not applies("hall_state" if out.key == "has_hall" else out.key, row.get("type")):
@@ -242,7 +242,7 @@ def _activity_sheet(ws: Worksheet, title: str, year: int, names_ref: str | None)
 
     style = styles()
     columns = ACTIVITY_COLUMNS
-    ws.cell(1, 1, title).font = style["title"]
+    ws.cell(1, 1, sheet_text(title)).font = style["title"]
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     ws.cell(2, 1, "每次活动填一行；日期写成 2024-03-05；活动类型、是否中医药内容请从下拉列表中选择。"
             ).font = Font(color="555555")

@@ -13,6 +13,7 @@ from typing import Any
 import unicodedata
 
 from db.errors import KnownError
+from db.fields import clean_text as fields_clean_text
 from db.vocab import (ACTIVITY_KINDS, HALL_GRADES, HALL_STATES, HOSPITAL_GRADES, INSTITUTION_TYPES,
                       OWNERSHIP)
 
@@ -260,9 +261,10 @@ def shorten(text: str, limit: int = 40) -> str:
 
 
 def clean_text(value: Any) -> str:
-    """A cell as text: numbers without a trailing .0, whitespace runs collapsed."""
+    """A cell as text: numbers without a trailing .0, whitespace runs collapsed, no control or
+    invisible format character (the rule of db.fields every writer of a name follows)."""
     if isinstance(value, str):
-        return " ".join(value.split())
+        return " ".join(fields_clean_text(value).split())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, _dt.datetime):

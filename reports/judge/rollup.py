@@ -24,7 +24,8 @@ from typing import Any
 
 from db import structure
 from db.county import CountyFile, shown_time
-from db.errors import (KnownError, NeedsOpening, NewerVersion, NotCountyFile, ValidationError,
+from db.fields import clean_text
+from db.errors import (KnownError, NeedsOpening, NewerVersion, NotCountyFile,
                        os_error_text)
 
 from reports.judge import standard
@@ -292,7 +293,7 @@ def _scan_one(path: Path) -> _Candidate:
     county = CountyFile.open_untouched(path)
     try:
         last = county.conn.execute("SELECT max(at) FROM audit").fetchone()[0] or ""
-        return _Candidate(path, county.county_id, county.county_name, last,
+        return _Candidate(path, county.county_id, _name(county.county_name), last,
                           county.setting(standard.STORED_SETTING))
     except sqlite3.DatabaseError as exc:
         if structure.interrupted(exc):
@@ -300,6 +301,29 @@ def _scan_one(path: Path) -> _Candidate:
         raise NotCountyFile(f"文件“{path.name}”已损坏（内部结构校验未通过），无法读取。") from None
     finally:
         county.close()
+
+
+def _name(county: str) -> str:
+    # A county's name as every page of the summary shows it: an older file may hold an ESC or
+    # a zero-width space in it (the rule of db.fields came later).
+    return clean_text(county or "").strip()
+
+
+def _failed(path: Path, exc: Exception) -> Skipped:
+    """A file that failed in a way no check foresaw: left out and named, never the end of the
+    summary (the other counties still come out)."""
+    if isinstance(exc, KnownError):
+        return Skipped(path.name, _kind(exc), str(exc))
+    return Skipped(path.name, UNREADABLE, f"文件“{path.name}”中的数据无法按县级数据文件读取"
+                   f"（{_why(exc)}），未计入汇总。")
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "数据嵌套过深"
+    if isinstance(exc, MemoryError):
+        return "数据过大"
+    return "数据不是本程序写入的样子"
 
 
 def _newest_first(group: list[_Candidate]) -> list[_Candidate]:
@@ -315,8 +339,8 @@ def _scan(files: list[Path], progress: Progress) -> tuple[list[_Candidate], list
         progress(i, len(files), f"正在检查“{path.name}”")
         try:
             cand = _scan_one(path)
-        except KnownError as exc:
-            skipped.append(Skipped(path.name, _kind(exc), str(exc)))
+        except Exception as exc:  # noqa: BLE001 - any file, any failure: skipped and named
+            skipped.append(_failed(path, exc))
             continue
         found.setdefault(cand.county_id, []).append(cand)
     kept = []
@@ -348,7 +372,9 @@ def _stored(text: str | None) -> Standard | None:
         return None
     try:
         return standard.from_text(text)  # within db.stored's bounds: any shape, any depth
-    except ValidationError:
+    except Exception:  # noqa: BLE001 - whatever a file holds there
+        # A standard the file holds that cannot be read counts as none: the county is still
+        # summed, by the standard chosen for all.
         return None
 
 
@@ -418,7 +444,8 @@ def _row(cand: _Candidate, now: Evaluation, before: Evaluation) -> CountyRow:
             _met(prev.state) if prev else None,
             result.previous_value if result else None)
     s, p = now.score, before.score
-    return CountyRow(cand.path.name, cand.path, cand.county_id, now.county, now.profile_name,
+    return CountyRow(cand.path.name, cand.path, cand.county_id, _name(now.county),
+                     clean_text(now.profile_name),
                      cand.last_change, s.total, s.max, s.pass_mark, s.passed,
                      tuple(i.id for i in s.veto_failures), p.total, p.passed,
                      tuple(i.id for i in p.veto_failures), cells,
@@ -461,8 +488,8 @@ def rollup(folder: str | Path, year: int, standard_id: str | None = None, *,
         tell(i, len(cands), f"正在汇总“{cand.county or cand.path.name}”（{i + 1}/{len(cands)}）")
         try:
             out.counties.append(_judge_one(cand, year, std, today or _dt.date.today()))
-        except KnownError as exc:
-            out.skipped.append(Skipped(cand.path.name, _kind(exc), str(exc)))
+        except Exception as exc:  # noqa: BLE001 - any file, any failure: skipped and named
+            out.skipped.append(_failed(cand.path, exc))
     tell(len(cands), len(cands), f"已汇总 {len(out.counties)} 个县")
     _label_namesakes(out.counties)
     return out

@@ -20,6 +20,7 @@ import zipfile
 
 from db.copies import clear_leftovers
 from db.errors import KnownError, MissingEvidence
+from db.fields import clean_text
 from reports.judge import standard as standards
 from reports.judge.catalogue import ACTIVITY_COUNTS, BY_ID
 from reports.judge.duplicates import key_of
@@ -381,9 +382,13 @@ _FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 def csv_cell(value: Any) -> Any:
     """A value as the index writes it: text that would start a formula gets a leading apostrophe,
     so Excel shows it as text (apostrophe included); numbers stay numbers. The index is only read
-    by people, never imported: to get the original text back, drop that one apostrophe."""
-    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
-        return "'" + value
+    by people, never imported: to get the original text back, drop that one apostrophe.
+    Control and invisible format characters are removed (a NUL, or a U+202E that would show a
+    file's name reversed), as every writer removes them (db.fields)."""
+    if isinstance(value, str):
+        value = clean_text(value, lines=True)
+        if value[:1] in _FORMULA_STARTS:
+            return "'" + value
     return value
 
 

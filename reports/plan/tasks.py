@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from db.errors import KnownError, os_error_text
+from db.fields import problems, shown, tidy
 from db.given import check_readable
 from resources import resource_path
 
@@ -177,7 +178,28 @@ def parse_text(text: str) -> TaskList:
     if not found.tasks:
         raise KnownError("没有从文字中找到任务。支持两种格式：编号段落加〔责任单位：牵头单位，配合单位〕；"
                          "或从 Word 表格复制的“任务类别 / 序号 / 重点任务 / 责任单位”。")
-    return found
+    return checked(found)
+
+
+def checked(found: TaskList) -> TaskList:
+    """`found` with each text cleaned as a typed one is (no control or invisible character),
+    refused as a whole, naming the task, if one breaks a field's rule (a task over 2,000
+    characters): a task list obeys the limits an Excel import does, before anything is written."""
+    out = TaskList()
+    for n, t in enumerate(found.tasks, start=1):
+        rec = tidy("task", asdict(t))
+        bad = problems("task", rec)
+        if bad:
+            which = f"（{shown(rec['number'])}）" if rec["number"] else ""
+            raise KnownError(f"第 {n} 项任务{which}“{shown(rec['text'], 20)}”：{bad[0]}。")
+        out.tasks.append(TaskItem(**rec))
+    for p in found.phases:
+        rec = tidy("phase", asdict(p))
+        bad = problems("phase", rec)
+        if bad:
+            raise KnownError(f"阶段“{shown(rec['name'], 20)}”：{bad[0]}。")
+        out.phases.append(PhaseItem(**rec))
+    return out
 
 
 # ---- an Excel sheet -------------------------------------------------------------------------------
@@ -203,7 +225,7 @@ def parse_sheet(path: Path) -> TaskList:
         rows = [tuple("" if v is None else str(v).strip() for v in r) for r in raw]
         found = _sheet_tasks(rows)
         if found.tasks:
-            return found
+            return checked(found)
     raise KnownError(f"“{path.name}”中没有找到任务表（需要“重点任务”或“任务内容”列）。")
 
 
