@@ -1051,17 +1051,21 @@ def _styles_books() -> tuple[Path, Path]:
                          b"<cellStyles>" + named + b"</cellStyles>"))
 
 
+def _limits_county() -> CountyFile:
+    """An empty county file for the limits steps, made anew."""
+    target = WORK / "limits.tcmcounty"
+    target.unlink(missing_ok=True)
+    CountyFile.create(target, tenfold.COUNTY).close()
+    return CountyFile.open(target, daily_backup=False)
+
+
 def _refused(book: Path) -> str:
     from reports.excel.importer import plan_import
     from reports.excel.vocab import WorkbookError
 
     if not book.exists():
         return "run the limits-prepare step first"
-
-    target = WORK / "limits.tcmcounty"
-    target.unlink(missing_ok=True)
-    CountyFile.create(target, tenfold.COUNTY).close()
-    with CountyFile.open(target, daily_backup=False) as county:
+    with _limits_county() as county:
         took = []
         for _ in range(3):
             start = time.perf_counter()
@@ -1106,10 +1110,7 @@ def limits_styles_64000() -> str:
 
     if not STYLES_MAX.exists():
         return "run the limits-prepare step first"
-    target = WORK / "limits.tcmcounty"
-    target.unlink(missing_ok=True)
-    CountyFile.create(target, tenfold.COUNTY).close()
-    with CountyFile.open(target, daily_backup=False) as county:
+    with _limits_county() as county:
         took = []
         for _ in range(3):
             start = time.perf_counter()
