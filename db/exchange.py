@@ -7,7 +7,7 @@ and "neither has seen the other's" means both sides changed it: a conflict for t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 import functools
 import hashlib
@@ -18,7 +18,7 @@ import tempfile
 import time
 from typing import Any
 
-from . import merge_scope, schema, stored, structure, township, vocab
+from . import merge_scope, naming, schema, stored, structure, township, vocab
 from .copies import copy_into, snapshot_connection, write_beside
 from .county import (MAX_EVIDENCE_BYTES, CountyFile, check_output_folder, evidence_too_big,
                      refuse_to_replace)
@@ -330,10 +330,11 @@ def _data_keys(table: str) -> list[str]:
     return [f.name for f in FIELDS[table]] + ["deleted"]
 
 
-def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
+def _label(table: str, rec: dict[str, Any], names: dict[str, str],
+           item: Callable[[str], str] = str) -> str:
     if table == "planned_action":
         who = names.get(rec.get("institution_id") or "", "") or "全县"
-        return f"{who} {rec.get('year')}年达标路径 {rec.get('item_id')}"
+        return f"{who} {rec.get('year')}年达标路径 {item(str(rec.get('item_id')))}"
     if table in ("institution_year", "activity", "check_review", "review_inst", "review_finding",
                  "institution_township"):
         who = names.get(rec.get("institution_id") or "", "")
@@ -341,7 +342,7 @@ def _label(table: str, rec: dict[str, Any], names: dict[str, str]) -> str:
                 "institution_township": f"{rec.get('until_year')}年及以前所属乡镇",
                 "activity": f"{rec.get('date')} {rec.get('title')}",
                 "check_review": f"{rec.get('year')}年数据核查"}.get(
-            table, f"模拟评审 {rec.get('item_id') or '抽查'}")
+            table, f"模拟评审 {item(str(rec['item_id'])) if rec.get('item_id') else '抽查'}")
         return f"{who} {what}".strip()
     for key in ("name", "title", "text", "filename"):
         if rec.get(key):
@@ -555,6 +556,7 @@ def _judge_scope(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
         town = _unmarked_township(county, theirs_db, their_towns)
     names = {r[0]: r[1] for r in county.conn.execute("SELECT id, name FROM institution")}
     names.update({r[0]: str(r[2]) for r in theirs})
+    item = naming.item_names(county)
     incoming = [merge_scope.Incoming(c.table, c.theirs, c.mine, c.label)
                 for c in plan.conflicts]
     # a record put together from both: what it takes from theirs is what is judged
@@ -562,7 +564,8 @@ def _judge_scope(county: CountyFile, plan: MergePlan, theirs_db: _Other) -> None
                  for c in plan.combined]
     for table, rec in plan._writes:
         mine = county.get(table, rec["id"], include_deleted=True)
-        incoming.append(merge_scope.Incoming(table, rec, mine, _label(table, rec, names)))
+        incoming.append(merge_scope.Incoming(table, rec, mine,
+                                             _label(table, rec, names, item)))
     verdict = merge_scope.judge(county.conn, incoming, town=town, their_towns=their_towns,
                                 other=plan.other.name)
     if verdict.refused:
@@ -681,6 +684,7 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
     my_revs = _my_revs(mine_db, {rid for rid, _rev in their_revs})
     names = {r["id"]: r["name"] for r in mine_db.execute("SELECT id, name FROM institution")}
     names.update({r["id"]: str(r["name"]) for r in theirs_db.read("SELECT id, name FROM institution")})
+    item = naming.item_names(county)
     types: dict[str, str] = {}  # each institution's type once merged: theirs where they have it
     for table in schema.SYNCED_TABLES:
         theirs = theirs_db.rows(table)
@@ -699,7 +703,7 @@ def _plan(county: CountyFile, theirs_db: _Other, other: Path) -> MergePlan:
             if table == "setting" and rid in LOCAL_SETTINGS:
                 continue
             m = mine.get(rid)
-            label = _label(table, t, names)
+            label = _label(table, t, names, item)
             if table == "institution_year" and not (m is not None and (
                     m["rev"] == t["rev"] or (rid, t["rev"]) in my_revs)):
                 _check_applies(other, t, m, types, label)

@@ -17,7 +17,7 @@ import math
 from typing import TYPE_CHECKING, Any, Protocol
 import unicodedata
 
-from db import stored
+from db import naming, stored
 from db.errors import ValidationError
 from db.vocab import INSTITUTION_TYPES, OWNERSHIP
 from resources import resource_path
@@ -462,3 +462,13 @@ def forget(county: CountyFile) -> None:
     """Go back to the shipped standard."""
     with county.atomic():
         county.set_setting(STORED_SETTING, None)
+
+
+def _namer(county: CountyFile) -> naming.Namer:
+    """What a merge's labels call an item (a 已安排 action's, a 模拟评审 finding's): the file's
+    standard's 条目 and words, as the window says it."""
+    std = for_county(county)
+    return lambda ident: cite(std, ident)
+
+
+naming.register_item_namer(_namer)

@@ -119,7 +119,7 @@ def test_a_finding_for_another_townships_institution_is_refused(bureau: Path) ->
             plan_merge(county, other)
     assert str(refused.value) == (
         f"文件“{other.name}”是“{TOWN}”的乡镇填报文件，却带有不属于本乡镇的记录（模拟评审现场结论 1 条："
-        f"“{elsewhere['name']} 模拟评审 A1”（属于“{elsewhere['township']}”）），"
+        f"“{elsewhere['name']} 模拟评审 二（二）1 中医馆设置率”（属于“{elsewhere['township']}”）），"
         "不能合并；两个文件都没有改动。")
     assert (digest(bureau), digest(other)) == before
 
@@ -235,4 +235,9 @@ def test_a_townships_arrangement_of_the_countys_own_action_needs_the_yes(bureau:
 
     other = _township_file(bureau, arrange_county)
     with CountyFile.open(bureau, daily_backup=False) as county:
-        assert "却改动了应由县里决定的内容" in plan_merge(county, other).confirmation
+        plan = plan_merge(county, other)
+        assert "却改动了应由县里决定的内容" in plan.confirmation
+        # named as the window names the item, by the standard's 条目 and words, never G01
+        assert [c.label for c in plan.new] == [
+            "全县 2024年达标路径 一（一）1 将中医药工作纳入县国民经济和社会发展规划及政府议事日程"]
+        assert "G01" not in plan.confirmation
