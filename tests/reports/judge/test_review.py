@@ -390,7 +390,7 @@ def test_a_township_file_carries_only_its_own_findings_and_the_preview_names_the
         centre = next(i for i in review.load(town, rid).sample if i["type"] == "township_hc")
         review.set_finding(town, rid, centre["id"], "A1", DISAGREE, "无中医馆标识")
     lines = "\n".join(plan_merge(county, town_file).lines())
-    assert "更新 模拟评审现场结论：东山镇卫生院 模拟评审 A1" in lines
+    assert "更新 模拟评审现场结论：东山镇卫生院 模拟评审 二（二）1 中医馆设置率" in lines
     assert "现场结论：符合 → 不符合" in lines
 
 
