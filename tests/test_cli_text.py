@@ -66,6 +66,8 @@ def test_rollup_skips_and_names_each_bad_file_and_sums_the_rest(
     result = R.rollup(folder, YEAR)
     shown = {c.file: c.shown for c in result.counties}
     assert shown["ctrl.tcmcounty"] == "丙县[2J" and "good.tcmcounty" in shown
+    # The two counties whose 评分表 could not be read are summed all the same, and named
+    assert "甲县（“deep.tcmcounty”）、乙县（“unhash.tcmcounty”）保存的评分表无法读取，按" in result.note
 
 
 def test_rollup_skips_a_file_that_fails_while_judged_for_any_reason(

@@ -481,6 +481,13 @@ def rollup(folder: str | Path, year: int, standard_id: str | None = None, *,
     files = county_files(folder, exclude)
     cands, skipped = _scan(files, tell)
     std, note = choose_standard(cands, standard_id)
+    unreadable = [c for c in cands if c.standard_text and _stored(c.standard_text) is None]
+    if unreadable:
+        # Summed all the same, by the standard chosen for all: said, so that no one takes such a
+        # county's column for its own 评分表's.
+        note = (note + "；" if note else "") + "、".join(
+            f"{c.county}（“{c.path.name}”）" for c in unreadable) + \
+            f"保存的评分表无法读取，按{std.name}汇总"
     # The folder by its real name: “.” would read as 文件夹“” on a report's cover.
     out = Rollup(folder.resolve(), year, std.id, std.name, columns_of(std), skipped=skipped,
                  note=note)
