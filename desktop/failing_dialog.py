@@ -39,10 +39,17 @@ class FailingDialog(QDialog):
         def register(f: Failing) -> tuple[Any, ...]:
             inst = known.get(f.institution_id) or {"name": f.institution}
             return (pinyin_key(town(f)), institution_key(inst))
-        head = QLabel(
-            f"<b>{cited}</b>：{format_value(result.kind, result.value, result.marks)}，"
-            f"目标 {format_target(result.kind, result.target)}，{status_text(result)}。"
-            + (f"<br>{result.gap}" if result.gap else ""))
+        value = format_value(result.kind, result.value, result.marks)
+        if result.statistic:
+            # Counted, not judged (不计分): no 达标 to say, a reference target at most.
+            reference = (f"（参考 {format_target(result.kind, result.target)}）" if result.target
+                         else "")
+            head = QLabel(f"<b>{cited}</b>：{value}，只统计，不计分{reference}。")
+        else:
+            head = QLabel(
+                f"<b>{cited}</b>：{value}，"
+                f"目标 {format_target(result.kind, result.target)}，{status_text(result)}。"
+                + (f"<br>{result.gap}" if result.gap else ""))
         head.setWordWrap(True)
         self.model = RecordModel([
             Column("township", "乡镇（街道）", width=110),
@@ -72,7 +79,11 @@ class FailingDialog(QDialog):
             self.view.setColumnWidth(i, col.width)
         self.view.doubleClicked.connect(self._jump)
         n, w = len(result.failing), len(result.not_reported)
-        if not n and not w:
+        if result.statistic:
+            text = ("只统计，不判断达标，也没有整改要求。"
+                    + (f"上表 {n} 家未达到参考值，仅供参考。" if n else "")
+                    + (f"未填报 {w} 家。" if w else ""))
+        elif not n and not w:
             text = "全部达标，没有需要整改的机构。"
         else:
             text = (f"未达标 {n} 家" if n else "没有未达标的机构") + (f"，未填报 {w} 家" if w else "")

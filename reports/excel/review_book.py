@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from db.vocab import INSTITUTION_TYPES
 
 from reports.excel.export import Out, save_atomically, write_table
 from reports.judge import review as rv
 from reports.judge.evaluation import evaluate
+from reports.judge.results import UNSCORED, ItemScore
 
 if TYPE_CHECKING:
     from db.county import CountyFile
@@ -47,8 +48,7 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
     write_table(ws, head, [Out("条目", 11), Out("评分内容", 48), Out("必备", 6),
                            Out("分值", 7), Out("台账得分", 9), Out("模拟评审得分", 11),
                            Out("依据", 36)],
-                ([i.code, i.text, "是" if i.veto else "", i.max,
-                  bi.points if bi else None, i.points if outcome.complete else None, i.reason]
+                (_score_row(i, bi, outcome.complete)
                  for i, bi in ((i, b.item(i.id)) for i in s.items)), wrap=(2, 7))
     findings = book.create_sheet(FINDINGS_SHEET)
     write_table(findings, f"{r.name} 现场结论（{len(sheets)} 家，路线顺序）",
@@ -85,3 +85,13 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
                   "、".join(i.code for i in o.score.veto_failures), len(o.differences)]
                  for row, o in rv.compare(county, r.year)))
     return save_atomically(book, out_path)
+
+
+def _score_row(i: ItemScore, books: ItemScore | None, complete: bool) -> list[Any]:
+    """One item of the score sheet. An item the standard gives no points (只统计，不计分) reads
+    不计分 in its three point columns, as 总览 and the report say it: a 0 there would read as
+    a failure."""
+    if i.state == UNSCORED:
+        return [i.code, i.text, "是" if i.veto else "", UNSCORED, UNSCORED, UNSCORED, i.reason]
+    return [i.code, i.text, "是" if i.veto else "", i.max, books.points if books else None,
+            i.points if complete else None, i.reason]

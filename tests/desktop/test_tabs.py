@@ -767,3 +767,17 @@ def test_the_failing_list_never_rounds_a_share_onto_a_threshold_it_misses(qtbot:
     qtbot.addWidget(dialog)
     head = dialog.findChildren(QLabel)[0].text()
     assert "89.9%" in head and "90.0%" not in head
+
+
+def test_a_statistics_list_never_says_everyone_passed(qtbot: QtBot) -> None:
+    """四（二）3 中医药文化进校园活动次数 is counted, not judged (不计分): its list says so, never
+    “全部达标，没有需要整改的机构” nor a 目标 it does not have."""
+    from reports.judge.results import Result
+
+    result = Result("D8", "中医药文化进校园活动", "D", "count", False, 5, None, None, None, None,
+                    None, (), None, statistic=True)
+    dialog = FailingDialog(result)
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "只统计，不计分" in texts and "只统计，不判断达标" in texts
+    assert "全部达标" not in texts and "目标" not in texts

@@ -53,4 +53,7 @@ def test_review_export_writes_score_findings_differences_and_fixes(
     assert "模拟评审得分（按抽查口径）" in book["模拟评审得分"]["A1"].value
     b2 = next(r for r in rows("模拟评审得分") if r[0] == "三（一）2")
     assert b2[5] == 2.5  # 3 less 0.5 for the one station found 不符合
+    # An item the standard gives no points reads 不计分 in all three point columns, never 0
+    schools = next(r for r in rows("模拟评审得分") if r[0] == "四（二）3")
+    assert schools[3:6] == ["不计分", "不计分", "不计分"]
     assert rows("历次模拟评审")[0][7] == "未通过"
