@@ -33,6 +33,9 @@ def _verdict_tone(row: dict[str, Any]) -> str | None:
     return "pass" if row["verdict"] == rv.AGREE else "fail"
 
 
+_COUNTED = {True: "计入", False: "不计入"}  # a share item's books, in the 台账 column
+
+
 def _differs(row: dict[str, Any]) -> bool:
     """As 台账与现场不一致 counts: under a share item (中医阁) the books' 台账 column is blank, and
     they differ where they count the institution and the site does not, or the reverse."""
@@ -51,7 +54,9 @@ class ReviewTab(TableTab):
             Column("code", "条目", width=70),
             Column("item_text", "评分项", width=220, whole_tip=True),
             Column("book", "台账记载", width=200, whole_tip=True),
-            Column("book_verdict", "台账", width=55),
+            Column("book_verdict", "台账", width=55,
+                   tip="台账的判断。只要求部分机构达到的项目（中医阁 ≥ 10% 等）不逐家判断达标：“计入”是"
+                       "台账把本机构算进全县数，“不计入”是没有算进"),
             Column("verdict", "现场结论", "choice", editable=True, choices=_VERDICTS, width=70,
                    tone=_verdict_tone, tip="1 或 Y：符合；2 或 N：不符合；0 或 Delete：清除"),
             Column("note", "备注", editable=True, width=150),
@@ -151,7 +156,9 @@ class ReviewTab(TableTab):
                                             if inst.get("drawn") else ""),
                     "type": INSTITUTION_TYPES.get(inst["type"], ""), "code": line.item.code,
                     "item_text": line.text, "book": line.book.text,
-                    "book_verdict": line.book.verdict, "said": line.said,
+                    # a share item's books do not judge the institution; they count it or not
+                    "book_verdict": line.book.verdict or _COUNTED.get(line.book.claims),
+                    "said": line.said,
                     "verdict": line.verdict,
                     "note": line.note or None, "photos": line.photos or None,
                 })

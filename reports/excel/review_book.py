@@ -57,7 +57,8 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
                  Out("现场结论", 9), Out("备注", 30), Out("照片", 6)],
                 ([k, sh.inst["township"], sh.inst["name"],
                   INSTITUTION_TYPES.get(sh.inst["type"], ""), ln.item.code, ln.text,
-                  ln.book.text, ln.book.verdict, ln.verdict or "未录入", ln.note,
+                  ln.book.text, ln.book.verdict or _COUNTED.get(ln.book.claims),
+                  ln.verdict or "未录入", ln.note,
                   ln.photos or None]
                  for k, sh in enumerate(sheets, start=1) for ln in sh.lines),
                 wrap=(6, 7, 10))
@@ -85,6 +86,11 @@ def export_review(county: CountyFile, review_id: str, out_path: str | os.PathLik
                   "、".join(i.code for i in o.score.veto_failures), len(o.differences)]
                  for row, o in rv.compare(county, r.year)))
     return save_atomically(book, out_path)
+
+
+# A share item's books (中医阁 ≥ 10% …) do not judge one institution: they count it in the
+# county's figure or not, as the window's 台账 column says.
+_COUNTED = {True: "计入", False: "不计入"}
 
 
 def _score_row(i: ItemScore, books: ItemScore | None, complete: bool) -> list[Any]:

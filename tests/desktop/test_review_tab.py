@@ -233,8 +233,9 @@ def test_the_headline_wraps_inside_the_window_at_1366(window: MainWindow, qtbot:
 
 def test_a_clinic_without_a_corner_is_no_difference_but_a_false_one_is(
         window: MainWindow, qtbot: QtBot, answer: Callable) -> None:
-    """二（三）3 (中医阁 at 10% of stations and clinics): the 台账 column is blank at each; 不符合
-    keyed where the books say 中医阁：否 is no 不一致, and where they say 是 it is."""
+    """二（三）3 (中医阁 at 10% of stations and clinics): the 台账 column says whether the books
+    count each institution (计入 / 不计入), never 符合/不符合; 不符合 keyed where the books say
+    中医阁：否 is no 不一致, and where they say 是 it is."""
     tab = window.review_tab
     _new_review(window, answer, 441044)
     corner = [k for k, r in enumerate(tab.model.rows) if r["item_id"] == "A5"]
@@ -242,7 +243,8 @@ def test_a_clinic_without_a_corner_is_no_difference_but_a_false_one_is(
     said = {tab.model.rows[k]["said"] for k in corner}
     verdict = tab.model.column_index("verdict")
     for k in corner:
-        assert not tab.model.index(k, tab.model.column_index("book_verdict")).data()
+        books = tab.model.index(k, tab.model.column_index("book_verdict")).data()
+        assert books == {rv.AGREE: "计入", rv.DISAGREE: "不计入"}.get(tab.model.rows[k]["said"])
         assert tab.proxy.setData(tab.proxy.index(k, verdict), rv.DISAGREE)
     differs = tab.model.column_index("differs")
     for k in corner:
