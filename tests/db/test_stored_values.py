@@ -6,7 +6,6 @@ is still judged as the township's."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -24,15 +23,12 @@ from db.errors import KnownError
 from db.exchange import merge, plan_merge, write_township_file
 from db.fields import FIELDS, problems
 from desktop.cli import main
-from tests.crafted import raw
+from tests.crafted import digest, raw
 
 ROOT = Path(__file__).resolve().parents[2]
 TOWN = "桃山镇"
 DEEP = "[" * 100_000
 
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -139,13 +135,13 @@ def test_a_stored_value_the_program_cannot_read_refuses_the_merge(
     if marker == "removed":
         raw(town_file, "DELETE FROM setting WHERE id = 'township_scope'")
     words = poison(town_file)
-    before = (_digest(bureau), _digest(town_file))
+    before = (digest(bureau), digest(town_file))
     for extra in ([], ["--yes"], ["--dry-run", "--yes"]):
         assert main(["merge", str(bureau), str(town_file), *extra]) == 3
         err = capsys.readouterr().err
         assert f"文件“{town_file.name}”中的{words}" in err, err
         assert err.strip().endswith("不能合并；两个文件都没有改动。") and err.count("\n") == 1
-    assert (_digest(bureau), _digest(town_file)) == before
+    assert (digest(bureau), digest(town_file)) == before
 
 
 def test_the_command_line_checks_with_the_parsers_that_read_later(bureau: Path,
@@ -218,11 +214,11 @@ def test_a_date_that_is_no_date_is_refused_in_every_date_field(table: str, name:
 def test_a_merge_refuses_a_date_that_is_no_date(bureau: Path, town_file: Path, table: str,
                                                sql: str) -> None:
     raw(town_file, sql)
-    before = _digest(bureau)
+    before = digest(bureau)
     with CountyFile.open(bureau, daily_backup=False) as county:
         with pytest.raises(KnownError, match="“2024-02-30”不是有效日期"):
             plan_merge(county, town_file)
-    assert _digest(bureau) == before
+    assert digest(bureau) == before
 
 
 # ---- settings are asked about; a township's file stays one without its marker ----------------
@@ -232,10 +228,10 @@ def test_a_whole_county_copy_changing_a_setting_needs_a_yes(
     copy = Path(shutil.copyfile(bureau, tmp_path / "副本.tcmcounty"))
     with CountyFile.open(copy, machine="c" * 32, daily_backup=False) as other:
         other.set_setting("active_profile", "qijiang-2027")
-    before = _digest(bureau)
+    before = digest(bureau)
     assert main(["merge", str(bureau), str(copy)]) == 2
     assert "此次合并将改动设置（选用的目标方案），未合并任何内容" in capsys.readouterr().err
-    assert _digest(bureau) == before
+    assert digest(bureau) == before
     assert main(["merge", str(bureau), str(copy), "--yes"]) == 0
     with CountyFile.open(bureau, daily_backup=False) as county:
         assert county.setting("active_profile") == "qijiang-2027"
@@ -248,11 +244,11 @@ def test_a_township_file_without_its_marker_still_asks_about_settings(
     into a whole-county copy: what it holds is one township's, and it is judged as hers."""
     raw(town_file, "DELETE FROM setting WHERE id = 'township_scope'", *([also] if also else []))
     _add_setting(town_file, "county_name", "别的县")
-    before = _digest(bureau)
+    before = digest(bureau)
     assert main(["merge", str(bureau), str(town_file)]) == 2
     said = capsys.readouterr().err
     assert f"是“{TOWN}”的乡镇填报文件，却改动了应由县里决定的内容" in said and "县（区）名称" not in said
-    assert _digest(bureau) == before
+    assert digest(bureau) == before
 
 
 def test_a_township_file_without_its_marker_may_not_change_another_township(
@@ -266,10 +262,10 @@ def test_a_township_file_without_its_marker_may_not_change_another_township(
                    f"township, ownership) VALUES ('{other['id']}', 'evil', '2030-01-01T00:00:00Z', "
                    f"'evilpc', 1, '{other['name']}', '{other['type']}', "
                    f"'{other['township']}', 'public')")
-    before = _digest(bureau)
+    before = digest(bureau)
     assert main(["merge", str(bureau), str(town_file), "--yes", "--prefer", "theirs"]) == 3
     assert f"是“{TOWN}”的乡镇填报文件，却带有不属于本乡镇的记录" in capsys.readouterr().err
-    assert _digest(bureau) == before
+    assert digest(bureau) == before
 
 
 def test_a_whole_county_copy_is_not_taken_for_a_township_file(bureau: Path,

@@ -3,7 +3,6 @@ characters are removed on every write and refused from a merged file, a name is 
 characters and free text 2,000, and a look-alike name with a zero-width character inside is the
 same institution."""
 
-import hashlib
 import shutil
 from pathlib import Path
 import unicodedata
@@ -16,7 +15,7 @@ from db.county import CountyFile
 from db.demo import write_demo
 from db.errors import KnownError, ValidationError
 from db.exchange import plan_merge, write_township_file
-from tests.crafted import raw
+from tests.crafted import digest, raw
 
 INVISIBLE = ["\u200b", "\u200d", "\u200e", "\ufeff", "\u2060", "\u202e"]
 CONTROLS = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b"]
@@ -120,9 +119,6 @@ def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_demo(tmp_path_factory.mktemp("master") / "master.tcmcounty", "small")
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
 
 def _township_with(master: Path, tmp_path: Path, sql: str) -> tuple[Path, Path]:
     bureau = Path(shutil.copyfile(master, tmp_path / "县.tcmcounty"))
@@ -145,14 +141,14 @@ def test_a_merged_name_breaking_the_rule_refuses_the_file_and_neither_changes(
         f"UPDATE institution SET name = {name}, rev = lower(hex(randomblob(16))), "
         f"updated_at = '{NOW}' WHERE id = (SELECT id FROM institution WHERE type = 'township_hc' "
         "LIMIT 1)"))
-    before = _digest(bureau), _digest(town)
+    before = digest(bureau), digest(town)
     with CountyFile.open(bureau, daily_backup=False) as county:
         with pytest.raises(KnownError) as caught:
             plan_merge(county, town)
     said = str(caught.value)
     assert f"机构名称：{reason}" in said and "不能合并；两个文件都没有改动" in said
     assert "\x1b" not in said and "\x07" not in said and len(said) < 300
-    assert (_digest(bureau), _digest(town)) == before
+    assert (digest(bureau), digest(town)) == before
 
 
 @settings(max_examples=20, deadline=None)
