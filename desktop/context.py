@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import datetime as _dt
 
 from db.county import CountyFile
-from reports.judge.evaluation import evaluate
+from reports.judge.evaluation import evaluate, with_last_year
 from reports.judge.facts import Facts, facts_until, load_facts
 from reports.judge.progress import Progress, progress
 from reports.judge.results import Evaluation
@@ -29,14 +29,20 @@ class Context:
     facts: Facts | None = None
     # the file's own standard (an imported 评分表, else the shipped one): what names its items
     standard: standards.Standard = field(default_factory=standards.shipped)
+    # Whether each result carries last year's value (总览's 上年): the window judges the year
+    # without them, shows it, and adds them once it is on screen (complete_last_year).
+    last_year_done: bool = True
     _to_date: dict[_dt.date, Facts] = field(default_factory=dict)
     _towns: dict[str, str | None] | None = None
 
     @classmethod
-    def load(cls, county: CountyFile, year: int) -> Context:
+    def load(cls, county: CountyFile, year: int, *, last_year: bool = True) -> Context:
+        """The year judged. `last_year` False: without last year's values beside the results,
+        which reading and judging the year before would take as long again (a third of the
+        window's start on a large county); `complete_last_year` adds them."""
         facts = load_facts(county, year, logged=True)
         state = progress(county, year, facts.institutions)
-        result = evaluate(county, year, state=state, facts=facts)
+        result = evaluate(county, year, state=state, facts=facts, last_year=last_year)
         state = result.progress  # with the figures the indicators wait for
         county_level = result.county_level
         # Cells are marked for what falls short and for what has not been reported alike.
@@ -45,7 +51,16 @@ class Context:
             for r in result.results if r.id not in county_level
         }
         return cls(county, year, result, failing, county_level, state, facts,
-                   standards.for_county(county))
+                   standards.for_county(county), last_year_done=last_year)
+
+    def complete_last_year(self) -> bool:
+        """Last year's value beside each result, if `load` left them out; False if there was
+        nothing to add (or the file has been closed meanwhile)."""
+        if self.last_year_done or not self.county.is_open:
+            return False
+        self.evaluation = with_last_year(self.county, self.evaluation, self.standard)
+        self.last_year_done = True
+        return True
 
     def year_facts(self) -> Facts:
         if self.facts is None:

@@ -503,8 +503,10 @@ class MainWindow(QMainWindow):
         self.readonly_label.setText("只读方式打开：本文件所在位置不能写入，修改不会保存"
                                     if county.read_only else "")
         self.welcome.show_reason("")
-        self.reload_years()
+        # The tabs in front before the year is judged and shown in them: 总览 then knows it is
+        # on screen, and adds last year's column once the rest is painted (Context.load).
         self._show_file_state()
+        self.reload_years()
         # Another file: every table starts at its top (总览 at its first item, the 必备 G01),
         # not where the last file was left.
         for page in self.pages.values():
@@ -569,7 +571,7 @@ class MainWindow(QMainWindow):
         if self.county is None:
             return
         self._show_start_panel()
-        self.ctx = Context.load(self.county, self.year)
+        self.ctx = Context.load(self.county, self.year, last_year=False)
         settings.remember_year(self.county.path, self.year)
         self.profile_label.setText(f" {active_profile(self.county).name} ")
         self.stale = set(_PAGE_CLASSES)
@@ -650,7 +652,7 @@ class MainWindow(QMainWindow):
         """An edit landed: judge the year again, repaint the tab in front, reload the rest later."""
         assert self.county is not None
         self._show_start_panel()
-        self.ctx = Context.load(self.county, self.year)
+        self.ctx = Context.load(self.county, self.year, last_year=False)
         page = self.pages[source]
         if getattr(page, "reload_on_change", False):
             page.refresh(self.ctx)  # type: ignore[attr-defined]

@@ -14,12 +14,13 @@ from PySide6.QtWidgets import QLabel
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, Column
+from desktop.painted import after_paint
 from desktop.tabs.base import TableTab, opens_rows
 from reports.judge import standard as standards
 from reports.judge import tally
 from reports.judge.facts import load_documents
 from reports.judge.scoring import document_files
-from reports.judge.results import NO_DATA, OFF, PENDING, SCORED, UNSCORED, Score
+from reports.judge.results import NO_DATA, OFF, PENDING, SCORED, UNSCORED, Result, Score
 from reports.judge.wording import (COUNTY_LEVEL, format_target, format_value, no_data_line,
                                    no_institution_text, township_line)
 
@@ -42,6 +43,10 @@ def _standard_order(row: dict[str, Any]) -> int:
 def _points_lost(row: dict[str, Any]) -> float:
     """Clicking 得分 puts the items that lose the most points first."""
     return -float(row.get("lost") or 0)
+
+
+def _last_year_text(r: Result) -> str:
+    return "" if r.previous_value is None else format_value(r.kind, r.previous_value, r.marks)
 
 
 _TONE = {"达标": "pass", "未达标": "fail", "无数据": "none", "待填报": "none", "部分达标": "fail"}
@@ -104,6 +109,11 @@ class OverviewTab(TableTab):
         self.add_button("佐证材料…", "M", self.evidence)
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
+        if not ctx.last_year_done:
+            if self.isVisible():  # the year's judgement on screen first, 上年 a frame later
+                after_paint(self, lambda: self._fill_last_year(ctx))
+            else:
+                ctx.complete_last_year()
         evidence = {r["indicator_id"]: r["n"] for r in ctx.county.query(
             "SELECT indicator_id, count(*) AS n FROM evidence WHERE deleted = 0 "
             "AND owner_table = 'indicator' AND (year = ? OR year IS NULL) GROUP BY indicator_id",
@@ -127,6 +137,21 @@ class OverviewTab(TableTab):
         self.summary.setText(self._summary(ctx, lines, ctx.evaluation.score, std))
         return rows
 
+    def _fill_last_year(self, ctx: Context) -> None:
+        """The 上年 column, once the rest of the table is on screen (Context.load)."""
+        if self.ctx is not ctx or not ctx.complete_last_year():
+            return
+        at = next(n for n, c in enumerate(self.model.columns) if c.key == "previous_text")
+        for n, row in enumerate(self.model.rows):
+            if not row["indicator"] or row["id"] in ctx.county_level:
+                continue  # an item with no indicator, or one the county judges after merging
+            r = ctx.evaluation.result(row["indicator"])
+            text = _last_year_text(r) if r is not None else ""
+            if text != row["previous_text"]:
+                row["previous_text"] = text
+                index = self.model.index(n, at)
+                self.model.dataChanged.emit(index, index)
+
     @staticmethod
     def _row(line: tally.Line, evidence: dict[str, int],
              county_level: frozenset[str]) -> dict[str, Any]:
@@ -142,8 +167,7 @@ class OverviewTab(TableTab):
             row.update({
                 "value_text": format_value(r.kind, r.value, r.marks),
                 "target_text": format_target(r.kind, r.target),
-                "previous_text": ("" if r.previous_value is None
-                                  else format_value(r.kind, r.previous_value, r.marks)),
+                "previous_text": _last_year_text(r),
                 "failing_count": len(r.failing) or None,
                 "waiting_count": len(r.not_reported) or None,
                 "gap": r.gap or no_institution_text(r) or r.note or "",

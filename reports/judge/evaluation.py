@@ -149,21 +149,35 @@ def indicator_values(county: CountyFile, year: int, profile: Profile
     return _values(load_facts(county, year), profile)
 
 
+def with_last_year(county: CountyFile, evaluation: Evaluation,
+                   std: standard.Standard | None = None) -> Evaluation:
+    """`evaluation` (made with last_year=False) with each indicator's value in the year before,
+    under the same profile: what `evaluate` gives with last_year=True."""
+    std = std or standard.for_county(county)
+    profile = profiles.get_profile(county, evaluation.profile_id, std)
+    previous = _values(load_facts(county, evaluation.year - 1), profile)
+    return replace(evaluation, results=tuple(replace(r, previous_value=previous.get(r.id))
+                                             for r in evaluation.results))
+
+
 def evaluate(county: CountyFile, year: int, profile_id: str | None = None, *,
              today: _dt.date | None = None, std: standard.Standard | None = None,
-             state: Progress | None = None, facts: Facts | None = None) -> Evaluation:
+             state: Progress | None = None, facts: Facts | None = None,
+             last_year: bool = True) -> Evaluation:
     """Judge every switched-on indicator of `year` against a profile (default: the file's own).
 
     `today` decides which tasks are overdue; tests pass a fixed date. `std` judges with another
     standard than the file's own (a city rolling up counties judges them all alike): its targets
     and conditions under the county's layer, and its points. `state` is the year's 填报进度 when
     the caller has it already (the report does); `facts`, the year's facts likewise.
+    `last_year` False: no value of the year before beside each result (`previous_value` None),
+    to be added by `with_last_year` once the rest is shown (the window's 总览).
     """
     std = std or standard.for_county(county)
     profile = (profiles.get_profile(county, profile_id, std) if profile_id
                else profiles.active_profile(county, std))
     facts = facts if facts is not None else load_facts(county, year)
-    previous = _values(load_facts(county, year - 1), profile)
+    previous = _values(load_facts(county, year - 1), profile) if last_year else {}
     town = county.setting("township_scope") or None
     results = []
     for ind in CATALOGUE:

@@ -66,3 +66,18 @@ def test_only_a_few_years_are_kept(county: CountyFile) -> None:
     assert kept == [("facts", 2023), ("facts", 2024), ("facts", 2025)]
     assert load_facts(county, 2025) is years[-1]
     assert load_facts(county, 2018) is not years[0]
+
+
+def test_last_year_added_later_is_what_one_evaluation_gives(county: CountyFile) -> None:
+    """The window judges the year without 上年 and adds it once the year is on screen: the
+    same values as one whole evaluation, under the same profile."""
+    from reports.judge.evaluation import with_last_year
+
+    a = inst(county, "甲镇卫生院", "township_hc", {"physicians": 5, "tcm_physicians": 2},
+             township="甲镇")
+    county.set_institution_year(a, YEAR + 1, {"physicians": 6, "tcm_physicians": 1})
+    whole = evaluate(county, YEAR + 1)
+    first = evaluate(county, YEAR + 1, last_year=False)
+    assert all(r.previous_value is None for r in first.results)
+    assert any(r.previous_value is not None for r in whole.results)
+    assert with_last_year(county, first) == whole
