@@ -5,27 +5,40 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QThread
-from PySide6.QtWidgets import (QDialog, QFileDialog, QInputDialog, QLabel, QMenu, QMessageBox,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QInputDialog, QLabel, QMenu,
+                               QMessageBox, QWidget)
 
-from desktop import settings
+from desktop import screen, settings
+
+
+def _fitting() -> None:
+    """The dialog about to be shown fits the screen (desktop.screen): the window has every
+    window watched so once it is on screen, and a dialog shown before then (a file that cannot
+    be opened, at start) is watched for here."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        screen.install(app)
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
+    _fitting()
     QMessageBox.critical(parent, title, text)
 
 
 def info(parent: QWidget | None, title: str, text: str) -> None:
+    _fitting()
     QMessageBox.information(parent, title, text)
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    _fitting()
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes
 
 
 def choose(parent: QWidget | None, title: str, text: str, go: str, stay: str) -> bool:
     """Two plain answers, `stay` the default (Enter, Esc): True when `go` is chosen."""
+    _fitting()
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
                       parent)
     go_button = box.addButton(go, QMessageBox.ButtonRole.DestructiveRole)
@@ -49,6 +62,7 @@ def exec_dialog(dialog: QDialog) -> bool:
     as its parent would otherwise stay, hidden, as long as the window, a merge preview with its
     whole plan. Outside any event loop (at start-up) it stays: there the deletion would come in
     the next dialog's own loop."""
+    _fitting()
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     if QThread.currentThread().loopLevel() > 0:
         dialog.deleteLater()
@@ -57,6 +71,7 @@ def exec_dialog(dialog: QDialog) -> bool:
 
 def ask_int(parent: QWidget | None, title: str, label: str, value: int, low: int,
             high: int) -> int | None:
+    _fitting()
     number, ok = QInputDialog.getInt(parent, title, label, value, low, high)
     return number if ok else None
 
@@ -88,10 +103,12 @@ WORKBOOK_TO_OPEN = "Excel 工作簿 (*.xlsx *.xls *.et);;所有文件 (*)"
 
 
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str:
+    _fitting()
     return _chosen(QFileDialog.getOpenFileName(parent, title, str(start_folder()), filters)[0])
 
 
 def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[str]:
+    _fitting()
     names = QFileDialog.getOpenFileNames(parent, title, str(start_folder()), filters)[0]
     if names:
         _chosen(names[0])
@@ -99,12 +116,14 @@ def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[st
 
 
 def open_folder_name(parent: QWidget | None, title: str) -> str:
+    _fitting()
     return _chosen(QFileDialog.getExistingDirectory(parent, title, str(start_folder())),
                    folder=True)
 
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
     """`suggested` gives the file's name; it is offered in the start folder."""
+    _fitting()
     start = start_folder() / Path(suggested).name if suggested else start_folder()
     return _chosen(QFileDialog.getSaveFileName(parent, title, str(start), filters)[0])
 
@@ -118,6 +137,7 @@ def open_with_system(path: str) -> None:
 
 def ask_text(parent: QWidget | None, title: str, label: str, *suggested: str) -> str | None:
     """One line of text; `suggested` (one at most) fills the box to start with."""
+    _fitting()
     from PySide6.QtWidgets import QLineEdit
 
     text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal,
@@ -126,6 +146,7 @@ def ask_text(parent: QWidget | None, title: str, label: str, *suggested: str) ->
 
 
 def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
+    _fitting()
     item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return item if ok and item else None
 
@@ -152,6 +173,7 @@ def show_text(parent: QWidget | None, title: str, text: str, *, accept: str = ""
 
 
 def ask_long_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    _fitting()
     text, ok = QInputDialog.getMultiLineText(parent, title, label)
     return text if ok and text.strip() else None
 

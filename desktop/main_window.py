@@ -10,7 +10,7 @@ import traceback
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QMainWindow, QMenu,
                                QPushButton, QStackedWidget, QTabBar, QTabWidget, QToolBar,
                                QVBoxLayout, QWidget)
@@ -23,6 +23,7 @@ from db.vocab import warm_pinyin
 from desktop import dialogs, screen, settings
 from desktop.about import TITLE, show_about
 from desktop.context import Context
+from desktop.painted import after_paint
 from desktop.worker import Runner
 from desktop.welcome import StartPanel, WelcomePage
 from desktop.undo import EditHistory, Step, add_edit_menu
@@ -163,14 +164,32 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self.statusBar()
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        screen.install(app)
-        app.installEventFilter(self)
+        # The application-wide filters (every window fitted to the screen as it is shown; the
+        # tab keys from anywhere in the window) are installed once the window is on screen:
+        # every event they see at start would take a moment of its own (_watch_app).
+        self.watching_app = False
         saved = settings.geometry()
         if saved is None or not self.restoreGeometry(saved):
             screen.fill(self)  # first run: the whole usable screen, status bar in view
         self._show_file_state()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if not self.watching_app:
+            screen.shown(self)  # as the filter will do for every window once installed
+            after_paint(self, self._watch_app)
+
+    def _watch_app(self) -> None:
+        """The filters an application-wide watch needs, once the window is on screen: each
+        event of a kind of object not yet seen costs the bindings a look at the whole class
+        tree, a sixth of the window's start if done before its first paint."""
+        if self.watching_app:
+            return
+        self.watching_app = True
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        screen.install(app)
+        app.installEventFilter(self)
 
     def _later(self, path: str) -> Any:
         """The slot of a menu item whose code is imported when it is chosen (see _action)."""

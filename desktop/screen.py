@@ -125,15 +125,19 @@ class ScreenFit(QObject):
                 or not isinstance(obj, QWidget) \
                 or obj.windowType() not in (Qt.WindowType.Window, Qt.WindowType.Dialog):
             return False  # not menus, tooltips, or a combo box's list: those place themselves
-        if kind == QEvent.Type.Show:
-            if isinstance(obj, QFileDialog):
-                _widen_file_columns(obj)
-            fit(obj)
-            if obj.frameGeometry() == obj.geometry():
-                # The window manager adds the frame after the show (X11), with no event to
-                # the window: fit again once it is likely there.
-                QTimer.singleShot(REFIT_MS, obj, lambda w=obj: w.isVisible() and fit(w))
+        shown(obj)
         return False
+
+
+def shown(window: QWidget) -> None:
+    """A top-level window being shown: fitted now, and again once framed."""
+    if isinstance(window, QFileDialog):
+        _widen_file_columns(window)
+    fit(window)
+    if window.frameGeometry() == window.geometry():
+        # The window manager adds the frame after the show (X11), with no event to the
+        # window: fit again once it is likely there.
+        QTimer.singleShot(REFIT_MS, window, lambda w=window: w.isVisible() and fit(w))
 
 
 def install(app: QApplication) -> None:

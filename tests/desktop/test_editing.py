@@ -23,6 +23,7 @@ def _active(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
+    qtbot.waitUntil(lambda: window.watching_app)  # its keys watched once it is painted
 
 
 def _cell(tab: TableTab, row: int, key: str) -> Any:

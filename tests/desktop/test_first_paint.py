@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from desktop import dialogs, screen
 from desktop.main_window import MainWindow
 from desktop.painted import after_paint
 
@@ -57,3 +59,37 @@ def test_work_for_a_widget_not_shown_is_done_at_once(qtbot: QtBot) -> None:
     widget.update()
     qtbot.waitUntil(lambda: len(done) == 3)
     assert done == ["now", "first", "second"]
+
+
+def test_the_window_watches_the_application_once_painted(qtbot: QtBot) -> None:
+    """Its application-wide filters (tab keys from anywhere, every window fitted) come with
+    its first paint, not before: each would slow the start."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.watching_app
+    qtbot.waitUntil(lambda: window.watching_app)
+
+
+def test_a_dialog_before_the_first_paint_still_fits_the_screen(qtbot: QtBot) -> None:
+    """At start a dialog (a file that cannot be opened) may come before the window's first
+    paint: the dialogs' own door has it fitted."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    for fitter in app.findChildren(screen.ScreenFit):
+        app.removeEventFilter(fitter)
+        fitter.deleteLater()
+    app.setProperty("tcmcounty_screen_fit", False)
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    dialog.setWindowTitle("无法打开文件")
+    dialog.resize(3000, 2000)
+    seen: list[QRect] = []
+
+    def look() -> None:
+        seen.append(dialog.frameGeometry())
+        dialog.reject()
+
+    QTimer.singleShot(100, look)
+    dialogs.exec_dialog(dialog)
+    assert seen and dialog.screen().availableGeometry().contains(seen[0]), seen

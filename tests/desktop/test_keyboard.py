@@ -21,6 +21,7 @@ from tests.desktop.conftest import bar_menus
 def _focus_table(qtbot: QtBot, window: MainWindow) -> None:
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.watching_app)  # its keys watched once it is painted
     window.activateWindow()
     view = window.tabs.currentWidget().view
     view.setFocus()

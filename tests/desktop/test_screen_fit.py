@@ -45,6 +45,7 @@ def large(qtbot: QtBot, large_master: Path, tmp_path: Path) -> MainWindow:
     assert w.open_path(path)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.watching_app)  # every window fitted from its first paint on
     return w
 
 
