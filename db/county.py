@@ -36,6 +36,9 @@ from .townships import in_file_scope, township_sql
 
 log = logging.getLogger(__name__)
 
+# The machine id the demo county is written with (db.demo): how a copy of it is known.
+DEMO_MACHINE = "demo0000000000000000000000000000"
+
 FILE_SUFFIX = ".tcmcounty"
 # How long to wait for another program's lock on the file before saying it is in use.
 BUSY_TIMEOUT = 2.0
@@ -607,6 +610,13 @@ class CountyFile:
             return self.conn.execute("PRAGMA data_version").fetchone()[0]
         except sqlite3.Error:
             return None
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether the file is (a copy of) the demo county: its identity was made by
+        db.demo.write_demo, on the demo's own machine id."""
+        row = self.conn.execute("SELECT updated_by FROM setting WHERE id = 'county_id'").fetchone()
+        return row is not None and row[0] == DEMO_MACHINE
 
     @property
     def is_open(self) -> bool:

@@ -18,12 +18,11 @@ from pathlib import Path
 import random
 from typing import Any, Callable
 
-from .county import CountyFile, stable_id
+from .county import DEMO_MACHINE, CountyFile, stable_id
 from .vocab import HALL_STATES
 
 COUNTY_NAME = "青河县"
 DEMO_CLOCK = "2025-01-20T09:00:00.000000Z"
-DEMO_MACHINE = "demo0000000000000000000000000000"
 
 
 @dataclass(frozen=True)
@@ -82,9 +81,8 @@ def write_demo(path: str | Path, size: str = "small") -> Path:
 
 
 def is_demo(county: CountyFile) -> bool:
-    """Whether the file is (a copy of) the demo county: its identity was made by write_demo."""
-    row = county.conn.execute("SELECT updated_by FROM setting WHERE id = 'county_id'").fetchone()
-    return row is not None and row[0] == DEMO_MACHINE
+    """Whether the file is (a copy of) the demo county (CountyFile.is_demo)."""
+    return county.is_demo
 
 
 def _fill(county: CountyFile, spec: Size, rng: random.Random) -> None:

@@ -114,7 +114,6 @@ def problem(table: str, rec: dict[str, Any]) -> tuple[str, str] | None:
                 reader(text)
         except UNREADABLE as exc:
             return what, reason(exc)
-            return what, why
     return None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 import json
 
 from PySide6.QtWidgets import QWidget
@@ -19,6 +18,8 @@ def show_about(parent: QWidget) -> None:
 
 def about_text() -> str:
     """Version, and the licence of everything the program carries, from resources/licenses/."""
+    from html import escape
+
     licenses = resource_path("licenses")
     index = json.loads((licenses / "index.json").read_text(encoding="utf-8"))
     carried = "、".join(escape(f"{e['name']} {e['version']}（{e['license']}）") for e in index)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QMa
                                QVBoxLayout, QWidget)
 
 from db.county import CountyFile
-from db.demo import is_demo
 from db.errors import Damaged, KnownError
 from db.given import same_file
 from db.vocab import warm_pinyin
@@ -507,7 +506,7 @@ class MainWindow(QMainWindow):
         """The file just opened, on screen: title, banner, its years and their judgement."""
         dialogs.set_county_file(county.path)
         town = county.setting("township_scope")
-        demo = is_demo(county)
+        demo = county.is_demo
         self.setWindowTitle(f"{county.county_name}{f'·{town}（乡镇填报文件）' if town else ''}"
                             f"{'（示例县）' if demo else ''} — {county.path} — {TITLE}")
         if town:

@@ -9,6 +9,19 @@ how numbers and results read in Chinese (`wording`). May import `db` and `resour
 
 # Each module that reads a value the county file keeps as JSON (the 评分标准, target profiles,
 # 模拟评审 rules) registers its parser with db.stored as it is imported, so that a merge checks
-# an incoming value with the parser that reads it later: imported with the package, so that no
-# merge in a process that judges runs without them.
-from reports.judge import profiles, review, standard  # noqa: E402,F401
+# an incoming value with the parser that reads it later: registered with the package, so that
+# no merge in a process that judges runs without them. 模拟评审 (reports.judge.review) is not
+# needed to judge a year: its parser is registered here and imports it when first asked.
+from typing import Any  # noqa: E402
+
+from db import stored  # noqa: E402
+from reports.judge import profiles, standard  # noqa: E402,F401
+
+
+def _review_rule(text: str) -> Any:
+    from reports.judge.review import _read_stored
+
+    return _read_stored(text)
+
+
+stored.register("review", "rule", None, _review_rule)

@@ -279,3 +279,20 @@ def test_a_whole_county_copy_is_not_taken_for_a_township_file(bureau: Path,
     with CountyFile.open(bureau, daily_backup=False) as county:
         plan = plan_merge(county, copy)
     assert not plan.confirmation and len(plan.updated) == 1
+
+
+def test_the_review_rule_is_checked_by_its_reader_without_loading_the_review_at_start() -> None:
+    """The window judges a year without 模拟评审's module (its start is shorter for it); a
+    merge in any process that judges still checks an incoming 抽样规则 with the parser that
+    reads it later, which loads that module when first asked."""
+    code = ("import sys\n"
+            "import reports.judge\n"
+            "from db import stored\n"
+            "assert 'reports.judge.review' not in sys.modules\n"
+            "found = stored.problem('review', {'rule': '{\"hospitals\": -3}', 'deleted': 0})\n"
+            "assert 'reports.judge.review' in sys.modules\n"
+            "print(found)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert done.returncode == 0, done.stderr
+    assert "模拟评审的抽样规则" in done.stdout and "家数应为" in done.stdout
