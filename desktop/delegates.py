@@ -7,16 +7,14 @@ from typing import Any
 
 from PySide6.QtCore import (QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer,
                             Signal)
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QComboBox, QLineEdit,
-                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget)
+from PySide6.QtWidgets import (QAbstractItemDelegate, QComboBox, QLineEdit, QStyledItemDelegate,
+                               QStyleOptionViewItem, QWidget)
 
 from desktop.datefield import DateField
 from desktop.models import Column, RecordModel
 
 Index = QModelIndex | QPersistentModelIndex
 UNKNOWN = "（未填）"
-FOCUS_FRAME = QColor("#1a5fb4")  # the current cell: a frame that shows in any theme and in print
 
 
 def _column(index: Index) -> Column | None:
@@ -52,19 +50,6 @@ class PickBox(QComboBox):
 
 
 class FieldDelegate(QStyledItemDelegate):
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        super().paint(painter, option, index)
-        # The current cell is framed as Excel frames it, also while the table has no focus.
-        view = self.parent()
-        current = view.currentIndex() if isinstance(view, QAbstractItemView) else None
-        if (option.state & QStyle.StateFlag.State_HasFocus) or (
-                current is not None and current.isValid() and current.row() == index.row()
-                and current.column() == index.column()):
-            painter.save()
-            painter.setPen(QPen(FOCUS_FRAME, 2))
-            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
-            painter.restore()
-
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
                      index: Index) -> QWidget:
         col = _column(index)

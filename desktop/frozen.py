@@ -9,13 +9,32 @@ the table's. The table (a `FreezableView`) keeps the cell being worked on out fr
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Index = QModelIndex | QPersistentModelIndex
+FOCUS_FRAME = QColor("#1a5fb4")  # the current cell: a frame that shows in any theme and in print
 
 
-class FrozenColumns(QTableView):
+class FramedView(QTableView):
+    """A table whose current cell is framed as Excel frames it, also while the table has no
+    focus: drawn once over the painted cells, rather than by each cell's own painting."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        super().paintEvent(event)
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        cell = self.visualRect(current)
+        if cell.isEmpty() or not event.rect().intersects(cell):
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(QPen(FOCUS_FRAME, 2))
+        painter.drawRect(cell.adjusted(1, 1, -1, -1))
+        painter.end()
+
+
+class FrozenColumns(FramedView):
     """The overlay: the first `count` columns of `table`, never taking the keyboard."""
 
     def __init__(self, table: QTableView, count: int) -> None:
@@ -124,7 +143,7 @@ class FrozenColumns(QTableView):
         self.table.customContextMenuRequested.emit(spot)
 
 
-class FreezableView(QTableView):
+class FreezableView(FramedView):
     """A table that can keep its first columns in view (`freeze`), the cell being worked on
     never under them."""
 

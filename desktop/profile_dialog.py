@@ -9,12 +9,13 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QPushButton, QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.errors import KnownError
 from desktop import dialogs
 from desktop.delegates import FieldDelegate
+from desktop.frozen import FramedView
 from desktop.models import Column, RecordModel
 from reports.excel.vocab import BadValue, read_share
 from reports.judge import profiles, standard, targets
@@ -89,7 +90,7 @@ class ProfileDialog(QDialog):
             Column("basis", "依据", width=270, whole_tip=True,
                    tip="所依据的文件和原文；没有依据的为“推定”。本县方案另定的目标，附其来源"),
         ], writer=self._write, parent=self)
-        self.table = QTableView()
+        self.table = FramedView()
         self.table.setModel(self.model)
         self.table.setItemDelegate(FieldDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

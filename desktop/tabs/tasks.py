@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLineEdit, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout,
+                               QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
 from db.county import CountyFile
@@ -21,6 +21,7 @@ from desktop import dialogs
 from desktop.context import Context
 from desktop.datefield import DateField
 from desktop.delegates import FieldDelegate
+from desktop.frozen import FramedView
 from desktop.evidence import PICKER_FILTER, attach_files, show_evidence
 from desktop.forms import finish_form
 from desktop.models import Column, RecordModel
@@ -186,7 +187,7 @@ class PhasesDialog(QDialog):
                                   Column("start_date", "开始", "date", True, width=120),
                                   Column("end_date", "结束", "date", True, width=120)],
                                  writer=self._write, parent=self)
-        self.view = QTableView()
+        self.view = FramedView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(FieldDelegate(self.view))
         for i, col in enumerate(self.model.columns):

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from db.vocab import INSTITUTION_TYPES
 from desktop import dialogs
-from desktop.delegates import FOCUS_FRAME
+from desktop.frozen import FOCUS_FRAME
 from desktop.failing_dialog import FailingDialog
 from desktop.main_window import MainWindow
 from desktop.models import ERROR_BACKGROUND, ROW_ROLE
