@@ -138,11 +138,15 @@ class ColumnFit(QObject):
         coming and going (the rows laid out, a filter) then moves no column, and a cell being
         scrolled into view stays in view."""
         view = self.view
-        bar = view.verticalScrollBar()
-        extent = bar.sizeHint().width()
-        space = view.viewport().width() + (bar.width() if bar.isVisible() else 0)
+        extent = view.verticalScrollBar().sizeHint().width()
+        # The viewport's size without the scroll bars (asked of the view: the viewport widget
+        # itself, asked for at start, would have the bindings look through every kind of
+        # widget they know).
+        room = view.maximumViewportSize()
+        across = view.horizontalScrollBar()
+        high = room.height() - (across.height() if across.isVisible() else 0)
         rows = len(self.model.rows) * view.verticalHeader().defaultSectionSize()
-        return space - (extent if rows > view.viewport().height() else 0)
+        return room.width() - (extent if rows > high else 0)
 
     def fit(self) -> None:
         """Share the width out again (by hand: only the last column fills what is left)."""

@@ -8,9 +8,13 @@ the table's. The table (a `FreezableView`) keeps the cell being worked on out fr
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from desktop.painted import PaintQueue
 
 Index = QModelIndex | QPersistentModelIndex
 FOCUS_FRAME = QColor("#1a5fb4")  # the current cell: a frame that shows in any theme and in print
@@ -20,8 +24,33 @@ class FramedView(QTableView):
     """A table whose current cell is framed as Excel frames it, also while the table has no
     focus: drawn once over the painted cells, rather than by each cell's own painting."""
 
+    _after_paint: PaintQueue | None = None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Its cells' area made here, as Qt makes it: asked for later (to paint the frame, to
+        # measure), a viewport Qt made would have the bindings look through every kind of
+        # widget they know before answering, 7 ms of the window's start.
+        viewport = QWidget()
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setForegroundRole(QPalette.ColorRole.Text)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
+
+    def after_paint(self, work: Callable[[], object]) -> None:
+        """Run `work` once the table is next on screen (desktop.painted)."""
+        if self._after_paint is None:
+            self._after_paint = PaintQueue(self)
+        self._after_paint.add(work)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
         super().paintEvent(event)
+        self._frame_current(event)
+        if self._after_paint is not None:
+            self._after_paint.painted()
+
+    def _frame_current(self, event: QPaintEvent) -> None:
         current = self.currentIndex()
         if not current.isValid():
             return

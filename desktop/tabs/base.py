@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import (QEvent, QItemSelection, QItemSelectionModel, QMetaMethod,
                             QModelIndex, QObject, QPersistentModelIndex, QPoint,
                             QSortFilterProxyModel, Qt, Signal)
-from PySide6.QtGui import QAction, QHideEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QFocusEvent, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstractItemView,
                                QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMenu, QPushButton, QTableView, QToolTip, QVBoxLayout,
@@ -91,6 +91,20 @@ class _SearchKeys(QObject):
                 tab.search.clear()
                 return tab.to_table() or searched
         return False
+
+
+class _SearchBox(QLineEdit):
+    """A tab's 搜索 box: its keys (_SearchKeys) are watched from the first time it has the
+    keyboard, the only time keys reach it. (Watched from the start, its first event would have
+    the bindings look through every kind of event they know while the window is opening.)"""
+
+    keys: _SearchKeys | None = None
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt name)
+        if self.keys is None:
+            self.keys = _SearchKeys(self)
+            self.installEventFilter(self.keys)
+        super().focusInEvent(event)
 
 
 class _Refused(Exception):
@@ -334,13 +348,11 @@ class TableTab(BlockEditing, QWidget):
         self.view.setTabKeyNavigation(False)
         # The tab's actions, in the order of its buttons: also in the table's context menu.
         self.tab_actions: list[QAbstractButton | QAction] = []
-        self.search = QLineEdit(self)
+        self.search = _SearchBox(self)
         self.search.setObjectName("search")
         self.search.setPlaceholderText("按名称搜索…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search_for)
-        self._search_keys = _SearchKeys(self.search)
-        self.search.installEventFilter(self._search_keys)
         self.filters = QHBoxLayout()
         self.filters.addWidget(caption("搜索", "S", self.search, self))
         self.filters.addWidget(self.search, 2)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QLabel
 from desktop import dialogs
 from desktop.context import Context
 from desktop.models import ROW_ROLE, Column
-from desktop.painted import after_paint
 from desktop.tabs.base import TableTab, opens_rows
 from reports.judge import standard as standards
 from reports.judge import tally
@@ -110,8 +109,8 @@ class OverviewTab(TableTab):
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         if not ctx.last_year_done:
-            if self.isVisible():  # the year's judgement on screen first, 上年 a frame later
-                after_paint(self, lambda: self._fill_last_year(ctx))
+            if self.view.isVisible():  # the year's judgement on screen first, 上年 a frame later
+                self.view.after_paint(lambda: self._fill_last_year(ctx))
             else:
                 ctx.complete_last_year()
         evidence = {r["indicator_id"]: r["n"] for r in ctx.county.query(

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from desktop import dialogs, screen
 from desktop.main_window import MainWindow
-from desktop.painted import after_paint
+from desktop.frozen import FramedView
 
 
 def _last_year(window: MainWindow) -> list[str]:
@@ -45,20 +45,43 @@ def test_last_year_is_not_added_to_a_closed_file(window: MainWindow, qtbot: QtBo
     assert not ctx.last_year_done and not ctx.complete_last_year()
 
 
-def test_work_for_a_widget_not_shown_is_done_at_once(qtbot: QtBot) -> None:
-    widget = QWidget()
-    qtbot.addWidget(widget)
+def test_work_for_a_table_not_shown_is_done_at_once(qtbot: QtBot) -> None:
+    view = FramedView()
+    qtbot.addWidget(view)
     done: list[str] = []
-    after_paint(widget, lambda: done.append("now"))
+    view.after_paint(lambda: done.append("now"))
     assert done == ["now"]
-    widget.show()
-    qtbot.waitExposed(widget)
-    after_paint(widget, lambda: done.append("first"))
-    after_paint(widget, lambda: done.append("second"))
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(20)
+    view.after_paint(lambda: done.append("first"))
+    view.after_paint(lambda: done.append("second"))
     assert done == ["now"]
-    widget.update()
+    view.viewport().update()
     qtbot.waitUntil(lambda: len(done) == 3)
     assert done == ["now", "first", "second"]
+
+
+def test_a_table_made_here_is_what_qt_makes(qtbot: QtBot) -> None:
+    """The table's viewport is made by the program (so the bindings know it at once): as Qt
+    makes its own, in what shows and what reads it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableView
+
+    def state(view: QTableView) -> dict[str, object]:
+        port = view.viewport()
+        return {"attributes": [a for a in Qt.WidgetAttribute if port.testAttribute(a)],
+                "roles": (port.backgroundRole(), port.foregroundRole()),
+                "filled": port.autoFillBackground(), "name": port.objectName(),
+                "tracking": port.hasMouseTracking(), "proxy": port.focusProxy() is view,
+                "focus": port.focusPolicy(), "menu": port.contextMenuPolicy()}
+
+    ours, theirs = FramedView(), QTableView()
+    for view in (ours, theirs):
+        qtbot.addWidget(view)
+        view.show()
+        qtbot.waitExposed(view)
+    assert state(ours) == state(theirs)
 
 
 def test_the_window_watches_the_application_once_painted(qtbot: QtBot) -> None:
