@@ -32,6 +32,23 @@ NODATA_BACKGROUND = QColor("#ececec")
 
 TONES = {"pass": PASS_BACKGROUND, "none": NODATA_BACKGROUND}
 
+# What the model answers, as the numbers Qt asks with (an enum compared or combined in Python at
+# every cell of every repaint costs more than the answer).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_MARKED = frozenset((_BACKGROUND, _FOREGROUND, _FONT, _TOOLTIP, int(REFUSED_ROLE)))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_NUMERIC = frozenset(("int", "share", "rate"))
+_HORIZONTAL, _VERTICAL = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -368,46 +385,52 @@ class RecordModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+        if orientation == _HORIZONTAL and 0 <= section < len(self.columns):
             col = self.columns[section]
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == _DISPLAY:
                 return col.header
-            if role == Qt.ItemDataRole.ToolTipRole and col.tip:
+            if role == _TOOLTIP and col.tip:
                 return col.tip
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == _VERTICAL and role == _DISPLAY:
             return section + 1
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
         if self.columns[index.column()].editable and self.writer is not None:
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+            return _EDITABLE_FLAGS
+        return _FLAGS
 
+    # Asked for every cell at every repaint (several roles each): the roles are compared as the
+    # plain numbers Qt passes, and a role no cell of ours answers is let go at once.
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+        if not index.isValid():
             return None
-        row, col = self.rows[index.row()], self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole) and self.typed:
-            typed = self.typed.get((row.get("id", ""), col.key))
-            if typed is not None:
-                return typed
-        if role == Qt.ItemDataRole.DisplayRole:
-            return col.text(row)
-        if role == Qt.ItemDataRole.EditRole:
-            return col.raw(row)
+        at = index.row()
+        if at >= len(self.rows):
+            return None
+        row, col = self.rows[at], self.columns[index.column()]
+        if role == _DISPLAY or role == _EDIT:
+            if self.typed:
+                typed = self.typed.get((row.get("id", ""), col.key))
+                if typed is not None:
+                    return typed
+            return col.text(row) if role == _DISPLAY else col.raw(row)
+        if role == _ALIGNMENT:
+            return _RIGHT if col.kind in _NUMERIC else None
         if role == SORT_ROLE:
             return col.sort_key(row)
         if role == ROW_ROLE:
             return row
+        if role not in _MARKED:
+            return None
         refusal = self.refusals.get((row.get("id", ""), col.key))
         if role == REFUSED_ROLE:
             return refusal
         mark = None if refusal else (self.marker(row, col) if self.marker else None)
         tone = col.tone(row) if col.tone else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if refusal:
                 return QBrush(ERROR_BACKGROUND)
             if mark or tone == "fail":
@@ -416,21 +439,20 @@ class RecordModel(QAbstractTableModel):
                 return QBrush(TONES[tone])
             if self.inapplicable is not None and self.inapplicable(row, col):
                 return QBrush(NODATA_BACKGROUND)
+            return None
         carried = self.carried(row, col) if self.carried else None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             whole = col.text(row) if col.whole_tip else None
             na = self.inapplicable(row, col) if self.inapplicable is not None else None
             tips = [t for t in (refusal or mark, na, carried, whole) if t]
             return "\n".join(tips) or None
-        if role == Qt.ItemDataRole.ForegroundRole and carried:
+        if role == _FOREGROUND and carried:
             return QBrush(CARRIED_FOREGROUND)
-        if role == Qt.ItemDataRole.FontRole and (mark or tone == "fail" or carried):
+        if role == _FONT and (mark or tone == "fail" or carried):
             font = QFont()
             font.setBold(bool(mark or tone == "fail"))  # marked cells stay visible in grey
             font.setItalic(bool(carried))
             return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in ("int", "share", "rate"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def setData(self, index: Index, value: Any,  # noqa: N802
