@@ -34,17 +34,22 @@ def header_width(view: QTableView, col: Column) -> int:
     return words + 2 * margin + 6
 
 
-def text_width(view: QTableView, col: Column, rows: list[dict[str, Any]]) -> int:
-    """How wide the column's cells must be to show their text whole (bold, as a marked cell is)."""
+def text_widths(view: QTableView, columns: list[Column], rows: list[dict[str, Any]]
+                ) -> dict[int, int]:
+    """How wide each column's cells must be to show their text whole (bold, as a marked cell
+    is); 0 for a column with no text."""
     font = QFont(view.font())
     font.setBold(True)
-    metrics = QFontMetrics(font)
-    texts = {col.text(row) for row in rows[:SAMPLE]}
-    widest = max((metrics.horizontalAdvance(t) for t in texts if t), default=0)
-    if not widest:
-        return 0
+    advance = QFontMetrics(font).horizontalAdvance
     margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
-    return widest + 2 * (margin + 1) + 6
+    sample = rows[:SAMPLE]
+    out = {}
+    for i, col in enumerate(columns):
+        texts = {col.text(row) for row in sample}
+        texts.discard("")
+        widest = max(map(advance, texts), default=0)
+        out[i] = widest + 2 * (margin + 1) + 6 if widest else 0
+    return out
 
 
 def share(wants: list[int], room: int) -> list[int]:
@@ -93,6 +98,7 @@ class ColumnFit(QObject):
         self.model = model
         self.by_hand = False
         self._texts: dict[int, int] | None = None  # column -> its text's width, per load
+        self._floors: dict[int, int] = {}  # column -> its header's width, per load
         self._fitting = False
         header = view.horizontalHeader()
         header.setStretchLastSection(False)  # done here, never squeezing the last header
@@ -105,6 +111,7 @@ class ColumnFit(QObject):
     def reload(self) -> None:
         """The rows (or the columns) were loaded again: measure their text anew."""
         self._texts = None
+        self._floors = {}
         self.fit()
 
     def _resized(self, _section: int, _old: int, _new: int) -> None:
@@ -122,15 +129,21 @@ class ColumnFit(QObject):
 
     def _text_widths(self) -> dict[int, int]:
         if self._texts is None:
-            self._texts = {i: text_width(self.view, col, self.model.rows)
-                           for i, col in enumerate(self.model.columns)}
+            self._texts = text_widths(self.view, self.model.columns, self.model.rows)
         return self._texts
+
+    def _header_width(self, i: int) -> int:
+        """header_width of column `i`, measured once per load of the columns."""
+        width = self._floors.get(i)
+        if width is None:
+            width = self._floors[i] = header_width(self.view, self.model.columns[i])
+        return width
 
     def natural_width(self) -> int:
         """The width of the columns with every header and text whole and no room to spare
         (what a pane beside the table gives it, desktop.splits)."""
         columns, texts = self.model.columns, self._text_widths()
-        return sum(max(columns[i].width or DEFAULT_WIDTH, header_width(self.view, columns[i]),
+        return sum(max(columns[i].width or DEFAULT_WIDTH, self._header_width(i),
                        texts.get(i, 0)) for i in self._shown())
 
     def _space(self) -> int:
@@ -156,7 +169,7 @@ class ColumnFit(QObject):
         columns = self.model.columns
         header = self.view.horizontalHeader()
         space = self._space()
-        floor = [header_width(self.view, columns[i]) for i in shown]
+        floor = [self._header_width(i) for i in shown]
         if self.by_hand:
             sizes = [header.sectionSize(i) for i in shown]
             sizes[-1] = max(floor[-1], space - sum(sizes[:-1]))

@@ -133,17 +133,36 @@ class Standard:
 
     @property
     def items(self) -> list[Item]:
-        return [item for s in self.sections for item in s.items]
+        return list(self._items)
+
+    @functools.cached_property
+    def _items(self) -> tuple[Item, ...]:
+        return tuple(item for s in self.sections for item in s.items)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Item]:
+        out: dict[str, Item] = {}
+        for item in self._items:
+            out.setdefault(item.id, item)  # the first, as a search in order finds it
+        return out
+
+    @functools.cached_property
+    def _by_indicator(self) -> dict[str, Item]:
+        out: dict[str, Item] = {}
+        for item in self._items:
+            if item.indicator is not None:
+                out.setdefault(item.indicator, item)
+        return out
 
     @property
     def total(self) -> float:
-        return sum(item.points for item in self.items)
+        return sum(item.points for item in self._items)
 
     def item(self, item_id: str) -> Item | None:
-        return next((i for i in self.items if i.id == item_id), None)
+        return self._by_id.get(item_id)
 
     def for_indicator(self, indicator_id: str) -> Item | None:
-        return next((i for i in self.items if i.indicator == indicator_id), None)
+        return self._by_indicator.get(indicator_id)
 
     def cite(self, item: Item) -> str:
         return f"{self.short} {item.code}"
