@@ -3,14 +3,17 @@ typed or picked from a calendar."""
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer,
-                            Signal)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemDelegate, QComboBox, QLineEdit, QStyledItemDelegate,
-                               QStyleOptionViewItem, QWidget)
+                               QWidget)
 
-from desktop.datefield import DateField
+if TYPE_CHECKING:  # in signatures only: their classes are loaded when a cell is first edited
+    from PySide6.QtCore import QAbstractItemModel
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
 from desktop.models import Column, RecordModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -49,6 +52,12 @@ class PickBox(QComboBox):
             self.picked.emit()
 
 
+def _is_date_field(widget: object) -> bool:
+    """Whether `widget` is a date cell's editor (none exists before the module is loaded)."""
+    module = sys.modules.get("desktop.datefield")
+    return module is not None and isinstance(widget, module.DateField)
+
+
 class FieldDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
                      index: Index) -> QWidget:
@@ -73,6 +82,8 @@ class FieldDelegate(QStyledItemDelegate):
         if col.kind == "date":
             # Typed whole as in Excel, or picked from its calendar; read by the model, so a
             # date that does not exist is refused with the reason, never saved as another day.
+            from desktop.datefield import DateField  # its calendar loaded when first edited
+
             field = DateField(col.label, parent)
             # A day clicked in a cell's calendar is the clerk's choice made: saved at once,
             # with no Enter or click elsewhere needed.
@@ -82,14 +93,14 @@ class FieldDelegate(QStyledItemDelegate):
 
     def _save_picked(self) -> None:
         field = self.sender()
-        if isinstance(field, (DateField, PickBox)):
+        if isinstance(field, PickBox) or _is_date_field(field):
             self.commitData.emit(field)
             self.closeEditor.emit(field, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,  # noqa: N802
                              index: Index) -> None:
         super().updateEditorGeometry(editor, option, index)
-        if isinstance(editor, DateField):
+        if _is_date_field(editor):
             # A narrow date column: the editor runs over the next cell, as an entry does in
             # Excel, so the date typed shows whole beside the calendar icon.
             editor.resize(max(editor.width(), editor.sizeHint().width()), editor.height())
@@ -99,7 +110,7 @@ class FieldDelegate(QStyledItemDelegate):
         if isinstance(editor, QComboBox):
             at = editor.findData(value)
             editor.setCurrentIndex(max(at, 0))
-        elif isinstance(editor, DateField) or (
+        elif _is_date_field(editor) or (
                 isinstance(editor, QLineEdit) and (col := _column(index)) is not None
                 and col.kind == "int"):
             editor.setText("" if value is None else str(value))

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QThread
-from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QInputDialog, QLabel, QMenu,
-                               QMessageBox, QWidget)
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop import screen, settings
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QDialog, QMenu, QWidget
+
+# Qt's dialogs (QMessageBox, QFileDialog, QInputDialog …) are loaded where a dialog is shown,
+# not with the window: the bindings make each class, and all its enums, on first use.
 
 
 def _fitting() -> None:
@@ -21,16 +29,22 @@ def _fitting() -> None:
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     _fitting()
     QMessageBox.critical(parent, title, text)
 
 
 def info(parent: QWidget | None, title: str, text: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     _fitting()
     QMessageBox.information(parent, title, text)
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
     _fitting()
     answer = QMessageBox.question(parent, title, text)
     return answer == QMessageBox.StandardButton.Yes
@@ -38,6 +52,8 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def choose(parent: QWidget | None, title: str, text: str, go: str, stay: str) -> bool:
     """Two plain answers, `stay` the default (Enter, Esc): True when `go` is chosen."""
+    from PySide6.QtWidgets import QMessageBox
+
     _fitting()
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
                       parent)
@@ -62,6 +78,8 @@ def exec_dialog(dialog: QDialog) -> bool:
     as its parent would otherwise stay, hidden, as long as the window, a merge preview with its
     whole plan. Outside any event loop (at start-up) it stays: there the deletion would come in
     the next dialog's own loop."""
+    from PySide6.QtWidgets import QDialog
+
     _fitting()
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
     if QThread.currentThread().loopLevel() > 0:
@@ -71,6 +89,8 @@ def exec_dialog(dialog: QDialog) -> bool:
 
 def ask_int(parent: QWidget | None, title: str, label: str, value: int, low: int,
             high: int) -> int | None:
+    from PySide6.QtWidgets import QInputDialog
+
     _fitting()
     number, ok = QInputDialog.getInt(parent, title, label, value, low, high)
     return number if ok else None
@@ -103,11 +123,15 @@ WORKBOOK_TO_OPEN = "Excel 工作簿 (*.xlsx *.xls *.et);;所有文件 (*)"
 
 
 def open_file_name(parent: QWidget | None, title: str, filters: str) -> str:
+    from PySide6.QtWidgets import QFileDialog
+
     _fitting()
     return _chosen(QFileDialog.getOpenFileName(parent, title, str(start_folder()), filters)[0])
 
 
 def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[str]:
+    from PySide6.QtWidgets import QFileDialog
+
     _fitting()
     names = QFileDialog.getOpenFileNames(parent, title, str(start_folder()), filters)[0]
     if names:
@@ -116,6 +140,8 @@ def open_file_names(parent: QWidget | None, title: str, filters: str) -> list[st
 
 
 def open_folder_name(parent: QWidget | None, title: str) -> str:
+    from PySide6.QtWidgets import QFileDialog
+
     _fitting()
     return _chosen(QFileDialog.getExistingDirectory(parent, title, str(start_folder())),
                    folder=True)
@@ -123,6 +149,8 @@ def open_folder_name(parent: QWidget | None, title: str) -> str:
 
 def save_file_name(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
     """`suggested` gives the file's name; it is offered in the start folder."""
+    from PySide6.QtWidgets import QFileDialog
+
     _fitting()
     start = start_folder() / Path(suggested).name if suggested else start_folder()
     return _chosen(QFileDialog.getSaveFileName(parent, title, str(start), filters)[0])
@@ -138,7 +166,7 @@ def open_with_system(path: str) -> None:
 def ask_text(parent: QWidget | None, title: str, label: str, *suggested: str) -> str | None:
     """One line of text; `suggested` (one at most) fills the box to start with."""
     _fitting()
-    from PySide6.QtWidgets import QLineEdit
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
 
     text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal,
                                     suggested[0] if suggested else "")
@@ -146,6 +174,8 @@ def ask_text(parent: QWidget | None, title: str, label: str, *suggested: str) ->
 
 
 def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
+    from PySide6.QtWidgets import QInputDialog
+
     _fitting()
     item, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return item if ok and item else None
@@ -153,7 +183,7 @@ def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -
 
 def show_text(parent: QWidget | None, title: str, text: str, *, accept: str = "") -> bool:
     """A long text (an import summary) to read; with `accept`, a button to go ahead."""
-    from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit, QVBoxLayout
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
 
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
@@ -173,6 +203,8 @@ def show_text(parent: QWidget | None, title: str, text: str, *, accept: str = ""
 
 
 def ask_long_text(parent: QWidget | None, title: str, label: str) -> str | None:
+    from PySide6.QtWidgets import QInputDialog
+
     _fitting()
     text, ok = QInputDialog.getMultiLineText(parent, title, label)
     return text if ok and text.strip() else None

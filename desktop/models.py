@@ -16,7 +16,7 @@ from typing import Any
 import unicodedata
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 
 from db.vocab import YEAR_MAX, YEAR_MIN, pinyin_key
 
@@ -430,15 +430,17 @@ class RecordModel(QAbstractTableModel):
             return refusal
         mark = None if refusal else (self.marker(row, col) if self.marker else None)
         tone = col.tone(row) if col.tone else None
+        # Colours, which Qt paints as it would a brush of them (a brush made in Python for every
+        # cell of every repaint would cost more, and its class, loaded at start, more still).
         if role == _BACKGROUND:
             if refusal:
-                return QBrush(ERROR_BACKGROUND)
+                return ERROR_BACKGROUND
             if mark or tone == "fail":
-                return QBrush(FAIL_BACKGROUND)
+                return FAIL_BACKGROUND
             if tone in TONES:
-                return QBrush(TONES[tone])
+                return TONES[tone]
             if self.inapplicable is not None and self.inapplicable(row, col):
-                return QBrush(NODATA_BACKGROUND)
+                return NODATA_BACKGROUND
             return None
         carried = self.carried(row, col) if self.carried else None
         if role == _TOOLTIP:
@@ -447,7 +449,7 @@ class RecordModel(QAbstractTableModel):
             tips = [t for t in (refusal or mark, na, carried, whole) if t]
             return "\n".join(tips) or None
         if role == _FOREGROUND and carried:
-            return QBrush(CARRIED_FOREGROUND)
+            return CARRIED_FOREGROUND
         if role == _FONT and (mark or tone == "fail" or carried):
             font = QFont()
             font.setBold(bool(mark or tone == "fail"))  # marked cells stay visible in grey

@@ -4,10 +4,18 @@ off the edge is moved in, and a small dialog is wide enough to show its whole ti
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QApplication, QFileDialog, QGridLayout, QMessageBox, QSizePolicy,
-                               QListView, QSpacerItem, QTreeView, QWidget)
+from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+# A message box or a file dialog is known by its Qt class name (QObject.inherits), and their
+# Python classes loaded only when one is shown: the main window's own fitting at start would
+# otherwise load both, with all their enums.
 
 # What a window manager adds around a window before it has been shown once (title bar, borders):
 # the real margins are known only afterwards, so a first fit reserves this much.
@@ -53,8 +61,8 @@ def fit(widget: QWidget, area: QRect | None = None) -> None:
         return
     area = area or available(widget)
     margins = frame_margins(widget)
-    if isinstance(widget, QMessageBox):
-        _widen_for_title(widget)
+    if widget.inherits("QMessageBox"):
+        _widen_for_title(widget)  # type: ignore[arg-type]
     room = QSize(area.width() - margins.left() - margins.right(),
                  area.height() - margins.top() - margins.bottom())
     width = min(max(widget.width(), title_width(widget)), room.width())
@@ -73,6 +81,8 @@ def fit(widget: QWidget, area: QRect | None = None) -> None:
 def _widen_for_title(box: QMessageBox) -> None:
     """A message box sizes itself when shown, to its title plus 50 px: too little beside a real
     title bar's icon and buttons. A spacer as wide as the title bar needs makes it wider."""
+    from PySide6.QtWidgets import QGridLayout, QSizePolicy, QSpacerItem
+
     if box.property("tcmcounty_widened"):
         return
     layout = box.layout()
@@ -87,6 +97,8 @@ def _widen_for_title(box: QMessageBox) -> None:
 def _widen_file_columns(dialog: QFileDialog) -> None:
     """Qt's own file dialog (Linux): wide enough for its columns, the 类型 column for "SQLite3
     数据库", the name column for a long county file name, the side bar for 计算机."""
+    from PySide6.QtWidgets import QListView, QTreeView
+
     tree = dialog.findChild(QTreeView, "treeView")
     if tree is None or dialog.property("tcmcounty_columns"):
         return
@@ -131,8 +143,8 @@ class ScreenFit(QObject):
 
 def shown(window: QWidget) -> None:
     """A top-level window being shown: fitted now, and again once framed."""
-    if isinstance(window, QFileDialog):
-        _widen_file_columns(window)
+    if window.inherits("QFileDialog"):
+        _widen_file_columns(window)  # type: ignore[arg-type]
     fit(window)
     if window.frameGeometry() == window.geometry():
         # The window manager adds the frame after the show (X11), with no event to the

@@ -12,7 +12,7 @@ import traceback
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from db.errors import KnownError
 from desktop import dialogs
@@ -95,6 +95,8 @@ class Runner(QObject):
 
     def run(self, title: str, work: Callable[[Progress], Any], done: Callable[[Any], None]) -> None:
         """Run `work` off the UI thread with a progress window; `done(result)` back on it."""
+        from PySide6.QtWidgets import QProgressDialog  # loaded with the first long job
+
         self.progress = QProgressDialog(f"{title}…", "", 0, 100, self.window)
         self.progress.setWindowTitle(title)
         self.progress.setCancelButton(None)

@@ -12,20 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (QEvent, QItemSelection, QItemSelectionModel, QMetaMethod,
                             QModelIndex, QObject, QPersistentModelIndex, QPoint,
                             QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import QAction, QFocusEvent, QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstractItemView,
-                               QComboBox, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QMenu, QPushButton, QTableView, QToolTip, QVBoxLayout,
                                QWidget)
 
 from db.errors import KnownError, ValidationError
 from desktop import dialogs
-from desktop.forms import show_refusal
 from desktop.columns import ColumnFit
 from desktop.frozen import FreezableView
 from desktop.tabs.blocks import BlockEditing
@@ -33,6 +32,9 @@ from desktop.context import Context
 from desktop.delegates import FieldDelegate
 from desktop.models import REFUSED_ROLE, ROW_ROLE, SORT_ROLE, Column, RecordModel, row_label
 from desktop.undo import Change, EditHistory, Step
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
 
 ALL = "（全部）"
 # Qt 6.10 brought endFilterChange (6.9 has only beginFilterChange; 6.10 deprecates the older call).
@@ -635,6 +637,8 @@ class TableTab(BlockEditing, QWidget):
             try:
                 action()
             except KnownError as exc:
+                from desktop.forms import show_refusal
+
                 show_refusal(dialog, str(exc))
                 continue
             self._say_nothing()

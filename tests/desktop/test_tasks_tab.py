@@ -41,9 +41,9 @@ def test_overdue_tasks_stand_out_and_done_ones_do_not(tab: tasks_tab.TasksTab,
     tab.refresh(tab.ctx)
     late = tab.proxy.index(_row(tab, "4"), tab.model.column_index("deadline"))  # 推进中, 2024-12-31
     done = tab.proxy.index(_row(tab, "1"), tab.model.column_index("deadline"))  # 已完成
-    assert late.data(Qt.ItemDataRole.BackgroundRole).color() == FAIL_BACKGROUND
+    assert late.data(Qt.ItemDataRole.BackgroundRole) == FAIL_BACKGROUND
     assert "已逾期" in late.data(Qt.ItemDataRole.ToolTipRole)
-    assert done.data(Qt.ItemDataRole.BackgroundRole).color() != FAIL_BACKGROUND
+    assert done.data(Qt.ItemDataRole.BackgroundRole) != FAIL_BACKGROUND
 
 
 def test_status_is_changed_in_place_and_saved(tab: tasks_tab.TasksTab, window: MainWindow) -> None:

@@ -74,7 +74,7 @@ def test_new_year_carries_over_shown_differently_until_confirmed(
                   if tab.proxy.index(r, 0).data(ROW_ROLE)["type"] == "township_hc")
     cell = tab.proxy.index(centre, tab.model.column_index("hall_state"))
     assert cell.data(Qt.ItemDataRole.FontRole).italic()
-    assert cell.data(Qt.ItemDataRole.ForegroundRole).color() == CARRIED_FOREGROUND
+    assert cell.data(Qt.ItemDataRole.ForegroundRole) == CARRIED_FOREGROUND
     assert "沿用上年：2024年" in cell.data(Qt.ItemDataRole.ToolTipRole)
     visits = tab.proxy.index(centre, tab.model.column_index("visits"))
     assert visits.data() == ""  # visits never carry over
