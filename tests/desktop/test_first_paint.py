@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QRect, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
@@ -116,3 +117,24 @@ def test_a_dialog_before_the_first_paint_still_fits_the_screen(qtbot: QtBot) -> 
     QTimer.singleShot(100, look)
     dialogs.exec_dialog(dialog)
     assert seen and dialog.screen().availableGeometry().contains(seen[0]), seen
+
+
+def test_pyside_is_spared_reading_the_programs_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PySide reads the source of each module first imported after it, to learn whether it
+    uses its __feature__ switches: the program's are entered in its table as that reading would
+    enter them, and nothing breaks where a PySide keeps no such table."""
+    import sys
+    import types
+
+    from desktop import app
+
+    feature = sys.modules["PySide6.support.feature"]
+    table = feature.pyside_feature_dict
+    for name in ("desktop.tabs.overview", "reports.judge.review", "reports.pdf"):
+        monkeypatch.delitem(table, name, raising=False)
+    app.spare_source_scans()
+    assert table["desktop.tabs.overview"] == 0  # uses PySide, with no switch
+    assert table["reports.judge.review"] == -1 and table["reports.pdf"] == -1
+    assert not any("__pycache__" in name for name in table)
+    monkeypatch.setitem(sys.modules, "PySide6.support.feature", types.ModuleType("feature"))
+    app.spare_source_scans()  # another PySide: nothing to do
