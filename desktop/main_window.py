@@ -13,13 +13,14 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (QAction, QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent,
                            QShowEvent)
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QMainWindow, QMenu,
-                               QPushButton, QStackedWidget, QTabBar, QTabWidget, QToolBar,
+                               QStackedWidget, QTabBar, QTabWidget, QToolBar,
                                QVBoxLayout, QWidget)
 
 from db.county import CountyFile
 from db.errors import Damaged, KnownError
 from db.given import same_file
 from db.vocab import warm_pinyin
+from desktop.buttons import push_button
 from desktop import dialogs, screen, settings
 from desktop.about import TITLE, show_about
 from desktop.context import Context
@@ -275,7 +276,7 @@ class MainWindow(QMainWindow):
         self.profile_label = QLabel(self)
         self.profile_label.setObjectName("profile")
         bar.addWidget(self.profile_label)
-        self.profile_button = QPushButton("目标设置(&G)…", self)
+        self.profile_button = push_button("目标设置(&G)…", self)
         self.profile_button.clicked.connect(self.edit_profiles)
         bar.addWidget(self.profile_button)
         bar.addSeparator()
@@ -295,7 +296,7 @@ class MainWindow(QMainWindow):
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        seen = QPushButton("知道了", self.notice_bar)
+        seen = push_button("知道了", self.notice_bar)
         seen.clicked.connect(self.notice_bar.hide)
         row = QHBoxLayout(self.notice_bar)
         row.setContentsMargins(8, 4, 8, 4)

@@ -142,11 +142,13 @@ class EditHistory(QObject):
 def add_edit_menu(window: QMainWindow, history: EditHistory) -> None:
     """编辑(&E): 撤销 and 重做, named after what they will do (Ctrl+Z, Ctrl+Y / Ctrl+Shift+Z)."""
     menu = window.menuBar().addMenu("编辑(&E)")
-    undo = QAction("撤销(&U)", window)
+    undo = QAction(window)  # (text, parent) would have the bindings load QIcon to choose
+    undo.setText("撤销(&U)")
     undo.setObjectName("action_undo")
     undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
     undo.triggered.connect(history.undo)
-    redo = QAction("重做(&R)", window)
+    redo = QAction(window)
+    redo.setText("重做(&R)")
     redo.setObjectName("action_redo")
     redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
     redo.triggered.connect(history.redo)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QVBoxLayout, QWidget)
 
+from desktop.buttons import push_button
 from desktop import settings
 
 
@@ -34,7 +35,7 @@ class StartPanel(QFrame):
         for words, signal, name in (("导入 Excel…", self.import_requested, "import"),
                                     ("导出填报模板…", self.template_requested, "template"),
                                     ("新增机构…", self.add_requested, "add")):
-            button = QPushButton(words, self)
+            button = push_button(words, self)
             button.setObjectName(f"start_{name}")
             button.clicked.connect(signal.emit)
             row.addWidget(button)
@@ -58,7 +59,7 @@ class WelcomePage(QWidget):
         for text, signal, name in (("新建(&N)…", self.new_requested, "new"),
                                    ("打开(&O)…", self.open_requested, "open"),
                                    ("打开示例县(&D)", self.demo_requested, "demo")):
-            button = QPushButton(text, self)
+            button = push_button(text, self)
             button.setObjectName(f"welcome_{name}")
             button.clicked.connect(signal.emit)
             buttons.addWidget(button)

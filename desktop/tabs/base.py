@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractItemDelegate, QAbstract
                                QWidget)
 
 from db.errors import KnownError, ValidationError
+from desktop.buttons import push_button
 from desktop import dialogs
 from desktop.columns import ColumnFit
 from desktop.frozen import FreezableView
@@ -401,7 +402,7 @@ class TableTab(BlockEditing, QWidget):
         """One of the tab's actions: a button with its access letter (新增(&N)…, Alt+N), also
         offered by the table's context menu (the Menu key)."""
         words = label.rstrip("…")
-        button = QPushButton(f"{words}(&{letter}){label[len(words):]}", self)
+        button = push_button(f"{words}(&{letter}){label[len(words):]}", self)
         button.setObjectName(f"button_{words}")
         if tip:
             button.setToolTip(tip)
