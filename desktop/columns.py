@@ -12,14 +12,44 @@ column's edge, the widths are the clerk's: only the last column still fills the 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
+import weakref
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QStyle, QTableView
+from PySide6.QtWidgets import QApplication, QTableView
 
 from desktop.frozen import FreezableView
 from desktop.models import Column, RecordModel
+
+# The margins the style draws around a header's words and a cell's text (PM_HeaderMargin,
+# PM_FocusFrameHMargin), as Qt's Fusion (Linux) and Windows styles give them. Asking the style
+# at start would have the bindings make the QStyle class with its hundreds of enum names, 4 ms
+# of the window's start: the window asks once it is on screen (check_margins), and the tables
+# are fitted again should this PC's style give others.
+MARGINS = {"header": 4 if sys.platform == "win32" else 2, "text": 2}
+_fits: weakref.WeakSet[ColumnFit] = weakref.WeakSet()
+
+
+def check_margins() -> bool:
+    """The style's own margins, once the window is on screen: True if they were not the ones
+    assumed (every table is then fitted again)."""
+    from PySide6.QtWidgets import QStyle
+
+    style = QApplication.style()
+    real = {"header": style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin),
+            "text": style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)}
+    if real == MARGINS:
+        return False
+    MARGINS.update(real)
+    from shiboken6 import isValid
+
+    for fit in list(_fits):
+        if isValid(fit) and isValid(fit.view):  # not a table closed since
+            fit.reload()
+    return True
+
 
 SAMPLE = 300  # rows measured for a column's text: enough for the words it holds, and quick
 DEFAULT_WIDTH = 90  # a column whose spec gives none
@@ -29,7 +59,7 @@ def header_width(view: QTableView, col: Column) -> int:
     """The narrowest a column may be: its header's words (each line of it) and margins."""
     header = view.horizontalHeader()
     metrics = header.fontMetrics()
-    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    margin = MARGINS["header"]
     words = max((metrics.horizontalAdvance(line) for line in col.header.split("\n")), default=0)
     return words + 2 * margin + 6
 
@@ -41,7 +71,7 @@ def text_widths(view: QTableView, columns: list[Column], rows: list[dict[str, An
     font = QFont(view.font())
     font.setBold(True)
     advance = QFontMetrics(font).horizontalAdvance
-    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view)
+    margin = MARGINS["text"]
     sample = rows[:SAMPLE]
     out = {}
     for i, col in enumerate(columns):
@@ -100,6 +130,7 @@ class ColumnFit(QObject):
         self._texts: dict[int, int] | None = None  # column -> its text's width, per load
         self._floors: dict[int, int] = {}  # column -> its header's width, per load
         self._fitting = False
+        _fits.add(self)
         header = view.horizontalHeader()
         header.setStretchLastSection(False)  # done here, never squeezing the last header
         header.sectionResized.connect(self._resized)

@@ -21,6 +21,7 @@ from db.errors import Damaged, KnownError
 from db.given import same_file
 from db.vocab import warm_pinyin
 from desktop.buttons import push_button
+from desktop.columns import check_margins
 from desktop import dialogs, screen, settings
 from desktop.about import TITLE, show_about
 from desktop.context import Context
@@ -194,6 +195,7 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         screen.install(app)
         app.installEventFilter(self)
+        check_margins()  # the style's own, now that loading it no longer delays the window
 
     def _later(self, path: str) -> Any:
         """The slot of a menu item whose code is imported when it is chosen (see _action)."""

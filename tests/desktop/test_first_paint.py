@@ -138,3 +138,23 @@ def test_pyside_is_spared_reading_the_programs_sources(monkeypatch: pytest.Monke
     assert not any("__pycache__" in name for name in table)
     monkeypatch.setitem(sys.modules, "PySide6.support.feature", types.ModuleType("feature"))
     app.spare_source_scans()  # another PySide: nothing to do
+
+
+def test_the_styles_margins_assumed_at_start_are_checked_once_on_screen(
+        window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Column widths at start use the margins Qt's own styles draw (asking the style would load
+    its class); once the window is on screen the style is asked, and a style that draws other
+    margins has every table fitted again."""
+    from desktop import columns
+
+    assert not columns.check_margins()  # the style the tests run with: as assumed
+    header = window.overview.view.horizontalHeader()
+    code = window.overview.model.column_index("code")
+    before = columns.header_width(window.overview.view, window.overview.model.columns[code])
+    monkeypatch.setitem(columns.MARGINS, "header", columns.MARGINS["header"] + 10)
+    assert columns.header_width(window.overview.view,
+                                window.overview.model.columns[code]) == before + 20
+    assert columns.check_margins()  # told otherwise by the style: fitted again
+    assert columns.header_width(window.overview.view,
+                                window.overview.model.columns[code]) == before
+    assert header.sectionSize(code) >= before
