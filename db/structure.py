@@ -5,7 +5,8 @@ A county file comes on a USB stick as often as a township file does, so the file
 as its own is read as strictly as a merge reads the other file: a view, a trigger, a generated
 column, a changed CHECK clause or an extra table is refused before any of it can run or be read.
 The expected schema is built in memory from `schema.MIGRATIONS` (once per version), so every step
-appended later is covered without listing it here. Reading `sqlite_master` is done as bytes and
+appended later is covered without listing it here; the current version's ships ready-built
+(resources/schema/expected.json), kept equal to the steps' by a test. Reading `sqlite_master` is done as bytes and
 decoded here, so a flipped bit in the schema's text is "damaged", never a traceback.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 import contextlib
 from dataclasses import dataclass
 import functools
+import json
 from pathlib import Path
 import re
 import sqlite3
@@ -55,9 +57,49 @@ def _normal(sql: str | None) -> str:
 
 
 def expected(version: int | None = None) -> Expected:
-    """The schema a file of `version` (default: the current one) has, built from the steps."""
-    steps = schema.MIGRATIONS[:schema.current_version() if version is None else version]
+    """The schema a file of `version` (default: the current one) has, built from the steps.
+    The current version's is read from the copy the program ships (SNAPSHOT), which a test
+    keeps equal to what the steps build: building it replays every step in memory, a few
+    milliseconds of every start and command."""
+    current = schema.current_version()
+    if version is None or version == current:
+        shipped = _shipped(current)
+        if shipped is not None:
+            return shipped
+    steps = schema.MIGRATIONS[:current if version is None else version]
     return _built(tuple(steps))
+
+
+# The current schema as the steps build it, shipped with the program (tests/db/
+# test_structure.py checks it and writes it again when asked).
+SNAPSHOT = Path(__file__).resolve().parent.parent / "resources" / "schema" / "expected.json"
+
+
+@functools.cache
+def _shipped(version: int) -> Expected | None:
+    from resources import resource_path
+
+    try:
+        data = json.loads(resource_path("schema", "expected.json").read_text(encoding="utf-8"))
+        if data.get("version") != version:
+            return None
+        objects = {name: (kind, table, sql) for name, (kind, table, sql) in data["objects"].items()}
+        columns = {name: tuple((col, kind, bool(notnull)) for col, kind, notnull in cols)
+                   for name, cols in data["columns"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # missing or not as written: built from the steps instead
+    return Expected(objects, columns)
+
+
+def snapshot_text(version: int | None = None) -> str:
+    """What SNAPSHOT holds for `version`: the steps' schema, as built."""
+    version = schema.current_version() if version is None else version
+    built = _built(tuple(schema.MIGRATIONS[:version]))
+    return json.dumps({"version": version,
+                       "objects": {k: list(v) for k, v in sorted(built.objects.items())},
+                       "columns": {k: [list(c) for c in v]
+                                   for k, v in sorted(built.columns.items())}},
+                      ensure_ascii=False, indent=1) + "\n"
 
 
 @functools.cache
