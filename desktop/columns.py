@@ -73,9 +73,13 @@ def text_widths(view: QTableView, columns: list[Column], rows: list[dict[str, An
     advance = QFontMetrics(font).horizontalAdvance
     margin = MARGINS["text"]
     sample = rows[:SAMPLE]
+    by_key = {col.key: col for col in columns}
     out = {}
     for i, col in enumerate(columns):
         texts = {col.text(row) for row in sample}
+        like = by_key.get(col.sized_as)
+        if like is not None:
+            texts.update(like.text(row) for row in sample)
         texts.discard("")
         widest = max(map(advance, texts), default=0)
         out[i] = widest + 2 * (margin + 1) + 6 if widest else 0

@@ -68,6 +68,9 @@ class Column:
     order: Callable[[dict[str, Any]], Any] | None = None  # a sort key of its own (task numbers)
     # Long text in a narrow column: the cell is elided with …, its tooltip gives it whole.
     whole_tip: bool = False
+    # Another column whose text this one's width also allows for (上年 beside 实际值: the same
+    # kind of figure, filled in a frame after the rest, so the columns do not move then).
+    sized_as: str = ""
 
     def raw(self, row: dict[str, Any]) -> Any:
         return self.value(row) if self.value else row.get(self.key)

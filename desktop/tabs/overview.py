@@ -75,7 +75,7 @@ class OverviewTab(TableTab):
             Column("name", "评分项 / 指标", width=190, whole_tip=True),
             Column("value_text", "实际值", width=70),
             Column("target_text", "目标", width=70, whole_tip=True),
-            Column("previous_text", "上年", width=62),
+            Column("previous_text", "上年", width=62, sized_as="value_text"),
             Column("status", "达标情况", width=66, tone=_status_tone,
                    order=lambda r: _STATUS_SORT.get(r["status"], len(_STATUS_SORT)),
                    tip="点击表头：未达标的排在前面"),

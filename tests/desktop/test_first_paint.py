@@ -29,8 +29,18 @@ def test_last_year_follows_the_first_paint(window: MainWindow, qtbot: QtBot,
     assert window.open_path(demo_file)
     assert window.ctx is not None and not window.ctx.last_year_done
     assert not any(_last_year(window))  # the year itself is on screen first …
+    header = window.overview.view.horizontalHeader()
+    qtbot.waitExposed(window.overview.view)
+    widths = [header.sectionSize(i) for i in range(header.count())]
     qtbot.waitUntil(lambda: window.ctx is not None and window.ctx.last_year_done)
-    assert _last_year(window) == hidden  # … and last year's values a frame later
+    assert _last_year(window) == hidden  # … and last year's values a frame later,
+    assert [header.sectionSize(i) for i in range(header.count())] == widths  # no column moving
+    from desktop import columns
+
+    model = window.overview.model
+    at = model.column_index("previous_text")
+    whole = columns.text_widths(window.overview.view, [model.columns[at]], model.rows)[0]
+    assert header.sectionSize(at) >= whole > 0  # and room for last year's figures whole
 
 
 def test_last_year_is_not_added_to_a_closed_file(window: MainWindow, qtbot: QtBot,
