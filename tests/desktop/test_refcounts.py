@@ -274,6 +274,12 @@ def _failing_list(w: MainWindow) -> None:
     dialog.grab()
 
 
+def _show_and_paint_the_window(w: MainWindow) -> None:
+    w.hide()
+    w.show()
+    w.grab()
+
+
 def _translations(_w: MainWindow) -> None:
     for _ in range(10):
         QCoreApplication.translate("QFileDialog", "&Look in:")
@@ -285,8 +291,9 @@ def _close_event(w: MainWindow) -> None:
 
 
 OVERRIDES: dict[str, Callable[[MainWindow], None]] = {
-    "RecordModel.data/headerData/flags/rowCount/columnCount, FieldDelegate.paint":
+    "RecordModel.data/headerData/flags/rowCount/columnCount, FramedView.paintEvent":
         _draw_every_tab,
+    "MainWindow.showEvent/paintEvent": _show_and_paint_the_window,
     "FieldDelegate.createEditor/setEditorData/setModelData, RecordModel.setData":
         _edit_cells_to_what_they_hold,
     "PickBox.showPopup/hidePopup": _open_and_close_a_cells_list,
@@ -294,7 +301,8 @@ OVERRIDES: dict[str, Callable[[MainWindow], None]] = {
     "RecordView.keyPressEvent, MainWindow.eventFilter, ScreenFit.eventFilter": _keys_in_a_table,
     "TableTab.hideEvent": _switch_tabs,
     "CountyTab.eventFilter": _undo_keys_in_a_county_box,
-    "_SearchKeys.eventFilter, TableTab.to_table (search boxes)": _undo_keys_in_a_search_box,
+    "_SearchBox.focusInEvent, _SearchKeys.eventFilter, TableTab.to_table (search boxes)":
+        _undo_keys_in_a_search_box,
     "ReviewTab.eventFilter": _keys_in_the_review_table,
     "Timeline.paintEvent": _draw_the_timeline,
     "FailingDialog.keyPressEvent": _failing_list,
