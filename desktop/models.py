@@ -310,6 +310,17 @@ class RecordModel(QAbstractTableModel):
         self.changePersistentIndexList(old, new)
         self.layoutChanged.emit()
 
+    def column_filled(self, key: str) -> None:
+        """One column's values changed in place, row by row, after the load (总览's 上年, filled
+        a frame later): its sort keys are read again, the rows move if sorted by it, and the
+        column is painted again."""
+        at = self.column_index(key)
+        self._keys.pop(at, None)
+        if self.sorted_by and self.sorted_by[0] == at:
+            self._reorder()
+        if self.rows:
+            self.dataChanged.emit(self.index(0, at), self.index(len(self.rows) - 1, at))
+
     def _changed(self, row: dict[str, Any]) -> None:
         """A row's values changed: its sort keys are read again, and it moves if it must."""
         for keys in self._keys.values():

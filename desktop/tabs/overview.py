@@ -104,13 +104,17 @@ class OverviewTab(TableTab):
         # the command line (G02, B9) finds its row too, without the window ever showing one.
         self.proxy.searched = lambda row: (f"{row['code']} {_half_width(row['code'])} "
                                            f"{row['name']} {row['id']}")
+        # The context whose 上年 column waits for the next paint (_fill_last_year).
+        self._last_year_for: Context | None = None
         self.add_button("添加佐证…", "A", self.attach)
         self.add_button("佐证材料…", "M", self.evidence)
 
     def load(self, ctx: Context) -> list[dict[str, Any]]:
         if not ctx.last_year_done:
             if self.view.isVisible():  # the year's judgement on screen first, 上年 a frame later
-                self.view.after_paint(lambda: self._fill_last_year(ctx))
+                if self._last_year_for is None:
+                    self.view.after_paint(self._fill_last_year)
+                self._last_year_for = ctx
             else:
                 ctx.complete_last_year()
         evidence = {r["indicator_id"]: r["n"] for r in ctx.county.query(
@@ -136,20 +140,21 @@ class OverviewTab(TableTab):
         self.summary.setText(self._summary(ctx, lines, ctx.evaluation.score, std))
         return rows
 
-    def _fill_last_year(self, ctx: Context) -> None:
-        """The 上年 column, once the rest of the table is on screen (Context.load)."""
-        if self.ctx is not ctx or not ctx.complete_last_year():
+    def _fill_last_year(self) -> None:
+        """The 上年 column, once the rest of the table is on screen (Context.load): the one
+        context last loaded, however many loads came before the paint."""
+        ctx, self._last_year_for = self._last_year_for, None
+        if ctx is None or self.ctx is not ctx or not ctx.complete_last_year():
             return
-        at = next(n for n, c in enumerate(self.model.columns) if c.key == "previous_text")
-        for n, row in enumerate(self.model.rows):
+        for row in self.model.rows:
             if not row["indicator"] or row["id"] in ctx.county_level:
                 continue  # an item with no indicator, or one the county judges after merging
             r = ctx.evaluation.result(row["indicator"])
-            text = _last_year_text(r) if r is not None else ""
-            if text != row["previous_text"]:
-                row["previous_text"] = text
-                index = self.model.index(n, at)
-                self.model.dataChanged.emit(index, index)
+            row["previous_text"] = _last_year_text(r) if r is not None else ""
+        self.model.column_filled("previous_text")
+        # Sized for its figures from the start (sized_as 实际值); measured again with them in it
+        # for a year with none of its own yet (nothing moves otherwise).
+        self.columns_fit.reload()
 
     @staticmethod
     def _row(line: tally.Line, evidence: dict[str, int],
