@@ -897,8 +897,8 @@ def _window_against_bare(path: Path) -> str:
     t = _median([r[0] for r in table])
     return (f"shown with data {a[0]:.2f} s, main thread CPU {a[1]:.2f} s, process CPU "
             f"{a[2]:.2f} s; bare Qt with 10 tabs {b[0]:.2f} s, {b[1]:.2f} s, {b[2]:.2f} s; "
-            f"ratios {a[0] / b[0]:.1f} (wall), {a[1] / b[1]:.1f} (main thread), "
-            f"{a[2] / b[2]:.1f} (process); Qt alone showing the same first page "
+            f"ratios {a[0] / b[0]:.2f} (wall), {a[1] / b[1]:.2f} (main thread), "
+            f"{a[2] / b[2]:.2f} (process); Qt alone showing the same first page "
             f"{t:.2f} s (ours {a[0] / t:.1f}×); 总览's 上年 column filled in "
             f"{_median(filled):.2f} s")
 
