@@ -200,11 +200,17 @@ def _hot_journal_restoring(path: Path) -> None:
     """A journal beside the file whose rollback brings back a trigger, as another program could
     leave one: the file without the trigger, a cut-off write's journal holding it."""
     raw(path, "CREATE TRIGGER hj AFTER INSERT ON audit BEGIN DELETE FROM activity; END")
+    _cut_off(path, "DROP TRIGGER hj", "UPDATE institution SET note = 'x'")
+
+
+def _cut_off(path: Path, *statements: str) -> None:
+    """The file and its journal as a write of `statements` cut off midway leaves them (the
+    power gone, the USB stick pulled): the change already in the file, the journal to undo it."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA cache_size = 1")  # spill: the change reaches the file mid-transaction
     conn.execute("BEGIN")
-    conn.execute("DROP TRIGGER hj")
-    conn.execute("UPDATE institution SET note = 'x'")
+    for sql in statements:
+        conn.execute(sql)
     journal = path.with_name(path.name + "-journal")
     cut = path.read_bytes(), journal.read_bytes()
     conn.execute("ROLLBACK")
@@ -229,16 +235,9 @@ def test_a_write_of_ours_cut_off_is_still_rolled_back_on_opening(good: Path, tmp
     path = Path(shutil.copyfile(good, tmp_path / good.name))
     with CountyFile.open(path, daily_backup=False) as county:
         names = sorted(r["name"] for r in county.query("SELECT name FROM institution"))
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA cache_size = 1")
-    conn.execute("BEGIN")
-    conn.execute("UPDATE institution SET name = name || '（半截）'")
+    _cut_off(path, "UPDATE institution SET name = name || '（半截）'")
     journal = path.with_name(path.name + "-journal")
-    cut = path.read_bytes(), journal.read_bytes()
-    conn.execute("ROLLBACK")
-    conn.close()
-    path.write_bytes(cut[0])
-    journal.write_bytes(cut[1])
+    assert journal.exists()
     with CountyFile.open(path, daily_backup=False) as county:
         assert sorted(r["name"] for r in county.query("SELECT name FROM institution")) == names
     assert not journal.exists()

@@ -30,7 +30,6 @@ TOWN = "桃山镇"
 DEEP = "[" * 100_000
 
 
-
 @pytest.fixture(scope="module")
 def master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_demo(tmp_path_factory.mktemp("master") / "master.tcmcounty", "small")
